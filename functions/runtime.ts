@@ -1,0 +1,51 @@
+/**
+ * What every Lambda (and the local platform, which imports the same handlers) shares:
+ * environment validated once at load, SDK clients created once per container, and the
+ * storage adapters built on them.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { resolveRuleConfig } from '@jiandu/domain';
+import type { PipelineDeps } from '@jiandu/pipeline';
+import {
+  createDocumentClient,
+  createS3Client,
+  DynamoLeadRepository,
+  DynamoRunRepository,
+  DynamoVersionRepository,
+  S3ObjectStore,
+} from '@jiandu/store';
+import { z } from 'zod';
+
+const Env = z.object({
+  TABLE_NAME: z.string().min(1),
+  UPLOAD_BUCKET: z.string().min(1),
+  DATA_BUCKET: z.string().min(1),
+  /** Set only when running against local emulators (DynamoDB Local, s3rver). */
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  /** JSON overrides of rule thresholds (CONTRACT.md §5 defaults otherwise). */
+  RULE_CONFIG: z.string().optional(),
+});
+
+export const env = Env.parse(process.env);
+
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'jiandu' });
+
+const endpoints = {
+  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+  ...(env.AWS_ENDPOINT_URL_S3 ? { s3: env.AWS_ENDPOINT_URL_S3 } : {}),
+};
+const doc = createDocumentClient(endpoints);
+export const s3 = createS3Client(endpoints);
+
+/** Storage adapters and settings for the workflow's tasks and the API. */
+export const deps: PipelineDeps = {
+  versions: new DynamoVersionRepository(doc, env.TABLE_NAME),
+  leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
+  runs: new DynamoRunRepository(doc, env.TABLE_NAME),
+  objects: new S3ObjectStore(s3),
+  buckets: { upload: env.UPLOAD_BUCKET, data: env.DATA_BUCKET },
+  ruleConfig: resolveRuleConfig(env.RULE_CONFIG ? JSON.parse(env.RULE_CONFIG) : undefined),
+  log: logger,
+  now: () => new Date().toISOString(),
+};

@@ -1,0 +1,49 @@
+/**
+ * Typed domain errors. Code throws these; the API maps them to HTTP responses in one place.
+ * Messages are safe to show to the caller (never an ID number or a name).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed or a value is invalid. */
+export class ValidationError extends DomainError {
+  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
+    super('validation_failed', message, details);
+  }
+}
+
+/** The thing asked for does not exist (or the caller may not know it exists). */
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+/** No valid credentials were presented. */
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'Authentication required') {
+    super('unauthenticated', message);
+  }
+}
+
+/** The caller is known but not allowed to do this. */
+export class ForbiddenError extends DomainError {
+  constructor(message = 'Not allowed') {
+    super('forbidden', message);
+  }
+}
+
+/** Someone else changed the object meanwhile (optimistic locking). */
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}

@@ -1,0 +1,74 @@
+import type { DatasetKind } from './kinds.js';
+import type { QualityReport } from './model.js';
+
+/**
+ * Lifecycle of a dataset version (CONTRACT.md §4):
+ * - `active`: its rows take part in collision;
+ * - `replaced`: a newer snapshot from the same department took its place;
+ * - `withdrawn`: the department withdrew it (with a reason);
+ * - `rejected`: the file could not be read as its kind (file-level error).
+ */
+export type VersionStatus = 'active' | 'replaced' | 'withdrawn' | 'rejected';
+
+/** One entry of a version's history: nothing changes without who, when and why. */
+export interface VersionEvent {
+  readonly at: string;
+  readonly action: 'registered' | 'rejected' | 'replaced' | 'withdrawn';
+  readonly by: string;
+  readonly reason?: string;
+}
+
+/** A file-level error that made the whole file unusable. */
+export interface FileError {
+  readonly code: string;
+  readonly message: string;
+  readonly expected?: readonly string[];
+  readonly found?: readonly string[];
+}
+
+/** One upload = one dataset version. The raw file stays in the upload bucket unchanged. */
+export interface DatasetVersion {
+  /** Deterministic: the same department, kind and bytes always give the same id. */
+  readonly versionId: string;
+  readonly department: string;
+  readonly kind: DatasetKind;
+  readonly fileName: string;
+  readonly rawBucket: string;
+  readonly rawKey: string;
+  /** SHA-256 of the raw bytes, hex. */
+  readonly fileHash: string;
+  readonly size: number;
+  /** When S3 received the file: orders versions even when events arrive out of order. */
+  readonly receivedAt: string;
+  readonly registeredAt: string;
+  readonly status: VersionStatus;
+  readonly statusReason?: string;
+  readonly replacedBy?: string;
+  readonly quality?: QualityReport;
+  readonly columns?: readonly string[];
+  /** Rows per ID-hash shard (index = shard number); empty for rejected versions. */
+  readonly shardRows: readonly number[];
+  /** Append kinds: what the version covers (`program|YYYY-MM`, or `township|village|YYYY`). */
+  readonly coverage: readonly string[];
+  /** Data-bucket key of the rejected-rows file, when rows were rejected. */
+  readonly rejectsKey?: string;
+  readonly error?: FileError;
+  readonly history: readonly VersionEvent[];
+}
+
+/** Figures of one collision run, listed for inspectors. */
+export interface CollisionRun {
+  readonly runId: string;
+  readonly trigger: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly status: 'running' | 'succeeded';
+  readonly rules: readonly string[];
+  readonly versions: number;
+  readonly findings?: number;
+  readonly leadsNew?: number;
+  readonly leadsUpdated?: number;
+  readonly leadsUnchanged?: number;
+  readonly leadsSuperseded?: number;
+  readonly durationMs?: number;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { TaskName } from './definition.js';
+
+/**
+ * Inputs and outputs of the workflow's task states. Each handler parses its input with
+ * these schemas, so the ASL's `Parameters` and the code can't drift apart silently.
+ */
+export const NormalizeInput = z.object({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  /** When S3 saw the object (EventBridge `time`): orders versions even when events arrive out of order. */
+  eventTime: z.string().min(1),
+});
+export type NormalizeInput = z.infer<typeof NormalizeInput>;
+
+export const NormalizeOutput = z.object({
+  /** `registered`: a new version; `duplicate`: byte-identical or repeated event; `rejected`: file-level error. */
+  outcome: z.enum(['registered', 'duplicate', 'rejected']),
+  versionId: z.string(),
+  department: z.string(),
+  kind: z.string(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  error: z.string().optional(),
+});
+export type NormalizeOutput = z.infer<typeof NormalizeOutput>;
+
+export const PlanInput = z.object({ trigger: z.string(), eventTime: z.string() });
+export type PlanInput = z.infer<typeof PlanInput>;
+
+export const ShardTask = z.object({
+  runId: z.string(),
+  manifestKey: z.string(),
+  shard: z.number().int().nonnegative(),
+});
+export type ShardTask = z.infer<typeof ShardTask>;
+
+export const PlanOutput = z.object({
+  runId: z.string(),
+  manifestKey: z.string(),
+  shards: z.array(ShardTask),
+});
+export type PlanOutput = z.infer<typeof PlanOutput>;
+
+export const ShardResult = z.object({
+  shard: z.number().int().nonnegative(),
+  findingsKey: z.string(),
+  findings: z.number().int().nonnegative(),
+});
+export type ShardResult = z.infer<typeof ShardResult>;
+
+export const ScoreAndStoreInput = z.object({
+  runId: z.string(),
+  manifestKey: z.string(),
+  shards: z.array(ShardResult),
+});
+export type ScoreAndStoreInput = z.infer<typeof ScoreAndStoreInput>;
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  leadsNew: z.number().int(),
+  leadsUpdated: z.number().int(),
+  leadsUnchanged: z.number().int(),
+  leadsSuperseded: z.number().int(),
+  findings: z.number().int(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/**
+ * Where each Lambda's entry lives, relative to the repository root: CDK bundles these
+ * files and the local platform imports the same ones.
+ */
+export const FUNCTION_ENTRIES: Readonly<Record<TaskName | 'Api', string>> = {
+  Normalize: 'functions/pipeline/normalize.ts',
+  PlanCollision: 'functions/pipeline/plan-collision.ts',
+  MatchShard: 'functions/pipeline/match-shard.ts',
+  ScoreAndStore: 'functions/pipeline/score-and-store.ts',
+  Api: 'functions/api.ts',
+};

@@ -1,0 +1,56 @@
+import { APPEND_KINDS, type DatasetKind } from '@jiandu/domain/kinds';
+import type { DatasetVersion } from '@jiandu/domain/versions';
+
+/** One version as the match stage sees it. */
+export interface ManifestVersion {
+  readonly versionId: string;
+  readonly kind: DatasetKind;
+  readonly department: string;
+  readonly shardRows: readonly number[];
+  /** Append kinds: coverage keys a newer version of the same department took over (their rows are skipped). */
+  readonly excluded: readonly string[];
+}
+
+/** What one collision run matches: written once by the plan step, read by every shard. */
+export interface CollisionManifest {
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly rules: readonly string[];
+  readonly versions: readonly ManifestVersion[];
+}
+
+const order = (v: DatasetVersion) => `${v.receivedAt}#${v.versionId}`;
+
+/**
+ * The versions in force (CONTRACT.md §4): for snapshot kinds the newest active version of
+ * each department; for append kinds every active version, minus the (program, period) or
+ * (village, year) rows that a newer upload from the same department covers again.
+ */
+export function versionsInForce(versions: readonly DatasetVersion[]): ManifestVersion[] {
+  const byDataset = new Map<string, DatasetVersion[]>();
+  for (const v of versions) {
+    if (v.status !== 'active') continue;
+    const key = `${v.department}|${v.kind}`;
+    byDataset.set(key, [...(byDataset.get(key) ?? []), v]);
+  }
+  const result: ManifestVersion[] = [];
+  for (const group of byDataset.values()) {
+    const sorted = [...group].sort((a, b) => order(a).localeCompare(order(b)));
+    const kind = sorted[0]?.kind;
+    if (!kind) continue;
+    if (!APPEND_KINDS.has(kind)) {
+      const newest = sorted[sorted.length - 1] as DatasetVersion;
+      result.push(describe(newest, []));
+      continue;
+    }
+    sorted.forEach((v, i) => {
+      const later = new Set(sorted.slice(i + 1).flatMap((n) => n.coverage));
+      result.push(describe(v, v.coverage.filter((c) => later.has(c))));
+    });
+  }
+  return result.sort((a, b) => a.versionId.localeCompare(b.versionId));
+}
+
+function describe(v: DatasetVersion, excluded: string[]): ManifestVersion {
+  return { versionId: v.versionId, kind: v.kind, department: v.department, shardRows: v.shardRows, excluded };
+}

@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+
+/** Where the SDK clients connect: AWS by default, or local emulators when endpoints are given. */
+export interface ClientEndpoints {
+  /** DynamoDB endpoint, e.g. DynamoDB Local at `http://127.0.0.1:8000`. */
+  readonly dynamodb?: string;
+  /** S3 endpoint, e.g. s3rver at `http://127.0.0.1:4569`. */
+  readonly s3?: string;
+  readonly region?: string;
+}
+
+/** A DynamoDB document client that drops `undefined` attributes (optional fields stay absent). */
+export function createDocumentClient(endpoints: ClientEndpoints = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    ...(endpoints.region ? { region: endpoints.region } : {}),
+    ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * An S3 client. Against a local endpoint (s3rver) it uses path-style addressing and only
+ * the checksums S3 requires: s3rver stores streamed bodies corrupted and presigned URLs pin
+ * an empty CRC32 otherwise.
+ */
+export function createS3Client(endpoints: ClientEndpoints = {}): S3Client {
+  return new S3Client({
+    ...(endpoints.region ? { region: endpoints.region } : {}),
+    ...(endpoints.s3
+      ? {
+          endpoint: endpoints.s3,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,5 @@
+export * from './clients.js';
+export * from './dynamo.js';
+export * from './keys.js';
+export * from './s3.js';
+export * from './table.js';

@@ -1,0 +1,34 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '@jiandu/domain/ports';
+
+/** S3 (or s3rver) as the platform's object store. */
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly s3: S3Client) {}
+
+  async *stream(bucket: string, key: string): AsyncIterable<Uint8Array> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!out.Body) throw new Error(`Object s3://${bucket}/${key} has no body`);
+    yield* out.Body as AsyncIterable<Uint8Array>;
+  }
+
+  async getBytes(bucket: string, key: string): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return out.Body ? await out.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error)?.name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  async put(bucket: string, key: string, body: Uint8Array | string, contentType?: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,161 @@
+import { createApp, routeTable, sharedTokenAuthenticator } from '@jiandu/api';
+import type { Lead } from '@jiandu/domain/model';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryLeads, MemoryRuns, MemoryVersions } from '../support/memory-ports.js';
+
+const TOKEN = 'test-inspector-token-0123456789';
+const auth = { authorization: `Bearer ${TOKEN}` };
+const ID = '431199198001011234';
+
+function lead(overrides: Partial<Lead> = {}): Lead {
+  return {
+    leadId: 'R01-0123456789abcdef0123',
+    rule: 'R01',
+    subjectKey: `${ID}|DIBAO_RURAL`,
+    subject: '张三丰 · 农村最低生活保障',
+    idNumber: ID,
+    name: '张三丰',
+    township: '青山镇',
+    village: '红星村',
+    amount: 123456,
+    match: 'id',
+    evidence: [
+      { kind: 'death_records', versionId: 'v-1', row: 3, values: { id_number: ID, death_date: '2023-01-15' } },
+      { kind: 'subsidy_payments', versionId: 'v-2', row: 7, values: { id_number: ID, amount: 123456 } },
+    ],
+    reasons: ['2023-01-15 死亡，2023-03 起仍领取补贴'],
+    score: 72,
+    scoreBreakdown: [{ factor: 'amount', points: 72, reason: '金额' }],
+    status: 'new',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+    lastRunId: 'run-1',
+    revision: 1,
+    ...overrides,
+  };
+}
+
+describe('HTTP API', () => {
+  let leads: MemoryLeads;
+  let app: ReturnType<typeof createApp>;
+  const deps = () => ({
+    leads,
+    versions: new MemoryVersions(),
+    runs: new MemoryRuns(),
+    authenticator: sharedTokenAuthenticator(TOKEN),
+    logError: () => {},
+  });
+
+  beforeEach(async () => {
+    leads = new MemoryLeads();
+    await leads.put(lead(), 0);
+    await leads.put(
+      lead({ leadId: 'R01-ffff', subjectKey: 'x', township: '石门乡', createdAt: '2024-02-01T00:00:00.000Z' }),
+      0,
+    );
+    app = createApp(deps());
+  });
+
+  it('serves health publicly', async () => {
+    const res = await app.request('/api/v1/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('refuses leads without or with a wrong token', async () => {
+    const none = await app.request('/api/v1/leads');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    const wrong = await app.request('/api/v1/leads', { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('lists leads newest first with ID numbers and names masked', async () => {
+    const res = await app.request('/api/v1/leads', { headers: auth });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: Record<string, unknown>[]; cursor: string | null };
+    expect(body.items.map((i) => i.leadId)).toEqual(['R01-ffff', 'R01-0123456789abcdef0123']);
+    expect(body.items[1]).toMatchObject({
+      idNumber: '431199********1234',
+      subject: '张** · 农村最低生活保障',
+      amount: 1234.56,
+      evidenceCount: 2,
+    });
+    expect(JSON.stringify(body)).not.toContain(ID);
+  });
+
+  it('filters and paginates with a cursor', async () => {
+    const first = await app.request('/api/v1/leads?limit=1', { headers: auth });
+    const page1 = (await first.json()) as { items: { leadId: string }[]; cursor: string };
+    expect(page1.items).toHaveLength(1);
+    const second = await app.request(`/api/v1/leads?limit=1&cursor=${page1.cursor}`, { headers: auth });
+    const page2 = (await second.json()) as { items: { leadId: string }[]; cursor: string | null };
+    expect(page2.items[0]?.leadId).toBe('R01-0123456789abcdef0123');
+    expect(page2.cursor).toBeNull();
+    const filtered = await app.request(`/api/v1/leads?township=${encodeURIComponent('石门乡')}`, { headers: auth });
+    expect(((await filtered.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it('rejects bad query values naming the field', async () => {
+    const res = await app.request('/api/v1/leads?limit=0&rule=R99', { headers: auth });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.message).toContain('limit');
+    expect(body.error.message).toContain('rule');
+  });
+
+  it('shows one lead in full and 404s unknown ones', async () => {
+    const res = await app.request('/api/v1/leads/R01-0123456789abcdef0123', { headers: auth });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.idNumber).toBe(ID);
+    expect(body.amount).toBe(1234.56);
+    expect(body.evidence).toHaveLength(2);
+    const missing = await app.request('/api/v1/leads/R01-nothere', { headers: auth });
+    expect(missing.status).toBe(404);
+  });
+
+  it('exports CSV with a BOM and the contract columns', async () => {
+    const res = await app.request('/api/v1/leads/export?format=csv&township=%E9%9D%92%E5%B1%B1%E9%95%87', {
+      headers: auth,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'lead_id,rule,subject,id_number,name,township,village,amount,score,match,status,assignee,evidence_count,created_at',
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('R01-0123456789abcdef0123');
+    expect(lines[1]).toContain('1234.56');
+  });
+
+  it('exports XLSX', async () => {
+    const res = await app.request('/api/v1/leads/export?format=xlsx', { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(String.fromCharCode(...bytes.slice(0, 2))).toBe('PK');
+  });
+
+  it('never returns a raw ID number from a public route', async () => {
+    const publicRoutes = routeTable(deps()).filter((r) => r.access === 'public' && r.method === 'GET');
+    expect(publicRoutes.length).toBeGreaterThan(0);
+    for (const route of publicRoutes) {
+      const res = await app.request(route.path.replace(/:(\w+)/g, 'R01-0123456789abcdef0123'));
+      const text = await res.text();
+      expect(text, route.path).not.toMatch(/\d{17}[\dX]/);
+    }
+  });
+
+  it('protects every non-public route', async () => {
+    for (const route of routeTable(deps()).filter((r) => r.access !== 'public')) {
+      const res = await app.request(route.path.replace(/:(\w+)/g, 'x'), { method: route.method });
+      expect(res.status, `${route.method} ${route.path}`).toBe(401);
+    }
+  });
+});
