@@ -13,11 +13,10 @@ import {
   type RunRepository,
   type VersionRepository,
 } from '@jiandu/domain/ports';
-import type { CollisionRun, DatasetVersion } from '@jiandu/domain/versions';
+import { type CollisionRun, type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 
 const clone = <T>(v: T): T => structuredClone(v);
-const byReceived = (a: DatasetVersion, b: DatasetVersion) =>
-  `${a.receivedAt}#${a.versionId}`.localeCompare(`${b.receivedAt}#${b.versionId}`);
+const byReceived = (a: DatasetVersion, b: DatasetVersion) => versionOrder(a).localeCompare(versionOrder(b));
 
 export class MemoryVersions implements VersionRepository {
   readonly items = new Map<string, DatasetVersion>();

@@ -72,3 +72,12 @@ export interface CollisionRun {
   readonly leadsSuperseded?: number;
   readonly durationMs?: number;
 }
+
+/**
+ * Sort key that orders versions of one dataset from oldest to newest: by S3 receive time
+ * (EventBridge gives whole seconds), then by registration time, then by id — so a late
+ * event for an older file never displaces a newer one, and ties resolve the same way everywhere.
+ */
+export function versionOrder(v: Pick<DatasetVersion, 'receivedAt' | 'registeredAt' | 'versionId'>): string {
+  return `${v.receivedAt}#${v.registeredAt}#${v.versionId}`;
+}

@@ -1,5 +1,5 @@
 import { APPEND_KINDS, type DatasetKind } from '@jiandu/domain/kinds';
-import type { DatasetVersion } from '@jiandu/domain/versions';
+import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 
 /** One version as the match stage sees it. */
 export interface ManifestVersion {
@@ -19,8 +19,6 @@ export interface CollisionManifest {
   readonly versions: readonly ManifestVersion[];
 }
 
-const order = (v: DatasetVersion) => `${v.receivedAt}#${v.versionId}`;
-
 /**
  * The versions in force (CONTRACT.md §4): for snapshot kinds the newest active version of
  * each department; for append kinds every active version, minus the (program, period) or
@@ -35,7 +33,7 @@ export function versionsInForce(versions: readonly DatasetVersion[]): ManifestVe
   }
   const result: ManifestVersion[] = [];
   for (const group of byDataset.values()) {
-    const sorted = [...group].sort((a, b) => order(a).localeCompare(order(b)));
+    const sorted = [...group].sort((a, b) => versionOrder(a).localeCompare(versionOrder(b)));
     const kind = sorted[0]?.kind;
     if (!kind) continue;
     if (!APPEND_KINDS.has(kind)) {

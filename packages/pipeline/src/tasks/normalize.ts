@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
-import type { DatasetVersion, FileError } from '@jiandu/domain/versions';
+import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import type { PipelineDeps } from '../deps.js';
@@ -156,7 +156,7 @@ async function applySnapshotReplacement(deps: PipelineDeps, version: DatasetVers
     (v) => v.status === 'active',
   );
   const newest = active.reduce<DatasetVersion>(
-    (best, v) => (`${v.receivedAt}#${v.versionId}` > `${best.receivedAt}#${best.versionId}` ? v : best),
+    (best, v) => (versionOrder(v) > versionOrder(best) ? v : best),
     version,
   );
   const now = deps.now();

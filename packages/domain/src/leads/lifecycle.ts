@@ -1,0 +1,161 @@
+import type { Lead, LeadStatus, RuleCode } from '../model.js';
+import type { ScoredFinding } from './score.js';
+
+/** When and in which collision run a change happens. */
+export interface LifecycleContext {
+  readonly runId: string;
+  /** ISO timestamp. */
+  readonly now: string;
+}
+
+/** Statuses an inspector still has to work. */
+export const OPEN_STATUSES: ReadonlySet<LeadStatus> = new Set(['new', 'assigned', 'verifying']);
+/** Statuses that carry an inspector's verdict, which the pipeline never overrides. */
+export const VERDICT_STATUSES: ReadonlySet<LeadStatus> = new Set(['confirmed', 'dismissed']);
+
+/** Whether the lead still needs work (new, assigned or being verified). */
+export function isOpen(lead: Pick<Lead, 'status'>): boolean {
+  return OPEN_STATUSES.has(lead.status);
+}
+
+/** Fields a collision run owns; everything else on a stored lead belongs to inspectors. */
+const CONTENT_KEYS = [
+  'leadId',
+  'rule',
+  'subjectKey',
+  'subject',
+  'idNumber',
+  'name',
+  'township',
+  'village',
+  'amount',
+  'match',
+  'evidence',
+  'reasons',
+  'score',
+  'scoreBreakdown',
+] as const satisfies readonly (keyof ScoredFinding)[];
+
+type Content = Pick<ScoredFinding, (typeof CONTENT_KEYS)[number]>;
+
+function contentOf(source: ScoredFinding | Lead): Content {
+  const content: Record<string, unknown> = {};
+  for (const key of CONTENT_KEYS) if (source[key] !== undefined) content[key] = source[key];
+  return content as unknown as Content;
+}
+
+/** JSON with sorted object keys, so key order never counts as a change. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/** Result of {@link reconcileLead}. */
+export interface Reconciled {
+  readonly lead: Lead;
+  /** `unchanged`: only `lastRunId` moved (revision and `updatedAt` kept). */
+  readonly change: 'new' | 'updated' | 'unchanged';
+}
+
+/**
+ * Merge a run's scored finding into the stored lead of the same id.
+ * - No stored lead: a `new` lead, revision 1.
+ * - Stored lead: the run's fields (amount, evidence, score, reasons, …) are replaced; status,
+ *   assignee, statusReason, createdAt and any other inspector field are kept. The revision is
+ *   bumped (and `updatedAt` set) only when the content changed; `lastRunId` always moves.
+ * - A `superseded` lead whose evidence is back returns to `new` (its supersede reason is cleared).
+ */
+export function reconcileLead(
+  existing: Lead | undefined,
+  scored: ScoredFinding,
+  ctx: LifecycleContext,
+): Reconciled {
+  const content = contentOf(scored);
+  if (!existing) {
+    return {
+      change: 'new',
+      lead: {
+        ...content,
+        status: 'new',
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+        lastRunId: ctx.runId,
+        revision: 1,
+      },
+    };
+  }
+  if (existing.leadId !== scored.leadId) {
+    throw new Error(`reconcileLead: stored lead ${existing.leadId} is not ${scored.leadId}`);
+  }
+
+  const changed = canonical(contentOf(existing)) !== canonical(content);
+  const reopened = existing.status === 'superseded';
+  if (!changed && !reopened) return { change: 'unchanged', lead: { ...existing, lastRunId: ctx.runId } };
+
+  // Start from the stored lead (keeps inspector fields), drop run-owned optional fields the
+  // new finding no longer has, then lay the new content over it.
+  const base: Record<string, unknown> = { ...existing };
+  for (const key of CONTENT_KEYS) delete base[key];
+  if (reopened) delete base.statusReason;
+  return {
+    change: 'updated',
+    lead: {
+      ...(base as Omit<Lead, keyof Content>),
+      ...content,
+      ...(reopened ? { status: 'new' as const } : {}),
+      updatedAt: ctx.now,
+      lastRunId: ctx.runId,
+      revision: existing.revision + 1,
+    },
+  };
+}
+
+/**
+ * Close a lead whose evidence disappeared (withdrawn or replaced data), with the reason.
+ * - Open leads become `superseded` with `statusReason = reason`.
+ * - Confirmed and dismissed leads keep their verdict; the dated reason is appended to
+ *   `statusReason` (after the inspector's own text) so nothing is lost, once per reason.
+ * - Already superseded leads are left alone.
+ * Returns the same object when nothing changes (no write needed); otherwise a new lead with
+ * `updatedAt` set and the revision bumped.
+ */
+export function supersedeLead(lead: Lead, reason: string, ctx: LifecycleContext): Lead {
+  if (lead.status === 'superseded') return lead;
+  if (VERDICT_STATUSES.has(lead.status)) {
+    if (lead.statusReason?.endsWith(`证据已失效：${reason}`)) return lead;
+    const note = `${ctx.now.slice(0, 10)} 证据已失效：${reason}`;
+    return {
+      ...lead,
+      statusReason: lead.statusReason ? `${lead.statusReason}；${note}` : note,
+      updatedAt: ctx.now,
+      revision: lead.revision + 1,
+    };
+  }
+  return {
+    ...lead,
+    status: 'superseded',
+    statusReason: reason,
+    updatedAt: ctx.now,
+    revision: lead.revision + 1,
+  };
+}
+
+/**
+ * Stored leads a finished run no longer confirms: leads of the rules that ran whose
+ * `lastRunId` is not this run and that aren't superseded yet. Rules that didn't run keep
+ * their leads untouched.
+ */
+export function staleLeads(
+  leads: readonly Lead[],
+  run: { readonly runId: string; readonly rules: Iterable<RuleCode> },
+): Lead[] {
+  const rules = new Set<string>(run.rules);
+  return leads.filter(
+    (lead) => rules.has(lead.rule) && lead.lastRunId !== run.runId && lead.status !== 'superseded',
+  );
+}

@@ -1,0 +1,158 @@
+import type { CellValue, Evidence, MatchQuality } from '../model.js';
+import { PROGRAMS } from '../programs.js';
+import type { SourceRow } from './types.js';
+
+/** Canonical columns of a subsidy payment that go into evidence. */
+export const PAYMENT_EVIDENCE_COLUMNS = [
+  'program',
+  'program_name',
+  'recipient_name',
+  'id_number',
+  'township',
+  'village',
+  'amount',
+  'pay_date',
+  'period',
+] as const;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A non-empty trimmed text value of a column, else `undefined`. */
+export function text(row: SourceRow, column: string): string | undefined {
+  const value = row.values[column];
+  if (value === null || value === undefined) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+}
+
+/** A finite number value of a column (amounts are integer fen), else `undefined`. */
+export function amountOf(row: SourceRow, column = 'amount'): number | undefined {
+  const value = row.values[column];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** `YYYY-MM` when `value` is a month or starts with an ISO date. */
+export function monthOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (MONTH.test(value)) return value;
+  const date = value.slice(0, 10);
+  return DATE.test(date) ? date.slice(0, 7) : undefined;
+}
+
+/** An ISO date (`YYYY-MM-DD`) column value, else `undefined`. */
+export function dateOf(row: SourceRow, column: string): string | undefined {
+  const value = text(row, column)?.slice(0, 10);
+  return value !== undefined && DATE.test(value) ? value : undefined;
+}
+
+/** A payment's month (CONTRACT.md §5): its `period`, else the month of its `pay_date`. */
+export function paymentMonth(row: SourceRow): string | undefined {
+  return monthOf(text(row, 'period')) ?? monthOf(text(row, 'pay_date'));
+}
+
+/** `month` (`YYYY-MM`) shifted by `count` months. */
+export function addMonths(month: string, count: number): string {
+  const m = MONTH.exec(month);
+  if (!m) throw new Error(`not a month: ${month}`);
+  const index = Number(m[1]) * 12 + (Number(m[2]) - 1) + count;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Whether the row carries a usable ID (valid as given or repaired; lost/absent IDs never match by ID). */
+export function hasUsableId(row: SourceRow): row is SourceRow & { readonly idNumber: string } {
+  return (
+    typeof row.idNumber === 'string' &&
+    row.idNumber.length === 18 &&
+    (row.idStatus === 'as_given' || row.idStatus === 'repaired')
+  );
+}
+
+/** `repaired_id` when any of the rows needed an ID repair, else `id`. */
+export function idMatchQuality(rows: readonly SourceRow[]): MatchQuality {
+  return rows.some((row) => row.idStatus === 'repaired') ? 'repaired_id' : 'id';
+}
+
+/** A payment's program: its stable key (catalogue code or the raw name) and its Chinese display name. */
+export function programOf(row: SourceRow): { readonly key: string; readonly name: string } {
+  const key = text(row, 'program') ?? text(row, 'program_name') ?? '';
+  const known = PROGRAMS.find((p) => p.code === key);
+  return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+}
+
+/** Integer fen as Chinese-style money text: `¥1,500.00`, `-¥3.05`. */
+export function formatYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(fen));
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Deterministic order of source rows: version, sheet, row. */
+export function compareRows(a: SourceRow, b: SourceRow): number {
+  return compareText(a.versionId, b.versionId) || compareText(a.sheet ?? '', b.sheet ?? '') || a.row - b.row;
+}
+
+/** Locale-independent string comparison (determinism across machines). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Evidence of a source row, keeping only `columns` that have a value; `id_number` is the normalized ID. */
+export function evidenceOf(row: SourceRow, columns: readonly string[]): Evidence {
+  const values: Record<string, CellValue> = {};
+  for (const column of columns) {
+    const value = column === 'id_number' ? (row.idNumber ?? row.values.id_number) : row.values[column];
+    if (value !== undefined && value !== null && value !== '') values[column] = value;
+  }
+  return {
+    kind: row.kind,
+    versionId: row.versionId,
+    row: row.row,
+    ...(row.sheet !== undefined ? { sheet: row.sheet } : {}),
+    values,
+  };
+}
+
+/** The most frequent non-empty value; ties go to the one seen first. */
+export function mostCommon(values: readonly (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const value of values) if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [value, count] of counts) {
+    if (count > bestCount) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Group items by a key, keeping first-seen key order. */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Where the payments were made: the most common township and village among them. */
+export function placeOf(rows: readonly SourceRow[]): { township?: string; village?: string } {
+  const township = mostCommon(rows.map((row) => text(row, 'township')));
+  const village = mostCommon(rows.map((row) => text(row, 'village')));
+  return { ...(township !== undefined ? { township } : {}), ...(village !== undefined ? { village } : {}) };
+}
+
+/** Sum of the rows' `amount` (fen); rows without an amount count 0. */
+export function sumAmounts(rows: readonly SourceRow[]): number {
+  return rows.reduce((sum, row) => sum + (amountOf(row) ?? 0), 0);
+}

@@ -1,0 +1,125 @@
+import type { RuleConfig } from '../config.js';
+import type { Finding } from '../model.js';
+import { RULE_CATALOG } from './catalog.js';
+import {
+  addMonths,
+  compareRows,
+  compareText,
+  dateOf,
+  evidenceOf,
+  formatYuan,
+  groupBy,
+  hasUsableId,
+  idMatchQuality,
+  PAYMENT_EVIDENCE_COLUMNS,
+  paymentMonth,
+  placeOf,
+  programOf,
+  sumAmounts,
+  text,
+} from './common.js';
+import type { MatchInput, Rule, SourceRow } from './types.js';
+
+const DEATH_EVIDENCE_COLUMNS = ['id_number', 'name', 'death_date', 'source'] as const;
+
+interface Death {
+  readonly date: string;
+  readonly rows: readonly SourceRow[];
+}
+
+/** Earliest valid death date per ID, with every death row of that person (police + crematorium …). */
+function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
+  const deaths = new Map<string, Death>();
+  const byId = groupBy(rows.filter(hasUsableId), (row) => row.idNumber);
+  for (const [id, group] of byId) {
+    const dated = group.filter((row) => dateOf(row, 'death_date') !== undefined);
+    if (dated.length === 0) continue;
+    const date = dated.map((row) => dateOf(row, 'death_date') as string).sort(compareText)[0] as string;
+    // Order: earliest death first, then source order, so evidence reads chronologically.
+    const ordered = [...dated].sort(
+      (a, b) =>
+        compareText(dateOf(a, 'death_date') as string, dateOf(b, 'death_date') as string) ||
+        compareRows(a, b),
+    );
+    deaths.set(id, { date, rows: ordered });
+  }
+  return deaths;
+}
+
+/**
+ * R01 死亡人员领取补贴 (CONTRACT.md §5): a payment whose month is at least death month +
+ * `graceMonths` + 1 (default: death 2018-03-15 → March and April are fine, May fires).
+ * One finding per person + program; the amount is the sum of the firing payments only.
+ * Payments without a usable ID are not matched here.
+ */
+export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+  if (!config.R01.enabled) return [];
+  const deaths = deathsById(input.rows('death_records'));
+  if (deaths.size === 0) return [];
+
+  const firing: SourceRow[] = [];
+  for (const payment of input.rows('subsidy_payments')) {
+    if (!hasUsableId(payment)) continue;
+    const death = deaths.get(payment.idNumber);
+    const month = paymentMonth(payment);
+    if (!death || month === undefined) continue;
+    const firstFiringMonth = addMonths(death.date.slice(0, 7), config.R01.graceMonths + 1);
+    if (compareText(month, firstFiringMonth) >= 0) firing.push(payment);
+  }
+
+  const findings: Finding[] = [];
+  const groups = groupBy(firing, (row) => `${row.idNumber}|${programOf(row).key}`);
+  for (const [subjectKey, group] of groups) {
+    const payments = [...group].sort(
+      (a, b) => compareText(paymentMonth(a) as string, paymentMonth(b) as string) || compareRows(a, b),
+    );
+    const first = payments[0] as SourceRow;
+    const idNumber = first.idNumber as string;
+    const death = deaths.get(idNumber) as Death;
+    const program = programOf(first);
+    const name =
+      payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined) ??
+      death.rows.map((row) => text(row, 'name')).find((n) => n !== undefined);
+    const amount = sumAmounts(payments);
+    const earliest = death.rows[0] as SourceRow;
+    const source = text(earliest, 'source');
+
+    const reasons = [
+      `${death.date} 死亡${source ? `（${source}）` : ''}，${paymentMonth(first)} 起仍领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,
+    ];
+    for (const other of death.rows.slice(1)) {
+      const otherSource = text(other, 'source');
+      reasons.push(`另有死亡记录${otherSource ? `（${otherSource}）` : ''}：${dateOf(other, 'death_date')}`);
+    }
+
+    findings.push({
+      rule: 'R01',
+      subjectKey,
+      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
+      idNumber,
+      ...(name !== undefined ? { name } : {}),
+      ...placeOf(payments),
+      amount,
+      match: idMatchQuality([...death.rows, ...payments]),
+      evidence: [
+        ...death.rows.map((row) => evidenceOf(row, DEATH_EVIDENCE_COLUMNS)),
+        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons,
+    });
+  }
+  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+}
+
+/** R01 as a registered {@link Rule}. */
+export const deceasedRecipientRule: Rule = {
+  code: 'R01',
+  key: RULE_CATALOG.R01.key,
+  title: RULE_CATALOG.R01.title,
+  description: {
+    zh: '死亡人员在死亡次月之后仍被发放补贴（发放月份 ≥ 死亡月份 + 2）。',
+    en: 'A payment whose month is at least two months after the death month.',
+  },
+  reads: ['death_records', 'subsidy_payments'],
+  evaluate: evaluateDeceasedRecipient,
+};

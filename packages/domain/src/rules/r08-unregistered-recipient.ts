@@ -1,0 +1,125 @@
+import type { RuleConfig } from '../config.js';
+import type { Finding } from '../model.js';
+import { normalizePersonName } from '../normalize/name.js';
+import { RULE_CATALOG } from './catalog.js';
+import {
+  compareRows,
+  compareText,
+  evidenceOf,
+  formatYuan,
+  groupBy,
+  hasUsableId,
+  idMatchQuality,
+  PAYMENT_EVIDENCE_COLUMNS,
+  paymentMonth,
+  placeOf,
+  programOf,
+  sumAmounts,
+  text,
+} from './common.js';
+import type { MatchInput, Rule, SourceRow } from './types.js';
+
+const REGISTRY_EVIDENCE_COLUMNS = ['id_number', 'name', 'household_no', 'township', 'village'] as const;
+
+/**
+ * R08 虚报冒领 (CONTRACT.md §5): a payment to a valid ID that is not in `household_registry`,
+ * or whose recipient name differs from the registry's name (both through {@link normalizePersonName}:
+ * blanks removed, middle dots unified, traditional → simplified).
+ * - A person found in `death_records` counts as registered (police may have cancelled the hukou).
+ * - Lost or absent IDs never fire; neither does a payment without a recipient name on the name test.
+ * - When no registry was uploaded at all ({@link MatchInput.hasKind}), the absence test is skipped.
+ * One finding per person + program; the amount is the sum of the firing payments.
+ */
+export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+  if (!config.R08.enabled) return [];
+  const registryRows = input.rows('household_registry');
+  const registryPresent = input.hasKind ? input.hasKind('household_registry') : registryRows.length > 0;
+  if (!registryPresent) return [];
+
+  const registry = groupBy(registryRows.filter(hasUsableId), (row) => row.idNumber);
+  const deceased = new Set(
+    input
+      .rows('death_records')
+      .filter(hasUsableId)
+      .map((row) => row.idNumber),
+  );
+
+  type Hit = { readonly payment: SourceRow; readonly registered: readonly SourceRow[] };
+  const hits: Hit[] = [];
+  for (const payment of input.rows('subsidy_payments')) {
+    if (!hasUsableId(payment)) continue;
+    const registered = registry.get(payment.idNumber);
+    if (!registered) {
+      if (!deceased.has(payment.idNumber)) hits.push({ payment, registered: [] });
+      continue;
+    }
+    const paidName = text(payment, 'recipient_name');
+    if (paidName === undefined) continue;
+    const names = new Set(
+      registered
+        .map((row) => text(row, 'name'))
+        .filter((n) => n !== undefined)
+        .map((n) => normalizePersonName(n)),
+    );
+    // A registry row without a name can't contradict anything.
+    if (names.size > 0 && !names.has(normalizePersonName(paidName))) hits.push({ payment, registered });
+  }
+
+  const findings: Finding[] = [];
+  const groups = groupBy(hits, (hit) => `${hit.payment.idNumber}|${programOf(hit.payment).key}`);
+  for (const [subjectKey, group] of groups) {
+    const payments = group
+      .map((hit) => hit.payment)
+      .sort((a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b));
+    const registered = [...(group[0] as Hit).registered].sort(compareRows);
+    const first = payments[0] as SourceRow;
+    const program = programOf(first);
+    const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
+    const amount = sumAmounts(payments);
+
+    const reasons: string[] = [];
+    if (registered.length === 0) {
+      reasons.push(
+        `身份证号不在户籍人口库中，领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,
+      );
+    } else {
+      const registeredNames = [...new Set(registered.map((row) => text(row, 'name')).filter(Boolean))];
+      const byName = groupBy(payments, (row) => text(row, 'recipient_name'));
+      for (const [paidName, rows] of byName) {
+        reasons.push(
+          `领取人姓名「${paidName}」与户籍登记姓名「${registeredNames.join('、')}」不一致，领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(sumAmounts(rows))}`,
+        );
+      }
+    }
+
+    findings.push({
+      rule: 'R08',
+      subjectKey,
+      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
+      idNumber: first.idNumber as string,
+      ...(name !== undefined ? { name } : {}),
+      ...placeOf(payments),
+      amount,
+      match: idMatchQuality([...registered, ...payments]),
+      evidence: [
+        ...registered.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
+        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons,
+    });
+  }
+  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+}
+
+/** R08 as a registered {@link Rule}. */
+export const unregisteredRecipientRule: Rule = {
+  code: 'R08',
+  key: RULE_CATALOG.R08.key,
+  title: RULE_CATALOG.R08.title,
+  description: {
+    zh: '领取人身份证号不在户籍人口库中，或领取人姓名与户籍登记姓名不一致。',
+    en: 'A payment to a valid ID missing from the household registry, or under a different name.',
+  },
+  reads: ['household_registry', 'death_records', 'subsidy_payments'],
+  evaluate: evaluateUnregisteredRecipient,
+};

@@ -1,0 +1,136 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { LEAD_EXPORT_COLUMNS, leadsToCsv, leadsToXlsx } from '../../src/export/leads-export.js';
+import { reconcileLead } from '../../src/leads/lifecycle.js';
+import { scoreFindings } from '../../src/leads/score.js';
+import type { Lead } from '../../src/model.js';
+import { normalizeIdNumber } from '../../src/normalize/id.js';
+import { finding, PERSON } from '../leads/findings.js';
+
+const NOW = { runId: 'run-1', now: '2024-01-02T03:04:05.000Z' };
+
+function leadOf(...args: Parameters<typeof finding>): Lead {
+  const scored = scoreFindings([finding(...args)])[0];
+  if (!scored) throw new Error('no scored finding');
+  return reconcileLead(undefined, scored, NOW).lead;
+}
+
+const PLAIN = { ...leadOf(), status: 'assigned' as const, assignee: 'inspector-7' };
+// Hostile and awkward text from department files: quotes, commas, line breaks, formula starts.
+const AWKWARD = leadOf({
+  rule: 'R08',
+  subjectKey: 'awkward',
+  subject: '=HYPERLINK("http://x","点我"), 第二行\r\n第三行',
+  idNumber: '430521199001010025',
+  name: '@SUM(1+1)',
+  township: '+灰山港镇',
+  village: '-石门村',
+  amount: 5,
+  match: 'repaired_id',
+});
+const NO_ID = leadOf({
+  rule: 'R06',
+  subjectKey: 'no-id',
+  idNumber: undefined,
+  name: undefined,
+  village: undefined,
+  amount: 123_456_789,
+});
+
+function parseCsv(csv: string): Record<string, string>[] {
+  return parse(csv, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+}
+
+describe('leadsToCsv', () => {
+  it('starts with a BOM, uses CRLF and the contract columns', () => {
+    const csv = leadsToCsv([PLAIN]);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv.slice(1).split('\r\n')[0]).toBe(LEAD_EXPORT_COLUMNS.join(','));
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(leadsToCsv([])).toBe(`\uFEFF${LEAD_EXPORT_COLUMNS.join(',')}\r\n`);
+  });
+
+  it('parses back to the same values', () => {
+    const rows = parseCsv(leadsToCsv([PLAIN, NO_ID]));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual({
+      lead_id: PLAIN.leadId,
+      rule: 'R01',
+      subject: '张三 · 农村最低生活保障',
+      id_number: `\t${PERSON}`,
+      name: '张三',
+      township: '灰山港镇',
+      village: '石门村',
+      amount: '1500.00',
+      score: String(PLAIN.score),
+      match: 'id',
+      status: 'assigned',
+      assignee: 'inspector-7',
+      evidence_count: '4',
+      created_at: '2024-01-02T03:04:05.000Z',
+    });
+    expect(rows[1]).toMatchObject({
+      id_number: '',
+      name: '',
+      village: '',
+      amount: '1234567.89',
+      assignee: '',
+      status: 'new',
+    });
+  });
+
+  it('writes ID numbers so they survive Excel and read back through the ID normalizer', () => {
+    const rows = parseCsv(leadsToCsv([PLAIN, AWKWARD]));
+    expect(rows.map((row) => normalizeIdNumber(row.id_number).id)).toEqual([PERSON, '430521199001010025']);
+    expect(rows.map((row) => normalizeIdNumber(row.id_number).status)).toEqual(['as_given', 'as_given']);
+  });
+
+  it('quotes per RFC 4180 and defuses formula cells', () => {
+    const csv = leadsToCsv([AWKWARD]);
+    const [row] = parseCsv(csv);
+    expect(row?.subject).toBe(`'=HYPERLINK("http://x","点我"), 第二行\r\n第三行`);
+    expect(row?.name).toBe(`'@SUM(1+1)`);
+    expect(row?.township).toBe(`'+灰山港镇`);
+    expect(row?.village).toBe(`'-石门村`);
+    expect(row?.amount).toBe('0.05');
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"",""点我""), 第二行\r\n第三行"`);
+  });
+});
+
+describe('leadsToXlsx', () => {
+  it('reads back with the ID as text, the amount as a 0.00 number and a bold frozen header', async () => {
+    const bytes = await leadsToXlsx([PLAIN, AWKWARD, NO_ID]);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(bytes.subarray(0, 2)).toString('latin1')).toBe('PK');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.worksheets[0];
+    if (!sheet) throw new Error('no sheet');
+    expect(sheet.name).toBe('线索');
+    expect(sheet.rowCount).toBe(4);
+    const header = sheet.getRow(1);
+    expect(LEAD_EXPORT_COLUMNS.map((_, i) => header.getCell(i + 1).value)).toEqual([...LEAD_EXPORT_COLUMNS]);
+    expect(header.font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+
+    const col = (name: (typeof LEAD_EXPORT_COLUMNS)[number]) => LEAD_EXPORT_COLUMNS.indexOf(name) + 1;
+    const plain = sheet.getRow(2);
+    expect(plain.getCell(col('id_number')).value).toBe(PERSON);
+    expect(plain.getCell(col('id_number')).numFmt).toBe('@');
+    expect(plain.getCell(col('amount')).value).toBe(1500);
+    expect(plain.getCell(col('amount')).numFmt).toBe('0.00');
+    expect(plain.getCell(col('score')).value).toBe(PLAIN.score);
+    expect(plain.getCell(col('assignee')).value).toBe('inspector-7');
+    expect(plain.getCell(col('evidence_count')).value).toBe(4);
+
+    const awkward = sheet.getRow(3);
+    // Stored as a plain string, not a formula.
+    expect(awkward.getCell(col('subject')).value).toBe('=HYPERLINK("http://x","点我"), 第二行\n第三行');
+    expect(awkward.getCell(col('subject')).formula).toBeUndefined();
+    expect(awkward.getCell(col('amount')).value).toBe(0.05);
+    expect(sheet.getRow(4).getCell(col('amount')).value).toBe(1234567.89);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { isOpen, reconcileLead, staleLeads, supersedeLead } from '../../src/leads/lifecycle.js';
+import { scoreFindings } from '../../src/leads/score.js';
+import type { Lead } from '../../src/model.js';
+import { finding, paymentEvidence } from './findings.js';
+
+const RUN1 = { runId: 'run-1', now: '2024-01-01T00:00:00.000Z' };
+const RUN2 = { runId: 'run-2', now: '2024-02-01T00:00:00.000Z' };
+const scoredOf = (...args: Parameters<typeof finding>) =>
+  scoreFindings([finding(...args)])[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
+
+/** A lead an inspector has worked on: assigned, with a note field the API added. */
+function workedLead(): Lead & { notes: string } {
+  const { lead } = reconcileLead(undefined, scoredOf(), RUN1);
+  return { ...lead, status: 'verifying', assignee: 'inspector-7', revision: 4, notes: '已约谈村干部' };
+}
+
+describe('reconcileLead', () => {
+  it('creates a new lead at revision 1', () => {
+    const scored = scoredOf();
+    const { lead, change } = reconcileLead(undefined, scored, RUN1);
+    expect(change).toBe('new');
+    expect(lead).toMatchObject({
+      leadId: scored.leadId,
+      status: 'new',
+      revision: 1,
+      createdAt: RUN1.now,
+      updatedAt: RUN1.now,
+      lastRunId: 'run-1',
+      score: scored.score,
+      amount: 150_000,
+    });
+    expect(lead.assignee).toBeUndefined();
+  });
+
+  it('leaves an unchanged lead alone except for the run id', () => {
+    const existing = workedLead();
+    const { lead, change } = reconcileLead(existing, scoredOf(), RUN2);
+    expect(change).toBe('unchanged');
+    expect(lead).toEqual({ ...existing, lastRunId: 'run-2' });
+  });
+
+  it('updates run-owned content and keeps what inspectors did', () => {
+    const existing = workedLead();
+    const { lead, change } = reconcileLead(
+      existing,
+      scoredOf({ amount: 200_000, evidence: paymentEvidence(4), reasons: ['更新后的原因'] }),
+      RUN2,
+    );
+    expect(change).toBe('updated');
+    expect(lead).toMatchObject({
+      status: 'verifying',
+      assignee: 'inspector-7',
+      notes: '已约谈村干部',
+      createdAt: RUN1.now,
+      updatedAt: RUN2.now,
+      lastRunId: 'run-2',
+      revision: 5,
+      amount: 200_000,
+      reasons: ['更新后的原因'],
+    });
+    expect(lead.evidence).toHaveLength(4);
+    expect(lead.score).not.toBe(existing.score);
+  });
+
+  it('drops optional content the new finding no longer has', () => {
+    const existing = workedLead();
+    const { village: _village, ...withoutVillage } = finding();
+    const { lead, change } = reconcileLead(existing, scoreFindings([withoutVillage])[0] as never, RUN2);
+    expect(change).toBe('updated');
+    expect('village' in lead).toBe(false);
+  });
+
+  it('reopens a superseded lead whose evidence is back', () => {
+    const superseded = supersedeLead(workedLead(), '发放明细版本已撤回', RUN2);
+    const { lead, change } = reconcileLead(superseded, scoredOf(), {
+      runId: 'run-3',
+      now: '2024-03-01T00:00:00.000Z',
+    });
+    expect(change).toBe('updated');
+    expect(lead.status).toBe('new');
+    expect(lead.statusReason).toBeUndefined();
+    expect(lead.assignee).toBe('inspector-7');
+    expect(lead.revision).toBe(superseded.revision + 1);
+  });
+
+  it('refuses to merge a finding into another lead', () => {
+    expect(() => reconcileLead(workedLead(), scoredOf({ subjectKey: 'someone-else' }), RUN2)).toThrow(
+      /is not/,
+    );
+  });
+});
+
+describe('supersedeLead', () => {
+  it('closes open leads with the reason', () => {
+    const existing = workedLead();
+    const lead = supersedeLead(existing, '发放明细版本已撤回', RUN2);
+    expect(lead).toMatchObject({
+      status: 'superseded',
+      statusReason: '发放明细版本已撤回',
+      revision: 5,
+      assignee: 'inspector-7',
+    });
+    expect(isOpen(lead)).toBe(false);
+    expect(supersedeLead(lead, '再次撤回', RUN2)).toBe(lead);
+  });
+
+  it('keeps a verdict and notes the reason after the inspector’s own text, once', () => {
+    const confirmed: Lead = { ...workedLead(), status: 'confirmed', statusReason: '已核实，追回资金' };
+    const first = supersedeLead(confirmed, '死亡记录版本被替换', RUN2);
+    expect(first.status).toBe('confirmed');
+    expect(first.statusReason).toBe('已核实，追回资金；2024-02-01 证据已失效：死亡记录版本被替换');
+    expect(first.revision).toBe(confirmed.revision + 1);
+    expect(first.updatedAt).toBe(RUN2.now);
+    expect(supersedeLead(first, '死亡记录版本被替换', { runId: 'run-3', now: '2024-03-01T00:00:00Z' })).toBe(
+      first,
+    );
+    const dismissed: Lead = { ...workedLead(), status: 'dismissed' };
+    expect(supersedeLead(dismissed, '撤回', RUN2)).toMatchObject({
+      status: 'dismissed',
+      statusReason: '2024-02-01 证据已失效：撤回',
+    });
+  });
+});
+
+describe('isOpen and staleLeads', () => {
+  it('tells open leads from closed ones', () => {
+    const lead = workedLead();
+    expect((['new', 'assigned', 'verifying'] as const).every((status) => isOpen({ ...lead, status }))).toBe(
+      true,
+    );
+    expect(
+      (['confirmed', 'dismissed', 'superseded'] as const).some((status) => isOpen({ ...lead, status })),
+    ).toBe(false);
+  });
+
+  it('finds leads of the rules that ran which this run no longer confirmed', () => {
+    const seen: Lead = { ...workedLead(), leadId: 'R01-a', lastRunId: 'run-2' };
+    const gone: Lead = { ...workedLead(), leadId: 'R01-b', lastRunId: 'run-1' };
+    const alreadyClosed: Lead = { ...gone, leadId: 'R01-c', status: 'superseded' };
+    const otherRule: Lead = { ...gone, leadId: 'R06-d', rule: 'R06' };
+    expect(
+      staleLeads([seen, gone, alreadyClosed, otherRule], { runId: 'run-2', rules: ['R01'] }).map(
+        (l) => l.leadId,
+      ),
+    ).toEqual(['R01-b']);
+  });
+});
