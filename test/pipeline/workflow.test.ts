@@ -149,3 +149,20 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
     await expect(p.upload('uploads/police/not_a_kind/x.csv', deaths)).rejects.toThrow(/数据类型|not_a_kind/);
   });
 });
+
+describe('upload keys', () => {
+  it('accepts URL-encoded keys as S3 notifications send them', async () => {
+    const clock = { now: '2023-07-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    const key = 'uploads/police/death_records/2023年 死亡名单.csv';
+    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    const encoded = key
+      .split('/')
+      .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
+      .join('/');
+    const result = await p.replay(encoded, 10);
+    expect(result).toHaveProperty('runId'); // registered, so a collision ran
+    const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
+    expect(version?.rawKey).toBe(key);
+  });
+});

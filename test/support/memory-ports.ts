@@ -99,6 +99,9 @@ export class MemoryObjects implements ObjectStore {
   async getBytes(bucket: string, key: string) {
     return this.items.get(`${bucket}/${key}`);
   }
+  async exists(bucket: string, key: string) {
+    return this.items.has(`${bucket}/${key}`);
+  }
   async put(bucket: string, key: string, body: Uint8Array | string) {
     this.items.set(`${bucket}/${key}`, typeof body === 'string' ? new TextEncoder().encode(body) : body);
   }

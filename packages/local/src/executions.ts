@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { describeEvent, LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
+import type { LocalWorkflow } from './workflow.js';
+
+/** Where an execution is in its life. `ABORTED`: the platform stopped before or while it ran. */
+export type ExecutionStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/** What the platform remembers about one workflow execution. */
+export interface ExecutionRecord {
+  /** Execution name (a UUID, as EventBridge targets name them). */
+  readonly id: string;
+  readonly executionArn: string;
+  /** `Object Created s3://…` or `Scheduled Event <rule>`. */
+  readonly summary: string;
+  /** The event the execution started with, unchanged. */
+  readonly input: WorkflowEvent;
+  readonly status: ExecutionStatus;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause: string };
+  readonly queuedAt: string;
+  readonly startedAt?: string;
+  readonly stoppedAt?: string;
+}
+
+type MutableRecord = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
+
+/** Step Functions' `Error`/`Cause` of a failed execution from what the interpreter threw. */
+function failure(error: unknown): { error: string; cause: string } {
+  // aws-local-stepfunctions wraps the state's error as `cause` of an ExecutionError.
+  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (inner instanceof Error) return { error: inner.name || 'Error', cause: inner.message };
+  return { error: 'Error', cause: String(inner) };
+}
+
+function shortOutput(output: unknown): string {
+  const text = JSON.stringify(output ?? null);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/**
+ * Runs workflow executions one at a time in arrival order. In AWS, executions for different
+ * uploads overlap; locally a queue keeps runs deterministic and easy to follow in the log.
+ */
+export class ExecutionQueue {
+  readonly #workflow: LocalWorkflow;
+  readonly #log: (line: string) => void;
+  readonly #records: MutableRecord[] = [];
+  readonly #pending: MutableRecord[] = [];
+  #running: { record: MutableRecord; abort(): void; done: Promise<void> } | undefined;
+  #stopped = false;
+
+  constructor(workflow: LocalWorkflow, log: (line: string) => void) {
+    this.#workflow = workflow;
+    this.#log = log;
+  }
+
+  /** Queue an execution with `input`; returns its record (a snapshot). Refused once stopped. */
+  enqueue(input: WorkflowEvent): ExecutionRecord {
+    if (this.#stopped) throw new Error('The platform is stopping; no new executions');
+    const id = randomUUID();
+    const record: MutableRecord = {
+      id,
+      executionArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:jiandu-collision:${id}`,
+      summary: describeEvent(input),
+      input,
+      status: 'QUEUED',
+      queuedAt: new Date().toISOString(),
+    };
+    this.#records.push(record);
+    this.#pending.push(record);
+    this.#next();
+    return { ...record };
+  }
+
+  /** Snapshots of every execution so far, oldest first. */
+  records(): ExecutionRecord[] {
+    return this.#records.map((record) => ({ ...record }));
+  }
+
+  /** Whether an execution is queued or running. */
+  busy(): boolean {
+    return this.#running !== undefined || this.#pending.length > 0;
+  }
+
+  /** Whether an execution for `summary` is waiting to start (used to not pile up schedule ticks). */
+  hasQueued(summary: string): boolean {
+    return this.#pending.some((record) => record.summary === summary);
+  }
+
+  /** Refuse new executions, abort queued ones and the running one, and wait for it to settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const now = new Date().toISOString();
+    for (const record of this.#pending.splice(0)) {
+      record.status = 'ABORTED';
+      record.stoppedAt = now;
+    }
+    const running = this.#running;
+    if (running) {
+      running.abort();
+      await running.done;
+    }
+  }
+
+  #next(): void {
+    if (this.#running || this.#stopped) return;
+    const record = this.#pending.shift();
+    if (!record) return;
+    record.status = 'RUNNING';
+    record.startedAt = new Date().toISOString();
+    const started = Date.now();
+    const execution = this.#workflow.run(record.input);
+    let aborted = false;
+    const done = execution.result.then(
+      (output) => {
+        if (aborted) {
+          record.status = 'ABORTED';
+        } else {
+          record.status = 'SUCCEEDED';
+          record.output = output;
+        }
+      },
+      (error: unknown) => {
+        record.status = aborted ? 'ABORTED' : 'FAILED';
+        record.error = failure(error);
+      },
+    );
+    const settled = done.then(() => {
+      record.stoppedAt = new Date().toISOString();
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const detail =
+        record.status === 'SUCCEEDED'
+          ? shortOutput(record.output)
+          : record.error
+            ? `${record.error.error}: ${record.error.cause}`
+            : '';
+      this.#log(`[sfn] ${record.id} ${record.status} in ${seconds}s: ${record.summary} ${detail}`.trimEnd());
+      this.#running = undefined;
+      this.#next();
+    });
+    this.#running = {
+      record,
+      abort: () => {
+        aborted = true;
+        execution.abort();
+      },
+      done: settled,
+    };
+  }
+}

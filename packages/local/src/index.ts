@@ -1,0 +1,10 @@
+/** The local platform: emulators, the locally interpreted workflow and the API on one machine. */
+export * from './demo.js';
+export * from './dynamodb.js';
+export * from './events.js';
+export * from './executions.js';
+export * from './platform.js';
+export * from './ports.js';
+export * from './s3.js';
+export * from './scheduler.js';
+export * from './workflow.js';

@@ -1,0 +1,301 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { serve } from '@hono/node-server';
+import type { TaskName } from '@jiandu/pipeline/definition';
+import { DEFAULT_SCHEDULES } from '@jiandu/pipeline/schedules';
+import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
+import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
+import {
+  LOCAL_REGION,
+  objectCreatedFromRecord,
+  objectCreatedReason,
+  type S3NotificationRecord,
+  scheduledEvent,
+} from './events.js';
+import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { freePort } from './ports.js';
+import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
+import { type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { createWorkflow, moduleTaskHandlers, type TaskHandler, type TaskHandlers } from './workflow.js';
+
+/** The table name, as in the deployed stack. */
+export const TABLE_NAME = 'jiandu';
+/** The buckets departments upload to and the pipeline writes to. */
+export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as const;
+/** Only objects under this prefix of the upload bucket start the workflow (the EventBridge rule's filter). */
+export const UPLOAD_PREFIX = 'uploads/';
+/** The bearer token the local API accepts unless another is given. */
+export const DEFAULT_INSPECTOR_TOKEN = 'demo-inspector-token';
+/** The hono app module (repository-root relative); its named export `app` is served. */
+export const API_APP_ENTRY = 'functions/api-app.ts';
+
+/** Anything with a fetch handler, like a hono app. */
+export interface FetchApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** Options of {@link startPlatform}. */
+export interface PlatformOptions {
+  /** Where DynamoDB Local's database, s3rver's objects and the demo marker are kept. */
+  readonly dataDir: string;
+  /** API port on 127.0.0.1; default 3000, 0 picks a free one. */
+  readonly port?: number;
+  /** Don't upload the demo county on first start. */
+  readonly empty?: boolean;
+  /** Recurring triggers; default the deployed `DEFAULT_SCHEDULES`. */
+  readonly schedules?: readonly ScheduleSpec[];
+  /** No console output (execution lines and handler logs at ERROR only). */
+  readonly quiet?: boolean;
+  /** The API's bearer token; default {@link DEFAULT_INSPECTOR_TOKEN}. */
+  readonly inspectorToken?: string;
+  /** Handler log level (`LOG_LEVEL`); default INFO, or ERROR when quiet. */
+  readonly logLevel?: string;
+  /** Emulator ports; free ones by default. Reuse them to restart in the same process (handler clients are per process). */
+  readonly dynamodbPort?: number;
+  readonly s3Port?: number;
+  /** Where log lines go; default console.log unless quiet. */
+  readonly log?: (line: string) => void;
+  /** Tests only: replace some task handlers instead of importing `functions/pipeline/*`. */
+  readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
+  /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
+  readonly apiApp?: FetchApp;
+  /** Tests only: the demo county generator instead of `@jiandu/demo`. */
+  readonly demo?: DemoGenerator;
+}
+
+/** A running local platform. */
+export interface Platform {
+  readonly apiUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly buckets: { readonly upload: string; readonly data: string };
+  readonly tableName: string;
+  readonly inspectorToken: string;
+  /** Resolve once no execution is queued or running and no S3 request (hence event) is pending. */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  /** Every execution so far, oldest first. */
+  executions(): ExecutionRecord[];
+  /** Stop schedules, abort executions, close the API and the emulators (the Java process exits). */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** How long the platform must stay idle before `waitForIdle` believes it (late S3 events, chained timers). */
+const SETTLE_MS = 75;
+
+/** The environment the handlers read, set before any of them is imported. */
+export function handlerEnvironment(params: {
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  inspectorToken: string;
+  logLevel: string;
+}): Record<string, string> {
+  return {
+    TABLE_NAME,
+    UPLOAD_BUCKET: BUCKETS.upload,
+    DATA_BUCKET: BUCKETS.data,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: params.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_S3: params.s3Endpoint,
+    INSPECTOR_TOKEN: params.inspectorToken,
+    POWERTOOLS_SERVICE_NAME: 'jiandu',
+    LOG_LEVEL: params.logLevel,
+  };
+}
+
+function listen(app: FetchApp, port: number): Promise<{ server: Server; port: number }> {
+  return new Promise((done, fail) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) =>
+      done({ server: server as Server, port: info.port }),
+    ) as Server;
+    server.once('error', fail);
+  });
+}
+
+async function loadApiApp(): Promise<FetchApp> {
+  const module = (await import(pathToFileURL(join(REPO_ROOT, API_APP_ENTRY)).href)) as { app?: FetchApp };
+  if (!module.app || typeof module.app.fetch !== 'function') {
+    throw new Error(`${API_APP_ENTRY} has no 'app' export with a fetch handler`);
+  }
+  return module.app;
+}
+
+/**
+ * Start the whole platform on localhost: DynamoDB Local and s3rver persisting under
+ * `dataDir`, the collision workflow (the deployed ASL, interpreted locally) fed by S3 upload
+ * events and schedules, and the inspectors' HTTP API. Seeds the demo county on first start.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const inspectorToken = options.inspectorToken ?? DEFAULT_INSPECTOR_TOKEN;
+
+  // Everything started so far, stopped in reverse order if a later step fails.
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`[local] error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  try {
+    const [dynamodbPort, s3Port] = await Promise.all([
+      options.dynamodbPort ?? freePort(),
+      options.s3Port ?? freePort(),
+    ]);
+    const [dynamo, s3] = await Promise.allSettled([
+      startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), port: dynamodbPort }),
+      startS3rver({ directory: join(dataDir, 's3'), port: s3Port, buckets: [BUCKETS.upload, BUCKETS.data] }),
+    ]);
+    if (dynamo.status === 'fulfilled') cleanups.push(() => dynamo.value.stop());
+    if (s3.status === 'fulfilled') cleanups.push(() => s3.value.stop());
+    if (dynamo.status === 'rejected') throw dynamo.reason;
+    if (s3.status === 'rejected') throw s3.reason;
+    const dynamodbLocal: DynamoDbLocal = dynamo.value;
+    const localS3: LocalS3 = s3.value;
+
+    const dynamodbClient = createDynamoDbClient(dynamodbLocal.endpoint);
+    cleanups.push(() => dynamodbClient.destroy());
+    const table = await ensureTable(dynamodbClient, TABLE_NAME);
+    log(`[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table})`);
+    log(`[local] s3rver ${localS3.endpoint} (buckets ${BUCKETS.upload}, ${BUCKETS.data})`);
+
+    Object.assign(
+      process.env,
+      handlerEnvironment({
+        dynamodbEndpoint: dynamodbLocal.endpoint,
+        s3Endpoint: localS3.endpoint,
+        inspectorToken,
+        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
+      }),
+    );
+
+    const handlers: TaskHandlers = { ...moduleTaskHandlers(REPO_ROOT), ...options.taskHandlers };
+    const queue = new ExecutionQueue(createWorkflow(handlers), log);
+    cleanups.push(() => queue.stop());
+
+    const s3Client = createS3Client(localS3.endpoint);
+    cleanups.push(() => s3Client.destroy());
+
+    // S3 → EventBridge → Step Functions: one execution per new object under uploads/.
+    let bridging = 0;
+    let accepting = true;
+    const bridge = async (record: S3NotificationRecord): Promise<void> => {
+      const { bucket, object } = record.s3;
+      let fallback: { size?: number; etag?: string } = {};
+      if (object.size === undefined || object.eTag === undefined) {
+        // s3rver leaves the ETag out of copy notifications; EventBridge always has it.
+        const head = await s3Client.send(new HeadObjectCommand({ Bucket: bucket.name, Key: object.key }));
+        fallback = {
+          ...(head.ContentLength !== undefined ? { size: head.ContentLength } : {}),
+          etag: head.ETag ?? '',
+        };
+      }
+      const event = objectCreatedFromRecord(record, fallback);
+      if (event && accepting) queue.enqueue(event);
+    };
+    localS3.onRecord((record) => {
+      if (!accepting || record.s3.bucket.name !== BUCKETS.upload) return;
+      if (!objectCreatedReason(record.eventName) || !record.s3.object.key.startsWith(UPLOAD_PREFIX)) return;
+      bridging += 1;
+      bridge(record)
+        .catch((error: unknown) => {
+          log(
+            `[bridge] could not forward an S3 event: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => {
+          bridging -= 1;
+        });
+    });
+    cleanups.push(() => {
+      accepting = false;
+    });
+
+    const schedules: Schedules = startSchedules(options.schedules ?? DEFAULT_SCHEDULES, (name) => {
+      const summary = `Scheduled Event jiandu-${name}`;
+      // A tick while the previous one still waits adds nothing: it would run the same collision.
+      if (!accepting || queue.hasQueued(summary)) return;
+      queue.enqueue(scheduledEvent(`jiandu-${name}`));
+    });
+    cleanups.push(() => schedules.stop());
+    for (const job of schedules.describe()) {
+      log(`[local] schedule ${job.name} '${job.pattern}' UTC, next ${job.nextRun?.toISOString() ?? 'never'}`);
+    }
+
+    const app = options.apiApp ?? (await loadApiApp());
+    const api = await listen(app, options.port ?? 3000);
+    cleanups.push(
+      () =>
+        new Promise<void>((done) => {
+          api.server.close(() => done());
+          api.server.closeAllConnections();
+        }),
+    );
+    const apiUrl = `http://127.0.0.1:${api.port}`;
+
+    if (!options.empty) {
+      try {
+        const generate = options.demo ?? (await loadDemoGenerator());
+        await seedDemoCounty({ s3: s3Client, bucket: BUCKETS.upload, dataDir, generate, log });
+      } catch (error) {
+        // The platform is still useful without demo data; no marker is written, so the next start retries.
+        const message = error instanceof Error ? error.message : String(error);
+        (options.log ?? console.error)(
+          `[demo] could not upload the demo county (${message}); continuing empty`,
+        );
+      }
+    }
+
+    const idle = (): boolean => !queue.busy() && bridging === 0 && localS3.inFlight() === 0;
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl,
+      dynamodbEndpoint: dynamodbLocal.endpoint,
+      s3Endpoint: localS3.endpoint,
+      buckets: { ...BUCKETS },
+      tableName: TABLE_NAME,
+      inspectorToken,
+      executions: () => queue.records(),
+      waitForIdle: async (timeoutMs = 120_000) => {
+        const deadline = Date.now() + timeoutMs;
+        let idleSince: number | undefined;
+        for (;;) {
+          const now = Date.now();
+          if (idle()) {
+            idleSince ??= now;
+            if (now - idleSince >= SETTLE_MS) return;
+          } else {
+            idleSince = undefined;
+          }
+          if (now > deadline) {
+            const running = queue.records().filter((r) => r.status === 'QUEUED' || r.status === 'RUNNING');
+            throw new Error(
+              `Platform not idle after ${timeoutMs} ms: ${running.length} execution(s) queued or running, ` +
+                `${bridging} S3 event(s) being forwarded, ${localS3.inFlight()} S3 request(s) open`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+      stop: () => {
+        stopping ??= cleanup();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { LOCAL_REGION, type S3NotificationRecord } from './events.js';
+
+/** The credentials s3rver checks signatures against. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** A running s3rver. */
+export interface LocalS3 {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Requests s3rver has accepted and not finished answering (their events may still be coming). */
+  inFlight(): number;
+  /** Subscribe to S3 notification records (ObjectCreated and ObjectRemoved) of every bucket. */
+  onRecord(listener: (record: S3NotificationRecord) => void): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * An S3 client for s3rver: path-style addressing (no `bucket.127.0.0.1` hosts) and only the
+ * checksums S3 requires (s3rver stores aws-chunked bodies with their trailers otherwise).
+ */
+export function createS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: S3RVER_CREDENTIALS,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/**
+ * Start s3rver on 127.0.0.1:`port`, persisting in `directory`, with `buckets` created if missing
+ * (existing ones and their objects are kept).
+ */
+export async function startS3rver(options: {
+  directory: string;
+  port: number;
+  buckets: readonly string[];
+}): Promise<LocalS3> {
+  const directory = resolve(options.directory);
+  mkdirSync(directory, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port,
+    directory,
+    // s3rver logs every request (and warns about existing buckets) otherwise.
+    silent: true,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  const listeners: ((record: S3NotificationRecord) => void)[] = [];
+  server.on('event', (event: { Records?: S3NotificationRecord[] }) => {
+    for (const record of event.Records ?? []) {
+      for (const listener of listeners) listener(record);
+    }
+  });
+  const address = await server.run();
+
+  // s3rver emits the notification while handling the request, before it answers. Counting
+  // open requests lets "idle" mean "no event can still arrive for a request already sent".
+  let inFlight = 0;
+  server.httpServer?.on('request', (_request, response) => {
+    inFlight += 1;
+    response.once('close', () => {
+      inFlight -= 1;
+    });
+  });
+
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    inFlight: () => inFlight,
+    onRecord: (listener) => {
+      listeners.push(listener);
+    },
+    stop: async () => {
+      const closing = server.close();
+      // Keep-alive sockets of SDK clients would hold close() open until they time out.
+      server.httpServer?.closeAllConnections();
+      await closing;
+    },
+  };
+}
