@@ -1,0 +1,121 @@
+/**
+ * Byte-level sniffing of an upload: which format it really is and, for text, which encoding.
+ */
+import { FileRejectedError } from './errors.js';
+
+/** An upload body: a stream of chunks (S3) or the bytes at once (tests, small files). */
+export type Body = AsyncIterable<Uint8Array> | Uint8Array;
+
+/** Format and encoding decided from the first bytes. */
+export type Sniffed =
+  | { readonly format: 'xlsx' }
+  | { readonly format: 'csv'; readonly encoding: 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be' };
+
+// Enough for a confident UTF-8 verdict on real files: dozens of rows of Chinese text.
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * A body that can be peeked at: `head` holds at least the first {@link SNIFF_BYTES} bytes
+ * (or the whole file), and `chunks()` replays the entire body from the start, streaming.
+ */
+export interface PeekedBody {
+  readonly head: Buffer;
+  readonly ended: boolean;
+  chunks(): AsyncIterable<Buffer>;
+}
+
+/** Read the start of a body without consuming it for later readers. */
+export async function peek(body: Body): Promise<PeekedBody> {
+  if (body instanceof Uint8Array) {
+    const all = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return {
+      head: all.subarray(0, SNIFF_BYTES),
+      ended: all.length <= SNIFF_BYTES,
+      async *chunks() {
+        yield all;
+      },
+    };
+  }
+  const iterator = body[Symbol.asyncIterator]();
+  const buffered: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    buffered.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(buffered);
+  return {
+    head: head.subarray(0, SNIFF_BYTES),
+    ended,
+    async *chunks() {
+      yield head;
+      if (ended) return;
+      while (true) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      }
+    },
+  };
+}
+
+function startsWith(head: Buffer, bytes: readonly number[]): boolean {
+  return bytes.every((b, i) => head[i] === b);
+}
+
+/** Whether `head` is valid UTF-8 (a multi-byte sequence cut off at the end of the head is fine). */
+function isUtf8(head: Buffer, complete: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !complete });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decide the format from the content, not the file name: XLSX is a zip (`PK\x03\x04`);
+ * old binary `.xls` and other binary files are refused; text is CSV in UTF-8 (with or
+ * without BOM), UTF-16 (with BOM, Excel's "Unicode text") or else GB18030 (a superset of GBK).
+ */
+export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx' };
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    throw new FileRejectedError(
+      'unsupported_format',
+      `文件 ${fileName} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 .csv 后重新上传`,
+    );
+  }
+  if (startsWith(head, [0xff, 0xfe])) return { format: 'csv', encoding: 'utf-16le' };
+  if (startsWith(head, [0xfe, 0xff])) return { format: 'csv', encoding: 'utf-16be' };
+  if (startsWith(head, [0x25, 0x50, 0x44, 0x46]) || isBinary(head)) {
+    throw new FileRejectedError('not_a_spreadsheet', `文件 ${fileName} 不是表格文件（仅支持 .xlsx 和 .csv）`);
+  }
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { format: 'csv', encoding: 'utf-8' };
+  return { format: 'csv', encoding: isUtf8(head, ended) ? 'utf-8' : 'gb18030' };
+}
+
+/** NUL bytes or many control characters: no text file of a department looks like that. */
+function isBinary(head: Buffer): boolean {
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return true;
+    // Tab, LF, CR, form feed and ESC occur in text; other C0 controls do not.
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
+  }
+  return head.length > 0 && control / head.length > 0.01;
+}
+
+/** Whether the file holds nothing but blanks (after a BOM). */
+export function isBlankText(head: Buffer, ended: boolean): boolean {
+  if (!ended) return false;
+  const text = new TextDecoder('utf-8').decode(head);
+  return text.replace(/[\s\u3000\ufeff,;\t"]/g, '') === '';
+}

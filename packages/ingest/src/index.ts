@@ -1,0 +1,278 @@
+import { coverageKey } from '@jiandu/domain/coverage';
+/**
+ * Reading what departments really send (CONTRACT.md §3): CSV in UTF-8 / GBK, XLSX, title
+ * rows, total rows, notes, header synonyms — streamed row by row into canonical values.
+ */
+import { type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
+import type { NormalizedRow, QualityReport, RejectedRow } from '@jiandu/domain/model';
+import type { DivisionIndex } from '@jiandu/domain/normalize/division';
+import { KIND_SPECS } from './aliases.js';
+import { type Body, isBlankText, peek, sniff } from './bytes.js';
+import { cellText, isBlankRow, type RawCell } from './cells.js';
+import { FileRejectedError } from './errors.js';
+import { detectHeader, type HeaderMapping } from './header.js';
+import { RowNormalizer } from './rows.js';
+import { csvSheet, type SourceRow, type SourceSheet, xlsxSheets } from './sources.js';
+
+export type { ColumnSpec, ColumnType, KindSpec } from './aliases.js';
+export { KIND_SPECS, personIdColumn } from './aliases.js';
+export type { FileRejectedCode } from './errors.js';
+export { FileRejectedError } from './errors.js';
+export { cleanHeader } from './header.js';
+
+/** Where accepted and rejected rows go, in file order. */
+export interface IngestSink {
+  accept(row: NormalizedRow): void | Promise<void>;
+  reject(row: RejectedRow): void | Promise<void>;
+}
+
+/** What reading a file produced besides its rows. */
+export interface IngestResult {
+  readonly quality: QualityReport;
+  /** Canonical columns found in the header(s). */
+  readonly columns: string[];
+  /** Sheets that were read (XLSX); `[]` for CSV. */
+  readonly sheets: string[];
+  /**
+   * What an append version covers (CONTRACT.md §4): `program|YYYY-MM` keys for
+   * `subsidy_payments`, `township|village|YYYY` for `village_finance`; `[]` otherwise.
+   */
+  readonly coverage: string[];
+}
+
+/** Options of {@link ingestFile}. */
+export interface IngestOptions {
+  /** The county's divisions, to resolve townships and villages given by name or code. */
+  readonly divisions?: DivisionIndex;
+}
+
+// How far down a sheet the header may be (title rows, blank rows, notes above the table).
+const HEADER_SCAN_ROWS = 20;
+const MAX_WARNINGS = 100;
+
+const TOTAL = /^(合计|总计|小计|共计|累计|本页合计|本页小计|总合计)/;
+const NOTE =
+  /^(备注|注[:：、\d]|说明|填表说明|制表|审核|复核|填报|填表|负责人|单位负责人|分管领导|主管|经办|联系人|联系电话|电话|签字|签章|盖章|公章|日期[:：])/;
+
+type RowKind = 'blank' | 'total' | 'note' | 'repeated_header' | 'data';
+
+function nonBlankTexts(cells: readonly RawCell[]): string[] {
+  return cells.map((c) => cellText(c).replace(/[\s\u3000]/g, '')).filter((t) => t !== '');
+}
+
+const HEADER_KEYS = new WeakMap<HeaderMapping, string[]>();
+
+/** The header texts without blanks: a repeated header row is a literal copy of the header. */
+function headerKeys(mapping: HeaderMapping): string[] {
+  let keys = HEADER_KEYS.get(mapping);
+  if (!keys) {
+    keys = mapping.originalHeaders.map((h) => h.replace(/\s+/g, ''));
+    HEADER_KEYS.set(mapping, keys);
+  }
+  return keys;
+}
+
+/** Sort a row that is not a table row out of the data. */
+function classify(cells: readonly RawCell[], mapping: HeaderMapping, afterNotes: boolean): RowKind {
+  if (isBlankRow(cells)) return 'blank';
+  const texts = nonBlankTexts(cells);
+  if (texts.slice(0, 3).some((t) => TOTAL.test(t))) return 'total';
+  if (NOTE.test(texts[0] ?? '')) return 'note';
+  // Lines under the notes (`2、本表由村委会填写`) have a single cell.
+  if (afterNotes && texts.length <= 1) return 'note';
+  // Exports that repeat the header on every printed page.
+  const keys = headerKeys(mapping);
+  const repeats = mapping.mapped.filter(
+    (m) => cellText(cells[m.index] ?? null).replace(/\s+/g, '') === keys[m.index],
+  ).length;
+  if (mapping.mapped.length > 1 && repeats * 2 > mapping.mapped.length) return 'repeated_header';
+  return 'data';
+}
+
+class QualityCounter {
+  rowsRead = 0;
+  accepted = 0;
+  rejected = 0;
+  idsRepaired = 0;
+  idsLost = 0;
+  readonly byReason = new Map<string, number>();
+  readonly coverage = new Set<string>();
+}
+
+async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet> {
+  yield sheet;
+}
+
+/** Best header attempt of a sheet that had none good enough, for the error message. */
+interface FailedSheet {
+  readonly mapping?: HeaderMapping;
+  readonly firstRow?: readonly RawCell[];
+}
+
+/**
+ * Read one uploaded file of a dataset kind and push each accepted / rejected row to the sink,
+ * streaming: the file is never held in memory as a whole.
+ *
+ * @throws {FileRejectedError} when the file as a whole is unusable: empty, not a spreadsheet,
+ *   an unsupported format (old `.xls`), or no header with the kind's required columns.
+ */
+export async function ingestFile(
+  kind: DatasetKind,
+  file: { fileName: string; body: AsyncIterable<Uint8Array> | Uint8Array },
+  sink: IngestSink,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  const body = await peek(file.body as Body);
+  if (body.head.length === 0 || isBlankText(body.head, body.ended)) {
+    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 是空文件`);
+  }
+  const format = sniff(body.head, body.ended, file.fileName);
+  const sheets =
+    format.format === 'xlsx' ? xlsxSheets(body, file.fileName) : singleSheet(csvSheet(body, format.encoding));
+
+  const normalizer = new RowNormalizer(kind, options.divisions);
+  const counter = new QualityCounter();
+  const columns = new Set<string>();
+  const sheetNames: string[] = [];
+  const sheetWarnings: string[] = [];
+  const failed: FailedSheet[] = [];
+  let sheetsWithContent = 0;
+  let sheetsRead = 0;
+
+  const handle = async (mapping: HeaderMapping, source: SourceRow, sheet: string | undefined) => {
+    counter.rowsRead++;
+    const outcome = normalizer.normalize(mapping, source.row, source.cells, sheet);
+    if ('accepted' in outcome) {
+      const row = outcome.accepted;
+      counter.accepted++;
+      if (row.idStatus === 'repaired') counter.idsRepaired++;
+      if (row.idStatus === 'lost') counter.idsLost++;
+      const key = coverageKey(kind, row.values);
+      if (key !== undefined) counter.coverage.add(key);
+      await sink.accept(row);
+    } else {
+      counter.rejected++;
+      const reason = outcome.rejected.reason;
+      counter.byReason.set(reason, (counter.byReason.get(reason) ?? 0) + 1);
+      await sink.reject(outcome.rejected);
+    }
+  };
+
+  for await (const sheet of sheets) {
+    const iterator = sheet.rows[Symbol.asyncIterator]();
+    // Buffer the top of the sheet to find the header among title rows.
+    const top: SourceRow[] = [];
+    let ended = false;
+    while (top.length < HEADER_SCAN_ROWS) {
+      const next = await iterator.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      if (!isBlankRow(next.value.cells)) top.push(next.value);
+    }
+    const sheetLabel = sheet.name === undefined ? '文件' : `工作表「${sheet.name}」`;
+    if (top.length === 0) continue;
+    sheetsWithContent++;
+
+    const header = detectHeader(
+      kind,
+      top.map((r) => r.cells),
+    );
+    if (!header || header.mapping.missing.length > 0) {
+      failed.push({ ...(header ? { mapping: header.mapping } : {}), firstRow: top[0]?.cells });
+      if (sheet.name !== undefined)
+        sheetWarnings.push(`${sheetLabel}没有${KIND_LABELS[kind]}所需的列，已跳过`);
+      // exceljs needs each sheet read to the end before the next one.
+      while (!ended && !(await iterator.next()).done) {}
+      continue;
+    }
+
+    sheetsRead++;
+    if (sheet.name !== undefined) sheetNames.push(sheet.name);
+    const mapping = header.mapping;
+    for (const m of mapping.mapped) columns.add(m.column.name);
+    const ignored = mapping.originalHeaders.filter(
+      (h, i) => !mapping.mapped.some((m) => m.index === i) && !/^(第\d+列|序号|编号|备注)(#\d+)?$/.test(h),
+    );
+    if (ignored.length > 0) sheetWarnings.push(`${sheetLabel}中未识别的列已忽略：${ignored.join('、')}`);
+
+    let afterNotes = false;
+    const process = async (source: SourceRow) => {
+      const rowKind = classify(source.cells, mapping, afterNotes);
+      if (rowKind === 'note') afterNotes = true;
+      if (rowKind !== 'data') return;
+      await handle(mapping, source, sheet.name);
+    };
+    for (const source of top.slice(header.index + 1)) await process(source);
+    if (!ended) {
+      while (true) {
+        const next = await iterator.next();
+        if (next.done) break;
+        await process(next.value);
+      }
+    }
+  }
+
+  if (sheetsWithContent === 0)
+    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容`);
+  if (sheetsRead === 0) throw headerError(kind, file.fileName, failed);
+
+  // Capped: a file with thousands of distinct unresolved villages must not bloat the version record.
+  const warnings = [...sheetWarnings, ...normalizer.warnings].slice(0, MAX_WARNINGS);
+  return {
+    quality: {
+      rowsRead: counter.rowsRead,
+      accepted: counter.accepted,
+      rejected: counter.rejected,
+      rejectedByReason: Object.fromEntries([...counter.byReason].sort(([a], [b]) => a.localeCompare(b))),
+      idsRepaired: counter.idsRepaired,
+      idsLost: counter.idsLost,
+      unknownPrograms: normalizer.unknownPrograms,
+      warnings,
+    },
+    columns: KIND_SPECS[kind].columns.map((c) => c.name).filter((name) => columns.has(name)),
+    sheets: sheetNames,
+    coverage: [...counter.coverage].sort(),
+  };
+}
+
+function label(kind: DatasetKind, name: string): string {
+  return KIND_SPECS[kind].columns.find((c) => c.name === name)?.label ?? name;
+}
+
+/** The error for a file none of whose sheets has a usable header. */
+function headerError(kind: DatasetKind, fileName: string, failed: readonly FailedSheet[]): FileRejectedError {
+  const best = failed
+    .filter((f) => f.mapping !== undefined)
+    .sort((a, b) => (b.mapping?.satisfied ?? 0) - (a.mapping?.satisfied ?? 0))[0];
+  const required = KIND_SPECS[kind].required.map((group) => group.join('/'));
+  if (!best?.mapping) {
+    const found = nonBlankTexts(failed[0]?.firstRow ?? []);
+    return new FileRejectedError(
+      'no_header',
+      `文件 ${fileName} 中找不到表头：前${HEADER_SCAN_ROWS}行没有任何${KIND_LABELS[kind]}的列名。需要的列：${required
+        .map((g) =>
+          g
+            .split('/')
+            .map((n) => label(kind, n))
+            .join('或'),
+        )
+        .join('、')}`,
+      { expected: required, found },
+    );
+  }
+  const mapping = best.mapping;
+  const found = mapping.originalHeaders.filter((h) => !/^第\d+列$/.test(h));
+  const missing = mapping.missing.map((g) =>
+    g
+      .split('/')
+      .map((n) => `${label(kind, n)}(${n})`)
+      .join('或'),
+  );
+  return new FileRejectedError(
+    'missing_columns',
+    `文件 ${fileName} 缺少${KIND_LABELS[kind]}的必需列：${missing.join('、')}。文件中的列：${found.join('、')}`,
+    { expected: [...mapping.missing], found },
+  );
+}
