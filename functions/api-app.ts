@@ -2,7 +2,9 @@ import { createApp, sharedTokenAuthenticator } from '@jiandu/api';
 import { z } from 'zod';
 import { deps, logger } from './runtime.js';
 
-const ApiEnv = z.object({ INSPECTOR_TOKEN: z.string().min(16, 'INSPECTOR_TOKEN must be at least 16 characters') });
+const ApiEnv = z.object({
+  INSPECTOR_TOKEN: z.string().min(16, 'INSPECTOR_TOKEN must be at least 16 characters'),
+});
 const apiEnv = ApiEnv.parse(process.env);
 
 /** The API app, shared by the Lambda entry and the local platform's node server. */

@@ -20,7 +20,12 @@ function lead(overrides: Partial<Lead> = {}): Lead {
     amount: 123456,
     match: 'id',
     evidence: [
-      { kind: 'death_records', versionId: 'v-1', row: 3, values: { id_number: ID, death_date: '2023-01-15' } },
+      {
+        kind: 'death_records',
+        versionId: 'v-1',
+        row: 3,
+        values: { id_number: ID, death_date: '2023-01-15' },
+      },
       { kind: 'subsidy_payments', versionId: 'v-2', row: 7, values: { id_number: ID, amount: 123456 } },
     ],
     reasons: ['2023-01-15 死亡，2023-03 起仍领取补贴'],
@@ -50,7 +55,12 @@ describe('HTTP API', () => {
     leads = new MemoryLeads();
     await leads.put(lead(), 0);
     await leads.put(
-      lead({ leadId: 'R01-ffff', subjectKey: 'x', township: '石门乡', createdAt: '2024-02-01T00:00:00.000Z' }),
+      lead({
+        leadId: 'R01-ffff',
+        subjectKey: 'x',
+        township: '石门乡',
+        createdAt: '2024-02-01T00:00:00.000Z',
+      }),
       0,
     );
     app = createApp(deps());
@@ -93,7 +103,9 @@ describe('HTTP API', () => {
     const page2 = (await second.json()) as { items: { leadId: string }[]; cursor: string | null };
     expect(page2.items[0]?.leadId).toBe('R01-0123456789abcdef0123');
     expect(page2.cursor).toBeNull();
-    const filtered = await app.request(`/api/v1/leads?township=${encodeURIComponent('石门乡')}`, { headers: auth });
+    const filtered = await app.request(`/api/v1/leads?township=${encodeURIComponent('石门乡')}`, {
+      headers: auth,
+    });
     expect(((await filtered.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 

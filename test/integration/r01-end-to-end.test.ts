@@ -43,7 +43,9 @@ describe('R01 end to end on the local platform', () => {
       (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
     );
     for (const file of files) {
-      await s3.send(new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
+      );
     }
     await platform.waitForIdle(120_000);
   }, 180_000);
@@ -75,7 +77,9 @@ describe('R01 end to end on the local platform', () => {
     } while (cursor);
 
     const found = await Promise.all(
-      leads.map(async (l) => (await (await api(`/api/v1/leads/${l.leadId}`)).json()) as Record<string, unknown>),
+      leads.map(
+        async (l) => (await (await api(`/api/v1/leads/${l.leadId}`)).json()) as Record<string, unknown>,
+      ),
     );
     const actual = found
       .map((l) => ({ subjectKey: l.subjectKey, amountFen: l.amountFen, match: l.match, village: l.village }))

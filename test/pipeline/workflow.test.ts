@@ -18,9 +18,11 @@ const registry = [
   `${BING},张伟,男,H003,户主,石门乡,白沙村`,
 ].join('\n');
 
-const deaths = ['身份证号,姓名,死亡日期,数据来源', `${JIA},王建国,2023/2/10,公安注销`, `${YI},李秀英,2023年3月20日,火化`].join(
-  '\n',
-);
+const deaths = [
+  '身份证号,姓名,死亡日期,数据来源',
+  `${JIA},王建国,2023/2/10,公安注销`,
+  `${YI},李秀英,2023年3月20日,火化`,
+].join('\n');
 
 /** Payment rows month by month; each person is paid up to their last month. */
 function payments(months: readonly string[], people: readonly [string, string, string, string?][]) {
@@ -29,7 +31,9 @@ function payments(months: readonly string[], people: readonly [string, string, s
       .filter(([, , , last]) => !last || m <= last)
       .map(([id, name, village]) => `农村低保,${name},${id},青山镇,${village},"1,200.00",${m}-05`),
   );
-  return ['项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期', ...rows, '合计,,,,,,'].join('\n');
+  return ['项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期', ...rows, '合计,,,,,,'].join(
+    '\n',
+  );
 }
 
 const MONTHS = ['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06'];
@@ -53,7 +57,8 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
     );
   });
 
-  const leads = (): Lead[] => [...p.deps.leads.items.values()].sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
+  const leads = (): Lead[] =>
+    [...p.deps.leads.items.values()].sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
 
   it('finds exactly the deceased recipient paid after the grace month', () => {
     const r01 = leads().filter((l) => l.rule === 'R01');
@@ -90,7 +95,10 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
 
   it('keeps inspectors’ work when the collision re-runs, and counts the run', async () => {
     const lead = leads().find((l) => l.rule === 'R01') as Lead;
-    await p.deps.leads.put({ ...lead, status: 'assigned', assignee: '青山镇纪委', revision: lead.revision + 1 }, lead.revision);
+    await p.deps.leads.put(
+      { ...lead, status: 'assigned', assignee: '青山镇纪委', revision: lead.revision + 1 },
+      lead.revision,
+    );
     clock.now = '2023-07-02T00:00:00.000Z';
     const summary = await p.scheduled();
     expect(summary).toMatchObject({ leadsNew: 0, leadsSuperseded: 0 });
@@ -130,7 +138,9 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
     const rejected = versions.find((v) => v.status === 'rejected');
     expect(rejected?.error?.code).toBe('missing_columns');
     expect(rejected?.error?.message).toMatch(/id_number|身份证/);
-    expect(await p.deps.objects.getBytes('uploads-bucket', 'uploads/police/death_records/broken.csv')).toBeDefined();
+    expect(
+      await p.deps.objects.getBytes('uploads-bucket', 'uploads/police/death_records/broken.csv'),
+    ).toBeDefined();
   });
 
   it('records rejected rows with their reasons in a downloadable file', async () => {

@@ -33,10 +33,16 @@ export class MemoryVersions implements VersionRepository {
     this.items.set(v.versionId, clone(v));
   }
   async listOfDataset(department: string, kind: DatasetKind) {
-    return [...this.items.values()].filter((v) => v.department === department && v.kind === kind).sort(byReceived).map(clone);
+    return [...this.items.values()]
+      .filter((v) => v.department === department && v.kind === kind)
+      .sort(byReceived)
+      .map(clone);
   }
   async listOfKind(kind: DatasetKind) {
-    return [...this.items.values()].filter((v) => v.kind === kind).sort(byReceived).map(clone);
+    return [...this.items.values()]
+      .filter((v) => v.kind === kind)
+      .sort(byReceived)
+      .map(clone);
   }
 }
 

@@ -3,8 +3,10 @@
  * runner) with the real task implementations bound to in-memory ports: the whole workflow
  * as a unit test, without emulators.
  */
-import { createWorkflow } from '@jiandu/local/workflow';
+
+import { resolveRuleConfig } from '@jiandu/domain';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
+import { createWorkflow } from '@jiandu/local/workflow';
 import {
   matchShard,
   NormalizeInput,
@@ -16,7 +18,6 @@ import {
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';
-import { resolveRuleConfig } from '@jiandu/domain';
 import { MemoryLeads, MemoryObjects, MemoryRuns, MemoryVersions } from './memory-ports.js';
 
 export const UPLOAD = 'uploads-bucket';
@@ -54,7 +55,9 @@ export function memoryPipeline(clock: { now: string }) {
   }
 
   async function scheduled(time = clock.now) {
-    return workflow.run(scheduledEvent('NightlyCollision', new Date(time))).result as Promise<Record<string, unknown>>;
+    return workflow.run(scheduledEvent('NightlyCollision', new Date(time))).result as Promise<
+      Record<string, unknown>
+    >;
   }
 
   return { deps, upload, replay, scheduled };

@@ -1,10 +1,9 @@
-import { RULES } from '@jiandu/domain';
+import { leadsToCsv, leadsToXlsx, RULES } from '@jiandu/domain';
 import { NotFoundError, ValidationError } from '@jiandu/domain/errors';
-import { leadsToCsv, leadsToXlsx } from '@jiandu/domain';
+import { DATASET_KINDS } from '@jiandu/domain/kinds';
 import type { Lead } from '@jiandu/domain/model';
 import type { LeadQuery, LeadRepository, RunRepository, VersionRepository } from '@jiandu/domain/ports';
 import { PROGRAMS } from '@jiandu/domain/programs';
-import { DATASET_KINDS } from '@jiandu/domain/kinds';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type Access, type Authenticator, type AuthVariables, authorize } from './auth.js';
@@ -89,7 +88,8 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
       path: '/api/v1/programs',
       access: 'public',
       summary: 'The subsidy program catalogue',
-      handle: (c) => c.json({ items: PROGRAMS.map(({ code, name, meansTested }) => ({ code, name, meansTested })) }),
+      handle: (c) =>
+        c.json({ items: PROGRAMS.map(({ code, name, meansTested }) => ({ code, name, meansTested })) }),
     },
     {
       method: 'GET',
@@ -97,7 +97,15 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
       access: 'public',
       summary: 'The lead rules and what they look for',
       handle: (c) =>
-        c.json({ items: RULES.map(({ code, key, title, description, reads }) => ({ code, key, title, description, reads })) }),
+        c.json({
+          items: RULES.map(({ code, key, title, description, reads }) => ({
+            code,
+            key,
+            title,
+            description,
+            reads,
+          })),
+        }),
     },
     {
       method: 'GET',

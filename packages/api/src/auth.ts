@@ -46,7 +46,10 @@ export interface AuthVariables {
 }
 
 /** Enforce a route's declared access; private routes get `c.get('principal')`. */
-export function authorize(access: Access, authenticator: Authenticator): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authorize(
+  access: Access,
+  authenticator: Authenticator,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (access !== 'public') {
       const principal = await authenticator.authenticate(c.req.header('authorization'));

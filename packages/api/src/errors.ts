@@ -20,7 +20,13 @@ export function errorResponse(error: Error, c: Context, log: (error: Error) => v
     return c.json({ error: { code: 'validation_failed', message: error.message } }, 400);
   }
   if (error instanceof DomainError) {
-    const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+    const body = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
+    };
     const response = c.json(body, STATUS[error.code] ?? 400);
     if (error.code === 'unauthenticated') response.headers.set('WWW-Authenticate', 'Bearer');
     return response;

@@ -6,7 +6,10 @@ import type { CellValue } from './model.js';
  * (department, program, period) — or (village, year) for village finance — replaces those
  * rows. Returns undefined for snapshot kinds and for notices (which only ever add).
  */
-export function coverageKey(kind: DatasetKind, values: Readonly<Record<string, CellValue>>): string | undefined {
+export function coverageKey(
+  kind: DatasetKind,
+  values: Readonly<Record<string, CellValue>>,
+): string | undefined {
   if (kind === 'subsidy_payments') {
     const month = values.period ?? (typeof values.pay_date === 'string' ? values.pay_date.slice(0, 7) : null);
     return `${String(values.program ?? '')}|${String(month ?? '')}`;

@@ -23,7 +23,11 @@ export const DATASET_KINDS = [
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 /** Append kinds add rows; every other kind is a snapshot that replaces its predecessor. */
-export const APPEND_KINDS: ReadonlySet<DatasetKind> = new Set(['subsidy_payments', 'village_finance', 'notices']);
+export const APPEND_KINDS: ReadonlySet<DatasetKind> = new Set([
+  'subsidy_payments',
+  'village_finance',
+  'notices',
+]);
 
 /** The reference ("8 basic") databases: confidential, inspectors only. */
 export const REFERENCE_KINDS: ReadonlySet<DatasetKind> = new Set([

@@ -53,7 +53,19 @@ export interface QualityReport {
 }
 
 /** Rule codes of CONTRACT.md §5. */
-export type RuleCode = 'R01' | 'R02' | 'R03' | 'R04' | 'R05' | 'R06' | 'R07' | 'R08' | 'R09' | 'R10' | 'R11' | 'R12';
+export type RuleCode =
+  | 'R01'
+  | 'R02'
+  | 'R03'
+  | 'R04'
+  | 'R05'
+  | 'R06'
+  | 'R07'
+  | 'R08'
+  | 'R09'
+  | 'R10'
+  | 'R11'
+  | 'R12';
 
 /** How the lead's subject was identified. */
 export type MatchQuality = 'id' | 'repaired_id' | 'name_village';
@@ -98,7 +110,11 @@ export interface Lead extends Finding {
   readonly leadId: string;
   readonly score: number;
   /** The parts of the score, each with its points and a Chinese explanation. */
-  readonly scoreBreakdown: readonly { readonly factor: string; readonly points: number; readonly reason: string }[];
+  readonly scoreBreakdown: readonly {
+    readonly factor: string;
+    readonly points: number;
+    readonly reason: string;
+  }[];
   readonly status: LeadStatus;
   readonly assignee?: string;
   /** Why the lead was superseded, when it was. */

@@ -51,7 +51,8 @@ function task(name: TaskName, rest: Record<string, unknown>): Record<string, unk
  */
 export function collisionDefinition(): Record<string, unknown> {
   return {
-    Comment: 'jiandu collision: normalize an upload, match all active data in ID-hash shards, score and store leads',
+    Comment:
+      'jiandu collision: normalize an upload, match all active data in ID-hash shards, score and store leads',
     QueryLanguage: 'JSONPath',
     StartAt: 'Trigger',
     States: {
@@ -77,7 +78,10 @@ export function collisionDefinition(): Record<string, unknown> {
         ],
         Default: 'AlreadyIngested',
       },
-      AlreadyIngested: { Type: 'Succeed', Comment: 'Byte-identical file or repeated event: nothing changes.' },
+      AlreadyIngested: {
+        Type: 'Succeed',
+        Comment: 'Byte-identical file or repeated event: nothing changes.',
+      },
       FileRejected: {
         Type: 'Fail',
         Error: 'FileRejected',
@@ -101,7 +105,11 @@ export function collisionDefinition(): Record<string, unknown> {
         Next: 'ScoreAndStore',
       },
       ScoreAndStore: task('ScoreAndStore', {
-        Parameters: { 'runId.$': '$.plan.runId', 'manifestKey.$': '$.plan.manifestKey', 'shards.$': '$.matched' },
+        Parameters: {
+          'runId.$': '$.plan.runId',
+          'manifestKey.$': '$.plan.manifestKey',
+          'shards.$': '$.matched',
+        },
         ResultPath: '$.result',
         OutputPath: '$.result',
         End: true,

@@ -1,5 +1,5 @@
-import type { LeadRepository, ObjectStore, RunRepository, VersionRepository } from '@jiandu/domain/ports';
 import type { RuleConfig } from '@jiandu/domain';
+import type { LeadRepository, ObjectStore, RunRepository, VersionRepository } from '@jiandu/domain/ports';
 
 /** Structured logger port (Powertools Logger satisfies it). Never pass names or ID numbers. */
 export interface Log {

@@ -43,7 +43,12 @@ export function versionsInForce(versions: readonly DatasetVersion[]): ManifestVe
     }
     sorted.forEach((v, i) => {
       const later = new Set(sorted.slice(i + 1).flatMap((n) => n.coverage));
-      result.push(describe(v, v.coverage.filter((c) => later.has(c))));
+      result.push(
+        describe(
+          v,
+          v.coverage.filter((c) => later.has(c)),
+        ),
+      );
     });
   }
   return result.sort((a, b) => a.versionId.localeCompare(b.versionId));

@@ -20,7 +20,15 @@ export const DEFAULT_SCHEDULES: readonly CollisionSchedule[] = [
   },
 ];
 
-const DOW_NAMES: Record<string, string> = { SUN: '1', MON: '2', TUE: '3', WED: '4', THU: '5', FRI: '6', SAT: '7' };
+const DOW_NAMES: Record<string, string> = {
+  SUN: '1',
+  MON: '2',
+  TUE: '3',
+  WED: '4',
+  THU: '5',
+  FRI: '6',
+  SAT: '7',
+};
 
 /**
  * Convert an EventBridge `cron(...)` expression to a croner pattern (5 fields, UTC).
@@ -31,13 +39,15 @@ export function toCronerPattern(expression: string): string {
   const match = /^cron\((.+)\)$/.exec(expression.trim());
   if (!match?.[1]) throw new Error(`Not an EventBridge cron expression: ${expression}`);
   const fields = match[1].trim().split(/\s+/);
-  if (fields.length !== 6) throw new Error(`EventBridge cron needs 6 fields, got ${fields.length}: ${expression}`);
+  if (fields.length !== 6)
+    throw new Error(`EventBridge cron needs 6 fields, got ${fields.length}: ${expression}`);
   const [minute, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if (year !== '*') throw new Error(`Year-restricted schedules are not supported locally: ${expression}`);
   const convertDow = (value: string): string =>
     value.replace(/[A-Z]{3}|\d+/g, (token) => {
       const n = Number(DOW_NAMES[token] ?? token);
-      if (!Number.isInteger(n) || n < 1 || n > 7) throw new Error(`Bad day of week '${token}' in ${expression}`);
+      if (!Number.isInteger(n) || n < 1 || n > 7)
+        throw new Error(`Bad day of week '${token}' in ${expression}`);
       return String(n - 1);
     });
   return [minute, hour, dom === '?' ? '*' : dom, month, dow === '?' ? '*' : convertDow(dow)].join(' ');

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -6,7 +7,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Lead } from '@jiandu/domain/model';
 import {
@@ -29,7 +29,10 @@ function strip<T>(item: Item): T {
 }
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 /** Opaque pagination cursor: the DynamoDB LastEvaluatedKey, base64url-encoded. */
@@ -90,7 +93,9 @@ export class DynamoVersionRepository implements VersionRepository {
   }
 
   async get(versionId: string): Promise<DatasetVersion | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.version(versionId) }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.version(versionId) }),
+    );
     return out.Item ? strip<DatasetVersion>(out.Item) : undefined;
   }
 
@@ -115,7 +120,10 @@ export class DynamoVersionRepository implements VersionRepository {
   }
 
   async listOfDataset(department: string, kind: DatasetKind): Promise<DatasetVersion[]> {
-    const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.versionsOfDataset(department, kind)));
+    const items = await queryAll(
+      this.doc,
+      partitionQuery(this.tableName, keys.versionsOfDataset(department, kind)),
+    );
     return items.map((i) => strip<DatasetVersion>(i));
   }
 
@@ -153,7 +161,8 @@ export class DynamoLeadRepository implements LeadRepository {
           found.set(lead.leadId, lead);
         }
         request = out.UnprocessedKeys as typeof request;
-        if (attempt > 8 && request && Object.keys(request).length > 0) throw new Error('BatchGet kept returning unprocessed keys');
+        if (attempt > 8 && request && Object.keys(request).length > 0)
+          throw new Error('BatchGet kept returning unprocessed keys');
       }
     }
     return found;
@@ -234,7 +243,10 @@ export class DynamoRunRepository implements RunRepository {
 
   async save(run: CollisionRun): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.run(run.runId), ...keys.runIndexes(run), ...run } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.run(run.runId), ...keys.runIndexes(run), ...run },
+      }),
     );
   }
 
@@ -245,7 +257,11 @@ export class DynamoRunRepository implements RunRepository {
 
   async list(limit: number): Promise<CollisionRun[]> {
     const out = await this.doc.send(
-      new QueryCommand({ ...partitionQuery(this.tableName, keys.allRuns()), ScanIndexForward: false, Limit: limit }),
+      new QueryCommand({
+        ...partitionQuery(this.tableName, keys.allRuns()),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
     );
     return (out.Items ?? []).map((i) => strip<CollisionRun>(i));
   }

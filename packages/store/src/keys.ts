@@ -35,7 +35,12 @@ export const keys = {
     return { PK: `LEAD#${leadId}`, SK: 'LEAD' };
   },
   leadIndexes(l: { leadId: string; rule: string; createdAt: string }) {
-    return { GSI1PK: 'LEADS', GSI1SK: `${l.createdAt}#${l.leadId}`, GSI2PK: `RULE#${l.rule}`, GSI2SK: l.leadId };
+    return {
+      GSI1PK: 'LEADS',
+      GSI1SK: `${l.createdAt}#${l.leadId}`,
+      GSI2PK: `RULE#${l.rule}`,
+      GSI2SK: l.leadId,
+    };
   },
   allLeads() {
     return { index: 'GSI1', pk: 'LEADS' } as const;

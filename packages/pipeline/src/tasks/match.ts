@@ -48,7 +48,10 @@ export async function matchShard(deps: PipelineDeps, task: ShardTask): Promise<S
   const rows = await loadShard(deps, manifest, task.shard);
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
-  const input = { rows: (kind: DatasetKind) => rows.get(kind) ?? [], hasKind: (kind: DatasetKind) => kindsInForce.has(kind) };
+  const input = {
+    rows: (kind: DatasetKind) => rows.get(kind) ?? [],
+    hasKind: (kind: DatasetKind) => kindsInForce.has(kind),
+  };
   const findings: Finding[] = RULES.filter((r) => manifest.rules.includes(r.code)).flatMap((rule) =>
     rule.evaluate(input, deps.ruleConfig),
   );

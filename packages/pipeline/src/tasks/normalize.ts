@@ -29,7 +29,8 @@ export function parseUploadKey(key: string): UploadLocation {
   if (parts.length < 4 || parts[0] !== 'uploads') throw new UploadKeyError(key, '层级不足');
   const [, department = '', kind = ''] = parts;
   const fileName = parts.slice(3).join('/');
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(department)) throw new UploadKeyError(key, `部门代码无效：${department}`);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(department))
+    throw new UploadKeyError(key, `部门代码无效：${department}`);
   if (!isDatasetKind(kind)) throw new UploadKeyError(key, `未知数据类型：${kind}`);
   if (!fileName) throw new UploadKeyError(key, '缺少文件名');
   return { department, kind, fileName };
@@ -119,12 +120,22 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
   await Promise.all(
     shards.map((rows, shard) =>
       rows.length > 0
-        ? deps.objects.put(deps.buckets.data, shardKey(versionId, shard), encodeRows(rows), 'application/x-ndjson')
+        ? deps.objects.put(
+            deps.buckets.data,
+            shardKey(versionId, shard),
+            encodeRows(rows),
+            'application/x-ndjson',
+          )
         : undefined,
     ),
   );
   if (rejected.length > 0) {
-    await deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejectsToCsv(rejected), 'text/csv; charset=utf-8');
+    await deps.objects.put(
+      deps.buckets.data,
+      rejectsKey(versionId),
+      rejectsToCsv(rejected),
+      'text/csv; charset=utf-8',
+    );
   }
 
   const now = deps.now();
@@ -168,7 +179,10 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
  * S3 receive time, not by processing order, so an old file whose event arrives late does
  * not displace a newer one.
  */
-async function applySnapshotReplacement(deps: PipelineDeps, version: DatasetVersion): Promise<DatasetVersion> {
+async function applySnapshotReplacement(
+  deps: PipelineDeps,
+  version: DatasetVersion,
+): Promise<DatasetVersion> {
   const active = (await deps.versions.listOfDataset(version.department, version.kind)).filter(
     (v) => v.status === 'active',
   );
@@ -185,7 +199,10 @@ async function applySnapshotReplacement(deps: PipelineDeps, version: DatasetVers
       status: 'replaced',
       replacedBy: newest.versionId,
       statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
-      history: [...v.history, { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` }],
+      history: [
+        ...v.history,
+        { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` },
+      ],
     };
     await deps.versions.save(replaced);
     if (v.versionId === version.versionId) self = replaced;

@@ -11,7 +11,11 @@ const CONFLICT_RETRIES = 3;
 /** Lead writes in flight at once (DynamoDB on-demand absorbs this easily). */
 const WRITE_CONCURRENCY = 16;
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
@@ -40,11 +44,16 @@ async function writeWithRetry(
 }
 
 /** Why a lead of a rule that ran is gone: its evidence came from data no longer in force, or it no longer matches. */
-async function supersedeReason(deps: PipelineDeps, lead: Lead, inForce: ReadonlySet<string>): Promise<string> {
+async function supersedeReason(
+  deps: PipelineDeps,
+  lead: Lead,
+  inForce: ReadonlySet<string>,
+): Promise<string> {
   const gone = [...new Set(lead.evidence.map((e) => e.versionId))].filter((id) => !inForce.has(id));
   for (const versionId of gone) {
     const version = await deps.versions.get(versionId);
-    if (version?.status === 'withdrawn') return `依据的数据版本已撤回：${version.fileName}（${version.statusReason ?? '未说明原因'}）`;
+    if (version?.status === 'withdrawn')
+      return `依据的数据版本已撤回：${version.fileName}（${version.statusReason ?? '未说明原因'}）`;
     if (version?.status === 'replaced') return `依据的数据版本已被替换：${version.fileName}`;
   }
   if (gone.length > 0) return '依据的数据版本已不再有效';
@@ -58,7 +67,9 @@ async function supersedeReason(deps: PipelineDeps, lead: Lead, inForce: Readonly
  */
 export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
-  const findings = (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat();
+  const findings = (
+    await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))
+  ).flat();
   const scored = scoreFindings(findings);
   const ids = scored.map((f) => f.leadId);
   const existing = await deps.leads.getMany(ids);
@@ -66,20 +77,16 @@ export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInpu
   const ctx = { runId: input.runId, now };
   const counts = { new: 0, updated: 0, unchanged: 0, superseded: 0 };
 
-  await inBatches(
-    scored,
-    WRITE_CONCURRENCY,
-    async (finding) => {
-      const leadId = finding.leadId;
-      let change: 'new' | 'updated' | 'unchanged' = 'unchanged';
-      await writeWithRetry(deps, leadId, existing.get(leadId), (current) => {
-        const result = reconcileLead(current, finding, ctx);
-        change = result.change;
-        return result.change === 'unchanged' ? undefined : result.lead;
-      });
-      counts[change]++;
-    },
-  );
+  await inBatches(scored, WRITE_CONCURRENCY, async (finding) => {
+    const leadId = finding.leadId;
+    let change: 'new' | 'updated' | 'unchanged' = 'unchanged';
+    await writeWithRetry(deps, leadId, existing.get(leadId), (current) => {
+      const result = reconcileLead(current, finding, ctx);
+      change = result.change;
+      return result.change === 'unchanged' ? undefined : result.lead;
+    });
+    counts[change]++;
+  });
 
   const found = new Set(ids);
   const inForce = new Set(manifest.versions.map((v) => v.versionId));

@@ -1,0 +1,19 @@
+/**
+ * The jiandu CDK app (`cdk.json`: `node --import tsx infra/app.ts`).
+ *
+ * - `Jiandu-Data`: the single DynamoDB table, the upload bucket (raw files are evidence:
+ *   versioned, retained forever, EventBridge notifications on), the data bucket (normalized
+ *   shards, rejects, findings) and the access-log bucket. Everything is retained.
+ * - `Jiandu-Pipeline`: the Normalize / PlanCollision / MatchShard / ScoreAndStore functions,
+ *   the collision state machine (the shared ASL from `@jiandu/pipeline/definition`), the
+ *   upload rule (`Object Created` under `uploads/`) and the nightly collision schedule
+ *   (override with `-c collisionSchedule='cron(...)'`).
+ * - `Jiandu-Api`: the inspectors' HTTP API in front of the hono Lambda; needs the NoEcho
+ *   parameter `InspectorToken` on deploy.
+ *
+ * Stacks are environment-agnostic, so `npx cdk synth` works offline. cdk-nag (AwsSolutions)
+ * validates at synthesis and fails it on any unacknowledged finding.
+ */
+import { buildJianduApp } from './jiandu-app.js';
+
+buildJianduApp().app.synth();

@@ -1,0 +1,225 @@
+import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
+import { collisionDefinitionString, TASKS, type TaskName } from '@jiandu/pipeline/definition';
+import { type CollisionSchedule, DEFAULT_SCHEDULES, scheduleToCroner } from '@jiandu/pipeline/schedules';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { grantBucket, grantTableData, nagArnToken } from './grants.js';
+import { JianduFunction, type JianduFunctionProps, type LogLevel } from './jiandu-function.js';
+
+/** Context key overriding the nightly collision's EventBridge expression, e.g. `cron(0 19 * * ? *)`. */
+export const COLLISION_SCHEDULE_CONTEXT = 'collisionSchedule';
+
+/** The schedule the `collisionSchedule` context key overrides. */
+export const OVERRIDABLE_SCHEDULE = 'NightlyCollision';
+
+/** Key prefix under which departments drop files (CONTRACT.md §1); only these start the workflow. */
+export const UPLOAD_PREFIX = 'uploads/';
+
+/** Props of {@link CollisionWorkflow}. */
+export interface CollisionWorkflowProps {
+  /** The single table (versions, leads, runs). */
+  readonly table: dynamodb.ITable;
+  /** Where departments upload raw files; must send EventBridge notifications. */
+  readonly uploadBucket: s3.IBucket;
+  /** Normalized shards, rejects, manifests, findings. */
+  readonly dataBucket: s3.IBucket;
+  /** Schedules to run a full collision on. @default DEFAULT_SCHEDULES, nightly one overridable by context */
+  readonly schedules?: readonly CollisionSchedule[];
+  /** @default 'INFO' */
+  readonly logLevel?: LogLevel;
+}
+
+/** Per task: how the function is sized. Normalize parses whole XLSX files; matching holds one shard. */
+const TASK_SIZING: Readonly<
+  Record<TaskName, Pick<JianduFunctionProps, 'memorySize' | 'timeout' | 'description'>>
+> = {
+  Normalize: {
+    memorySize: 2048,
+    timeout: Duration.minutes(10),
+    description: 'Normalize one uploaded CSV/XLSX into a dataset version, shards and a quality report',
+  },
+  PlanCollision: {
+    memorySize: 1024,
+    timeout: Duration.minutes(5),
+    description: 'Plan a collision run: active versions, manifest and ID-hash shards',
+  },
+  MatchShard: {
+    memorySize: 2048,
+    timeout: Duration.minutes(10),
+    description: 'Cross-match one ID-hash shard and write its findings',
+  },
+  ScoreAndStore: {
+    memorySize: 1024,
+    timeout: Duration.minutes(10),
+    description: 'Score findings into leads and store them, superseding leads whose evidence disappeared',
+  },
+};
+
+/**
+ * The collision pipeline: one Lambda per workflow task, the shared ASL definition
+ * (`collisionDefinitionString()`) with the function ARNs substituted in, and the two ways it
+ * starts — an upload under `uploads/` (EventBridge `Object Created`) and the schedules.
+ */
+export class CollisionWorkflow extends Construct {
+  /** The task functions, by task state name. */
+  readonly functions: Readonly<Record<TaskName, JianduFunction>>;
+  /** The collision state machine. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Starts the workflow for every object created under `uploads/` in the upload bucket. */
+  readonly uploadRule: events.Rule;
+  /** Scheduled full collisions, by schedule name. */
+  readonly scheduleRules: Readonly<Record<string, events.Rule>>;
+
+  constructor(scope: Construct, id: string, props: CollisionWorkflowProps) {
+    super(scope, id);
+    const { table, uploadBucket, dataBucket } = props;
+    const environment = {
+      TABLE_NAME: table.tableName,
+      UPLOAD_BUCKET: uploadBucket.bucketName,
+      DATA_BUCKET: dataBucket.bucketName,
+    };
+    const make = (task: TaskName): JianduFunction =>
+      new JianduFunction(this, task, {
+        entry: FUNCTION_ENTRIES[task],
+        serviceName: `jiandu-${kebab(task)}`,
+        environment,
+        logLevel: props.logLevel,
+        ...TASK_SIZING[task],
+      });
+    const functions: Record<TaskName, JianduFunction> = {
+      Normalize: make('Normalize'),
+      PlanCollision: make('PlanCollision'),
+      MatchShard: make('MatchShard'),
+      ScoreAndStore: make('ScoreAndStore'),
+    };
+    this.functions = functions;
+
+    // Least privilege per task: raw uploads are read, never written, by the pipeline.
+    const { Normalize, PlanCollision, MatchShard, ScoreAndStore } = functions;
+    grantBucket(
+      Normalize.role,
+      uploadBucket,
+      'read',
+      'Normalize reads whichever file a department uploaded.',
+    );
+    grantBucket(
+      Normalize.role,
+      dataBucket,
+      'readWrite',
+      "Normalize writes the version's shards, rejects and quality report.",
+    );
+    grantTableData(Normalize.role, table, 'Normalize registers dataset versions.');
+
+    grantTableData(PlanCollision.role, table, 'PlanCollision reads active versions and records the run.');
+    grantBucket(
+      PlanCollision.role,
+      dataBucket,
+      'readWrite',
+      'PlanCollision writes the run manifest next to the shards it lists.',
+    );
+
+    grantBucket(
+      MatchShard.role,
+      dataBucket,
+      'readWrite',
+      'MatchShard reads one shard of every version and writes its findings.',
+    );
+
+    grantTableData(ScoreAndStore.role, table, 'ScoreAndStore writes leads and closes superseded ones.');
+    grantBucket(
+      ScoreAndStore.role,
+      dataBucket,
+      'read',
+      'ScoreAndStore reads the findings of every shard of the run.',
+    );
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const definitionSubstitutions = Object.fromEntries(
+      (Object.keys(TASKS) as TaskName[]).map((task) => [TASKS[task], functions[task].function.functionArn]),
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'jiandu collision workflow',
+      // The very JSON the local platform runs: one definition, two runtimes.
+      definitionBody: sfn.DefinitionBody.fromString(collisionDefinitionString()),
+      definitionSubstitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    // A definition from a string hides its Lambda tasks from CDK, so grant invocation explicitly.
+    for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine.role);
+
+    const smRole = this.stateMachine.role;
+    for (const [task, fn] of Object.entries(functions)) {
+      Validations.of(smRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArnToken(fn.function, smRole)}:*]`,
+        reason: `grantInvoke adds "<${task} function ARN>:*" so the state machine may also invoke published versions and aliases of that one function.`,
+      });
+    }
+    Validations.of(smRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the statements CDK adds for execution logging (logs:CreateLogDelivery and friends) and X-Ray tracing use "*": neither API supports resource-level permissions.',
+    });
+
+    this.uploadRule = new events.Rule(this, 'UploadRule', {
+      description: 'A department dropped a file under uploads/: normalize it, then re-run the collision',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [uploadBucket.bucketName] },
+          object: { key: events.Match.prefix(UPLOAD_PREFIX) },
+        },
+      },
+      // No `input`: the workflow's Trigger state reads the EventBridge event itself.
+      targets: [new targets.SfnStateMachine(this.stateMachine)],
+    });
+
+    const scheduleRules: Record<string, events.Rule> = {};
+    for (const schedule of props.schedules ?? resolveSchedules(this)) {
+      scheduleRules[schedule.name] = new events.Rule(this, schedule.name, {
+        description: schedule.description,
+        schedule: events.Schedule.expression(schedule.expression),
+        targets: [new targets.SfnStateMachine(this.stateMachine)],
+      });
+    }
+    this.scheduleRules = scheduleRules;
+  }
+}
+
+/**
+ * `DEFAULT_SCHEDULES`, with the nightly expression replaced by the `collisionSchedule`
+ * context value when given. The override is checked the way the local platform will read it.
+ */
+export function resolveSchedules(scope: Construct): CollisionSchedule[] {
+  const override: unknown = scope.node.tryGetContext(COLLISION_SCHEDULE_CONTEXT);
+  if (override === undefined) return [...DEFAULT_SCHEDULES];
+  if (typeof override !== 'string' || override.trim() === '') {
+    throw new Error(
+      `Context ${COLLISION_SCHEDULE_CONTEXT} must be an EventBridge cron(...) or rate(...) expression`,
+    );
+  }
+  const expression = override.trim();
+  scheduleToCroner(expression); // throws on anything the local scheduler could not run either
+  if (!DEFAULT_SCHEDULES.some((s) => s.name === OVERRIDABLE_SCHEDULE)) {
+    throw new Error(
+      `Context ${COLLISION_SCHEDULE_CONTEXT} is set but there is no ${OVERRIDABLE_SCHEDULE} schedule`,
+    );
+  }
+  return DEFAULT_SCHEDULES.map((s) => (s.name === OVERRIDABLE_SCHEDULE ? { ...s, expression } : s));
+}
+
+function kebab(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+}

@@ -1,0 +1,133 @@
+import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { grantBucket, grantTableData } from './grants.js';
+import { JianduFunction, type LogLevel } from './jiandu-function.js';
+
+/** Props of {@link PublicApi}. */
+export interface PublicApiProps {
+  /** The single table (leads, versions, runs). */
+  readonly table: dynamodb.ITable;
+  /** Upload bucket: the API will hand out presigned upload URLs. */
+  readonly uploadBucket: s3.IBucket;
+  /** Data bucket: quality reports, rejects and evidence the API shows. */
+  readonly dataBucket: s3.IBucket;
+  /**
+   * Shared bearer token inspectors present until Cognito arrives. Pass a NoEcho
+   * CloudFormation parameter's value, never a literal.
+   */
+  readonly inspectorToken: string;
+  /** Steady-state requests per second across the API. @default 50 */
+  readonly rateLimit?: number;
+  /** Burst requests across the API. @default 100 */
+  readonly burstLimit?: number;
+  /** @default 'INFO' */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * The inspectors' HTTP API: every request (`$default` route) goes to the hono app in one
+ * Lambda function, which does routing and authentication itself. The stage has access
+ * logging and throttling.
+ */
+export class PublicApi extends Construct {
+  /** The API function. */
+  readonly handler: JianduFunction;
+  /** The HTTP API. */
+  readonly httpApi: apigwv2.HttpApi;
+  /** The auto-deployed `$default` stage. */
+  readonly stage: apigwv2.HttpStage;
+  /** Stage access logs (JSON, one line per request). */
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
+    super(scope, id);
+    const { table, uploadBucket, dataBucket } = props;
+
+    this.handler = new JianduFunction(this, 'Api', {
+      entry: FUNCTION_ENTRIES.Api,
+      serviceName: 'jiandu-api',
+      description: 'jiandu inspector API (hono): leads, versions, runs, exports',
+      memorySize: 1024,
+      // HTTP API integrations time out at 30 s; finish (or fail) before the gateway gives up.
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: {
+        TABLE_NAME: table.tableName,
+        UPLOAD_BUCKET: uploadBucket.bucketName,
+        DATA_BUCKET: dataBucket.bucketName,
+        INSPECTOR_TOKEN: props.inspectorToken,
+      },
+    });
+    const role = this.handler.role;
+    grantTableData(role, table, 'the API lists and updates leads, versions and runs.');
+    grantBucket(
+      role,
+      dataBucket,
+      'read',
+      'the API shows quality reports, rejects and evidence of any version.',
+    );
+    // Read + put, no delete: raw uploads are evidence (withdrawal is a record in the table).
+    grantBucket(
+      role,
+      uploadBucket,
+      'readPut',
+      'the API presigns uploads to any department/kind key and serves the raw files back.',
+    );
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'jiandu inspector API',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.handler.function, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Authentication happens in the API function (bearer token, constant-time compare, per-route roles) until the Cognito authorizer arrives; public routes (health) must stay reachable.',
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        // No identities in access logs: caller IP, route and status only (the token is never logged).
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: apigw.AccessLogField.contextRequestId(),
+            requestTime: apigw.AccessLogField.contextRequestTime(),
+            ip: apigw.AccessLogField.contextIdentitySourceIp(),
+            method: apigw.AccessLogField.contextHttpMethod(),
+            path: apigw.AccessLogField.contextPath(),
+            routeKey: '$context.routeKey',
+            status: apigw.AccessLogField.contextStatus(),
+            protocol: apigw.AccessLogField.contextProtocol(),
+            responseLength: apigw.AccessLogField.contextResponseLength(),
+            integrationError: '$context.integrationErrorMessage',
+            latencyMs: '$context.responseLatency',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The API's base URL. */
+  get url(): string {
+    const url = this.stage.url;
+    if (!url) throw new Error('The $default stage has no URL');
+    return url;
+  }
+}

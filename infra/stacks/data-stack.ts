@@ -1,0 +1,31 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { DataStore } from '../constructs/data-store.js';
+
+/** `Jiandu-Data`: the stateful resources, all retained when the stack goes away. */
+export class DataStack extends Stack {
+  /** The table, buckets and access logs. */
+  readonly store: DataStore;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.store = new DataStore(this, 'Store');
+  }
+
+  /** The single table. */
+  get table(): dynamodb.Table {
+    return this.store.table;
+  }
+
+  /** The upload bucket. */
+  get uploadBucket(): s3.Bucket {
+    return this.store.uploadBucket;
+  }
+
+  /** The data bucket. */
+  get dataBucket(): s3.Bucket {
+    return this.store.dataBucket;
+  }
+}

@@ -1,0 +1,27 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { CollisionWorkflow } from '../constructs/collision-workflow.js';
+
+/** Props of {@link PipelineStack}: the data stack's resources. */
+export interface PipelineStackProps extends StackProps {
+  readonly table: dynamodb.ITable;
+  readonly uploadBucket: s3.IBucket;
+  readonly dataBucket: s3.IBucket;
+}
+
+/** `Jiandu-Pipeline`: the task functions, the collision state machine and its triggers. */
+export class PipelineStack extends Stack {
+  /** The collision workflow. */
+  readonly workflow: CollisionWorkflow;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    this.workflow = new CollisionWorkflow(this, 'Collision', {
+      table: props.table,
+      uploadBucket: props.uploadBucket,
+      dataBucket: props.dataBucket,
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actionsOn, grantsOf, logicalId, type SynthesizedApp, synthesize } from './support.js';
+
+let app: SynthesizedApp;
+let api: Template;
+
+beforeAll(() => {
+  app = synthesize();
+  api = app.templates.api;
+});
+
+const apiFunctionId = () => logicalId(app.api.api.handler.function);
+
+describe('Jiandu-Api', () => {
+  it('sends every request ($default route) to the API function through a payload-v2 proxy integration', () => {
+    const routes = api.findResources('AWS::ApiGatewayV2::Route');
+    const defaultRoute = Object.values(routes).find((r) => r.Properties.RouteKey === '$default');
+    if (!defaultRoute) throw new Error('no $default route');
+    // Target is `integrations/<integration id>`.
+    const integrationId = (defaultRoute.Properties.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+    const integration = api.findResources('AWS::ApiGatewayV2::Integration')[integrationId.Ref];
+    expect(integration?.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [apiFunctionId(), 'Arn'] },
+    });
+    // API Gateway may invoke the function.
+    api.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [apiFunctionId(), 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it('has an auto-deployed $default stage with throttling and JSON access logs to a retained log group', () => {
+    const stageId = logicalId(app.api.api.stage);
+    const stage = api.findResources('AWS::ApiGatewayV2::Stage')[stageId];
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(app.api.api.accessLogs), 'Arn'] } },
+    });
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    // Nothing that identifies a person: no authorization header, no query string.
+    expect(JSON.stringify(format)).not.toMatch(/authorization|querystring|identity\.user/i);
+    api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('takes the inspector token from a NoEcho parameter into the function environment', () => {
+    api.hasParameter('InspectorToken', { Type: 'String', NoEcho: true, MinLength: 16 });
+    const fn = api.findResources('AWS::Lambda::Function')[apiFunctionId()];
+    const store = app.data.store;
+    const imported = (id: string) => ({
+      'Fn::ImportValue': expect.stringMatching(new RegExp(`^Jiandu-Data:ExportsOutputRef${id}`)),
+    });
+    expect(fn?.Properties.Environment.Variables).toEqual({
+      TABLE_NAME: imported(logicalId(store.table)),
+      UPLOAD_BUCKET: imported(logicalId(store.uploadBucket)),
+      DATA_BUCKET: imported(logicalId(store.dataBucket)),
+      INSPECTOR_TOKEN: { Ref: 'InspectorToken' },
+      POWERTOOLS_SERVICE_NAME: 'jiandu-api',
+      LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(fn?.Properties).toMatchObject({ Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    // HTTP API gives up after 30 s; the function must finish first.
+    expect(fn?.Properties.Timeout).toBeLessThan(30);
+  });
+
+  it('may read/write the table, read data, and read/put (never delete) uploads', () => {
+    const grants = grantsOf(api, logicalId(app.api.api.handler.role));
+    const store = app.data.store;
+    expect(actionsOn(grants, logicalId(store.table))).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    expect(actionsOn(grants, logicalId(store.dataBucket))).toEqual([
+      's3:GetBucket*',
+      's3:GetObject*',
+      's3:List*',
+    ]);
+    const upload = actionsOn(grants, logicalId(store.uploadBucket));
+    expect(upload).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject']));
+    expect(upload.filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+  });
+
+  it('outputs the API URL', () => {
+    api.hasOutput('ApiUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([Match.stringLikeRegexp('^https://$'), { Ref: logicalId(app.api.api.httpApi) }]),
+        ],
+      },
+    });
+  });
+});

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/jiandu-function.js';
+import { buildJianduApp } from '../../infra/jiandu-app.js';
+import { repoPath } from '../../infra/paths.js';
+import { CDK_JSON_CONTEXT, logicalId } from './support.js';
+
+const run = promisify(execFile);
+
+const ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'cn-north-1',
+  TABLE_NAME: 'jiandu-test-table',
+  UPLOAD_BUCKET: 'jiandu-test-uploads',
+  DATA_BUCKET: 'jiandu-test-data',
+  INSPECTOR_TOKEN: 'a-test-token-of-sufficient-length',
+  LOG_LEVEL: 'ERROR',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+/**
+ * Real esbuild bundling of every function (the path `cdk synth` takes), then each bundle is
+ * started the way Lambda starts it: a plain Node ESM import of `index.mjs`.
+ */
+describe('function bundles', () => {
+  let outdir: string;
+  /** Asset directory per function, keyed by construct path. */
+  const assets = new Map<string, string>();
+  let apiAsset: string;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'jiandu-cdk-'));
+    const jiandu = buildJianduApp({ context: CDK_JSON_CONTEXT, outdir });
+    jiandu.app.synth();
+    const assetOf = (stack: Stack, fn: IConstruct) => {
+      const resource = Template.fromStack(stack).findResources('AWS::Lambda::Function')[logicalId(fn)];
+      const key = resource?.Properties.Code.S3Key as string;
+      return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    };
+    for (const fn of Object.values(jiandu.pipeline.workflow.functions)) {
+      assets.set(fn.node.path, assetOf(jiandu.pipeline, fn.function));
+    }
+    apiAsset = assetOf(jiandu.api, jiandu.api.api.handler.function);
+    assets.set(jiandu.api.api.handler.node.path, apiAsset);
+    // The Lambda runtime provides the AWS SDK; locally the repository's node_modules do.
+    symlinkSync(repoPath('node_modules'), join(outdir, 'node_modules'), 'dir');
+  }, 120_000);
+
+  afterAll(() => {
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('are one distinct ESM file each, with the require shim and a source map', () => {
+    expect(new Set(assets.values()).size).toBe(assets.size);
+    for (const dir of assets.values()) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    }
+  });
+
+  it('load in plain Node and export a handler', async () => {
+    const runner = join(outdir, 'load.mjs');
+    writeFileSync(
+      runner,
+      `const kinds = [];
+for (const file of process.argv.slice(2)) kinds.push(typeof (await import(file)).handler);
+process.stdout.write(JSON.stringify(kinds));`,
+    );
+    const files = [...assets.values()].map((dir) => join(dir, 'index.mjs'));
+    const { stdout } = await run(process.execPath, [runner, ...files], { cwd: outdir, env: ENV });
+    expect(JSON.parse(stdout)).toEqual(files.map(() => 'function'));
+  });
+
+  it('Api answers the health route like Lambda would call it', async () => {
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/api/v1/health',
+      rawQueryString: '',
+      headers: { host: 'example.execute-api.cn-north-1.amazonaws.com.cn' },
+      requestContext: {
+        http: {
+          method: 'GET',
+          path: '/api/v1/health',
+          protocol: 'HTTP/1.1',
+          sourceIp: '192.0.2.1',
+          userAgent: 'vitest',
+        },
+        requestId: 'test',
+        routeKey: '$default',
+        stage: '$default',
+        domainName: 'example.execute-api.cn-north-1.amazonaws.com.cn',
+        apiId: 'example',
+        accountId: '123456789012',
+        time: '01/Jan/2026:00:00:00 +0000',
+        timeEpoch: 1767225600000,
+      },
+      isBase64Encoded: false,
+    };
+    const runner = join(outdir, 'invoke.mjs');
+    writeFileSync(
+      runner,
+      `const { handler } = await import(${JSON.stringify(join(apiAsset, 'index.mjs'))});
+const result = await handler(${JSON.stringify(event)}, {});
+process.stdout.write(JSON.stringify(result));`,
+    );
+    const { stdout } = await run(process.execPath, [runner], {
+      cwd: outdir,
+      env: { ...ENV, POWERTOOLS_SERVICE_NAME: 'jiandu-api' },
+    });
+    const response = JSON.parse(stdout);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
+  });
+});
