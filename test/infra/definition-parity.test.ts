@@ -1,0 +1,33 @@
+/**
+ * The state machine the CDK stack deploys and the one `npm start` executes must be the
+ * same: take the synthesized DefinitionString, resolve its substitutions the way Step
+ * Functions does (each to the function that serves the task), and compare it with the
+ * definition the local runner hands to aws-local-stepfunctions.
+ */
+import { localDefinition, localFunctionArn } from '@jiandu/local/workflow';
+import { substitute, TASKS, type TaskName } from '@jiandu/pipeline/definition';
+import { beforeAll, expect, it } from 'vitest';
+import { logicalId, type SynthesizedApp, synthesize } from './support.js';
+
+let app: SynthesizedApp;
+beforeAll(() => {
+  app = synthesize();
+});
+
+it('deploys exactly the definition the local platform runs', () => {
+  const machines = app.templates.pipeline.findResources('AWS::StepFunctions::StateMachine');
+  const [machine] = Object.values(machines) as { Properties: Record<string, unknown> }[];
+  const deployed = machine?.Properties.DefinitionString as string;
+  const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': string[] }>;
+
+  const taskOfFunction = new Map(
+    (Object.keys(TASKS) as TaskName[]).map((task) => [logicalId(app.pipeline.workflow.functions[task].function), task]),
+  );
+  const resolved: Record<string, string> = {};
+  for (const [placeholder, ref] of Object.entries(substitutions)) {
+    const task = taskOfFunction.get(ref['Fn::GetAtt'][0] as string);
+    expect(task, `${placeholder} points at a workflow function`).toBeDefined();
+    resolved[placeholder] = localFunctionArn(task as TaskName);
+  }
+  expect(JSON.parse(substitute(deployed, resolved))).toEqual(localDefinition());
+});
