@@ -9,6 +9,7 @@ import type { PipelineDeps } from '@jiandu/pipeline';
 import {
   createDocumentClient,
   createS3Client,
+  createSfnClient,
   DynamoLeadRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
@@ -23,6 +24,7 @@ const Env = z.object({
   /** Set only when running against local emulators (DynamoDB Local, s3rver). */
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL_SFN: z.url().optional(),
   /** JSON overrides of rule thresholds (CONTRACT.md §5 defaults otherwise). */
   RULE_CONFIG: z.string().optional(),
 });
@@ -34,9 +36,12 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 const endpoints = {
   ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
   ...(env.AWS_ENDPOINT_URL_S3 ? { s3: env.AWS_ENDPOINT_URL_S3 } : {}),
+  ...(env.AWS_ENDPOINT_URL_SFN ? { sfn: env.AWS_ENDPOINT_URL_SFN } : {}),
 };
 const doc = createDocumentClient(endpoints);
 export const s3 = createS3Client(endpoints);
+/** Step Functions, for the API's own collision requests (only functions that start runs use it). */
+export const sfn = createSfnClient(endpoints);
 
 /** Storage adapters and settings for the workflow's tasks and the API. */
 export const deps: PipelineDeps = {

@@ -55,6 +55,10 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     ...shared,
     description: description('collision pipeline: functions, state machine, triggers'),
   });
-  const api = new ApiStack(app, 'Jiandu-Api', { ...shared, description: description('inspector HTTP API') });
+  const api = new ApiStack(app, 'Jiandu-Api', {
+    ...shared,
+    stateMachine: pipeline.workflow.stateMachine,
+    description: description('inspector HTTP API'),
+  });
   return { app, data, pipeline, api, nag };
 }

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantBucket, grantTableData } from './grants.js';
 import { JianduFunction, type LogLevel } from './jiandu-function.js';
@@ -18,6 +19,8 @@ export interface PublicApiProps {
   readonly uploadBucket: s3.IBucket;
   /** Data bucket: quality reports, rejects and evidence the API shows. */
   readonly dataBucket: s3.IBucket;
+  /** The collision workflow: the API starts a run when a department withdraws a version. */
+  readonly stateMachine: sfn.IStateMachine;
   /**
    * Shared bearer token inspectors present until Cognito arrives. Pass a NoEcho
    * CloudFormation parameter's value, never a literal.
@@ -63,9 +66,11 @@ export class PublicApi extends Construct {
         UPLOAD_BUCKET: uploadBucket.bucketName,
         DATA_BUCKET: dataBucket.bucketName,
         INSPECTOR_TOKEN: props.inspectorToken,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
     });
     const role = this.handler.role;
+    props.stateMachine.grantStartExecution(role);
     grantTableData(role, table, 'the API lists and updates leads, versions and runs.');
     grantBucket(
       role,

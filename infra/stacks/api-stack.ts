@@ -1,14 +1,17 @@
 import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PublicApi } from '../constructs/public-api.js';
 
-/** Props of {@link ApiStack}: the data stack's resources. */
+/** Props of {@link ApiStack}: the data stack's resources and the pipeline's state machine. */
 export interface ApiStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   readonly uploadBucket: s3.IBucket;
   readonly dataBucket: s3.IBucket;
+  /** The collision workflow, which the API starts when a department withdraws data. */
+  readonly stateMachine: sfn.IStateMachine;
 }
 
 /**
@@ -32,6 +35,7 @@ export class ApiStack extends Stack {
       table: props.table,
       uploadBucket: props.uploadBucket,
       dataBucket: props.dataBucket,
+      stateMachine: props.stateMachine,
       inspectorToken: token.valueAsString,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the jiandu API' });

@@ -47,6 +47,7 @@ describe('HTTP API', () => {
     leads,
     versions: new MemoryVersions(),
     runs: new MemoryRuns(),
+    collisions: { start: async () => 'exec-1' },
     authenticator: sharedTokenAuthenticator(TOKEN),
     logError: () => {},
   });

@@ -61,6 +61,11 @@ describe('Jiandu-Api', () => {
       UPLOAD_BUCKET: imported(logicalId(store.uploadBucket)),
       DATA_BUCKET: imported(logicalId(store.dataBucket)),
       INSPECTOR_TOKEN: { Ref: 'InspectorToken' },
+      STATE_MACHINE_ARN: {
+        'Fn::ImportValue': expect.stringMatching(
+          new RegExp(`^Jiandu-Pipeline:ExportsOutputRef${logicalId(app.pipeline.workflow.stateMachine)}`),
+        ),
+      },
       POWERTOOLS_SERVICE_NAME: 'jiandu-api',
       LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -68,6 +73,13 @@ describe('Jiandu-Api', () => {
     expect(fn?.Properties).toMatchObject({ Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     // HTTP API gives up after 30 s; the function must finish first.
     expect(fn?.Properties.Timeout).toBeLessThan(30);
+  });
+
+  it('may start collision runs on exactly the pipeline state machine', () => {
+    const grants = grantsOf(api, logicalId(app.api.api.handler.role));
+    const starts = grants.filter((g) => g.actions.includes('states:StartExecution'));
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.resources.join()).toContain(logicalId(app.pipeline.workflow.stateMachine));
   });
 
   it('may read/write the table, read data, and read/put (never delete) uploads', () => {

@@ -21,6 +21,7 @@ const ENV = {
   UPLOAD_BUCKET: 'jiandu-test-uploads',
   DATA_BUCKET: 'jiandu-test-data',
   INSPECTOR_TOKEN: 'a-test-token-of-sufficient-length',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:jiandu-collision',
   LOG_LEVEL: 'ERROR',
   NODE_OPTIONS: '--enable-source-maps',
 };

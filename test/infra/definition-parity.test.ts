@@ -18,10 +18,16 @@ it('deploys exactly the definition the local platform runs', () => {
   const machines = app.templates.pipeline.findResources('AWS::StepFunctions::StateMachine');
   const [machine] = Object.values(machines) as { Properties: Record<string, unknown> }[];
   const deployed = machine?.Properties.DefinitionString as string;
-  const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': string[] }>;
+  const substitutions = machine?.Properties.DefinitionSubstitutions as Record<
+    string,
+    { 'Fn::GetAtt': string[] }
+  >;
 
   const taskOfFunction = new Map(
-    (Object.keys(TASKS) as TaskName[]).map((task) => [logicalId(app.pipeline.workflow.functions[task].function), task]),
+    (Object.keys(TASKS) as TaskName[]).map((task) => [
+      logicalId(app.pipeline.workflow.functions[task].function),
+      task,
+    ]),
   );
   const resolved: Record<string, string> = {};
   for (const [placeholder, ref] of Object.entries(substitutions)) {

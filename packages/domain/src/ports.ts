@@ -65,3 +65,9 @@ export interface ObjectStore {
   exists(bucket: string, key: string): Promise<boolean>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
 }
+
+/** Starts a collision run outside uploads and schedules (Step Functions `StartExecution` in AWS). */
+export interface CollisionStarter {
+  /** Start a run; `reason` is recorded as its trigger. Returns the execution's id. */
+  start(reason: string, detail: Record<string, unknown>): Promise<string>;
+}

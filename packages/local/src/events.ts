@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CollisionRequestEvent } from '@jiandu/pipeline/contracts';
 
 /**
  * The EventBridge events that start the collision workflow, built exactly as AWS delivers
@@ -54,7 +55,7 @@ export interface ScheduledEvent {
 }
 
 /** Any event the workflow accepts as its execution input. */
-export type WorkflowEvent = S3ObjectCreatedEvent | ScheduledEvent;
+export type WorkflowEvent = S3ObjectCreatedEvent | ScheduledEvent | CollisionRequestEvent;
 
 /** EventBridge's `time` format: ISO 8601 in UTC with whole seconds (`2018-08-01T02:15:00Z`). */
 export function eventBridgeTime(date: Date): string {
@@ -183,6 +184,7 @@ export function objectCreatedFromRecord(
 export function describeEvent(event: WorkflowEvent): string {
   if (event.source === 'aws.s3')
     return `Object Created s3://${event.detail.bucket.name}/${event.detail.object.key}`;
+  if (event.source === 'jiandu.platform') return event['detail-type'];
   const rule = event.resources[0]?.split('/').pop() ?? 'unknown';
   return `Scheduled Event ${rule}`;
 }

@@ -55,9 +55,9 @@ export class ExecutionQueue {
   }
 
   /** Queue an execution with `input`; returns its record (a snapshot). Refused once stopped. */
-  enqueue(input: WorkflowEvent): ExecutionRecord {
+  enqueue(input: WorkflowEvent, name?: string): ExecutionRecord {
     if (this.#stopped) throw new Error('The platform is stopping; no new executions');
-    const id = randomUUID();
+    const id = name ?? randomUUID();
     const record: MutableRecord = {
       id,
       executionArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:jiandu-collision:${id}`,

@@ -7,4 +7,5 @@ export * from './platform.js';
 export * from './ports.js';
 export * from './s3.js';
 export * from './scheduler.js';
+export * from './sfn-api.js';
 export * from './workflow.js';

@@ -19,6 +19,7 @@ import { ExecutionQueue, type ExecutionRecord } from './executions.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
 import { type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import { createWorkflow, moduleTaskHandlers, type TaskHandler, type TaskHandlers } from './workflow.js';
 
 /** The table name, as in the deployed stack. */
@@ -56,6 +57,7 @@ export interface PlatformOptions {
   /** Emulator ports; free ones by default. Reuse them to restart in the same process (handler clients are per process). */
   readonly dynamodbPort?: number;
   readonly s3Port?: number;
+  readonly sfnPort?: number;
   /** Where log lines go; default console.log unless quiet. */
   readonly log?: (line: string) => void;
   /** Tests only: replace some task handlers instead of importing `functions/pipeline/*`. */
@@ -71,6 +73,9 @@ export interface Platform {
   readonly apiUrl: string;
   readonly dynamodbEndpoint: string;
   readonly s3Endpoint: string;
+  /** The emulated Step Functions API (StartExecution, DescribeExecution, ListExecutions). */
+  readonly sfnEndpoint: string;
+  readonly stateMachineArn: string;
   readonly buckets: { readonly upload: string; readonly data: string };
   readonly tableName: string;
   readonly inspectorToken: string;
@@ -91,6 +96,7 @@ const SETTLE_MS = 75;
 export function handlerEnvironment(params: {
   dynamodbEndpoint: string;
   s3Endpoint: string;
+  sfnEndpoint: string;
   inspectorToken: string;
   logLevel: string;
 }): Record<string, string> {
@@ -103,6 +109,8 @@ export function handlerEnvironment(params: {
     AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: params.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: params.s3Endpoint,
+    AWS_ENDPOINT_URL_SFN: params.sfnEndpoint,
+    STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
     INSPECTOR_TOKEN: params.inspectorToken,
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
@@ -150,10 +158,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 
   try {
-    const [dynamodbPort, s3Port] = await Promise.all([
+    const [dynamodbPort, s3Port, sfnPort] = await Promise.all([
       options.dynamodbPort ?? freePort(),
       options.s3Port ?? freePort(),
+      options.sfnPort ?? freePort(),
     ]);
+    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const [dynamo, s3] = await Promise.allSettled([
       startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), port: dynamodbPort }),
       startS3rver({ directory: join(dataDir, 's3'), port: s3Port, buckets: [BUCKETS.upload, BUCKETS.data] }),
@@ -176,6 +186,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       handlerEnvironment({
         dynamodbEndpoint: dynamodbLocal.endpoint,
         s3Endpoint: localS3.endpoint,
+        sfnEndpoint,
         inspectorToken,
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
       }),
@@ -184,6 +195,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const handlers: TaskHandlers = { ...moduleTaskHandlers(REPO_ROOT), ...options.taskHandlers };
     const queue = new ExecutionQueue(createWorkflow(handlers), log);
     cleanups.push(() => queue.stop());
+    const sfn = await serveSfnApi(queue, sfnPort);
+    cleanups.push(
+      () =>
+        new Promise<void>((done) => {
+          sfn.server.close(() => done());
+          sfn.server.closeAllConnections();
+        }),
+    );
+    log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
 
     const s3Client = createS3Client(localS3.endpoint);
     cleanups.push(() => s3Client.destroy());
@@ -264,6 +284,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       apiUrl,
       dynamodbEndpoint: dynamodbLocal.endpoint,
       s3Endpoint: localS3.endpoint,
+      sfnEndpoint,
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       buckets: { ...BUCKETS },
       tableName: TABLE_NAME,
       inspectorToken,

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Where the SDK clients connect: AWS by default, or local emulators when endpoints are given. */
@@ -8,6 +9,8 @@ export interface ClientEndpoints {
   readonly dynamodb?: string;
   /** S3 endpoint, e.g. s3rver at `http://127.0.0.1:4569`. */
   readonly s3?: string;
+  /** Step Functions endpoint, e.g. the local platform's emulated API. */
+  readonly sfn?: string;
   readonly region?: string;
 }
 
@@ -36,5 +39,13 @@ export function createS3Client(endpoints: ClientEndpoints = {}): S3Client {
           responseChecksumValidation: 'WHEN_REQUIRED',
         }
       : {}),
+  });
+}
+
+/** A Step Functions client (the local platform serves the subset of the API the platform uses). */
+export function createSfnClient(endpoints: ClientEndpoints = {}): SFNClient {
+  return new SFNClient({
+    ...(endpoints.region ? { region: endpoints.region } : {}),
+    ...(endpoints.sfn ? { endpoint: endpoints.sfn } : {}),
   });
 }

@@ -1,0 +1,57 @@
+import { ValidationError } from '@jiandu/domain/errors';
+import type {
+  CollisionStarter,
+  LeadRepository,
+  RunRepository,
+  VersionRepository,
+} from '@jiandu/domain/ports';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Access, Authenticator, AuthVariables } from '../auth.js';
+
+/** What the API needs: storage ports, the collision starter and an authenticator. */
+export interface ApiDeps {
+  readonly leads: LeadRepository;
+  readonly versions: VersionRepository;
+  readonly runs: RunRepository;
+  readonly collisions: CollisionStarter;
+  readonly authenticator: Authenticator;
+  /** Called with unexpected errors (a structured logger in Lambda). */
+  readonly logError?: (error: Error) => void;
+}
+
+/** The Hono environment of every route. */
+export type AppEnv = { Variables: AuthVariables };
+
+/** One route of the API, with the access it declares (the authorization tests iterate this table). */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly access: Access;
+  readonly summary: string;
+  readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
+}
+
+/** Parse a request part with zod; failures become a ValidationError naming each field. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
+  throw new ValidationError(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
+    issues,
+  });
+}
+
+/** Parse a JSON request body; a body that is not JSON is a ValidationError too. */
+export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Promise<T> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ValidationError('Invalid body: expected JSON');
+  }
+  return parse(schema, body, 'body');
+}
+
+/** Everyone who works leads county-wide. */
+export const INSPECTORS: Access = ['inspector', 'admin'];

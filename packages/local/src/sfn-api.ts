@@ -1,0 +1,126 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { CollisionRequestEvent } from '@jiandu/pipeline/contracts';
+import { Hono } from 'hono';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './events.js';
+import type { ExecutionQueue, ExecutionRecord } from './executions.js';
+
+/** The ARN the local state machine answers to (what `STATE_MACHINE_ARN` is set to). */
+export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:jiandu-collision`;
+
+class SfnError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const epochSeconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
+
+/** Step Functions reports queued executions as running: they have started as far as callers can tell. */
+const status = (r: ExecutionRecord) => (r.status === 'QUEUED' ? 'RUNNING' : r.status);
+
+function listItem(r: ExecutionRecord) {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+    name: r.id,
+    status: status(r),
+    startDate: epochSeconds(r.queuedAt),
+    ...(r.stoppedAt ? { stopDate: epochSeconds(r.stoppedAt) } : {}),
+  };
+}
+
+function requireMachine(arn: unknown): void {
+  if (arn !== LOCAL_STATE_MACHINE_ARN)
+    throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+}
+
+/**
+ * The part of the Step Functions API (AWS JSON 1.0 protocol) that the platform and its
+ * command line use — StartExecution, DescribeExecution, ListExecutions — served over the
+ * local execution queue, so the real `SFNClient` works against `npm start` unchanged.
+ */
+export function sfnApi(queue: ExecutionQueue): Hono {
+  const app = new Hono();
+  const find = (arn: unknown): ExecutionRecord => {
+    const record = queue.records().find((r) => r.executionArn === arn);
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+    return record;
+  };
+  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
+    StartExecution(body) {
+      requireMachine(body.stateMachineArn);
+      let input: unknown;
+      try {
+        input = JSON.parse(String(body.input ?? '{}'));
+      } catch {
+        throw new SfnError('InvalidExecutionInput', 'Input is not valid JSON');
+      }
+      // Locally only the platform's own requests may start runs (uploads and schedules have their own paths).
+      const event = CollisionRequestEvent.safeParse(input);
+      if (!event.success)
+        throw new SfnError('InvalidExecutionInput', 'Expected a jiandu.platform collision request');
+      const name = typeof body.name === 'string' ? body.name : undefined;
+      const existing = name ? queue.records().find((r) => r.id === name) : undefined;
+      if (existing)
+        return { executionArn: existing.executionArn, startDate: epochSeconds(existing.queuedAt) };
+      const record = queue.enqueue(event.data, name);
+      return { executionArn: record.executionArn, startDate: epochSeconds(record.queuedAt) };
+    },
+    DescribeExecution(body) {
+      const r = find(body.executionArn);
+      return {
+        ...listItem(r),
+        input: JSON.stringify(r.input),
+        ...(r.output !== undefined ? { output: JSON.stringify(r.output) } : {}),
+        ...(r.error ? { error: r.error.error, cause: r.error.cause } : {}),
+      };
+    },
+    ListExecutions(body) {
+      requireMachine(body.stateMachineArn);
+      const filter = typeof body.statusFilter === 'string' ? body.statusFilter : undefined;
+      const all = queue
+        .records()
+        .reverse() // newest first, as Step Functions lists them
+        .filter((r) => !filter || status(r) === filter);
+      const start = typeof body.nextToken === 'string' ? Number(body.nextToken) : 0;
+      const max = typeof body.maxResults === 'number' && body.maxResults > 0 ? body.maxResults : 100;
+      const page = all.slice(start, start + max);
+      return {
+        executions: page.map(listItem),
+        ...(start + max < all.length ? { nextToken: String(start + max) } : {}),
+      };
+    },
+  };
+  app.post('/', async (c) => {
+    const target = c.req.header('x-amz-target') ?? '';
+    const operation = operations[target.replace(/^AWSStepFunctions\./, '')];
+    const json = (body: unknown, code: 200 | 400) =>
+      c.body(JSON.stringify(body), code, { 'Content-Type': 'application/x-amz-json-1.0' });
+    if (!operation)
+      return json({ __type: 'UnknownOperationException', message: `Not served locally: ${target}` }, 400);
+    try {
+      return json(operation((await c.req.json()) as Record<string, unknown>), 200);
+    } catch (error) {
+      if (error instanceof SfnError) return json({ __type: error.type, message: error.message }, 400);
+      throw error;
+    }
+  });
+  return app;
+}
+
+/** Serve {@link sfnApi} on 127.0.0.1:`port`. */
+export function serveSfnApi(
+  queue: ExecutionQueue,
+  port: number,
+): Promise<{ server: Server; endpoint: string }> {
+  return new Promise((done, fail) => {
+    const server = serve({ fetch: sfnApi(queue).fetch, port, hostname: '127.0.0.1' }, (info) =>
+      done({ server: server as Server, endpoint: `http://127.0.0.1:${info.port}` }),
+    ) as Server;
+    server.once('error', fail);
+  });
+}
