@@ -204,7 +204,9 @@ describe('local platform', () => {
       DATA_BUCKET: 'jiandu-data',
       AWS_ENDPOINT_URL_DYNAMODB: platform.dynamodbEndpoint,
       AWS_ENDPOINT_URL_S3: platform.s3Endpoint,
-      INSPECTOR_TOKEN: 'demo-inspector-token',
+      JWT_ISSUER: platform.issuerUrl,
+      JWT_AUDIENCE: 'jiandu-local',
+      JWKS_URL: `${platform.issuerUrl}/.well-known/jwks.json`,
     });
   });
 
@@ -416,7 +418,7 @@ describe('local platform restart and schedules', () => {
     // A scheduled run skips Normalize and goes straight to the collision.
     expect(fakes.calls[0]).toEqual({
       task: 'PlanCollision',
-      input: { trigger: 'Scheduled Event', eventTime: scheduled?.input.time },
+      input: { trigger: 'Scheduled Event', eventTime: scheduled?.input.time, detail: {} },
     });
     expect(fakes.calls.some((call) => call.task === 'Normalize')).toBe(false);
   });

@@ -67,6 +67,7 @@ export const PROGRAMS: readonly Program[] = [
       '残疾人两项补贴资金',
       '残疾人生活补贴',
       '残疾人护理补贴',
+      '两项补贴',
     ],
     meansTested: false,
   },

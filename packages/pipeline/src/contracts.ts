@@ -26,7 +26,12 @@ export const NormalizeOutput = z.object({
 });
 export type NormalizeOutput = z.infer<typeof NormalizeOutput>;
 
-export const PlanInput = z.object({ trigger: z.string(), eventTime: z.string() });
+export const PlanInput = z.object({
+  trigger: z.string(),
+  eventTime: z.string(),
+  /** The triggering event's `detail`: which upload (its key names the kind) or which kind a request concerns. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
 export type PlanInput = z.infer<typeof PlanInput>;
 
 export const ShardTask = z.object({

@@ -88,7 +88,7 @@ export function collisionDefinition(): Record<string, unknown> {
         Cause: 'The file could not be read as its dataset kind; see the version record for the reason.',
       },
       PlanCollision: task('PlanCollision', {
-        Parameters: { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time' },
+        Parameters: { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time', 'detail.$': '$.detail' },
         ResultPath: '$.plan',
         Next: 'MatchShards',
       }),

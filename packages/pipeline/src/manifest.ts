@@ -15,8 +15,14 @@ export interface ManifestVersion {
 export interface CollisionManifest {
   readonly runId: string;
   readonly createdAt: string;
+  /** The rules this run evaluates (and whose stale leads it supersedes). */
   readonly rules: readonly string[];
+  /** Every version in force of every kind any rule reads (absence rules need the full picture). */
   readonly versions: readonly ManifestVersion[];
+  /** Data-bucket key of the run's reference rows (registry, officials, payroll, entities, poverty households). */
+  readonly referenceKey?: string;
+  /** Per shard, how many lost-ID rows the plan step routed there (found by name + village). */
+  readonly routed?: readonly number[];
 }
 
 /**

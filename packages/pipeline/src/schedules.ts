@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Recurring checks. EventBridge expressions are the source of truth (CDK deploys them);
  * the local platform converts them once to croner patterns and fires the same payload.
@@ -17,6 +19,67 @@ export const DEFAULT_SCHEDULES: readonly CollisionSchedule[] = [
     // 02:00 China Standard Time = 18:00 UTC.
     expression: 'cron(0 18 * * ? *)',
     description: 'Re-run the full collision over all active dataset versions every night',
+  },
+];
+
+/**
+ * What a scheduled job may touch. CDK turns each into exactly one grant on the job's role,
+ * next to the environment variable naming the resource.
+ */
+export type JobAccess =
+  | 'table:readWrite'
+  | 'uploadBucket:read'
+  | 'dataBucket:read'
+  | 'dataBucket:readWrite'
+  | 'stateMachine:start';
+
+/**
+ * A recurring job that is not a collision: one Lambda per job (entry under `functions/jobs/`,
+ * exporting `handler`), invoked with the EventBridge `Scheduled Event` of its rule. Locally
+ * the platform imports the same entry and fires it on the same expression with croner.
+ */
+export interface ScheduledJob {
+  /** Construct id / rule name suffix / local job name, PascalCase. */
+  readonly name: string;
+  /** EventBridge schedule expression, always UTC. */
+  readonly expression: string;
+  /** Lambda entry relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  /** What the job reads and writes; nothing else is granted. */
+  readonly access: readonly JobAccess[];
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+}
+
+/** The input every scheduled job receives: EventBridge's `Scheduled Event` (extra fields ignored). */
+export const ScheduledJobEvent = z.object({
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.literal('aws.events'),
+  time: z.string().min(1),
+  resources: z.array(z.string()),
+});
+export type ScheduledJobEvent = z.infer<typeof ScheduledJobEvent>;
+
+/** The platform's scheduled jobs. Add a job here and both CDK and `npm start` run it. */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  {
+    name: 'DataLateness',
+    // 08:30 China Standard Time, when the county's offices open.
+    expression: 'cron(30 0 * * ? *)',
+    entry: 'functions/jobs/data-lateness.ts',
+    description: 'Flag departments whose datasets are overdue against their cadence (progress board)',
+    access: ['table:readWrite'],
+  },
+  {
+    name: 'OverdueLeads',
+    // 08:00 China Standard Time: deadlines are CST days, so yesterday's are missed by then.
+    expression: 'cron(0 0 * * ? *)',
+    entry: 'functions/jobs/overdue-leads.ts',
+    description: 'Flag assigned leads past their deadline as overdue (history entry; idempotent)',
+    access: ['table:readWrite'],
   },
 ];
 

@@ -7,13 +7,29 @@ import type { NormalizedRow } from '@jiandu/domain/model';
  */
 export const SHARD_COUNT = 16;
 
-function hashToShard(text: string): number {
+/**
+ * Where rows whose ID a spreadsheet destroyed are kept. They can only be matched by name +
+ * village against the registry, which the plan step does once per run; keeping them in one
+ * known shard lets it read just that shard of the big append kinds instead of all of them.
+ */
+export const LOST_ID_SHARD = 0;
+
+/** The shard of a text key (an ID number, a village, …). */
+export function hashToShard(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0) % SHARD_COUNT;
 }
 
-/** The shard of a row: by ID number, or by name + village when the ID is missing or lost. */
+/**
+ * The shard of a row:
+ * - a row with an ID: by the ID, so all of a person's rows meet in one shard;
+ * - a row whose ID was lost: {@link LOST_ID_SHARD} (the plan step routes it to its person's shard);
+ * - any other row: by name + village. Village-finance rows have no person name, so every row
+ *   of one village lands in one shard — which is what the village rules (R09–R11) need — and
+ *   a project row stays in one shard for R12.
+ */
 export function shardOf(row: NormalizedRow): number {
   if (row.idNumber) return hashToShard(row.idNumber);
+  if (row.idStatus === 'lost') return LOST_ID_SHARD;
   const v = row.values;
   const name = v.name ?? v.recipient_name ?? v.owner_name ?? v.legal_rep_name ?? '';
   return hashToShard(`${String(name)}|${String(v.village ?? '')}`);
@@ -32,6 +48,16 @@ export function rejectsKey(versionId: string): string {
 /** Data-bucket key of a run's manifest. */
 export function manifestKey(runId: string): string {
   return `runs/${runId}/manifest.json`;
+}
+
+/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty). */
+export function referenceKey(runId: string): string {
+  return `runs/${runId}/reference.ndjson`;
+}
+
+/** Data-bucket key of the rows the plan step routed to one shard (lost IDs found by name + village). */
+export function routedKey(runId: string, shard: number): string {
+  return `runs/${runId}/routed/${String(shard).padStart(2, '0')}.ndjson`;
 }
 
 /** Data-bucket key of the findings of one shard of a run. */

@@ -60,18 +60,29 @@ export function addMonths(month: string, count: number): string {
   return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** Whether the row carries a usable ID (valid as given or repaired; lost/absent IDs never match by ID). */
+/**
+ * Whether the row carries a usable ID: valid as given, repaired, or — for a lost ID — filled
+ * in by the name + village fallback ({@link SourceRow.identifiedBy}). Absent IDs never match.
+ */
 export function hasUsableId(row: SourceRow): row is SourceRow & { readonly idNumber: string } {
   return (
     typeof row.idNumber === 'string' &&
     row.idNumber.length === 18 &&
-    (row.idStatus === 'as_given' || row.idStatus === 'repaired')
+    (row.idStatus === 'as_given' || row.idStatus === 'repaired' || row.identifiedBy === 'name_village')
   );
 }
 
-/** `repaired_id` when any of the rows needed an ID repair, else `id`. */
+/** The weakest identity behind `rows`: `name_village`, else `repaired_id`, else `id`. */
 export function idMatchQuality(rows: readonly SourceRow[]): MatchQuality {
+  if (rows.some((row) => row.identifiedBy === 'name_village')) return 'name_village';
   return rows.some((row) => row.idStatus === 'repaired') ? 'repaired_id' : 'id';
+}
+
+const MATCH_RANK: Readonly<Record<MatchQuality, number>> = { id: 0, repaired_id: 1, name_village: 2 };
+
+/** The weakest of several match qualities. */
+export function weakestMatch(qualities: readonly MatchQuality[]): MatchQuality {
+  return qualities.reduce<MatchQuality>((worst, q) => (MATCH_RANK[q] > MATCH_RANK[worst] ? q : worst), 'id');
 }
 
 /** A payment's program: its stable key (catalogue code or the raw name) and its Chinese display name. */
@@ -79,6 +90,17 @@ export function programOf(row: SourceRow): { readonly key: string; readonly name
   const key = text(row, 'program') ?? text(row, 'program_name') ?? '';
   const known = PROGRAMS.find((p) => p.code === key);
   return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+}
+
+/** Whether a payment's program is means-tested (低保, 特困, 临时救助, 危房改造); unknown programs are not. */
+export function isMeansTested(row: SourceRow): boolean {
+  const key = programOf(row).key;
+  return PROGRAMS.some((p) => p.code === key && p.meansTested);
+}
+
+/** The means-tested payments among `rows`. */
+export function meansTestedPayments(rows: readonly SourceRow[]): SourceRow[] {
+  return rows.filter(isMeansTested);
 }
 
 /** Integer fen as Chinese-style money text: `¥1,500.00`, `-¥3.05`. */
@@ -153,6 +175,47 @@ export function placeOf(rows: readonly SourceRow[]): { township?: string; villag
 }
 
 /** Sum of the rows' `amount` (fen); rows without an amount count 0. */
-export function sumAmounts(rows: readonly SourceRow[]): number {
-  return rows.reduce((sum, row) => sum + (amountOf(row) ?? 0), 0);
+export function sumAmounts(rows: readonly SourceRow[], column = 'amount'): number {
+  return rows.reduce((sum, row) => sum + (amountOf(row, column) ?? 0), 0);
+}
+
+/** Rows in {@link compareRows} order without repeats (the same source row reached twice). */
+export function uniqueRows<T extends SourceRow>(rows: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const result: T[] = [];
+  for (const row of [...rows].sort(compareRows)) {
+    const key = `${row.kind}|${row.versionId}|${row.sheet ?? ''}|${row.row}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(row);
+  }
+  return result;
+}
+
+/** Whole days from `from` to `to` (ISO dates). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** First day of a month (`YYYY-MM` → `YYYY-MM-01`). */
+export function monthStart(month: string): string {
+  return `${month}-01`;
+}
+
+/** Last day of a month (`YYYY-MM` → `YYYY-MM-28…31`). */
+export function monthEnd(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const day = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${month}-${String(day).padStart(2, '0')}`;
+}
+
+/** Optional place fields of a finding, leaving out what is unknown. */
+export function place(
+  township: string | undefined,
+  village: string | undefined,
+): {
+  township?: string;
+  village?: string;
+} {
+  return { ...(township !== undefined ? { township } : {}), ...(village !== undefined ? { village } : {}) };
 }

@@ -50,7 +50,8 @@ function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
  * R01 死亡人员领取补贴 (CONTRACT.md §5): a payment whose month is at least death month +
  * `graceMonths` + 1 (default: death 2018-03-15 → March and April are fine, May fires).
  * One finding per person + program; the amount is the sum of the firing payments only.
- * Payments without a usable ID are not matched here.
+ * Payments with a lost ID count once name + village found their person ({@link withResolvedIds});
+ * the lead is then `name_village`. Payments without any usable ID are not matched.
  */
 export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
   if (!config.R01.enabled) return [];
@@ -120,6 +121,7 @@ export const deceasedRecipientRule: Rule = {
     zh: '死亡人员在死亡次月之后仍被发放补贴（发放月份 ≥ 死亡月份 + 2）。',
     en: 'A payment whose month is at least two months after the death month.',
   },
-  reads: ['death_records', 'subsidy_payments'],
+  // The registry too: lost IDs are recovered against it (name + village).
+  reads: ['death_records', 'subsidy_payments', 'household_registry'],
   evaluate: evaluateDeceasedRecipient,
 };

@@ -75,6 +75,7 @@ export const duplicatePaymentRule: Rule = {
     zh: '同一人同一项目同一月份被发放不止一次（不限村社区）。',
     en: 'The same person is paid the same program for the same month more than once.',
   },
-  reads: ['subsidy_payments'],
+  // The registry too: lost IDs are recovered against it (name + village).
+  reads: ['subsidy_payments', 'household_registry'],
   evaluate: evaluateDuplicatePayment,
 };

@@ -47,7 +47,8 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleCon
   type Hit = { readonly payment: SourceRow; readonly registered: readonly SourceRow[] };
   const hits: Hit[] = [];
   for (const payment of input.rows('subsidy_payments')) {
-    if (!hasUsableId(payment)) continue;
+    // A destroyed ID is not a valid ID, even when name + village found its person.
+    if (!hasUsableId(payment) || payment.identifiedBy !== undefined) continue;
     const registered = registry.get(payment.idNumber);
     if (!registered) {
       if (!deceased.has(payment.idNumber)) hits.push({ payment, registered: [] });

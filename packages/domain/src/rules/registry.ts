@@ -1,19 +1,38 @@
 import type { RuleConfig } from '../config.js';
 import type { DatasetKind } from '../kinds.js';
 import type { Finding, RuleCode } from '../model.js';
+import { compareText } from './common.js';
 import { deceasedRecipientRule } from './r01-deceased-recipient.js';
+import { poorWithPropertyRule } from './r02-poor-with-property.js';
+import { poorWithVehicleRule } from './r03-poor-with-vehicle.js';
+import { officialRecipientRule } from './r04-official-recipient.js';
+import { businessOwnerRecipientRule } from './r05-business-owner-recipient.js';
 import { duplicatePaymentRule } from './r06-duplicate-payment.js';
+import { employedRecipientRule } from './r07-employed-recipient.js';
 import { unregisteredRecipientRule } from './r08-unregistered-recipient.js';
+import { cadreRelatedPayeeRule } from './r09-cadre-related-payee.js';
+import { splitPaymentsRule } from './r10-split-payments.js';
+import { hospitalityExcessRule } from './r11-hospitality-excess.js';
+import { contractorRelatedRule } from './r12-contractor-related.js';
 import type { MatchInput, Rule } from './types.js';
 
-/** The implemented rules, in code order. */
+/** The twelve rules of CONTRACT.md §5, in code order. */
 export const RULES: readonly Rule[] = [
   deceasedRecipientRule,
+  poorWithPropertyRule,
+  poorWithVehicleRule,
+  officialRecipientRule,
+  businessOwnerRecipientRule,
   duplicatePaymentRule,
+  employedRecipientRule,
   unregisteredRecipientRule,
+  cadreRelatedPayeeRule,
+  splitPaymentsRule,
+  hospitalityExcessRule,
+  contractorRelatedRule,
 ];
 
-/** The implemented rule with this code, if any. */
+/** The rule with this code, if any. */
 export function ruleByCode(code: RuleCode): Rule | undefined {
   return RULES.find((rule) => rule.code === code);
 }
@@ -23,9 +42,14 @@ export function rulesReading(kind: DatasetKind): Rule[] {
   return RULES.filter((rule) => rule.reads.includes(kind));
 }
 
+/** Every kind some rule reads. */
+export function kindsRead(rules: readonly Rule[] = RULES): DatasetKind[] {
+  return [...new Set(rules.flatMap((rule) => rule.reads))].sort(compareText);
+}
+
 /**
- * Run `rules` (default: all implemented) over one shard; findings in rule order, each rule's
- * findings in subject order. Disabled rules return nothing.
+ * Run `rules` (default: all) over one shard; findings in rule order, each rule's findings in
+ * subject order. Disabled rules return nothing.
  */
 export function evaluateRules(
   input: MatchInput,
@@ -33,4 +57,37 @@ export function evaluateRules(
   rules: readonly Rule[] = RULES,
 ): Finding[] {
   return rules.flatMap((rule) => rule.evaluate(input, config));
+}
+
+/**
+ * Merge the findings of all shards of a run: partial findings of one subject (same rule
+ * and subject key, emitted by several shards) become one through their rule's
+ * {@link Rule.combine}. A rule without `combine` emitting a subject twice is a bug in the
+ * sharding, reported loudly rather than storing one lead over the other.
+ */
+export function combineFindings(findings: readonly Finding[], config: RuleConfig): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = `${finding.rule}|${finding.subjectKey}`;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const result: Finding[] = [];
+  for (const [key, group] of groups) {
+    if (group.length === 1) {
+      result.push(group[0] as Finding);
+      continue;
+    }
+    const rule = ruleByCode((group[0] as Finding).rule);
+    // The message names the rule only: subject keys hold ID numbers.
+    if (!rule?.combine)
+      throw new Error(`Rule ${key.split('|')[0]}: one subject emitted by ${group.length} shards`);
+    result.push(rule.combine(group, config));
+  }
+  return result.sort(
+    (a, b) =>
+      RULES.findIndex((r) => r.code === a.rule) - RULES.findIndex((r) => r.code === b.rule) ||
+      compareText(a.subjectKey, b.subjectKey),
+  );
 }

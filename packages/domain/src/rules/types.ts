@@ -1,11 +1,17 @@
 import type { RuleConfig } from '../config.js';
 import type { DatasetKind } from '../kinds.js';
 import type { Finding, NormalizedRow, RuleCode } from '../model.js';
+import type { Reference } from './reference.js';
 
 /** A normalized row together with where it came from (for evidence). */
 export interface SourceRow extends NormalizedRow {
   readonly kind: DatasetKind;
   readonly versionId: string;
+  /**
+   * Set when the row's ID was lost and `idNumber` was filled in from the one registry person
+   * with the same name in the same village (CONTRACT.md §3): leads on it are `name_village`.
+   */
+  readonly identifiedBy?: 'name_village';
 }
 
 /**
@@ -21,6 +27,12 @@ export interface MatchInput {
    * When omitted, a kind with rows in this shard is taken as present and one without is not.
    */
   hasKind?(kind: DatasetKind): boolean;
+  /**
+   * County-wide reference data (registry, officials, payroll, entities, poverty households)
+   * for rules that look beyond one person's rows. Optional: when absent, rules build it from
+   * {@link MatchInput.rows} (a single shard holding everything, as in unit tests).
+   */
+  readonly reference?: Reference;
 }
 
 /** Bilingual text (UI in Chinese, code and logs in English). */
@@ -40,4 +52,11 @@ export interface Rule {
   readonly reads: readonly DatasetKind[];
   /** Pure and deterministic: the same input and config always give the same findings, in the same order. */
   evaluate(input: MatchInput, config: RuleConfig): Finding[];
+  /**
+   * For rules whose subject spans several shards (a poverty household's members live in
+   * different ID-hash shards): merge the partial findings of one subject, emitted by different
+   * shards, into the finding a single pass over all rows would give. Rules without it never
+   * emit the same subject from two shards.
+   */
+  combine?(partials: readonly Finding[], config: RuleConfig): Finding;
 }

@@ -1,11 +1,19 @@
-import { RULES, type SourceRow } from '@jiandu/domain';
-import { coverageKey } from '@jiandu/domain/coverage';
+import {
+  buildReference,
+  evaluateRules,
+  kindsRead,
+  type MatchInput,
+  NAME_COLUMN_OF_RESOLVABLE_KIND,
+  RULES,
+  type SourceRow,
+} from '@jiandu/domain';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { PipelineDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
-import { decodeRows, findingsKey, shardKey } from '../shards.js';
+import { findingsKey, routedKey } from '../shards.js';
+import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
 export async function readJson<T>(deps: PipelineDeps, key: string): Promise<T> {
@@ -14,47 +22,57 @@ export async function readJson<T>(deps: PipelineDeps, key: string): Promise<T> {
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
 }
 
-/** Load one shard of every version in force, skipping rows a newer append version covers. */
-async function loadShard(deps: PipelineDeps, manifest: CollisionManifest, shard: number) {
-  const byKind = new Map<DatasetKind, SourceRow[]>();
-  await Promise.all(
-    manifest.versions
-      .filter((v) => (v.shardRows[shard] ?? 0) > 0)
-      .map(async (v) => {
-        const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(v.versionId, shard));
-        if (!bytes) throw new Error(`Missing shard ${shard} of version ${v.versionId}`);
-        const excluded = new Set(v.excluded);
-        const rows = decodeRows(Buffer.from(bytes).toString('utf8'))
-          .filter((r) => excluded.size === 0 || !excluded.has(coverageKey(v.kind, r.values) ?? ''))
-          .map((r): SourceRow => ({ ...r, kind: v.kind, versionId: v.versionId }));
-        const list = byKind.get(v.kind) ?? [];
-        for (const row of rows) list.push(row);
-        byKind.set(v.kind, list);
-      }),
+/** A lost-ID row of a kind the plan step recovers by name + village (it arrives routed instead). */
+function isRoutedElsewhere(row: SourceRow): boolean {
+  return (
+    row.idStatus === 'lost' &&
+    row.idNumber === undefined &&
+    NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined
   );
-  // Versions load concurrently: fix the row order so findings (and evidence order) are deterministic.
-  for (const rows of byKind.values()) {
-    rows.sort((a, b) => a.versionId.localeCompare(b.versionId) || a.row - b.row);
-  }
-  return byKind;
 }
 
 /**
- * Workflow step 3 (one Map iteration): run every rule over one ID-hash shard. All rows of a
- * person share a shard, so per-person rules see everything they need here.
+ * Workflow step 3 (one Map iteration): run the run's rules over one shard. The shard holds
+ * every row of its people (by ID hash), the lost-ID rows the plan step matched to them by
+ * name + village, and every village-finance row of its villages; county-wide facts (who
+ * lives with whom, officials, payroll, entities, poverty households) come from the run's
+ * reference. A poverty household's members live in several shards, so R02/R03 emit partial
+ * findings that ScoreAndStore combines.
  */
 export async function matchShard(deps: PipelineDeps, task: ShardTask): Promise<ShardResult> {
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
-  const rows = await loadShard(deps, manifest, task.shard);
+  const rules = RULES.filter((r) => manifest.rules.includes(r.code));
+  const needed = new Set<DatasetKind>(kindsRead(rules));
+  const loaded = await loadVersionShards(
+    deps,
+    manifest.versions.filter((v) => needed.has(v.kind)),
+    task.shard,
+  );
+  for (const [kind, rows] of loaded)
+    loaded.set(
+      kind,
+      rows.filter((row) => !isRoutedElsewhere(row)),
+    );
+  if ((manifest.routed?.[task.shard] ?? 0) > 0) {
+    const routed = await readSourceRows(deps, routedKey(task.runId, task.shard));
+    addRows(
+      loaded,
+      routed.filter((row) => needed.has(row.kind)),
+    );
+    for (const rows of loaded.values()) sortRows(rows);
+  }
+  const referenceRows = manifest.referenceKey ? await readSourceRows(deps, manifest.referenceKey) : [];
+  const byKind = new Map<DatasetKind, SourceRow[]>();
+  addRows(byKind, referenceRows);
+
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
-  const input = {
-    rows: (kind: DatasetKind) => rows.get(kind) ?? [],
-    hasKind: (kind: DatasetKind) => kindsInForce.has(kind),
+  const input: MatchInput = {
+    rows: (kind) => loaded.get(kind) ?? [],
+    hasKind: (kind) => kindsInForce.has(kind),
+    reference: buildReference((kind) => byKind.get(kind) ?? []),
   };
-  const findings: Finding[] = RULES.filter((r) => manifest.rules.includes(r.code)).flatMap((rule) =>
-    rule.evaluate(input, deps.ruleConfig),
-  );
+  const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
   return { shard: task.shard, findingsKey: key, findings: findings.length };

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
+import { replaceOnRequest, type UploadRequest } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
+import { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import type { PipelineDeps } from '../deps.js';
+import { versionsInForce } from '../manifest.js';
 import { rejectsToCsv } from '../rejects.js';
-import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
+import { decodeRows, encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
 
 /** Where an upload belongs, read from its key `uploads/{department}/{kind}/{file}`. */
 export interface UploadLocation {
@@ -52,6 +55,35 @@ async function resolveObjectKey(deps: PipelineDeps, bucket: string, key: string)
   throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
 }
 
+/** The divisions index of this container, and the versions it was built from. */
+let divisionCache: { readonly key: string; readonly index: DivisionIndex } | undefined;
+
+/**
+ * The county's townships and villages from the `divisions` versions in force, so uploads can
+ * give them by name or code. Built once per container and rebuilt only when another divisions
+ * version comes into force (version ids derive from the bytes, so the key is the content).
+ * `undefined` while no divisions were uploaded: names are then only normalized.
+ */
+export async function divisionIndexFor(deps: PipelineDeps): Promise<DivisionIndex | undefined> {
+  const inForce = versionsInForce(await deps.versions.listOfKind('divisions'));
+  if (inForce.length === 0) return undefined;
+  const key = inForce.map((v) => v.versionId).join(',');
+  if (divisionCache?.key === key) return divisionCache.index;
+  const rows: NormalizedRow[] = [];
+  for (const version of inForce) {
+    for (let shard = 0; shard < version.shardRows.length; shard++) {
+      if (!version.shardRows[shard]) continue;
+      const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(version.versionId, shard));
+      if (!bytes) throw new Error(`Shard ${shard} of divisions version ${version.versionId} is missing`);
+      rows.push(...decodeRows(new TextDecoder().decode(bytes)));
+    }
+  }
+  const index = DivisionIndex.fromRows(rows);
+  divisionCache = { key, index };
+  deps.log.info('divisions index built', { versions: inForce.length, divisions: index.size });
+  return index;
+}
+
 /** The version id: the same department, kind and bytes always give the same id. */
 export function versionIdFor(department: string, kind: string, fileHash: string): string {
   return `v-${createHash('sha256').update(`${department}|${kind}|${fileHash}`).digest('hex').slice(0, 24)}`;
@@ -92,6 +124,7 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
 
   const shards: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
   const rejected: RejectedRow[] = [];
+  const divisions = location.kind === 'divisions' ? undefined : await divisionIndexFor(deps);
   let result: Awaited<ReturnType<typeof ingestFile>>;
   try {
     result = await ingestFile(
@@ -105,6 +138,7 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
           rejected.push(row);
         },
       },
+      divisions ? { divisions } : {},
     );
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
@@ -139,6 +173,8 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
   }
 
   const now = deps.now();
+  // Uploads through a presigned URL name the person who asked for it (and what it replaces).
+  const request = await deps.versions.latestUploadRequest(key, now);
   const version: DatasetVersion = {
     versionId,
     department: location.department,
@@ -156,12 +192,13 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
     shardRows: shards.map((rows) => rows.length),
     coverage: result.coverage,
     ...(rejected.length > 0 ? { rejectsKey: rejectsKey(versionId) } : {}),
-    history: [{ at: now, action: 'registered', by: location.department }],
+    history: [registeredEvent(now, location.department, request)],
   };
   if (!(await deps.versions.create(version))) {
     const winner = await deps.versions.get(versionId);
     return output('duplicate', winner ?? version);
   }
+  if (request?.replaces) await applyRequestedReplacement(deps, version, request);
   const final = isSnapshotKind(location.kind) ? await applySnapshotReplacement(deps, version) : version;
   deps.log.info('dataset version registered', {
     versionId,
@@ -172,6 +209,37 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
     status: final.status,
   });
   return output('registered', final);
+}
+
+function registeredEvent(now: string, department: string, request: UploadRequest | undefined) {
+  if (!request) return { at: now, action: 'registered' as const, by: department };
+  return {
+    at: now,
+    action: 'registered' as const,
+    by: request.requestedBy,
+    ...(request.requestedByName ? { byName: request.requestedByName } : {}),
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.replaces ? { replacement: request.replaces } : {}),
+  };
+}
+
+/**
+ * The department uploaded this file as the replacement of one of its versions: that version
+ * leaves the collision whatever its kind (an append version too, even where the coverage differs).
+ */
+async function applyRequestedReplacement(
+  deps: PipelineDeps,
+  version: DatasetVersion,
+  request: UploadRequest,
+): Promise<void> {
+  const old = request.replaces ? await deps.versions.get(request.replaces) : undefined;
+  const replaced = old && replaceOnRequest(old, version, request, deps.now());
+  if (!replaced) return;
+  await deps.versions.save(replaced);
+  deps.log.info('dataset version replaced on request', {
+    versionId: replaced.versionId,
+    replacedBy: version.versionId,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { reconcileLead, scoreFindings, supersedeLead } from '@jiandu/domain';
+import { combineFindings, RULES, reconcileLead, scoreFindings, supersedeLead } from '@jiandu/domain';
 import type { Finding, Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
@@ -67,10 +67,21 @@ async function supersedeReason(
  */
 export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
-  const findings = (
-    await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))
-  ).flat();
-  const scored = scoreFindings(findings);
+  // Partial findings of subjects that span shards (poverty households) become one here.
+  const findings = combineFindings(
+    (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
+    deps.ruleConfig,
+  );
+  // A run of some rules scores "how many rules the same person trips" against the standing
+  // leads of the rules it didn't run too, so a partial run and a full run agree on every score.
+  const others = (
+    await Promise.all(
+      RULES.filter((r) => !manifest.rules.includes(r.code)).map((r) => deps.leads.listOfRule(r.code)),
+    )
+  )
+    .flat()
+    .filter((lead) => lead.status !== 'superseded');
+  const scored = scoreFindings([...findings, ...others]).slice(0, findings.length);
   const ids = scored.map((f) => f.leadId);
   const existing = await deps.leads.getMany(ids);
   const now = deps.now();

@@ -1,0 +1,157 @@
+import type { RuleConfig } from '../config.js';
+import type { Finding } from '../model.js';
+import { RULE_CATALOG } from './catalog.js';
+import {
+  compareRows,
+  compareText,
+  dateOf,
+  evidenceOf,
+  formatYuan,
+  groupBy,
+  hasUsableId,
+  idMatchQuality,
+  isMeansTested,
+  monthEnd,
+  monthOf,
+  monthStart,
+  PAYMENT_EVIDENCE_COLUMNS,
+  paymentMonth,
+  placeOf,
+  programOf,
+  sumAmounts,
+  text,
+  uniqueRows,
+} from './common.js';
+import { referenceOf } from './reference.js';
+import type { MatchInput, Rule, SourceRow } from './types.js';
+
+export const OFFICIAL_EVIDENCE_COLUMNS = [
+  'id_number',
+  'name',
+  'employer',
+  'position',
+  'category',
+  'township',
+  'village',
+  'start_date',
+  'end_date',
+] as const;
+const PAYROLL_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'monthly_pay', 'period'] as const;
+export const REGISTRY_EVIDENCE_COLUMNS = [
+  'id_number',
+  'name',
+  'household_no',
+  'relation',
+  'township',
+  'village',
+] as const;
+
+/**
+ * CONTRACT.md §5 R04: employed during month M = `start_date` ≤ end of M and (`end_date`
+ * empty or ≥ start of M). A row without a start date has been employed since before M.
+ */
+export function employedDuring(official: SourceRow, month: string): boolean {
+  const start = dateOf(official, 'start_date');
+  const end = dateOf(official, 'end_date');
+  return (start === undefined || start <= monthEnd(month)) && (end === undefined || end >= monthStart(month));
+}
+
+/**
+ * R04 公职人员及家属享受低保 (CONTRACT.md §5): a means-tested payment for month M to a
+ * household member of someone in `public_officials` employed during M, or in
+ * `fiscal_payroll` with a row for period M. Household = same `household_no` in the registry,
+ * the recipient included. Same-name officials elsewhere never count: people are matched by ID.
+ * One finding per recipient + program; the amount is the firing payments only.
+ */
+export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+  if (!config.R04.enabled) return [];
+  const reference = referenceOf(input);
+
+  type Hit = { readonly payment: SourceRow; readonly because: readonly SourceRow[] };
+  const hits: Hit[] = [];
+  for (const payment of input.rows('subsidy_payments')) {
+    if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
+    const month = paymentMonth(payment);
+    if (month === undefined) continue;
+    const because: SourceRow[] = [];
+    for (const member of reference.householdOf(payment.idNumber)) {
+      because.push(...reference.officialRows(member).filter((row) => employedDuring(row, month)));
+      because.push(...reference.payrollRows(member).filter((row) => monthOf(text(row, 'period')) === month));
+    }
+    if (because.length > 0) hits.push({ payment, because });
+  }
+
+  const findings: Finding[] = [];
+  for (const [subjectKey, group] of groupBy(
+    hits,
+    (h) => `${h.payment.idNumber}|${programOf(h.payment).key}`,
+  )) {
+    const payments = uniqueRows(group.map((h) => h.payment)).sort(
+      (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
+    );
+    const first = payments[0] as SourceRow;
+    const idNumber = first.idNumber as string;
+    const program = programOf(first);
+    const because = uniqueRows(group.flatMap((h) => h.because));
+    const relatedIds = [...new Set(because.map((row) => row.idNumber as string))].sort();
+    const registry = uniqueRows([idNumber, ...relatedIds].flatMap((id) => reference.registryRows(id)));
+    const name =
+      payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined) ??
+      reference.registryRows(idNumber).map((row) => text(row, 'name'))[0];
+    const amount = sumAmounts(payments);
+
+    const reasons = relatedIds.map((id) => {
+      const who =
+        id === idNumber
+          ? '本人'
+          : `家庭成员${reference.registryRows(id).map((r) => text(r, 'name'))[0] ?? ''}`;
+      const roles = because
+        .filter((row) => row.idNumber === id)
+        .map((row) =>
+          row.kind === 'public_officials'
+            ? `公职人员（${[text(row, 'employer'), text(row, 'position'), text(row, 'category')].filter(Boolean).join('，')}）`
+            : `财政供养人员（${text(row, 'employer') ?? '单位不详'}，${text(row, 'period')} 领取工资）`,
+        );
+      return `${who}为${[...new Set(roles)].join('；')}`;
+    });
+    reasons.push(
+      `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as SourceRow)}），共 ${formatYuan(amount)}`,
+    );
+
+    findings.push({
+      rule: 'R04',
+      subjectKey,
+      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
+      idNumber,
+      ...(name !== undefined ? { name } : {}),
+      ...placeOf(payments),
+      amount,
+      match: idMatchQuality(payments),
+      evidence: [
+        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
+        ...because.map((row) =>
+          evidenceOf(
+            row,
+            row.kind === 'public_officials' ? OFFICIAL_EVIDENCE_COLUMNS : PAYROLL_EVIDENCE_COLUMNS,
+          ),
+        ),
+        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons,
+    });
+  }
+  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+}
+
+/** R04 as a registered {@link Rule}. */
+export const officialRecipientRule: Rule = {
+  code: 'R04',
+  key: RULE_CATALOG.R04.key,
+  title: RULE_CATALOG.R04.title,
+  description: {
+    zh: '公职人员（当月在职）或财政供养人员（当月领取工资）本人或其同户家庭成员当月领取低保等救助资金。',
+    en: 'A means-tested payment for a month in which the recipient or a household member was an official or on the state payroll.',
+  },
+  reads: ['subsidy_payments', 'household_registry', 'public_officials', 'fiscal_payroll'],
+  evaluate: evaluateOfficialRecipient,
+};

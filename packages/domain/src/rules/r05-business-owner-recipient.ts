@@ -1,0 +1,170 @@
+import type { RuleConfig } from '../config.js';
+import type { Finding } from '../model.js';
+import { RULE_CATALOG } from './catalog.js';
+import {
+  amountOf,
+  compareRows,
+  compareText,
+  evidenceOf,
+  formatYuan,
+  groupBy,
+  hasUsableId,
+  idMatchQuality,
+  isMeansTested,
+  PAYMENT_EVIDENCE_COLUMNS,
+  paymentMonth,
+  place,
+  placeOf,
+  programOf,
+  sumAmounts,
+  text,
+  uniqueRows,
+} from './common.js';
+import { referenceOf } from './reference.js';
+import type { MatchInput, Rule, SourceRow } from './types.js';
+
+const ENTITY_EVIDENCE_COLUMNS = [
+  'credit_code',
+  'entity_name',
+  'entity_type',
+  'legal_rep_name',
+  'legal_rep_id',
+  'registered_capital',
+  'status',
+] as const;
+const POVERTY_EVIDENCE_COLUMNS = [
+  'household_no',
+  'id_number',
+  'name',
+  'relation',
+  'township',
+  'village',
+  'status',
+] as const;
+
+/** The program key of R05 leads on poverty-household members. */
+export const POVERTY_SUBJECT = 'POVERTY';
+
+/** Entities in business (`activeStatuses`, matched as part of the status) with capital ≥ the threshold (inclusive). */
+function qualifyingEntities(entities: readonly SourceRow[], config: RuleConfig): SourceRow[] {
+  return entities.filter((entity) => {
+    const status = text(entity, 'status');
+    const capital = amountOf(entity, 'registered_capital');
+    return (
+      status !== undefined &&
+      config.R05.activeStatuses.some((s) => status.includes(s)) &&
+      capital !== undefined &&
+      capital >= config.R05.minRegisteredCapital
+    );
+  });
+}
+
+function entityReason(entities: readonly SourceRow[]): string {
+  return entities
+    .map(
+      (e) =>
+        `系${text(e, 'entity_name') ?? text(e, 'credit_code') ?? '市场主体'}（${text(e, 'status')}，注册资本 ${formatYuan(amountOf(e, 'registered_capital') ?? 0)}）法定代表人/经营者`,
+    )
+    .join('；');
+}
+
+/**
+ * R05 经营主体享受低保/贫困 (CONTRACT.md §5): a means-tested recipient, or a poverty-household
+ * member, is the legal representative (by ID) of an entity whose status is in business
+ * (`R05.activeStatuses`) and whose registered capital is ≥ `R05.minRegisteredCapital`.
+ * Leads: `{id}|{program}` per means-tested program received (amount: that program's
+ * payments), and `{id}|POVERTY` for a poverty member (amount: all their means-tested payments).
+ */
+export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+  if (!config.R05.enabled) return [];
+  const reference = referenceOf(input);
+  const entitiesOf = new Map<string, SourceRow[]>();
+  const qualifying = (id: string): SourceRow[] => {
+    let list = entitiesOf.get(id);
+    if (!list) {
+      list = uniqueRows(qualifyingEntities(reference.entitiesOfRep(id), config));
+      entitiesOf.set(id, list);
+    }
+    return list;
+  };
+
+  const payments = input.rows('subsidy_payments').filter((row) => hasUsableId(row) && isMeansTested(row));
+  const paymentsById = groupBy(payments, (row) => row.idNumber);
+  const findings: Finding[] = [];
+
+  for (const [subjectKey, group] of groupBy(payments, (row) => `${row.idNumber}|${programOf(row).key}`)) {
+    const first = group[0] as SourceRow;
+    const entities = qualifying(first.idNumber as string);
+    if (entities.length === 0) continue;
+    const rows = [...group].sort(
+      (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
+    );
+    const program = programOf(first);
+    const name = rows.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
+    const amount = sumAmounts(rows);
+    findings.push({
+      rule: 'R05',
+      subjectKey,
+      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
+      idNumber: first.idNumber as string,
+      ...(name !== undefined ? { name } : {}),
+      ...placeOf(rows),
+      amount,
+      match: idMatchQuality([...entities, ...rows]),
+      evidence: [
+        ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
+        ...rows.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons: [
+        `领取人${entityReason(entities)}`,
+        `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
+      ],
+    });
+  }
+
+  const members = input.rows('poverty_registry').filter(hasUsableId);
+  for (const [id, memberRows] of groupBy(members, (row) => row.idNumber)) {
+    const entities = qualifying(id);
+    if (entities.length === 0) continue;
+    const poverty = uniqueRows(memberRows);
+    const paid = uniqueRows(paymentsById.get(id) ?? []);
+    const amount = sumAmounts(paid);
+    const first = poverty[0] as SourceRow;
+    const name = text(first, 'name');
+    findings.push({
+      rule: 'R05',
+      subjectKey: `${id}|${POVERTY_SUBJECT}`,
+      subject: `${name ?? '（姓名不详）'} · 建档立卡贫困户`,
+      idNumber: id,
+      ...(name !== undefined ? { name } : {}),
+      ...place(text(first, 'township'), text(first, 'village')),
+      amount,
+      match: idMatchQuality([...poverty, ...entities, ...paid]),
+      evidence: [
+        ...poverty.map((row) => evidenceOf(row, POVERTY_EVIDENCE_COLUMNS)),
+        ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
+        ...paid.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons: [
+        `建档立卡贫困户成员（户号 ${text(first, 'household_no') ?? '不详'}）${entityReason(entities)}`,
+        paid.length > 0
+          ? `领取低保等救助资金 ${paid.length} 笔，共 ${formatYuan(amount)}`
+          : '无低保等救助资金发放记录',
+      ],
+    });
+  }
+  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+}
+
+/** R05 as a registered {@link Rule}. */
+export const businessOwnerRecipientRule: Rule = {
+  code: 'R05',
+  key: RULE_CATALOG.R05.key,
+  title: RULE_CATALOG.R05.title,
+  description: {
+    zh: '低保等救助对象或建档立卡贫困户成员是存续（在业）且注册资本达到门槛（默认 10 万元）的市场主体的法定代表人或经营者。',
+    en: 'A means-tested recipient or poverty-household member is the legal representative of an active entity with registered capital at or above the threshold.',
+  },
+  reads: ['subsidy_payments', 'poverty_registry', 'market_entities', 'household_registry'],
+  evaluate: evaluateBusinessOwnerRecipient,
+};

@@ -1,0 +1,105 @@
+import type { RuleConfig } from '../config.js';
+import type { Finding } from '../model.js';
+import { RULE_CATALOG } from './catalog.js';
+import {
+  amountOf,
+  compareRows,
+  compareText,
+  evidenceOf,
+  formatYuan,
+  groupBy,
+  hasUsableId,
+  idMatchQuality,
+  isMeansTested,
+  monthOf,
+  PAYMENT_EVIDENCE_COLUMNS,
+  paymentMonth,
+  placeOf,
+  programOf,
+  sumAmounts,
+  text,
+  uniqueRows,
+} from './common.js';
+import type { MatchInput, Rule, SourceRow } from './types.js';
+
+const INSURANCE_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'contribution_base', 'period'] as const;
+
+/**
+ * R07 有稳定收入享受低保 (CONTRACT.md §5): a means-tested payment for month M while the
+ * recipient has a social-insurance row for period M with a contribution base ≥
+ * `R07.minContributionBase` (inclusive). One finding per person + program; the amount is
+ * the firing payments only.
+ */
+export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+  if (!config.R07.enabled) return [];
+  const employed = groupBy(
+    input
+      .rows('social_insurance')
+      .filter(hasUsableId)
+      .filter((row) => (amountOf(row, 'contribution_base') ?? -1) >= config.R07.minContributionBase),
+    (row) => {
+      const month = monthOf(text(row, 'period'));
+      return month === undefined ? undefined : `${row.idNumber}|${month}`;
+    },
+  );
+  if (employed.size === 0) return [];
+
+  type Hit = { readonly payment: SourceRow; readonly insurance: readonly SourceRow[] };
+  const hits: Hit[] = [];
+  for (const payment of input.rows('subsidy_payments')) {
+    if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
+    const insurance = employed.get(`${payment.idNumber}|${paymentMonth(payment)}`);
+    if (insurance) hits.push({ payment, insurance });
+  }
+
+  const findings: Finding[] = [];
+  for (const [subjectKey, group] of groupBy(
+    hits,
+    (h) => `${h.payment.idNumber}|${programOf(h.payment).key}`,
+  )) {
+    const payments = uniqueRows(group.map((h) => h.payment)).sort(
+      (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
+    );
+    const insurance = uniqueRows(group.flatMap((h) => h.insurance)).sort(
+      (a, b) => compareText(text(a, 'period') ?? '', text(b, 'period') ?? '') || compareRows(a, b),
+    );
+    const first = payments[0] as SourceRow;
+    const program = programOf(first);
+    const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
+    const amount = sumAmounts(payments);
+    const employers = [...new Set(insurance.map((row) => text(row, 'employer')).filter(Boolean))];
+    const bases = insurance.map((row) => amountOf(row, 'contribution_base') ?? 0);
+    findings.push({
+      rule: 'R07',
+      subjectKey,
+      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
+      idNumber: first.idNumber as string,
+      ...(name !== undefined ? { name } : {}),
+      ...placeOf(payments),
+      amount,
+      match: idMatchQuality([...payments, ...insurance]),
+      evidence: [
+        ...insurance.map((row) => evidenceOf(row, INSURANCE_EVIDENCE_COLUMNS)),
+        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ],
+      reasons: [
+        `${new Set(payments.map(paymentMonth)).size} 个发放月份同时缴纳社保${employers.length > 0 ? `（${employers.join('、')}）` : ''}，缴费基数 ${formatYuan(Math.min(...bases))}${Math.max(...bases) !== Math.min(...bases) ? `–${formatYuan(Math.max(...bases))}` : ''}，不低于 ${formatYuan(config.R07.minContributionBase)}`,
+        `这些月份领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,
+      ],
+    });
+  }
+  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+}
+
+/** R07 as a registered {@link Rule}. */
+export const employedRecipientRule: Rule = {
+  code: 'R07',
+  key: RULE_CATALOG.R07.key,
+  title: RULE_CATALOG.R07.title,
+  description: {
+    zh: '领取低保等救助资金的月份，本人社保缴费基数达到门槛（默认 3000 元），说明有稳定收入。',
+    en: 'A means-tested payment in a month with a social-insurance contribution base at or above the threshold.',
+  },
+  reads: ['subsidy_payments', 'social_insurance', 'household_registry'],
+  evaluate: evaluateEmployedRecipient,
+};

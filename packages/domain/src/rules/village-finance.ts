@@ -1,0 +1,66 @@
+import { normalizePersonName } from '../normalize/name.js';
+import { compareRows, dateOf, text } from './common.js';
+import { townshipKey, villageKey } from './reference.js';
+import type { SourceRow } from './types.js';
+
+/** Canonical columns of a village-finance row that go into evidence. */
+export const FINANCE_EVIDENCE_COLUMNS = [
+  'township',
+  'village',
+  'voucher_no',
+  'date',
+  'direction',
+  'category',
+  'amount',
+  'counterparty',
+  'counterparty_id',
+  'summary',
+] as const;
+
+/** An expense: anything not booked as income (a row without a direction is taken as paid out). */
+export function isExpense(row: SourceRow): boolean {
+  return text(row, 'direction') !== '收入' && typeof row.values.amount === 'number';
+}
+
+/** Whether a row's `category` is (or contains) the configured category, e.g. `工程款`. */
+export function hasCategory(row: SourceRow, category: string): boolean {
+  return text(row, 'category')?.includes(category) ?? false;
+}
+
+/** The village a finance row belongs to, as a stable key part: `{township}|{village}`. */
+export function villageSubject(
+  row: SourceRow,
+): { key: string; township?: string; village: string } | undefined {
+  const village = text(row, 'village');
+  if (village === undefined) return undefined;
+  const township = text(row, 'township');
+  return {
+    key: `${township === undefined ? '' : townshipKey(township)}|${villageKey(village)}`,
+    ...(township !== undefined ? { township } : {}),
+    village,
+  };
+}
+
+// Words that make a payee an organization rather than a person (entities never fire R09).
+const ORGANIZATION =
+  /公司|合作社|工厂|厂$|商店|店$|经营部|门市部|中心$|工程队|施工队|委员会|村委|集团|工作室|商行|超市|有限|银行|医院|学校/;
+
+/** Whether a counterparty name is an organization's. */
+export function isOrganizationName(name: string): boolean {
+  return ORGANIZATION.test(name);
+}
+
+/** The payee of an expense as a key: its ID when given, else its normalized name. */
+export function payeeKey(row: SourceRow): string | undefined {
+  const id = text(row, 'counterparty_id');
+  if (id !== undefined) return id;
+  const name = text(row, 'counterparty');
+  return name === undefined ? undefined : normalizePersonName(name);
+}
+
+/** Finance rows by date, then source order. */
+export function byDate(a: SourceRow, b: SourceRow): number {
+  const da = dateOf(a, 'date') ?? '';
+  const db = dateOf(b, 'date') ?? '';
+  return da < db ? -1 : da > db ? 1 : compareRows(a, b);
+}
