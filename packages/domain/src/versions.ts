@@ -10,12 +10,23 @@ import type { QualityReport } from './model.js';
  */
 export type VersionStatus = 'active' | 'replaced' | 'withdrawn' | 'rejected';
 
-/** One entry of a version's history: nothing changes without who, when and why. */
+/**
+ * One entry of a version's history: nothing changes without who, when and why.
+ * `replacement_requested`: someone asked for an upload URL to replace this version.
+ */
 export interface VersionEvent {
   readonly at: string;
-  readonly action: 'registered' | 'rejected' | 'replaced' | 'withdrawn';
+  readonly action: 'registered' | 'rejected' | 'replaced' | 'withdrawn' | 'replacement_requested';
+  /** The actor: a principal's subject, a department code (its own upload), or `system`. */
   readonly by: string;
+  /** The actor's display name, when a person acted through the API. */
+  readonly byName?: string;
   readonly reason?: string;
+  /**
+   * The other side of a replacement: on `replaced`/`replacement_requested` the version or upload
+   * key that replaces this one; on `registered` the version this upload was asked to replace.
+   */
+  readonly replacement?: string;
 }
 
 /** A file-level error that made the whole file unusable. */

@@ -6,7 +6,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '@jiandu/domain/ports';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
 
 /** S3 (or s3rver) as the platform's object store. */
 export class S3ObjectStore implements ObjectStore {
@@ -48,5 +49,22 @@ export class S3ObjectStore implements ObjectStore {
         ...(contentType ? { ContentType: contentType } : {}),
       }),
     );
+  }
+}
+
+/**
+ * Presigned `PutObject` URLs for one bucket (the upload bucket): a department PUTs its file
+ * straight to S3, and the normal `Object Created` event ingests it.
+ */
+export class S3UploadUrlSigner implements UploadUrlSigner {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async presignPut(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
   }
 }

@@ -1,20 +1,295 @@
-import { DATASET_KINDS } from '@jiandu/domain/kinds';
+import { randomUUID } from 'node:crypto';
+import { loadProgress } from '@jiandu/domain/datasets/board';
+import type { CadenceConfig } from '@jiandu/domain/datasets/cadence';
+import {
+  MAX_REASON_LENGTH,
+  noteReplacementRequested,
+  type UploadRequest,
+  uploadKeyFor,
+  validateUploadFileName,
+  withdrawVersion,
+} from '@jiandu/domain/datasets/corrections';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@jiandu/domain/errors';
+import { DATASET_KINDS, type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
+import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
+import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { type ApiDeps, INSPECTORS, parse, type RouteSpec } from './types.js';
+import type { Access, Principal } from '../auth.js';
+import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
 
-const VersionQuery = z.object({ department: z.string().min(1).max(64), kind: z.enum(DATASET_KINDS) });
+/** What the department routes need beyond the repositories every route has. */
+export interface DatasetApiDeps {
+  /** Where rejects files are read from. */
+  readonly objects: ObjectStore;
+  readonly buckets: { readonly upload: string; readonly data: string };
+  /** Presigns PUTs to the upload bucket. */
+  readonly uploadUrls: UploadUrlSigner;
+  readonly lateness: LatenessRepository;
+  /** Expected upload cadence per kind (env `CADENCE_CONFIG` over the defaults). */
+  readonly cadence: CadenceConfig;
+  /** The clock (ISO); injected so tests are deterministic. @default the system clock */
+  readonly now?: () => string;
+}
 
-/** Dataset versions: what departments uploaded and how it went. */
+/** Who may read department data: the department itself, and county-wide staff. */
+export const DATA_READERS: Access = ['department_uploader', 'inspector', 'admin'];
+/** Who may change department data: the department itself (CONTRACT.md §4), and admins. */
+export const DATA_OWNERS: Access = ['department_uploader', 'admin'];
+
+/** How long a presigned upload URL works. */
+export const UPLOAD_URL_SECONDS = 15 * 60;
+
+const department = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a department code like civil-affairs');
+const VersionQuery = z.object({
+  department: department.optional(),
+  kind: z.enum(DATASET_KINDS).optional(),
+  status: z.enum(['active', 'replaced', 'withdrawn', 'rejected']).optional(),
+});
+const VersionIdParam = z.object({ versionId: z.string().regex(/^v-[0-9a-f]{8,64}$/, 'not a version id') });
+const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(MAX_REASON_LENGTH);
+const WithdrawBody = z.strictObject({ reason });
+const UploadBody = z
+  .strictObject({
+    kind: z.enum(DATASET_KINDS),
+    fileName: z.string().max(200),
+    department: department.optional(),
+    replaces: z
+      .string()
+      .regex(/^v-[0-9a-f]{8,64}$/, 'not a version id')
+      .optional(),
+    reason: reason.optional(),
+  })
+  .refine((b) => !b.replaces || b.reason, { message: 'a replacement must say why', path: ['reason'] });
+const ProgressQuery = z.object({
+  department: department.optional(),
+  kind: z.enum(DATASET_KINDS).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+});
+
+function principalOf(c: Context<AppEnv>): Principal {
+  const principal = c.get('principal');
+  if (!principal) throw new UnauthenticatedError();
+  return principal;
+}
+
+/**
+ * The department a principal is limited to, or `undefined` for county-wide staff (inspectors,
+ * admins). A department uploader without a department sees nothing.
+ */
+function departmentScope(principal: Principal): string | undefined {
+  if (principal.roles.includes('admin') || principal.roles.includes('inspector')) return undefined;
+  if (!principal.department) throw new ForbiddenError('账号未绑定部门，无法查看部门数据');
+  return principal.department;
+}
+
+/** The department a principal may act for: their own, or (admins) the one they name. */
+function actingDepartment(principal: Principal, requested: string | undefined): string {
+  if (principal.roles.includes('admin')) {
+    if (requested) return requested;
+    if (principal.department) return principal.department;
+    throw new ForbiddenError('管理员代部门操作时必须指定部门（department）');
+  }
+  if (!principal.department) throw new ForbiddenError('账号未绑定部门，无法上传数据');
+  if (requested && requested !== principal.department) throw new ForbiddenError('只能为本部门上传数据');
+  return principal.department;
+}
+
+/** A version the principal may see; another department's is "not found", so ids can't be probed. */
+async function visibleVersion(
+  deps: ApiDeps,
+  principal: Principal,
+  versionId: string,
+): Promise<DatasetVersion> {
+  const version = await deps.versions.get(versionId);
+  const scope = departmentScope(principal);
+  if (!version || (scope !== undefined && version.department !== scope))
+    throw new NotFoundError('Dataset version');
+  return version;
+}
+
+/** A version as departments see it: the record plus its label and where its rejects file is. */
+function versionView(v: DatasetVersion) {
+  return {
+    ...v,
+    kindLabel: KIND_LABELS[v.kind],
+    links: {
+      self: `/api/v1/versions/${v.versionId}`,
+      rejects: v.rejectsKey ? `/api/v1/versions/${v.versionId}/rejects` : null,
+    },
+  };
+}
+
+async function listVersions(deps: ApiDeps, department: string | undefined, kind: DatasetKind | undefined) {
+  const kinds = kind ? [kind] : DATASET_KINDS;
+  const lists = await Promise.all(
+    kinds.map((k) => (department ? deps.versions.listOfDataset(department, k) : deps.versions.listOfKind(k))),
+  );
+  return lists.flat().sort((a, b) => versionOrder(a).localeCompare(versionOrder(b)));
+}
+
+/** Content-Disposition for a download with a Chinese file name (RFC 6266 / 5987). */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Department data (CONTRACT.md §4): a department sees, withdraws and replaces its own
+ * versions; inspectors and admins see every department's. Plus the data-entry progress board.
+ */
 export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
+  const { datasets } = deps;
+  const now = datasets.now ?? (() => new Date().toISOString());
   return [
     {
       method: 'GET',
       path: '/api/v1/versions',
-      access: INSPECTORS,
-      summary: "A department's versions of one dataset kind, with quality reports",
+      access: DATA_READERS,
+      summary:
+        'Dataset versions in upload order (own department for uploaders), with quality reports and history',
       handle: async (c) => {
         const q = parse(VersionQuery, c.req.query(), 'query');
-        return c.json({ items: await deps.versions.listOfDataset(q.department, q.kind) });
+        const scope = departmentScope(principalOf(c));
+        if (scope !== undefined && q.department && q.department !== scope)
+          throw new ForbiddenError('只能查看本部门的数据');
+        const versions = await listVersions(deps, scope ?? q.department, q.kind);
+        const items = q.status ? versions.filter((v) => v.status === q.status) : versions;
+        return c.json({ items: items.map(versionView) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/versions/:versionId',
+      access: DATA_READERS,
+      summary: 'One dataset version: quality report, status and history',
+      handle: async (c) => {
+        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        return c.json(versionView(await visibleVersion(deps, principalOf(c), versionId)));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/versions/:versionId/rejects',
+      access: DATA_READERS,
+      summary: "Download a version's rejected rows (original cells + reason) as CSV, UTF-8 with BOM",
+      handle: async (c) => {
+        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        const version = await visibleVersion(deps, principalOf(c), versionId);
+        if (!version.rejectsKey) throw new NotFoundError('Rejects file (no rows were rejected)');
+        const bytes = await datasets.objects.getBytes(datasets.buckets.data, version.rejectsKey);
+        if (!bytes) throw new NotFoundError('Rejects file');
+        const base = version.fileName.replace(/\.(csv|xlsx)$/i, '');
+        return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': attachment(`${base}-被拒绝的行.csv`),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/versions/:versionId/withdraw',
+      access: DATA_OWNERS,
+      summary: 'Withdraw a version with a reason; a collision run then supersedes leads that relied on it',
+      handle: async (c) => {
+        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        const body = await parseBody(WithdrawBody, c);
+        const principal = principalOf(c);
+        const version = await visibleVersion(deps, principal, versionId);
+        actingDepartment(principal, version.department);
+        const withdrawn = withdrawVersion(version, principal, body.reason, now());
+        await deps.versions.save(withdrawn);
+        // The withdrawal stands even if the run can't start now: the nightly run applies it too.
+        let collision: { executionId: string } | { started: false; message: string };
+        try {
+          collision = {
+            executionId: await deps.collisions.start('Version Withdrawn', {
+              versionId,
+              kind: version.kind,
+              department: version.department,
+            }),
+          };
+        } catch (error) {
+          deps.logError?.(error instanceof Error ? error : new Error(String(error)));
+          collision = { started: false, message: '碰撞任务暂未启动，将在夜间碰撞时生效' };
+        }
+        return c.json({ version: versionView(withdrawn), collision });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/uploads',
+      access: DATA_OWNERS,
+      summary: 'A presigned S3 PUT URL for a new file (or a replacement of a version) of your department',
+      handle: async (c) => {
+        const body = await parseBody(UploadBody, c);
+        const principal = principalOf(c);
+        const owner = actingDepartment(principal, body.department);
+        const fileName = validateUploadFileName(body.fileName);
+        const key = uploadKeyFor(owner, body.kind, fileName);
+        const replaced = body.replaces ? await visibleVersion(deps, principal, body.replaces) : undefined;
+        // The raw file is evidence: a name already used is never overwritten.
+        if (await datasets.objects.exists(datasets.buckets.upload, key))
+          throw new ConflictError(`本部门已上传过同名文件 ${fileName}，请换一个文件名（原文件作为证据保留）`);
+        const requestedAt = now();
+        const request: UploadRequest = {
+          key,
+          requestId: randomUUID(),
+          department: owner,
+          kind: body.kind,
+          fileName,
+          requestedBy: principal.subject,
+          ...(principal.name ? { requestedByName: principal.name } : {}),
+          requestedAt,
+          expiresAt: new Date(Date.parse(requestedAt) + UPLOAD_URL_SECONDS * 1000).toISOString(),
+          ...(body.replaces ? { replaces: body.replaces } : {}),
+          ...(body.reason ? { reason: body.reason } : {}),
+        };
+        const noted = replaced ? noteReplacementRequested(replaced, request, requestedAt) : undefined;
+        const url = await datasets.uploadUrls.presignPut(key, UPLOAD_URL_SECONDS);
+        await deps.versions.recordUploadRequest(request);
+        if (noted) await deps.versions.save(noted);
+        return c.json(
+          {
+            method: 'PUT',
+            url,
+            key,
+            department: owner,
+            kind: body.kind,
+            fileName,
+            expiresAt: request.expiresAt,
+            replaces: request.replaces ?? null,
+          },
+          201,
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/progress',
+      access: DATA_READERS,
+      summary: 'Data-entry progress per department and kind: received, rows, error rate, due, overdue',
+      handle: async (c) => {
+        const q = parse(ProgressQuery, c.req.query(), 'query');
+        const scope = departmentScope(principalOf(c));
+        if (scope !== undefined && q.department && q.department !== scope)
+          throw new ForbiddenError('只能查看本部门的报送进度');
+        const asOf = now();
+        const wanted = scope ?? q.department;
+        const board = await loadProgress(
+          { versions: deps.versions, lateness: datasets.lateness },
+          datasets.cadence,
+          asOf,
+        );
+        const items = board.filter(
+          (e) =>
+            (!wanted || e.department === wanted) &&
+            (!q.kind || e.kind === q.kind) &&
+            (q.overdue === undefined || e.overdue === (q.overdue === 'true')),
+        );
+        return c.json({ asOf, items });
       },
     },
   ];
