@@ -1,51 +1,18 @@
-import { timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, UnauthenticatedError } from '@jiandu/domain/errors';
 import type { MiddlewareHandler } from 'hono';
+import type { Principal, Role } from './identity/principal.js';
 
-/**
- * Roles of the platform: `admin` (county commission), `inspector` (county-wide),
- * `township_officer` (one township's leads and reports), `department_uploader` (one
- * department's datasets), `supervisor` (village supervisor: assisted reports only).
- */
-export const ROLES = ['admin', 'inspector', 'township_officer', 'department_uploader', 'supervisor'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is calling, and the jurisdiction their role is limited to. */
-export interface Principal {
-  readonly subject: string;
-  readonly roles: readonly Role[];
-  /** Display name for history entries (never logged). */
-  readonly name?: string;
-  /** `township_officer`: the township (normalized name, as leads carry it). */
-  readonly township?: string;
-  /** `department_uploader`: the department code (`civil-affairs`, …). */
-  readonly department?: string;
-}
+export * from './identity/jurisdiction.js';
+export * from './identity/jwt.js';
+export * from './identity/principal.js';
 
 /**
  * Turns the `Authorization` header into a principal, or undefined when it proves nothing.
- * Swappable: the placeholder below is replaced by JWT verification (Cognito / local issuer)
- * without touching routes.
+ * The product uses {@link jwtAuthenticator} (Cognito in AWS, the local issuer on `npm start`);
+ * routes never see how the principal was established.
  */
 export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Principal | undefined>;
-}
-
-/**
- * Placeholder authenticator until real identity arrives: one shared bearer token that
- * grants the `inspector` role. Compared in constant time.
- */
-export function sharedTokenAuthenticator(token: string): Authenticator {
-  const expected = Buffer.from(token);
-  return {
-    async authenticate(authorization) {
-      const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
-      if (!presented) return undefined;
-      const given = Buffer.from(presented.trim());
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      return { subject: 'inspector', roles: ['inspector'] };
-    },
-  };
 }
 
 /** Who may call a route: everyone, or principals holding one of the roles. */
@@ -56,7 +23,11 @@ export interface AuthVariables {
   principal?: Principal;
 }
 
-/** Enforce a route's declared access; private routes get `c.get('principal')`. */
+/**
+ * Enforce a route's declared access: 401 without a valid token, 403 when none of the
+ * principal's roles is allowed. Private routes get `c.get('principal')`; object-level
+ * jurisdiction is checked by the route with `assertTownship` / `assertDepartment`.
+ */
 export function authorize(
   access: Access,
   authenticator: Authenticator,

@@ -1,0 +1,92 @@
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '@jiandu/domain/errors';
+import type { Principal, Role } from './principal.js';
+
+/** Roles that see every township and every department's data. */
+export const COUNTY_WIDE: readonly Role[] = ['admin', 'inspector'];
+
+/** Whether the principal works county-wide (no jurisdiction limit). */
+export function isCountyWide(principal: Principal): boolean {
+  return principal.roles.some((r) => COUNTY_WIDE.includes(r));
+}
+
+/**
+ * Whether the principal may see an object of this township: county-wide roles see all; a
+ * township officer only their own township (an object without a township is county-level,
+ * so not theirs).
+ */
+export function canSeeTownship(principal: Principal, township: string | null | undefined): boolean {
+  if (isCountyWide(principal)) return true;
+  return (
+    principal.roles.includes('township_officer') &&
+    principal.township !== undefined &&
+    township != null &&
+    township === principal.township
+  );
+}
+
+/**
+ * Throw {@link NotFoundError} (not 403) when the principal may not see an object of this
+ * township, so that ids of other townships' objects can't be probed.
+ */
+export function assertTownship(
+  principal: Principal,
+  township: string | null | undefined,
+  what: string,
+): void {
+  if (!canSeeTownship(principal, township)) throw new NotFoundError(what);
+}
+
+/** Whether the principal may see a department's datasets: county-wide roles, or that department's uploader. */
+export function canSeeDepartment(principal: Principal, department: string | null | undefined): boolean {
+  if (isCountyWide(principal)) return true;
+  return (
+    principal.roles.includes('department_uploader') &&
+    principal.department !== undefined &&
+    department != null &&
+    department === principal.department
+  );
+}
+
+/** Throw {@link NotFoundError} when the principal may not see an object of this department (e.g. a version by id). */
+export function assertDepartment(
+  principal: Principal,
+  department: string | null | undefined,
+  what: string,
+): void {
+  if (!canSeeDepartment(principal, department)) throw new NotFoundError(what);
+}
+
+/**
+ * The township a list must be limited to: `undefined` (any, or the requested filter) for
+ * county-wide roles, the officer's own township otherwise. Asking a list for another
+ * township's objects is refused with {@link ForbiddenError} (township names are public, so
+ * nothing can be probed by it).
+ */
+export function townshipScope(principal: Principal, requested?: string): string | undefined {
+  if (isCountyWide(principal)) return requested;
+  if (!principal.roles.includes('township_officer') || principal.township === undefined) {
+    throw new ForbiddenError('No township jurisdiction');
+  }
+  if (requested !== undefined && requested !== principal.township) {
+    throw new ForbiddenError('Outside your township');
+  }
+  return principal.township;
+}
+
+/** Like {@link townshipScope}, for department-owned lists (dataset versions). */
+export function departmentScope(principal: Principal, requested?: string): string | undefined {
+  if (isCountyWide(principal)) return requested;
+  if (!principal.roles.includes('department_uploader') || principal.department === undefined) {
+    throw new ForbiddenError('No department jurisdiction');
+  }
+  if (requested !== undefined && requested !== principal.department) {
+    throw new ForbiddenError('Outside your department');
+  }
+  return principal.department;
+}
+
+/** The authenticated principal of a private route (the auth middleware guarantees it). */
+export function requirePrincipal(principal: Principal | undefined): Principal {
+  if (!principal) throw new UnauthenticatedError();
+  return principal;
+}

@@ -1,0 +1,163 @@
+/**
+ * Identity on the real local platform: demo users log in at the local issuer's `/token`,
+ * and the API (the real `functions/api-app.ts`) verifies their ID tokens through the
+ * issuer's JWKS, then enforces roles and jurisdiction on real leads and versions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface LeadItem {
+  leadId: string;
+  township: string | null;
+}
+interface VersionItem {
+  versionId: string;
+  department: string;
+}
+
+/** Reference data first, so the first collision run already sees the registry and deaths. */
+const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
+const rank = (kind: string) => {
+  const i = REFERENCE_FIRST.indexOf(kind);
+  return i === -1 ? REFERENCE_FIRST.length : i;
+};
+
+describe('identity on the local platform', () => {
+  let dataDir: string;
+  let platform: Platform;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jiandu-identity-'));
+    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: platform.s3Endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const county = generateDemoCounty({ seed: 11, persons: 400, months: 8 });
+    const files = [...county.files].sort(
+      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
+    );
+    for (const file of files) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
+      );
+    }
+    s3.destroy();
+    await platform.waitForIdle(150_000);
+  }, 200_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Log in like a user: username and password at the issuer's token endpoint. */
+  async function login(username: string): Promise<string> {
+    const user = platform.demoUsers.find((u) => u.username === username);
+    if (!user) throw new Error(`no demo user ${username}`);
+    const response = await fetch(`${platform.issuerUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: user.password }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { id_token: string; token_type: string };
+    expect(body.token_type).toBe('Bearer');
+    return body.id_token;
+  }
+
+  const get = (path: string, token?: string) =>
+    fetch(`${platform.apiUrl}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+  async function allLeads(token: string): Promise<LeadItem[]> {
+    const response = await get('/api/v1/leads?limit=500&minScore=0', token);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: LeadItem[] }).items;
+  }
+
+  it('lets the demo inspector log in and list leads', async () => {
+    const token = await login('inspector');
+    const leads = await allLeads(token);
+    expect(leads.length).toBeGreaterThan(0);
+  });
+
+  it('refuses anonymous calls, wrong passwords and tokens signed by anyone else', async () => {
+    const anonymous = await get('/api/v1/leads');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+
+    const wrong = await fetch(`${platform.issuerUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'inspector', password: 'not-the-password' }),
+    });
+    expect(wrong.status).toBe(401);
+
+    // Same issuer, audience and claims, but not the issuer's key.
+    const { privateKey } = await generateKeyPair('ES256');
+    const jwks = (await (await fetch(`${platform.issuerUrl}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    const forged = await new SignJWT({ token_use: 'id', 'cognito:groups': ['admin'] })
+      .setProtectedHeader({ alg: 'ES256', kid: jwks.keys[0]?.kid ?? '' })
+      .setIssuer(platform.issuerUrl)
+      .setAudience('jiandu-local')
+      .setSubject('local-admin')
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    expect((await get('/api/v1/leads', forged)).status).toBe(401);
+  });
+
+  it("shows a township officer only their township's leads, and other townships' leads as missing", async () => {
+    const everything = await allLeads(await login('inspector'));
+    const elsewhere = everything.filter((l) => l.township !== '青山镇');
+    const qingshanLeads = everything.filter((l) => l.township === '青山镇');
+    // The demo county has leads on both sides, or this test would prove nothing.
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(qingshanLeads.length).toBeGreaterThan(0);
+
+    const officer = await login('qingshan');
+    const mine = await allLeads(officer);
+    expect(mine.map((l) => l.leadId).sort()).toEqual(qingshanLeads.map((l) => l.leadId).sort());
+
+    const foreign = await get(`/api/v1/leads/${elsewhere[0]?.leadId}`, officer);
+    expect(foreign.status).toBe(404);
+    const own = await get(`/api/v1/leads/${qingshanLeads[0]?.leadId}`, officer);
+    expect(own.status).toBe(200);
+    const asked = await get(`/api/v1/leads?township=${encodeURIComponent('石门乡')}`, officer);
+    expect(asked.status).toBe(403);
+  });
+
+  it("gives a department uploader 403 on leads and only their department's versions", async () => {
+    const uploader = await login('civil-affairs');
+    expect((await get('/api/v1/leads', uploader)).status).toBe(403);
+
+    const all = (await (await get('/api/v1/versions', await login('inspector'))).json()) as {
+      items: VersionItem[];
+    };
+    expect(new Set(all.items.map((v) => v.department)).size).toBeGreaterThan(1);
+    const response = await get('/api/v1/versions', uploader);
+    expect(response.status).toBe(200);
+    const own = ((await response.json()) as { items: VersionItem[] }).items;
+    expect(own.length).toBeGreaterThan(0);
+    expect(new Set(own.map((v) => v.department))).toEqual(new Set(['civil-affairs']));
+    const foreign = all.items.find((v) => v.department !== 'civil-affairs');
+    expect((await get(`/api/v1/versions/${foreign?.versionId}`, uploader)).status).toBe(404);
+  });
+
+  it('keeps the printed inspector token and tokenFor working', async () => {
+    expect((await get('/api/v1/leads', platform.inspectorToken)).status).toBe(200);
+    expect((await get('/api/v1/runs', await platform.tokenFor('admin'))).status).toBe(200);
+    expect((await get('/api/v1/runs', await platform.tokenFor('supervisor'))).status).toBe(403);
+  });
+});
