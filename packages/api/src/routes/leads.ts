@@ -1,69 +1,319 @@
 import { leadsToCsv, leadsToXlsx, RULES } from '@jiandu/domain';
-import { NotFoundError } from '@jiandu/domain/errors';
-import type { Lead } from '@jiandu/domain/model';
-import type { LeadQuery, LeadRepository } from '@jiandu/domain/ports';
+import { subjectHash } from '@jiandu/domain/audit';
+import { ConflictError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
+import {
+  DEFAULT_MIN_SCORE,
+  LEAD_SORTS,
+  type LeadFilter,
+  pageLeads,
+  resolveDefaultView,
+  sameSubject,
+  sortLeads,
+  subjectFilter,
+} from '@jiandu/domain/leads/query';
+import {
+  applyLeadCommand,
+  type CorrectionSource,
+  correctionTasksFor,
+  type LeadCommand,
+} from '@jiandu/domain/leads/workflow';
+import type { Lead, LeadStatus } from '@jiandu/domain/model';
+import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { type AuditLog, type CorrectionTaskRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { leadDetail, leadSummary } from '../views.js';
-import { type ApiDeps, INSPECTORS, parse, type RouteSpec } from './types.js';
+import {
+  assertTownship,
+  canSeeTownship,
+  departmentScope,
+  isCountyWide,
+  type Principal,
+  requirePrincipal,
+  townshipScope,
+} from '../auth.js';
+import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
+import { recordAudit } from './audit.js';
+import { type ApiDeps, type AppEnv, INSPECTORS, parse, parseBody, type RouteSpec } from './types.js';
 
-const LeadFilters = z.object({
-  rule: z.enum(RULES.map((r) => r.code) as [string, ...string[]]).optional(),
-  status: z.enum(['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'superseded']).optional(),
-  township: z.string().min(1).max(64).optional(),
+/** What the lead workflow, audit and statistics routes need besides the lead repository. */
+export interface WorkflowApiDeps {
+  /** The append-only audit log of confidential reads and workflow changes. */
+  readonly audit: AuditLog;
+  /** Correction tasks for departments (leads dismissed as 源数据错误). */
+  readonly corrections: CorrectionTaskRepository;
+  /** The default list view hides scores below this. @default DEFAULT_MIN_SCORE (20) */
+  readonly minScore?: number;
+  /** Current time (ISO). @default the clock */
+  readonly now?: () => string;
+}
+
+/** Who works leads: county-wide inspectors and admins, and township officers for their township. */
+const LEAD_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
+
+const STATUSES = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'superseded'] as const;
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** 元 with at most two decimals → integer fen. */
+const Yuan = z.coerce
+  .number()
+  .nonnegative()
+  .max(1e11)
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals (分)')
+  .transform((v) => Math.round(v * 100));
+
+const LeadFilters = z
+  .object({
+    rule: z.enum(RULES.map((r) => r.code) as [string, ...string[]]).optional(),
+    /** One status or several, comma-separated. */
+    status: z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .pipe(z.array(z.enum(STATUSES)).min(1))
+      .optional(),
+    township: z.string().min(1).max(64).optional(),
+    village: z.string().min(1).max(64).optional(),
+    assignee: z.string().min(1).max(64).optional(),
+    minScore: z.coerce.number().int().min(0).max(100).optional(),
+    maxScore: z.coerce.number().int().min(0).max(100).optional(),
+    minAmount: Yuan.optional(),
+    maxAmount: Yuan.optional(),
+    createdFrom: DAY.optional(),
+    createdTo: DAY.optional(),
+    overdue: Flag.optional(),
+    includeSuperseded: Flag.optional(),
+    sort: z.enum(LEAD_SORTS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+  })
+  .superRefine((q, ctx) => {
+    const check = (ok: boolean, field: string, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    check(
+      q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore,
+      'minScore',
+      'must not exceed maxScore',
+    );
+    check(
+      q.minAmount === undefined || q.maxAmount === undefined || q.minAmount <= q.maxAmount,
+      'minAmount',
+      'must not exceed maxAmount',
+    );
+    check(
+      !q.createdFrom || !q.createdTo || q.createdFrom <= q.createdTo,
+      'createdFrom',
+      'must not be after createdTo',
+    );
+  });
+type LeadFilterQuery = z.infer<typeof LeadFilters>;
+
+const LeadListQuery = LeadFilters.and(
+  z.object({
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(2048).optional(),
+  }),
+);
+const ExportQuery = LeadFilters.and(z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }));
+const OverdueQuery = z.object({
+  /** `mine` (default): the leads the caller assigned; `all`: every overdue lead. */
+  scope: z.enum(['mine', 'all']).default('mine'),
 });
-const LeadListQuery = LeadFilters.extend({
+const LeadIdParam = z.object({ leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const LookupBody = z.object({ idNumber: z.string().min(15).max(40) });
+const CorrectionsQuery = z.object({
+  department: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(2048).optional(),
 });
-const ExportQuery = LeadFilters.extend({ format: z.enum(['csv', 'xlsx']).default('csv') });
-const LeadIdParam = z.object({ leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
-async function allLeads(repo: LeadRepository, filters: Omit<LeadQuery, 'limit' | 'cursor'>): Promise<Lead[]> {
-  const leads: Lead[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await repo.list({ ...filters, limit: 500, ...(cursor ? { cursor } : {}) });
-    leads.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return leads;
-}
+const Revision = z.number().int().min(1);
+const Note = z.string().max(2000);
+const AssignBody = z.object({
+  kind: z.enum(['person', 'township_office']),
+  assignee: z.string().min(1).max(64),
+  deadline: DAY,
+  note: Note.optional(),
+  expectedRevision: Revision.optional(),
+});
+const StartBody = z.object({ note: Note.optional(), expectedRevision: Revision.optional() });
+const Count = z.number().int().min(0).max(100_000);
+const ConfirmBody = z.object({
+  /** 元 */
+  verifiedAmount: Yuan,
+  /** 元 */
+  recoveredAmount: Yuan,
+  dispositions: z.object({ partyDiscipline: Count, admonition: Count, criticism: Count }),
+  note: Note.min(1),
+  expectedRevision: Revision.optional(),
+});
+const DismissBody = z.object({
+  reason: z.enum(['source_data_wrong', 'no_violation', 'duplicate', 'other']),
+  note: Note.min(1),
+  wrongRows: z
+    .array(
+      z.object({
+        versionId: z.string().min(1).max(128),
+        row: z.number().int().min(1),
+        sheet: z.string().max(64).optional(),
+      }),
+    )
+    .max(1000)
+    .optional(),
+  expectedRevision: Revision.optional(),
+});
 
-function filtersOf(q: z.infer<typeof LeadFilters>): LeadQuery {
-  return {
+/** The lead filter a request asks for, limited to the caller's township, with the default view applied. */
+function filterOf(q: LeadFilterQuery, principal: Principal, minScore: number): LeadFilter {
+  const township = townshipScope(principal, q.township);
+  const filter: LeadFilter = {
     ...(q.rule ? { rule: q.rule } : {}),
-    ...(q.status ? { status: q.status } : {}),
-    ...(q.township ? { township: q.township } : {}),
+    ...(q.status ? { statuses: q.status as LeadStatus[] } : {}),
+    ...(township !== undefined ? { township } : {}),
+    ...(q.village ? { village: q.village } : {}),
+    ...(q.assignee ? { assignee: q.assignee } : {}),
+    ...(q.minScore !== undefined ? { minScore: q.minScore } : {}),
+    ...(q.maxScore !== undefined ? { maxScore: q.maxScore } : {}),
+    ...(q.minAmount !== undefined ? { minAmount: q.minAmount } : {}),
+    ...(q.maxAmount !== undefined ? { maxAmount: q.maxAmount } : {}),
+    ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
+    ...(q.createdTo ? { createdTo: q.createdTo } : {}),
+    ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
   };
+  return resolveDefaultView(filter, {
+    minScore,
+    ...(q.includeSuperseded ? { includeSuperseded: true } : {}),
+  });
 }
 
-/** Inspectors' lead routes: list, export, detail. */
+/** The query parameters as sent, for the audit record of an export (no personal data can be in them). */
+function sentFilters(c: Context<AppEnv>): Record<string, string> {
+  const { cursor: _cursor, ...rest } = c.req.query();
+  return rest;
+}
+
+/** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
+function expectedRevisionOf(c: Context<AppEnv>, body: { expectedRevision?: number | undefined }): number {
+  if (body.expectedRevision !== undefined) return body.expectedRevision;
+  const header = c.req.header('if-match');
+  const match = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
+  if (header && !match)
+    throw new ValidationError('If-Match must be the lead revision, e.g. "3"', { field: 'If-Match' });
+  if (!match?.[1])
+    throw new ValidationError('expectedRevision (or an If-Match header) is required, so no change is lost', {
+      field: 'expectedRevision',
+    });
+  return Number(match[1]);
+}
+
+/** Inspectors' lead routes: list, export, overdue, personal lookup, detail, workflow commands, corrections. */
 export function leadRoutes(deps: ApiDeps): RouteSpec[] {
+  const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
+  const minScore = deps.workflow.minScore ?? DEFAULT_MIN_SCORE;
+
+  async function visibleLead(c: Context<AppEnv>): Promise<{ lead: Lead; principal: Principal }> {
+    const principal = requirePrincipal(c.get('principal'));
+    const { leadId } = parse(LeadIdParam, c.req.param(), 'path');
+    const lead = await deps.leads.get(leadId);
+    if (!lead) throw new NotFoundError('Lead');
+    // Another township's lead looks exactly like a missing one.
+    assertTownship(principal, lead.township, 'Lead');
+    return { lead, principal };
+  }
+
+  async function sourcesOf(lead: Lead): Promise<Map<string, EvidenceSource & CorrectionSource>> {
+    const ids = [...new Set(lead.evidence.map((e) => e.versionId))];
+    const versions = await Promise.all(ids.map((id) => deps.versions.get(id)));
+    const sources = new Map<string, EvidenceSource & CorrectionSource>();
+    for (const v of versions) {
+      if (!v) continue;
+      sources.set(v.versionId, {
+        versionId: v.versionId,
+        kind: v.kind,
+        fileName: v.fileName,
+        department: v.department,
+        receivedAt: v.receivedAt,
+        status: v.status,
+      });
+    }
+    return sources;
+  }
+
+  /**
+   * Apply a workflow command: jurisdiction first (another township's lead is a 404 whatever
+   * the body), then the body, the revision check, the transition, the conditional write,
+   * correction tasks and the audit entry.
+   */
+  async function command<B extends { expectedRevision?: number | undefined }>(
+    c: Context<AppEnv>,
+    schema: z.ZodType<B>,
+    toCommand: (body: B) => LeadCommand,
+  ): Promise<Response> {
+    const { lead, principal } = await visibleLead(c);
+    const body = await parseBody(schema, c);
+    const expected = expectedRevisionOf(c, body);
+    const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
+    const cmd = toCommand(body);
+    const next = applyLeadCommand(lead, cmd, actor, now(), expected);
+    // Computed before the write: a task with nobody to go to must fail the dismissal, not vanish after it.
+    const tasks = correctionTasksFor(next, await sourcesOf(next));
+    try {
+      await deps.leads.put(next, lead.revision);
+    } catch (error) {
+      if (error instanceof RevisionConflictError)
+        throw new ConflictError(
+          `Lead ${lead.leadId} was changed by someone else meanwhile; reload it and try again`,
+        );
+      throw error;
+    }
+    // Idempotent ids: a retried request never creates a second task.
+    for (const task of tasks) await deps.workflow.corrections.create(task);
+    await recordAudit(deps, c, 'lead.update', {
+      leadId: next.leadId,
+      command: cmd.action,
+      revision: next.revision,
+    });
+    c.header('ETag', `"${next.revision}"`);
+    return c.json({ ...leadWorkflowView(next), correctionTasks: tasks.map((t) => t.taskId) });
+  }
+
   return [
     {
       method: 'GET',
       path: '/api/v1/leads',
-      access: INSPECTORS,
-      summary: 'List leads, newest first, personal data masked',
+      access: LEAD_WORKERS,
+      summary:
+        'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
       handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
         const q = parse(LeadListQuery, c.req.query(), 'query');
-        const page = await deps.leads.list({
-          ...filtersOf(q),
+        const leads = await deps.leads.scan(filterOf(q, principal, minScore));
+        const page = pageLeads(leads, {
+          ...(q.sort ? { sort: q.sort } : {}),
+          ...(q.order ? { order: q.order } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
-        return c.json({ items: page.items.map(leadSummary), cursor: page.cursor ?? null });
+        return c.json({
+          items: page.items.map(leadSummary),
+          cursor: page.cursor ?? null,
+          total: leads.length,
+        });
       },
     },
     {
       method: 'GET',
       path: '/api/v1/leads/export',
-      access: INSPECTORS,
-      summary: 'Export the filtered leads as CSV (UTF-8 with BOM) or XLSX',
+      access: LEAD_WORKERS,
+      summary: 'Export the filtered view as CSV (UTF-8 with BOM) or XLSX (audited)',
       handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
         const q = parse(ExportQuery, c.req.query(), 'query');
-        const leads = await allLeads(deps.leads, filtersOf(q));
-        const stamp = new Date().toISOString().slice(0, 10);
+        const leads = sortLeads(await deps.leads.scan(filterOf(q, principal, minScore)), q.sort, q.order);
+        await recordAudit(deps, c, 'leads.export', {
+          format: q.format,
+          filters: sentFilters(c),
+          leadIds: leads.map((l) => l.leadId),
+        });
+        const stamp = now().slice(0, 10);
         if (q.format === 'xlsx') {
           const body = await leadsToXlsx(leads);
           return c.body(body as Uint8Array<ArrayBuffer>, 200, {
@@ -79,15 +329,145 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
     },
     {
       method: 'GET',
-      path: '/api/v1/leads/:leadId',
-      access: INSPECTORS,
-      summary: 'One lead with its evidence, reasons and score breakdown',
+      path: '/api/v1/leads/overdue',
+      access: LEAD_WORKERS,
+      summary:
+        'Overdue assigned leads: those the caller assigned (scope=mine), all, or the officer’s township',
       handle: async (c) => {
-        const { leadId } = parse(LeadIdParam, c.req.param(), 'path');
-        const lead = await deps.leads.get(leadId);
-        if (!lead) throw new NotFoundError('Lead');
-        return c.json(leadDetail(lead));
+        const principal = requirePrincipal(c.get('principal'));
+        const q = parse(OverdueQuery, c.req.query(), 'query');
+        const township = townshipScope(principal);
+        const leads = await deps.leads.scan({
+          overdue: true,
+          statuses: ['assigned', 'verifying'],
+          ...(township !== undefined ? { township } : {}),
+          ...(isCountyWide(principal) && q.scope === 'mine' ? { assignedBy: principal.subject } : {}),
+        });
+        // Overdue lists are short (a handful per inspector): all of them, earliest deadline first.
+        const items = sortLeads(leads, 'date', 'asc')
+          .sort((a, b) => (a.assignment?.deadline ?? '').localeCompare(b.assignment?.deadline ?? ''))
+          .map((l) => ({
+            ...leadSummary(l),
+            assignment: l.assignment ?? null,
+            overdueSince: l.overdueSince ?? null,
+          }));
+        return c.json({ items });
       },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/leads/lookup',
+      access: INSPECTORS,
+      summary: 'Personal lookup: every lead of one ID number (POST so the number stays out of URLs; audited)',
+      handle: async (c) => {
+        const body = await parseBody(LookupBody, c);
+        const normalized = normalizeIdNumber(body.idNumber);
+        if (!normalized.id)
+          throw new ValidationError('idNumber is not a valid ID number', { field: 'idNumber' });
+        const leads = sortLeads(await deps.leads.scan({ idNumber: normalized.id }));
+        await recordAudit(deps, c, 'person.lookup', {
+          subjectHash: subjectHash(normalized.id),
+          leadIds: leads.map((l) => l.leadId),
+        });
+        return c.json({ items: leads.map(leadSummary) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/corrections',
+      access: ['inspector', 'admin', 'department_uploader'],
+      summary:
+        'Correction tasks (源数据错误) for data-owning departments; uploaders see their own department',
+      handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
+        const q = parse(CorrectionsQuery, c.req.query(), 'query');
+        const department = departmentScope(principal, q.department);
+        const page = await deps.workflow.corrections.list({
+          ...(department ? { department } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        return c.json({ items: page.items, cursor: page.cursor ?? null });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/leads/:leadId',
+      access: LEAD_WORKERS,
+      summary: 'One lead in full: evidence with source versions, same-subject leads, history (audited)',
+      handle: async (c) => {
+        const { lead, principal } = await visibleLead(c);
+        const [sources, candidates] = await Promise.all([
+          sourcesOf(lead),
+          deps.leads.scan(subjectFilter(lead)),
+        ]);
+        const related = sortLeads(
+          candidates.filter((other) => sameSubject(lead, other) && canSeeTownship(principal, other.township)),
+        );
+        await recordAudit(deps, c, 'lead.read', { leadId: lead.leadId });
+        c.header('ETag', `"${lead.revision}"`);
+        return c.json(leadDetail(lead, { sources, related }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/leads/:leadId/assign',
+      access: INSPECTORS,
+      summary: 'Assign or reassign a lead (疑点指派) to a person or a township office, with a deadline',
+      handle: (c) =>
+        command(c, AssignBody, (body) => ({
+          action: 'assign',
+          kind: body.kind,
+          assignee: body.assignee,
+          deadline: body.deadline,
+          ...(body.note ? { note: body.note } : {}),
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/leads/:leadId/start-verification',
+      access: LEAD_WORKERS,
+      summary: 'Start verifying an assigned lead (核查)',
+      handle: (c) =>
+        command(c, StartBody, (body) => ({
+          action: 'start_verification',
+          ...(body.note ? { note: body.note } : {}),
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/leads/:leadId/confirm',
+      access: LEAD_WORKERS,
+      summary: 'Confirm a lead being verified, with verified and recovered amounts (元) and dispositions',
+      handle: (c) =>
+        command(c, ConfirmBody, (body) => ({
+          action: 'confirm',
+          verifiedAmount: body.verifiedAmount,
+          recoveredAmount: body.recoveredAmount,
+          dispositions: body.dispositions,
+          note: body.note,
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/leads/:leadId/dismiss',
+      access: LEAD_WORKERS,
+      summary: 'Dismiss a lead with a reason; 源数据错误 creates a correction task for the department',
+      handle: (c) =>
+        command(c, DismissBody, (body) => ({
+          action: 'dismiss',
+          reason: body.reason,
+          note: body.note,
+          ...(body.wrongRows
+            ? {
+                wrongRows: body.wrongRows.map((w) => ({
+                  versionId: w.versionId,
+                  row: w.row,
+                  ...(w.sheet ? { sheet: w.sheet } : {}),
+                })),
+              }
+            : {}),
+        })),
     },
   ];
 }

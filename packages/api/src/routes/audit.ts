@@ -1,0 +1,103 @@
+import { AUDIT_ACTIONS, type AuditAction, type AuditTarget, auditEntry } from '@jiandu/domain/audit';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { requirePrincipal } from '../auth.js';
+import { type ApiDeps, type AppEnv, parse, type RouteSpec } from './types.js';
+
+/**
+ * The caller's address as the edge saw it: API Gateway's `requestContext.http.sourceIp` in
+ * Lambda, the socket's remote address under @hono/node-server locally. `X-Forwarded-For` is
+ * never trusted (anyone can send it). `unknown` when neither is available (in-process tests).
+ */
+export function sourceIpOf(c: Context<AppEnv>): string {
+  const env = c.env as
+    | {
+        requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };
+        incoming?: { socket?: { remoteAddress?: string } };
+      }
+    | undefined;
+  return (
+    env?.requestContext?.http?.sourceIp ??
+    env?.requestContext?.identity?.sourceIp ??
+    env?.incoming?.socket?.remoteAddress ??
+    'unknown'
+  );
+}
+
+/**
+ * Append an audit entry for the calling principal: who, when, what and from where. Awaited
+ * before any data is returned, so a read the log could not record fails instead.
+ */
+export async function recordAudit(
+  deps: ApiDeps,
+  c: Context<AppEnv>,
+  action: AuditAction,
+  target: AuditTarget,
+): Promise<void> {
+  const principal = requirePrincipal(c.get('principal'));
+  const now = deps.workflow.now?.() ?? new Date().toISOString();
+  const userAgent = c.req.header('user-agent');
+  await deps.workflow.audit.append(
+    auditEntry(
+      {
+        actor: principal.subject,
+        roles: principal.roles,
+        action,
+        target,
+        sourceIp: sourceIpOf(c),
+        ...(userAgent ? { userAgent } : {}),
+      },
+      now,
+    ),
+  );
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const Instant = z
+  .string()
+  .refine((v) => DAY.test(v) || !Number.isNaN(Date.parse(v)), 'expected YYYY-MM-DD or an ISO timestamp');
+
+const AuditQuerySchema = z
+  .object({
+    actor: z.string().min(1).max(128).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .refine((q) => !q.from || !q.to || bound(q.from, 'from') <= bound(q.to, 'to'), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+/** A day (China Standard Time) or an instant, as the ISO instant bounding the range. */
+function bound(value: string, side: 'from' | 'to'): string {
+  if (!DAY.test(value)) return new Date(value).toISOString();
+  const start = Date.parse(`${value}T00:00:00+08:00`);
+  return new Date(side === 'from' ? start : start + 86_400_000 - 1).toISOString();
+}
+
+/** The audit log, for admins only: filter by actor, action and time; newest first. */
+export function auditRoutes(deps: ApiDeps): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/audit',
+      access: ['admin'],
+      summary: 'The audit log of lead reads, exports, personal lookups and workflow changes',
+      handle: async (c) => {
+        const q = parse(AuditQuerySchema, c.req.query(), 'query');
+        const page = await deps.workflow.audit.query({
+          ...(q.actor ? { actor: q.actor } : {}),
+          ...(q.action ? { action: q.action } : {}),
+          ...(q.from ? { from: bound(q.from, 'from') } : {}),
+          ...(q.to ? { to: bound(q.to, 'to') } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        return c.json({ items: page.items, cursor: page.cursor ?? null });
+      },
+    },
+  ];
+}

@@ -1,0 +1,108 @@
+import { RULES } from '@jiandu/domain';
+import { loadProgress } from '@jiandu/domain/datasets/board';
+import type { LeadGroupStats } from '@jiandu/domain/stats';
+import { leadStatistics } from '@jiandu/domain/stats';
+import { z } from 'zod';
+import { isCountyWide, requirePrincipal, townshipScope } from '../auth.js';
+import { yuan } from '../views.js';
+import { type ApiDeps, parse, type RouteSpec } from './types.js';
+
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const StatsQuery = z
+  .object({
+    township: z.string().min(1).max(64).optional(),
+    rule: z.enum(RULES.map((r) => r.code) as [string, ...string[]]).optional(),
+    /** Leads created from / to these days (China Standard Time), inclusive. */
+    createdFrom: DAY.optional(),
+    createdTo: DAY.optional(),
+  })
+  .refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom <= q.createdTo, {
+    message: 'must not be after createdTo',
+    path: ['createdFrom'],
+  });
+
+/** Money of a group in 元 (fen inside the platform). */
+function inYuan<T extends LeadGroupStats>(group: T) {
+  return {
+    ...group,
+    amountFound: yuan(group.amountFound),
+    amountVerified: yuan(group.amountVerified),
+    amountRecovered: yuan(group.amountRecovered),
+  };
+}
+
+/**
+ * The statistics page: leads by rule, township and status, money found/verified/recovered,
+ * dispositions and per-rule precision; for county-wide staff also the data-entry progress
+ * summary. Township officers get their township's figures only. Report statistics are not
+ * here: there is no reports module yet.
+ */
+export function statsRoutes(deps: ApiDeps): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/stats',
+      access: ['inspector', 'admin', 'township_officer'],
+      summary:
+        'Lead statistics (by rule, township, status; amounts; dispositions; rule precision) and data progress',
+      handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
+        const q = parse(StatsQuery, c.req.query(), 'query');
+        const township = townshipScope(principal, q.township);
+        const leads = await deps.leads.scan({
+          ...(township !== undefined ? { township } : {}),
+          ...(q.rule ? { rule: q.rule } : {}),
+          ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
+          ...(q.createdTo ? { createdTo: q.createdTo } : {}),
+        });
+        const stats = leadStatistics(leads);
+        const asOf = deps.workflow.now?.() ?? new Date().toISOString();
+        // Department progress is county business: township officers don't see it.
+        const progress = isCountyWide(principal)
+          ? await loadProgress(
+              { versions: deps.versions, lateness: deps.datasets.lateness },
+              deps.datasets.cadence,
+              asOf,
+            )
+          : undefined;
+        return c.json({
+          asOf,
+          scope: { township: township ?? null, rule: q.rule ?? null },
+          leads: {
+            total: stats.total,
+            byStatus: stats.byStatus,
+            byRule: stats.byRule.map(inYuan),
+            byTownship: stats.byTownship.map(inYuan),
+            amounts: {
+              found: yuan(stats.amounts.found),
+              verified: yuan(stats.amounts.verified),
+              recovered: yuan(stats.amounts.recovered),
+            },
+            dispositions: stats.dispositions,
+            precision: stats.precision,
+            overdue: stats.overdue,
+          },
+          ...(progress
+            ? {
+                progress: {
+                  datasets: progress.length,
+                  overdue: progress.filter((p) => p.overdue).length,
+                  neverReceived: progress.filter((p) => p.expected && p.lastReceivedAt === null).length,
+                  items: progress.map((p) => ({
+                    department: p.department,
+                    kind: p.kind,
+                    kindLabel: p.kindLabel,
+                    lastReceivedAt: p.lastReceivedAt,
+                    errorRate: p.errorRate,
+                    nextDueAt: p.nextDueAt,
+                    overdue: p.overdue,
+                    daysLate: p.daysLate,
+                  })),
+                },
+              }
+            : {}),
+        });
+      },
+    },
+  ];
+}
