@@ -95,11 +95,43 @@ export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
   }
   if (startsWith(head, [0xff, 0xfe])) return { format: 'csv', encoding: 'utf-16le' };
   if (startsWith(head, [0xfe, 0xff])) return { format: 'csv', encoding: 'utf-16be' };
+  const utf16 = utf16WithoutBom(head);
+  if (utf16) return { format: 'csv', encoding: utf16 };
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46]) || isBinary(head)) {
     throw new FileRejectedError('not_a_spreadsheet', `文件 ${fileName} 不是表格文件（仅支持 .xlsx 和 .csv）`);
   }
   if (startsWith(head, [0xef, 0xbb, 0xbf])) return { format: 'csv', encoding: 'utf-8' };
   return { format: 'csv', encoding: isUtf8(head, ended) ? 'utf-8' : 'gb18030' };
+}
+
+/**
+ * UTF-16 text saved without a BOM: the delimiters, digits and line breaks of a CSV are ASCII,
+ * so every other byte is NUL — at odd offsets for little endian, even ones for big endian —
+ * and the other half has none. Chinese-only stretches have no NULs, hence a share, not all.
+ */
+function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 4) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  const encoding =
+    oddNul > pairs * 0.2 && evenNul === 0
+      ? 'utf-16le'
+      : evenNul > pairs * 0.2 && oddNul === 0
+        ? 'utf-16be'
+        : undefined;
+  if (!encoding) return undefined;
+  // Only if it decodes cleanly: no lone surrogates, no control characters besides tab and line breaks.
+  const text = new TextDecoder(encoding, { fatal: false }).decode(head.subarray(0, pairs * 2));
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code === 0xfffd || (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)) return undefined;
+  }
+  return encoding;
 }
 
 /** NUL bytes or many control characters: no text file of a department looks like that. */

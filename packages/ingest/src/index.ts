@@ -136,6 +136,7 @@ export async function ingestFile(
   const sheetNames: string[] = [];
   const sheetWarnings: string[] = [];
   const failed: FailedSheet[] = [];
+  let sheetsSeen = 0;
   let sheetsWithContent = 0;
   let sheetsRead = 0;
 
@@ -159,6 +160,7 @@ export async function ingestFile(
   };
 
   for await (const sheet of sheets) {
+    sheetsSeen++;
     const iterator = sheet.rows[Symbol.asyncIterator]();
     // Buffer the top of the sheet to find the header among title rows.
     const top: SourceRow[] = [];
@@ -214,6 +216,13 @@ export async function ingestFile(
     }
   }
 
+  // A zip with no worksheet in it is some other archive renamed, not an empty workbook.
+  if (format.format === 'xlsx' && sheetsSeen === 0) {
+    throw new FileRejectedError(
+      'not_a_spreadsheet',
+      `文件 ${file.fileName} 是压缩包而不是 Excel 工作簿（仅支持 .xlsx 和 .csv）`,
+    );
+  }
   if (sheetsWithContent === 0)
     throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容`);
   if (sheetsRead === 0) throw headerError(kind, file.fileName, failed);

@@ -1,0 +1,211 @@
+/**
+ * The staff command line (`npm run cli -- …`):
+ *
+ *   upload <folder>        upload `{department}/{kind}/<files>`, wait for the workflow, print quality reports
+ *   leads export           write the lead export (CSV or XLSX)
+ *
+ * `main` takes its argv, environment and output streams as arguments, so tests run it in-process.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApiClient } from './api.js';
+import { EXPORT_FORMATS, type ExportFormat, exportLeads } from './export.js';
+import { LayoutError, planUpload } from './layout.js';
+import { formatResult, formatSummary, resultJson } from './report.js';
+import { resolveTarget, type Target, targetSpec } from './target.js';
+import { uploadFolder } from './upload.js';
+
+/** What the command line reads from and writes to. */
+export interface CliIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Poll interval of the Step Functions API (tests shorten it); default 1 s. */
+  readonly pollMs?: number;
+}
+
+/** Exit codes: 0 all good, 1 a file or request failed, 2 the command was wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export const USAGE = `用法：npm run cli -- <命令> [选项]
+
+命令：
+  upload <目录>         上传 {部门}/{数据类型}/<文件>（或 uploads/{部门}/{数据类型}/<文件>）结构的目录，
+                        等待每个文件的处理流程结束，打印每个数据版本的质量报告
+  leads export          导出线索（CONTRACT.md §6）
+      --format csv|xlsx   导出格式（默认 csv）
+      --out <文件>         输出文件（必填）
+      --rule <R01…>        按规则筛选
+      --status <状态>      按状态筛选（new/assigned/verifying/confirmed/dismissed/superseded）
+      --township <乡镇>    按乡镇筛选
+
+连接（默认：本地平台 .jiandu/platform.json，由 npm start 写入）：
+  --data <目录>          本地平台的数据目录（默认 .jiandu）
+  --endpoint-file <文件> 本地平台的地址文件
+  --profile <名称>       已部署的堆栈：AWS 配置名（~/.aws/config）
+  --stack <前缀>         已部署的堆栈前缀（默认 Jiandu，即 Jiandu-Data/Jiandu-Pipeline/Jiandu-Api）
+  --region <区域>        AWS 区域（默认取配置中的区域）
+  --api-url <URL>        覆盖 API 地址
+  --token <令牌>         API 令牌（或环境变量 JIANDU_TOKEN）
+
+其他：
+  --timeout <秒>         upload 等待处理的最长时间（默认 1800）
+  --json                 upload 以 JSON 输出结果
+  --help                 显示本帮助
+`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  data: { type: 'string' },
+  'endpoint-file': { type: 'string' },
+  profile: { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  'api-url': { type: 'string' },
+  token: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  rule: { type: 'string' },
+  status: { type: 'string' },
+  township: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function apiClient(target: Target, values: Values, env: CliIo['env']): ApiClient {
+  const token = values.token ?? env.JIANDU_TOKEN ?? target.token;
+  if (!token) throw new UsageError('需要 API 令牌：用 --token <令牌> 或环境变量 JIANDU_TOKEN 提供');
+  return new ApiClient(values['api-url'] ?? target.apiUrl, token);
+}
+
+async function withTarget<T>(values: Values, run: (target: Target) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(
+    targetSpec({
+      ...(values.data !== undefined ? { data: values.data } : {}),
+      ...(values['endpoint-file'] !== undefined ? { endpointFile: values['endpoint-file'] } : {}),
+      ...(values.profile !== undefined ? { profile: values.profile } : {}),
+      ...(values.stack !== undefined ? { stack: values.stack } : {}),
+      ...(values.region !== undefined ? { region: values.region } : {}),
+    }),
+  );
+  try {
+    return await run(target);
+  } finally {
+    target.close();
+  }
+}
+
+function timeoutMs(raw: string | undefined): number {
+  if (raw === undefined) return 30 * 60_000;
+  if (!/^\d+$/.test(raw) || Number(raw) === 0)
+    throw new UsageError(`--timeout 必须是正整数（秒），而不是「${raw}」`);
+  return Number(raw) * 1000;
+}
+
+async function upload(folder: string, values: Values, io: CliIo): Promise<number> {
+  // The folder first: a wrong layout is reported before anything is uploaded (or connected to).
+  const plan = planUpload(folder);
+  const wait = timeoutMs(values.timeout);
+  return withTarget(values, async (target) => {
+    const api = apiClient(target, values, io.env);
+    const say = (line: string) => (values.json ? io.stderr : io.stdout)(`${line}\n`);
+    say(`上传到 ${target.description}：${plan.files.length} 个文件`);
+    for (const path of plan.skipped) say(`跳过（不是 {部门}/{数据类型}/ 下的文件）：${path}`);
+    const results = await uploadFolder(plan, {
+      target,
+      api,
+      progress: say,
+      timeoutMs: wait,
+      ...(io.pollMs !== undefined ? { pollMs: io.pollMs } : {}),
+    });
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ files: results.map(resultJson) }, null, 2)}\n`);
+    } else {
+      io.stdout('\n');
+      for (const result of results) io.stdout(`${formatResult(result).join('\n')}\n`);
+      io.stdout(`\n${formatSummary(results)}\n`);
+    }
+    return results.some((r) => r.outcome === 'rejected' || r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
+  });
+}
+
+async function leadsExport(values: Values, io: CliIo): Promise<number> {
+  const format = (values.format ?? 'csv') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format))
+    throw new UsageError(`--format 只能是 csv 或 xlsx，而不是「${values.format}」`);
+  if (!values.out) throw new UsageError('leads export 需要 --out <文件>');
+  const out = values.out;
+  return withTarget(values, async (target) => {
+    const api = apiClient(target, values, io.env);
+    const bytes = await exportLeads(api, {
+      format,
+      out,
+      ...(values.rule !== undefined ? { rule: values.rule } : {}),
+      ...(values.status !== undefined ? { status: values.status } : {}),
+      ...(values.township !== undefined ? { township: values.township } : {}),
+    });
+    io.stdout(`已导出线索到 ${out}（${format.toUpperCase()}，${bytes} 字节）\n`);
+    return EXIT.ok;
+  });
+}
+
+/** Run the command line; resolves to the exit code. Never throws. */
+export async function main(io: CliIo): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...io.argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout(USAGE);
+    return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+  }
+  try {
+    if (command === 'upload') {
+      if (rest.length !== 1)
+        throw new UsageError('upload 需要且只需要一个目录：npm run cli -- upload <目录>');
+      return await upload(rest[0] as string, values, io);
+    }
+    if (command === 'leads' && rest[0] === 'export' && rest.length === 1)
+      return await leadsExport(values, io);
+    throw new UsageError(`未知命令：${positionals.join(' ')}`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof LayoutError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`错误：${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+// Run only when executed directly (`npm run cli`), not when imported by tests.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * `upload <folder>`: put every file of a checked folder into the upload bucket, wait for the
+ * workflow executions they start, and collect each file's dataset version.
+ */
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ApiClient, VersionView } from './api.js';
+import { type ExecutionView, ExecutionWatcher } from './executions.js';
+import { type PlannedFile, sha256File, type UploadPlan } from './layout.js';
+import type { Target } from './target.js';
+
+/**
+ * What became of one file:
+ * - `new`: a new dataset version was registered;
+ * - `unchanged`: byte-identical to a version the platform already has (nothing changed);
+ * - `rejected`: the file as a whole could not be read as its kind (file-level error);
+ * - `failed`: the workflow failed for another reason, or the version could not be found.
+ */
+export type FileOutcome = 'new' | 'unchanged' | 'rejected' | 'failed';
+
+/** The result of one uploaded file. */
+export interface FileResult {
+  readonly file: PlannedFile;
+  readonly fileHash: string;
+  readonly outcome: FileOutcome;
+  readonly version?: VersionView;
+  /** Why the file was rejected or failed. */
+  readonly message?: string;
+}
+
+/** Options of {@link uploadFolder}. */
+export interface UploadOptions {
+  readonly target: Target;
+  readonly api: ApiClient;
+  /** Progress lines (uploads, finished executions). */
+  readonly progress: (line: string) => void;
+  /** How long to wait for all executions; default 30 minutes. */
+  readonly timeoutMs?: number;
+  /** Poll interval of the Step Functions API; default 1 s. */
+  readonly pollMs?: number;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.csv': 'text/csv',
+  '.txt': 'text/plain',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.xls': 'application/vnd.ms-excel',
+};
+
+// Executions are listed by start time; a client clock ahead of the service's must not hide ours.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The Normalize step said "byte-identical or repeated event" (the execution ends in AlreadyIngested). */
+function wasDuplicate(execution: ExecutionView): boolean {
+  const output = execution.output as { version?: { outcome?: unknown } } | undefined;
+  return output?.version?.outcome === 'duplicate';
+}
+
+/**
+ * Upload the plan's files in order, wait until every workflow execution they started has
+ * finished, and return one result per file (in plan order).
+ */
+export async function uploadFolder(plan: UploadPlan, options: UploadOptions): Promise<FileResult[]> {
+  const { target, api, progress } = options;
+  const hashes = new Map<string, string>();
+  for (const file of plan.files) hashes.set(file.key, await sha256File(file.path));
+
+  const watcher = new ExecutionWatcher(target.sfn, target.stateMachineArn, {
+    since: new Date(Date.now() - CLOCK_SKEW_MS),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+  });
+  await watcher.snapshot();
+
+  for (const [i, file] of plan.files.entries()) {
+    await target.s3.send(
+      new PutObjectCommand({
+        Bucket: target.uploadBucket,
+        Key: file.key,
+        Body: createReadStream(file.path),
+        ContentLength: file.size,
+        ContentType: CONTENT_TYPES[extname(file.fileName).toLowerCase()] ?? 'application/octet-stream',
+      }),
+    );
+    progress(`已上传 (${i + 1}/${plan.files.length}) ${file.relativePath}`);
+  }
+
+  let finished = 0;
+  const executions = await watcher.waitFor(
+    plan.files.map((f) => f.key),
+    options.timeoutMs ?? 30 * 60_000,
+    (execution) => {
+      finished++;
+      progress(`处理结束 (${finished}) ${execution.key ?? ''} ${execution.status}`);
+    },
+  );
+
+  // One API call per dataset, not per file.
+  const versionsOf = new Map<string, Promise<VersionView[]>>();
+  const versionOf = async (file: PlannedFile, hash: string): Promise<VersionView | undefined> => {
+    const dataset = `${file.department}/${file.kind}`;
+    let versions = versionsOf.get(dataset);
+    if (!versions) {
+      versions = api.versions(file.department, file.kind);
+      versionsOf.set(dataset, versions);
+    }
+    return (await versions).find((v) => v.fileHash === hash);
+  };
+
+  const results: FileResult[] = [];
+  for (const file of plan.files) {
+    const fileHash = hashes.get(file.key) as string;
+    const runs = executions.get(file.key) ?? [];
+    const broken = runs.find((e) => e.status !== 'SUCCEEDED' && e.error !== 'FileRejected');
+    if (broken) {
+      results.push({
+        file,
+        fileHash,
+        outcome: 'failed',
+        message: `处理流程 ${broken.status}：${broken.error ?? ''} ${broken.cause ?? ''}`.trim(),
+      });
+      continue;
+    }
+    const version = await versionOf(file, fileHash);
+    if (!version) {
+      results.push({
+        file,
+        fileHash,
+        outcome: 'failed',
+        message: '处理流程已结束，但 API 中找不到该文件的数据版本',
+      });
+      continue;
+    }
+    if (version.status === 'rejected' || runs.some((e) => e.error === 'FileRejected')) {
+      const again = runs.every(wasDuplicate) ? '（与此前被拒绝的文件字节相同）' : '';
+      results.push({
+        file,
+        fileHash,
+        outcome: 'rejected',
+        version,
+        message: `${version.error?.message ?? version.statusReason ?? '文件被拒绝'}${again}`,
+      });
+      continue;
+    }
+    results.push({ file, fileHash, outcome: runs.every(wasDuplicate) ? 'unchanged' : 'new', version });
+  }
+  return results;
+}
