@@ -5,11 +5,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { resolveRuleConfig } from '@jiandu/domain';
+import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
 import type { PipelineDeps } from '@jiandu/pipeline';
 import {
   createDocumentClient,
   createS3Client,
   createSfnClient,
+  DynamoAuditLog,
+  DynamoCorrectionTaskRepository,
+  DynamoLatenessRepository,
   DynamoLeadRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
@@ -27,6 +31,8 @@ const Env = z.object({
   AWS_ENDPOINT_URL_SFN: z.url().optional(),
   /** JSON overrides of rule thresholds (CONTRACT.md §5 defaults otherwise). */
   RULE_CONFIG: z.string().optional(),
+  /** JSON overrides of the expected upload cadence per kind (`resolveCadenceConfig`). */
+  CADENCE_CONFIG: z.string().optional(),
 });
 
 export const env = Env.parse(process.env);
@@ -54,3 +60,15 @@ export const deps: PipelineDeps = {
   log: logger,
   now: () => new Date().toISOString(),
 };
+
+/** Expected upload cadence per dataset kind (progress board, lateness check). */
+export const cadence = resolveCadenceConfig(env.CADENCE_CONFIG ? JSON.parse(env.CADENCE_CONFIG) : undefined);
+
+/** Lateness records of the data-entry check. */
+export const lateness = new DynamoLatenessRepository(doc, env.TABLE_NAME);
+
+/** The append-only audit log of lead reads, exports, personal lookups and workflow changes. */
+export const auditLog = new DynamoAuditLog(doc, env.TABLE_NAME);
+
+/** Correction tasks for departments (leads dismissed as 源数据错误). */
+export const corrections = new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME);

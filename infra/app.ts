@@ -8,8 +8,8 @@
  *   the collision state machine (the shared ASL from `@jiandu/pipeline/definition`), the
  *   upload rule (`Object Created` under `uploads/`) and the nightly collision schedule
  *   (override with `-c collisionSchedule='cron(...)'`).
- * - `Jiandu-Api`: the inspectors' HTTP API in front of the hono Lambda; needs the NoEcho
- *   parameter `InspectorToken` on deploy.
+ * - `Jiandu-Api`: the staff Cognito user pool (a group per role) and the inspectors' HTTP API
+ *   in front of the hono Lambda, private routes behind a JWT authorizer.
  *
  * Stacks are environment-agnostic, so `npx cdk synth` works offline. cdk-nag (AwsSolutions)
  * validates at synthesis and fails it on any unacknowledged finding.

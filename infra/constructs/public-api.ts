@@ -9,6 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantBucket, grantTableData } from './grants.js';
+import type { ApiIdentity } from './identity.js';
 import { JianduFunction, type LogLevel } from './jiandu-function.js';
 
 /** Props of {@link PublicApi}. */
@@ -21,11 +22,8 @@ export interface PublicApiProps {
   readonly dataBucket: s3.IBucket;
   /** The collision workflow: the API starts a run when a department withdraws a version. */
   readonly stateMachine: sfn.IStateMachine;
-  /**
-   * Shared bearer token inspectors present until Cognito arrives. Pass a NoEcho
-   * CloudFormation parameter's value, never a literal.
-   */
-  readonly inspectorToken: string;
+  /** Who signs the staff's ID tokens: the function verifies them, the gateway authorizes private routes. */
+  readonly identity: ApiIdentity;
   /** Steady-state requests per second across the API. @default 50 */
   readonly rateLimit?: number;
   /** Burst requests across the API. @default 100 */
@@ -35,9 +33,25 @@ export interface PublicApiProps {
 }
 
 /**
- * The inspectors' HTTP API: every request (`$default` route) goes to the hono app in one
- * Lambda function, which does routing and authentication itself. The stage has access
- * logging and throttling.
+ * Gateway routes without an authorizer: the hono app's public routes (`access: 'public'`),
+ * and `/api/v1/public/…` for the public disclosure pages. Everything else under `/api/v1/`
+ * needs a valid ID token at the gateway (and again in the function).
+ */
+export const PUBLIC_ROUTES: readonly { readonly method: apigwv2.HttpMethod; readonly path: string }[] = [
+  { method: apigwv2.HttpMethod.GET, path: '/api/v1/health' },
+  { method: apigwv2.HttpMethod.GET, path: '/api/v1/programs' },
+  { method: apigwv2.HttpMethod.GET, path: '/api/v1/rules' },
+  { method: apigwv2.HttpMethod.ANY, path: '/api/v1/public/{proxy+}' },
+];
+
+/** The gateway route of every private request: any method under `/api/v1/`, behind the JWT authorizer. */
+export const PRIVATE_ROUTE = { method: apigwv2.HttpMethod.ANY, path: '/api/v1/{proxy+}' } as const;
+
+/**
+ * The inspectors' HTTP API: every route goes to the hono app in one Lambda function, which
+ * routes and verifies tokens itself (the same code locally and in AWS); in front of it the
+ * gateway's JWT authorizer rejects unauthenticated calls to private routes. The stage has
+ * access logging and throttling.
  */
 export class PublicApi extends Construct {
   /** The API function. */
@@ -65,7 +79,9 @@ export class PublicApi extends Construct {
         TABLE_NAME: table.tableName,
         UPLOAD_BUCKET: uploadBucket.bucketName,
         DATA_BUCKET: dataBucket.bucketName,
-        INSPECTOR_TOKEN: props.inspectorToken,
+        JWT_ISSUER: props.identity.issuer,
+        JWT_AUDIENCE: props.identity.audience,
+        JWKS_URL: props.identity.jwksUrl,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
     });
@@ -89,14 +105,28 @@ export class PublicApi extends Construct {
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'jiandu inspector API',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.handler.function, {
-        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-      }),
     });
-    Validations.of(this.httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Authentication happens in the API function (bearer token, constant-time compare, per-route roles) until the Cognito authorizer arrives; public routes (health) must stay reachable.',
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.handler.function, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const route of PUBLIC_ROUTES) {
+      for (const publicRoute of this.httpApi.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration,
+      })) {
+        Validations.of(publicRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public by design: health, the program catalogue, the rule list and the public disclosure pages carry no personal data and must be reachable without an account; every other route has the JWT authorizer.',
+        });
+      }
+    }
+    this.httpApi.addRoutes({
+      path: PRIVATE_ROUTE.path,
+      methods: [PRIVATE_ROUTE.method],
+      integration,
+      authorizer: props.identity.authorizer,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {

@@ -1,8 +1,9 @@
-import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { Identity } from '../constructs/identity.js';
 import { PublicApi } from '../constructs/public-api.js';
 
 /** Props of {@link ApiStack}: the data stack's resources and the pipeline's state machine. */
@@ -15,29 +16,33 @@ export interface ApiStackProps extends StackProps {
 }
 
 /**
- * `Jiandu-Api`: the inspectors' HTTP API. Deploy with
- * `--parameters Jiandu-Api:InspectorToken=<secret>` (placeholder auth until Cognito).
+ * `Jiandu-Api`: the staff user pool (Cognito) and the inspectors' HTTP API, whose private
+ * routes take the pool's ID tokens.
  */
 export class ApiStack extends Stack {
   /** The API construct. */
   readonly api: PublicApi;
+  /** Staff identities: user pool, role groups, app client, JWT authorizer. */
+  readonly identity: Identity;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const token = new CfnParameter(this, 'InspectorToken', {
-      type: 'String',
-      noEcho: true,
-      // The API function refuses to start with a shorter token.
-      minLength: 16,
-      description: 'Shared bearer token for inspectors (placeholder until Cognito)',
-    });
+    this.identity = new Identity(this, 'Identity');
     this.api = new PublicApi(this, 'Api', {
       table: props.table,
       uploadBucket: props.uploadBucket,
       dataBucket: props.dataBucket,
       stateMachine: props.stateMachine,
-      inspectorToken: token.valueAsString,
+      identity: this.identity,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the jiandu API' });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.identity.userPool.userPoolId,
+      description: 'Staff user pool: create users and add them to a role group (admin, inspector, …)',
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.identity.client.userPoolClientId,
+      description: 'App client whose ID tokens the API accepts',
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -12,6 +12,11 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.store = new DataStore(this, 'Store');
+    // Read by the staff command line (`npm run cli -- upload … --profile … --stack Jiandu`).
+    new CfnOutput(this, 'UploadBucketName', {
+      value: this.store.uploadBucket.bucketName,
+      description: 'Bucket departments upload to (uploads/{department}/{kind}/)',
+    });
   }
 
   /** The single table. */

@@ -1,8 +1,9 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CollisionWorkflow } from '../constructs/collision-workflow.js';
+import { ScheduledJobs } from '../constructs/scheduled-jobs.js';
 
 /** Props of {@link PipelineStack}: the data stack's resources. */
 export interface PipelineStackProps extends StackProps {
@@ -15,6 +16,8 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   /** The collision workflow. */
   readonly workflow: CollisionWorkflow;
+  /** The recurring jobs of `SCHEDULED_JOBS` (data lateness, …). */
+  readonly jobs: ScheduledJobs;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -22,6 +25,17 @@ export class PipelineStack extends Stack {
       table: props.table,
       uploadBucket: props.uploadBucket,
       dataBucket: props.dataBucket,
+    });
+    this.jobs = new ScheduledJobs(this, 'Jobs', {
+      table: props.table,
+      uploadBucket: props.uploadBucket,
+      dataBucket: props.dataBucket,
+      stateMachine: this.workflow.stateMachine,
+    });
+    // Read by the staff command line to follow the executions its uploads start.
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.workflow.stateMachine.stateMachineArn,
+      description: 'The collision workflow',
     });
   }
 }

@@ -1,10 +1,21 @@
-import { createApp, routeTable, sharedTokenAuthenticator } from '@jiandu/api';
+import { createApp, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryLeads, MemoryRuns, MemoryVersions } from '../support/memory-ports.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestIdentity, TEST_USERS, type TestIdentity } from '../support/identity.js';
+import {
+  MemoryLeads,
+  MemoryRuns,
+  MemoryVersions,
+  memoryDatasetDeps,
+  memoryWorkflowDeps,
+} from '../support/memory-ports.js';
 
-const TOKEN = 'test-inspector-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
+let identity: TestIdentity;
+let auth: Record<string, string>;
+beforeAll(async () => {
+  identity = await createTestIdentity();
+  auth = await identity.headers(TEST_USERS.inspector);
+});
 const ID = '431199198001011234';
 
 function lead(overrides: Partial<Lead> = {}): Lead {
@@ -48,7 +59,9 @@ describe('HTTP API', () => {
     versions: new MemoryVersions(),
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
-    authenticator: sharedTokenAuthenticator(TOKEN),
+    datasets: memoryDatasetDeps(),
+    workflow: memoryWorkflowDeps(),
+    authenticator: identity.authenticator,
     logError: () => {},
   });
 

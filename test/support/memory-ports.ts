@@ -2,15 +2,28 @@
  * In-memory implementations of the storage ports, for unit tests only (the running
  * product always uses DynamoDB/S3 or their local emulators).
  */
+
+import type { DatasetApiDeps } from '@jiandu/api/routes/datasets';
+import type { WorkflowApiDeps } from '@jiandu/api/routes/leads';
+import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import { DEFAULT_CADENCE_CONFIG } from '@jiandu/domain/datasets/cadence';
+import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
+import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
 import {
+  type AuditLog,
+  type CorrectionTaskRepository,
+  type LatenessRepository,
   type LeadQuery,
   type LeadRepository,
   type ObjectStore,
   type Page,
   RevisionConflictError,
   type RunRepository,
+  type UploadUrlSigner,
   type VersionRepository,
 } from '@jiandu/domain/ports';
 import { type CollisionRun, type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
@@ -43,6 +56,36 @@ export class MemoryVersions implements VersionRepository {
       .filter((v) => v.kind === kind)
       .sort(byReceived)
       .map(clone);
+  }
+  readonly uploadRequests: UploadRequest[] = [];
+  async recordUploadRequest(request: UploadRequest) {
+    this.uploadRequests.push(clone(request));
+  }
+  async latestUploadRequest(key: string, notAfter: string) {
+    const found = this.uploadRequests
+      .filter((r) => r.key === key && r.requestedAt <= notAfter)
+      .sort((a, b) => `${a.requestedAt}#${a.requestId}`.localeCompare(`${b.requestedAt}#${b.requestId}`))
+      .pop();
+    return found && clone(found);
+  }
+}
+
+export class MemoryLateness implements LatenessRepository {
+  readonly items = new Map<string, LatenessRecord>();
+  async list() {
+    return [...this.items.values()].map(clone);
+  }
+  async save(record: LatenessRecord) {
+    this.items.set(`${record.department}|${record.kind}|${record.dueAt ?? 'none'}`, clone(record));
+  }
+}
+
+/** Signs nothing: returns a recognizable URL holding the key, and remembers what it signed. */
+export class MemoryUploadSigner implements UploadUrlSigner {
+  readonly signed: { key: string; expiresInSeconds: number }[] = [];
+  async presignPut(key: string, expiresInSeconds: number) {
+    this.signed.push({ key, expiresInSeconds });
+    return `https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=${expiresInSeconds}`;
   }
 }
 
@@ -78,6 +121,49 @@ export class MemoryLeads implements LeadRepository {
   async listOfRule(rule: string) {
     return [...this.items.values()].filter((l) => l.rule === rule).map(clone);
   }
+  async scan(filter: LeadFilter) {
+    return [...this.items.values()].filter((l) => matchesLeadFilter(l, filter)).map(clone);
+  }
+}
+
+export class MemoryCorrectionTasks implements CorrectionTaskRepository {
+  readonly items = new Map<string, CorrectionTask>();
+  async create(task: CorrectionTask) {
+    if (this.items.has(task.taskId)) return false;
+    this.items.set(task.taskId, clone(task));
+    return true;
+  }
+  async list(q: { department?: string; limit?: number; cursor?: string }): Promise<Page<CorrectionTask>> {
+    const all = [...this.items.values()]
+      .filter((t) => !q.department || t.department === q.department)
+      .sort((a, b) => `${b.createdAt}#${b.taskId}`.localeCompare(`${a.createdAt}#${a.taskId}`));
+    return offsetPage(all, q.limit, q.cursor);
+  }
+}
+
+/** Append-only, like the real one: no way to change or remove an entry. */
+export class MemoryAuditLog implements AuditLog {
+  readonly #entries: AuditEntry[] = [];
+  async append(entry: AuditEntry) {
+    if (this.#entries.some((e) => e.auditId === entry.auditId)) throw new Error('audit entry exists');
+    this.#entries.push(clone(entry));
+  }
+  async query(q: AuditQuery): Promise<Page<AuditEntry>> {
+    const all = this.#entries
+      .filter((e) => matchesAuditQuery(e, q))
+      .sort((a, b) => b.auditId.localeCompare(a.auditId));
+    return offsetPage(all, q.limit, q.cursor);
+  }
+  /** Every entry, oldest first (copies). */
+  entries(): AuditEntry[] {
+    return this.#entries.map(clone);
+  }
+}
+
+function offsetPage<T>(all: T[], limit = 50, cursor?: string): Page<T> {
+  const start = cursor ? Number(cursor) : 0;
+  const items = all.slice(start, start + limit).map(clone);
+  return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
 }
 
 export class MemoryRuns implements RunRepository {
@@ -114,4 +200,33 @@ export class MemoryObjects implements ObjectStore {
   keys(prefix = ''): string[] {
     return [...this.items.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
+}
+
+/**
+ * The department-data dependencies of the API over in-memory ports (default cadences,
+ * system clock unless `now` is given).
+ */
+export function memoryDatasetDeps(overrides: Partial<DatasetApiDeps> = {}): DatasetApiDeps {
+  return {
+    objects: new MemoryObjects(),
+    buckets: { upload: 'uploads-bucket', data: 'data-bucket' },
+    uploadUrls: new MemoryUploadSigner(),
+    lateness: new MemoryLateness(),
+    cadence: DEFAULT_CADENCE_CONFIG,
+    ...overrides,
+  };
+}
+
+/**
+ * The API's lead-workflow dependencies over in-memory ports (a fresh audit log and
+ * correction-task store, the default score threshold unless overridden).
+ */
+export function memoryWorkflowDeps(
+  overrides: Partial<WorkflowApiDeps> = {},
+): WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks } {
+  return {
+    audit: new MemoryAuditLog(),
+    corrections: new MemoryCorrectionTasks(),
+    ...overrides,
+  } as WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks };
 }

@@ -1,17 +1,26 @@
 import { Hono } from 'hono';
 import { authorize } from './auth.js';
 import { errorResponse } from './errors.js';
+import { auditRoutes } from './routes/audit.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { leadRoutes } from './routes/leads.js';
 import { publicRoutes } from './routes/public.js';
 import { runRoutes } from './routes/runs.js';
+import { statsRoutes } from './routes/stats.js';
 import type { ApiDeps, AppEnv, RouteSpec } from './routes/types.js';
 
 export type { ApiDeps, AppEnv, RouteSpec } from './routes/types.js';
 
 /** The route table: every route the API serves and who may call it. */
 export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
-  return [...publicRoutes(deps), ...leadRoutes(deps), ...datasetRoutes(deps), ...runRoutes(deps)];
+  return [
+    ...publicRoutes(deps),
+    ...leadRoutes(deps),
+    ...datasetRoutes(deps),
+    ...runRoutes(deps),
+    ...statsRoutes(deps),
+    ...auditRoutes(deps),
+  ];
 }
 
 /** Build the HTTP API. The Lambda entry wraps it with `handle(app)`; locally @hono/node-server serves it. */

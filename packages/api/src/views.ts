@@ -1,3 +1,4 @@
+import { allowedActions } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
 import { maskIdNumber } from '@jiandu/domain/normalize/id';
 import { maskPersonName } from '@jiandu/domain/normalize/name';
@@ -21,13 +22,71 @@ export function leadSummary(lead: Lead) {
     match: lead.match,
     status: lead.status,
     assignee: lead.assignee ?? null,
+    deadline: lead.assignment?.deadline ?? null,
+    overdue: lead.overdue ?? false,
     evidenceCount: lead.evidence.length,
     createdAt: lead.createdAt,
     updatedAt: lead.updatedAt,
   };
 }
 
-/** A lead in full, for inspectors working it. */
-export function leadDetail(lead: Lead) {
-  return { ...lead, amount: yuan(lead.amount), amountFen: lead.amount };
+/** Where an evidence row came from: its dataset version as the department uploaded it. */
+export interface EvidenceSource {
+  readonly kind: string;
+  readonly fileName: string;
+  readonly department: string;
+  readonly receivedAt: string;
+  readonly status: string;
+}
+
+/** The workflow state of a lead (amounts in 元), shared by the detail and the command responses. */
+function workflowFields(lead: Lead) {
+  return {
+    revision: lead.revision,
+    assignment: lead.assignment ?? null,
+    overdue: lead.overdue ?? false,
+    overdueSince: lead.overdueSince ?? null,
+    verdict: lead.verdict
+      ? {
+          ...lead.verdict,
+          verifiedAmount: yuan(lead.verdict.verifiedAmount),
+          recoveredAmount: yuan(lead.verdict.recoveredAmount),
+        }
+      : null,
+    dismissal: lead.dismissal ?? null,
+    history: lead.history ?? [],
+    allowedActions: allowedActions(lead.status),
+  };
+}
+
+/**
+ * A lead in full, for inspectors working it (and audited): evidence rows with their source
+ * version, the other leads of the same subject (masked like lists), linked reports (none
+ * until the reports module exists) and the workflow state with its history.
+ */
+export function leadDetail(
+  lead: Lead,
+  context: { sources?: ReadonlyMap<string, EvidenceSource>; related?: readonly Lead[] } = {},
+) {
+  return {
+    ...lead,
+    amount: yuan(lead.amount),
+    amountFen: lead.amount,
+    evidence: lead.evidence.map((e) => ({ ...e, source: context.sources?.get(e.versionId) ?? null })),
+    relatedLeads: (context.related ?? []).map(leadSummary),
+    reports: [] as const,
+    ...workflowFields(lead),
+  };
+}
+
+/** What a workflow command returns: the lead's new state, without personal data. */
+export function leadWorkflowView(lead: Lead) {
+  return {
+    leadId: lead.leadId,
+    rule: lead.rule,
+    status: lead.status,
+    assignee: lead.assignee ?? null,
+    updatedAt: lead.updatedAt,
+    ...workflowFields(lead),
+  };
 }

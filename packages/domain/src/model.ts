@@ -105,6 +105,75 @@ export interface Finding {
   readonly reasons: readonly string[];
 }
 
+/** Who a lead is assigned to: one person (a staff account) or a township office (乡镇纪委). */
+export type AssigneeKind = 'person' | 'township_office';
+
+/** The current assignment of a lead (疑点指派). */
+export interface LeadAssignment {
+  readonly kind: AssigneeKind;
+  /** Staff account (subject) for a person, township name for a township office. */
+  readonly assignee: string;
+  /** Due date, `YYYY-MM-DD` (China Standard Time): overdue from the day after. */
+  readonly deadline: string;
+  /** Subject of the inspector who assigned it (the overdue list is theirs). */
+  readonly assignedBy: string;
+  readonly assignedAt: string;
+}
+
+/** Disciplinary outcome counts of a confirmed lead. */
+export interface Dispositions {
+  /** 党纪政务处分 */
+  readonly partyDiscipline: number;
+  /** 诫勉谈话 */
+  readonly admonition: number;
+  /** 批评教育 */
+  readonly criticism: number;
+}
+
+/** The verdict on a confirmed lead. Amounts in integer fen. */
+export interface LeadVerdict {
+  readonly verifiedAmount: number;
+  readonly recoveredAmount: number;
+  readonly dispositions: Dispositions;
+  readonly note: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+}
+
+/** Why a lead was dismissed. `source_data_wrong` (源数据错误) creates correction tasks. */
+export type DismissReason = 'source_data_wrong' | 'no_violation' | 'duplicate' | 'other';
+
+/** The dismissal of a lead. */
+export interface LeadDismissal {
+  readonly reason: DismissReason;
+  readonly note: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  /** `source_data_wrong`: the evidence rows reported as wrong (version + row). */
+  readonly wrongRows?: readonly {
+    readonly versionId: string;
+    readonly row: number;
+    readonly sheet?: string;
+  }[];
+}
+
+/** What happened in one history entry. */
+export type LeadAction = 'assign' | 'reassign' | 'start_verification' | 'confirm' | 'dismiss' | 'overdue';
+
+/** One entry of a lead's history: who did what, when, from which status to which. */
+export interface LeadHistoryEntry {
+  readonly at: string;
+  /** Staff subject, or `system` for scheduled checks. */
+  readonly by: string;
+  readonly byName?: string;
+  readonly action: LeadAction;
+  readonly from: LeadStatus;
+  readonly to: LeadStatus;
+  readonly note?: string;
+  /** Action details (assignee and deadline, amounts, reason), never personal data of the subject. */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** A scored, stored lead. */
 export interface Lead extends Finding {
   readonly leadId: string;
@@ -125,4 +194,13 @@ export interface Lead extends Finding {
   readonly lastRunId: string;
   /** Optimistic-locking counter; bumped on every write. */
   readonly revision: number;
+  /** Inspector fields below: set by the lead workflow, kept by every collision run. */
+  readonly assignment?: LeadAssignment;
+  /** Set by the overdue check when an assigned lead passed its deadline; cleared on (re)assignment. */
+  readonly overdue?: boolean;
+  readonly overdueSince?: string;
+  readonly verdict?: LeadVerdict;
+  readonly dismissal?: LeadDismissal;
+  /** Every workflow change, oldest first (absent until the first change). */
+  readonly history?: readonly LeadHistoryEntry[];
 }

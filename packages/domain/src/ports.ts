@@ -1,4 +1,9 @@
+import type { AuditEntry, AuditQuery } from './audit.js';
+import type { UploadRequest } from './datasets/corrections.js';
+import type { LatenessRecord } from './datasets/progress.js';
 import type { DatasetKind } from './kinds.js';
+import type { LeadFilter } from './leads/query.js';
+import type { CorrectionTask } from './leads/workflow.js';
 import type { Lead } from './model.js';
 import type { CollisionRun, DatasetVersion } from './versions.js';
 
@@ -13,6 +18,10 @@ export interface VersionRepository {
   listOfDataset(department: string, kind: DatasetKind): Promise<DatasetVersion[]>;
   /** Every version of one kind, any department, oldest first. */
   listOfKind(kind: DatasetKind): Promise<DatasetVersion[]>;
+  /** Keep a request for an upload URL (who asked, for which key, what it replaces); never overwrites one. */
+  recordUploadRequest(request: UploadRequest): Promise<void>;
+  /** The newest upload request for an upload-bucket key made at or before `notAfter` (ISO), if any. */
+  latestUploadRequest(key: string, notAfter: string): Promise<UploadRequest | undefined>;
 }
 
 /** A page of results and the opaque cursor of the next page. */
@@ -47,6 +56,32 @@ export interface LeadRepository {
   list(query: LeadQuery): Promise<Page<Lead>>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
+  /**
+   * Every lead matching the filter exactly (`matchesLeadFilter`), in no particular order; the
+   * caller sorts and pages (`pageLeads`). A county holds tens of thousands of leads at most,
+   * so adapters read the matching index partition and filter what their keys can't.
+   */
+  scan(filter: LeadFilter): Promise<Lead[]>;
+}
+
+/** Correction tasks for data-owning departments (leads dismissed as 源数据错误). */
+export interface CorrectionTaskRepository {
+  /** Store a task; `false` when a task with that id exists (nothing is overwritten). */
+  create(task: CorrectionTask): Promise<boolean>;
+  /** Tasks of one department (or all), newest first. */
+  list(query: {
+    readonly department?: string;
+    readonly limit?: number;
+    readonly cursor?: string;
+  }): Promise<Page<CorrectionTask>>;
+}
+
+/** The append-only audit log: there is no update and no delete. */
+export interface AuditLog {
+  /** Append an entry; never overwrites an existing one. */
+  append(entry: AuditEntry): Promise<void>;
+  /** Entries matching the query, newest first. */
+  query(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
 /** Records of collision runs. */
@@ -64,6 +99,20 @@ export interface ObjectStore {
   /** Whether an object exists. */
   exists(bucket: string, key: string): Promise<boolean>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+}
+
+/** Lateness records of the scheduled data-entry check (one per department, kind and missed due date). */
+export interface LatenessRepository {
+  /** Every record, open and resolved. */
+  list(): Promise<LatenessRecord[]>;
+  /** Create or update the record of its department, kind and due date. */
+  save(record: LatenessRecord): Promise<void>;
+}
+
+/** Hands out presigned upload URLs for the upload bucket (S3 `PutObject`). */
+export interface UploadUrlSigner {
+  /** A URL that lets its holder PUT exactly this key for `expiresInSeconds`. */
+  presignPut(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** Starts a collision run outside uploads and schedules (Step Functions `StartExecution` in AWS). */

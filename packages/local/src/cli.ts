@@ -3,6 +3,7 @@
  * Stops everything (the DynamoDB Local Java process included) on Ctrl-C / SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import type { DemoUser } from './issuer.js';
 import { startPlatform } from './platform.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -12,16 +13,29 @@ Runs jiandu locally: DynamoDB Local, s3rver, the collision workflow and the API.
 Options:
   --data <dir>   data folder (database, uploaded files); default ./.jiandu
   --port <n>     API port on 127.0.0.1; default 3000, 0 picks a free one
+  --issuer-port <n>
+                 local token issuer port; default 3001, 0 picks a free one
+                 (keep it fixed: it is the tokens' issuer, so tokens survive restarts)
   --empty        don't upload the demo county on first start
   --help         show this help
 `;
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return 3000;
+function parsePort(value: string | undefined, fallback = 3000, option = '--port'): number {
+  if (value === undefined) return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port must be 0–65535, got '${value}'`);
+    throw new Error(`${option} must be 0–65535, got '${value}'`);
   return port;
+}
+
+/** One line per demo user: name, password, role and jurisdiction. */
+function demoUserLines(users: readonly DemoUser[]): string {
+  return users
+    .map((u) => {
+      const scope = u.township ?? u.department ?? '';
+      return `    ${u.username.padEnd(14)} ${u.password}   ${u.roles.join(',')} ${scope}`.trimEnd();
+    })
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -29,6 +43,7 @@ async function main(): Promise<void> {
     options: {
       data: { type: 'string', default: '.jiandu' },
       port: { type: 'string' },
+      'issuer-port': { type: 'string' },
       empty: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -39,7 +54,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = parsePort(values.port);
-  const platform = await startPlatform({ dataDir: values.data, port, empty: values.empty });
+  const issuerPort = parsePort(values['issuer-port'], 3001, '--issuer-port');
+  const platform = await startPlatform({ dataDir: values.data, port, issuerPort, empty: values.empty });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -62,7 +78,14 @@ jiandu 监督平台 is running locally (data in ${values.data})
 
   API        ${platform.apiUrl}
   Token      ${platform.inspectorToken}
+             (demo inspector's ID token, valid 12 h)
   Try        curl -H 'Authorization: Bearer ${platform.inspectorToken}' ${platform.apiUrl}/api/v1/leads
+
+  Issuer     ${platform.issuerUrl}   (JWKS ${platform.issuerUrl}/.well-known/jwks.json)
+  Log in     curl -X POST ${platform.issuerUrl}/token -H 'content-type: application/json' \\
+               -d '{"username":"inspector","password":"<password>"}'   → id_token
+  Demo users (local only)
+${demoUserLines(platform.demoUsers)}
 
   DynamoDB   ${platform.dynamodbEndpoint}   (table ${platform.tableName})
   S3         ${platform.s3Endpoint}   (buckets ${platform.buckets.upload}, ${platform.buckets.data}; key/secret S3RVER)

@@ -5,9 +5,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
-import { DEFAULT_SCHEDULES } from '@jiandu/pipeline/schedules';
+import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import {
   LOCAL_REGION,
   objectCreatedFromRecord,
@@ -16,9 +17,10 @@ import {
   scheduledEvent,
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
-import { type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { moduleJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import { createWorkflow, moduleTaskHandlers, type TaskHandler, type TaskHandlers } from './workflow.js';
 
@@ -28,8 +30,8 @@ export const TABLE_NAME = 'jiandu';
 export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as const;
 /** Only objects under this prefix of the upload bucket start the workflow (the EventBridge rule's filter). */
 export const UPLOAD_PREFIX = 'uploads/';
-/** The bearer token the local API accepts unless another is given. */
-export const DEFAULT_INSPECTOR_TOKEN = 'demo-inspector-token';
+/** Lifetime of the demo inspector's token minted at start (`platform.inspectorToken`), in seconds. */
+export const INSPECTOR_TOKEN_SECONDS = 12 * 3600;
 /** The hono app module (repository-root relative); its named export `app` is served. */
 export const API_APP_ENTRY = 'functions/api-app.ts';
 
@@ -48,10 +50,18 @@ export interface PlatformOptions {
   readonly empty?: boolean;
   /** Recurring triggers; default the deployed `DEFAULT_SCHEDULES`. */
   readonly schedules?: readonly ScheduleSpec[];
+  /**
+   * When the `SCHEDULED_JOBS` run (by job name); default each job's deployed expression.
+   * `[]` runs none on a schedule (`runJob` still works).
+   */
+  readonly jobSchedules?: readonly ScheduleSpec[];
   /** No console output (execution lines and handler logs at ERROR only). */
   readonly quiet?: boolean;
-  /** The API's bearer token; default {@link DEFAULT_INSPECTOR_TOKEN}. */
-  readonly inspectorToken?: string;
+  /**
+   * Port of the local token issuer on 127.0.0.1; 0 (default) picks a free one. Its URL is the
+   * tokens' `iss`: reuse it to restart in the same process (the API reads its issuer once).
+   */
+  readonly issuerPort?: number;
   /** Handler log level (`LOG_LEVEL`); default INFO, or ERROR when quiet. */
   readonly logLevel?: string;
   /** Emulator ports; free ones by default. Reuse them to restart in the same process (handler clients are per process). */
@@ -78,11 +88,20 @@ export interface Platform {
   readonly stateMachineArn: string;
   readonly buckets: { readonly upload: string; readonly data: string };
   readonly tableName: string;
+  /** A bearer token (ID token, {@link INSPECTOR_TOKEN_SECONDS} valid) of the demo inspector, minted at start. */
   readonly inspectorToken: string;
+  /** The local issuer (`iss` of local tokens): `/.well-known/jwks.json`, `POST /token`. */
+  readonly issuerUrl: string;
+  /** The demo users of every role with their local passwords. */
+  readonly demoUsers: readonly DemoUser[];
+  /** A fresh bearer token (one hour) for a demo user, without the password round trip. */
+  tokenFor(username: string): Promise<string>;
   /** Resolve once no execution is queued or running and no S3 request (hence event) is pending. */
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Every execution so far, oldest first. */
   executions(): ExecutionRecord[];
+  /** Run a scheduled job (`SCHEDULED_JOBS`) now, as its schedule would; resolves with its result. */
+  runJob(name: string): Promise<unknown>;
   /** Stop schedules, abort executions, close the API and the emulators (the Java process exits). */
   stop(): Promise<void>;
 }
@@ -97,7 +116,8 @@ export function handlerEnvironment(params: {
   dynamodbEndpoint: string;
   s3Endpoint: string;
   sfnEndpoint: string;
-  inspectorToken: string;
+  /** Where the API verifies bearer tokens: the local issuer. */
+  identity: { issuer: string; audience: string; jwksUrl: string };
   logLevel: string;
 }): Record<string, string> {
   return {
@@ -111,7 +131,9 @@ export function handlerEnvironment(params: {
     AWS_ENDPOINT_URL_S3: params.s3Endpoint,
     AWS_ENDPOINT_URL_SFN: params.sfnEndpoint,
     STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
-    INSPECTOR_TOKEN: params.inspectorToken,
+    JWT_ISSUER: params.identity.issuer,
+    JWT_AUDIENCE: params.identity.audience,
+    JWKS_URL: params.identity.jwksUrl,
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
   };
@@ -143,7 +165,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const inspectorToken = options.inspectorToken ?? DEFAULT_INSPECTOR_TOKEN;
 
   // Everything started so far, stopped in reverse order if a later step fails.
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -164,6 +185,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       options.sfnPort ?? freePort(),
     ]);
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+    // The identity provider first: the API's environment names it.
+    const issuer = await startIssuer({ dataDir, port: options.issuerPort ?? 0 });
+    cleanups.push(() => issuer.stop());
+    const inspectorToken = await issuer.mint('inspector', INSPECTOR_TOKEN_SECONDS);
+    log(`[local] token issuer ${issuer.url} (audience ${issuer.audience})`);
     const [dynamo, s3] = await Promise.allSettled([
       startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), port: dynamodbPort }),
       startS3rver({ directory: join(dataDir, 's3'), port: s3Port, buckets: [BUCKETS.upload, BUCKETS.data] }),
@@ -187,7 +213,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         dynamodbEndpoint: dynamodbLocal.endpoint,
         s3Endpoint: localS3.endpoint,
         sfnEndpoint,
-        inspectorToken,
+        identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
       }),
     );
@@ -254,6 +280,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log(`[local] schedule ${job.name} '${job.pattern}' UTC, next ${job.nextRun?.toISOString() ?? 'never'}`);
     }
 
+    // The scheduled jobs' own Lambda entries, imported like the tasks (the environment is set by now).
+    const jobs = moduleJobRunner(REPO_ROOT, SCHEDULED_JOBS);
+    const jobSchedules = startSchedules(options.jobSchedules ?? SCHEDULED_JOBS, (name) => {
+      if (!accepting || jobs.running(name)) return;
+      jobs.run(name).catch((error: unknown) => {
+        log(`[job] ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+    cleanups.push(() => jobSchedules.stop());
+    for (const job of jobSchedules.describe()) {
+      log(`[local] job ${job.name} '${job.pattern}' UTC, next ${job.nextRun?.toISOString() ?? 'never'}`);
+    }
+
     const app = options.apiApp ?? (await loadApiApp());
     const api = await listen(app, options.port ?? 3000);
     cleanups.push(
@@ -278,7 +317,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
     }
 
-    const idle = (): boolean => !queue.busy() && bridging === 0 && localS3.inFlight() === 0;
+    // Lets the staff command line find this platform (`npm run cli -- upload <folder>`).
+    writeEndpointFile(dataDir, {
+      apiUrl,
+      s3Endpoint: localS3.endpoint,
+      sfnEndpoint,
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      region: LOCAL_REGION,
+      buckets: { ...BUCKETS },
+      credentials: { ...S3RVER_CREDENTIALS },
+      inspectorToken,
+      pid: process.pid,
+    });
+    cleanups.push(() => removeEndpointFile(dataDir));
+
+    const idle = (): boolean =>
+      !queue.busy() && bridging === 0 && localS3.inFlight() === 0 && !jobs.running();
     let stopping: Promise<void> | undefined;
     return {
       apiUrl,
@@ -289,7 +343,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       buckets: { ...BUCKETS },
       tableName: TABLE_NAME,
       inspectorToken,
+      issuerUrl: issuer.url,
+      demoUsers: issuer.users,
+      tokenFor: (username) => issuer.mint(username),
       executions: () => queue.records(),
+      runJob: (name) => jobs.run(name),
       waitForIdle: async (timeoutMs = 120_000) => {
         const deadline = Date.now() + timeoutMs;
         let idleSince: number | undefined;

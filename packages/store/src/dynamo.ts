@@ -7,9 +7,17 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
+import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
 import {
+  type AuditLog,
+  type CorrectionTaskRepository,
+  type LatenessRepository,
   type LeadQuery,
   type LeadRepository,
   type Page,
@@ -131,6 +139,60 @@ export class DynamoVersionRepository implements VersionRepository {
     const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.versionsOfKind(kind)));
     return items.map((i) => strip<DatasetVersion>(i));
   }
+
+  async recordUploadRequest(request: UploadRequest): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.uploadRequest(request), ...request },
+        // The request id is random: a clash means a bug, never a reason to overwrite a record.
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async latestUploadRequest(key: string, notAfter: string): Promise<UploadRequest | undefined> {
+    const partition = keys.uploadRequestsOfKey(key);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' },
+        // `REQUEST#{requestedAt}#…` sorts by time; `~` sorts after every id at the same instant.
+        ExpressionAttributeValues: {
+          ':pk': partition.pk,
+          ':from': partition.skPrefix,
+          ':to': `${partition.skPrefix}${notAfter}~`,
+        },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? strip<UploadRequest>(item) : undefined;
+  }
+}
+
+/** Lateness records of the data-entry check in DynamoDB. */
+export class DynamoLatenessRepository implements LatenessRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async list(): Promise<LatenessRecord[]> {
+    const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.allLateness()));
+    return items.map((i) => strip<LatenessRecord>(i));
+  }
+
+  async save(record: LatenessRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.lateness(record), ...keys.latenessIndexes(record), ...record },
+      }),
+    );
+  }
 }
 
 /** Leads in DynamoDB, with optimistic locking on `revision`. */
@@ -232,6 +294,67 @@ export class DynamoLeadRepository implements LeadRepository {
     const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.leadsOfRule(rule)));
     return items.map((i) => strip<Lead>(i));
   }
+
+  /**
+   * Read the rule's GSI2 partition, or GSI1's `LEADS` partition within the created-date key
+   * range; push equality and range filters down as a FilterExpression (less data on the
+   * wire); then apply the domain's own filter so the result is exact whatever was pushed.
+   */
+  async scan(filter: LeadFilter): Promise<Lead[]> {
+    const bounds = createdBoundsUtc(filter);
+    const range = keys.leadsCreatedRange(bounds.from, bounds.before);
+    const base = partitionQuery(this.tableName, filter.rule ? keys.leadsOfRule(filter.rule) : range);
+    const names: Record<string, string> = { ...base.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ...base.ExpressionAttributeValues };
+    let keyCondition = base.KeyConditionExpression as string;
+    if (!filter.rule && ('skFrom' in range || 'skBefore' in range)) {
+      names['#sk'] = 'GSI1SK';
+      if ('skFrom' in range) values[':skFrom'] = range.skFrom;
+      if ('skBefore' in range) values[':skBefore'] = range.skBefore;
+      keyCondition +=
+        'skFrom' in range && 'skBefore' in range
+          ? ' AND #sk BETWEEN :skFrom AND :skBefore'
+          : 'skFrom' in range
+            ? ' AND #sk >= :skFrom'
+            : ' AND #sk < :skBefore';
+    }
+    const filters: string[] = [];
+    const equal = (attribute: string, value: unknown): void => {
+      if (value === undefined) return;
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      filters.push(`#${attribute} = :${attribute}`);
+    };
+    equal('township', filter.township);
+    equal('village', filter.village);
+    equal('assignee', filter.assignee);
+    equal('idNumber', filter.idNumber);
+    if (filter.statuses?.length) {
+      names['#status'] = 'status';
+      filter.statuses.forEach((status, i) => {
+        values[`:status${i}`] = status;
+      });
+      filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
+    }
+    const bound = (attribute: string, op: '>=' | '<=', placeholder: string, value: number | undefined) => {
+      if (value === undefined) return;
+      names[`#${attribute}`] = attribute;
+      values[placeholder] = value;
+      filters.push(`#${attribute} ${op} ${placeholder}`);
+    };
+    bound('score', '>=', ':minScore', filter.minScore);
+    bound('score', '<=', ':maxScore', filter.maxScore);
+    bound('amount', '>=', ':minAmount', filter.minAmount);
+    bound('amount', '<=', ':maxAmount', filter.maxAmount);
+    const items = await queryAll(this.doc, {
+      ...base,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    });
+    return items.map((i) => strip<Lead>(i)).filter((lead) => matchesLeadFilter(lead, filter));
+  }
 }
 
 /** Collision run records in DynamoDB. */
@@ -264,5 +387,125 @@ export class DynamoRunRepository implements RunRepository {
       }),
     );
     return (out.Items ?? []).map((i) => strip<CollisionRun>(i));
+  }
+}
+
+/** Read pages of a query until `limit` items passed the filter; the cursor resumes after the last read key. */
+async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: Item[]; cursor?: string }> {
+  const items: Item[] = [];
+  let startKey = decodeCursor(cursor);
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        ...input,
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((out.Items ?? []) as Item[]));
+    startKey = out.LastEvaluatedKey as Item | undefined;
+  } while (startKey && items.length < limit);
+  const next = encodeCursor(startKey);
+  return next ? { items, cursor: next } : { items };
+}
+
+/** Correction tasks for departments in DynamoDB. */
+export class DynamoCorrectionTaskRepository implements CorrectionTaskRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(task: CorrectionTask): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.correctionTask(task.taskId), ...keys.correctionTaskIndexes(task), ...task },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async list(query: { department?: string; limit?: number; cursor?: string }): Promise<Page<CorrectionTask>> {
+    const index = query.department
+      ? keys.correctionTasksOfDepartment(query.department)
+      : keys.allCorrectionTasks();
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+    const page = await queryPage(this.doc, partitionQuery(this.tableName, index), limit, query.cursor);
+    const items = page.items.map((i) => strip<CorrectionTask>(i));
+    return page.cursor ? { items, cursor: page.cursor } : { items };
+  }
+}
+
+/**
+ * The audit log in DynamoDB: append-only. Every entry is put with `attribute_not_exists(PK)`
+ * (a clash is an error, never an overwrite), and this class has no update or delete.
+ */
+export class DynamoAuditLog implements AuditLog {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.auditEntry(entry.auditId), ...keys.auditIndexes(entry), ...entry },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async query(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const index = keys.auditEntries(query);
+    const input = partitionQuery(this.tableName, index);
+    const names: Record<string, string> = { ...input.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ...input.ExpressionAttributeValues };
+    let keyCondition = input.KeyConditionExpression as string;
+    const from = 'skFrom' in index ? index.skFrom : undefined;
+    const to = 'skTo' in index ? index.skTo : undefined;
+    if (from !== undefined || to !== undefined) {
+      names['#sk'] = `${index.index}SK`;
+      if (from !== undefined) values[':skFrom'] = from;
+      if (to !== undefined) values[':skTo'] = to;
+      keyCondition +=
+        from !== undefined && to !== undefined
+          ? ' AND #sk BETWEEN :skFrom AND :skTo'
+          : from !== undefined
+            ? ' AND #sk >= :skFrom'
+            : ' AND #sk <= :skTo';
+    }
+    if (query.action) {
+      names['#action'] = 'action';
+      values[':action'] = query.action;
+    }
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+    const page = await queryPage(
+      this.doc,
+      {
+        ...input,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(query.action ? { FilterExpression: '#action = :action' } : {}),
+      },
+      limit,
+      query.cursor,
+    );
+    const items = page.items.map((i) => strip<AuditEntry>(i)).filter((e) => matchesAuditQuery(e, query));
+    return page.cursor ? { items, cursor: page.cursor } : { items };
   }
 }

@@ -7,10 +7,24 @@
  * | dataset version | `VERSION#{versionId}`  | `VERSION` | `DATASET#{department}#{kind}` / `{receivedAt}#{versionId}` | `KIND#{kind}` / `{receivedAt}#{versionId}` |
  * | lead            | `LEAD#{leadId}`        | `LEAD`    | `LEADS` / `{createdAt}#{leadId}`               | `RULE#{rule}` / `{leadId}`            |
  * | collision run   | `RUN#{runId}`          | `RUN`     | `RUNS` / `{startedAt}#{runId}`                 | –                                     |
+ * | correction task | `CORRECTION#{taskId}`  | `CORRECTION` | `CORRECTIONS#{department}` / `{createdAt}#{taskId}` | `CORRECTIONS` / `{createdAt}#{taskId}` |
+ * | audit entry     | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
+ * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
+ * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
- * rule, to supersede what a run no longer finds (GSI2); runs newest first (GSI1).
+ * rule, to supersede what a run no longer finds (GSI2); runs newest first (GSI1); the newest
+ * upload request for a key (base table, SK range); every lateness record (GSI1).
+ *
+ * Lead list, statistics and export: the lead list filters on ten fields and sorts on three,
+ * which two GSIs can't index. It reads the `LEADS` partition of GSI1 (narrowed by a key range
+ * when a created-date range is given) or the `RULE#` partition of GSI2, pushes the simple
+ * filters down as a FilterExpression, and sorts/pages in the API (keyset cursor). A county has
+ * tens of thousands of leads at most (a few MB), so this is bounded; beyond that, a per-lead
+ * summary item with its own sort keys would be the next step. Correction tasks are listed per
+ * department (GSI1) or all (GSI2); audit entries newest first (GSI1) or per actor (GSI2). Audit
+ * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them.
  */
 export const keys = {
   version(versionId: string) {
@@ -48,6 +62,51 @@ export const keys = {
   leadsOfRule(rule: string) {
     return { index: 'GSI2', pk: `RULE#${rule}` } as const;
   },
+  /** GSI1 sort-key bounds of leads created in [from, before) (ISO instants; either may be open). */
+  leadsCreatedRange(from?: string, before?: string) {
+    return {
+      index: 'GSI1',
+      pk: 'LEADS',
+      ...(from ? { skFrom: from } : {}),
+      ...(before ? { skBefore: before } : {}),
+    } as const;
+  },
+
+  correctionTask(taskId: string) {
+    return { PK: `CORRECTION#${taskId}`, SK: 'CORRECTION' };
+  },
+  correctionTaskIndexes(t: { taskId: string; department: string; createdAt: string }) {
+    return {
+      GSI1PK: `CORRECTIONS#${t.department}`,
+      GSI1SK: `${t.createdAt}#${t.taskId}`,
+      GSI2PK: 'CORRECTIONS',
+      GSI2SK: `${t.createdAt}#${t.taskId}`,
+    };
+  },
+  correctionTasksOfDepartment(department: string) {
+    return { index: 'GSI1', pk: `CORRECTIONS#${department}` } as const;
+  },
+  allCorrectionTasks() {
+    return { index: 'GSI2', pk: 'CORRECTIONS' } as const;
+  },
+
+  auditEntry(auditId: string) {
+    return { PK: `AUDIT#${auditId}`, SK: 'AUDIT' };
+  },
+  auditIndexes(e: { auditId: string; actor: string }) {
+    return { GSI1PK: 'AUDIT', GSI1SK: e.auditId, GSI2PK: `AUDIT_ACTOR#${e.actor}`, GSI2SK: e.auditId };
+  },
+  /** Audit entries, all or of one actor; sort keys start with the ISO time, so date ranges are key ranges. */
+  auditEntries(q: { actor?: string; from?: string; to?: string }) {
+    return {
+      ...(q.actor
+        ? ({ index: 'GSI2', pk: `AUDIT_ACTOR#${q.actor}` } as const)
+        : ({ index: 'GSI1', pk: 'AUDIT' } as const)),
+      // `to` is inclusive: every `{to}#{random}` id sorts below `{to}#\uffff`.
+      ...(q.from ? { skFrom: q.from } : {}),
+      ...(q.to ? { skTo: `${q.to}#\uffff` } : {}),
+    };
+  },
 
   run(runId: string) {
     return { PK: `RUN#${runId}`, SK: 'RUN' };
@@ -57,6 +116,25 @@ export const keys = {
   },
   allRuns() {
     return { index: 'GSI1', pk: 'RUNS' } as const;
+  },
+
+  /** One request for a presigned upload URL; all requests for a key share its partition, oldest first. */
+  uploadRequest(r: { key: string; requestedAt: string; requestId: string }) {
+    return { PK: `UPLOAD#${r.key}`, SK: `REQUEST#${r.requestedAt}#${r.requestId}` };
+  },
+  uploadRequestsOfKey(key: string) {
+    return { pk: `UPLOAD#${key}`, skPrefix: 'REQUEST#' } as const;
+  },
+
+  /** One lateness record: per department, kind and missed due date (`none`: never delivered). */
+  lateness(r: { department: string; kind: string; dueAt: string | null }) {
+    return { PK: `LATENESS#${r.department}#${r.kind}`, SK: `DUE#${r.dueAt ?? 'none'}` };
+  },
+  latenessIndexes(r: { department: string; kind: string; dueAt: string | null }) {
+    return { GSI1PK: 'LATENESS', GSI1SK: `${r.department}#${r.kind}#${r.dueAt ?? 'none'}` };
+  },
+  allLateness() {
+    return { index: 'GSI1', pk: 'LATENESS' } as const;
   },
 } as const;
 

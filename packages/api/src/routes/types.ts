@@ -8,6 +8,8 @@ import type {
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { Access, Authenticator, AuthVariables } from '../auth.js';
+import type { DatasetApiDeps } from './datasets.js';
+import type { WorkflowApiDeps } from './leads.js';
 
 /** What the API needs: storage ports, the collision starter and an authenticator. */
 export interface ApiDeps {
@@ -16,6 +18,10 @@ export interface ApiDeps {
   readonly runs: RunRepository;
   readonly collisions: CollisionStarter;
   readonly authenticator: Authenticator;
+  /** Department data: rejects files, presigned uploads, the progress board (`routes/datasets.ts`). */
+  readonly datasets: DatasetApiDeps;
+  /** Lead workflow, audit log and statistics (`routes/leads.ts`, `routes/audit.ts`, `routes/stats.ts`). */
+  readonly workflow: WorkflowApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
 }
