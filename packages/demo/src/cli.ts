@@ -4,7 +4,7 @@
  *   node --import tsx packages/demo/src/cli.ts --out <dir> [--seed n] [--persons n] [--first-month YYYY-MM] [--months n]
  *
  * Files land under `<dir>/{department}/{kind}/{fileName}`; `<dir>/truth.json` holds the expected
- * leads, the decoys, the stats and the upload key of every file.
+ * leads of every rule, the decoys, what was planted, the stats and the upload key of every file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -76,6 +76,7 @@ export function main(argv: readonly string[]): number {
     files: county.files.map((f) => ({ key: demoUploadKey(f), bytes: f.body.byteLength })),
     leads: county.truth.leads,
     decoys: county.truth.decoys,
+    plants: county.truth.plants,
   };
   writeFileSync(join(out, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
   // Counts only: the files themselves hold (fictional) names and ID numbers.

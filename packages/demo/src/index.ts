@@ -3,16 +3,23 @@ import { monthFromOrdinal, monthOrdinal } from './calendar.js';
 import { deathRecordFiles } from './datasets/death-records.js';
 import { divisionsFile } from './datasets/divisions.js';
 import { householdRegistryFile } from './datasets/household-registry.js';
+import { societyFiles } from './datasets/society-files.js';
 import { subsidyPaymentFiles } from './datasets/subsidy-payments.js';
 import { buildEnrollments, stopPaymentsOfTheDead } from './enrollments.js';
 import { buildCounty } from './geography.js';
 import { assignNaturalDeaths } from './mortality.js';
 import { plantDeceasedRecipients } from './plants/deceased-recipients.js';
-import { generatePopulation } from './population.js';
+import { type PlantNote, plantSociety } from './plants/society.js';
+import { generatePopulation, type Person } from './population.js';
 import { Rng } from './random.js';
+import { generateBackground } from './society/background.js';
+import type { Society } from './society/types.js';
 import { type Decoy, deceasedRecipientTruth, type ExpectedLead } from './truth.js';
+import { societyTruth } from './truth-rules.js';
 import type { World } from './world.js';
 
+export type { PlantNote } from './plants/society.js';
+export { subjectKeys } from './subject-keys.js';
 export type { Decoy, ExpectedLead } from './truth.js';
 
 /** One file as a department would upload it, to `uploads/${department}/${kind}/${fileName}`. */
@@ -27,7 +34,8 @@ export interface DemoFile {
 export interface DemoCounty {
   countyName: string;
   files: DemoFile[];
-  truth: { leads: ExpectedLead[]; decoys: Decoy[] };
+  /** Expected leads of every rule, near misses that must not be leads, and what was planted (for readers). */
+  truth: { leads: ExpectedLead[]; decoys: Decoy[]; plants: PlantNote[] };
   stats: { persons: number; households: number; payments: number };
 }
 
@@ -49,10 +57,11 @@ export function demoUploadKey(file: DemoFile): string {
 }
 
 /**
- * Generate the fictional county 青山县: divisions, the household registry, death records from
- * police and civil affairs, and a year of subsidy rosters, with planted R01 (deceased
- * recipient) cases and decoys. Deterministic for a seed; the ground truth is computed from
- * the rows as written.
+ * Generate the fictional county 青山县: divisions, the household registry, death records,
+ * a year of subsidy rosters, officials, payroll, social insurance, businesses, property,
+ * vehicles, the poverty register, livelihood projects and village books — with planted
+ * positives and near-miss decoys of every rule R01–R12. Deterministic for a seed; the ground
+ * truth is computed from the rows as written, independently of the platform's rules.
  */
 export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   const seed = options.seed ?? 20230101;
@@ -72,6 +81,10 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   const rngPrograms = root.fork();
   const rngPlants = root.fork();
   const rngFiles = root.fork();
+  // Forked after the original streams, so the R01 county of a seed stays what it was.
+  const rngSociety = root.fork();
+  const rngSocietyPlants = root.fork();
+  const rngSocietyFiles = root.fork();
 
   const months = Array.from({ length: monthCount }, (_, i) => monthFromOrdinal(monthOrdinal(firstMonth) + i));
   const startDate = `${firstMonth}-01`;
@@ -80,19 +93,57 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   assignNaturalDeaths(rngDeaths, population.persons, months);
   const enrollments = buildEnrollments(rngPrograms, population, months);
   stopPaymentsOfTheDead(rngDeaths, enrollments);
-  const world: World = { rng: rngFiles, county, population, months, startDate, enrollments };
-  plantDeceasedRecipients(world, rngPlants);
+  const empty: Society = {
+    officials: [],
+    payroll: [],
+    insurance: [],
+    entities: [],
+    properties: [],
+    vehicles: [],
+    poverty: [],
+    projects: [],
+    vouchers: [],
+  };
+  plantDeceasedRecipients(
+    { rng: rngFiles, county, population, months, startDate, enrollments, society: empty },
+    rngPlants,
+  );
+
+  const context = {
+    county,
+    population,
+    months,
+    startDate,
+    enrollments,
+    scale: personCount / 2000,
+    usedCreditCodes: new Set<string>(),
+    usedPlates: new Set<string>(),
+    taken: new Set<Person>(),
+  };
+  const society = generateBackground({ ...context, rng: rngSociety });
+  const plants = plantSociety({ ...context, rng: rngSocietyPlants }, society, enrollments);
+  const world: World = { rng: rngFiles, county, population, months, startDate, enrollments, society };
 
   const divisions = divisionsFile(world);
   const registry = householdRegistryFile(world);
   const deaths = deathRecordFiles(world);
   const subsidies = subsidyPaymentFiles(world);
-  const truth = deceasedRecipientTruth(registry.records, deaths.records, subsidies.records);
+  const others = societyFiles(world, rngSocietyFiles);
+  const r01 = deceasedRecipientTruth(registry.records, deaths.records, subsidies.records);
+  const rest = societyTruth({
+    registry: registry.records,
+    deaths: deaths.records,
+    payments: subsidies.records,
+    ...others.records,
+  });
 
   return {
     countyName: county.name,
-    files: [divisions, registry.file, ...deaths.files, ...subsidies.files].map((f) => ({ ...f })),
-    truth,
+    // Reference databases first, payments last: the order departments' data would typically arrive in.
+    files: [divisions, registry.file, ...deaths.files, ...others.files, ...subsidies.files].map((f) => ({
+      ...f,
+    })),
+    truth: { leads: [...r01.leads, ...rest.leads], decoys: [...r01.decoys, ...rest.decoys], plants },
     stats: {
       persons: population.persons.length,
       households: population.households.length,

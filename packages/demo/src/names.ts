@@ -185,3 +185,17 @@ export function traditionalSurname(name: string): string | null {
 export function nameKey(written: string): string {
   return written.replace(/[\s\u3000]/g, '').replace(/[·•・．]/g, '·');
 }
+
+const SIMPLIFIED_SURNAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(TRADITIONAL_SURNAMES).map(([simplified, traditional]) => [traditional, simplified]),
+);
+
+/**
+ * Comparison form of a name as a data officer reads it (CONTRACT.md §5 R08): {@link nameKey},
+ * and the traditional characters the county's older systems print turned back to simplified.
+ */
+export function comparableName(written: string): string {
+  return Array.from(nameKey(written))
+    .map((c) => SIMPLIFIED_SURNAMES[c] ?? c)
+    .join('');
+}

@@ -1,29 +1,33 @@
 import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
 import { addMonths, monthOrdinal } from './calendar.js';
 import { readId } from './ids.js';
-import { nameKey } from './names.js';
+import { comparableName } from './names.js';
 import type { DeathRecord, PaymentRecord, RegistryRecord } from './records.js';
 
 /** A lead the platform must produce from the demo county. */
 export interface ExpectedLead {
   readonly rule: RuleCode;
-  /** `${idNumber18}|${programCode}` for R01. */
+  /** The platform's subject key of the lead (see `subject-keys.ts`), e.g. `${idNumber18}|${programCode}` for R01. */
   readonly subjectKey: string;
   /** Integer fen: the exact sum of the firing payments. */
   readonly amount: number;
   readonly match: MatchQuality;
   readonly township: string;
   readonly village: string;
-  /** Number of firing payments. */
+  /** Number of firing rows (payments, properties, vouchers …). */
   readonly payments: number;
   /** What was planted, for people reading the truth file. */
   readonly note: string;
+  /** A row that establishes the lead carries a 15-digit ID that must be upgraded. */
+  readonly needsRepair: boolean;
+  /** A row that establishes the lead lost its ID and is only found by name + village. */
+  readonly needsFallback: boolean;
 }
 
 /** Something that looks like a lead but must not become one. */
 export interface Decoy {
   readonly rule: RuleCode;
-  /** `${idNumber18}|${programCode}`, or `${idNumber18}|*` for a death with no payment at all. */
+  /** The subject key the lead would have; for R01 `${idNumber18}|*` marks a death with no payment at all. */
   readonly subjectKey: string;
   readonly why: string;
 }
@@ -47,7 +51,7 @@ export function deceasedRecipientTruth(
   for (const r of registry) {
     const read = readId(r.idText);
     if (read.status === 'lost') continue;
-    const key = `${r.village.code}|${nameKey(r.nameText)}`;
+    const key = `${r.village.code}|${comparableName(r.nameText)}`;
     byNameVillage.set(key, byNameVillage.has(key) ? null : read.id18);
     residence.set(read.id18, { township: r.village.township.name, village: r.village.name });
   }
@@ -77,7 +81,7 @@ export function deceasedRecipientTruth(
     let id18: string | undefined;
     let match: MatchQuality;
     if (read.status === 'lost') {
-      id18 = byNameVillage.get(`${p.village.code}|${nameKey(p.nameText)}`) ?? undefined;
+      id18 = byNameVillage.get(`${p.village.code}|${comparableName(p.nameText)}`) ?? undefined;
       match = 'name_village';
     } else {
       id18 = read.id18;
@@ -127,6 +131,8 @@ export function deceasedRecipientTruth(
       township: g.township,
       village: g.village,
       payments: g.firing.length,
+      needsRepair: g.firing.some((f) => f.match === 'repaired_id'),
+      needsFallback: g.firing.some((f) => f.match === 'name_village'),
       note: `died ${death.date} (${sources}); paid ${g.program} ${g.firing.length}x for ${firingMonths[0]}..${firingMonths[firingMonths.length - 1]} after the grace month; ID on roster: ${forms}`,
     });
   }

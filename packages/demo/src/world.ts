@@ -1,8 +1,9 @@
 import type { DatasetKind } from '@jiandu/domain/kinds';
-import type { County } from './geography.js';
+import type { County, Village } from './geography.js';
 import type { IdForm } from './ids.js';
 import type { Person, Population } from './population.js';
 import type { Rng } from './random.js';
+import type { Society } from './society/types.js';
 
 /** Subsidy programs the demo county pays (codes of the domain program catalogue). */
 export type DemoProgram = 'DIBAO_RURAL' | 'TEKUN' | 'LINSHI' | 'GAOLING' | 'CANJI' | 'GENGDI';
@@ -28,6 +29,10 @@ export interface Enrollment {
   scenario: PaymentScenario;
   /** Program-specific detail written on the roster (保障人数, 残疾类别, 亩数 …). */
   readonly detail: string;
+  /** The village whose roster pays it, when not the recipient's own (a duplicate kept on the old village's roster). */
+  paidIn?: Village;
+  /** The name written on the roster, when it is not the recipient's own (冒名: someone else's name on a real ID). */
+  writtenName?: string;
 }
 
 /** Everything generated before files are written: the shared state of dataset writers and plants. */
@@ -40,6 +45,8 @@ export interface World {
   /** First day of the period (`YYYY-MM-01`): the household registry snapshot date. */
   readonly startDate: string;
   readonly enrollments: Enrollment[];
+  /** The other datasets' contents (officials, payroll, assets, poverty, projects, village books). */
+  readonly society: Society;
 }
 
 /** One generated file, before it becomes a {@link DemoFile}. */

@@ -96,8 +96,9 @@ function expectTruthMatchesFiles(county: DemoCounty): Recomputed {
       place: (firing[0] as { place: string }).place,
     });
   }
-  expect(county.truth.leads.map((l) => l.subjectKey).sort()).toEqual([...leads.keys()].sort());
-  for (const lead of county.truth.leads) {
+  const r01 = county.truth.leads.filter((l) => l.rule === 'R01');
+  expect(r01.map((l) => l.subjectKey).sort()).toEqual([...leads.keys()].sort());
+  for (const lead of r01) {
     const found = leads.get(lead.subjectKey);
     expect(lead.rule).toBe('R01');
     expect(lead.amount, lead.subjectKey).toBe(found?.amount);
@@ -118,12 +119,13 @@ describe('R01 ground truth', () => {
 
   it('plants leads for every way of matching, including a death before the period', () => {
     const { deaths } = recompute(county);
-    const matches = new Set(county.truth.leads.map((l) => l.match));
+    const r01 = county.truth.leads.filter((l) => l.rule === 'R01');
+    const matches = new Set(r01.map((l) => l.match));
     expect(matches).toEqual(new Set(['id', 'repaired_id', 'name_village']));
-    expect(
-      county.truth.leads.some((l) => (deaths.get(l.subjectKey.split('|')[0] as string) ?? '') < '2023-01-01'),
-    ).toBe(true);
-    expect(new Set(county.truth.leads.map((l) => l.subjectKey.split('|')[1])).size).toBeGreaterThanOrEqual(3);
+    expect(r01.some((l) => (deaths.get(l.subjectKey.split('|')[0] as string) ?? '') < '2023-01-01')).toBe(
+      true,
+    );
+    expect(new Set(r01.map((l) => l.subjectKey.split('|')[1])).size).toBeGreaterThanOrEqual(3);
   });
 
   it('plants about 1–2% of recurring recipients as leads', () => {
@@ -131,7 +133,8 @@ describe('R01 ground truth', () => {
     const recipients = new Set(
       [...paid.keys()].filter((k) => !k.endsWith('|LINSHI')).map((k) => k.split('|')[0]),
     );
-    const ratio = new Set(county.truth.leads.map((l) => l.subjectKey.split('|')[0])).size / recipients.size;
+    const r01 = county.truth.leads.filter((l) => l.rule === 'R01');
+    const ratio = new Set(r01.map((l) => l.subjectKey.split('|')[0])).size / recipients.size;
     expect(ratio).toBeGreaterThanOrEqual(0.005);
     expect(ratio).toBeLessThanOrEqual(0.03);
   });
@@ -142,12 +145,12 @@ describe('R01 ground truth', () => {
 
   it('has decoys that really are decoys: grace-month payments, payments before death, deaths never paid', () => {
     const { deaths, paid } = recompute(county);
-    const leadKeys = new Set(county.truth.leads.map((l) => l.subjectKey));
+    const leadKeys = new Set(county.truth.leads.filter((l) => l.rule === 'R01').map((l) => l.subjectKey));
     let grace = 0;
     let gracePrePeriod = 0;
     let before = 0;
     let neverPaid = 0;
-    for (const decoy of county.truth.decoys) {
+    for (const decoy of county.truth.decoys.filter((d) => d.rule === 'R01')) {
       expect(leadKeys.has(decoy.subjectKey)).toBe(false);
       const [id18, program] = decoy.subjectKey.split('|') as [string, string];
       const death = deaths.get(id18);
@@ -181,7 +184,7 @@ describe('R01 ground truth', () => {
     ]) {
       const other = generateDemoCounty(options);
       expectTruthMatchesFiles(other);
-      expect(other.truth.leads.length).toBeGreaterThanOrEqual(3);
+      expect(other.truth.leads.filter((l) => l.rule === 'R01').length).toBeGreaterThanOrEqual(3);
     }
   });
 });

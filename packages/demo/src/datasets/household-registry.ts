@@ -30,7 +30,7 @@ export function householdRegistryFile(world: World): { file: GeneratedFile; reco
         household.village.name,
         household.address,
       ]);
-      records.push({ idText, nameText: p.name, village: household.village });
+      records.push({ idText, nameText: p.name, village: household.village, householdNo: household.no });
     }
   }
   const snapshot = `${Number(startDate.slice(0, 4))}年${Number(startDate.slice(5, 7))}月${Number(startDate.slice(8, 10))}日`;

@@ -147,7 +147,8 @@ const SPECS: readonly ProgramSpec[] = [
     grouping: 'quarter',
     aliases: ['残疾人两项补贴', '残疾人两项补贴资金'],
     nameHeaders: ['姓名', '领取人'],
-    detailHeader: '补贴类型',
+    // Not '补贴类型': ingest reads that as the program column, and 两项补贴 is no program name.
+    detailHeader: '享受类型',
     columns: [
       'seq',
       'name',
@@ -290,7 +291,9 @@ export function subsidyPaymentFiles(world: World): { files: GeneratedFile[]; rec
         .sort((a, b) => {
           const ha = a.e.person.household;
           const hb = b.e.person.household;
-          if (ha.village.code !== hb.village.code) return ha.village.code < hb.village.code ? -1 : 1;
+          const va = a.e.paidIn ?? ha.village;
+          const vb = b.e.paidIn ?? hb.village;
+          if (va.code !== vb.code) return va.code < vb.code ? -1 : 1;
           if (ha.no !== hb.no) return ha.no < hb.no ? -1 : 1;
           if (a.e.person.index !== b.e.person.index) return a.e.person.index - b.e.person.index;
           return a.month < b.month ? -1 : a.month > b.month ? 1 : 0;
@@ -314,8 +317,8 @@ export function subsidyPaymentFiles(world: World): { files: GeneratedFile[]; rec
       for (const [i, { e, month, fen }] of inGroup.entries()) {
         const readable = e.idForm === 'valid' || e.idForm === 'legacy15';
         const idText = writeId(e.person.id18, e.idForm, idNoise(rng, e.person.id18, style, lowerX));
-        const nameText = nameAsWritten(rng, e.person.name, style, readable);
-        const village = e.person.household.village;
+        const nameText = nameAsWritten(rng, e.writtenName ?? e.person.name, style, readable);
+        const village = e.paidIn ?? e.person.household.village;
         const villageText =
           village.type === 'village' && style.villageCommittee !== rng.chance(0.1)
             ? `${village.name}委会`

@@ -1,0 +1,3 @@
+export * from './compare.js';
+export * from './format.js';
+export * from './run.js';

@@ -1,0 +1,189 @@
+/**
+ * One accuracy run on the real local platform: generate the demo county, upload it the way
+ * departments do (through the S3 API, reference databases first), wait until every workflow
+ * execution is done, read the leads back through the inspectors' HTTP API and compare.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type DemoCounty, type DemoFile, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
+import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { type AccuracyReport, compareLeads, type Found } from './compare.js';
+
+/** Upload order: what other kinds are matched against comes first, payments and books last. */
+export const UPLOAD_ORDER: readonly string[] = [
+  'divisions',
+  'household_registry',
+  'death_records',
+  'public_officials',
+  'fiscal_payroll',
+  'social_insurance',
+  'market_entities',
+  'property_records',
+  'vehicle_records',
+  'poverty_registry',
+  'livelihood_projects',
+  'village_finance',
+  'subsidy_payments',
+];
+
+/** The files in upload order; files of one kind keep a stable order. */
+export function uploadOrder(files: readonly DemoFile[]): DemoFile[] {
+  const rank = (f: DemoFile) => {
+    const i = UPLOAD_ORDER.indexOf(f.kind);
+    return i === -1 ? UPLOAD_ORDER.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || (demoUploadKey(a) < demoUploadKey(b) ? -1 : 1));
+}
+
+/** Options of {@link runAccuracy}. */
+export interface AccuracyOptions {
+  readonly persons: number;
+  readonly seed?: number;
+  /** Months of subsidy period (fewer months, fewer files, a faster run); default the generator's 12. */
+  readonly months?: number;
+  /** Progress lines (counts and timings only). */
+  readonly log?: (line: string) => void;
+  /** How long to wait for the workflow to go idle, ms. */
+  readonly idleTimeoutMs?: number;
+  /** Called once the platform runs, so a CLI can stop it on Ctrl-C (DynamoDB Local is a child process). */
+  readonly onStarted?: (platform: Platform) => void;
+}
+
+/** What a run measured, and how long each phase took (ms). */
+export interface AccuracyRun {
+  readonly county: DemoCounty;
+  readonly implemented: RuleCode[];
+  readonly found: Found[];
+  readonly report: AccuracyReport;
+  readonly executions: { readonly total: number; readonly failed: number };
+  readonly timings: {
+    readonly generate: number;
+    readonly upload: number;
+    readonly collide: number;
+    readonly read: number;
+  };
+}
+
+/** GET a JSON document from the platform's API. */
+async function getJson<T>(platform: Platform, path: string, auth = true): Promise<T> {
+  const res = await fetch(`${platform.apiUrl}${path}`, {
+    headers: auth ? { authorization: `Bearer ${platform.inspectorToken}` } : {},
+  });
+  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Run `work` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Every lead of the implemented rules, with the fields the comparison needs (from the detail route). */
+export async function readLeads(platform: Platform, rules: readonly RuleCode[]): Promise<Found[]> {
+  const ids: string[] = [];
+  for (const rule of rules) {
+    let cursor: string | null = null;
+    do {
+      const page: { items: { leadId: string }[]; cursor: string | null } = await getJson(
+        platform,
+        `/api/v1/leads?rule=${rule}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      ids.push(...page.items.map((i) => i.leadId));
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return pool(ids, 16, async (id) => {
+    const d = await getJson<{
+      rule: RuleCode;
+      subjectKey: string;
+      amountFen: number;
+      match: MatchQuality;
+      status: string;
+    }>(platform, `/api/v1/leads/${id}`);
+    return {
+      rule: d.rule,
+      subjectKey: d.subjectKey,
+      amountFen: d.amountFen,
+      match: d.match,
+      status: d.status,
+    };
+  });
+}
+
+/**
+ * Generate a county of `persons`, run it through a fresh local platform (temporary data
+ * folder, free ports, demo seeding off) and compare its leads with the truth.
+ */
+export async function runAccuracy(options: AccuracyOptions): Promise<AccuracyRun> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  const county = generateDemoCounty({
+    persons: options.persons,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.months !== undefined ? { months: options.months } : {}),
+  });
+  const generated = performance.now();
+  log(
+    `generated ${county.countyName}: ${county.stats.persons} persons, ${county.files.length} files, ${county.truth.leads.length} expected leads (${Math.round(generated - started)} ms)`,
+  );
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'jiandu-accuracy-'));
+  let platform: Platform | undefined;
+  try {
+    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true });
+    options.onStarted?.(platform);
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: platform.s3Endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const t0 = performance.now();
+    for (const file of uploadOrder(county.files)) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
+      );
+    }
+    const t1 = performance.now();
+    log(
+      `uploaded ${county.files.length} files (${Math.round(t1 - t0)} ms); waiting for the collision workflow…`,
+    );
+    await platform.waitForIdle(options.idleTimeoutMs ?? 60 * 60_000);
+    const t2 = performance.now();
+    const executions = platform.executions();
+    const failed = executions.filter((e) => e.status !== 'SUCCEEDED').length;
+    log(`${executions.length} workflow executions, ${failed} not succeeded (${Math.round(t2 - t1)} ms)`);
+
+    const rules = await getJson<{ items: { code: RuleCode }[] }>(platform, '/api/v1/rules', false);
+    const implemented = rules.items.map((r) => r.code);
+    const found = await readLeads(platform, implemented);
+    const t3 = performance.now();
+    log(`read ${found.length} leads of ${implemented.length} implemented rules (${Math.round(t3 - t2)} ms)`);
+    s3.destroy();
+    return {
+      county,
+      implemented,
+      found,
+      report: compareLeads(county.truth.leads, found, implemented),
+      executions: { total: executions.length, failed },
+      timings: { generate: generated - started, upload: t1 - t0, collide: t2 - t1, read: t3 - t2 },
+    };
+  } finally {
+    await platform?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

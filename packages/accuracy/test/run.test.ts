@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { UPLOAD_ORDER, uploadOrder } from '../src/run.js';
+
+const file = (kind: string, fileName: string, department = 'x') => ({
+  department,
+  kind: kind as never,
+  fileName,
+  body: new Uint8Array(),
+});
+
+describe('uploadOrder', () => {
+  it('uploads what other kinds are matched against first, and payments last', () => {
+    const files = [
+      file('subsidy_payments', 'b.csv'),
+      file('village_finance', 'v.csv'),
+      file('household_registry', 'r.csv'),
+      file('subsidy_payments', 'a.csv'),
+      file('divisions', 'd.csv'),
+      file('public_officials', 'o.csv'),
+    ];
+    expect(uploadOrder(files).map((f) => f.fileName)).toEqual([
+      'd.csv',
+      'r.csv',
+      'o.csv',
+      'v.csv',
+      'a.csv',
+      'b.csv',
+    ]);
+  });
+
+  it('knows every dataset kind the demo county writes', async () => {
+    const { DATASET_KINDS } = await import('@jiandu/domain/kinds');
+    const missing = DATASET_KINDS.filter((k) => k !== 'notices' && !UPLOAD_ORDER.includes(k));
+    expect(missing).toEqual([]);
+  });
+});
