@@ -1,4 +1,5 @@
 import type { Lead } from '@jiandu/domain/model';
+import { normalizeUpload } from '@jiandu/pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
 import { memoryPipeline } from '../support/workflow.js';
@@ -174,5 +175,26 @@ describe('upload keys', () => {
     expect(result).toHaveProperty('runId'); // registered, so a collision ran
     const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
     expect(version?.rawKey).toBe(key);
+  });
+});
+
+describe('an upload overwritten while it is read', () => {
+  it('fails rather than register rows of one file under the hash of another', async () => {
+    const clock = { now: '2023-07-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    const key = 'uploads/police/death_records/deaths.csv';
+    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    // The department saves the file again right after the first read (hashing) finished.
+    const stream = p.deps.objects.stream.bind(p.deps.objects);
+    let reads = 0;
+    p.deps.objects.stream = (bucket, k, ifMatch) => {
+      reads++;
+      if (reads === 2) p.deps.objects.items.set(`${bucket}/${k}`, new TextEncoder().encode('姓名\n张三\n'));
+      return stream(bucket, k, ifMatch);
+    };
+    await expect(
+      normalizeUpload(p.deps, { bucket: 'uploads-bucket', key, eventTime: '2023-07-01T00:00:00Z' }),
+    ).rejects.toThrow(/changed while it was being read/);
+    expect(p.deps.versions.items.size).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * In-memory implementations of the storage ports, for unit tests only (the running
  * product always uses DynamoDB/S3 or their local emulators).
@@ -17,8 +18,8 @@ import {
   type AuditLog,
   type CorrectionTaskRepository,
   type LatenessRepository,
-  type LeadQuery,
   type LeadRepository,
+  ObjectChangedError,
   type ObjectStore,
   type Page,
   RevisionConflictError,
@@ -108,16 +109,6 @@ export class MemoryLeads implements LeadRepository {
     if ((current?.revision ?? 0) !== expectedRevision) throw new RevisionConflictError(lead.leadId);
     this.items.set(lead.leadId, clone(lead));
   }
-  async list(q: LeadQuery): Promise<Page<Lead>> {
-    const all = [...this.items.values()]
-      .filter((l) => (!q.rule || l.rule === q.rule) && (!q.status || l.status === q.status))
-      .filter((l) => !q.township || l.township === q.township)
-      .sort((a, b) => `${b.createdAt}#${b.leadId}`.localeCompare(`${a.createdAt}#${a.leadId}`));
-    const start = q.cursor ? Number(q.cursor) : 0;
-    const limit = q.limit ?? 50;
-    const items = all.slice(start, start + limit).map(clone);
-    return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
-  }
   async listOfRule(rule: string) {
     return [...this.items.values()].filter((l) => l.rule === rule).map(clone);
   }
@@ -180,11 +171,17 @@ export class MemoryRuns implements RunRepository {
   }
 }
 
+/** An S3-like ETag: quoted MD5 of the bytes. */
+function memoryEtag(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex')}"`;
+}
+
 export class MemoryObjects implements ObjectStore {
   readonly items = new Map<string, Uint8Array>();
-  async *stream(bucket: string, key: string): AsyncIterable<Uint8Array> {
+  async *stream(bucket: string, key: string, ifMatch?: string): AsyncIterable<Uint8Array> {
     const bytes = this.items.get(`${bucket}/${key}`);
     if (!bytes) throw Object.assign(new Error(`NoSuchKey ${key}`), { name: 'NoSuchKey' });
+    if (ifMatch !== undefined && ifMatch !== memoryEtag(bytes)) throw new ObjectChangedError(bucket, key);
     // Deliver in small chunks, as a network stream would.
     for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
   }
@@ -193,6 +190,10 @@ export class MemoryObjects implements ObjectStore {
   }
   async exists(bucket: string, key: string) {
     return this.items.has(`${bucket}/${key}`);
+  }
+  async etag(bucket: string, key: string) {
+    const bytes = this.items.get(`${bucket}/${key}`);
+    return bytes && memoryEtag(bytes);
   }
   async put(bucket: string, key: string, body: Uint8Array | string) {
     this.items.set(`${bucket}/${key}`, typeof body === 'string' ? new TextEncoder().encode(body) : body);

@@ -30,15 +30,6 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
-/** Filters of the lead list. */
-export interface LeadQuery {
-  readonly rule?: string;
-  readonly status?: string;
-  readonly township?: string;
-  readonly limit?: number;
-  readonly cursor?: string;
-}
-
 /** Thrown by `LeadRepository.put` when the stored revision is not the expected one. */
 export class RevisionConflictError extends Error {
   constructor(readonly leadId: string) {
@@ -53,7 +44,6 @@ export interface LeadRepository {
   getMany(leadIds: readonly string[]): Promise<Map<string, Lead>>;
   /** Write a lead if the stored one has `expectedRevision` (0 = must not exist yet). */
   put(lead: Lead, expectedRevision: number): Promise<void>;
-  list(query: LeadQuery): Promise<Page<Lead>>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
   /**
@@ -94,7 +84,13 @@ export interface RunRepository {
 /** Object storage (S3 buckets). */
 export interface ObjectStore {
   /** Stream an object's bytes; throws when missing. */
-  stream(bucket: string, key: string): AsyncIterable<Uint8Array>;
+  /**
+   * Stream an object's bytes; throws when missing. With `ifMatch`, throws
+   * {@link ObjectChangedError} if the object is no longer that ETag (overwritten meanwhile).
+   */
+  stream(bucket: string, key: string, ifMatch?: string): AsyncIterable<Uint8Array>;
+  /** The object's current ETag, or undefined when it doesn't exist. */
+  etag(bucket: string, key: string): Promise<string | undefined>;
   getBytes(bucket: string, key: string): Promise<Uint8Array | undefined>;
   /** Whether an object exists. */
   exists(bucket: string, key: string): Promise<boolean>;
@@ -113,6 +109,14 @@ export interface LatenessRepository {
 export interface UploadUrlSigner {
   /** A URL that lets its holder PUT exactly this key for `expiresInSeconds`. */
   presignPut(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** The object was overwritten between two reads that must see the same bytes. */
+export class ObjectChangedError extends Error {
+  constructor(bucket: string, key: string) {
+    super(`s3://${bucket}/${key} changed while it was being read`);
+    this.name = 'ObjectChangedError';
+  }
 }
 
 /** Starts a collision run outside uploads and schedules (Step Functions `StartExecution` in AWS). */

@@ -18,7 +18,6 @@ import {
   type AuditLog,
   type CorrectionTaskRepository,
   type LatenessRepository,
-  type LeadQuery,
   type LeadRepository,
   type Page,
   RevisionConflictError,
@@ -249,45 +248,6 @@ export class DynamoLeadRepository implements LeadRepository {
       if (isConditionFailure(error)) throw new RevisionConflictError(lead.leadId);
       throw error;
     }
-  }
-
-  async list(query: LeadQuery): Promise<Page<Lead>> {
-    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
-    const index = query.rule ? keys.leadsOfRule(query.rule) : keys.allLeads();
-    const base = partitionQuery(this.tableName, index);
-    const filters: string[] = [];
-    const names: Record<string, string> = { ...base.ExpressionAttributeNames };
-    const values: Record<string, unknown> = { ...base.ExpressionAttributeValues };
-    if (query.status) {
-      filters.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = query.status;
-    }
-    if (query.township) {
-      filters.push('#township = :township');
-      names['#township'] = 'township';
-      values[':township'] = query.township;
-    }
-    const items: Lead[] = [];
-    let startKey = decodeCursor(query.cursor);
-    // A filter applies after DynamoDB's page limit, so keep reading until the page is full.
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          ...base,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ScanIndexForward: false,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []).map((i) => strip<Lead>(i)));
-      startKey = out.LastEvaluatedKey as Item | undefined;
-    } while (startKey && items.length < limit);
-    const cursor = encodeCursor(startKey);
-    return cursor ? { items, cursor } : { items };
   }
 
   async listOfRule(rule: string): Promise<Lead[]> {

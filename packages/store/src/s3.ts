@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
@@ -7,16 +8,34 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
+import { ObjectChangedError, type ObjectStore, type UploadUrlSigner } from '@jiandu/domain/ports';
 
 /** S3 (or s3rver) as the platform's object store. */
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
-  async *stream(bucket: string, key: string): AsyncIterable<Uint8Array> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  async *stream(bucket: string, key: string, ifMatch?: string): AsyncIterable<Uint8Array> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(ifMatch ? { IfMatch: ifMatch } : {}) }),
+      );
+    } catch (error) {
+      if ((error as Error)?.name === 'PreconditionFailed') throw new ObjectChangedError(bucket, key);
+      throw error;
+    }
     if (!out.Body) throw new Error(`Object s3://${bucket}/${key} has no body`);
     yield* out.Body as AsyncIterable<Uint8Array>;
+  }
+
+  async etag(bucket: string, key: string): Promise<string | undefined> {
+    try {
+      return (await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag ?? '';
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return undefined;
+      throw error;
+    }
   }
 
   async getBytes(bucket: string, key: string): Promise<Uint8Array | undefined> {
@@ -30,14 +49,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async exists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      const name = (error as Error)?.name;
-      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return false;
-      throw error;
-    }
+    return (await this.etag(bucket, key)) !== undefined;
   }
 
   async put(bucket: string, key: string, body: Uint8Array | string, contentType?: string): Promise<void> {

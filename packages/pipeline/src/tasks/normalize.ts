@@ -43,15 +43,21 @@ export function parseUploadKey(key: string): UploadLocation {
  * S3 notifications URL-encode object keys (`红 旗.csv` → `%E7%BA%A2+%E6%97%97.csv`); the
  * local bridge passes them decoded. Accept both: the key as given if it exists, else decoded.
  */
-async function resolveObjectKey(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
-  if (await deps.objects.exists(bucket, key)) return key;
+async function resolveObject(
+  deps: PipelineDeps,
+  bucket: string,
+  key: string,
+): Promise<{ key: string; etag: string }> {
+  const etag = await deps.objects.etag(bucket, key);
+  if (etag !== undefined) return { key, etag };
   let decoded = key;
   try {
     decoded = decodeURIComponent(key.replace(/\+/g, ' '));
   } catch {
     // not percent-encoded after all
   }
-  if (decoded !== key && (await deps.objects.exists(bucket, decoded))) return decoded;
+  const decodedEtag = decoded === key ? undefined : await deps.objects.etag(bucket, decoded);
+  if (decodedEtag !== undefined) return { key: decoded, etag: decodedEtag };
   throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
 }
 
@@ -108,9 +114,11 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
  */
 export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput): Promise<NormalizeOutput> {
-  const key = await resolveObjectKey(deps, event.bucket, event.key);
+  const { key, etag } = await resolveObject(deps, event.bucket, event.key);
   const input = { ...event, key };
-  const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key));
+  // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
+  // would come from different files. The newer upload has its own event.
+  const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
@@ -129,7 +137,7 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
   try {
     result = await ingestFile(
       location.kind,
-      { fileName: location.fileName, body: deps.objects.stream(input.bucket, key) },
+      { fileName: location.fileName, body: deps.objects.stream(input.bucket, key, etag) },
       {
         accept: (row) => {
           shards[shardOf(row)]?.push(row);
