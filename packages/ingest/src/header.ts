@@ -43,18 +43,24 @@ export function cleanHeader(raw: RawCell): CleanHeader {
   return unit === undefined ? { key: s } : { key: s, unit };
 }
 
-const LOOKUPS = new Map<DatasetKind, Map<string, ColumnSpec>>();
+/** A header alias of a canonical column; `rank` is its position in the column's alias list (0 = best). */
+interface AliasHit {
+  readonly column: ColumnSpec;
+  readonly rank: number;
+}
+
+const LOOKUPS = new Map<DatasetKind, Map<string, AliasHit>>();
 
 /** alias key → column of a kind; the first column listing an alias wins. */
-export function aliasLookup(kind: DatasetKind): Map<string, ColumnSpec> {
+export function aliasLookup(kind: DatasetKind): Map<string, AliasHit> {
   let lookup = LOOKUPS.get(kind);
   if (!lookup) {
     lookup = new Map();
     for (const column of KIND_SPECS[kind].columns) {
-      for (const alias of [column.name, ...column.aliases]) {
+      [column.name, ...column.aliases].forEach((alias, rank) => {
         const { key } = cleanHeader(alias);
-        if (key !== '' && !lookup.has(key)) lookup.set(key, column);
-      }
+        if (key !== '' && !lookup?.has(key)) lookup?.set(key, { column, rank });
+      });
     }
     LOOKUPS.set(kind, lookup);
   }
@@ -77,13 +83,19 @@ export interface HeaderMapping {
   readonly missing: readonly string[];
   /** Number of required groups satisfied. */
   readonly satisfied: number;
+  /** Columns that appeared more than once under different headers: which header was used, which not. */
+  readonly duplicates: readonly { readonly label: string; readonly used: string; readonly ignored: string }[];
 }
 
-/** Map one candidate header row. Repeated columns keep their first occurrence. */
+/**
+ * Map one candidate header row. When two headers mean the same column (`补贴类型` and
+ * `补贴类别`), the one earlier in the column's alias list wins — not simply the leftmost —
+ * and the other is reported as a duplicate.
+ */
 export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderMapping {
   const lookup = aliasLookup(kind);
-  const mapped: MappedColumn[] = [];
-  const seen = new Set<string>();
+  const best = new Map<string, { mapped: MappedColumn; rank: number; header: string }>();
+  const duplicates: { label: string; used: string; ignored: string }[] = [];
   const originalHeaders: string[] = [];
   const used = new Map<string, number>();
   cells.forEach((cell, index) => {
@@ -94,18 +106,33 @@ export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderM
     if (count > 1) header = `${header}#${count}`;
     originalHeaders.push(header);
     const clean = cleanHeader(cell);
-    const column = lookup.get(clean.key);
-    if (!column || seen.has(column.name)) return;
-    seen.add(column.name);
-    mapped.push(clean.unit === undefined ? { index, column } : { index, column, unit: clean.unit });
+    const hit = lookup.get(clean.key);
+    if (!hit) return;
+    const { column, rank } = hit;
+    const entry = {
+      mapped: clean.unit === undefined ? { index, column } : { index, column, unit: clean.unit },
+      rank,
+      header,
+    };
+    const current = best.get(column.name);
+    if (!current) {
+      best.set(column.name, entry);
+    } else if (rank < current.rank) {
+      best.set(column.name, entry);
+      duplicates.push({ label: column.label, used: header, ignored: current.header });
+    } else {
+      duplicates.push({ label: column.label, used: current.header, ignored: header });
+    }
   });
+  const mapped = [...best.values()].map((e) => e.mapped).sort((a, b) => a.index - b.index);
+  const seen = new Set(best.keys());
   const missing: string[] = [];
   let satisfied = 0;
   for (const group of KIND_SPECS[kind].required) {
     if (group.some((name) => seen.has(name))) satisfied++;
     else missing.push(group.join('/'));
   }
-  return { mapped, originalHeaders, missing, satisfied };
+  return { mapped, originalHeaders, missing, satisfied, duplicates };
 }
 
 /**

@@ -194,10 +194,19 @@ export async function ingestFile(
     if (sheet.name !== undefined) sheetNames.push(sheet.name);
     const mapping = header.mapping;
     for (const m of mapping.mapped) columns.add(m.column.name);
+    const duplicated = new Set(mapping.duplicates.map((d) => d.ignored));
     const ignored = mapping.originalHeaders.filter(
-      (h, i) => !mapping.mapped.some((m) => m.index === i) && !/^(第\d+列|序号|编号|备注)(#\d+)?$/.test(h),
+      (h, i) =>
+        !mapping.mapped.some((m) => m.index === i) &&
+        !duplicated.has(h) &&
+        !/^(第\d+列|序号|编号|备注)(#\d+)?$/.test(h),
     );
     if (ignored.length > 0) sheetWarnings.push(`${sheetLabel}中未识别的列已忽略：${ignored.join('、')}`);
+    for (const d of mapping.duplicates) {
+      sheetWarnings.push(
+        `${sheetLabel}中「${d.used}」与「${d.ignored}」都表示${d.label}，已使用「${d.used}」`,
+      );
+    }
 
     let afterNotes = false;
     const process = async (source: SourceRow) => {

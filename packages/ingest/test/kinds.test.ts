@@ -15,7 +15,7 @@ describe('alias tables', () => {
       const lookup = aliasLookup(kind);
       for (const column of KIND_SPECS[kind].columns) {
         for (const alias of [column.name, ...column.aliases]) {
-          expect(lookup.get(cleanHeader(alias).key)?.name, `${kind}: ${alias}`).toBe(column.name);
+          expect(lookup.get(cleanHeader(alias).key)?.column.name, `${kind}: ${alias}`).toBe(column.name);
         }
       }
       for (const group of [...KIND_SPECS[kind].required, ...KIND_SPECS[kind].rowRequired]) {
@@ -257,5 +257,21 @@ describe('other kinds', () => {
     );
     expect(notices.accepted[0]?.values).toMatchObject({ category: '财务', publish_date: '2018-10-08' });
     expect(notices.result.coverage).toEqual([]);
+  });
+});
+
+describe('two headers meaning the same column', () => {
+  it('uses the better-ranked alias, not the leftmost, and says so', async () => {
+    const id18 = id('43119919800101001');
+    const csv = [
+      '序号,姓名,身份证号,乡镇,村,补贴类型,补贴类别,所属期,金额（元）,发放日期',
+      `1,张三,${id18},青山镇,红星村,两项补贴X,残疾人两项补贴,2023-03,90,2023-03-15`,
+    ].join('\n');
+    const { accepted, result } = await collect('subsidy_payments', utf8(csv));
+    expect(accepted[0]?.values.program).toBe('CANJI');
+    expect(result.quality.warnings).toContain(
+      '文件中「补贴类别」与「补贴类型」都表示项目名称，已使用「补贴类别」',
+    );
+    expect(result.quality.warnings.join()).not.toContain('未识别');
   });
 });
