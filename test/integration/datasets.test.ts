@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
@@ -245,6 +246,39 @@ describe('department data on the local platform', () => {
     const [lead, ...others] = await r01Leads();
     expect(others).toEqual([]);
     expect(lead?.status).toBe('superseded');
+  });
+
+  it('replays the very same S3 event twice without a second version or any lead change', async () => {
+    const original = platform.executions().find((e) => e.summary.endsWith('/2023H1.csv'));
+    expect(original?.input.source).toBe('aws.s3');
+    const before = await versions(civil);
+    const leadsBefore = await r01Leads();
+    const executions = platform.executions().length;
+    // At-least-once delivery: EventBridge hands the state machine the identical event again.
+    const sfn = new SFNClient({
+      region: 'us-east-1',
+      endpoint: platform.sfnEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    for (let i = 0; i < 2; i++) {
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: platform.stateMachineArn,
+          input: JSON.stringify(original?.input),
+        }),
+      );
+    }
+    sfn.destroy();
+    await platform.waitForIdle();
+
+    const replays = platform.executions().slice(executions);
+    expect(replays.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(replays.map((e) => (e.output as { version?: { outcome?: string } }).version?.outcome)).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await versions(civil)).toEqual(before);
+    expect(await r01Leads()).toEqual(leadsBefore);
   });
 
   it('shows the progress board, and the scheduled check flags what is late exactly once', async () => {

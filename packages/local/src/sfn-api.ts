@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { CollisionRequestEvent } from '@jiandu/pipeline/contracts';
 import { Hono } from 'hono';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './events.js';
+import { z } from 'zod';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
 import type { ExecutionQueue, ExecutionRecord } from './executions.js';
 
 /** The ARN the local state machine answers to (what `STATE_MACHINE_ARN` is set to). */
@@ -16,6 +17,25 @@ class SfnError extends Error {
     super(message);
   }
 }
+
+/** The execution inputs the collision workflow understands (checked loosely, as its Trigger does). */
+const WorkflowInput = z.union([
+  CollisionRequestEvent,
+  z.looseObject({
+    source: z.literal('aws.s3'),
+    'detail-type': z.literal('Object Created'),
+    time: z.string(),
+    detail: z.looseObject({
+      bucket: z.looseObject({ name: z.string() }),
+      object: z.looseObject({ key: z.string() }),
+    }),
+  }),
+  z.looseObject({
+    source: z.literal('aws.events'),
+    'detail-type': z.literal('Scheduled Event'),
+    time: z.string(),
+  }),
+]);
 
 const epochSeconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
 
@@ -59,15 +79,20 @@ export function sfnApi(queue: ExecutionQueue): Hono {
       } catch {
         throw new SfnError('InvalidExecutionInput', 'Input is not valid JSON');
       }
-      // Locally only the platform's own requests may start runs (uploads and schedules have their own paths).
-      const event = CollisionRequestEvent.safeParse(input);
-      if (!event.success)
-        throw new SfnError('InvalidExecutionInput', 'Expected a jiandu.platform collision request');
+      // Anything the workflow accepts may be started by hand — as in AWS, where replaying an
+      // event (e.g. a redelivered Object Created) is a StartExecution with the same input.
+      const event = WorkflowInput.safeParse(input);
+      if (!event.success) {
+        throw new SfnError(
+          'InvalidExecutionInput',
+          'Expected an S3 Object Created event, a Scheduled Event or a jiandu.platform collision request',
+        );
+      }
       const name = typeof body.name === 'string' ? body.name : undefined;
       const existing = name ? queue.records().find((r) => r.id === name) : undefined;
       if (existing)
         return { executionArn: existing.executionArn, startDate: epochSeconds(existing.queuedAt) };
-      const record = queue.enqueue(event.data, name);
+      const record = queue.enqueue(event.data as WorkflowEvent, name);
       return { executionArn: record.executionArn, startDate: epochSeconds(record.queuedAt) };
     },
     DescribeExecution(body) {
