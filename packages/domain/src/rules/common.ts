@@ -1,4 +1,4 @@
-import type { CellValue, Evidence, MatchQuality } from '../model.js';
+import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
 import type { SourceRow } from './types.js';
 
@@ -218,4 +218,36 @@ export function place(
   village?: string;
 } {
   return { ...(township !== undefined ? { township } : {}), ...(village !== undefined ? { village } : {}) };
+}
+
+/**
+ * The finding of a person-and-program rule (R01, R04, R05, R07, R08): the subject is the
+ * recipient and the program, the place comes from the payments, and the evidence lists the
+ * rows that establish the circumstance (`context`) before the payments that fired.
+ */
+export function paymentFinding(p: {
+  readonly rule: RuleCode;
+  readonly subjectKey: string;
+  readonly idNumber: string;
+  readonly name: string | undefined;
+  readonly programName: string;
+  readonly payments: readonly SourceRow[];
+  readonly amount: number;
+  /** Rows whose ID quality decides the match (the payments and the circumstance rows). */
+  readonly matchRows: readonly SourceRow[];
+  readonly context: readonly Evidence[];
+  readonly reasons: readonly string[];
+}): Finding {
+  return {
+    rule: p.rule,
+    subjectKey: p.subjectKey,
+    subject: `${p.name ?? '（姓名不详）'} · ${p.programName}`,
+    idNumber: p.idNumber,
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    ...placeOf(p.payments),
+    amount: p.amount,
+    match: idMatchQuality(p.matchRows),
+    evidence: [...p.context, ...p.payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS))],
+    reasons: p.reasons,
+  };
 }

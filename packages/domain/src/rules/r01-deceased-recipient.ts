@@ -10,10 +10,8 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
-  idMatchQuality,
-  PAYMENT_EVIDENCE_COLUMNS,
+  paymentFinding,
   paymentMonth,
-  placeOf,
   programOf,
   sumAmounts,
   text,
@@ -93,21 +91,20 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
       reasons.push(`另有死亡记录${otherSource ? `（${otherSource}）` : ''}：${dateOf(other, 'death_date')}`);
     }
 
-    findings.push({
-      rule: 'R01',
-      subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
-      idNumber,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(payments),
-      amount,
-      match: idMatchQuality([...death.rows, ...payments]),
-      evidence: [
-        ...death.rows.map((row) => evidenceOf(row, DEATH_EVIDENCE_COLUMNS)),
-        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
-      ],
-      reasons,
-    });
+    findings.push(
+      paymentFinding({
+        rule: 'R01',
+        subjectKey,
+        idNumber,
+        name,
+        programName: program.name,
+        payments,
+        amount,
+        matchRows: [...death.rows, ...payments],
+        context: death.rows.map((row) => evidenceOf(row, DEATH_EVIDENCE_COLUMNS)),
+        reasons,
+      }),
+    );
   }
   return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
 }

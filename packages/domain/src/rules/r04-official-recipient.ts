@@ -9,14 +9,12 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
-  idMatchQuality,
   isMeansTested,
   monthEnd,
   monthOf,
   monthStart,
-  PAYMENT_EVIDENCE_COLUMNS,
+  paymentFinding,
   paymentMonth,
-  placeOf,
   programOf,
   sumAmounts,
   text,
@@ -118,27 +116,28 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
       `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as SourceRow)}），共 ${formatYuan(amount)}`,
     );
 
-    findings.push({
-      rule: 'R04',
-      subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
-      idNumber,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(payments),
-      amount,
-      match: idMatchQuality(payments),
-      evidence: [
-        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...because.map((row) =>
-          evidenceOf(
-            row,
-            row.kind === 'public_officials' ? OFFICIAL_EVIDENCE_COLUMNS : PAYROLL_EVIDENCE_COLUMNS,
+    findings.push(
+      paymentFinding({
+        rule: 'R04',
+        subjectKey,
+        idNumber,
+        name,
+        programName: program.name,
+        payments,
+        amount,
+        matchRows: payments,
+        context: [
+          ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
+          ...because.map((row) =>
+            evidenceOf(
+              row,
+              row.kind === 'public_officials' ? OFFICIAL_EVIDENCE_COLUMNS : PAYROLL_EVIDENCE_COLUMNS,
+            ),
           ),
-        ),
-        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
-      ],
-      reasons,
-    });
+        ],
+        reasons,
+      }),
+    );
   }
   return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
 }

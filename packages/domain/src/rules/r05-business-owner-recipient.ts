@@ -12,9 +12,9 @@ import {
   idMatchQuality,
   isMeansTested,
   PAYMENT_EVIDENCE_COLUMNS,
+  paymentFinding,
   paymentMonth,
   place,
-  placeOf,
   programOf,
   sumAmounts,
   text,
@@ -102,24 +102,23 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     const program = programOf(first);
     const name = rows.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const amount = sumAmounts(rows);
-    findings.push({
-      rule: 'R05',
-      subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
-      idNumber: first.idNumber as string,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(rows),
-      amount,
-      match: idMatchQuality([...entities, ...rows]),
-      evidence: [
-        ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
-        ...rows.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
-      ],
-      reasons: [
-        `领取人${entityReason(entities)}`,
-        `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
-      ],
-    });
+    findings.push(
+      paymentFinding({
+        rule: 'R05',
+        subjectKey,
+        idNumber: first.idNumber as string,
+        name,
+        programName: program.name,
+        payments: rows,
+        amount,
+        matchRows: [...entities, ...rows],
+        context: entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
+        reasons: [
+          `领取人${entityReason(entities)}`,
+          `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
+        ],
+      }),
+    );
   }
 
   const members = input.rows('poverty_registry').filter(hasUsableId);

@@ -9,12 +9,10 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
-  idMatchQuality,
   isMeansTested,
   monthOf,
-  PAYMENT_EVIDENCE_COLUMNS,
+  paymentFinding,
   paymentMonth,
-  placeOf,
   programOf,
   sumAmounts,
   text,
@@ -69,24 +67,23 @@ export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig)
     const amount = sumAmounts(payments);
     const employers = [...new Set(insurance.map((row) => text(row, 'employer')).filter(Boolean))];
     const bases = insurance.map((row) => amountOf(row, 'contribution_base') ?? 0);
-    findings.push({
-      rule: 'R07',
-      subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
-      idNumber: first.idNumber as string,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(payments),
-      amount,
-      match: idMatchQuality([...payments, ...insurance]),
-      evidence: [
-        ...insurance.map((row) => evidenceOf(row, INSURANCE_EVIDENCE_COLUMNS)),
-        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
-      ],
-      reasons: [
-        `${new Set(payments.map(paymentMonth)).size} 个发放月份同时缴纳社保${employers.length > 0 ? `（${employers.join('、')}）` : ''}，缴费基数 ${formatYuan(Math.min(...bases))}${Math.max(...bases) !== Math.min(...bases) ? `–${formatYuan(Math.max(...bases))}` : ''}，不低于 ${formatYuan(config.R07.minContributionBase)}`,
-        `这些月份领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,
-      ],
-    });
+    findings.push(
+      paymentFinding({
+        rule: 'R07',
+        subjectKey,
+        idNumber: first.idNumber as string,
+        name,
+        programName: program.name,
+        payments,
+        amount,
+        matchRows: [...payments, ...insurance],
+        context: insurance.map((row) => evidenceOf(row, INSURANCE_EVIDENCE_COLUMNS)),
+        reasons: [
+          `${new Set(payments.map(paymentMonth)).size} 个发放月份同时缴纳社保${employers.length > 0 ? `（${employers.join('、')}）` : ''}，缴费基数 ${formatYuan(Math.min(...bases))}${Math.max(...bases) !== Math.min(...bases) ? `–${formatYuan(Math.max(...bases))}` : ''}，不低于 ${formatYuan(config.R07.minContributionBase)}`,
+          `这些月份领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,
+        ],
+      }),
+    );
   }
   return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
 }

@@ -9,10 +9,8 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
-  idMatchQuality,
-  PAYMENT_EVIDENCE_COLUMNS,
+  paymentFinding,
   paymentMonth,
-  placeOf,
   programOf,
   sumAmounts,
   text,
@@ -93,21 +91,20 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleCon
       }
     }
 
-    findings.push({
-      rule: 'R08',
-      subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name}`,
-      idNumber: first.idNumber as string,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(payments),
-      amount,
-      match: idMatchQuality([...registered, ...payments]),
-      evidence: [
-        ...registered.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
-      ],
-      reasons,
-    });
+    findings.push(
+      paymentFinding({
+        rule: 'R08',
+        subjectKey,
+        idNumber: first.idNumber as string,
+        name,
+        programName: program.name,
+        payments,
+        amount,
+        matchRows: [...registered, ...payments],
+        context: registered.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
+        reasons,
+      }),
+    );
   }
   return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
 }
