@@ -1,8 +1,20 @@
 import { createApp, jwtAuthenticator } from '@jiandu/api';
 import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
+import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { S3UploadUrlSigner, StepFunctionsCollisionStarter } from '@jiandu/store';
 import { z } from 'zod';
-import { auditLog, cadence, corrections, deps, lateness, logger, s3, sfn } from './runtime.js';
+import {
+  auditLog,
+  cadence,
+  corrections,
+  deps,
+  lateness,
+  logger,
+  reportDeadlines,
+  reports,
+  s3,
+  sfn,
+} from './runtime.js';
 
 const ApiEnv = z.object({
   STATE_MACHINE_ARN: z.string().startsWith('arn:'),
@@ -31,6 +43,8 @@ export const app = createApp({
     cadence,
   },
   workflow: { audit: auditLog, corrections, minScore: apiEnv.LEAD_LIST_MIN_SCORE },
+  // Routing reads the divisions in force (cached per container, rebuilt when they change).
+  reports: { repository: reports, deadlines: reportDeadlines, divisions: () => divisionIndexFor(deps) },
   authenticator: jwtAuthenticator({
     issuer: apiEnv.JWT_ISSUER,
     audience: apiEnv.JWT_AUDIENCE,

@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { resolveRuleConfig } from '@jiandu/domain';
 import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
+import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
 import type { PipelineDeps } from '@jiandu/pipeline';
 import {
   createDocumentClient,
@@ -15,6 +16,7 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoReportRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
   S3ObjectStore,
@@ -33,6 +35,8 @@ const Env = z.object({
   RULE_CONFIG: z.string().optional(),
   /** JSON overrides of the expected upload cadence per kind (`resolveCadenceConfig`). */
   CADENCE_CONFIG: z.string().optional(),
+  /** JSON overrides of report deadlines (`resolveReportDeadlines`: acknowledge 3 days, conclude 30). */
+  REPORT_DEADLINES: z.string().optional(),
 });
 
 export const env = Env.parse(process.env);
@@ -72,3 +76,9 @@ export const auditLog = new DynamoAuditLog(doc, env.TABLE_NAME);
 
 /** Correction tasks for departments (leads dismissed as 源数据错误). */
 export const corrections = new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME);
+
+/** Reports (一键举报) and the deadlines new reports get. */
+export const reports = new DynamoReportRepository(doc, env.TABLE_NAME);
+export const reportDeadlines = resolveReportDeadlines(
+  env.REPORT_DEADLINES ? JSON.parse(env.REPORT_DEADLINES) : undefined,
+);

@@ -7,6 +7,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -61,6 +62,7 @@ describe('HTTP API', () => {
     collisions: { start: async () => 'exec-1' },
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),
+    reports: memoryReportDeps(),
     authenticator: identity.authenticator,
     logError: () => {},
   });

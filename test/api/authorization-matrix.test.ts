@@ -15,6 +15,8 @@
  */
 import { type ApiDeps, type Authenticator, createApp, type RouteSpec, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
+import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
+import { fileReport, type Report } from '@jiandu/domain/reports/report';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,6 +31,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -83,21 +86,59 @@ function version(versionId: string, department: string): DatasetVersion {
   };
 }
 
+/** A report filed a week before NOW about a village, handled by its township's office. */
+function report(
+  reportId: string,
+  township: string,
+  village: string,
+  fill: number,
+  extra: { reporterName: string; leadIds: readonly string[]; assistedBy?: string },
+): { report: Report; receiptCode: string } {
+  const filed = fileReport(
+    {
+      category: 'subsidy',
+      township,
+      village,
+      content: `${village}有人冒领低保补贴，请核查。`,
+      reporter: { anonymous: false, name: extra.reporterName, phone: '13812345678' },
+    },
+    {
+      now: '2024-05-25T02:00:00.000Z',
+      deadlines: DEFAULT_REPORT_DEADLINES,
+      routing: { township, village, office: township },
+      random: (n) => new Uint8Array(n).fill(fill),
+      newId: () => reportId,
+      ...(extra.assistedBy ? { assistedBy: { subject: extra.assistedBy } } : {}),
+    },
+  );
+  return { report: { ...filed.report, leadIds: [...extra.leadIds] }, receiptCode: filed.receiptCode };
+}
+
 /** The objects of one jurisdiction the matrix asks for. */
 interface Objects {
   readonly township: string;
   readonly department: string;
   readonly lead: Lead;
   readonly version: DatasetVersion;
+  readonly report: Report;
+  readonly receiptCode: string;
 }
 
 /** The caller's own jurisdiction: 青山镇 and civil-affairs (the scoped test users'). */
+const OWN_REPORT = report('RP-own000000000000000001', '青山镇', '龙泉村', 1, {
+  reporterName: '李大娘',
+  leadIds: ['R01-own0000000000000001'],
+  assistedBy: TEST_USERS.supervisor.sub,
+});
 const OWN: Objects = {
   township: '青山镇',
   department: 'civil-affairs',
   lead: lead({ leadId: 'R01-own0000000000000001', township: '青山镇' }),
   version: version('v-c1a1c1a1c1a1', 'civil-affairs'),
+  ...OWN_REPORT,
 };
+/** Another lead of the own township, not linked to any report yet (the link sample links it). */
+const OWN_UNLINKED = lead({ leadId: 'R01-own0000000000000004', township: '青山镇' });
 /**
  * Another jurisdiction: 石门乡 and police. Its lead has the SAME subject as the own one (a
  * county-wide view would relate them), so "other leads of this person" must filter too.
@@ -107,6 +148,11 @@ const OTHER: Objects = {
   department: 'police',
   lead: lead({ leadId: 'R01-other000000000000002', township: '石门乡', village: '白沙村' }),
   version: version('v-b0b0b0b0b0b0', 'police'),
+  // Linked by a county inspector to leads of both townships: the own lead's detail must not show it.
+  ...report('RP-other00000000000000002', '石门乡', '白沙村', 2, {
+    reporterName: '欧阳修远',
+    leadIds: ['R01-other000000000000002', 'R01-own0000000000000001'],
+  }),
 };
 /** A second lead of the other township, of another person: its personal data is a leak marker. */
 const OTHER_PERSON = lead({
@@ -120,14 +166,17 @@ const OTHER_PERSON = lead({
 
 /** Strings that must never reach a caller limited to the own township / department. */
 const LEAKS = {
-  township: [OTHER.lead.leadId, OTHER_PERSON.leadId, ID_B, '欧阳修远', '白沙村'],
+  township: [OTHER.lead.leadId, OTHER_PERSON.leadId, ID_B, '欧阳修远', '白沙村', OTHER.report.reportId],
   department: [OTHER.version.versionId, OTHER.version.fileName],
 } as const;
 
 function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   const leads = new MemoryLeads();
   const versions = new MemoryVersions();
-  for (const l of [OWN.lead, OTHER.lead, OTHER_PERSON]) leads.items.set(l.leadId, structuredClone(l));
+  for (const l of [OWN.lead, OWN_UNLINKED, OTHER.lead, OTHER_PERSON])
+    leads.items.set(l.leadId, structuredClone(l));
+  const reports = memoryReportDeps();
+  for (const r of [OWN.report, OTHER.report]) void reports.repository.create(structuredClone(r));
   for (const v of [OWN.version, OTHER.version]) versions.items.set(v.versionId, structuredClone(v));
   const datasets = memoryDatasetDeps({
     now: () => NOW,
@@ -144,6 +193,7 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
     authenticator,
     datasets,
     workflow: memoryWorkflowDeps({ now: () => NOW }),
+    reports,
     logError: (error) => errors.push(error),
   };
 }
@@ -156,6 +206,7 @@ type Scope = 'township' | 'department';
 const PATH_OBJECTS: Readonly<Record<string, { scope: Scope; value: (o: Objects) => string }>> = {
   leadId: { scope: 'township', value: (o) => o.lead.leadId },
   versionId: { scope: 'department', value: (o) => o.version.versionId },
+  reportId: { scope: 'township', value: (o) => o.report.reportId },
 };
 
 /**
@@ -198,6 +249,38 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   },
   'POST /api/v1/leads/:leadId/dismiss': {
     body: () => ({ reason: 'no_violation', note: '经核查无问题', expectedRevision: 1 }),
+  },
+  'POST /api/v1/public/reports': {
+    body: (o) => ({
+      category: 'subsidy',
+      township: o.township,
+      village: '龙泉村',
+      content: '村里有人去世多年仍在领取低保补贴。',
+      anonymous: true,
+    }),
+  },
+  'POST /api/v1/public/reports/lookup': { body: (o) => ({ receiptCode: o.receiptCode }) },
+  'POST /api/v1/reports/assisted': {
+    body: (o) => ({
+      category: 'village_finance',
+      township: o.township,
+      village: '龙泉村',
+      content: '村里修路的工程款去向不明，村民有意见。',
+      anonymous: false,
+      reporter: { name: '王老汉', phone: '139 0000 1111' },
+    }),
+  },
+  'GET /api/v1/reports': { scope: 'township', query: (o) => ({ township: o.township }) },
+  'POST /api/v1/reports/:reportId/acknowledge': { body: () => ({ note: '已受理', expectedRevision: 1 }) },
+  'POST /api/v1/reports/:reportId/investigate': { body: () => ({ expectedRevision: 1 }) },
+  'POST /api/v1/reports/:reportId/conclude': {
+    body: () => ({ answer: '经核查，反映情况属实，已追回资金。', expectedRevision: 1 }),
+  },
+  'POST /api/v1/reports/:reportId/link-lead': {
+    body: () => ({ leadId: OWN_UNLINKED.leadId, expectedRevision: 1 }),
+  },
+  'POST /api/v1/reports/:reportId/unlink-lead': {
+    body: (o) => ({ leadId: o.lead.leadId, expectedRevision: 1 }),
   },
   'POST /api/v1/versions/:versionId/withdraw': { body: () => ({ reason: '数据有误，撤回' }) },
   'POST /api/v1/uploads': {

@@ -14,6 +14,7 @@ import {
   MemoryRuns,
   MemoryUploadSigner,
   MemoryVersions,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -140,6 +141,7 @@ describe('department data API', () => {
         now: () => NOW,
       },
       workflow: memoryWorkflowDeps(),
+      reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
     };

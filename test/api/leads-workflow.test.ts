@@ -15,6 +15,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -154,6 +155,7 @@ describe('lead workflow API', () => {
       collisions: { start: async () => 'exec-1' },
       datasets: memoryDatasetDeps(),
       workflow,
+      reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
     });

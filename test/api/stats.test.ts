@@ -11,6 +11,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -62,6 +63,7 @@ describe('GET /api/v1/stats', () => {
     collisions: { start: async () => 'exec-1' },
     datasets: memoryDatasetDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
     workflow: memoryWorkflowDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
+    reports: memoryReportDeps(),
     authenticator,
     logError: () => {},
   });

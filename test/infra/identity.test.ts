@@ -14,6 +14,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 import { logicalId, type SynthesizedApp, synthesize } from './support.js';
@@ -183,6 +184,7 @@ describe('gateway authorization', () => {
       authenticator: { authenticate: async () => undefined },
       datasets: memoryDatasetDeps(),
       workflow: memoryWorkflowDeps(),
+      reports: memoryReportDeps(),
     });
     const routes = gatewayRoutes();
     expect(table.length).toBeGreaterThan(PUBLIC_ROUTES.length);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 
 import type { DatasetApiDeps } from '@jiandu/api/routes/datasets';
 import type { WorkflowApiDeps } from '@jiandu/api/routes/leads';
+import type { ReportApiDeps } from '@jiandu/api/routes/reports';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
 import { DEFAULT_CADENCE_CONFIG } from '@jiandu/domain/datasets/cadence';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
@@ -22,11 +23,15 @@ import {
   ObjectChangedError,
   type ObjectStore,
   type Page,
+  type ReportRepository,
+  ReportRevisionConflictError,
   RevisionConflictError,
   type RunRepository,
   type UploadUrlSigner,
   type VersionRepository,
 } from '@jiandu/domain/ports';
+import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
+import type { Report } from '@jiandu/domain/reports/report';
 import { type CollisionRun, type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -230,4 +235,49 @@ export function memoryWorkflowDeps(
     corrections: new MemoryCorrectionTasks(),
     ...overrides,
   } as WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks };
+}
+
+/** Reports in memory: receipts by hash, optimistic locking and lead links like the DynamoDB adapter. */
+export class MemoryReports implements ReportRepository {
+  readonly items = new Map<string, Report>();
+  readonly #receipts = new Map<string, string>();
+  async create(report: Report) {
+    if (this.items.has(report.reportId) || this.#receipts.has(report.receiptHash))
+      throw new Error(`Report ${report.reportId} or its receipt already exists`);
+    this.items.set(report.reportId, clone(report));
+    this.#receipts.set(report.receiptHash, report.reportId);
+  }
+  async get(id: string) {
+    const r = this.items.get(id);
+    return r && clone(r);
+  }
+  async getByReceipt(hash: string) {
+    const id = this.#receipts.get(hash);
+    return id === undefined ? undefined : this.get(id);
+  }
+  async update(previous: Report, next: Report) {
+    if (this.items.get(next.reportId)?.revision !== previous.revision)
+      throw new ReportRevisionConflictError(next.reportId);
+    this.items.set(next.reportId, clone(next));
+  }
+  async list(q: { office?: string | null; assistedBy?: string }) {
+    return [...this.items.values()]
+      .filter((r) => q.office === undefined || r.office === q.office)
+      .filter((r) => q.assistedBy === undefined || r.assistedBy?.subject === q.assistedBy)
+      .map(clone);
+  }
+  async ofLead(leadId: string) {
+    return [...this.items.values()].filter((r) => r.leadIds.includes(leadId)).map(clone);
+  }
+}
+
+/** The API's report dependencies over in-memory ports (default deadlines, no divisions unless given). */
+export function memoryReportDeps(
+  overrides: Partial<ReportApiDeps> = {},
+): ReportApiDeps & { repository: MemoryReports } {
+  return {
+    repository: new MemoryReports(),
+    deadlines: DEFAULT_REPORT_DEADLINES,
+    ...overrides,
+  } as ReportApiDeps & { repository: MemoryReports };
 }

@@ -5,6 +5,7 @@ import { auditRoutes } from './routes/audit.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { leadRoutes } from './routes/leads.js';
 import { publicRoutes } from './routes/public.js';
+import { reportRoutes } from './routes/reports.js';
 import { runRoutes } from './routes/runs.js';
 import { statsRoutes } from './routes/stats.js';
 import type { ApiDeps, AppEnv, RouteSpec } from './routes/types.js';
@@ -16,6 +17,7 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
   return [
     ...publicRoutes(deps),
     ...leadRoutes(deps),
+    ...reportRoutes(deps),
     ...datasetRoutes(deps),
     ...runRoutes(deps),
     ...statsRoutes(deps),

@@ -9,6 +9,7 @@ const STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
 };
 
 /**

@@ -2,6 +2,7 @@ import { allowedActions } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
 import { maskIdNumber } from '@jiandu/domain/normalize/id';
 import { maskPersonName } from '@jiandu/domain/normalize/name';
+import type { reportSummary } from './report-views.js';
 
 /** Fen → yuan for JSON responses (amounts are integer fen inside the platform). */
 export function yuan(fen: number): number {
@@ -61,12 +62,16 @@ function workflowFields(lead: Lead) {
 
 /**
  * A lead in full, for inspectors working it (and audited): evidence rows with their source
- * version, the other leads of the same subject (masked like lists), linked reports (none
- * until the reports module exists) and the workflow state with its history.
+ * version, the other leads of the same subject (masked like lists), the linked reports the
+ * caller may see (summaries, reporters masked) and the workflow state with its history.
  */
 export function leadDetail(
   lead: Lead,
-  context: { sources?: ReadonlyMap<string, EvidenceSource>; related?: readonly Lead[] } = {},
+  context: {
+    sources?: ReadonlyMap<string, EvidenceSource>;
+    related?: readonly Lead[];
+    reports?: readonly ReturnType<typeof reportSummary>[];
+  } = {},
 ) {
   return {
     ...lead,
@@ -74,7 +79,7 @@ export function leadDetail(
     amountFen: lead.amount,
     evidence: lead.evidence.map((e) => ({ ...e, source: context.sources?.get(e.versionId) ?? null })),
     relatedLeads: (context.related ?? []).map(leadSummary),
-    reports: [] as const,
+    reports: context.reports ?? [],
     ...workflowFields(lead),
   };
 }

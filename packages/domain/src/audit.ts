@@ -12,12 +12,21 @@ import { createHash, randomUUID } from 'node:crypto';
  */
 
 /** What was done. */
-export const AUDIT_ACTIONS = ['lead.read', 'leads.export', 'person.lookup', 'lead.update'] as const;
+export const AUDIT_ACTIONS = [
+  'lead.read',
+  'leads.export',
+  'person.lookup',
+  'lead.update',
+  'report.read',
+  'report.update',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an entry is about (no personal data). */
 export interface AuditTarget {
   readonly leadId?: string;
+  /** Report read (with the reporter's name and phone) or changed. */
+  readonly reportId?: string;
   /** Leads returned (export, lookup), at most {@link MAX_AUDIT_LEAD_IDS}. */
   readonly leadIds?: readonly string[];
   /** How many leads were returned in total. */

@@ -47,3 +47,10 @@ export class ConflictError extends DomainError {
     super('conflict', message);
   }
 }
+
+/** The caller sent too many requests of one kind in a short time (HTTP 429). */
+export class TooManyRequestsError extends DomainError {
+  constructor(message = 'Too many requests; try again later', details?: Readonly<Record<string, unknown>>) {
+    super('rate_limited', message, details);
+  }
+}

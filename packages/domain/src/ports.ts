@@ -5,6 +5,7 @@ import type { DatasetKind } from './kinds.js';
 import type { LeadFilter } from './leads/query.js';
 import type { CorrectionTask } from './leads/workflow.js';
 import type { Lead } from './model.js';
+import type { Report } from './reports/report.js';
 import type { CollisionRun, DatasetVersion } from './versions.js';
 
 /** Storage of dataset versions. */
@@ -123,4 +124,37 @@ export class ObjectChangedError extends Error {
 export interface CollisionStarter {
   /** Start a run; `reason` is recorded as its trigger. Returns the execution's id. */
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
+}
+
+/** Thrown by `ReportRepository.update` when the stored revision is not the expected one. */
+export class ReportRevisionConflictError extends Error {
+  constructor(readonly reportId: string) {
+    super(`Report ${reportId} was changed by someone else`);
+    this.name = 'ReportRevisionConflictError';
+  }
+}
+
+/** Storage of reports (一键举报), with optimistic locking on `revision`. */
+export interface ReportRepository {
+  /**
+   * Store a new report together with its receipt (so that `getByReceipt` is a key lookup).
+   * Throws when the report id or the receipt hash exists: nothing is ever overwritten.
+   */
+  create(report: Report): Promise<void>;
+  get(reportId: string): Promise<Report | undefined>;
+  /** The report of a receipt code's hash, by key (never a scan). */
+  getByReceipt(receiptHash: string): Promise<Report | undefined>;
+  /**
+   * Write `next` if the stored report still has `previous.revision`, else throw
+   * {@link ReportRevisionConflictError}. Keeps the lead → report links in step with `leadIds`.
+   */
+  update(previous: Report, next: Report): Promise<void>;
+  /**
+   * Reports handled by one office (`office`: a township, `null` the county commission), filed
+   * by one supervisor (`assistedBy`), or all; in no particular order. A county receives
+   * hundreds of reports a year, so adapters read the partition and the caller filters further.
+   */
+  list(query: { readonly office?: string | null; readonly assistedBy?: string }): Promise<Report[]>;
+  /** Reports that link a lead. */
+  ofLead(leadId: string): Promise<Report[]>;
 }

@@ -1,5 +1,7 @@
 import type { DismissReason, Dispositions, Lead, LeadStatus } from './model.js';
 
+export * from './reports/stats.js';
+
 /**
  * Lead statistics for the commission's overview page (issue 5): leads by rule, township
  * and status; money found, verified and recovered; dispositions; and each rule's precision

@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
@@ -20,10 +21,13 @@ import {
   type LatenessRepository,
   type LeadRepository,
   type Page,
+  type ReportRepository,
+  ReportRevisionConflictError,
   RevisionConflictError,
   type RunRepository,
   type VersionRepository,
 } from '@jiandu/domain/ports';
+import type { Report } from '@jiandu/domain/reports/report';
 import type { CollisionRun, DatasetVersion } from '@jiandu/domain/versions';
 import { KEY_ATTRIBUTES, keys } from './keys.js';
 
@@ -467,5 +471,162 @@ export class DynamoAuditLog implements AuditLog {
     );
     const items = page.items.map((i) => strip<AuditEntry>(i)).filter((e) => matchesAuditQuery(e, query));
     return page.cursor ? { items, cursor: page.cursor } : { items };
+  }
+}
+
+/** Whether a transaction was cancelled because one of its conditions failed. */
+function isTransactionConditionFailure(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | undefined;
+  return (
+    e?.name === 'TransactionCanceledException' &&
+    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
+}
+
+/**
+ * Reports in DynamoDB. A report and its receipt are written in one transaction, both only if
+ * absent; an update is one transaction of the report (conditional on its revision) and the
+ * lead-link items that changed, so links and `leadIds` never disagree.
+ */
+export class DynamoReportRepository implements ReportRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private item(report: Report): Item {
+    return { ...keys.report(report.reportId), ...keys.reportIndexes(report), ...report };
+  }
+
+  async create(report: Report): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.item(report),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.reportReceipt(report.receiptHash), reportId: report.reportId },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Random ids and 60-bit codes: a clash is a bug, never a reason to overwrite.
+      if (isTransactionConditionFailure(error))
+        throw new Error(`Report ${report.reportId} or its receipt already exists`);
+      throw error;
+    }
+  }
+
+  async get(reportId: string): Promise<Report | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.report(reportId) }),
+    );
+    return out.Item ? strip<Report>(out.Item) : undefined;
+  }
+
+  async getByReceipt(receiptHash: string): Promise<Report | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reportReceipt(receiptHash) }),
+    );
+    const reportId = out.Item?.reportId;
+    return typeof reportId === 'string' ? this.get(reportId) : undefined;
+  }
+
+  async update(previous: Report, next: Report): Promise<void> {
+    const before = new Set(previous.leadIds);
+    const after = new Set(next.leadIds);
+    const links = [
+      ...next.leadIds
+        .filter((id) => !before.has(id))
+        .map((id) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.reportLeadLink(next.reportId, id), reportId: next.reportId, leadId: id },
+          },
+        })),
+      ...previous.leadIds
+        .filter((id) => !after.has(id))
+        .map((id) => {
+          const { PK, SK } = keys.reportLeadLink(next.reportId, id);
+          return { Delete: { TableName: this.tableName, Key: { PK, SK } } };
+        }),
+    ];
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.item(next),
+                ConditionExpression: '#revision = :expected',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':expected': previous.revision },
+              },
+            },
+            ...links,
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isTransactionConditionFailure(error)) throw new ReportRevisionConflictError(next.reportId);
+      throw error;
+    }
+  }
+
+  async list(query: { office?: string | null; assistedBy?: string }): Promise<Report[]> {
+    const base = partitionQuery(
+      this.tableName,
+      query.office !== undefined ? keys.reportsOfOffice(query.office) : keys.allReports(),
+    );
+    const items = await queryAll(
+      this.doc,
+      query.assistedBy === undefined
+        ? base
+        : {
+            ...base,
+            FilterExpression: '#assistedBy.#subject = :assistedBy',
+            ExpressionAttributeNames: {
+              ...base.ExpressionAttributeNames,
+              '#assistedBy': 'assistedBy',
+              '#subject': 'subject',
+            },
+            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ':assistedBy': query.assistedBy },
+          },
+    );
+    return items.map((i) => strip<Report>(i));
+  }
+
+  async ofLead(leadId: string): Promise<Report[]> {
+    const links = await queryAll(this.doc, partitionQuery(this.tableName, keys.reportsOfLead(leadId)));
+    const ids = [
+      ...new Set(links.map((l) => l.reportId).filter((id): id is string => typeof id === 'string')),
+    ];
+    const reports: Report[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [this.tableName]: { Keys: ids.slice(i, i + 100).map((id) => keys.report(id)) },
+      };
+      // BatchGet may return UnprocessedKeys under load: retry them with backoff until none remain.
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 9) throw new Error('BatchGet kept returning unprocessed keys');
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tableName] ?? []) reports.push(strip<Report>(item));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return reports;
   }
 }

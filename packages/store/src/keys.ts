@@ -11,6 +11,9 @@
  * | audit entry     | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
  * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
  * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
+ * | report          | `REPORT#{reportId}`    | `REPORT`  | `REPORTS` / `{receivedAt}#{reportId}`          | `REPORT_OFFICE#{township or COUNTY}` / `{receivedAt}#{reportId}` |
+ * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
+ * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -25,6 +28,12 @@
  * summary item with its own sort keys would be the next step. Correction tasks are listed per
  * department (GSI1) or all (GSI2); audit entries newest first (GSI1) or per actor (GSI2). Audit
  * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them.
+ *
+ * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
+ * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
+ * GSI2 partition (or GSI1's `REPORTS` for county-wide lists and a supervisor's filings); a
+ * lead's linked reports are the GSI1 partition of its link items, kept in step with the
+ * report's `leadIds` in the same transaction as each report update.
  */
 export const keys = {
   version(versionId: string) {
@@ -106,6 +115,41 @@ export const keys = {
       ...(q.from ? { skFrom: q.from } : {}),
       ...(q.to ? { skTo: `${q.to}#\uffff` } : {}),
     };
+  },
+
+  report(reportId: string) {
+    return { PK: `REPORT#${reportId}`, SK: 'REPORT' };
+  },
+  reportIndexes(r: { reportId: string; receivedAt: string; office: string | null }) {
+    return {
+      GSI1PK: 'REPORTS',
+      GSI1SK: `${r.receivedAt}#${r.reportId}`,
+      GSI2PK: `REPORT_OFFICE#${r.office ?? 'COUNTY'}`,
+      GSI2SK: `${r.receivedAt}#${r.reportId}`,
+    };
+  },
+  allReports() {
+    return { index: 'GSI1', pk: 'REPORTS' } as const;
+  },
+  /** Reports handled by a township's office, or by the county commission (`null`). */
+  reportsOfOffice(office: string | null) {
+    return { index: 'GSI2', pk: `REPORT_OFFICE#${office ?? 'COUNTY'}` } as const;
+  },
+  /** The receipt of a report: its code's hash is the key, so a lookup is a GetItem. */
+  reportReceipt(receiptHash: string) {
+    return { PK: `RECEIPT#${receiptHash}`, SK: 'RECEIPT' };
+  },
+  /** One lead linked to a report (stored under the report, indexed by the lead). */
+  reportLeadLink(reportId: string, leadId: string) {
+    return {
+      PK: `REPORT#${reportId}`,
+      SK: `LEAD#${leadId}`,
+      GSI1PK: `LEAD_REPORTS#${leadId}`,
+      GSI1SK: reportId,
+    };
+  },
+  reportsOfLead(leadId: string) {
+    return { index: 'GSI1', pk: `LEAD_REPORTS#${leadId}` } as const;
   },
 
   run(runId: string) {

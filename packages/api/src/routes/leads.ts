@@ -20,6 +20,7 @@ import {
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import { type AuditLog, type CorrectionTaskRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import { sortReports } from '@jiandu/domain/reports/query';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import {
@@ -31,6 +32,7 @@ import {
   requirePrincipal,
   townshipScope,
 } from '../auth.js';
+import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
 import { recordAudit } from './audit.js';
 import { type ApiDeps, type AppEnv, INSPECTORS, parse, parseBody, type RouteSpec } from './types.js';
@@ -397,16 +399,22 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary: 'One lead in full: evidence with source versions, same-subject leads, history (audited)',
       handle: async (c) => {
         const { lead, principal } = await visibleLead(c);
-        const [sources, candidates] = await Promise.all([
+        const [sources, candidates, linked] = await Promise.all([
           sourcesOf(lead),
           deps.leads.scan(subjectFilter(lead)),
+          deps.reports.repository.ofLead(lead.leadId),
         ]);
         const related = sortLeads(
           candidates.filter((other) => sameSubject(lead, other) && canSeeTownship(principal, other.township)),
         );
+        // Linked reports of another office stay hidden, like other townships' leads.
+        const at = now();
+        const reports = sortReports(linked.filter((r) => canSeeTownship(principal, r.office))).map((r) =>
+          reportSummary(r, at),
+        );
         await recordAudit(deps, c, 'lead.read', { leadId: lead.leadId });
         c.header('ETag', `"${lead.revision}"`);
-        return c.json(leadDetail(lead, { sources, related }));
+        return c.json(leadDetail(lead, { sources, related, reports }));
       },
     },
     {

@@ -1,7 +1,7 @@
 import { RULES } from '@jiandu/domain';
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { LeadGroupStats } from '@jiandu/domain/stats';
-import { leadStatistics } from '@jiandu/domain/stats';
+import { leadStatistics, reportStatistics } from '@jiandu/domain/stats';
 import { z } from 'zod';
 import { isCountyWide, requirePrincipal, townshipScope } from '../auth.js';
 import { yuan } from '../views.js';
@@ -34,8 +34,9 @@ function inYuan<T extends LeadGroupStats>(group: T) {
 /**
  * The statistics page: leads by rule, township and status, money found/verified/recovered,
  * dispositions and per-rule precision; for county-wide staff also the data-entry progress
- * summary. Township officers get their township's figures only. Report statistics are not
- * here: there is no reports module yet.
+ * summary, and the reports (一键举报) received, acknowledged and concluded on time or late,
+ * overdue now, and the average hours to acknowledge and to conclude, per office. Township
+ * officers get their township's figures only (their office's reports).
  */
 export function statsRoutes(deps: ApiDeps): RouteSpec[] {
   return [
@@ -44,7 +45,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/stats',
       access: ['inspector', 'admin', 'township_officer'],
       summary:
-        'Lead statistics (by rule, township, status; amounts; dispositions; rule precision) and data progress',
+        'Lead statistics (by rule, township, status; amounts; dispositions; rule precision), report statistics and data progress',
       handle: async (c) => {
         const principal = requirePrincipal(c.get('principal'));
         const q = parse(StatsQuery, c.req.query(), 'query');
@@ -57,6 +58,11 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
         });
         const stats = leadStatistics(leads);
         const asOf = deps.workflow.now?.() ?? new Date().toISOString();
+        // Reports are counted by the office handling them; lead filters (rule, dates) don't apply.
+        const reports = reportStatistics(
+          await deps.reports.repository.list(township !== undefined ? { office: township } : {}),
+          asOf,
+        );
         // Department progress is county business: township officers don't see it.
         const progress = isCountyWide(principal)
           ? await loadProgress(
@@ -82,6 +88,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
             precision: stats.precision,
             overdue: stats.overdue,
           },
+          reports,
           ...(progress
             ? {
                 progress: {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { Access, Authenticator, AuthVariables } from '../auth.js';
 import type { DatasetApiDeps } from './datasets.js';
 import type { WorkflowApiDeps } from './leads.js';
+import type { ReportApiDeps } from './reports.js';
 
 /** What the API needs: storage ports, the collision starter and an authenticator. */
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   readonly datasets: DatasetApiDeps;
   /** Lead workflow, audit log and statistics (`routes/leads.ts`, `routes/audit.ts`, `routes/stats.ts`). */
   readonly workflow: WorkflowApiDeps;
+  /** Reports (一键举报): storage, deadlines, routing (`routes/reports.ts`). */
+  readonly reports: ReportApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
 }

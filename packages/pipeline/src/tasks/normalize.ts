@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { replaceOnRequest, type UploadRequest } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
-import { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import type { PipelineDeps } from '../deps.js';
-import { versionsInForce } from '../manifest.js';
+import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
-import { decodeRows, encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
+import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
 
 /** Where an upload belongs, read from its key `uploads/{department}/{kind}/{file}`. */
 export interface UploadLocation {
@@ -61,34 +60,8 @@ async function resolveObject(
   throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
 }
 
-/** The divisions index of this container, and the versions it was built from. */
-let divisionCache: { readonly key: string; readonly index: DivisionIndex } | undefined;
-
-/**
- * The county's townships and villages from the `divisions` versions in force, so uploads can
- * give them by name or code. Built once per container and rebuilt only when another divisions
- * version comes into force (version ids derive from the bytes, so the key is the content).
- * `undefined` while no divisions were uploaded: names are then only normalized.
- */
-export async function divisionIndexFor(deps: PipelineDeps): Promise<DivisionIndex | undefined> {
-  const inForce = versionsInForce(await deps.versions.listOfKind('divisions'));
-  if (inForce.length === 0) return undefined;
-  const key = inForce.map((v) => v.versionId).join(',');
-  if (divisionCache?.key === key) return divisionCache.index;
-  const rows: NormalizedRow[] = [];
-  for (const version of inForce) {
-    for (let shard = 0; shard < version.shardRows.length; shard++) {
-      if (!version.shardRows[shard]) continue;
-      const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(version.versionId, shard));
-      if (!bytes) throw new Error(`Shard ${shard} of divisions version ${version.versionId} is missing`);
-      rows.push(...decodeRows(new TextDecoder().decode(bytes)));
-    }
-  }
-  const index = DivisionIndex.fromRows(rows);
-  divisionCache = { key, index };
-  deps.log.info('divisions index built', { versions: inForce.length, divisions: index.size });
-  return index;
-}
+// Lives in its own module so the API can route reports by division without bundling ingest.
+export { divisionIndexFor } from '../divisions.js';
 
 /** The version id: the same department, kind and bytes always give the same id. */
 export function versionIdFor(department: string, kind: string, fileHash: string): string {

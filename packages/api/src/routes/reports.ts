@@ -1,0 +1,436 @@
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '@jiandu/domain/errors';
+import { sortLeads } from '@jiandu/domain/leads/query';
+import type { Lead } from '@jiandu/domain/model';
+import type { DivisionIndex } from '@jiandu/domain/normalize/division';
+import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
+import { matchesReportFilter, type ReportFilter, sortReports } from '@jiandu/domain/reports/query';
+import {
+  applyReportCommand,
+  fileReport,
+  normalizeReceiptCode,
+  REPORT_CATEGORIES,
+  REPORT_STATUSES,
+  type Report,
+  type ReportActor,
+  type ReportCommand,
+  type Reporter,
+  type ReportStatus,
+  receiptHash,
+} from '@jiandu/domain/reports/report';
+import { routeReport } from '@jiandu/domain/reports/routing';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import {
+  assertTownship,
+  canSeeTownship,
+  isCountyWide,
+  type Principal,
+  requirePrincipal,
+  townshipScope,
+} from '../auth.js';
+import {
+  assistedReportView,
+  filingReceipt,
+  receiptView,
+  reportDetail,
+  reportSummary,
+  reportWorkflowView,
+} from '../report-views.js';
+import { leadSummary } from '../views.js';
+import { recordAudit, sourceIpOf } from './audit.js';
+import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
+
+/** What the report routes need. */
+export interface ReportApiDeps {
+  readonly repository: ReportRepository;
+  /** Deadlines stamped on new reports (env `REPORT_DEADLINES` over the defaults). */
+  readonly deadlines: ReportDeadlineConfig;
+  /** The county's divisions in force, for routing; undefined while none were uploaded. */
+  readonly divisions?: () => Promise<DivisionIndex | undefined>;
+  /**
+   * Receipt lookups allowed per caller address and window (per API instance: a brake on
+   * guessing, not a replacement for the gateway's throttling). @default 20 per 600 s
+   */
+  readonly lookupLimit?: { readonly max: number; readonly windowSeconds: number };
+  /** Random bytes for receipt codes. @default crypto.randomBytes */
+  readonly random?: (size: number) => Uint8Array;
+}
+
+/** Who handles reports: county-wide inspectors and admins, township officers for their township's office. */
+const REPORT_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
+
+const Text = (max: number) => z.string().trim().max(max);
+const Place = Text(64).min(1);
+const ReporterBody = z.object({ name: Text(32).min(1), phone: z.string().min(7).max(24) });
+
+const SubmissionFields = {
+  category: z.enum(REPORT_CATEGORIES),
+  content: Text(5000).min(10, 'at least 10 characters: what happened, where, when, who'),
+  anonymous: z.boolean(),
+  reporter: ReporterBody.optional(),
+};
+
+/** A real-name report needs the reporter; an anonymous one must not carry one (nothing is dropped silently). */
+function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.RefinementCtx): void {
+  if (!b.anonymous && !b.reporter)
+    ctx.addIssue({ code: 'custom', path: ['reporter'], message: 'required for a real-name report' });
+  if (b.anonymous && b.reporter)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reporter'],
+      message: 'must be absent for an anonymous report (nothing of it would be kept)',
+    });
+}
+
+const PublicReportBody = z
+  .object({ ...SubmissionFields, township: Place.optional(), village: Place.optional() })
+  .superRefine(reporterRule);
+/** Supervisors file for a villager of a village: the village is required. */
+const AssistedReportBody = z
+  .object({ ...SubmissionFields, township: Place.optional(), village: Place })
+  .superRefine(reporterRule);
+const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
+
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const ReportListQuery = z.object({
+  status: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(REPORT_STATUSES)).min(1))
+    .optional(),
+  township: Place.optional(),
+  category: z.enum(REPORT_CATEGORIES).optional(),
+  channel: z.enum(['online', 'assisted']).optional(),
+  overdue: Flag.optional(),
+});
+const ReportIdParam = z.object({ reportId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const Revision = z.number().int().min(1);
+const Note = z.string().max(2000);
+const StepBody = z.object({ note: Note.optional(), expectedRevision: Revision.optional() });
+const ConcludeBody = z.object({
+  answer: Text(5000).min(1, 'the answer to the reporter is required'),
+  note: Note.optional(),
+  expectedRevision: Revision.optional(),
+});
+const LeadLinkBody = z.object({
+  leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  expectedRevision: Revision.optional(),
+});
+
+/** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
+function expectedRevisionOf(c: Context<AppEnv>, body: { expectedRevision?: number | undefined }): number {
+  if (body.expectedRevision !== undefined) return body.expectedRevision;
+  const header = c.req.header('if-match');
+  const match = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
+  if (header && !match)
+    throw new ValidationError('If-Match must be the report revision, e.g. "3"', { field: 'If-Match' });
+  if (!match?.[1])
+    throw new ValidationError('expectedRevision (or an If-Match header) is required, so no change is lost', {
+      field: 'expectedRevision',
+    });
+  return Number(match[1]);
+}
+
+const reporterOf = (b: {
+  anonymous: boolean;
+  reporter?: { name: string; phone: string } | undefined;
+}): Reporter =>
+  b.anonymous || !b.reporter
+    ? { anonymous: true }
+    : { anonymous: false, name: b.reporter.name, phone: b.reporter.phone };
+
+/** Every lead a report links or ever linked (history). */
+function leadsMentioned(report: Report): string[] {
+  const ids = new Set(report.leadIds);
+  for (const entry of report.history) {
+    const leadId = entry.details?.leadId;
+    if (typeof leadId === 'string') ids.add(leadId);
+  }
+  return [...ids];
+}
+
+/**
+ * The report as a caller limited to one township may see it: links to leads they can't see
+ * (another township's, linked by a county inspector) are left out of `leadIds` and blanked
+ * in the history, so no other township's lead id reaches them.
+ */
+function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Report {
+  return {
+    ...report,
+    leadIds: report.leadIds.filter((id) => visible.has(id)),
+    history: report.history.map((entry) => {
+      const leadId = entry.details?.leadId;
+      return typeof leadId === 'string' && !visible.has(leadId)
+        ? { ...entry, details: { ...entry.details, leadId: null } }
+        : entry;
+    }),
+  };
+}
+
+/** A fixed-window counter per key; throws {@link TooManyRequestsError} past `max`. */
+function windowLimiter(max: number, windowMs: number) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (key: string): void => {
+    const now = Date.now();
+    // Bounded memory: forget finished windows once the map grows.
+    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
+    const current = windows.get(key);
+    const window = current && now - current.start < windowMs ? current : { start: now, count: 0 };
+    window.count++;
+    windows.set(key, window);
+    if (window.count > max)
+      throw new TooManyRequestsError('查询过于频繁，请稍后再试', {
+        retryAfterSeconds: Math.ceil((window.start + windowMs - now) / 1000),
+      });
+  };
+}
+
+/**
+ * Reports (一键举报): public filing and receipt lookup, assisted filing by village
+ * supervisors, and the offices' list, detail (audited) and handling commands.
+ */
+export function reportRoutes(deps: ApiDeps): RouteSpec[] {
+  const reports = deps.reports;
+  const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
+  const limit = reports.lookupLimit ?? { max: 20, windowSeconds: 600 };
+  const limitLookups = windowLimiter(limit.max, limit.windowSeconds * 1000);
+
+  /** Validate, route and store a new report; the receipt code goes back to the filer once. */
+  async function file(
+    body: z.infer<typeof PublicReportBody>,
+    assistedBy?: ReportActor,
+  ): Promise<{ report: Report; receiptCode: string }> {
+    const divisions = await reports.divisions?.();
+    const filed = fileReport(
+      {
+        category: body.category,
+        township: body.township,
+        village: body.village,
+        content: body.content,
+        reporter: reporterOf(body),
+      },
+      {
+        now: now(),
+        deadlines: reports.deadlines,
+        routing: routeReport({ township: body.township, village: body.village }, divisions),
+        ...(assistedBy ? { assistedBy } : {}),
+        ...(reports.random ? { random: reports.random } : {}),
+      },
+    );
+    await reports.repository.create(filed.report);
+    return filed;
+  }
+
+  /** The leads of `ids` that exist and the principal may see. */
+  async function visibleLeads(principal: Principal, ids: readonly string[]): Promise<Lead[]> {
+    if (ids.length === 0) return [];
+    const leads = await deps.leads.getMany(ids);
+    return [...leads.values()].filter((l) => canSeeTownship(principal, l.township));
+  }
+
+  async function visibleReport(c: Context<AppEnv>): Promise<{ report: Report; principal: Principal }> {
+    const principal = requirePrincipal(c.get('principal'));
+    const { reportId } = parse(ReportIdParam, c.req.param(), 'path');
+    const report = await reports.repository.get(reportId);
+    if (!report) throw new NotFoundError('Report');
+    // Another office's report looks exactly like a missing one.
+    assertTownship(principal, report.office, 'Report');
+    return { report, principal };
+  }
+
+  /**
+   * Apply a handling command: jurisdiction first (another office's report is a 404 whatever
+   * the body), then the body, the revision check, the transition, the conditional write and
+   * the audit entry.
+   */
+  async function command<B extends { expectedRevision?: number | undefined }>(
+    c: Context<AppEnv>,
+    schema: z.ZodType<B>,
+    toCommand: (body: B, principal: Principal) => Promise<ReportCommand> | ReportCommand,
+  ): Promise<Response> {
+    const { report, principal } = await visibleReport(c);
+    const body = await parseBody(schema, c);
+    const expected = expectedRevisionOf(c, body);
+    const cmd = await toCommand(body, principal);
+    const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
+    const at = now();
+    const next = applyReportCommand(report, cmd, actor, at, expected);
+    try {
+      await reports.repository.update(report, next);
+    } catch (error) {
+      if (error instanceof ReportRevisionConflictError)
+        throw new ConflictError(
+          `Report ${report.reportId} was changed by someone else meanwhile; reload it and try again`,
+        );
+      throw error;
+    }
+    await recordAudit(deps, c, 'report.update', {
+      reportId: next.reportId,
+      command: cmd.action,
+      revision: next.revision,
+    });
+    c.header('ETag', `"${next.revision}"`);
+    const shown = isCountyWide(principal)
+      ? next
+      : withoutHiddenLeads(
+          next,
+          new Set((await visibleLeads(principal, leadsMentioned(next))).map((l) => l.leadId)),
+        );
+    return c.json(reportWorkflowView(shown, at));
+  }
+
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/public/reports',
+      access: 'public',
+      summary:
+        'File a report (一键举报), anonymous or real-name; returns the receipt code once and the acknowledgement deadline',
+      handle: async (c) => {
+        const body = await parseBody(PublicReportBody, c);
+        const { report, receiptCode } = await file(body);
+        return c.json(filingReceipt(report, receiptCode), 201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/public/reports/lookup',
+      access: 'public',
+      summary:
+        'The handling and answer of one report, by its receipt code (in the body, never the URL); rate-limited per address',
+      handle: async (c) => {
+        limitLookups(sourceIpOf(c));
+        const body = await parseBody(LookupBody, c);
+        const code = normalizeReceiptCode(body.receiptCode);
+        if (!code)
+          throw new ValidationError('查询码为12位，由数字2–9和字母（不含I、O）组成', {
+            field: 'receiptCode',
+          });
+        const report = await reports.repository.getByReceipt(receiptHash(code));
+        // Unknown codes get the same answer as any missing object: nothing to tell them apart.
+        if (!report) throw new NotFoundError('Report');
+        return c.json(receiptView(report, now()));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/assisted',
+      access: ['supervisor'],
+      summary: 'A village supervisor files a report on behalf of a villager (recorded as assisted by them)',
+      handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
+        const body = await parseBody(AssistedReportBody, c);
+        const { report, receiptCode } = await file(body, {
+          subject: principal.subject,
+          ...(principal.name ? { name: principal.name } : {}),
+        });
+        return c.json({ reportId: report.reportId, ...filingReceipt(report, receiptCode) }, 201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/reports/assisted',
+      access: ['supervisor'],
+      summary: 'The reports the calling supervisor filed, newest first (villagers masked)',
+      handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
+        const at = now();
+        const items = sortReports(await reports.repository.list({ assistedBy: principal.subject }));
+        return c.json({ items: items.map((r) => assistedReportView(r, at)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/reports',
+      access: REPORT_WORKERS,
+      summary:
+        'Reports with filters (status, township office, category, channel, overdue), newest first; reporters masked',
+      handle: async (c) => {
+        const principal = requirePrincipal(c.get('principal'));
+        const q = parse(ReportListQuery, c.req.query(), 'query');
+        const township = townshipScope(principal, q.township);
+        const filter: ReportFilter = {
+          ...(q.status ? { statuses: q.status as ReportStatus[] } : {}),
+          ...(township !== undefined ? { office: township } : {}),
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.channel ? { channel: q.channel } : {}),
+          ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
+        };
+        const at = now();
+        const stored = await reports.repository.list(township !== undefined ? { office: township } : {});
+        const items = sortReports(stored.filter((r) => matchesReportFilter(r, filter, at)));
+        return c.json({ items: items.map((r) => reportSummary(r, at)), total: items.length });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/reports/:reportId',
+      access: REPORT_WORKERS,
+      summary: 'One report in full: reporter, content, answer, linked leads, history (audited)',
+      handle: async (c) => {
+        const { report, principal } = await visibleReport(c);
+        const visible = await visibleLeads(principal, leadsMentioned(report));
+        await recordAudit(deps, c, 'report.read', { reportId: report.reportId });
+        c.header('ETag', `"${report.revision}"`);
+        const linked = visible.filter((l) => report.leadIds.includes(l.leadId));
+        const shown = withoutHiddenLeads(report, new Set(visible.map((l) => l.leadId)));
+        return c.json(reportDetail(shown, now(), sortLeads(linked).map(leadSummary)));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/:reportId/acknowledge',
+      access: REPORT_WORKERS,
+      summary: 'Acknowledge (受理) a received report',
+      handle: (c) =>
+        command(c, StepBody, (body) => ({
+          action: 'acknowledge',
+          ...(body.note ? { note: body.note } : {}),
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/:reportId/investigate',
+      access: REPORT_WORKERS,
+      summary: 'Start investigating (调查核实) an acknowledged report',
+      handle: (c) =>
+        command(c, StepBody, (body) => ({
+          action: 'investigate',
+          ...(body.note ? { note: body.note } : {}),
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/:reportId/conclude',
+      access: REPORT_WORKERS,
+      summary: 'Conclude (办结) a report with the answer the reporter reads with the receipt code',
+      handle: (c) =>
+        command(c, ConcludeBody, (body) => ({
+          action: 'conclude',
+          answer: body.answer,
+          ...(body.note ? { note: body.note } : {}),
+        })),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/:reportId/link-lead',
+      access: REPORT_WORKERS,
+      summary: 'Link a lead (one the caller may see) to a report',
+      handle: (c) =>
+        command(c, LeadLinkBody, async (body, principal) => {
+          const lead = await deps.leads.get(body.leadId);
+          // A lead of another township can't be probed through a link either.
+          if (!lead || !canSeeTownship(principal, lead.township)) throw new NotFoundError('Lead');
+          return { action: 'link_lead', leadId: body.leadId };
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/reports/:reportId/unlink-lead',
+      access: REPORT_WORKERS,
+      summary: 'Remove a lead link from a report',
+      handle: (c) => command(c, LeadLinkBody, (body) => ({ action: 'unlink_lead', leadId: body.leadId })),
+    },
+  ];
+}
