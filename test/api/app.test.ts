@@ -2,6 +2,7 @@ import { createApp, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestIdentity, TEST_USERS, type TestIdentity } from '../support/identity.js';
+import { sampleLead } from '../support/leads.js';
 import {
   MemoryLeads,
   MemoryRuns,
@@ -20,36 +21,13 @@ beforeAll(async () => {
 const ID = '431199198001011234';
 
 function lead(overrides: Partial<Lead> = {}): Lead {
-  return {
+  const ids = {
     leadId: 'R01-0123456789abcdef0123',
-    rule: 'R01',
-    subjectKey: `${ID}|DIBAO_RURAL`,
-    subject: '张三丰 · 农村最低生活保障',
     idNumber: ID,
-    name: '张三丰',
-    township: '青山镇',
-    village: '红星村',
-    amount: 123456,
-    match: 'id',
-    evidence: [
-      {
-        kind: 'death_records',
-        versionId: 'v-1',
-        row: 3,
-        values: { id_number: ID, death_date: '2023-01-15' },
-      },
-      { kind: 'subsidy_payments', versionId: 'v-2', row: 7, values: { id_number: ID, amount: 123456 } },
-    ],
-    reasons: ['2023-01-15 死亡，2023-03 起仍领取补贴'],
-    score: 72,
-    scoreBreakdown: [{ factor: 'amount', points: 72, reason: '金额' }],
-    status: 'new',
-    createdAt: '2024-01-01T00:00:00.000Z',
-    updatedAt: '2024-01-01T00:00:00.000Z',
-    lastRunId: 'run-1',
-    revision: 1,
-    ...overrides,
+    deathVersionId: 'v-1',
+    paymentVersionId: 'v-2',
   };
+  return sampleLead(ids, overrides);
 }
 
 describe('HTTP API', () => {

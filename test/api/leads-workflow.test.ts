@@ -8,6 +8,7 @@ import { flagOverdueLeads } from '@jiandu/domain/leads/overdue';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sampleLead } from '../support/leads.js';
 import {
   type MemoryAuditLog,
   type MemoryCorrectionTasks,
@@ -50,36 +51,10 @@ const OTHER_ID = '430521194001010110';
 const NOW = '2024-03-01T02:00:00.000Z';
 
 function lead(leadId: string, overrides: Partial<Lead> = {}): Lead {
-  return {
-    leadId,
-    rule: 'R01',
-    subjectKey: `${ID}|DIBAO_RURAL`,
-    subject: '张三丰 · 农村最低生活保障',
-    idNumber: ID,
-    name: '张三丰',
-    township: '青山镇',
-    village: '红星村',
-    amount: 123_456,
-    match: 'id',
-    evidence: [
-      {
-        kind: 'death_records',
-        versionId: 'v-death',
-        row: 3,
-        values: { id_number: ID, death_date: '2023-01-15' },
-      },
-      { kind: 'subsidy_payments', versionId: 'v-pay', row: 7, values: { id_number: ID, amount: 123_456 } },
-    ],
-    reasons: ['2023-01-15 死亡，2023-03 起仍领取补贴'],
-    score: 72,
-    scoreBreakdown: [{ factor: 'amount', points: 72, reason: '金额' }],
-    status: 'new',
-    createdAt: '2024-01-01T00:00:00.000Z',
-    updatedAt: '2024-01-01T00:00:00.000Z',
-    lastRunId: 'run-1',
-    revision: 1,
-    ...overrides,
-  };
+  return sampleLead(
+    { leadId, idNumber: ID, deathVersionId: 'v-death', paymentVersionId: 'v-pay' },
+    overrides,
+  );
 }
 
 function version(

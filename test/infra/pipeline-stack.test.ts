@@ -7,40 +7,17 @@ import { buildJianduApp } from '../../infra/jiandu-app.js';
 import {
   actionsOn,
   CDK_JSON_CONTEXT,
+  DYNAMO_READ_WRITE,
   grantsOf,
   logicalId,
   NO_BUNDLING,
+  S3_READ,
+  S3_READ_WRITE,
   type SynthesizedApp,
   synthesize,
 } from './support.js';
 
 const TASK_NAMES = Object.keys(TASKS) as TaskName[];
-
-const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
-const S3_READ_WRITE = [
-  ...S3_READ,
-  's3:Abort*',
-  's3:DeleteObject*',
-  's3:PutObject',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-].sort();
-const DYNAMO_READ_WRITE = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-];
 
 /** What each task may do, per resource (CONTRACT: uploads are only ever read by the pipeline). */
 const EXPECTED_ACCESS: Record<TaskName, { upload: string[]; data: string[]; table: string[] }> = {

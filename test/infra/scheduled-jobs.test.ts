@@ -6,23 +6,16 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledJobs } from '../../infra/constructs/scheduled-jobs.js';
-import { actionsOn, grantsOf, logicalId, NO_BUNDLING, type SynthesizedApp, synthesize } from './support.js';
-
-const DYNAMO_READ_WRITE = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-];
-const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
+import {
+  actionsOn,
+  DYNAMO_READ_WRITE,
+  grantsOf,
+  logicalId,
+  NO_BUNDLING,
+  S3_READ,
+  type SynthesizedApp,
+  synthesize,
+} from './support.js';
 
 let app: SynthesizedApp;
 beforeAll(() => {

@@ -88,3 +88,30 @@ export function actionsOn(grants: readonly Grant[], needle: string): string[] {
 export function serviceActionsOn(grants: readonly Grant[], needle: string, prefix: string): string[] {
   return actionsOn(grants, needle).filter((a) => a.startsWith(prefix));
 }
+
+/** The actions CDK's `grantRead` / `grantReadWrite` give on a bucket and a table. */
+export const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
+export const S3_READ_WRITE = [
+  ...S3_READ,
+  's3:Abort*',
+  's3:DeleteObject*',
+  's3:PutObject',
+  's3:PutObjectLegalHold',
+  's3:PutObjectRetention',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+].sort();
+export const DYNAMO_READ_WRITE = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
+];

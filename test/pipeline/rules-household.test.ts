@@ -1,9 +1,3 @@
-/**
- * Household- and person-level rules end to end through the real ASL (in-memory storage):
- * files in the formats departments send, lost IDs recovered by name + village, and a
- * poverty household whose members live in different ID-hash shards.
- */
-import type { Lead } from '@jiandu/domain/model';
 import { hashToShard } from '@jiandu/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
@@ -36,10 +30,7 @@ const csv = (...lines: string[]) => lines.join('\n');
 describe('household and person rules through the workflow', () => {
   const clock = { now: '2023-07-01T00:00:00.000Z' };
   const p = memoryPipeline(clock);
-  const leads = (rule: string): Lead[] =>
-    [...p.deps.leads.items.values()]
-      .filter((l) => l.rule === rule)
-      .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
+  const leads = p.leadsOf;
 
   beforeAll(async () => {
     await p.upload(

@@ -1,8 +1,3 @@
-/**
- * Village-finance and project rules (R09–R12) end to end through the real ASL with
- * in-memory storage, from files shaped like the ones villages and departments send.
- */
-import type { Lead } from '@jiandu/domain/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
 import { memoryPipeline } from '../support/workflow.js';
@@ -18,10 +13,7 @@ const csv = (...lines: string[]) => lines.join('\n');
 describe('village rules through the workflow', () => {
   const clock = { now: '2024-02-01T00:00:00.000Z' };
   const p = memoryPipeline(clock);
-  const leads = (rule: string): Lead[] =>
-    [...p.deps.leads.items.values()]
-      .filter((l) => l.rule === rule)
-      .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
+  const leads = p.leadsOf;
 
   beforeAll(async () => {
     await p.upload(

@@ -5,6 +5,7 @@
  */
 
 import { resolveRuleConfig } from '@jiandu/domain';
+import type { Lead } from '@jiandu/domain/model';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
 import { createWorkflow } from '@jiandu/local/workflow';
 import {
@@ -60,5 +61,12 @@ export function memoryPipeline(clock: { now: string }) {
     >;
   }
 
-  return { deps, upload, replay, scheduled };
+  /** The stored leads of one rule, in subject order. */
+  function leadsOf(rule: string): Lead[] {
+    return [...deps.leads.items.values()]
+      .filter((l) => l.rule === rule)
+      .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
+  }
+
+  return { deps, upload, replay, scheduled, leadsOf };
 }

@@ -109,11 +109,12 @@ async function main(argv: readonly string[]): Promise<number> {
     `ingestFile benchmark: subsidy_payments, ${rows} data rows; ${cpus().length} CPUs, ${mib(totalmem())} RAM, Node ${process.version}`,
   );
   const results: { name: string; bytes: number; figures: CaseFigures }[] = [];
-  for (const name of names as CaseName[]) {
-    const file = await inputFile(dir, name, rows);
+  // Benchmark case names (csv-utf8, …) and generated file paths: no personal data.
+  for (const caseName of names as CaseName[]) {
+    const file = await inputFile(dir, caseName, rows);
     const { size } = statSync(file);
-    console.log(`… ${name}: ${file}`);
-    results.push({ name, bytes: size, figures: await runCase(file) });
+    console.log(`… ${caseName}: ${file}`);
+    results.push({ name: caseName, bytes: size, figures: await runCase(file) });
   }
   console.log(`\n${table(results)}`);
   return 0;

@@ -813,44 +813,23 @@ function plantVillageBooks(p: Planting): void {
     const family = o.person.household.members.filter((m) => livesThrough(m) && ageOf(p, m) >= 16);
     const variant = i % 4;
     const payee = variant === 2 ? o.person : (family.find((m) => m !== o.person) ?? o.person);
-    const base = { village: v, direction: '支出' as const };
-    if (variant === 0)
+    // Variants 0–2 pay one expense, variant 3 two (the first with the payee's ID).
+    const plan = [
+      { category: '劳务费', min: 800, max: 3_000, withIds: [true], summary: '村道保洁劳务' },
+      { category: '补贴发放', min: 300, max: 1_200, withIds: [false], summary: '保洁员补贴' },
+      { category: '工程款', min: 5_000, max: 20_000, withIds: [false], summary: '组级道路维修' },
+      { category: '劳务费', min: 500, max: 2_000, withIds: [true, false], summary: '防汛巡查' },
+    ][variant] as { category: string; min: number; max: number; withIds: boolean[]; summary: string };
+    for (const withId of plan.withIds)
       add({
-        ...base,
+        village: v,
+        direction: '支出',
         date: at(),
-        category: '劳务费',
-        amountFen: rng.int(800, 3_000) * 100,
-        payee: { kind: 'person', person: payee, withId: true },
-        summary: '村道保洁劳务',
+        category: plan.category,
+        amountFen: rng.int(plan.min, plan.max) * 100,
+        payee: { kind: 'person', person: payee, withId },
+        summary: plan.summary,
       });
-    else if (variant === 1)
-      add({
-        ...base,
-        date: at(),
-        category: '补贴发放',
-        amountFen: rng.int(300, 1_200) * 100,
-        payee: { kind: 'person', person: payee, withId: false },
-        summary: '保洁员补贴',
-      });
-    else if (variant === 2)
-      add({
-        ...base,
-        date: at(),
-        category: '工程款',
-        amountFen: rng.int(5_000, 20_000) * 100,
-        payee: { kind: 'person', person: payee, withId: false },
-        summary: '组级道路维修',
-      });
-    else
-      for (let k = 0; k < 2; k++)
-        add({
-          ...base,
-          date: at(),
-          category: '劳务费',
-          amountFen: rng.int(500, 2_000) * 100,
-          payee: { kind: 'person', person: payee, withId: k === 0 },
-          summary: '防汛巡查',
-        });
     note(
       p,
       'R09',
