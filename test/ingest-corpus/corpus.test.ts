@@ -153,7 +153,8 @@ describe('broken files of the corpus: one specific error each', () => {
     expect(error.details.found).toEqual(['项目名称', '姓名', '乡镇', '金额（元）', '发放日期']);
     expect(error.message).toBe(
       '文件 missing-column.csv 缺少民生资金发放明细的必需列：身份证号(id_number)或村(社区)(village)。' +
-        '文件中的列：项目名称、姓名、乡镇、金额（元）、发放日期',
+        '文件中的列：项目名称、姓名、乡镇、金额（元）、发放日期。' +
+        '如果文件中的列名不同，请指定列映射（npm run cli -- upload <目录> --map 列名=列，或 PUT /api/v1/column-mappings）',
     );
   });
 

@@ -50,6 +50,20 @@ export interface QualityReport {
   readonly idsLost: number;
   readonly unknownPrograms: readonly string[];
   readonly warnings: readonly string[];
+  /**
+   * How each file column was placed: by its header (`alias`), by its values (`content`) or by
+   * the department's remembered mapping (`mapping`). Absent on versions read before it existed.
+   */
+  readonly columns?: readonly ColumnSource[];
+}
+
+/** One file column placed on a canonical column, and how it was recognised. */
+export interface ColumnSource {
+  /** The header as written in the file. */
+  readonly header: string;
+  /** The canonical column (CONTRACT.md §2). */
+  readonly column: string;
+  readonly how: 'alias' | 'content' | 'mapping';
 }
 
 /** Rule codes of CONTRACT.md §5. */

@@ -6,17 +6,61 @@ import type { QualityReport } from './model.js';
  * - `active`: its rows take part in collision;
  * - `replaced`: a newer snapshot from the same department took its place;
  * - `withdrawn`: the department withdrew it (with a reason);
- * - `rejected`: the file could not be read as its kind (file-level error).
+ * - `rejected`: the file could not be read as its kind (file-level error);
+ * - `needs_mapping`: held, not in force: a column that looks like ID numbers could not be placed;
+ *   a column mapping from the department applies it without a new upload;
+ * - `needs_confirmation`: held, not in force: a snapshot that would shrink the department's data
+ *   by more than the configured share (or to nothing) waits for the department to confirm it.
  */
-export type VersionStatus = 'active' | 'replaced' | 'withdrawn' | 'rejected';
+export type VersionStatus =
+  | 'active'
+  | 'replaced'
+  | 'withdrawn'
+  | 'rejected'
+  | 'needs_mapping'
+  | 'needs_confirmation';
+
+/** Every version status, for validation. */
+export const VERSION_STATUSES: readonly VersionStatus[] = [
+  'active',
+  'replaced',
+  'withdrawn',
+  'rejected',
+  'needs_mapping',
+  'needs_confirmation',
+];
+
+/** Why a version is held out of force until someone acts. */
+export interface VersionHold {
+  readonly reason: 'needs_mapping' | 'needs_confirmation';
+  /** File headers that look like ID numbers but could not be placed (`needs_mapping`). */
+  readonly candidates?: readonly string[];
+  /** Canonical columns still to be placed, e.g. `owner_id` (`needs_mapping`). */
+  readonly targets?: readonly string[];
+  /** Accepted rows of the snapshot in force it would replace (`needs_confirmation`). */
+  readonly previousRows?: number;
+  readonly previousVersionId?: string;
+}
 
 /**
  * One entry of a version's history: nothing changes without who, when and why.
  * `replacement_requested`: someone asked for an upload URL to replace this version.
+ * `held`: kept out of force (see {@link VersionHold}); `mapped`: read again under the
+ * department's column mapping; `confirmed`: a held snapshot confirmed; `restored`: a withdrawn
+ * version back in force (re-uploaded bytes or an explicit restore).
  */
 export interface VersionEvent {
   readonly at: string;
-  readonly action: 'registered' | 'rejected' | 'replaced' | 'withdrawn' | 'replacement_requested';
+  readonly action:
+    | 'registered'
+    | 'rejected'
+    | 'replaced'
+    | 'withdrawn'
+    | 'replacement_requested'
+    | 'held'
+    | 'mapped'
+    | 'confirmed'
+    | 'restored';
   /** The actor: a principal's subject, a department code (its own upload), or `system`. */
   readonly by: string;
   /** The actor's display name, when a person acted through the API. */
@@ -64,6 +108,8 @@ export interface DatasetVersion {
   /** Data-bucket key of the rejected-rows file, when rows were rejected. */
   readonly rejectsKey?: string;
   readonly error?: FileError;
+  /** Set while the version is held (`needs_mapping` / `needs_confirmation`). */
+  readonly hold?: VersionHold;
   readonly history: readonly VersionEvent[];
 }
 

@@ -1,10 +1,13 @@
 /**
  * Finding the header row of a sheet and mapping its cells to canonical columns.
  */
+import { IGNORE_COLUMN } from '@jiandu/domain/datasets/column-mappings';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import type { ColumnSource } from '@jiandu/domain/model';
 import type { AmountUnit } from '@jiandu/domain/normalize/amount';
 import { type ColumnSpec, KIND_SPECS } from './aliases.js';
 import { cellText, type RawCell } from './cells.js';
+import { SOURCE_ALIASES } from './source-aliases.js';
 
 /** A header cell after cleaning, with a unit found in brackets (`金额（万元）`). */
 export interface CleanHeader {
@@ -51,17 +54,23 @@ interface AliasHit {
 
 const LOOKUPS = new Map<DatasetKind, Map<string, AliasHit>>();
 
-/** alias key → column of a kind; the first column listing an alias wins. */
+/**
+ * alias key → column of a kind: the contract's aliases (`aliases.ts`) first, then the source
+ * systems' column names (`source-aliases.ts`); the first column listing an alias wins.
+ */
 export function aliasLookup(kind: DatasetKind): Map<string, AliasHit> {
   let lookup = LOOKUPS.get(kind);
   if (!lookup) {
-    lookup = new Map();
-    for (const column of KIND_SPECS[kind].columns) {
-      [column.name, ...column.aliases].forEach((alias, rank) => {
+    const table = new Map<string, AliasHit>();
+    const add = (column: ColumnSpec, aliases: readonly string[], offset: number) =>
+      aliases.forEach((alias, i) => {
         const { key } = cleanHeader(alias);
-        if (key !== '' && !lookup?.has(key)) lookup?.set(key, { column, rank });
+        if (key !== '' && !table.has(key)) table.set(key, { column, rank: offset + i });
       });
-    }
+    const columns = KIND_SPECS[kind].columns;
+    for (const column of columns) add(column, [column.name, ...column.aliases], 0);
+    for (const column of columns) add(column, SOURCE_ALIASES[kind][column.name] ?? [], 1000);
+    lookup = table;
     LOOKUPS.set(kind, lookup);
   }
   return lookup;
@@ -72,6 +81,24 @@ export interface MappedColumn {
   readonly index: number;
   readonly column: ColumnSpec;
   readonly unit?: AmountUnit;
+  /** How the column was recognised: its header, its values, or the department's mapping. */
+  readonly how: ColumnSource['how'];
+}
+
+/**
+ * A department's remembered mapping as ingest uses it: cleaned header key → canonical column,
+ * or `ignore` (left out on purpose). Build it with {@link departmentMapping}.
+ */
+export type DepartmentMapping = ReadonlyMap<string, string>;
+
+/** The lookup of a department's stated mapping (`列名 → owner_id`), keyed like aliases. */
+export function departmentMapping(columns: Readonly<Record<string, string>> | undefined): DepartmentMapping {
+  const map = new Map<string, string>();
+  for (const [header, column] of Object.entries(columns ?? {})) {
+    const { key } = cleanHeader(header);
+    if (key !== '') map.set(key, column);
+  }
+  return map;
 }
 
 /** A header row mapped to canonical columns. */
@@ -85,6 +112,8 @@ export interface HeaderMapping {
   readonly satisfied: number;
   /** Columns that appeared more than once under different headers: which header was used, which not. */
   readonly duplicates: readonly { readonly label: string; readonly used: string; readonly ignored: string }[];
+  /** Source columns the department's mapping says to leave out. */
+  readonly ignoredByMapping: ReadonlySet<number>;
 }
 
 /**
@@ -92,8 +121,13 @@ export interface HeaderMapping {
  * `补贴类别`), the one earlier in the column's alias list wins — not simply the leftmost —
  * and the other is reported as a duplicate.
  */
-export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderMapping {
+export function mapHeader(
+  kind: DatasetKind,
+  cells: readonly RawCell[],
+  stated: DepartmentMapping = new Map(),
+): HeaderMapping {
   const lookup = aliasLookup(kind);
+  const ignoredByMapping = new Set<number>();
   const best = new Map<string, { mapped: MappedColumn; rank: number; header: string }>();
   const duplicates: { label: string; used: string; ignored: string }[] = [];
   const originalHeaders: string[] = [];
@@ -106,11 +140,19 @@ export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderM
     if (count > 1) header = `${header}#${count}`;
     originalHeaders.push(header);
     const clean = cleanHeader(cell);
-    const hit = lookup.get(clean.key);
+    // The department's own word beats the alias table.
+    const statedColumn = stated.get(clean.key);
+    if (statedColumn === IGNORE_COLUMN) {
+      ignoredByMapping.add(index);
+      return;
+    }
+    const statedSpec = KIND_SPECS[kind].columns.find((c) => c.name === statedColumn);
+    const hit = statedSpec ? { column: statedSpec, rank: -1 } : lookup.get(clean.key);
     if (!hit) return;
     const { column, rank } = hit;
+    const how = statedSpec ? ('mapping' as const) : ('alias' as const);
     const entry = {
-      mapped: clean.unit === undefined ? { index, column } : { index, column, unit: clean.unit },
+      mapped: clean.unit === undefined ? { index, column, how } : { index, column, unit: clean.unit, how },
       rank,
       header,
     };
@@ -125,14 +167,22 @@ export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderM
     }
   });
   const mapped = [...best.values()].map((e) => e.mapped).sort((a, b) => a.index - b.index);
-  const seen = new Set(best.keys());
+  return { mapped, originalHeaders, duplicates, ignoredByMapping, ...requiredGroups(kind, mapped) };
+}
+
+/** Which required groups of a kind the mapped columns satisfy, and which are missing. */
+export function requiredGroups(
+  kind: DatasetKind,
+  mapped: readonly MappedColumn[],
+): { missing: string[]; satisfied: number } {
+  const seen = new Set(mapped.map((m) => m.column.name));
   const missing: string[] = [];
   let satisfied = 0;
   for (const group of KIND_SPECS[kind].required) {
     if (group.some((name) => seen.has(name))) satisfied++;
     else missing.push(group.join('/'));
   }
-  return { mapped, originalHeaders, missing, satisfied, duplicates };
+  return { missing, satisfied };
 }
 
 /**
@@ -142,10 +192,11 @@ export function mapHeader(kind: DatasetKind, cells: readonly RawCell[]): HeaderM
 export function detectHeader(
   kind: DatasetKind,
   rows: readonly (readonly RawCell[])[],
+  stated: DepartmentMapping = new Map(),
 ): { index: number; mapping: HeaderMapping } | undefined {
   let best: { index: number; mapping: HeaderMapping } | undefined;
   rows.forEach((cells, index) => {
-    const mapping = mapHeader(kind, cells);
+    const mapping = mapHeader(kind, cells, stated);
     if (mapping.mapped.length === 0) return;
     if (
       !best ||

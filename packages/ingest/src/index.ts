@@ -4,13 +4,14 @@ import { coverageKey } from '@jiandu/domain/coverage';
  * rows, total rows, notes, header synonyms — streamed row by row into canonical values.
  */
 import { type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
-import type { NormalizedRow, QualityReport, RejectedRow } from '@jiandu/domain/model';
+import type { ColumnSource, NormalizedRow, QualityReport, RejectedRow } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { KIND_SPECS } from './aliases.js';
 import { type Body, isBlankText, peek, sniff } from './bytes.js';
 import { cellText, isBlankRow, type RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
-import { detectHeader, type HeaderMapping } from './header.js';
+import { placeByContent } from './columns.js';
+import { departmentMapping, detectHeader, type HeaderMapping } from './header.js';
 import { RowNormalizer } from './rows.js';
 import { csvSheet, type SourceRow, type SourceSheet, xlsxSheets } from './sources.js';
 
@@ -18,6 +19,7 @@ export type { ColumnSpec, ColumnType, KindSpec } from './aliases.js';
 export { KIND_SPECS, personIdColumn } from './aliases.js';
 export type { FileRejectedCode } from './errors.js';
 export { FileRejectedError } from './errors.js';
+export { NeedsMappingError } from './columns.js';
 export { cleanHeader } from './header.js';
 
 /** Where accepted and rejected rows go, in file order. */
@@ -44,6 +46,11 @@ export interface IngestResult {
 export interface IngestOptions {
   /** The county's divisions, to resolve townships and villages given by name or code. */
   readonly divisions?: DivisionIndex;
+  /**
+   * The department's remembered column mapping for this kind: file header → canonical column
+   * (or `ignore`). It beats the alias table.
+   */
+  readonly columnMapping?: Readonly<Record<string, string>>;
 }
 
 // How far down a sheet the header may be (title rows, blank rows, notes above the table).
@@ -135,6 +142,8 @@ export async function ingestFile(
   const columns = new Set<string>();
   const sheetNames: string[] = [];
   const sheetWarnings: string[] = [];
+  const sources = new Map<string, ColumnSource>();
+  const stated = departmentMapping(options.columnMapping);
   const failed: FailedSheet[] = [];
   let sheetsSeen = 0;
   let sheetsWithContent = 0;
@@ -177,10 +186,16 @@ export async function ingestFile(
     if (top.length === 0) continue;
     sheetsWithContent++;
 
-    const header = detectHeader(
+    const detected = detectHeader(
       kind,
       top.map((r) => r.cells),
+      stated,
     );
+    // Columns the header didn't name are placed by their values (throws when it must ask).
+    const header = detected && {
+      index: detected.index,
+      mapping: placeSheetColumns(kind, detected, top, sheetLabel, sheetWarnings),
+    };
     if (!header || header.mapping.missing.length > 0) {
       failed.push({ ...(header ? { mapping: header.mapping } : {}), firstRow: top[0]?.cells });
       if (sheet.name !== undefined)
@@ -193,11 +208,16 @@ export async function ingestFile(
     sheetsRead++;
     if (sheet.name !== undefined) sheetNames.push(sheet.name);
     const mapping = header.mapping;
-    for (const m of mapping.mapped) columns.add(m.column.name);
+    for (const m of mapping.mapped) {
+      columns.add(m.column.name);
+      const source = { header: mapping.originalHeaders[m.index] ?? '', column: m.column.name, how: m.how };
+      sources.set(`${source.header}\u0000${source.column}`, source);
+    }
     const duplicated = new Set(mapping.duplicates.map((d) => d.ignored));
     const ignored = mapping.originalHeaders.filter(
       (h, i) =>
         !mapping.mapped.some((m) => m.index === i) &&
+        !mapping.ignoredByMapping.has(i) &&
         !duplicated.has(h) &&
         !/^(第\d+列|序号|编号|备注)(#\d+)?$/.test(h),
     );
@@ -248,11 +268,37 @@ export async function ingestFile(
       idsLost: counter.idsLost,
       unknownPrograms: normalizer.unknownPrograms,
       warnings,
+      columns: [...sources.values()],
     },
     columns: KIND_SPECS[kind].columns.map((c) => c.name).filter((name) => columns.has(name)),
     sheets: sheetNames,
     coverage: [...counter.coverage].sort(),
   };
+}
+
+/**
+ * The sheet's header mapping after content placement: data rows under the header (without
+ * totals and notes) are the sample.
+ */
+function placeSheetColumns(
+  kind: DatasetKind,
+  detected: { index: number; mapping: HeaderMapping },
+  top: readonly SourceRow[],
+  sheetLabel: string,
+  warnings: string[],
+): HeaderMapping {
+  const samples = top
+    .slice(detected.index + 1)
+    .map((r) => r.cells)
+    .filter((cells) => classify(cells, detected.mapping, false) === 'data');
+  const placed = placeByContent(kind, detected.mapping, top[detected.index]?.cells ?? [], samples);
+  for (const w of placed.warnings) warnings.push(`${sheetLabel}中${w}`);
+  for (const m of placed.mapping.mapped)
+    if (m.how === 'content')
+      warnings.push(
+        `${sheetLabel}中列「${placed.mapping.originalHeaders[m.index]}」按内容识别为${label(kind, m.column.name)}(${m.column.name})`,
+      );
+  return placed.mapping;
 }
 
 function label(kind: DatasetKind, name: string): string {
@@ -290,7 +336,8 @@ function headerError(kind: DatasetKind, fileName: string, failed: readonly Faile
   );
   return new FileRejectedError(
     'missing_columns',
-    `文件 ${fileName} 缺少${KIND_LABELS[kind]}的必需列：${missing.join('、')}。文件中的列：${found.join('、')}`,
+    `文件 ${fileName} 缺少${KIND_LABELS[kind]}的必需列：${missing.join('、')}。文件中的列：${found.join('、')}。` +
+      '如果文件中的列名不同，请指定列映射（npm run cli -- upload <目录> --map 列名=列，或 PUT /api/v1/column-mappings）',
     { expected: [...mapping.missing], found },
   );
 }

@@ -237,6 +237,7 @@ describe('ID handling and the quality report', () => {
       idsLost: 2,
       unknownPrograms: [],
       warnings: [],
+      columns: expect.arrayContaining([{ header: '发放日期', column: 'pay_date', how: 'alias' }]),
     });
   });
 

@@ -5,7 +5,7 @@
  */
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetKind } from '../kinds.js';
-import type { DatasetVersion } from '../versions.js';
+import { type DatasetVersion, versionOrder } from '../versions.js';
 
 /** Who acts: a principal's subject and, for the history, their display name. */
 export interface Actor {
@@ -171,4 +171,93 @@ export function replaceOnRequest(
       },
     ],
   };
+}
+
+/** When the version was last withdrawn, if it was. */
+export function withdrawnAt(version: DatasetVersion): string | undefined {
+  return [...version.history].reverse().find((e) => e.action === 'withdrawn')?.at;
+}
+
+/**
+ * Bring a withdrawn version back into force (a department that withdrew by mistake): its rows
+ * take part in collision again, and the history says who restored it and why. Only a withdrawn
+ * version can be restored (409 otherwise).
+ */
+export function restoreVersion(
+  version: DatasetVersion,
+  actor: Actor,
+  reason: string,
+  now: string,
+): DatasetVersion {
+  const why = requireReason(reason, '恢复数据版本');
+  if (version.status !== 'withdrawn')
+    throw new ConflictError(`只有已撤回的数据版本可以恢复，该版本当前状态为「${STATUS_LABELS[version.status]}」`);
+  const { statusReason: _withdrawal, ...rest } = version;
+  return {
+    ...rest,
+    status: 'active',
+    history: [...version.history, { at: now, action: 'restored', ...actorFields(actor), reason: why }],
+  };
+}
+
+/**
+ * Confirm a snapshot held because it would shrink the department's data (`needs_confirmation`):
+ * it comes into force and replaces the previous snapshot. 409 for any other status.
+ */
+export function confirmHeldVersion(
+  version: DatasetVersion,
+  actor: Actor,
+  reason: string,
+  now: string,
+): DatasetVersion {
+  const why = requireReason(reason, '确认数据版本');
+  if (version.status !== 'needs_confirmation')
+    throw new ConflictError(
+      version.status === 'needs_mapping'
+        ? '该数据版本等待指定列映射，请先指定列映射（PUT /api/v1/column-mappings）'
+        : `只有等待确认的数据版本可以确认，该版本当前状态为「${STATUS_LABELS[version.status]}」`,
+    );
+  const { statusReason: _held, hold: _hold, ...rest } = version;
+  return {
+    ...rest,
+    status: 'active',
+    history: [...version.history, { at: now, action: 'confirmed', ...actorFields(actor), reason: why }],
+  };
+}
+
+/** Version statuses as departments read them. */
+export const STATUS_LABELS: Readonly<Record<DatasetVersion['status'], string>> = {
+  active: '生效',
+  replaced: '已被替换',
+  withdrawn: '已撤回',
+  rejected: '被拒绝',
+  needs_mapping: '待指定列映射',
+  needs_confirmation: '待确认',
+};
+
+/**
+ * A snapshot in force replaces the department's other snapshots of its kind in force. "Newest"
+ * is by S3 receive time ({@link versionOrder}), not by processing order, so an old file whose
+ * event arrives late does not displace a newer one. Returns the versions that change (`version`
+ * itself among them when a newer one is already in force).
+ */
+export function supersedeOlderSnapshots(
+  version: DatasetVersion,
+  active: readonly DatasetVersion[],
+  now: string,
+): DatasetVersion[] {
+  const inForce = [version, ...active.filter((v) => v.status === 'active' && v.versionId !== version.versionId)];
+  const newest = inForce.reduce((best, v) => (versionOrder(v) > versionOrder(best) ? v : best));
+  return inForce
+    .filter((v) => v.versionId !== newest.versionId)
+    .map((v) => ({
+      ...v,
+      status: 'replaced' as const,
+      replacedBy: newest.versionId,
+      statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
+      history: [
+        ...v.history,
+        { at: now, action: 'replaced' as const, by: 'system', reason: `replaced by ${newest.versionId}` },
+      ],
+    }));
 }
