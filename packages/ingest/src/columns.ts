@@ -53,7 +53,8 @@ const DATE_TEXT = /^(19|20)\d{2}([-/.年]\d{1,2}([-/.月]\d{1,2}日?)?|\d{4}|[-/
 const AMOUNT_TEXT = /^[¥￥]?-?\d{1,3}(,\d{3})*(\.\d+)?(元|万元|万)?$|^[¥￥]?-?\d+(\.\d+)?(元|万元|万)?$/;
 const PERSON_NAME = /^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}$/;
 // Words that end place, organisation and category names rather than personal names.
-const NOT_A_NAME = /(村|镇|乡|街道|社区|县|市|区|组|局|所|公司|厂|店|部|站|院|队|会|室|中心|费|款|贴|保|助|金|车|房|族)$/;
+const NOT_A_NAME =
+  /(村|镇|乡|街道|社区|县|市|区|组|局|所|公司|厂|店|部|站|院|队|会|室|中心|费|款|贴|保|助|金|车|房|族)$/;
 // Whole values of other short label columns (relation, status) that look like two-character names.
 const LABEL_WORDS =
   /^(户主|本人|配偶|妻子?|丈夫|[长次三四]?[子女]|儿子|女儿|儿媳|女婿|孙子|孙女|父亲|母亲|兄弟|姐妹|存续|在业|注销|吊销|迁出|正常|已脱贫|未脱贫|脱贫|是|否|男|女)$/;
@@ -240,7 +241,11 @@ const FAMILY_WORDS: Readonly<Record<Family, string>> = {
   name: '姓名',
 };
 
-function needsMappingMessage(family: Family, open: readonly ColumnSpec[], left: readonly Candidate[]): string {
+function needsMappingMessage(
+  family: Family,
+  open: readonly ColumnSpec[],
+  left: readonly Candidate[],
+): string {
   const headers = left.map((c) => `「${c.header}」`).join('');
   const targets = open.map(columnLabel).join('、');
   const example = `${left[0]?.header ?? '列名'}=${open[0]?.name ?? 'id_number'}`;

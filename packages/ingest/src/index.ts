@@ -9,17 +9,17 @@ import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { KIND_SPECS } from './aliases.js';
 import { type Body, isBlankText, peek, sniff } from './bytes.js';
 import { cellText, isBlankRow, type RawCell } from './cells.js';
-import { FileRejectedError } from './errors.js';
 import { placeByContent } from './columns.js';
+import { FileRejectedError } from './errors.js';
 import { departmentMapping, detectHeader, type HeaderMapping } from './header.js';
 import { RowNormalizer } from './rows.js';
 import { csvSheet, type SourceRow, type SourceSheet, xlsxSheets } from './sources.js';
 
 export type { ColumnSpec, ColumnType, KindSpec } from './aliases.js';
 export { KIND_SPECS, personIdColumn } from './aliases.js';
+export { NeedsMappingError } from './columns.js';
 export type { FileRejectedCode } from './errors.js';
 export { FileRejectedError } from './errors.js';
-export { NeedsMappingError } from './columns.js';
 export { cleanHeader } from './header.js';
 
 /** Where accepted and rejected rows go, in file order. */

@@ -145,7 +145,11 @@ export const SOURCE_ALIASES: Readonly<Record<DatasetKind, Readonly<Record<string
     established_date: ['成立日期(注册日期)', '核准设立日期', '开业时间', 'estdate', 'clrq'],
   },
   property_records: {
-    owner_id: [...idHeaders(['权利人', '产权人', '所有权人', '业主', '房屋所有权人', '使用权人']), 'zjh', 'zjhm'],
+    owner_id: [
+      ...idHeaders(['权利人', '产权人', '所有权人', '业主', '房屋所有权人', '使用权人']),
+      'zjh',
+      'zjhm',
+    ],
     owner_name: ['权利人名称', '房屋所有权人', '使用权人', 'qlr', 'qlrmc'],
     address: ['不动产坐落', '房地坐落', '房屋坐落', 'zl'],
     usage: ['规划用途', '房屋规划用途', '用途名称', 'ghyt', 'yt'],
@@ -154,11 +158,7 @@ export const SOURCE_ALIASES: Readonly<Record<DatasetKind, Readonly<Record<string
     registered_date: ['登簿时间', '登记时间', '登簿日期', 'dbsj', 'djsj'],
   },
   vehicle_records: {
-    owner_id: [
-      ...idHeaders(['', '所有人', '机动车所有人', '车主', '车辆所有人']),
-      'sfzmhm',
-      'syrsfzmhm',
-    ],
+    owner_id: [...idHeaders(['', '所有人', '机动车所有人', '车主', '车辆所有人']), 'sfzmhm', 'syrsfzmhm'],
     owner_name: ['机动车所有人姓名', '车辆所有人', '所有人名称', 'syr'],
     plate: ['号牌号码(车牌号)', '车辆号牌', 'hphm'],
     vehicle_class: ['车辆类型名称', '车辆种类名称', 'cllx'],
@@ -202,7 +202,15 @@ export const SOURCE_ALIASES: Readonly<Record<DatasetKind, Readonly<Record<string
     ],
     township: township,
     village: village,
-    amount: ['发放金额(元)', '补贴金额(元)', '实发金额(元)', '月保障金', '保障金', '救助金额', '本次发放金额'],
+    amount: [
+      '发放金额(元)',
+      '补贴金额(元)',
+      '实发金额(元)',
+      '月保障金',
+      '保障金',
+      '救助金额',
+      '本次发放金额',
+    ],
     pay_date: ['发放时间', '打卡时间', '拨付时间', '兑付日期'],
     period: ['资金所属期', '补贴所属期', '发放年月', '保障月份'],
   },

@@ -191,7 +191,9 @@ export function restoreVersion(
 ): DatasetVersion {
   const why = requireReason(reason, '恢复数据版本');
   if (version.status !== 'withdrawn')
-    throw new ConflictError(`只有已撤回的数据版本可以恢复，该版本当前状态为「${STATUS_LABELS[version.status]}」`);
+    throw new ConflictError(
+      `只有已撤回的数据版本可以恢复，该版本当前状态为「${STATUS_LABELS[version.status]}」`,
+    );
   const { statusReason: _withdrawal, ...rest } = version;
   return {
     ...rest,
@@ -246,7 +248,10 @@ export function supersedeOlderSnapshots(
   active: readonly DatasetVersion[],
   now: string,
 ): DatasetVersion[] {
-  const inForce = [version, ...active.filter((v) => v.status === 'active' && v.versionId !== version.versionId)];
+  const inForce = [
+    version,
+    ...active.filter((v) => v.status === 'active' && v.versionId !== version.versionId),
+  ];
   const newest = inForce.reduce((best, v) => (versionOrder(v) > versionOrder(best) ? v : best));
   return inForce
     .filter((v) => v.versionId !== newest.versionId)

@@ -65,7 +65,15 @@ const DELIVERED: ReadonlySet<VersionStatus> = new Set(['active', 'replaced']);
 const pairKey = (department: string, kind: string): string => `${department}\u0000${kind}`;
 
 function emptyCounts(): Record<VersionStatus | 'total', number> {
-  return { total: 0, active: 0, replaced: 0, withdrawn: 0, rejected: 0, needs_mapping: 0, needs_confirmation: 0 };
+  return {
+    total: 0,
+    active: 0,
+    replaced: 0,
+    withdrawn: 0,
+    rejected: 0,
+    needs_mapping: 0,
+    needs_confirmation: 0,
+  };
 }
 
 /** Inputs of {@link computeProgress}. */
