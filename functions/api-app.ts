@@ -41,6 +41,7 @@ export const app = createApp({
     uploadUrls: new S3UploadUrlSigner(s3, deps.buckets.upload),
     lateness,
     cadence,
+    columnMappings: deps.columnMappings,
   },
   workflow: { audit: auditLog, corrections, minScore: apiEnv.LEAD_LIST_MIN_SCORE },
   // Routing reads the divisions in force (cached per container, rebuilt when they change).

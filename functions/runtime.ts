@@ -10,6 +10,7 @@ import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
 import type { PipelineDeps } from '@jiandu/pipeline';
 import {
   createDocumentClient,
+  DynamoColumnMappingRepository,
   createS3Client,
   createSfnClient,
   DynamoAuditLog,
@@ -37,6 +38,8 @@ const Env = z.object({
   CADENCE_CONFIG: z.string().optional(),
   /** JSON overrides of report deadlines (`resolveReportDeadlines`: acknowledge 3 days, conclude 30). */
   REPORT_DEADLINES: z.string().optional(),
+  /** Share a snapshot may shrink by before it is held for confirmation (default 0.5). */
+  SNAPSHOT_SHRINK_LIMIT: z.coerce.number().min(0).max(1).optional(),
 });
 
 export const env = Env.parse(process.env);
@@ -61,6 +64,8 @@ export const deps: PipelineDeps = {
   objects: new S3ObjectStore(s3),
   buckets: { upload: env.UPLOAD_BUCKET, data: env.DATA_BUCKET },
   ruleConfig: resolveRuleConfig(env.RULE_CONFIG ? JSON.parse(env.RULE_CONFIG) : undefined),
+  columnMappings: new DynamoColumnMappingRepository(doc, env.TABLE_NAME),
+  ...(env.SNAPSHOT_SHRINK_LIMIT !== undefined ? { snapshotShrinkLimit: env.SNAPSHOT_SHRINK_LIMIT } : {}),
   log: logger,
   now: () => new Date().toISOString(),
 };

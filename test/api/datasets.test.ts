@@ -8,6 +8,7 @@ import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  MemoryColumnMappings,
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
@@ -104,6 +105,7 @@ describe('department data API', () => {
   let objects: MemoryObjects;
   let signer: MemoryUploadSigner;
   let lateness: MemoryLateness;
+  let mappings: MemoryColumnMappings;
   let started: { reason: string; detail: Record<string, unknown> }[];
   let failStart: boolean;
   let app: ReturnType<typeof createApp>;
@@ -119,6 +121,7 @@ describe('department data API', () => {
     );
     signer = new MemoryUploadSigner();
     lateness = new MemoryLateness();
+    mappings = new MemoryColumnMappings();
     started = [];
     failStart = false;
     const deps: ApiDeps = {
@@ -138,6 +141,7 @@ describe('department data API', () => {
         uploadUrls: signer,
         lateness,
         cadence: resolveCadenceConfig({ village_finance: { departments: ['township-431199100'] } }),
+        columnMappings: mappings,
         now: () => NOW,
       },
       workflow: memoryWorkflowDeps(),

@@ -166,7 +166,7 @@ describe('upload keys', () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
     const key = 'uploads/police/death_records/2023年 死亡名单.csv';
-    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    await p.deps.objects.put('uploads-bucket', key, `身份证号,姓名,死亡日期\n${JIA},王建国,2023-02-10\n`);
     const encoded = key
       .split('/')
       .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))

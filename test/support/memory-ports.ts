@@ -9,6 +9,7 @@ import type { WorkflowApiDeps } from '@jiandu/api/routes/leads';
 import type { ReportApiDeps } from '@jiandu/api/routes/reports';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
 import { DEFAULT_CADENCE_CONFIG } from '@jiandu/domain/datasets/cadence';
+import type { ColumnMapping, ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import type { DatasetKind } from '@jiandu/domain/kinds';
@@ -219,6 +220,7 @@ export function memoryDatasetDeps(overrides: Partial<DatasetApiDeps> = {}): Data
     uploadUrls: new MemoryUploadSigner(),
     lateness: new MemoryLateness(),
     cadence: DEFAULT_CADENCE_CONFIG,
+    columnMappings: new MemoryColumnMappings(),
     ...overrides,
   };
 }
@@ -280,4 +282,16 @@ export function memoryReportDeps(
     deadlines: DEFAULT_REPORT_DEADLINES,
     ...overrides,
   } as ReportApiDeps & { repository: MemoryReports };
+}
+
+/** Remembered column mappings, per department and kind. */
+export class MemoryColumnMappings implements ColumnMappingRepository {
+  readonly items = new Map<string, ColumnMapping>();
+  async get(department: string, kind: DatasetKind) {
+    const m = this.items.get(`${department}#${kind}`);
+    return m && clone(m);
+  }
+  async save(mapping: ColumnMapping) {
+    this.items.set(`${mapping.department}#${mapping.kind}`, clone(mapping));
+  }
 }

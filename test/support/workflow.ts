@@ -19,7 +19,13 @@ import {
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';
-import { MemoryLeads, MemoryObjects, MemoryRuns, MemoryVersions } from './memory-ports.js';
+import {
+  MemoryColumnMappings,
+  MemoryLeads,
+  MemoryObjects,
+  MemoryRuns,
+  MemoryVersions,
+} from './memory-ports.js';
 
 export const UPLOAD = 'uploads-bucket';
 export const DATA = 'data-bucket';
@@ -32,6 +38,7 @@ export function memoryPipeline(clock: { now: string }) {
     objects: new MemoryObjects(),
     buckets: { upload: UPLOAD, data: DATA },
     ruleConfig: resolveRuleConfig(),
+    columnMappings: new MemoryColumnMappings(),
     log: { info: () => {}, warn: () => {} },
     now: () => clock.now,
   } satisfies PipelineDeps;

@@ -15,8 +15,12 @@ export const NormalizeInput = z.object({
 export type NormalizeInput = z.infer<typeof NormalizeInput>;
 
 export const NormalizeOutput = z.object({
-  /** `registered`: a new version; `duplicate`: byte-identical or repeated event; `rejected`: file-level error. */
-  outcome: z.enum(['registered', 'duplicate', 'rejected']),
+  /**
+   * `registered`: a version came into force (new, read again under a mapping, or restored by a
+   * re-upload); `duplicate`: byte-identical or repeated event; `rejected`: file-level error;
+   * `held`: kept out of force until the department maps a column or confirms a shrinking snapshot.
+   */
+  outcome: z.enum(['registered', 'duplicate', 'rejected', 'held']),
   versionId: z.string(),
   department: z.string(),
   kind: z.string(),
@@ -99,6 +103,12 @@ export const CollisionRequestEvent = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 export type CollisionRequestEvent = z.infer<typeof CollisionRequestEvent>;
+
+/**
+ * The request to read a held upload again (after its department stated a column mapping): the
+ * workflow sends it to `Normalize` like an upload. Its detail names the object as S3 events do.
+ */
+export const REPROCESS_REQUEST = 'Version Mapping Applied';
 
 /** Build a {@link CollisionRequestEvent}. `reason` becomes the run's trigger, e.g. `Version Withdrawn`. */
 export function collisionRequestEvent(

@@ -58,7 +58,11 @@ export function collisionDefinition(): Record<string, unknown> {
     States: {
       Trigger: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.source', StringEquals: 'aws.s3', Next: 'Normalize' }],
+        Choices: [
+          { Variable: '$.source', StringEquals: 'aws.s3', Next: 'Normalize' },
+          // A held upload read again under its department's new column mapping (REPROCESS_REQUEST).
+          { Variable: '$.detail-type', StringEquals: 'Version Mapping Applied', Next: 'Normalize' },
+        ],
         Default: 'PlanCollision',
       },
       Normalize: task('Normalize', {
@@ -75,8 +79,14 @@ export function collisionDefinition(): Record<string, unknown> {
         Choices: [
           { Variable: '$.version.outcome', StringEquals: 'registered', Next: 'PlanCollision' },
           { Variable: '$.version.outcome', StringEquals: 'rejected', Next: 'FileRejected' },
+          { Variable: '$.version.outcome', StringEquals: 'held', Next: 'Held' },
         ],
         Default: 'AlreadyIngested',
+      },
+      Held: {
+        Type: 'Succeed',
+        Comment:
+          'Held out of force (needs_mapping / needs_confirmation) until the department acts; no collision.',
       },
       AlreadyIngested: {
         Type: 'Succeed',

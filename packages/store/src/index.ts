@@ -1,4 +1,5 @@
 export * from './clients.js';
+export * from './column-mappings.js';
 export * from './dynamo.js';
 export * from './keys.js';
 export * from './s3.js';

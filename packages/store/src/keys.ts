@@ -11,6 +11,7 @@
  * | audit entry     | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
  * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
  * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
+ * | column mapping  | `MAPPING#{department}#{kind}` | `MAPPING` | –                                     | –                                     |
  * | report          | `REPORT#{reportId}`    | `REPORT`  | `REPORTS` / `{receivedAt}#{reportId}`          | `REPORT_OFFICE#{township or COUNTY}` / `{receivedAt}#{reportId}` |
  * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
@@ -179,6 +180,11 @@ export const keys = {
   },
   allLateness() {
     return { index: 'GSI1', pk: 'LATENESS' } as const;
+  },
+
+  /** A department's remembered column mapping of one kind (read by key when its files are read). */
+  columnMapping(department: string, kind: string) {
+    return { PK: `MAPPING#${department}#${kind}`, SK: 'MAPPING' };
   },
 } as const;
 

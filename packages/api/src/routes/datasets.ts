@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { CadenceConfig } from '@jiandu/domain/datasets/cadence';
+import type { ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
 import {
   MAX_REASON_LENGTH,
   noteReplacementRequested,
@@ -28,6 +29,8 @@ export interface DatasetApiDeps {
   readonly lateness: LatenessRepository;
   /** Expected upload cadence per kind (env `CADENCE_CONFIG` over the defaults). */
   readonly cadence: CadenceConfig;
+  /** Departments' remembered column mappings (`PUT /api/v1/column-mappings`). */
+  readonly columnMappings: ColumnMappingRepository;
   /** The clock (ISO); injected so tests are deterministic. @default the system clock */
   readonly now?: () => string;
 }

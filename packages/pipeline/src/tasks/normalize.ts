@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import { replaceOnRequest, type UploadRequest } from '@jiandu/domain/datasets/corrections';
-import { type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
+import type { ColumnMapping } from '@jiandu/domain/datasets/column-mappings';
+import {
+  replaceOnRequest,
+  restoreVersion,
+  supersedeOlderSnapshots,
+  type UploadRequest,
+  withdrawnAt,
+} from '@jiandu/domain/datasets/corrections';
+import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
-import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
-import { FileRejectedError, ingestFile } from '@jiandu/ingest';
+import { type DatasetVersion, type FileError, type VersionHold, versionOrder } from '@jiandu/domain/versions';
+import { FileRejectedError, ingestFile, NeedsMappingError } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type PipelineDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
 import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
@@ -82,9 +89,12 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * Workflow step 1: turn one uploaded file into a dataset version.
  *
  * Idempotent: S3 events arrive at least once and out of order, and departments re-upload
- * the same file; the version id derives from the bytes, so a repeat is a no-op. The raw
- * file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
- * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
+ * the same file; the version id derives from the bytes, so a repeat is a no-op — except that
+ * a withdrawn version's bytes uploaded again after the withdrawal bring it back into force,
+ * and a version held for a column mapping is read again under the department's mapping. The
+ * raw file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
+ * rejected rows to a rejects file; a newer snapshot replaces the department's older one, unless
+ * it would shrink the department's data by more than the configured share (then it is held).
  */
 export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput): Promise<NormalizeOutput> {
   const { key, etag } = await resolveObject(deps, event.bucket, event.key);
@@ -98,7 +108,10 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
 
   const versionId = versionIdFor(location.department, location.kind, hash);
   const existing = await deps.versions.get(versionId);
-  if (existing) {
+  if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
+    return restoreOnUpload(deps, existing, input);
+  const mapping = await deps.columnMappings.get(location.department, location.kind);
+  if (existing && !rereadable(existing, mapping)) {
     deps.log.info('upload already ingested', { versionId, key, status: existing.status });
     return output('duplicate', existing);
   }
@@ -119,9 +132,25 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
           rejected.push(row);
         },
       },
-      divisions ? { divisions } : {},
+      { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
     );
   } catch (error) {
+    // A rejected file read again under a mapping that still doesn't fit stays as it was.
+    if (existing?.status === 'rejected' && error instanceof FileRejectedError)
+      return output('rejected', existing);
+    if (error instanceof NeedsMappingError || (existing && error instanceof FileRejectedError)) {
+      const hold =
+        error instanceof NeedsMappingError
+          ? { reason: 'needs_mapping' as const, candidates: error.candidates, targets: error.targets }
+          : { reason: 'needs_mapping' as const };
+      return holdVersion(
+        deps,
+        existing ?? newVersion(deps, input, location, hash, size, await requestOf(deps, key)),
+        error.message,
+        hold,
+        !existing,
+      );
+    }
     if (!(error instanceof FileRejectedError)) throw error;
     return rejectVersion(deps, input, location, hash, size, {
       code: error.code,
@@ -155,38 +184,195 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
 
   const now = deps.now();
   // Uploads through a presigned URL name the person who asked for it (and what it replaces).
-  const request = await deps.versions.latestUploadRequest(key, now);
-  const version: DatasetVersion = {
-    versionId,
-    department: location.department,
-    kind: location.kind,
-    fileName: location.fileName,
-    rawBucket: input.bucket,
-    rawKey: key,
-    fileHash: hash,
-    size,
-    receivedAt: input.eventTime,
-    registeredAt: now,
+  const request = existing ? undefined : await requestOf(deps, key);
+  const {
+    statusReason: _held,
+    hold: _hold,
+    error: _error,
+    ...base
+  } = existing ?? newVersion(deps, input, location, hash, size, request);
+  const read: DatasetVersion = {
+    ...base,
     status: 'active',
     quality: result.quality,
     columns: result.columns,
     shardRows: shards.map((rows) => rows.length),
     coverage: result.coverage,
     ...(rejected.length > 0 ? { rejectsKey: rejectsKey(versionId) } : {}),
-    history: [registeredEvent(now, location.department, request)],
+    history: existing
+      ? [...existing.history, { at: now, action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
+      : base.history,
   };
-  if (!(await deps.versions.create(version))) {
+  const shrinking = isSnapshotKind(location.kind) ? await shrinkHold(deps, read) : undefined;
+  if (shrinking) return holdVersion(deps, read, shrinking.message, shrinking.hold, !existing);
+  if (existing) await deps.versions.save(read);
+  else if (!(await deps.versions.create(read))) {
     const winner = await deps.versions.get(versionId);
-    return output('duplicate', winner ?? version);
+    return output('duplicate', winner ?? read);
   }
-  if (request?.replaces) await applyRequestedReplacement(deps, version, request);
-  const final = isSnapshotKind(location.kind) ? await applySnapshotReplacement(deps, version) : version;
+  if (request?.replaces) await applyRequestedReplacement(deps, read, request);
+  const final = isSnapshotKind(location.kind) ? await applySnapshotReplacement(deps, read) : read;
   deps.log.info('dataset version registered', {
     versionId,
     department: location.department,
     kind: location.kind,
     accepted: result.quality.accepted,
     rejected: result.quality.rejected,
+    status: final.status,
+  });
+  return output('registered', final);
+}
+
+/**
+ * Whether a version already registered is read again: one held for a mapping always (the
+ * mapping may have changed), a rejected one when its department stated a mapping since.
+ */
+function rereadable(version: DatasetVersion, mapping: ColumnMapping | undefined): boolean {
+  if (version.status === 'needs_mapping') return true;
+  const last = version.history[version.history.length - 1]?.at ?? version.registeredAt;
+  return version.status === 'rejected' && mapping !== undefined && mapping.updatedAt > last;
+}
+
+async function requestOf(deps: PipelineDeps, key: string): Promise<UploadRequest | undefined> {
+  return deps.versions.latestUploadRequest(key, deps.now());
+}
+
+/** The record of a file seen for the first time, before its status is decided. */
+function newVersion(
+  deps: PipelineDeps,
+  input: NormalizeInput,
+  location: UploadLocation,
+  hash: string,
+  size: number,
+  request: UploadRequest | undefined,
+): DatasetVersion {
+  const now = deps.now();
+  return {
+    versionId: versionIdFor(location.department, location.kind, hash),
+    department: location.department,
+    kind: location.kind,
+    fileName: location.fileName,
+    rawBucket: input.bucket,
+    rawKey: input.key,
+    fileHash: hash,
+    size,
+    receivedAt: input.eventTime,
+    registeredAt: now,
+    status: 'active',
+    shardRows: [],
+    coverage: [],
+    history: [registeredEvent(now, location.department, request)],
+  };
+}
+
+/**
+ * Keep a version out of force until its department acts: a column mapping (`needs_mapping`)
+ * or a confirmation (`needs_confirmation`). Nothing of it takes part in collision meanwhile.
+ */
+async function holdVersion(
+  deps: PipelineDeps,
+  version: DatasetVersion,
+  message: string,
+  hold: VersionHold,
+  isNew: boolean,
+): Promise<NormalizeOutput> {
+  const sameHold = version.status === hold.reason && version.statusReason === message;
+  const { error: _rejection, ...rest } = version;
+  const held: DatasetVersion = {
+    ...rest,
+    status: hold.reason,
+    statusReason: message,
+    hold,
+    history: sameHold
+      ? version.history
+      : [...version.history, { at: deps.now(), action: 'held', by: 'system', reason: message }],
+  };
+  if (isNew && !(await deps.versions.create(held))) {
+    const winner = await deps.versions.get(version.versionId);
+    return output('duplicate', winner ?? held);
+  }
+  if (!isNew) await deps.versions.save(held);
+  deps.log.warn('dataset version held', { versionId: held.versionId, reason: hold.reason });
+  return output('held', held);
+}
+
+/**
+ * A snapshot replaces the department's data in force: one that would shrink it by more than
+ * the configured share, or to nothing (a header-only registry, a formula-only workbook), waits
+ * for the department's confirmation instead. A snapshot older than the one in force replaces
+ * nothing, so it is never held.
+ */
+async function shrinkHold(
+  deps: PipelineDeps,
+  version: DatasetVersion,
+): Promise<{ message: string; hold: VersionHold } | undefined> {
+  const accepted = version.quality?.accepted ?? 0;
+  const previous = (await deps.versions.listOfDataset(version.department, version.kind))
+    .filter((v) => v.status === 'active' && v.versionId !== version.versionId)
+    .reduce<DatasetVersion | undefined>(
+      (best, v) => (!best || versionOrder(v) > versionOrder(best) ? v : best),
+      undefined,
+    );
+  if (previous && versionOrder(previous) > versionOrder(version)) return undefined;
+  const previousRows = previous?.quality?.accepted ?? 0;
+  const limit = deps.snapshotShrinkLimit ?? DEFAULT_SNAPSHOT_SHRINK_LIMIT;
+  const shrinks = previous !== undefined && accepted < previousRows * (1 - limit);
+  if (accepted > 0 && !shrinks) return undefined;
+  const label = KIND_LABELS[version.kind];
+  const what =
+    accepted === 0
+      ? `文件 ${version.fileName} 没有可用的数据行（读取 ${version.quality?.rowsRead ?? 0} 行，接受 0 行）`
+      : `文件 ${version.fileName} 只有 ${accepted} 行可用数据，比正在生效的版本（${previousRows} 行）少了 ${Math.round((1 - accepted / previousRows) * 100)}%`;
+  const replaces = previous
+    ? `作为${label}的新快照，它会替换本部门正在生效的 ${previousRows} 行数据`
+    : `作为${label}的快照，它会以空数据参与碰撞`;
+  return {
+    message:
+      `${what}。${replaces}，因此暂不生效。` +
+      `如确属正确，请确认：npm run cli -- confirm ${version.versionId} --reason <原因>，或 POST /api/v1/versions/${version.versionId}/confirm；` +
+      '如有误，请修改文件后重新上传',
+    hold: {
+      reason: 'needs_confirmation',
+      previousRows,
+      ...(previous ? { previousVersionId: previous.versionId } : {}),
+    },
+  };
+}
+
+/** Whether an upload event happened after the version's (last) withdrawal, to the second. */
+function uploadedAfterWithdrawal(version: DatasetVersion, eventTime: string): boolean {
+  const at = withdrawnAt(version);
+  return at !== undefined && Date.parse(eventTime) >= Math.floor(Date.parse(at) / 1000) * 1000;
+}
+
+/**
+ * The department uploaded a withdrawn version's bytes again: it comes back into force, as of
+ * this upload (so a restored snapshot is the newest), recorded in its history. A redelivered
+ * event of the original upload (older than the withdrawal) never gets here.
+ */
+async function restoreOnUpload(
+  deps: PipelineDeps,
+  version: DatasetVersion,
+  input: NormalizeInput,
+): Promise<NormalizeOutput> {
+  const request = await requestOf(deps, input.key);
+  const fileName = parseUploadKey(input.key).fileName;
+  const restored: DatasetVersion = {
+    ...restoreVersion(
+      version,
+      {
+        subject: request?.requestedBy ?? version.department,
+        ...(request?.requestedByName ? { name: request.requestedByName } : {}),
+      },
+      request?.reason ?? `重新上传了与该版本字节相同的文件 ${fileName}`,
+      deps.now(),
+    ),
+    receivedAt: input.eventTime,
+  };
+  await deps.versions.save(restored);
+  const final = isSnapshotKind(version.kind) ? await applySnapshotReplacement(deps, restored) : restored;
+  deps.log.info('dataset version restored by re-upload', {
+    versionId: version.versionId,
     status: final.status,
   });
   return output('registered', final);
@@ -223,40 +409,18 @@ async function applyRequestedReplacement(
   });
 }
 
-/**
- * A snapshot replaces the department's previous snapshot of the same kind. "Newest" is by
- * S3 receive time, not by processing order, so an old file whose event arrives late does
- * not displace a newer one.
- */
+/** A snapshot in force replaces the department's older snapshots of its kind (see `supersedeOlderSnapshots`). */
 async function applySnapshotReplacement(
   deps: PipelineDeps,
   version: DatasetVersion,
 ): Promise<DatasetVersion> {
-  const active = (await deps.versions.listOfDataset(version.department, version.kind)).filter(
-    (v) => v.status === 'active',
-  );
-  const newest = active.reduce<DatasetVersion>(
-    (best, v) => (versionOrder(v) > versionOrder(best) ? v : best),
+  const changed = supersedeOlderSnapshots(
     version,
+    await deps.versions.listOfDataset(version.department, version.kind),
+    deps.now(),
   );
-  const now = deps.now();
-  let self = version;
-  for (const v of active) {
-    if (v.versionId === newest.versionId) continue;
-    const replaced: DatasetVersion = {
-      ...v,
-      status: 'replaced',
-      replacedBy: newest.versionId,
-      statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
-      history: [
-        ...v.history,
-        { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` },
-      ],
-    };
-    await deps.versions.save(replaced);
-    if (v.versionId === version.versionId) self = replaced;
-  }
-  return self;
+  for (const v of changed) await deps.versions.save(v);
+  return changed.find((v) => v.versionId === version.versionId) ?? version;
 }
 
 async function rejectVersion(
