@@ -283,6 +283,16 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     body: (o) => ({ leadId: o.lead.leadId, expectedRevision: 1 }),
   },
   'POST /api/v1/versions/:versionId/withdraw': { body: () => ({ reason: '数据有误，撤回' }) },
+  'POST /api/v1/versions/:versionId/restore': { body: () => ({ reason: '误撤回，恢复' }) },
+  'POST /api/v1/versions/:versionId/confirm': { body: () => ({ reason: '本季度确实没有数据' }) },
+  'GET /api/v1/column-mappings': {
+    scope: 'department',
+    query: (o) => ({ department: o.department, kind: 'vehicle_records' }),
+  },
+  'PUT /api/v1/column-mappings': {
+    scope: 'department',
+    body: (o) => ({ kind: 'vehicle_records', department: o.department, columns: { 持证号: 'owner_id' } }),
+  },
   'POST /api/v1/uploads': {
     scope: 'department',
     body: (o) => ({

@@ -15,6 +15,7 @@ import {
   MemoryRuns,
   MemoryUploadSigner,
   MemoryVersions,
+  memoryDatasetDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -438,5 +439,219 @@ describe('department data API', () => {
         flaggedLateAt: '2024-04-16T00:30:00.000Z',
       });
     });
+  });
+});
+
+describe('held versions, column mappings and restores', () => {
+  let versions: MemoryVersions;
+  let mappings: MemoryColumnMappings;
+  let started: { reason: string; detail: Record<string, unknown> }[];
+  let app: ReturnType<typeof createApp>;
+
+  const HELD = version('c1', {
+    department: 'police',
+    kind: 'vehicle_records',
+    fileName: '机动车.csv',
+    rawKey: 'uploads/police/vehicle_records/机动车.csv',
+    status: 'needs_mapping',
+    statusReason: '文件中「号码一」「号码二」这几列的内容看起来是身份证号……',
+    hold: { reason: 'needs_mapping', candidates: ['号码一', '号码二'], targets: ['owner_id'] },
+    quality: undefined,
+    shardRows: [],
+    coverage: [],
+  });
+  const SHRUNK = version('c2', {
+    department: 'police',
+    kind: 'household_registry',
+    fileName: '户籍-空.csv',
+    receivedAt: '2024-04-02T00:00:00Z',
+    status: 'needs_confirmation',
+    statusReason: '文件 户籍-空.csv 没有可用的数据行……',
+    hold: { reason: 'needs_confirmation', previousRows: 8, previousVersionId: POLICE.versionId },
+    quality: { ...quality, accepted: 0, rejected: 0, rowsRead: 0 },
+  });
+
+  beforeEach(async () => {
+    versions = new MemoryVersions();
+    for (const v of [CIVIL, POLICE, HELD, SHRUNK]) await versions.create(v);
+    mappings = new MemoryColumnMappings();
+    started = [];
+    app = createApp({
+      leads: new MemoryLeads(),
+      versions,
+      runs: new MemoryRuns(),
+      collisions: {
+        start: async (reason, detail) => {
+          started.push({ reason, detail });
+          return `exec-${started.length}`;
+        },
+      },
+      datasets: memoryDatasetDeps({ columnMappings: mappings, now: () => NOW }),
+      workflow: memoryWorkflowDeps(),
+      reports: memoryReportDeps(),
+      authenticator: fakeAuthenticator,
+      logError: () => {},
+    });
+  });
+
+  const put = (who: keyof typeof PRINCIPALS, body: unknown) =>
+    as(who, { method: 'PUT', body: JSON.stringify(body) });
+  const errorOf = async (res: Response) =>
+    ((await res.json()) as { error: { code: string; message: string } }).error;
+
+  it('remembers a mapping per department and kind, and reads the held file again without a new upload', async () => {
+    const res = await app.request(
+      '/api/v1/column-mappings',
+      put('police', { kind: 'vehicle_records', columns: { 号码一: 'owner_id', 号码二: 'ignore' } }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { mapping: Record<string, unknown>; reread: unknown[] };
+    expect(body.mapping).toMatchObject({
+      department: 'police',
+      kind: 'vehicle_records',
+      columns: { 号码一: 'owner_id', 号码二: 'ignore' },
+      updatedBy: 'u-police',
+      history: [
+        { at: NOW, by: 'u-police', byName: '公安上传', columns: { 号码一: 'owner_id', 号码二: 'ignore' } },
+      ],
+    });
+    expect(body.reread).toEqual([
+      { versionId: HELD.versionId, fileName: '机动车.csv', executionId: 'exec-1' },
+    ]);
+    expect(started).toEqual([
+      {
+        reason: 'Version Mapping Applied',
+        detail: {
+          versionId: HELD.versionId,
+          kind: 'vehicle_records',
+          department: 'police',
+          bucket: { name: 'uploads-bucket' },
+          object: { key: 'uploads/police/vehicle_records/机动车.csv' },
+        },
+      },
+    ]);
+
+    const read = await app.request('/api/v1/column-mappings?kind=vehicle_records', as('police'));
+    expect(await read.json()).toMatchObject({ columns: { 号码一: 'owner_id' } });
+    // A later statement adds to the mapping and keeps the earlier one in the history.
+    await app.request(
+      '/api/v1/column-mappings',
+      put('police', { kind: 'vehicle_records', columns: { 车号: 'plate' } }),
+    );
+    const again = (await (
+      await app.request('/api/v1/column-mappings?kind=vehicle_records', as('police'))
+    ).json()) as {
+      columns: Record<string, string>;
+      history: unknown[];
+    };
+    expect(again.columns).toEqual({ 号码一: 'owner_id', 号码二: 'ignore', 车号: 'plate' });
+    expect(again.history).toHaveLength(2);
+  });
+
+  it('refuses a mapping to a column the kind does not have, in Chinese, naming the usable columns', async () => {
+    const res = await app.request(
+      '/api/v1/column-mappings',
+      put('police', { kind: 'vehicle_records', columns: { 号码一: 'legal_rep_id' } }),
+    );
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.message).toContain('legal_rep_id 不是机动车登记的列');
+    expect(error.message).toContain('owner_id');
+    expect(await mappings.get('police', 'vehicle_records')).toBeUndefined();
+  });
+
+  it('keeps departments to their own mappings (admins name the department)', async () => {
+    const other = await app.request(
+      '/api/v1/column-mappings',
+      put('civil', { kind: 'vehicle_records', department: 'police', columns: { 号码一: 'owner_id' } }),
+    );
+    expect(other.status).toBe(403);
+    const read = await app.request(
+      '/api/v1/column-mappings?kind=vehicle_records&department=police',
+      as('civil'),
+    );
+    expect(read.status).toBe(403);
+    const admin = await app.request(
+      '/api/v1/column-mappings',
+      put('admin', { kind: 'vehicle_records', department: 'police', columns: { 号码一: 'owner_id' } }),
+    );
+    expect(admin.status).toBe(200);
+  });
+
+  it('restores a withdrawn version with a reason, in its history, and starts a collision run', async () => {
+    await app.request(`/api/v1/versions/${CIVIL.versionId}/withdraw`, post('civil', { reason: '核查中' }));
+    const res = await app.request(
+      `/api/v1/versions/${CIVIL.versionId}/restore`,
+      post('civil', { reason: '误撤回' }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { version: DatasetVersion; collision: unknown };
+    expect(body.version.status).toBe('active');
+    expect(body.version.statusReason).toBeUndefined();
+    expect(body.version.history.map((e) => [e.action, e.by, e.reason])).toEqual([
+      ['registered', 'civil-affairs', undefined],
+      ['withdrawn', 'u-civil', '核查中'],
+      ['restored', 'u-civil', '误撤回'],
+    ]);
+    expect(body.collision).toEqual({ executionId: 'exec-2' });
+    expect(started.map((s) => s.reason)).toEqual(['Version Withdrawn', 'Version Restored']);
+    // Only a withdrawn version can be restored.
+    const again = await app.request(
+      `/api/v1/versions/${CIVIL.versionId}/restore`,
+      post('civil', { reason: '再恢复' }),
+    );
+    expect(again.status).toBe(409);
+  });
+
+  it('confirms a held snapshot: it comes into force, replaces the previous one, and collision runs', async () => {
+    const early = await app.request(
+      `/api/v1/versions/${SHRUNK.versionId}/confirm`,
+      post('police', { reason: '' }),
+    );
+    expect(early.status).toBe(400);
+    const res = await app.request(
+      `/api/v1/versions/${SHRUNK.versionId}/confirm`,
+      post('police', { reason: '本季度户籍已全部迁出' }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { version: DatasetVersion };
+    expect(body.version).toMatchObject({ status: 'active' });
+    expect(body.version.hold).toBeUndefined();
+    expect(body.version.history.at(-1)).toMatchObject({
+      action: 'confirmed',
+      reason: '本季度户籍已全部迁出',
+    });
+    expect((await versions.get(POLICE.versionId))?.status).toBe('replaced');
+    expect(started.map((s) => s.reason)).toEqual(['Version Confirmed']);
+    // A version waiting for a mapping is not confirmed: it says what to do instead.
+    const held = await app.request(
+      `/api/v1/versions/${HELD.versionId}/confirm`,
+      post('police', { reason: '确认' }),
+    );
+    expect(held.status).toBe(409);
+    expect((await errorOf(held)).message).toContain('请先指定列映射');
+  });
+
+  it('will not restore a snapshot over a newer one in force', async () => {
+    await versions.save({
+      ...POLICE,
+      status: 'withdrawn',
+      history: [...POLICE.history, { at: NOW, action: 'withdrawn', by: 'u-police' }],
+    });
+    await versions.save({ ...SHRUNK, status: 'active' });
+    const res = await app.request(
+      `/api/v1/versions/${POLICE.versionId}/restore`,
+      post('police', { reason: '误撤回' }),
+    );
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).message).toContain('请重新上传该文件');
+    expect((await versions.get(POLICE.versionId))?.status).toBe('withdrawn');
+  });
+
+  it('lists held versions by status', async () => {
+    const res = await app.request('/api/v1/versions?status=needs_mapping', as('police'));
+    expect(((await res.json()) as { items: DatasetVersion[] }).items.map((v) => v.versionId)).toEqual([
+      HELD.versionId,
+    ]);
   });
 });

@@ -104,12 +104,6 @@ export const CollisionRequestEvent = z.object({
 });
 export type CollisionRequestEvent = z.infer<typeof CollisionRequestEvent>;
 
-/**
- * The request to read a held upload again (after its department stated a column mapping): the
- * workflow sends it to `Normalize` like an upload. Its detail names the object as S3 events do.
- */
-export const REPROCESS_REQUEST = 'Version Mapping Applied';
-
 /** Build a {@link CollisionRequestEvent}. `reason` becomes the run's trigger, e.g. `Version Withdrawn`. */
 export function collisionRequestEvent(
   reason: string,

@@ -7,6 +7,8 @@
  * Distributed mode. States pass S3 keys and counts, never rows (256 KiB state limit).
  */
 
+import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+
 /** Task states, each served by one Lambda function (in AWS) or the same handler (locally). */
 export const TASKS = {
   Normalize: 'NormalizeFunctionArn',
@@ -61,7 +63,7 @@ export function collisionDefinition(): Record<string, unknown> {
         Choices: [
           { Variable: '$.source', StringEquals: 'aws.s3', Next: 'Normalize' },
           // A held upload read again under its department's new column mapping (REPROCESS_REQUEST).
-          { Variable: '$.detail-type', StringEquals: 'Version Mapping Applied', Next: 'Normalize' },
+          { Variable: '$.detail-type', StringEquals: REPROCESS_REQUEST, Next: 'Normalize' },
         ],
         Default: 'PlanCollision',
       },

@@ -1,19 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { CadenceConfig } from '@jiandu/domain/datasets/cadence';
-import type { ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
 import {
+  type ColumnMappingRepository,
+  mergeColumnMapping,
+  REPROCESS_REQUEST,
+} from '@jiandu/domain/datasets/column-mappings';
+import {
+  confirmHeldVersion,
   MAX_REASON_LENGTH,
   noteReplacementRequested,
+  restoreVersion,
+  supersedeOlderSnapshots,
   type UploadRequest,
   uploadKeyFor,
   validateUploadFileName,
   withdrawVersion,
 } from '@jiandu/domain/datasets/corrections';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@jiandu/domain/errors';
-import { DATASET_KINDS, type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@jiandu/domain/errors';
+import { DATASET_KINDS, type DatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
-import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
+import { type DatasetVersion, VERSION_STATUSES, versionOrder } from '@jiandu/domain/versions';
+import { columnMappingProblems } from '@jiandu/ingest/mapping';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Access, Principal } from '../auth.js';
@@ -49,11 +63,22 @@ const department = z
 const VersionQuery = z.object({
   department: department.optional(),
   kind: z.enum(DATASET_KINDS).optional(),
-  status: z.enum(['active', 'replaced', 'withdrawn', 'rejected']).optional(),
+  status: z.enum(VERSION_STATUSES).optional(),
 });
 const VersionIdParam = z.object({ versionId: z.string().regex(/^v-[0-9a-f]{8,64}$/, 'not a version id') });
 const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(MAX_REASON_LENGTH);
 const WithdrawBody = z.strictObject({ reason });
+const MappingBody = z.strictObject({
+  kind: z.enum(DATASET_KINDS),
+  department: department.optional(),
+  /** File header → canonical column (or `ignore`). */
+  columns: z
+    .record(z.string().trim().min(1).max(100), z.string().trim().min(1).max(40))
+    .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 50, {
+      message: 'must map between 1 and 50 headers',
+    }),
+});
+const MappingQuery = z.object({ kind: z.enum(DATASET_KINDS), department: department.optional() });
 const UploadBody = z
   .strictObject({
     kind: z.enum(DATASET_KINDS),
@@ -139,6 +164,34 @@ function attachment(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** A collision (or re-read) request: its execution, or why it could not start now. */
+type RunStart = { executionId: string } | { started: false; message: string };
+
+/**
+ * Start a workflow run about a version. A failure to start is reported, not thrown: the change
+ * already stands, and the nightly run applies it too.
+ */
+async function startRun(
+  deps: ApiDeps,
+  reason: string,
+  version: DatasetVersion,
+  extra: Record<string, unknown> = {},
+): Promise<RunStart> {
+  try {
+    return {
+      executionId: await deps.collisions.start(reason, {
+        versionId: version.versionId,
+        kind: version.kind,
+        department: version.department,
+        ...extra,
+      }),
+    };
+  } catch (error) {
+    deps.logError?.(error instanceof Error ? error : new Error(String(error)));
+    return { started: false, message: '碰撞任务暂未启动，将在夜间碰撞时生效' };
+  }
+}
+
 /**
  * Department data (CONTRACT.md §4): a department sees, withdraws and replaces its own
  * versions; inspectors and admins see every department's. Plus the data-entry progress board.
@@ -146,6 +199,29 @@ function attachment(fileName: string): string {
 export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
   const { datasets } = deps;
   const now = datasets.now ?? (() => new Date().toISOString());
+
+  /**
+   * Save a version that comes back into force (restored, confirmed): a snapshot replaces the
+   * department's other snapshot in force — unless a newer one is in force (409) — and collision runs.
+   */
+  const bringIntoForce = async (c: Context<AppEnv>, version: DatasetVersion, reason: string) => {
+    const changed = isSnapshotKind(version.kind)
+      ? supersedeOlderSnapshots(
+          version,
+          await deps.versions.listOfDataset(version.department, version.kind),
+          now(),
+        )
+      : [];
+    const newer = changed.find((v) => v.versionId === version.versionId)?.replacedBy;
+    if (newer)
+      throw new ConflictError(
+        `本部门较新的${KIND_LABELS[version.kind]}版本 ${newer} 正在生效；如要使用此版本，请重新上传该文件`,
+      );
+    await deps.versions.save(version);
+    for (const v of changed) await deps.versions.save(v);
+    const collision = await startRun(deps, reason, version);
+    return c.json({ version: versionView(version), collision });
+  };
   return [
     {
       method: 'GET',
@@ -205,20 +281,90 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const withdrawn = withdrawVersion(version, principal, body.reason, now());
         await deps.versions.save(withdrawn);
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
-        let collision: { executionId: string } | { started: false; message: string };
-        try {
-          collision = {
-            executionId: await deps.collisions.start('Version Withdrawn', {
-              versionId,
-              kind: version.kind,
-              department: version.department,
-            }),
-          };
-        } catch (error) {
-          deps.logError?.(error instanceof Error ? error : new Error(String(error)));
-          collision = { started: false, message: '碰撞任务暂未启动，将在夜间碰撞时生效' };
-        }
+        const collision = await startRun(deps, 'Version Withdrawn', version);
         return c.json({ version: versionView(withdrawn), collision });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/versions/:versionId/restore',
+      access: DATA_OWNERS,
+      summary: 'Bring a withdrawn version back into force with a reason; a collision run follows',
+      handle: async (c) => {
+        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        const body = await parseBody(WithdrawBody, c);
+        const principal = principalOf(c);
+        const version = await visibleVersion(deps, principal, versionId);
+        actingDepartment(principal, version.department);
+        return bringIntoForce(c, restoreVersion(version, principal, body.reason, now()), 'Version Restored');
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/versions/:versionId/confirm',
+      access: DATA_OWNERS,
+      summary:
+        'Confirm a snapshot held because it shrinks the data in force; it comes into force and collision runs',
+      handle: async (c) => {
+        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        const body = await parseBody(WithdrawBody, c);
+        const principal = principalOf(c);
+        const version = await visibleVersion(deps, principal, versionId);
+        actingDepartment(principal, version.department);
+        return bringIntoForce(
+          c,
+          confirmHeldVersion(version, principal, body.reason, now()),
+          'Version Confirmed',
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/column-mappings',
+      access: DATA_READERS,
+      summary: "A department's remembered column mapping of one kind, with its history",
+      handle: async (c) => {
+        const q = parse(MappingQuery, c.req.query(), 'query');
+        const scope = departmentScope(principalOf(c));
+        const owner = scope ?? q.department;
+        if (!owner) throw new ValidationError('请指定部门（department）');
+        if (scope !== undefined && q.department && q.department !== scope)
+          throw new ForbiddenError('只能查看本部门的列映射');
+        const mapping = await datasets.columnMappings.get(owner, q.kind);
+        return c.json(mapping ?? { department: owner, kind: q.kind, columns: {}, history: [] });
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/api/v1/column-mappings',
+      access: DATA_OWNERS,
+      summary:
+        "State which file header is which column for a department's kind; held and rejected files of it are read again",
+      handle: async (c) => {
+        const body = await parseBody(MappingBody, c);
+        const principal = principalOf(c);
+        const owner = actingDepartment(principal, body.department);
+        const problems = columnMappingProblems(body.kind, body.columns);
+        if (problems.length > 0)
+          throw new ValidationError(`列映射有误：${problems.join('；')}`, { field: 'columns', problems });
+        const current = await datasets.columnMappings.get(owner, body.kind);
+        const mapping = mergeColumnMapping(current, owner, body.kind, body.columns, principal, now());
+        await datasets.columnMappings.save(mapping);
+        // Files waiting for this mapping are read again without a new upload.
+        const waiting = (await deps.versions.listOfDataset(owner, body.kind)).filter(
+          (v) => v.status === 'needs_mapping' || v.status === 'rejected',
+        );
+        const reread = await Promise.all(
+          waiting.map(async (v) => ({
+            versionId: v.versionId,
+            fileName: v.fileName,
+            ...(await startRun(deps, REPROCESS_REQUEST, v, {
+              bucket: { name: v.rawBucket },
+              object: { key: v.rawKey },
+            })),
+          })),
+        );
+        return c.json({ mapping, reread });
       },
     },
     {

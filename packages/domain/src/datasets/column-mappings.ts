@@ -6,6 +6,12 @@
  */
 import type { DatasetKind } from '../kinds.js';
 
+/**
+ * The workflow request (`detail-type`) to read a held or rejected upload again after its
+ * department stated a column mapping: the workflow sends it to `Normalize` like an upload.
+ */
+export const REPROCESS_REQUEST = 'Version Mapping Applied';
+
 /** The value that tells the platform to leave a column out on purpose. */
 export const IGNORE_COLUMN = 'ignore';
 
