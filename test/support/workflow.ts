@@ -9,6 +9,7 @@ import type { Lead } from '@jiandu/domain/model';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
 import { createWorkflow } from '@jiandu/local/workflow';
 import {
+  collisionRequestEvent,
   matchShard,
   NormalizeInput,
   normalizeUpload,
@@ -62,6 +63,13 @@ export function memoryPipeline(clock: { now: string }) {
     return workflow.run(event).result as Promise<Record<string, unknown>>;
   }
 
+  /** A request the platform itself sends (`collisionRequestEvent`), e.g. a re-read after a mapping. */
+  async function request(reason: string, detail: Record<string, unknown>, time = clock.now) {
+    return workflow.run(collisionRequestEvent(reason, detail, new Date(time))).result as Promise<
+      Record<string, unknown>
+    >;
+  }
+
   async function scheduled(time = clock.now) {
     return workflow.run(scheduledEvent('NightlyCollision', new Date(time))).result as Promise<
       Record<string, unknown>
@@ -75,5 +83,5 @@ export function memoryPipeline(clock: { now: string }) {
       .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
   }
 
-  return { deps, upload, replay, scheduled, leadsOf };
+  return { deps, upload, replay, request, scheduled, leadsOf };
 }

@@ -1,0 +1,160 @@
+/**
+ * Held and returning versions through the real workflow definition over in-memory ports
+ * (issue 9 §2–3, issue 13): a vehicle file whose owner-ID column can't be placed is held as
+ * `needs_mapping` and runs no collision; the department's mapping reads it again without a new
+ * upload and R03 fires. A withdrawn file uploaded again comes back, a replayed old event does
+ * not. A snapshot that shrinks to nothing (or by more than the limit) waits for confirmation.
+ */
+import { mergeColumnMapping, REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
+import type { DatasetVersion } from '@jiandu/domain/versions';
+import { describe, expect, it } from 'vitest';
+import { testId } from '../support/ids.js';
+import { memoryPipeline, UPLOAD } from '../support/workflow.js';
+
+const POOR = testId('1970-01-01', 11);
+const CLERK = testId('1980-02-02', 22);
+
+const poverty = [
+  '户编号,证件号码,姓名,与户主关系,乡镇,村,脱贫状态,识别年度,脱贫年度',
+  `P001,${POOR},王建国,户主,青山镇,红星村,未脱贫,2015,`,
+].join('\n');
+// Two ID columns and no words that say whose: the platform must ask.
+const vehicles = [
+  '号牌号码,机动车所有人,号码一,号码二,车辆类型,初次登记日期',
+  `湘H·A1234,王建国,${POOR},${CLERK},小型轿车,2020-06-18`,
+].join('\n');
+const VEHICLES = 'uploads/police/vehicle_records/机动车登记.csv';
+
+async function versionOf(p: ReturnType<typeof memoryPipeline>, department: string, kind: string) {
+  const list = await p.deps.versions.listOfDataset(department, kind as DatasetVersion['kind']);
+  return list.at(-1) as DatasetVersion;
+}
+
+describe('a vehicle file whose owner-ID column cannot be placed', () => {
+  it('is held as needs_mapping without collision, and comes into force under the mapping', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    await p.upload('uploads/rural-revitalization/poverty_registry/监测对象.csv', poverty);
+
+    const held = await p.upload(VEHICLES, vehicles);
+    expect(held.version).toMatchObject({ outcome: 'held' });
+    expect(held.plan).toBeUndefined(); // ended at Held: nothing collided
+    const version = await versionOf(p, 'police', 'vehicle_records');
+    expect(version).toMatchObject({
+      status: 'needs_mapping',
+      hold: { reason: 'needs_mapping', candidates: ['号码一', '号码二'], targets: ['owner_id'] },
+      shardRows: [],
+    });
+    expect(version.statusReason).toContain('无法确定哪一列是所有人证件号码(owner_id)');
+    expect(version.statusReason).toContain('--map 号码一=owner_id');
+    expect(p.leadsOf('R03')).toEqual([]);
+
+    clock.now = '2024-05-02T00:00:00.000Z';
+    await p.deps.columnMappings.save(
+      mergeColumnMapping(
+        undefined,
+        'police',
+        'vehicle_records',
+        { 号码一: 'owner_id' },
+        { subject: 'u-police' },
+        clock.now,
+      ),
+    );
+    const reread = await p.request(REPROCESS_REQUEST, {
+      versionId: version.versionId,
+      kind: 'vehicle_records',
+      department: 'police',
+      bucket: { name: UPLOAD },
+      object: { key: VEHICLES },
+    });
+    expect(reread).toHaveProperty('runId'); // registered: a collision ran
+    const active = await versionOf(p, 'police', 'vehicle_records');
+    expect(active.status).toBe('active');
+    expect(active.hold).toBeUndefined();
+    expect(active.statusReason).toBeUndefined();
+    expect(active.history.map((e) => [e.action, e.by])).toEqual([
+      ['registered', 'police'],
+      ['held', 'system'],
+      ['mapped', 'u-police'],
+    ]);
+    expect(active.quality?.columns).toContainEqual({ header: '号码一', column: 'owner_id', how: 'mapping' });
+    // The clerk's column is not silently dropped: the report says it was not used.
+    expect(active.quality?.warnings.join('\n')).toContain('「号码二」的内容是身份证号');
+    expect(p.leadsOf('R03').map((l) => l.subjectKey)).toHaveLength(1);
+
+    // Next month's file with the same headers goes straight through.
+    const next = await p.upload('uploads/police/vehicle_records/机动车登记-6月.csv', `${vehicles}\n`);
+    expect(next).toHaveProperty('runId');
+  });
+});
+
+describe('a withdrawn version', () => {
+  const deaths = ['身份证号,姓名,死亡日期', `${POOR},王建国,2023-02-10`].join('\n');
+  const KEY = 'uploads/police/death_records/死亡.csv';
+
+  it('comes back when its bytes are uploaded again, but not on a redelivered old event', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    await p.upload(KEY, deaths, '2024-05-01T00:00:00.000Z');
+    const original = await versionOf(p, 'police', 'death_records');
+    clock.now = '2024-05-02T00:00:00.000Z';
+    await p.deps.versions.save(withdrawVersion(original, { subject: 'u-police' }, '误传', clock.now));
+
+    // The original event delivered again (at least once): it happened before the withdrawal.
+    const replayed = await p.replay(KEY, deaths.length, '2024-05-01T00:00:00.000Z');
+    expect(replayed.version).toMatchObject({ outcome: 'duplicate' });
+    expect((await versionOf(p, 'police', 'death_records')).status).toBe('withdrawn');
+
+    clock.now = '2024-05-03T00:00:00.000Z';
+    const again = await p.upload('uploads/police/death_records/死亡-恢复.csv', deaths, clock.now);
+    expect(again).toHaveProperty('runId'); // registered: a collision ran
+    const restored = await versionOf(p, 'police', 'death_records');
+    expect(restored).toMatchObject({
+      versionId: original.versionId,
+      status: 'active',
+      receivedAt: clock.now,
+    });
+    expect(restored.history.map((e) => e.action)).toEqual(['registered', 'withdrawn', 'restored']);
+    expect(restored.history.at(-1)?.reason).toBe('重新上传了与该版本字节相同的文件 死亡-恢复.csv');
+  });
+});
+
+describe('a snapshot that would shrink the data in force', () => {
+  const registry = (n: number) =>
+    [
+      '公民身份号码,姓名',
+      ...Array.from({ length: n }, (_, i) => `${testId('1960-01-01', i + 1)},张${'一二三四五六七八九十'[i]}`),
+    ].join('\n');
+  const KEY = (name: string) => `uploads/police/household_registry/${name}.csv`;
+
+  it('is held for confirmation when empty or shrinking by more than half, and replaces nothing', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    const empty = await p.upload(KEY('空'), '公民身份号码,姓名\n', '2024-05-01T00:00:00.000Z');
+    expect(empty.version).toMatchObject({ outcome: 'held' });
+    expect(await versionOf(p, 'police', 'household_registry')).toMatchObject({
+      status: 'needs_confirmation',
+      hold: { reason: 'needs_confirmation', previousRows: 0 },
+    });
+
+    await p.upload(KEY('十人'), registry(10), '2024-05-02T00:00:00.000Z');
+    const shrunk = await p.upload(KEY('四人'), registry(4), '2024-05-03T00:00:00.000Z');
+    expect(shrunk.version).toMatchObject({ outcome: 'held' });
+    const list = await p.deps.versions.listOfDataset('police', 'household_registry');
+    expect(list.map((v) => [v.fileName, v.status])).toEqual([
+      ['空.csv', 'needs_confirmation'],
+      ['十人.csv', 'active'],
+      ['四人.csv', 'needs_confirmation'],
+    ]);
+    expect(list[2]?.statusReason).toContain('只有 4 行可用数据，比正在生效的版本（10 行）少了 60%');
+    expect(list[2]?.statusReason).toContain(`npm run cli -- confirm ${list[2]?.versionId}`);
+
+    // Half is within the default limit: it replaces the ten as usual.
+    const half = await p.upload(KEY('五人'), registry(5), '2024-05-04T00:00:00.000Z');
+    expect(half).toHaveProperty('runId');
+    expect(
+      (await p.deps.versions.listOfDataset('police', 'household_registry')).map((v) => v.status),
+    ).toEqual(['needs_confirmation', 'replaced', 'needs_confirmation', 'active']);
+  });
+});
