@@ -113,7 +113,7 @@ describe('a withdrawn version', () => {
     expect(restored).toMatchObject({
       versionId: original.versionId,
       status: 'active',
-      receivedAt: clock.now,
+      receivedAt: '2024-05-03T00:00:00Z',
     });
     expect(restored.history.map((e) => e.action)).toEqual(['registered', 'withdrawn', 'restored']);
     expect(restored.history.at(-1)?.reason).toBe('重新上传了与该版本字节相同的文件 死亡-恢复.csv');
