@@ -10,10 +10,10 @@ import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
 import type { PipelineDeps } from '@jiandu/pipeline';
 import {
   createDocumentClient,
-  DynamoColumnMappingRepository,
   createS3Client,
   createSfnClient,
   DynamoAuditLog,
+  DynamoColumnMappingRepository,
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,

@@ -26,6 +26,9 @@ const Quality = z.object({
   idsLost: z.number(),
   unknownPrograms: z.array(z.string()),
   warnings: z.array(z.string()).default([]),
+  columns: z
+    .array(z.object({ header: z.string(), column: z.string(), how: z.enum(['alias', 'content', 'mapping']) }))
+    .optional(),
 });
 
 /** The part of a dataset version the command line reports (the API may send more). */
@@ -39,6 +42,9 @@ export const VersionView = z.object({
   status: z.string(),
   statusReason: z.string().optional(),
   quality: Quality.optional(),
+  history: z
+    .array(z.object({ action: z.string(), at: z.string(), reason: z.string().optional() }))
+    .default([]),
   error: z
     .object({
       code: z.string(),
@@ -69,9 +75,26 @@ export class ApiClient {
     const url = new URL(`${this.#baseUrl}${path}`);
     for (const [name, value] of Object.entries(query))
       if (value !== undefined) url.searchParams.set(name, value);
+    return this.#request(url, path, {});
+  }
+
+  /** POST or PUT a JSON body; the answer's JSON, or an {@link ApiError} with the API's own message. */
+  async send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    const res = await this.#request(new URL(`${this.#baseUrl}${path}`), path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return res.json();
+  }
+
+  async #request(url: URL, path: string, init: RequestInit): Promise<Response> {
     let res: Response;
     try {
-      res = await this.#fetch(url, { headers: { authorization: `Bearer ${this.#token}` } });
+      res = await this.#fetch(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.#token}` },
+      });
     } catch (error) {
       throw new ApiError(
         0,

@@ -4,9 +4,16 @@
  * Everything is checked before a single byte is uploaded.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
+import { createReadStream, type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import { DATASET_KINDS, type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
+import { columnMappingProblems, parseMappingLines } from '@jiandu/ingest/mapping';
+
+/**
+ * The mapping file a department keeps beside its files, `{department}/{kind}/列映射.txt`: one
+ * `列名=列` per line (`#` starts a comment). It is stated to the platform before the files go up.
+ */
+export const MAPPING_FILE = '列映射.txt';
 
 /** Department codes as the pipeline accepts them in upload keys (lower-case ASCII). */
 const DEPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -28,6 +35,14 @@ export interface PlannedFile {
   readonly size: number;
 }
 
+/** Column mappings of one department's kind, to state before its files are read. */
+export interface PlannedMapping {
+  readonly department: string;
+  readonly kind: DatasetKind;
+  /** File header → canonical column (or `ignore`). */
+  readonly columns: Readonly<Record<string, string>>;
+}
+
 /** A checked folder: what will be uploaded, and what was skipped on purpose. */
 export interface UploadPlan {
   /** The layout root (the folder, or its `uploads/` child). */
@@ -36,6 +51,8 @@ export interface UploadPlan {
   readonly files: readonly PlannedFile[];
   /** Files that are not datasets by nature (hidden files, Excel lock files, files beside the departments). */
   readonly skipped: readonly string[];
+  /** Column mappings from mapping files and `--map`, per department and kind. */
+  readonly mappings: readonly PlannedMapping[];
 }
 
 /** The folder does not follow the layout; `problems` lists every offending path. */
@@ -71,7 +88,7 @@ function rank(kind: DatasetKind): number {
  * @throws {LayoutError} listing every problem (unknown kind, bad department code, files at the
  *   wrong depth, unsupported file types, no files at all).
  */
-export function planUpload(folder: string): UploadPlan {
+export function planUpload(folder: string, map: Readonly<Record<string, string>> = {}): UploadPlan {
   const given = resolve(folder);
   let stat: ReturnType<typeof statSync>;
   try {
@@ -86,6 +103,7 @@ export function planUpload(folder: string): UploadPlan {
   const problems: string[] = [];
   const skipped: string[] = [];
   const files: PlannedFile[] = [];
+  const mappings = new Map<string, PlannedMapping>();
   const rel = (path: string) => relative(given, path) || '.';
   const kinds = DATASET_KINDS.join('、');
 
@@ -126,6 +144,16 @@ export function planUpload(folder: string): UploadPlan {
           problems.push(`${rel(path)}：数据类型目录下不能再有子目录`);
           continue;
         }
+        if (file.name === MAPPING_FILE) {
+          const stated = readMappingFile(path, kind.name, (p) => problems.push(`${rel(path)}：${p}`));
+          if (stated)
+            mappings.set(`${dept.name}/${kind.name}`, {
+              department: dept.name,
+              kind: kind.name,
+              columns: stated,
+            });
+          continue;
+        }
         if (!DATA_EXTENSIONS.has(extname(file.name).toLowerCase())) {
           problems.push(`${rel(path)}：不支持的文件类型（仅 .csv 和 .xlsx）`);
           continue;
@@ -143,9 +171,59 @@ export function planUpload(folder: string): UploadPlan {
     }
   }
   if (problems.length === 0 && files.length === 0) problems.push(`${folder} 中没有可上传的文件`);
+  applyCommandLineMap(map, files, mappings, problems);
   if (problems.length > 0) throw new LayoutError(folder, problems);
   files.sort((a, b) => rank(a.kind) - rank(b.kind) || a.key.localeCompare(b.key));
-  return { root, files, skipped };
+  return { root, files, skipped, mappings: [...mappings.values()] };
+}
+
+function readMappingFile(
+  path: string,
+  kind: DatasetKind,
+  problem: (message: string) => void,
+): Record<string, string> | undefined {
+  try {
+    const columns = parseMappingLines(readFileSync(path, 'utf8').split(/\r?\n/));
+    const problems = columnMappingProblems(kind, columns);
+    for (const p of problems) problem(p);
+    return problems.length === 0 ? columns : undefined;
+  } catch (error) {
+    problem(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+}
+
+/**
+ * `--map 列名=列` applies to every department's kind in the folder that has that column (it
+ * adds to, and beats, a mapping file). A column no kind in the folder has is a problem.
+ */
+function applyCommandLineMap(
+  map: Readonly<Record<string, string>>,
+  files: readonly PlannedFile[],
+  mappings: Map<string, PlannedMapping>,
+  problems: string[],
+): void {
+  if (Object.keys(map).length === 0) return;
+  const datasets = new Map(files.map((f) => [`${f.department}/${f.kind}`, f]));
+  for (const [header, column] of Object.entries(map)) {
+    const targets = [...datasets.entries()].filter(
+      ([, f]) => columnMappingProblems(f.kind, { [header]: column }).length === 0,
+    );
+    if (targets.length === 0) {
+      problems.push(
+        `--map ${header}=${column}：目录中没有哪种数据含有列 ${column}（数据类型：${[...new Set(files.map((f) => f.kind))].join('、')}）`,
+      );
+      continue;
+    }
+    for (const [key, f] of targets) {
+      const current = mappings.get(key);
+      mappings.set(key, {
+        department: f.department,
+        kind: f.kind,
+        columns: { ...(current?.columns ?? {}), [header]: column },
+      });
+    }
+  }
 }
 
 /** SHA-256 of a file, hex, streamed: what the pipeline derives the version id from. */

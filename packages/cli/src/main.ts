@@ -3,12 +3,14 @@
  *
  *   upload <folder>        upload `{department}/{kind}/<files>`, wait for the workflow, print quality reports
  *   leads export           write the lead export (CSV or XLSX)
+ *   restore / confirm      bring a withdrawn version back / confirm a held snapshot
  *
  * `main` takes its argv, environment and output streams as arguments, so tests run it in-process.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseMappingLines } from '@jiandu/ingest/mapping';
 import { ApiClient } from './api.js';
 import { EXPORT_FORMATS, type ExportFormat, exportLeads } from './export.js';
 import { LayoutError, planUpload } from './layout.js';
@@ -34,6 +36,10 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
 命令：
   upload <目录>         上传 {部门}/{数据类型}/<文件>（或 uploads/{部门}/{数据类型}/<文件>）结构的目录，
                         等待每个文件的处理流程结束，打印每个数据版本的质量报告
+      --map <列名=列>      指定列映射（可多次），如 --map 身份证明号码=owner_id；按部门和数据类型记住，
+                          下个月同样列名的文件直接通过。也可在 {部门}/{数据类型}/列映射.txt 中逐行写 列名=列
+  restore <版本号> --reason <原因>   恢复已撤回的数据版本（恢复后重新碰撞）
+  confirm <版本号> --reason <原因>   确认因数据大幅减少而暂不生效的快照（确认后生效并碰撞）
   leads export          导出线索（CONTRACT.md §6）
       --format csv|xlsx   导出格式（默认 csv）
       --out <文件>         输出文件（必填）
@@ -73,6 +79,8 @@ const OPTIONS = {
   rule: { type: 'string' },
   status: { type: 'string' },
   township: { type: 'string' },
+  map: { type: 'string', multiple: true },
+  reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,7 +118,13 @@ function timeoutMs(raw: string | undefined): number {
 
 async function upload(folder: string, values: Values, io: CliIo): Promise<number> {
   // The folder first: a wrong layout is reported before anything is uploaded (or connected to).
-  const plan = planUpload(folder);
+  let map: Record<string, string>;
+  try {
+    map = parseMappingLines(values.map ?? []);
+  } catch (error) {
+    throw new UsageError(`--map：${error instanceof Error ? error.message : String(error)}`);
+  }
+  const plan = planUpload(folder, map);
   const wait = timeoutMs(values.timeout);
   return withTarget(values, async (target) => {
     const api = apiClient(target, values, io.env);
@@ -131,7 +145,42 @@ async function upload(folder: string, values: Values, io: CliIo): Promise<number
       for (const result of results) io.stdout(`${formatResult(result).join('\n')}\n`);
       io.stdout(`\n${formatSummary(results)}\n`);
     }
-    return results.some((r) => r.outcome === 'rejected' || r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
+    // A held file needs the department to act: a batch job must notice.
+    return results.some((r) => r.outcome === 'rejected' || r.outcome === 'failed' || r.outcome === 'held')
+      ? EXIT.failed
+      : EXIT.ok;
+  });
+}
+
+const VERSION_ACTIONS = { restore: '已恢复', confirm: '已确认' } as const;
+
+/** `restore` / `confirm <versionId> --reason …`: the API's version actions, then a collision run. */
+async function versionAction(
+  action: keyof typeof VERSION_ACTIONS,
+  versionId: string,
+  values: Values,
+  io: CliIo,
+): Promise<number> {
+  if (!/^v-[0-9a-f]{8,64}$/.test(versionId))
+    throw new UsageError(`「${versionId}」不是数据版本号（形如 v-3f1c…）`);
+  if (!values.reason) throw new UsageError(`${action} 需要 --reason <原因>`);
+  const reason = values.reason;
+  return withTarget(values, async (target) => {
+    const api = apiClient(target, values, io.env);
+    const answer = (await api.send('POST', `/api/v1/versions/${versionId}/${action}`, { reason })) as {
+      version: { fileName: string; status: string };
+      collision: { executionId?: string; message?: string };
+    };
+    io.stdout(
+      `${VERSION_ACTIONS[action]} ${versionId}（${answer.version.fileName}），状态：${answer.version.status}
+` +
+        (answer.collision.executionId
+          ? `已开始碰撞：${answer.collision.executionId}
+`
+          : `${answer.collision.message ?? ''}
+`),
+    );
+    return EXIT.ok;
   });
 }
 
@@ -183,6 +232,8 @@ export async function main(io: CliIo): Promise<number> {
     }
     if (command === 'leads' && rest[0] === 'export' && rest.length === 1)
       return await leadsExport(values, io);
+    if ((command === 'restore' || command === 'confirm') && rest.length === 1)
+      return await versionAction(command, rest[0] as string, values, io);
     throw new UsageError(`未知命令：${positionals.join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError) {

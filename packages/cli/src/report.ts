@@ -7,6 +7,8 @@ import type { FileOutcome, FileResult } from './upload.js';
 const MARK: Readonly<Record<FileOutcome, string>> = {
   new: '✔ 新版本',
   unchanged: '= 未变化',
+  restored: '✔ 已恢复',
+  held: '⏸ 暂不生效',
   rejected: '✘ 文件被拒绝',
   failed: '✘ 处理失败',
 };
@@ -16,7 +18,11 @@ const STATUS: Readonly<Record<string, string>> = {
   replaced: '已被替换',
   withdrawn: '已撤回',
   rejected: '被拒绝',
+  needs_mapping: '待指定列映射',
+  needs_confirmation: '待确认',
 };
+
+const HOW: Readonly<Record<string, string>> = { content: '按内容识别', mapping: '按列映射' };
 
 /** The report block of one file. */
 export function formatResult(result: FileResult): string[] {
@@ -24,6 +30,7 @@ export function formatResult(result: FileResult): string[] {
   const lines = [`${MARK[result.outcome]}  ${file.relativePath}`];
   if (version) lines.push(`    版本 ${version.versionId}（${STATUS[version.status] ?? version.status}）`);
   if (result.outcome === 'unchanged') lines.push('    与平台已有版本字节相同，数据没有任何变化');
+  if (result.outcome === 'restored') lines.push('    与此前撤回的版本字节相同：该版本已恢复生效，并重新碰撞');
   if (result.message) lines.push(`    原因：${result.message}`);
   const error = version?.error;
   if (error?.expected && error.expected.length > 0) lines.push(`    需要的列：${error.expected.join('、')}`);
@@ -31,6 +38,9 @@ export function formatResult(result: FileResult): string[] {
   const q = version?.quality;
   if (q && result.outcome !== 'rejected') {
     lines.push(`    读取 ${q.rowsRead} 行：接受 ${q.accepted}，拒绝 ${q.rejected}`);
+    // Columns not recognised by their header alone: how they were placed.
+    for (const c of q.columns ?? [])
+      if (c.how !== 'alias') lines.push(`    列「${c.header}」→ ${c.column}（${HOW[c.how]}）`);
     const reasons = Object.entries(q.rejectedByReason);
     if (reasons.length > 0) lines.push(`    拒绝原因：${reasons.map(([r, n]) => `${r} ${n}`).join('，')}`);
     lines.push(`    身份证号：修复 ${q.idsRepaired}，无法恢复 ${q.idsLost}`);
@@ -46,6 +56,11 @@ export function formatSummary(results: readonly FileResult[]): string {
   const count = (o: FileOutcome) => results.filter((r) => r.outcome === o).length;
   return (
     `共 ${results.length} 个文件：新版本 ${count('new')}，未变化 ${count('unchanged')}，` +
+    // Only when it happened: most uploads never see a restore or a hold.
+    (['restored', 'held'] as const)
+      .filter((o) => count(o) > 0)
+      .map((o) => `${o === 'restored' ? '已恢复' : '暂不生效'} ${count(o)}，`)
+      .join('') +
     `被拒绝 ${count('rejected')}，处理失败 ${count('failed')}`
   );
 }

@@ -14,10 +14,13 @@ import type { Target } from './target.js';
  * What became of one file:
  * - `new`: a new dataset version was registered;
  * - `unchanged`: byte-identical to a version the platform already has (nothing changed);
+ * - `restored`: the bytes of a withdrawn version, which is back in force;
+ * - `held`: registered but not in force until the department acts (a column mapping, or the
+ *   confirmation of a shrinking snapshot);
  * - `rejected`: the file as a whole could not be read as its kind (file-level error);
  * - `failed`: the workflow failed for another reason, or the version could not be found.
  */
-export type FileOutcome = 'new' | 'unchanged' | 'rejected' | 'failed';
+export type FileOutcome = 'new' | 'unchanged' | 'restored' | 'held' | 'rejected' | 'failed';
 
 /** The result of one uploaded file. */
 export interface FileResult {
@@ -65,6 +68,20 @@ export async function uploadFolder(plan: UploadPlan, options: UploadOptions): Pr
   const { target, api, progress } = options;
   const hashes = new Map<string, string>();
   for (const file of plan.files) hashes.set(file.key, await sha256File(file.path));
+
+  // The department's mappings first, so its files are read under them (and held ones re-read).
+  for (const m of plan.mappings) {
+    await api.send('PUT', '/api/v1/column-mappings', {
+      kind: m.kind,
+      department: m.department,
+      columns: m.columns,
+    });
+    progress(
+      `已记住列映射 ${m.department}/${m.kind}：${Object.entries(m.columns)
+        .map(([h, c]) => `${h}=${c}`)
+        .join('，')}`,
+    );
+  }
 
   const watcher = new ExecutionWatcher(target.sfn, target.stateMachineArn, {
     since: new Date(Date.now() - CLOCK_SKEW_MS),
@@ -142,7 +159,18 @@ export async function uploadFolder(plan: UploadPlan, options: UploadOptions): Pr
       });
       continue;
     }
-    results.push({ file, fileHash, outcome: runs.every(wasDuplicate) ? 'unchanged' : 'new', version });
+    if (version.status === 'needs_mapping' || version.status === 'needs_confirmation') {
+      results.push({ file, fileHash, outcome: 'held', version, message: version.statusReason ?? '' });
+      continue;
+    }
+    const unchanged = runs.every(wasDuplicate);
+    const restored = !unchanged && version.history.at(-1)?.action === 'restored';
+    results.push({
+      file,
+      fileHash,
+      outcome: unchanged ? 'unchanged' : restored ? 'restored' : 'new',
+      version,
+    });
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ColumnMapping, ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import { KEY_ATTRIBUTES, keys } from './keys.js';
