@@ -222,30 +222,38 @@ describe('department data on the local platform', () => {
     expect(again.status).toBe(409);
   });
 
-  it('ignores the same bytes uploaded again — twice under the same key, once under another name', async () => {
-    const before = await versions(civil);
-    const executions = platform.executions().length;
+  it('brings a withdrawn version back when its bytes are uploaded again; further copies change nothing', async () => {
     const key = 'uploads/civil-affairs/subsidy_payments/2023H1-更正.csv';
+    const withdrawn = (await versions(civil, '?kind=subsidy_payments')).at(-1) as VersionView;
+    expect(withdrawn.status).toBe('withdrawn');
+    const executions = platform.executions().length;
+    // The department withdrew by mistake and uploads the very same file again, under a new name.
+    await put('uploads/civil-affairs/subsidy_payments/2023H1-副本.csv', correctedPayments);
+    await platform.waitForIdle();
+    const restored = (await versions(civil, '?kind=subsidy_payments')).find(
+      (v) => v.versionId === withdrawn.versionId,
+    ) as VersionView;
+    expect(restored.status).toBe('active');
+    expect(restored.history.map((e) => e.action)).toEqual(['registered', 'withdrawn', 'restored']);
+    expect(restored.history.at(-1)?.reason).toBe('重新上传了与该版本字节相同的文件 2023H1-副本.csv');
+    const [lead, ...others] = await r01Leads();
+    expect(others).toEqual([]);
+    expect(lead?.status).not.toBe('superseded');
+
     // Writing the same object again makes s3rver (like S3) emit another Object Created event for
-    // the same key and bytes: a redelivered event, as far as the workflow can tell. Sequential,
+    // the same key and bytes: the version is in force already, so nothing changes. Sequential,
     // because s3rver (unlike S3) does not replace an object atomically while it is being read.
-    await Promise.all([
-      put(key, correctedPayments),
-      put('uploads/civil-affairs/subsidy_payments/2023H1-副本.csv', correctedPayments),
-    ]);
+    const before = await versions(civil);
+    await put(key, correctedPayments);
     await platform.waitForIdle();
     await put(key, correctedPayments);
     await platform.waitForIdle();
-
     const runs = platform.executions().slice(executions);
     expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const after = await versions(civil);
     expect(after.map((v) => [v.versionId, v.status, v.history.length])).toEqual(
       before.map((v) => [v.versionId, v.status, v.history.length]),
     );
-    const [lead, ...others] = await r01Leads();
-    expect(others).toEqual([]);
-    expect(lead?.status).toBe('superseded');
   });
 
   it('replays the very same S3 event twice without a second version or any lead change', async () => {
@@ -284,12 +292,14 @@ describe('department data on the local platform', () => {
   it('shows the progress board, and the scheduled check flags what is late exactly once', async () => {
     const board = await get<{ items: Record<string, unknown>[] }>(civil, '/api/v1/progress');
     expect(board.items.map((e) => e.kind)).toEqual(['divisions', 'subsidy_payments']);
+    // The corrected file, withdrawn and then restored by its re-upload, is the last one received.
+    const restored = (await versions(civil, '?kind=subsidy_payments')).find((v) => v.status === 'active');
     expect(board.items[1]).toMatchObject({
-      versions: { total: 2, active: 0, replaced: 1, withdrawn: 1, rejected: 0 },
+      versions: { total: 2, active: 1, replaced: 1, withdrawn: 0, rejected: 0 },
       rowsRead: 25,
       rowsRejected: 2,
       errorRate: 0.08,
-      lastVersionId: original.versionId,
+      lastVersionId: restored?.versionId,
       overdue: false,
     });
 
