@@ -174,7 +174,9 @@ export function planUpload(folder: string, map: Readonly<Record<string, string>>
   applyCommandLineMap(map, files, mappings, problems);
   if (problems.length > 0) throw new LayoutError(folder, problems);
   files.sort((a, b) => rank(a.kind) - rank(b.kind) || a.key.localeCompare(b.key));
-  return { root, files, skipped, mappings: [...mappings.values()] };
+  const byDataset = (m: PlannedMapping) => `${m.department}/${m.kind}`;
+  const planned = [...mappings.values()].sort((a, b) => byDataset(a).localeCompare(byDataset(b)));
+  return { root, files, skipped, mappings: planned };
 }
 
 function readMappingFile(
