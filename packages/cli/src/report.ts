@@ -2,6 +2,7 @@
  * Human-readable (zh-CN) reports of an upload: one block per file and a summary line.
  * Only counts, codes and file names: never an ID number or a person's name.
  */
+import { STATUS_LABELS } from '@jiandu/domain/datasets/corrections';
 import type { FileOutcome, FileResult } from './upload.js';
 
 const MARK: Readonly<Record<FileOutcome, string>> = {
@@ -13,14 +14,7 @@ const MARK: Readonly<Record<FileOutcome, string>> = {
   failed: '✘ 处理失败',
 };
 
-const STATUS: Readonly<Record<string, string>> = {
-  active: '生效',
-  replaced: '已被替换',
-  withdrawn: '已撤回',
-  rejected: '被拒绝',
-  needs_mapping: '待指定列映射',
-  needs_confirmation: '待确认',
-};
+const STATUS: Readonly<Record<string, string>> = STATUS_LABELS;
 
 const HOW: Readonly<Record<string, string>> = { content: '按内容识别', mapping: '按列映射' };
 

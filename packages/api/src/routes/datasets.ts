@@ -222,6 +222,27 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
     const collision = await startRun(deps, reason, version);
     return c.json({ version: versionView(version), collision });
   };
+
+  /** `POST /versions/:id/{action}` `{reason}`: the department brings its version into force. */
+  const versionAction = (
+    action: 'restore' | 'confirm',
+    summary: string,
+    transition: (v: DatasetVersion, actor: Principal, reason: string, at: string) => DatasetVersion,
+    runReason: string,
+  ): RouteSpec => ({
+    method: 'POST',
+    path: `/api/v1/versions/:versionId/${action}`,
+    access: DATA_OWNERS,
+    summary,
+    handle: async (c) => {
+      const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+      const body = await parseBody(WithdrawBody, c);
+      const principal = principalOf(c);
+      const version = await visibleVersion(deps, principal, versionId);
+      actingDepartment(principal, version.department);
+      return bringIntoForce(c, transition(version, principal, body.reason, now()), runReason);
+    },
+  });
   return [
     {
       method: 'GET',
@@ -285,39 +306,18 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({ version: versionView(withdrawn), collision });
       },
     },
-    {
-      method: 'POST',
-      path: '/api/v1/versions/:versionId/restore',
-      access: DATA_OWNERS,
-      summary: 'Bring a withdrawn version back into force with a reason; a collision run follows',
-      handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        const body = await parseBody(WithdrawBody, c);
-        const principal = principalOf(c);
-        const version = await visibleVersion(deps, principal, versionId);
-        actingDepartment(principal, version.department);
-        return bringIntoForce(c, restoreVersion(version, principal, body.reason, now()), 'Version Restored');
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/v1/versions/:versionId/confirm',
-      access: DATA_OWNERS,
-      summary:
-        'Confirm a snapshot held because it shrinks the data in force; it comes into force and collision runs',
-      handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        const body = await parseBody(WithdrawBody, c);
-        const principal = principalOf(c);
-        const version = await visibleVersion(deps, principal, versionId);
-        actingDepartment(principal, version.department);
-        return bringIntoForce(
-          c,
-          confirmHeldVersion(version, principal, body.reason, now()),
-          'Version Confirmed',
-        );
-      },
-    },
+    versionAction(
+      'restore',
+      'Bring a withdrawn version back into force with a reason; a collision run follows',
+      restoreVersion,
+      'Version Restored',
+    ),
+    versionAction(
+      'confirm',
+      'Confirm a snapshot held because it shrinks the data in force; it comes into force and collision runs',
+      confirmHeldVersion,
+      'Version Confirmed',
+    ),
     {
       method: 'GET',
       path: '/api/v1/column-mappings',

@@ -433,20 +433,9 @@ async function rejectVersion(
 ): Promise<NormalizeOutput> {
   const now = deps.now();
   const version: DatasetVersion = {
-    versionId: versionIdFor(location.department, location.kind, hash),
-    department: location.department,
-    kind: location.kind,
-    fileName: location.fileName,
-    rawBucket: input.bucket,
-    rawKey: input.key,
-    fileHash: hash,
-    size,
-    receivedAt: input.eventTime,
-    registeredAt: now,
+    ...newVersion(deps, input, location, hash, size, undefined),
     status: 'rejected',
     statusReason: error.message,
-    shardRows: [],
-    coverage: [],
     error,
     history: [{ at: now, action: 'rejected', by: 'system', reason: error.message }],
   };
