@@ -648,6 +648,21 @@ describe('held versions, column mappings and restores', () => {
     expect((await versions.get(POLICE.versionId))?.status).toBe('withdrawn');
   });
 
+  it('remembers a mapping stated with an upload request, before the URL is handed out', async () => {
+    const bad = await app.request(
+      '/api/v1/uploads',
+      post('police', { kind: 'vehicle_records', fileName: '6月.csv', columns: { 号码一: 'amount' } }),
+    );
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain('amount 不是机动车登记的列');
+    const res = await app.request(
+      '/api/v1/uploads',
+      post('police', { kind: 'vehicle_records', fileName: '6月.csv', columns: { 号码一: 'owner_id' } }),
+    );
+    expect(res.status).toBe(201);
+    expect((await mappings.get('police', 'vehicle_records'))?.columns).toEqual({ 号码一: 'owner_id' });
+  });
+
   it('lists held versions by status', async () => {
     const res = await app.request('/api/v1/versions?status=needs_mapping', as('police'));
     expect(((await res.json()) as { items: DatasetVersion[] }).items.map((v) => v.versionId)).toEqual([

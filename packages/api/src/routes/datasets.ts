@@ -68,15 +68,16 @@ const VersionQuery = z.object({
 const VersionIdParam = z.object({ versionId: z.string().regex(/^v-[0-9a-f]{8,64}$/, 'not a version id') });
 const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(MAX_REASON_LENGTH);
 const WithdrawBody = z.strictObject({ reason });
+/** File header → canonical column (or `ignore`). */
+const mappedColumns = z
+  .record(z.string().trim().min(1).max(100), z.string().trim().min(1).max(40))
+  .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 50, {
+    message: 'must map between 1 and 50 headers',
+  });
 const MappingBody = z.strictObject({
   kind: z.enum(DATASET_KINDS),
   department: department.optional(),
-  /** File header → canonical column (or `ignore`). */
-  columns: z
-    .record(z.string().trim().min(1).max(100), z.string().trim().min(1).max(40))
-    .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 50, {
-      message: 'must map between 1 and 50 headers',
-    }),
+  columns: mappedColumns,
 });
 const MappingQuery = z.object({ kind: z.enum(DATASET_KINDS), department: department.optional() });
 const UploadBody = z
@@ -89,6 +90,8 @@ const UploadBody = z
       .regex(/^v-[0-9a-f]{8,64}$/, 'not a version id')
       .optional(),
     reason: reason.optional(),
+    /** A column mapping stated with the upload: remembered for the department's kind. */
+    columns: mappedColumns.optional(),
   })
   .refine((b) => !b.replaces || b.reason, { message: 'a replacement must say why', path: ['reason'] });
 const ProgressQuery = z.object({
@@ -223,6 +226,22 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
     return c.json({ version: versionView(version), collision });
   };
 
+  /** Check and remember a department's stated column mapping (400 naming every bad header). */
+  const rememberMapping = async (
+    owner: string,
+    kind: DatasetKind,
+    columns: Record<string, string>,
+    principal: Principal,
+  ) => {
+    const problems = columnMappingProblems(kind, columns);
+    if (problems.length > 0)
+      throw new ValidationError(`列映射有误：${problems.join('；')}`, { field: 'columns', problems });
+    const current = await datasets.columnMappings.get(owner, kind);
+    const mapping = mergeColumnMapping(current, owner, kind, columns, principal, now());
+    await datasets.columnMappings.save(mapping);
+    return mapping;
+  };
+
   /** `POST /versions/:id/{action}` `{reason}`: the department brings its version into force. */
   const versionAction = (
     action: 'restore' | 'confirm',
@@ -344,12 +363,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const body = await parseBody(MappingBody, c);
         const principal = principalOf(c);
         const owner = actingDepartment(principal, body.department);
-        const problems = columnMappingProblems(body.kind, body.columns);
-        if (problems.length > 0)
-          throw new ValidationError(`列映射有误：${problems.join('；')}`, { field: 'columns', problems });
-        const current = await datasets.columnMappings.get(owner, body.kind);
-        const mapping = mergeColumnMapping(current, owner, body.kind, body.columns, principal, now());
-        await datasets.columnMappings.save(mapping);
+        const mapping = await rememberMapping(owner, body.kind, body.columns, principal);
         // Files waiting for this mapping are read again without a new upload.
         const waiting = (await deps.versions.listOfDataset(owner, body.kind)).filter(
           (v) => v.status === 'needs_mapping' || v.status === 'rejected',
@@ -397,6 +411,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
           ...(body.reason ? { reason: body.reason } : {}),
         };
         const noted = replaced ? noteReplacementRequested(replaced, request, requestedAt) : undefined;
+        // Stated before the URL is handed out, so the file is read under it when it arrives.
+        if (body.columns) await rememberMapping(owner, body.kind, body.columns, principal);
         const url = await datasets.uploadUrls.presignPut(key, UPLOAD_URL_SECONDS);
         await deps.versions.recordUploadRequest(request);
         if (noted) await deps.versions.save(noted);
