@@ -173,4 +173,40 @@ describe('an unknown ID column on the local platform', () => {
     expect(version.history.at(-1)).toMatchObject({ action: 'restored', reason: '误撤回' });
     expect((await r03())[0]?.status).not.toBe('superseded');
   }, 120_000);
+
+  it('holds a registry export with no rows until the department confirms it', async () => {
+    const empty = join(work, '空户籍');
+    mkdirSync(join(empty, 'police', 'household_registry'), { recursive: true });
+    writeFileSync(join(empty, 'police', 'household_registry', '户籍-仅表头.csv'), '公民身份号码,姓名,性别\n');
+    const run = await cli(['upload', empty, '--data', dataDir, '--token', police]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('（待确认）');
+    expect(run.stdout).toContain('没有可用的数据行（读取 0 行，接受 0 行）');
+    const res = await call('/api/v1/versions?kind=household_registry&status=needs_confirmation');
+    const [held] = ((await res.json()) as { items: DatasetVersion[] }).items;
+    expect(held?.hold).toMatchObject({ reason: 'needs_confirmation', previousRows: 0 });
+
+    const before = platform.executions().length;
+    const confirmed = await cli([
+      'confirm',
+      held?.versionId ?? '',
+      '--data',
+      dataDir,
+      '--token',
+      police,
+      '--reason',
+      '本县户籍暂未迁入',
+    ]);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain('已确认');
+    await platform.waitForIdle();
+    expect(
+      platform
+        .executions()
+        .slice(before)
+        .map((e) => [e.summary, e.status]),
+    ).toEqual([['Version Confirmed', 'SUCCEEDED']]);
+    const after = await call(`/api/v1/versions/${held?.versionId}`);
+    expect(await after.json()).toMatchObject({ status: 'active' });
+  }, 120_000);
 });
