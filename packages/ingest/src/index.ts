@@ -192,10 +192,17 @@ export async function ingestFile(
       stated,
     );
     // Columns the header didn't name are placed by their values (throws when it must ask).
-    const header = detected && {
-      index: detected.index,
-      mapping: placeSheetColumns(kind, detected, top, sheetLabel, sheetWarnings),
-    };
+    let header: { index: number; mapping: HeaderMapping } | undefined;
+    try {
+      header = detected && {
+        index: detected.index,
+        mapping: placeSheetColumns(kind, detected, top, sheetLabel, sheetWarnings),
+      };
+    } catch (error) {
+      // The rest of the file is not read: release the source stream before asking.
+      await iterator.return?.(undefined);
+      throw error;
+    }
     if (!header || header.mapping.missing.length > 0) {
       failed.push({ ...(header ? { mapping: header.mapping } : {}), firstRow: top[0]?.cells });
       if (sheet.name !== undefined)
