@@ -14,20 +14,10 @@ import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../packages/cli/src/main.js';
-import { testId } from '../support/ids.js';
+import { povertyRegistry, vehiclesWithUnplacedId } from '../support/unplaced-id.js';
 
-const POOR = testId('1970-01-01', 11);
-const CLERK = testId('1980-02-02', 22);
-
-const poverty = [
-  '户编号,证件号码,姓名,与户主关系,乡镇,村,脱贫状态,识别年度,脱贫年度',
-  `P001,${POOR},王建国,户主,青山镇,红星村,未脱贫,2015,`,
-].join('\n');
-// A traffic-police export whose two ID columns say nothing about whose they are.
-const vehicles = [
-  '号牌号码,机动车所有人,号码一,号码二,车辆类型,初次登记日期',
-  `湘H·A1234,王建国,${POOR},${CLERK},小型轿车,2020-06-18`,
-].join('\n');
+const poverty = povertyRegistry;
+const vehicles = vehiclesWithUnplacedId;
 
 describe('an unknown ID column on the local platform', () => {
   let dataDir: string;
