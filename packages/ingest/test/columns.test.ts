@@ -61,6 +61,22 @@ describe('placing key columns by their content', () => {
     expect(result.quality.warnings).toContain('文件中列「持证人号」按内容识别为所有人证件号码(owner_id)');
   });
 
+  it("places the market register's legal-representative ID instead of ignoring it (the trial's case)", async () => {
+    const csv = [
+      '统一社会信用代码,企业名称,法定代表人,法人证件,注册资本（万元）,登记状态',
+      `92431199MA4L1234X7,青山镇建国农资店,王建国,${A},10,存续`,
+      `91431199MA4L5678Y2,湖南青山建设工程有限公司,李秀英,${B},200,在业`,
+    ].join('\n');
+    const { accepted, result } = await collect('market_entities', utf8(csv));
+    expect(accepted.map((r) => r.idNumber)).toEqual([A, B]);
+    expect(result.quality.columns).toContainEqual({
+      header: '法人证件',
+      column: 'legal_rep_id',
+      how: 'content',
+    });
+    expect(result.quality.warnings.join('\n')).not.toContain('未识别的列已忽略');
+  });
+
   it('tolerates 10% of bad cells, but not more', async () => {
     const rows = (bad: number) =>
       utf8(
