@@ -95,6 +95,8 @@ const ROLE_WORDS: Readonly<Record<string, RegExp>> = {
   contractor_code: /承建|施工|中标|承包/,
   contractor_name: /承建|施工|中标|承包/,
 };
+/** Row-number columns: their small integers look like amounts, but never are. */
+const ROW_NUMBER = /^(序号|编号|行号|顺序号|no\.?|xh)$/;
 /** In the payment files the person's ID is the recipient's. */
 const PAYMENT_ROLE = /收款人|领取人|领款人|享受|补贴对象|救助对象|保障对象|持卡人|户主/;
 /** Columns of someone else (the clerk, a contact): never placed by content alone. */
@@ -143,7 +145,8 @@ export function placeByContent(
   // Columns whose header already means something (used, or a duplicate of a used one) are not candidates.
   const taken = new Set<number>(mapping.mapped.map((m) => m.index));
   headerCells.forEach((cell, index) => {
-    if (lookup.has(cleanHeader(cell).key) || mapping.ignoredByMapping.has(index)) taken.add(index);
+    const key = cleanHeader(cell).key;
+    if (lookup.has(key) || mapping.ignoredByMapping.has(index) || ROW_NUMBER.test(key)) taken.add(index);
   });
   const width = Math.max(headerCells.length, ...samples.map((r) => r.length));
 

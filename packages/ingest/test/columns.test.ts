@@ -151,6 +151,16 @@ describe('placing key columns by their content', () => {
     expect((error as NeedsMappingError).targets).toEqual(['amount']);
   });
 
+  it('never takes a row-number column for the missing amount', async () => {
+    const csv = [
+      '序号,项目名称,姓名,身份证号,村,发放日期,本月应发',
+      `1,农村低保,王建国,${A},红星村,2023-07-05,1200`,
+    ].join('\n');
+    const { accepted, result } = await collect('subsidy_payments', utf8(csv));
+    expect(accepted[0]?.values.amount).toBe(120_000);
+    expect(result.quality.columns).toContainEqual({ header: '本月应发', column: 'amount', how: 'content' });
+  });
+
   it('never takes a relation or status column for a name', async () => {
     const csv = ['公民身份号码,成员,关系', `${A},王建国,户主`, `${B},李秀英,妻`].join('\n');
     const { accepted } = await collect('household_registry', utf8(csv));
