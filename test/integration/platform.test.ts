@@ -240,7 +240,7 @@ describe('local platform', () => {
 
   it('turns an upload under uploads/ into one execution with the EventBridge event as input', async () => {
     const before = platform.executions().length;
-    const key = 'uploads/civil-affairs/subsidy_payments/2018年7月 农村低保.csv';
+    const key = 'uploads/civil-affairs/subsidy_payments/2018年7月 农村低保+补发.csv';
     const body = Buffer.from('姓名,身份证号,金额\n', 'utf8');
     const put = await s3.send(new PutObjectCommand({ Bucket: 'jiandu-uploads', Key: key, Body: body }));
     await platform.waitForIdle(20_000);
