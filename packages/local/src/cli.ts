@@ -29,7 +29,12 @@ from this environment when set, as the deployed stack configures them.
 `;
 
 /** Settings of the deployed functions that `npm start` passes on from its own environment. */
-const FUNCTION_SETTINGS = ['RULE_CONFIG', 'CADENCE_CONFIG', 'REPORT_DEADLINES', 'LEAD_LIST_MIN_SCORE'] as const;
+const FUNCTION_SETTINGS = [
+  'RULE_CONFIG',
+  'CADENCE_CONFIG',
+  'REPORT_DEADLINES',
+  'LEAD_LIST_MIN_SCORE',
+] as const;
 
 function parsePort(value: string | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
@@ -74,7 +79,11 @@ async function main(): Promise<void> {
   const platform = await startPlatform({
     dataDir: values.data,
     port,
-    issuerPort: parsePort(values['issuer-port'], port === 0 || port === 65_535 ? 0 : port + 1, '--issuer-port'),
+    issuerPort: parsePort(
+      values['issuer-port'],
+      port === 0 || port === 65_535 ? 0 : port + 1,
+      '--issuer-port',
+    ),
     dynamodbPort: parsePort(values['dynamodb-port'], 0, '--dynamodb-port'),
     s3Port: parsePort(values['s3-port'], 0, '--s3-port'),
     sfnPort: parsePort(values['sfn-port'], 0, '--sfn-port'),

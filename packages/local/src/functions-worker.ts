@@ -13,13 +13,23 @@ import { lambdaContext } from './lambda-context.js';
 
 /** What the platform asks the worker to do. */
 export type HostRequest =
-  | { readonly id: number; readonly type: 'invoke'; readonly entry: string; readonly functionName: string; readonly event: unknown }
+  | {
+      readonly id: number;
+      readonly type: 'invoke';
+      readonly entry: string;
+      readonly functionName: string;
+      readonly event: unknown;
+    }
   | { readonly id: number; readonly type: 'serve'; readonly entry: string; readonly port: number };
 
 /** The answer to one {@link HostRequest}. */
 export type HostResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: { name: string; message: string; stack?: string } };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { name: string; message: string; stack?: string };
+    };
 
 type LambdaHandler = (event: unknown, context: Context) => unknown;
 type FetchApp = { fetch(request: Request): Response | Promise<Response> };
@@ -42,7 +52,9 @@ async function invoke(entry: string, functionName: string, event: unknown): Prom
   const { handler } = await load(entry);
   if (typeof handler !== 'function') throw new Error(`${entry} has no 'handler' export`);
   // JSON in and out, as Lambda's invoke does.
-  return JSON.parse(JSON.stringify((await (handler as LambdaHandler)(event, lambdaContext(functionName))) ?? null));
+  return JSON.parse(
+    JSON.stringify((await (handler as LambdaHandler)(event, lambdaContext(functionName))) ?? null),
+  );
 }
 
 async function serveApp(entry: string, port: number): Promise<number> {
@@ -51,13 +63,18 @@ async function serveApp(entry: string, port: number): Promise<number> {
     throw new Error(`${entry} has no 'app' export with a fetch handler`);
   }
   return new Promise((done, fail) => {
-    const server = serve({ fetch: (app as FetchApp).fetch, port, hostname: '127.0.0.1' }, (info) => done(info.port));
+    const server = serve({ fetch: (app as FetchApp).fetch, port, hostname: '127.0.0.1' }, (info) =>
+      done(info.port),
+    );
     server.once('error', fail);
   });
 }
 
 parentPort?.on('message', (request: HostRequest) => {
-  const work = request.type === 'invoke' ? invoke(request.entry, request.functionName, request.event) : serveApp(request.entry, request.port);
+  const work =
+    request.type === 'invoke'
+      ? invoke(request.entry, request.functionName, request.event)
+      : serveApp(request.entry, request.port);
   work.then(
     (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies HostResponse),
     (error: unknown) => {

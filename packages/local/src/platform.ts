@@ -8,7 +8,6 @@ import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
-import { startFunctionHost } from './functions-host.js';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import {
   LOCAL_REGION,
@@ -18,12 +17,19 @@ import {
   scheduledEvent,
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
-import { createWorkflow, hostTaskHandlers, TASK_NAMES, type TaskHandler, type TaskHandlers } from './workflow.js';
+import {
+  createWorkflow,
+  hostTaskHandlers,
+  TASK_NAMES,
+  type TaskHandler,
+  type TaskHandlers,
+} from './workflow.js';
 
 /** The table name, as in the deployed stack. */
 export const TABLE_NAME = 'jiandu';
