@@ -1,11 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+/** Integration tests: they start real emulators (DynamoDB Local, s3rver) or use the shared seeded platform. */
+const INTEGRATION = 'test/integration/**/*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-    // Integration tests start real emulators (DynamoDB Local, s3rver): give them room.
+    pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: [INTEGRATION, '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [INTEGRATION],
+          // One platform seeded with the demo county, shared by every county-loading test file.
+          globalSetup: ['test/integration/seeded-platform.setup.ts'],
+        },
+      },
+    ],
   },
 });

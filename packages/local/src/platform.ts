@@ -6,6 +6,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
+import { controlApi, type PlatformControl } from './control.js';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
@@ -243,7 +244,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log,
     );
     cleanups.push(() => queue.stop());
-    const sfn = await serveSfnApi(queue, options.sfnPort ?? 0);
+    // The control routes answer once the platform below is complete.
+    let control: PlatformControl | undefined;
+    const sfn = await serveSfnApi(
+      queue,
+      options.sfnPort ?? 0,
+      controlApi(() => control),
+    );
     cleanups.push(
       () =>
         new Promise<void>((done) => {
@@ -381,7 +388,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const idle = (): boolean =>
       !queue.busy() && bridging === 0 && localS3.inFlight() === 0 && !jobs.running();
     let stopping: Promise<void> | undefined;
-    return {
+    const platform: Platform = {
       apiUrl,
       dynamodbEndpoint: dynamodbLocal.endpoint,
       s3Endpoint: localS3.endpoint,
@@ -421,6 +428,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return stopping;
       },
     };
+    control = platform;
+    return platform;
   } catch (error) {
     await cleanup();
     throw error;

@@ -1,0 +1,52 @@
+/**
+ * vitest globalSetup of the `integration` project: ONE local platform (real functions,
+ * DynamoDB Local, s3rver, the deployed ASL) seeded with the shared demo county through the
+ * normal upload path, instead of a county load per test file. Test files reach it with
+ * `seededPlatform()` (test/support/seeded-platform.ts); tests that need an empty platform or
+ * special configuration start their own.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDemoCounty } from '@jiandu/demo';
+import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
+import { startPlatform } from '@jiandu/local/platform';
+import type { TestProject } from 'vitest/node';
+import { uploadOrder } from '../../packages/accuracy/src/run.js';
+import { SEEDED_COUNTY } from '../support/seeded-platform.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jiandu-seeded-'));
+  const platform = await startPlatform({
+    dataDir,
+    port: 0,
+    quiet: true,
+    // No timers: tests run collisions and jobs themselves.
+    schedules: [],
+    jobSchedules: [],
+    // The platform's own demo seeding, with the shared county in dependency order.
+    demo: () => ({ files: uploadOrder(generateDemoCounty(SEEDED_COUNTY).files) }),
+  });
+  try {
+    await platform.waitForIdle(600_000);
+  } catch (error) {
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const executions = platform.executions();
+  project.provide('seededPlatform', {
+    endpoints: readEndpointFile(join(dataDir, ENDPOINT_FILE)),
+    demoUsers: platform.demoUsers,
+    seeding: {
+      executions: executions.length,
+      failed: executions
+        .filter((e) => e.status !== 'SUCCEEDED')
+        .map((e) => `${e.summary}: ${e.error?.cause}`),
+    },
+  });
+  return async () => {
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
