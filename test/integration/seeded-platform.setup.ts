@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup of the `integration` project: ONE local platform (real functions,
+ * vitest globalSetup of the `integration-seeded` project: ONE local platform (real functions,
  * DynamoDB Local, s3rver, the deployed ASL) seeded with the shared demo county through the
  * normal upload path, instead of a county load per test file. Test files reach it with
  * `seededPlatform()` (test/support/seeded-platform.ts); tests that need an empty platform or

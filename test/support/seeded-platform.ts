@@ -1,7 +1,7 @@
 /**
  * The one seeded local platform the county-loading integration tests share: started once by
- * `test/integration/seeded-platform.setup.ts` (vitest globalSetup of the `integration`
- * project) with {@link SEEDED_COUNTY} uploaded through the normal S3 event path, and reached
+ * `test/integration/seeded-platform.setup.ts` (vitest globalSetup of the
+ * `integration-seeded` project) with {@link SEEDED_COUNTY} uploaded through the normal S3 event path, and reached
  * from every test file through its endpoints and control routes.
  */
 import { type DemoCounty, generateDemoCounty } from '@jiandu/demo';
@@ -29,5 +29,10 @@ declare module 'vitest' {
 /** The shared seeded platform, the county it holds (regenerated: the generator is deterministic) and its seeding summary. */
 export function seededPlatform(): SeededPlatformInfo & { platform: RemotePlatform; county: DemoCounty } {
   const info = inject('seededPlatform');
+  if (!info) {
+    throw new Error(
+      'No seeded platform: list this test file under SEEDED in vitest.config.ts (integration-seeded project)',
+    );
+  }
   return { ...info, platform: connectPlatform(info.endpoints), county: generateDemoCounty(SEEDED_COUNTY) };
 }
