@@ -2,7 +2,9 @@
  * `npm start`: the whole platform on localhost, persisting under `./.jiandu` by default.
  * Stops everything (the DynamoDB Local Java process included) on Ctrl-C / SIGTERM.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENDPOINT_FILE } from './endpoint-file.js';
 import type { DemoUser } from './issuer.js';
 import { startPlatform } from './platform.js';
 
@@ -121,6 +123,7 @@ jiandu 监督平台 is running locally (data in ${values.data})
   Demo users (local only)
 ${demoUserLines(platform.demoUsers)}
 
+  Endpoints  ${join(values.data, ENDPOINT_FILE)}   (every URL and port of this platform)
   DynamoDB   ${platform.dynamodbEndpoint}   (table ${platform.tableName})
   S3         ${platform.s3Endpoint}   (buckets ${platform.buckets.upload}, ${platform.buckets.data}; key/secret S3RVER)
   Upload     aws --endpoint-url ${platform.s3Endpoint} s3 cp 低保.csv s3://${platform.buckets.upload}/uploads/civil-affairs/subsidy_payments/低保.csv
