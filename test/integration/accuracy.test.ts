@@ -19,16 +19,16 @@ import {
 } from '../../packages/accuracy/src/compare.js';
 import { reportErrors, reportTable } from '../../packages/accuracy/src/format.js';
 import { readLeads } from '../../packages/accuracy/src/run.js';
-import { type SeededPlatformInfo, seededPlatform } from '../support/seeded-platform.js';
+import { SEEDING_TIMEOUT_MS, type Seeding, seededPlatform } from '../support/seeded-platform.js';
 
 const implemented = RULES.map((r) => r.code);
 
 describe('accuracy on a small county, end to end', () => {
   let run: { county: DemoCounty; implemented: RuleCode[]; report: AccuracyReport };
-  let seeding: SeededPlatformInfo['seeding'];
+  let seeding: Seeding;
 
   beforeAll(async () => {
-    const shared = seededPlatform();
+    const shared = await seededPlatform();
     seeding = shared.seeding;
     const { platform, county } = shared;
     const rules = (await (await fetch(`${platform.apiUrl}/api/v1/rules`)).json()) as {
@@ -43,7 +43,7 @@ describe('accuracy on a small county, end to end', () => {
     console.log(`${reportTable(run.report)}\n${reportErrors(run.report).join('\n')}`);
     const pending = ALL_RULES.filter((r) => !implemented.includes(r));
     if (pending.length > 0) console.log(`not implemented yet (not judged): ${pending.join(', ')}`);
-  });
+  }, SEEDING_TIMEOUT_MS);
 
   it('runs every upload through the workflow successfully', () => {
     expect(seeding.executions).toBe(run.county.files.length);

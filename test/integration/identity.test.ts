@@ -6,7 +6,7 @@
 import type { DemoUser, RemotePlatform } from '@jiandu/local';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededPlatform } from '../support/seeded-platform.js';
+import { SEEDING_TIMEOUT_MS, seededPlatform } from '../support/seeded-platform.js';
 
 interface LeadItem {
   leadId: string;
@@ -22,9 +22,9 @@ describe('identity on the local platform', () => {
   let demoUsers: readonly DemoUser[];
 
   // The shared platform, seeded with the demo county (see seeded-platform.setup.ts).
-  beforeAll(() => {
-    ({ platform, demoUsers } = seededPlatform());
-  });
+  beforeAll(async () => {
+    ({ platform, demoUsers } = await seededPlatform());
+  }, SEEDING_TIMEOUT_MS);
 
   /** Log in like a user: username and password at the issuer's token endpoint. */
   async function login(username: string): Promise<string> {

@@ -9,7 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { RemotePlatform } from '@jiandu/local';
 import { StepFunctionsCollisionStarter } from '@jiandu/store';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededPlatform } from '../support/seeded-platform.js';
+import { SEEDING_TIMEOUT_MS, seededPlatform } from '../support/seeded-platform.js';
 
 interface Summary {
   leadId: string;
@@ -47,11 +47,11 @@ describe('inspector workflow on the local platform', () => {
   // The shared platform, seeded with the demo county (see seeded-platform.setup.ts). This file
   // changes the leads it picks; the other files sharing the platform only read.
   beforeAll(async () => {
-    ({ platform } = seededPlatform());
+    ({ platform } = await seededPlatform());
     // The token `npm start` prints, and the admin's from the local issuer.
     inspector = platform.inspectorToken ?? '';
     admin = await platform.tokenFor('admin');
-  });
+  }, SEEDING_TIMEOUT_MS);
 
   it('lists leads best first and reads one in full (evidence with its source files)', async () => {
     const list = await ok<{ items: Summary[]; total: number }>(

@@ -6,12 +6,12 @@
 import type { DemoCounty } from '@jiandu/demo';
 import type { RemotePlatform } from '@jiandu/local';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SeededPlatformInfo, seededPlatform } from '../support/seeded-platform.js';
+import { SEEDING_TIMEOUT_MS, type Seeding, seededPlatform } from '../support/seeded-platform.js';
 
 describe('R01 end to end on the local platform', () => {
   let platform: RemotePlatform;
   let county: DemoCounty;
-  let seeding: SeededPlatformInfo['seeding'];
+  let seeding: Seeding;
 
   const api = async (path: string) => {
     const res = await fetch(`${platform.apiUrl}${path}`, {
@@ -22,9 +22,9 @@ describe('R01 end to end on the local platform', () => {
   };
 
   // The shared platform, seeded with the demo county through S3 uploads (see seeded-platform.setup.ts).
-  beforeAll(() => {
-    ({ platform, county, seeding } = seededPlatform());
-  });
+  beforeAll(async () => {
+    ({ platform, county, seeding } = await seededPlatform());
+  }, SEEDING_TIMEOUT_MS);
 
   it('ran one successful execution per uploaded file', () => {
     expect(seeding.executions).toBe(county.files.length);

@@ -2,7 +2,7 @@
  * vitest globalSetup of the `integration-seeded` project: ONE local platform (real functions,
  * DynamoDB Local, s3rver, the deployed ASL) seeded with the shared demo county through the
  * normal upload path, instead of a county load per test file. Test files reach it with
- * `seededPlatform()` (test/support/seeded-platform.ts); tests that need an empty platform or
+ * `await seededPlatform()` (test/support/seeded-platform.ts), which waits for the seeding; tests that need an empty platform or
  * special configuration start their own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,23 +27,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // The platform's own demo seeding, with the shared county in dependency order.
     demo: () => ({ files: uploadOrder(generateDemoCounty(SEEDED_COUNTY).files) }),
   });
-  try {
-    await platform.waitForIdle(600_000);
-  } catch (error) {
-    await platform.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  const executions = platform.executions();
+  // The workflow ingests the county in the background while other projects' tests run;
+  // `seededPlatform()` waits until it is done.
   project.provide('seededPlatform', {
     endpoints: readEndpointFile(join(dataDir, ENDPOINT_FILE)),
     demoUsers: platform.demoUsers,
-    seeding: {
-      executions: executions.length,
-      failed: executions
-        .filter((e) => e.status !== 'SUCCEEDED')
-        .map((e) => `${e.summary}: ${e.error?.cause}`),
-    },
   });
   return async () => {
     await platform.stop();

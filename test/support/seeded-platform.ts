@@ -16,8 +16,6 @@ export interface SeededPlatformInfo {
   readonly endpoints: PlatformEndpoints;
   /** The demo users with their local passwords (for logging in through the issuer). */
   readonly demoUsers: readonly DemoUser[];
-  /** The executions the seeding ran, all finished before any test file started. */
-  readonly seeding: { readonly executions: number; readonly failed: readonly string[] };
 }
 
 declare module 'vitest' {
@@ -26,13 +24,39 @@ declare module 'vitest' {
   }
 }
 
-/** The shared seeded platform, the county it holds (regenerated: the generator is deterministic) and its seeding summary. */
-export function seededPlatform(): SeededPlatformInfo & { platform: RemotePlatform; county: DemoCounty } {
+/** The seeding's workflow executions: one per uploaded file of the county. */
+export interface Seeding {
+  readonly executions: number;
+  readonly failed: readonly string[];
+}
+
+/** How long a test file waits for the seeding (it runs while other projects' tests do). */
+export const SEEDING_TIMEOUT_MS = 600_000;
+
+/**
+ * The shared seeded platform once the county is in, the county it holds (regenerated: the
+ * generator is deterministic) and the seeding's executions (the S3 Object Created ones; a
+ * test's own collision requests are not counted).
+ */
+export async function seededPlatform(): Promise<
+  SeededPlatformInfo & { platform: RemotePlatform; county: DemoCounty; seeding: Seeding }
+> {
   const info = inject('seededPlatform');
   if (!info) {
     throw new Error(
       'No seeded platform: list this test file under SEEDED in vitest.config.ts (integration-seeded project)',
     );
   }
-  return { ...info, platform: connectPlatform(info.endpoints), county: generateDemoCounty(SEEDED_COUNTY) };
+  const platform = connectPlatform(info.endpoints);
+  await platform.waitForIdle(SEEDING_TIMEOUT_MS);
+  const uploads = (await platform.executions()).filter((e) => e.input.source === 'aws.s3');
+  return {
+    ...info,
+    platform,
+    county: generateDemoCounty(SEEDED_COUNTY),
+    seeding: {
+      executions: uploads.length,
+      failed: uploads.filter((e) => e.status !== 'SUCCEEDED').map((e) => `${e.summary}: ${e.error?.cause}`),
+    },
+  };
 }

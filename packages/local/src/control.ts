@@ -70,7 +70,17 @@ export function connectPlatform(endpoints: PlatformEndpoints): RemotePlatform {
   return {
     ...endpoints,
     waitForIdle: async (timeoutMs = 120_000) => {
-      await call('POST', `/idle?timeoutMs=${timeoutMs}`);
+      // In slices: one HTTP request must not outlive the client's own header timeout.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const slice = Math.max(1, Math.min(60_000, deadline - Date.now()));
+        try {
+          await call('POST', `/idle?timeoutMs=${slice}`);
+          return;
+        } catch (error) {
+          if (Date.now() >= deadline) throw error;
+        }
+      }
     },
     executions: async () => (await (await call('GET', '/executions')).json()) as ExecutionRecord[],
     runJob: async (name) => (await call('POST', `/jobs/${encodeURIComponent(name)}`)).json(),
