@@ -12,7 +12,6 @@ import { generateDemoCounty } from '@jiandu/demo';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import { startPlatform } from '@jiandu/local/platform';
 import type { TestProject } from 'vitest/node';
-import { uploadOrder } from '../../packages/accuracy/src/run.js';
 import { SEEDED_COUNTY } from '../support/seeded-platform.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -24,8 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // No timers: tests run collisions and jobs themselves.
     schedules: [],
     jobSchedules: [],
-    // The platform's own demo seeding, with the shared county in dependency order.
-    demo: () => ({ files: uploadOrder(generateDemoCounty(SEEDED_COUNTY).files) }),
+    // The platform's own demo seeding (reference datasets first), with the shared county.
+    demo: () => generateDemoCounty(SEEDED_COUNTY),
   });
   // The workflow ingests the county in the background while other projects' tests run;
   // `seededPlatform()` waits until it is done.
