@@ -50,7 +50,7 @@ export function startSchedules(specs: readonly ScheduleSpec[], fire: (name: stri
   };
 }
 
-/** Runs the scheduled jobs' real Lambda entries in this process. */
+/** Runs the scheduled jobs' real Lambda entries (in the platform's function host). */
 export interface JobRunner {
   /** Invoke a job now with the Scheduled Event its rule would send; resolves with the handler's result. */
   run(name: string, time?: Date): Promise<unknown>;
