@@ -79,6 +79,7 @@ export function connectPlatform(endpoints: PlatformEndpoints): RemotePlatform {
           return;
         } catch (error) {
           if (Date.now() >= deadline) throw error;
+          await new Promise((r) => setTimeout(r, 100)); // no hot loop on a quick refusal
         }
       }
     },
