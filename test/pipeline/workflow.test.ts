@@ -166,7 +166,8 @@ describe('upload keys', () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
     const key = 'uploads/police/death_records/2023年 死亡名单+补充.csv';
-    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    // A data row: an empty snapshot would be held for confirmation, not registered.
+    await p.deps.objects.put('uploads-bucket', key, `身份证号,姓名,死亡日期\n${JIA},王建国,2023-02-10\n`);
     const result = await p.replay(key, 10);
     expect(result).toHaveProperty('runId'); // registered, so a collision ran
     const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
