@@ -149,3 +149,52 @@ describe('a snapshot that would shrink the data in force', () => {
     ).toEqual(['needs_confirmation', 'replaced', 'needs_confirmation', 'active']);
   });
 });
+
+describe('a file rejected for a column it names its own way', () => {
+  const payments = ['项目名称,姓名,所在组,金额,发放日期', '农村低保,王建国,红星村,300,2023-07-05'].join('\n');
+  const KEY = 'uploads/civil-affairs/subsidy_payments/7月.csv';
+
+  it('is read again once the department maps the column, and stays rejected under a mapping that does not help', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    await expect(p.upload(KEY, payments)).rejects.toThrow(); // FileRejected ends the execution
+    const rejected = await versionOf(p, 'civil-affairs', 'subsidy_payments');
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.statusReason).toContain('请指定列映射');
+    const reread = () =>
+      p.request(REPROCESS_REQUEST, {
+        versionId: rejected.versionId,
+        kind: 'subsidy_payments',
+        bucket: { name: UPLOAD },
+        object: { key: KEY },
+      });
+
+    clock.now = '2024-05-02T00:00:00.000Z';
+    const save = (columns: Record<string, string>) =>
+      p.deps.columnMappings
+        .get('civil-affairs', 'subsidy_payments')
+        .then((m) =>
+          p.deps.columnMappings.save(
+            mergeColumnMapping(
+              m,
+              'civil-affairs',
+              'subsidy_payments',
+              columns,
+              { subject: 'u-civil' },
+              clock.now,
+            ),
+          ),
+        );
+    await save({ 备注栏: 'ignore' });
+    expect((await reread()).version).toMatchObject({ outcome: 'duplicate' });
+    expect((await versionOf(p, 'civil-affairs', 'subsidy_payments')).status).toBe('rejected');
+
+    clock.now = '2024-05-03T00:00:00.000Z';
+    await save({ 所在组: 'village' });
+    expect(await reread()).toHaveProperty('runId');
+    const active = await versionOf(p, 'civil-affairs', 'subsidy_payments');
+    expect(active.status).toBe('active');
+    expect(active.error).toBeUndefined();
+    expect(active.quality?.columns).toContainEqual({ header: '所在组', column: 'village', how: 'mapping' });
+  });
+});

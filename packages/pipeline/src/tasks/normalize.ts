@@ -123,9 +123,9 @@ export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput)
       { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
     );
   } catch (error) {
-    // A rejected file read again under a mapping that still doesn't fit stays as it was.
+    // A rejected file read again under a mapping that still doesn't fit stays as it was: nothing changed.
     if (existing?.status === 'rejected' && error instanceof FileRejectedError)
-      return output('rejected', existing);
+      return output('duplicate', existing);
     if (error instanceof NeedsMappingError || (existing && error instanceof FileRejectedError)) {
       const hold =
         error instanceof NeedsMappingError
