@@ -418,12 +418,14 @@ describe('department data API', () => {
     });
 
     it('shows when the scheduled check flagged a dataset late', async () => {
-      await lateness.save({
-        department: 'civil-affairs',
-        kind: 'subsidy_payments',
-        dueAt: '2024-04-15T02:00:00.000Z',
-        flaggedAt: '2024-04-16T00:30:00.000Z',
-      });
+      await lateness.saveAll([
+        {
+          department: 'civil-affairs',
+          kind: 'subsidy_payments',
+          dueAt: '2024-04-15T02:00:00.000Z',
+          flaggedAt: '2024-04-16T00:30:00.000Z',
+        },
+      ]);
       const body = (await (
         await app.request('/api/v1/progress?kind=subsidy_payments', as('civil'))
       ).json()) as {

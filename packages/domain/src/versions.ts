@@ -65,6 +65,11 @@ export interface DatasetVersion {
   readonly rejectsKey?: string;
   readonly error?: FileError;
   readonly history: readonly VersionEvent[];
+  /**
+   * How often the version changed since it was registered (absent = 0); a change is stored
+   * only if the stored version still has the revision it was read at (optimistic locking).
+   */
+  readonly revision?: number;
 }
 
 /** Figures of one collision run, listed for inspectors. */
