@@ -296,6 +296,27 @@ describe('department data API', () => {
       expect(((await res.json()) as { collision: unknown }).collision).toMatchObject({ started: false });
       expect((await versions.get(CIVIL.versionId))?.status).toBe('withdrawn');
     });
+
+    it('answers 409 and keeps the replacement when a newer upload replaced the version meanwhile', async () => {
+      // The pipeline replaces the version between the route's read and its write.
+      const read = versions.get.bind(versions);
+      versions.get = async (id) => {
+        const seen = await read(id);
+        if (seen) await versions.save({ ...seen, status: 'replaced', replacedBy: 'v-newer' });
+        return seen;
+      };
+      const res = await withdraw(CIVIL.versionId, 'civil');
+      expect(res.status).toBe(409);
+      expect((await errorOf(res)).message).toContain('已被他人修改');
+      versions.get = read;
+      expect(await versions.get(CIVIL.versionId)).toMatchObject({ status: 'replaced', revision: 1 });
+      expect(started).toEqual([]);
+    });
+
+    it('returns the withdrawn version with its new revision', async () => {
+      const res = await withdraw(CIVIL.versionId, 'civil');
+      expect(((await res.json()) as { version: DatasetVersion }).version.revision).toBe(1);
+    });
   });
 
   describe('presigned uploads', () => {
