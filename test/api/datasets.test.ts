@@ -307,7 +307,9 @@ describe('department data API', () => {
       };
       const res = await withdraw(CIVIL.versionId, 'civil');
       expect(res.status).toBe(409);
-      expect((await errorOf(res)).message).toContain('已被他人修改');
+      const error = await errorOf(res);
+      expect(error.code).toBe('conflict');
+      expect(error.message).toContain(CIVIL.versionId);
       versions.get = read;
       expect(await versions.get(CIVIL.versionId)).toMatchObject({ status: 'replaced', revision: 1 });
       expect(started).toEqual([]);

@@ -272,7 +272,7 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       expect(lost).toHaveLength(1);
       const conflict = (lost[0] as PromiseRejectedResult).reason as RevisionConflictError;
       expect(conflict).toBeInstanceOf(RevisionConflictError);
-      expect(conflict).toMatchObject({ id: 'v-1', entity: 'version', code: 'conflict' });
+      expect(conflict).toMatchObject({ id: 'v-1', what: 'Version' });
       expect(await s.versions.get('v-1')).toEqual((won[0] as PromiseFulfilledResult<DatasetVersion>).value);
     });
 
@@ -342,7 +342,7 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       await s.leads.put(lead(1, { status: 'assigned', revision: 2 }), 1);
       await expect(s.leads.put(lead(1, { status: 'dismissed', revision: 2 }), 1)).rejects.toMatchObject({
         id: lead(1).leadId,
-        entity: 'lead',
+        what: 'Lead',
       });
       expect(await s.leads.get(lead(1).leadId)).toEqual(lead(1, { status: 'assigned', revision: 2 }));
       expect(await s.leads.get('R01-missing')).toBeUndefined();

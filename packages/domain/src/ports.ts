@@ -42,11 +42,10 @@ export interface Page<T> {
  */
 export class RevisionConflictError extends ConflictError {
   constructor(
-    /** The id of the lead or dataset version. */
     readonly id: string,
-    readonly entity: 'lead' | 'version' = 'lead',
+    readonly what: 'Lead' | 'Version' = 'Lead',
   ) {
-    super(`${entity === 'lead' ? '线索' : '数据版本'} ${id} 已被他人修改，请刷新后重试`);
+    super(`${what === 'Lead' ? '线索' : '数据版本'} ${id} 已被他人修改，请刷新后重试`);
   }
 }
 

@@ -62,7 +62,7 @@ export class DynamoVersionRepository implements VersionRepository {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new RevisionConflictError(version.versionId, 'version');
+      if (isConditionFailure(error)) throw new RevisionConflictError(version.versionId, 'Version');
       throw error;
     }
     return saved;

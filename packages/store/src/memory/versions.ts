@@ -28,7 +28,7 @@ export class MemoryVersions implements VersionRepository {
     const expected = v.revision ?? 0;
     const stored = this.items.get(v.versionId);
     if (!stored || (stored.revision ?? 0) !== expected)
-      throw new RevisionConflictError(v.versionId, 'version');
+      throw new RevisionConflictError(v.versionId, 'Version');
     const saved: DatasetVersion = { ...clone(v), revision: expected + 1 };
     this.items.set(v.versionId, saved);
     return clone(saved);
