@@ -1,42 +1,33 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
 import type { AuditLog, Page } from '@jiandu/domain/ports';
 import { keys } from '../keys.js';
 import { pageLimit } from '../paging.js';
-import { partitionQuery, queryPage, strip } from './items.js';
+import { ABSENT, partitionQuery, queryPage, strip, withFilter } from './items.js';
+import { TableRepository } from './repository.js';
 
 /**
- * The audit log: append-only. Every entry is put with `attribute_not_exists(PK)` (a clash is
- * an error, never an overwrite), and this class has no update or delete.
+ * The audit log: append-only. Every entry is put only if absent (a clash is an error, never
+ * an overwrite), and this class has no update or delete.
  */
-export class DynamoAuditLog implements AuditLog {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoAuditLog extends TableRepository implements AuditLog {
   async append(entry: AuditEntry): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.auditEntry(entry.auditId), ...keys.auditIndexes(entry), ...entry },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    const item = { ...keys.auditEntry(entry.auditId), ...keys.auditIndexes(entry), ...entry };
+    if (!(await this.putItem(item, ABSENT))) throw new Error(`Audit entry ${entry.auditId} already exists`);
   }
 
   async query(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const input = partitionQuery(this.tableName, keys.auditEntries(query));
     const page = await queryPage(
       this.doc,
-      query.action
-        ? {
-            ...input,
-            FilterExpression: '#action = :action',
-            ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#action': 'action' },
-            ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':action': query.action },
-          }
-        : input,
+      withFilter(
+        partitionQuery(this.tableName, keys.auditEntries(query)),
+        query.action
+          ? {
+              FilterExpression: '#action = :action',
+              ExpressionAttributeNames: { '#action': 'action' },
+              ExpressionAttributeValues: { ':action': query.action },
+            }
+          : undefined,
+      ),
       pageLimit(query.limit),
       query.cursor,
     );

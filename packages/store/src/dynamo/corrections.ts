@@ -1,31 +1,17 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import type { CorrectionTaskRepository, Page } from '@jiandu/domain/ports';
 import { keys } from '../keys.js';
 import { pageLimit } from '../paging.js';
-import { isConditionFailure, partitionQuery, queryPage, strip } from './items.js';
+import { ABSENT, partitionQuery, queryPage, strip } from './items.js';
+import { TableRepository } from './repository.js';
 
 /** Correction tasks for data-owning departments. */
-export class DynamoCorrectionTaskRepository implements CorrectionTaskRepository {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async create(task: CorrectionTask): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.correctionTask(task.taskId), ...keys.correctionTaskIndexes(task), ...task },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+export class DynamoCorrectionTaskRepository extends TableRepository implements CorrectionTaskRepository {
+  create(task: CorrectionTask): Promise<boolean> {
+    return this.putItem(
+      { ...keys.correctionTask(task.taskId), ...keys.correctionTaskIndexes(task), ...task },
+      ABSENT,
+    );
   }
 
   async list(query: { department?: string; limit?: number; cursor?: string }): Promise<Page<CorrectionTask>> {

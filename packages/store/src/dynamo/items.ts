@@ -35,17 +35,20 @@ export function isTransactionConditionFailure(error: unknown): boolean {
   );
 }
 
-/**
- * The condition of an optimistic-locking write: the item must not exist yet (`expected` 0)
- * or must still carry revision `expected`.
- */
-export function revisionCondition(expected: number): {
-  ConditionExpression: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, unknown>;
-} {
+/** A write's condition, spread into a Put (or a transaction's Put or Delete). */
+export interface Condition {
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** The item must not exist yet: nothing is ever overwritten by a create. */
+export const ABSENT: Condition = { ConditionExpression: 'attribute_not_exists(PK)' };
+
+/** Optimistic locking: the item must still carry revision `expected` (0: must not exist yet). */
+export function revisionCondition(expected: number): Condition {
   return expected === 0
-    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    ? ABSENT
     : {
         ConditionExpression: '#revision = :expected',
         ExpressionAttributeNames: { '#revision': 'revision' },
@@ -111,6 +114,24 @@ export function partitionQuery(tableName: string, range: IndexRange): QueryComma
     KeyConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
+  };
+}
+
+/** A FilterExpression and the names and values it uses (beside the key condition's). */
+export interface Filter {
+  readonly FilterExpression: string;
+  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** The query narrowed by a filter (DynamoDB still reads, and pages by, what the key selects). */
+export function withFilter(input: QueryCommandInput, filter: Filter | undefined): QueryCommandInput {
+  if (!filter) return input;
+  return {
+    ...input,
+    FilterExpression: filter.FilterExpression,
+    ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...filter.ExpressionAttributeNames },
+    ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ...filter.ExpressionAttributeValues },
   };
 }
 

@@ -1,20 +1,13 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import type { LatenessRepository } from '@jiandu/domain/ports';
 import { keys } from '../keys.js';
 import { batchWrite } from './batch.js';
-import { partitionQuery, queryAll, strip } from './items.js';
+import { TableRepository } from './repository.js';
 
 /** Lateness records of the data-entry check. */
-export class DynamoLatenessRepository implements LatenessRepository {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async list(): Promise<LatenessRecord[]> {
-    const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.allLateness()));
-    return items.map((i) => strip<LatenessRecord>(i));
+export class DynamoLatenessRepository extends TableRepository implements LatenessRepository {
+  list(): Promise<LatenessRecord[]> {
+    return this.queryAll(keys.allLateness());
   }
 
   async saveAll(records: readonly LatenessRecord[]): Promise<void> {

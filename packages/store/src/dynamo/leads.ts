@@ -1,21 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
 import { keys } from '../keys.js';
 import { batchGet } from './batch.js';
-import { isConditionFailure, partitionQuery, queryAll, revisionCondition, strip } from './items.js';
+import { revisionCondition, strip } from './items.js';
+import { TableRepository } from './repository.js';
 
 /** Leads, with optimistic locking on `revision`. */
-export class DynamoLeadRepository implements LeadRepository {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(leadId: string): Promise<Lead | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.lead(leadId) }));
-    return out.Item ? strip<Lead>(out.Item) : undefined;
+export class DynamoLeadRepository extends TableRepository implements LeadRepository {
+  get(leadId: string): Promise<Lead | undefined> {
+    return this.getItem(keys.lead(leadId));
   }
 
   async getMany(leadIds: readonly string[]): Promise<Map<string, Lead>> {
@@ -28,23 +22,13 @@ export class DynamoLeadRepository implements LeadRepository {
   }
 
   async put(lead: Lead, expectedRevision: number): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead },
-          ...revisionCondition(expectedRevision),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new RevisionConflictError(lead.leadId);
-      throw error;
-    }
+    const item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
+    if (!(await this.putItem(item, revisionCondition(expectedRevision))))
+      throw new RevisionConflictError(lead.leadId);
   }
 
-  async listOfRule(rule: string): Promise<Lead[]> {
-    const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.leadsOfRule(rule)));
-    return items.map((i) => strip<Lead>(i));
+  listOfRule(rule: string): Promise<Lead[]> {
+    return this.queryAll(keys.leadsOfRule(rule));
   }
 
   /**
@@ -54,12 +38,8 @@ export class DynamoLeadRepository implements LeadRepository {
    */
   async scan(filter: LeadFilter): Promise<Lead[]> {
     const bounds = createdBoundsUtc(filter);
-    const base = partitionQuery(
-      this.tableName,
-      filter.rule ? keys.leadsOfRule(filter.rule) : keys.leadsCreatedRange(bounds.from, bounds.before),
-    );
-    const names: Record<string, string> = { ...base.ExpressionAttributeNames };
-    const values: Record<string, unknown> = { ...base.ExpressionAttributeValues };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     const filters: string[] = [];
     const compare = (attribute: string, op: '=' | '>=' | '<=', placeholder: string, value: unknown) => {
       if (value === undefined) return;
@@ -82,12 +62,16 @@ export class DynamoLeadRepository implements LeadRepository {
       });
       filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
     }
-    const items = await queryAll(this.doc, {
-      ...base,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    });
-    return items.map((i) => strip<Lead>(i)).filter((lead) => matchesLeadFilter(lead, filter));
+    const leads = await this.queryAll<Lead>(
+      filter.rule ? keys.leadsOfRule(filter.rule) : keys.leadsCreatedRange(bounds.from, bounds.before),
+      filters.length
+        ? {
+            FilterExpression: filters.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }
+        : undefined,
+    );
+    return leads.filter((lead) => matchesLeadFilter(lead, filter));
   }
 }

@@ -1,20 +1,28 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
 import type { Report } from '@jiandu/domain/reports/report';
 import { keys } from '../keys.js';
 import { batchGet } from './batch.js';
-import { type Item, isTransactionConditionFailure, partitionQuery, queryAll, strip } from './items.js';
+import {
+  ABSENT,
+  type Condition,
+  type Item,
+  isTransactionConditionFailure,
+  revisionCondition,
+  strip,
+} from './items.js';
+import { TableRepository } from './repository.js';
 
 /**
  * Reports. A report and its receipt are written in one transaction, both only if absent; an
  * update is one transaction of the report (conditional on its revision) and the lead-link
  * items that changed, so links and `leadIds` never disagree.
  */
-export class DynamoReportRepository implements ReportRepository {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoReportRepository extends TableRepository implements ReportRepository {
+  /** An item as a transaction's Put under `condition`. */
+  private put(item: Item, condition: Condition) {
+    return { Put: { TableName: this.tableName, Item: item, ...condition } };
+  }
 
   private item(report: Report): Item {
     return { ...keys.report(report.reportId), ...keys.reportIndexes(report), ...report };
@@ -25,20 +33,8 @@ export class DynamoReportRepository implements ReportRepository {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.item(report),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.reportReceipt(report.receiptHash), reportId: report.reportId },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+            this.put(this.item(report), ABSENT),
+            this.put({ ...keys.reportReceipt(report.receiptHash), reportId: report.reportId }, ABSENT),
           ],
         }),
       );
@@ -50,19 +46,13 @@ export class DynamoReportRepository implements ReportRepository {
     }
   }
 
-  async get(reportId: string): Promise<Report | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.report(reportId) }),
-    );
-    return out.Item ? strip<Report>(out.Item) : undefined;
+  get(reportId: string): Promise<Report | undefined> {
+    return this.getItem(keys.report(reportId));
   }
 
   async getByReceipt(receiptHash: string): Promise<Report | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.reportReceipt(receiptHash) }),
-    );
-    const reportId = out.Item?.reportId;
-    return typeof reportId === 'string' ? this.get(reportId) : undefined;
+    const receipt = await this.getItem<{ reportId?: unknown }>(keys.reportReceipt(receiptHash));
+    return typeof receipt?.reportId === 'string' ? this.get(receipt.reportId) : undefined;
   }
 
   async update(previous: Report, next: Report): Promise<void> {
@@ -87,18 +77,7 @@ export class DynamoReportRepository implements ReportRepository {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.item(next),
-                ConditionExpression: '#revision = :expected',
-                ExpressionAttributeNames: { '#revision': 'revision' },
-                ExpressionAttributeValues: { ':expected': previous.revision },
-              },
-            },
-            ...links,
-          ],
+          TransactItems: [this.put(this.item(next), revisionCondition(previous.revision)), ...links],
         }),
       );
     } catch (error) {
@@ -108,30 +87,21 @@ export class DynamoReportRepository implements ReportRepository {
   }
 
   async list(query: { office?: string | null; assistedBy?: string }): Promise<Report[]> {
-    const base = partitionQuery(
-      this.tableName,
-      query.office !== undefined ? keys.reportsOfOffice(query.office) : keys.allReports(),
-    );
-    const items = await queryAll(
-      this.doc,
+    const range = query.office !== undefined ? keys.reportsOfOffice(query.office) : keys.allReports();
+    return this.queryAll(
+      range,
       query.assistedBy === undefined
-        ? base
+        ? undefined
         : {
-            ...base,
             FilterExpression: '#assistedBy.#subject = :assistedBy',
-            ExpressionAttributeNames: {
-              ...base.ExpressionAttributeNames,
-              '#assistedBy': 'assistedBy',
-              '#subject': 'subject',
-            },
-            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ':assistedBy': query.assistedBy },
+            ExpressionAttributeNames: { '#assistedBy': 'assistedBy', '#subject': 'subject' },
+            ExpressionAttributeValues: { ':assistedBy': query.assistedBy },
           },
     );
-    return items.map((i) => strip<Report>(i));
   }
 
   async ofLead(leadId: string): Promise<Report[]> {
-    const links = await queryAll(this.doc, partitionQuery(this.tableName, keys.reportsOfLead(leadId)));
+    const links = await this.queryAll<{ reportId?: unknown }>(keys.reportsOfLead(leadId));
     const ids = new Set(links.map((l) => l.reportId).filter((id): id is string => typeof id === 'string'));
     const items = await batchGet(
       this.doc,
