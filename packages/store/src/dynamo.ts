@@ -4,7 +4,7 @@
  * and a line here (and a contract in `test/store/`, run against its in-memory twin too).
  */
 export { DynamoAuditLog } from './dynamo/audit.js';
-export { BATCH_RETRY, type BatchRetry, UnprocessedBatchError } from './dynamo/batch.js';
+export { UnprocessedBatchError } from './dynamo/batch.js';
 export { DynamoCorrectionTaskRepository } from './dynamo/corrections.js';
 export { DynamoLatenessRepository } from './dynamo/lateness.js';
 export { DynamoLeadRepository } from './dynamo/leads.js';
