@@ -1,6 +1,5 @@
 import { LEAD_EXPORT_COLUMNS, leadExportCells } from '@jiandu/domain/export/leads-export';
 import type { Lead } from '@jiandu/domain/model';
-import ExcelJS from 'exceljs';
 
 /**
  * Leads as an XLSX workbook (one sheet `线索`): the ID column stored as text, amount as a
@@ -8,6 +7,8 @@ import ExcelJS from 'exceljs';
  * written as plain values, never formulas, so no injection prefix is needed.
  */
 export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
+  // Loaded on the first export, not when the API starts: exceljs is most of its start-up time.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'jiandu';
   const sheet = workbook.addWorksheet('线索', { views: [{ state: 'frozen', ySplit: 1 }] });
