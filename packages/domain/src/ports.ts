@@ -36,16 +36,19 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+const CONFLICT_NOUNS = { Lead: '线索', Version: '数据版本', Report: '举报' } as const;
+
 /**
- * Thrown by a conditional write (`LeadRepository.put`, `VersionRepository.save`) when the
- * stored revision is not the expected one: someone else changed it meanwhile (HTTP 409).
+ * Thrown by a conditional write (`LeadRepository.put`, `ReportRepository.update`) when the
+ * stored revision is not the expected one: someone else changed it meanwhile (HTTP 409). The
+ * one conflict error of optimistic locking in storage.
  */
 export class RevisionConflictError extends ConflictError {
   constructor(
     readonly id: string,
-    readonly what: 'Lead' | 'Version' = 'Lead',
+    readonly what: keyof typeof CONFLICT_NOUNS = 'Lead',
   ) {
-    super(`${what === 'Lead' ? '线索' : '数据版本'} ${id} 已被他人修改，请刷新后重试`);
+    super(`${CONFLICT_NOUNS[what]} ${id} 已被他人修改，请刷新后重试`);
   }
 }
 
@@ -136,11 +139,10 @@ export interface CollisionStarter {
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
 }
 
-/** Thrown by `ReportRepository.update` when the stored revision is not the expected one. */
-export class ReportRevisionConflictError extends Error {
-  constructor(readonly reportId: string) {
-    super(`Report ${reportId} was changed by someone else`);
-    this.name = 'ReportRevisionConflictError';
+/** The {@link RevisionConflictError} of a report (what the report adapters throw). */
+export class ReportRevisionConflictError extends RevisionConflictError {
+  constructor(reportId: string) {
+    super(reportId, 'Report');
   }
 }
 
