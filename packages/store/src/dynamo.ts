@@ -1,7 +1,7 @@
 /**
  * The DynamoDB adapters of the storage ports, one module per aggregate under `dynamo/`; the
  * keys they write are designed in `keys.ts` alone. A new repository gets its own module there
- * and a line here (and a contract in `test/store/`, run against its in-memory twin too).
+ * and a line here (and a contract in `test/integration/store-contracts.test.ts`, run on its in-memory twin too).
  */
 export { DynamoAuditLog } from './dynamo/audit.js';
 export { UnprocessedBatchError } from './dynamo/batch.js';

@@ -1,6 +1,6 @@
 /**
  * In-memory twins of the storage adapters, one module per aggregate under `memory/`. Fast
- * tests use them; the contract suite (`test/store/`) holds them to the same observable
+ * tests use them; the contract suite (`test/integration/store-contracts.test.ts`) holds them to the same observable
  * behaviour as the DynamoDB adapters. The deployed platform never uses them.
  */
 export { MemoryAuditLog } from './memory/audit.js';

@@ -3,7 +3,7 @@ import { InvalidCursorError, pageLimit } from '../paging.js';
 
 /**
  * What the in-memory repositories share. They keep the DynamoDB adapters' observable
- * behaviour (the same order, conditions and errors: the contract suite in `test/store/`
+ * behaviour (the same order, conditions and errors: the contract suite in `test/integration/store-contracts.test.ts`
  * runs against both) and hand out copies, as a database would.
  */
 
