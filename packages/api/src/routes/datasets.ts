@@ -10,8 +10,9 @@ import {
   confirmHeldVersion,
   MAX_REASON_LENGTH,
   noteReplacementRequested,
+  replaceSnapshot,
   restoreVersion,
-  supersedeOlderSnapshots,
+  snapshotSuccession,
   type UploadRequest,
   uploadKeyFor,
   validateUploadFileName,
@@ -26,7 +27,7 @@ import {
 } from '@jiandu/domain/errors';
 import { DATASET_KINDS, type DatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
-import { type DatasetVersion, VERSION_STATUSES, versionOrder } from '@jiandu/domain/versions';
+import { changeVersion, type DatasetVersion, VERSION_STATUSES, versionOrder } from '@jiandu/domain/versions';
 import { columnMappingProblems } from '@jiandu/ingest/mapping';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -208,22 +209,19 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
    * department's other snapshot in force — unless a newer one is in force (409) — and collision runs.
    */
   const bringIntoForce = async (c: Context<AppEnv>, version: DatasetVersion, reason: string) => {
-    const changed = isSnapshotKind(version.kind)
-      ? supersedeOlderSnapshots(
-          version,
-          await deps.versions.listOfDataset(version.department, version.kind),
-          now(),
-        )
-      : [];
-    const newer = changed.find((v) => v.versionId === version.versionId)?.replacedBy;
-    if (newer)
+    const { newest, older } = isSnapshotKind(version.kind)
+      ? snapshotSuccession(version, await deps.versions.listOfDataset(version.department, version.kind))
+      : { newest: version, older: [] };
+    if (newest.versionId !== version.versionId)
       throw new ConflictError(
-        `本部门较新的${KIND_LABELS[version.kind]}版本 ${newer} 正在生效；如要使用此版本，请重新上传该文件`,
+        `本部门较新的${KIND_LABELS[version.kind]}版本 ${newest.versionId} 正在生效；如要使用此版本，请重新上传该文件`,
       );
-    await deps.versions.save(version);
-    for (const v of changed) await deps.versions.save(v);
+    // Saved only over the revision read: a change landing meanwhile answers 409.
+    const saved = await deps.versions.save(version);
+    for (const v of older)
+      await changeVersion(deps.versions, v, (current) => replaceSnapshot(current, newest, now()));
     const collision = await startRun(deps, reason, version);
-    return c.json({ version: versionView(version), collision });
+    return c.json({ version: versionView(saved), collision });
   };
 
   /** Check and remember a department's stated column mapping (400 naming every bad header). */
@@ -318,8 +316,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const principal = principalOf(c);
         const version = await visibleVersion(deps, principal, versionId);
         actingDepartment(principal, version.department);
-        const withdrawn = withdrawVersion(version, principal, body.reason, now());
-        await deps.versions.save(withdrawn);
+        // Saved only over the revision read above: a replacement landing meanwhile answers 409.
+        const withdrawn = await deps.versions.save(withdrawVersion(version, principal, body.reason, now()));
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
         const collision = await startRun(deps, 'Version Withdrawn', version);
         return c.json({ version: versionView(withdrawn), collision });

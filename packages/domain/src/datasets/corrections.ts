@@ -238,31 +238,38 @@ export const STATUS_LABELS: Readonly<Record<DatasetVersion['status'], string>> =
 };
 
 /**
- * A snapshot in force replaces the department's other snapshots of its kind in force. "Newest"
- * is by S3 receive time ({@link versionOrder}), not by processing order, so an old file whose
- * event arrives late does not displace a newer one. Returns the versions that change (`version`
- * itself among them when a newer one is already in force).
+ * Which snapshot stays in force when `version` comes into force among the department's
+ * snapshots of its kind: the newest by S3 receive time ({@link versionOrder}), not by processing
+ * order, so an old file whose event arrives late does not displace a newer one. `older` are the
+ * ones in force that it replaces (`version` itself among them when a newer one is in force).
  */
-export function supersedeOlderSnapshots(
+export function snapshotSuccession(
   version: DatasetVersion,
-  active: readonly DatasetVersion[],
-  now: string,
-): DatasetVersion[] {
+  department: readonly DatasetVersion[],
+): { newest: DatasetVersion; older: DatasetVersion[] } {
   const inForce = [
     version,
-    ...active.filter((v) => v.status === 'active' && v.versionId !== version.versionId),
+    ...department.filter((v) => v.status === 'active' && v.versionId !== version.versionId),
   ];
   const newest = inForce.reduce((best, v) => (versionOrder(v) > versionOrder(best) ? v : best));
-  return inForce
-    .filter((v) => v.versionId !== newest.versionId)
-    .map((v) => ({
-      ...v,
-      status: 'replaced' as const,
-      replacedBy: newest.versionId,
-      statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
-      history: [
-        ...v.history,
-        { at: now, action: 'replaced' as const, by: 'system', reason: `replaced by ${newest.versionId}` },
-      ],
-    }));
+  return { newest, older: inForce.filter((v) => v.versionId !== newest.versionId) };
+}
+
+/** A snapshot in force replaced by a newer one; `undefined` when it is no longer in force. */
+export function replaceSnapshot(
+  current: DatasetVersion,
+  newest: DatasetVersion,
+  now: string,
+): DatasetVersion | undefined {
+  if (current.status !== 'active') return undefined;
+  return {
+    ...current,
+    status: 'replaced',
+    replacedBy: newest.versionId,
+    statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
+    history: [
+      ...current.history,
+      { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` },
+    ],
+  };
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mergeColumnMapping } from '../../src/datasets/column-mappings.js';
 import {
   confirmHeldVersion,
+  replaceSnapshot,
   restoreVersion,
-  supersedeOlderSnapshots,
+  snapshotSuccession,
   withdrawVersion,
 } from '../../src/datasets/corrections.js';
 import { ConflictError, ValidationError } from '../../src/errors.js';
@@ -58,7 +59,7 @@ describe('confirming a held snapshot', () => {
 });
 
 describe('snapshot succession', () => {
-  it('replaces every older snapshot in force by the newest, and the given one when it is older', () => {
+  it('keeps the newest snapshot in force, by receive time, and replaces the older ones', () => {
     const old = version({ kind: 'household_registry', receivedAt: '2024-01-01T00:00:00Z' });
     const mid = version({ kind: 'household_registry', receivedAt: '2024-02-01T00:00:00Z' });
     const withdrawn = version({
@@ -66,12 +67,13 @@ describe('snapshot succession', () => {
       receivedAt: '2024-02-15T00:00:00Z',
       status: 'withdrawn',
     });
-    const changed = supersedeOlderSnapshots(mid, [old, mid, withdrawn], NOW);
-    expect(changed.map((v) => [v.versionId, v.status, v.replacedBy])).toEqual([
-      [old.versionId, 'replaced', mid.versionId],
-    ]);
-    const late = supersedeOlderSnapshots(old, [mid], NOW);
-    expect(late.map((v) => [v.versionId, v.replacedBy])).toEqual([[old.versionId, mid.versionId]]);
+    const { newest, older } = snapshotSuccession(mid, [old, mid, withdrawn]);
+    expect(newest.versionId).toBe(mid.versionId);
+    expect(older.map((v) => v.versionId)).toEqual([old.versionId]);
+    // A late event for an older file: it is the one replaced.
+    expect(snapshotSuccession(old, [mid]).older.map((v) => v.versionId)).toEqual([old.versionId]);
+    expect(replaceSnapshot(old, mid, NOW)).toMatchObject({ status: 'replaced', replacedBy: mid.versionId });
+    expect(replaceSnapshot(withdrawn, mid, NOW)).toBeUndefined();
   });
 });
 

@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto';
 import type { ColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import {
   replaceOnRequest,
+  replaceSnapshot,
   restoreVersion,
-  supersedeOlderSnapshots,
+  snapshotSuccession,
   type UploadRequest,
   withdrawnAt,
 } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
-import { type DatasetVersion, type FileError, type VersionHold, versionOrder } from '@jiandu/domain/versions';
+import {
+  changeVersion,
+  type DatasetVersion,
+  type FileError,
+  type VersionHold,
+  versionOrder,
+} from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile, NeedsMappingError } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type PipelineDeps } from '../deps.js';
@@ -388,27 +395,35 @@ async function applyRequestedReplacement(
   request: UploadRequest,
 ): Promise<void> {
   const old = request.replaces ? await deps.versions.get(request.replaces) : undefined;
-  const replaced = old && replaceOnRequest(old, version, request, deps.now());
+  const replaced =
+    old &&
+    (await changeVersion(deps.versions, old, (v) => replaceOnRequest(v, version, request, deps.now())));
   if (!replaced) return;
-  await deps.versions.save(replaced);
   deps.log.info('dataset version replaced on request', {
     versionId: replaced.versionId,
     replacedBy: version.versionId,
   });
 }
 
-/** A snapshot in force replaces the department's older snapshots of its kind (see `supersedeOlderSnapshots`). */
+/** A snapshot in force replaces the department's older snapshots of its kind (see `snapshotSuccession`). */
 async function applySnapshotReplacement(
   deps: PipelineDeps,
   version: DatasetVersion,
 ): Promise<DatasetVersion> {
-  const changed = supersedeOlderSnapshots(
+  const { newest, older } = snapshotSuccession(
     version,
     await deps.versions.listOfDataset(version.department, version.kind),
-    deps.now(),
   );
-  for (const v of changed) await deps.versions.save(v);
-  return changed.find((v) => v.versionId === version.versionId) ?? version;
+  const now = deps.now();
+  let self = version;
+  for (const v of older) {
+    // Re-decided on a fresh read if the version changed meanwhile (e.g. it was withdrawn).
+    const replaced = await changeVersion(deps.versions, v, (current) =>
+      replaceSnapshot(current, newest, now),
+    );
+    if (replaced && v.versionId === version.versionId) self = replaced;
+  }
+  return self;
 }
 
 async function rejectVersion(
