@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
@@ -40,6 +41,7 @@ import { freePort } from '@jiandu/local/ports';
 import { createS3Client, type LocalS3, startS3rver } from '@jiandu/local/s3';
 import {
   DynamoAuditLog,
+  DynamoColumnMappingRepository,
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
@@ -52,6 +54,7 @@ import {
 } from '@jiandu/store';
 import {
   MemoryAuditLog,
+  MemoryColumnMappings,
   MemoryCorrectionTasks,
   MemoryLateness,
   MemoryLeads,
@@ -71,6 +74,7 @@ interface Stores {
   readonly audit: AuditLog;
   readonly reports: ReportRepository;
   readonly lateness: LatenessRepository;
+  readonly columnMappings: ColumnMappingRepository;
   readonly objects: ObjectStore;
 }
 
@@ -103,6 +107,7 @@ const memory: Implementation = {
     audit: new MemoryAuditLog(),
     reports: new MemoryReports(),
     lateness: new MemoryLateness(),
+    columnMappings: new MemoryColumnMappings(),
     objects: new MemoryObjects(),
   }),
 };
@@ -144,6 +149,7 @@ const dynamodb = ((): Implementation => {
         audit: new DynamoAuditLog(doc, table),
         reports: new DynamoReportRepository(doc, table),
         lateness: new DynamoLatenessRepository(doc, table),
+        columnMappings: new DynamoColumnMappingRepository(doc, table),
         objects,
       };
     },
@@ -571,6 +577,45 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       // Index order: department, kind, due date.
       expect(listed[0]).toEqual(resolved);
       expect(listed.map((r) => r.department)).toEqual(['police', ...records.map((r) => r.department)]);
+    });
+  });
+
+  describe('ColumnMappingRepository', () => {
+    it('keeps one mapping per department and kind, replaced as a whole with its history', async () => {
+      expect(await s.columnMappings.get('police', 'vehicle_records')).toBeUndefined();
+      const first = mergeColumnMapping(
+        undefined,
+        'police',
+        'vehicle_records',
+        { 号码一: 'owner_id' },
+        { subject: 'u-1' },
+        '2024-04-01T00:00:00.000Z',
+      );
+      await s.columnMappings.save(first);
+      await s.columnMappings.save(
+        mergeColumnMapping(
+          undefined,
+          'police',
+          'property_records',
+          { 证号: 'owner_id' },
+          { subject: 'u-1' },
+          '2024-04-01T00:00:00.000Z',
+        ),
+      );
+      const second = mergeColumnMapping(
+        first,
+        'police',
+        'vehicle_records',
+        { 号码二: 'ignore' },
+        { subject: 'u-2' },
+        '2024-05-01T00:00:00.000Z',
+      );
+      await s.columnMappings.save(second);
+      expect(await s.columnMappings.get('police', 'vehicle_records')).toEqual(second);
+      expect((await s.columnMappings.get('police', 'property_records'))?.columns).toEqual({
+        证号: 'owner_id',
+      });
+      expect(await s.columnMappings.get('civil-affairs', 'vehicle_records')).toBeUndefined();
     });
   });
 

@@ -5,6 +5,7 @@
  */
 export { DynamoAuditLog } from './dynamo/audit.js';
 export { UnprocessedBatchError } from './dynamo/batch.js';
+export { DynamoColumnMappingRepository } from './dynamo/column-mappings.js';
 export { DynamoCorrectionTaskRepository } from './dynamo/corrections.js';
 export { DynamoLatenessRepository } from './dynamo/lateness.js';
 export { DynamoLeadRepository } from './dynamo/leads.js';

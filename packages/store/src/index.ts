@@ -1,5 +1,4 @@
 export * from './clients.js';
-export * from './column-mappings.js';
 export * from './dynamo.js';
 export * from './keys.js';
 export * from './paging.js';
