@@ -1,6 +1,7 @@
 /**
  * Byte-level sniffing of an upload: which format it really is and, for text, which encoding.
  */
+import iconv from 'iconv-lite';
 import { FileRejectedError } from './errors.js';
 
 /** An upload body: a stream of chunks (S3) or the bytes at once (tests, small files). */
@@ -87,12 +88,7 @@ function isUtf8(head: Buffer, complete: boolean): boolean {
  */
 export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx' };
-  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    throw new FileRejectedError(
-      'unsupported_format',
-      `文件 ${fileName} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 .csv 后重新上传`,
-    );
-  }
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) throw compoundFile(head, fileName);
   if (startsWith(head, [0xff, 0xfe])) return { format: 'csv', encoding: 'utf-16le' };
   if (startsWith(head, [0xfe, 0xff])) return { format: 'csv', encoding: 'utf-16be' };
   const utf16 = utf16WithoutBom(head);
@@ -100,8 +96,42 @@ export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46]) || isBinary(head)) {
     throw new FileRejectedError('not_a_spreadsheet', `文件 ${fileName} 不是表格文件（仅支持 .xlsx 和 .csv）`);
   }
-  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { format: 'csv', encoding: 'utf-8' };
+  // A BOM says UTF-8, but some tools put one in front of GBK text: the bytes decide.
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) {
+    const text = head.subarray(3);
+    return { format: 'csv', encoding: isUtf8(text, ended) || !isGb18030(text) ? 'utf-8' : 'gb18030' };
+  }
   return { format: 'csv', encoding: isUtf8(head, ended) ? 'utf-8' : 'gb18030' };
+}
+
+/** Whether `head` decodes as GB18030 without a replacement character (a cut-off end is fine). */
+function isGb18030(head: Buffer): boolean {
+  return !iconv.decode(head.subarray(0, Math.max(0, head.length - 4)), 'gb18030').includes('\ufffd');
+}
+
+// Stream names of an OLE compound file's directory, in UTF-16LE as stored.
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+const XLS_WORKBOOK = [Buffer.from('Workbook', 'utf16le'), Buffer.from('Book', 'utf16le')];
+
+/**
+ * An OLE compound file is either an old binary `.xls` or an `.xlsx` encrypted with a password
+ * (Excel wraps it in one): the directory, usually near the start, tells which.
+ */
+function compoundFile(head: Buffer, fileName: string): FileRejectedError {
+  if (head.includes(ENCRYPTED_PACKAGE))
+    return new FileRejectedError(
+      'encrypted',
+      `文件 ${fileName} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码后另存为 .xlsx 重新上传`,
+    );
+  if (XLS_WORKBOOK.some((name) => head.includes(name)))
+    return new FileRejectedError(
+      'unsupported_format',
+      `文件 ${fileName} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 .csv 后重新上传`,
+    );
+  return new FileRejectedError(
+    'unsupported_format',
+    `文件 ${fileName} 是旧版 Excel（.xls）或设置了打开密码的工作簿：如有密码请先取消，然后请另存为 .xlsx 或 .csv 后重新上传`,
+  );
 }
 
 /**
