@@ -71,14 +71,21 @@ function startsWith(head: Buffer, bytes: readonly number[]): boolean {
   return bytes.every((b, i) => head[i] === b);
 }
 
-/** Whether `head` is valid UTF-8 (a multi-byte sequence cut off at the end of the head is fine). */
+/**
+ * Whether `head` is UTF-8 (a multi-byte sequence cut off at the end of the head is fine). A
+ * stray invalid byte in real UTF-8 text does not make it GBK — that row is rejected later —
+ * while GBK read as UTF-8 gives far more invalid sequences than valid non-ASCII characters.
+ */
 function isUtf8(head: Buffer, complete: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !complete });
-    return true;
-  } catch {
-    return false;
+  const text = new TextDecoder('utf-8').decode(head, { stream: !complete });
+  let invalid = 0;
+  let valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd) invalid++;
+    else if (code > 0x7f) valid++;
   }
+  return invalid * 10 <= valid;
 }
 
 /**
@@ -168,8 +175,8 @@ function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
 function isBinary(head: Buffer): boolean {
   let control = 0;
   for (const b of head) {
-    if (b === 0) return true;
-    // Tab, LF, CR, form feed and ESC occur in text; other C0 controls do not.
+    // Tab, LF, CR, form feed and ESC occur in text; other C0 controls (NUL too) do not. A
+    // stray one is a damaged cell (rejected with its row); many are a binary file.
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
   }
   return head.length > 0 && control / head.length > 0.01;
