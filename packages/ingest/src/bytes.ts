@@ -155,10 +155,12 @@ function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
     if (head[i] === 0) evenNul++;
     if (head[i + 1] === 0) oddNul++;
   }
+  // The other half is not quite NUL-free: U+xx00 characters (`𠀀`'s low
+  // surrogate U+DC00 is) put a NUL on that side too, rarely.
   const encoding =
-    oddNul > pairs * 0.2 && evenNul === 0
+    oddNul > pairs * 0.2 && evenNul * 20 < oddNul
       ? 'utf-16le'
-      : evenNul > pairs * 0.2 && oddNul === 0
+      : evenNul > pairs * 0.2 && oddNul * 20 < evenNul
         ? 'utf-16be'
         : undefined;
   if (!encoding) return undefined;
@@ -179,7 +181,7 @@ function isBinary(head: Buffer): boolean {
     // stray one is a damaged cell (rejected with its row); many are a binary file.
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
   }
-  return head.length > 0 && control / head.length > 0.01;
+  return control > 2 && control / head.length > 0.01;
 }
 
 /** Whether the file holds nothing but blanks (after a BOM). */

@@ -33,7 +33,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxWorkbookBytes: 256 * 1024 * 1024,
   maxPartBytes: 1024 * 1024 * 1024,
   maxCompressionRatio: 100,
-  ratioFloorBytes: 16 * 1024 * 1024,
+  ratioFloorBytes: 8 * 1024 * 1024,
   maxSharedStringChars: 64 * 1024 * 1024,
   maxRows: 2_000_000,
   maxColumns: 16_384,

@@ -2,7 +2,7 @@
  * The sheets of raw rows that readers yield, and the streaming CSV reader (XLSX: xlsx.ts).
  */
 import { pipeline, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import type { PeekedBody, Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
@@ -92,7 +92,16 @@ export function detectDelimiter(sample: string): string {
 export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
   const sample =
     encoding === 'gb18030' ? iconv.decode(body.head, encoding) : new TextDecoder(encoding).decode(body.head);
-  const parser = parse({
+  // Where the parser is, counted as it parses (records it has parsed may never reach the
+  // loop below when a later error ends the stream): for the position in error messages.
+  let row = 0;
+  let line = 0;
+  // csv-parse builds an Error (with a stack) for every record whose length differs from the
+  // first record's, even when relaxed; a one-cell title row would make that every data row.
+  // Following the latest record's length keeps that to the rows where the length changes.
+  // (Internal state: if it ever goes away, parsing stays correct, only slower.)
+  let state: { expectedRecordLength?: number } | undefined;
+  const options: Options = {
     delimiter: detectDelimiter(sample),
     // Explicit: auto-discovery takes the first line's CRLF and then merges LF-only lines.
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -101,30 +110,26 @@ export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadL
     skip_empty_lines: false,
     trim: false,
     bom: true,
-    info: true,
     max_record_size: limits.maxLineChars,
-  });
+    // Runs inside the parser for every record: numbers it, applies the caps before anything
+    // holds on to it, and drops lines without any content right there (a million blank lines
+    // cost the parser only).
+    // (Typed as returning records; it returns SourceRows, which the loop below expects.)
+    on_record: ((record: string[], info: { lines: number }) => {
+      row++;
+      line = info.lines;
+      if (state && typeof state.expectedRecordLength === 'number') state.expectedRecordLength = record.length;
+      if (record.every((cell) => cell === '')) return null;
+      return { row, cells: capped(record, row, limits) };
+    }) as unknown as Options['on_record'],
+  };
+  const parser = parse(options);
+  state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
   async function* rows(): AsyncGenerator<SourceRow> {
     // Errors of the byte stream reach the parser (and so this loop) through pipeline.
     pipeline(Readable.from(decode(body.chunks(), encoding, limits.maxLineChars)), parser, () => {});
-    let row = 0;
-    let line = 0;
-    // csv-parse builds an Error (with a stack) for every record whose length differs from the
-    // first record's, even when relaxed; a one-cell title row would make that every data row.
-    // Following the latest record's length keeps that to the rows where the length changes.
-    // (Internal state: if it ever goes away, parsing stays correct, only slower.)
-    const state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
     try {
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: string[];
-        info: { lines: number };
-      }>) {
-        row++;
-        line = info.lines;
-        if (state && typeof state.expectedRecordLength === 'number')
-          state.expectedRecordLength = record.length;
-        yield { row, cells: capped(record, row, limits) };
-      }
+      yield* parser as AsyncIterable<SourceRow>;
     } catch (error) {
       throw csvError(error, row, line, limits);
     }
