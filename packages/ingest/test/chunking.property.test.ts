@@ -152,6 +152,27 @@ describe('reading does not depend on how the bytes arrive', () => {
       { numRuns: 40 },
     );
   });
+
+  it('XLSX parts larger than one inflated chunk (64 KiB): characters cut by zlib are read whole', async () => {
+    const big = fc
+      .array(fc.tuple(text, text), { minLength: 1500, maxLength: 2500 })
+      .map((pairs): Roster => ({ names: pairs.map((p) => `王${p[0]}`), addresses: pairs.map((p) => p[1]) }));
+    await fc.assert(
+      fc.asyncProperty(big, chunkSizes, stringKind, async (r, sizes, kind) => {
+        const rows: Cell[][] = [['姓名', '公民身份号码', '户号', '住址']];
+        r.names.forEach((name, i) => {
+          rows.push([
+            cell(name, kind, i),
+            FIRST[i % 3] as string,
+            1000 + i,
+            cell(r.addresses[i] as string, kind, i),
+          ]);
+        });
+        await expectChunkInvariant(workbook([{ name: '户籍', rows }]), 'roster.xlsx', sizes, r);
+      }),
+      { numRuns: 6 },
+    );
+  }, 120_000);
 });
 
 describe('no U+FFFD enters a normalized row', () => {
