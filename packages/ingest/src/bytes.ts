@@ -67,6 +67,16 @@ export async function peek(body: Body): Promise<PeekedBody> {
   };
 }
 
+/**
+ * The chunks cut to at most `size` bytes: the readers' per-chunk checks (line and text-run
+ * lengths) see every stretch longer than a chunk, even when the body came as one buffer.
+ */
+export async function* pieces(chunks: AsyncIterable<Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);
+  }
+}
+
 function startsWith(head: Buffer, bytes: readonly number[]): boolean {
   return bytes.every((b, i) => head[i] === b);
 }

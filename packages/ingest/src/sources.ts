@@ -4,7 +4,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import type { PeekedBody, Sniffed } from './bytes.js';
+import { type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
 import type { ReadLimits } from './limits.js';
@@ -127,7 +127,7 @@ export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadL
   state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
   async function* rows(): AsyncGenerator<SourceRow> {
     // Errors of the byte stream reach the parser (and so this loop) through pipeline.
-    pipeline(Readable.from(decode(body.chunks(), encoding, limits.maxLineChars)), parser, () => {});
+    pipeline(Readable.from(decode(pieces(body.chunks()), encoding, limits.maxLineChars)), parser, () => {});
     try {
       yield* parser as AsyncIterable<SourceRow>;
     } catch (error) {

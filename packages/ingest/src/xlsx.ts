@@ -11,7 +11,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { PeekedBody } from './bytes.js';
+import { type PeekedBody, pieces } from './bytes.js';
 import type { RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
 import { type ReadLimits, sizeText } from './limits.js';
@@ -83,7 +83,7 @@ async function* parsePart(
       );
     }
   };
-  for await (const chunk of chunks) {
+  for await (const chunk of pieces(chunks)) {
     // Parts are UTF-8; UTF-16 is allowed by XML and announced by a BOM.
     decoder ??= new TextDecoder(
       chunk[0] === 0xff && chunk[1] === 0xfe
