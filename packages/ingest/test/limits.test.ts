@@ -67,7 +67,9 @@ describe('caps', () => {
 
   it('a part inflating past the cap: declared, or found while inflating', async () => {
     const error = await refusal(book(2000), 'a.xlsx', { ratioFloorBytes: 1000, maxCompressionRatio: 2 });
-    expect(error.message).toMatch(/^共享字符串表解压后超过 \d+ KB（压缩后仅 \d+ KB），疑似压缩炸弹或文件过大/);
+    expect(error.message).toMatch(
+      /^共享字符串表解压后超过 \d+ KB（压缩后仅 \d+ KB），疑似压缩炸弹或文件过大/,
+    );
   });
 
   it('a run of text in a stored (uncompressed) part, one buffer', async () => {
