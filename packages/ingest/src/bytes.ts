@@ -86,7 +86,7 @@ function startsWith(head: Buffer, bytes: readonly number[]): boolean {
  * stray invalid byte in real UTF-8 text does not make it GBK — that row is rejected later —
  * while GBK read as UTF-8 gives far more invalid sequences than valid non-ASCII characters.
  */
-function isUtf8(head: Buffer, complete: boolean): boolean {
+export function isUtf8(head: Buffer, complete: boolean): boolean {
   const text = new TextDecoder('utf-8').decode(head, { stream: !complete });
   let invalid = 0;
   let valid = 0;

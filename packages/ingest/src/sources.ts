@@ -4,7 +4,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { type PeekedBody, pieces, type Sniffed } from './bytes.js';
+import { isUtf8, type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
 import type { ReadLimits } from './limits.js';
@@ -37,14 +37,20 @@ async function* decode(
   chunks: AsyncIterable<Buffer>,
   encoding: TextEncoding,
   maxLineChars: number,
+  asciiHead: boolean,
 ): AsyncGenerator<string> {
-  const decoder =
-    encoding === 'gb18030'
-      ? iconv.getDecoder(encoding)
-      : (() => {
-          const d = new TextDecoder(encoding);
-          return { write: (b: Buffer) => d.decode(b, { stream: true }), end: () => d.decode() };
-        })();
+  const decoderFor = (name: TextEncoding) => {
+    if (name === 'gb18030') return iconv.getDecoder(name);
+    const d = new TextDecoder(name);
+    return { write: (b: Buffer) => d.decode(b, { stream: true }), end: () => d.decode() };
+  };
+  let decoder = decoderFor(encoding);
+  // Everything before the first non-ASCII byte is ASCII, which both candidates decode alike
+  // and leaves no state in the UTF-8 decoder: switching there is exact.
+  if (asciiHead)
+    chunks = decideLater(chunks, (window, complete) => {
+      if (!isUtf8(window, complete)) decoder = decoderFor('gb18030');
+    });
   let line = 0;
   const checked = (text: string): string => {
     // Only a line that spans chunks can be longer than a chunk: O(1) per chunk.
@@ -68,6 +74,59 @@ async function* decode(
   }
   const rest = decoder.end();
   if (rest) yield checked(rest);
+}
+
+// Bytes from the first non-ASCII byte on that decide an encoding the head left open.
+const DECISION_WINDOW = 4096;
+
+function firstNonAscii(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return i;
+  return -1;
+}
+
+/**
+ * Pass the bytes through, calling `decide` with the {@link DECISION_WINDOW} bytes from the
+ * first non-ASCII byte (or all of them, `complete`, when the file ends sooner) before that
+ * byte is passed on: the same decision however the body is cut into chunks.
+ */
+async function* decideLater(
+  chunks: AsyncIterable<Buffer>,
+  decide: (window: Buffer, complete: boolean) => void,
+): AsyncGenerator<Buffer> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  while (size < DECISION_WINDOW) {
+    const next = await iterator.next();
+    if (next.done) {
+      if (size > 0) {
+        const window = Buffer.concat(held);
+        decide(window, true);
+        yield window;
+      }
+      return;
+    }
+    let chunk = next.value;
+    if (size === 0) {
+      const at = firstNonAscii(chunk);
+      if (at < 0) {
+        yield chunk;
+        continue;
+      }
+      if (at > 0) yield chunk.subarray(0, at);
+      chunk = chunk.subarray(at);
+    }
+    held.push(chunk);
+    size += chunk.length;
+  }
+  const window = Buffer.concat(held);
+  decide(window.subarray(0, DECISION_WINDOW), false);
+  yield window;
+  while (true) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /**
@@ -127,7 +186,14 @@ export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadL
   state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
   async function* rows(): AsyncGenerator<SourceRow> {
     // Errors of the byte stream reach the parser (and so this loop) through pipeline.
-    pipeline(Readable.from(decode(pieces(body.chunks()), encoding, limits.maxLineChars)), parser, () => {});
+    // A head of ASCII only (a long English preamble, IDs and numbers) says nothing about how
+    // the Chinese further down is encoded: that is decided where it starts.
+    const asciiHead = encoding === 'utf-8' && !body.ended && firstNonAscii(body.head) < 0;
+    pipeline(
+      Readable.from(decode(pieces(body.chunks()), encoding, limits.maxLineChars, asciiHead)),
+      parser,
+      () => {},
+    );
     try {
       yield* parser as AsyncIterable<SourceRow>;
     } catch (error) {

@@ -175,6 +175,34 @@ describe('reading does not depend on how the bytes arrive', () => {
   }, 120_000);
 });
 
+describe('an encoding the head leaves open', () => {
+  it('ASCII-only rows for more than the sniffed head, then GBK: decided where the Chinese starts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2000, max: 2600 }),
+        roster,
+        chunkSizes,
+        async (asciiRows, r, sizes) => {
+          const ascii = Array.from(
+            { length: asciiRows },
+            (_, i) => `Li Si ${i},${FIRST[i % 3]},${i},Qingshan ${i}`,
+          );
+          const text = csvText(r, ',').replace('\r\n', `\r\n${ascii.join('\r\n')}\r\n`);
+          const bytes = iconv.encode(text, 'gb18030');
+          const whole = await collect('household_registry', bytes, 'roster.csv');
+          expect(whole.rejected).toEqual([]);
+          expect(whole.accepted.slice(asciiRows).map((row) => row.values.address)).toEqual(
+            r.addresses.map(stored),
+          );
+          const chunked = await collect('household_registry', cut(bytes, sizes), 'roster.csv');
+          expect(outcome(chunked)).toBe(outcome(whole));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 120_000);
+});
+
 describe('no U+FFFD enters a normalized row', () => {
   it('a cell with bytes that are not text is rejected, naming its row and column', async () => {
     await fc.assert(
