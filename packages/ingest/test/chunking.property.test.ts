@@ -187,7 +187,11 @@ describe('an encoding the head leaves open', () => {
             { length: asciiRows },
             (_, i) => `Li Si ${i},${FIRST[i % 3]},${i},Qingshan ${i}`,
           );
-          const text = csvText(r, ',').replace('\r\n', `\r\n${ascii.join('\r\n')}\r\n`);
+          // The canonical column names are headers too: an ASCII header over ASCII rows.
+          const text = csvText(r, ',').replace(
+            /^.*\r\n/,
+            `name,id_number,household_no,address\r\n${ascii.join('\r\n')}\r\n`,
+          );
           const bytes = iconv.encode(text, 'gb18030');
           const whole = await collect('household_registry', bytes, 'roster.csv');
           expect(whole.rejected).toEqual([]);
