@@ -349,7 +349,8 @@ async function* sheetRows(
         return text;
       }
       case 'inlineStr':
-        return inline ?? null;
+        // Some exporters put an inline string's text in <v> instead of <is>.
+        return inline ?? value ?? null;
       case 'str':
         return value ?? null;
       case 'b':
