@@ -165,8 +165,8 @@ function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
     if (head[i] === 0) evenNul++;
     if (head[i + 1] === 0) oddNul++;
   }
-  // The other half is not quite NUL-free: U+xx00 characters (`𠀀`'s low
-  // surrogate U+DC00 is) put a NUL on that side too, rarely.
+  // The other half is not quite NUL-free: a code unit ending in 00 (`一` U+4E00, the low
+  // surrogate U+DC00 of `𠀀`) puts a NUL on that side too, rarely.
   const encoding =
     oddNul > pairs * 0.2 && evenNul * 20 < oddNul
       ? 'utf-16le'
