@@ -60,11 +60,14 @@ export function addMonths(month: string, count: number): string {
   return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/** A row with a usable ID ({@link hasUsableId}). */
+export type IdentifiedRow = SourceRow & { readonly idNumber: string };
+
 /**
  * Whether the row carries a usable ID: valid as given, repaired, or — for a lost ID — filled
  * in by the name + village fallback ({@link SourceRow.identifiedBy}). Absent IDs never match.
  */
-export function hasUsableId(row: SourceRow): row is SourceRow & { readonly idNumber: string } {
+export function hasUsableId(row: SourceRow): row is IdentifiedRow {
   return (
     typeof row.idNumber === 'string' &&
     row.idNumber.length === 18 &&
@@ -101,6 +104,11 @@ export function isMeansTested(row: SourceRow): boolean {
 /** The means-tested payments among `rows`. */
 export function meansTestedPayments(rows: readonly SourceRow[]): SourceRow[] {
   return rows.filter(isMeansTested);
+}
+
+/** Subject key of a person-and-program rule (R01, R04, R05, R07, R08): `{idNumber}|{program}`. */
+export function personProgramKey(idNumber: string, program: string): string {
+  return `${idNumber}|${program}`;
 }
 
 /** Integer fen as Chinese-style money text: `¥1,500.00`, `-¥3.05`. */

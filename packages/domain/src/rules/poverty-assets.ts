@@ -39,6 +39,11 @@ const ASSET_EVIDENCE_COLUMNS = [
   'status',
 ] as const;
 
+/** Subject key of R02/R03: the poverty household's `household_no`. */
+export function householdKey(householdNo: string): string {
+  return householdNo;
+}
+
 /** What R02 (property) and R03 (vehicles) differ in. */
 export interface PovertyAssetRule {
   readonly rule: 'R02' | 'R03';
@@ -186,7 +191,7 @@ function povertyAssetFinding(
 
   return {
     rule: spec.rule,
-    subjectKey: household,
+    subjectKey: householdKey(household),
     subject: `${headName ?? '（户主不详）'}户 · 贫困户 ${household}`,
     ...(headId !== undefined ? { idNumber: headId } : {}),
     ...(headName !== undefined ? { name: headName } : {}),

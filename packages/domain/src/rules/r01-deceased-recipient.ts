@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   addMonths,
   compareRows,
@@ -10,13 +9,24 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled } from './define.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R01's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Months after the death month that are still tolerated (contract: the following month). */
+  graceMonths: z.number().int().min(0).max(24),
+});
+type Config = RuleSection<'R01', typeof schema.shape>;
 
 const DEATH_EVIDENCE_COLUMNS = ['id_number', 'name', 'death_date', 'source'] as const;
 
@@ -51,12 +61,12 @@ function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
  * Payments with a lost ID count once name + village found their person ({@link withResolvedIds});
  * the lead is then `name_village`. Payments without any usable ID are not matched.
  */
-export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R01.enabled) return [];
   const deaths = deathsById(input.rows('death_records'));
   if (deaths.size === 0) return [];
 
-  const firing: SourceRow[] = [];
+  const firing: IdentifiedRow[] = [];
   for (const payment of input.rows('subsidy_payments')) {
     if (!hasUsableId(payment)) continue;
     const death = deaths.get(payment.idNumber);
@@ -67,7 +77,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
   }
 
   const findings: Finding[] = [];
-  const groups = groupBy(firing, (row) => `${row.idNumber}|${programOf(row).key}`);
+  const groups = groupBy(firing, (row) => personProgramKey(row.idNumber, programOf(row).key));
   for (const [subjectKey, group] of groups) {
     const payments = [...group].sort(
       (a, b) => compareText(paymentMonth(a) as string, paymentMonth(b) as string) || compareRows(a, b),
@@ -110,10 +120,10 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
 }
 
 /** R01 as a registered {@link Rule}. */
-export const deceasedRecipientRule: Rule = {
+export const deceasedRecipientRule = defineRule({
   code: 'R01',
-  key: RULE_CATALOG.R01.key,
-  title: RULE_CATALOG.R01.title,
+  key: 'DECEASED_RECIPIENT',
+  title: { zh: '死亡人员领取补贴', en: 'Deceased person still paid' },
   description: {
     zh: '死亡人员在死亡次月之后仍被发放补贴（发放月份 ≥ 死亡月份 + 2）。',
     en: 'A payment whose month is at least two months after the death month.',
@@ -121,4 +131,9 @@ export const deceasedRecipientRule: Rule = {
   // The registry too: lost IDs are recovered against it (name + village).
   reads: ['death_records', 'subsidy_payments', 'household_registry'],
   evaluate: evaluateDeceasedRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, graceMonths: 1 },
+  },
+  subjectKey: personProgramKey,
+});

@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   compareRows,
   compareText,
@@ -9,19 +8,26 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   isMeansTested,
   monthEnd,
   monthOf,
   monthStart,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
   uniqueRows,
 } from './common.js';
+import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R04's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R04', typeof schema.shape>;
 
 export const OFFICIAL_EVIDENCE_COLUMNS = [
   'id_number',
@@ -61,11 +67,11 @@ export function employedDuring(official: SourceRow, month: string): boolean {
  * the recipient included. Same-name officials elsewhere never count: people are matched by ID.
  * One finding per recipient + program; the amount is the firing payments only.
  */
-export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateOfficialRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R04.enabled) return [];
   const reference = referenceOf(input);
 
-  type Hit = { readonly payment: SourceRow; readonly because: readonly SourceRow[] };
+  type Hit = { readonly payment: IdentifiedRow; readonly because: readonly SourceRow[] };
   const hits: Hit[] = [];
   for (const payment of input.rows('subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
@@ -80,9 +86,8 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
   }
 
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groupBy(
-    hits,
-    (h) => `${h.payment.idNumber}|${programOf(h.payment).key}`,
+  for (const [subjectKey, group] of groupBy(hits, (h) =>
+    personProgramKey(h.payment.idNumber, programOf(h.payment).key),
   )) {
     const payments = uniqueRows(group.map((h) => h.payment)).sort(
       (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
@@ -143,14 +148,19 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
 }
 
 /** R04 as a registered {@link Rule}. */
-export const officialRecipientRule: Rule = {
+export const officialRecipientRule = defineRule({
   code: 'R04',
-  key: RULE_CATALOG.R04.key,
-  title: RULE_CATALOG.R04.title,
+  key: 'OFFICIAL_RECIPIENT',
+  title: { zh: '公职人员及家属享受低保', en: 'Official or family receives means-tested aid' },
   description: {
     zh: '公职人员（当月在职）或财政供养人员（当月领取工资）本人或其同户家庭成员当月领取低保等救助资金。',
     en: 'A means-tested payment for a month in which the recipient or a household member was an official or on the state payroll.',
   },
   reads: ['subsidy_payments', 'household_registry', 'public_officials', 'fiscal_payroll'],
   evaluate: evaluateOfficialRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: personProgramKey,
+});

@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
   compareRows,
@@ -9,19 +8,32 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   idMatchQuality,
   isMeansTested,
   PAYMENT_EVIDENCE_COLUMNS,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   place,
   programOf,
   sumAmounts,
   text,
   uniqueRows,
 } from './common.js';
+import { defineRule, enabled, fen, labels, yuan } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R05's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Registered capital at or above which an entity fires (inclusive), fen. */
+  minRegisteredCapital: fen,
+  /** Registration statuses of an entity still in business. */
+  activeStatuses: labels,
+});
+type Config = RuleSection<'R05', typeof schema.shape>;
 
 const ENTITY_EVIDENCE_COLUMNS = [
   'credit_code',
@@ -46,7 +58,7 @@ const POVERTY_EVIDENCE_COLUMNS = [
 export const POVERTY_SUBJECT = 'POVERTY';
 
 /** Entities in business (`activeStatuses`, matched as part of the status) with capital ≥ the threshold (inclusive). */
-function qualifyingEntities(entities: readonly SourceRow[], config: RuleConfig): SourceRow[] {
+function qualifyingEntities(entities: readonly SourceRow[], config: Config): SourceRow[] {
   return entities.filter((entity) => {
     const status = text(entity, 'status');
     const capital = amountOf(entity, 'registered_capital');
@@ -75,7 +87,7 @@ function entityReason(entities: readonly SourceRow[]): string {
  * Leads: `{id}|{program}` per means-tested program received (amount: that program's
  * payments), and `{id}|POVERTY` for a poverty member (amount: all their means-tested payments).
  */
-export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R05.enabled) return [];
   const reference = referenceOf(input);
   const entitiesOf = new Map<string, SourceRow[]>();
@@ -88,11 +100,15 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     return list;
   };
 
-  const payments = input.rows('subsidy_payments').filter((row) => hasUsableId(row) && isMeansTested(row));
+  const payments = input
+    .rows('subsidy_payments')
+    .filter((row): row is IdentifiedRow => hasUsableId(row) && isMeansTested(row));
   const paymentsById = groupBy(payments, (row) => row.idNumber);
   const findings: Finding[] = [];
 
-  for (const [subjectKey, group] of groupBy(payments, (row) => `${row.idNumber}|${programOf(row).key}`)) {
+  for (const [subjectKey, group] of groupBy(payments, (row) =>
+    personProgramKey(row.idNumber, programOf(row).key),
+  )) {
     const first = group[0] as SourceRow;
     const entities = qualifying(first.idNumber as string);
     if (entities.length === 0) continue;
@@ -132,7 +148,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     const name = text(first, 'name');
     findings.push({
       rule: 'R05',
-      subjectKey: `${id}|${POVERTY_SUBJECT}`,
+      subjectKey: personProgramKey(id, POVERTY_SUBJECT),
       subject: `${name ?? '（姓名不详）'} · 建档立卡贫困户`,
       idNumber: id,
       ...(name !== undefined ? { name } : {}),
@@ -156,14 +172,19 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
 }
 
 /** R05 as a registered {@link Rule}. */
-export const businessOwnerRecipientRule: Rule = {
+export const businessOwnerRecipientRule = defineRule({
   code: 'R05',
-  key: RULE_CATALOG.R05.key,
-  title: RULE_CATALOG.R05.title,
+  key: 'BUSINESS_OWNER_RECIPIENT',
+  title: { zh: '经营主体享受低保/贫困', en: 'Business owner receives means-tested aid' },
   description: {
     zh: '低保等救助对象或建档立卡贫困户成员是存续（在业）且注册资本达到门槛（默认 10 万元）的市场主体的法定代表人或经营者。',
     en: 'A means-tested recipient or poverty-household member is the legal representative of an active entity with registered capital at or above the threshold.',
   },
   reads: ['subsidy_payments', 'poverty_registry', 'market_entities', 'household_registry'],
   evaluate: evaluateBusinessOwnerRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, minRegisteredCapital: yuan(100_000), activeStatuses: ['存续', '在业'] },
+  },
+  subjectKey: personProgramKey,
+});

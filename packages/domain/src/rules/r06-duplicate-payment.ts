@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
   compareRows,
@@ -17,7 +16,16 @@ import {
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled } from './define.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R06's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R06', typeof schema.shape>;
+
+/** One lead per person + program + month: `{idNumber}|{program}|{month}`. */
+const subjectKey = (idNumber: string, program: string, month: string): string =>
+  `${idNumber}|${program}|${month}`;
 
 /**
  * R06 重复领取 (CONTRACT.md §5): the same person (by ID) paid the same program for the same
@@ -26,11 +34,11 @@ import type { MatchInput, Rule, SourceRow } from './types.js';
  * Amount = total minus one payment; the payment kept as legitimate is the largest one, so
  * the lead never overstates what was overpaid when the amounts differ.
  */
-export function evaluateDuplicatePayment(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateDuplicatePayment(input: MatchInput, config: Config): Finding[] {
   if (!config.R06.enabled) return [];
   const groups = groupBy(input.rows('subsidy_payments').filter(hasUsableId), (row) => {
     const month = paymentMonth(row);
-    return month === undefined ? undefined : `${row.idNumber}|${programOf(row).key}|${month}`;
+    return month === undefined ? undefined : subjectKey(row.idNumber, programOf(row).key, month);
   });
 
   const findings: Finding[] = [];
@@ -67,10 +75,10 @@ export function evaluateDuplicatePayment(input: MatchInput, config: RuleConfig):
 }
 
 /** R06 as a registered {@link Rule}. */
-export const duplicatePaymentRule: Rule = {
+export const duplicatePaymentRule = defineRule({
   code: 'R06',
-  key: RULE_CATALOG.R06.key,
-  title: RULE_CATALOG.R06.title,
+  key: 'DUPLICATE_PAYMENT',
+  title: { zh: '重复领取', en: 'Duplicate payment' },
   description: {
     zh: '同一人同一项目同一月份被发放不止一次（不限村社区）。',
     en: 'The same person is paid the same program for the same month more than once.',
@@ -78,4 +86,9 @@ export const duplicatePaymentRule: Rule = {
   // The registry too: lost IDs are recovered against it (name + village).
   reads: ['subsidy_payments', 'household_registry'],
   evaluate: evaluateDuplicatePayment,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: subjectKey,
+});

@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
   compareRows,
@@ -9,16 +8,27 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   isMeansTested,
   monthOf,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
   uniqueRows,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled, fen, yuan } from './define.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R07's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Social-insurance contribution base at or above which a month counts as employed (inclusive), fen. */
+  minContributionBase: fen,
+});
+type Config = RuleSection<'R07', typeof schema.shape>;
 
 const INSURANCE_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'contribution_base', 'period'] as const;
 
@@ -28,7 +38,7 @@ const INSURANCE_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'contributi
  * `R07.minContributionBase` (inclusive). One finding per person + program; the amount is
  * the firing payments only.
  */
-export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateEmployedRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R07.enabled) return [];
   const employed = groupBy(
     input
@@ -42,7 +52,7 @@ export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig)
   );
   if (employed.size === 0) return [];
 
-  type Hit = { readonly payment: SourceRow; readonly insurance: readonly SourceRow[] };
+  type Hit = { readonly payment: IdentifiedRow; readonly insurance: readonly SourceRow[] };
   const hits: Hit[] = [];
   for (const payment of input.rows('subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
@@ -51,9 +61,8 @@ export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig)
   }
 
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groupBy(
-    hits,
-    (h) => `${h.payment.idNumber}|${programOf(h.payment).key}`,
+  for (const [subjectKey, group] of groupBy(hits, (h) =>
+    personProgramKey(h.payment.idNumber, programOf(h.payment).key),
   )) {
     const payments = uniqueRows(group.map((h) => h.payment)).sort(
       (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
@@ -89,14 +98,19 @@ export function evaluateEmployedRecipient(input: MatchInput, config: RuleConfig)
 }
 
 /** R07 as a registered {@link Rule}. */
-export const employedRecipientRule: Rule = {
+export const employedRecipientRule = defineRule({
   code: 'R07',
-  key: RULE_CATALOG.R07.key,
-  title: RULE_CATALOG.R07.title,
+  key: 'EMPLOYED_RECIPIENT',
+  title: { zh: '有稳定收入享受低保', en: 'Recipient with stable income' },
   description: {
     zh: '领取低保等救助资金的月份，本人社保缴费基数达到门槛（默认 3000 元），说明有稳定收入。',
     en: 'A means-tested payment in a month with a social-insurance contribution base at or above the threshold.',
   },
   reads: ['subsidy_payments', 'social_insurance', 'household_registry'],
   evaluate: evaluateEmployedRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, minContributionBase: yuan(3_000) },
+  },
+  subjectKey: personProgramKey,
+});

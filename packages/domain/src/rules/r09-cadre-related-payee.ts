@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding, MatchQuality } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   compareText,
   evidenceOf,
@@ -13,16 +12,26 @@ import {
   uniqueRows,
   weakestMatch,
 } from './common.js';
+import { defineRule, enabled, label } from './define.js';
 import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
   isExpense,
   isOrganizationName,
+  villagePartKey,
   villageSubject,
 } from './village-finance.js';
+
+/** R09's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** `public_officials.category` of village cadres. */
+  cadreCategory: label,
+});
+type Config = RuleSection<'R09', typeof schema.shape>;
 
 /**
  * R09 村级财务优亲厚友 (CONTRACT.md §5): a village expense paid to a village cadre
@@ -32,7 +41,7 @@ import {
  * organizations never fire. One finding per village + payee (`{township}|{village}|{payeeId}`),
  * amount = the sum of those expenses.
  */
-export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Finding[] {
   if (!config.R09.enabled) return [];
   const reference = referenceOf(input);
 
@@ -60,7 +69,7 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig)
     const cadres = reference
       .officialsOfVillage(subject.village, subject.township, config.R09.cadreCategory)
       .filter((cadre) => household.has(cadre.idNumber as string));
-    if (cadres.length > 0) hits.push({ key: `${subject.key}|${payeeId}`, expense, payeeId, match, cadres });
+    if (cadres.length > 0) hits.push({ key: subject.key(payeeId), expense, payeeId, match, cadres });
   }
 
   const findings: Finding[] = [];
@@ -110,14 +119,19 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig)
 }
 
 /** R09 as a registered {@link Rule}. */
-export const cadreRelatedPayeeRule: Rule = {
+export const cadreRelatedPayeeRule = defineRule({
   code: 'R09',
-  key: RULE_CATALOG.R09.key,
-  title: RULE_CATALOG.R09.title,
+  key: 'CADRE_RELATED_PAYEE',
+  title: { zh: '村级财务优亲厚友', en: 'Village payment to cadre or kin' },
   description: {
     zh: '村级财务支出的收款人是本村村干部本人或其同户家庭成员（按身份证号，或按本村唯一的姓名识别；单位收款不计）。',
     en: 'A village expense paid to a cadre of that village or to a member of a cadre’s household.',
   },
   reads: ['village_finance', 'public_officials', 'household_registry'],
   evaluate: evaluateCadreRelatedPayee,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, cadreCategory: '村干部' },
+  },
+  subjectKey: villagePartKey,
+});

@@ -1,6 +1,5 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
   compareText,
@@ -13,15 +12,31 @@ import {
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled, fen, label, yuan } from './define.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
   hasCategory,
   isExpense,
   payeeKey,
+  villagePartKey,
   villageSubject,
 } from './village-finance.js';
+
+/** R10's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** `village_finance.category` of construction payments. */
+  category: label,
+  /** Maximum span between the first and the last expense of a cluster, days (inclusive). */
+  windowDays: z.number().int().min(1).max(3660),
+  /** Each expense of a cluster is strictly below this, fen. */
+  singleBelow: fen,
+  /** A cluster fires when its total reaches this (inclusive), fen. */
+  totalAtLeast: fen,
+});
+type Config = RuleSection<'R10', typeof schema.shape>;
 
 /**
  * The expenses (sorted by date) that belong to at least one cluster: a set of ≥ 2 expenses
@@ -73,7 +88,7 @@ export function splitPaymentClusters(
  * One finding per village + payee (`{township}|{village}|{payee}`), match `id`; amount = the sum
  * of every expense that belongs to some cluster.
  */
-export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateSplitPayments(input: MatchInput, config: Config): Finding[] {
   if (!config.R10.enabled) return [];
   const { category, windowDays, singleBelow, totalAtLeast } = config.R10;
   const candidates = input
@@ -89,7 +104,7 @@ export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Fi
   const groups = groupBy(candidates, (row) => {
     const subject = villageSubject(row);
     const payee = payeeKey(row);
-    return subject === undefined || payee === undefined ? undefined : `${subject.key}|${payee}`;
+    return subject === undefined || payee === undefined ? undefined : subject.key(payee);
   });
 
   const findings: Finding[] = [];
@@ -125,14 +140,28 @@ export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Fi
 }
 
 /** R10 as a registered {@link Rule}. */
-export const splitPaymentsRule: Rule = {
+export const splitPaymentsRule = defineRule({
   code: 'R10',
-  key: RULE_CATALOG.R10.key,
-  title: RULE_CATALOG.R10.title,
+  key: 'SPLIT_PAYMENTS',
+  title: { zh: '拆分支付规避招标', en: 'Split payments avoiding tender' },
   description: {
     zh: '同一村向同一收款人在 60 天内支付两笔以上工程款，单笔均低于 5 万元、合计达到 5 万元，疑似拆分支付规避招标（门槛可配置）。',
     en: 'Two or more construction payments to one payee in one village within 60 days, each below and together at least the tender threshold.',
   },
   reads: ['village_finance'],
   evaluate: evaluateSplitPayments,
-};
+  settings: {
+    schema,
+    defaults: {
+      enabled: true,
+      category: '工程款',
+      windowDays: 60,
+      singleBelow: yuan(50_000),
+      totalAtLeast: yuan(50_000),
+    },
+    // A cluster must be able to reach its total with ≥ 2 expenses.
+    check: ({ singleBelow, totalAtLeast }) =>
+      totalAtLeast > 0 && singleBelow === 0 ? [{ path: 'singleBelow', message: 'must be above 0' }] : [],
+  },
+  subjectKey: villagePartKey,
+});

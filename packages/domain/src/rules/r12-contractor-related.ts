@@ -1,7 +1,6 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { isValidIdNumber } from '../normalize/id.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
   compareRows,
@@ -14,9 +13,14 @@ import {
   text,
   uniqueRows,
 } from './common.js';
+import { defineRule, enabled } from './define.js';
 import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
+
+/** R12's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R12', typeof schema.shape>;
 
 const PROJECT_EVIDENCE_COLUMNS = [
   'project_code',
@@ -38,10 +42,13 @@ const ENTITY_EVIDENCE_COLUMNS = [
   'status',
 ] as const;
 
+/** Subject key of a project with a code: the code. */
+const projectCodeKey = (projectCode: string): string => projectCode;
+
 /** A project's stable key: its code, else township + village + name. */
 function projectKey(row: SourceRow): string | undefined {
   const code = text(row, 'project_code');
-  if (code !== undefined) return code;
+  if (code !== undefined) return projectCodeKey(code);
   const name = text(row, 'name');
   return name === undefined
     ? undefined
@@ -56,7 +63,7 @@ function projectKey(row: SourceRow): string | undefined {
  * is never matched. One finding per project (`project_code`, else `{township}|{village}|{name}`);
  * amount = the project budget.
  */
-export function evaluateContractorRelated(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateContractorRelated(input: MatchInput, config: Config): Finding[] {
   if (!config.R12.enabled) return [];
   const reference = referenceOf(input);
   const findings: Finding[] = [];
@@ -152,10 +159,10 @@ export function combineContractorRelated(partials: readonly Finding[]): Finding 
 }
 
 /** R12 as a registered {@link Rule}. */
-export const contractorRelatedRule: Rule = {
+export const contractorRelatedRule = defineRule({
   code: 'R12',
-  key: RULE_CATALOG.R12.key,
-  title: RULE_CATALOG.R12.title,
+  key: 'CONTRACTOR_RELATED',
+  title: { zh: '项目承建优亲厚友', en: 'Project contractor related to official' },
   description: {
     zh: '民生项目的承建人（或承建单位的法定代表人）是项目所在乡镇公职人员（含所辖村的村干部）本人或其同户家庭成员。',
     en: 'A project contractor (or the contracting entity’s legal representative) is in the household of an official of the project’s township.',
@@ -163,4 +170,9 @@ export const contractorRelatedRule: Rule = {
   reads: ['livelihood_projects', 'public_officials', 'household_registry', 'market_entities'],
   evaluate: evaluateContractorRelated,
   combine: combineContractorRelated,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: projectCodeKey,
+});

@@ -27,15 +27,24 @@ export function hasCategory(row: SourceRow, category: string): boolean {
   return text(row, 'category')?.includes(category) ?? false;
 }
 
-/** The village a finance row belongs to, as a stable key part: `{township}|{village}`. */
+/** Subject key of a village rule (R09–R11): `{township}|{village}|{part}` (payee or year). */
+export function villagePartKey(township: string, village: string, part: string): string {
+  return `${township}|${village}|${part}`;
+}
+
+/**
+ * The village a finance row belongs to: its names, and `key(part)` giving the subject key of
+ * `part` in that village ({@link villagePartKey} of the township and village match keys).
+ */
 export function villageSubject(
   row: SourceRow,
-): { key: string; township?: string; village: string } | undefined {
+): { key: (part: string) => string; township?: string; village: string } | undefined {
   const village = text(row, 'village');
   if (village === undefined) return undefined;
   const township = text(row, 'township');
   return {
-    key: `${township === undefined ? '' : townshipKey(township)}|${villageKey(village)}`,
+    key: (part) =>
+      villagePartKey(township === undefined ? '' : townshipKey(township), villageKey(village), part),
     ...(township !== undefined ? { township } : {}),
     village,
   };
