@@ -58,6 +58,9 @@ type NamesOf<K extends DatasetKind> =
  */
 export type ColumnOf<K extends DatasetKind> = keyof { [P in K]: Record<NamesOf<P>, true> }[K] & string;
 
+/** Columns that some kind of `K` has (evidence of rows of several kinds lists the columns of each). */
+export type SomeColumnOf<K extends DatasetKind> = K extends DatasetKind ? ColumnOf<K> : never;
+
 /** The kinds that have column `C`. */
 export type KindsWith<C extends string> = {
   [K in DatasetKind]: C extends ColumnOf<K> ? K : never;

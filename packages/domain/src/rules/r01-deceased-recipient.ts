@@ -10,6 +10,7 @@ import {
   groupBy,
   hasUsableId,
   type IdentifiedRow,
+  type Payment,
   paymentFinding,
   paymentMonth,
   personProgramKey,
@@ -18,7 +19,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R01's settings (its section of the rule configuration). */
 const schema = z.strictObject({
@@ -32,11 +33,11 @@ const DEATH_EVIDENCE_COLUMNS = ['id_number', 'name', 'death_date', 'source'] as 
 
 interface Death {
   readonly date: string;
-  readonly rows: readonly SourceRow[];
+  readonly rows: readonly SourceRow<'death_records'>[];
 }
 
 /** Earliest valid death date per ID, with every death row of that person (police + crematorium …). */
-function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
+function deathsById(rows: readonly SourceRow<'death_records'>[]): Map<string, Death> {
   const deaths = new Map<string, Death>();
   const byId = groupBy(rows.filter(hasUsableId), (row) => row.idNumber);
   for (const [id, group] of byId) {
@@ -63,11 +64,11 @@ function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
  */
 export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R01.enabled) return [];
-  const deaths = deathsById(input.rows('death_records'));
+  const deaths = deathsById(rowsOf(input, 'death_records'));
   if (deaths.size === 0) return [];
 
-  const firing: IdentifiedRow[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  const firing: IdentifiedRow<'subsidy_payments'>[] = [];
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment)) continue;
     const death = deaths.get(payment.idNumber);
     const month = paymentMonth(payment);
@@ -82,7 +83,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Fi
     const payments = [...group].sort(
       (a, b) => compareText(paymentMonth(a) as string, paymentMonth(b) as string) || compareRows(a, b),
     );
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const idNumber = first.idNumber as string;
     const death = deaths.get(idNumber) as Death;
     const program = programOf(first);
@@ -90,7 +91,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Fi
       payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined) ??
       death.rows.map((row) => text(row, 'name')).find((n) => n !== undefined);
     const amount = sumAmounts(payments);
-    const earliest = death.rows[0] as SourceRow;
+    const earliest = death.rows[0] as SourceRow<'death_records'>;
     const source = text(earliest, 'source');
 
     const reasons = [

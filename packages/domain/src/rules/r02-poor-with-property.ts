@@ -20,7 +20,7 @@ const schema = z.strictObject({
 });
 type Config = RuleSection<'R02', typeof schema.shape>;
 
-function spec(config: Config): PovertyAssetRule {
+function spec(config: Config): PovertyAssetRule<'property_records'> {
   return {
     rule: 'R02',
     assetKind: 'property_records',

@@ -18,7 +18,7 @@ const schema = z.strictObject({
 });
 type Config = RuleSection<'R03', typeof schema.shape>;
 
-function spec(config: Config): PovertyAssetRule {
+function spec(config: Config): PovertyAssetRule<'vehicle_records'> {
   return {
     rule: 'R03',
     assetKind: 'vehicle_records',

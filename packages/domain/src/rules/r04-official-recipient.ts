@@ -13,6 +13,7 @@ import {
   monthEnd,
   monthOf,
   monthStart,
+  type Payment,
   paymentFinding,
   paymentMonth,
   personProgramKey,
@@ -23,11 +24,14 @@ import {
 } from './common.js';
 import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R04's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
 type Config = RuleSection<'R04', typeof schema.shape>;
+
+/** What makes a recipient's household ineligible: an official's or a payroll row. */
+type Because = SourceRow<'public_officials'> | SourceRow<'fiscal_payroll'>;
 
 export const OFFICIAL_EVIDENCE_COLUMNS = [
   'id_number',
@@ -54,7 +58,7 @@ export const REGISTRY_EVIDENCE_COLUMNS = [
  * CONTRACT.md §5 R04: employed during month M = `start_date` ≤ end of M and (`end_date`
  * empty or ≥ start of M). A row without a start date has been employed since before M.
  */
-export function employedDuring(official: SourceRow, month: string): boolean {
+export function employedDuring(official: SourceRow<'public_officials'>, month: string): boolean {
   const start = dateOf(official, 'start_date');
   const end = dateOf(official, 'end_date');
   return (start === undefined || start <= monthEnd(month)) && (end === undefined || end >= monthStart(month));
@@ -71,13 +75,13 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
   if (!config.R04.enabled) return [];
   const reference = referenceOf(input);
 
-  type Hit = { readonly payment: IdentifiedRow; readonly because: readonly SourceRow[] };
+  type Hit = { readonly payment: IdentifiedRow<'subsidy_payments'>; readonly because: readonly Because[] };
   const hits: Hit[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
     const month = paymentMonth(payment);
     if (month === undefined) continue;
-    const because: SourceRow[] = [];
+    const because: Because[] = [];
     for (const member of reference.householdOf(payment.idNumber)) {
       because.push(...reference.officialRows(member).filter((row) => employedDuring(row, month)));
       because.push(...reference.payrollRows(member).filter((row) => monthOf(text(row, 'period')) === month));
@@ -92,7 +96,7 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
     const payments = uniqueRows(group.map((h) => h.payment)).sort(
       (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
     );
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const idNumber = first.idNumber as string;
     const program = programOf(first);
     const because = uniqueRows(group.flatMap((h) => h.because));
@@ -118,7 +122,7 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
       return `${who}为${[...new Set(roles)].join('；')}`;
     });
     reasons.push(
-      `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as SourceRow)}），共 ${formatYuan(amount)}`,
+      `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as Payment)}），共 ${formatYuan(amount)}`,
     );
 
     findings.push(

@@ -12,6 +12,7 @@ import {
   idMatchQuality,
   isMeansTested,
   PAYMENT_EVIDENCE_COLUMNS,
+  type Payment,
   paymentFinding,
   paymentMonth,
   personProgramKey,
@@ -23,7 +24,7 @@ import {
 } from './common.js';
 import { defineRule, enabled, fen, labels, yuan } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R05's settings (its section of the rule configuration). */
 const schema = z.strictObject({
@@ -58,7 +59,10 @@ const POVERTY_EVIDENCE_COLUMNS = [
 export const POVERTY_SUBJECT = 'POVERTY';
 
 /** Entities in business (`activeStatuses`, matched as part of the status) with capital ≥ the threshold (inclusive). */
-function qualifyingEntities(entities: readonly SourceRow[], config: Config): SourceRow[] {
+function qualifyingEntities(
+  entities: readonly SourceRow<'market_entities'>[],
+  config: Config,
+): SourceRow<'market_entities'>[] {
   return entities.filter((entity) => {
     const status = text(entity, 'status');
     const capital = amountOf(entity, 'registered_capital');
@@ -71,7 +75,7 @@ function qualifyingEntities(entities: readonly SourceRow[], config: Config): Sou
   });
 }
 
-function entityReason(entities: readonly SourceRow[]): string {
+function entityReason(entities: readonly SourceRow<'market_entities'>[]): string {
   return entities
     .map(
       (e) =>
@@ -90,8 +94,8 @@ function entityReason(entities: readonly SourceRow[]): string {
 export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R05.enabled) return [];
   const reference = referenceOf(input);
-  const entitiesOf = new Map<string, SourceRow[]>();
-  const qualifying = (id: string): SourceRow[] => {
+  const entitiesOf = new Map<string, SourceRow<'market_entities'>[]>();
+  const qualifying = (id: string): SourceRow<'market_entities'>[] => {
     let list = entitiesOf.get(id);
     if (!list) {
       list = uniqueRows(qualifyingEntities(reference.entitiesOfRep(id), config));
@@ -100,16 +104,16 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
     return list;
   };
 
-  const payments = input
-    .rows('subsidy_payments')
-    .filter((row): row is IdentifiedRow => hasUsableId(row) && isMeansTested(row));
+  const payments = rowsOf(input, 'subsidy_payments').filter(
+    (row): row is IdentifiedRow<'subsidy_payments'> => hasUsableId(row) && isMeansTested(row),
+  );
   const paymentsById = groupBy(payments, (row) => row.idNumber);
   const findings: Finding[] = [];
 
   for (const [subjectKey, group] of groupBy(payments, (row) =>
     personProgramKey(row.idNumber, programOf(row).key),
   )) {
-    const first = group[0] as SourceRow;
+    const first = group[0] as Payment;
     const entities = qualifying(first.idNumber as string);
     if (entities.length === 0) continue;
     const rows = [...group].sort(
@@ -137,14 +141,14 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
     );
   }
 
-  const members = input.rows('poverty_registry').filter(hasUsableId);
+  const members = rowsOf(input, 'poverty_registry').filter(hasUsableId);
   for (const [id, memberRows] of groupBy(members, (row) => row.idNumber)) {
     const entities = qualifying(id);
     if (entities.length === 0) continue;
     const poverty = uniqueRows(memberRows);
     const paid = uniqueRows(paymentsById.get(id) ?? []);
     const amount = sumAmounts(paid);
-    const first = poverty[0] as SourceRow;
+    const first = poverty[0] as SourceRow<'poverty_registry'>;
     const name = text(first, 'name');
     findings.push({
       rule: 'R05',

@@ -10,6 +10,7 @@ import {
   hasUsableId,
   idMatchQuality,
   PAYMENT_EVIDENCE_COLUMNS,
+  type Payment,
   paymentMonth,
   placeOf,
   programOf,
@@ -17,7 +18,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R06's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -36,7 +37,7 @@ const subjectKey = (idNumber: string, program: string, month: string): string =>
  */
 export function evaluateDuplicatePayment(input: MatchInput, config: Config): Finding[] {
   if (!config.R06.enabled) return [];
-  const groups = groupBy(input.rows('subsidy_payments').filter(hasUsableId), (row) => {
+  const groups = groupBy(rowsOf(input, 'subsidy_payments').filter(hasUsableId), (row) => {
     const month = paymentMonth(row);
     return month === undefined ? undefined : subjectKey(row.idNumber, programOf(row).key, month);
   });
@@ -45,11 +46,11 @@ export function evaluateDuplicatePayment(input: MatchInput, config: Config): Fin
   for (const [subjectKey, group] of groups) {
     if (group.length < 2) continue;
     const payments = [...group].sort(compareRows);
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const program = programOf(first);
     const month = paymentMonth(first) as string;
     const total = sumAmounts(payments);
-    const largest = Math.max(...payments.map((row) => amountOf(row) ?? 0));
+    const largest = Math.max(...payments.map((row) => amountOf(row, 'amount') ?? 0));
     const amount = total - largest;
     const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const places = [

@@ -11,6 +11,7 @@ import {
   type IdentifiedRow,
   isMeansTested,
   monthOf,
+  type Payment,
   paymentFinding,
   paymentMonth,
   personProgramKey,
@@ -20,7 +21,7 @@ import {
   uniqueRows,
 } from './common.js';
 import { defineRule, enabled, fen, yuan } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R07's settings (its section of the rule configuration). */
 const schema = z.strictObject({
@@ -41,8 +42,7 @@ const INSURANCE_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'contributi
 export function evaluateEmployedRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R07.enabled) return [];
   const employed = groupBy(
-    input
-      .rows('social_insurance')
+    rowsOf(input, 'social_insurance')
       .filter(hasUsableId)
       .filter((row) => (amountOf(row, 'contribution_base') ?? -1) >= config.R07.minContributionBase),
     (row) => {
@@ -52,9 +52,12 @@ export function evaluateEmployedRecipient(input: MatchInput, config: Config): Fi
   );
   if (employed.size === 0) return [];
 
-  type Hit = { readonly payment: IdentifiedRow; readonly insurance: readonly SourceRow[] };
+  type Hit = {
+    readonly payment: IdentifiedRow<'subsidy_payments'>;
+    readonly insurance: readonly SourceRow<'social_insurance'>[];
+  };
   const hits: Hit[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
     const insurance = employed.get(`${payment.idNumber}|${paymentMonth(payment)}`);
     if (insurance) hits.push({ payment, insurance });
@@ -70,7 +73,7 @@ export function evaluateEmployedRecipient(input: MatchInput, config: Config): Fi
     const insurance = uniqueRows(group.flatMap((h) => h.insurance)).sort(
       (a, b) => compareText(text(a, 'period') ?? '', text(b, 'period') ?? '') || compareRows(a, b),
     );
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const program = programOf(first);
     const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const amount = sumAmounts(payments);

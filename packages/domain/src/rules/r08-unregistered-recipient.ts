@@ -9,6 +9,7 @@ import {
   groupBy,
   hasUsableId,
   type IdentifiedRow,
+  type Payment,
   paymentFinding,
   paymentMonth,
   personProgramKey,
@@ -17,7 +18,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R08's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -36,21 +37,23 @@ const REGISTRY_EVIDENCE_COLUMNS = ['id_number', 'name', 'household_no', 'townshi
  */
 export function evaluateUnregisteredRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R08.enabled) return [];
-  const registryRows = input.rows('household_registry');
+  const registryRows = rowsOf(input, 'household_registry');
   const registryPresent = input.hasKind ? input.hasKind('household_registry') : registryRows.length > 0;
   if (!registryPresent) return [];
 
   const registry = groupBy(registryRows.filter(hasUsableId), (row) => row.idNumber);
   const deceased = new Set(
-    input
-      .rows('death_records')
+    rowsOf(input, 'death_records')
       .filter(hasUsableId)
       .map((row) => row.idNumber),
   );
 
-  type Hit = { readonly payment: IdentifiedRow; readonly registered: readonly SourceRow[] };
+  type Hit = {
+    readonly payment: IdentifiedRow<'subsidy_payments'>;
+    readonly registered: readonly SourceRow<'household_registry' | 'death_records'>[];
+  };
   const hits: Hit[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     // A destroyed ID is not a valid ID, even when name + village found its person.
     if (!hasUsableId(payment) || payment.identifiedBy !== undefined) continue;
     const registered = registry.get(payment.idNumber);
@@ -77,7 +80,7 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
       .map((hit) => hit.payment)
       .sort((a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b));
     const registered = [...(group[0] as Hit).registered].sort(compareRows);
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const program = programOf(first);
     const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const amount = sumAmounts(payments);

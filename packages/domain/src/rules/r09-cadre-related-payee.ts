@@ -15,10 +15,11 @@ import {
 import { defineRule, enabled, label } from './define.js';
 import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
+  type FinanceRow,
   isExpense,
   isOrganizationName,
   villagePartKey,
@@ -47,13 +48,13 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Fi
 
   type Hit = {
     readonly key: string;
-    readonly expense: SourceRow;
+    readonly expense: FinanceRow;
     readonly payeeId: string;
     readonly match: MatchQuality;
-    readonly cadres: readonly SourceRow[];
+    readonly cadres: readonly SourceRow<'public_officials'>[];
   };
   const hits: Hit[] = [];
-  for (const expense of input.rows('village_finance')) {
+  for (const expense of rowsOf(input, 'village_finance')) {
     const subject = villageSubject(expense);
     if (subject === undefined || !isExpense(expense)) continue;
     let payeeId = text(expense, 'counterparty_id');
@@ -86,7 +87,7 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Fi
     const amount = sumAmounts(expenses);
     const subject = villageSubject(first.expense);
     const reasons = cadreIds.map((id) => {
-      const cadre = cadres.find((c) => c.idNumber === id) as SourceRow;
+      const cadre = cadres.find((c) => c.idNumber === id) as SourceRow<'public_officials'>;
       const role = [text(cadre, 'position'), text(cadre, 'category')].filter(Boolean).join('，');
       return id === payeeId
         ? `收款人本人是本村村干部（${role}）`

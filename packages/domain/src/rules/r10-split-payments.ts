@@ -13,10 +13,11 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
+  type FinanceRow,
   hasCategory,
   isExpense,
   payeeKey,
@@ -46,10 +47,10 @@ type Config = RuleSection<'R10', typeof schema.shape>;
  * Returns the clusters as maximal windows (merged when they overlap), in date order.
  */
 export function splitPaymentClusters(
-  expenses: readonly SourceRow[],
+  expenses: readonly FinanceRow[],
   windowDays: number,
   totalAtLeast: number,
-): SourceRow[][] {
+): FinanceRow[][] {
   const sorted = [...expenses].sort(byDate);
   const inCluster = new Array<boolean>(sorted.length).fill(false);
   const windows: [number, number][] = [];
@@ -60,12 +61,12 @@ export function splitPaymentClusters(
       end = start;
       total = 0;
     }
-    const first = dateOf(sorted[start] as SourceRow, 'date') as string;
+    const first = dateOf(sorted[start] as FinanceRow, 'date') as string;
     while (
       end < sorted.length &&
-      daysBetween(first, dateOf(sorted[end] as SourceRow, 'date') as string) <= windowDays
+      daysBetween(first, dateOf(sorted[end] as FinanceRow, 'date') as string) <= windowDays
     ) {
-      total += amountOf(sorted[end] as SourceRow) ?? 0;
+      total += amountOf(sorted[end] as FinanceRow, 'amount') ?? 0;
       end++;
     }
     // Window is [start, end).
@@ -75,7 +76,7 @@ export function splitPaymentClusters(
       if (last && start <= last[1]) last[1] = end - 1;
       else windows.push([start, end - 1]);
     }
-    total -= amountOf(sorted[start] as SourceRow) ?? 0;
+    total -= amountOf(sorted[start] as FinanceRow, 'amount') ?? 0;
   }
   return windows.map(([from, to]) => sorted.slice(from, to + 1).filter((_, i) => inCluster[from + i]));
 }
@@ -91,16 +92,14 @@ export function splitPaymentClusters(
 export function evaluateSplitPayments(input: MatchInput, config: Config): Finding[] {
   if (!config.R10.enabled) return [];
   const { category, windowDays, singleBelow, totalAtLeast } = config.R10;
-  const candidates = input
-    .rows('village_finance')
-    .filter(
-      (row) =>
-        isExpense(row) &&
-        hasCategory(row, category) &&
-        (amountOf(row) ?? Number.POSITIVE_INFINITY) < singleBelow &&
-        (amountOf(row) ?? 0) > 0 &&
-        dateOf(row, 'date') !== undefined,
-    );
+  const candidates = rowsOf(input, 'village_finance').filter(
+    (row) =>
+      isExpense(row) &&
+      hasCategory(row, category) &&
+      (amountOf(row, 'amount') ?? Number.POSITIVE_INFINITY) < singleBelow &&
+      (amountOf(row, 'amount') ?? 0) > 0 &&
+      dateOf(row, 'date') !== undefined,
+  );
   const groups = groupBy(candidates, (row) => {
     const subject = villageSubject(row);
     const payee = payeeKey(row);
@@ -113,7 +112,7 @@ export function evaluateSplitPayments(input: MatchInput, config: Config): Findin
     const clusters = splitPaymentClusters(group, windowDays, totalAtLeast);
     if (clusters.length === 0) continue;
     const expenses = clusters.flat();
-    const first = expenses[0] as SourceRow;
+    const first = expenses[0] as FinanceRow;
     const subject = villageSubject(first);
     const payee = text(first, 'counterparty') ?? text(first, 'counterparty_id') ?? '（收款人不详）';
     const amount = sumAmounts(expenses);
@@ -132,7 +131,7 @@ export function evaluateSplitPayments(input: MatchInput, config: Config): Findin
       evidence: expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
       reasons: clusters.map(
         (cluster) =>
-          `${dateOf(cluster[0] as SourceRow, 'date')} 至 ${dateOf(cluster[cluster.length - 1] as SourceRow, 'date')} 向同一收款人支付${category} ${cluster.length} 笔，单笔均低于 ${formatYuan(singleBelow)}，合计 ${formatYuan(sumAmounts(cluster))}，达到 ${formatYuan(totalAtLeast)}`,
+          `${dateOf(cluster[0] as FinanceRow, 'date')} 至 ${dateOf(cluster[cluster.length - 1] as FinanceRow, 'date')} 向同一收款人支付${category} ${cluster.length} 笔，单笔均低于 ${formatYuan(singleBelow)}，合计 ${formatYuan(sumAmounts(cluster))}，达到 ${formatYuan(totalAtLeast)}`,
       ),
     });
   }

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { compareText, dateOf, evidenceOf, formatYuan, groupBy, place, sumAmounts, text } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
+  type FinanceRow,
   hasCategory,
   isExpense,
   villagePartKey,
@@ -34,9 +35,9 @@ type Config = RuleSection<'R11', typeof schema.shape>;
 export function evaluateHospitalityExcess(input: MatchInput, config: Config): Finding[] {
   if (!config.R11.enabled) return [];
   const { category, yearlyCap, voucherCap } = config.R11;
-  const rows = input
-    .rows('village_finance')
-    .filter((row) => isExpense(row) && hasCategory(row, category) && dateOf(row, 'date') !== undefined);
+  const rows = rowsOf(input, 'village_finance').filter(
+    (row) => isExpense(row) && hasCategory(row, category) && dateOf(row, 'date') !== undefined,
+  );
   const groups = groupBy(rows, (row) => {
     const subject = villageSubject(row);
     return subject === undefined ? undefined : subject.key((dateOf(row, 'date') as string).slice(0, 4));
@@ -52,7 +53,7 @@ export function evaluateHospitalityExcess(input: MatchInput, config: Config): Fi
     });
     const bigVouchers = [...vouchers.values()].filter((v) => sumAmounts(v) > voucherCap);
     if (total <= yearlyCap && bigVouchers.length === 0) continue;
-    const first = expenses[0] as SourceRow;
+    const first = expenses[0] as FinanceRow;
     const subject = villageSubject(first);
     const year = subjectKey.slice(subjectKey.lastIndexOf('|') + 1);
     const reasons: string[] = [];
@@ -61,7 +62,7 @@ export function evaluateHospitalityExcess(input: MatchInput, config: Config): Fi
         `${year} 年${category}共 ${expenses.length} 笔，合计 ${formatYuan(total)}，超过年度上限 ${formatYuan(yearlyCap)}`,
       );
     for (const voucher of bigVouchers) {
-      const v = voucher[0] as SourceRow;
+      const v = voucher[0] as FinanceRow;
       reasons.push(
         `凭证 ${text(v, 'voucher_no') ?? '（无凭证号）'}（${dateOf(v, 'date')}）${category} ${formatYuan(sumAmounts(voucher))}，超过单笔上限 ${formatYuan(voucherCap)}`,
       );

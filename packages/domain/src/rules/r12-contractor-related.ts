@@ -16,7 +16,7 @@ import {
 import { defineRule, enabled } from './define.js';
 import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, RuleSection, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R12's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -46,7 +46,7 @@ const ENTITY_EVIDENCE_COLUMNS = [
 const projectCodeKey = (projectCode: string): string => projectCode;
 
 /** A project's stable key: its code, else township + village + name. */
-function projectKey(row: SourceRow): string | undefined {
+function projectKey(row: SourceRow<'livelihood_projects'>): string | undefined {
   const code = text(row, 'project_code');
   if (code !== undefined) return projectCodeKey(code);
   const name = text(row, 'name');
@@ -67,9 +67,9 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
   if (!config.R12.enabled) return [];
   const reference = referenceOf(input);
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groupBy(input.rows('livelihood_projects'), projectKey)) {
+  for (const [subjectKey, group] of groupBy(rowsOf(input, 'livelihood_projects'), projectKey)) {
     const projects = uniqueRows(group);
-    const project = projects[0] as SourceRow;
+    const project = projects[0] as SourceRow<'livelihood_projects'>;
     const township = text(project, 'township');
     const code = text(project, 'contractor_code');
     if (township === undefined || code === undefined) continue;
@@ -79,7 +79,7 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
       : [...new Set(entities.map((e) => e.idNumber).filter((id): id is string => id !== undefined))];
     const officials = reference.officialsOfTownship(township);
 
-    const links: { contractor: string; official: SourceRow }[] = [];
+    const links: { contractor: string; official: SourceRow<'public_officials'> }[] = [];
     for (const contractor of contractors) {
       const household = new Set(reference.householdOf(contractor));
       for (const official of officials)
@@ -91,7 +91,8 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
     const people = [...new Set(links.flatMap((l) => [l.contractor, l.official.idNumber as string]))].sort();
     const registry = uniqueRows(people.flatMap((id) => reference.registryRows(id)));
     const budget = Math.max(0, ...projects.map((p) => amountOf(p, 'budget') ?? 0));
-    const contractorName = text(project, 'contractor_name') ?? text(entities[0] ?? project, 'entity_name');
+    const contractorName =
+      text(project, 'contractor_name') ?? (entities[0] && text(entities[0], 'entity_name'));
     const personName = (id: string) => reference.registryRows(id).map((r) => text(r, 'name'))[0];
     const reasons = links
       .sort((a, b) => compareText(a.contractor, b.contractor) || compareRows(a.official, b.official))

@@ -4,9 +4,9 @@ import type { DatasetKind } from '../kinds.js';
 import type { Finding, NormalizedRow } from '../model.js';
 import type { Reference } from './reference.js';
 
-/** A normalized row together with where it came from (for evidence). */
-export interface SourceRow extends NormalizedRow {
-  readonly kind: DatasetKind;
+/** A normalized row of kind `K` together with where it came from (for evidence). */
+export interface SourceRow<K extends DatasetKind = DatasetKind> extends NormalizedRow {
+  readonly kind: K;
   readonly versionId: string;
   /**
    * Set when the row's ID was lost and `idNumber` was filled in from the one registry person
@@ -34,6 +34,15 @@ export interface MatchInput {
    * {@link MatchInput.rows} (a single shard holding everything, as in unit tests).
    */
   readonly reference?: Reference;
+}
+
+/**
+ * The rows of `kind` in `input`, typed by their kind so that the columns a rule reads are
+ * checked against the kind's columns at compile time.
+ */
+export function rowsOf<K extends DatasetKind>(input: MatchInput, kind: K): readonly SourceRow<K>[] {
+  // `MatchInput.rows(kind)` holds rows of that kind only.
+  return input.rows(kind) as readonly SourceRow<K>[];
 }
 
 /** Bilingual text (UI in Chinese, code and logs in English). */

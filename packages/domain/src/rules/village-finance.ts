@@ -1,10 +1,14 @@
+import type { ColumnOf } from '../kinds.js';
 import { normalizePersonName } from '../normalize/name.js';
 import { compareRows, dateOf, text } from './common.js';
 import { townshipKey, villageKey } from './reference.js';
 import type { SourceRow } from './types.js';
 
+/** A village-finance (村级财务) row. */
+export type FinanceRow = SourceRow<'village_finance'>;
+
 /** Canonical columns of a village-finance row that go into evidence. */
-export const FINANCE_EVIDENCE_COLUMNS = [
+export const FINANCE_EVIDENCE_COLUMNS: readonly ColumnOf<'village_finance'>[] = [
   'township',
   'village',
   'voucher_no',
@@ -15,15 +19,15 @@ export const FINANCE_EVIDENCE_COLUMNS = [
   'counterparty',
   'counterparty_id',
   'summary',
-] as const;
+];
 
 /** An expense: anything not booked as income (a row without a direction is taken as paid out). */
-export function isExpense(row: SourceRow): boolean {
+export function isExpense(row: FinanceRow): boolean {
   return text(row, 'direction') !== '收入' && typeof row.values.amount === 'number';
 }
 
 /** Whether a row's `category` is (or contains) the configured category, e.g. `工程款`. */
-export function hasCategory(row: SourceRow, category: string): boolean {
+export function hasCategory(row: FinanceRow, category: string): boolean {
   return text(row, 'category')?.includes(category) ?? false;
 }
 
@@ -37,7 +41,7 @@ export function villagePartKey(township: string, village: string, part: string):
  * `part` in that village ({@link villagePartKey} of the township and village match keys).
  */
 export function villageSubject(
-  row: SourceRow,
+  row: FinanceRow,
 ): { key: (part: string) => string; township?: string; village: string } | undefined {
   const village = text(row, 'village');
   if (village === undefined) return undefined;
@@ -60,7 +64,7 @@ export function isOrganizationName(name: string): boolean {
 }
 
 /** The payee of an expense as a key: its ID when given, else its normalized name. */
-export function payeeKey(row: SourceRow): string | undefined {
+export function payeeKey(row: FinanceRow): string | undefined {
   const id = text(row, 'counterparty_id');
   if (id !== undefined) return id;
   const name = text(row, 'counterparty');
@@ -68,7 +72,7 @@ export function payeeKey(row: SourceRow): string | undefined {
 }
 
 /** Finance rows by date, then source order. */
-export function byDate(a: SourceRow, b: SourceRow): number {
+export function byDate(a: FinanceRow, b: FinanceRow): number {
   const da = dateOf(a, 'date') ?? '';
   const db = dateOf(b, 'date') ?? '';
   return da < db ? -1 : da > db ? 1 : compareRows(a, b);
