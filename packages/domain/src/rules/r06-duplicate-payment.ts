@@ -18,7 +18,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 
 /** R06's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });

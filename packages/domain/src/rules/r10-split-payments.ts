@@ -13,7 +13,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';
-import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { compareText, dateOf, evidenceOf, formatYuan, groupBy, place, sumAmounts, text } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';
-import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
   byDate,
   FINANCE_EVIDENCE_COLUMNS,
