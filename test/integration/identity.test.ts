@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +22,6 @@ interface VersionItem {
 }
 
 /** Reference data first, so the first collision run already sees the registry and deaths. */
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
-const rank = (kind: string) => {
-  const i = REFERENCE_FIRST.indexOf(kind);
-  return i === -1 ? REFERENCE_FIRST.length : i;
-};
 
 describe('identity on the local platform', () => {
   let dataDir: string;
@@ -44,9 +39,7 @@ describe('identity on the local platform', () => {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const county = generateDemoCounty({ seed: 11, persons: 400, months: 8 });
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
+    const files = demoFilesInUploadOrder(county.files);
     for (const file of files) {
       await s3.send(
         new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),

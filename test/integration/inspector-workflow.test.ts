@@ -8,12 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { createSfnClient, StepFunctionsCollisionStarter } from '@jiandu/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
 
 interface Summary {
   leadId: string;
@@ -68,13 +66,7 @@ describe('inspector workflow on the local platform', () => {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const county = generateDemoCounty({ seed: 11, persons: 300, months: 6 });
-    const rank = (kind: string) => {
-      const i = REFERENCE_FIRST.indexOf(kind);
-      return i === -1 ? REFERENCE_FIRST.length : i;
-    };
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
+    const files = demoFilesInUploadOrder(county.files);
     for (const file of files) {
       await s3.send(
         new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),

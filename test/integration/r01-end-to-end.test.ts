@@ -7,11 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type DemoCounty, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { type DemoCounty, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
 
 describe('R01 end to end on the local platform', () => {
   let dataDir: string;
@@ -39,9 +37,7 @@ describe('R01 end to end on the local platform', () => {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     county = generateDemoCounty({ seed: 7, persons: 400, months: 8 });
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
+    const files = demoFilesInUploadOrder(county.files);
     for (const file of files) {
       await s3.send(
         new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
@@ -54,11 +50,6 @@ describe('R01 end to end on the local platform', () => {
     await platform?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
-
-  function rank(kind: string): number {
-    const i = REFERENCE_FIRST.indexOf(kind);
-    return i === -1 ? REFERENCE_FIRST.length : i;
-  }
 
   it('ran one successful execution per uploaded file', () => {
     const executions = platform.executions();

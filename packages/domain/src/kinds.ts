@@ -105,15 +105,20 @@ export function columnsOf(kind: DatasetKind): readonly Column[] {
   return kindOf(kind).columns;
 }
 
+const ORDER = new Map<string, number>(KINDS.map((k, index) => [k.kind, index]));
+
 /**
  * Upload order of files sent together (a county's first load, a demo, a CLI folder): by the
  * kinds' {@link Kind.uploadRank} — divisions first, then what others are matched against,
- * payments last — then by `tieBreak` (0 keeps the given order: the sort is stable).
+ * payments last — then in {@link KINDS} order, then by `tieBreak` (by default none: the sort
+ * is stable, so files of one kind keep their order). Unknown kinds go last.
  */
 export function inUploadOrder<T extends { readonly kind: string }>(
   files: readonly T[],
   tieBreak: (a: T, b: T) => number = () => 0,
 ): T[] {
-  const rank = (file: T) => BY_NAME.get(file.kind)?.uploadRank ?? Number.MAX_SAFE_INTEGER;
-  return [...files].sort((a, b) => rank(a) - rank(b) || tieBreak(a, b));
+  const last = Number.MAX_SAFE_INTEGER;
+  const rank = (file: T) => BY_NAME.get(file.kind)?.uploadRank ?? last;
+  const order = (file: T) => ORDER.get(file.kind) ?? last;
+  return [...files].sort((a, b) => rank(a) - rank(b) || order(a) - order(b) || tieBreak(a, b));
 }

@@ -57,21 +57,25 @@ describe('dataset kind registry', () => {
     expectTypeOf<ColumnOf<'death_records' | 'household_registry'>>().toEqualTypeOf<'id_number' | 'name'>();
   });
 
-  it('orders files for upload: divisions, reference databases, other snapshots, append kinds', () => {
+  it('orders files for upload: divisions, reference databases, other snapshots, books, payments', () => {
     const files = [
       'subsidy_payments',
       'poverty_registry',
       'death_records',
       'divisions',
-      'notices',
       'police',
-    ].map((kind, i) => ({ kind, i }));
+      'notices',
+      'household_registry',
+      'village_finance',
+    ].map((kind) => ({ kind }));
     expect(inUploadOrder(files).map((f) => f.kind)).toEqual([
       'divisions',
+      'household_registry',
       'death_records',
       'poverty_registry',
-      'subsidy_payments',
+      'village_finance',
       'notices',
+      'subsidy_payments',
       'police',
     ]);
     const two = [

@@ -54,9 +54,9 @@ export interface Kind<
   /** One of the reference ("8 basic") databases: confidential, inspectors only. */
   readonly reference: boolean;
   /**
-   * Where files of this kind go when a county is uploaded at once (lower first): divisions
-   * (every other kind's places are checked against them), then what the others are matched
-   * against, then other snapshots, then the append kinds (payments, books).
+   * Where files of this kind go when several are uploaded at once (lower first): divisions
+   * (0: every other kind's places are checked against them), the reference databases the
+   * others are matched against (1), other snapshots (2), books and notices (3), payments (4).
    */
   readonly uploadRank: number;
   /** The columns a file of this kind may carry, in the contract's order. */

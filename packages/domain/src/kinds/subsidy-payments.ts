@@ -7,7 +7,7 @@ export const subsidyPaymentsKind = defineKind({
   label: '民生资金发放明细',
   versions: 'append',
   reference: false,
-  uploadRank: 3,
+  uploadRank: 4,
   columns: [
     { name: 'program', label: '项目名称', type: 'program' },
     { name: 'recipient_name', label: '姓名', type: 'name' },
