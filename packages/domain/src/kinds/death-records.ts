@@ -16,5 +16,6 @@ export const deathRecordsKind = defineKind({
   ],
   required: [['id_number'], ['name'], ['death_date']],
   rowRequired: [['death_date'], ['id_number', 'name']],
+  evidence: ['id_number', 'name', 'death_date', 'source'],
   nameColumn: 'name',
 });

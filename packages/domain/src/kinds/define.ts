@@ -68,6 +68,11 @@ export interface Kind<
   /** Row requirement: every group must have at least one usable value in the row. */
   readonly rowRequired: readonly (readonly Columns[number]['name'][])[];
   /**
+   * The columns a lead's evidence shows of a row of this kind (those with a value), and all the
+   * run's reference keeps of a reference kind's rows.
+   */
+  readonly evidence?: readonly (Columns[number]['name'] | Derived[number]['name'])[];
+  /**
    * The column naming a row's subject (person, division, project): rows without an ID are
    * co-located by it and their village. Kinds without one (books, notices) go by village only.
    */

@@ -17,5 +17,6 @@ export const fiscalPayrollKind = defineKind({
   ],
   required: [['id_number'], ['name'], ['period']],
   rowRequired: [['id_number', 'name'], ['period']],
+  evidence: ['id_number', 'name', 'employer', 'monthly_pay', 'period'],
   nameColumn: 'name',
 });

@@ -21,5 +21,6 @@ export const householdRegistryKind = defineKind({
   ],
   required: [['id_number'], ['name']],
   rowRequired: [['name'], ['id_number', 'village', 'household_no']],
+  evidence: ['id_number', 'name', 'household_no', 'relation', 'township', 'village'],
   nameColumn: 'name',
 });

@@ -28,5 +28,17 @@ export const livelihoodProjectsKind = defineKind({
     ['contractor_name', 'contractor_code'],
   ],
   rowRequired: [['name', 'project_code']],
+  evidence: [
+    'project_code',
+    'name',
+    'department',
+    'township',
+    'village',
+    'budget',
+    'contractor_name',
+    'contractor_code',
+    'tender_method',
+    'start_date',
+  ],
   nameColumn: 'name',
 });

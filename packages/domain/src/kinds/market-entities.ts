@@ -23,5 +23,14 @@ export const marketEntitiesKind = defineKind({
     ['legal_rep_name', 'legal_rep_id'],
   ],
   rowRequired: [['entity_name', 'credit_code']],
+  evidence: [
+    'credit_code',
+    'entity_name',
+    'entity_type',
+    'legal_rep_name',
+    'legal_rep_id',
+    'registered_capital',
+    'status',
+  ],
   nameColumn: 'legal_rep_name',
 });

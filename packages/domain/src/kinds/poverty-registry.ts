@@ -21,5 +21,6 @@ export const povertyRegistryKind = defineKind({
   ],
   required: [['id_number'], ['name']],
   rowRequired: [['id_number', 'name']],
+  evidence: ['household_no', 'id_number', 'name', 'relation', 'township', 'village', 'status', 'exit_year'],
   nameColumn: 'name',
 });

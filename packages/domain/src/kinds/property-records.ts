@@ -18,5 +18,6 @@ export const propertyRecordsKind = defineKind({
   ],
   required: [['owner_id'], ['owner_name']],
   rowRequired: [['owner_id', 'owner_name']],
+  evidence: ['owner_id', 'owner_name', 'address', 'usage', 'housing_type', 'registered_date'],
   nameColumn: 'owner_name',
 });

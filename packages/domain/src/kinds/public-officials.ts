@@ -21,5 +21,16 @@ export const publicOfficialsKind = defineKind({
   ],
   required: [['id_number'], ['name']],
   rowRequired: [['id_number', 'name']],
+  evidence: [
+    'id_number',
+    'name',
+    'employer',
+    'position',
+    'category',
+    'township',
+    'village',
+    'start_date',
+    'end_date',
+  ],
   nameColumn: 'name',
 });

@@ -17,5 +17,6 @@ export const socialInsuranceKind = defineKind({
   ],
   required: [['id_number'], ['contribution_base'], ['period']],
   rowRequired: [['id_number', 'name'], ['period']],
+  evidence: ['id_number', 'name', 'employer', 'contribution_base', 'period'],
   nameColumn: 'name',
 });

@@ -27,5 +27,16 @@ export const subsidyPaymentsKind = defineKind({
     ['pay_date', 'period'],
     ['id_number', 'village'],
   ],
+  evidence: [
+    'program',
+    'program_name',
+    'recipient_name',
+    'id_number',
+    'township',
+    'village',
+    'amount',
+    'pay_date',
+    'period',
+  ],
   nameColumn: 'recipient_name',
 });

@@ -18,5 +18,6 @@ export const vehicleRecordsKind = defineKind({
   ],
   required: [['owner_id'], ['owner_name'], ['vehicle_class', 'plate']],
   rowRequired: [['owner_id', 'owner_name']],
+  evidence: ['owner_id', 'owner_name', 'plate', 'vehicle_class', 'registered_date', 'status'],
   nameColumn: 'owner_name',
 });

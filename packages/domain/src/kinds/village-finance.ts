@@ -23,4 +23,16 @@ export const villageFinanceKind = defineKind({
   ],
   required: [['village'], ['date'], ['amount']],
   rowRequired: [['village'], ['date'], ['amount']],
+  evidence: [
+    'township',
+    'village',
+    'voucher_no',
+    'date',
+    'direction',
+    'category',
+    'amount',
+    'counterparty',
+    'counterparty_id',
+    'summary',
+  ],
 });

@@ -1,20 +1,7 @@
-import type { ColumnOf, DatasetKind, KindsWith, SomeColumnOf } from '../kinds.js';
+import { type ColumnOf, type DatasetKind, type KindsWith, kindOf, type SomeColumnOf } from '../kinds.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
 import type { SourceRow } from './types.js';
-
-/** Canonical columns of a subsidy payment that go into evidence. */
-export const PAYMENT_EVIDENCE_COLUMNS: readonly ColumnOf<'subsidy_payments'>[] = [
-  'program',
-  'program_name',
-  'recipient_name',
-  'id_number',
-  'township',
-  'village',
-  'amount',
-  'pay_date',
-  'period',
-];
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -135,13 +122,16 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Evidence of a source row, keeping only `columns` that have a value; `id_number` is the normalized ID. */
+/**
+ * Evidence of a source row: `columns` (by default the evidence columns its kind declares) that
+ * have a value; `id_number` is the normalized ID.
+ */
 export function evidenceOf<K extends DatasetKind>(
   row: SourceRow<K>,
-  columns: readonly SomeColumnOf<K>[],
+  columns?: readonly SomeColumnOf<K>[],
 ): Evidence {
   const values: Record<string, CellValue> = {};
-  for (const column of columns) {
+  for (const column of columns ?? kindOf(row.kind).evidence ?? []) {
     const value = column === 'id_number' ? (row.idNumber ?? row.values.id_number) : row.values[column];
     if (value !== undefined && value !== null && value !== '') values[column] = value;
   }
@@ -265,7 +255,7 @@ export function paymentFinding(p: {
     ...placeOf(p.payments),
     amount: p.amount,
     match: idMatchQuality(p.matchRows),
-    evidence: [...p.context, ...p.payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS))],
+    evidence: [...p.context, ...p.payments.map((row) => evidenceOf(row))],
     reasons: p.reasons,
   };
 }

@@ -1,4 +1,3 @@
-import type { ColumnOf, SomeColumnOf } from '../kinds.js';
 import type { Evidence, Finding, MatchQuality } from '../model.js';
 import {
   compareRows,
@@ -9,7 +8,6 @@ import {
   idMatchQuality,
   isMeansTested,
   mostCommon,
-  PAYMENT_EVIDENCE_COLUMNS,
   place,
   text,
   uniqueRows,
@@ -17,29 +15,6 @@ import {
 } from './common.js';
 import { referenceOf } from './reference.js';
 import { type MatchInput, rowsOf, type SourceRow } from './types.js';
-
-const POVERTY_EVIDENCE_COLUMNS: readonly ColumnOf<'poverty_registry'>[] = [
-  'household_no',
-  'id_number',
-  'name',
-  'relation',
-  'township',
-  'village',
-  'status',
-  'exit_year',
-];
-/** Evidence of an asset: the columns of its kind among these. */
-const ASSET_EVIDENCE_COLUMNS: readonly SomeColumnOf<Asset['kind']>[] = [
-  'owner_id',
-  'owner_name',
-  'address',
-  'usage',
-  'housing_type',
-  'plate',
-  'vehicle_class',
-  'registered_date',
-  'status',
-];
 
 /** Subject key of R02/R03: the poverty household's `household_no`. */
 export function householdKey(householdNo: string): string {
@@ -117,9 +92,9 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
     );
     const match = idMatchQuality([...members, ...assets, ...payments]);
     const evidence = [
-      ...uniqueRows(members).map((row) => evidenceOf(row, POVERTY_EVIDENCE_COLUMNS)),
-      ...uniqueRows(assets).map((row) => evidenceOf(row, ASSET_EVIDENCE_COLUMNS)),
-      ...uniqueRows(payments).map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ...uniqueRows(members).map((row) => evidenceOf(row)),
+      ...uniqueRows(assets).map((row) => evidenceOf(row)),
+      ...uniqueRows(payments).map((row) => evidenceOf(row)),
     ];
     findings.push(povertyAssetFinding(spec, household, evidence, match, limit));
   }

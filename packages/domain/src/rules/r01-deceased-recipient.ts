@@ -29,8 +29,6 @@ const schema = z.strictObject({
 });
 type Config = RuleSection<'R01', typeof schema.shape>;
 
-const DEATH_EVIDENCE_COLUMNS = ['id_number', 'name', 'death_date', 'source'] as const;
-
 interface Death {
   readonly date: string;
   readonly rows: readonly SourceRow<'death_records'>[];
@@ -112,7 +110,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Fi
         payments,
         amount,
         matchRows: [...death.rows, ...payments],
-        context: death.rows.map((row) => evidenceOf(row, DEATH_EVIDENCE_COLUMNS)),
+        context: death.rows.map((row) => evidenceOf(row)),
         reasons,
       }),
     );

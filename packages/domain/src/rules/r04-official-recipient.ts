@@ -33,27 +33,6 @@ type Config = RuleSection<'R04', typeof schema.shape>;
 /** What makes a recipient's household ineligible: an official's or a payroll row. */
 type Because = SourceRow<'public_officials'> | SourceRow<'fiscal_payroll'>;
 
-export const OFFICIAL_EVIDENCE_COLUMNS = [
-  'id_number',
-  'name',
-  'employer',
-  'position',
-  'category',
-  'township',
-  'village',
-  'start_date',
-  'end_date',
-] as const;
-const PAYROLL_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'monthly_pay', 'period'] as const;
-export const REGISTRY_EVIDENCE_COLUMNS = [
-  'id_number',
-  'name',
-  'household_no',
-  'relation',
-  'township',
-  'village',
-] as const;
-
 /**
  * CONTRACT.md §5 R04: employed during month M = `start_date` ≤ end of M and (`end_date`
  * empty or ≥ start of M). A row without a start date has been employed since before M.
@@ -135,15 +114,7 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
         payments,
         amount,
         matchRows: payments,
-        context: [
-          ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-          ...because.map((row) =>
-            evidenceOf(
-              row,
-              row.kind === 'public_officials' ? OFFICIAL_EVIDENCE_COLUMNS : PAYROLL_EVIDENCE_COLUMNS,
-            ),
-          ),
-        ],
+        context: [...registry.map((row) => evidenceOf(row)), ...because.map((row) => evidenceOf(row))],
         reasons,
       }),
     );

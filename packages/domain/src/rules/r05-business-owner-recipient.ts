@@ -11,7 +11,6 @@ import {
   type IdentifiedRow,
   idMatchQuality,
   isMeansTested,
-  PAYMENT_EVIDENCE_COLUMNS,
   type Payment,
   paymentFinding,
   paymentMonth,
@@ -35,25 +34,6 @@ const schema = z.strictObject({
   activeStatuses: labels,
 });
 type Config = RuleSection<'R05', typeof schema.shape>;
-
-const ENTITY_EVIDENCE_COLUMNS = [
-  'credit_code',
-  'entity_name',
-  'entity_type',
-  'legal_rep_name',
-  'legal_rep_id',
-  'registered_capital',
-  'status',
-] as const;
-const POVERTY_EVIDENCE_COLUMNS = [
-  'household_no',
-  'id_number',
-  'name',
-  'relation',
-  'township',
-  'village',
-  'status',
-] as const;
 
 /** The program key of R05 leads on poverty-household members. */
 export const POVERTY_SUBJECT = 'POVERTY';
@@ -132,7 +112,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
         payments: rows,
         amount,
         matchRows: [...entities, ...rows],
-        context: entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
+        context: entities.map((row) => evidenceOf(row)),
         reasons: [
           `领取人${entityReason(entities)}`,
           `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
@@ -160,9 +140,9 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
       amount,
       match: idMatchQuality([...poverty, ...entities, ...paid]),
       evidence: [
-        ...poverty.map((row) => evidenceOf(row, POVERTY_EVIDENCE_COLUMNS)),
-        ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
-        ...paid.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+        ...poverty.map((row) => evidenceOf(row)),
+        ...entities.map((row) => evidenceOf(row)),
+        ...paid.map((row) => evidenceOf(row)),
       ],
       reasons: [
         `建档立卡贫困户成员（户号 ${text(first, 'household_no') ?? '不详'}）${entityReason(entities)}`,

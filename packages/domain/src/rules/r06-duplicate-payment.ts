@@ -9,7 +9,6 @@ import {
   groupBy,
   hasUsableId,
   idMatchQuality,
-  PAYMENT_EVIDENCE_COLUMNS,
   type Payment,
   paymentMonth,
   placeOf,
@@ -66,7 +65,7 @@ export function evaluateDuplicatePayment(input: MatchInput, config: Config): Fin
       ...placeOf(payments),
       amount,
       match: idMatchQuality(payments),
-      evidence: payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      evidence: payments.map((row) => evidenceOf(row)),
       reasons: [
         `${month} ${program.name} 发放 ${payments.length} 笔${places.length > 0 ? `（${places.join('、')}）` : ''}，共 ${formatYuan(total)}，多发 ${formatYuan(amount)}`,
       ],

@@ -31,8 +31,6 @@ const schema = z.strictObject({
 });
 type Config = RuleSection<'R07', typeof schema.shape>;
 
-const INSURANCE_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'contribution_base', 'period'] as const;
-
 /**
  * R07 有稳定收入享受低保 (CONTRACT.md §5): a means-tested payment for month M while the
  * recipient has a social-insurance row for period M with a contribution base ≥
@@ -89,7 +87,7 @@ export function evaluateEmployedRecipient(input: MatchInput, config: Config): Fi
         payments,
         amount,
         matchRows: [...payments, ...insurance],
-        context: insurance.map((row) => evidenceOf(row, INSURANCE_EVIDENCE_COLUMNS)),
+        context: insurance.map((row) => evidenceOf(row)),
         reasons: [
           `${new Set(payments.map(paymentMonth)).size} 个发放月份同时缴纳社保${employers.length > 0 ? `（${employers.join('、')}）` : ''}，缴费基数 ${formatYuan(Math.min(...bases))}${Math.max(...bases) !== Math.min(...bases) ? `–${formatYuan(Math.max(...bases))}` : ''}，不低于 ${formatYuan(config.R07.minContributionBase)}`,
           `这些月份领取 ${program.name} ${payments.length} 笔，共 ${formatYuan(amount)}`,

@@ -13,12 +13,10 @@ import {
   weakestMatch,
 } from './common.js';
 import { defineRule, enabled, label } from './define.js';
-import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
 import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 import {
   byDate,
-  FINANCE_EVIDENCE_COLUMNS,
   type FinanceRow,
   isExpense,
   isOrganizationName,
@@ -109,9 +107,9 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Fi
       amount,
       match: weakestMatch([...group.map((h) => h.match), idMatchQuality(cadres)]),
       evidence: [
-        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...cadres.map((row) => evidenceOf(row, OFFICIAL_EVIDENCE_COLUMNS)),
-        ...expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
+        ...registry.map((row) => evidenceOf(row)),
+        ...cadres.map((row) => evidenceOf(row)),
+        ...expenses.map((row) => evidenceOf(row)),
       ],
       reasons,
     });

@@ -16,7 +16,6 @@ import { defineRule, enabled, fen, label, yuan } from './define.js';
 import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
   byDate,
-  FINANCE_EVIDENCE_COLUMNS,
   type FinanceRow,
   hasCategory,
   isExpense,
@@ -128,7 +127,7 @@ export function evaluateSplitPayments(input: MatchInput, config: Config): Findin
       amount,
       // The subject is the payee as the vouchers name it: nothing was inferred about a person.
       match: 'id',
-      evidence: expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
+      evidence: expenses.map((row) => evidenceOf(row)),
       reasons: clusters.map(
         (cluster) =>
           `${dateOf(cluster[0] as FinanceRow, 'date')} 至 ${dateOf(cluster[cluster.length - 1] as FinanceRow, 'date')} 向同一收款人支付${category} ${cluster.length} 笔，单笔均低于 ${formatYuan(singleBelow)}，合计 ${formatYuan(sumAmounts(cluster))}，达到 ${formatYuan(totalAtLeast)}`,

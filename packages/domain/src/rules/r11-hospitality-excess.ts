@@ -5,7 +5,6 @@ import { defineRule, enabled, fen, label, yuan } from './define.js';
 import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
   byDate,
-  FINANCE_EVIDENCE_COLUMNS,
   type FinanceRow,
   hasCategory,
   isExpense,
@@ -75,7 +74,7 @@ export function evaluateHospitalityExcess(input: MatchInput, config: Config): Fi
       ...place(subject?.township, subject?.village),
       amount: total,
       match: 'id',
-      evidence: expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
+      evidence: expenses.map((row) => evidenceOf(row)),
       reasons,
     });
   }

@@ -14,7 +14,6 @@ import {
   uniqueRows,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
 import { referenceOf } from './reference.js';
 import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
@@ -22,18 +21,6 @@ import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './typ
 const schema = z.strictObject({ enabled });
 type Config = RuleSection<'R12', typeof schema.shape>;
 
-const PROJECT_EVIDENCE_COLUMNS = [
-  'project_code',
-  'name',
-  'department',
-  'township',
-  'village',
-  'budget',
-  'contractor_name',
-  'contractor_code',
-  'tender_method',
-  'start_date',
-] as const;
 const ENTITY_EVIDENCE_COLUMNS = [
   'credit_code',
   'entity_name',
@@ -120,10 +107,10 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
       // How surely the people were identified: the linked officials' and legal reps' IDs.
       match: idMatchQuality([...officialRows, ...entities]),
       evidence: [
-        ...projects.map((row) => evidenceOf(row, PROJECT_EVIDENCE_COLUMNS)),
+        ...projects.map((row) => evidenceOf(row)),
         ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
-        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...officialRows.map((row) => evidenceOf(row, OFFICIAL_EVIDENCE_COLUMNS)),
+        ...registry.map((row) => evidenceOf(row)),
+        ...officialRows.map((row) => evidenceOf(row)),
       ],
       reasons,
     });

@@ -56,45 +56,6 @@ export const RULE_REFERENCE_KINDS: readonly DatasetKind[] = [
   'vehicle_records',
 ];
 
-/** Columns each reference kind keeps (what rules and evidence use), to keep the run's reference small. */
-const REFERENCE_COLUMNS: { readonly [K in DatasetKind]?: readonly ColumnOf<K>[] } = {
-  household_registry: ['id_number', 'name', 'household_no', 'relation', 'township', 'village'],
-  public_officials: [
-    'id_number',
-    'name',
-    'employer',
-    'position',
-    'category',
-    'township',
-    'village',
-    'start_date',
-    'end_date',
-  ],
-  fiscal_payroll: ['id_number', 'name', 'employer', 'monthly_pay', 'period'],
-  market_entities: [
-    'credit_code',
-    'entity_name',
-    'entity_type',
-    'legal_rep_name',
-    'legal_rep_id',
-    'registered_capital',
-    'status',
-  ],
-  poverty_registry: [
-    'household_no',
-    'id_number',
-    'name',
-    'relation',
-    'township',
-    'village',
-    'status',
-    'identified_year',
-    'exit_year',
-  ],
-  property_records: ['owner_id', 'owner_name', 'address', 'usage', 'housing_type', 'area', 'registered_date'],
-  vehicle_records: ['owner_id', 'owner_name', 'plate', 'vehicle_class', 'registered_date', 'status'],
-};
-
 /** Kinds whose lost IDs can be recovered by name + village, and the column holding the name (the kind's name column). */
 export const NAME_COLUMN_OF_RESOLVABLE_KIND: Readonly<Partial<Record<DatasetKind, string>>> = {
   subsidy_payments: kindOf('subsidy_payments').nameColumn,
@@ -125,7 +86,7 @@ function nameVillageKey(name: string, village: string): string {
 /**
  * The rows the run's reference is built from: every row of the reference kinds except
  * property and vehicles, of which only those owned by a poverty-household member are kept
- * (R02/R03 need nothing else), each trimmed to the columns rules read.
+ * (R02/R03 need nothing else), each trimmed to its kind's evidence columns.
  */
 export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
   const rows = typed(untyped);
@@ -136,12 +97,13 @@ export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow
   );
   const result: SourceRow[] = [];
   for (const kind of RULE_REFERENCE_KINDS) {
-    const keep = REFERENCE_COLUMNS[kind] ?? [];
+    // Rules read no more of a reference row than its evidence shows.
+    const keep: readonly string[] = kindOf(kind).evidence ?? [];
     const isAsset = kind === 'property_records' || kind === 'vehicle_records';
     for (const row of rows(kind)) {
       if (isAsset && !(hasUsableId(row) && povertyIds.has(row.idNumber))) continue;
       const values: Record<string, SourceRow['values'][string]> = {};
-      for (const column of keep as readonly string[]) {
+      for (const column of keep) {
         const value = row.values[column];
         if (value !== null && value !== undefined) values[column] = value;
       }

@@ -1,4 +1,3 @@
-import type { ColumnOf } from '../kinds.js';
 import { normalizePersonName } from '../normalize/name.js';
 import { compareRows, dateOf, text } from './common.js';
 import { townshipKey, villageKey } from './reference.js';
@@ -6,20 +5,6 @@ import type { SourceRow } from './types.js';
 
 /** A village-finance (村级财务) row. */
 export type FinanceRow = SourceRow<'village_finance'>;
-
-/** Canonical columns of a village-finance row that go into evidence. */
-export const FINANCE_EVIDENCE_COLUMNS: readonly ColumnOf<'village_finance'>[] = [
-  'township',
-  'village',
-  'voucher_no',
-  'date',
-  'direction',
-  'category',
-  'amount',
-  'counterparty',
-  'counterparty_id',
-  'summary',
-];
 
 /** An expense: anything not booked as income (a row without a direction is taken as paid out). */
 export function isExpense(row: FinanceRow): boolean {
