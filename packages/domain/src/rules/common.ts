@@ -117,6 +117,11 @@ export function compareRows(a: SourceRow, b: SourceRow): number {
   return compareText(a.versionId, b.versionId) || compareText(a.sheet ?? '', b.sheet ?? '') || a.row - b.row;
 }
 
+/** Findings in subject-key order: how every rule returns them (deterministic output). */
+export function bySubjectKey(a: Finding, b: Finding): number {
+  return compareText(a.subjectKey, b.subjectKey);
+}
+
 /** Locale-independent string comparison (determinism across machines). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
   addMonths,
+  bySubjectKey,
   compareRows,
   compareText,
   dateOf,
@@ -115,7 +116,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Fi
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R01 as a registered {@link Rule}. */

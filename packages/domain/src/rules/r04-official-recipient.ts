@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
+  bySubjectKey,
   compareRows,
   compareText,
   dateOf,
@@ -119,7 +120,7 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R04 as a registered {@link Rule}. */

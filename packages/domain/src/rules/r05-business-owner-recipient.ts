@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
@@ -152,7 +153,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
       ],
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R05 as a registered {@link Rule}. */

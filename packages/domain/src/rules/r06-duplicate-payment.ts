@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
-  compareText,
   evidenceOf,
   formatYuan,
   groupBy,
@@ -71,7 +71,7 @@ export function evaluateDuplicatePayment(input: MatchInput, config: Config): Fin
       ],
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R06 as a registered {@link Rule}. */

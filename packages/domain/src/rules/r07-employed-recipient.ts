@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
@@ -95,7 +96,7 @@ export function evaluateEmployedRecipient(input: MatchInput, config: Config): Fi
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R07 as a registered {@link Rule}. */

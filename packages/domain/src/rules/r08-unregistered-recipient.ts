@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { normalizePersonName } from '../normalize/name.js';
 import {
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
@@ -115,7 +116,7 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R08 as a registered {@link Rule}. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Finding, MatchQuality } from '../model.js';
 import {
-  compareText,
+  bySubjectKey,
   evidenceOf,
   formatYuan,
   groupBy,
@@ -114,7 +114,7 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Fi
       reasons,
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R09 as a registered {@link Rule}. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../model.js';
 import {
   amountOf,
-  compareText,
+  bySubjectKey,
   dateOf,
   daysBetween,
   evidenceOf,
@@ -134,7 +134,7 @@ export function evaluateSplitPayments(input: MatchInput, config: Config): Findin
       ),
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R10 as a registered {@link Rule}. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { compareText, dateOf, evidenceOf, formatYuan, groupBy, place, sumAmounts, text } from './common.js';
+import { bySubjectKey, dateOf, evidenceOf, formatYuan, groupBy, place, sumAmounts, text } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';
 import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
@@ -78,7 +78,7 @@ export function evaluateHospitalityExcess(input: MatchInput, config: Config): Fi
       reasons,
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R11 as a registered {@link Rule}. */

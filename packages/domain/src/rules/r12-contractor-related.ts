@@ -3,6 +3,7 @@ import type { Finding } from '../model.js';
 import { isValidIdNumber } from '../normalize/id.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
@@ -115,7 +116,7 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
       reasons,
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /**
