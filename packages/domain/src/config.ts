@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigOverrideError, configIssues } from './config-errors.js';
 import { type RegisteredRule, RULES, type RuleCode } from './rules/registry.js';
 import type { Rule, Settings } from './rules/types.js';
 
@@ -28,15 +29,11 @@ export const RuleConfigOverrides: z.ZodType<RuleConfigOverrides> = z
   .strictObject(Object.fromEntries(RULES.map((rule) => [rule.code, rule.settings.schema.partial()])))
   .partial();
 
+const TITLE = 'Invalid rule configuration';
+
 /** Thrown when rule-config overrides don't validate; `message` names every bad path. */
-export class RuleConfigError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly { readonly path: string; readonly message: string }[],
-  ) {
-    super(message);
-    this.name = 'RuleConfigError';
-  }
+export class RuleConfigError extends ConfigOverrideError {
+  override readonly name = 'RuleConfigError';
 }
 
 /**
@@ -47,12 +44,7 @@ export function resolveRuleConfig(overrides?: unknown): RuleConfig {
   if (overrides === undefined || overrides === null) return DEFAULT_RULE_CONFIG;
   const parsed = RuleConfigOverrides.safeParse(overrides);
   if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(root)',
-        message: issue.message,
-      })),
-    );
+    throw new RuleConfigError(TITLE, configIssues(parsed.error));
   }
   const merged: Record<string, unknown> = {};
   const issues: { path: string; message: string }[] = [];
@@ -63,11 +55,6 @@ export function resolveRuleConfig(overrides?: unknown): RuleConfig {
     for (const issue of rule.settings.check?.(settings as never) ?? [])
       issues.push({ path: `${rule.code}.${issue.path}`, message: issue.message });
   }
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.length > 0) throw new RuleConfigError(TITLE, issues);
   return merged as unknown as RuleConfig;
-}
-
-function invalid(issues: readonly { readonly path: string; readonly message: string }[]): RuleConfigError {
-  const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
-  return new RuleConfigError(`Invalid rule configuration:\n${lines.join('\n')}`, issues);
 }

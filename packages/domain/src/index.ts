@@ -4,6 +4,7 @@
  * lifecycle and lead export.
  */
 export * from './config.js';
+export * from './config-errors.js';
 export * from './export/leads-export.js';
 export * from './kinds.js';
 export * from './leads/lead-id.js';
