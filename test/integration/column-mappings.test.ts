@@ -167,11 +167,15 @@ describe('an unknown ID column on the local platform', () => {
   it('holds a registry export with no rows until the department confirms it', async () => {
     const empty = join(work, '空户籍');
     mkdirSync(join(empty, 'police', 'household_registry'), { recursive: true });
-    writeFileSync(join(empty, 'police', 'household_registry', '户籍-仅表头.csv'), '公民身份号码,姓名,性别\n');
+    // Its only row is unusable: nothing would be left in force.
+    writeFileSync(
+      join(empty, 'police', 'household_registry', '户籍-无有效行.csv'),
+      '公民身份号码,姓名,性别\n123,张三,男\n',
+    );
     const run = await cli(['upload', empty, '--data', dataDir, '--token', police]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('（待确认）');
-    expect(run.stdout).toContain('没有可用的数据行（读取 0 行，接受 0 行）');
+    expect(run.stdout).toContain('没有可用的数据行（读取 1 行，接受 0 行）');
     const res = await call('/api/v1/versions?kind=household_registry&status=needs_confirmation');
     const [held] = ((await res.json()) as { items: DatasetVersion[] }).items;
     expect(held?.hold).toMatchObject({ reason: 'needs_confirmation', previousRows: 0 });

@@ -122,7 +122,8 @@ describe('a snapshot that would shrink the data in force', () => {
   it('is held for confirmation when empty or shrinking by more than half, and replaces nothing', async () => {
     const clock = { now: '2024-05-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
-    const empty = await p.upload(KEY('空'), '公民身份号码,姓名\n', '2024-05-01T00:00:00.000Z');
+    // Every row unusable (header-only files are refused by the reader as no_rows).
+    const empty = await p.upload(KEY('空'), '公民身份号码,姓名\n123,张三\n', '2024-05-01T00:00:00.000Z');
     expect(empty.version).toMatchObject({ outcome: 'held' });
     expect(await versionOf(p, 'police', 'household_registry')).toMatchObject({
       status: 'needs_confirmation',

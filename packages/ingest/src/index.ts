@@ -8,12 +8,14 @@ import type { ColumnSource, NormalizedRow, QualityReport, RejectedRow } from '@j
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { KIND_SPECS } from './aliases.js';
 import { type Body, isBlankText, peek, sniff } from './bytes.js';
-import { cellText, isBlankRow, type RawCell } from './cells.js';
+import { cellText, isBlankRow, isUndecodable, type RawCell } from './cells.js';
 import { placeByContent } from './columns.js';
 import { FileRejectedError } from './errors.js';
 import { departmentMapping, detectHeader, type HeaderMapping } from './header.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { RowNormalizer } from './rows.js';
-import { csvSheet, type SourceRow, type SourceSheet, xlsxSheets } from './sources.js';
+import { csvSheet, type SourceRow, type SourceSheet } from './sources.js';
+import { type WorkbookSheet, xlsxSheets } from './xlsx.js';
 
 export type { ColumnSpec, ColumnType, KindSpec } from './aliases.js';
 export { KIND_SPECS, personIdColumn } from './aliases.js';
@@ -21,6 +23,7 @@ export { NeedsMappingError } from './columns.js';
 export type { FileRejectedCode } from './errors.js';
 export { FileRejectedError } from './errors.js';
 export { cleanHeader } from './header.js';
+export { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 
 /** Where accepted and rejected rows go, in file order. */
 export interface IngestSink {
@@ -51,6 +54,8 @@ export interface IngestOptions {
    * (or `ignore`). It beats the alias table.
    */
   readonly columnMapping?: Readonly<Record<string, string>>;
+  /** Narrower caps than {@link DEFAULT_LIMITS} (tests, or a smaller runtime). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 // How far down a sheet the header may be (title rows, blank rows, notes above the table).
@@ -106,7 +111,7 @@ class QualityCounter {
   readonly coverage = new Set<string>();
 }
 
-async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet> {
+async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet & Partial<WorkbookSheet>> {
   yield sheet;
 }
 
@@ -114,6 +119,8 @@ async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet> {
 interface FailedSheet {
   readonly mapping?: HeaderMapping;
   readonly firstRow?: readonly RawCell[];
+  /** Whether the top rows hold undecodable bytes: a wrong encoding, not a missing column. */
+  readonly garbled: boolean;
 }
 
 /**
@@ -134,8 +141,11 @@ export async function ingestFile(
     throw new FileRejectedError('empty_file', `文件 ${file.fileName} 是空文件`);
   }
   const format = sniff(body.head, body.ended, file.fileName);
-  const sheets =
-    format.format === 'xlsx' ? xlsxSheets(body, file.fileName) : singleSheet(csvSheet(body, format.encoding));
+  const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const sheets: AsyncIterable<SourceSheet & Partial<WorkbookSheet>> =
+    format.format === 'xlsx'
+      ? xlsxSheets(body, file.fileName, limits)
+      : singleSheet(csvSheet(body, format.encoding, limits));
 
   const normalizer = new RowNormalizer(kind, options.divisions);
   const counter = new QualityCounter();
@@ -148,9 +158,16 @@ export async function ingestFile(
   let sheetsSeen = 0;
   let sheetsWithContent = 0;
   let sheetsRead = 0;
+  let formulasWithoutValue = 0;
 
   const handle = async (mapping: HeaderMapping, source: SourceRow, sheet: string | undefined) => {
     counter.rowsRead++;
+    // A zip bomb of identical rows must not reach the sink by the million.
+    if (counter.rowsRead > limits.maxRows)
+      throw new FileRejectedError(
+        'too_large',
+        `文件 ${file.fileName} 超过 ${limits.maxRows} 行数据的上限，请按乡镇或月份拆分后上传`,
+      );
     const outcome = normalizer.normalize(mapping, source.row, source.cells, sheet);
     if ('accepted' in outcome) {
       const row = outcome.accepted;
@@ -170,6 +187,11 @@ export async function ingestFile(
 
   for await (const sheet of sheets) {
     sheetsSeen++;
+    const sheetLabel = sheet.name === undefined ? '文件' : `工作表「${sheet.name}」`;
+    if (sheet.skipped !== undefined) {
+      sheetWarnings.push(`${sheetLabel}${sheet.skipped}`);
+      continue;
+    }
     const iterator = sheet.rows[Symbol.asyncIterator]();
     // Buffer the top of the sheet to find the header among title rows.
     const top: SourceRow[] = [];
@@ -182,8 +204,10 @@ export async function ingestFile(
       }
       if (!isBlankRow(next.value.cells)) top.push(next.value);
     }
-    const sheetLabel = sheet.name === undefined ? '文件' : `工作表「${sheet.name}」`;
-    if (top.length === 0) continue;
+    if (top.length === 0) {
+      formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
+      continue;
+    }
     sheetsWithContent++;
 
     const detected = detectHeader(
@@ -204,11 +228,15 @@ export async function ingestFile(
       throw error;
     }
     if (!header || header.mapping.missing.length > 0) {
-      failed.push({ ...(header ? { mapping: header.mapping } : {}), firstRow: top[0]?.cells });
+      failed.push({
+        ...(header ? { mapping: header.mapping } : {}),
+        firstRow: top[0]?.cells,
+        garbled: top.some((r) => r.cells.some(isUndecodable)),
+      });
       if (sheet.name !== undefined)
         sheetWarnings.push(`${sheetLabel}没有${KIND_LABELS[kind]}所需的列，已跳过`);
-      // exceljs needs each sheet read to the end before the next one.
-      while (!ended && !(await iterator.next()).done) {}
+      if (!ended) await iterator.return?.();
+      formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
       continue;
     }
 
@@ -250,6 +278,7 @@ export async function ingestFile(
         await process(next.value);
       }
     }
+    formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
   }
 
   // A zip with no worksheet in it is some other archive renamed, not an empty workbook.
@@ -259,12 +288,21 @@ export async function ingestFile(
       `文件 ${file.fileName} 是压缩包而不是 Excel 工作簿（仅支持 .xlsx 和 .csv）`,
     );
   }
+  const uncomputed =
+    formulasWithoutValue > 0
+      ? `；其中 ${formulasWithoutValue} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的），请用 Excel 打开并保存后重新上传`
+      : '';
   if (sheetsWithContent === 0)
-    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容`);
+    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容${uncomputed}`);
   if (sheetsRead === 0) throw headerError(kind, file.fileName, failed);
+  // A header without rows would read as "0 rows, all fine" and, for a snapshot, empty the dataset.
+  if (counter.rowsRead === 0)
+    throw new FileRejectedError('no_rows', `文件 ${file.fileName} 只有表头，没有任何数据行${uncomputed}`);
 
   // Capped: a file with thousands of distinct unresolved villages must not bloat the version record.
-  const warnings = [...sheetWarnings, ...normalizer.warnings].slice(0, MAX_WARNINGS);
+  const warnings = [...sheetWarnings, ...normalizer.warnings]
+    .slice(0, MAX_WARNINGS)
+    .map((w) => (w.length > 500 ? `${w.slice(0, 500)}…` : w));
   return {
     quality: {
       rowsRead: counter.rowsRead,
@@ -274,6 +312,9 @@ export async function ingestFile(
       idsRepaired: counter.idsRepaired,
       idsLost: counter.idsLost,
       unknownPrograms: normalizer.unknownPrograms,
+      ...(normalizer.unknownProgramCount > normalizer.unknownPrograms.length
+        ? { unknownProgramCount: normalizer.unknownProgramCount }
+        : {}),
       warnings,
       columns: [...sources.values()],
     },
@@ -318,6 +359,13 @@ function headerError(kind: DatasetKind, fileName: string, failed: readonly Faile
     .filter((f) => f.mapping !== undefined)
     .sort((a, b) => (b.mapping?.satisfied ?? 0) - (a.mapping?.satisfied ?? 0))[0];
   const required = KIND_SPECS[kind].required.map((group) => group.join('/'));
+  const garbled = failed.find((f) => f.garbled);
+  if (garbled)
+    return new FileRejectedError(
+      'bad_encoding',
+      `文件 ${fileName} 的文字编码无法识别（开头几行中有无法解码的字节）。请另存为 UTF-8 或 GBK 编码的 .csv，或 .xlsx 后重新上传`,
+      { found: nonBlankTexts(garbled.firstRow ?? []).slice(0, 50) },
+    );
   if (!best?.mapping) {
     const found = nonBlankTexts(failed[0]?.firstRow ?? []);
     return new FileRejectedError(
