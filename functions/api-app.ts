@@ -2,7 +2,7 @@ import { createApp, jwtAuthenticator } from '@jiandu/api';
 import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
 import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { S3UploadUrlSigner, StepFunctionsCollisionStarter } from '@jiandu/store';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   auditLog,
   cadence,

@@ -21,7 +21,7 @@ import {
   DynamoVersionRepository,
   S3ObjectStore,
 } from '@jiandu/store';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1),

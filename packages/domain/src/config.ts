@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Thresholds and lists of every lead rule (CONTRACT.md §5). Money is in integer fen

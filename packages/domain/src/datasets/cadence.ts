@@ -4,7 +4,7 @@
  * data actually flows (payments and village accounts monthly, registries quarterly,
  * divisions yearly); a county overrides them with JSON (env `CADENCE_CONFIG`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATASET_KINDS, type DatasetKind } from '../kinds.js';
 
 /** How often a kind is expected; `none` = whenever it changes (never overdue). */

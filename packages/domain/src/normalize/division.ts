@@ -1,7 +1,7 @@
 /**
  * Townships and villages given by name or by statistical division code (CONTRACT.md §2, §3).
  */
-import * as OpenCC from 'opencc-js';
+import * as OpenCC from 'opencc-js/t2cn';
 import type { CellValue } from '../model.js';
 
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js';
+import * as OpenCC from 'opencc-js/t2cn';
 
 // Built once: building a converter loads the dictionaries. `hk` keeps characters such as 著
 // that Taiwan-to-mainland conversion would rewrite (著 → 着), which is wrong for names.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How long the responsible office has to handle a report (一键举报), in calendar days
