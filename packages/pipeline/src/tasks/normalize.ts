@@ -5,7 +5,7 @@ import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
 import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
 import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
@@ -43,7 +43,7 @@ export function parseUploadKey(key: string): UploadLocation {
  * local bridge passes them decoded. Accept both: the key as given if it exists, else decoded.
  */
 async function resolveObject(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   bucket: string,
   key: string,
 ): Promise<{ key: string; etag: string }> {
@@ -86,7 +86,7 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
  */
-export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput): Promise<NormalizeOutput> {
+export async function normalizeUpload(deps: NormalizeDeps, event: NormalizeInput): Promise<NormalizeOutput> {
   const { key, etag } = await resolveObject(deps, event.bucket, event.key);
   const input = { ...event, key };
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
@@ -209,7 +209,7 @@ function registeredEvent(now: string, department: string, request: UploadRequest
  * leaves the collision whatever its kind (an append version too, even where the coverage differs).
  */
 async function applyRequestedReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
   request: UploadRequest,
 ): Promise<void> {
@@ -229,7 +229,7 @@ async function applyRequestedReplacement(
  * not displace a newer one.
  */
 async function applySnapshotReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
 ): Promise<DatasetVersion> {
   const active = (await deps.versions.listOfDataset(version.department, version.kind)).filter(
@@ -260,7 +260,7 @@ async function applySnapshotReplacement(
 }
 
 async function rejectVersion(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   input: NormalizeInput,
   location: UploadLocation,
   hash: string,

@@ -1,0 +1,48 @@
+import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
+import { DynamoVersionRepository, S3ObjectStore } from '@jiandu/store';
+import * as z from 'zod';
+import {
+  createLogger,
+  DATA_BUCKET,
+  DYNAMODB,
+  documentClient,
+  LOGGING,
+  now,
+  S3,
+  s3Client,
+  TABLE,
+  UPLOAD_BUCKET,
+} from './aws.js';
+import { type Environment, parseEnvironment } from './env.js';
+
+/** `Normalize` reads the uploaded file, registers the version and writes its shards and rejects. */
+export const NormalizeEnv = z.object({
+  ...LOGGING,
+  ...DYNAMODB,
+  ...S3,
+  ...TABLE,
+  ...UPLOAD_BUCKET,
+  ...DATA_BUCKET,
+});
+
+/** Build the `Normalize` task: versions in the table, files in the two buckets. */
+export function createRuntime(environment: Environment) {
+  const env = parseEnvironment('Normalize', NormalizeEnv, environment);
+  const deps: NormalizeDeps = {
+    versions: new DynamoVersionRepository(documentClient(env), env.TABLE_NAME),
+    objects: new S3ObjectStore(s3Client(env)),
+    buckets: { data: env.DATA_BUCKET },
+    log: createLogger(env),
+    now,
+  };
+  return {
+    handler: async (event: unknown) => {
+      const input = NormalizeInput.parse(event);
+      // The function may read only the upload bucket; say so instead of an S3 access error.
+      if (input.bucket !== env.UPLOAD_BUCKET) {
+        throw new Error(`Normalize reads uploads from ${env.UPLOAD_BUCKET} only, not from ${input.bucket}`);
+      }
+      return normalizeUpload(deps, input);
+    },
+  };
+}
