@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Lead } from '../model.js';
 
 /** Columns of the lead export (CONTRACT.md §6), in order. */
@@ -90,6 +89,8 @@ export function leadsToCsv(leads: readonly Lead[]): string {
  * written as plain values, never formulas, so no injection prefix is needed.
  */
 export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
+  // Loaded on the first export, not when the API starts: exceljs is most of its start-up time.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'jiandu';
   const sheet = workbook.addWorksheet('线索', { views: [{ state: 'frozen', ySplit: 1 }] });
