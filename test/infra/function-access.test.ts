@@ -1,5 +1,4 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { ApiEnv } from '../../functions/runtimes/api.js';
