@@ -4,7 +4,7 @@
  * never loads the DynamoDB or Step Functions SDK.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createS3Client, createSfnClient } from '@jiandu/store';
+import { createDocumentClient, createS3Client, createSfnClient, S3ObjectStore } from '@jiandu/store';
 import * as z from 'zod';
 import { required } from './env.js';
 
@@ -60,3 +60,20 @@ export function sfnClient(env: { AWS_REGION?: string; AWS_ENDPOINT_URL_SFN?: str
 
 /** The functions' clock: the current time as an ISO string. */
 export const now = (): string => new Date().toISOString();
+
+/** Variables of a workflow task that works on the table and the data bucket. */
+export const TASK_STORE = { ...LOGGING, ...DYNAMODB, ...S3, ...TABLE, ...DATA_BUCKET };
+
+/**
+ * What those tasks share: the document client (for the repositories each task picks), the
+ * object store, the data bucket, the logger and the clock.
+ */
+export function createTaskStore(env: z.infer<z.ZodObject<typeof TASK_STORE>>) {
+  return {
+    doc: documentClient(env),
+    objects: new S3ObjectStore(s3Client(env)),
+    buckets: { data: env.DATA_BUCKET },
+    log: createLogger(env),
+    now,
+  };
+}

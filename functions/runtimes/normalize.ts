@@ -1,40 +1,17 @@
 import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
-import { DynamoVersionRepository, S3ObjectStore } from '@jiandu/store';
+import { DynamoVersionRepository } from '@jiandu/store';
 import * as z from 'zod';
-import {
-  createLogger,
-  DATA_BUCKET,
-  DYNAMODB,
-  documentClient,
-  LOGGING,
-  now,
-  S3,
-  s3Client,
-  TABLE,
-  UPLOAD_BUCKET,
-} from './aws.js';
+import { createTaskStore, TASK_STORE, UPLOAD_BUCKET } from './aws.js';
 import { type Environment, parseEnvironment } from './env.js';
 
 /** `Normalize` reads the uploaded file, registers the version and writes its shards and rejects. */
-export const NormalizeEnv = z.object({
-  ...LOGGING,
-  ...DYNAMODB,
-  ...S3,
-  ...TABLE,
-  ...UPLOAD_BUCKET,
-  ...DATA_BUCKET,
-});
+export const NormalizeEnv = z.object({ ...TASK_STORE, ...UPLOAD_BUCKET });
 
 /** Build the `Normalize` task: versions in the table, files in the two buckets. */
 export function createRuntime(environment: Environment) {
   const env = parseEnvironment('Normalize', NormalizeEnv, environment);
-  const deps: NormalizeDeps = {
-    versions: new DynamoVersionRepository(documentClient(env), env.TABLE_NAME),
-    objects: new S3ObjectStore(s3Client(env)),
-    buckets: { data: env.DATA_BUCKET },
-    log: createLogger(env),
-    now,
-  };
+  const { doc, ...store } = createTaskStore(env);
+  const deps: NormalizeDeps = { ...store, versions: new DynamoVersionRepository(doc, env.TABLE_NAME) };
   return {
     handler: async (event: unknown) => {
       const input = NormalizeInput.parse(event);
