@@ -31,7 +31,7 @@ import {
   TABLE,
   UPLOAD_BUCKET,
 } from './aws.js';
-import { type Environment, jsonSetting, parseEnvironment, required } from './env.js';
+import { type Environment, jsonSetting, parseEnvironment, required, url } from './env.js';
 
 /** The API uses the table, both buckets and the workflow, and verifies staff ID tokens. */
 export const ApiEnv = z.object({
@@ -44,11 +44,11 @@ export const ApiEnv = z.object({
   ...DATA_BUCKET,
   ...STATE_MACHINE,
   /** Expected `iss` of ID tokens: the Cognito user pool's issuer URL, or the local issuer's. */
-  JWT_ISSUER: z.url(),
+  JWT_ISSUER: url(),
   /** Expected `aud`: the app client id. */
   JWT_AUDIENCE: required(),
   /** Where the issuer publishes its signing keys. */
-  JWKS_URL: z.url(),
+  JWKS_URL: url(),
   /** The default lead list hides scores below this (`?minScore=0` shows all). */
   LEAD_LIST_MIN_SCORE: z.coerce.number().int().min(0).max(100).default(DEFAULT_MIN_SCORE),
   /** JSON overrides of the expected upload cadence per kind (`resolveCadenceConfig`). */

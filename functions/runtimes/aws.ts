@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createS3Client, createSfnClient, S3ObjectStore } from '@jiandu/store';
 import * as z from 'zod';
-import { required } from './env.js';
+import { required, url } from './env.js';
 
 /** Powertools settings every function gets from `JianduFunction`. */
 export const LOGGING = {
@@ -32,9 +32,9 @@ export const STATE_MACHINE = { STATE_MACHINE_ARN: required().startsWith('arn:', 
  * against local emulators (DynamoDB Local, s3rver, the local Step Functions API).
  */
 const REGION = { AWS_REGION: z.string().min(1).optional() };
-export const DYNAMODB = { ...REGION, AWS_ENDPOINT_URL_DYNAMODB: z.url().optional() };
-export const S3 = { ...REGION, AWS_ENDPOINT_URL_S3: z.url().optional() };
-export const SFN = { ...REGION, AWS_ENDPOINT_URL_SFN: z.url().optional() };
+export const DYNAMODB = { ...REGION, AWS_ENDPOINT_URL_DYNAMODB: url().optional() };
+export const S3 = { ...REGION, AWS_ENDPOINT_URL_S3: url().optional() };
+export const SFN = { ...REGION, AWS_ENDPOINT_URL_SFN: url().optional() };
 
 type Logging = { POWERTOOLS_SERVICE_NAME: string; LOG_LEVEL: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
 

@@ -35,6 +35,11 @@ export function required() {
     .min(1, '不能为空');
 }
 
+/** A URL variable (an issuer, a key set, an emulator endpoint). */
+export function url() {
+  return z.url({ error: (issue) => (issue.input === undefined ? '未设置' : '必须是 URL') });
+}
+
 /** A config resolver's error: `resolveRuleConfig` and friends list every bad path. */
 interface ResolverIssues {
   readonly issues: readonly { readonly path: string; readonly message: string }[];
