@@ -105,6 +105,10 @@ export class JianduFunction extends Construct {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         minify: true,
+        // Chinese text (messages, the traditional→simplified dictionaries) as UTF-8: esbuild's
+        // default \uXXXX escapes take twice the bytes. (As an argument: aws-cdk-lib 2.276
+        // declares a `charset` prop but never passes it to esbuild.)
+        esbuildArgs: { '--charset': 'utf8' },
         // Local esbuild from node_modules; synth must work offline and without Docker.
         forceDockerBundling: false,
         // Bundle the SDK clients a function uses, tree-shaken, instead of loading the runtime's
