@@ -41,11 +41,7 @@ const BUDGETS: Readonly<Record<string, { bytes: number; importMs: number; why: s
     importMs: 600,
     why: 'exceljs (XLSX reading, ~1 MB with its zip and stream dependencies, initialised at import) and iconv-lite (GB18030 tables, 0.5 MB)',
   },
-  Api: {
-    bytes: 2_200_000,
-    importMs: 300,
-    why: 'exceljs (~1 MB) for the XLSX lead export: loaded only on the first export, but still in the bundle',
-  },
+
 };
 
 /**
