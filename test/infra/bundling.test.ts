@@ -41,7 +41,6 @@ const BUDGETS: Readonly<Record<string, { bytes: number; importMs: number; why: s
     importMs: 600,
     why: 'exceljs (XLSX reading, ~1 MB with its zip and stream dependencies, initialised at import) and iconv-lite (GB18030 tables, 0.5 MB)',
   },
-
 };
 
 /**
