@@ -37,7 +37,7 @@ const DEFAULT_BUDGET = { bytes: 1_000_000, importMs: 150 };
  */
 const BUDGETS: Readonly<Record<string, { bytes: number; importMs: number; why: string }>> = {
   Normalize: {
-    bytes: 2_600_000,
+    bytes: 2_300_000,
     importMs: 600,
     why: 'exceljs (XLSX reading, ~1 MB with its zip and stream dependencies, initialised at import) and iconv-lite (GB18030 tables, 0.5 MB)',
   },
