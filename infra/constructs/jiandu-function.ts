@@ -12,7 +12,7 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 /**
  * The Lambda runtime: the newest Node.js LTS Lambda offers. Pinned rather than
  * `NODEJS_LATEST`, so a CDK upgrade cannot move production to another Node.js unnoticed;
- * the code itself also runs on Node.js 20.19+ and 22 (engines in package.json, README).
+ * the code itself also runs on Node.js 20.19+, 22 and 24 (engines in package.json, README).
  */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
