@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { singleSheetXlsx } from '../../src/export/xlsx.js';
+import { singleSheetXlsx } from '../../packages/api/src/xlsx.js';
 
 async function read(bytes: Uint8Array): Promise<ExcelJS.Worksheet> {
   const workbook = new ExcelJS.Workbook();
