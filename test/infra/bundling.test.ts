@@ -41,7 +41,6 @@ const BUDGETS: Readonly<Record<string, { bytes: number; importMs: number; why: s
     importMs: DEFAULT_BUDGET.importMs,
     why: 'iconv-lite (GB18030 tables, ~0.27 MB): the built-in TextDecoder would do',
   },
-
 };
 
 /**
