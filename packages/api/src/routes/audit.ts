@@ -1,6 +1,6 @@
 import { AUDIT_ACTIONS, type AuditAction, type AuditTarget, auditEntry } from '@jiandu/domain/audit';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirePrincipal } from '../auth.js';
 import { type ApiDeps, type AppEnv, parse, type RouteSpec } from './types.js';
 

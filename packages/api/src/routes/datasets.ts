@@ -30,7 +30,7 @@ import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/d
 import { changeVersion, type DatasetVersion, VERSION_STATUSES, versionOrder } from '@jiandu/domain/versions';
 import { columnMappingProblems } from '@jiandu/ingest/mapping';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Access, Principal } from '../auth.js';
 import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
 

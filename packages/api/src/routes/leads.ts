@@ -22,7 +22,7 @@ import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import { type AuditLog, type CorrectionTaskRepository, RevisionConflictError } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   assertTownship,
   canSeeTownship,

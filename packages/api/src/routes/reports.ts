@@ -20,7 +20,7 @@ import {
 } from '@jiandu/domain/reports/report';
 import { routeReport } from '@jiandu/domain/reports/routing';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   assertTownship,
   canSeeTownship,

@@ -2,7 +2,7 @@ import { RULES } from '@jiandu/domain';
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { LeadGroupStats } from '@jiandu/domain/stats';
 import { leadStatistics, reportStatistics } from '@jiandu/domain/stats';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCountyWide, requirePrincipal, townshipScope } from '../auth.js';
 import { yuan } from '../views.js';
 import { type ApiDeps, parse, type RouteSpec } from './types.js';

@@ -19,7 +19,7 @@ import {
 } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile, NeedsMappingError } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
-import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type PipelineDeps } from '../deps.js';
+import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
 import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
@@ -56,7 +56,7 @@ export function parseUploadKey(key: string): UploadLocation {
  * The uploaded object's ETag. EventBridge's Object Created events carry the key as stored
  * (unlike S3's SQS/SNS/Lambda notifications, they don't URL-encode it), so it is used as is.
  */
-async function uploadedEtag(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
+async function uploadedEtag(deps: NormalizeDeps, bucket: string, key: string): Promise<string> {
   const etag = await deps.objects.etag(bucket, key);
   if (etag === undefined) throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
   return etag;
@@ -91,7 +91,7 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one, unless
  * it would shrink the department's data by more than the configured share (then it is held).
  */
-export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput): Promise<NormalizeOutput> {
+export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   const { key } = input;
   const etag = await uploadedEtag(deps, input.bucket, key);
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
@@ -228,13 +228,13 @@ function rereadable(version: DatasetVersion, mapping: ColumnMapping | undefined)
   return version.status === 'rejected' && mapping !== undefined && mapping.updatedAt > last;
 }
 
-async function requestOf(deps: PipelineDeps, key: string): Promise<UploadRequest | undefined> {
+async function requestOf(deps: NormalizeDeps, key: string): Promise<UploadRequest | undefined> {
   return deps.versions.latestUploadRequest(key, deps.now());
 }
 
 /** The record of a file seen for the first time, before its status is decided. */
 function newVersion(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   input: NormalizeInput,
   location: UploadLocation,
   hash: string,
@@ -265,7 +265,7 @@ function newVersion(
  * or a confirmation (`needs_confirmation`). Nothing of it takes part in collision meanwhile.
  */
 async function holdVersion(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
   message: string,
   hold: VersionHold,
@@ -298,7 +298,7 @@ async function holdVersion(
  * nothing, so it is never held.
  */
 async function shrinkHold(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
 ): Promise<{ message: string; hold: VersionHold } | undefined> {
   const accepted = version.quality?.accepted ?? 0;
@@ -346,7 +346,7 @@ function uploadedAfterWithdrawal(version: DatasetVersion, eventTime: string): bo
  * event of the original upload (older than the withdrawal) never gets here.
  */
 async function restoreOnUpload(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
   input: NormalizeInput,
 ): Promise<NormalizeOutput> {
@@ -390,7 +390,7 @@ function registeredEvent(now: string, department: string, request: UploadRequest
  * leaves the collision whatever its kind (an append version too, even where the coverage differs).
  */
 async function applyRequestedReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
   request: UploadRequest,
 ): Promise<void> {
@@ -407,7 +407,7 @@ async function applyRequestedReplacement(
 
 /** A snapshot in force replaces the department's older snapshots of its kind (see `snapshotSuccession`). */
 async function applySnapshotReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
 ): Promise<DatasetVersion> {
   const { newest, older } = snapshotSuccession(
@@ -427,7 +427,7 @@ async function applySnapshotReplacement(
 }
 
 async function rejectVersion(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   input: NormalizeInput,
   location: UploadLocation,
   hash: string,
