@@ -1,4 +1,5 @@
 import type { RuleConfig } from '../config.js';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import { RULE_CATALOG } from './catalog.js';
 import {
@@ -133,7 +134,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     findings.push({
       rule: 'R05',
       subjectKey: `${id}|${POVERTY_SUBJECT}`,
-      subject: `${name ?? '（姓名不详）'} · 建档立卡贫困户`,
+      ...subjectFrom([name === undefined ? '（姓名不详）' : { person: name }, ' · 建档立卡贫困户']),
       idNumber: id,
       ...(name !== undefined ? { name } : {}),
       ...place(text(first, 'township'), text(first, 'village')),

@@ -1,4 +1,5 @@
 import type { RuleConfig } from '../config.js';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import { RULE_CATALOG } from './catalog.js';
 import {
@@ -51,7 +52,10 @@ export function evaluateDuplicatePayment(input: MatchInput, config: RuleConfig):
     findings.push({
       rule: 'R06',
       subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name} · ${month}`,
+      ...subjectFrom([
+        name === undefined ? '（姓名不详）' : { person: name },
+        ` · ${program.name} · ${month}`,
+      ]),
       idNumber: first.idNumber as string,
       ...(name !== undefined ? { name } : {}),
       ...placeOf(payments),

@@ -1,4 +1,5 @@
 import type { RuleConfig } from '../config.js';
+import { type SubjectPart, subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import { RULE_CATALOG } from './catalog.js';
 import {
@@ -19,6 +20,7 @@ import {
   FINANCE_EVIDENCE_COLUMNS,
   hasCategory,
   isExpense,
+  isOrganizationName,
   payeeKey,
   villageSubject,
 } from './village-finance.js';
@@ -105,7 +107,7 @@ export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Fi
     findings.push({
       rule: 'R10',
       subjectKey,
-      subject: `${subject?.village ?? ''} · 收款人 ${payee}`,
+      ...subjectFrom([`${subject?.village ?? ''} · 收款人 `, payeePart(first, payee)]),
       ...(text(first, 'counterparty_id') !== undefined
         ? { idNumber: text(first, 'counterparty_id') as string }
         : {}),
@@ -136,3 +138,10 @@ export const splitPaymentsRule: Rule = {
   reads: ['village_finance'],
   evaluate: evaluateSplitPayments,
 };
+
+/** The payee in the subject: an organization in full, a person (by name or ID) masked in lists. */
+function payeePart(row: SourceRow, payee: string): SubjectPart {
+  if (text(row, 'counterparty') === undefined && text(row, 'counterparty_id') !== undefined)
+    return { idNumber: payee };
+  return isOrganizationName(payee) || payee === '（收款人不详）' ? payee : { person: payee };
+}

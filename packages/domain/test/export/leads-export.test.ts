@@ -6,12 +6,12 @@ import { reconcileLead } from '../../src/leads/lifecycle.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import type { Lead } from '../../src/model.js';
 import { normalizeIdNumber } from '../../src/normalize/id.js';
-import { finding, PERSON } from '../leads/findings.js';
+import { finding, PERSON, SCORING } from '../leads/findings.js';
 
 const NOW = { runId: 'run-1', now: '2024-01-02T03:04:05.000Z' };
 
 function leadOf(...args: Parameters<typeof finding>): Lead {
-  const scored = scoreFindings([finding(...args)])[0];
+  const scored = scoreFindings([finding(...args)], SCORING)[0];
   if (!scored) throw new Error('no scored finding');
   return reconcileLead(undefined, scored, NOW).lead;
 }
@@ -127,8 +127,8 @@ describe('leadsToXlsx', () => {
     expect(plain.getCell(col('evidence_count')).value).toBe(4);
 
     const awkward = sheet.getRow(3);
-    // Stored as a plain string, not a formula.
-    expect(awkward.getCell(col('subject')).value).toBe('=HYPERLINK("http://x","点我"), 第二行\n第三行');
+    // Stored as a plain string, not a formula, and neutralised like the CSV.
+    expect(awkward.getCell(col('subject')).value).toBe('\'=HYPERLINK("http://x","点我"), 第二行\n第三行');
     expect(awkward.getCell(col('subject')).formula).toBeUndefined();
     expect(awkward.getCell(col('amount')).value).toBe(0.05);
     expect(sheet.getRow(4).getCell(col('amount')).value).toBe(1234567.89);
