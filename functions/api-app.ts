@@ -10,6 +10,8 @@ import {
   deps,
   lateness,
   logger,
+  platformKeys,
+  rateLimits,
   reportDeadlines,
   reports,
   s3,
@@ -28,6 +30,7 @@ const ApiEnv = z.object({
   LEAD_LIST_MIN_SCORE: z.coerce.number().int().min(0).max(100).default(DEFAULT_MIN_SCORE),
 });
 const apiEnv = ApiEnv.parse(process.env);
+const keys = await platformKeys();
 
 /** The API app, shared by the Lambda entry and the local platform's node server. */
 export const app = createApp({
@@ -42,9 +45,15 @@ export const app = createApp({
     lateness,
     cadence,
   },
-  workflow: { audit: auditLog, corrections, minScore: apiEnv.LEAD_LIST_MIN_SCORE },
-  // Routing reads the divisions in force (cached per container, rebuilt when they change).
-  reports: { repository: reports, deadlines: reportDeadlines, divisions: () => divisionIndexFor(deps) },
+  workflow: { audit: auditLog, corrections, minScore: apiEnv.LEAD_LIST_MIN_SCORE, auditKey: keys.audit },
+  reports: {
+    repository: reports,
+    deadlines: reportDeadlines,
+    // Routing reads the divisions in force (cached per container, rebuilt when they change).
+    divisions: () => divisionIndexFor(deps),
+    keys,
+    limits: rateLimits,
+  },
   authenticator: jwtAuthenticator({
     issuer: apiEnv.JWT_ISSUER,
     audience: apiEnv.JWT_AUDIENCE,

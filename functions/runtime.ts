@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { resolveRuleConfig } from '@jiandu/domain';
 import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
+import type { PlatformKeys } from '@jiandu/domain/keys';
 import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
 import type { PipelineDeps } from '@jiandu/pipeline';
 import {
@@ -16,9 +17,11 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoRateLimitStore,
   DynamoReportRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
+  loadPlatformKeys,
   S3ObjectStore,
 } from '@jiandu/store';
 import { z } from 'zod';
@@ -37,9 +40,31 @@ const Env = z.object({
   CADENCE_CONFIG: z.string().optional(),
   /** JSON overrides of report deadlines (`resolveReportDeadlines`: acknowledge 3 days, conclude 30). */
   REPORT_DEADLINES: z.string().optional(),
+  /** The platform's master secret (keyed lead ids, receipts, audit hashes): Secrets Manager in AWS … */
+  PLATFORM_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** … or a file generated once under the local platform's data folder. */
+  PLATFORM_SECRET_FILE: z.string().min(1).optional(),
 });
 
 export const env = Env.parse(process.env);
+
+let keys: Promise<PlatformKeys> | undefined;
+/**
+ * The platform's keys (`@jiandu/domain/keys`), read once per container from the secret the
+ * environment names; only the functions that need them call this (and are granted the read).
+ */
+export function platformKeys(): Promise<PlatformKeys> {
+  if (!keys) {
+    const source = env.PLATFORM_SECRET_ARN
+      ? { secretArn: env.PLATFORM_SECRET_ARN }
+      : env.PLATFORM_SECRET_FILE
+        ? { file: env.PLATFORM_SECRET_FILE }
+        : undefined;
+    if (!source) throw new Error('PLATFORM_SECRET_ARN (or locally PLATFORM_SECRET_FILE) is required');
+    keys = loadPlatformKeys(source);
+  }
+  return keys;
+}
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'jiandu' });
 
@@ -79,6 +104,8 @@ export const corrections = new DynamoCorrectionTaskRepository(doc, env.TABLE_NAM
 
 /** Reports (一键举报) and the deadlines new reports get. */
 export const reports = new DynamoReportRepository(doc, env.TABLE_NAME);
+/** Rate-limit counters and single-use claims shared by every API instance. */
+export const rateLimits = new DynamoRateLimitStore(doc, env.TABLE_NAME);
 export const reportDeadlines = resolveReportDeadlines(
   env.REPORT_DEADLINES ? JSON.parse(env.REPORT_DEADLINES) : undefined,
 );

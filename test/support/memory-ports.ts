@@ -33,6 +33,7 @@ import {
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import type { Report } from '@jiandu/domain/reports/report';
 import { type CollisionRun, type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
+import { MemoryRateLimits, TEST_KEYS, TEST_POW_BITS } from './trust.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const byReceived = (a: DatasetVersion, b: DatasetVersion) => versionOrder(a).localeCompare(versionOrder(b));
@@ -88,10 +89,13 @@ export class MemoryLateness implements LatenessRepository {
 
 /** Signs nothing: returns a recognizable URL holding the key, and remembers what it signed. */
 export class MemoryUploadSigner implements UploadUrlSigner {
-  readonly signed: { key: string; expiresInSeconds: number }[] = [];
-  async presignPut(key: string, expiresInSeconds: number) {
-    this.signed.push({ key, expiresInSeconds });
-    return `https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=${expiresInSeconds}`;
+  readonly signed: { key: string; expiresInSeconds: number; contentLength: number }[] = [];
+  async presignPut(key: string, expiresInSeconds: number, conditions: { contentLength: number }) {
+    this.signed.push({ key, expiresInSeconds, contentLength: conditions.contentLength });
+    return {
+      url: `https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=${expiresInSeconds}`,
+      headers: { 'If-None-Match': '*', 'Content-Length': String(conditions.contentLength) },
+    };
   }
 }
 
@@ -113,6 +117,12 @@ export class MemoryLeads implements LeadRepository {
     const current = this.items.get(lead.leadId);
     if ((current?.revision ?? 0) !== expectedRevision) throw new RevisionConflictError(lead.leadId);
     this.items.set(lead.leadId, clone(lead));
+  }
+  async move(previous: Lead, next: Lead) {
+    if (this.items.has(next.leadId) || this.items.get(previous.leadId)?.revision !== previous.revision)
+      throw new RevisionConflictError(previous.leadId);
+    this.items.delete(previous.leadId);
+    this.items.set(next.leadId, clone(next));
   }
   async listOfRule(rule: string) {
     return [...this.items.values()].filter((l) => l.rule === rule).map(clone);
@@ -233,6 +243,7 @@ export function memoryWorkflowDeps(
   return {
     audit: new MemoryAuditLog(),
     corrections: new MemoryCorrectionTasks(),
+    auditKey: TEST_KEYS.audit,
     ...overrides,
   } as WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks };
 }
@@ -278,6 +289,9 @@ export function memoryReportDeps(
   return {
     repository: new MemoryReports(),
     deadlines: DEFAULT_REPORT_DEADLINES,
+    keys: TEST_KEYS,
+    limits: new MemoryRateLimits(),
+    powDifficulty: TEST_POW_BITS,
     ...overrides,
   } as ReportApiDeps & { repository: MemoryReports };
 }

@@ -45,6 +45,12 @@ export interface LeadRepository {
   getMany(leadIds: readonly string[]): Promise<Map<string, Lead>>;
   /** Write a lead if the stored one has `expectedRevision` (0 = must not exist yet). */
   put(lead: Lead, expectedRevision: number): Promise<void>;
+  /**
+   * Move a lead to a new id in one transaction: `next` is created (its id must be free) and
+   * `previous` removed if it still has its revision, else {@link RevisionConflictError}. Only
+   * the re-keying of unkeyed ids uses it; leads are otherwise never deleted.
+   */
+  move(previous: Lead, next: Lead): Promise<void>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
   /**
@@ -106,10 +112,24 @@ export interface LatenessRepository {
   save(record: LatenessRecord): Promise<void>;
 }
 
+/** A presigned upload: the URL and the headers the PUT must carry (they are signed). */
+export interface SignedUpload {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** Hands out presigned upload URLs for the upload bucket (S3 `PutObject`). */
 export interface UploadUrlSigner {
-  /** A URL that lets its holder PUT exactly this key for `expiresInSeconds`. */
-  presignPut(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL that lets its holder create exactly this key, once, with exactly `contentLength`
+   * bytes, for `expiresInSeconds`: signed with `If-None-Match: *` (an existing object is
+   * never overwritten, so a reused URL fails) and `Content-Length`.
+   */
+  presignPut(
+    key: string,
+    expiresInSeconds: number,
+    conditions: { readonly contentLength: number },
+  ): Promise<SignedUpload>;
 }
 
 /** The object was overwritten between two reads that must see the same bytes. */

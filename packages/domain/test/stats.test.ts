@@ -13,7 +13,10 @@ let serial = 0;
 /** A stored lead of `rule` in `township`, walked through `commands`. */
 function lead(rule: RuleCode, township: string, amount: number, ...commands: LeadCommand[]): Lead {
   serial++;
-  const scored = scoreFindings([finding({ rule, township, amount, subjectKey: `subject-${serial}` })], SCORING)[0];
+  const scored = scoreFindings(
+    [finding({ rule, township, amount, subjectKey: `subject-${serial}` })],
+    SCORING,
+  )[0];
   if (!scored) throw new Error('no finding');
   let l = reconcileLead(undefined, scored, { runId: 'run-1', now: NOW }).lead;
   for (const c of commands) l = applyLeadCommand(l, c, ACTOR, NOW, l.revision);

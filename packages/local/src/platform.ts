@@ -21,6 +21,7 @@ import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
 import { moduleJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import { createWorkflow, moduleTaskHandlers, type TaskHandler, type TaskHandlers } from './workflow.js';
 
@@ -119,6 +120,8 @@ export function handlerEnvironment(params: {
   /** Where the API verifies bearer tokens: the local issuer. */
   identity: { issuer: string; audience: string; jwksUrl: string };
   logLevel: string;
+  /** The master secret's file (`ensurePlatformSecret`). */
+  platformSecretFile: string;
 }): Record<string, string> {
   return {
     TABLE_NAME,
@@ -136,6 +139,7 @@ export function handlerEnvironment(params: {
     JWKS_URL: params.identity.jwksUrl,
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
+    PLATFORM_SECRET_FILE: params.platformSecretFile,
   };
 }
 
@@ -215,6 +219,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         sfnEndpoint,
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
+        platformSecretFile: ensurePlatformSecret(dataDir),
       }),
     );
 

@@ -1,5 +1,11 @@
 import type { RuleConfig } from '@jiandu/domain';
-import type { LeadRepository, ObjectStore, RunRepository, VersionRepository } from '@jiandu/domain/ports';
+import type {
+  LeadRepository,
+  ObjectStore,
+  ReportRepository,
+  RunRepository,
+  VersionRepository,
+} from '@jiandu/domain/ports';
 
 /** Structured logger port (Powertools Logger satisfies it). Never pass names or ID numbers. */
 export interface Log {
@@ -18,4 +24,11 @@ export interface PipelineDeps {
   readonly log: Log;
   /** Current time as ISO string (injected so tests are deterministic). */
   readonly now: () => string;
+}
+
+/** What `ScoreAndStore` needs on top: the lead-id key, and reports (their lead links follow a re-keyed lead). */
+export interface ScoringDeps extends PipelineDeps {
+  /** The platform's lead-id key (`PlatformKeys.leadIds`). */
+  readonly leadIdKey: Uint8Array;
+  readonly reports: ReportRepository;
 }

@@ -19,9 +19,13 @@ export function rejectsToCsv(rows: readonly RejectedRow[]): string {
   }
   const header = ['行号', '工作表', '原因代码', '原因', ...originalColumns];
   const lines = rows.map((r) =>
-    [String(r.row), r.sheet ?? '', r.reason, r.message, ...originalColumns.map((c) => r.original[c] ?? '')].map(
-      csvText,
-    ),
+    [
+      String(r.row),
+      r.sheet ?? '',
+      r.reason,
+      r.message,
+      ...originalColumns.map((c) => r.original[c] ?? ''),
+    ].map(csvText),
   );
   return csvDocument([header.map(csvText), ...lines]);
 }

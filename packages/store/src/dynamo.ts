@@ -254,6 +254,37 @@ export class DynamoLeadRepository implements LeadRepository {
     }
   }
 
+  async move(previous: Lead, next: Lead): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.lead(next.leadId), ...keys.leadIndexes(next), ...next },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: keys.lead(previous.leadId),
+                ConditionExpression: '#revision = :expected',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':expected': previous.revision },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if ((error as Error)?.name === 'TransactionCanceledException')
+        throw new RevisionConflictError(previous.leadId);
+      throw error;
+    }
+  }
+
   async listOfRule(rule: string): Promise<Lead[]> {
     const items = await queryAll(this.doc, partitionQuery(this.tableName, keys.leadsOfRule(rule)));
     return items.map((i) => strip<Lead>(i));

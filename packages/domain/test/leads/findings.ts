@@ -1,5 +1,5 @@
-import type { Evidence, Finding } from '../../src/model.js';
 import { derivePlatformKeys } from '../../src/keys.js';
+import type { Evidence, Finding } from '../../src/model.js';
 
 export const PERSON = '430521194001010110';
 

@@ -28,7 +28,9 @@ describe('leadIdFor', () => {
   });
 
   it('refuses to compute an id without a key', () => {
-    expect(() => leadIdFor('R01', `${PERSON}|DIBAO_RURAL`, undefined as unknown as Uint8Array)).toThrow(/key/);
+    expect(() => leadIdFor('R01', `${PERSON}|DIBAO_RURAL`, undefined as unknown as Uint8Array)).toThrow(
+      /key/,
+    );
   });
 
   it('does not reveal the ID number or any run of its digits', () => {

@@ -5,7 +5,8 @@ import { SCORE_WEIGHTS, scoreFindings } from '../../src/leads/score.js';
 import type { Finding, MatchQuality } from '../../src/model.js';
 import { finding, PERSON, paymentEvidence, SCORING, TEST_KEYS } from './findings.js';
 
-const one = (f: Finding) => scoreFindings([f], SCORING)[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
+const one = (f: Finding) =>
+  scoreFindings([f], SCORING)[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
 
 describe('scoreFindings', () => {
   it('explains the score with factors that sum to it', () => {
@@ -21,13 +22,16 @@ describe('scoreFindings', () => {
   });
 
   it('counts distinct rules of the same person in the batch', () => {
-    const scored = scoreFindings([
-      finding(),
-      finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-05` }),
-      finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-06` }),
-      finding({ rule: 'R08' }),
-      finding({ idNumber: '430521195001010014', subjectKey: 'other' }),
-    ], SCORING);
+    const scored = scoreFindings(
+      [
+        finding(),
+        finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-05` }),
+        finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-06` }),
+        finding({ rule: 'R08' }),
+        finding({ idNumber: '430521195001010014', subjectKey: 'other' }),
+      ],
+      SCORING,
+    );
     expect(scored.map((s) => s.scoreBreakdown.find((f) => f.factor === 'rules')?.points)).toEqual([
       20, 20, 20, 20, 0,
     ]);

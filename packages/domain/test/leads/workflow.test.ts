@@ -454,7 +454,11 @@ describe('collision runs keep the inspectors’ work', () => {
     expect(superseded.status).toBe('superseded');
     // The inspectors' history stays, and the run's change is added to it.
     expect(superseded.history?.slice(0, -1)).toEqual(assigned.history);
-    expect(superseded.history?.at(-1)).toMatchObject({ by: 'system', action: 'supersede', note: '数据已撤回' });
+    expect(superseded.history?.at(-1)).toMatchObject({
+      by: 'system',
+      action: 'supersede',
+      note: '数据已撤回',
+    });
     expect(allowedActions(superseded.status)).toEqual([]);
   });
 });

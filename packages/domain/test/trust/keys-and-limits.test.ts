@@ -59,7 +59,13 @@ describe('enforceRateLimit', () => {
   it('never stores the address, and its counters of two windows are unlinkable', async () => {
     const store = memoryStore();
     await enforceRateLimit(store, key, { scope: 'file', address: '203.0.113.9', nowMs: at }, limit, 'x');
-    await enforceRateLimit(store, key, { scope: 'file', address: '203.0.113.9', nowMs: at + 600_000 }, limit, 'x');
+    await enforceRateLimit(
+      store,
+      key,
+      { scope: 'file', address: '203.0.113.9', nowMs: at + 600_000 },
+      limit,
+      'x',
+    );
     const [a, b] = store.keys();
     expect(store.keys().join()).not.toContain('203.0.113');
     expect(a?.split('#')[1]).not.toBe(b?.split('#')[1]);

@@ -28,7 +28,9 @@ describe('masked subjects', () => {
   });
 
   it('masks persons and ID numbers part by part, shows entities in full', () => {
-    expect(maskedSubject({ ...subjectFrom([{ person: '欧阳娜娜' }, ' · 农村低保']) })).toBe('欧阳** · 农村低保');
+    expect(maskedSubject({ ...subjectFrom([{ person: '欧阳娜娜' }, ' · 农村低保']) })).toBe(
+      '欧阳** · 农村低保',
+    );
     expect(maskedSubject({ ...subjectFrom(['龙泉村 · 收款人 ', { idNumber: '430521194001010110' }]) })).toBe(
       '龙泉村 · 收款人 430521********0110',
     );

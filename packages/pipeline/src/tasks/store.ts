@@ -2,9 +2,10 @@ import { combineFindings, RULES, reconcileLead, scoreFindings, supersedeLead } f
 import type { Finding, Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { PipelineDeps, ScoringDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
 import { readJson } from './match.js';
+import { rekeyLegacyLeads } from './rekey.js';
 
 /** How many times a lead write is retried when an inspector changed the lead meanwhile. */
 const CONFLICT_RETRIES = 3;
@@ -65,8 +66,9 @@ async function supersedeReason(
  * rules ranks higher), upsert them as leads keeping what inspectors did, supersede leads of
  * the rules that ran which this run no longer finds, and record the run's figures.
  */
-export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
+export async function scoreAndStore(deps: ScoringDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
+  await rekeyLegacyLeads(deps, { runId: input.runId, now: deps.now() });
   // Partial findings of subjects that span shards (poverty households) become one here.
   const findings = combineFindings(
     (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
@@ -81,7 +83,10 @@ export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInpu
   )
     .flat()
     .filter((lead) => lead.status !== 'superseded');
-  const scored = scoreFindings([...findings, ...others]).slice(0, findings.length);
+  const scored = scoreFindings([...findings, ...others], { leadIdKey: deps.leadIdKey }).slice(
+    0,
+    findings.length,
+  );
   const ids = scored.map((f) => f.leadId);
   const existing = await deps.leads.getMany(ids);
   const now = deps.now();

@@ -1,0 +1,44 @@
+import { RULES, rekeyLead } from '@jiandu/domain';
+import { leadIdFor, legacyLeadIdFor } from '@jiandu/domain/leads/lead-id';
+import type { Lead } from '@jiandu/domain/model';
+import type { ScoringDeps } from '../deps.js';
+
+/**
+ * Move every lead still stored under an unkeyed id (a plain SHA-256 of rule and subject key,
+ * reversible to the ID number) to its keyed id, before a run scores: status, assignment,
+ * verdict and history are kept and a `rekey` entry is added; reports that link the lead are
+ * relinked (their history too). Idempotent: once moved, nothing matches any more. Runs at the
+ * start of every `ScoreAndStore`, so the first collision run after the upgrade migrates all.
+ */
+export async function rekeyLegacyLeads(
+  deps: ScoringDeps,
+  ctx: { readonly runId: string; readonly now: string },
+): Promise<number> {
+  const leads = (await Promise.all(RULES.map((r) => deps.leads.listOfRule(r.code)))).flat();
+  const legacy = leads.filter((l) => l.leadId === legacyLeadIdFor(l.rule, l.subjectKey));
+  for (const lead of legacy) {
+    const next = rekeyLead(lead, leadIdFor(lead.rule, lead.subjectKey, deps.leadIdKey), ctx);
+    await deps.leads.move(lead, next);
+    await relinkReports(deps, lead, next);
+  }
+  if (legacy.length > 0)
+    deps.log.info('leads moved to keyed ids', { count: legacy.length, runId: ctx.runId });
+  return legacy.length;
+}
+
+/** Replace the old id in every report that links (or linked) the lead. */
+async function relinkReports(deps: ScoringDeps, previous: Lead, next: Lead): Promise<void> {
+  const swap = (id: string) => (id === previous.leadId ? next.leadId : id);
+  for (const report of await deps.reports.ofLead(previous.leadId)) {
+    await deps.reports.update(report, {
+      ...report,
+      leadIds: report.leadIds.map(swap),
+      history: report.history.map((entry) =>
+        entry.details?.leadId === previous.leadId
+          ? { ...entry, details: { ...entry.details, leadId: next.leadId } }
+          : entry,
+      ),
+      revision: report.revision + 1,
+    });
+  }
+}
