@@ -32,7 +32,7 @@ describe('spreadsheet cells', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await leadsToXlsx([lead])) as never);
     const row = workbook.worksheets[0]?.getRow(2);
-    const values = (row?.values as unknown[]).filter((v) => typeof v === 'string') as string[];
+    const values = ((row?.values ?? []) as unknown[]).filter((v) => typeof v === 'string') as string[];
     expect(values).toContain(`'${HOSTILE[0]}`);
     expect(values).toContain("'@村");
     expect(values.some((v) => /^[=+\-@]/.test(v))).toBe(false);
