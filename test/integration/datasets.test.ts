@@ -159,14 +159,29 @@ describe('department data on the local platform', () => {
       body: JSON.stringify({
         kind: 'subsidy_payments',
         fileName: '2023H1-更正.csv',
+        size: Buffer.byteLength(correctedPayments),
         replaces: original.versionId,
         reason: '6月名单有误',
       }),
     });
     expect(res.status).toBe(201);
-    const ticket = (await res.json()) as { url: string; key: string; method: string };
+    const ticket = (await res.json()) as {
+      url: string;
+      key: string;
+      method: string;
+      headers: Record<string, string>;
+    };
     expect(ticket.key).toBe('uploads/civil-affairs/subsidy_payments/2023H1-更正.csv');
-    const upload = await fetch(ticket.url, { method: ticket.method, body: correctedPayments });
+    expect(ticket.headers).toEqual({
+      'If-None-Match': '*',
+      'Content-Length': String(Buffer.byteLength(correctedPayments)),
+    });
+    // fetch sets Content-Length from the body itself.
+    const upload = await fetch(ticket.url, {
+      method: ticket.method,
+      headers: { 'If-None-Match': ticket.headers['If-None-Match'] as string },
+      body: correctedPayments,
+    });
     expect(upload.status).toBe(200);
     await platform.waitForIdle();
 

@@ -40,6 +40,11 @@ describe('collision runs and trust', () => {
     await p.upload('uploads/civil-affairs/subsidy_payments/2023Q2.csv', payments);
   });
 
+  it('pins the raw file a version was read from by its storage version', async () => {
+    const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
+    expect(version?.rawVersionId).toBe('v1');
+  });
+
   it('stores leads under ids keyed with the platform secret, never the guessable plain hash', () => {
     const lead = r01();
     expect(lead.leadId).toBe(leadIdFor('R01', `${JIA}|DIBAO_RURAL`, TEST_KEYS.leadIds));

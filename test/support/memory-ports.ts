@@ -210,8 +210,15 @@ export class MemoryObjects implements ObjectStore {
     const bytes = this.items.get(`${bucket}/${key}`);
     return bytes && memoryEtag(bytes);
   }
+  /** Like a versioned bucket: every put of a key makes a new version (`v1`, `v2`, …). */
+  readonly #versions = new Map<string, number>();
+  async versionId(bucket: string, key: string) {
+    const n = this.#versions.get(`${bucket}/${key}`);
+    return n === undefined ? undefined : `v${n}`;
+  }
   async put(bucket: string, key: string, body: Uint8Array | string) {
     this.items.set(`${bucket}/${key}`, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+    this.#versions.set(`${bucket}/${key}`, (this.#versions.get(`${bucket}/${key}`) ?? 0) + 1);
   }
   keys(prefix = ''): string[] {
     return [...this.items.keys()].filter((k) => k.startsWith(prefix)).sort();

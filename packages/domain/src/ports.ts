@@ -98,6 +98,11 @@ export interface ObjectStore {
   stream(bucket: string, key: string, ifMatch?: string): AsyncIterable<Uint8Array>;
   /** The object's current ETag, or undefined when it doesn't exist. */
   etag(bucket: string, key: string): Promise<string | undefined>;
+  /**
+   * The storage version (S3 `VersionId`) of the object as it is now, if the bucket keeps
+   * versions: recorded with a dataset version, so the raw file it was read from is pinned.
+   */
+  versionId(bucket: string, key: string): Promise<string | undefined>;
   getBytes(bucket: string, key: string): Promise<Uint8Array | undefined>;
   /** Whether an object exists. */
   exists(bucket: string, key: string): Promise<boolean>;

@@ -43,6 +43,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async versionId(bucket: string, key: string): Promise<string | undefined> {
+    const id = (await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).VersionId;
+    // Unversioned buckets (and s3rver) answer "null" or nothing.
+    return id && id !== 'null' ? id : undefined;
+  }
+
   async getBytes(bucket: string, key: string): Promise<Uint8Array | undefined> {
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

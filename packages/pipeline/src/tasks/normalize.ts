@@ -92,6 +92,8 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
   // would come from different files. The newer upload has its own event.
   const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));
+  // The raw file's storage version: the version record names exactly the bytes it was read from.
+  const rawVersionId = await deps.objects.versionId(input.bucket, key);
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
@@ -123,12 +125,20 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
     );
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
-    return rejectVersion(deps, input, location, hash, size, {
-      code: error.code,
-      message: error.message,
-      ...(error.details.expected ? { expected: error.details.expected } : {}),
-      ...(error.details.found ? { found: error.details.found } : {}),
-    });
+    return rejectVersion(
+      deps,
+      input,
+      location,
+      hash,
+      size,
+      {
+        code: error.code,
+        message: error.message,
+        ...(error.details.expected ? { expected: error.details.expected } : {}),
+        ...(error.details.found ? { found: error.details.found } : {}),
+      },
+      rawVersionId,
+    );
   }
 
   // Shards first, record last: a version is only visible once its rows are all stored.
@@ -163,6 +173,7 @@ export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput)
     fileName: location.fileName,
     rawBucket: input.bucket,
     rawKey: key,
+    ...(rawVersionId ? { rawVersionId } : {}),
     fileHash: hash,
     size,
     receivedAt: input.eventTime,
@@ -266,6 +277,7 @@ async function rejectVersion(
   hash: string,
   size: number,
   error: FileError,
+  rawVersionId?: string,
 ): Promise<NormalizeOutput> {
   const now = deps.now();
   const version: DatasetVersion = {
@@ -275,6 +287,7 @@ async function rejectVersion(
     fileName: location.fileName,
     rawBucket: input.bucket,
     rawKey: input.key,
+    ...(rawVersionId ? { rawVersionId } : {}),
     fileHash: hash,
     size,
     receivedAt: input.eventTime,
