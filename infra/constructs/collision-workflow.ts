@@ -7,10 +7,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantBucket, grantTableData, nagArnToken } from './grants.js';
 import { JianduFunction, type JianduFunctionProps, type LogLevel } from './jiandu-function.js';
+import { grantPlatformSecret } from './platform-secret.js';
 
 /** Context key overriding the nightly collision's EventBridge expression, e.g. `cron(0 19 * * ? *)`. */
 export const COLLISION_SCHEDULE_CONTEXT = 'collisionSchedule';
@@ -33,6 +35,8 @@ export interface CollisionWorkflowProps {
   readonly schedules?: readonly CollisionSchedule[];
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /** The platform's master secret: ScoreAndStore (only) reads it to key lead ids. */
+  readonly platformSecret: secretsmanager.ISecret;
 }
 
 /** Per task: how the function is sized. Normalize parses whole XLSX files; matching holds one shard. */
@@ -132,6 +136,7 @@ export class CollisionWorkflow extends Construct {
     );
 
     grantTableData(ScoreAndStore.role, table, 'ScoreAndStore writes leads and closes superseded ones.');
+    grantPlatformSecret(props.platformSecret, ScoreAndStore);
     grantBucket(
       ScoreAndStore.role,
       dataBucket,

@@ -98,7 +98,8 @@ describe('task functions', () => {
       data: actionsOn(grants, logicalId(store.dataBucket)),
       table: actionsOn(grants, logicalId(store.table)),
     }).toEqual(EXPECTED_ACCESS[task]);
-    // Nothing beyond the store, its own log group and X-Ray.
+    // Nothing beyond the store, its own log group and X-Ray (and, for ScoreAndStore, the
+    // platform secret that keys lead ids).
     const other = grants
       .filter((g) => g.resources.some((r) => !/Store(Uploads|Data|Table)/.test(r)))
       .flatMap((g) => g.actions)
@@ -109,6 +110,9 @@ describe('task functions', () => {
         'logs:PutLogEvents',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
+        ...(task === 'ScoreAndStore'
+          ? ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']
+          : []),
       ].sort(),
     );
   });
@@ -137,6 +141,7 @@ describe('task functions', () => {
         TABLE_NAME: imported(store.table),
         UPLOAD_BUCKET: imported(store.uploadBucket),
         DATA_BUCKET: imported(store.dataBucket),
+        ...(task === 'ScoreAndStore' ? { PLATFORM_SECRET_ARN: imported(app.data.platformSecret) } : {}),
         POWERTOOLS_SERVICE_NAME: `jiandu-${task.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
