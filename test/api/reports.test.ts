@@ -4,11 +4,14 @@
  * their jurisdiction, leads are linked, statistics count it all. A fake authenticator maps
  * bearer tokens to principals; the ports are in memory, the divisions index is real.
  */
+
+import { createHash } from 'node:crypto';
 import { type Authenticator, createApp, type Principal } from '@jiandu/api';
 import { derivePlatformKeys } from '@jiandu/domain/keys';
 import type { Lead } from '@jiandu/domain/model';
 import { DivisionIndex } from '@jiandu/domain/normalize/division';
-import { newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
+import { leadingZeroBits, newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
+import { type Report, receiptHash } from '@jiandu/domain/reports/report';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type MemoryAuditLog,
@@ -20,7 +23,7 @@ import {
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
-import { type MemoryRateLimits, solvedProof, TEST_POW_BITS } from '../support/trust.js';
+import { type MemoryRateLimits, solvedProof, TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
 const PRINCIPALS: Record<string, Principal> = {
   inspector: { subject: 'u-inspector', roles: ['inspector'], name: '李检查' },
@@ -271,6 +274,20 @@ describe('filing and looking up (public)', () => {
 describe('whistle-blower protections', () => {
   const from = (ip: string) => ({ requestContext: { http: { sourceIp: ip } } });
 
+  it('finds a report filed with an old 12-symbol code once by its plain digest, then keeps only the keyed one', async () => {
+    const { reportId } = await fileAsCitizen();
+    const stored = reports.items.get(reportId) as Report;
+    // As stored before receipts were keyed: the plain SHA-256 of a 12-symbol code.
+    const code = '7KQ2-MX9D-4HTV';
+    const plain = createHash('sha256').update('jiandu-receipt|7KQ2MX9D4HTV').digest('hex');
+    await reports.moveReceipt(stored, plain);
+    const lookup = () => app.request('/api/v1/public/reports/lookup', json({ receiptCode: code }));
+    expect((await ok(lookup())).status).toBe('received');
+    expect(reports.receiptHashes()).not.toContain(plain);
+    expect(reports.items.get(reportId)?.receiptHash).toBe(receiptHash(code, TEST_KEYS.receipts));
+    expect((await ok(lookup())).status).toBe('received');
+  });
+
   it('accepts a short real complaint', async () => {
     const { reportId } = await fileAsCitizen({
       category: 'project',
@@ -292,9 +309,12 @@ describe('whistle-blower protections', () => {
     };
     const challenge = await ok(app.request('/api/v1/public/reports/challenge'));
     expect(challenge).toMatchObject({ difficulty: TEST_POW_BITS, expiresAt: '2024-03-01T02:10:00.000Z' });
-    expect(await fieldOf(await file({ challenge: challenge.challenge, solution: 'not-solved' }))).toBe(
-      'proof',
-    );
+    // A solution that isn't one (at this low test difficulty, check it really falls short).
+    const bits = (solution: string) =>
+      leadingZeroBits(createHash('sha256').update(`${challenge.challenge}:${solution}`).digest());
+    let wrong = 'x';
+    while (bits(wrong) >= TEST_POW_BITS) wrong += 'x';
+    expect(await fieldOf(await file({ challenge: challenge.challenge, solution: wrong }))).toBe('proof');
     const forged = newPowChallenge(
       derivePlatformKeys('someone-elses-master-secret-0123456789').challenges,
       Date.parse(clock),

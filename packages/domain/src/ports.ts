@@ -170,6 +170,12 @@ export interface ReportRepository {
   /** The report of a receipt code's hash, by key (never a scan). */
   getByReceipt(receiptHash: string): Promise<Report | undefined>;
   /**
+   * Move a report's receipt to another digest in one transaction (the new receipt item is
+   * created, the old one deleted, the report's `receiptHash` set): a legacy unkeyed digest
+   * is replaced by the keyed one the first time its code is looked up.
+   */
+  moveReceipt(report: Report, receiptHash: string): Promise<void>;
+  /**
    * Write `next` if the stored report still has `previous.revision`, else throw
    * {@link ReportRevisionConflictError}. Keeps the lead → report links in step with `leadIds`.
    */

@@ -566,6 +566,32 @@ export class DynamoReportRepository implements ReportRepository {
     return out.Item ? strip<Report>(out.Item) : undefined;
   }
 
+  async moveReceipt(report: Report, receiptHash: string): Promise<void> {
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.reportReceipt(receiptHash), reportId: report.reportId },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Delete: { TableName: this.tableName, Key: keys.reportReceipt(report.receiptHash) } },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.report(report.reportId),
+              UpdateExpression: 'SET receiptHash = :next',
+              ConditionExpression: 'receiptHash = :previous',
+              ExpressionAttributeValues: { ':next': receiptHash, ':previous': report.receiptHash },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
   async getByReceipt(receiptHash: string): Promise<Report | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.reportReceipt(receiptHash) }),

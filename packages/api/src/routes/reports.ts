@@ -16,6 +16,7 @@ import { matchesReportFilter, type ReportFilter, sortReports } from '@jiandu/dom
 import {
   applyReportCommand,
   fileReport,
+  legacyReceiptHash,
   normalizeReceiptCode,
   REPORT_CATEGORIES,
   REPORT_STATUSES,
@@ -234,6 +235,17 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     return filed;
   }
 
+  /**
+   * A report filed before receipts were keyed (12-symbol code, plain SHA-256 stored): found
+   * once by the old digest, then its receipt moves to the keyed digest for good.
+   */
+  async function fromLegacyReceipt(code: string, keyed: string): Promise<Report | undefined> {
+    const legacy = legacyReceiptHash(code);
+    const report = legacy ? await reports.repository.getByReceipt(legacy) : undefined;
+    if (report) await reports.repository.moveReceipt(report, keyed);
+    return report;
+  }
+
   /** The leads of `ids` that exist and the principal may see. */
   async function visibleLeads(principal: Principal, ids: readonly string[]): Promise<Lead[]> {
     if (ids.length === 0) return [];
@@ -344,7 +356,9 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
           throw new ValidationError('查询码为16位，由数字2–9和字母（不含I、O）组成', {
             field: 'receiptCode',
           });
-        const report = await reports.repository.getByReceipt(receiptHash(code, reports.keys.receipts));
+        const keyed = receiptHash(code, reports.keys.receipts);
+        const report =
+          (await reports.repository.getByReceipt(keyed)) ?? (await fromLegacyReceipt(code, keyed));
         // Unknown codes get the same answer as any missing object: nothing to tell them apart.
         if (!report) throw new NotFoundError('Report');
         return c.json(receiptView(report, now()));

@@ -145,15 +145,23 @@ export function normalizeReceiptCode(raw: string): string | undefined {
 /**
  * The stored digest of a receipt code (any formatting of the same code gives the same
  * digest): an HMAC under the platform's receipt key (`PlatformKeys.receipts`), so a copy of
- * the table can't be searched for codes offline. A legacy 12-symbol code maps to the plain
- * SHA-256 its report was stored under when it was issued.
+ * the table can't be searched for codes offline.
  */
 export function receiptHash(code: string, key: Uint8Array): string {
   const canonical = normalizeReceiptCode(code);
   if (!canonical) throw new ValidationError('Not a receipt code', { field: 'receiptCode' });
-  if (canonical.length === LEGACY_RECEIPT_LENGTH)
-    return createHash('sha256').update(`jiandu-receipt|${canonical}`, 'utf8').digest('hex');
   return keyedDigest(key, `jiandu-receipt|${canonical}`);
+}
+
+/**
+ * The plain SHA-256 a 12-symbol code was stored under before receipts were keyed, or
+ * `undefined` for any other code. Only the lookup uses it, to find such a report once and
+ * move its receipt to the keyed digest.
+ */
+export function legacyReceiptHash(code: string): string | undefined {
+  const canonical = normalizeReceiptCode(code);
+  if (canonical?.length !== LEGACY_RECEIPT_LENGTH) return undefined;
+  return createHash('sha256').update(`jiandu-receipt|${canonical}`, 'utf8').digest('hex');
 }
 
 // ── Deadlines ────────────────────────────────────────────────────────────────────────────

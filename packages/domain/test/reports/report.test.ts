@@ -13,6 +13,7 @@ import {
   fileReport,
   InvalidReportTransitionError,
   isReportOverdue,
+  legacyReceiptHash,
   maskPhone,
   newReceiptCode,
   normalizePhone,
@@ -110,11 +111,13 @@ describe('receipt codes', () => {
     expect(receiptHash(code, otherKey)).not.toBe(receiptHash(code, KEY));
   });
 
-  it('still find reports filed with a 12-symbol code before the upgrade', () => {
+  it('recognise a 12-symbol code of before the upgrade by its old plain digest, and key it like any other', () => {
     const legacy = 'AB2CD3EF4GH5';
-    expect(receiptHash('ab2c-d3ef-4gh5', KEY)).toBe(
+    expect(legacyReceiptHash('ab2c-d3ef-4gh5')).toBe(
       createHash('sha256').update(`jiandu-receipt|${legacy}`).digest('hex'),
     );
+    expect(receiptHash(legacy, KEY)).not.toBe(legacyReceiptHash(legacy));
+    expect(legacyReceiptHash('AB2C-D3EF-4GH5-JK6L')).toBeUndefined();
   });
 
   it('reject what can never be one (wrong length, 0/O/1/I)', () => {
