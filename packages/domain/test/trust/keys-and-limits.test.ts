@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { subjectHash } from '../../src/audit.js';
 import { TooManyRequestsError } from '../../src/errors.js';
 import { derivePlatformKeys, newMasterSecret } from '../../src/keys.js';
 import { enforceRateLimit, type RateLimitStore } from '../../src/rate-limit.js';
@@ -30,6 +32,15 @@ describe('platform keys', () => {
     expect(new Set(hex).size).toBe(5);
     expect(derivePlatformKeys(master)).toEqual(keys);
     expect(derivePlatformKeys(newMasterSecret()).leadIds).not.toEqual(keys.leadIds);
+  });
+
+  it('key the audit log's subject hash: hashing a guessed ID number finds nothing', () => {
+    const id = '430521194001010110';
+    const keys = derivePlatformKeys('audit-test-master-secret-0123456789abcdef');
+    const plain = createHash('sha256').update(`jiandu-audit|${id}`).digest('hex').slice(0, 32);
+    expect(subjectHash(id, keys.audit)).toMatch(/^[0-9a-f]{32}$/);
+    expect(subjectHash(id, keys.audit)).not.toBe(plain);
+    expect(subjectHash(id, keys.audit)).toBe(subjectHash(id, keys.audit));
   });
 
   it('refuse a short master secret', () => {
