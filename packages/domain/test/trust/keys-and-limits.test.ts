@@ -34,7 +34,7 @@ describe('platform keys', () => {
     expect(derivePlatformKeys(newMasterSecret()).leadIds).not.toEqual(keys.leadIds);
   });
 
-  it('key the audit log's subject hash: hashing a guessed ID number finds nothing', () => {
+  it('key the audit subject hash: hashing a guessed ID number finds nothing', () => {
     const id = '430521194001010110';
     const keys = derivePlatformKeys('audit-test-master-secret-0123456789abcdef');
     const plain = createHash('sha256').update(`jiandu-audit|${id}`).digest('hex').slice(0, 32);
