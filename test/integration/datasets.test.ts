@@ -16,6 +16,7 @@ import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
+import { captureLogLines, piiIn } from '../support/pii-scan.js';
 
 // 甲 dies 2023-02-10 and is paid through June (R01: April–June); 乙 is alive. 丙's ID is broken.
 const JIA = testId('1950-03-01', 11);
@@ -90,11 +91,23 @@ describe('department data on the local platform', () => {
     );
   };
 
+  // The PII scan: every log line the handlers write while the pipeline runs (at INFO).
+  const logs = captureLogLines();
+  const platformLines: string[] = [];
+
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jiandu-datasets-'));
     // Read once by the handlers (imported after start): village finance is owed by one township.
     process.env.CADENCE_CONFIG = JSON.stringify({ village_finance: { departments: ['township-431199100'] } });
-    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true, jobSchedules: [] });
+    platform = await startPlatform({
+      dataDir,
+      port: 0,
+      empty: true,
+      quiet: true,
+      logLevel: 'INFO',
+      log: (line) => platformLines.push(line),
+      jobSchedules: [],
+    });
     s3 = new S3Client({
       region: 'us-east-1',
       endpoint: platform.s3Endpoint,
@@ -116,6 +129,7 @@ describe('department data on the local platform', () => {
   }, 180_000);
 
   afterAll(async () => {
+    logs.restore();
     await platform?.stop();
     delete process.env.CADENCE_CONFIG;
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -323,5 +337,15 @@ describe('department data on the local platform', () => {
         flaggedLateAt: expect.any(String),
       }),
     ]);
+  });
+
+  it('PII scan: no log line of the pipeline or the API holds an ID number, a name or a phone', () => {
+    logs.restore();
+    const lines = [...logs.lines(), ...platformLines];
+    // The handlers did log at INFO (versions registered, collisions stored).
+    expect(lines.some((l) => l.includes('collision stored'))).toBe(true);
+    const markers = { names: ['王建国', '张伟'], receiptCodes: [] };
+    for (const line of lines) expect(piiIn(line, markers), line.slice(0, 200)).toEqual([]);
+    expect(lines.join('\n')).not.toContain(BROKEN);
   });
 });
