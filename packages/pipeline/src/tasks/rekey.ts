@@ -1,6 +1,7 @@
 import { RULES, rekeyLead } from '@jiandu/domain';
 import { leadIdFor, legacyLeadIdFor } from '@jiandu/domain/leads/lead-id';
 import type { Lead } from '@jiandu/domain/model';
+import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { ScoringDeps } from '../deps.js';
 
 /**
@@ -18,7 +19,13 @@ export async function rekeyLegacyLeads(
   const legacy = leads.filter((l) => l.leadId === legacyLeadIdFor(l.rule, l.subjectKey));
   for (const lead of legacy) {
     const next = rekeyLead(lead, leadIdFor(lead.rule, lead.subjectKey, deps.leadIdKey), ctx);
-    await deps.leads.move(lead, next);
+    try {
+      await deps.leads.move(lead, next);
+    } catch (error) {
+      // A concurrent run moved it first (or an inspector just changed it: the next run moves it).
+      if (error instanceof RevisionConflictError) continue;
+      throw error;
+    }
     await relinkReports(deps, lead, next);
   }
   if (legacy.length > 0)
