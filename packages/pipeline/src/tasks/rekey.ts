@@ -1,4 +1,4 @@
-import { RULES, rekeyLead } from '@jiandu/domain';
+import { type LifecycleContext, RULES, rekeyLead } from '@jiandu/domain';
 import { leadIdFor, legacyLeadIdFor } from '@jiandu/domain/leads/lead-id';
 import type { Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
@@ -11,26 +11,33 @@ import type { ScoringDeps } from '../deps.js';
  * relinked (their history too). Idempotent: once moved, nothing matches any more. Runs at the
  * start of every `ScoreAndStore`, so the first collision run after the upgrade migrates all.
  */
-export async function rekeyLegacyLeads(
-  deps: ScoringDeps,
-  ctx: { readonly runId: string; readonly now: string },
-): Promise<number> {
+export async function rekeyLegacyLeads(deps: ScoringDeps, ctx: LifecycleContext): Promise<number> {
   const leads = (await Promise.all(RULES.map((r) => deps.leads.listOfRule(r.code)))).flat();
   const legacy = leads.filter((l) => l.leadId === legacyLeadIdFor(l.rule, l.subjectKey));
-  for (const lead of legacy) {
-    const next = rekeyLead(lead, leadIdFor(lead.rule, lead.subjectKey, deps.leadIdKey), ctx);
-    try {
-      await deps.leads.move(lead, next);
-    } catch (error) {
-      // A concurrent run moved it first (or an inspector just changed it: the next run moves it).
-      if (error instanceof RevisionConflictError) continue;
-      throw error;
-    }
-    await relinkReports(deps, lead, next);
-  }
+  for (const lead of legacy) await moveLead(deps, lead, ctx);
   if (legacy.length > 0)
     deps.log.info('leads moved to keyed ids', { count: legacy.length, runId: ctx.runId });
   return legacy.length;
+}
+
+/**
+ * Move one lead, re-reading it when an inspector changed it meanwhile; a lead a concurrent
+ * run already moved is left alone.
+ */
+async function moveLead(deps: ScoringDeps, legacy: Lead, ctx: LifecycleContext): Promise<void> {
+  let current: Lead | undefined = legacy;
+  for (let attempt = 0; current && attempt < 3; attempt++) {
+    const next = rekeyLead(current, leadIdFor(current.rule, current.subjectKey, deps.leadIdKey), ctx);
+    try {
+      await deps.leads.move(current, next);
+      await relinkReports(deps, current, next);
+      return;
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError)) throw error;
+      if (await deps.leads.get(next.leadId)) return;
+      current = await deps.leads.get(legacy.leadId);
+    }
+  }
 }
 
 /** Replace the old id in every report that links (or linked) the lead. */
