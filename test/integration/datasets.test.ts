@@ -97,8 +97,6 @@ describe('department data on the local platform', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jiandu-datasets-'));
-    // Read once by the handlers (imported after start): village finance is owed by one township.
-    process.env.CADENCE_CONFIG = JSON.stringify({ village_finance: { departments: ['township-431199100'] } });
     platform = await startPlatform({
       dataDir,
       port: 0,
@@ -107,6 +105,10 @@ describe('department data on the local platform', () => {
       logLevel: 'INFO',
       log: (line) => platformLines.push(line),
       jobSchedules: [],
+      // The functions' configuration, as the stack sets it: village finance is owed by one township.
+      functionSettings: {
+        CADENCE_CONFIG: JSON.stringify({ village_finance: { departments: ['township-431199100'] } }),
+      },
     });
     s3 = new S3Client({
       region: 'us-east-1',
@@ -131,7 +133,6 @@ describe('department data on the local platform', () => {
   afterAll(async () => {
     logs.restore();
     await platform?.stop();
-    delete process.env.CADENCE_CONFIG;
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
