@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditQuery } from './audit.js';
 import type { UploadRequest } from './datasets/corrections.js';
 import type { LatenessRecord } from './datasets/progress.js';
+import { ConflictError } from './errors.js';
 import type { DatasetKind } from './kinds.js';
 import type { LeadFilter } from './leads/query.js';
 import type { CorrectionTask } from './leads/workflow.js';
@@ -13,8 +14,12 @@ export interface VersionRepository {
   get(versionId: string): Promise<DatasetVersion | undefined>;
   /** Store a new version; `false` when a version with that id already exists (nothing is overwritten). */
   create(version: DatasetVersion): Promise<boolean>;
-  /** Replace a stored version with a new state of itself. */
-  save(version: DatasetVersion): Promise<void>;
+  /**
+   * Replace a stored version with a new state of itself, if nobody changed it since it was
+   * read: the stored `revision` must still be `version.revision` (absent = 0), else
+   * {@link RevisionConflictError}. Returns what was stored, with the revision bumped.
+   */
+  save(version: DatasetVersion): Promise<DatasetVersion>;
   /** A department's versions of one kind, oldest first. */
   listOfDataset(department: string, kind: DatasetKind): Promise<DatasetVersion[]>;
   /** Every version of one kind, any department, oldest first. */
@@ -31,11 +36,19 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
-/** Thrown by `LeadRepository.put` when the stored revision is not the expected one. */
-export class RevisionConflictError extends Error {
-  constructor(readonly leadId: string) {
-    super(`Lead ${leadId} was changed by someone else`);
-    this.name = 'RevisionConflictError';
+const CONFLICT_NOUNS = { Lead: '线索', Version: '数据版本', Report: '举报' } as const;
+
+/**
+ * Thrown by a conditional write (`LeadRepository.put`, `ReportRepository.update`) when the
+ * stored revision is not the expected one: someone else changed it meanwhile (HTTP 409). The
+ * one conflict error of optimistic locking in storage.
+ */
+export class RevisionConflictError extends ConflictError {
+  constructor(
+    readonly id: string,
+    readonly what: keyof typeof CONFLICT_NOUNS = 'Lead',
+  ) {
+    super(`${CONFLICT_NOUNS[what]} ${id} 已被他人修改，请刷新后重试`);
   }
 }
 
@@ -113,8 +126,8 @@ export interface ObjectStore {
 export interface LatenessRepository {
   /** Every record, open and resolved. */
   list(): Promise<LatenessRecord[]>;
-  /** Create or update the record of its department, kind and due date. */
-  save(record: LatenessRecord): Promise<void>;
+  /** Create or update each record of its department, kind and due date (the last one of a key wins). */
+  saveAll(records: readonly LatenessRecord[]): Promise<void>;
 }
 
 /** A presigned upload: the URL and the headers the PUT must carry (they are signed). */
@@ -151,11 +164,10 @@ export interface CollisionStarter {
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
 }
 
-/** Thrown by `ReportRepository.update` when the stored revision is not the expected one. */
-export class ReportRevisionConflictError extends Error {
-  constructor(readonly reportId: string) {
-    super(`Report ${reportId} was changed by someone else`);
-    this.name = 'ReportRevisionConflictError';
+/** The {@link RevisionConflictError} of a report (what the report adapters throw). */
+export class ReportRevisionConflictError extends RevisionConflictError {
+  constructor(reportId: string) {
+    super(reportId, 'Report');
   }
 }
 

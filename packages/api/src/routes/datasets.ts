@@ -210,9 +210,10 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const principal = principalOf(c);
         const version = await visibleVersion(deps, principal, versionId);
         actingDepartment(principal, version.department);
-        const withdrawn = withdrawVersion(version, principal, body.reason, now());
+        const next = withdrawVersion(version, principal, body.reason, now());
         await recordAudit(deps, c, 'version.withdraw', { versionId, reason: body.reason });
-        await deps.versions.save(withdrawn);
+        // Saved only over the revision read above: a replacement landing meanwhile answers 409.
+        const withdrawn = await deps.versions.save(next);
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
         let collision: { executionId: string } | { started: false; message: string };
         try {

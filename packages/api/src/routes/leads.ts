@@ -1,4 +1,4 @@
-import { leadsToCsv, leadsToXlsx, RULES } from '@jiandu/domain';
+import { leadsToCsv, RULES } from '@jiandu/domain';
 import { subjectHash } from '@jiandu/domain/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
 import {
@@ -32,6 +32,7 @@ import {
   requirePrincipal,
   townshipScope,
 } from '../auth.js';
+import { leadsToXlsx } from '../lead-workbook.js';
 import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
 import { recordAudit } from './audit.js';
