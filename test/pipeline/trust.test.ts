@@ -54,7 +54,10 @@ describe('collision runs and trust', () => {
   it('writes every status change of a run into the history, with the run and the reason', async () => {
     clock.now = '2023-07-02T00:00:00.000Z';
     // The police replace the deaths file with one without 甲: the lead is superseded …
-    await p.upload('uploads/police/death_records/deaths-fixed.csv', '身份证号,姓名,死亡日期,数据来源\n');
+    await p.upload(
+      'uploads/police/death_records/deaths-fixed.csv',
+      `身份证号,姓名,死亡日期,数据来源\n${YI},李秀英,2023年3月20日,火化`,
+    );
     const superseded = r01();
     expect(superseded.status).toBe('superseded');
     const [entry] = superseded.history ?? [];
