@@ -12,14 +12,15 @@ import {
   matchShard,
   NormalizeInput,
   normalizeUpload,
-  type PipelineDeps,
   PlanInput,
   planCollision,
   ScoreAndStoreInput,
+  type ScoreAndStoreDeps,
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';
-import { MemoryLeads, MemoryObjects, MemoryRuns, MemoryVersions } from './memory-ports.js';
+import { MemoryLeads, MemoryObjects, MemoryReports, MemoryRuns, MemoryVersions } from './memory-ports.js';
+import { TEST_KEYS } from './trust.js';
 
 export const UPLOAD = 'uploads-bucket';
 export const DATA = 'data-bucket';
@@ -34,7 +35,9 @@ export function memoryPipeline(clock: { now: string }) {
     ruleConfig: resolveRuleConfig(),
     log: { info: () => {}, warn: () => {} },
     now: () => clock.now,
-  } satisfies PipelineDeps;
+    leadIdKey: TEST_KEYS.leadIds,
+    reports: new MemoryReports(),
+  } satisfies ScoreAndStoreDeps;
   const workflow = createWorkflow({
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),

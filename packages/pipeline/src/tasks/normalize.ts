@@ -80,6 +80,8 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
   // would come from different files. The newer upload has its own event.
   const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));
+  // The raw file's storage version: the version record names exactly the bytes it was read from.
+  const rawVersionId = await deps.objects.versionId(input.bucket, key);
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
@@ -111,12 +113,20 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     );
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
-    return rejectVersion(deps, input, location, hash, size, {
-      code: error.code,
-      message: error.message,
-      ...(error.details.expected ? { expected: error.details.expected } : {}),
-      ...(error.details.found ? { found: error.details.found } : {}),
-    });
+    return rejectVersion(
+      deps,
+      input,
+      location,
+      hash,
+      size,
+      {
+        code: error.code,
+        message: error.message,
+        ...(error.details.expected ? { expected: error.details.expected } : {}),
+        ...(error.details.found ? { found: error.details.found } : {}),
+      },
+      rawVersionId,
+    );
   }
 
   // Shards first, record last: a version is only visible once its rows are all stored.
@@ -151,6 +161,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     fileName: location.fileName,
     rawBucket: input.bucket,
     rawKey: key,
+    ...(rawVersionId ? { rawVersionId } : {}),
     fileHash: hash,
     size,
     receivedAt: input.eventTime,
@@ -259,6 +270,7 @@ async function rejectVersion(
   hash: string,
   size: number,
   error: FileError,
+  rawVersionId?: string,
 ): Promise<NormalizeOutput> {
   const now = deps.now();
   const version: DatasetVersion = {
@@ -268,6 +280,7 @@ async function rejectVersion(
     fileName: location.fileName,
     rawBucket: input.bucket,
     rawKey: input.key,
+    ...(rawVersionId ? { rawVersionId } : {}),
     fileHash: hash,
     size,
     receivedAt: input.eventTime,
