@@ -53,10 +53,12 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
   const shared = { table: data.table, uploadBucket: data.uploadBucket, dataBucket: data.dataBucket };
   const pipeline = new PipelineStack(app, 'Jiandu-Pipeline', {
     ...shared,
+    platformSecret: data.platformSecret,
     description: description('collision pipeline: functions, state machine, triggers'),
   });
   const api = new ApiStack(app, 'Jiandu-Api', {
     ...shared,
+    platformSecret: data.platformSecret,
     stateMachine: pipeline.workflow.stateMachine,
     description: description('inspector HTTP API'),
   });

@@ -1,4 +1,4 @@
 import { createRuntime } from '../runtimes/score-and-store.js';
 
-/** Step Functions task `ScoreAndStore`: score findings and upsert leads. */
-export const handler = createRuntime(process.env).handler;
+/** Step Functions task `ScoreAndStore`: score findings and upsert leads under keyed ids. */
+export const handler = (await createRuntime(process.env)).handler;

@@ -10,6 +10,7 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoRateLimitStore,
   DynamoReportRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
@@ -24,6 +25,8 @@ import {
   DYNAMODB,
   documentClient,
   LOGGING,
+  PLATFORM_SECRET,
+  platformKeys,
   S3,
   SFN,
   STATE_MACHINE,
@@ -44,6 +47,7 @@ export const ApiEnv = z.object({
   ...UPLOAD_BUCKET,
   ...DATA_BUCKET,
   ...STATE_MACHINE,
+  ...PLATFORM_SECRET,
   /** Expected `iss` of ID tokens: the Cognito user pool's issuer URL, or the local issuer's. */
   JWT_ISSUER: url(),
   /** Expected `aud`: the app client id. */
@@ -58,9 +62,13 @@ export const ApiEnv = z.object({
   REPORT_DEADLINES: jsonSetting(resolveReportDeadlines),
 });
 
-/** Build the API app (hono), shared by the Lambda entry and the local platform's node server. */
-export function createRuntime(environment: Environment) {
+/**
+ * Build the API app (hono), shared by the Lambda entry and the local platform's node server.
+ * Async because the platform's keys (keyed lead ids, receipts, audit hashes) are read first.
+ */
+export async function createRuntime(environment: Environment) {
   const env = parseEnvironment('Api', ApiEnv, environment);
+  const keys = await platformKeys(env);
   const doc = documentClient(env);
   const s3 = s3Client(env);
   const logger: Logger = createLogger(env);
@@ -84,12 +92,15 @@ export function createRuntime(environment: Environment) {
       audit: new DynamoAuditLog(doc, env.TABLE_NAME),
       corrections: new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME),
       minScore: env.LEAD_LIST_MIN_SCORE,
+      auditKey: keys.audit,
     },
     // Routing reads the divisions in force (cached per container, rebuilt when they change).
     reports: {
       repository: new DynamoReportRepository(doc, env.TABLE_NAME),
       deadlines: env.REPORT_DEADLINES,
       divisions: () => divisionIndexFor({ versions, objects, buckets, log: logger }),
+      keys,
+      limits: new DynamoRateLimitStore(doc, env.TABLE_NAME),
     },
     authenticator: jwtAuthenticator({
       issuer: env.JWT_ISSUER,

@@ -4,7 +4,13 @@
  * never loads the DynamoDB or Step Functions SDK.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createS3Client, createSfnClient, S3ObjectStore } from '@jiandu/store';
+import {
+  createDocumentClient,
+  createS3Client,
+  createSfnClient,
+  loadPlatformKeys,
+  S3ObjectStore,
+} from '@jiandu/store';
 import * as z from 'zod';
 import { required, url } from './env.js';
 
@@ -76,4 +82,21 @@ export function createTaskStore(env: z.infer<z.ZodObject<typeof TASK_STORE>>) {
     log: createLogger(env),
     now,
   };
+}
+
+/**
+ * The platform's master secret (keyed lead ids, receipts, audit hashes): a Secrets Manager
+ * secret in AWS (`grantPlatformSecret` sets the ARN with the read grant), or a file the local
+ * platform generates once under its data folder.
+ */
+export const PLATFORM_SECRET = {
+  PLATFORM_SECRET_ARN: z.string().startsWith('arn:', '必须是 ARN').optional(),
+  PLATFORM_SECRET_FILE: z.string().min(1, '不能为空').optional(),
+};
+
+/** Read the master secret named by the environment and derive the platform's keys (once per container). */
+export function platformKeys(env: { PLATFORM_SECRET_ARN?: string; PLATFORM_SECRET_FILE?: string }) {
+  if (env.PLATFORM_SECRET_ARN) return loadPlatformKeys({ secretArn: env.PLATFORM_SECRET_ARN });
+  if (env.PLATFORM_SECRET_FILE) return loadPlatformKeys({ file: env.PLATFORM_SECRET_FILE });
+  throw new Error('PLATFORM_SECRET_ARN（本地为 PLATFORM_SECRET_FILE）未设置');
 }

@@ -1,20 +1,27 @@
 import { resolveRuleConfig } from '@jiandu/domain';
 import { type ScoreAndStoreDeps, ScoreAndStoreInput, scoreAndStore } from '@jiandu/pipeline';
-import { DynamoLeadRepository, DynamoRunRepository, DynamoVersionRepository } from '@jiandu/store';
+import {
+  DynamoLeadRepository,
+  DynamoReportRepository,
+  DynamoRunRepository,
+  DynamoVersionRepository,
+} from '@jiandu/store';
 import * as z from 'zod';
-import { createTaskStore, TASK_STORE } from './aws.js';
+import { createTaskStore, PLATFORM_SECRET, platformKeys, TASK_STORE } from './aws.js';
 import { type Environment, jsonSetting, parseEnvironment } from './env.js';
 
 /** `ScoreAndStore` reads the run's findings and writes leads. */
 export const ScoreAndStoreEnv = z.object({
   ...TASK_STORE,
+  ...PLATFORM_SECRET,
   /** JSON overrides of rule thresholds (CONTRACT.md §5 defaults otherwise). */
   RULE_CONFIG: jsonSetting(resolveRuleConfig),
 });
 
-/** Build the `ScoreAndStore` task. */
-export function createRuntime(environment: Environment) {
+/** Build the `ScoreAndStore` task (async: leads are keyed with the platform's lead-id key). */
+export async function createRuntime(environment: Environment) {
   const env = parseEnvironment('ScoreAndStore', ScoreAndStoreEnv, environment);
+  const keys = await platformKeys(env);
   const { doc, ...store } = createTaskStore(env);
   const deps: ScoreAndStoreDeps = {
     ...store,
@@ -22,6 +29,8 @@ export function createRuntime(environment: Environment) {
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),
     versions: new DynamoVersionRepository(doc, env.TABLE_NAME),
     ruleConfig: env.RULE_CONFIG,
+    leadIdKey: keys.leadIds,
+    reports: new DynamoReportRepository(doc, env.TABLE_NAME),
   };
   return { handler: async (event: unknown) => scoreAndStore(deps, ScoreAndStoreInput.parse(event)) };
 }

@@ -7,10 +7,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionAccess, grantAccess, nagArnToken } from './grants.js';
 import { JianduFunction, type JianduFunctionProps, type LogLevel } from './jiandu-function.js';
+import { grantPlatformSecret } from './platform-secret.js';
 
 /** Context key overriding the nightly collision's EventBridge expression, e.g. `cron(0 19 * * ? *)`. */
 export const COLLISION_SCHEDULE_CONTEXT = 'collisionSchedule';
@@ -33,6 +35,8 @@ export interface CollisionWorkflowProps {
   readonly schedules?: readonly CollisionSchedule[];
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /** The platform's master secret: ScoreAndStore (only) reads it to key lead ids. */
+  readonly platformSecret: secretsmanager.ISecret;
 }
 
 /** Per task: how the function is sized. Normalize parses whole XLSX files; matching holds one shard. */
@@ -120,6 +124,9 @@ export class CollisionWorkflow extends Construct {
       ScoreAndStore: make('ScoreAndStore'),
     };
     this.functions = functions;
+
+    // Only ScoreAndStore keys lead ids: it alone reads the platform secret.
+    grantPlatformSecret(props.platformSecret, functions.ScoreAndStore);
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,

@@ -6,11 +6,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionAccess, grantAccess } from './grants.js';
 import type { ApiIdentity } from './identity.js';
 import { JianduFunction, type LogLevel } from './jiandu-function.js';
+import { grantPlatformSecret } from './platform-secret.js';
 
 /** Props of {@link PublicApi}. */
 export interface PublicApiProps {
@@ -30,6 +32,8 @@ export interface PublicApiProps {
   readonly burstLimit?: number;
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /** The platform's master secret: the API keys receipts, proofs of work, rate limits and audit hashes with it. */
+  readonly platformSecret: secretsmanager.ISecret;
 }
 
 /**
@@ -100,6 +104,7 @@ export class PublicApi extends Construct {
         JWKS_URL: props.identity.jwksUrl,
       },
     });
+    grantPlatformSecret(props.platformSecret, this.handler);
     const grant = (access: FunctionAccess, purpose: string) =>
       grantAccess(this.handler, props, access, purpose);
     grant('stateMachine:start', 'the API re-runs the collision when a department withdraws a version.');
@@ -148,22 +153,7 @@ export class PublicApi extends Construct {
       throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
-        // No identities in access logs: caller IP, route and status only (the token is never logged).
-        format: apigw.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: apigw.AccessLogField.contextRequestId(),
-            requestTime: apigw.AccessLogField.contextRequestTime(),
-            ip: apigw.AccessLogField.contextIdentitySourceIp(),
-            method: apigw.AccessLogField.contextHttpMethod(),
-            path: apigw.AccessLogField.contextPath(),
-            routeKey: '$context.routeKey',
-            status: apigw.AccessLogField.contextStatus(),
-            protocol: apigw.AccessLogField.contextProtocol(),
-            responseLength: apigw.AccessLogField.contextResponseLength(),
-            integrationError: '$context.integrationErrorMessage',
-            latencyMs: '$context.responseLatency',
-          }),
-        ),
+        format: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
   }
@@ -175,3 +165,22 @@ export class PublicApi extends Construct {
     return url;
   }
 }
+
+/**
+ * What the gateway logs per request. Never the client's address (nor a user agent or the
+ * token): the stage serves the anonymous report routes too, and an address with a time and
+ * `POST /api/v1/public/reports` would identify a whistle-blower. Staff reads of confidential
+ * data are attributed in the audit log instead (who, what, from where). Route and status only.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: apigw.AccessLogField.contextRequestId(),
+  requestTime: apigw.AccessLogField.contextRequestTime(),
+  method: apigw.AccessLogField.contextHttpMethod(),
+  path: apigw.AccessLogField.contextPath(),
+  routeKey: '$context.routeKey',
+  status: apigw.AccessLogField.contextStatus(),
+  protocol: apigw.AccessLogField.contextProtocol(),
+  responseLength: apigw.AccessLogField.contextResponseLength(),
+  integrationError: '$context.integrationErrorMessage',
+  latencyMs: '$context.responseLatency',
+} as const;

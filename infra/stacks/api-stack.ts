@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { Identity } from '../constructs/identity.js';
@@ -13,6 +14,8 @@ export interface ApiStackProps extends StackProps {
   readonly dataBucket: s3.IBucket;
   /** The collision workflow, which the API starts when a department withdraws data. */
   readonly stateMachine: sfn.IStateMachine;
+  /** The platform's master secret (receipt digests, proof of work, rate limits, audit hashes). */
+  readonly platformSecret: secretsmanager.ISecret;
 }
 
 /**
@@ -34,6 +37,7 @@ export class ApiStack extends Stack {
       dataBucket: props.dataBucket,
       stateMachine: props.stateMachine,
       identity: this.identity,
+      platformSecret: props.platformSecret,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the jiandu API' });
     new CfnOutput(this, 'UserPoolId', {

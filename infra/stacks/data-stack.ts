@@ -1,17 +1,22 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataStore } from '../constructs/data-store.js';
+import { PlatformSecret } from '../constructs/platform-secret.js';
 
 /** `Jiandu-Data`: the stateful resources, all retained when the stack goes away. */
 export class DataStack extends Stack {
   /** The table, buckets and access logs. */
   readonly store: DataStore;
+  /** The master secret the platform's keyed digests derive from (stateful: retained like the data). */
+  readonly platformSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.store = new DataStore(this, 'Store');
+    this.platformSecret = new PlatformSecret(this, 'PlatformSecret').secret;
     // Read by the staff command line (`npm run cli -- upload … --profile … --stack Jiandu`).
     new CfnOutput(this, 'UploadBucketName', {
       value: this.store.uploadBucket.bucketName,

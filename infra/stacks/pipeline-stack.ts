@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CollisionWorkflow } from '../constructs/collision-workflow.js';
 import { ScheduledJobs } from '../constructs/scheduled-jobs.js';
@@ -10,6 +11,8 @@ export interface PipelineStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   readonly uploadBucket: s3.IBucket;
   readonly dataBucket: s3.IBucket;
+  /** The platform's master secret: ScoreAndStore keys lead ids with it. */
+  readonly platformSecret: secretsmanager.ISecret;
 }
 
 /** `Jiandu-Pipeline`: the task functions, the collision state machine and its triggers. */
@@ -25,6 +28,7 @@ export class PipelineStack extends Stack {
       table: props.table,
       uploadBucket: props.uploadBucket,
       dataBucket: props.dataBucket,
+      platformSecret: props.platformSecret,
     });
     this.jobs = new ScheduledJobs(this, 'Jobs', {
       table: props.table,

@@ -16,6 +16,7 @@
 import { type ApiDeps, type Authenticator, createApp, type RouteSpec, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
+import { newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +35,14 @@ import {
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
+import { TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
 const NOW = '2024-06-01T08:00:00.000Z';
+/** A solved proof of work for the public filing (each case builds a fresh app, so it is unused there). */
+const PROOF = (() => {
+  const challenge = newPowChallenge(TEST_KEYS.challenges, Date.parse(NOW), { difficulty: TEST_POW_BITS });
+  return { challenge: challenge.challenge, solution: solvePowChallenge(challenge) };
+})();
 const DATA_BUCKET = 'data-bucket';
 
 // ── Seed: the same objects in two jurisdictions ────────────────────────────────────────────
@@ -108,6 +115,7 @@ function report(
       routing: { township, village, office: township },
       random: (n) => new Uint8Array(n).fill(fill),
       newId: () => reportId,
+      receiptKey: TEST_KEYS.receipts,
       ...(extra.assistedBy ? { assistedBy: { subject: extra.assistedBy } } : {}),
     },
   );
@@ -257,6 +265,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
       village: '龙泉村',
       content: '村里有人去世多年仍在领取低保补贴。',
       anonymous: true,
+      proof: PROOF,
     }),
   },
   'POST /api/v1/public/reports/lookup': { body: (o) => ({ receiptCode: o.receiptCode }) },
@@ -298,6 +307,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     body: (o) => ({
       kind: 'subsidy_payments',
       fileName: '2024年6月低保.csv',
+      size: 2048,
       department: o.department,
       replaces: o.version.versionId,
       reason: '更正',

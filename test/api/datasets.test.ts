@@ -8,6 +8,7 @@ import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  type MemoryAuditLog,
   MemoryColumnMappings,
   MemoryLateness,
   MemoryLeads,
@@ -110,6 +111,7 @@ describe('department data API', () => {
   let started: { reason: string; detail: Record<string, unknown> }[];
   let failStart: boolean;
   let app: ReturnType<typeof createApp>;
+  let audit: MemoryAuditLog;
 
   beforeEach(async () => {
     versions = new MemoryVersions();
@@ -145,11 +147,12 @@ describe('department data API', () => {
         columnMappings: mappings,
         now: () => NOW,
       },
-      workflow: memoryWorkflowDeps(),
+      workflow: memoryWorkflowDeps({ now: () => NOW }),
       reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
     };
+    audit = deps.workflow.audit as MemoryAuditLog;
     app = createApp(deps);
   });
 
@@ -326,9 +329,41 @@ describe('department data API', () => {
     });
   });
 
+  describe('audit of sensitive reads and changes', () => {
+    const entries = () => audit.entries().map((e) => [e.action, e.actor, e.target]);
+
+    it('logs a rejects download (names and ID numbers) before any byte is returned', async () => {
+      const res = await app.request(`/api/v1/versions/${CIVIL.versionId}/rejects`, as('civil'));
+      expect(res.status).toBe(200);
+      expect(entries()).toEqual([['rejects.download', 'u-civil', { versionId: CIVIL.versionId }]]);
+      // When the log can't record it, nothing is returned.
+      audit.append = async () => {
+        throw new Error('audit log unavailable');
+      };
+      const refused = await app.request(`/api/v1/versions/${CIVIL.versionId}/rejects`, as('civil'));
+      expect(refused.status).toBe(500);
+      expect(await refused.text()).not.toContain('身份证号校验位错误');
+    });
+
+    it('logs a withdrawal with its reason, and a presigned upload with its key', async () => {
+      await app.request(
+        `/api/v1/versions/${CIVIL.versionId}/withdraw`,
+        post('civil', { reason: '发放名单有误' }),
+      );
+      await app.request(
+        '/api/v1/uploads',
+        post('civil', { kind: 'subsidy_payments', fileName: 'a.csv', size: 10 }),
+      );
+      expect(entries()).toEqual([
+        ['version.withdraw', 'u-civil', { versionId: CIVIL.versionId, reason: '发放名单有误' }],
+        ['upload.presign', 'u-civil', { uploadKey: 'uploads/civil-affairs/subsidy_payments/a.csv' }],
+      ]);
+    });
+  });
+
   describe('presigned uploads', () => {
-    const upload = (who: keyof typeof PRINCIPALS, body: unknown) =>
-      app.request('/api/v1/uploads', post(who, body));
+    const upload = (who: keyof typeof PRINCIPALS, body: object) =>
+      app.request('/api/v1/uploads', post(who, { size: 2048, ...body }));
 
     it("signs a PUT to the department's own key and records who asked", async () => {
       const res = await upload('civil', { kind: 'subsidy_payments', fileName: '2024年4月低保.csv' });
@@ -338,7 +373,9 @@ describe('department data API', () => {
       expect(body).toMatchObject({ method: 'PUT', key, department: 'civil-affairs', replaces: null });
       expect(body.url).toBe(`https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=900`);
       expect(body.expiresAt).toBe('2024-04-20T03:15:00.000Z');
-      expect(signer.signed).toEqual([{ key, expiresInSeconds: 900 }]);
+      expect(signer.signed).toEqual([{ key, expiresInSeconds: 900, contentLength: 2048 }]);
+      // The PUT must carry the signed conditions: create-only, exactly this size.
+      expect(body.headers).toEqual({ 'If-None-Match': '*', 'Content-Length': '2048' });
       expect(await versions.latestUploadRequest(key, NOW)).toMatchObject({
         requestedBy: 'u-civil',
         requestedByName: '民政上传',
@@ -359,6 +396,22 @@ describe('department data API', () => {
       expect(forPolice.status).toBe(201);
       expect((await json(forPolice)).key).toBe('uploads/police/household_registry/a.csv');
       expect((await upload('inspector', { kind: 'subsidy_payments', fileName: 'a.csv' })).status).toBe(403);
+    });
+
+    it('signs only a bounded, exact size', async () => {
+      const huge = await upload('civil', {
+        kind: 'subsidy_payments',
+        fileName: 'a.csv',
+        size: 600 * 1024 * 1024,
+      });
+      expect(huge.status).toBe(400);
+      expect((await errorOf(huge)).message).toContain('512 MB');
+      const none = await app.request(
+        '/api/v1/uploads',
+        post('civil', { kind: 'subsidy_payments', fileName: 'a.csv' }),
+      );
+      expect(none.status).toBe(400);
+      expect(signer.signed).toEqual([]);
     });
 
     it('validates the kind and the file name', async () => {
@@ -676,13 +729,23 @@ describe('held versions, column mappings and restores', () => {
   it('remembers a mapping stated with an upload request, before the URL is handed out', async () => {
     const bad = await app.request(
       '/api/v1/uploads',
-      post('police', { kind: 'vehicle_records', fileName: '6月.csv', columns: { 号码一: 'amount' } }),
+      post('police', {
+        kind: 'vehicle_records',
+        fileName: '6月.csv',
+        size: 100,
+        columns: { 号码一: 'amount' },
+      }),
     );
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).message).toContain('amount 不是机动车登记的列');
     const res = await app.request(
       '/api/v1/uploads',
-      post('police', { kind: 'vehicle_records', fileName: '6月.csv', columns: { 号码一: 'owner_id' } }),
+      post('police', {
+        kind: 'vehicle_records',
+        fileName: '6月.csv',
+        size: 100,
+        columns: { 号码一: 'owner_id' },
+      }),
     );
     expect(res.status).toBe(201);
     expect((await mappings.get('police', 'vehicle_records'))?.columns).toEqual({ 号码一: 'owner_id' });

@@ -52,8 +52,9 @@ describe('leadsToXlsx', () => {
     expect(plain.getCell(col('evidence_count')).value).toBe(2);
 
     const awkward = sheet.getRow(3);
-    // Stored as a plain string, not a formula.
-    expect(awkward.getCell(col('subject')).value).toBe('=HYPERLINK("http://x","点我"), 第二行\n第三行');
+    // Stored as a plain string, not a formula, and neutralised like the CSV (one neutraliser).
+    expect(awkward.getCell(col('subject')).value).toBe('\'=HYPERLINK("http://x","点我"), 第二行\n第三行');
+    expect(awkward.getCell(col('name')).value).toBe("'@SUM(1+1)");
     expect(awkward.getCell(col('subject')).formula).toBeUndefined();
     expect(awkward.getCell(col('amount')).value).toBe(0.05);
     expect(sheet.getRow(4).getCell(col('amount')).value).toBe(1234567.89);

@@ -19,6 +19,7 @@ import {
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
+import { TEST_KEYS } from '../support/trust.js';
 
 const PRINCIPALS: Record<string, Principal> = {
   'tok-inspector': { subject: 'u-inspector', roles: ['inspector'], name: '李检查' },
@@ -621,7 +622,7 @@ describe('lead workflow API', () => {
       const [entry] = audit.entries();
       expect(entry).toMatchObject({
         action: 'person.lookup',
-        target: { subjectHash: subjectHash(ID), count: 4 },
+        target: { subjectHash: subjectHash(ID, TEST_KEYS.audit), count: 4 },
       });
       expect(JSON.stringify(audit.entries())).not.toContain(ID);
     });

@@ -4,9 +4,14 @@
  * their jurisdiction, leads are linked, statistics count it all. A fake authenticator maps
  * bearer tokens to principals; the ports are in memory, the divisions index is real.
  */
+
+import { createHash } from 'node:crypto';
 import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { derivePlatformKeys } from '@jiandu/domain/keys';
 import type { Lead } from '@jiandu/domain/model';
 import { DivisionIndex } from '@jiandu/domain/normalize/division';
+import { leadingZeroBits, newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
+import { type Report, receiptHash } from '@jiandu/domain/reports/report';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type MemoryAuditLog,
@@ -18,6 +23,7 @@ import {
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
+import { type MemoryRateLimits, solvedProof, TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
 const PRINCIPALS: Record<string, Principal> = {
   inspector: { subject: 'u-inspector', roles: ['inspector'], name: '李检查' },
@@ -85,9 +91,13 @@ const CITIZEN_REPORT = {
 
 // 2024-03-01 10:00 China Standard Time.
 let clock = '2024-03-01T02:00:00.000Z';
+/** All a report keeps of its receipt time: the start of its CST day (1 March). */
+const FILED_DAY = '2024-02-29T16:00:00.000Z';
 let app: ReturnType<typeof createApp>;
 let audit: MemoryAuditLog;
 let reports: MemoryReports;
+let limits: MemoryRateLimits;
+let secondInstance: () => ReturnType<typeof createApp>;
 
 beforeEach(() => {
   clock = '2024-03-01T02:00:00.000Z';
@@ -100,25 +110,32 @@ beforeEach(() => {
     lookupLimit: { max: 5, windowSeconds: 600 },
   });
   reports = reportDeps.repository;
-  app = createApp({
-    leads,
-    versions: new MemoryVersions(),
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps(),
-    workflow,
-    reports: reportDeps,
-    authenticator,
-    logError: (error) => {
-      throw error;
-    },
-  });
+  limits = reportDeps.limits as MemoryRateLimits;
+  const versions = new MemoryVersions();
+  const runs = new MemoryRuns();
+  const build = () =>
+    createApp({
+      leads,
+      versions,
+      runs,
+      collisions: { start: async () => 'exec-1' },
+      datasets: memoryDatasetDeps(),
+      workflow,
+      reports: reportDeps,
+      authenticator,
+      logError: (error) => {
+        throw error;
+      },
+    });
+  app = build();
+  secondInstance = build;
 });
 
-/** File a report as a citizen; returns the receipt answer and the stored report's id. */
-async function fileAsCitizen(body: unknown = CITIZEN_REPORT) {
+/** File a report as a citizen (solving the proof of work); returns the receipt answer and the stored report's id. */
+async function fileAsCitizen(body: object = CITIZEN_REPORT, env?: object) {
   const before = new Set(reports.items.keys());
-  const res = await app.request('/api/v1/public/reports', json(body));
+  const proof = await solvedProof((path) => Promise.resolve(app.request(path)));
+  const res = await app.request('/api/v1/public/reports', json({ ...body, proof }), env);
   const text = await res.text();
   expect(res.status, text).toBe(201);
   const receipt = JSON.parse(text);
@@ -145,12 +162,14 @@ describe('filing and looking up (public)', () => {
   it('files a real-name report without an account: receipt code once, deadlines, routed by village', async () => {
     const { receipt, reportId } = await fileAsCitizen();
     expect(receipt).toEqual({
-      receiptCode: expect.stringMatching(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/),
+      receiptCode: expect.stringMatching(
+        /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/,
+      ),
       notice: expect.stringContaining('只显示这一次'),
       status: 'received',
       statusLabel: '已收到',
       officeLabel: '青山镇纪委',
-      receivedAt: clock,
+      receivedAt: FILED_DAY,
       acknowledgeBy: '2024-03-04T15:59:59.999Z',
       acknowledgeByDate: '2024-03-04',
       concludeBy: '2024-03-31T15:59:59.999Z',
@@ -169,18 +188,25 @@ describe('filing and looking up (public)', () => {
   });
 
   it('says which field is wrong', async () => {
-    const problems = async (body: unknown) => {
-      const res = await app.request('/api/v1/public/reports', json(body));
+    // A well-formed proof: the body is checked before the proof is.
+    const proof = { challenge: 'x.y', solution: '0' };
+    const problems = async (body: object) => {
+      const res = await app.request('/api/v1/public/reports', json({ proof, ...body }));
       expect(res.status).toBe(400);
       return ((await errorOf(res)).details.issues ?? []).map((i) => i.field);
     };
     expect(await problems({ ...CITIZEN_REPORT, reporter: undefined })).toEqual(['reporter']);
     expect(await problems({ ...CITIZEN_REPORT, anonymous: true })).toEqual(['reporter']);
-    expect(await problems({ ...CITIZEN_REPORT, content: '有问题' })).toEqual(['content']);
+    expect(await problems({ ...CITIZEN_REPORT, content: '   ' })).toEqual(['content']);
+    expect(await problems({ ...CITIZEN_REPORT, proof: undefined })).toEqual(['proof']);
     expect(await problems({ ...CITIZEN_REPORT, category: 'gossip' })).toEqual(['category']);
     const phone = await app.request(
       '/api/v1/public/reports',
-      json({ ...CITIZEN_REPORT, reporter: { name: '李四', phone: '1234567' } }),
+      json({
+        ...CITIZEN_REPORT,
+        reporter: { name: '李四', phone: '1234567' },
+        proof: await solvedProof((path) => Promise.resolve(app.request(path))),
+      }),
     );
     expect(phone.status).toBe(400);
     expect((await errorOf(phone)).details.field).toBe('reporter.phone');
@@ -207,7 +233,7 @@ describe('filing and looking up (public)', () => {
       officeLabel: '青山镇纪委',
       status: 'received',
       statusLabel: '已收到',
-      receivedAt: clock,
+      receivedAt: FILED_DAY,
       acknowledgeBy: '2024-03-04T15:59:59.999Z',
       acknowledgedAt: null,
       concludeBy: '2024-03-31T15:59:59.999Z',
@@ -221,25 +247,131 @@ describe('filing and looking up (public)', () => {
     await fileAsCitizen();
     const unknown = await app.request(
       '/api/v1/public/reports/lookup',
-      json({ receiptCode: '2222-3333-4444' }),
+      json({ receiptCode: '2222-3333-4444-5555' }),
     );
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'Report not found' } });
     const malformed = await app.request('/api/v1/public/reports/lookup', json({ receiptCode: 'O0O0-1111' }));
     expect(malformed.status).toBe(400);
-    expect((await errorOf(malformed)).message).toContain('12位');
+    expect((await errorOf(malformed)).message).toContain('16位');
   });
 
-  it('slows down guessing: too many lookups from one address get 429', async () => {
+  it('slows down guessing across every API instance: too many lookups from one address get 429', async () => {
     const env = { requestContext: { http: { sourceIp: '203.0.113.7' } } };
     const other = { requestContext: { http: { sourceIp: '203.0.113.8' } } };
-    const lookup = (e: object) =>
-      app.request('/api/v1/public/reports/lookup', json({ receiptCode: '2222-3333-4444' }), e);
-    for (let i = 0; i < 5; i++) expect((await lookup(env)).status).toBe(404);
-    const limited = await lookup(env);
+    // A second instance of the API over the same shared counters (DynamoDB in AWS).
+    const second = secondInstance();
+    const lookup = (a: typeof app, e: object) =>
+      a.request('/api/v1/public/reports/lookup', json({ receiptCode: '2222-3333-4444-5555' }), e);
+    for (let i = 0; i < 5; i++) expect((await lookup(i % 2 ? app : second, env)).status).toBe(404);
+    const limited = await lookup(second, env);
     expect(limited.status).toBe(429);
     expect((await errorOf(limited)).code).toBe('rate_limited');
-    expect((await lookup(other)).status).toBe(404);
+    expect((await lookup(app, other)).status).toBe(404);
+  });
+});
+
+describe('whistle-blower protections', () => {
+  const from = (ip: string) => ({ requestContext: { http: { sourceIp: ip } } });
+
+  it('finds a report filed with an old 12-symbol code once by its plain digest, then keeps only the keyed one', async () => {
+    const { reportId } = await fileAsCitizen();
+    const stored = reports.items.get(reportId) as Report;
+    // As stored before receipts were keyed: the plain SHA-256 of a 12-symbol code.
+    const code = '7KQ2-MX9D-4HTV';
+    const plain = createHash('sha256').update('jiandu-receipt|7KQ2MX9D4HTV').digest('hex');
+    await reports.moveReceipt(stored, plain);
+    const lookup = () => app.request('/api/v1/public/reports/lookup', json({ receiptCode: code }));
+    expect((await ok(lookup())).status).toBe('received');
+    expect(reports.receiptHashes()).not.toContain(plain);
+    expect(reports.items.get(reportId)?.receiptHash).toBe(receiptHash(code, TEST_KEYS.receipts));
+    expect((await ok(lookup())).status).toBe('received');
+  });
+
+  it('accepts a short real complaint', async () => {
+    const { reportId } = await fileAsCitizen({
+      category: 'project',
+      content: '修路工程偷工减料',
+      anonymous: true,
+    });
+    expect(reports.items.get(reportId)?.content).toBe('修路工程偷工减料');
+  });
+
+  it('needs a solved, unexpired, unused challenge of ours to file', async () => {
+    const file = (proof: unknown) =>
+      app.request(
+        '/api/v1/public/reports',
+        json({ ...CITIZEN_REPORT, anonymous: true, reporter: undefined, proof }),
+      );
+    const fieldOf = async (res: Response) => {
+      expect(res.status).toBe(400);
+      return (await errorOf(res)).details.field;
+    };
+    const challenge = await ok(app.request('/api/v1/public/reports/challenge'));
+    expect(challenge).toMatchObject({ difficulty: TEST_POW_BITS, expiresAt: '2024-03-01T02:10:00.000Z' });
+    // A solution that isn't one (at this low test difficulty, check it really falls short).
+    const bits = (solution: string) =>
+      leadingZeroBits(createHash('sha256').update(`${challenge.challenge}:${solution}`).digest());
+    let wrong = 'x';
+    while (bits(wrong) >= TEST_POW_BITS) wrong += 'x';
+    expect(await fieldOf(await file({ challenge: challenge.challenge, solution: wrong }))).toBe('proof');
+    const forged = newPowChallenge(
+      derivePlatformKeys('someone-elses-master-secret-0123456789').challenges,
+      Date.parse(clock),
+      { difficulty: TEST_POW_BITS },
+    );
+    expect(
+      await fieldOf(await file({ challenge: forged.challenge, solution: solvePowChallenge(forged) })),
+    ).toBe('proof');
+    const solution = solvePowChallenge(challenge);
+    expect((await file({ challenge: challenge.challenge, solution })).status).toBe(201);
+    // The same solved challenge files nothing more.
+    expect(await fieldOf(await file({ challenge: challenge.challenge, solution }))).toBe('proof');
+    clock = '2024-03-01T02:20:00.000Z';
+    const late = await ok(app.request('/api/v1/public/reports/challenge'));
+    clock = '2024-03-01T02:31:00.000Z';
+    expect(await fieldOf(await file({ challenge: late.challenge, solution: solvePowChallenge(late) }))).toBe(
+      'proof',
+    );
+    expect(reports.items.size).toBe(1);
+  });
+
+  it('stops flooding from one address across every API instance, and lets others file', async () => {
+    const second = secondInstance();
+    const one = from('203.0.113.50');
+    for (let i = 0; i < 5; i++) await fileAsCitizen({ ...CITIZEN_REPORT, content: `第${i}次反映` }, one);
+    const proof = await solvedProof((path) => Promise.resolve(second.request(path)));
+    const refused = await second.request('/api/v1/public/reports', json({ ...CITIZEN_REPORT, proof }), one);
+    expect(refused.status).toBe(429);
+    expect((await errorOf(refused)).message).toBe('提交过于频繁，请稍后再试');
+    await fileAsCitizen(CITIZEN_REPORT, from('198.51.100.4'));
+    expect(reports.items.size).toBe(6);
+    // Nothing stored holds the address.
+    expect(JSON.stringify([...limits.counters.keys(), ...reports.items.values()])).not.toContain('203.0.113');
+  });
+
+  it('sends a complaint about a township straight to the county commission when the reporter asks', async () => {
+    const { receipt, reportId } = await fileAsCitizen({ ...CITIZEN_REPORT, toCounty: true });
+    expect(receipt.officeLabel).toBe('县纪委监委');
+    expect(reports.items.get(reportId)).toMatchObject({
+      office: null,
+      township: '青山镇',
+      village: '龙泉村',
+    });
+    // The township's office doesn't see it at all.
+    expect((await ok(app.request('/api/v1/reports', get('qingshan')))).total).toBe(0);
+    expect((await app.request(`/api/v1/reports/${reportId}`, get('qingshan'))).status).toBe(404);
+  });
+
+  it('shows staff the receipt day, never the time the report came in', async () => {
+    clock = '2024-03-01T07:43:12.345Z';
+    const { reportId } = await fileAsCitizen();
+    const shown = JSON.stringify([
+      await ok(app.request('/api/v1/reports', get('qingshan'))),
+      await ok(app.request(`/api/v1/reports/${reportId}`, get('qingshan'))),
+    ]);
+    expect(shown).toContain(FILED_DAY);
+    expect(shown).not.toMatch(/07:43|15:43|12\.345/);
   });
 });
 
@@ -506,8 +638,9 @@ describe('statistics', () => {
       acknowledged: { total: 1, onTime: 1, late: 0 },
       concluded: { total: 1, onTime: 1, late: 0 },
       overdue: 1,
-      avgHoursToAcknowledge: 12,
-      avgHoursToConclude: 120,
+      // From the start of the CST day of receipt (10 h before filing): the time of day isn't kept.
+      avgHoursToAcknowledge: 22,
+      avgHoursToConclude: 130,
     });
     expect(county.byTownship.map((t: { township: string }) => t.township)).toEqual(['青山镇', '石门乡']);
     const own = (await ok(app.request('/api/v1/stats', get('qingshan')))).reports;

@@ -69,6 +69,7 @@ describe('Jiandu-Api', () => {
           new RegExp(`^Jiandu-Pipeline:ExportsOutputRef${logicalId(app.pipeline.workflow.stateMachine)}`),
         ),
       },
+      PLATFORM_SECRET_ARN: imported(logicalId(app.data.platformSecret)),
       POWERTOOLS_SERVICE_NAME: 'jiandu-api',
       LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

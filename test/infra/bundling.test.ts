@@ -14,6 +14,10 @@ import { CDK_JSON_CONTEXT, logicalId } from './support.js';
 
 const run = promisify(execFile);
 
+/** The master secret the bundles read (a file, as on the local platform: no Secrets Manager here). */
+const SECRET_FILE = join(mkdtempSync(join(tmpdir(), 'jiandu-secret-')), 'platform-secret');
+writeFileSync(SECRET_FILE, 'bundling-test-master-secret-0123456789abcdef');
+
 const ENV = {
   PATH: process.env.PATH ?? '',
   AWS_REGION: 'cn-north-1',
@@ -26,6 +30,7 @@ const ENV = {
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:jiandu-collision',
   LOG_LEVEL: 'ERROR',
   NODE_OPTIONS: '--enable-source-maps',
+  PLATFORM_SECRET_FILE: SECRET_FILE,
 };
 
 /** The issue-8 target: at most 1 MB minified, imported in at most 150 ms. */

@@ -98,7 +98,8 @@ describe('task functions', () => {
       data: actionsOn(grants, logicalId(store.dataBucket)),
       table: actionsOn(grants, logicalId(store.table)),
     }).toEqual(EXPECTED_ACCESS[task]);
-    // Nothing beyond the store, its own log group and X-Ray.
+    // Nothing beyond the store, its own log group and X-Ray (and, for ScoreAndStore, the
+    // platform secret that keys lead ids).
     const other = grants
       .filter((g) => g.resources.some((r) => !/Store(Uploads|Data|Table)/.test(r)))
       .flatMap((g) => g.actions)
@@ -109,6 +110,9 @@ describe('task functions', () => {
         'logs:PutLogEvents',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
+        ...(task === 'ScoreAndStore'
+          ? ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']
+          : []),
       ].sort(),
     );
   });
@@ -148,6 +152,7 @@ describe('task functions', () => {
       };
       expect(properties.Environment.Variables).toEqual({
         ...Object.fromEntries(TASK_VARIABLES[task].map((name) => [name, resources[name]])),
+        ...(task === 'ScoreAndStore' ? { PLATFORM_SECRET_ARN: imported(app.data.platformSecret) } : {}),
         POWERTOOLS_SERVICE_NAME: `jiandu-${task.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

@@ -16,6 +16,7 @@ import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
+import { captureLogLines, piiIn } from '../support/pii-scan.js';
 
 // 甲 dies 2023-02-10 and is paid through June (R01: April–June); 乙 is alive. 丙's ID is broken.
 const JIA = testId('1950-03-01', 11);
@@ -90,6 +91,10 @@ describe('department data on the local platform', () => {
     );
   };
 
+  // The PII scan: every log line the handlers write while the pipeline runs (at INFO).
+  const logs = captureLogLines();
+  const platformLines: string[] = [];
+
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jiandu-datasets-'));
     platform = await startPlatform({
@@ -97,6 +102,8 @@ describe('department data on the local platform', () => {
       port: 0,
       empty: true,
       quiet: true,
+      logLevel: 'INFO',
+      log: (line) => platformLines.push(line),
       jobSchedules: [],
       // The functions' configuration, as the stack sets it: village finance is owed by one township.
       functionSettings: {
@@ -124,6 +131,7 @@ describe('department data on the local platform', () => {
   }, 180_000);
 
   afterAll(async () => {
+    logs.restore();
     await platform?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -166,14 +174,29 @@ describe('department data on the local platform', () => {
       body: JSON.stringify({
         kind: 'subsidy_payments',
         fileName: '2023H1-更正.csv',
+        size: Buffer.byteLength(correctedPayments),
         replaces: original.versionId,
         reason: '6月名单有误',
       }),
     });
     expect(res.status).toBe(201);
-    const ticket = (await res.json()) as { url: string; key: string; method: string };
+    const ticket = (await res.json()) as {
+      url: string;
+      key: string;
+      method: string;
+      headers: Record<string, string>;
+    };
     expect(ticket.key).toBe('uploads/civil-affairs/subsidy_payments/2023H1-更正.csv');
-    const upload = await fetch(ticket.url, { method: ticket.method, body: correctedPayments });
+    expect(ticket.headers).toEqual({
+      'If-None-Match': '*',
+      'Content-Length': String(Buffer.byteLength(correctedPayments)),
+    });
+    // fetch sets Content-Length from the body itself.
+    const upload = await fetch(ticket.url, {
+      method: ticket.method,
+      headers: { 'If-None-Match': ticket.headers['If-None-Match'] as string },
+      body: correctedPayments,
+    });
     expect(upload.status).toBe(200);
     await platform.waitForIdle();
 
@@ -325,5 +348,15 @@ describe('department data on the local platform', () => {
         flaggedLateAt: expect.any(String),
       }),
     ]);
+  });
+
+  it('PII scan: no log line of the pipeline or the API holds an ID number, a name or a phone', () => {
+    logs.restore();
+    const lines = [...logs.lines(), ...platformLines];
+    // The handlers did log at INFO (versions registered, collisions stored).
+    expect(lines.some((l) => l.includes('collision stored'))).toBe(true);
+    const markers = { names: ['王建国', '张伟'], receiptCodes: [] };
+    for (const line of lines) expect(piiIn(line, markers), line.slice(0, 200)).toEqual([]);
+    expect(lines.join('\n')).not.toContain(BROKEN);
   });
 });

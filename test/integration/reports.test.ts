@@ -11,15 +11,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { subjectFrom } from '@jiandu/domain/leads/subject';
 import { createDynamoDbClient } from '@jiandu/local/dynamodb';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { DynamoLeadRepository } from '@jiandu/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogLines, piiIn } from '../support/pii-scan.js';
+import { solvedProof } from '../support/trust.js';
 
 describe('reports on the local platform', () => {
   let dataDir: string;
   let platform: Platform;
   const tokens: Record<string, string> = {};
+  // The PII scan: every public response, every log line (handlers log at INFO here).
+  const logs = captureLogLines();
+  const platformLines: string[] = [];
+  const publicResponses: { path: string; text: string }[] = [];
+  const receiptCodes: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jiandu-reports-'));
@@ -28,6 +36,8 @@ describe('reports on the local platform', () => {
       port: 0,
       empty: true,
       quiet: true,
+      logLevel: 'INFO',
+      log: (line) => platformLines.push(line),
       schedules: [],
       jobSchedules: [],
     });
@@ -36,20 +46,32 @@ describe('reports on the local platform', () => {
   }, 120_000);
 
   afterAll(async () => {
+    logs.restore();
     await platform?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Call the API as a demo user, or anonymously without `who`. */
-  const call = (path: string, init: { who?: string; body?: unknown } = {}) =>
-    fetch(`${platform.apiUrl}${path}`, {
+  /** Call the API as a demo user, or anonymously without `who` (public responses are kept for the PII scan). */
+  const call = async (path: string, init: { who?: string; body?: unknown } = {}) => {
+    const proof =
+      path === '/api/v1/public/reports' ? { proof: await solvedProof((p) => call(p)) } : undefined;
+    const res = await fetch(`${platform.apiUrl}${path}`, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers: {
         'content-type': 'application/json',
         ...(init.who ? { authorization: `Bearer ${tokens[init.who]}` } : {}),
       },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.body === undefined ? {} : { body: JSON.stringify({ ...(init.body as object), ...proof }) }),
     });
+    if (path.startsWith('/api/v1/public/')) {
+      const text = await res.clone().text();
+      const code = (JSON.parse(text) as { receiptCode?: string }).receiptCode;
+      // The filing answer hands the reporter their own code: that response is the one exception.
+      if (code) receiptCodes.push(code);
+      else publicResponses.push({ path, text });
+    }
+    return res;
+  };
   const ok = async <T = Record<string, unknown>>(res: Promise<Response>, status = 200): Promise<T> => {
     const r = await res;
     const text = await r.text();
@@ -117,7 +139,7 @@ describe('reports on the local platform', () => {
     expect(seen).toMatchObject({ status: 'concluded', statusLabel: '已办结', answer, overdue: null });
     expect(JSON.stringify(seen)).not.toContain('龙泉村有人');
     expect(
-      (await call('/api/v1/public/reports/lookup', { body: { receiptCode: '2345-6789-ABCD' } })).status,
+      (await call('/api/v1/public/reports/lookup', { body: { receiptCode: '2345-6789-ABCD-EFGH' } })).status,
     ).toBe(404);
 
     const stats = await ok<{ reports: Record<string, unknown> }>(call('/api/v1/stats', { who: 'inspector' }));
@@ -197,7 +219,7 @@ describe('reports on the local platform', () => {
         leadId,
         rule: 'R01',
         subjectKey: `431199198001011233|DIBAO_RURAL`,
-        subject: '张三丰 · 农村最低生活保障',
+        ...subjectFrom([{ person: '张三丰' }, ' · 农村最低生活保障']),
         idNumber: '431199198001011233',
         name: '张三丰',
         township: '青山镇',
@@ -218,49 +240,58 @@ describe('reports on the local platform', () => {
     );
     doc.destroy();
     const qingshan = await platform.tokenFor('qingshan');
-    const call = (path: string, body?: unknown) =>
+    const asQingshan = (path: string, body?: unknown) =>
       fetch(`${platform.apiUrl}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: { authorization: `Bearer ${qingshan}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
-    const filed = await fetch(`${platform.apiUrl}/api/v1/public/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const filed = await call('/api/v1/public/reports', {
+      body: {
         category: 'subsidy',
         township: '青山镇',
         content: '张三丰去年就去世了，低保还在发。',
         anonymous: false,
         reporter: { name: '李大娘', phone: '13812345678' },
-      }),
+      },
     });
     expect(filed.status).toBe(201);
-    const list = await call('/api/v1/reports');
+    const list = await asQingshan('/api/v1/reports');
     const reportId = (list.body.items as { reportId: string; reporter: { name?: string } }[]).find(
       (r) => r.reporter.name === '李**',
     )?.reportId as string;
 
     expect(
-      (await call(`/api/v1/reports/${reportId}/link-lead`, { leadId, expectedRevision: 1 })).status,
+      (await asQingshan(`/api/v1/reports/${reportId}/link-lead`, { leadId, expectedRevision: 1 })).status,
     ).toBe(200);
-    const lead = await call(`/api/v1/leads/${leadId}`);
+    const lead = await asQingshan(`/api/v1/leads/${leadId}`);
     expect(lead.body.reports).toEqual([
       expect.objectContaining({
         reportId,
         reporter: { anonymous: false, name: '李**', phone: '138****5678' },
       }),
     ]);
-    const report = await call(`/api/v1/reports/${reportId}`);
+    const report = await asQingshan(`/api/v1/reports/${reportId}`);
     expect(report.body.leads).toEqual([
       expect.objectContaining({ leadId, subject: '张** · 农村最低生活保障' }),
     ]);
 
     expect(
-      (await call(`/api/v1/reports/${reportId}/unlink-lead`, { leadId, expectedRevision: 2 })).status,
+      (await asQingshan(`/api/v1/reports/${reportId}/unlink-lead`, { leadId, expectedRevision: 2 })).status,
     ).toBe(200);
-    expect((await call(`/api/v1/leads/${leadId}`)).body.reports).toEqual([]);
+    expect((await asQingshan(`/api/v1/leads/${leadId}`)).body.reports).toEqual([]);
+  });
+
+  it('PII scan: no public response and no log line holds an ID number, a name, a phone or a receipt code', async () => {
+    await platform.waitForIdle();
+    const markers = { names: ['李大娘', '张三丰', '王老汉', '欧阳娜娜'], receiptCodes };
+    expect(receiptCodes.length).toBeGreaterThan(0);
+    expect(publicResponses.length).toBeGreaterThan(2);
+    for (const { path, text } of publicResponses) expect(piiIn(text, markers), path).toEqual([]);
+    const lines = [...logs.lines(), ...platformLines];
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(piiIn(line, markers), line.slice(0, 200)).toEqual([]);
   });
 });
 

@@ -65,6 +65,7 @@ import {
 } from '@jiandu/store/memory';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleLead } from '../support/leads.js';
+import { TEST_KEYS } from '../support/trust.js';
 
 interface Stores {
   readonly versions: VersionRepository;
@@ -240,6 +241,7 @@ function report(office: string | null, assistedBy?: string): Report {
       routing: { office, ...(office ? { township: office } : {}) },
       ...(assistedBy ? { assistedBy: { subject: assistedBy } } : {}),
       newId: () => `RP-${String(id).padStart(24, '0')}`,
+      receiptKey: TEST_KEYS.receipts,
     },
   ).report;
 }

@@ -1,3 +1,4 @@
+import { subjectFrom } from '@jiandu/domain/leads/subject';
 import type { Lead } from '@jiandu/domain/model';
 
 /** What varies between the tests that need a stored R01 lead. */
@@ -19,7 +20,7 @@ export function sampleLead(ids: SampleLeadIds, overrides: Partial<Lead> = {}): L
     leadId: ids.leadId,
     rule: 'R01',
     subjectKey: `${idNumber}|DIBAO_RURAL`,
-    subject: '张三丰 · 农村最低生活保障',
+    ...subjectFrom([{ person: '张三丰' }, ' · 农村最低生活保障']),
     idNumber,
     name: '张三丰',
     township: '青山镇',

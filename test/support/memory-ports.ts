@@ -16,6 +16,7 @@ import {
   MemoryReports,
   MemoryUploadSigner,
 } from '@jiandu/store/memory';
+import { MemoryRateLimits, TEST_KEYS, TEST_POW_BITS } from './trust.js';
 
 export {
   MemoryAuditLog,
@@ -56,6 +57,7 @@ export function memoryWorkflowDeps(
   return {
     audit: new MemoryAuditLog(),
     corrections: new MemoryCorrectionTasks(),
+    auditKey: TEST_KEYS.audit,
     ...overrides,
   } as WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks };
 }
@@ -67,6 +69,9 @@ export function memoryReportDeps(
   return {
     repository: new MemoryReports(),
     deadlines: DEFAULT_REPORT_DEADLINES,
+    keys: TEST_KEYS,
+    limits: new MemoryRateLimits(),
+    powDifficulty: TEST_POW_BITS,
     ...overrides,
   } as ReportApiDeps & { repository: MemoryReports };
 }

@@ -11,11 +11,12 @@ import { createWorkflow } from '@jiandu/local/workflow';
 import {
   collisionRequestEvent,
   matchShard,
+  type NormalizeDeps,
   NormalizeInput,
   normalizeUpload,
-  type PipelineDeps,
   PlanInput,
   planCollision,
+  type ScoreAndStoreDeps,
   ScoreAndStoreInput,
   ShardTask,
   scoreAndStore,
@@ -24,9 +25,11 @@ import {
   MemoryColumnMappings,
   MemoryLeads,
   MemoryObjects,
+  MemoryReports,
   MemoryRuns,
   MemoryVersions,
 } from './memory-ports.js';
+import { TEST_KEYS } from './trust.js';
 
 export const UPLOAD = 'uploads-bucket';
 export const DATA = 'data-bucket';
@@ -42,7 +45,9 @@ export function memoryPipeline(clock: { now: string }) {
     columnMappings: new MemoryColumnMappings(),
     log: { info: () => {}, warn: () => {} },
     now: () => clock.now,
-  } satisfies PipelineDeps;
+    leadIdKey: TEST_KEYS.leadIds,
+    reports: new MemoryReports(),
+  } satisfies ScoreAndStoreDeps & NormalizeDeps;
   const workflow = createWorkflow({
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),

@@ -1,3 +1,4 @@
+import { neutraliseCell } from '@jiandu/domain/export/cells';
 import { LEAD_EXPORT_COLUMNS, leadExportCells } from '@jiandu/domain/export/leads-export';
 import type { Lead } from '@jiandu/domain/model';
 import { singleSheetXlsx } from './xlsx.js';
@@ -5,7 +6,9 @@ import { singleSheetXlsx } from './xlsx.js';
 /**
  * Leads as an XLSX workbook (one sheet `线索`): the ID column stored as text, amount as a
  * number in 元 with the `0.00` format, a bold frozen header row with a filter. Cells are
- * written as plain values, never formulas, so no injection prefix is needed.
+ * written as plain values, never formulas, and text cells are neutralised like the CSV's
+ * (`@jiandu/domain/export/cells`): a formula-looking value would become one when the sheet is
+ * re-saved as CSV or its cell edited.
  */
 export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
   const columns = LEAD_EXPORT_COLUMNS.map((column) => ({
@@ -19,7 +22,7 @@ export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
     // XML stores line breaks as LF; write them that way so what is read back is what was written.
     return LEAD_EXPORT_COLUMNS.map((column) => {
       const value = cells[column];
-      return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : value;
+      return typeof value === 'string' ? neutraliseCell(value.replace(/\r\n?/g, '\n')) : value;
     });
   });
   return singleSheetXlsx('线索', columns, rows);

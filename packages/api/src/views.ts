@@ -1,7 +1,7 @@
+import { maskedSubject } from '@jiandu/domain/leads/subject';
 import { allowedActions } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
 import { maskIdNumber } from '@jiandu/domain/normalize/id';
-import { maskPersonName } from '@jiandu/domain/normalize/name';
 import type { reportSummary } from './report-views.js';
 
 /** Fen → yuan for JSON responses (amounts are integer fen inside the platform). */
@@ -14,7 +14,7 @@ export function leadSummary(lead: Lead) {
   return {
     leadId: lead.leadId,
     rule: lead.rule,
-    subject: lead.name ? lead.subject.replace(lead.name, maskPersonName(lead.name)) : lead.subject,
+    subject: maskedSubject(lead),
     idNumber: lead.idNumber ? maskIdNumber(lead.idNumber) : null,
     township: lead.township ?? null,
     village: lead.village ?? null,

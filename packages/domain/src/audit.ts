@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { keyedDigest } from './keys.js';
 
 /**
  * The audit log of confidential reads (issue 5): every read of a lead detail, every
@@ -19,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'lead.update',
   'report.read',
   'report.update',
+  'rejects.download',
+  'version.withdraw',
+  'upload.presign',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -39,6 +43,11 @@ export interface AuditTarget {
   readonly format?: string;
   /** Personal lookup: {@link subjectHash} of the ID number looked up. */
   readonly subjectHash?: string;
+  /** Department data: the version read or withdrawn, the upload key signed. */
+  readonly versionId?: string;
+  readonly uploadKey?: string;
+  /** Why (a withdrawal's reason). */
+  readonly reason?: string;
   /** Workflow change: the command and the revision it produced. */
   readonly command?: string;
   readonly revision?: number;
@@ -62,9 +71,13 @@ export interface AuditEntry {
 /** Audit entries keep at most this many lead ids (a DynamoDB item is limited to 400 KB). */
 export const MAX_AUDIT_LEAD_IDS = 2000;
 
-/** A one-way digest of an ID number for the audit log (never the number itself). */
-export function subjectHash(idNumber: string): string {
-  return createHash('sha256').update(`jiandu-audit|${idNumber}`, 'utf8').digest('hex').slice(0, 32);
+/**
+ * A one-way digest of an ID number for the audit log (never the number itself): an HMAC
+ * under the platform's audit key (`PlatformKeys.audit`). An auditor checks a number through
+ * the platform; a copy of the log alone can't be searched by hashing every ID of a county.
+ */
+export function subjectHash(idNumber: string, key: Uint8Array): string {
+  return keyedDigest(key, `jiandu-audit|${idNumber}`).slice(0, 32);
 }
 
 /** Input of {@link auditEntry}. */

@@ -1,4 +1,5 @@
 import type { DatasetKind } from './kinds.js';
+import type { SubjectPart } from './leads/subject.js';
 import type { RuleCode } from './rules/registry.js';
 
 export type { RuleCode } from './rules/registry.js';
@@ -98,6 +99,8 @@ export interface Finding {
   readonly subjectKey: string;
   /** Human-readable subject, e.g. `张三 · 农村低保`. */
   readonly subject: string;
+  /** The parts `subject` was built from (`leads/subject.ts`): lists mask persons part by part. */
+  readonly subjectParts?: readonly SubjectPart[];
   readonly idNumber?: string;
   readonly name?: string;
   readonly township?: string;
@@ -162,8 +165,22 @@ export interface LeadDismissal {
   }[];
 }
 
-/** What happened in one history entry. */
-export type LeadAction = 'assign' | 'reassign' | 'start_verification' | 'confirm' | 'dismiss' | 'overdue';
+/**
+ * What happened in one history entry. `supersede`, `reopen` and `evidence_lost` are a
+ * collision run's (by `system`, with the run and the reason), `rekey` the move of a lead to
+ * its keyed id.
+ */
+export type LeadAction =
+  | 'assign'
+  | 'reassign'
+  | 'start_verification'
+  | 'confirm'
+  | 'dismiss'
+  | 'overdue'
+  | 'supersede'
+  | 'reopen'
+  | 'evidence_lost'
+  | 'rekey';
 
 /** One entry of a lead's history: who did what, when, from which status to which. */
 export interface LeadHistoryEntry {

@@ -58,6 +58,12 @@ export interface LeadRepository {
   getMany(leadIds: readonly string[]): Promise<Map<string, Lead>>;
   /** Write a lead if the stored one has `expectedRevision` (0 = must not exist yet). */
   put(lead: Lead, expectedRevision: number): Promise<void>;
+  /**
+   * Move a lead to a new id in one transaction: `next` is created (its id must be free) and
+   * `previous` removed if it still has its revision, else {@link RevisionConflictError}. Only
+   * the re-keying of unkeyed ids uses it; leads are otherwise never deleted.
+   */
+  move(previous: Lead, next: Lead): Promise<void>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
   /**
@@ -105,6 +111,11 @@ export interface ObjectStore {
   stream(bucket: string, key: string, ifMatch?: string): AsyncIterable<Uint8Array>;
   /** The object's current ETag, or undefined when it doesn't exist. */
   etag(bucket: string, key: string): Promise<string | undefined>;
+  /**
+   * The storage version (S3 `VersionId`) of the object as it is now, if the bucket keeps
+   * versions: recorded with a dataset version, so the raw file it was read from is pinned.
+   */
+  versionId(bucket: string, key: string): Promise<string | undefined>;
   getBytes(bucket: string, key: string): Promise<Uint8Array | undefined>;
   /** Whether an object exists. */
   exists(bucket: string, key: string): Promise<boolean>;
@@ -119,10 +130,24 @@ export interface LatenessRepository {
   saveAll(records: readonly LatenessRecord[]): Promise<void>;
 }
 
+/** A presigned upload: the URL and the headers the PUT must carry (they are signed). */
+export interface SignedUpload {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** Hands out presigned upload URLs for the upload bucket (S3 `PutObject`). */
 export interface UploadUrlSigner {
-  /** A URL that lets its holder PUT exactly this key for `expiresInSeconds`. */
-  presignPut(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL that lets its holder create exactly this key, once, with exactly `contentLength`
+   * bytes, for `expiresInSeconds`: signed with `If-None-Match: *` (an existing object is
+   * never overwritten, so a reused URL fails) and `Content-Length`.
+   */
+  presignPut(
+    key: string,
+    expiresInSeconds: number,
+    conditions: { readonly contentLength: number },
+  ): Promise<SignedUpload>;
 }
 
 /** The object was overwritten between two reads that must see the same bytes. */
@@ -156,6 +181,12 @@ export interface ReportRepository {
   get(reportId: string): Promise<Report | undefined>;
   /** The report of a receipt code's hash, by key (never a scan). */
   getByReceipt(receiptHash: string): Promise<Report | undefined>;
+  /**
+   * Move a report's receipt to another digest in one transaction (the new receipt item is
+   * created, the old one deleted, the report's `receiptHash` set): a legacy unkeyed digest
+   * is replaced by the keyed one the first time its code is looked up.
+   */
+  moveReceipt(report: Report, receiptHash: string): Promise<void>;
   /**
    * Write `next` if the stored report still has `previous.revision`, else throw
    * {@link ReportRevisionConflictError}. Keeps the lead → report links in step with `leadIds`.

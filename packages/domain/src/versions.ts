@@ -91,6 +91,8 @@ export interface DatasetVersion {
   readonly fileName: string;
   readonly rawBucket: string;
   readonly rawKey: string;
+  /** The S3 `VersionId` of the raw file that was read (the upload bucket keeps every version). */
+  readonly rawVersionId?: string;
   /** SHA-256 of the raw bytes, hex. */
   readonly fileHash: string;
   readonly size: number;

@@ -4,7 +4,7 @@ import { scoreFindings } from '../src/leads/score.js';
 import { applyLeadCommand, type LeadCommand } from '../src/leads/workflow.js';
 import type { Lead, RuleCode } from '../src/model.js';
 import { leadStatistics, precisionOf } from '../src/stats.js';
-import { finding } from './leads/findings.js';
+import { finding, SCORING } from './leads/findings.js';
 
 const NOW = '2024-03-01T00:00:00.000Z';
 const ACTOR = { subject: 'u-inspector' };
@@ -13,7 +13,10 @@ let serial = 0;
 /** A stored lead of `rule` in `township`, walked through `commands`. */
 function lead(rule: RuleCode, township: string, amount: number, ...commands: LeadCommand[]): Lead {
   serial++;
-  const scored = scoreFindings([finding({ rule, township, amount, subjectKey: `subject-${serial}` })])[0];
+  const scored = scoreFindings(
+    [finding({ rule, township, amount, subjectKey: `subject-${serial}` })],
+    SCORING,
+  )[0];
   if (!scored) throw new Error('no finding');
   let l = reconcileLead(undefined, scored, { runId: 'run-1', now: NOW }).lead;
   for (const c of commands) l = applyLeadCommand(l, c, ACTOR, NOW, l.revision);

@@ -23,6 +23,7 @@ import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import {
   createWorkflow,
@@ -140,6 +141,8 @@ export function handlerEnvironment(params: {
   logLevel: string;
   /** The functions' own settings (see {@link PlatformOptions.functionSettings}). */
   settings?: Readonly<Record<string, string>>;
+  /** The master secret's file (`ensurePlatformSecret`). */
+  platformSecretFile: string;
 }): Record<string, string> {
   return {
     ...params.settings,
@@ -158,6 +161,7 @@ export function handlerEnvironment(params: {
     JWKS_URL: params.identity.jwksUrl,
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
+    PLATFORM_SECRET_FILE: params.platformSecretFile,
   };
 }
 
@@ -271,6 +275,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
         ...(options.functionSettings ? { settings: options.functionSettings } : {}),
+        platformSecretFile: ensurePlatformSecret(dataDir),
       }),
     });
     cleanups.push(() => functions.stop());

@@ -1,6 +1,12 @@
 import type { RuleConfig } from '@jiandu/domain';
 import type { ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
-import type { LeadRepository, ObjectStore, RunRepository, VersionRepository } from '@jiandu/domain/ports';
+import type {
+  LeadRepository,
+  ObjectStore,
+  ReportRepository,
+  RunRepository,
+  VersionRepository,
+} from '@jiandu/domain/ports';
 
 /** Structured logger port (Powertools Logger satisfies it). Never pass names or ID numbers. */
 export interface Log {
@@ -48,8 +54,16 @@ export type NormalizeDeps = Pick<
 export type PlanDeps = Pick<PipelineDeps, 'versions' | 'runs' | 'objects' | 'buckets' | 'log' | 'now'>;
 /** `MatchShard`: shards in, findings out, under the rule thresholds; no table. */
 export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleConfig'>;
-/** `ScoreAndStore`: leads, runs and versions, findings from the data bucket, rule thresholds. */
-export type ScoreAndStoreDeps = Pick<
-  PipelineDeps,
-  'leads' | 'runs' | 'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'ruleConfig'
->;
+/**
+ * `ScoreAndStore`: leads, runs and versions, findings from the data bucket, rule thresholds,
+ * the platform's lead-id key and reports (their lead links follow a re-keyed lead).
+ */
+export interface ScoreAndStoreDeps
+  extends Pick<
+    PipelineDeps,
+    'leads' | 'runs' | 'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'ruleConfig'
+  > {
+  /** The platform's lead-id key (`PlatformKeys.leadIds`). */
+  readonly leadIdKey: Uint8Array;
+  readonly reports: ReportRepository;
+}

@@ -7,4 +7,5 @@ export * from './shards.js';
 export * from './tasks/match.js';
 export * from './tasks/normalize.js';
 export * from './tasks/plan.js';
+export * from './tasks/rekey.js';
 export * from './tasks/store.js';

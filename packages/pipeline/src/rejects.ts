@@ -1,12 +1,10 @@
+import { csvDocument, csvText } from '@jiandu/domain/export/cells';
 import type { RejectedRow } from '@jiandu/domain/model';
-
-function field(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /**
  * The downloadable rejects file of a version: the original cells of every rejected row
- * plus its row number and reason, as UTF-8 CSV with BOM (so Excel opens it).
+ * plus its row number and reason, as UTF-8 CSV with BOM (so Excel opens it). The cells come
+ * from a department's file: every one is neutralised against formula injection.
  */
 export function rejectsToCsv(rows: readonly RejectedRow[]): string {
   const originalColumns: string[] = [];
@@ -21,9 +19,13 @@ export function rejectsToCsv(rows: readonly RejectedRow[]): string {
   }
   const header = ['行号', '工作表', '原因代码', '原因', ...originalColumns];
   const lines = rows.map((r) =>
-    [String(r.row), r.sheet ?? '', r.reason, r.message, ...originalColumns.map((c) => r.original[c] ?? '')]
-      .map(field)
-      .join(','),
+    [
+      String(r.row),
+      r.sheet ?? '',
+      r.reason,
+      r.message,
+      ...originalColumns.map((c) => r.original[c] ?? ''),
+    ].map(csvText),
   );
-  return `\uFEFF${[header.map(field).join(','), ...lines].join('\r\n')}\r\n`;
+  return csvDocument([header.map(csvText), ...lines]);
 }

@@ -15,6 +15,7 @@
  * | report          | `REPORT#{reportId}`    | `REPORT`  | `REPORTS` / `{receivedAt}#{reportId}`          | `REPORT_OFFICE#{township or COUNTY}` / `{receivedAt}#{reportId}` |
  * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
+ * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -185,6 +186,14 @@ export const keys = {
   /** A department's remembered column mapping of one kind (read by key when its files are read). */
   columnMapping(department: string, kind: string) {
     return { PK: `MAPPING#${department}#${kind}`, SK: 'MAPPING' };
+  },
+
+  /**
+   * A rate-limit counter or a single-use claim (`rate-limit.ts`): the key is already an HMAC
+   * (never an address); the item carries `expiresAt` and DynamoDB's TTL removes it.
+   */
+  rateLimit(key: string) {
+    return { PK: `LIMIT#${key}`, SK: 'LIMIT' };
   },
 } as const;
 

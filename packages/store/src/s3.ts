@@ -8,7 +8,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ObjectChangedError, type ObjectStore, type UploadUrlSigner } from '@jiandu/domain/ports';
+import {
+  ObjectChangedError,
+  type ObjectStore,
+  type SignedUpload,
+  type UploadUrlSigner,
+} from '@jiandu/domain/ports';
 
 /** S3 (or s3rver) as the platform's object store. */
 export class S3ObjectStore implements ObjectStore {
@@ -36,6 +41,12 @@ export class S3ObjectStore implements ObjectStore {
       if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+
+  async versionId(bucket: string, key: string): Promise<string | undefined> {
+    const id = (await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).VersionId;
+    // Unversioned buckets (and s3rver) answer "null" or nothing.
+    return id && id !== 'null' ? id : undefined;
   }
 
   async getBytes(bucket: string, key: string): Promise<Uint8Array | undefined> {
@@ -74,9 +85,23 @@ export class S3UploadUrlSigner implements UploadUrlSigner {
     private readonly bucket: string,
   ) {}
 
-  async presignPut(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
+  async presignPut(
+    key: string,
+    expiresInSeconds: number,
+    conditions: { readonly contentLength: number },
+  ): Promise<SignedUpload> {
+    const headers = { 'If-None-Match': '*', 'Content-Length': String(conditions.contentLength) };
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        IfNoneMatch: '*',
+        ContentLength: conditions.contentLength,
+      }),
+      // Both stay signed headers (not hoisted into the query): S3 refuses a PUT without them.
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['if-none-match', 'content-length']) },
+    );
+    return { url, headers };
   }
 }

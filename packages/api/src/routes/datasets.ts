@@ -32,6 +32,7 @@ import { columnMappingProblems } from '@jiandu/ingest/mapping';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import type { Access, Principal } from '../auth.js';
+import { recordAudit } from './audit.js';
 import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
 
 /** What the department routes need beyond the repositories every route has. */
@@ -57,6 +58,8 @@ export const DATA_OWNERS: Access = ['department_uploader', 'admin'];
 
 /** How long a presigned upload URL works. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
+/** The largest raw file a department may upload (a million-row roster is ~100 MiB as CSV). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 const department = z
   .string()
@@ -85,6 +88,12 @@ const UploadBody = z
   .strictObject({
     kind: z.enum(DATASET_KINDS),
     fileName: z.string().max(200),
+    /** The file's exact size in bytes: signed into the URL, so nothing larger or different goes up. */
+    size: z
+      .number()
+      .int()
+      .min(1, '文件为空')
+      .max(MAX_UPLOAD_BYTES, `文件不能超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`),
     department: department.optional(),
     replaces: z
       .string()
@@ -298,6 +307,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         if (!version.rejectsKey) throw new NotFoundError('Rejects file (no rows were rejected)');
         const bytes = await datasets.objects.getBytes(datasets.buckets.data, version.rejectsKey);
         if (!bytes) throw new NotFoundError('Rejects file');
+        // The rows hold names and ID numbers: the download is on the audit log before any byte leaves.
+        await recordAudit(deps, c, 'rejects.download', { versionId });
         const base = version.fileName.replace(/\.(csv|xlsx)$/i, '');
         return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
           'Content-Type': 'text/csv; charset=utf-8',
@@ -316,8 +327,10 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const principal = principalOf(c);
         const version = await visibleVersion(deps, principal, versionId);
         actingDepartment(principal, version.department);
+        const next = withdrawVersion(version, principal, body.reason, now());
+        await recordAudit(deps, c, 'version.withdraw', { versionId, reason: body.reason });
         // Saved only over the revision read above: a replacement landing meanwhile answers 409.
-        const withdrawn = await deps.versions.save(withdrawVersion(version, principal, body.reason, now()));
+        const withdrawn = await deps.versions.save(next);
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
         const collision = await startRun(deps, 'Version Withdrawn', version);
         return c.json({ version: versionView(withdrawn), collision });
@@ -411,13 +424,23 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const noted = replaced ? noteReplacementRequested(replaced, request, requestedAt) : undefined;
         // Stated before the URL is handed out, so the file is read under it when it arrives.
         if (body.columns) await rememberMapping(owner, body.kind, body.columns, principal);
-        const url = await datasets.uploadUrls.presignPut(key, UPLOAD_URL_SECONDS);
+        // Signed with `If-None-Match: *` and the exact length: the URL can create this object
+        // once, with this size, and can never overwrite it (not even by reusing the URL).
+        const signed = await datasets.uploadUrls.presignPut(key, UPLOAD_URL_SECONDS, {
+          contentLength: body.size,
+        });
+        await recordAudit(deps, c, 'upload.presign', {
+          uploadKey: key,
+          ...(body.replaces ? { versionId: body.replaces } : {}),
+        });
         await deps.versions.recordUploadRequest(request);
         if (noted) await deps.versions.save(noted);
         return c.json(
           {
             method: 'PUT',
-            url,
+            url: signed.url,
+            /** Send exactly these headers with the PUT (they are part of the signature). */
+            headers: signed.headers,
             key,
             department: owner,
             kind: body.kind,

@@ -48,6 +48,8 @@ export interface WorkflowApiDeps {
   readonly minScore?: number;
   /** Current time (ISO). @default the clock */
   readonly now?: () => string;
+  /** The platform's audit key (`PlatformKeys.audit`): personal lookups are logged as an HMAC of the ID. */
+  readonly auditKey: Uint8Array;
 }
 
 /** Who works leads: county-wide inspectors and admins, and township officers for their township. */
@@ -369,7 +371,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
           throw new ValidationError('idNumber is not a valid ID number', { field: 'idNumber' });
         const leads = sortLeads(await deps.leads.scan({ idNumber: normalized.id }));
         await recordAudit(deps, c, 'person.lookup', {
-          subjectHash: subjectHash(normalized.id),
+          subjectHash: subjectHash(normalized.id, deps.workflow.auditKey),
           leadIds: leads.map((l) => l.leadId),
         });
         return c.json({ items: leads.map(leadSummary) });

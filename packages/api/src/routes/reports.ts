@@ -1,13 +1,22 @@
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '@jiandu/domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
+import type { PlatformKeys } from '@jiandu/domain/keys';
 import { sortLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
+import {
+  DEFAULT_POW,
+  InvalidProofError,
+  newPowChallenge,
+  verifyPowProof,
+} from '@jiandu/domain/reports/proof-of-work';
 import { matchesReportFilter, type ReportFilter, sortReports } from '@jiandu/domain/reports/query';
 import {
   applyReportCommand,
   fileReport,
+  legacyReceiptHash,
   normalizeReceiptCode,
   REPORT_CATEGORIES,
   REPORT_STATUSES,
@@ -48,11 +57,16 @@ export interface ReportApiDeps {
   readonly deadlines: ReportDeadlineConfig;
   /** The county's divisions in force, for routing; undefined while none were uploaded. */
   readonly divisions?: () => Promise<DivisionIndex | undefined>;
-  /**
-   * Receipt lookups allowed per caller address and window (per API instance: a brake on
-   * guessing, not a replacement for the gateway's throttling). @default 20 per 600 s
-   */
-  readonly lookupLimit?: { readonly max: number; readonly windowSeconds: number };
+  /** Receipt digests, proof-of-work signatures and rate-limit counter keys. */
+  readonly keys: Pick<PlatformKeys, 'receipts' | 'challenges' | 'addresses'>;
+  /** Counters shared by every API instance (DynamoDB with TTL in AWS and locally). */
+  readonly limits: RateLimitStore;
+  /** Receipt lookups per caller address and window, across all instances. @default 20 per 600 s */
+  readonly lookupLimit?: RateLimit;
+  /** Public filings per caller address and window, across all instances. @default 5 per 3600 s */
+  readonly filingLimit?: RateLimit;
+  /** Leading zero bits the public filing's proof of work needs. @default DEFAULT_POW.difficulty (18) */
+  readonly powDifficulty?: number;
   /** Random bytes for receipt codes. @default crypto.randomBytes */
   readonly random?: (size: number) => Uint8Array;
 }
@@ -66,9 +80,12 @@ const ReporterBody = z.object({ name: Text(32).min(1), phone: z.string().min(7).
 
 const SubmissionFields = {
   category: z.enum(REPORT_CATEGORIES),
-  content: Text(5000).min(10, 'at least 10 characters: what happened, where, when, who'),
+  // A short complaint is a complaint (`修路工程偷工减料`): only blank content is refused.
+  content: Text(5000).min(1, '请填写举报内容'),
   anonymous: z.boolean(),
   reporter: ReporterBody.optional(),
+  /** Send it straight to the county commission (e.g. a complaint about the township office itself). */
+  toCounty: z.boolean().optional(),
 };
 
 /** A real-name report needs the reporter; an anonymous one must not carry one (nothing is dropped silently). */
@@ -83,8 +100,10 @@ function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.Refi
     });
 }
 
+/** The proof of work of a public filing: the challenge handed out and the solution found. */
+const Proof = z.object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(64) });
 const PublicReportBody = z
-  .object({ ...SubmissionFields, township: Place.optional(), village: Place.optional() })
+  .object({ ...SubmissionFields, township: Place.optional(), village: Place.optional(), proof: Proof })
   .superRefine(reporterRule);
 /** Supervisors file for a villager of a village: the village is required. */
 const AssistedReportBody = z
@@ -168,24 +187,6 @@ function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Repor
   };
 }
 
-/** A fixed-window counter per key; throws {@link TooManyRequestsError} past `max`. */
-function windowLimiter(max: number, windowMs: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (key: string): void => {
-    const now = Date.now();
-    // Bounded memory: forget finished windows once the map grows.
-    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
-    const current = windows.get(key);
-    const window = current && now - current.start < windowMs ? current : { start: now, count: 0 };
-    window.count++;
-    windows.set(key, window);
-    if (window.count > max)
-      throw new TooManyRequestsError('查询过于频繁，请稍后再试', {
-        retryAfterSeconds: Math.ceil((window.start + windowMs - now) / 1000),
-      });
-  };
-}
-
 /**
  * Reports (一键举报): public filing and receipt lookup, assisted filing by village
  * supervisors, and the offices' list, detail (audited) and handling commands.
@@ -193,12 +194,21 @@ function windowLimiter(max: number, windowMs: number) {
 export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const reports = deps.reports;
   const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
-  const limit = reports.lookupLimit ?? { max: 20, windowSeconds: 600 };
-  const limitLookups = windowLimiter(limit.max, limit.windowSeconds * 1000);
+  const powDifficulty = reports.powDifficulty ?? DEFAULT_POW.difficulty;
+
+  /** Count one request of `scope` from the caller's address against `limit`, across instances. */
+  const limitAddress = (c: Context<AppEnv>, scope: string, limit: RateLimit, message: string) =>
+    enforceRateLimit(
+      reports.limits,
+      reports.keys.addresses,
+      { scope, address: sourceIpOf(c), nowMs: Date.parse(now()) },
+      limit,
+      message,
+    );
 
   /** Validate, route and store a new report; the receipt code goes back to the filer once. */
   async function file(
-    body: z.infer<typeof PublicReportBody>,
+    body: Omit<z.infer<typeof PublicReportBody>, 'proof'>,
     assistedBy?: ReportActor,
   ): Promise<{ report: Report; receiptCode: string }> {
     const divisions = await reports.divisions?.();
@@ -213,13 +223,27 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       {
         now: now(),
         deadlines: reports.deadlines,
-        routing: routeReport({ township: body.township, village: body.village }, divisions),
+        routing: routeReport({ township: body.township, village: body.village }, divisions, {
+          toCounty: body.toCounty,
+        }),
+        receiptKey: reports.keys.receipts,
         ...(assistedBy ? { assistedBy } : {}),
         ...(reports.random ? { random: reports.random } : {}),
       },
     );
     await reports.repository.create(filed.report);
     return filed;
+  }
+
+  /**
+   * A report filed before receipts were keyed (12-symbol code, plain SHA-256 stored): found
+   * once by the old digest, then its receipt moves to the keyed digest for good.
+   */
+  async function fromLegacyReceipt(code: string, keyed: string): Promise<Report | undefined> {
+    const legacy = legacyReceiptHash(code);
+    const report = legacy ? await reports.repository.getByReceipt(legacy) : undefined;
+    if (report) await reports.repository.moveReceipt(report, keyed);
+    return report;
   }
 
   /** The leads of `ids` that exist and the principal may see. */
@@ -282,13 +306,33 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
 
   return [
     {
+      method: 'GET',
+      path: '/api/v1/public/reports/challenge',
+      access: 'public',
+      summary:
+        'A proof-of-work challenge for filing a report (no third-party CAPTCHA): find a solution, then file with it',
+      handle: (c) =>
+        c.json(newPowChallenge(reports.keys.challenges, Date.parse(now()), { difficulty: powDifficulty })),
+    },
+    {
       method: 'POST',
       path: '/api/v1/public/reports',
       access: 'public',
       summary:
-        'File a report (一键举报), anonymous or real-name; returns the receipt code once and the acknowledgement deadline',
+        'File a report (一键举报), anonymous or real-name, with a solved challenge; returns the receipt code once and the deadlines',
       handle: async (c) => {
         const body = await parseBody(PublicReportBody, c);
+        const proof = verifyPowProof(reports.keys.challenges, body.proof, Date.parse(now()), powDifficulty);
+        // Only well-formed filings with a valid proof count against the address.
+        await limitAddress(
+          c,
+          'report.file',
+          reports.filingLimit ?? { max: 5, windowSeconds: 3600 },
+          '提交过于频繁，请稍后再试',
+        );
+        // Each challenge files one report: a solved challenge can't be replayed.
+        if (!(await reports.limits.claimOnce(`pow#${proof.nonce}`, proof.expiresAtMs)))
+          throw new InvalidProofError('验证信息已使用过，请刷新页面后重新提交');
         const { report, receiptCode } = await file(body);
         return c.json(filingReceipt(report, receiptCode), 201);
       },
@@ -298,16 +342,23 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/public/reports/lookup',
       access: 'public',
       summary:
-        'The handling and answer of one report, by its receipt code (in the body, never the URL); rate-limited per address',
+        'The handling and answer of one report, by its receipt code (in the body, never the URL); rate-limited per address across instances',
       handle: async (c) => {
-        limitLookups(sourceIpOf(c));
+        await limitAddress(
+          c,
+          'report.lookup',
+          reports.lookupLimit ?? { max: 20, windowSeconds: 600 },
+          '查询过于频繁，请稍后再试',
+        );
         const body = await parseBody(LookupBody, c);
         const code = normalizeReceiptCode(body.receiptCode);
         if (!code)
-          throw new ValidationError('查询码为12位，由数字2–9和字母（不含I、O）组成', {
+          throw new ValidationError('查询码为16位，由数字2–9和字母（不含I、O）组成', {
             field: 'receiptCode',
           });
-        const report = await reports.repository.getByReceipt(receiptHash(code));
+        const keyed = receiptHash(code, reports.keys.receipts);
+        const report =
+          (await reports.repository.getByReceipt(keyed)) ?? (await fromLegacyReceipt(code, keyed));
         // Unknown codes get the same answer as any missing object: nothing to tell them apart.
         if (!report) throw new NotFoundError('Report');
         return c.json(receiptView(report, now()));

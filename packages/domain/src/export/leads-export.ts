@@ -1,4 +1,5 @@
 import type { Lead } from '../model.js';
+import { csvDocument, csvOwn, csvText } from './cells.js';
 
 /** Columns of the lead export (CONTRACT.md §6), in order. */
 export const LEAD_EXPORT_COLUMNS = [
@@ -50,39 +51,27 @@ export function leadExportCells(lead: Lead): Record<LeadExportColumn, string | n
   };
 }
 
-/** Cells a spreadsheet would run as a formula (OWASP CSV injection), incl. leading tab/CR. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** RFC 4180: quote when the field holds a quote, comma or line break; double inner quotes. */
-function quote(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-
 function csvField(column: LeadExportColumn, value: string | number): string {
-  if (column === 'amount') return (value as number).toFixed(2);
-  if (typeof value === 'number') return String(value);
-  if (column === 'id_number') {
-    // A leading tab keeps Excel from turning 18 digits into 4.30521E+17 (and zeroing the tail).
-    // It is invisible in the sheet and stripped as a blank by the platform's ID normalizer,
-    // so a re-uploaded export reads back the same ID. Only well-formed IDs get it.
-    return /^\d{17}[\dX]$/.test(value)
-      ? `\t${value}`
-      : quote(FORMULA_START.test(value) ? `'${value}` : value);
-  }
-  return quote(FORMULA_START.test(value) ? `'${value}` : value);
+  if (column === 'amount') return csvOwn((value as number).toFixed(2));
+  if (typeof value === 'number') return csvOwn(String(value));
+  // A leading tab keeps Excel from turning 18 digits into 4.30521E+17 (and zeroing the tail).
+  // It is invisible in the sheet and stripped as a blank by the platform's ID normalizer,
+  // so a re-uploaded export reads back the same ID. Only well-formed IDs get it.
+  if (column === 'id_number' && /^\d{17}[\dX]$/.test(value)) return csvOwn(`\t${value}`);
+  return csvText(value);
 }
 
 /**
  * Leads as CSV for Excel (CONTRACT.md §6): UTF-8 with a BOM, CRLF line ends, RFC 4180
- * quoting, amounts in 元 with two decimals, text cells starting with `= + - @` (or tab/CR)
- * prefixed with `'` against formula injection, and ID numbers prefixed with a tab so Excel
- * keeps all 18 digits (strip blanks — as the ID normalizer does — to read them back).
+ * quoting, amounts in 元 with two decimals, every text cell neutralised against formula
+ * injection (`export/cells.ts`), and ID numbers prefixed with a tab so Excel keeps all 18
+ * digits (strip blanks — as the ID normalizer does — to read them back).
  */
 export function leadsToCsv(leads: readonly Lead[]): string {
-  const lines = [LEAD_EXPORT_COLUMNS.join(',')];
+  const lines: string[][] = [LEAD_EXPORT_COLUMNS.map(csvOwn)];
   for (const lead of leads) {
     const cells = leadExportCells(lead);
-    lines.push(LEAD_EXPORT_COLUMNS.map((column) => csvField(column, cells[column])).join(','));
+    lines.push(LEAD_EXPORT_COLUMNS.map((column) => csvField(column, cells[column])));
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }

@@ -1,22 +1,26 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { keyedDigest } from '../keys.js';
 import type { RuleCode } from '../model.js';
 
 /**
- * The lead id of a rule's subject: `R01-` + 20 lower-case hex characters (80 bits) of a
- * SHA-256 over `rule|subjectKey`. Deterministic (the same data gives the same id on every
- * run), URL-safe, and opaque: the subject key (which holds the ID number) can't be read back.
- *
- * ID numbers have little entropy (region + birth date + sequence), so a plain hash could be
- * brute-forced by someone who guesses the rest of the key. Pass a deployment `secret` to make
- * the id an HMAC instead; it must then stay the same for the life of the data.
+ * The lead id of a rule's subject: `R01-` + 20 lower-case hex characters (80 bits) of an
+ * HMAC-SHA-256 over `rule|subjectKey` under the platform's lead-id key
+ * (`PlatformKeys.leadIds`). Deterministic (the same data gives the same id on every run),
+ * URL-safe, and opaque: the subject key holds the ID number, and ID numbers have so little
+ * entropy (region + birth date + sequence) that a plain hash is reversed in seconds; without
+ * the key the id can't be computed from a guessed ID number at all.
  */
-export function leadIdFor(rule: RuleCode, subjectKey: string, secret?: string): string {
-  const message = `${rule}|${subjectKey}`;
-  const digest =
-    secret === undefined
-      ? createHash('sha256').update(message, 'utf8').digest('hex')
-      : createHmac('sha256', secret).update(message, 'utf8').digest('hex');
-  return `${rule}-${digest.slice(0, 20)}`;
+export function leadIdFor(rule: RuleCode, subjectKey: string, key: Uint8Array): string {
+  if (!(key instanceof Uint8Array) || key.length < 16) throw new Error('leadIdFor needs the lead-id key');
+  return `${rule}-${keyedDigest(key, `${rule}|${subjectKey}`).slice(0, 20)}`;
+}
+
+/**
+ * The unkeyed id earlier releases gave a subject (plain SHA-256). Only the re-keying
+ * migration uses it, to recognise leads still stored under such an id.
+ */
+export function legacyLeadIdFor(rule: RuleCode, subjectKey: string): string {
+  return `${rule}-${createHash('sha256').update(`${rule}|${subjectKey}`, 'utf8').digest('hex').slice(0, 20)}`;
 }
 
 const LEAD_ID = /^R(0[1-9]|1[0-2])-[0-9a-f]{20}$/;

@@ -1,4 +1,4 @@
-import type { Lead, LeadStatus, RuleCode } from '../model.js';
+import type { Lead, LeadHistoryEntry, LeadStatus, RuleCode } from '../model.js';
 import type { ScoredFinding } from './score.js';
 
 /** When and in which collision run a change happens. */
@@ -24,6 +24,7 @@ const CONTENT_KEYS = [
   'rule',
   'subjectKey',
   'subject',
+  'subjectParts',
   'idNumber',
   'name',
   'township',
@@ -55,6 +56,17 @@ function canonical(value: unknown): string {
   );
 }
 
+/** A history entry of a collision run's own change to a lead (by `system`, naming the run). */
+function systemEntry(
+  ctx: LifecycleContext,
+  action: LeadHistoryEntry['action'],
+  from: LeadStatus,
+  to: LeadStatus,
+  note: string,
+): LeadHistoryEntry {
+  return { at: ctx.now, by: 'system', action, from, to, note, details: { runId: ctx.runId } };
+}
+
 /** Result of {@link reconcileLead}. */
 export interface Reconciled {
   readonly lead: Lead;
@@ -68,7 +80,8 @@ export interface Reconciled {
  * - Stored lead: the run's fields (amount, evidence, score, reasons, …) are replaced; status,
  *   assignee, statusReason, createdAt and any other inspector field are kept. The revision is
  *   bumped (and `updatedAt` set) only when the content changed; `lastRunId` always moves.
- * - A `superseded` lead whose evidence is back returns to `new` (its supersede reason is cleared).
+ * - A `superseded` lead whose evidence is back returns to `new` (its supersede reason is
+ *   cleared) and its history says so (`reopen`, by `system`, with the run).
  */
 export function reconcileLead(
   existing: Lead | undefined,
@@ -107,7 +120,21 @@ export function reconcileLead(
     lead: {
       ...(base as Omit<Lead, keyof Content>),
       ...content,
-      ...(reopened ? { status: 'new' as const } : {}),
+      ...(reopened
+        ? {
+            status: 'new' as const,
+            history: [
+              ...(existing.history ?? []),
+              systemEntry(
+                ctx,
+                'reopen',
+                'superseded',
+                'new',
+                '重新碰撞时依据的数据重新生效，疑点恢复为新线索',
+              ),
+            ],
+          }
+        : {}),
       updatedAt: ctx.now,
       lastRunId: ctx.runId,
       revision: existing.revision + 1,
@@ -122,7 +149,8 @@ export function reconcileLead(
  *   `statusReason` (after the inspector's own text) so nothing is lost, once per reason.
  * - Already superseded leads are left alone.
  * Returns the same object when nothing changes (no write needed); otherwise a new lead with
- * `updatedAt` set and the revision bumped.
+ * `updatedAt` set, the revision bumped and a history entry by `system` naming the run and
+ * the reason (`supersede`, or `evidence_lost` for a verdict that stays).
  */
 export function supersedeLead(lead: Lead, reason: string, ctx: LifecycleContext): Lead {
   if (lead.status === 'superseded') return lead;
@@ -134,6 +162,7 @@ export function supersedeLead(lead: Lead, reason: string, ctx: LifecycleContext)
       statusReason: lead.statusReason ? `${lead.statusReason}；${note}` : note,
       updatedAt: ctx.now,
       revision: lead.revision + 1,
+      history: [...(lead.history ?? []), systemEntry(ctx, 'evidence_lost', lead.status, lead.status, reason)],
     };
   }
   return {
@@ -142,6 +171,26 @@ export function supersedeLead(lead: Lead, reason: string, ctx: LifecycleContext)
     statusReason: reason,
     updatedAt: ctx.now,
     revision: lead.revision + 1,
+    history: [...(lead.history ?? []), systemEntry(ctx, 'supersede', lead.status, 'superseded', reason)],
+  };
+}
+
+/**
+ * The lead moved to its keyed id (`leadIdFor`) from the unkeyed one of earlier releases:
+ * everything kept (status, assignment, verdict, history), revision 1 under the new id, and a
+ * `rekey` entry by `system` naming the run. The old id is not recorded anywhere: it is a
+ * plain hash of the ID number.
+ */
+export function rekeyLead(lead: Lead, leadId: string, ctx: LifecycleContext): Lead {
+  return {
+    ...lead,
+    leadId,
+    updatedAt: ctx.now,
+    revision: 1,
+    history: [
+      ...(lead.history ?? []),
+      systemEntry(ctx, 'rekey', lead.status, lead.status, '线索编号改为加密编号（不可由身份证号推算）'),
+    ],
   };
 }
 

@@ -16,8 +16,8 @@ export interface ScoredFinding extends Finding {
 
 /** Options of {@link scoreFindings}. */
 export interface ScoreOptions {
-  /** Passed to {@link leadIdFor} to make lead ids HMACs. */
-  readonly leadIdSecret?: string;
+  /** The platform's lead-id key (`PlatformKeys.leadIds`): lead ids are HMACs under it. */
+  readonly leadIdKey: Uint8Array;
 }
 
 /** Maximum points per factor; they add up to 100. */
@@ -62,7 +62,7 @@ function recurrencePoints(paymentRows: number): number {
  * Each factor is non-decreasing in its input, so more money, a surer match, more rules or
  * more payments never lower the score. Deterministic; output is in input order.
  */
-export function scoreFindings(findings: readonly Finding[], options: ScoreOptions = {}): ScoredFinding[] {
+export function scoreFindings(findings: readonly Finding[], options: ScoreOptions): ScoredFinding[] {
   const rulesById = new Map<string, Set<string>>();
   for (const finding of findings) {
     if (finding.idNumber === undefined) continue;
@@ -96,7 +96,7 @@ export function scoreFindings(findings: readonly Finding[], options: ScoreOption
     ];
     return {
       ...finding,
-      leadId: leadIdFor(finding.rule, finding.subjectKey, options.leadIdSecret),
+      leadId: leadIdFor(finding.rule, finding.subjectKey, options.leadIdKey),
       score: breakdown.reduce((sum, f) => sum + f.points, 0),
       scoreBreakdown: breakdown,
     };

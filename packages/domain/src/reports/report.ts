@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { keyedDigest } from '../keys.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
 
@@ -111,17 +112,20 @@ export interface Report {
 
 // ── Receipt codes ────────────────────────────────────────────────────────────────────────
 
-/** 32 symbols without the look-alikes 0/O and 1/I: 12 of them carry 60 random bits. */
+/** 32 symbols without the look-alikes 0/O and 1/I: read aloud and typed on a phone keypad without doubt. */
 export const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const RECEIPT_LENGTH = 12;
+/** 16 symbols of 5 bits: 80 random bits, in four groups of four (`7KQ2-MX9D-4HTV-8PWA`). */
+export const RECEIPT_LENGTH = 16;
+/** Codes issued before receipts had 80 bits (12 symbols, 60 bits); still looked up. */
+export const LEGACY_RECEIPT_LENGTH = 12;
 
-/** A new receipt code, e.g. `7KQ2-MX9D-4HTV` (dashes for reading; lookups ignore them). */
+/** A new receipt code, e.g. `7KQ2-MX9D-4HTV-8PWA` (dashes for reading; lookups ignore them). */
 export function newReceiptCode(random: (size: number) => Uint8Array = randomBytes): string {
   const bytes = random(RECEIPT_LENGTH);
   // 256 is a multiple of 32: `byte % 32` is uniform.
   const chars = Array.from(bytes.subarray(0, RECEIPT_LENGTH), (b) => RECEIPT_ALPHABET[b % 32]).join('');
   if (chars.length !== RECEIPT_LENGTH) throw new Error('random source returned too few bytes');
-  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
+  return chars.match(/.{4}/g)?.join('-') ?? chars;
 }
 
 /**
@@ -133,15 +137,30 @@ export function normalizeReceiptCode(raw: string): string | undefined {
     .normalize('NFKC')
     .toUpperCase()
     .replace(/[\s\-－—_]/g, '');
-  if (code.length !== RECEIPT_LENGTH) return undefined;
+  if (code.length !== RECEIPT_LENGTH && code.length !== LEGACY_RECEIPT_LENGTH) return undefined;
   for (const c of code) if (!RECEIPT_ALPHABET.includes(c)) return undefined;
   return code;
 }
 
-/** The stored digest of a receipt code (any formatting of the same code gives the same hash). */
-export function receiptHash(code: string): string {
+/**
+ * The stored digest of a receipt code (any formatting of the same code gives the same
+ * digest): an HMAC under the platform's receipt key (`PlatformKeys.receipts`), so a copy of
+ * the table can't be searched for codes offline.
+ */
+export function receiptHash(code: string, key: Uint8Array): string {
   const canonical = normalizeReceiptCode(code);
   if (!canonical) throw new ValidationError('Not a receipt code', { field: 'receiptCode' });
+  return keyedDigest(key, `jiandu-receipt|${canonical}`);
+}
+
+/**
+ * The plain SHA-256 a 12-symbol code was stored under before receipts were keyed, or
+ * `undefined` for any other code. Only the lookup uses it, to find such a report once and
+ * move its receipt to the keyed digest.
+ */
+export function legacyReceiptHash(code: string): string | undefined {
+  const canonical = normalizeReceiptCode(code);
+  if (canonical?.length !== LEGACY_RECEIPT_LENGTH) return undefined;
   return createHash('sha256').update(`jiandu-receipt|${canonical}`, 'utf8').digest('hex');
 }
 
@@ -156,6 +175,17 @@ export function endOfChinaDayAfter(iso: string, days: number): string {
   if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
   const startOfDayCst = Math.floor((ms + CST_MS) / DAY_MS) * DAY_MS - CST_MS;
   return new Date(startOfDayCst + (days + 1) * DAY_MS - 1).toISOString();
+}
+
+/**
+ * The first millisecond (ISO) of the CST calendar day of `iso`. A report's receipt is stored
+ * at this precision: the office never learns the minute a report came in, which could be
+ * matched with anything else that saw the reporter at that minute.
+ */
+export function startOfChinaDay(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
+  return new Date(Math.floor((ms + CST_MS) / DAY_MS) * DAY_MS - CST_MS).toISOString();
 }
 
 /** The CST calendar day (`YYYY-MM-DD`) of an instant, for people. */
@@ -185,7 +215,6 @@ export function isReportOverdue(
 // ── Filing ───────────────────────────────────────────────────────────────────────────────
 
 const MAX_CONTENT = 5000;
-const MIN_CONTENT = 10;
 const MAX_NOTE = 2000;
 const MAX_ANSWER = 5000;
 const MAX_LINKS = 50;
@@ -205,6 +234,8 @@ export interface FilingContext {
   readonly now: string;
   readonly deadlines: ReportDeadlineConfig;
   readonly routing: ReportRouting;
+  /** The platform's receipt key (`PlatformKeys.receipts`). */
+  readonly receiptKey: Uint8Array;
   /** The supervisor filing for a villager (makes the channel `assisted`). */
   readonly assistedBy?: ReportActor;
   readonly random?: (size: number) => Uint8Array;
@@ -251,7 +282,9 @@ function validReporter(reporter: Reporter): Reporter {
 /**
  * File a report: validate it (errors name the field), stamp the deadlines of `deadlines`
  * counted from `now`, and draw a receipt code. Returns the report to store and the code to
- * show the reporter once (only its hash is in the report).
+ * show the reporter once (only its keyed digest is in the report). Every time stored with
+ * the report is the start of its CST day of receipt, never the instant. A short complaint
+ * (`修路工程偷工减料`) is a complaint: content only has to be non-blank.
  */
 export function fileReport(
   submission: ReportSubmission,
@@ -261,14 +294,15 @@ export function fileReport(
     throw new ValidationError(`category must be one of ${REPORT_CATEGORIES.join(', ')}`, {
       field: 'category',
     });
-  const content = text(submission.content, 'content', MAX_CONTENT, MIN_CONTENT) as string;
+  const content = text(submission.content, 'content', MAX_CONTENT) as string;
   const reporter = validReporter(submission.reporter);
   const receiptCode = newReceiptCode(context.random);
-  const { now, routing, assistedBy } = context;
+  const { routing, assistedBy } = context;
+  const now = startOfChinaDay(context.now);
   const reportId = context.newId?.() ?? `RP-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const report: Report = {
     reportId,
-    receiptHash: receiptHash(receiptCode),
+    receiptHash: receiptHash(receiptCode, context.receiptKey),
     channel: assistedBy ? 'assisted' : 'online',
     reporter,
     ...(assistedBy ? { assistedBy: actorOf(assistedBy) } : {}),

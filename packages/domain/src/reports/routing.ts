@@ -23,6 +23,8 @@ const blankToUndefined = (value: string): string | undefined => (value === '' ? 
 /**
  * Route a report by the place it is about (issue 5: "routed to the responsible office"):
  *
+ * - a reporter who asks for it (`toCounty`, e.g. because the complaint is about the township
+ *   itself) goes straight to the county commission, the place kept as given/resolved;
  * - with the county's divisions (`divisions` in force): a village that resolves goes to its
  *   township's office (the village wins over a township the reporter got wrong); else a
  *   township that resolves goes to its office; anything unknown goes to the county;
@@ -30,6 +32,15 @@ const blankToUndefined = (value: string): string | undefined => (value === '' ? 
  *   (names normalized as uploads normalize them), otherwise the county.
  */
 export function routeReport(
+  place: { readonly township?: string | undefined; readonly village?: string | undefined },
+  divisions?: DivisionIndex,
+  options: { readonly toCounty?: boolean | undefined } = {},
+): ReportRouting {
+  const routed = routeByPlace(place, divisions);
+  return options.toCounty ? { ...routed, office: null } : routed;
+}
+
+function routeByPlace(
   place: { readonly township?: string | undefined; readonly village?: string | undefined },
   divisions?: DivisionIndex,
 ): ReportRouting {

@@ -1,4 +1,5 @@
 import { type ColumnOf, type DatasetKind, type KindsWith, kindOf, type SomeColumnOf } from '../kinds.js';
+import { subjectFrom } from '../leads/subject.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
 import type { SourceRow } from './types.js';
@@ -254,7 +255,7 @@ export function paymentFinding(p: {
   return {
     rule: p.rule,
     subjectKey: p.subjectKey,
-    subject: `${p.name ?? '（姓名不详）'} · ${p.programName}`,
+    ...subjectFrom([p.name === undefined ? '（姓名不详）' : { person: p.name }, ` · ${p.programName}`]),
     idNumber: p.idNumber,
     ...(p.name !== undefined ? { name: p.name } : {}),
     ...placeOf(p.payments),

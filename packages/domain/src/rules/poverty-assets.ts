@@ -1,3 +1,4 @@
+import { subjectFrom } from '../leads/subject.js';
 import type { Evidence, Finding, MatchQuality } from '../model.js';
 import {
   compareRows,
@@ -183,7 +184,10 @@ function povertyAssetFinding<K extends Asset['kind']>(
   return {
     rule: spec.rule,
     subjectKey: householdKey(household),
-    subject: `${headName ?? '（户主不详）'}户 · 贫困户 ${household}`,
+    ...subjectFrom([
+      headName === undefined ? '（户主不详）' : { person: headName },
+      `户 · 贫困户 ${household}`,
+    ]),
     ...(headId !== undefined ? { idNumber: headId } : {}),
     ...(headName !== undefined ? { name: headName } : {}),
     ...place(

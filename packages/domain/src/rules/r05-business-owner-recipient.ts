@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import {
   amountOf,
@@ -134,7 +135,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
     findings.push({
       rule: 'R05',
       subjectKey: personProgramKey(id, POVERTY_SUBJECT),
-      subject: `${name ?? '（姓名不详）'} · 建档立卡贫困户`,
+      ...subjectFrom([name === undefined ? '（姓名不详）' : { person: name }, ' · 建档立卡贫困户']),
       idNumber: id,
       ...(name !== undefined ? { name } : {}),
       ...place(text(first, 'township'), text(first, 'village')),

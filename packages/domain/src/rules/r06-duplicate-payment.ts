@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import {
   amountOf,
@@ -59,7 +60,10 @@ export function evaluateDuplicatePayment(input: MatchInput, config: Config): Fin
     findings.push({
       rule: 'R06',
       subjectKey,
-      subject: `${name ?? '（姓名不详）'} · ${program.name} · ${month}`,
+      ...subjectFrom([
+        name === undefined ? '（姓名不详）' : { person: name },
+        ` · ${program.name} · ${month}`,
+      ]),
       idNumber: first.idNumber as string,
       ...(name !== undefined ? { name } : {}),
       ...placeOf(payments),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding, MatchQuality } from '../model.js';
 import {
   bySubjectKey,
@@ -100,7 +101,10 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Fi
     findings.push({
       rule: 'R09',
       subjectKey,
-      subject: `${subject?.village ?? ''} · 收款人 ${name ?? '（姓名不详）'}`,
+      ...subjectFrom([
+        `${subject?.village ?? ''} · 收款人 `,
+        name === undefined ? '（姓名不详）' : { person: name },
+      ]),
       idNumber: payeeId,
       ...(name !== undefined ? { name } : {}),
       ...place(subject?.township, subject?.village),

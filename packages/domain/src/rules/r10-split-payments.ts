@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type SubjectPart, subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import {
   amountOf,
@@ -19,6 +20,7 @@ import {
   type FinanceRow,
   hasCategory,
   isExpense,
+  isOrganizationName,
   payeeKey,
   villagePartKey,
   villageSubject,
@@ -118,7 +120,7 @@ export function evaluateSplitPayments(input: MatchInput, config: Config): Findin
     findings.push({
       rule: 'R10',
       subjectKey,
-      subject: `${subject?.village ?? ''} · 收款人 ${payee}`,
+      ...subjectFrom([`${subject?.village ?? ''} · 收款人 `, payeePart(first, payee)]),
       ...(text(first, 'counterparty_id') !== undefined
         ? { idNumber: text(first, 'counterparty_id') as string }
         : {}),
@@ -163,3 +165,10 @@ export const splitPaymentsRule = defineRule({
   },
   subjectKey: villagePartKey,
 });
+
+/** The payee in the subject: an organization in full, a person (by name or ID) masked in lists. */
+function payeePart(row: FinanceRow, payee: string): SubjectPart {
+  if (text(row, 'counterparty') === undefined && text(row, 'counterparty_id') !== undefined)
+    return { idNumber: payee };
+  return isOrganizationName(payee) || payee === '（收款人不详）' ? payee : { person: payee };
+}

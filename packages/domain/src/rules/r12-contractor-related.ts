@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { subjectFrom } from '../leads/subject.js';
 import type { Finding } from '../model.js';
 import { isValidIdNumber } from '../normalize/id.js';
 import {
@@ -100,7 +101,15 @@ export function evaluateContractorRelated(input: MatchInput, config: Config): Fi
     findings.push({
       rule: 'R12',
       subjectKey,
-      subject: `${text(project, 'name') ?? subjectKey} · 承建 ${contractorName ?? '（不详）'}`,
+      // A person contractor is masked in lists as a part, however the project file spells them.
+      ...subjectFrom([
+        `${text(project, 'name') ?? subjectKey} · 承建 `,
+        contractorName === undefined
+          ? '（不详）'
+          : isValidIdNumber(code)
+            ? { person: contractorName }
+            : contractorName,
+      ]),
       idNumber: first.contractor,
       ...(personName(first.contractor) !== undefined ? { name: personName(first.contractor) as string } : {}),
       ...place(township, text(project, 'village')),

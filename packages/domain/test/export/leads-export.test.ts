@@ -5,12 +5,12 @@ import { reconcileLead } from '../../src/leads/lifecycle.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import type { Lead } from '../../src/model.js';
 import { normalizeIdNumber } from '../../src/normalize/id.js';
-import { finding, PERSON } from '../leads/findings.js';
+import { finding, PERSON, SCORING } from '../leads/findings.js';
 
 const NOW = { runId: 'run-1', now: '2024-01-02T03:04:05.000Z' };
 
 function leadOf(...args: Parameters<typeof finding>): Lead {
-  const scored = scoreFindings([finding(...args)])[0];
+  const scored = scoreFindings([finding(...args)], SCORING)[0];
   if (!scored) throw new Error('no scored finding');
   return reconcileLead(undefined, scored, NOW).lead;
 }

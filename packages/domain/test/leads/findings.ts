@@ -1,3 +1,4 @@
+import { derivePlatformKeys } from '../../src/keys.js';
 import type { Evidence, Finding } from '../../src/model.js';
 
 export const PERSON = '430521194001010110';
@@ -31,3 +32,8 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     ...overrides,
   };
 }
+
+/** The platform keys of the domain tests (a fixed master secret, never a deployment's). */
+export const TEST_KEYS = derivePlatformKeys('domain-test-master-secret-0123456789abcdef');
+/** Options of `scoreFindings` under {@link TEST_KEYS}. */
+export const SCORING = { leadIdKey: TEST_KEYS.leadIds } as const;

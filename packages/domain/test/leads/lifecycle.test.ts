@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, reconcileLead, staleLeads, supersedeLead } from '../../src/leads/lifecycle.js';
+import { isOpen, reconcileLead, rekeyLead, staleLeads, supersedeLead } from '../../src/leads/lifecycle.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import type { Lead } from '../../src/model.js';
-import { finding, paymentEvidence } from './findings.js';
+import { finding, paymentEvidence, SCORING } from './findings.js';
 
 const RUN1 = { runId: 'run-1', now: '2024-01-01T00:00:00.000Z' };
 const RUN2 = { runId: 'run-2', now: '2024-02-01T00:00:00.000Z' };
 const scoredOf = (...args: Parameters<typeof finding>) =>
-  scoreFindings([finding(...args)])[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
+  scoreFindings([finding(...args)], SCORING)[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
 
 /** A lead an inspector has worked on: assigned, with a note field the API added. */
 function workedLead(): Lead & { notes: string } {
@@ -66,7 +66,11 @@ describe('reconcileLead', () => {
   it('drops optional content the new finding no longer has', () => {
     const existing = workedLead();
     const { village: _village, ...withoutVillage } = finding();
-    const { lead, change } = reconcileLead(existing, scoreFindings([withoutVillage])[0] as never, RUN2);
+    const { lead, change } = reconcileLead(
+      existing,
+      scoreFindings([withoutVillage], SCORING)[0] as never,
+      RUN2,
+    );
     expect(change).toBe('updated');
     expect('village' in lead).toBe(false);
   });
@@ -84,10 +88,62 @@ describe('reconcileLead', () => {
     expect(lead.revision).toBe(superseded.revision + 1);
   });
 
+  it('writes every status change of a run into the history, by system, with the run and the reason', () => {
+    const superseded = supersedeLead(workedLead(), '依据的数据版本已撤回：低保.csv（名单有误）', RUN2);
+    expect(superseded.history).toEqual([
+      {
+        at: RUN2.now,
+        by: 'system',
+        action: 'supersede',
+        from: 'verifying',
+        to: 'superseded',
+        note: '依据的数据版本已撤回：低保.csv（名单有误）',
+        details: { runId: 'run-2' },
+      },
+    ]);
+    const RUN3 = { runId: 'run-3', now: '2024-03-01T00:00:00.000Z' };
+    const { lead } = reconcileLead(superseded, scoredOf(), RUN3);
+    expect(lead.history?.slice(1)).toEqual([
+      expect.objectContaining({
+        by: 'system',
+        action: 'reopen',
+        from: 'superseded',
+        to: 'new',
+        details: { runId: 'run-3' },
+      }),
+    ]);
+    const confirmed = supersedeLead({ ...workedLead(), status: 'confirmed' }, '死亡记录版本被替换', RUN2);
+    expect(confirmed.history).toEqual([
+      expect.objectContaining({
+        action: 'evidence_lost',
+        from: 'confirmed',
+        to: 'confirmed',
+        note: '死亡记录版本被替换',
+      }),
+    ]);
+  });
+
   it('refuses to merge a finding into another lead', () => {
     expect(() => reconcileLead(workedLead(), scoredOf({ subjectKey: 'someone-else' }), RUN2)).toThrow(
       /is not/,
     );
+  });
+});
+
+describe('rekeyLead', () => {
+  it('moves a lead to its keyed id keeping status, work and history, and says so', () => {
+    const worked = supersedeLead(workedLead(), '撤回', RUN1);
+    const moved = rekeyLead(worked, 'R01-0123456789abcdef0123', RUN2);
+    expect(moved).toMatchObject({
+      leadId: 'R01-0123456789abcdef0123',
+      status: 'superseded',
+      assignee: 'inspector-7',
+      notes: '已约谈村干部',
+      revision: 1,
+    });
+    expect(moved.history?.[0]).toEqual(worked.history?.[0]);
+    expect(moved.history?.[1]).toMatchObject({ by: 'system', action: 'rekey', details: { runId: 'run-2' } });
+    expect(JSON.stringify(moved)).not.toContain(worked.leadId);
   });
 });
 

@@ -10,10 +10,10 @@ import {
 } from '../../src/leads/query.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import type { Lead } from '../../src/model.js';
-import { finding, PERSON } from './findings.js';
+import { finding, PERSON, SCORING } from './findings.js';
 
 function lead(id: string, overrides: Partial<Lead> = {}): Lead {
-  const scored = scoreFindings([finding()])[0];
+  const scored = scoreFindings([finding()], SCORING)[0];
   if (!scored) throw new Error('no finding');
   return {
     ...reconcileLead(undefined, scored, { runId: 'r', now: '2024-01-01T00:00:00.000Z' }).lead,

@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../src/leads/lead-id.js';
 import { SCORE_WEIGHTS, scoreFindings } from '../../src/leads/score.js';
 import type { Finding, MatchQuality } from '../../src/model.js';
-import { finding, PERSON, paymentEvidence } from './findings.js';
+import { finding, PERSON, paymentEvidence, SCORING, TEST_KEYS } from './findings.js';
 
-const one = (f: Finding) => scoreFindings([f])[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
+const one = (f: Finding) =>
+  scoreFindings([f], SCORING)[0] as NonNullable<ReturnType<typeof scoreFindings>[number]>;
 
 describe('scoreFindings', () => {
   it('explains the score with factors that sum to it', () => {
     const scored = one(finding());
-    expect(scored.leadId).toBe(leadIdFor('R01', `${PERSON}|DIBAO_RURAL`));
+    expect(scored.leadId).toBe(leadIdFor('R01', `${PERSON}|DIBAO_RURAL`, TEST_KEYS.leadIds));
     expect(scored.scoreBreakdown).toEqual([
       { factor: 'amount', points: 32, reason: '涉及金额 ¥1,500.00' },
       { factor: 'match', points: 25, reason: '身份证号直接匹配' },
@@ -21,13 +22,16 @@ describe('scoreFindings', () => {
   });
 
   it('counts distinct rules of the same person in the batch', () => {
-    const scored = scoreFindings([
-      finding(),
-      finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-05` }),
-      finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-06` }),
-      finding({ rule: 'R08' }),
-      finding({ idNumber: '430521195001010014', subjectKey: 'other' }),
-    ]);
+    const scored = scoreFindings(
+      [
+        finding(),
+        finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-05` }),
+        finding({ rule: 'R06', subjectKey: `${PERSON}|DIBAO_RURAL|2023-06` }),
+        finding({ rule: 'R08' }),
+        finding({ idNumber: '430521195001010014', subjectKey: 'other' }),
+      ],
+      SCORING,
+    );
     expect(scored.map((s) => s.scoreBreakdown.find((f) => f.factor === 'rules')?.points)).toEqual([
       20, 20, 20, 20, 0,
     ]);
@@ -57,6 +61,7 @@ describe('scoreFindings', () => {
       (['R01', 'R06', 'R08'] as const).map((rule) =>
         finding({ rule, subjectKey: rule, amount: 1e12, evidence: paymentEvidence(50) }),
       ),
+      SCORING,
     );
     expect(maxed.map((s) => s.score)).toEqual([100, 100, 100]);
   });
@@ -93,10 +98,10 @@ describe('scoreFindings', () => {
 
   it('is deterministic and keeps input order', () => {
     const input = [finding({ amount: 1 }), finding({ rule: 'R06', subjectKey: 'x', amount: 9_999_999 })];
-    expect(scoreFindings(input)).toEqual(scoreFindings(input));
-    expect(scoreFindings(input).map((s) => s.rule)).toEqual(['R01', 'R06']);
-    expect(scoreFindings(input, { leadIdSecret: 's' })[0]?.leadId).toBe(
-      leadIdFor('R01', input[0]?.subjectKey ?? '', 's'),
+    expect(scoreFindings(input, SCORING)).toEqual(scoreFindings(input, SCORING));
+    expect(scoreFindings(input, SCORING).map((s) => s.rule)).toEqual(['R01', 'R06']);
+    expect(scoreFindings(input, SCORING)[0]?.leadId).toBe(
+      leadIdFor('R01', input[0]?.subjectKey ?? '', TEST_KEYS.leadIds),
     );
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../src/leads/workflow.js';
 import type { Lead, LeadStatus } from '../../src/model.js';
 import { type LeadRepository, RevisionConflictError } from '../../src/ports.js';
-import { finding } from './findings.js';
+import { finding, SCORING } from './findings.js';
 
 const T0 = '2024-03-01T02:00:00.000Z'; // 10:00 CST, 1 March
 const T1 = '2024-03-02T02:00:00.000Z';
@@ -23,7 +23,7 @@ const INSPECTOR = { subject: 'u-inspector', name: '李检查' };
 const OFFICER = { subject: 'u-qingshan', name: '王镇' };
 
 function newLead(): Lead {
-  const scored = scoreFindings([finding()])[0];
+  const scored = scoreFindings([finding()], SCORING)[0];
   if (!scored) throw new Error('no finding');
   return reconcileLead(undefined, scored, { runId: 'run-1', now: '2024-02-01T00:00:00.000Z' }).lead;
 }
@@ -428,7 +428,7 @@ describe('collision runs keep the inspectors’ work', () => {
       walk(newLead(), assign({ deadline: '2024-03-10' }), { action: 'start_verification' }),
       '2024-03-20T00:00:00Z',
     );
-    const rescored = scoreFindings([finding({ amount: 999_999 })])[0];
+    const rescored = scoreFindings([finding({ amount: 999_999 })], SCORING)[0];
     if (!rescored) throw new Error('no finding');
     const { lead, change } = reconcileLead(worked, rescored, { runId: 'run-2', now: '2024-03-21T00:00:00Z' });
     expect(change).toBe('updated');
@@ -452,7 +452,13 @@ describe('collision runs keep the inspectors’ work', () => {
     const assigned = walk(newLead(), assign());
     const superseded = supersedeLead(assigned, '数据已撤回', ctx);
     expect(superseded.status).toBe('superseded');
-    expect(superseded.history).toEqual(assigned.history);
+    // The inspectors' history stays, and the run's change is added to it.
+    expect(superseded.history?.slice(0, -1)).toEqual(assigned.history);
+    expect(superseded.history?.at(-1)).toMatchObject({
+      by: 'system',
+      action: 'supersede',
+      note: '数据已撤回',
+    });
     expect(allowedActions(superseded.status)).toEqual([]);
   });
 });

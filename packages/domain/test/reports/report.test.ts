@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../src/errors.js';
+import { derivePlatformKeys } from '../../src/keys.js';
 import {
   DEFAULT_REPORT_DEADLINES,
   ReportDeadlineConfigError,
@@ -11,6 +13,7 @@ import {
   fileReport,
   InvalidReportTransitionError,
   isReportOverdue,
+  legacyReceiptHash,
   maskPhone,
   newReceiptCode,
   normalizePhone,
@@ -22,8 +25,12 @@ import {
   receiptHash,
 } from '../../src/reports/report.js';
 
+const KEY = derivePlatformKeys('report-test-master-secret-0123456789abcdef').receipts;
+
 // 2024-03-01 10:00 China Standard Time.
 const FILED = '2024-03-01T02:00:00.000Z';
+// The start of that CST day: all a report keeps of its receipt time.
+const FILED_DAY = '2024-02-29T16:00:00.000Z';
 const officer = { subject: 'u-qingshan', name: '王镇' };
 
 const submission: ReportSubmission = {
@@ -41,6 +48,7 @@ function filed(overrides: Partial<ReportSubmission> = {}, at = FILED) {
       now: at,
       deadlines: DEFAULT_REPORT_DEADLINES,
       routing: { township: '青山镇', village: '龙泉村', office: '青山镇' },
+      receiptKey: KEY,
     },
   );
 }
@@ -63,48 +71,67 @@ function handled(report: Report, steps: { ack?: string; investigate?: string; co
 }
 
 describe('receipt codes', () => {
-  it('are 12 symbols without 0/O/1/I, grouped for reading, and differ every time', () => {
+  it('are 16 symbols (80 bits) without 0/O/1/I, in groups of four, and differ every time', () => {
     const codes = new Set(Array.from({ length: 200 }, () => newReceiptCode()));
     expect(codes.size).toBe(200);
     for (const code of codes) {
-      expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+      expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     }
     expect(RECEIPT_ALPHABET).toHaveLength(32);
     expect(RECEIPT_ALPHABET).not.toMatch(/[01IO]/);
+    // 16 symbols of a 32-symbol alphabet: 16 × 5 = 80 bits.
+    expect(16 * Math.log2(RECEIPT_ALPHABET.length)).toBeGreaterThanOrEqual(80);
   });
 
   it('map each random byte to alphabet[byte mod 32] (uniform, as 256 is a multiple of 32)', () => {
-    const code = newReceiptCode(() => Uint8Array.from({ length: 12 }, (_, i) => i * 32 + 31 - i));
-    expect(code.replace(/-/g, '')).toBe('ZYXWVUTSRQPN');
+    const code = newReceiptCode(() => Uint8Array.from({ length: 16 }, (_, i) => i * 32 + 31 - i));
+    expect(code.replace(/-/g, '')).toBe('ZYXWVUTSRQPNMLKJ');
   });
 
   it('are recognized however they are typed, and hashed the same', () => {
-    const code = 'AB2C-D3EF-4GH5';
+    const code = 'AB2C-D3EF-4GH5-JK6L';
     for (const typed of [
-      'ab2c-d3ef-4gh5',
-      ' AB2C D3EF 4GH5 ',
-      'AB2CD3EF4GH5',
-      'ＡＢ２Ｃ－Ｄ３ＥＦ－４ＧＨ５',
+      'ab2c-d3ef-4gh5-jk6l',
+      ' AB2C D3EF 4GH5 JK6L ',
+      'AB2CD3EF4GH5JK6L',
+      'ＡＢ２Ｃ－Ｄ３ＥＦ－４ＧＨ５－ＪＫ６Ｌ',
     ]) {
-      expect(normalizeReceiptCode(typed)).toBe('AB2CD3EF4GH5');
-      expect(receiptHash(typed)).toBe(receiptHash(code));
+      expect(normalizeReceiptCode(typed)).toBe('AB2CD3EF4GH5JK6L');
+      expect(receiptHash(typed, KEY)).toBe(receiptHash(code, KEY));
     }
-    expect(receiptHash(code)).toMatch(/^[0-9a-f]{64}$/);
-    expect(receiptHash('AB2C-D3EF-4GH6')).not.toBe(receiptHash(code));
+    expect(receiptHash(code, KEY)).toMatch(/^[0-9a-f]{64}$/);
+    expect(receiptHash('AB2C-D3EF-4GH5-JK6M', KEY)).not.toBe(receiptHash(code, KEY));
+  });
+
+  it('are stored as a keyed digest: hashing a guessed code without the key finds nothing', () => {
+    const code = 'AB2CD3EF4GH5JK6L';
+    const plain = createHash('sha256').update(`jiandu-receipt|${code}`).digest('hex');
+    expect(receiptHash(code, KEY)).not.toBe(plain);
+    const otherKey = derivePlatformKeys('another-county-master-secret-0123456789').receipts;
+    expect(receiptHash(code, otherKey)).not.toBe(receiptHash(code, KEY));
+  });
+
+  it('recognise a 12-symbol code of before the upgrade by its old plain digest, and key it like any other', () => {
+    const legacy = 'AB2CD3EF4GH5';
+    expect(legacyReceiptHash('ab2c-d3ef-4gh5')).toBe(
+      createHash('sha256').update(`jiandu-receipt|${legacy}`).digest('hex'),
+    );
+    expect(receiptHash(legacy, KEY)).not.toBe(legacyReceiptHash(legacy));
+    expect(legacyReceiptHash('AB2C-D3EF-4GH5-JK6L')).toBeUndefined();
   });
 
   it('reject what can never be one (wrong length, 0/O/1/I)', () => {
-    expect(normalizeReceiptCode('AB2C-D3EF-4GH')).toBeUndefined();
-    expect(normalizeReceiptCode('AB2C-D3EF-4GH0')).toBeUndefined();
-    expect(normalizeReceiptCode('AB2C-D3EF-4GHO')).toBeUndefined();
-    expect(() => receiptHash('nope')).toThrow(ValidationError);
+    expect(normalizeReceiptCode('AB2C-D3EF-4GH5-JK6')).toBeUndefined();
+    expect(normalizeReceiptCode('AB2C-D3EF-4GH5-JK60')).toBeUndefined();
+    expect(normalizeReceiptCode('AB2C-D3EF-4GH5-JK6O')).toBeUndefined();
+    expect(() => receiptHash('nope', KEY)).toThrow(ValidationError);
   });
 });
 
 describe('filing', () => {
   it('stores only the hash of the receipt code and stamps the deadlines in CST days', () => {
     const { report, receiptCode } = filed();
-    expect(report.receiptHash).toBe(receiptHash(receiptCode));
+    expect(report.receiptHash).toBe(receiptHash(receiptCode, KEY));
     expect(JSON.stringify(report)).not.toContain(receiptCode.replace(/-/g, ''));
     expect(report).toMatchObject({
       channel: 'online',
@@ -119,13 +146,28 @@ describe('filing', () => {
     expect(report.reportId).toMatch(/^RP-[0-9a-f]{24}$/);
     expect(report.history).toEqual([
       {
-        at: FILED,
+        at: FILED_DAY,
         by: 'reporter',
         action: 'file',
         to: 'received',
         details: { channel: 'online', office: '青山镇' },
       },
     ]);
+  });
+
+  it('keeps the receipt time to the day: nothing stored holds the minute it came in', () => {
+    const { report } = filed({}, '2024-03-01T07:43:12.345Z');
+    expect(report.receivedAt).toBe(FILED_DAY);
+    expect(report.updatedAt).toBe(FILED_DAY);
+    expect(report.history[0]?.at).toBe(FILED_DAY);
+    expect(JSON.stringify(report)).not.toMatch(/07:43|15:43|12\.345/);
+    // Late in the evening CST is still that day; after midnight CST it's the next.
+    expect(filed({}, '2024-03-01T15:59:00.000Z').report.receivedAt).toBe(FILED_DAY);
+    expect(filed({}, '2024-03-01T16:00:00.000Z').report.receivedAt).toBe('2024-03-01T16:00:00.000Z');
+  });
+
+  it('accepts a short real complaint', () => {
+    expect(filed({ content: '修路工程偷工减料' }).report.content).toBe('修路工程偷工减料');
   });
 
   it('counts days from the CST calendar day, also late in the evening', () => {
@@ -142,6 +184,7 @@ describe('filing', () => {
         now: FILED,
         deadlines: DEFAULT_REPORT_DEADLINES,
         routing: { township: '青山镇', village: '龙泉村', office: '青山镇' },
+        receiptKey: KEY,
         assistedBy: { subject: 'u-supervisor', name: '村务监督委员会' },
       },
     );
@@ -161,7 +204,7 @@ describe('filing', () => {
       }
       throw new Error('expected a ValidationError');
     };
-    expect(field(() => filed({ content: '太短了' }))).toBe('content');
+    expect(field(() => filed({ content: '  ' }))).toBe('content');
     expect(field(() => filed({ category: 'gossip' as never }))).toBe('category');
     expect(field(() => filed({ reporter: { anonymous: false, name: '', phone: '13812345678' } }))).toBe(
       'reporter.name',

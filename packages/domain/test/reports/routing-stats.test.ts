@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { derivePlatformKeys } from '../../src/keys.js';
 import { DivisionIndex } from '../../src/normalize/division.js';
 import { DEFAULT_REPORT_DEADLINES } from '../../src/reports/config.js';
 import { matchesReportFilter, sortReports } from '../../src/reports/query.js';
@@ -39,6 +40,17 @@ describe('routing', () => {
     expect(officeLabel('青山镇')).toBe('青山镇纪委');
   });
 
+  it('sends a report straight to the county commission when the reporter asks, keeping the place', () => {
+    // A complaint about the township office itself must not land on that office's desk.
+    expect(routeReport({ township: '青山镇', village: '龙泉村' }, DIVISIONS, { toCounty: true })).toEqual({
+      township: '青山镇',
+      village: '龙泉村',
+      office: null,
+    });
+    expect(routeReport({ township: '青山镇' }, undefined, { toCounty: true }).office).toBeNull();
+    expect(routeReport({ township: '青山镇' }, DIVISIONS, { toCounty: false }).office).toBe('青山镇');
+  });
+
   it('without divisions, trusts a given township and sends the rest to the county', () => {
     expect(routeReport({ township: ' 青山镇 ', village: '龙泉村' })).toEqual({
       township: '青山镇',
@@ -71,6 +83,7 @@ function report(
       deadlines: DEFAULT_REPORT_DEADLINES,
       routing: { office, ...(office ? { township: office } : {}) },
       newId: () => `RP-${n}`,
+      receiptKey: derivePlatformKeys('stats-test-master-secret-0123456789abcdef').receipts,
       ...(extra.assistedBy ? { assistedBy: { subject: extra.assistedBy } } : {}),
     },
   ).report;
@@ -102,9 +115,10 @@ describe('report statistics', () => {
       acknowledged: { total: 3, onTime: 2, late: 1 },
       concluded: { total: 2, onTime: 1, late: 1 },
       overdue: 1,
-      // (12 + 120 + 24) / 3 = 52 h; (120 + 960) / 2 = 540 h.
-      avgHoursToAcknowledge: 52,
-      avgHoursToConclude: 540,
+      // Counted from the start of the CST day of receipt (the time of day is not kept), 10 h
+      // before filing: (22 + 130 + 34) / 3 = 62 h; (130 + 970) / 2 = 550 h.
+      avgHoursToAcknowledge: 62,
+      avgHoursToConclude: 550,
       byStatus: { received: 1, acknowledged: 1, investigating: 0, concluded: 2 },
       byCategory: { subsidy: 2, village_finance: 1, project: 0, conduct: 1, other: 0 },
       byChannel: { online: 3, assisted: 1 },
@@ -120,8 +134,8 @@ describe('report statistics', () => {
       acknowledged: { total: 2, onTime: 1, late: 1 },
       concluded: { total: 1, onTime: 1, late: 0 },
       overdue: 0,
-      avgHoursToAcknowledge: 66,
-      avgHoursToConclude: 120,
+      avgHoursToAcknowledge: 76,
+      avgHoursToConclude: 130,
     });
     expect(stats.byTownship[1]).toMatchObject({ received: 1, overdue: 1, avgHoursToAcknowledge: null });
   });

@@ -97,6 +97,8 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
   // would come from different files. The newer upload has its own event.
   const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));
+  // The raw file's storage version: the version record names exactly the bytes it was read from.
+  const rawVersionId = await deps.objects.versionId(input.bucket, key);
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
@@ -140,19 +142,27 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
           : { reason: 'needs_mapping' as const };
       return holdVersion(
         deps,
-        existing ?? newVersion(deps, input, location, hash, size, await requestOf(deps, key)),
+        existing ?? newVersion(deps, input, location, hash, size, await requestOf(deps, key), rawVersionId),
         error.message,
         hold,
         !existing,
       );
     }
     if (!(error instanceof FileRejectedError)) throw error;
-    return rejectVersion(deps, input, location, hash, size, {
-      code: error.code,
-      message: error.message,
-      ...(error.details.expected ? { expected: error.details.expected } : {}),
-      ...(error.details.found ? { found: error.details.found } : {}),
-    });
+    return rejectVersion(
+      deps,
+      input,
+      location,
+      hash,
+      size,
+      {
+        code: error.code,
+        message: error.message,
+        ...(error.details.expected ? { expected: error.details.expected } : {}),
+        ...(error.details.found ? { found: error.details.found } : {}),
+      },
+      rawVersionId,
+    );
   }
 
   // Shards first, record last: a version is only visible once its rows are all stored.
@@ -185,7 +195,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     hold: _hold,
     error: _error,
     ...base
-  } = existing ?? newVersion(deps, input, location, hash, size, request);
+  } = existing ?? newVersion(deps, input, location, hash, size, request, rawVersionId);
   const read: DatasetVersion = {
     ...base,
     status: 'active',
@@ -240,6 +250,7 @@ function newVersion(
   hash: string,
   size: number,
   request: UploadRequest | undefined,
+  rawVersionId: string | undefined,
 ): DatasetVersion {
   const now = deps.now();
   return {
@@ -249,6 +260,7 @@ function newVersion(
     fileName: location.fileName,
     rawBucket: input.bucket,
     rawKey: input.key,
+    ...(rawVersionId ? { rawVersionId } : {}),
     fileHash: hash,
     size,
     receivedAt: input.eventTime,
@@ -433,10 +445,11 @@ async function rejectVersion(
   hash: string,
   size: number,
   error: FileError,
+  rawVersionId?: string,
 ): Promise<NormalizeOutput> {
   const now = deps.now();
   const version: DatasetVersion = {
-    ...newVersion(deps, input, location, hash, size, undefined),
+    ...newVersion(deps, input, location, hash, size, undefined, rawVersionId),
     status: 'rejected',
     statusReason: error.message,
     error,

@@ -5,6 +5,7 @@ import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
 import type { ScoreAndStoreDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
 import { readJson } from './match.js';
+import { rekeyLegacyLeads } from './rekey.js';
 
 /** How many times a lead write is retried when an inspector changed the lead meanwhile. */
 const CONFLICT_RETRIES = 3;
@@ -67,6 +68,7 @@ async function supersedeReason(
  */
 export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
+  await rekeyLegacyLeads(deps, { runId: input.runId, now: deps.now() });
   // Partial findings of subjects that span shards (poverty households) become one here.
   const findings = combineFindings(
     (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
@@ -81,7 +83,10 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
   )
     .flat()
     .filter((lead) => lead.status !== 'superseded');
-  const scored = scoreFindings([...findings, ...others]).slice(0, findings.length);
+  const scored = scoreFindings([...findings, ...others], { leadIdKey: deps.leadIdKey }).slice(
+    0,
+    findings.length,
+  );
   const ids = scored.map((f) => f.leadId);
   const existing = await deps.leads.getMany(ids);
   const now = deps.now();

@@ -1,3 +1,4 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
@@ -25,6 +26,37 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
     const item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
     if (!(await this.putItem(item, revisionCondition(expectedRevision))))
       throw new RevisionConflictError(lead.leadId);
+  }
+
+  async move(previous: Lead, next: Lead): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.lead(next.leadId), ...keys.leadIndexes(next), ...next },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: keys.lead(previous.leadId),
+                ConditionExpression: '#revision = :expected',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':expected': previous.revision },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if ((error as Error)?.name === 'TransactionCanceledException')
+        throw new RevisionConflictError(previous.leadId);
+      throw error;
+    }
   }
 
   listOfRule(rule: string): Promise<Lead[]> {

@@ -50,6 +50,26 @@ export class DynamoReportRepository extends TableRepository implements ReportRep
     return this.getItem(keys.report(reportId));
   }
 
+  async moveReceipt(report: Report, receiptHash: string): Promise<void> {
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          this.put({ ...keys.reportReceipt(receiptHash), reportId: report.reportId }, ABSENT),
+          { Delete: { TableName: this.tableName, Key: keys.reportReceipt(report.receiptHash) } },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.report(report.reportId),
+              UpdateExpression: 'SET receiptHash = :next',
+              ConditionExpression: 'receiptHash = :previous',
+              ExpressionAttributeValues: { ':next': receiptHash, ':previous': report.receiptHash },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
   async getByReceipt(receiptHash: string): Promise<Report | undefined> {
     const receipt = await this.getItem<{ reportId?: unknown }>(keys.reportReceipt(receiptHash));
     return typeof receipt?.reportId === 'string' ? this.get(receipt.reportId) : undefined;

@@ -28,6 +28,13 @@ export class MemoryLeads implements LeadRepository {
     this.items.set(lead.leadId, clone(lead));
   }
 
+  async move(previous: Lead, next: Lead) {
+    if (this.items.has(next.leadId) || this.items.get(previous.leadId)?.revision !== previous.revision)
+      throw new RevisionConflictError(previous.leadId);
+    this.items.delete(previous.leadId);
+    this.items.set(next.leadId, clone(next));
+  }
+
   async listOfRule(rule: string) {
     return [...this.items.values()]
       .filter((l) => l.rule === rule)

@@ -31,8 +31,17 @@ export class MemoryObjects implements ObjectStore {
     return bytes && memoryEtag(bytes);
   }
 
+  /** Like a versioned bucket: every put of a key makes a new version (`v1`, `v2`, …). */
+  readonly #versions = new Map<string, number>();
+
+  async versionId(bucket: string, key: string) {
+    const n = this.#versions.get(`${bucket}/${key}`);
+    return n === undefined ? undefined : `v${n}`;
+  }
+
   async put(bucket: string, key: string, body: Uint8Array | string) {
     this.items.set(`${bucket}/${key}`, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+    this.#versions.set(`${bucket}/${key}`, (this.#versions.get(`${bucket}/${key}`) ?? 0) + 1);
   }
 
   /** Every stored `{bucket}/{key}` starting with `prefix`, sorted. */
@@ -43,10 +52,13 @@ export class MemoryObjects implements ObjectStore {
 
 /** Signs nothing: returns a recognizable URL holding the key, and remembers what it signed. */
 export class MemoryUploadSigner implements UploadUrlSigner {
-  readonly signed: { key: string; expiresInSeconds: number }[] = [];
+  readonly signed: { key: string; expiresInSeconds: number; contentLength: number }[] = [];
 
-  async presignPut(key: string, expiresInSeconds: number) {
-    this.signed.push({ key, expiresInSeconds });
-    return `https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=${expiresInSeconds}`;
+  async presignPut(key: string, expiresInSeconds: number, conditions: { contentLength: number }) {
+    this.signed.push({ key, expiresInSeconds, contentLength: conditions.contentLength });
+    return {
+      url: `https://uploads.example.test/${encodeURI(key)}?X-Amz-Expires=${expiresInSeconds}`,
+      headers: { 'If-None-Match': '*', 'Content-Length': String(conditions.contentLength) },
+    };
   }
 }

@@ -25,6 +25,20 @@ export class MemoryReports implements ReportRepository {
     return id === undefined ? undefined : this.get(id);
   }
 
+  /** Receipt digests in store (tests check that a legacy one is gone). */
+  receiptHashes(): string[] {
+    return [...this.#receipts.keys()];
+  }
+
+  async moveReceipt(report: Report, hash: string) {
+    const stored = this.items.get(report.reportId);
+    if (!stored || this.#receipts.has(hash) || stored.receiptHash !== report.receiptHash)
+      throw new Error(`Receipt of ${report.reportId} can't move`);
+    this.#receipts.delete(report.receiptHash);
+    this.#receipts.set(hash, report.reportId);
+    this.items.set(report.reportId, { ...stored, receiptHash: hash });
+  }
+
   async update(previous: Report, next: Report) {
     if (this.items.get(next.reportId)?.revision !== previous.revision)
       throw new ReportRevisionConflictError(next.reportId);
