@@ -14,8 +14,8 @@ import {
   normalizeUpload,
   PlanInput,
   planCollision,
-  ScoreAndStoreInput,
   type ScoreAndStoreDeps,
+  ScoreAndStoreInput,
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';

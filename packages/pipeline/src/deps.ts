@@ -45,7 +45,10 @@ export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleCon
  * the platform's lead-id key and reports (their lead links follow a re-keyed lead).
  */
 export interface ScoreAndStoreDeps
-  extends Pick<PipelineDeps, 'leads' | 'runs' | 'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'ruleConfig'> {
+  extends Pick<
+    PipelineDeps,
+    'leads' | 'runs' | 'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'ruleConfig'
+  > {
   /** The platform's lead-id key (`PlatformKeys.leadIds`). */
   readonly leadIdKey: Uint8Array;
   readonly reports: ReportRepository;
