@@ -178,10 +178,7 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   const reports = memoryReportDeps();
   for (const r of [OWN.report, OTHER.report]) void reports.repository.create(structuredClone(r));
   for (const v of [OWN.version, OTHER.version]) versions.items.set(v.versionId, structuredClone(v));
-  const datasets = memoryDatasetDeps({
-    now: () => NOW,
-    buckets: { upload: 'uploads-bucket', data: DATA_BUCKET },
-  });
+  const datasets = memoryDatasetDeps({ buckets: { upload: 'uploads-bucket', data: DATA_BUCKET } });
   for (const v of [OWN.version, OTHER.version]) {
     void datasets.objects.put(DATA_BUCKET, v.rejectsKey ?? '', '\uFEFFrow,reason\r\n3,身份证号无效\r\n');
   }
@@ -192,9 +189,10 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
     collisions: { start: async () => 'exec-1' },
     authenticator,
     datasets,
-    workflow: memoryWorkflowDeps({ now: () => NOW }),
+    workflow: memoryWorkflowDeps(),
     reports,
     logError: (error) => errors.push(error),
+    now: () => NOW,
   };
 }
 

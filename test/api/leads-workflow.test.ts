@@ -120,7 +120,7 @@ describe('lead workflow API', () => {
     );
     await leads.put(lead(LOW, { rule: 'R08', score: 12, createdAt: '2024-01-04T00:00:00.000Z' }), 0);
     await leads.put(lead(GONE, { status: 'superseded', createdAt: '2024-01-02T00:00:00.000Z' }), 0);
-    const workflow = memoryWorkflowDeps({ now: () => clock });
+    const workflow = memoryWorkflowDeps();
     audit = workflow.audit;
     corrections = workflow.corrections;
     app = createApp({
@@ -133,6 +133,7 @@ describe('lead workflow API', () => {
       reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
+      now: () => clock,
     });
   });
 

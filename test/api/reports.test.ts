@@ -93,7 +93,7 @@ beforeEach(() => {
   clock = '2024-03-01T02:00:00.000Z';
   const leads = new MemoryLeads();
   for (const l of [lead(QINGSHAN_LEAD, '青山镇'), lead(SHIMEN_LEAD, '石门乡')]) leads.items.set(l.leadId, l);
-  const workflow = memoryWorkflowDeps({ now: () => clock });
+  const workflow = memoryWorkflowDeps();
   audit = workflow.audit;
   const reportDeps = memoryReportDeps({
     divisions: async () => DIVISIONS,
@@ -112,6 +112,7 @@ beforeEach(() => {
     logError: (error) => {
       throw error;
     },
+    now: () => clock,
   });
 });
 

@@ -61,11 +61,12 @@ describe('GET /api/v1/stats', () => {
     versions,
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
-    workflow: memoryWorkflowDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
+    datasets: memoryDatasetDeps(),
+    workflow: memoryWorkflowDeps(),
     reports: memoryReportDeps(),
     authenticator,
     logError: () => {},
+    now: () => '2024-03-01T00:00:00.000Z',
   });
   const seeded = [
     lead('R01', '青山镇', 100_000),

@@ -1,7 +1,6 @@
 import { maskPersonName } from '@jiandu/domain/normalize/name';
 import {
   allowedReportActions,
-  chinaDay,
   maskPhone,
   overdueStage,
   REPORT_CATEGORY_LABELS,
@@ -9,6 +8,7 @@ import {
   type Report,
 } from '@jiandu/domain/reports/report';
 import { officeLabel } from '@jiandu/domain/reports/routing';
+import { chinaDay } from '@jiandu/domain/time';
 
 /**
  * What each audience sees of a report. The receipt hash never leaves the platform; staff

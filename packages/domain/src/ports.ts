@@ -31,10 +31,16 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
-/** Thrown by `LeadRepository.put` when the stored revision is not the expected one. */
+/**
+ * Thrown by a conditional write (`LeadRepository.put`, `ReportRepository.update`) when the
+ * stored revision is not the expected one: the one conflict error of optimistic locking.
+ */
 export class RevisionConflictError extends Error {
-  constructor(readonly leadId: string) {
-    super(`Lead ${leadId} was changed by someone else`);
+  constructor(
+    readonly id: string,
+    readonly what: 'Lead' | 'Report' = 'Lead',
+  ) {
+    super(`${what} ${id} was changed by someone else`);
     this.name = 'RevisionConflictError';
   }
 }
@@ -126,11 +132,10 @@ export interface CollisionStarter {
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
 }
 
-/** Thrown by `ReportRepository.update` when the stored revision is not the expected one. */
-export class ReportRevisionConflictError extends Error {
-  constructor(readonly reportId: string) {
-    super(`Report ${reportId} was changed by someone else`);
-    this.name = 'ReportRevisionConflictError';
+/** The {@link RevisionConflictError} of a report (what the report adapters throw). */
+export class ReportRevisionConflictError extends RevisionConflictError {
+  constructor(reportId: string) {
+    super(reportId, 'Report');
   }
 }
 

@@ -16,7 +16,8 @@ import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Access, Principal } from '../auth.js';
-import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
+import { DepartmentCode, Flag, VersionId } from './schemas.js';
+import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
 
 /** What the department routes need beyond the repositories every route has. */
 export interface DatasetApiDeps {
@@ -28,8 +29,6 @@ export interface DatasetApiDeps {
   readonly lateness: LatenessRepository;
   /** Expected upload cadence per kind (env `CADENCE_CONFIG` over the defaults). */
   readonly cadence: CadenceConfig;
-  /** The clock (ISO); injected so tests are deterministic. @default the system clock */
-  readonly now?: () => string;
 }
 
 /** Who may read department data: the department itself, and county-wide staff. */
@@ -40,33 +39,27 @@ export const DATA_OWNERS: Access = ['department_uploader', 'admin'];
 /** How long a presigned upload URL works. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 
-const department = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a department code like civil-affairs');
 const VersionQuery = z.object({
-  department: department.optional(),
+  department: DepartmentCode.optional(),
   kind: z.enum(DATASET_KINDS).optional(),
   status: z.enum(['active', 'replaced', 'withdrawn', 'rejected']).optional(),
 });
-const VersionIdParam = z.object({ versionId: z.string().regex(/^v-[0-9a-f]{8,64}$/, 'not a version id') });
-const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(MAX_REASON_LENGTH);
+const VersionIdParam = z.object({ versionId: VersionId });
+const reason = z.string().trim().min(2, '须说明原因（至少 2 个字）').max(MAX_REASON_LENGTH);
 const WithdrawBody = z.strictObject({ reason });
 const UploadBody = z
   .strictObject({
     kind: z.enum(DATASET_KINDS),
     fileName: z.string().max(200),
-    department: department.optional(),
-    replaces: z
-      .string()
-      .regex(/^v-[0-9a-f]{8,64}$/, 'not a version id')
-      .optional(),
+    department: DepartmentCode.optional(),
+    replaces: VersionId.optional(),
     reason: reason.optional(),
   })
-  .refine((b) => !b.replaces || b.reason, { message: 'a replacement must say why', path: ['reason'] });
+  .refine((b) => !b.replaces || b.reason, { message: '替换版本须说明原因', path: ['reason'] });
 const ProgressQuery = z.object({
-  department: department.optional(),
+  department: DepartmentCode.optional(),
   kind: z.enum(DATASET_KINDS).optional(),
-  overdue: z.enum(['true', 'false']).optional(),
+  overdue: Flag.optional(),
 });
 
 function principalOf(c: Context<AppEnv>): Principal {
@@ -142,7 +135,7 @@ function attachment(fileName: string): string {
  */
 export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
   const { datasets } = deps;
-  const now = datasets.now ?? (() => new Date().toISOString());
+  const now = clockOf(deps);
   return [
     {
       method: 'GET',
@@ -287,7 +280,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
           (e) =>
             (!wanted || e.department === wanted) &&
             (!q.kind || e.kind === q.kind) &&
-            (q.overdue === undefined || e.overdue === (q.overdue === 'true')),
+            (q.overdue === undefined || e.overdue === q.overdue),
         );
         return c.json({ asOf, items });
       },

@@ -1,8 +1,8 @@
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '@jiandu/domain/errors';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '@jiandu/domain/errors';
 import { sortLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
-import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import type { ReportRepository } from '@jiandu/domain/ports';
 import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
 import { matchesReportFilter, type ReportFilter, sortReports } from '@jiandu/domain/reports/query';
 import {
@@ -39,7 +39,9 @@ import {
 } from '../report-views.js';
 import { leadSummary } from '../views.js';
 import { recordAudit, sourceIpOf } from './audit.js';
-import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
+import { commandHandler } from './command.js';
+import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
+import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
 
 /** What the report routes need. */
 export interface ReportApiDeps {
@@ -66,7 +68,7 @@ const ReporterBody = z.object({ name: Text(32).min(1), phone: z.string().min(7).
 
 const SubmissionFields = {
   category: z.enum(REPORT_CATEGORIES),
-  content: Text(5000).min(10, 'at least 10 characters: what happened, where, when, who'),
+  content: Text(5000).min(10, '至少 10 个字：写明什么事、在哪里、什么时候、涉及谁'),
   anonymous: z.boolean(),
   reporter: ReporterBody.optional(),
 };
@@ -74,12 +76,12 @@ const SubmissionFields = {
 /** A real-name report needs the reporter; an anonymous one must not carry one (nothing is dropped silently). */
 function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.RefinementCtx): void {
   if (!b.anonymous && !b.reporter)
-    ctx.addIssue({ code: 'custom', path: ['reporter'], message: 'required for a real-name report' });
+    ctx.addIssue({ code: 'custom', path: ['reporter'], message: '实名举报须填写举报人' });
   if (b.anonymous && b.reporter)
     ctx.addIssue({
       code: 'custom',
       path: ['reporter'],
-      message: 'must be absent for an anonymous report (nothing of it would be kept)',
+      message: '匿名举报不填写举报人（填了也不会保存）',
     });
 }
 
@@ -92,45 +94,20 @@ const AssistedReportBody = z
   .superRefine(reporterRule);
 const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
 
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const ReportListQuery = z.object({
-  status: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(z.array(z.enum(REPORT_STATUSES)).min(1))
-    .optional(),
+  status: commaList(REPORT_STATUSES).optional(),
   township: Place.optional(),
   category: z.enum(REPORT_CATEGORIES).optional(),
   channel: z.enum(['online', 'assisted']).optional(),
   overdue: Flag.optional(),
 });
-const ReportIdParam = z.object({ reportId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-const Revision = z.number().int().min(1);
-const Note = z.string().max(2000);
-const StepBody = z.object({ note: Note.optional(), expectedRevision: Revision.optional() });
+const ReportIdParam = z.object({ reportId: ObjectId });
+const StepBody = z.object(CommandFields);
 const ConcludeBody = z.object({
-  answer: Text(5000).min(1, 'the answer to the reporter is required'),
-  note: Note.optional(),
-  expectedRevision: Revision.optional(),
+  answer: Text(5000).min(1, '须填写给举报人的答复'),
+  ...CommandFields,
 });
-const LeadLinkBody = z.object({
-  leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  expectedRevision: Revision.optional(),
-});
-
-/** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
-function expectedRevisionOf(c: Context<AppEnv>, body: { expectedRevision?: number | undefined }): number {
-  if (body.expectedRevision !== undefined) return body.expectedRevision;
-  const header = c.req.header('if-match');
-  const match = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
-  if (header && !match)
-    throw new ValidationError('If-Match must be the report revision, e.g. "3"', { field: 'If-Match' });
-  if (!match?.[1])
-    throw new ValidationError('expectedRevision (or an If-Match header) is required, so no change is lost', {
-      field: 'expectedRevision',
-    });
-  return Number(match[1]);
-}
+const LeadLinkBody = z.object({ leadId: ObjectId, expectedRevision: CommandFields.expectedRevision });
 
 const reporterOf = (b: {
   anonymous: boolean;
@@ -192,7 +169,7 @@ function windowLimiter(max: number, windowMs: number) {
  */
 export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const reports = deps.reports;
-  const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
+  const now = clockOf(deps);
   const limit = reports.lookupLimit ?? { max: 20, windowSeconds: 600 };
   const limitLookups = windowLimiter(limit.max, limit.windowSeconds * 1000);
 
@@ -229,55 +206,40 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     return [...leads.values()].filter((l) => canSeeTownship(principal, l.township));
   }
 
-  async function visibleReport(c: Context<AppEnv>): Promise<{ report: Report; principal: Principal }> {
+  async function visibleReport(c: Context<AppEnv>): Promise<{ target: Report; principal: Principal }> {
     const principal = requirePrincipal(c.get('principal'));
     const { reportId } = parse(ReportIdParam, c.req.param(), 'path');
     const report = await reports.repository.get(reportId);
     if (!report) throw new NotFoundError('Report');
     // Another office's report looks exactly like a missing one.
     assertTownship(principal, report.office, 'Report');
-    return { report, principal };
+    return { target: report, principal };
   }
 
-  /**
-   * Apply a handling command: jurisdiction first (another office's report is a 404 whatever
-   * the body), then the body, the revision check, the transition, the conditional write and
-   * the audit entry.
-   */
-  async function command<B extends { expectedRevision?: number | undefined }>(
-    c: Context<AppEnv>,
-    schema: z.ZodType<B>,
-    toCommand: (body: B, principal: Principal) => Promise<ReportCommand> | ReportCommand,
-  ): Promise<Response> {
-    const { report, principal } = await visibleReport(c);
-    const body = await parseBody(schema, c);
-    const expected = expectedRevisionOf(c, body);
-    const cmd = await toCommand(body, principal);
-    const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
-    const at = now();
-    const next = applyReportCommand(report, cmd, actor, at, expected);
-    try {
-      await reports.repository.update(report, next);
-    } catch (error) {
-      if (error instanceof ReportRevisionConflictError)
-        throw new ConflictError(
-          `Report ${report.reportId} was changed by someone else meanwhile; reload it and try again`,
-        );
-      throw error;
-    }
-    await recordAudit(deps, c, 'report.update', {
-      reportId: next.reportId,
-      command: cmd.action,
-      revision: next.revision,
-    });
-    c.header('ETag', `"${next.revision}"`);
-    const shown = isCountyWide(principal)
-      ? next
-      : withoutHiddenLeads(
-          next,
-          new Set((await visibleLeads(principal, leadsMentioned(next))).map((l) => l.leadId)),
-        );
-    return c.json(reportWorkflowView(shown, at));
+  /** Report handling through the command flow; the answer hides leads the caller can't see. */
+  const command = commandHandler(deps, {
+    noun: '举报',
+    load: visibleReport,
+    apply: (report, cmd: ReportCommand, actor, at, expected) =>
+      applyReportCommand(report, cmd, actor, at, expected),
+    write: (report, next) => reports.repository.update(report, next),
+    audit: { action: 'report.update', target: (next) => ({ reportId: next.reportId }) },
+    view: async (next, _written, principal, at) => {
+      const shown = isCountyWide(principal)
+        ? next
+        : withoutHiddenLeads(
+            next,
+            new Set((await visibleLeads(principal, leadsMentioned(next))).map((l) => l.leadId)),
+          );
+      return reportWorkflowView(shown, at);
+    },
+  });
+
+  /** A lead the caller may see, by id; another township's is as missing as one that doesn't exist. */
+  async function visibleLeadOf(principal: Principal, leadId: string): Promise<Lead> {
+    const [lead] = await visibleLeads(principal, [leadId]);
+    if (!lead) throw new NotFoundError('Lead');
+    return lead;
   }
 
   return [
@@ -369,7 +331,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: REPORT_WORKERS,
       summary: 'One report in full: reporter, content, answer, linked leads, history (audited)',
       handle: async (c) => {
-        const { report, principal } = await visibleReport(c);
+        const { target: report, principal } = await visibleReport(c);
         const visible = await visibleLeads(principal, leadsMentioned(report));
         await recordAudit(deps, c, 'report.read', { reportId: report.reportId });
         c.header('ETag', `"${report.revision}"`);
@@ -383,54 +345,53 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/acknowledge',
       access: REPORT_WORKERS,
       summary: 'Acknowledge (受理) a received report',
-      handle: (c) =>
-        command(c, StepBody, (body) => ({
-          action: 'acknowledge',
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(StepBody, (body) => ({
+        action: 'acknowledge',
+        ...(body.note ? { note: body.note } : {}),
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/investigate',
       access: REPORT_WORKERS,
       summary: 'Start investigating (调查核实) an acknowledged report',
-      handle: (c) =>
-        command(c, StepBody, (body) => ({
-          action: 'investigate',
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(StepBody, (body) => ({
+        action: 'investigate',
+        ...(body.note ? { note: body.note } : {}),
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/conclude',
       access: REPORT_WORKERS,
       summary: 'Conclude (办结) a report with the answer the reporter reads with the receipt code',
-      handle: (c) =>
-        command(c, ConcludeBody, (body) => ({
-          action: 'conclude',
-          answer: body.answer,
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(ConcludeBody, (body) => ({
+        action: 'conclude',
+        answer: body.answer,
+        ...(body.note ? { note: body.note } : {}),
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/link-lead',
       access: REPORT_WORKERS,
       summary: 'Link a lead (one the caller may see) to a report',
-      handle: (c) =>
-        command(c, LeadLinkBody, async (body, principal) => {
-          const lead = await deps.leads.get(body.leadId);
-          // A lead of another township can't be probed through a link either.
-          if (!lead || !canSeeTownship(principal, lead.township)) throw new NotFoundError('Lead');
-          return { action: 'link_lead', leadId: body.leadId };
-        }),
+      // A lead of another township can't be probed through a link either.
+      handle: command(LeadLinkBody, async (body, principal) => ({
+        action: 'link_lead',
+        leadId: (await visibleLeadOf(principal, body.leadId)).leadId,
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/unlink-lead',
       access: REPORT_WORKERS,
       summary: 'Remove a lead link from a report',
-      handle: (c) => command(c, LeadLinkBody, (body) => ({ action: 'unlink_lead', leadId: body.leadId })),
+      // Like linking: unlinking another township's lead is a 404 whether it is linked or not.
+      handle: command(LeadLinkBody, async (body, principal) => ({
+        action: 'unlink_lead',
+        leadId: (await visibleLeadOf(principal, body.leadId)).leadId,
+      })),
     },
   ];
 }

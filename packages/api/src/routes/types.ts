@@ -8,6 +8,7 @@ import type {
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { Access, Authenticator, AuthVariables } from '../auth.js';
+import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
 import type { WorkflowApiDeps } from './leads.js';
 import type { ReportApiDeps } from './reports.js';
@@ -27,6 +28,13 @@ export interface ApiDeps {
   readonly reports: ReportApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
+  /** The API's clock (ISO instants); injected so tests are deterministic. @default the system clock */
+  readonly now?: () => string;
+}
+
+/** The one clock of the API: {@link ApiDeps.now}, or the system clock. */
+export function clockOf(deps: Pick<ApiDeps, 'now'>): () => string {
+  return deps.now ?? (() => new Date().toISOString());
 }
 
 /** The Hono environment of every route. */
@@ -41,15 +49,7 @@ export interface RouteSpec {
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 
-/** Parse a request part with zod; failures become a ValidationError naming each field. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
-  throw new ValidationError(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-    issues,
-  });
-}
+export { parse };
 
 /** Parse a JSON request body; a body that is not JSON is a ValidationError too. */
 export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Promise<T> {
@@ -57,7 +57,7 @@ export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Pr
   try {
     body = await c.req.json();
   } catch {
-    throw new ValidationError('Invalid body: expected JSON');
+    throw new ValidationError('请求内容不是有效的 JSON');
   }
   return parse(schema, body, 'body');
 }

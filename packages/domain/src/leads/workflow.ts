@@ -10,6 +10,7 @@ import type {
   LeadHistoryEntry,
   LeadStatus,
 } from '../model.js';
+import { chinaDay, isCalendarDay } from '../time.js';
 
 /**
  * The inspectors' lead workflow as pure transitions (issue 5):
@@ -123,19 +124,6 @@ export class InvalidTransitionError extends DomainError {
 const MAX_NOTE = 2000;
 const MAX_FEN = 1e13; // ¥100 billion: far above any county's budget, below float precision limits.
 
-/** The calendar day of an ISO instant in China Standard Time (UTC+8, no DST), `YYYY-MM-DD`. */
-export function chinaDate(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 function requireText(value: string | undefined, field: string, required: boolean): string | undefined {
   const text = value?.trim();
   if (!text) {
@@ -174,9 +162,9 @@ function assign(lead: Lead, command: AssignCommand, actor: WorkflowActor, now: s
     throw new ValidationError('assignee is longer than 64 characters', { field: 'assignee' });
   if (command.kind !== 'person' && command.kind !== 'township_office')
     throw new ValidationError("kind must be 'person' or 'township_office'", { field: 'kind' });
-  if (!isCalendarDate(command.deadline))
+  if (!isCalendarDay(command.deadline))
     throw new ValidationError('deadline must be a date YYYY-MM-DD', { field: 'deadline' });
-  if (command.deadline < chinaDate(now))
+  if (command.deadline < chinaDay(now))
     throw new ValidationError('deadline is in the past', { field: 'deadline' });
   const note = requireText(command.note, 'note', false);
   const reassign = lead.assignment !== undefined && lead.status !== 'new';
@@ -365,7 +353,7 @@ export function isPastDeadline(lead: Pick<Lead, 'status' | 'assignment'>, now: s
   return (
     DEADLINE_STATUSES.has(lead.status) &&
     lead.assignment !== undefined &&
-    lead.assignment.deadline < chinaDate(now)
+    lead.assignment.deadline < chinaDay(now)
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { endOfChinaDayAfter } from '../time.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
 
@@ -146,22 +147,6 @@ export function receiptHash(code: string): string {
 }
 
 // ── Deadlines ────────────────────────────────────────────────────────────────────────────
-
-const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3_600_000;
-
-/** The last millisecond (ISO) of the CST calendar day `days` days after the CST day of `iso`. */
-export function endOfChinaDayAfter(iso: string, days: number): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
-  const startOfDayCst = Math.floor((ms + CST_MS) / DAY_MS) * DAY_MS - CST_MS;
-  return new Date(startOfDayCst + (days + 1) * DAY_MS - 1).toISOString();
-}
-
-/** The CST calendar day (`YYYY-MM-DD`) of an instant, for people. */
-export function chinaDay(iso: string): string {
-  return new Date(Date.parse(iso) + CST_MS).toISOString().slice(0, 10);
-}
 
 /** Which deadline an open report has missed at `now`, if any (the conclusion deadline wins). */
 export function overdueStage(

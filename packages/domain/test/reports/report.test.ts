@@ -7,7 +7,6 @@ import {
 } from '../../src/reports/config.js';
 import {
   applyReportCommand,
-  endOfChinaDayAfter,
   fileReport,
   InvalidReportTransitionError,
   isReportOverdue,
@@ -126,13 +125,6 @@ describe('filing', () => {
         details: { channel: 'online', office: '青山镇' },
       },
     ]);
-  });
-
-  it('counts days from the CST calendar day, also late in the evening', () => {
-    // 23:30 CST on 1 March is still 1 March.
-    expect(endOfChinaDayAfter('2024-03-01T15:30:00.000Z', 3)).toBe('2024-03-04T15:59:59.999Z');
-    // 00:30 CST on 2 March is 2 March.
-    expect(endOfChinaDayAfter('2024-03-01T16:30:00.000Z', 3)).toBe('2024-03-05T15:59:59.999Z');
   });
 
   it('keeps a real-name reporter with a normalized phone, and records the supervisor who assisted', () => {
