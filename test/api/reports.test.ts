@@ -434,6 +434,42 @@ describe('leads and reports', () => {
     expect(unlinked.leadIds).toEqual([QINGSHAN_LEAD]);
     expect((await ok(app.request(`/api/v1/leads/${SHIMEN_LEAD}`, get('inspector')))).reports).toEqual([]);
   });
+
+  it('a township officer can neither unlink another township’s lead nor learn whether it is linked', async () => {
+    const { reportId } = await fileAsCitizen();
+    await ok(
+      app.request(
+        `/api/v1/reports/${reportId}/link-lead`,
+        json({ leadId: SHIMEN_LEAD, expectedRevision: 1 }, 'inspector'),
+      ),
+    );
+    const unlink = (leadId: string) =>
+      app.request(
+        `/api/v1/reports/${reportId}/unlink-lead`,
+        json({ leadId, expectedRevision: 2 }, 'qingshan'),
+      );
+    // Linked, not linked, not existing: one answer, the one of a missing lead.
+    const linked = await unlink(SHIMEN_LEAD);
+    await ok(
+      app.request(
+        `/api/v1/reports/${reportId}/unlink-lead`,
+        json({ leadId: SHIMEN_LEAD, expectedRevision: 2 }, 'inspector'),
+      ),
+    );
+    const unlinked = await unlink(SHIMEN_LEAD);
+    const missing = await unlink('R01-nosuchlead000000000000');
+    for (const res of [linked, unlinked, missing]) {
+      expect(res.status).toBe(404);
+      expect(await errorOf(res)).toEqual({ code: 'not_found', message: 'Lead not found' });
+    }
+    // The inspector's unlink went through; the officer's attempts changed nothing.
+    const stored = reports.items.get(reportId);
+    expect(stored?.revision).toBe(3);
+    expect(stored?.leadIds).toEqual([]);
+    expect(audit.entries().filter((e) => e.action === 'report.update' && e.actor === 'u-qingshan')).toEqual(
+      [],
+    );
+  });
 });
 
 describe('assisted reports (village supervisors)', () => {
