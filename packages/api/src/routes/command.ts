@@ -1,10 +1,11 @@
 import type { AuditAction, AuditTarget } from '@jiandu/domain/audit';
-import { ValidationError } from '@jiandu/domain/errors';
+import { NotFoundError, ValidationError } from '@jiandu/domain/errors';
 import type { Context } from 'hono';
-import type { z } from 'zod';
-import type { Principal } from '../auth.js';
+import { z } from 'zod';
+import { assertTownship, type Principal, requirePrincipal } from '../auth.js';
 import { recordAudit } from './audit.js';
-import { type ApiDeps, type AppEnv, clockOf, parseBody } from './types.js';
+import { ObjectId } from './schemas.js';
+import { type ApiDeps, type AppEnv, clockOf, parse, parseBody } from './types.js';
 
 /** Who changes an object, as its history records them. */
 export interface CommandActor {
@@ -37,6 +38,33 @@ export interface CommandFlow<
 
 /** The body fields of every command. */
 type CommandBody = { expectedRevision?: number | undefined };
+
+/**
+ * The loader of objects a path names that belong to a township (leads by `township`,
+ * reports by their `office`): a missing one and one the caller may not see are the same
+ * NotFoundError, so ids of other townships' objects can't be probed.
+ */
+export function townshipObjectInPath<T>(
+  what: 'Lead' | 'Report',
+  param: string,
+  get: (id: string) => Promise<T | undefined>,
+  townshipOf: (target: T) => string | null | undefined,
+): (c: Context<AppEnv>) => Promise<{ target: T; principal: Principal }> {
+  const Param = z.object({ [param]: ObjectId });
+  return async (c) => {
+    const principal = requirePrincipal(c.get('principal'));
+    const id = parse(Param, c.req.param(), 'path')[param] as string;
+    const target = await get(id);
+    if (!target) throw new NotFoundError(what);
+    assertTownship(principal, townshipOf(target), what);
+    return { target, principal };
+  };
+}
+
+/** The optional note of a command body, as the command carries it. */
+export function withNote(body: { note?: string | undefined }): { note?: string } {
+  return body.note ? { note: body.note } : {};
+}
 
 /** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
 export function expectedRevisionOf(c: Context<AppEnv>, body: CommandBody, noun: string): number {

@@ -9,13 +9,13 @@ import {
   validateUploadFileName,
   withdrawVersion,
 } from '@jiandu/domain/datasets/corrections';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@jiandu/domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@jiandu/domain/errors';
 import { DATASET_KINDS, type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { Access, Principal } from '../auth.js';
+import { type Access, type Principal, requirePrincipal } from '../auth.js';
 import { DepartmentCode, Flag, VersionId } from './schemas.js';
 import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
 
@@ -63,9 +63,7 @@ const ProgressQuery = z.object({
 });
 
 function principalOf(c: Context<AppEnv>): Principal {
-  const principal = c.get('principal');
-  if (!principal) throw new UnauthenticatedError();
-  return principal;
+  return requirePrincipal(c.get('principal'));
 }
 
 /**
@@ -101,6 +99,13 @@ async function visibleVersion(
   if (!version || (scope !== undefined && version.department !== scope))
     throw new NotFoundError('Dataset version');
   return version;
+}
+
+/** The version named in the path, if the caller may see it. */
+async function versionInPath(deps: ApiDeps, c: Context<AppEnv>) {
+  const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+  const principal = principalOf(c);
+  return { versionId, principal, version: await visibleVersion(deps, principal, versionId) };
 }
 
 /** A version as departments see it: the record plus its label and where its rejects file is. */
@@ -159,8 +164,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: 'One dataset version: quality report, status and history',
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        return c.json(versionView(await visibleVersion(deps, principalOf(c), versionId)));
+        return c.json(versionView((await versionInPath(deps, c)).version));
       },
     },
     {
@@ -169,8 +173,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: "Download a version's rejected rows (original cells + reason) as CSV, UTF-8 with BOM",
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        const version = await visibleVersion(deps, principalOf(c), versionId);
+        const { version } = await versionInPath(deps, c);
         if (!version.rejectsKey) throw new NotFoundError('Rejects file (no rows were rejected)');
         const bytes = await datasets.objects.getBytes(datasets.buckets.data, version.rejectsKey);
         if (!bytes) throw new NotFoundError('Rejects file');
@@ -187,10 +190,9 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_OWNERS,
       summary: 'Withdraw a version with a reason; a collision run then supersedes leads that relied on it',
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        // Jurisdiction first: another department's version is a 404 whatever the body.
+        const { versionId, principal, version } = await versionInPath(deps, c);
         const body = await parseBody(WithdrawBody, c);
-        const principal = principalOf(c);
-        const version = await visibleVersion(deps, principal, versionId);
         actingDepartment(principal, version.department);
         const withdrawn = withdrawVersion(version, principal, body.reason, now());
         await deps.versions.save(withdrawn);

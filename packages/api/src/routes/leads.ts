@@ -1,6 +1,6 @@
 import { leadsToCsv, leadsToXlsx } from '@jiandu/domain';
 import { subjectHash } from '@jiandu/domain/audit';
-import { NotFoundError, ValidationError } from '@jiandu/domain/errors';
+import { ValidationError } from '@jiandu/domain/errors';
 import {
   DEFAULT_MIN_SCORE,
   LEAD_SORTS,
@@ -23,19 +23,11 @@ import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import {
-  assertTownship,
-  canSeeTownship,
-  departmentScope,
-  isCountyWide,
-  type Principal,
-  requirePrincipal,
-  townshipScope,
-} from '../auth.js';
+import { canSeeTownship, departmentScope, isCountyWide, type Principal, townshipScope } from '../auth.js';
 import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
 import { recordAudit } from './audit.js';
-import { commandHandler } from './command.js';
+import { commandHandler, townshipObjectInPath, withNote } from './command.js';
 import {
   Amount,
   CommandFields,
@@ -45,12 +37,19 @@ import {
   Day,
   Flag,
   Note,
-  ObjectId,
   Paging,
   PlaceName,
   RuleCode,
 } from './schemas.js';
-import { type ApiDeps, type AppEnv, clockOf, INSPECTORS, parse, parseBody, type RouteSpec } from './types.js';
+import {
+  type ApiDeps,
+  type AppEnv,
+  callerQuery,
+  clockOf,
+  INSPECTORS,
+  parseBody,
+  type RouteSpec,
+} from './types.js';
 
 /** What the lead workflow, audit and statistics routes need besides the lead repository. */
 export interface WorkflowApiDeps {
@@ -109,7 +108,6 @@ const OverdueQuery = z.object({
   /** `mine` (default): the leads the caller assigned; `all`: every overdue lead. */
   scope: z.enum(['mine', 'all']).default('mine'),
 });
-const LeadIdParam = z.object({ leadId: ObjectId });
 const LookupBody = z.object({ idNumber: z.string().min(15).max(40) });
 const CorrectionsQuery = z.object({ department: z.string().min(1).max(64).optional(), ...Paging });
 
@@ -180,15 +178,12 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
   const now = clockOf(deps);
   const minScore = deps.workflow.minScore ?? DEFAULT_MIN_SCORE;
 
-  async function visibleLead(c: Context<AppEnv>): Promise<{ target: Lead; principal: Principal }> {
-    const principal = requirePrincipal(c.get('principal'));
-    const { leadId } = parse(LeadIdParam, c.req.param(), 'path');
-    const lead = await deps.leads.get(leadId);
-    if (!lead) throw new NotFoundError('Lead');
-    // Another township's lead looks exactly like a missing one.
-    assertTownship(principal, lead.township, 'Lead');
-    return { target: lead, principal };
-  }
+  const visibleLead = townshipObjectInPath(
+    'Lead',
+    'leadId',
+    (id) => deps.leads.get(id),
+    (lead) => lead.township,
+  );
 
   async function sourcesOf(lead: Lead): Promise<Map<string, EvidenceSource & CorrectionSource>> {
     const ids = [...new Set(lead.evidence.map((e) => e.versionId))];
@@ -233,8 +228,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(LeadListQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, LeadListQuery);
         const leads = await deps.leads.scan(filterOf(q, principal, minScore));
         const page = pageLeads(leads, {
           ...(q.sort ? { sort: q.sort } : {}),
@@ -255,8 +249,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary: 'Export the filtered view as CSV (UTF-8 with BOM) or XLSX (audited)',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(ExportQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, ExportQuery);
         const leads = sortLeads(await deps.leads.scan(filterOf(q, principal, minScore)), q.sort, q.order);
         await recordAudit(deps, c, 'leads.export', {
           format: q.format,
@@ -284,8 +277,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Overdue assigned leads: those the caller assigned (scope=mine), all, or the officer’s township',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(OverdueQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, OverdueQuery);
         const township = townshipScope(principal);
         const leads = await deps.leads.scan({
           overdue: true,
@@ -328,8 +320,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Correction tasks (源数据错误) for data-owning departments; uploaders see their own department',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(CorrectionsQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, CorrectionsQuery);
         const department = departmentScope(principal, q.department);
         const page = await deps.workflow.corrections.list({
           ...(department ? { department } : {}),
@@ -374,7 +365,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         kind: body.kind,
         assignee: body.assignee,
         deadline: body.deadline,
-        ...(body.note ? { note: body.note } : {}),
+        ...withNote(body),
       })),
     },
     {
@@ -382,10 +373,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/start-verification',
       access: LEAD_WORKERS,
       summary: 'Start verifying an assigned lead (核查)',
-      handle: command(StartBody, (body) => ({
-        action: 'start_verification',
-        ...(body.note ? { note: body.note } : {}),
-      })),
+      handle: command(StartBody, (body) => ({ action: 'start_verification', ...withNote(body) })),
     },
     {
       method: 'POST',

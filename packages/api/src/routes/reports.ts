@@ -19,16 +19,8 @@ import {
   receiptHash,
 } from '@jiandu/domain/reports/report';
 import { routeReport } from '@jiandu/domain/reports/routing';
-import type { Context } from 'hono';
 import { z } from 'zod';
-import {
-  assertTownship,
-  canSeeTownship,
-  isCountyWide,
-  type Principal,
-  requirePrincipal,
-  townshipScope,
-} from '../auth.js';
+import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
 import {
   assistedReportView,
   filingReceipt,
@@ -39,9 +31,9 @@ import {
 } from '../report-views.js';
 import { leadSummary } from '../views.js';
 import { recordAudit, sourceIpOf } from './audit.js';
-import { commandHandler } from './command.js';
+import { commandHandler, townshipObjectInPath, withNote } from './command.js';
 import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
-import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
+import { type ApiDeps, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the report routes need. */
 export interface ReportApiDeps {
@@ -101,7 +93,6 @@ const ReportListQuery = z.object({
   channel: z.enum(['online', 'assisted']).optional(),
   overdue: Flag.optional(),
 });
-const ReportIdParam = z.object({ reportId: ObjectId });
 const StepBody = z.object(CommandFields);
 const ConcludeBody = z.object({
   answer: Text(5000).min(1, '须填写给举报人的答复'),
@@ -206,15 +197,12 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     return [...leads.values()].filter((l) => canSeeTownship(principal, l.township));
   }
 
-  async function visibleReport(c: Context<AppEnv>): Promise<{ target: Report; principal: Principal }> {
-    const principal = requirePrincipal(c.get('principal'));
-    const { reportId } = parse(ReportIdParam, c.req.param(), 'path');
-    const report = await reports.repository.get(reportId);
-    if (!report) throw new NotFoundError('Report');
-    // Another office's report looks exactly like a missing one.
-    assertTownship(principal, report.office, 'Report');
-    return { target: report, principal };
-  }
+  const visibleReport = townshipObjectInPath(
+    'Report',
+    'reportId',
+    (id) => reports.repository.get(id),
+    (report) => report.office,
+  );
 
   /** Report handling through the command flow; the answer hides leads the caller can't see. */
   const command = commandHandler(deps, {
@@ -235,12 +223,17 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     },
   });
 
-  /** A lead the caller may see, by id; another township's is as missing as one that doesn't exist. */
-  async function visibleLeadOf(principal: Principal, leadId: string): Promise<Lead> {
-    const [lead] = await visibleLeads(principal, [leadId]);
-    if (!lead) throw new NotFoundError('Lead');
-    return lead;
-  }
+  /**
+   * Link or unlink a lead the caller may see: another township's lead is as missing as one
+   * that doesn't exist, linked or not, so leads can't be probed through links.
+   */
+  const leadLink =
+    (action: 'link_lead' | 'unlink_lead') =>
+    async (body: { leadId: string }, principal: Principal): Promise<ReportCommand> => {
+      const [lead] = await visibleLeads(principal, [body.leadId]);
+      if (!lead) throw new NotFoundError('Lead');
+      return { action, leadId: lead.leadId };
+    };
 
   return [
     {
@@ -309,8 +302,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Reports with filters (status, township office, category, channel, overdue), newest first; reporters masked',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(ReportListQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, ReportListQuery);
         const township = townshipScope(principal, q.township);
         const filter: ReportFilter = {
           ...(q.status ? { statuses: q.status as ReportStatus[] } : {}),
@@ -345,20 +337,14 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/acknowledge',
       access: REPORT_WORKERS,
       summary: 'Acknowledge (受理) a received report',
-      handle: command(StepBody, (body) => ({
-        action: 'acknowledge',
-        ...(body.note ? { note: body.note } : {}),
-      })),
+      handle: command(StepBody, (body) => ({ action: 'acknowledge', ...withNote(body) })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/investigate',
       access: REPORT_WORKERS,
       summary: 'Start investigating (调查核实) an acknowledged report',
-      handle: command(StepBody, (body) => ({
-        action: 'investigate',
-        ...(body.note ? { note: body.note } : {}),
-      })),
+      handle: command(StepBody, (body) => ({ action: 'investigate', ...withNote(body) })),
     },
     {
       method: 'POST',
@@ -368,7 +354,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       handle: command(ConcludeBody, (body) => ({
         action: 'conclude',
         answer: body.answer,
-        ...(body.note ? { note: body.note } : {}),
+        ...withNote(body),
       })),
     },
     {
@@ -376,22 +362,14 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/link-lead',
       access: REPORT_WORKERS,
       summary: 'Link a lead (one the caller may see) to a report',
-      // A lead of another township can't be probed through a link either.
-      handle: command(LeadLinkBody, async (body, principal) => ({
-        action: 'link_lead',
-        leadId: (await visibleLeadOf(principal, body.leadId)).leadId,
-      })),
+      handle: command(LeadLinkBody, leadLink('link_lead')),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/unlink-lead',
       access: REPORT_WORKERS,
       summary: 'Remove a lead link from a report',
-      // Like linking: unlinking another township's lead is a 404 whether it is linked or not.
-      handle: command(LeadLinkBody, async (body, principal) => ({
-        action: 'unlink_lead',
-        leadId: (await visibleLeadOf(principal, body.leadId)).leadId,
-      })),
+      handle: command(LeadLinkBody, leadLink('unlink_lead')),
     },
   ];
 }

@@ -2,10 +2,10 @@ import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { LeadGroupStats } from '@jiandu/domain/stats';
 import { leadStatistics, reportStatistics } from '@jiandu/domain/stats';
 import { z } from 'zod';
-import { isCountyWide, requirePrincipal, townshipScope } from '../auth.js';
+import { isCountyWide, townshipScope } from '../auth.js';
 import { yuan } from '../views.js';
 import { CreatedRange, checkCreatedRange, PlaceName, RuleCode } from './schemas.js';
-import { type ApiDeps, clockOf, parse, type RouteSpec } from './types.js';
+import { type ApiDeps, callerQuery, clockOf, type RouteSpec } from './types.js';
 
 const StatsQuery = z
   .object({ township: PlaceName.optional(), rule: RuleCode.optional(), ...CreatedRange })
@@ -38,8 +38,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Lead statistics (by rule, township, status; amounts; dispositions; rule precision), report statistics and data progress',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(StatsQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, StatsQuery);
         const township = townshipScope(principal, q.township);
         const leads = await deps.leads.scan({
           ...(township !== undefined ? { township } : {}),

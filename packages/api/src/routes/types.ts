@@ -7,7 +7,13 @@ import type {
 } from '@jiandu/domain/ports';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { Access, Authenticator, AuthVariables } from '../auth.js';
+import {
+  type Access,
+  type Authenticator,
+  type AuthVariables,
+  type Principal,
+  requirePrincipal,
+} from '../auth.js';
 import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
 import type { WorkflowApiDeps } from './leads.js';
@@ -50,6 +56,11 @@ export interface RouteSpec {
 }
 
 export { parse };
+
+/** The caller of a private route and the query it sent, parsed. */
+export function callerQuery<T>(c: Context<AppEnv>, schema: z.ZodType<T>): { principal: Principal; q: T } {
+  return { principal: requirePrincipal(c.get('principal')), q: parse(schema, c.req.query(), 'query') };
+}
 
 /** Parse a JSON request body; a body that is not JSON is a ValidationError too. */
 export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Promise<T> {
