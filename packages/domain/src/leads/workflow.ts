@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { assertExpectedRevision, DomainError, ValidationError } from '../errors.js';
 import type { DatasetKind } from '../kinds.js';
 import type {
   AssigneeKind,
@@ -295,10 +295,7 @@ export function applyLeadCommand(
   now: string,
   expectedRevision: number,
 ): Lead {
-  if (lead.revision !== expectedRevision)
-    throw new ConflictError(
-      `Lead ${lead.leadId} was changed by someone else (now revision ${lead.revision}, you sent ${expectedRevision}); reload it and try again`,
-    );
+  assertExpectedRevision('Lead', lead.leadId, lead.revision, expectedRevision);
   if (!ALLOWED_FROM[command.action]?.includes(lead.status))
     throw new InvalidTransitionError(command.action, lead.status);
 

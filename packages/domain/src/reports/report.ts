@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { assertExpectedRevision, DomainError, ValidationError } from '../errors.js';
 import { endOfChinaDayAfter } from '../time.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
@@ -361,10 +361,7 @@ export function applyReportCommand(
   now: string,
   expectedRevision: number,
 ): Report {
-  if (report.revision !== expectedRevision)
-    throw new ConflictError(
-      `Report ${report.reportId} was changed by someone else (now revision ${report.revision}, you sent ${expectedRevision}); reload it and try again`,
-    );
+  assertExpectedRevision('Report', report.reportId, report.revision, expectedRevision);
   if (!REPORT_ALLOWED_FROM[command.action]?.includes(report.status))
     throw new InvalidReportTransitionError(command.action, report.status);
 
