@@ -19,6 +19,7 @@ import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryApiDeps } from '../support/api.js';
 import {
   createTestIdentity,
   TEST_USERS,
@@ -26,14 +27,7 @@ import {
   type TestUser,
   type TokenOptions,
 } from '../support/identity.js';
-import {
-  MemoryLeads,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
-  memoryWorkflowDeps,
-} from '../support/memory-ports.js';
+import { MemoryLeads, MemoryVersions, memoryDatasetDeps, memoryReportDeps } from '../support/memory-ports.js';
 
 const NOW = '2024-06-01T08:00:00.000Z';
 const DATA_BUCKET = 'data-bucket';
@@ -182,18 +176,15 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   for (const v of [OWN.version, OTHER.version]) {
     void datasets.objects.put(DATA_BUCKET, v.rejectsKey ?? '', '\uFEFFrow,reason\r\n3,身份证号无效\r\n');
   }
-  return {
+  return memoryApiDeps({
     leads,
     versions,
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
     authenticator,
     datasets,
-    workflow: memoryWorkflowDeps(),
     reports,
     logError: (error) => errors.push(error),
     now: () => NOW,
-  };
+  });
 }
 
 // ── How to call each route ───────────────────────────────────────────────────────────────

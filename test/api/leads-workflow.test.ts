@@ -2,21 +2,19 @@
  * The inspectors' lead workflow through the HTTP API (`app.request()`), with a fake
  * authenticator mapping bearer tokens to principals of every role.
  */
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import { subjectHash } from '@jiandu/domain/audit';
 import { flagOverdueLeads } from '@jiandu/domain/leads/overdue';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { sampleLead } from '../support/leads.js';
 import {
   type MemoryAuditLog,
   type MemoryCorrectionTasks,
   MemoryLeads,
-  MemoryRuns,
   MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 
@@ -30,9 +28,7 @@ const PRINCIPALS: Record<string, Principal> = {
   'tok-civil': { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
   'tok-supervisor': { subject: 'u-supervisor', roles: ['supervisor'] },
 };
-const fakeAuthenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
-};
+const fakeAuthenticator = principalsAuthenticator(PRINCIPALS);
 const as = (token: string, init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
@@ -123,18 +119,16 @@ describe('lead workflow API', () => {
     const workflow = memoryWorkflowDeps();
     audit = workflow.audit;
     corrections = workflow.corrections;
-    app = createApp({
-      leads,
-      versions,
-      runs: new MemoryRuns(),
-      collisions: { start: async () => 'exec-1' },
-      datasets: memoryDatasetDeps(),
-      workflow,
-      reports: memoryReportDeps(),
-      authenticator: fakeAuthenticator,
-      logError: () => {},
-      now: () => clock,
-    });
+    app = createApp(
+      memoryApiDeps({
+        leads,
+        versions,
+        workflow,
+        authenticator: fakeAuthenticator,
+        logError: () => {},
+        now: () => clock,
+      }),
+    );
   });
 
   async function json<T = Record<string, unknown>>(res: Response, status = 200): Promise<T> {

@@ -4,17 +4,15 @@
  * their jurisdiction, leads are linked, statistics count it all. A fake authenticator maps
  * bearer tokens to principals; the ports are in memory, the divisions index is real.
  */
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import {
   type MemoryAuditLog,
   MemoryLeads,
   type MemoryReports,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -28,9 +26,7 @@ const PRINCIPALS: Record<string, Principal> = {
   supervisor2: { subject: 'u-supervisor2', roles: ['supervisor'] },
   civil: { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
 };
-const authenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
-};
+const authenticator = principalsAuthenticator(PRINCIPALS);
 const json = (body: unknown, who?: string, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
@@ -100,20 +96,7 @@ beforeEach(() => {
     lookupLimit: { max: 5, windowSeconds: 600 },
   });
   reports = reportDeps.repository;
-  app = createApp({
-    leads,
-    versions: new MemoryVersions(),
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps(),
-    workflow,
-    reports: reportDeps,
-    authenticator,
-    logError: (error) => {
-      throw error;
-    },
-    now: () => clock,
-  });
+  app = createApp(memoryApiDeps({ leads, workflow, reports: reportDeps, authenticator, now: () => clock }));
 });
 
 /** File a report as a citizen; returns the receipt answer and the stored report's id. */

@@ -2,26 +2,17 @@
  * What staff read when a request is wrong (Chinese, naming the field), amounts as people type
  * them, and `Cache-Control: no-store` on every staff answer, through `app.request()`.
  */
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { sampleLead } from '../support/leads.js';
-import {
-  MemoryLeads,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
-  memoryWorkflowDeps,
-} from '../support/memory-ports.js';
+import { MemoryLeads } from '../support/memory-ports.js';
 
 const PRINCIPALS: Record<string, Principal> = {
   inspector: { subject: 'u-inspector', roles: ['inspector'], name: '李检查' },
   civil: { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
   admin: { subject: 'u-admin', roles: ['admin'] },
-};
-const authenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
 };
 const as = (who: string, init: RequestInit = {}): RequestInit => ({
   ...init,
@@ -61,20 +52,9 @@ beforeEach(async () => {
     0,
   );
   await leads.put(lead('R01-cheap00000000000000000', { amount: 99_999, subjectKey: 'cheap' }), 0);
-  app = createApp({
-    leads,
-    versions: new MemoryVersions(),
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps(),
-    workflow: memoryWorkflowDeps(),
-    reports: memoryReportDeps(),
-    authenticator,
-    logError: (error) => {
-      throw error;
-    },
-    now: () => NOW,
-  });
+  app = createApp(
+    memoryApiDeps({ leads, authenticator: principalsAuthenticator(PRINCIPALS), now: () => NOW }),
+  );
 });
 
 async function problem(res: Response | Promise<Response>) {
