@@ -597,6 +597,12 @@ describe('lead workflow API', () => {
       ]);
     });
 
+    it('names the export file by the China-time day, also before 08:00 in Beijing', async () => {
+      clock = '2024-03-01T17:30:00.000Z'; // 01:30 on 2 March in Beijing
+      const csv = await app.request('/api/v1/leads/export', as('tok-inspector'));
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="leads-2024-03-02.csv"');
+    });
+
     it('looks a person up by ID number (POST), audits a hash of it, never the number', async () => {
       const found = await json<{ items: { leadId: string }[] }>(
         await app.request(

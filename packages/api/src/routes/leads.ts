@@ -21,6 +21,7 @@ import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
+import { chinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { canSeeTownship, departmentScope, isCountyWide, type Principal, townshipScope } from '../auth.js';
@@ -256,7 +257,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
           filters: sentFilters(c),
           leadIds: leads.map((l) => l.leadId),
         });
-        const stamp = now().slice(0, 10);
+        const stamp = chinaDay(now());
         if (q.format === 'xlsx') {
           const body = await leadsToXlsx(leads);
           return c.body(body as Uint8Array<ArrayBuffer>, 200, {
