@@ -11,12 +11,7 @@ import {
   sortLeads,
   subjectFilter,
 } from '@jiandu/domain/leads/query';
-import {
-  applyLeadCommand,
-  type CorrectionSource,
-  correctionTasksFor,
-  type LeadCommand,
-} from '@jiandu/domain/leads/workflow';
+import { applyLeadCommand, type CorrectionSource, correctionTasksFor } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
@@ -208,7 +203,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
   const command = commandHandler(deps, {
     noun: '线索',
     load: visibleLead,
-    apply: (lead, cmd: LeadCommand, actor, at, expected) => applyLeadCommand(lead, cmd, actor, at, expected),
+    apply: applyLeadCommand,
     write: async (lead, next) => {
       // Computed before the write: a task with nobody to go to must fail the dismissal, not vanish after it.
       const tasks = correctionTasksFor(next, await sourcesOf(next));

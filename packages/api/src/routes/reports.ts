@@ -208,8 +208,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const command = commandHandler(deps, {
     noun: '举报',
     load: visibleReport,
-    apply: (report, cmd: ReportCommand, actor, at, expected) =>
-      applyReportCommand(report, cmd, actor, at, expected),
+    apply: applyReportCommand,
     write: (report, next) => reports.repository.update(report, next),
     audit: { action: 'report.update', target: (next) => ({ reportId: next.reportId }) },
     view: async (next, _written, principal, at) => {
