@@ -154,6 +154,11 @@ describe('validation messages of staff routes', () => {
         '起始日期（createdFrom）：应为日期，如 2024-03-01',
       ],
       [
+        '/api/v1/stats?createdTo=2023-02-29',
+        as('inspector'),
+        '截止日期（createdTo）：应为日期，如 2024-03-01',
+      ],
+      [
         '/api/v1/leads?minScore=80&maxScore=20',
         as('inspector'),
         '最低分（minScore）：不能大于最高分（maxScore）',

@@ -1,11 +1,12 @@
 import { RULES } from '@jiandu/domain';
 import { normalizeAmount } from '@jiandu/domain/normalize/amount';
+import { isCalendarDay } from '@jiandu/domain/time';
 import { z } from 'zod';
 
 /** Request pieces the route files share. Messages are Chinese (see `validation.ts`). */
 
-/** A calendar day `YYYY-MM-DD` (China Standard Time where it bounds instants). */
-export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '应为日期，如 2024-03-01');
+/** A real calendar day `YYYY-MM-DD` (China Standard Time where it bounds instants). */
+export const Day = z.string().refine(isCalendarDay, '应为日期，如 2024-03-01');
 
 /** A query flag: `true` or `false`. */
 export const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
