@@ -210,6 +210,45 @@ describe('validation messages of staff routes', () => {
   });
 });
 
+describe('workflow checks beyond the request shape', () => {
+  it('are answered in Chinese naming the field too', async () => {
+    const cases: [Promise<Response>, string, string][] = [
+      [
+        confirm({ verifiedAmount: '1,000', recoveredAmount: '1,000.01' }),
+        'recoveredAmount',
+        '追回金额（recoveredAmount）不能大于核实金额（verifiedAmount）',
+      ],
+      [confirm({}, { note: '   ' }), 'note', '备注（note）不能为空'],
+      [
+        app.request(
+          `/api/v1/leads/${VERIFYING}/assign`,
+          post('inspector', { kind: 'person', assignee: 'u-z', deadline: '2024-02-29', expectedRevision: 1 }),
+        ),
+        'deadline',
+        '办理期限（deadline）已过（不能早于今天）',
+      ],
+      [
+        app.request(
+          `/api/v1/leads/${VERIFYING}/dismiss`,
+          post('inspector', {
+            reason: 'no_violation',
+            note: '合规',
+            wrongRows: [{ versionId: 'v-pay', row: 7 }],
+            expectedRevision: 1,
+          }),
+        ),
+        'wrongRows',
+        '错误数据行（wrongRows）只用于原因 source_data_wrong（源数据错误）',
+      ],
+    ];
+    for (const [res, field, message] of cases) {
+      const error = await problem(res);
+      expect(error).toMatchObject({ code: 'validation_failed', message, details: { field } });
+    }
+    expect((await leads.get(VERIFYING))?.revision).toBe(1);
+  });
+});
+
 describe('Cache-Control on staff answers', () => {
   it('is no-store on every answer of a private route, errors included; public answers are left alone', async () => {
     const staff = [

@@ -1,4 +1,5 @@
 import { ValidationError } from '@jiandu/domain/errors';
+import { fieldName } from '@jiandu/domain/fields';
 import type { z } from 'zod';
 
 /**
@@ -7,68 +8,6 @@ import type { z } from 'zod';
  * `追回金额（recoveredAmount）：应为金额，如 2250、2,250.50、¥2,250 或 2250元`.
  * Schemas give their own (Chinese) message where the reason needs more words than this map.
  */
-
-/** Chinese labels of request fields, by field name (the last non-index part of the path). */
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  // lists and filters
-  rule: '规则',
-  status: '状态',
-  township: '乡镇',
-  village: '村（社区）',
-  assignee: '承办人',
-  minScore: '最低分',
-  maxScore: '最高分',
-  minAmount: '最低金额',
-  maxAmount: '最高金额',
-  createdFrom: '起始日期',
-  createdTo: '截止日期',
-  overdue: '是否逾期',
-  includeSuperseded: '是否含已失效线索',
-  sort: '排序字段',
-  order: '排序方向',
-  limit: '每页条数',
-  cursor: '翻页游标',
-  format: '导出格式',
-  scope: '范围',
-  category: '类别',
-  channel: '渠道',
-  actor: '操作人',
-  action: '操作',
-  from: '起始时间',
-  to: '截止时间',
-  // ids
-  leadId: '线索编号',
-  reportId: '举报编号',
-  versionId: '数据版本编号',
-  idNumber: '身份证号',
-  department: '部门',
-  // lead workflow
-  kind: '类型',
-  deadline: '办理期限',
-  note: '备注',
-  expectedRevision: '版本号',
-  verifiedAmount: '核实金额',
-  recoveredAmount: '追回金额',
-  dispositions: '处理人数',
-  partyDiscipline: '党纪政务处分人数',
-  admonition: '诫勉谈话人数',
-  criticism: '批评教育人数',
-  reason: '原因',
-  wrongRows: '错误数据行',
-  row: '行号',
-  sheet: '工作表',
-  // department data
-  fileName: '文件名',
-  replaces: '被替换的版本',
-  // reports
-  content: '举报内容',
-  anonymous: '是否匿名',
-  reporter: '举报人',
-  name: '姓名',
-  phone: '联系电话',
-  answer: '答复',
-  receiptCode: '查询码',
-};
 
 /** The part of a request a schema reads. */
 export type RequestPart = 'query' | 'body' | 'path';
@@ -128,10 +67,7 @@ function fieldOf(path: readonly PropertyKey[], part: RequestPart): string {
 
 /** `追回金额（recoveredAmount）` — or the request part when the whole of it is wrong. */
 function named(path: readonly PropertyKey[], part: RequestPart): string {
-  const field = fieldOf(path, part);
-  const key = [...path].reverse().find((p) => typeof p === 'string');
-  const label = typeof key === 'string' ? FIELD_LABELS[key] : PARTS[part];
-  return label ? `${label}（${field}）` : field;
+  return path.length > 0 ? fieldName(fieldOf(path, part)) : `${PARTS[part]}（${part}）`;
 }
 
 /**
