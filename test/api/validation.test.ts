@@ -212,7 +212,7 @@ describe('validation messages of staff routes', () => {
 
 describe('workflow checks beyond the request shape', () => {
   it('are answered in Chinese naming the field too', async () => {
-    const cases: [Promise<Response>, string, string][] = [
+    const cases: [Response | Promise<Response>, string, string][] = [
       [
         confirm({ verifiedAmount: '1,000', recoveredAmount: '1,000.01' }),
         'recoveredAmount',

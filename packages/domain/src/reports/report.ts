@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { assertExpectedRevision, DomainError, ValidationError } from '../errors.js';
+import { fieldName } from '../fields.js';
 import { endOfChinaDayAfter } from '../time.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
@@ -214,11 +215,11 @@ export function maskPhone(phone: string): string {
 function text(value: string | undefined, field: string, max: number, min = 1): string | undefined {
   const t = value?.trim();
   if (!t) {
-    if (min > 0) throw new ValidationError(`${field} is required`, { field });
+    if (min > 0) throw new ValidationError(`${fieldName(field)}不能为空`, { field });
     return undefined;
   }
-  if (t.length < min) throw new ValidationError(`${field} must be at least ${min} characters`, { field });
-  if (t.length > max) throw new ValidationError(`${field} is longer than ${max} characters`, { field });
+  if (t.length < min) throw new ValidationError(`${fieldName(field)}至少 ${min} 个字`, { field });
+  if (t.length > max) throw new ValidationError(`${fieldName(field)}最多 ${max} 个字`, { field });
   return t;
 }
 
@@ -227,7 +228,7 @@ function validReporter(reporter: Reporter): Reporter {
   const name = text(reporter.name, 'reporter.name', 32) as string;
   const phone = normalizePhone(reporter.phone ?? '');
   if (!phone)
-    throw new ValidationError('reporter.phone must be a mobile number or a landline with area code', {
+    throw new ValidationError(`${fieldName('reporter.phone')}应为手机号，或带区号的固定电话`, {
       field: 'reporter.phone',
     });
   return { anonymous: false, name, phone };
@@ -243,7 +244,7 @@ export function fileReport(
   context: FilingContext,
 ): { report: Report; receiptCode: string } {
   if (!(REPORT_CATEGORIES as readonly string[]).includes(submission.category))
-    throw new ValidationError(`category must be one of ${REPORT_CATEGORIES.join(', ')}`, {
+    throw new ValidationError(`${fieldName('category')}应为以下之一：${REPORT_CATEGORIES.join('、')}`, {
       field: 'category',
     });
   const content = text(submission.content, 'content', MAX_CONTENT, MIN_CONTENT) as string;
@@ -391,18 +392,18 @@ export function applyReportCommand(
     }
     case 'link_lead': {
       if (!LEAD_ID.test(command.leadId ?? ''))
-        throw new ValidationError('leadId is not a lead id', { field: 'leadId' });
+        throw new ValidationError(`${fieldName('leadId')}格式不正确`, { field: 'leadId' });
       if (report.leadIds.includes(command.leadId))
-        throw new ValidationError(`Lead ${command.leadId} is already linked`, { field: 'leadId' });
+        throw new ValidationError(`线索 ${command.leadId} 已关联到这件举报`, { field: 'leadId' });
       if (report.leadIds.length >= MAX_LINKS)
-        throw new ValidationError(`A report links at most ${MAX_LINKS} leads`, { field: 'leadId' });
+        throw new ValidationError(`一件举报最多关联 ${MAX_LINKS} 条线索`, { field: 'leadId' });
       patch = { leadIds: [...report.leadIds, command.leadId] };
       details = { leadId: command.leadId };
       break;
     }
     case 'unlink_lead':
       if (!report.leadIds.includes(command.leadId))
-        throw new ValidationError(`Lead ${command.leadId} is not linked to this report`, {
+        throw new ValidationError(`线索 ${command.leadId} 未关联到这件举报`, {
           field: 'leadId',
         });
       patch = { leadIds: report.leadIds.filter((id) => id !== command.leadId) };

@@ -226,7 +226,7 @@ describe('handling', () => {
   it('requires the answer to conclude', () => {
     const ack = handled(filed().report, { ack: FILED });
     expect(() => applyReportCommand(ack, { action: 'conclude', answer: '   ' }, officer, FILED, 2)).toThrow(
-      /answer is required/,
+      '答复（answer）不能为空',
     );
   });
 
@@ -237,7 +237,7 @@ describe('handling', () => {
     expect(linked.history.at(-1)).toMatchObject({ action: 'link_lead', details: { leadId: 'R01-abc' } });
     expect(() =>
       applyReportCommand(linked, { action: 'link_lead', leadId: 'R01-abc' }, officer, FILED, 2),
-    ).toThrow(/already linked/);
+    ).toThrow('线索 R01-abc 已关联到这件举报');
     const done = handled(linked, { ack: FILED, conclude: FILED });
     const unlinked = applyReportCommand(
       done,
@@ -250,7 +250,7 @@ describe('handling', () => {
     expect(unlinked.status).toBe('concluded');
     expect(() =>
       applyReportCommand(unlinked, { action: 'unlink_lead', leadId: 'R01-abc' }, officer, FILED, 5),
-    ).toThrow(/not linked/);
+    ).toThrow('线索 R01-abc 未关联到这件举报');
   });
 });
 
