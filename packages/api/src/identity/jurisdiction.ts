@@ -12,6 +12,7 @@ export function isCountyWide(principal: Principal): boolean {
 /** What a limited role is limited to: a township officer to a township, an uploader to a department. */
 const LIMITED_ROLE = { township: 'township_officer', department: 'department_uploader' } as const;
 type Jurisdiction = keyof typeof LIMITED_ROLE;
+const JURISDICTION_LABEL: Readonly<Record<Jurisdiction, string>> = { township: '乡镇', department: '部门' };
 
 /** Whether the principal may see an object of this township or department (county-wide roles see all). */
 function canSee(principal: Principal, kind: Jurisdiction, value: string | null | undefined): boolean {
@@ -29,9 +30,10 @@ function scopeOf(
   if (isCountyWide(principal)) return requested;
   const own = principal[kind];
   if (!principal.roles.includes(LIMITED_ROLE[kind]) || own === undefined) {
-    throw new ForbiddenError(`No ${kind} jurisdiction`);
+    throw new ForbiddenError(`账号未绑定${JURISDICTION_LABEL[kind]}，无法查看`);
   }
-  if (requested !== undefined && requested !== own) throw new ForbiddenError(`Outside your ${kind}`);
+  if (requested !== undefined && requested !== own)
+    throw new ForbiddenError(`只能查看本${JURISDICTION_LABEL[kind]}的数据`);
   return own;
 }
 

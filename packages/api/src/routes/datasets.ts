@@ -15,9 +15,17 @@ import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/d
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type Access, type Principal, requirePrincipal } from '../auth.js';
+import { type Access, assertDepartment, departmentScope, type Principal, requirePrincipal } from '../auth.js';
 import { DepartmentCode, Flag, VersionId } from './schemas.js';
-import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
+import {
+  type ApiDeps,
+  type AppEnv,
+  callerQuery,
+  clockOf,
+  parse,
+  parseBody,
+  type RouteSpec,
+} from './types.js';
 
 /** What the department routes need beyond the repositories every route has. */
 export interface DatasetApiDeps {
@@ -66,16 +74,6 @@ function principalOf(c: Context<AppEnv>): Principal {
   return requirePrincipal(c.get('principal'));
 }
 
-/**
- * The department a principal is limited to, or `undefined` for county-wide staff (inspectors,
- * admins). A department uploader without a department sees nothing.
- */
-function departmentScope(principal: Principal): string | undefined {
-  if (principal.roles.includes('admin') || principal.roles.includes('inspector')) return undefined;
-  if (!principal.department) throw new ForbiddenError('账号未绑定部门，无法查看部门数据');
-  return principal.department;
-}
-
 /** The department a principal may act for: their own, or (admins) the one they name. */
 function actingDepartment(principal: Principal, requested: string | undefined): string {
   if (principal.roles.includes('admin')) {
@@ -95,9 +93,8 @@ async function visibleVersion(
   versionId: string,
 ): Promise<DatasetVersion> {
   const version = await deps.versions.get(versionId);
-  const scope = departmentScope(principal);
-  if (!version || (scope !== undefined && version.department !== scope))
-    throw new NotFoundError('Dataset version');
+  if (!version) throw new NotFoundError('Dataset version');
+  assertDepartment(principal, version.department, 'Dataset version');
   return version;
 }
 
@@ -149,11 +146,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Dataset versions in upload order (own department for uploaders), with quality reports and history',
       handle: async (c) => {
-        const q = parse(VersionQuery, c.req.query(), 'query');
-        const scope = departmentScope(principalOf(c));
-        if (scope !== undefined && q.department && q.department !== scope)
-          throw new ForbiddenError('只能查看本部门的数据');
-        const versions = await listVersions(deps, scope ?? q.department, q.kind);
+        const { principal, q } = callerQuery(c, VersionQuery);
+        const versions = await listVersions(deps, departmentScope(principal, q.department), q.kind);
         const items = q.status ? versions.filter((v) => v.status === q.status) : versions;
         return c.json({ items: items.map(versionView) });
       },
@@ -267,12 +261,9 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: 'Data-entry progress per department and kind: received, rows, error rate, due, overdue',
       handle: async (c) => {
-        const q = parse(ProgressQuery, c.req.query(), 'query');
-        const scope = departmentScope(principalOf(c));
-        if (scope !== undefined && q.department && q.department !== scope)
-          throw new ForbiddenError('只能查看本部门的报送进度');
+        const { principal, q } = callerQuery(c, ProgressQuery);
+        const wanted = departmentScope(principal, q.department);
         const asOf = now();
-        const wanted = scope ?? q.department;
         const board = await loadProgress(
           { versions: deps.versions, lateness: datasets.lateness },
           datasets.cadence,
