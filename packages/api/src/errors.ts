@@ -1,5 +1,4 @@
-import { ConflictError, DomainError } from '@jiandu/domain/errors';
-import { RevisionConflictError } from '@jiandu/domain/ports';
+import { DomainError } from '@jiandu/domain/errors';
 import { InvalidCursorError } from '@jiandu/store';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -15,14 +14,10 @@ const STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
 
 /**
  * The one place where errors become HTTP responses: typed domain errors keep their code
- * and message, a storage revision conflict is a 409; anything else is a 500 whose details
- * stay in the logs.
+ * and message (a storage revision conflict is a ConflictError too: 409); anything else is a
+ * 500 whose details stay in the logs.
  */
 export function errorResponse(error: Error, c: Context, log: (error: Error) => void): Response {
-  if (error instanceof RevisionConflictError) {
-    const message = `${error.what} ${error.id} was changed by someone else meanwhile; reload it and try again`;
-    return errorResponse(new ConflictError(message), c, log);
-  }
   if (error instanceof InvalidCursorError) {
     return c.json({ error: { code: 'validation_failed', message: error.message } }, 400);
   }

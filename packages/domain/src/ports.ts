@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditQuery } from './audit.js';
 import type { UploadRequest } from './datasets/corrections.js';
 import type { LatenessRecord } from './datasets/progress.js';
+import { ConflictError } from './errors.js';
 import type { DatasetKind } from './kinds.js';
 import type { LeadFilter } from './leads/query.js';
 import type { CorrectionTask } from './leads/workflow.js';
@@ -31,17 +32,19 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+const CONFLICT_NOUNS = { Lead: '线索', Version: '数据版本', Report: '举报' } as const;
+
 /**
  * Thrown by a conditional write (`LeadRepository.put`, `ReportRepository.update`) when the
- * stored revision is not the expected one: the one conflict error of optimistic locking.
+ * stored revision is not the expected one: someone else changed it meanwhile (HTTP 409). The
+ * one conflict error of optimistic locking in storage.
  */
-export class RevisionConflictError extends Error {
+export class RevisionConflictError extends ConflictError {
   constructor(
     readonly id: string,
-    readonly what: 'Lead' | 'Report' = 'Lead',
+    readonly what: keyof typeof CONFLICT_NOUNS = 'Lead',
   ) {
-    super(`${what} ${id} was changed by someone else`);
-    this.name = 'RevisionConflictError';
+    super(`${CONFLICT_NOUNS[what]} ${id} 已被他人修改，请刷新后重试`);
   }
 }
 
