@@ -55,6 +55,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   // department data
   fileName: '文件名',
   replaces: '被替换的版本',
+  columns: '列映射',
   // reports
   content: '举报内容',
   anonymous: '是否匿名',
