@@ -12,7 +12,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function millisOf(iso: string): number {
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
+  if (Number.isNaN(ms)) throw new ValidationError(`不是有效的时间：${iso}`);
   return ms;
 }
 
