@@ -1,6 +1,6 @@
 import { ValidationError } from '@jiandu/domain/errors';
 import { fieldName } from '@jiandu/domain/fields';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Validation messages people read: every zod issue of a request becomes a Chinese sentence

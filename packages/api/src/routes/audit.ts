@@ -1,7 +1,7 @@
 import { AUDIT_ACTIONS, type AuditAction, type AuditTarget, auditEntry } from '@jiandu/domain/audit';
 import { endOfChinaDay, startOfChinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirePrincipal } from '../auth.js';
 import { Day, Paging } from './schemas.js';
 import { type ApiDeps, type AppEnv, clockOf, parse, type RouteSpec } from './types.js';

@@ -1,7 +1,7 @@
 import type { AuditAction, AuditTarget } from '@jiandu/domain/audit';
 import { NotFoundError, ValidationError } from '@jiandu/domain/errors';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTownship, type Principal, requirePrincipal } from '../auth.js';
 import { recordAudit } from './audit.js';
 import { ObjectId } from './schemas.js';

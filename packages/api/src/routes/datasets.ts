@@ -14,7 +14,7 @@ import { DATASET_KINDS, type DatasetKind, KIND_LABELS } from '@jiandu/domain/kin
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Access, assertDepartment, departmentScope, type Principal, requirePrincipal } from '../auth.js';
 import { DepartmentCode, Flag, VersionId } from './schemas.js';
 import {

@@ -18,7 +18,7 @@ import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
 import { chinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canSeeTownship, departmentScope, isCountyWide, type Principal, townshipScope } from '../auth.js';
 import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';

@@ -19,7 +19,7 @@ import {
   receiptHash,
 } from '@jiandu/domain/reports/report';
 import { routeReport } from '@jiandu/domain/reports/routing';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
 import {
   assistedReportView,

@@ -1,7 +1,7 @@
 import { RULES } from '@jiandu/domain';
 import { normalizeAmount } from '@jiandu/domain/normalize/amount';
 import { isCalendarDay } from '@jiandu/domain/time';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Request pieces the route files share. Messages are Chinese (see `validation.ts`). */
 

@@ -1,7 +1,7 @@
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { LeadGroupStats } from '@jiandu/domain/stats';
 import { leadStatistics, reportStatistics } from '@jiandu/domain/stats';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCountyWide, townshipScope } from '../auth.js';
 import { yuan } from '../views.js';
 import { CreatedRange, checkCreatedRange, PlaceName, RuleCode } from './schemas.js';

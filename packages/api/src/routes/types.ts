@@ -6,7 +6,7 @@ import type {
   VersionRepository,
 } from '@jiandu/domain/ports';
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type Access,
   type Authenticator,
