@@ -126,3 +126,31 @@ export function filingReceipt(report: Report, receiptCode: string) {
     concludeByDate: chinaDay(report.concludeBy),
   };
 }
+
+/** Every lead a report links or ever linked (history). */
+export function leadsMentioned(report: Report): string[] {
+  const ids = new Set(report.leadIds);
+  for (const entry of report.history) {
+    const leadId = entry.details?.leadId;
+    if (typeof leadId === 'string') ids.add(leadId);
+  }
+  return [...ids];
+}
+
+/**
+ * The report as a caller limited to one township may see it: links to leads they can't see
+ * (another township's, linked by a county inspector) are left out of `leadIds` and blanked
+ * in the history, so no other township's lead id reaches them.
+ */
+export function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Report {
+  return {
+    ...report,
+    leadIds: report.leadIds.filter((id) => visible.has(id)),
+    history: report.history.map((entry) => {
+      const leadId = entry.details?.leadId;
+      return typeof leadId === 'string' && !visible.has(leadId)
+        ? { ...entry, details: { ...entry.details, leadId: null } }
+        : entry;
+    }),
+  };
+}

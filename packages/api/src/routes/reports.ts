@@ -24,10 +24,12 @@ import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshi
 import {
   assistedReportView,
   filingReceipt,
+  leadsMentioned,
   receiptView,
   reportDetail,
   reportSummary,
   reportWorkflowView,
+  withoutHiddenLeads,
 } from '../report-views.js';
 import { leadSummary } from '../views.js';
 import { recordAudit, sourceIpOf } from './audit.js';
@@ -107,34 +109,6 @@ const reporterOf = (b: {
   b.anonymous || !b.reporter
     ? { anonymous: true }
     : { anonymous: false, name: b.reporter.name, phone: b.reporter.phone };
-
-/** Every lead a report links or ever linked (history). */
-function leadsMentioned(report: Report): string[] {
-  const ids = new Set(report.leadIds);
-  for (const entry of report.history) {
-    const leadId = entry.details?.leadId;
-    if (typeof leadId === 'string') ids.add(leadId);
-  }
-  return [...ids];
-}
-
-/**
- * The report as a caller limited to one township may see it: links to leads they can't see
- * (another township's, linked by a county inspector) are left out of `leadIds` and blanked
- * in the history, so no other township's lead id reaches them.
- */
-function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Report {
-  return {
-    ...report,
-    leadIds: report.leadIds.filter((id) => visible.has(id)),
-    history: report.history.map((entry) => {
-      const leadId = entry.details?.leadId;
-      return typeof leadId === 'string' && !visible.has(leadId)
-        ? { ...entry, details: { ...entry.details, leadId: null } }
-        : entry;
-    }),
-  };
-}
 
 /** A fixed-window counter per key; throws {@link TooManyRequestsError} past `max`. */
 function windowLimiter(max: number, windowMs: number) {
