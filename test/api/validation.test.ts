@@ -2,7 +2,7 @@
  * What staff read when a request is wrong (Chinese, naming the field), amounts as people type
  * them, and `Cache-Control: no-store` on every staff answer, through `app.request()`.
  */
-import { createApp, type Principal } from '@jiandu/api';
+import { type Access, createApp, type Principal, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
@@ -13,6 +13,7 @@ const PRINCIPALS: Record<string, Principal> = {
   inspector: { subject: 'u-inspector', roles: ['inspector'], name: '李检查' },
   civil: { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
   admin: { subject: 'u-admin', roles: ['admin'] },
+  supervisor: { subject: 'u-supervisor', roles: ['supervisor'] },
 };
 const as = (who: string, init: RequestInit = {}): RequestInit => ({
   ...init,
@@ -206,6 +207,26 @@ describe('validation messages of staff routes', () => {
       const { message } = await problem(app.request(path, init));
       expect(message, path).toContain(expected);
       expect(message, path).not.toMatch(/\b(Invalid|expected|received|Too small|Too big)\b/);
+    }
+  });
+
+  it('answers a malformed id or body on every staff route in Chinese, whatever the route', async () => {
+    const who = (access: Access) =>
+      access !== 'public' && access.includes('admin') ? 'admin' : 'supervisor';
+    const routes = routeTable(memoryApiDeps({ authenticator: principalsAuthenticator(PRINCIPALS) })).filter(
+      (r) => r.access !== 'public' && (r.path.includes(':') || r.method !== 'GET'),
+    );
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) {
+      const path = route.path.replace(/:\w+/g, 'not%20an%20id');
+      const init =
+        route.method === 'GET'
+          ? as(who(route.access))
+          : as(who(route.access), { method: route.method, body: '[]' });
+      const { message } = await problem(app.request(path, init));
+      expect(message, `${route.method} ${route.path}`).toMatch(
+        /^(路径参数有误：[^（]+（\w+）：编号格式不正确|路径参数有误：数据版本编号（versionId）：不是数据版本编号|请求内容有误：请求内容（body）：应为对象（JSON）)/,
+      );
     }
   });
 });
