@@ -56,6 +56,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   fileName: '文件名',
   replaces: '被替换的版本',
   columns: '列映射',
+  size: '文件大小',
   // reports
   content: '举报内容',
   anonymous: '是否匿名',
@@ -64,6 +65,10 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   phone: '联系电话',
   answer: '答复',
   receiptCode: '查询码',
+  toCounty: '是否直接交县纪委监委',
+  proof: '验证信息',
+  challenge: '验证题',
+  solution: '验证答案',
 };
 
 /**
