@@ -1,11 +1,47 @@
 import { defineConfig } from 'vitest/config';
 
+/** Integration tests: they start real emulators (DynamoDB Local, s3rver) or use the shared seeded platform. */
+const INTEGRATION = 'test/integration/**/*.test.ts';
+/**
+ * The county-loading integration tests: they share ONE platform seeded with the demo county
+ * (test/integration/seeded-platform.setup.ts) instead of loading a county each. The setup only
+ * runs when one of these files is selected.
+ */
+const SEEDED = [
+  'test/integration/accuracy.test.ts',
+  'test/integration/identity.test.ts',
+  'test/integration/inspector-workflow.test.ts',
+  'test/integration/r01-end-to-end.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-    // Integration tests start real emulators (DynamoDB Local, s3rver): give them room.
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
     pool: 'forks',
+    testTimeout: 30_000,
+    // Integration tests start real emulators: give their hooks room.
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: [INTEGRATION, '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        // Tests that need an empty or specially configured platform start their own.
+        test: { name: 'integration', include: [INTEGRATION], exclude: [...SEEDED, '**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-seeded',
+          include: SEEDED,
+          globalSetup: ['test/integration/seeded-platform.setup.ts'],
+        },
+      },
+    ],
   },
 });

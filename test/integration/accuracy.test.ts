@@ -1,32 +1,53 @@
 /**
  * `npm run accuracy` in small: a demo county with planted positives and near misses of every
- * rule goes through the real local platform (S3 uploads, the deployed workflow, DynamoDB
- * Local, the HTTP API) and every implemented rule must meet the issue's targets against the
- * ground truth: precision and recall ≥ 99%, and ≥ 90% recall on subjects only found by name
- * + village. Rules not implemented yet are reported, not judged.
+ * rule went through the real local platform (S3 uploads, the deployed workflow, DynamoDB
+ * Local — the shared seeded platform, see seeded-platform.setup.ts) and, read back through
+ * the HTTP API, every implemented rule must meet the issue's targets against the ground
+ * truth: precision and recall ≥ 99%, and ≥ 90% recall on subjects only found by name +
+ * village. Rules not implemented yet are reported, not judged.
  */
+import type { DemoCounty } from '@jiandu/demo';
 import { RULES } from '@jiandu/domain';
+import type { RuleCode } from '@jiandu/domain/model';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALL_RULES, DEFAULT_TARGETS, missedTargets } from '../../packages/accuracy/src/compare.js';
+import {
+  type AccuracyReport,
+  ALL_RULES,
+  compareLeads,
+  DEFAULT_TARGETS,
+  missedTargets,
+} from '../../packages/accuracy/src/compare.js';
 import { reportErrors, reportTable } from '../../packages/accuracy/src/format.js';
-import { type AccuracyRun, runAccuracy } from '../../packages/accuracy/src/run.js';
+import { readLeads } from '../../packages/accuracy/src/run.js';
+import { SEEDING_TIMEOUT_MS, type Seeding, seededPlatform } from '../support/seeded-platform.js';
 
 const implemented = RULES.map((r) => r.code);
 
 describe('accuracy on a small county, end to end', () => {
-  let run: AccuracyRun;
+  let run: { county: DemoCounty; implemented: RuleCode[]; report: AccuracyReport };
+  let seeding: Seeding;
 
   beforeAll(async () => {
-    // Three months keep the upload count (one workflow execution each) and the run short.
-    run = await runAccuracy({ persons: 900, seed: 11, months: 3, idleTimeoutMs: 150_000 });
+    const shared = await seededPlatform();
+    seeding = shared.seeding;
+    const { platform, county } = shared;
+    const rules = (await (await fetch(`${platform.apiUrl}/api/v1/rules`)).json()) as {
+      items: { code: RuleCode }[];
+    };
+    const served = rules.items.map((r) => r.code);
+    const found = await readLeads(
+      { apiUrl: platform.apiUrl, inspectorToken: platform.inspectorToken ?? '' },
+      served,
+    );
+    run = { county, implemented: served, report: compareLeads(county.truth.leads, found, served) };
     console.log(`${reportTable(run.report)}\n${reportErrors(run.report).join('\n')}`);
     const pending = ALL_RULES.filter((r) => !implemented.includes(r));
     if (pending.length > 0) console.log(`not implemented yet (not judged): ${pending.join(', ')}`);
-  }, 180_000);
+  }, SEEDING_TIMEOUT_MS);
 
   it('runs every upload through the workflow successfully', () => {
-    expect(run.executions.total).toBe(run.county.files.length);
-    expect(run.executions.failed).toBe(0);
+    expect(seeding.executions).toBe(run.county.files.length);
+    expect(seeding.failed).toEqual([]);
   });
 
   it('measures exactly the rules the platform implements', () => {

@@ -92,9 +92,17 @@ describe('department data on the local platform', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'jiandu-datasets-'));
-    // Read once by the handlers (imported after start): village finance is owed by one township.
-    process.env.CADENCE_CONFIG = JSON.stringify({ village_finance: { departments: ['township-431199100'] } });
-    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true, jobSchedules: [] });
+    platform = await startPlatform({
+      dataDir,
+      port: 0,
+      empty: true,
+      quiet: true,
+      jobSchedules: [],
+      // The functions' configuration, as the stack sets it: village finance is owed by one township.
+      functionSettings: {
+        CADENCE_CONFIG: JSON.stringify({ village_finance: { departments: ['township-431199100'] } }),
+      },
+    });
     s3 = new S3Client({
       region: 'us-east-1',
       endpoint: platform.s3Endpoint,
@@ -117,7 +125,6 @@ describe('department data on the local platform', () => {
 
   afterAll(async () => {
     await platform?.stop();
-    delete process.env.CADENCE_CONFIG;
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -3,14 +3,10 @@
  * and the API (the real `functions/api-app.ts`) verifies their ID tokens through the
  * issuer's JWKS, then enforces roles and jurisdiction on real leads and versions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { type Platform, startPlatform } from '@jiandu/local/platform';
+import type { DemoUser, RemotePlatform } from '@jiandu/local';
 import { generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SEEDING_TIMEOUT_MS, seededPlatform } from '../support/seeded-platform.js';
 
 interface LeadItem {
   leadId: string;
@@ -21,49 +17,18 @@ interface VersionItem {
   department: string;
 }
 
-/** Reference data first, so the first collision run already sees the registry and deaths. */
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
-const rank = (kind: string) => {
-  const i = REFERENCE_FIRST.indexOf(kind);
-  return i === -1 ? REFERENCE_FIRST.length : i;
-};
-
 describe('identity on the local platform', () => {
-  let dataDir: string;
-  let platform: Platform;
+  let platform: RemotePlatform;
+  let demoUsers: readonly DemoUser[];
 
+  // The shared platform, seeded with the demo county (see seeded-platform.setup.ts).
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jiandu-identity-'));
-    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    const county = generateDemoCounty({ seed: 11, persons: 400, months: 8 });
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
-    for (const file of files) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
-      );
-    }
-    s3.destroy();
-    await platform.waitForIdle(150_000);
-  }, 200_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+    ({ platform, demoUsers } = await seededPlatform());
+  }, SEEDING_TIMEOUT_MS);
 
   /** Log in like a user: username and password at the issuer's token endpoint. */
   async function login(username: string): Promise<string> {
-    const user = platform.demoUsers.find((u) => u.username === username);
+    const user = demoUsers.find((u) => u.username === username);
     if (!user) throw new Error(`no demo user ${username}`);
     const response = await fetch(`${platform.issuerUrl}/token`, {
       method: 'POST',
@@ -156,7 +121,7 @@ describe('identity on the local platform', () => {
   });
 
   it('keeps the printed inspector token and tokenFor working', async () => {
-    expect((await get('/api/v1/leads', platform.inspectorToken)).status).toBe(200);
+    expect((await get('/api/v1/leads', platform.inspectorToken ?? '')).status).toBe(200);
     expect((await get('/api/v1/runs', await platform.tokenFor('admin'))).status).toBe(200);
     expect((await get('/api/v1/runs', await platform.tokenFor('supervisor'))).status).toBe(403);
   });

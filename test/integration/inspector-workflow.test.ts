@@ -4,16 +4,12 @@
  * one, assign it, verify it, confirm it with amounts, export the view; the statistics
  * reflect the verdict, a new collision run keeps it, and the audit log holds every step.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { type Platform, startPlatform } from '@jiandu/local/platform';
-import { createSfnClient, StepFunctionsCollisionStarter } from '@jiandu/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { RemotePlatform } from '@jiandu/local';
+import { StepFunctionsCollisionStarter } from '@jiandu/store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SEEDING_TIMEOUT_MS, seededPlatform } from '../support/seeded-platform.js';
 
 interface Summary {
   leadId: string;
@@ -25,8 +21,7 @@ interface Summary {
 }
 
 describe('inspector workflow on the local platform', () => {
-  let dataDir: string;
-  let platform: Platform;
+  let platform: RemotePlatform;
   let inspector: string;
   let admin: string;
   let picked: Summary;
@@ -49,48 +44,14 @@ describe('inspector workflow on the local platform', () => {
   const cstDay = (days: number) =>
     new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
+  // The shared platform, seeded with the demo county (see seeded-platform.setup.ts). This file
+  // changes the leads it picks; the other files sharing the platform only read.
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jiandu-inspector-'));
-    platform = await startPlatform({
-      dataDir,
-      port: 0,
-      empty: true,
-      quiet: true,
-      schedules: [],
-      jobSchedules: [],
-    });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    const county = generateDemoCounty({ seed: 11, persons: 300, months: 6 });
-    const rank = (kind: string) => {
-      const i = REFERENCE_FIRST.indexOf(kind);
-      return i === -1 ? REFERENCE_FIRST.length : i;
-    };
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
-    for (const file of files) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
-      );
-    }
-    s3.destroy();
-    await platform.waitForIdle(150_000);
+    ({ platform } = await seededPlatform());
     // The token `npm start` prints, and the admin's from the local issuer.
-    inspector = platform.inspectorToken;
+    inspector = platform.inspectorToken ?? '';
     admin = await platform.tokenFor('admin');
-  }, 240_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, SEEDING_TIMEOUT_MS);
 
   it('lists leads best first and reads one in full (evidence with its source files)', async () => {
     const list = await ok<{ items: Summary[]; total: number }>(
@@ -195,11 +156,15 @@ describe('inspector workflow on the local platform', () => {
   });
 
   it('a new collision run keeps the verdict and its history; the overdue job runs clean', async () => {
-    const sfn = createSfnClient({ sfn: platform.sfnEndpoint, region: 'us-east-1' });
+    const sfn = new SFNClient({
+      endpoint: platform.sfnEndpoint,
+      region: platform.region,
+      credentials: platform.credentials,
+    });
     await new StepFunctionsCollisionStarter(sfn, platform.stateMachineArn).start('Inspector Test Rerun', {});
     sfn.destroy();
     await platform.waitForIdle(120_000);
-    expect(platform.executions().filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
+    expect((await platform.executions()).filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
     const detail = await ok<{ status: string; verdict: unknown; history: { action: string }[] }>(
       await call(inspector, `/api/v1/leads/${picked.leadId}`),
     );

@@ -3,21 +3,15 @@
  * in aws-local-stepfunctions, the real handlers and the HTTP API. Files go in through the
  * S3 client exactly as a department would upload them; leads come out through the API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type DemoCounty, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { type Platform, startPlatform } from '@jiandu/local/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REFERENCE_FIRST = ['divisions', 'household_registry', 'death_records'];
+import type { DemoCounty } from '@jiandu/demo';
+import type { RemotePlatform } from '@jiandu/local';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SEEDING_TIMEOUT_MS, type Seeding, seededPlatform } from '../support/seeded-platform.js';
 
 describe('R01 end to end on the local platform', () => {
-  let dataDir: string;
-  let platform: Platform;
+  let platform: RemotePlatform;
   let county: DemoCounty;
-  let s3: S3Client;
+  let seeding: Seeding;
 
   const api = async (path: string) => {
     const res = await fetch(`${platform.apiUrl}${path}`, {
@@ -27,43 +21,14 @@ describe('R01 end to end on the local platform', () => {
     return res;
   };
 
+  // The shared platform, seeded with the demo county through S3 uploads (see seeded-platform.setup.ts).
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jiandu-e2e-'));
-    platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true });
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    county = generateDemoCounty({ seed: 7, persons: 400, months: 8 });
-    const files = [...county.files].sort(
-      (a, b) => rank(a.kind) - rank(b.kind) || demoUploadKey(a).localeCompare(demoUploadKey(b)),
-    );
-    for (const file of files) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
-      );
-    }
-    await platform.waitForIdle(120_000);
-  }, 180_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  function rank(kind: string): number {
-    const i = REFERENCE_FIRST.indexOf(kind);
-    return i === -1 ? REFERENCE_FIRST.length : i;
-  }
+    ({ platform, county, seeding } = await seededPlatform());
+  }, SEEDING_TIMEOUT_MS);
 
   it('ran one successful execution per uploaded file', () => {
-    const executions = platform.executions();
-    expect(executions).toHaveLength(county.files.length);
-    expect(executions.filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
+    expect(seeding.executions).toBe(county.files.length);
+    expect(seeding.failed).toEqual([]);
   });
 
   it('stores exactly the planted R01 leads, with amounts and match quality', async () => {

@@ -10,8 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClient } from '@jiandu/local/dynamodb';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
-import { createDocumentClient, DynamoLeadRepository } from '@jiandu/store';
+import { DynamoLeadRepository } from '@jiandu/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('reports on the local platform', () => {
@@ -186,7 +188,10 @@ describe('reports on the local platform', () => {
 
   it('link and unlink keep the lead detail’s linked reports in step (DynamoDB link items)', async () => {
     const leadId = 'R01-reportlink000000000001';
-    const doc = createDocumentClient({ dynamodb: platform.dynamodbEndpoint });
+    // The emulator's region and credentials: nothing comes from this process's environment.
+    const doc = DynamoDBDocumentClient.from(createDynamoDbClient(platform.dynamodbEndpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     await new DynamoLeadRepository(doc, platform.tableName).put(
       {
         leadId,

@@ -162,7 +162,18 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
 });
 
 describe('upload keys', () => {
-  it('accepts URL-encoded keys as S3 notifications send them', async () => {
+  it('takes the key exactly as EventBridge delivers it: spaces, plus signs and Chinese as stored', async () => {
+    const clock = { now: '2023-07-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    const key = 'uploads/police/death_records/2023年 死亡名单+补充.csv';
+    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    const result = await p.replay(key, 10);
+    expect(result).toHaveProperty('runId'); // registered, so a collision ran
+    const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
+    expect(version?.rawKey).toBe(key);
+  });
+
+  it('does not guess at URL-encoded keys (EventBridge never sends them)', async () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
     const key = 'uploads/police/death_records/2023年 死亡名单.csv';
@@ -171,10 +182,8 @@ describe('upload keys', () => {
       .split('/')
       .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
       .join('/');
-    const result = await p.replay(encoded, 10);
-    expect(result).toHaveProperty('runId'); // registered, so a collision ran
-    const [version] = await p.deps.versions.listOfDataset('police', 'death_records');
-    expect(version?.rawKey).toBe(key);
+    await expect(p.replay(encoded, 10)).rejects.toThrow(/Uploaded object not found/);
+    expect(p.deps.versions.items.size).toBe(0);
   });
 });
 

@@ -67,8 +67,11 @@ export interface AccuracyRun {
   };
 }
 
+/** Where the API is and whose token reads it: a platform started here, or one shared by tests. */
+export type ApiAccess = Pick<Platform, 'apiUrl' | 'inspectorToken'>;
+
 /** GET a JSON document from the platform's API. */
-async function getJson<T>(platform: Platform, path: string, auth = true): Promise<T> {
+async function getJson<T>(platform: ApiAccess, path: string, auth = true): Promise<T> {
   const res = await fetch(`${platform.apiUrl}${path}`, {
     headers: auth ? { authorization: `Bearer ${platform.inspectorToken}` } : {},
   });
@@ -91,7 +94,7 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 /** Every lead of the implemented rules, with the fields the comparison needs (from the detail route). */
-export async function readLeads(platform: Platform, rules: readonly RuleCode[]): Promise<Found[]> {
+export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[]): Promise<Found[]> {
   const ids: string[] = [];
   for (const rule of rules) {
     let cursor: string | null = null;

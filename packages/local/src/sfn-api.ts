@@ -137,13 +137,15 @@ export function sfnApi(queue: ExecutionQueue): Hono {
   return app;
 }
 
-/** Serve {@link sfnApi} on 127.0.0.1:`port`. */
+/** Serve {@link sfnApi} on 127.0.0.1:`port` (0: a free one), with `local` routes under `/_local` if given. */
 export function serveSfnApi(
   queue: ExecutionQueue,
   port: number,
+  local?: Hono,
 ): Promise<{ server: Server; endpoint: string }> {
+  const app = local ? new Hono().route('/_local', local).route('/', sfnApi(queue)) : sfnApi(queue);
   return new Promise((done, fail) => {
-    const server = serve({ fetch: sfnApi(queue).fetch, port, hostname: '127.0.0.1' }, (info) =>
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) =>
       done({ server: server as Server, endpoint: `http://127.0.0.1:${info.port}` }),
     ) as Server;
     server.once('error', fail);

@@ -1,13 +1,11 @@
 // The polyfill must be evaluated before aws-local-stepfunctions: keep this import first.
 import './polyfill.js';
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
 import { collisionDefinitionString, substitute, TASKS, type TaskName } from '@jiandu/pipeline/definition';
-import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
+import type { WorkflowEvent } from './events.js';
+import type { FunctionHost } from './functions-host.js';
+import { localLambdaArn } from './lambda-context.js';
 
 /** One task state's implementation: state input in, task result out (both JSON). */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
@@ -20,7 +18,7 @@ export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 
 /** The ARN a task's function would have if deployed in the local account (only used for substitution). */
 export function localFunctionArn(task: TaskName): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:jiandu-${task}`;
+  return localLambdaArn(`jiandu-${task}`);
 }
 
 /** The deployed definition: the shared ASL with every `${…FunctionArn}` replaced by a local ARN. */
@@ -30,56 +28,16 @@ export function localDefinition(): Record<string, unknown> {
   return JSON.parse(substitute(collisionDefinitionString(), values)) as Record<string, unknown>;
 }
 
-/** Lambda's 15-minute maximum, which is what `getRemainingTimeInMillis` counts down from. */
-const LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
-
-/** A Lambda context object good enough for handlers (and Powertools) that read it. */
-export function lambdaContext(task: TaskName): Context {
-  const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
-  const functionName = `jiandu-${task}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(task),
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-type LambdaHandler = (event: unknown, context: Context) => unknown;
-
 /**
- * The real handlers: each task calls the `handler` export of its module in
- * {@link FUNCTION_ENTRIES}, imported on first use (so the environment is already set, and a
- * module that fails to load fails that execution with the import error instead of the start).
+ * The real handlers: each task invokes the `handler` export of its entry in
+ * {@link FUNCTION_ENTRIES} inside the platform's function host (imported there on first use,
+ * so a module that fails to load fails that execution with the import error, not the start).
  */
-export function moduleTaskHandlers(repoRoot: string): TaskHandlers {
-  const make = (task: TaskName): TaskHandler => {
-    let loaded: Promise<LambdaHandler> | undefined;
-    const load = async (): Promise<LambdaHandler> => {
-      const url = pathToFileURL(resolve(repoRoot, FUNCTION_ENTRIES[task])).href;
-      const module = (await import(url)) as { handler?: unknown };
-      if (typeof module.handler !== 'function') {
-        throw new Error(`${FUNCTION_ENTRIES[task]} has no 'handler' export`);
-      }
-      return module.handler as LambdaHandler;
-    };
-    return async (input) => {
-      loaded ??= load().catch((error: unknown) => {
-        loaded = undefined; // retry the import next time (the file may be fixed meanwhile)
-        throw error;
-      });
-      const handler = await loaded;
-      return handler(input, lambdaContext(task));
-    };
-  };
+export function hostTaskHandlers(host: FunctionHost): TaskHandlers {
+  const make =
+    (task: TaskName): TaskHandler =>
+    (input) =>
+      host.invoke(FUNCTION_ENTRIES[task], `jiandu-${task}`, input);
   return Object.fromEntries(TASK_NAMES.map((task) => [task, make(task)])) as unknown as TaskHandlers;
 }
 

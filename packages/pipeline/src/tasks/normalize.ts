@@ -39,25 +39,13 @@ export function parseUploadKey(key: string): UploadLocation {
 }
 
 /**
- * S3 notifications URL-encode object keys (`红 旗.csv` → `%E7%BA%A2+%E6%97%97.csv`); the
- * local bridge passes them decoded. Accept both: the key as given if it exists, else decoded.
+ * The uploaded object's ETag. EventBridge's Object Created events carry the key as stored
+ * (unlike S3's SQS/SNS/Lambda notifications, they don't URL-encode it), so it is used as is.
  */
-async function resolveObject(
-  deps: PipelineDeps,
-  bucket: string,
-  key: string,
-): Promise<{ key: string; etag: string }> {
+async function uploadedEtag(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
   const etag = await deps.objects.etag(bucket, key);
-  if (etag !== undefined) return { key, etag };
-  let decoded = key;
-  try {
-    decoded = decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    // not percent-encoded after all
-  }
-  const decodedEtag = decoded === key ? undefined : await deps.objects.etag(bucket, decoded);
-  if (decodedEtag !== undefined) return { key: decoded, etag: decodedEtag };
-  throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
+  if (etag === undefined) throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
+  return etag;
 }
 
 // Lives in its own module so the API can route reports by division without bundling ingest.
@@ -86,9 +74,9 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
  */
-export async function normalizeUpload(deps: PipelineDeps, event: NormalizeInput): Promise<NormalizeOutput> {
-  const { key, etag } = await resolveObject(deps, event.bucket, event.key);
-  const input = { ...event, key };
+export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput): Promise<NormalizeOutput> {
+  const { key } = input;
+  const etag = await uploadedEtag(deps, input.bucket, key);
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
   // would come from different files. The newer upload has its own event.
   const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));

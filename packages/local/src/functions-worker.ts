@@ -1,0 +1,89 @@
+/**
+ * The functions' own environment: a worker thread started by {@link startFunctionHost} with
+ * the platform's handler environment as its `process.env`, as a Lambda container gets its
+ * configuration. It imports the real entries (`functions/…`) on first use and answers
+ * invocations from the platform; the API app is served from here on its own port.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { serve } from '@hono/node-server';
+import type { Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.js';
+
+/** What the platform asks the worker to do. */
+export type HostRequest =
+  | {
+      readonly id: number;
+      readonly type: 'invoke';
+      readonly entry: string;
+      readonly functionName: string;
+      readonly event: unknown;
+    }
+  | { readonly id: number; readonly type: 'serve'; readonly entry: string; readonly port: number };
+
+/** The answer to one {@link HostRequest}. */
+export type HostResponse =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { name: string; message: string; stack?: string };
+    };
+
+type LambdaHandler = (event: unknown, context: Context) => unknown;
+type FetchApp = { fetch(request: Request): Response | Promise<Response> };
+
+const { repoRoot } = workerData as { repoRoot: string };
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function load(entry: string): Promise<Record<string, unknown>> {
+  let loaded = modules.get(entry);
+  if (!loaded) {
+    loaded = import(pathToFileURL(resolve(repoRoot, entry)).href) as Promise<Record<string, unknown>>;
+    // A module that failed to load is retried next time (the file may be fixed meanwhile).
+    loaded.catch(() => modules.delete(entry));
+    modules.set(entry, loaded);
+  }
+  return loaded;
+}
+
+async function invoke(entry: string, functionName: string, event: unknown): Promise<unknown> {
+  const { handler } = await load(entry);
+  if (typeof handler !== 'function') throw new Error(`${entry} has no 'handler' export`);
+  // JSON in and out, as Lambda's invoke does.
+  return JSON.parse(
+    JSON.stringify((await (handler as LambdaHandler)(event, lambdaContext(functionName))) ?? null),
+  );
+}
+
+async function serveApp(entry: string, port: number): Promise<number> {
+  const { app } = await load(entry);
+  if (!app || typeof (app as FetchApp).fetch !== 'function') {
+    throw new Error(`${entry} has no 'app' export with a fetch handler`);
+  }
+  return new Promise((done, fail) => {
+    const server = serve({ fetch: (app as FetchApp).fetch, port, hostname: '127.0.0.1' }, (info) =>
+      done(info.port),
+    );
+    server.once('error', fail);
+  });
+}
+
+parentPort?.on('message', (request: HostRequest) => {
+  const work =
+    request.type === 'invoke'
+      ? invoke(request.entry, request.functionName, request.event)
+      : serveApp(request.entry, request.port);
+  work.then(
+    (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies HostResponse),
+    (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      parentPort?.postMessage({
+        id: request.id,
+        ok: false,
+        error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+      } satisfies HostResponse);
+    },
+  );
+});
