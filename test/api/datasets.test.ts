@@ -296,6 +296,29 @@ describe('department data API', () => {
       expect(((await res.json()) as { collision: unknown }).collision).toMatchObject({ started: false });
       expect((await versions.get(CIVIL.versionId))?.status).toBe('withdrawn');
     });
+
+    it('answers 409 and keeps the replacement when a newer upload replaced the version meanwhile', async () => {
+      // The pipeline replaces the version between the route's read and its write.
+      const read = versions.get.bind(versions);
+      versions.get = async (id) => {
+        const seen = await read(id);
+        if (seen) await versions.save({ ...seen, status: 'replaced', replacedBy: 'v-newer' });
+        return seen;
+      };
+      const res = await withdraw(CIVIL.versionId, 'civil');
+      expect(res.status).toBe(409);
+      const error = await errorOf(res);
+      expect(error.code).toBe('conflict');
+      expect(error.message).toContain(CIVIL.versionId);
+      versions.get = read;
+      expect(await versions.get(CIVIL.versionId)).toMatchObject({ status: 'replaced', revision: 1 });
+      expect(started).toEqual([]);
+    });
+
+    it('returns the withdrawn version with its new revision', async () => {
+      const res = await withdraw(CIVIL.versionId, 'civil');
+      expect(((await res.json()) as { version: DatasetVersion }).version.revision).toBe(1);
+    });
   });
 
   describe('presigned uploads', () => {
@@ -418,12 +441,14 @@ describe('department data API', () => {
     });
 
     it('shows when the scheduled check flagged a dataset late', async () => {
-      await lateness.save({
-        department: 'civil-affairs',
-        kind: 'subsidy_payments',
-        dueAt: '2024-04-15T02:00:00.000Z',
-        flaggedAt: '2024-04-16T00:30:00.000Z',
-      });
+      await lateness.saveAll([
+        {
+          department: 'civil-affairs',
+          kind: 'subsidy_payments',
+          dueAt: '2024-04-15T02:00:00.000Z',
+          flaggedAt: '2024-04-16T00:30:00.000Z',
+        },
+      ]);
       const body = (await (
         await app.request('/api/v1/progress?kind=subsidy_payments', as('civil'))
       ).json()) as {

@@ -63,6 +63,7 @@ describe('re-evaluation through the workflow', () => {
   const lastRun = async () => (await p.deps.runs.list(1))[0];
 
   beforeAll(async () => {
+    // One upload a minute: runs are listed by start time (then by their random id).
     await p.upload(
       'uploads/police/household_registry/registry.csv',
       csv(
@@ -71,10 +72,12 @@ describe('re-evaluation through the workflow', () => {
         `${TWICE},李秀英,H2,青山镇,红星村`,
       ),
     );
+    clock.now = '2023-07-01T00:01:00.000Z';
     await p.upload(
       'uploads/police/death_records/deaths.csv',
       csv('身份证号,姓名,死亡日期', `${DEAD},王建国,2023-01-15`),
     );
+    clock.now = '2023-07-01T00:02:00.000Z';
     await p.upload(
       'uploads/civil-affairs/subsidy_payments/2023.csv',
       csv(
@@ -152,10 +155,12 @@ describe('scores after a partial run', () => {
   it('count the standing leads of rules that did not run, so nothing changes', async () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
+    clock.now = '2023-07-01T00:01:00.000Z';
     await p.upload(
       'uploads/police/death_records/deaths.csv',
       csv('身份证号,姓名,死亡日期', `${DEAD},王建国,2023-01-15`),
     );
+    clock.now = '2023-07-01T00:02:00.000Z';
     await p.upload(
       'uploads/civil-affairs/subsidy_payments/2023.csv',
       csv(

@@ -14,8 +14,12 @@ export interface VersionRepository {
   get(versionId: string): Promise<DatasetVersion | undefined>;
   /** Store a new version; `false` when a version with that id already exists (nothing is overwritten). */
   create(version: DatasetVersion): Promise<boolean>;
-  /** Replace a stored version with a new state of itself. */
-  save(version: DatasetVersion): Promise<void>;
+  /**
+   * Replace a stored version with a new state of itself, if nobody changed it since it was
+   * read: the stored `revision` must still be `version.revision` (absent = 0), else
+   * {@link RevisionConflictError}. Returns what was stored, with the revision bumped.
+   */
+  save(version: DatasetVersion): Promise<DatasetVersion>;
   /** A department's versions of one kind, oldest first. */
   listOfDataset(department: string, kind: DatasetKind): Promise<DatasetVersion[]>;
   /** Every version of one kind, any department, oldest first. */
@@ -111,8 +115,8 @@ export interface ObjectStore {
 export interface LatenessRepository {
   /** Every record, open and resolved. */
   list(): Promise<LatenessRecord[]>;
-  /** Create or update the record of its department, kind and due date. */
-  save(record: LatenessRecord): Promise<void>;
+  /** Create or update each record of its department, kind and due date (the last one of a key wins). */
+  saveAll(records: readonly LatenessRecord[]): Promise<void>;
 }
 
 /** Hands out presigned upload URLs for the upload bucket (S3 `PutObject`). */

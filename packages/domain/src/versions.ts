@@ -1,5 +1,6 @@
 import type { DatasetKind } from './kinds.js';
 import type { QualityReport } from './model.js';
+import { RevisionConflictError, type VersionRepository } from './ports.js';
 
 /**
  * Lifecycle of a dataset version (CONTRACT.md §4):
@@ -65,6 +66,11 @@ export interface DatasetVersion {
   readonly rejectsKey?: string;
   readonly error?: FileError;
   readonly history: readonly VersionEvent[];
+  /**
+   * How often the version changed since it was registered (absent = 0); a change is stored
+   * only if the stored version still has the revision it was read at (optimistic locking).
+   */
+  readonly revision?: number;
 }
 
 /** Figures of one collision run, listed for inspectors. */
@@ -91,4 +97,34 @@ export interface CollisionRun {
  */
 export function versionOrder(v: Pick<DatasetVersion, 'receivedAt' | 'registeredAt' | 'versionId'>): string {
   return `${v.receivedAt}#${v.registeredAt}#${v.versionId}`;
+}
+
+/** How often a system change of a version is re-read and re-derived after a conflict. */
+const VERSION_CHANGE_RETRIES = 3;
+
+/**
+ * Store a change the system makes to a version (e.g. a newer upload replaces it), starting
+ * from `current` as read. When someone changed the version meanwhile (a withdrawal, say) it
+ * is read again and `change` decides afresh on the new state (`undefined`: nothing to do any
+ * more), so the other change is never overwritten. Returns the stored version, or
+ * `undefined` when nothing was written. A person's change answers 409 instead: they decided
+ * on what they saw.
+ */
+export async function changeVersion(
+  versions: VersionRepository,
+  current: DatasetVersion,
+  change: (current: DatasetVersion) => DatasetVersion | undefined,
+): Promise<DatasetVersion | undefined> {
+  let read: DatasetVersion | undefined = current;
+  for (let attempt = 0; read; attempt++) {
+    const next = change(read);
+    if (!next) return undefined;
+    try {
+      return await versions.save(next);
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError) || attempt >= VERSION_CHANGE_RETRIES) throw error;
+      read = await versions.get(current.versionId);
+    }
+  }
+  return undefined;
 }

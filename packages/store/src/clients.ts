@@ -20,6 +20,11 @@ export function createDocumentClient(endpoints: ClientEndpoints = {}): DynamoDBD
     ...(endpoints.region ? { region: endpoints.region } : {}),
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
   });
+  return documentClientOf(client);
+}
+
+/** The document client the repositories expect, over a given DynamoDB client. */
+export function documentClientOf(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

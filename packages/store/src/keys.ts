@@ -183,4 +183,4 @@ export const keys = {
 } as const;
 
 /** Attributes that are keys, stripped when an item is turned back into a domain object. */
-export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt'] as const;
+export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;

@@ -1,6 +1,6 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { collisionRequestEvent } from '@jiandu/domain/collision-request';
 import type { CollisionStarter } from '@jiandu/domain/ports';
-import { collisionRequestEvent } from '@jiandu/pipeline/contracts';
 
 /** Starts collision runs on the deployed (or locally emulated) state machine. */
 export class StepFunctionsCollisionStarter implements CollisionStarter {

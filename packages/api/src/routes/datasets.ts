@@ -188,8 +188,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         const { versionId, principal, version } = await versionInPath(deps, c);
         const body = await parseBody(WithdrawBody, c);
         actingDepartment(principal, version.department);
-        const withdrawn = withdrawVersion(version, principal, body.reason, now());
-        await deps.versions.save(withdrawn);
+        // Saved only over the revision read above: a replacement landing meanwhile answers 409.
+        const withdrawn = await deps.versions.save(withdrawVersion(version, principal, body.reason, now()));
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
         let collision: { executionId: string } | { started: false; message: string };
         try {

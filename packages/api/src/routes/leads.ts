@@ -1,4 +1,4 @@
-import { leadsToCsv, leadsToXlsx } from '@jiandu/domain';
+import { leadsToCsv } from '@jiandu/domain';
 import { subjectHash } from '@jiandu/domain/audit';
 import { ValidationError } from '@jiandu/domain/errors';
 import {
@@ -20,6 +20,7 @@ import { chinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { canSeeTownship, departmentScope, isCountyWide, type Principal, townshipScope } from '../auth.js';
+import { leadsToXlsx } from '../lead-workbook.js';
 import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
 import { recordAudit } from './audit.js';

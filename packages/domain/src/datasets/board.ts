@@ -49,7 +49,7 @@ export async function checkLateness(
   const [versions, records] = await Promise.all([allVersions(ports.versions), ports.lateness.list()]);
   const entries = computeProgress({ versions, lateness: records, config, now });
   const changes = latenessChanges(entries, records, now);
-  for (const record of changes) await ports.lateness.save(record);
+  await ports.lateness.saveAll(changes);
   const count = (test: (r: LatenessRecord) => boolean) => changes.filter(test).length;
   return {
     overdue: entries.filter((e) => e.overdue).length,

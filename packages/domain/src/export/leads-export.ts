@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Lead } from '../model.js';
 
 /** Columns of the lead export (CONTRACT.md §6), in order. */
@@ -27,8 +26,12 @@ export const LEAD_EXPORT_CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
-/** One lead as export cells: text, or a number for amount (元), score and evidence count. */
-function cellsOf(lead: Lead): Record<LeadExportColumn, string | number> {
+/**
+ * One lead as export cells: text, or a number for amount (元), score and evidence count. The
+ * CSV is written here; the XLSX by the API (`@jiandu/api/lead-workbook`), as the domain
+ * imports no file-format library.
+ */
+export function leadExportCells(lead: Lead): Record<LeadExportColumn, string | number> {
   return {
     lead_id: lead.leadId,
     rule: lead.rule,
@@ -78,39 +81,8 @@ function csvField(column: LeadExportColumn, value: string | number): string {
 export function leadsToCsv(leads: readonly Lead[]): string {
   const lines = [LEAD_EXPORT_COLUMNS.join(',')];
   for (const lead of leads) {
-    const cells = cellsOf(lead);
+    const cells = leadExportCells(lead);
     lines.push(LEAD_EXPORT_COLUMNS.map((column) => csvField(column, cells[column])).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * Leads as an XLSX workbook (one sheet `线索`): the ID column stored as text, amount as a
- * number in 元 with the `0.00` format, a bold frozen header row with a filter. Cells are
- * written as plain values, never formulas, so no injection prefix is needed.
- */
-export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'jiandu';
-  const sheet = workbook.addWorksheet('线索', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = LEAD_EXPORT_COLUMNS.map((column) => ({
-    header: column,
-    key: column,
-    width: column === 'subject' ? 32 : column === 'id_number' || column === 'created_at' ? 22 : 14,
-    ...(column === 'amount' ? { style: { numFmt: '0.00' } } : {}),
-    ...(column === 'id_number' ? { style: { numFmt: '@' } } : {}),
-  }));
-  for (const lead of leads) {
-    const cells = cellsOf(lead);
-    // XML stores line breaks as LF; write them that way so what is read back is what was written.
-    for (const column of LEAD_EXPORT_COLUMNS) {
-      const value = cells[column];
-      if (typeof value === 'string') cells[column] = value.replace(/\r\n?/g, '\n');
-    }
-    sheet.addRow(cells);
-  }
-  sheet.getRow(1).font = { bold: true };
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEAD_EXPORT_COLUMNS.length } };
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
 }

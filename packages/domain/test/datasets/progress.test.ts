@@ -201,8 +201,8 @@ describe('board over ports', () => {
     } as unknown as VersionRepository;
     const lateness: LatenessRepository = {
       list: async () => [...records.values()],
-      save: async (r) => {
-        records.set(`${r.department}|${r.kind}|${r.dueAt}`, r);
+      saveAll: async (changes) => {
+        for (const r of changes) records.set(`${r.department}|${r.kind}|${r.dueAt}`, r);
       },
     };
     return { versions: repo, lateness, records };

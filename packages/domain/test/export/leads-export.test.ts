@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { LEAD_EXPORT_COLUMNS, leadsToCsv, leadsToXlsx } from '../../src/export/leads-export.js';
+import { LEAD_EXPORT_COLUMNS, leadsToCsv } from '../../src/export/leads-export.js';
 import { reconcileLead } from '../../src/leads/lifecycle.js';
 import { scoreFindings } from '../../src/leads/score.js';
 import type { Lead } from '../../src/model.js';
@@ -96,41 +95,5 @@ describe('leadsToCsv', () => {
     expect(row?.village).toBe(`'-石门村`);
     expect(row?.amount).toBe('0.05');
     expect(csv).toContain(`"'=HYPERLINK(""http://x"",""点我""), 第二行\r\n第三行"`);
-  });
-});
-
-describe('leadsToXlsx', () => {
-  it('reads back with the ID as text, the amount as a 0.00 number and a bold frozen header', async () => {
-    const bytes = await leadsToXlsx([PLAIN, AWKWARD, NO_ID]);
-    expect(bytes).toBeInstanceOf(Uint8Array);
-    expect(Buffer.from(bytes.subarray(0, 2)).toString('latin1')).toBe('PK');
-
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
-    const sheet = workbook.worksheets[0];
-    if (!sheet) throw new Error('no sheet');
-    expect(sheet.name).toBe('线索');
-    expect(sheet.rowCount).toBe(4);
-    const header = sheet.getRow(1);
-    expect(LEAD_EXPORT_COLUMNS.map((_, i) => header.getCell(i + 1).value)).toEqual([...LEAD_EXPORT_COLUMNS]);
-    expect(header.font?.bold).toBe(true);
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-
-    const col = (name: (typeof LEAD_EXPORT_COLUMNS)[number]) => LEAD_EXPORT_COLUMNS.indexOf(name) + 1;
-    const plain = sheet.getRow(2);
-    expect(plain.getCell(col('id_number')).value).toBe(PERSON);
-    expect(plain.getCell(col('id_number')).numFmt).toBe('@');
-    expect(plain.getCell(col('amount')).value).toBe(1500);
-    expect(plain.getCell(col('amount')).numFmt).toBe('0.00');
-    expect(plain.getCell(col('score')).value).toBe(PLAIN.score);
-    expect(plain.getCell(col('assignee')).value).toBe('inspector-7');
-    expect(plain.getCell(col('evidence_count')).value).toBe(4);
-
-    const awkward = sheet.getRow(3);
-    // Stored as a plain string, not a formula.
-    expect(awkward.getCell(col('subject')).value).toBe('=HYPERLINK("http://x","点我"), 第二行\n第三行');
-    expect(awkward.getCell(col('subject')).formula).toBeUndefined();
-    expect(awkward.getCell(col('amount')).value).toBe(0.05);
-    expect(sheet.getRow(4).getCell(col('amount')).value).toBe(1234567.89);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { replaceOnRequest, type UploadRequest } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
-import { type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
+import { changeVersion, type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import type { PipelineDeps } from '../deps.js';
@@ -202,9 +202,10 @@ async function applyRequestedReplacement(
   request: UploadRequest,
 ): Promise<void> {
   const old = request.replaces ? await deps.versions.get(request.replaces) : undefined;
-  const replaced = old && replaceOnRequest(old, version, request, deps.now());
+  const replaced =
+    old &&
+    (await changeVersion(deps.versions, old, (v) => replaceOnRequest(v, version, request, deps.now())));
   if (!replaced) return;
-  await deps.versions.save(replaced);
   deps.log.info('dataset version replaced on request', {
     versionId: replaced.versionId,
     replacedBy: version.versionId,
@@ -231,18 +232,22 @@ async function applySnapshotReplacement(
   let self = version;
   for (const v of active) {
     if (v.versionId === newest.versionId) continue;
-    const replaced: DatasetVersion = {
-      ...v,
-      status: 'replaced',
-      replacedBy: newest.versionId,
-      statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
-      history: [
-        ...v.history,
-        { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` },
-      ],
-    };
-    await deps.versions.save(replaced);
-    if (v.versionId === version.versionId) self = replaced;
+    // Re-decided on a fresh read if the version changed meanwhile (e.g. it was withdrawn).
+    const replaced = await changeVersion(deps.versions, v, (current) =>
+      current.status === 'active'
+        ? {
+            ...current,
+            status: 'replaced',
+            replacedBy: newest.versionId,
+            statusReason: `被新版本 ${newest.fileName}（${newest.versionId}）替换`,
+            history: [
+              ...current.history,
+              { at: now, action: 'replaced', by: 'system', reason: `replaced by ${newest.versionId}` },
+            ],
+          }
+        : undefined,
+    );
+    if (replaced && v.versionId === version.versionId) self = replaced;
   }
   return self;
 }
