@@ -3,6 +3,7 @@
  * I/O, so every figure `npm run accuracy` prints is unit-tested.
  */
 import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
+import { RULES } from '@jiandu/domain/rules/registry';
 
 /** A lead the truth expects (the fields of `@jiandu/demo`'s `ExpectedLead` that are measured). */
 export interface Expected {
@@ -72,20 +73,8 @@ export interface Targets {
 
 export const DEFAULT_TARGETS: Targets = { precision: 0.99, recall: 0.99, fallbackRecall: 0.9 };
 
-export const ALL_RULES: readonly RuleCode[] = [
-  'R01',
-  'R02',
-  'R03',
-  'R04',
-  'R05',
-  'R06',
-  'R07',
-  'R08',
-  'R09',
-  'R10',
-  'R11',
-  'R12',
-];
+/** Every registered rule, in code order. */
+export const ALL_RULES: readonly RuleCode[] = RULES.map((rule) => rule.code);
 
 const SAMPLE = 5;
 

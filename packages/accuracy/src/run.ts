@@ -7,36 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type DemoCounty, type DemoFile, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { type DemoCounty, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { type AccuracyReport, compareLeads, type Found } from './compare.js';
-
-/** Upload order: what other kinds are matched against comes first, payments and books last. */
-export const UPLOAD_ORDER: readonly string[] = [
-  'divisions',
-  'household_registry',
-  'death_records',
-  'public_officials',
-  'fiscal_payroll',
-  'social_insurance',
-  'market_entities',
-  'property_records',
-  'vehicle_records',
-  'poverty_registry',
-  'livelihood_projects',
-  'village_finance',
-  'subsidy_payments',
-];
-
-/** The files in upload order; files of one kind keep a stable order. */
-export function uploadOrder(files: readonly DemoFile[]): DemoFile[] {
-  const rank = (f: DemoFile) => {
-    const i = UPLOAD_ORDER.indexOf(f.kind);
-    return i === -1 ? UPLOAD_ORDER.length : i;
-  };
-  return [...files].sort((a, b) => rank(a) - rank(b) || (demoUploadKey(a) < demoUploadKey(b) ? -1 : 1));
-}
 
 /** Options of {@link runAccuracy}. */
 export interface AccuracyOptions {
@@ -156,7 +130,7 @@ export async function runAccuracy(options: AccuracyOptions): Promise<AccuracyRun
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const t0 = performance.now();
-    for (const file of uploadOrder(county.files)) {
+    for (const file of demoFilesInUploadOrder(county.files)) {
       await s3.send(
         new PutObjectCommand({ Bucket: platform.buckets.upload, Key: demoUploadKey(file), Body: file.body }),
       );

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
-import { DATASET_KINDS, type DatasetKind, isDatasetKind, isSnapshotKind } from '@jiandu/domain/kinds';
+import { DATASET_KINDS, type DatasetKind, inUploadOrder, isDatasetKind } from '@jiandu/domain/kinds';
 
 /** Department codes as the pipeline accepts them in upload keys (lower-case ASCII). */
 const DEPARTMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -32,7 +32,7 @@ export interface PlannedFile {
 export interface UploadPlan {
   /** The layout root (the folder, or its `uploads/` child). */
   readonly root: string;
-  /** In upload order: divisions, then the other snapshot kinds, then append kinds. */
+  /** In upload order ({@link inUploadOrder}): divisions, reference databases, other snapshots, books, payments. */
   readonly files: readonly PlannedFile[];
   /** Files that are not datasets by nature (hidden files, Excel lock files, files beside the departments). */
   readonly skipped: readonly string[];
@@ -57,12 +57,6 @@ const isNoise = (name: string) => name.startsWith('.') || name.startsWith('~$') 
 
 function entries(dir: string): Dirent[] {
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Reference data first: the local workflow runs in arrival order and payments are matched against it. */
-function rank(kind: DatasetKind): number {
-  if (kind === 'divisions') return 0;
-  return isSnapshotKind(kind) ? 1 : 2;
 }
 
 /**
@@ -144,8 +138,8 @@ export function planUpload(folder: string): UploadPlan {
   }
   if (problems.length === 0 && files.length === 0) problems.push(`${folder} 中没有可上传的文件`);
   if (problems.length > 0) throw new LayoutError(folder, problems);
-  files.sort((a, b) => rank(a.kind) - rank(b.kind) || a.key.localeCompare(b.key));
-  return { root, files, skipped };
+  // Reference data first: the local workflow runs in arrival order and payments are matched against it.
+  return { root, files: inUploadOrder(files, (a, b) => a.key.localeCompare(b.key)), skipped };
 }
 
 /** SHA-256 of a file, hex, streamed: what the pipeline derives the version id from. */

@@ -1,4 +1,4 @@
-import type { DatasetKind } from '@jiandu/domain/kinds';
+import { type DatasetKind, inUploadOrder } from '@jiandu/domain/kinds';
 import { monthFromOrdinal, monthOrdinal } from './calendar.js';
 import { deathRecordFiles } from './datasets/death-records.js';
 import { divisionsFile } from './datasets/divisions.js';
@@ -54,6 +54,17 @@ export interface DemoOptions {
 /** The upload key of a demo file (CONTRACT.md §1). */
 export function demoUploadKey(file: DemoFile): string {
   return `uploads/${file.department}/${file.kind}/${file.fileName}`;
+}
+
+/**
+ * The files in upload order ({@link inUploadOrder}: divisions, what others are matched
+ * against, payments last), files of one kind by upload key so every run uploads alike.
+ */
+export function demoFilesInUploadOrder(files: readonly DemoFile[]): DemoFile[] {
+  return inUploadOrder(files, (a, b) => {
+    const [ka, kb] = [demoUploadKey(a), demoUploadKey(b)];
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }
 
 /**

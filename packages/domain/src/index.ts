@@ -4,6 +4,7 @@
  * lifecycle and lead export.
  */
 export * from './config.js';
+export * from './config-errors.js';
 export * from './export/leads-export.js';
 export * from './kinds.js';
 export * from './leads/lead-id.js';
@@ -20,19 +21,6 @@ export * from './ports.js';
 export * from './programs.js';
 export * from './rules/catalog.js';
 export { formatYuan, paymentMonth } from './rules/common.js';
-export * from './rules/poverty-assets.js';
-export * from './rules/r01-deceased-recipient.js';
-export * from './rules/r02-poor-with-property.js';
-export * from './rules/r03-poor-with-vehicle.js';
-export * from './rules/r04-official-recipient.js';
-export * from './rules/r05-business-owner-recipient.js';
-export * from './rules/r06-duplicate-payment.js';
-export * from './rules/r07-employed-recipient.js';
-export * from './rules/r08-unregistered-recipient.js';
-export * from './rules/r09-cadre-related-payee.js';
-export * from './rules/r10-split-payments.js';
-export * from './rules/r11-hospitality-excess.js';
-export * from './rules/r12-contractor-related.js';
 export * from './rules/reference.js';
 export * from './rules/registry.js';
 export * from './rules/types.js';

@@ -1,4 +1,7 @@
 import type { DatasetKind } from './kinds.js';
+import type { RuleCode } from './rules/registry.js';
+
+export type { RuleCode } from './rules/registry.js';
 
 /**
  * What happened to a row's ID number during normalization (CONTRACT.md §3):
@@ -51,21 +54,6 @@ export interface QualityReport {
   readonly unknownPrograms: readonly string[];
   readonly warnings: readonly string[];
 }
-
-/** Rule codes of CONTRACT.md §5. */
-export type RuleCode =
-  | 'R01'
-  | 'R02'
-  | 'R03'
-  | 'R04'
-  | 'R05'
-  | 'R06'
-  | 'R07'
-  | 'R08'
-  | 'R09'
-  | 'R10'
-  | 'R11'
-  | 'R12';
 
 /** How the lead's subject was identified. */
 export type MatchQuality = 'id' | 'repaired_id' | 'name_village';

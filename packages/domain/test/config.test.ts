@@ -5,6 +5,7 @@ import {
   RuleConfigOverrides,
   resolveRuleConfig,
 } from '../src/config.js';
+import { RULES } from '../src/rules/registry.js';
 
 describe('rule configuration', () => {
   it('has the contract defaults, money in fen', () => {
@@ -23,7 +24,7 @@ describe('rule configuration', () => {
       '低速货车',
       '拖拉机',
     ]);
-    expect(Object.keys(DEFAULT_RULE_CONFIG)).toHaveLength(12);
+    expect(Object.keys(DEFAULT_RULE_CONFIG)).toEqual(RULES.map((rule) => rule.code));
   });
 
   it('returns the defaults without overrides', () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { inUploadOrder } from '@jiandu/domain/kinds';
 
 /** One file of the generated demo county, as `@jiandu/demo`'s `generateDemoCounty()` returns it. */
 export interface DemoFile {
@@ -17,17 +18,9 @@ export type DemoGenerator = () => Promise<{ files: readonly DemoFile[] }> | { fi
 /** Written into the data folder once the demo county has been uploaded, so later starts don't re-upload it. */
 export const DEMO_MARKER = 'demo-seeded.json';
 
-/** Reference datasets the other kinds are matched against: uploaded first so they are ingested first. */
-export const REFERENCE_KINDS_FIRST: readonly string[] = ['divisions', 'household_registry', 'death_records'];
-
-/** The files in upload order: {@link REFERENCE_KINDS_FIRST} in that order, then the rest as generated. */
+/** The files in upload order (the kinds' upload rank: reference data first, so it is ingested first); files of one kind as generated. */
 export function orderDemoFiles(files: readonly DemoFile[]): DemoFile[] {
-  const rank = (file: DemoFile): number => {
-    const index = REFERENCE_KINDS_FIRST.indexOf(file.kind);
-    return index === -1 ? REFERENCE_KINDS_FIRST.length : index;
-  };
-  // Array.prototype.sort is stable, so files of equal rank keep the generator's order.
-  return [...files].sort((a, b) => rank(a) - rank(b));
+  return inUploadOrder(files);
 }
 
 /** The upload key a department's file lands under (CONTRACT.md §1). */

@@ -103,7 +103,7 @@ describe('schedules', () => {
 });
 
 describe('demo upload order', () => {
-  it('puts divisions, household registry and death records first, keeping the rest in order', () => {
+  it("puts divisions, then reference data, then books and payments, in the kinds' upload order", () => {
     const file = (kind: string, fileName: string): DemoFile => ({
       department: 'd',
       kind,
@@ -118,7 +118,7 @@ describe('demo upload order', () => {
       file('household_registry', '5.csv'),
       file('village_finance', '6.xlsx'),
     ]);
-    expect(ordered.map((f) => f.fileName)).toEqual(['4.csv', '5.csv', '2.csv', '1.csv', '3.csv', '6.xlsx']);
+    expect(ordered.map((f) => f.fileName)).toEqual(['4.csv', '5.csv', '2.csv', '6.xlsx', '3.csv', '1.csv']);
     expect(uploadKey(file('divisions', '区划.csv'))).toBe('uploads/d/divisions/区划.csv');
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type DatasetKind, kindOf } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
 
 /**
@@ -20,19 +21,19 @@ export function hashToShard(text: string): number {
 }
 
 /**
- * The shard of a row:
+ * The shard of a row of `kind`:
  * - a row with an ID: by the ID, so all of a person's rows meet in one shard;
  * - a row whose ID was lost: {@link LOST_ID_SHARD} (the plan step routes it to its person's shard);
- * - any other row: by name + village. Village-finance rows have no person name, so every row
- *   of one village lands in one shard — which is what the village rules (R09–R11) need — and
- *   a project row stays in one shard for R12.
+ * - any other row: by the kind's name column + village. Village-finance rows have no name
+ *   column, so every row of one village lands in one shard — which is what the village rules
+ *   (R09–R11) need — and a project row stays in one shard for R12.
  */
-export function shardOf(row: NormalizedRow): number {
+export function shardOf(row: NormalizedRow, kind: DatasetKind): number {
   if (row.idNumber) return hashToShard(row.idNumber);
   if (row.idStatus === 'lost') return LOST_ID_SHARD;
-  const v = row.values;
-  const name = v.name ?? v.recipient_name ?? v.owner_name ?? v.legal_rep_name ?? '';
-  return hashToShard(`${String(name)}|${String(v.village ?? '')}`);
+  const nameColumn = kindOf(kind).nameColumn;
+  const name = (nameColumn === undefined ? undefined : row.values[nameColumn]) ?? '';
+  return hashToShard(`${String(name)}|${String(row.values.village ?? '')}`);
 }
 
 /** Data-bucket key of one shard of a version. */

@@ -5,6 +5,7 @@
  * divisions yearly); a county overrides them with JSON (env `CADENCE_CONFIG`).
  */
 import { z } from 'zod';
+import { ConfigOverrideError, configIssues } from '../config-errors.js';
 import { DATASET_KINDS, type DatasetKind } from '../kinds.js';
 
 /** How often a kind is expected; `none` = whenever it changes (never overdue). */
@@ -77,14 +78,8 @@ export const CadenceConfigOverrides = z.strictObject(
 export type CadenceConfigOverrides = z.infer<typeof CadenceConfigOverrides>;
 
 /** Thrown when cadence overrides don't validate; `message` names every bad path. */
-export class CadenceConfigError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly { readonly path: string; readonly message: string }[],
-  ) {
-    super(message);
-    this.name = 'CadenceConfigError';
-  }
+export class CadenceConfigError extends ConfigOverrideError {
+  override readonly name = 'CadenceConfigError';
 }
 
 /**
@@ -95,14 +90,7 @@ export function resolveCadenceConfig(overrides?: unknown): CadenceConfig {
   if (overrides === undefined || overrides === null) return DEFAULT_CADENCE_CONFIG;
   const parsed = CadenceConfigOverrides.safeParse(overrides);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    }));
-    throw new CadenceConfigError(
-      `Invalid cadence configuration:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`,
-      issues,
-    );
+    throw new CadenceConfigError('Invalid cadence configuration', configIssues(parsed.error));
   }
   const merged = Object.fromEntries(
     DATASET_KINDS.map((kind) => [kind, { ...DEFAULT_CADENCE_CONFIG[kind], ...(parsed.data[kind] ?? {}) }]),

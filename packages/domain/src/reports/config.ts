@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigOverrideError, configIssues } from '../config-errors.js';
 
 /**
  * How long the responsible office has to handle a report (一键举报), in calendar days
@@ -28,14 +29,8 @@ export const ReportDeadlineOverrides = z
 export type ReportDeadlineOverrides = z.infer<typeof ReportDeadlineOverrides>;
 
 /** Thrown when deadline overrides don't validate; `message` names every bad path. */
-export class ReportDeadlineConfigError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly { readonly path: string; readonly message: string }[],
-  ) {
-    super(message);
-    this.name = 'ReportDeadlineConfigError';
-  }
+export class ReportDeadlineConfigError extends ConfigOverrideError {
+  override readonly name = 'ReportDeadlineConfigError';
 }
 
 /**
@@ -47,20 +42,12 @@ export function resolveReportDeadlines(overrides?: unknown): ReportDeadlineConfi
   if (overrides === undefined || overrides === null) return DEFAULT_REPORT_DEADLINES;
   const parsed = ReportDeadlineOverrides.safeParse(overrides);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    }));
-    throw new ReportDeadlineConfigError(
-      `Invalid report deadlines:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`,
-      issues,
-    );
+    throw new ReportDeadlineConfigError('Invalid report deadlines', configIssues(parsed.error));
   }
   const config = { ...DEFAULT_REPORT_DEADLINES, ...parsed.data };
   if (config.acknowledgeDays > config.concludeDays) {
-    const issue = { path: 'acknowledgeDays', message: 'must not exceed concludeDays' };
-    throw new ReportDeadlineConfigError(`Invalid report deadlines:\n${issue.path}: ${issue.message}`, [
-      issue,
+    throw new ReportDeadlineConfigError('Invalid report deadlines', [
+      { path: 'acknowledgeDays', message: 'must not exceed concludeDays' },
     ]);
   }
   return Object.freeze(config);

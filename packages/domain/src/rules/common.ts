@@ -1,25 +1,13 @@
+import { type ColumnOf, type DatasetKind, type KindsWith, kindOf, type SomeColumnOf } from '../kinds.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
 import type { SourceRow } from './types.js';
-
-/** Canonical columns of a subsidy payment that go into evidence. */
-export const PAYMENT_EVIDENCE_COLUMNS = [
-  'program',
-  'program_name',
-  'recipient_name',
-  'id_number',
-  'township',
-  'village',
-  'amount',
-  'pay_date',
-  'period',
-] as const;
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** A non-empty trimmed text value of a column, else `undefined`. */
-export function text(row: SourceRow, column: string): string | undefined {
+export function text<K extends DatasetKind>(row: SourceRow<K>, column: ColumnOf<K>): string | undefined {
   const value = row.values[column];
   if (value === null || value === undefined) return undefined;
   const s = String(value).trim();
@@ -27,7 +15,7 @@ export function text(row: SourceRow, column: string): string | undefined {
 }
 
 /** A finite number value of a column (amounts are integer fen), else `undefined`. */
-export function amountOf(row: SourceRow, column = 'amount'): number | undefined {
+export function amountOf<K extends DatasetKind>(row: SourceRow<K>, column: ColumnOf<K>): number | undefined {
   const value = row.values[column];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -41,13 +29,13 @@ export function monthOf(value: string | undefined): string | undefined {
 }
 
 /** An ISO date (`YYYY-MM-DD`) column value, else `undefined`. */
-export function dateOf(row: SourceRow, column: string): string | undefined {
+export function dateOf<K extends DatasetKind>(row: SourceRow<K>, column: ColumnOf<K>): string | undefined {
   const value = text(row, column)?.slice(0, 10);
   return value !== undefined && DATE.test(value) ? value : undefined;
 }
 
 /** A payment's month (CONTRACT.md §5): its `period`, else the month of its `pay_date`. */
-export function paymentMonth(row: SourceRow): string | undefined {
+export function paymentMonth(row: Payment): string | undefined {
   return monthOf(text(row, 'period')) ?? monthOf(text(row, 'pay_date'));
 }
 
@@ -60,11 +48,17 @@ export function addMonths(month: string, count: number): string {
   return `${String(year).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/** A row with a usable ID ({@link hasUsableId}). */
+export type IdentifiedRow<K extends DatasetKind = DatasetKind> = SourceRow<K> & { readonly idNumber: string };
+
+/** A subsidy payment row. */
+export type Payment = SourceRow<'subsidy_payments'>;
+
 /**
  * Whether the row carries a usable ID: valid as given, repaired, or — for a lost ID — filled
  * in by the name + village fallback ({@link SourceRow.identifiedBy}). Absent IDs never match.
  */
-export function hasUsableId(row: SourceRow): row is SourceRow & { readonly idNumber: string } {
+export function hasUsableId<R extends SourceRow>(row: R): row is R & { readonly idNumber: string } {
   return (
     typeof row.idNumber === 'string' &&
     row.idNumber.length === 18 &&
@@ -86,21 +80,26 @@ export function weakestMatch(qualities: readonly MatchQuality[]): MatchQuality {
 }
 
 /** A payment's program: its stable key (catalogue code or the raw name) and its Chinese display name. */
-export function programOf(row: SourceRow): { readonly key: string; readonly name: string } {
+export function programOf(row: Payment): { readonly key: string; readonly name: string } {
   const key = text(row, 'program') ?? text(row, 'program_name') ?? '';
   const known = PROGRAMS.find((p) => p.code === key);
   return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
 }
 
 /** Whether a payment's program is means-tested (低保, 特困, 临时救助, 危房改造); unknown programs are not. */
-export function isMeansTested(row: SourceRow): boolean {
+export function isMeansTested(row: Payment): boolean {
   const key = programOf(row).key;
   return PROGRAMS.some((p) => p.code === key && p.meansTested);
 }
 
 /** The means-tested payments among `rows`. */
-export function meansTestedPayments(rows: readonly SourceRow[]): SourceRow[] {
+export function meansTestedPayments<R extends Payment>(rows: readonly R[]): R[] {
   return rows.filter(isMeansTested);
+}
+
+/** Subject key of a person-and-program rule (R01, R04, R05, R07, R08): `{idNumber}|{program}`. */
+export function personProgramKey(idNumber: string, program: string): string {
+  return `${idNumber}|${program}`;
 }
 
 /** Integer fen as Chinese-style money text: `¥1,500.00`, `-¥3.05`. */
@@ -118,15 +117,26 @@ export function compareRows(a: SourceRow, b: SourceRow): number {
   return compareText(a.versionId, b.versionId) || compareText(a.sheet ?? '', b.sheet ?? '') || a.row - b.row;
 }
 
+/** Findings in subject-key order: how every rule returns them (deterministic output). */
+export function bySubjectKey(a: Finding, b: Finding): number {
+  return compareText(a.subjectKey, b.subjectKey);
+}
+
 /** Locale-independent string comparison (determinism across machines). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Evidence of a source row, keeping only `columns` that have a value; `id_number` is the normalized ID. */
-export function evidenceOf(row: SourceRow, columns: readonly string[]): Evidence {
+/**
+ * Evidence of a source row: `columns` (by default the evidence columns its kind declares) that
+ * have a value; `id_number` is the normalized ID.
+ */
+export function evidenceOf<K extends DatasetKind>(
+  row: SourceRow<K>,
+  columns?: readonly SomeColumnOf<K>[],
+): Evidence {
   const values: Record<string, CellValue> = {};
-  for (const column of columns) {
+  for (const column of columns ?? kindOf(row.kind).evidence ?? []) {
     const value = column === 'id_number' ? (row.idNumber ?? row.values.id_number) : row.values[column];
     if (value !== undefined && value !== null && value !== '') values[column] = value;
   }
@@ -168,15 +178,18 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | unde
 }
 
 /** Where the payments were made: the most common township and village among them. */
-export function placeOf(rows: readonly SourceRow[]): { township?: string; village?: string } {
+export function placeOf(rows: readonly SourceRow<KindsWith<'township' | 'village'>>[]): {
+  township?: string;
+  village?: string;
+} {
   const township = mostCommon(rows.map((row) => text(row, 'township')));
   const village = mostCommon(rows.map((row) => text(row, 'village')));
   return { ...(township !== undefined ? { township } : {}), ...(village !== undefined ? { village } : {}) };
 }
 
 /** Sum of the rows' `amount` (fen); rows without an amount count 0. */
-export function sumAmounts(rows: readonly SourceRow[], column = 'amount'): number {
-  return rows.reduce((sum, row) => sum + (amountOf(row, column) ?? 0), 0);
+export function sumAmounts(rows: readonly SourceRow<KindsWith<'amount'>>[]): number {
+  return rows.reduce((sum, row) => sum + (amountOf(row, 'amount') ?? 0), 0);
 }
 
 /** Rows in {@link compareRows} order without repeats (the same source row reached twice). */
@@ -231,7 +244,7 @@ export function paymentFinding(p: {
   readonly idNumber: string;
   readonly name: string | undefined;
   readonly programName: string;
-  readonly payments: readonly SourceRow[];
+  readonly payments: readonly Payment[];
   readonly amount: number;
   /** Rows whose ID quality decides the match (the payments and the circumstance rows). */
   readonly matchRows: readonly SourceRow[];
@@ -247,7 +260,7 @@ export function paymentFinding(p: {
     ...placeOf(p.payments),
     amount: p.amount,
     match: idMatchQuality(p.matchRows),
-    evidence: [...p.context, ...p.payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS))],
+    evidence: [...p.context, ...p.payments.map((row) => evidenceOf(row))],
     reasons: p.reasons,
   };
 }

@@ -8,43 +8,28 @@ import {
   idMatchQuality,
   isMeansTested,
   mostCommon,
-  PAYMENT_EVIDENCE_COLUMNS,
   place,
   text,
   uniqueRows,
   weakestMatch,
 } from './common.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, SourceRow } from './types.js';
+import { type MatchInput, rowsOf, type SourceRow } from './types.js';
 
-const POVERTY_EVIDENCE_COLUMNS = [
-  'household_no',
-  'id_number',
-  'name',
-  'relation',
-  'township',
-  'village',
-  'status',
-  'exit_year',
-] as const;
-const ASSET_EVIDENCE_COLUMNS = [
-  'owner_id',
-  'owner_name',
-  'address',
-  'usage',
-  'housing_type',
-  'plate',
-  'vehicle_class',
-  'registered_date',
-  'status',
-] as const;
+/** Subject key of R02/R03: the poverty household's `household_no`. */
+export function householdKey(householdNo: string): string {
+  return householdNo;
+}
+
+/** A property or vehicle row. */
+type Asset = SourceRow<'property_records' | 'vehicle_records'>;
 
 /** What R02 (property) and R03 (vehicles) differ in. */
-export interface PovertyAssetRule {
+export interface PovertyAssetRule<K extends Asset['kind'] = Asset['kind']> {
   readonly rule: 'R02' | 'R03';
-  readonly assetKind: 'property_records' | 'vehicle_records';
+  readonly assetKind: K;
   /** Whether an asset (ignoring its date) disqualifies a poverty household. */
-  readonly disqualifies: (asset: SourceRow) => boolean;
+  readonly disqualifies: (asset: SourceRow<K>) => boolean;
   /** How an asset reads in the lead's reasons. */
   readonly describe: (values: Evidence['values']) => string;
 }
@@ -54,7 +39,7 @@ export interface PovertyAssetRule {
  * or `undefined` when the household has not exited (any date counts). A household has
  * exited when some member row gives an `exit_year` and none says 未脱贫.
  */
-export function exitLimit(members: readonly SourceRow[]): string | undefined {
+export function exitLimit(members: readonly SourceRow<'poverty_registry'>[]): string | undefined {
   if (members.some((row) => text(row, 'status') === '未脱贫')) return undefined;
   const years = members
     .map((row) => row.values.exit_year)
@@ -66,7 +51,7 @@ export function exitLimit(members: readonly SourceRow[]): string | undefined {
 }
 
 /** Whether an asset was registered in time (an undated asset is taken as owned throughout). */
-function registeredInTime(asset: SourceRow, limit: string | undefined): boolean {
+function registeredInTime(asset: Asset, limit: string | undefined): boolean {
   if (limit === undefined) return true;
   const date = text(asset, 'registered_date')?.slice(0, 10);
   return date === undefined || date <= limit;
@@ -78,10 +63,13 @@ function registeredInTime(asset: SourceRow, limit: string | undefined): boolean 
  * finding with the members' poverty rows and assets (from the county-wide reference) and the
  * means-tested payments of the members it holds. {@link combinePovertyAssetPartials} merges them.
  */
-export function evaluatePovertyAssets(spec: PovertyAssetRule, input: MatchInput): Finding[] {
+export function evaluatePovertyAssets<K extends Asset['kind']>(
+  spec: PovertyAssetRule<K>,
+  input: MatchInput,
+): Finding[] {
   const reference = referenceOf(input);
   const households = new Set<string>();
-  for (const row of input.rows('poverty_registry')) {
+  for (const row of rowsOf(input, 'poverty_registry')) {
     const household = text(row, 'household_no');
     if (household !== undefined && hasUsableId(row)) households.add(household);
   }
@@ -93,17 +81,20 @@ export function evaluatePovertyAssets(spec: PovertyAssetRule, input: MatchInput)
     const limit = exitLimit(members);
     const assets = [...memberIds]
       .flatMap((id) => reference.assetsOf(id))
-      .filter((asset) => asset.kind === spec.assetKind && spec.disqualifies(asset))
+      .filter(
+        (asset) =>
+          asset.kind === spec.assetKind && spec.disqualifies(asset as SourceRow<typeof spec.assetKind>),
+      )
       .filter((asset) => registeredInTime(asset, limit));
     if (assets.length === 0) continue;
-    const payments = input
-      .rows('subsidy_payments')
-      .filter((row) => hasUsableId(row) && memberIds.has(row.idNumber) && isMeansTested(row));
+    const payments = rowsOf(input, 'subsidy_payments').filter(
+      (row) => hasUsableId(row) && memberIds.has(row.idNumber) && isMeansTested(row),
+    );
     const match = idMatchQuality([...members, ...assets, ...payments]);
     const evidence = [
-      ...uniqueRows(members).map((row) => evidenceOf(row, POVERTY_EVIDENCE_COLUMNS)),
-      ...uniqueRows(assets).map((row) => evidenceOf(row, ASSET_EVIDENCE_COLUMNS)),
-      ...uniqueRows(payments).map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      ...uniqueRows(members).map((row) => evidenceOf(row)),
+      ...uniqueRows(assets).map((row) => evidenceOf(row)),
+      ...uniqueRows(payments).map((row) => evidenceOf(row)),
     ];
     findings.push(povertyAssetFinding(spec, household, evidence, match, limit));
   }
@@ -111,7 +102,10 @@ export function evaluatePovertyAssets(spec: PovertyAssetRule, input: MatchInput)
 }
 
 /** Merge the partial findings of one poverty household (see {@link evaluatePovertyAssets}). */
-export function combinePovertyAssetPartials(spec: PovertyAssetRule, partials: readonly Finding[]): Finding {
+export function combinePovertyAssetPartials<K extends Asset['kind']>(
+  spec: PovertyAssetRule<K>,
+  partials: readonly Finding[],
+): Finding {
   const first = partials[0];
   if (!first) throw new Error(`${spec.rule}: nothing to combine`);
   const seen = new Set<string>();
@@ -123,7 +117,9 @@ export function combinePovertyAssetPartials(spec: PovertyAssetRule, partials: re
     evidence.push(e);
   }
   const members = evidence.filter((e) => e.kind === 'poverty_registry');
-  const limit = exitLimit(members.map((e) => ({ ...e, idStatus: 'as_given' as const })));
+  const limit = exitLimit(
+    members.map((e) => ({ ...e, kind: 'poverty_registry' as const, idStatus: 'as_given' as const })),
+  );
   return povertyAssetFinding(
     spec,
     first.subjectKey,
@@ -148,8 +144,8 @@ function str(values: Evidence['values'], column: string): string | undefined {
 }
 
 /** The finding of one household from its evidence (so partials and a single pass agree exactly). */
-function povertyAssetFinding(
-  spec: PovertyAssetRule,
+function povertyAssetFinding<K extends Asset['kind']>(
+  spec: PovertyAssetRule<K>,
   household: string,
   unsorted: readonly Evidence[],
   match: MatchQuality,
@@ -186,7 +182,7 @@ function povertyAssetFinding(
 
   return {
     rule: spec.rule,
-    subjectKey: household,
+    subjectKey: householdKey(household),
     subject: `${headName ?? '（户主不详）'}户 · 贫困户 ${household}`,
     ...(headId !== undefined ? { idNumber: headId } : {}),
     ...(headName !== undefined ? { name: headName } : {}),

@@ -1,8 +1,8 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   addMonths,
+  bySubjectKey,
   compareRows,
   compareText,
   dateOf,
@@ -10,23 +10,33 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
+  type Payment,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled } from './define.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
-const DEATH_EVIDENCE_COLUMNS = ['id_number', 'name', 'death_date', 'source'] as const;
+/** R01's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Months after the death month that are still tolerated (contract: the following month). */
+  graceMonths: z.number().int().min(0).max(24),
+});
+type Config = RuleSection<'R01', typeof schema.shape>;
 
 interface Death {
   readonly date: string;
-  readonly rows: readonly SourceRow[];
+  readonly rows: readonly SourceRow<'death_records'>[];
 }
 
 /** Earliest valid death date per ID, with every death row of that person (police + crematorium …). */
-function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
+function deathsById(rows: readonly SourceRow<'death_records'>[]): Map<string, Death> {
   const deaths = new Map<string, Death>();
   const byId = groupBy(rows.filter(hasUsableId), (row) => row.idNumber);
   for (const [id, group] of byId) {
@@ -51,13 +61,13 @@ function deathsById(rows: readonly SourceRow[]): Map<string, Death> {
  * Payments with a lost ID count once name + village found their person ({@link withResolvedIds});
  * the lead is then `name_village`. Payments without any usable ID are not matched.
  */
-export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R01.enabled) return [];
-  const deaths = deathsById(input.rows('death_records'));
+  const deaths = deathsById(rowsOf(input, 'death_records'));
   if (deaths.size === 0) return [];
 
-  const firing: SourceRow[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  const firing: IdentifiedRow<'subsidy_payments'>[] = [];
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment)) continue;
     const death = deaths.get(payment.idNumber);
     const month = paymentMonth(payment);
@@ -67,12 +77,12 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
   }
 
   const findings: Finding[] = [];
-  const groups = groupBy(firing, (row) => `${row.idNumber}|${programOf(row).key}`);
+  const groups = groupBy(firing, (row) => personProgramKey(row.idNumber, programOf(row).key));
   for (const [subjectKey, group] of groups) {
     const payments = [...group].sort(
       (a, b) => compareText(paymentMonth(a) as string, paymentMonth(b) as string) || compareRows(a, b),
     );
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const idNumber = first.idNumber as string;
     const death = deaths.get(idNumber) as Death;
     const program = programOf(first);
@@ -80,7 +90,7 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
       payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined) ??
       death.rows.map((row) => text(row, 'name')).find((n) => n !== undefined);
     const amount = sumAmounts(payments);
-    const earliest = death.rows[0] as SourceRow;
+    const earliest = death.rows[0] as SourceRow<'death_records'>;
     const source = text(earliest, 'source');
 
     const reasons = [
@@ -101,19 +111,19 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: RuleConfig)
         payments,
         amount,
         matchRows: [...death.rows, ...payments],
-        context: death.rows.map((row) => evidenceOf(row, DEATH_EVIDENCE_COLUMNS)),
+        context: death.rows.map((row) => evidenceOf(row)),
         reasons,
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R01 as a registered {@link Rule}. */
-export const deceasedRecipientRule: Rule = {
+export const deceasedRecipientRule = defineRule({
   code: 'R01',
-  key: RULE_CATALOG.R01.key,
-  title: RULE_CATALOG.R01.title,
+  key: 'DECEASED_RECIPIENT',
+  title: { zh: '死亡人员领取补贴', en: 'Deceased person still paid' },
   description: {
     zh: '死亡人员在死亡次月之后仍被发放补贴（发放月份 ≥ 死亡月份 + 2）。',
     en: 'A payment whose month is at least two months after the death month.',
@@ -121,4 +131,9 @@ export const deceasedRecipientRule: Rule = {
   // The registry too: lost IDs are recovered against it (name + village).
   reads: ['death_records', 'subsidy_payments', 'household_registry'],
   evaluate: evaluateDeceasedRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, graceMonths: 1 },
+  },
+  subjectKey: personProgramKey,
+});

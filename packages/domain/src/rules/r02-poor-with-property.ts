@@ -1,15 +1,26 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import { text } from './common.js';
+import { defineRule, enabled, labels } from './define.js';
 import {
   combinePovertyAssetPartials,
   evaluatePovertyAssets,
+  householdKey,
   type PovertyAssetRule,
 } from './poverty-assets.js';
-import type { MatchInput, Rule } from './types.js';
+import type { MatchInput, RuleSection } from './types.js';
 
-function spec(config: RuleConfig): PovertyAssetRule {
+/** R02's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** `housing_type` values that make a property disqualifying. */
+  housingTypes: labels,
+  /** `usage` values that make a property disqualifying. */
+  usages: labels,
+});
+type Config = RuleSection<'R02', typeof schema.shape>;
+
+function spec(config: Config): PovertyAssetRule<'property_records'> {
   return {
     rule: 'R02',
     assetKind: 'property_records',
@@ -36,16 +47,16 @@ function spec(config: RuleConfig): PovertyAssetRule {
  * not exited; an undated registration counts). One finding per poverty household
  * (`subjectKey` = `household_no`); amount = the means-tested payments to its members.
  */
-export function evaluatePoorWithProperty(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluatePoorWithProperty(input: MatchInput, config: Config): Finding[] {
   if (!config.R02.enabled) return [];
   return evaluatePovertyAssets(spec(config), input);
 }
 
 /** R02 as a registered {@link Rule}. */
-export const poorWithPropertyRule: Rule = {
+export const poorWithPropertyRule = defineRule({
   code: 'R02',
-  key: RULE_CATALOG.R02.key,
-  title: RULE_CATALOG.R02.title,
+  key: 'POOR_WITH_PROPERTY',
+  title: { zh: '贫困户有房', en: 'Poverty household owns property' },
   description: {
     zh: '建档立卡贫困户家庭成员名下有商品房或商业用房，且在脱贫当年年底前（未脱贫则任何时间）登记。',
     en: 'A poverty-household member owns commercial housing or business property registered before the exit year ended.',
@@ -53,4 +64,9 @@ export const poorWithPropertyRule: Rule = {
   reads: ['poverty_registry', 'property_records', 'subsidy_payments', 'household_registry'],
   evaluate: evaluatePoorWithProperty,
   combine: (partials, config) => combinePovertyAssetPartials(spec(config), partials),
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, housingTypes: ['商品房'], usages: ['商业'] },
+  },
+  subjectKey: householdKey,
+});

@@ -1,15 +1,24 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import { text } from './common.js';
+import { defineRule, enabled, label } from './define.js';
 import {
   combinePovertyAssetPartials,
   evaluatePovertyAssets,
+  householdKey,
   type PovertyAssetRule,
 } from './poverty-assets.js';
-import type { MatchInput, Rule } from './types.js';
+import type { MatchInput, RuleSection } from './types.js';
 
-function spec(config: RuleConfig): PovertyAssetRule {
+/** R03's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Vehicle classes that do NOT fire (working vehicles). */
+  exemptVehicleClasses: z.array(label),
+});
+type Config = RuleSection<'R03', typeof schema.shape>;
+
+function spec(config: Config): PovertyAssetRule<'vehicle_records'> {
   return {
     rule: 'R03',
     assetKind: 'vehicle_records',
@@ -31,16 +40,16 @@ function spec(config: RuleConfig): PovertyAssetRule {
  * `R03.exemptVehicleClasses` (摩托车/三轮汽车/低速货车/拖拉机, matched as parts of the class).
  * One finding per poverty household (`subjectKey` = `household_no`).
  */
-export function evaluatePoorWithVehicle(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluatePoorWithVehicle(input: MatchInput, config: Config): Finding[] {
   if (!config.R03.enabled) return [];
   return evaluatePovertyAssets(spec(config), input);
 }
 
 /** R03 as a registered {@link Rule}. */
-export const poorWithVehicleRule: Rule = {
+export const poorWithVehicleRule = defineRule({
   code: 'R03',
-  key: RULE_CATALOG.R03.key,
-  title: RULE_CATALOG.R03.title,
+  key: 'POOR_WITH_VEHICLE',
+  title: { zh: '贫困户有车', en: 'Poverty household owns a vehicle' },
   description: {
     zh: '建档立卡贫困户家庭成员名下有机动车（摩托车、三轮汽车、低速货车、拖拉机除外），且在脱贫当年年底前（未脱贫则任何时间）登记。',
     en: 'A poverty-household member owns a vehicle other than a motorcycle, tricycle, low-speed truck or tractor.',
@@ -48,4 +57,9 @@ export const poorWithVehicleRule: Rule = {
   reads: ['poverty_registry', 'vehicle_records', 'subsidy_payments', 'household_registry'],
   evaluate: evaluatePoorWithVehicle,
   combine: (partials, config) => combinePovertyAssetPartials(spec(config), partials),
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, exemptVehicleClasses: ['摩托车', '三轮汽车', '低速货车', '拖拉机'] },
+  },
+  subjectKey: householdKey,
+});

@@ -1,7 +1,7 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
+  bySubjectKey,
   compareRows,
   compareText,
   dateOf,
@@ -9,46 +9,36 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   isMeansTested,
   monthEnd,
   monthOf,
   monthStart,
+  type Payment,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
   uniqueRows,
 } from './common.js';
+import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
-export const OFFICIAL_EVIDENCE_COLUMNS = [
-  'id_number',
-  'name',
-  'employer',
-  'position',
-  'category',
-  'township',
-  'village',
-  'start_date',
-  'end_date',
-] as const;
-const PAYROLL_EVIDENCE_COLUMNS = ['id_number', 'name', 'employer', 'monthly_pay', 'period'] as const;
-export const REGISTRY_EVIDENCE_COLUMNS = [
-  'id_number',
-  'name',
-  'household_no',
-  'relation',
-  'township',
-  'village',
-] as const;
+/** R04's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R04', typeof schema.shape>;
+
+/** What makes a recipient's household ineligible: an official's or a payroll row. */
+type Because = SourceRow<'public_officials'> | SourceRow<'fiscal_payroll'>;
 
 /**
  * CONTRACT.md §5 R04: employed during month M = `start_date` ≤ end of M and (`end_date`
  * empty or ≥ start of M). A row without a start date has been employed since before M.
  */
-export function employedDuring(official: SourceRow, month: string): boolean {
+export function employedDuring(official: SourceRow<'public_officials'>, month: string): boolean {
   const start = dateOf(official, 'start_date');
   const end = dateOf(official, 'end_date');
   return (start === undefined || start <= monthEnd(month)) && (end === undefined || end >= monthStart(month));
@@ -61,17 +51,17 @@ export function employedDuring(official: SourceRow, month: string): boolean {
  * the recipient included. Same-name officials elsewhere never count: people are matched by ID.
  * One finding per recipient + program; the amount is the firing payments only.
  */
-export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateOfficialRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R04.enabled) return [];
   const reference = referenceOf(input);
 
-  type Hit = { readonly payment: SourceRow; readonly because: readonly SourceRow[] };
+  type Hit = { readonly payment: IdentifiedRow<'subsidy_payments'>; readonly because: readonly Because[] };
   const hits: Hit[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
     const month = paymentMonth(payment);
     if (month === undefined) continue;
-    const because: SourceRow[] = [];
+    const because: Because[] = [];
     for (const member of reference.householdOf(payment.idNumber)) {
       because.push(...reference.officialRows(member).filter((row) => employedDuring(row, month)));
       because.push(...reference.payrollRows(member).filter((row) => monthOf(text(row, 'period')) === month));
@@ -80,14 +70,13 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
   }
 
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groupBy(
-    hits,
-    (h) => `${h.payment.idNumber}|${programOf(h.payment).key}`,
+  for (const [subjectKey, group] of groupBy(hits, (h) =>
+    personProgramKey(h.payment.idNumber, programOf(h.payment).key),
   )) {
     const payments = uniqueRows(group.map((h) => h.payment)).sort(
       (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
     );
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const idNumber = first.idNumber as string;
     const program = programOf(first);
     const because = uniqueRows(group.flatMap((h) => h.because));
@@ -113,7 +102,7 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
       return `${who}为${[...new Set(roles)].join('；')}`;
     });
     reasons.push(
-      `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as SourceRow)}），共 ${formatYuan(amount)}`,
+      `期间领取 ${program.name} ${payments.length} 笔（${paymentMonth(first)}–${paymentMonth(payments[payments.length - 1] as Payment)}），共 ${formatYuan(amount)}`,
     );
 
     findings.push(
@@ -126,31 +115,28 @@ export function evaluateOfficialRecipient(input: MatchInput, config: RuleConfig)
         payments,
         amount,
         matchRows: payments,
-        context: [
-          ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-          ...because.map((row) =>
-            evidenceOf(
-              row,
-              row.kind === 'public_officials' ? OFFICIAL_EVIDENCE_COLUMNS : PAYROLL_EVIDENCE_COLUMNS,
-            ),
-          ),
-        ],
+        context: [...registry.map((row) => evidenceOf(row)), ...because.map((row) => evidenceOf(row))],
         reasons,
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R04 as a registered {@link Rule}. */
-export const officialRecipientRule: Rule = {
+export const officialRecipientRule = defineRule({
   code: 'R04',
-  key: RULE_CATALOG.R04.key,
-  title: RULE_CATALOG.R04.title,
+  key: 'OFFICIAL_RECIPIENT',
+  title: { zh: '公职人员及家属享受低保', en: 'Official or family receives means-tested aid' },
   description: {
     zh: '公职人员（当月在职）或财政供养人员（当月领取工资）本人或其同户家庭成员当月领取低保等救助资金。',
     en: 'A means-tested payment for a month in which the recipient or a household member was an official or on the state payroll.',
   },
   reads: ['subsidy_payments', 'household_registry', 'public_officials', 'fiscal_payroll'],
   evaluate: evaluateOfficialRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: personProgramKey,
+});

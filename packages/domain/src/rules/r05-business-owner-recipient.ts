@@ -1,52 +1,49 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
   idMatchQuality,
   isMeansTested,
-  PAYMENT_EVIDENCE_COLUMNS,
+  type Payment,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   place,
   programOf,
   sumAmounts,
   text,
   uniqueRows,
 } from './common.js';
+import { defineRule, enabled, fen, labels, yuan } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
-const ENTITY_EVIDENCE_COLUMNS = [
-  'credit_code',
-  'entity_name',
-  'entity_type',
-  'legal_rep_name',
-  'legal_rep_id',
-  'registered_capital',
-  'status',
-] as const;
-const POVERTY_EVIDENCE_COLUMNS = [
-  'household_no',
-  'id_number',
-  'name',
-  'relation',
-  'township',
-  'village',
-  'status',
-] as const;
+/** R05's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** Registered capital at or above which an entity fires (inclusive), fen. */
+  minRegisteredCapital: fen,
+  /** Registration statuses of an entity still in business. */
+  activeStatuses: labels,
+});
+type Config = RuleSection<'R05', typeof schema.shape>;
 
 /** The program key of R05 leads on poverty-household members. */
 export const POVERTY_SUBJECT = 'POVERTY';
 
 /** Entities in business (`activeStatuses`, matched as part of the status) with capital ≥ the threshold (inclusive). */
-function qualifyingEntities(entities: readonly SourceRow[], config: RuleConfig): SourceRow[] {
+function qualifyingEntities(
+  entities: readonly SourceRow<'market_entities'>[],
+  config: Config,
+): SourceRow<'market_entities'>[] {
   return entities.filter((entity) => {
     const status = text(entity, 'status');
     const capital = amountOf(entity, 'registered_capital');
@@ -59,7 +56,7 @@ function qualifyingEntities(entities: readonly SourceRow[], config: RuleConfig):
   });
 }
 
-function entityReason(entities: readonly SourceRow[]): string {
+function entityReason(entities: readonly SourceRow<'market_entities'>[]): string {
   return entities
     .map(
       (e) =>
@@ -75,11 +72,11 @@ function entityReason(entities: readonly SourceRow[]): string {
  * Leads: `{id}|{program}` per means-tested program received (amount: that program's
  * payments), and `{id}|POVERTY` for a poverty member (amount: all their means-tested payments).
  */
-export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R05.enabled) return [];
   const reference = referenceOf(input);
-  const entitiesOf = new Map<string, SourceRow[]>();
-  const qualifying = (id: string): SourceRow[] => {
+  const entitiesOf = new Map<string, SourceRow<'market_entities'>[]>();
+  const qualifying = (id: string): SourceRow<'market_entities'>[] => {
     let list = entitiesOf.get(id);
     if (!list) {
       list = uniqueRows(qualifyingEntities(reference.entitiesOfRep(id), config));
@@ -88,12 +85,16 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     return list;
   };
 
-  const payments = input.rows('subsidy_payments').filter((row) => hasUsableId(row) && isMeansTested(row));
+  const payments = rowsOf(input, 'subsidy_payments').filter(
+    (row): row is IdentifiedRow<'subsidy_payments'> => hasUsableId(row) && isMeansTested(row),
+  );
   const paymentsById = groupBy(payments, (row) => row.idNumber);
   const findings: Finding[] = [];
 
-  for (const [subjectKey, group] of groupBy(payments, (row) => `${row.idNumber}|${programOf(row).key}`)) {
-    const first = group[0] as SourceRow;
+  for (const [subjectKey, group] of groupBy(payments, (row) =>
+    personProgramKey(row.idNumber, programOf(row).key),
+  )) {
+    const first = group[0] as Payment;
     const entities = qualifying(first.idNumber as string);
     if (entities.length === 0) continue;
     const rows = [...group].sort(
@@ -112,7 +113,7 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
         payments: rows,
         amount,
         matchRows: [...entities, ...rows],
-        context: entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
+        context: entities.map((row) => evidenceOf(row)),
         reasons: [
           `领取人${entityReason(entities)}`,
           `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
@@ -121,18 +122,18 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
     );
   }
 
-  const members = input.rows('poverty_registry').filter(hasUsableId);
+  const members = rowsOf(input, 'poverty_registry').filter(hasUsableId);
   for (const [id, memberRows] of groupBy(members, (row) => row.idNumber)) {
     const entities = qualifying(id);
     if (entities.length === 0) continue;
     const poverty = uniqueRows(memberRows);
     const paid = uniqueRows(paymentsById.get(id) ?? []);
     const amount = sumAmounts(paid);
-    const first = poverty[0] as SourceRow;
+    const first = poverty[0] as SourceRow<'poverty_registry'>;
     const name = text(first, 'name');
     findings.push({
       rule: 'R05',
-      subjectKey: `${id}|${POVERTY_SUBJECT}`,
+      subjectKey: personProgramKey(id, POVERTY_SUBJECT),
       subject: `${name ?? '（姓名不详）'} · 建档立卡贫困户`,
       idNumber: id,
       ...(name !== undefined ? { name } : {}),
@@ -140,9 +141,9 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
       amount,
       match: idMatchQuality([...poverty, ...entities, ...paid]),
       evidence: [
-        ...poverty.map((row) => evidenceOf(row, POVERTY_EVIDENCE_COLUMNS)),
-        ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
-        ...paid.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+        ...poverty.map((row) => evidenceOf(row)),
+        ...entities.map((row) => evidenceOf(row)),
+        ...paid.map((row) => evidenceOf(row)),
       ],
       reasons: [
         `建档立卡贫困户成员（户号 ${text(first, 'household_no') ?? '不详'}）${entityReason(entities)}`,
@@ -152,18 +153,23 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: RuleCo
       ],
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R05 as a registered {@link Rule}. */
-export const businessOwnerRecipientRule: Rule = {
+export const businessOwnerRecipientRule = defineRule({
   code: 'R05',
-  key: RULE_CATALOG.R05.key,
-  title: RULE_CATALOG.R05.title,
+  key: 'BUSINESS_OWNER_RECIPIENT',
+  title: { zh: '经营主体享受低保/贫困', en: 'Business owner receives means-tested aid' },
   description: {
     zh: '低保等救助对象或建档立卡贫困户成员是存续（在业）且注册资本达到门槛（默认 10 万元）的市场主体的法定代表人或经营者。',
     en: 'A means-tested recipient or poverty-household member is the legal representative of an active entity with registered capital at or above the threshold.',
   },
   reads: ['subsidy_payments', 'poverty_registry', 'market_entities', 'household_registry'],
   evaluate: evaluateBusinessOwnerRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, minRegisteredCapital: yuan(100_000), activeStatuses: ['存续', '在业'] },
+  },
+  subjectKey: personProgramKey,
+});

@@ -1,23 +1,31 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
-  compareText,
   evidenceOf,
   formatYuan,
   groupBy,
   hasUsableId,
   idMatchQuality,
-  PAYMENT_EVIDENCE_COLUMNS,
+  type Payment,
   paymentMonth,
   placeOf,
   programOf,
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled } from './define.js';
+import { type MatchInput, type RuleSection, rowsOf } from './types.js';
+
+/** R06's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R06', typeof schema.shape>;
+
+/** One lead per person + program + month: `{idNumber}|{program}|{month}`. */
+const subjectKey = (idNumber: string, program: string, month: string): string =>
+  `${idNumber}|${program}|${month}`;
 
 /**
  * R06 重复领取 (CONTRACT.md §5): the same person (by ID) paid the same program for the same
@@ -26,22 +34,22 @@ import type { MatchInput, Rule, SourceRow } from './types.js';
  * Amount = total minus one payment; the payment kept as legitimate is the largest one, so
  * the lead never overstates what was overpaid when the amounts differ.
  */
-export function evaluateDuplicatePayment(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateDuplicatePayment(input: MatchInput, config: Config): Finding[] {
   if (!config.R06.enabled) return [];
-  const groups = groupBy(input.rows('subsidy_payments').filter(hasUsableId), (row) => {
+  const groups = groupBy(rowsOf(input, 'subsidy_payments').filter(hasUsableId), (row) => {
     const month = paymentMonth(row);
-    return month === undefined ? undefined : `${row.idNumber}|${programOf(row).key}|${month}`;
+    return month === undefined ? undefined : subjectKey(row.idNumber, programOf(row).key, month);
   });
 
   const findings: Finding[] = [];
   for (const [subjectKey, group] of groups) {
     if (group.length < 2) continue;
     const payments = [...group].sort(compareRows);
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const program = programOf(first);
     const month = paymentMonth(first) as string;
     const total = sumAmounts(payments);
-    const largest = Math.max(...payments.map((row) => amountOf(row) ?? 0));
+    const largest = Math.max(...payments.map((row) => amountOf(row, 'amount') ?? 0));
     const amount = total - largest;
     const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const places = [
@@ -57,20 +65,20 @@ export function evaluateDuplicatePayment(input: MatchInput, config: RuleConfig):
       ...placeOf(payments),
       amount,
       match: idMatchQuality(payments),
-      evidence: payments.map((row) => evidenceOf(row, PAYMENT_EVIDENCE_COLUMNS)),
+      evidence: payments.map((row) => evidenceOf(row)),
       reasons: [
         `${month} ${program.name} 发放 ${payments.length} 笔${places.length > 0 ? `（${places.join('、')}）` : ''}，共 ${formatYuan(total)}，多发 ${formatYuan(amount)}`,
       ],
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R06 as a registered {@link Rule}. */
-export const duplicatePaymentRule: Rule = {
+export const duplicatePaymentRule = defineRule({
   code: 'R06',
-  key: RULE_CATALOG.R06.key,
-  title: RULE_CATALOG.R06.title,
+  key: 'DUPLICATE_PAYMENT',
+  title: { zh: '重复领取', en: 'Duplicate payment' },
   description: {
     zh: '同一人同一项目同一月份被发放不止一次（不限村社区）。',
     en: 'The same person is paid the same program for the same month more than once.',
@@ -78,4 +86,9 @@ export const duplicatePaymentRule: Rule = {
   // The registry too: lost IDs are recovered against it (name + village).
   reads: ['subsidy_payments', 'household_registry'],
   evaluate: evaluateDuplicatePayment,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: subjectKey,
+});

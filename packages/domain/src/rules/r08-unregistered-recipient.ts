@@ -1,21 +1,29 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { normalizePersonName } from '../normalize/name.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
   formatYuan,
   groupBy,
   hasUsableId,
+  type IdentifiedRow,
+  type Payment,
   paymentFinding,
   paymentMonth,
+  personProgramKey,
   programOf,
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled } from './define.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+
+/** R08's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R08', typeof schema.shape>;
 
 const REGISTRY_EVIDENCE_COLUMNS = ['id_number', 'name', 'household_no', 'township', 'village'] as const;
 
@@ -28,23 +36,25 @@ const REGISTRY_EVIDENCE_COLUMNS = ['id_number', 'name', 'household_no', 'townshi
  * - When no registry was uploaded at all ({@link MatchInput.hasKind}), the absence test is skipped.
  * One finding per person + program; the amount is the sum of the firing payments.
  */
-export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateUnregisteredRecipient(input: MatchInput, config: Config): Finding[] {
   if (!config.R08.enabled) return [];
-  const registryRows = input.rows('household_registry');
+  const registryRows = rowsOf(input, 'household_registry');
   const registryPresent = input.hasKind ? input.hasKind('household_registry') : registryRows.length > 0;
   if (!registryPresent) return [];
 
   const registry = groupBy(registryRows.filter(hasUsableId), (row) => row.idNumber);
   const deceased = new Set(
-    input
-      .rows('death_records')
+    rowsOf(input, 'death_records')
       .filter(hasUsableId)
       .map((row) => row.idNumber),
   );
 
-  type Hit = { readonly payment: SourceRow; readonly registered: readonly SourceRow[] };
+  type Hit = {
+    readonly payment: IdentifiedRow<'subsidy_payments'>;
+    readonly registered: readonly SourceRow<'household_registry' | 'death_records'>[];
+  };
   const hits: Hit[] = [];
-  for (const payment of input.rows('subsidy_payments')) {
+  for (const payment of rowsOf(input, 'subsidy_payments')) {
     // A destroyed ID is not a valid ID, even when name + village found its person.
     if (!hasUsableId(payment) || payment.identifiedBy !== undefined) continue;
     const registered = registry.get(payment.idNumber);
@@ -65,13 +75,13 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleCon
   }
 
   const findings: Finding[] = [];
-  const groups = groupBy(hits, (hit) => `${hit.payment.idNumber}|${programOf(hit.payment).key}`);
+  const groups = groupBy(hits, (hit) => personProgramKey(hit.payment.idNumber, programOf(hit.payment).key));
   for (const [subjectKey, group] of groups) {
     const payments = group
       .map((hit) => hit.payment)
       .sort((a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b));
     const registered = [...(group[0] as Hit).registered].sort(compareRows);
-    const first = payments[0] as SourceRow;
+    const first = payments[0] as Payment;
     const program = programOf(first);
     const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
     const amount = sumAmounts(payments);
@@ -106,18 +116,23 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: RuleCon
       }),
     );
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R08 as a registered {@link Rule}. */
-export const unregisteredRecipientRule: Rule = {
+export const unregisteredRecipientRule = defineRule({
   code: 'R08',
-  key: RULE_CATALOG.R08.key,
-  title: RULE_CATALOG.R08.title,
+  key: 'UNREGISTERED_RECIPIENT',
+  title: { zh: '虚报冒领', en: 'Unregistered or mismatched recipient' },
   description: {
     zh: '领取人身份证号不在户籍人口库中，或领取人姓名与户籍登记姓名不一致。',
     en: 'A payment to a valid ID missing from the household registry, or under a different name.',
   },
   reads: ['household_registry', 'death_records', 'subsidy_payments'],
   evaluate: evaluateUnregisteredRecipient,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: personProgramKey,
+});

@@ -1,8 +1,7 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding, MatchQuality } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
-  compareText,
+  bySubjectKey,
   evidenceOf,
   formatYuan,
   groupBy,
@@ -13,16 +12,25 @@ import {
   uniqueRows,
   weakestMatch,
 } from './common.js';
-import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
+import { defineRule, enabled, label } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 import {
   byDate,
-  FINANCE_EVIDENCE_COLUMNS,
+  type FinanceRow,
   isExpense,
   isOrganizationName,
+  villagePartKey,
   villageSubject,
 } from './village-finance.js';
+
+/** R09's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** `public_officials.category` of village cadres. */
+  cadreCategory: label,
+});
+type Config = RuleSection<'R09', typeof schema.shape>;
 
 /**
  * R09 村级财务优亲厚友 (CONTRACT.md §5): a village expense paid to a village cadre
@@ -32,19 +40,19 @@ import {
  * organizations never fire. One finding per village + payee (`{township}|{village}|{payeeId}`),
  * amount = the sum of those expenses.
  */
-export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateCadreRelatedPayee(input: MatchInput, config: Config): Finding[] {
   if (!config.R09.enabled) return [];
   const reference = referenceOf(input);
 
   type Hit = {
     readonly key: string;
-    readonly expense: SourceRow;
+    readonly expense: FinanceRow;
     readonly payeeId: string;
     readonly match: MatchQuality;
-    readonly cadres: readonly SourceRow[];
+    readonly cadres: readonly SourceRow<'public_officials'>[];
   };
   const hits: Hit[] = [];
-  for (const expense of input.rows('village_finance')) {
+  for (const expense of rowsOf(input, 'village_finance')) {
     const subject = villageSubject(expense);
     if (subject === undefined || !isExpense(expense)) continue;
     let payeeId = text(expense, 'counterparty_id');
@@ -60,7 +68,7 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig)
     const cadres = reference
       .officialsOfVillage(subject.village, subject.township, config.R09.cadreCategory)
       .filter((cadre) => household.has(cadre.idNumber as string));
-    if (cadres.length > 0) hits.push({ key: `${subject.key}|${payeeId}`, expense, payeeId, match, cadres });
+    if (cadres.length > 0) hits.push({ key: subject.key(payeeId), expense, payeeId, match, cadres });
   }
 
   const findings: Finding[] = [];
@@ -77,7 +85,7 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig)
     const amount = sumAmounts(expenses);
     const subject = villageSubject(first.expense);
     const reasons = cadreIds.map((id) => {
-      const cadre = cadres.find((c) => c.idNumber === id) as SourceRow;
+      const cadre = cadres.find((c) => c.idNumber === id) as SourceRow<'public_officials'>;
       const role = [text(cadre, 'position'), text(cadre, 'category')].filter(Boolean).join('，');
       return id === payeeId
         ? `收款人本人是本村村干部（${role}）`
@@ -99,25 +107,30 @@ export function evaluateCadreRelatedPayee(input: MatchInput, config: RuleConfig)
       amount,
       match: weakestMatch([...group.map((h) => h.match), idMatchQuality(cadres)]),
       evidence: [
-        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...cadres.map((row) => evidenceOf(row, OFFICIAL_EVIDENCE_COLUMNS)),
-        ...expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
+        ...registry.map((row) => evidenceOf(row)),
+        ...cadres.map((row) => evidenceOf(row)),
+        ...expenses.map((row) => evidenceOf(row)),
       ],
       reasons,
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R09 as a registered {@link Rule}. */
-export const cadreRelatedPayeeRule: Rule = {
+export const cadreRelatedPayeeRule = defineRule({
   code: 'R09',
-  key: RULE_CATALOG.R09.key,
-  title: RULE_CATALOG.R09.title,
+  key: 'CADRE_RELATED_PAYEE',
+  title: { zh: '村级财务优亲厚友', en: 'Village payment to cadre or kin' },
   description: {
     zh: '村级财务支出的收款人是本村村干部本人或其同户家庭成员（按身份证号，或按本村唯一的姓名识别；单位收款不计）。',
     en: 'A village expense paid to a cadre of that village or to a member of a cadre’s household.',
   },
   reads: ['village_finance', 'public_officials', 'household_registry'],
   evaluate: evaluateCadreRelatedPayee,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true, cadreCategory: '村干部' },
+  },
+  subjectKey: villagePartKey,
+});

@@ -1,9 +1,8 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
-  compareText,
+  bySubjectKey,
   dateOf,
   daysBetween,
   evidenceOf,
@@ -13,15 +12,31 @@ import {
   sumAmounts,
   text,
 } from './common.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { defineRule, enabled, fen, label, yuan } from './define.js';
+import { type MatchInput, type RuleSection, rowsOf } from './types.js';
 import {
   byDate,
-  FINANCE_EVIDENCE_COLUMNS,
+  type FinanceRow,
   hasCategory,
   isExpense,
   payeeKey,
+  villagePartKey,
   villageSubject,
 } from './village-finance.js';
+
+/** R10's settings (its section of the rule configuration). */
+const schema = z.strictObject({
+  enabled,
+  /** `village_finance.category` of construction payments. */
+  category: label,
+  /** Maximum span between the first and the last expense of a cluster, days (inclusive). */
+  windowDays: z.number().int().min(1).max(3660),
+  /** Each expense of a cluster is strictly below this, fen. */
+  singleBelow: fen,
+  /** A cluster fires when its total reaches this (inclusive), fen. */
+  totalAtLeast: fen,
+});
+type Config = RuleSection<'R10', typeof schema.shape>;
 
 /**
  * The expenses (sorted by date) that belong to at least one cluster: a set of ≥ 2 expenses
@@ -31,10 +46,10 @@ import {
  * Returns the clusters as maximal windows (merged when they overlap), in date order.
  */
 export function splitPaymentClusters(
-  expenses: readonly SourceRow[],
+  expenses: readonly FinanceRow[],
   windowDays: number,
   totalAtLeast: number,
-): SourceRow[][] {
+): FinanceRow[][] {
   const sorted = [...expenses].sort(byDate);
   const inCluster = new Array<boolean>(sorted.length).fill(false);
   const windows: [number, number][] = [];
@@ -45,12 +60,12 @@ export function splitPaymentClusters(
       end = start;
       total = 0;
     }
-    const first = dateOf(sorted[start] as SourceRow, 'date') as string;
+    const first = dateOf(sorted[start] as FinanceRow, 'date') as string;
     while (
       end < sorted.length &&
-      daysBetween(first, dateOf(sorted[end] as SourceRow, 'date') as string) <= windowDays
+      daysBetween(first, dateOf(sorted[end] as FinanceRow, 'date') as string) <= windowDays
     ) {
-      total += amountOf(sorted[end] as SourceRow) ?? 0;
+      total += amountOf(sorted[end] as FinanceRow, 'amount') ?? 0;
       end++;
     }
     // Window is [start, end).
@@ -60,7 +75,7 @@ export function splitPaymentClusters(
       if (last && start <= last[1]) last[1] = end - 1;
       else windows.push([start, end - 1]);
     }
-    total -= amountOf(sorted[start] as SourceRow) ?? 0;
+    total -= amountOf(sorted[start] as FinanceRow, 'amount') ?? 0;
   }
   return windows.map(([from, to]) => sorted.slice(from, to + 1).filter((_, i) => inCluster[from + i]));
 }
@@ -73,23 +88,21 @@ export function splitPaymentClusters(
  * One finding per village + payee (`{township}|{village}|{payee}`), match `id`; amount = the sum
  * of every expense that belongs to some cluster.
  */
-export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateSplitPayments(input: MatchInput, config: Config): Finding[] {
   if (!config.R10.enabled) return [];
   const { category, windowDays, singleBelow, totalAtLeast } = config.R10;
-  const candidates = input
-    .rows('village_finance')
-    .filter(
-      (row) =>
-        isExpense(row) &&
-        hasCategory(row, category) &&
-        (amountOf(row) ?? Number.POSITIVE_INFINITY) < singleBelow &&
-        (amountOf(row) ?? 0) > 0 &&
-        dateOf(row, 'date') !== undefined,
-    );
+  const candidates = rowsOf(input, 'village_finance').filter(
+    (row) =>
+      isExpense(row) &&
+      hasCategory(row, category) &&
+      (amountOf(row, 'amount') ?? Number.POSITIVE_INFINITY) < singleBelow &&
+      (amountOf(row, 'amount') ?? 0) > 0 &&
+      dateOf(row, 'date') !== undefined,
+  );
   const groups = groupBy(candidates, (row) => {
     const subject = villageSubject(row);
     const payee = payeeKey(row);
-    return subject === undefined || payee === undefined ? undefined : `${subject.key}|${payee}`;
+    return subject === undefined || payee === undefined ? undefined : subject.key(payee);
   });
 
   const findings: Finding[] = [];
@@ -98,7 +111,7 @@ export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Fi
     const clusters = splitPaymentClusters(group, windowDays, totalAtLeast);
     if (clusters.length === 0) continue;
     const expenses = clusters.flat();
-    const first = expenses[0] as SourceRow;
+    const first = expenses[0] as FinanceRow;
     const subject = villageSubject(first);
     const payee = text(first, 'counterparty') ?? text(first, 'counterparty_id') ?? '（收款人不详）';
     const amount = sumAmounts(expenses);
@@ -114,25 +127,39 @@ export function evaluateSplitPayments(input: MatchInput, config: RuleConfig): Fi
       amount,
       // The subject is the payee as the vouchers name it: nothing was inferred about a person.
       match: 'id',
-      evidence: expenses.map((row) => evidenceOf(row, FINANCE_EVIDENCE_COLUMNS)),
+      evidence: expenses.map((row) => evidenceOf(row)),
       reasons: clusters.map(
         (cluster) =>
-          `${dateOf(cluster[0] as SourceRow, 'date')} 至 ${dateOf(cluster[cluster.length - 1] as SourceRow, 'date')} 向同一收款人支付${category} ${cluster.length} 笔，单笔均低于 ${formatYuan(singleBelow)}，合计 ${formatYuan(sumAmounts(cluster))}，达到 ${formatYuan(totalAtLeast)}`,
+          `${dateOf(cluster[0] as FinanceRow, 'date')} 至 ${dateOf(cluster[cluster.length - 1] as FinanceRow, 'date')} 向同一收款人支付${category} ${cluster.length} 笔，单笔均低于 ${formatYuan(singleBelow)}，合计 ${formatYuan(sumAmounts(cluster))}，达到 ${formatYuan(totalAtLeast)}`,
       ),
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /** R10 as a registered {@link Rule}. */
-export const splitPaymentsRule: Rule = {
+export const splitPaymentsRule = defineRule({
   code: 'R10',
-  key: RULE_CATALOG.R10.key,
-  title: RULE_CATALOG.R10.title,
+  key: 'SPLIT_PAYMENTS',
+  title: { zh: '拆分支付规避招标', en: 'Split payments avoiding tender' },
   description: {
     zh: '同一村向同一收款人在 60 天内支付两笔以上工程款，单笔均低于 5 万元、合计达到 5 万元，疑似拆分支付规避招标（门槛可配置）。',
     en: 'Two or more construction payments to one payee in one village within 60 days, each below and together at least the tender threshold.',
   },
   reads: ['village_finance'],
   evaluate: evaluateSplitPayments,
-};
+  settings: {
+    schema,
+    defaults: {
+      enabled: true,
+      category: '工程款',
+      windowDays: 60,
+      singleBelow: yuan(50_000),
+      totalAtLeast: yuan(50_000),
+    },
+    // A cluster must be able to reach its total with ≥ 2 expenses.
+    check: ({ singleBelow, totalAtLeast }) =>
+      totalAtLeast > 0 && singleBelow === 0 ? [{ path: 'singleBelow', message: 'must be above 0' }] : [],
+  },
+  subjectKey: villagePartKey,
+});

@@ -1,9 +1,9 @@
-import type { RuleConfig } from '../config.js';
+import { z } from 'zod';
 import type { Finding } from '../model.js';
 import { isValidIdNumber } from '../normalize/id.js';
-import { RULE_CATALOG } from './catalog.js';
 import {
   amountOf,
+  bySubjectKey,
   compareRows,
   compareText,
   evidenceOf,
@@ -14,22 +14,14 @@ import {
   text,
   uniqueRows,
 } from './common.js';
-import { OFFICIAL_EVIDENCE_COLUMNS, REGISTRY_EVIDENCE_COLUMNS } from './r04-official-recipient.js';
+import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import type { MatchInput, Rule, SourceRow } from './types.js';
+import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
-const PROJECT_EVIDENCE_COLUMNS = [
-  'project_code',
-  'name',
-  'department',
-  'township',
-  'village',
-  'budget',
-  'contractor_name',
-  'contractor_code',
-  'tender_method',
-  'start_date',
-] as const;
+/** R12's settings (its section of the rule configuration). */
+const schema = z.strictObject({ enabled });
+type Config = RuleSection<'R12', typeof schema.shape>;
+
 const ENTITY_EVIDENCE_COLUMNS = [
   'credit_code',
   'entity_name',
@@ -38,10 +30,13 @@ const ENTITY_EVIDENCE_COLUMNS = [
   'status',
 ] as const;
 
+/** Subject key of a project with a code: the code. */
+const projectCodeKey = (projectCode: string): string => projectCode;
+
 /** A project's stable key: its code, else township + village + name. */
-function projectKey(row: SourceRow): string | undefined {
+function projectKey(row: SourceRow<'livelihood_projects'>): string | undefined {
   const code = text(row, 'project_code');
-  if (code !== undefined) return code;
+  if (code !== undefined) return projectCodeKey(code);
   const name = text(row, 'name');
   return name === undefined
     ? undefined
@@ -56,13 +51,13 @@ function projectKey(row: SourceRow): string | undefined {
  * is never matched. One finding per project (`project_code`, else `{township}|{village}|{name}`);
  * amount = the project budget.
  */
-export function evaluateContractorRelated(input: MatchInput, config: RuleConfig): Finding[] {
+export function evaluateContractorRelated(input: MatchInput, config: Config): Finding[] {
   if (!config.R12.enabled) return [];
   const reference = referenceOf(input);
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groupBy(input.rows('livelihood_projects'), projectKey)) {
+  for (const [subjectKey, group] of groupBy(rowsOf(input, 'livelihood_projects'), projectKey)) {
     const projects = uniqueRows(group);
-    const project = projects[0] as SourceRow;
+    const project = projects[0] as SourceRow<'livelihood_projects'>;
     const township = text(project, 'township');
     const code = text(project, 'contractor_code');
     if (township === undefined || code === undefined) continue;
@@ -72,7 +67,7 @@ export function evaluateContractorRelated(input: MatchInput, config: RuleConfig)
       : [...new Set(entities.map((e) => e.idNumber).filter((id): id is string => id !== undefined))];
     const officials = reference.officialsOfTownship(township);
 
-    const links: { contractor: string; official: SourceRow }[] = [];
+    const links: { contractor: string; official: SourceRow<'public_officials'> }[] = [];
     for (const contractor of contractors) {
       const household = new Set(reference.householdOf(contractor));
       for (const official of officials)
@@ -84,7 +79,8 @@ export function evaluateContractorRelated(input: MatchInput, config: RuleConfig)
     const people = [...new Set(links.flatMap((l) => [l.contractor, l.official.idNumber as string]))].sort();
     const registry = uniqueRows(people.flatMap((id) => reference.registryRows(id)));
     const budget = Math.max(0, ...projects.map((p) => amountOf(p, 'budget') ?? 0));
-    const contractorName = text(project, 'contractor_name') ?? text(entities[0] ?? project, 'entity_name');
+    const contractorName =
+      text(project, 'contractor_name') ?? (entities[0] && text(entities[0], 'entity_name'));
     const personName = (id: string) => reference.registryRows(id).map((r) => text(r, 'name'))[0];
     const reasons = links
       .sort((a, b) => compareText(a.contractor, b.contractor) || compareRows(a.official, b.official))
@@ -112,15 +108,15 @@ export function evaluateContractorRelated(input: MatchInput, config: RuleConfig)
       // How surely the people were identified: the linked officials' and legal reps' IDs.
       match: idMatchQuality([...officialRows, ...entities]),
       evidence: [
-        ...projects.map((row) => evidenceOf(row, PROJECT_EVIDENCE_COLUMNS)),
+        ...projects.map((row) => evidenceOf(row)),
         ...entities.map((row) => evidenceOf(row, ENTITY_EVIDENCE_COLUMNS)),
-        ...registry.map((row) => evidenceOf(row, REGISTRY_EVIDENCE_COLUMNS)),
-        ...officialRows.map((row) => evidenceOf(row, OFFICIAL_EVIDENCE_COLUMNS)),
+        ...registry.map((row) => evidenceOf(row)),
+        ...officialRows.map((row) => evidenceOf(row)),
       ],
       reasons,
     });
   }
-  return findings.sort((a, b) => compareText(a.subjectKey, b.subjectKey));
+  return findings.sort(bySubjectKey);
 }
 
 /**
@@ -152,10 +148,10 @@ export function combineContractorRelated(partials: readonly Finding[]): Finding 
 }
 
 /** R12 as a registered {@link Rule}. */
-export const contractorRelatedRule: Rule = {
+export const contractorRelatedRule = defineRule({
   code: 'R12',
-  key: RULE_CATALOG.R12.key,
-  title: RULE_CATALOG.R12.title,
+  key: 'CONTRACTOR_RELATED',
+  title: { zh: '项目承建优亲厚友', en: 'Project contractor related to official' },
   description: {
     zh: '民生项目的承建人（或承建单位的法定代表人）是项目所在乡镇公职人员（含所辖村的村干部）本人或其同户家庭成员。',
     en: 'A project contractor (or the contracting entity’s legal representative) is in the household of an official of the project’s township.',
@@ -163,4 +159,9 @@ export const contractorRelatedRule: Rule = {
   reads: ['livelihood_projects', 'public_officials', 'household_registry', 'market_entities'],
   evaluate: evaluateContractorRelated,
   combine: combineContractorRelated,
-};
+  settings: {
+    schema,
+    defaults: { enabled: true },
+  },
+  subjectKey: projectCodeKey,
+});

@@ -1,4 +1,4 @@
-import type { DatasetKind } from '../kinds.js';
+import { type ColumnOf, type DatasetKind, kindOf } from '../kinds.js';
 import { normalizeTownshipName, normalizeVillageName } from '../normalize/division.js';
 import { normalizePersonName } from '../normalize/name.js';
 import { compareRows, groupBy, hasUsableId, mostCommon, text } from './common.js';
@@ -12,7 +12,7 @@ import type { MatchInput, SourceRow } from './types.js';
  */
 export interface Reference {
   /** `household_registry` rows of a person (usually one). */
-  registryRows(idNumber: string): readonly SourceRow[];
+  registryRows(idNumber: string): readonly SourceRow<'household_registry'>[];
   /**
    * IDs of the household members of a person per CONTRACT.md §5 ("household member of X
    * includes X"): everyone with one of the person's `household_no`s, and the person. A
@@ -22,23 +22,27 @@ export interface Reference {
   /** The one registered person with this name in this village; `undefined` when none or several fit. */
   personByNameVillage(name: string, village: string): string | undefined;
   /** `public_officials` rows of a person. */
-  officialRows(idNumber: string): readonly SourceRow[];
+  officialRows(idNumber: string): readonly SourceRow<'public_officials'>[];
   /** `fiscal_payroll` rows of a person. */
-  payrollRows(idNumber: string): readonly SourceRow[];
+  payrollRows(idNumber: string): readonly SourceRow<'fiscal_payroll'>[];
   /** Officials whose `township` is this township (village cadres included), any category. */
-  officialsOfTownship(township: string): readonly SourceRow[];
+  officialsOfTownship(township: string): readonly SourceRow<'public_officials'>[];
   /** `public_officials` rows of this category whose village is `village` (and township, when both say one). */
-  officialsOfVillage(village: string, township: string | undefined, category: string): readonly SourceRow[];
+  officialsOfVillage(
+    village: string,
+    township: string | undefined,
+    category: string,
+  ): readonly SourceRow<'public_officials'>[];
   /** `market_entities` rows with this credit code. */
-  entitiesByCode(code: string): readonly SourceRow[];
+  entitiesByCode(code: string): readonly SourceRow<'market_entities'>[];
   /** `market_entities` rows whose legal representative has this ID. */
-  entitiesOfRep(idNumber: string): readonly SourceRow[];
+  entitiesOfRep(idNumber: string): readonly SourceRow<'market_entities'>[];
   /** `household_no`s of the poverty households a person is a member of. */
   povertyHouseholdsOf(idNumber: string): readonly string[];
   /** Every `poverty_registry` row of a poverty household. */
-  povertyMembers(householdNo: string): readonly SourceRow[];
+  povertyMembers(householdNo: string): readonly SourceRow<'poverty_registry'>[];
   /** `property_records` and `vehicle_records` rows owned by a person (kept for poverty-household members). */
-  assetsOf(idNumber: string): readonly SourceRow[];
+  assetsOf(idNumber: string): readonly SourceRow<'property_records' | 'vehicle_records'>[];
 }
 
 /** Kinds the reference is built from: the plan step reads these in full, once per run. */
@@ -52,50 +56,18 @@ export const RULE_REFERENCE_KINDS: readonly DatasetKind[] = [
   'vehicle_records',
 ];
 
-/** Columns each reference kind keeps (what rules and evidence use), to keep the run's reference small. */
-const REFERENCE_COLUMNS: Readonly<Partial<Record<DatasetKind, readonly string[]>>> = {
-  household_registry: ['id_number', 'name', 'household_no', 'relation', 'township', 'village'],
-  public_officials: [
-    'id_number',
-    'name',
-    'employer',
-    'position',
-    'category',
-    'township',
-    'village',
-    'start_date',
-    'end_date',
-  ],
-  fiscal_payroll: ['id_number', 'name', 'employer', 'monthly_pay', 'period'],
-  market_entities: [
-    'credit_code',
-    'entity_name',
-    'entity_type',
-    'legal_rep_name',
-    'legal_rep_id',
-    'registered_capital',
-    'status',
-  ],
-  poverty_registry: [
-    'household_no',
-    'id_number',
-    'name',
-    'relation',
-    'township',
-    'village',
-    'status',
-    'identified_year',
-    'exit_year',
-  ],
-  property_records: ['owner_id', 'owner_name', 'address', 'usage', 'housing_type', 'area', 'registered_date'],
-  vehicle_records: ['owner_id', 'owner_name', 'plate', 'vehicle_class', 'registered_date', 'status'],
+/** Kinds whose lost IDs can be recovered by name + village, and the column holding the name (the kind's name column). */
+export const NAME_COLUMN_OF_RESOLVABLE_KIND: Readonly<Partial<Record<DatasetKind, string>>> = {
+  subsidy_payments: kindOf('subsidy_payments').nameColumn,
+  poverty_registry: kindOf('poverty_registry').nameColumn,
 };
 
-/** Kinds whose lost IDs can be recovered by name + village, and the column holding the name. */
-export const NAME_COLUMN_OF_RESOLVABLE_KIND: Readonly<Partial<Record<DatasetKind, string>>> = {
-  subsidy_payments: 'recipient_name',
-  poverty_registry: 'name',
-};
+/** `rows` typed by kind: it holds rows of the asked kind only. */
+function typed(
+  rows: (kind: DatasetKind) => readonly SourceRow[],
+): <K extends DatasetKind>(kind: K) => readonly SourceRow<K>[] {
+  return <K extends DatasetKind>(kind: K) => rows(kind) as readonly SourceRow<K>[];
+}
 
 /** Comparison key of a village (`红星村委会` and `红星村` are the same village). */
 export function villageKey(village: string): string {
@@ -114,9 +86,10 @@ function nameVillageKey(name: string, village: string): string {
 /**
  * The rows the run's reference is built from: every row of the reference kinds except
  * property and vehicles, of which only those owned by a poverty-household member are kept
- * (R02/R03 need nothing else), each trimmed to the columns rules read.
+ * (R02/R03 need nothing else), each trimmed to its kind's evidence columns.
  */
-export function referenceRows(rows: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
+export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
+  const rows = typed(untyped);
   const povertyIds = new Set(
     rows('poverty_registry')
       .filter(hasUsableId)
@@ -124,7 +97,8 @@ export function referenceRows(rows: (kind: DatasetKind) => readonly SourceRow[])
   );
   const result: SourceRow[] = [];
   for (const kind of RULE_REFERENCE_KINDS) {
-    const keep = REFERENCE_COLUMNS[kind] ?? [];
+    // Rules read no more of a reference row than its evidence shows.
+    const keep: readonly string[] = kindOf(kind).evidence ?? [];
     const isAsset = kind === 'property_records' || kind === 'vehicle_records';
     for (const row of rows(kind)) {
       if (isAsset && !(hasUsableId(row) && povertyIds.has(row.idNumber))) continue;
@@ -152,8 +126,9 @@ const NONE: readonly never[] = Object.freeze([]);
  * the trimmed {@link referenceRows}). Pure; rows without a usable ID are only used where a
  * rule can use them without an ID (credit codes).
  */
-export function buildReference(rows: (kind: DatasetKind) => readonly SourceRow[]): Reference {
-  const registry = new Map<string, SourceRow[]>();
+export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRow[]): Reference {
+  const rows = typed(untyped);
+  const registry = new Map<string, SourceRow<'household_registry'>[]>();
   const householdMembers = new Map<string, Set<string>>();
   const nameVillage = new Map<string, Set<string>>();
   for (const row of rows('household_registry')) {
@@ -187,9 +162,9 @@ export function buildReference(rows: (kind: DatasetKind) => readonly SourceRow[]
     if (township !== undefined) villageTownship.set(village, township);
   }
 
-  const officials = new Map<string, SourceRow[]>();
-  const byTownship = new Map<string, SourceRow[]>();
-  const byVillage = new Map<string, SourceRow[]>();
+  const officials = new Map<string, SourceRow<'public_officials'>[]>();
+  const byTownship = new Map<string, SourceRow<'public_officials'>[]>();
+  const byVillage = new Map<string, SourceRow<'public_officials'>[]>();
   for (const row of rows('public_officials')) {
     if (!hasUsableId(row)) continue;
     push(officials, row.idNumber, row);
@@ -204,7 +179,7 @@ export function buildReference(rows: (kind: DatasetKind) => readonly SourceRow[]
   const entitiesByCode = groupBy(rows('market_entities'), (row) => text(row, 'credit_code'));
   const entitiesOfRep = groupBy(rows('market_entities').filter(hasUsableId), (row) => row.idNumber);
 
-  const poverty = new Map<string, SourceRow[]>();
+  const poverty = new Map<string, SourceRow<'poverty_registry'>[]>();
   const povertyOf = new Map<string, Set<string>>();
   for (const row of rows('poverty_registry')) {
     const household = text(row, 'household_no');
@@ -264,8 +239,10 @@ export function resolveLostId(row: SourceRow, reference: Reference): SourceRow |
   if (row.idStatus !== 'lost' || row.idNumber !== undefined) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;
-  const name = text(row, nameColumn);
-  const village = text(row, 'village');
+  // A resolvable kind has the name column it declares and a village.
+  const resolvable = row as SourceRow<'subsidy_payments' | 'poverty_registry'>;
+  const name = text(resolvable, nameColumn as ColumnOf<typeof resolvable.kind>);
+  const village = text(resolvable, 'village');
   if (name === undefined || village === undefined) return undefined;
   const idNumber = reference.personByNameVillage(name, village);
   return idNumber === undefined ? undefined : { ...row, idNumber, identifiedBy: 'name_village' };

@@ -1,6 +1,6 @@
 import type { RuleConfig } from '../config.js';
 import type { DatasetKind } from '../kinds.js';
-import type { Finding, RuleCode } from '../model.js';
+import type { Finding } from '../model.js';
 import { compareText } from './common.js';
 import { deceasedRecipientRule } from './r01-deceased-recipient.js';
 import { poorWithPropertyRule } from './r02-poor-with-property.js';
@@ -16,8 +16,11 @@ import { hospitalityExcessRule } from './r11-hospitality-excess.js';
 import { contractorRelatedRule } from './r12-contractor-related.js';
 import type { MatchInput, Rule } from './types.js';
 
-/** The twelve rules of CONTRACT.md §5, in code order. */
-export const RULES: readonly Rule[] = [
+/**
+ * The twelve rules of CONTRACT.md §5, in code order: the one list a new rule is added to.
+ * Rule codes, the catalogue, the configuration and the re-run planning derive from it.
+ */
+export const RULES = [
   deceasedRecipientRule,
   poorWithPropertyRule,
   poorWithVehicleRule,
@@ -30,16 +33,22 @@ export const RULES: readonly Rule[] = [
   splitPaymentsRule,
   hospitalityExcessRule,
   contractorRelatedRule,
-];
+] as const satisfies readonly Rule[];
+
+/** One of the registered rules. */
+export type RegisteredRule = (typeof RULES)[number];
+
+/** Rule codes of CONTRACT.md §5. */
+export type RuleCode = RegisteredRule['code'];
 
 /** The rule with this code, if any. */
 export function ruleByCode(code: RuleCode): Rule | undefined {
-  return RULES.find((rule) => rule.code === code);
+  return RULES.find((rule): rule is RegisteredRule => rule.code === code);
 }
 
 /** Rules that must re-run when a version of `kind` is added, replaced or withdrawn. */
 export function rulesReading(kind: DatasetKind): Rule[] {
-  return RULES.filter((rule) => rule.reads.includes(kind));
+  return RULES.filter((rule: Rule) => rule.reads.includes(kind));
 }
 
 /** Every kind some rule reads. */

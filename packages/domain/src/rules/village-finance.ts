@@ -3,39 +3,37 @@ import { compareRows, dateOf, text } from './common.js';
 import { townshipKey, villageKey } from './reference.js';
 import type { SourceRow } from './types.js';
 
-/** Canonical columns of a village-finance row that go into evidence. */
-export const FINANCE_EVIDENCE_COLUMNS = [
-  'township',
-  'village',
-  'voucher_no',
-  'date',
-  'direction',
-  'category',
-  'amount',
-  'counterparty',
-  'counterparty_id',
-  'summary',
-] as const;
+/** A village-finance (村级财务) row. */
+export type FinanceRow = SourceRow<'village_finance'>;
 
 /** An expense: anything not booked as income (a row without a direction is taken as paid out). */
-export function isExpense(row: SourceRow): boolean {
+export function isExpense(row: FinanceRow): boolean {
   return text(row, 'direction') !== '收入' && typeof row.values.amount === 'number';
 }
 
 /** Whether a row's `category` is (or contains) the configured category, e.g. `工程款`. */
-export function hasCategory(row: SourceRow, category: string): boolean {
+export function hasCategory(row: FinanceRow, category: string): boolean {
   return text(row, 'category')?.includes(category) ?? false;
 }
 
-/** The village a finance row belongs to, as a stable key part: `{township}|{village}`. */
+/** Subject key of a village rule (R09–R11): `{township}|{village}|{part}` (payee or year). */
+export function villagePartKey(township: string, village: string, part: string): string {
+  return `${township}|${village}|${part}`;
+}
+
+/**
+ * The village a finance row belongs to: its names, and `key(part)` giving the subject key of
+ * `part` in that village ({@link villagePartKey} of the township and village match keys).
+ */
 export function villageSubject(
-  row: SourceRow,
-): { key: string; township?: string; village: string } | undefined {
+  row: FinanceRow,
+): { key: (part: string) => string; township?: string; village: string } | undefined {
   const village = text(row, 'village');
   if (village === undefined) return undefined;
   const township = text(row, 'township');
   return {
-    key: `${township === undefined ? '' : townshipKey(township)}|${villageKey(village)}`,
+    key: (part) =>
+      villagePartKey(township === undefined ? '' : townshipKey(township), villageKey(village), part),
     ...(township !== undefined ? { township } : {}),
     village,
   };
@@ -51,7 +49,7 @@ export function isOrganizationName(name: string): boolean {
 }
 
 /** The payee of an expense as a key: its ID when given, else its normalized name. */
-export function payeeKey(row: SourceRow): string | undefined {
+export function payeeKey(row: FinanceRow): string | undefined {
   const id = text(row, 'counterparty_id');
   if (id !== undefined) return id;
   const name = text(row, 'counterparty');
@@ -59,7 +57,7 @@ export function payeeKey(row: SourceRow): string | undefined {
 }
 
 /** Finance rows by date, then source order. */
-export function byDate(a: SourceRow, b: SourceRow): number {
+export function byDate(a: FinanceRow, b: FinanceRow): number {
   const da = dateOf(a, 'date') ?? '';
   const db = dateOf(b, 'date') ?? '';
   return da < db ? -1 : da > db ? 1 : compareRows(a, b);

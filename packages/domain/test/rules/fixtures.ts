@@ -19,7 +19,11 @@ interface RowOptions {
   readonly sheet?: string;
 }
 
-function sourceRow(kind: DatasetKind, values: Record<string, CellValue>, options: RowOptions): SourceRow {
+function sourceRow<K extends DatasetKind>(
+  kind: K,
+  values: Record<string, CellValue>,
+  options: RowOptions,
+): SourceRow<K> {
   const idStatus = options.idStatus ?? (options.id ? 'as_given' : 'absent');
   return {
     kind,
@@ -64,7 +68,7 @@ export function payment(
 
 export function death(
   options: RowOptions & { readonly date: string; readonly name?: string; readonly source?: string },
-): SourceRow {
+): SourceRow<'death_records'> {
   return sourceRow(
     'death_records',
     {
@@ -178,7 +182,7 @@ export function official(
     readonly start?: string;
     readonly end?: string;
   },
-): SourceRow {
+): SourceRow<'public_officials'> {
   return sourceRow(
     'public_officials',
     {

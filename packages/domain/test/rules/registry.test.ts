@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULE_CONFIG } from '../../src/config.js';
+import { DEFAULT_RULE_CONFIG, resolveRuleConfig } from '../../src/config.js';
 import { RULE_CATALOG } from '../../src/rules/catalog.js';
 import { evaluateRules, RULES, ruleByCode, rulesReading } from '../../src/rules/registry.js';
 import { death, payment, resident, shard, validId } from './fixtures.js';
@@ -59,5 +59,25 @@ describe('rule registry', () => {
       ['R01', 100_000],
       ['R06', 50_000],
     ]);
+  });
+
+  it('derives the configuration from the rules: each section is its rule’s defaults, valid under its schema', () => {
+    expect(Object.keys(DEFAULT_RULE_CONFIG)).toEqual(RULES.map((rule) => rule.code));
+    for (const rule of RULES) {
+      expect(DEFAULT_RULE_CONFIG[rule.code]).toBe(rule.settings.defaults);
+      expect(rule.settings.schema.parse(rule.settings.defaults)).toEqual(rule.settings.defaults);
+    }
+    // A rule's own cross-field check runs on the merged section and names the full path.
+    expect(() => resolveRuleConfig({ R10: { singleBelow: 0 } })).toThrow(/R10\.singleBelow: must be above 0/);
+    expect(resolveRuleConfig({ R10: { singleBelow: 0, totalAtLeast: 0 } }).R10.singleBelow).toBe(0);
+  });
+
+  it('gives each rule one subject-key function, the one its findings use', () => {
+    const id = validId('19400101', 1);
+    const [finding] = evaluateRules(
+      shard([death({ id, date: '2023-01-05' }), payment({ id, period: '2023-06' })]),
+      DEFAULT_RULE_CONFIG,
+    );
+    expect(finding?.subjectKey).toBe(ruleByCode('R01')?.subjectKey(id, 'DIBAO_RURAL'));
   });
 });

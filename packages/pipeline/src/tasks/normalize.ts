@@ -101,7 +101,7 @@ export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput)
       { fileName: location.fileName, body: deps.objects.stream(input.bucket, key, etag) },
       {
         accept: (row) => {
-          shards[shardOf(row)]?.push(row);
+          shards[shardOf(row, location.kind)]?.push(row);
         },
         reject: (row) => {
           rejected.push(row);

@@ -95,7 +95,7 @@ async function buildRunReference(
       const resolved = resolveLostId(row, registryOnly);
       if (!resolved) continue;
       kept.push(resolved);
-      routed[shardOf(resolved)]?.push(resolved);
+      routed[shardOf(resolved, kind)]?.push(resolved);
     }
     rows.set(kind, sortRows(kept));
   }
