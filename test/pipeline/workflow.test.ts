@@ -166,7 +166,12 @@ describe('upload keys', () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);
     const key = 'uploads/police/death_records/2023年 死亡名单+补充.csv';
-    await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
+    // A header without rows is refused (no_rows): one row makes it a version.
+    await p.deps.objects.put(
+      'uploads-bucket',
+      key,
+      `身份证号,姓名,死亡日期\n${testId('1950-01-01', 1)},张三,2023-01-01\n`,
+    );
     const result = await p.replay(key, 10);
     expect(result).toHaveProperty('runId'); // registered, so a collision ran
     const [version] = await p.deps.versions.listOfDataset('police', 'death_records');

@@ -51,7 +51,10 @@ export interface QualityReport {
   readonly rejectedByReason: Readonly<Record<string, number>>;
   readonly idsRepaired: number;
   readonly idsLost: number;
+  /** The first unknown program names (capped: the version record has a size limit). */
   readonly unknownPrograms: readonly string[];
+  /** How many distinct unknown program names there were, when more than listed. */
+  readonly unknownProgramCount?: number;
   readonly warnings: readonly string[];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Byte-level sniffing of an upload: which format it really is and, for text, which encoding.
  */
+import iconv from 'iconv-lite';
 import { FileRejectedError } from './errors.js';
 
 /** An upload body: a stream of chunks (S3) or the bytes at once (tests, small files). */
@@ -66,18 +67,35 @@ export async function peek(body: Body): Promise<PeekedBody> {
   };
 }
 
+/**
+ * The chunks cut to at most `size` bytes: the readers' per-chunk checks (line and text-run
+ * lengths) see every stretch longer than a chunk, even when the body came as one buffer.
+ */
+export async function* pieces(chunks: AsyncIterable<Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);
+  }
+}
+
 function startsWith(head: Buffer, bytes: readonly number[]): boolean {
   return bytes.every((b, i) => head[i] === b);
 }
 
-/** Whether `head` is valid UTF-8 (a multi-byte sequence cut off at the end of the head is fine). */
-function isUtf8(head: Buffer, complete: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !complete });
-    return true;
-  } catch {
-    return false;
+/**
+ * Whether `head` is UTF-8 (a multi-byte sequence cut off at the end of the head is fine). A
+ * stray invalid byte in real UTF-8 text does not make it GBK — that row is rejected later —
+ * while GBK read as UTF-8 gives far more invalid sequences than valid non-ASCII characters.
+ */
+export function isUtf8(head: Buffer, complete: boolean): boolean {
+  const text = new TextDecoder('utf-8').decode(head, { stream: !complete });
+  let invalid = 0;
+  let valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd) invalid++;
+    else if (code > 0x7f) valid++;
   }
+  return invalid * 10 <= valid;
 }
 
 /**
@@ -87,12 +105,7 @@ function isUtf8(head: Buffer, complete: boolean): boolean {
  */
 export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx' };
-  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    throw new FileRejectedError(
-      'unsupported_format',
-      `文件 ${fileName} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 .csv 后重新上传`,
-    );
-  }
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) throw compoundFile(head, fileName);
   if (startsWith(head, [0xff, 0xfe])) return { format: 'csv', encoding: 'utf-16le' };
   if (startsWith(head, [0xfe, 0xff])) return { format: 'csv', encoding: 'utf-16be' };
   const utf16 = utf16WithoutBom(head);
@@ -100,8 +113,42 @@ export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46]) || isBinary(head)) {
     throw new FileRejectedError('not_a_spreadsheet', `文件 ${fileName} 不是表格文件（仅支持 .xlsx 和 .csv）`);
   }
-  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { format: 'csv', encoding: 'utf-8' };
+  // A BOM says UTF-8, but some tools put one in front of GBK text: the bytes decide.
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) {
+    const text = head.subarray(3);
+    return { format: 'csv', encoding: isUtf8(text, ended) || !isGb18030(text) ? 'utf-8' : 'gb18030' };
+  }
   return { format: 'csv', encoding: isUtf8(head, ended) ? 'utf-8' : 'gb18030' };
+}
+
+/** Whether `head` decodes as GB18030 without a replacement character (a cut-off end is fine). */
+function isGb18030(head: Buffer): boolean {
+  return !iconv.decode(head.subarray(0, Math.max(0, head.length - 4)), 'gb18030').includes('\ufffd');
+}
+
+// Stream names of an OLE compound file's directory, in UTF-16LE as stored.
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+const XLS_WORKBOOK = [Buffer.from('Workbook', 'utf16le'), Buffer.from('Book', 'utf16le')];
+
+/**
+ * An OLE compound file is either an old binary `.xls` or an `.xlsx` encrypted with a password
+ * (Excel wraps it in one): the directory, usually near the start, tells which.
+ */
+function compoundFile(head: Buffer, fileName: string): FileRejectedError {
+  if (head.includes(ENCRYPTED_PACKAGE))
+    return new FileRejectedError(
+      'encrypted',
+      `文件 ${fileName} 设置了打开密码（已加密），无法读取。请在 Excel 中取消密码后另存为 .xlsx 重新上传`,
+    );
+  if (XLS_WORKBOOK.some((name) => head.includes(name)))
+    return new FileRejectedError(
+      'unsupported_format',
+      `文件 ${fileName} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 .csv 后重新上传`,
+    );
+  return new FileRejectedError(
+    'unsupported_format',
+    `文件 ${fileName} 是旧版 Excel（.xls）或设置了打开密码的工作簿：如有密码请先取消，然后请另存为 .xlsx 或 .csv 后重新上传`,
+  );
 }
 
 /**
@@ -118,10 +165,12 @@ function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
     if (head[i] === 0) evenNul++;
     if (head[i + 1] === 0) oddNul++;
   }
+  // The other half is not quite NUL-free: a code unit ending in 00 (`一` U+4E00, the low
+  // surrogate U+DC00 of `𠀀`) puts a NUL on that side too, rarely.
   const encoding =
-    oddNul > pairs * 0.2 && evenNul === 0
+    oddNul > pairs * 0.2 && evenNul * 20 < oddNul
       ? 'utf-16le'
-      : evenNul > pairs * 0.2 && oddNul === 0
+      : evenNul > pairs * 0.2 && oddNul * 20 < evenNul
         ? 'utf-16be'
         : undefined;
   if (!encoding) return undefined;
@@ -138,11 +187,11 @@ function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
 function isBinary(head: Buffer): boolean {
   let control = 0;
   for (const b of head) {
-    if (b === 0) return true;
-    // Tab, LF, CR, form feed and ESC occur in text; other C0 controls do not.
+    // Tab, LF, CR, form feed and ESC occur in text; other C0 controls (NUL too) do not. A
+    // stray one is a damaged cell (rejected with its row); many are a binary file.
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++;
   }
-  return head.length > 0 && control / head.length > 0.01;
+  return control > 2 && control / head.length > 0.01;
 }
 
 /** Whether the file holds nothing but blanks (after a BOM). */

@@ -21,3 +21,13 @@ export function isBlankCell(cell: RawCell | undefined): boolean {
 export function isBlankRow(cells: readonly RawCell[]): boolean {
   return cells.every((c) => isBlankCell(c));
 }
+
+// U+FFFD (bytes the decoder could not read) and C0 controls besides tab, line breaks and feeds:
+// no decoded text of a department contains them, a wrong encoding or a damaged file does.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNDECODABLE = /[\ufffd\u0000-\u0008\u000e-\u001f]/;
+
+/** Whether a cell holds text that was not decoded cleanly (see {@link UNDECODABLE}). */
+export function isUndecodable(cell: RawCell | undefined): boolean {
+  return typeof cell === 'string' && UNDECODABLE.test(cell);
+}

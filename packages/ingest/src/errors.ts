@@ -1,7 +1,11 @@
 /** Why a whole file was refused (rather than some of its rows). */
 export type FileRejectedCode =
   | 'empty_file'
+  | 'no_rows'
   | 'not_a_spreadsheet'
+  | 'bad_encoding'
+  | 'encrypted'
+  | 'too_large'
   | 'missing_columns'
   | 'no_header'
   | 'unsupported_format';

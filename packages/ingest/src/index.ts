@@ -8,17 +8,20 @@ import type { NormalizedRow, QualityReport, RejectedRow } from '@jiandu/domain/m
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { KIND_SPECS } from './aliases.js';
 import { type Body, isBlankText, peek, sniff } from './bytes.js';
-import { cellText, isBlankRow, type RawCell } from './cells.js';
+import { cellText, isBlankRow, isUndecodable, type RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
 import { detectHeader, type HeaderMapping } from './header.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { RowNormalizer } from './rows.js';
-import { csvSheet, type SourceRow, type SourceSheet, xlsxSheets } from './sources.js';
+import { csvSheet, type SourceRow, type SourceSheet } from './sources.js';
+import { type WorkbookSheet, xlsxSheets } from './xlsx.js';
 
 export type { ColumnSpec, ColumnType, KindSpec } from './aliases.js';
 export { KIND_SPECS, personIdColumn } from './aliases.js';
 export type { FileRejectedCode } from './errors.js';
 export { FileRejectedError } from './errors.js';
 export { cleanHeader } from './header.js';
+export { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 
 /** Where accepted and rejected rows go, in file order. */
 export interface IngestSink {
@@ -44,6 +47,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** The county's divisions, to resolve townships and villages given by name or code. */
   readonly divisions?: DivisionIndex;
+  /** Narrower caps than {@link DEFAULT_LIMITS} (tests, or a smaller runtime). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 // How far down a sheet the header may be (title rows, blank rows, notes above the table).
@@ -99,7 +104,7 @@ class QualityCounter {
   readonly coverage = new Set<string>();
 }
 
-async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet> {
+async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet & Partial<WorkbookSheet>> {
   yield sheet;
 }
 
@@ -107,6 +112,8 @@ async function* singleSheet(sheet: SourceSheet): AsyncGenerator<SourceSheet> {
 interface FailedSheet {
   readonly mapping?: HeaderMapping;
   readonly firstRow?: readonly RawCell[];
+  /** Whether the top rows hold undecodable bytes: a wrong encoding, not a missing column. */
+  readonly garbled: boolean;
 }
 
 /**
@@ -127,8 +134,11 @@ export async function ingestFile(
     throw new FileRejectedError('empty_file', `文件 ${file.fileName} 是空文件`);
   }
   const format = sniff(body.head, body.ended, file.fileName);
-  const sheets =
-    format.format === 'xlsx' ? xlsxSheets(body, file.fileName) : singleSheet(csvSheet(body, format.encoding));
+  const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const sheets: AsyncIterable<SourceSheet & Partial<WorkbookSheet>> =
+    format.format === 'xlsx'
+      ? xlsxSheets(body, file.fileName, limits)
+      : singleSheet(csvSheet(body, format.encoding, limits));
 
   const normalizer = new RowNormalizer(kind, options.divisions);
   const counter = new QualityCounter();
@@ -139,9 +149,16 @@ export async function ingestFile(
   let sheetsSeen = 0;
   let sheetsWithContent = 0;
   let sheetsRead = 0;
+  let formulasWithoutValue = 0;
 
   const handle = async (mapping: HeaderMapping, source: SourceRow, sheet: string | undefined) => {
     counter.rowsRead++;
+    // A zip bomb of identical rows must not reach the sink by the million.
+    if (counter.rowsRead > limits.maxRows)
+      throw new FileRejectedError(
+        'too_large',
+        `文件 ${file.fileName} 超过 ${limits.maxRows} 行数据的上限，请按乡镇或月份拆分后上传`,
+      );
     const outcome = normalizer.normalize(mapping, source.row, source.cells, sheet);
     if ('accepted' in outcome) {
       const row = outcome.accepted;
@@ -161,6 +178,11 @@ export async function ingestFile(
 
   for await (const sheet of sheets) {
     sheetsSeen++;
+    const sheetLabel = sheet.name === undefined ? '文件' : `工作表「${sheet.name}」`;
+    if (sheet.skipped !== undefined) {
+      sheetWarnings.push(`${sheetLabel}${sheet.skipped}`);
+      continue;
+    }
     const iterator = sheet.rows[Symbol.asyncIterator]();
     // Buffer the top of the sheet to find the header among title rows.
     const top: SourceRow[] = [];
@@ -173,8 +195,10 @@ export async function ingestFile(
       }
       if (!isBlankRow(next.value.cells)) top.push(next.value);
     }
-    const sheetLabel = sheet.name === undefined ? '文件' : `工作表「${sheet.name}」`;
-    if (top.length === 0) continue;
+    if (top.length === 0) {
+      formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
+      continue;
+    }
     sheetsWithContent++;
 
     const header = detectHeader(
@@ -182,11 +206,15 @@ export async function ingestFile(
       top.map((r) => r.cells),
     );
     if (!header || header.mapping.missing.length > 0) {
-      failed.push({ ...(header ? { mapping: header.mapping } : {}), firstRow: top[0]?.cells });
+      failed.push({
+        ...(header ? { mapping: header.mapping } : {}),
+        firstRow: top[0]?.cells,
+        garbled: top.some((r) => r.cells.some(isUndecodable)),
+      });
       if (sheet.name !== undefined)
         sheetWarnings.push(`${sheetLabel}没有${KIND_LABELS[kind]}所需的列，已跳过`);
-      // exceljs needs each sheet read to the end before the next one.
-      while (!ended && !(await iterator.next()).done) {}
+      if (!ended) await iterator.return?.();
+      formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
       continue;
     }
 
@@ -223,6 +251,7 @@ export async function ingestFile(
         await process(next.value);
       }
     }
+    formulasWithoutValue += sheet.stats?.formulasWithoutValue ?? 0;
   }
 
   // A zip with no worksheet in it is some other archive renamed, not an empty workbook.
@@ -232,12 +261,21 @@ export async function ingestFile(
       `文件 ${file.fileName} 是压缩包而不是 Excel 工作簿（仅支持 .xlsx 和 .csv）`,
     );
   }
+  const uncomputed =
+    formulasWithoutValue > 0
+      ? `；其中 ${formulasWithoutValue} 个公式单元格没有保存计算结果（文件不是由 Excel 保存的），请用 Excel 打开并保存后重新上传`
+      : '';
   if (sheetsWithContent === 0)
-    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容`);
+    throw new FileRejectedError('empty_file', `文件 ${file.fileName} 没有任何内容${uncomputed}`);
   if (sheetsRead === 0) throw headerError(kind, file.fileName, failed);
+  // A header without rows would read as "0 rows, all fine" and, for a snapshot, empty the dataset.
+  if (counter.rowsRead === 0)
+    throw new FileRejectedError('no_rows', `文件 ${file.fileName} 只有表头，没有任何数据行${uncomputed}`);
 
   // Capped: a file with thousands of distinct unresolved villages must not bloat the version record.
-  const warnings = [...sheetWarnings, ...normalizer.warnings].slice(0, MAX_WARNINGS);
+  const warnings = [...sheetWarnings, ...normalizer.warnings]
+    .slice(0, MAX_WARNINGS)
+    .map((w) => (w.length > 500 ? `${w.slice(0, 500)}…` : w));
   return {
     quality: {
       rowsRead: counter.rowsRead,
@@ -247,6 +285,9 @@ export async function ingestFile(
       idsRepaired: counter.idsRepaired,
       idsLost: counter.idsLost,
       unknownPrograms: normalizer.unknownPrograms,
+      ...(normalizer.unknownProgramCount > normalizer.unknownPrograms.length
+        ? { unknownProgramCount: normalizer.unknownProgramCount }
+        : {}),
       warnings,
     },
     columns: KIND_SPECS[kind].columns.map((c) => c.name).filter((name) => columns.has(name)),
@@ -265,6 +306,13 @@ function headerError(kind: DatasetKind, fileName: string, failed: readonly Faile
     .filter((f) => f.mapping !== undefined)
     .sort((a, b) => (b.mapping?.satisfied ?? 0) - (a.mapping?.satisfied ?? 0))[0];
   const required = KIND_SPECS[kind].required.map((group) => group.join('/'));
+  const garbled = failed.find((f) => f.garbled);
+  if (garbled)
+    return new FileRejectedError(
+      'bad_encoding',
+      `文件 ${fileName} 的文字编码无法识别（开头几行中有无法解码的字节）。请另存为 UTF-8 或 GBK 编码的 .csv，或 .xlsx 后重新上传`,
+      { found: nonBlankTexts(garbled.firstRow ?? []).slice(0, 50) },
+    );
   if (!best?.mapping) {
     const found = nonBlankTexts(failed[0]?.firstRow ?? []);
     return new FileRejectedError(

@@ -4,7 +4,7 @@
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { CellValue, IdStatus, NormalizedRow, RejectedRow } from '@jiandu/domain/model';
 import { normalizeAmount, normalizeNumber } from '@jiandu/domain/normalize/amount';
-import { normalizeDate, normalizeMonth, normalizeYear } from '@jiandu/domain/normalize/date';
+import { monthStart, normalizeDate, normalizeMonth, normalizeYear } from '@jiandu/domain/normalize/date';
 import {
   type DivisionIndex,
   levelOfCode,
@@ -18,7 +18,7 @@ import { birthDateOf, genderOf, type IdProblem, normalizeIdNumber } from '@jiand
 import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
 import { type ColumnSpec, KIND_SPECS } from './aliases.js';
-import { cellText, isBlankCell, type RawCell } from './cells.js';
+import { cellText, isBlankCell, isUndecodable, type RawCell } from './cells.js';
 import type { HeaderMapping } from './header.js';
 
 const ID_PROBLEMS: Readonly<Record<IdProblem, string>> = {
@@ -88,6 +88,16 @@ function directionValue(cell: RawCell): string | null {
   return s;
 }
 
+// What a rejected row and the quality report keep of a file's text: a 10,000-column row or
+// 20,000 distinct unknown program names must not bloat the rejects file or the version record.
+const MAX_ORIGINAL_CELLS = 64;
+const MAX_KEPT_CHARS = 200;
+const MAX_UNKNOWN_PROGRAMS = 50;
+
+function kept(text: string, max = MAX_KEPT_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
 /** Normalizes the data rows of one dataset kind and collects what the quality report needs. */
@@ -103,9 +113,14 @@ export class RowNormalizer {
     this.personId = KIND_SPECS[kind].columns.find((c) => c.type === 'person_id');
   }
 
-  /** Program names that are not in the catalogue, in order of first appearance. */
+  /** The first {@link MAX_UNKNOWN_PROGRAMS} program names not in the catalogue, in order of appearance. */
   get unknownPrograms(): string[] {
-    return [...this.unknown];
+    return [...this.unknown].slice(0, MAX_UNKNOWN_PROGRAMS).map((name) => kept(name, 50));
+  }
+
+  /** How many distinct program names were not in the catalogue. */
+  get unknownProgramCount(): number {
+    return this.unknown.size;
   }
 
   /** Row-level warnings, each with the number of rows it concerns. */
@@ -136,10 +151,16 @@ export class RowNormalizer {
       if (!(error instanceof RowError)) throw error;
       const original: Record<string, string> = {};
       const width = Math.max(cells.length, mapping.originalHeaders.length);
-      for (let i = 0; i < width; i++) {
+      // The mapped columns first, then the others while there is room.
+      const order = [...mapping.mapped.map((m) => m.index), ...Array.from({ length: width }, (_, i) => i)];
+      let count = 0;
+      for (const i of order) {
+        const header = mapping.originalHeaders[i] ?? `第${i + 1}列`;
+        if (count >= MAX_ORIGINAL_CELLS || header in original) continue;
         const text = cellText(cells[i] ?? null);
         if (i >= mapping.originalHeaders.length && text === '') continue;
-        original[mapping.originalHeaders[i] ?? `第${i + 1}列`] = text;
+        original[header] = kept(text);
+        count++;
       }
       const rejected: RejectedRow = {
         row,
@@ -163,6 +184,15 @@ export class RowNormalizer {
     for (const column of spec.columns) values[column.name] = null;
     const raw = new Map<string, RawCell>();
     for (const m of mapping.mapped) raw.set(m.column.name, cells[m.index] ?? null);
+
+    // Bytes the decoder could not read are never normalized into a value.
+    for (const m of mapping.mapped) {
+      if (isUndecodable(cells[m.index]))
+        throw new RowError(
+          'bad_encoding',
+          `${m.column.label}（第${m.index + 1}列）含有无法解码的字节或控制字符，文件编码有误或已损坏`,
+        );
+    }
 
     // The person ID first: its problem is the most useful reason to report.
     let idNumber: string | undefined;
@@ -230,8 +260,11 @@ export class RowNormalizer {
         return directionValue(cell);
       case 'date': {
         const date = normalizeDate(dateInput(cell));
-        if (date === null) throw new RowError('bad_date', `${column.label}无法识别：${quoted(cell)}`);
-        return date;
+        if (date !== null) return date;
+        const start = monthStart(dateInput(cell));
+        if (start === null) throw new RowError('bad_date', `${column.label}无法识别：${quoted(cell)}`);
+        this.warn(`${column.label}只有年月，按当月1日计`);
+        return start;
       }
       case 'month': {
         const month = normalizeMonth(dateInput(cell));
@@ -261,10 +294,10 @@ export class RowNormalizer {
         values.program_name = given;
         const program = resolveProgram(given);
         if (program) return program.code;
-        const kept = compact(cell) as string;
-        this.pendingUnknown = kept;
-        this.warn(`未知项目名称“${kept}”，按非低保类处理`);
-        return kept;
+        const name = compact(cell) as string;
+        this.pendingUnknown = name;
+        this.warn(`未知项目名称“${kept(name, 30)}”，按非低保类处理`);
+        return name;
       }
       case 'division_code': {
         const code = normalizeDivisionCode(scalar(cell));

@@ -1,13 +1,13 @@
 /**
- * Streaming readers of CSV and XLSX files, both yielding sheets of raw rows.
+ * The sheets of raw rows that readers yield, and the streaming CSV reader (XLSX: xlsx.ts).
  */
 import { pipeline, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import type { PeekedBody, Sniffed } from './bytes.js';
+import { isUtf8, type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
+import type { ReadLimits } from './limits.js';
 
 /** One row of a source: its 1-based row number in the file (Excel's row number) and cells. */
 export interface SourceRow {
@@ -23,25 +23,110 @@ export interface SourceSheet {
 
 type TextEncoding = Extract<Sniffed, { format: 'csv' }>['encoding'];
 
-/** Decode a byte stream to text chunks without holding the whole file. BOMs are dropped. */
-async function* decode(chunks: AsyncIterable<Buffer>, encoding: TextEncoding): AsyncGenerator<string> {
-  if (encoding === 'utf-8') {
-    const decoder = new TextDecoder('utf-8');
-    for await (const chunk of chunks) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text !== '') yield text;
-    }
-    const rest = decoder.decode();
-    if (rest !== '') yield rest;
-    return;
-  }
-  const decoder = iconv.getDecoder(encoding);
-  for await (const chunk of chunks) {
+/** A physical line longer than the cap: thrown by {@link decode}, reported by the row loop. */
+class LineTooLong extends Error {}
+
+/**
+ * Decode a byte stream to text chunks without holding the whole file: one stateful decoder,
+ * so a character split between chunks (a GB18030 4-byte sequence, a UTF-16 surrogate pair)
+ * is decoded whole. BOMs are dropped. Undecodable bytes become U+FFFD, which the row
+ * normalizer rejects with the row and column. Lines longer than `maxLineChars` stop the read
+ * before the parser buffers them.
+ */
+async function* decode(
+  chunks: AsyncIterable<Buffer>,
+  encoding: TextEncoding,
+  maxLineChars: number,
+  asciiHead: boolean,
+): AsyncGenerator<string> {
+  const decoderFor = (name: TextEncoding) => {
+    if (name === 'gb18030') return iconv.getDecoder(name);
+    const d = new TextDecoder(name);
+    return { write: (b: Buffer) => d.decode(b, { stream: true }), end: () => d.decode() };
+  };
+  let decoder = decoderFor(encoding);
+  // Everything before the first non-ASCII byte is ASCII, which both candidates decode alike
+  // and leaves no state in the UTF-8 decoder: switching there is exact.
+  if (asciiHead)
+    chunks = decideLater(chunks, (window, complete) => {
+      if (!isUtf8(window, complete)) decoder = decoderFor('gb18030');
+    });
+  let line = 0;
+  const checked = (text: string): string => {
+    // Only a line that spans chunks can be longer than a chunk: O(1) per chunk.
+    const lf = text.indexOf('\n');
+    const cr = text.indexOf('\r');
+    const first = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    if (first < 0) line += text.length;
+    else if (line + first > maxLineChars) line += first;
+    else line = text.length - 1 - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    if (line > maxLineChars) throw new LineTooLong();
+    return text;
+  };
+  let first = true;
+  for await (let chunk of chunks) {
+    // A UTF-8 BOM in front of a GBK body (sniffed as such): the BOM is not GBK text.
+    if (first && encoding === 'gb18030' && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+      chunk = chunk.subarray(3);
+    first = false;
     const text = decoder.write(chunk);
-    if (text !== '') yield text;
+    if (text !== '') yield checked(text);
   }
   const rest = decoder.end();
-  if (rest) yield rest;
+  if (rest) yield checked(rest);
+}
+
+// Bytes from the first non-ASCII byte on that decide an encoding the head left open.
+const DECISION_WINDOW = 4096;
+
+function firstNonAscii(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return i;
+  return -1;
+}
+
+/**
+ * Pass the bytes through, calling `decide` with the {@link DECISION_WINDOW} bytes from the
+ * first non-ASCII byte (or all of them, `complete`, when the file ends sooner) before that
+ * byte is passed on: the same decision however the body is cut into chunks.
+ */
+async function* decideLater(
+  chunks: AsyncIterable<Buffer>,
+  decide: (window: Buffer, complete: boolean) => void,
+): AsyncGenerator<Buffer> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  while (size < DECISION_WINDOW) {
+    const next = await iterator.next();
+    if (next.done) {
+      if (size > 0) {
+        const window = Buffer.concat(held);
+        decide(window, true);
+        yield window;
+      }
+      return;
+    }
+    let chunk = next.value;
+    if (size === 0) {
+      const at = firstNonAscii(chunk);
+      if (at < 0) {
+        yield chunk;
+        continue;
+      }
+      if (at > 0) yield chunk.subarray(0, at);
+      chunk = chunk.subarray(at);
+    }
+    held.push(chunk);
+    size += chunk.length;
+  }
+  const window = Buffer.concat(held);
+  decide(window.subarray(0, DECISION_WINDOW), false);
+  yield window;
+  while (true) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /**
@@ -63,114 +148,98 @@ export function detectDelimiter(sample: string): string {
 }
 
 /** Read a CSV body as one sheet; row numbers are record numbers, as Excel shows them. */
-export function csvSheet(body: PeekedBody, encoding: TextEncoding): SourceSheet {
+export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
   const sample =
-    encoding === 'utf-8' ? new TextDecoder('utf-8').decode(body.head) : iconv.decode(body.head, encoding);
-  const parser = parse({
+    encoding === 'gb18030' ? iconv.decode(body.head, encoding) : new TextDecoder(encoding).decode(body.head);
+  // Where the parser is, counted as it parses (records it has parsed may never reach the
+  // loop below when a later error ends the stream): for the position in error messages.
+  let row = 0;
+  let line = 0;
+  // csv-parse builds an Error (with a stack) for every record whose length differs from the
+  // first record's, even when relaxed; a one-cell title row would make that every data row.
+  // Following the latest record's length keeps that to the rows where the length changes.
+  // (Internal state: if it ever goes away, parsing stays correct, only slower.)
+  let state: { expectedRecordLength?: number } | undefined;
+  const options: Options = {
     delimiter: detectDelimiter(sample),
+    // Explicit: auto-discovery takes the first line's CRLF and then merges LF-only lines.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
     trim: false,
     bom: true,
-  });
+    max_record_size: limits.maxLineChars,
+    // Runs inside the parser for every record: numbers it, applies the caps before anything
+    // holds on to it, and drops lines without any content right there (a million blank lines
+    // cost the parser only).
+    // (Typed as returning records; it returns SourceRows, which the loop below expects.)
+    on_record: ((record: string[], info: { lines: number }) => {
+      row++;
+      line = info.lines;
+      if (state && typeof state.expectedRecordLength === 'number') state.expectedRecordLength = record.length;
+      if (record.every((cell) => cell === '')) return null;
+      return { row, cells: capped(record, row, limits) };
+    }) as unknown as Options['on_record'],
+  };
+  const parser = parse(options);
+  state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
   async function* rows(): AsyncGenerator<SourceRow> {
     // Errors of the byte stream reach the parser (and so this loop) through pipeline.
-    pipeline(Readable.from(decode(body.chunks(), encoding)), parser, () => {});
-    let row = 0;
-    // csv-parse builds an Error (with a stack) for every record whose length differs from the
-    // first record's, even when relaxed; a one-cell title row would make that every data row.
-    // Following the latest record's length keeps that to the rows where the length changes.
-    // (Internal state: if it ever goes away, parsing stays correct, only slower.)
-    const state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
+    // A head of ASCII only (a long English preamble, IDs and numbers) says nothing about how
+    // the Chinese further down is encoded: that is decided where it starts.
+    const asciiHead = encoding === 'utf-8' && !body.ended && firstNonAscii(body.head) < 0;
+    pipeline(
+      Readable.from(decode(pieces(body.chunks()), encoding, limits.maxLineChars, asciiHead)),
+      parser,
+      () => {},
+    );
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        row++;
-        if (state && typeof state.expectedRecordLength === 'number')
-          state.expectedRecordLength = record.length;
-        yield { row, cells: record };
-      }
+      yield* parser as AsyncIterable<SourceRow>;
     } catch (error) {
-      if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) {
-        throw new FileRejectedError(
-          'not_a_spreadsheet',
-          `CSV 文件无法解析（第${row + 1}行附近）：${error.message}`,
-        );
-      }
-      throw error;
+      throw csvError(error, row, line, limits);
     }
   }
   return { rows: rows() };
 }
 
-/** An exceljs cell value, reduced to what the normalizers understand. */
-export function xlsxCell(value: unknown): RawCell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v.richText)) {
-      return (v.richText as { text?: unknown }[]).map((part) => String(part.text ?? '')).join('');
-    }
-    if ('formula' in v || 'sharedFormula' in v) return xlsxCell(v.result);
-    if ('error' in v) return null;
-    if ('text' in v) return xlsxCell(v.text);
-    if ('hyperlink' in v) return String(v.hyperlink);
+/** A record within the column and cell caps (trailing empty cells do not count). */
+function capped(record: string[], row: number, limits: ReadLimits): string[] {
+  if (record.length > limits.maxColumns) {
+    let end = record.length;
+    while (end > 0 && record[end - 1] === '') end--;
+    record.length = end;
+    if (end > limits.maxColumns)
+      throw new FileRejectedError(
+        'too_large',
+        `CSV 文件第${row}行有 ${end} 列，超过 ${limits.maxColumns} 列的上限，文件可能已损坏`,
+      );
   }
-  return String(value);
+  for (let i = 0; i < record.length; i++) {
+    if ((record[i] as string).length > limits.maxCellChars)
+      throw new FileRejectedError(
+        'too_large',
+        `CSV 文件第${row}行第${i + 1}列超过 ${limits.maxCellChars} 个字符（Excel 单元格的上限），文件可能已损坏`,
+      );
+  }
+  return record;
 }
 
-interface StreamRow {
-  readonly number: number;
-  readonly values: unknown;
-}
-
-/**
- * Read an XLSX body sheet by sheet with exceljs' streaming reader: rows are never all in
- * memory. Dates come out as `Date` (date-formatted cells), numbers stay numbers.
- */
-export async function* xlsxSheets(body: PeekedBody, fileName: string): AsyncGenerator<SourceSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body.chunks()), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  const broken = (error: unknown) =>
-    new FileRejectedError(
-      'not_a_spreadsheet',
-      `文件 ${fileName} 无法作为 .xlsx 表格读取${error instanceof Error ? `：${error.message}` : ''}`,
+/** A parse failure as a Chinese reason naming where it happened. */
+function csvError(error: unknown, row: number, line: number, limits: ReadLimits): unknown {
+  if (error instanceof FileRejectedError) return error;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (error instanceof LineTooLong || code === 'CSV_MAX_RECORD_SIZE')
+    return new FileRejectedError(
+      'too_large',
+      `CSV 文件第${line + 1}行超过 ${limits.maxLineChars} 个字符，文件可能已损坏或不是表格`,
     );
-  const sheets = reader[Symbol.asyncIterator]();
-  while (true) {
-    let next: IteratorResult<ExcelJS.stream.xlsx.WorksheetReader>;
-    try {
-      next = await sheets.next();
-    } catch (error) {
-      throw broken(error);
-    }
-    if (next.done) return;
-    const worksheet = next.value;
-    const name = (worksheet as unknown as { name?: string }).name;
-    async function* rows(): AsyncGenerator<SourceRow> {
-      const iterator = worksheet[Symbol.asyncIterator]() as AsyncIterator<StreamRow>;
-      while (true) {
-        let row: IteratorResult<StreamRow>;
-        try {
-          row = await iterator.next();
-        } catch (error) {
-          throw broken(error);
-        }
-        if (row.done) return;
-        const values = Array.isArray(row.value.values) ? (row.value.values as unknown[]) : [];
-        // exceljs row values are 1-based and sparse.
-        const cells: RawCell[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
-        yield { row: row.value.number, cells };
-      }
-    }
-    yield name === undefined ? { rows: rows() } : { name, rows: rows() };
-  }
+  if (code === 'CSV_QUOTE_NOT_CLOSED')
+    return new FileRejectedError(
+      'not_a_spreadsheet',
+      `CSV 文件第${line + 1}行（第${row + 1}条记录）的双引号没有闭合，其后的内容都被当成一个单元格；请检查该行的引号`,
+    );
+  if (code.startsWith('CSV_'))
+    return new FileRejectedError('not_a_spreadsheet', `CSV 文件第${line + 1}行附近无法解析（${code}）`);
+  return error;
 }

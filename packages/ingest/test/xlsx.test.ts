@@ -1,6 +1,7 @@
 import { FileRejectedError } from '@jiandu/ingest';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { workbook as hostileWorkbook } from '../../../test/fixtures/hostile/workbook.js';
 import { chunked, collect, id } from './helpers.js';
 
 const A = id('43052119800101001');
@@ -118,5 +119,35 @@ describe('XLSX', () => {
     });
     const error = await collect('death_records', bytes, 'x.xlsx').catch((e: unknown) => e);
     expect((error as FileRejectedError).code).toBe('empty_file');
+  });
+});
+
+describe('XLSX written by other programs', () => {
+  it('inline strings with their text in <v>, booleans, ISO dates and skipped hidden sheets', async () => {
+    const bytes = hostileWorkbook([
+      {
+        name: '死亡',
+        rows: [
+          ['姓名', '身份证号', '死亡日期'],
+          [
+            { xml: '<c t="inlineStr"><v>张三</v></c>' },
+            A,
+            { xml: '<c t="d"><v>2018-07-01T00:00:00Z</v></c>' },
+          ],
+        ],
+      },
+      {
+        name: '草稿',
+        state: 'hidden',
+        rows: [
+          ['姓名', '身份证号', '死亡日期'],
+          ['李四', B, '2019-01-01'],
+        ],
+      },
+    ]);
+    const { accepted, result } = await collect('death_records', bytes, 'deaths.xlsx');
+    expect(accepted.map((r) => [r.values.name, r.values.death_date])).toEqual([['张三', '2018-07-01']]);
+    expect(result.sheets).toEqual(['死亡']);
+    expect(result.quality.warnings).toContain('工作表「草稿」是隐藏工作表，未读取');
   });
 });

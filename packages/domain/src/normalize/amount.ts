@@ -35,7 +35,7 @@ function decimalToInteger(sign: string, intPart: string, fracPart: string, scale
 /**
  * Normalize an amount to integer fen, or `null` when it is empty or not an amount.
  *
- * Accepts `1,200.00`, `¥1200`, `￥1,200`, `1200元`, `0.12万`, `1.2万元`, full-width digits,
+ * Accepts `1,200.00`, `¥1200`, `￥1,200`, `1200元`, `100元整`, `0.12万`, `1.2万元`, full-width digits,
  * negative amounts (refunds, also written `(1,200.00)`) and numbers from spreadsheet cells.
  * Decimal text is scaled exactly, so `0.1 + 0.2`-style float drift never reaches the fen.
  */
@@ -60,10 +60,11 @@ export function normalizeAmount(
     // Accounting notation for negative amounts: (1,200.00)
     const paren = /^\((.*)\)$/.exec(s);
     if (paren) s = `-${paren[1]}`;
-    const suffix = /(万元|万|元)$/.exec(s)?.[1];
-    if (suffix !== undefined) {
-      unit = suffix === '元' ? 'yuan' : 'wan';
-      s = s.slice(0, -suffix.length);
+    // `100元整` / `100.00元正`: 整 (正) closes an amount written out on a voucher.
+    const suffix = /(万元|万|元)[整正]?$/.exec(s);
+    if (suffix) {
+      unit = suffix[1] === '元' ? 'yuan' : 'wan';
+      s = s.slice(0, suffix.index);
     }
   }
   const m = NUMBER.exec(s);

@@ -108,6 +108,19 @@ export function normalizeMonth(raw: DateInput): string | null {
   return normalizeDate(typeof raw === 'number' ? raw : s)?.slice(0, 7) ?? null;
 }
 
+/**
+ * The first day of a month written without a day (`2018.07`, `2024年1月`, `201807`), or
+ * `null`: a date column of some rosters holds only the month of payment (CONTRACT.md §3).
+ * Only for values {@link normalizeDate} does not read; whole dates and `Date`s never get here.
+ */
+export function monthStart(raw: DateInput): string | null {
+  if (raw === null || raw === undefined || raw instanceof Date) return null;
+  const s = typeof raw === 'number' ? String(raw) : clean(raw);
+  const m = MONTH.exec(s) ?? COMPACT_MONTH.exec(s);
+  const month = m ? isoMonth(Number(m[1]), Number(m[2])) : null;
+  return month === null ? null : `${month}-01`;
+}
+
 /** The year of a date-like value (`2016`, `2016年`, a date, a month), or `null`. */
 export function normalizeYear(raw: DateInput): number | null {
   if (raw === null || raw === undefined) return null;

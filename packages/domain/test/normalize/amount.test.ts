@@ -18,6 +18,9 @@ describe('normalizeAmount', () => {
     ['.5', 50],
     ['1.005', 101],
     ['RMB 88', 8_800],
+    ['100元整', 10_000],
+    ['1,200.00元正', 120_000],
+    ['2万元整', 2_000_000],
   ])('%s → %i fen', (raw, fen) => {
     expect(normalizeAmount(raw)).toBe(fen);
   });
@@ -41,6 +44,8 @@ describe('normalizeAmount', () => {
     expect(normalizeAmount('无')).toBeNull();
     expect(normalizeAmount('1.2.3')).toBeNull();
     expect(normalizeAmount('-')).toBeNull();
+    expect(normalizeAmount('整')).toBeNull();
+    expect(normalizeAmount('100整')).toBeNull();
     expect(normalizeAmount(Number.NaN)).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 import {
   excelSerialToIso,
+  monthStart,
   normalizeDate,
   normalizeMonth,
   normalizeYear,
@@ -92,6 +93,26 @@ describe('normalizeMonth', () => {
     expect(normalizeMonth('2018-13')).toBeNull();
     expect(normalizeMonth('七月')).toBeNull();
     expect(normalizeMonth(null)).toBeNull();
+  });
+});
+
+describe('monthStart', () => {
+  it('reads a date column holding only the month (CONTRACT.md §3) as its first day', () => {
+    expect(monthStart('2018.07')).toBe('2018-07-01');
+    expect(monthStart('2024年1月')).toBe('2024-01-01');
+    expect(monthStart('2024年12月份')).toBe('2024-12-01');
+    expect(monthStart('2018/7')).toBe('2018-07-01');
+    expect(monthStart('201807')).toBe('2018-07-01');
+    expect(monthStart(2018.07)).toBe('2018-07-01');
+  });
+
+  it('refuses what is not a month', () => {
+    expect(monthStart('2018.13')).toBeNull();
+    expect(monthStart('2018')).toBeNull();
+    expect(monthStart(2018)).toBeNull();
+    expect(monthStart('七月')).toBeNull();
+    expect(monthStart(new Date(Date.UTC(2018, 6, 1)))).toBeNull();
+    expect(monthStart(null)).toBeNull();
   });
 });
 
