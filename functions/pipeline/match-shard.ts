@@ -1,5 +1,4 @@
-import { matchShard, ShardTask } from '@jiandu/pipeline';
-import { deps } from '../runtime.js';
+import { createRuntime } from '../runtimes/match-shard.js';
 
 /** Step Functions task `MatchShard` (inside the Map): run the rules over one ID-hash shard. */
-export const handler = async (event: unknown) => matchShard(deps, ShardTask.parse(event));
+export const handler = createRuntime(process.env).handler;

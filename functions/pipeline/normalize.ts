@@ -1,5 +1,4 @@
-import { NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
-import { deps } from '../runtime.js';
+import { createRuntime } from '../runtimes/normalize.js';
 
 /** Step Functions task `Normalize`: one uploaded file → one dataset version. */
-export const handler = async (event: unknown) => normalizeUpload(deps, NormalizeInput.parse(event));
+export const handler = createRuntime(process.env).handler;

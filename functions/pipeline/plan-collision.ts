@@ -1,5 +1,4 @@
-import { PlanInput, planCollision } from '@jiandu/pipeline';
-import { deps } from '../runtime.js';
+import { createRuntime } from '../runtimes/plan-collision.js';
 
 /** Step Functions task `PlanCollision`: write the run manifest and fan out shards. */
-export const handler = async (event: unknown) => planCollision(deps, PlanInput.parse(event));
+export const handler = createRuntime(process.env).handler;

@@ -1,5 +1,4 @@
-import { ScoreAndStoreInput, scoreAndStore } from '@jiandu/pipeline';
-import { deps } from '../runtime.js';
+import { createRuntime } from '../runtimes/score-and-store.js';
 
 /** Step Functions task `ScoreAndStore`: score findings and upsert leads. */
-export const handler = async (event: unknown) => scoreAndStore(deps, ScoreAndStoreInput.parse(event));
+export const handler = createRuntime(process.env).handler;

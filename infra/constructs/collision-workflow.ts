@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { grantBucket, grantTableData, nagArnToken } from './grants.js';
+import { type FunctionAccess, grantAccess, nagArnToken } from './grants.js';
 import { JianduFunction, type JianduFunctionProps, type LogLevel } from './jiandu-function.js';
 
 /** Context key overriding the nightly collision's EventBridge expression, e.g. `cron(0 19 * * ? *)`. */
@@ -62,6 +62,29 @@ const TASK_SIZING: Readonly<
 };
 
 /**
+ * Per task: what it may touch and why. Each entry is one grant plus the variable naming the
+ * resource; raw uploads are read, never written, by the pipeline.
+ */
+const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, string>>>> = {
+  Normalize: {
+    'uploadBucket:read': 'Normalize reads whichever file a department uploaded.',
+    'dataBucket:readWrite': "Normalize writes the version's shards, rejects and quality report.",
+    'table:readWrite': 'Normalize registers dataset versions.',
+  },
+  PlanCollision: {
+    'table:readWrite': 'PlanCollision reads active versions and records the run.',
+    'dataBucket:readWrite': 'PlanCollision writes the run manifest next to the shards it lists.',
+  },
+  MatchShard: {
+    'dataBucket:readWrite': 'MatchShard reads one shard of every version and writes its findings.',
+  },
+  ScoreAndStore: {
+    'table:readWrite': 'ScoreAndStore writes leads and closes superseded ones.',
+    'dataBucket:read': 'ScoreAndStore reads the findings of every shard of the run.',
+  },
+};
+
+/**
  * The collision pipeline: one Lambda per workflow task, the shared ASL definition
  * (`collisionDefinitionString()`) with the function ARNs substituted in, and the two ways it
  * starts — an upload under `uploads/` (EventBridge `Object Created`) and the schedules.
@@ -78,20 +101,18 @@ export class CollisionWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: CollisionWorkflowProps) {
     super(scope, id);
-    const { table, uploadBucket, dataBucket } = props;
-    const environment = {
-      TABLE_NAME: table.tableName,
-      UPLOAD_BUCKET: uploadBucket.bucketName,
-      DATA_BUCKET: dataBucket.bucketName,
-    };
-    const make = (task: TaskName): JianduFunction =>
-      new JianduFunction(this, task, {
+    const make = (task: TaskName): JianduFunction => {
+      const fn = new JianduFunction(this, task, {
         entry: FUNCTION_ENTRIES[task],
         serviceName: `jiandu-${kebab(task)}`,
-        environment,
         logLevel: props.logLevel,
         ...TASK_SIZING[task],
       });
+      for (const [access, purpose] of Object.entries(TASK_ACCESS[task])) {
+        grantAccess(fn, props, access as FunctionAccess, purpose);
+      }
+      return fn;
+    };
     const functions: Record<TaskName, JianduFunction> = {
       Normalize: make('Normalize'),
       PlanCollision: make('PlanCollision'),
@@ -99,45 +120,6 @@ export class CollisionWorkflow extends Construct {
       ScoreAndStore: make('ScoreAndStore'),
     };
     this.functions = functions;
-
-    // Least privilege per task: raw uploads are read, never written, by the pipeline.
-    const { Normalize, PlanCollision, MatchShard, ScoreAndStore } = functions;
-    grantBucket(
-      Normalize.role,
-      uploadBucket,
-      'read',
-      'Normalize reads whichever file a department uploaded.',
-    );
-    grantBucket(
-      Normalize.role,
-      dataBucket,
-      'readWrite',
-      "Normalize writes the version's shards, rejects and quality report.",
-    );
-    grantTableData(Normalize.role, table, 'Normalize registers dataset versions.');
-
-    grantTableData(PlanCollision.role, table, 'PlanCollision reads active versions and records the run.');
-    grantBucket(
-      PlanCollision.role,
-      dataBucket,
-      'readWrite',
-      'PlanCollision writes the run manifest next to the shards it lists.',
-    );
-
-    grantBucket(
-      MatchShard.role,
-      dataBucket,
-      'readWrite',
-      'MatchShard reads one shard of every version and writes its findings.',
-    );
-
-    grantTableData(ScoreAndStore.role, table, 'ScoreAndStore writes leads and closes superseded ones.');
-    grantBucket(
-      ScoreAndStore.role,
-      dataBucket,
-      'read',
-      'ScoreAndStore reads the findings of every shard of the run.',
-    );
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
@@ -154,7 +136,14 @@ export class CollisionWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       timeout: Duration.hours(2),
       tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Errors only, without execution data: inputs and outputs carry staff IPs, file names and
+      // error text about people; the task functions log what operators need, without them.
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Errors only, without execution data, on purpose: "ALL" would keep every state\'s input and output (staff IPs, file names, error text about people) for a year. The task functions write structured logs without personal data, and Step Functions keeps each execution\'s history for 90 days.',
     });
     // A definition from a string hides its Lambda tasks from CDK, so grant invocation explicitly.
     for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine.role);
@@ -178,7 +167,7 @@ export class CollisionWorkflow extends Construct {
         source: ['aws.s3'],
         detailType: ['Object Created'],
         detail: {
-          bucket: { name: [uploadBucket.bucketName] },
+          bucket: { name: [props.uploadBucket.bucketName] },
           object: { key: events.Match.prefix(UPLOAD_PREFIX) },
         },
       },

@@ -1,8 +1,12 @@
+import type { JobAccess } from '@jiandu/pipeline/schedules';
+import { keys } from '@jiandu/store/keys';
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
+import type { JianduFunction } from './jiandu-function.js';
 
 /**
  * Bucket access a function needs. `readPut` adds uploads without deletes: for the
@@ -44,12 +48,35 @@ export function grantBucket(
   }
 }
 
+/** Partition-key prefix of audit entries (`AUDIT#{auditId}`, from the one key module). */
+export const AUDIT_KEY_PREFIX = keys.auditEntry('').PK;
+
 /**
  * Grant a role read/write on the table's items and acknowledge the `<table ARN>/index/*`
  * finding: single-table design queries the GSIs, whose ARNs hang below the table's.
+ *
+ * Audit entries are append-only in IAM, not just in code: the grant comes with a deny of
+ * every write to an item whose partition key is an audit entry's (`dynamodb:LeadingKeys`).
+ * With `appendsAudit` (the API, the only writer of the audit log) `PutItem` stays allowed,
+ * so new entries can be added; updating, deleting or batch-writing them is denied all the same.
  */
-export function grantTableData(role: iam.IRole, table: dynamodb.ITable, purpose: string): void {
+export function grantTableData(
+  role: iam.IRole,
+  table: dynamodb.ITable,
+  purpose: string,
+  options: { readonly appendsAudit?: boolean } = {},
+): void {
   table.grantReadWriteData(role);
+  const changes = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: options.appendsAudit ? 'AuditEntriesAreAppendOnly' : 'AuditEntriesAreNotWrittenHere',
+      effect: iam.Effect.DENY,
+      actions: options.appendsAudit ? changes : ['dynamodb:PutItem', ...changes],
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } },
+    }),
+  );
   const arn = nagArnToken(table, role);
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${arn}/index/*]`,
@@ -78,4 +105,72 @@ export function nagArnToken(resource: IConstruct, consumer: IConstruct): string 
   if (typeof exportName !== 'string')
     throw new Error(`Unexpected cross-stack reference for ${resource.node.path}`);
   return exportName;
+}
+
+/**
+ * What a function may touch, one value per grant. {@link grantAccess} turns each into the
+ * grant and the environment variable naming the resource, so a function never has a
+ * variable without the right to use it, nor a right without the variable.
+ */
+export type FunctionAccess = JobAccess | 'table:readWriteAndAudit' | 'uploadBucket:readPut';
+
+/** The environment variable each access sets (the names `functions/runtimes/aws.ts` validates). */
+export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
+  'table:readWrite': 'TABLE_NAME',
+  'table:readWriteAndAudit': 'TABLE_NAME',
+  'uploadBucket:read': 'UPLOAD_BUCKET',
+  'uploadBucket:readPut': 'UPLOAD_BUCKET',
+  'dataBucket:read': 'DATA_BUCKET',
+  'dataBucket:readWrite': 'DATA_BUCKET',
+  'stateMachine:start': 'STATE_MACHINE_ARN',
+};
+
+/** The resources functions are granted access to. */
+export interface FunctionResources {
+  /** The single table. */
+  readonly table: dynamodb.ITable;
+  /** Raw uploads (evidence). */
+  readonly uploadBucket: s3.IBucket;
+  /** Shards, rejects, manifests, findings. */
+  readonly dataBucket: s3.IBucket;
+  /** The collision workflow, for functions that start runs. */
+  readonly stateMachine?: sfn.IStateMachine;
+}
+
+/**
+ * Give `fn` one access: the grant on its role and, with it, the environment variable that
+ * names the resource. `purpose` says why (it becomes part of cdk-nag acknowledgements).
+ */
+export function grantAccess(
+  fn: JianduFunction,
+  resources: FunctionResources,
+  access: FunctionAccess,
+  purpose: string,
+): void {
+  const { role } = fn;
+  let name: string;
+  switch (access) {
+    case 'table:readWrite':
+    case 'table:readWriteAndAudit':
+      grantTableData(role, resources.table, purpose, { appendsAudit: access === 'table:readWriteAndAudit' });
+      name = resources.table.tableName;
+      break;
+    case 'uploadBucket:read':
+    case 'uploadBucket:readPut':
+      grantBucket(role, resources.uploadBucket, access === 'uploadBucket:read' ? 'read' : 'readPut', purpose);
+      name = resources.uploadBucket.bucketName;
+      break;
+    case 'dataBucket:read':
+    case 'dataBucket:readWrite':
+      grantBucket(role, resources.dataBucket, access === 'dataBucket:read' ? 'read' : 'readWrite', purpose);
+      name = resources.dataBucket.bucketName;
+      break;
+    case 'stateMachine:start':
+      if (!resources.stateMachine)
+        throw new Error(`${fn.node.path} needs the state machine, but none was given`);
+      resources.stateMachine.grantStartExecution(role);
+      name = resources.stateMachine.stateMachineArn;
+      break;
+  }
+  fn.function.addEnvironment(ACCESS_VARIABLE[access], name);
 }

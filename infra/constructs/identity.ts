@@ -44,9 +44,9 @@ const GROUP_DESCRIPTIONS: Readonly<Record<Role, string>> = {
 /**
  * Staff identities in AWS: a Cognito user pool (administrators create users, no self
  * sign-up; strong passwords; TOTP MFA required; Plus-tier threat protection), one group per
- * platform role, the jurisdiction attributes `custom:township` / `custom:department`
- * (readable by the app, writable only by administrators), an app client for SRP sign-in,
- * and an HTTP API JWT authorizer that accepts the client's ID tokens.
+ * platform role, the jurisdiction attributes `custom:township` / `custom:department` and the
+ * user's name (readable by the app, writable only by administrators), an app client for SRP
+ * sign-in, and an HTTP API JWT authorizer that accepts the client's ID tokens.
  */
 export class Identity extends Construct implements ApiIdentity {
   /** The staff user pool. */
@@ -122,8 +122,9 @@ export class Identity extends Construct implements ApiIdentity {
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
         .withCustomAttributes('township', 'department'),
-      // Users may fix their name and email; jurisdiction stays with administrators.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+      // Users may fix their email only. Their name is what lead and report histories record as
+      // the actor, and jurisdiction decides what they see: both stay with administrators.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
 
     this.issuer = `https://${this.userPool.userPoolProviderUrl}`;

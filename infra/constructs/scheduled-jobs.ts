@@ -1,9 +1,4 @@
-import {
-  type JobAccess,
-  SCHEDULED_JOBS,
-  type ScheduledJob,
-  scheduleToCroner,
-} from '@jiandu/pipeline/schedules';
+import { SCHEDULED_JOBS, type ScheduledJob, scheduleToCroner } from '@jiandu/pipeline/schedules';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { grantBucket, grantTableData } from './grants.js';
+import { grantAccess } from './grants.js';
 import { JianduFunction, type LogLevel } from './jiandu-function.js';
 
 /** Props of {@link ScheduledJobs}. */
@@ -45,7 +40,6 @@ export class ScheduledJobs extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
     super(scope, id);
-    const { table, uploadBucket, dataBucket } = props;
     const functions: Record<string, JianduFunction> = {};
     const rules: Record<string, events.Rule> = {};
     for (const job of props.jobs ?? SCHEDULED_JOBS) {
@@ -58,19 +52,12 @@ export class ScheduledJobs extends Construct {
         memorySize: job.memorySize ?? 512,
         timeout: Duration.seconds(job.timeoutSeconds ?? 60),
         logLevel: props.logLevel,
-        // Every handler validates the shared runtime environment, so all three names are set;
-        // what the job may do with them is decided by the grants below.
-        environment: {
-          TABLE_NAME: table.tableName,
-          UPLOAD_BUCKET: uploadBucket.bucketName,
-          DATA_BUCKET: dataBucket.bucketName,
-          ...(job.access.includes('stateMachine:start') && props.stateMachine
-            ? { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }
-            : {}),
-          ...props.environment,
-        },
+        // Variables naming resources come with their grants (below); these are settings.
+        ...(props.environment ? { environment: props.environment } : {}),
       });
-      for (const access of new Set(job.access)) this.grant(fn, job, access, props);
+      for (const access of new Set(job.access)) {
+        grantAccess(fn, props, access, `scheduled job ${job.name}: ${job.description}.`);
+      }
       functions[job.name] = fn;
       rules[job.name] = new events.Rule(this, `${job.name}Schedule`, {
         description: job.description,
@@ -83,29 +70,6 @@ export class ScheduledJobs extends Construct {
     }
     this.functions = functions;
     this.rules = rules;
-  }
-
-  private grant(fn: JianduFunction, job: ScheduledJob, access: JobAccess, props: ScheduledJobsProps): void {
-    const why = `scheduled job ${job.name}: ${job.description}.`;
-    switch (access) {
-      case 'table:readWrite':
-        grantTableData(fn.role, props.table, why);
-        return;
-      case 'uploadBucket:read':
-        grantBucket(fn.role, props.uploadBucket, 'read', why);
-        return;
-      case 'dataBucket:read':
-        grantBucket(fn.role, props.dataBucket, 'read', why);
-        return;
-      case 'dataBucket:readWrite':
-        grantBucket(fn.role, props.dataBucket, 'readWrite', why);
-        return;
-      case 'stateMachine:start':
-        if (!props.stateMachine)
-          throw new Error(`Scheduled job ${job.name} needs the state machine, but none was given`);
-        props.stateMachine.grantStartExecution(fn.role);
-        return;
-    }
   }
 }
 

@@ -122,7 +122,7 @@ describe('staff user pool', () => {
     }
   });
 
-  it('has an SRP app client that reads but cannot write the jurisdiction attributes', () => {
+  it('has an SRP app client that reads but cannot write the jurisdiction attributes or the name', () => {
     const client = api.findResources('AWS::Cognito::UserPoolClient')[logicalId(identity().client)];
     expect(client?.Properties).toMatchObject({
       GenerateSecret: false,
@@ -135,7 +135,9 @@ describe('staff user pool', () => {
     expect(client?.Properties.ReadAttributes).toEqual(
       expect.arrayContaining(['custom:township', 'custom:department']),
     );
-    expect(client?.Properties.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+    expect(client?.Properties.ReadAttributes).toContain('name');
+    // Histories record the actor's name: a user renaming themselves would rewrite who did what.
+    expect(client?.Properties.WriteAttributes).toEqual(['email']);
   });
 });
 

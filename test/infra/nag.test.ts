@@ -40,14 +40,11 @@ function acknowledgements(root: IConstruct): Acknowledgement[] {
   );
 }
 
-describe.each([
-  ['latest Node.js runtime (cdk.json)', true],
-  ['Node.js 20 runtime', false],
-])('cdk-nag AwsSolutions with the %s', (_label, latest) => {
+describe('cdk-nag AwsSolutions', () => {
   let app: SynthesizedApp;
 
   beforeAll(() => {
-    app = synthesize({ '@aws-cdk/aws-lambda-nodejs:useLatestRuntimeVersion': latest });
+    app = synthesize();
   });
 
   it('reports no unacknowledged errors or warnings after synthesis', () => {
@@ -63,11 +60,11 @@ describe.each([
     }
   });
 
-  it('runs the functions on the runtime the context asks for', () => {
-    const runtimes = Object.values(app.templates.pipeline.findResources('AWS::Lambda::Function')).map(
-      (f) => f.Properties.Runtime,
+  it('runs every function on the newest LTS runtime, Node.js 24', () => {
+    const runtimes = [app.templates.pipeline, app.templates.api].flatMap((t) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Runtime),
     );
-    expect(new Set(runtimes)).toEqual(new Set([latest ? 'nodejs24.x' : 'nodejs20.x']));
+    expect(new Set(runtimes)).toEqual(new Set(['nodejs24.x']));
   });
 });
 
@@ -75,11 +72,7 @@ describe('acknowledgements', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('each answers a finding that really occurs there, with a specific reason', () => {
-    const context = {
-      ...CDK_JSON_CONTEXT,
-      ...NO_BUNDLING,
-      '@aws-cdk/aws-lambda-nodejs:useLatestRuntimeVersion': false,
-    };
+    const context = { ...CDK_JSON_CONTEXT, ...NO_BUNDLING };
     const acknowledged = buildJianduApp({ context });
     acknowledged.app.synth();
     const acks = acknowledgements(acknowledged.app);

@@ -59,12 +59,12 @@ describe('collision state machine', () => {
     expect([...used].sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('logs ALL events (with execution data) to a log group and traces with X-Ray', () => {
+  it('logs errors only, without execution data, to a log group and traces with X-Ray', () => {
     pipeline.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: {
-        Level: 'ALL',
-        IncludeExecutionData: true,
+        Level: 'ERROR',
+        IncludeExecutionData: false,
         Destinations: [
           { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
         ],
@@ -113,8 +113,16 @@ describe('task functions', () => {
     );
   });
 
+  /** The resources each task names in its environment: those it is granted, no others. */
+  const TASK_VARIABLES = {
+    Normalize: ['TABLE_NAME', 'UPLOAD_BUCKET', 'DATA_BUCKET'],
+    PlanCollision: ['TABLE_NAME', 'DATA_BUCKET'],
+    MatchShard: ['DATA_BUCKET'],
+    ScoreAndStore: ['TABLE_NAME', 'DATA_BUCKET'],
+  } as const;
+
   it.each(TASK_NAMES)(
-    '%s is an ARM64, traced, JSON-logging function with the store in its environment',
+    '%s is an ARM64, traced, JSON-logging function with only the resources it uses in its environment',
     (task) => {
       const fn = pipeline.findResources('AWS::Lambda::Function')[fnId(task)];
       const store = app.data.store;
@@ -133,10 +141,13 @@ describe('task functions', () => {
           new RegExp(`^Jiandu-Data:ExportsOutputRef${logicalId(resource)}`),
         ),
       });
-      expect(properties.Environment.Variables).toEqual({
+      const resources = {
         TABLE_NAME: imported(store.table),
         UPLOAD_BUCKET: imported(store.uploadBucket),
         DATA_BUCKET: imported(store.dataBucket),
+      };
+      expect(properties.Environment.Variables).toEqual({
+        ...Object.fromEntries(TASK_VARIABLES[task].map((name) => [name, resources[name]])),
         POWERTOOLS_SERVICE_NAME: `jiandu-${task.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledJobs } from '../../infra/constructs/scheduled-jobs.js';
 import {
@@ -59,16 +60,20 @@ describe('scheduled jobs in the pipeline stack', () => {
   );
 
   it.each(SCHEDULED_JOBS.map((j) => [j.name, j] as const))(
-    '%s has the store in its environment and exactly the access it declares',
+    '%s names in its environment exactly the resources of the access it declares',
     (name, job) => {
       const template = app.templates.pipeline;
       const fn = app.pipeline.jobs.functions[name];
       if (!fn) throw new Error(`no function for ${name}`);
       const properties = template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]?.Properties;
+      const imported = (resource: IConstruct) => ({
+        'Fn::ImportValue': expect.stringContaining(logicalId(resource)),
+      });
+      const declares = (prefix: string) => job.access.some((a) => a.startsWith(prefix));
       expect(properties.Environment.Variables).toEqual({
-        TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining(logicalId(app.data.store.table)) },
-        UPLOAD_BUCKET: { 'Fn::ImportValue': expect.stringContaining(logicalId(app.data.store.uploadBucket)) },
-        DATA_BUCKET: { 'Fn::ImportValue': expect.stringContaining(logicalId(app.data.store.dataBucket)) },
+        ...(declares('table:') ? { TABLE_NAME: imported(app.data.store.table) } : {}),
+        ...(declares('uploadBucket:') ? { UPLOAD_BUCKET: imported(app.data.store.uploadBucket) } : {}),
+        ...(declares('dataBucket:') ? { DATA_BUCKET: imported(app.data.store.dataBucket) } : {}),
         POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^jiandu-job-/),
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -133,8 +138,12 @@ describe('ScheduledJobs construct', () => {
         .Variables;
     expect(env).toMatchObject({
       STATE_MACHINE_ARN: { Ref: logicalId(built.machine) },
+      DATA_BUCKET: { Ref: logicalId(built.data) },
       CADENCE_CONFIG: '{"notices":{"cadence":"none"}}',
     });
+    // No variable for what the job may not touch.
+    expect(env).not.toHaveProperty('TABLE_NAME');
+    expect(env).not.toHaveProperty('UPLOAD_BUCKET');
     built.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
   });
 

@@ -30,7 +30,7 @@ export function memoryPipeline(clock: { now: string }) {
     leads: new MemoryLeads(),
     runs: new MemoryRuns(),
     objects: new MemoryObjects(),
-    buckets: { upload: UPLOAD, data: DATA },
+    buckets: { data: DATA },
     ruleConfig: resolveRuleConfig(),
     log: { info: () => {}, warn: () => {} },
     now: () => clock.now,

@@ -1,5 +1,6 @@
 import { LEAD_EXPORT_COLUMNS, leadExportCells } from '@jiandu/domain/export/leads-export';
 import type { Lead } from '@jiandu/domain/model';
+import { singleSheetXlsx } from './xlsx.js';
 
 /**
  * Leads as an XLSX workbook (one sheet `线索`): the ID column stored as text, amount as a
@@ -7,29 +8,19 @@ import type { Lead } from '@jiandu/domain/model';
  * written as plain values, never formulas, so no injection prefix is needed.
  */
 export async function leadsToXlsx(leads: readonly Lead[]): Promise<Uint8Array> {
-  // Loaded on the first export, not when the API starts: exceljs is most of its start-up time.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'jiandu';
-  const sheet = workbook.addWorksheet('线索', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = LEAD_EXPORT_COLUMNS.map((column) => ({
+  const columns = LEAD_EXPORT_COLUMNS.map((column) => ({
     header: column,
-    key: column,
     width: column === 'subject' ? 32 : column === 'id_number' || column === 'created_at' ? 22 : 14,
-    ...(column === 'amount' ? { style: { numFmt: '0.00' } } : {}),
-    ...(column === 'id_number' ? { style: { numFmt: '@' } } : {}),
+    ...(column === 'amount' ? { format: 'amount' as const } : {}),
+    ...(column === 'id_number' ? { format: 'text' as const } : {}),
   }));
-  for (const lead of leads) {
+  const rows = leads.map((lead) => {
     const cells = leadExportCells(lead);
     // XML stores line breaks as LF; write them that way so what is read back is what was written.
-    for (const column of LEAD_EXPORT_COLUMNS) {
+    return LEAD_EXPORT_COLUMNS.map((column) => {
       const value = cells[column];
-      if (typeof value === 'string') cells[column] = value.replace(/\r\n?/g, '\n');
-    }
-    sheet.addRow(cells);
-  }
-  sheet.getRow(1).font = { bold: true };
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEAD_EXPORT_COLUMNS.length } };
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+      return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : value;
+    });
+  });
+  return singleSheetXlsx('线索', columns, rows);
 }

@@ -2,7 +2,7 @@
  * The few API calls the command line makes, with the bearer token, turning error
  * responses into messages a staff member can act on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The API answered with an error (or not at all). */
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One invalid path of a configuration override, and why. */
 export interface ConfigIssue {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigOverrideError, configIssues } from './config-errors.js';
 import { type RegisteredRule, RULES, type RuleCode } from './rules/registry.js';
 import type { Rule, Settings } from './rules/types.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** File name of the endpoint file inside the platform's data folder. */
 export const ENDPOINT_FILE = 'platform.json';

@@ -21,7 +21,7 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The app client id local tokens are issued to (`aud`), the counterpart of Cognito's app client. */
 export const LOCAL_AUDIENCE = 'jiandu-local';

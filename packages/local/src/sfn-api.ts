@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { CollisionRequestEvent } from '@jiandu/pipeline/contracts';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
 import type { ExecutionQueue, ExecutionRecord } from './executions.js';
 

@@ -13,9 +13,29 @@ export interface PipelineDeps {
   readonly leads: LeadRepository;
   readonly runs: RunRepository;
   readonly objects: ObjectStore;
-  readonly buckets: { readonly upload: string; readonly data: string };
+  /** The data bucket: shards, rejects, manifests, findings (raw uploads are read where the event says). */
+  readonly buckets: { readonly data: string };
   readonly ruleConfig: RuleConfig;
   readonly log: Log;
   /** Current time as ISO string (injected so tests are deterministic). */
   readonly now: () => string;
 }
+
+/** Reading derived data (shards, manifests, findings) from the data bucket. */
+export type DataReadDeps = Pick<PipelineDeps, 'objects' | 'buckets'>;
+
+/*
+ * What each task takes of {@link PipelineDeps}: its Lambda builds exactly these (and gets
+ * the environment and grants for them), nothing more.
+ */
+/** `Normalize`: versions, objects, log, clock. */
+export type NormalizeDeps = Pick<PipelineDeps, 'versions' | 'objects' | 'buckets' | 'log' | 'now'>;
+/** `PlanCollision`: versions, runs, objects, log, clock. */
+export type PlanDeps = Pick<PipelineDeps, 'versions' | 'runs' | 'objects' | 'buckets' | 'log' | 'now'>;
+/** `MatchShard`: shards in, findings out, under the rule thresholds; no table. */
+export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleConfig'>;
+/** `ScoreAndStore`: leads, runs and versions, findings from the data bucket, rule thresholds. */
+export type ScoreAndStoreDeps = Pick<
+  PipelineDeps,
+  'leads' | 'runs' | 'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'ruleConfig'
+>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Recurring checks. EventBridge expressions are the source of truth (CDK deploys them);

@@ -1,7 +1,7 @@
 import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
-import type { PipelineDeps } from './deps.js';
+import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRows, shardKey } from './shards.js';
 
@@ -9,7 +9,7 @@ import { decodeRows, shardKey } from './shards.js';
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 
 /** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
-export async function readSourceRows(deps: PipelineDeps, key: string): Promise<SourceRow[]> {
+export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
   const bytes = await deps.objects.getBytes(deps.buckets.data, key);
   if (!bytes) throw new Error(`Missing pipeline object ${key}`);
   return decodeRows(Buffer.from(bytes).toString('utf8')) as SourceRow[];
@@ -21,7 +21,7 @@ export async function readSourceRows(deps: PipelineDeps, key: string): Promise<S
  * evidence don't depend on which read finished first.
  */
 export async function loadVersionShards(
-  deps: PipelineDeps,
+  deps: DataReadDeps,
   versions: readonly ManifestVersion[],
   shard: number,
   into: RowsByKind = new Map(),

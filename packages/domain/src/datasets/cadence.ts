@@ -4,7 +4,7 @@
  * data actually flows (payments and village accounts monthly, registries quarterly,
  * divisions yearly); a county overrides them with JSON (env `CADENCE_CONFIG`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigOverrideError, configIssues } from '../config-errors.js';
 import { DATASET_KINDS, type DatasetKind } from '../kinds.js';
 

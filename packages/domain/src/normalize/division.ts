@@ -1,10 +1,8 @@
 /**
  * Townships and villages given by name or by statistical division code (CONTRACT.md §2, §3).
  */
-import * as OpenCC from 'opencc-js';
 import type { CellValue } from '../model.js';
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+import { toSimplified } from './simplified.js';
 
 /** Level of an administrative division. */
 export type DivisionLevel = 'county' | 'township' | 'village';

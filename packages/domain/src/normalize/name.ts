@@ -1,8 +1,4 @@
-import * as OpenCC from 'opencc-js';
-
-// Built once: building a converter loads the dictionaries. `hk` keeps characters such as 著
-// that Taiwan-to-mainland conversion would rewrite (著 → 着), which is wrong for names.
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+import { toSimplified } from './simplified.js';
 
 // Blanks and zero-width/invisible characters that sneak into names copied from other systems.
 const INVISIBLE = /[\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rule } from './types.js';
 
 /** Declare a rule (keeps its literal code and settings shape for the derived types). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding } from '../model.js';
 import { bySubjectKey, dateOf, evidenceOf, formatYuan, groupBy, place, sumAmounts, text } from './common.js';
 import { defineRule, enabled, fen, label, yuan } from './define.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RuleConfig } from '../config.js';
 import type { DatasetKind } from '../kinds.js';
 import type { Finding, NormalizedRow } from '../model.js';

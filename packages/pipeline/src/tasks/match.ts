@@ -10,13 +10,13 @@ import {
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
 import { findingsKey, routedKey } from '../shards.js';
 import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
-export async function readJson<T>(deps: PipelineDeps, key: string): Promise<T> {
+export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
   const bytes = await deps.objects.getBytes(deps.buckets.data, key);
   if (!bytes) throw new Error(`Missing pipeline object ${key}`);
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
@@ -39,7 +39,7 @@ function isRoutedElsewhere(row: SourceRow): boolean {
  * reference. A poverty household's members live in several shards, so R02/R03 emit partial
  * findings that ScoreAndStore combines.
  */
-export async function matchShard(deps: PipelineDeps, task: ShardTask): Promise<ShardResult> {
+export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
   const needed = new Set<DatasetKind>(kindsRead(rules));

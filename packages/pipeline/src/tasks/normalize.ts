@@ -5,7 +5,7 @@ import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
 import { changeVersion, type DatasetVersion, type FileError, versionOrder } from '@jiandu/domain/versions';
 import { FileRejectedError, ingestFile } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
 import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
@@ -42,7 +42,7 @@ export function parseUploadKey(key: string): UploadLocation {
  * The uploaded object's ETag. EventBridge's Object Created events carry the key as stored
  * (unlike S3's SQS/SNS/Lambda notifications, they don't URL-encode it), so it is used as is.
  */
-async function uploadedEtag(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
+async function uploadedEtag(deps: NormalizeDeps, bucket: string, key: string): Promise<string> {
   const etag = await deps.objects.etag(bucket, key);
   if (etag === undefined) throw new Error(`Uploaded object not found: s3://${bucket}/${key}`);
   return etag;
@@ -74,7 +74,7 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
  * file is only read, never changed. Accepted rows go to ID-hash shards in the data bucket,
  * rejected rows to a rejects file; a newer snapshot replaces the department's older one.
  */
-export async function normalizeUpload(deps: PipelineDeps, input: NormalizeInput): Promise<NormalizeOutput> {
+export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   const { key } = input;
   const etag = await uploadedEtag(deps, input.bucket, key);
   // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
@@ -197,7 +197,7 @@ function registeredEvent(now: string, department: string, request: UploadRequest
  * leaves the collision whatever its kind (an append version too, even where the coverage differs).
  */
 async function applyRequestedReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
   request: UploadRequest,
 ): Promise<void> {
@@ -218,7 +218,7 @@ async function applyRequestedReplacement(
  * not displace a newer one.
  */
 async function applySnapshotReplacement(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   version: DatasetVersion,
 ): Promise<DatasetVersion> {
   const active = (await deps.versions.listOfDataset(version.department, version.kind)).filter(
@@ -253,7 +253,7 @@ async function applySnapshotReplacement(
 }
 
 async function rejectVersion(
-  deps: PipelineDeps,
+  deps: NormalizeDeps,
   input: NormalizeInput,
   location: UploadLocation,
   hash: string,

@@ -13,7 +13,7 @@ import {
 } from '@jiandu/domain';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
 import type { PlanInput, PlanOutput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { PlanDeps } from '../deps.js';
 import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
 import {
   encodeRows,
@@ -68,7 +68,7 @@ export function rulesForTrigger(input: PlanInput): {
  * reference. Returns the reference rows and the routed rows per shard.
  */
 async function buildRunReference(
-  deps: PipelineDeps,
+  deps: PlanDeps,
   versions: readonly ManifestVersion[],
 ): Promise<{ reference: SourceRow[]; routed: SourceRow[][] }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
@@ -110,7 +110,7 @@ async function buildRunReference(
  * person's shard, then fan out one task per shard. Only keys and numbers go back into the
  * state (256 KiB limit).
  */
-export async function planCollision(deps: PipelineDeps, input: PlanInput): Promise<PlanOutput> {
+export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<PlanOutput> {
   const startedAt = deps.now();
   const runId = `run-${startedAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   const { rules, kind } = rulesForTrigger(input);

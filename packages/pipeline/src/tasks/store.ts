@@ -2,7 +2,7 @@ import { combineFindings, RULES, reconcileLead, scoreFindings, supersedeLead } f
 import type { Finding, Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
-import type { PipelineDeps } from '../deps.js';
+import type { ScoreAndStoreDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
 import { readJson } from './match.js';
 
@@ -24,7 +24,7 @@ async function inBatches<T>(
  * changed it in the meantime (optimistic locking): inspectors' work is never overwritten.
  */
 async function writeWithRetry(
-  deps: PipelineDeps,
+  deps: ScoreAndStoreDeps,
   leadId: string,
   existing: Lead | undefined,
   derive: (current: Lead | undefined) => Lead | undefined,
@@ -45,7 +45,7 @@ async function writeWithRetry(
 
 /** Why a lead of a rule that ran is gone: its evidence came from data no longer in force, or it no longer matches. */
 async function supersedeReason(
-  deps: PipelineDeps,
+  deps: ScoreAndStoreDeps,
   lead: Lead,
   inForce: ReadonlySet<string>,
 ): Promise<string> {
@@ -65,7 +65,7 @@ async function supersedeReason(
  * rules ranks higher), upsert them as leads keeping what inspectors did, supersede leads of
  * the rules that ran which this run no longer finds, and record the run's figures.
  */
-export async function scoreAndStore(deps: PipelineDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
+export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
   // Partial findings of subjects that span shards (poverty households) become one here.
   const findings = combineFindings(

@@ -1,0 +1,102 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createApp, jwtAuthenticator } from '@jiandu/api';
+import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
+import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
+import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
+import { divisionIndexFor } from '@jiandu/pipeline/divisions';
+import {
+  DynamoAuditLog,
+  DynamoCorrectionTaskRepository,
+  DynamoLatenessRepository,
+  DynamoLeadRepository,
+  DynamoReportRepository,
+  DynamoRunRepository,
+  DynamoVersionRepository,
+  S3ObjectStore,
+  S3UploadUrlSigner,
+  StepFunctionsCollisionStarter,
+} from '@jiandu/store';
+import * as z from 'zod';
+import {
+  createLogger,
+  DATA_BUCKET,
+  DYNAMODB,
+  documentClient,
+  LOGGING,
+  S3,
+  SFN,
+  STATE_MACHINE,
+  s3Client,
+  sfnClient,
+  TABLE,
+  UPLOAD_BUCKET,
+} from './aws.js';
+import { type Environment, jsonSetting, parseEnvironment, required, url } from './env.js';
+
+/** The API uses the table, both buckets and the workflow, and verifies staff ID tokens. */
+export const ApiEnv = z.object({
+  ...LOGGING,
+  ...DYNAMODB,
+  ...S3,
+  ...SFN,
+  ...TABLE,
+  ...UPLOAD_BUCKET,
+  ...DATA_BUCKET,
+  ...STATE_MACHINE,
+  /** Expected `iss` of ID tokens: the Cognito user pool's issuer URL, or the local issuer's. */
+  JWT_ISSUER: url(),
+  /** Expected `aud`: the app client id. */
+  JWT_AUDIENCE: required(),
+  /** Where the issuer publishes its signing keys. */
+  JWKS_URL: url(),
+  /** The default lead list hides scores below this (`?minScore=0` shows all). */
+  LEAD_LIST_MIN_SCORE: z.coerce.number().int().min(0).max(100).default(DEFAULT_MIN_SCORE),
+  /** JSON overrides of the expected upload cadence per kind (`resolveCadenceConfig`). */
+  CADENCE_CONFIG: jsonSetting(resolveCadenceConfig),
+  /** JSON overrides of report deadlines (acknowledge 3 days, conclude 30). */
+  REPORT_DEADLINES: jsonSetting(resolveReportDeadlines),
+});
+
+/** Build the API app (hono), shared by the Lambda entry and the local platform's node server. */
+export function createRuntime(environment: Environment) {
+  const env = parseEnvironment('Api', ApiEnv, environment);
+  const doc = documentClient(env);
+  const s3 = s3Client(env);
+  const logger: Logger = createLogger(env);
+  const objects = new S3ObjectStore(s3);
+  const versions = new DynamoVersionRepository(doc, env.TABLE_NAME);
+  const buckets = { upload: env.UPLOAD_BUCKET, data: env.DATA_BUCKET };
+  const app = createApp({
+    leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
+    versions,
+    runs: new DynamoRunRepository(doc, env.TABLE_NAME),
+    collisions: new StepFunctionsCollisionStarter(sfnClient(env), env.STATE_MACHINE_ARN),
+    datasets: {
+      objects,
+      buckets,
+      uploadUrls: new S3UploadUrlSigner(s3, env.UPLOAD_BUCKET),
+      lateness: new DynamoLatenessRepository(doc, env.TABLE_NAME),
+      cadence: env.CADENCE_CONFIG,
+    },
+    workflow: {
+      audit: new DynamoAuditLog(doc, env.TABLE_NAME),
+      corrections: new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME),
+      minScore: env.LEAD_LIST_MIN_SCORE,
+    },
+    // Routing reads the divisions in force (cached per container, rebuilt when they change).
+    reports: {
+      repository: new DynamoReportRepository(doc, env.TABLE_NAME),
+      deadlines: env.REPORT_DEADLINES,
+      divisions: () => divisionIndexFor({ versions, objects, buckets, log: logger }),
+    },
+    authenticator: jwtAuthenticator({
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      jwksUrl: env.JWKS_URL,
+      // The reason code only: never the token, its subject or its claims.
+      onRejected: (reason) => logger.info('bearer token rejected', { reason }),
+    }),
+    logError: (error) => logger.error('unhandled API error', error),
+  });
+  return { app };
+}

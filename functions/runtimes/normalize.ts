@@ -1,0 +1,25 @@
+import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
+import { DynamoVersionRepository } from '@jiandu/store';
+import * as z from 'zod';
+import { createTaskStore, TASK_STORE, UPLOAD_BUCKET } from './aws.js';
+import { type Environment, parseEnvironment } from './env.js';
+
+/** `Normalize` reads the uploaded file, registers the version and writes its shards and rejects. */
+export const NormalizeEnv = z.object({ ...TASK_STORE, ...UPLOAD_BUCKET });
+
+/** Build the `Normalize` task: versions in the table, files in the two buckets. */
+export function createRuntime(environment: Environment) {
+  const env = parseEnvironment('Normalize', NormalizeEnv, environment);
+  const { doc, ...store } = createTaskStore(env);
+  const deps: NormalizeDeps = { ...store, versions: new DynamoVersionRepository(doc, env.TABLE_NAME) };
+  return {
+    handler: async (event: unknown) => {
+      const input = NormalizeInput.parse(event);
+      // The function may read only the upload bucket; say so instead of an S3 access error.
+      if (input.bucket !== env.UPLOAD_BUCKET) {
+        throw new Error(`Normalize reads uploads from ${env.UPLOAD_BUCKET} only, not from ${input.bucket}`);
+      }
+      return normalizeUpload(deps, input);
+    },
+  };
+}

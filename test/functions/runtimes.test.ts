@@ -1,0 +1,92 @@
+import { DEFAULT_RULE_CONFIG } from '@jiandu/domain';
+import { describe, expect, it } from 'vitest';
+import { createRuntime as createApi } from '../../functions/runtimes/api.js';
+import { EnvironmentError, parseEnvironment } from '../../functions/runtimes/env.js';
+import { createRuntime as createMatchShard, MatchShardEnv } from '../../functions/runtimes/match-shard.js';
+import { createRuntime as createOverdueLeads } from '../../functions/runtimes/overdue-leads.js';
+
+const REGION = { AWS_REGION: 'cn-north-1' };
+
+function environmentError(build: () => unknown): EnvironmentError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof EnvironmentError) return error;
+    throw error;
+  }
+  throw new Error('expected an EnvironmentError');
+}
+
+describe('function environments at start-up', () => {
+  it('the shard matcher needs only the data bucket (no table, no upload bucket, no workflow)', () => {
+    const runtime = createMatchShard({ ...REGION, DATA_BUCKET: 'jiandu-data' });
+    expect(typeof runtime.handler).toBe('function');
+    expect(parseEnvironment('MatchShard', MatchShardEnv, { DATA_BUCKET: 'd' }).RULE_CONFIG).toEqual(
+      DEFAULT_RULE_CONFIG,
+    );
+  });
+
+  it('names the function, every bad variable and the path inside a JSON setting', () => {
+    const error = environmentError(() =>
+      createMatchShard({ RULE_CONFIG: JSON.stringify({ R01: { graceMonths: 'three' }, R99: {} }) }),
+    );
+    expect(error.functionName).toBe('MatchShard');
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'DATA_BUCKET',
+      'RULE_CONFIG.R01.graceMonths',
+      'RULE_CONFIG',
+    ]);
+    expect(error.issues.map((i) => i.variable)).toEqual(['DATA_BUCKET', 'RULE_CONFIG', 'RULE_CONFIG']);
+    expect(error.message).toContain('函数 MatchShard 的环境变量无效');
+    expect(error.message).toContain('DATA_BUCKET：未设置');
+    expect(error.message).toMatch(/RULE_CONFIG\.R01\.graceMonths：/);
+    expect(error.message).toMatch(/R99/);
+  });
+
+  it('says when a JSON setting is not JSON at all', () => {
+    const error = environmentError(() =>
+      createMatchShard({ DATA_BUCKET: 'jiandu-data', RULE_CONFIG: '{ R01: { enabled: false } }' }),
+    );
+    expect(error.issues).toEqual([
+      { variable: 'RULE_CONFIG', path: 'RULE_CONFIG', message: expect.stringMatching(/^不是有效的 JSON（/) },
+    ]);
+  });
+
+  it('applies a valid JSON setting', () => {
+    const env = parseEnvironment('MatchShard', MatchShardEnv, {
+      DATA_BUCKET: 'd',
+      RULE_CONFIG: JSON.stringify({ R01: { graceMonths: 3 } }),
+    });
+    expect(env.RULE_CONFIG.R01.graceMonths).toBe(3);
+  });
+
+  it('a scheduled job on the table does not ask for buckets', () => {
+    expect(typeof createOverdueLeads({ ...REGION, TABLE_NAME: 'jiandu' }).handler).toBe('function');
+    expect(environmentError(() => createOverdueLeads({ TABLE_NAME: '' })).issues).toEqual([
+      { variable: 'TABLE_NAME', path: 'TABLE_NAME', message: '不能为空' },
+    ]);
+  });
+
+  it('the API checks its identity settings and the workflow ARN', () => {
+    const error = environmentError(() =>
+      createApi({
+        ...REGION,
+        TABLE_NAME: 'jiandu',
+        UPLOAD_BUCKET: 'u',
+        DATA_BUCKET: 'd',
+        STATE_MACHINE_ARN: 'jiandu-collision',
+        JWT_ISSUER: 'not a url',
+        JWT_AUDIENCE: 'client',
+        JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+        LEAD_LIST_MIN_SCORE: '101',
+      }),
+    );
+    expect(error.issues.map((i) => i.variable).sort()).toEqual([
+      'JWT_ISSUER',
+      'LEAD_LIST_MIN_SCORE',
+      'STATE_MACHINE_ARN',
+    ]);
+    expect(error.message).toContain('JWT_ISSUER：必须是 URL');
+    expect(error.message).toContain('STATE_MACHINE_ARN：必须是 ARN');
+  });
+});

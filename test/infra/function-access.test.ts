@@ -1,0 +1,177 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import { ApiEnv } from '../../functions/runtimes/api.js';
+import { DataLatenessEnv } from '../../functions/runtimes/data-lateness.js';
+import { MatchShardEnv } from '../../functions/runtimes/match-shard.js';
+import { NormalizeEnv } from '../../functions/runtimes/normalize.js';
+import { OverdueLeadsEnv } from '../../functions/runtimes/overdue-leads.js';
+import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
+import { ScoreAndStoreEnv } from '../../functions/runtimes/score-and-store.js';
+import { AUDIT_KEY_PREFIX } from '../../infra/constructs/grants.js';
+import type { JianduFunction } from '../../infra/constructs/jiandu-function.js';
+import { logicalId, type SynthesizedApp, synthesize } from './support.js';
+
+let app: SynthesizedApp;
+beforeAll(() => {
+  app = synthesize();
+});
+
+/** Every function of the app with its template and the environment schema its runtime validates. */
+function functions(): { name: string; fn: JianduFunction; template: Template; schema: z.ZodObject }[] {
+  const { workflow, jobs } = app.pipeline;
+  const pipeline = app.templates.pipeline;
+  const job = (name: string) => {
+    const fn = jobs.functions[name];
+    if (!fn) throw new Error(`no job ${name}`);
+    return fn;
+  };
+  return [
+    { name: 'Normalize', fn: workflow.functions.Normalize, template: pipeline, schema: NormalizeEnv },
+    {
+      name: 'PlanCollision',
+      fn: workflow.functions.PlanCollision,
+      template: pipeline,
+      schema: PlanCollisionEnv,
+    },
+    { name: 'MatchShard', fn: workflow.functions.MatchShard, template: pipeline, schema: MatchShardEnv },
+    {
+      name: 'ScoreAndStore',
+      fn: workflow.functions.ScoreAndStore,
+      template: pipeline,
+      schema: ScoreAndStoreEnv,
+    },
+    { name: 'DataLateness', fn: job('DataLateness'), template: pipeline, schema: DataLatenessEnv },
+    { name: 'OverdueLeads', fn: job('OverdueLeads'), template: pipeline, schema: OverdueLeadsEnv },
+    { name: 'Api', fn: app.api.api.handler, template: app.templates.api, schema: ApiEnv },
+  ];
+}
+
+describe('function environments', () => {
+  it('cover every deployed function', () => {
+    const deployed = [app.templates.pipeline, app.templates.api].flatMap((t) =>
+      Object.keys(t.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Function')),
+    );
+    expect(
+      functions()
+        .map((f) => logicalId(f.fn.function))
+        .sort(),
+    ).toEqual(deployed.sort());
+  });
+
+  it.each([
+    'Normalize',
+    'PlanCollision',
+    'MatchShard',
+    'ScoreAndStore',
+    'DataLateness',
+    'OverdueLeads',
+    'Api',
+  ])('%s gets every variable its runtime requires and none it does not read', (name) => {
+    const f = functions().find((x) => x.name === name);
+    if (!f) throw new Error(name);
+    const variables = Object.keys(
+      f.template.findResources('AWS::Lambda::Function')[logicalId(f.fn.function)]?.Properties.Environment
+        .Variables,
+    ).filter((v) => v !== 'NODE_OPTIONS'); // read by Node itself
+    const declared = Object.keys(f.schema.shape);
+    const required = declared.filter((v) => !f.schema.shape[v]?.safeParse(undefined).success);
+    expect(required.filter((v) => !variables.includes(v))).toEqual([]);
+    expect(variables.filter((v) => !declared.includes(v))).toEqual([]);
+  });
+});
+
+interface Statement {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Every statement of every policy attached to `roleId` (inline or `AWS::IAM::Policy`). */
+function statementsOf(template: Template, roleId: string): Statement[] {
+  const role = template.findResources('AWS::IAM::Role')[roleId];
+  const inline = (
+    (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
+  ).flatMap((p) => p.PolicyDocument.Statement);
+  const attached = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) =>
+      ((p.Properties.Roles ?? []) as unknown[]).some(
+        (r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  return [...inline, ...attached];
+}
+
+const glob = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+
+/**
+ * IAM's answer for one DynamoDB write on the table, for the item with partition key
+ * `leadingKey`: allowed by some statement and not denied by any. Conditions this evaluator
+ * does not understand make a Deny not apply (so an unknown condition cannot fake a pass).
+ */
+function mayWrite(statements: Statement[], tableId: string, action: string, leadingKey: string): boolean {
+  const matches = (s: Statement) =>
+    [s.Action].flat().some((a) => glob(a).test(action)) &&
+    [s.Resource].flat().some((r) => r === '*' || JSON.stringify(r).includes(tableId));
+  const conditionHolds = (s: Statement) =>
+    Object.entries(s.Condition ?? {}).every(([operator, tests]) =>
+      Object.entries(tests).every(([key, values]) => {
+        if (operator !== 'ForAnyValue:StringLike' || key !== 'dynamodb:LeadingKeys') return false;
+        return [values].flat().some((v) => glob(v).test(leadingKey));
+      }),
+    );
+  const allowed = statements.some((s) => s.Effect === 'Allow' && matches(s));
+  const denied = statements.some((s) => s.Effect === 'Deny' && matches(s) && conditionHolds(s));
+  return allowed && !denied;
+}
+
+describe('audit log', () => {
+  const auditKey = `${AUDIT_KEY_PREFIX}2026-03-01T08:00:00.000Z#k3v9`;
+  const changes = [
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+  ];
+
+  /** Every role of every stack, with what IAM lets it do to one item. */
+  function roles(key: string) {
+    const tableId = logicalId(app.data.store.table);
+    return Object.entries(app.templates).flatMap(([stack, template]) =>
+      Object.entries(template.findResources('AWS::IAM::Role')).map(([roleId, role]) => {
+        const statements = statementsOf(template, roleId);
+        return {
+          role: `${stack}/${roleId}`,
+          managed: JSON.stringify(role.Properties.ManagedPolicyArns ?? []),
+          writes: changes.filter((action) => mayWrite(statements, tableId, action, key)),
+        };
+      }),
+    );
+  }
+
+  it('no role may update, delete or overwrite-by-batch an audit entry; only the API may append one', () => {
+    const all = roles(auditKey);
+    expect(all.length).toBeGreaterThan(5);
+    // Managed policies would bypass this check: none of the roles has one that touches DynamoDB.
+    for (const r of all) expect(r.managed, r.role).not.toMatch(/DynamoDB|AdministratorAccess|PowerUser/);
+    const apiRole = `api/${logicalId(app.api.api.handler.role)}`;
+    expect(all.filter((r) => r.writes.length > 0)).toEqual([
+      { role: apiRole, managed: expect.any(String), writes: ['dynamodb:PutItem'] },
+    ]);
+  });
+
+  it('while the same roles still write every other item (the check is not vacuous)', () => {
+    const writers = roles('LEAD#R01#abc').filter((r) => r.writes.includes('dynamodb:UpdateItem'));
+    // The API, Normalize, PlanCollision, ScoreAndStore and the two table jobs.
+    expect(writers).toHaveLength(6);
+    for (const w of writers) expect(w.writes).toEqual(changes);
+  });
+});
