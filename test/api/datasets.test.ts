@@ -145,12 +145,12 @@ describe('department data API', () => {
         lateness,
         cadence: resolveCadenceConfig({ village_finance: { departments: ['township-431199100'] } }),
         columnMappings: mappings,
-        now: () => NOW,
       },
-      workflow: memoryWorkflowDeps({ now: () => NOW }),
+      workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
+      now: () => NOW,
     };
     audit = deps.workflow.audit as MemoryAuditLog;
     app = createApp(deps);
@@ -564,7 +564,8 @@ describe('held versions, column mappings and restores', () => {
           return `exec-${started.length}`;
         },
       },
-      datasets: memoryDatasetDeps({ columnMappings: mappings, now: () => NOW }),
+      datasets: memoryDatasetDeps({ columnMappings: mappings }),
+      now: () => NOW,
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
