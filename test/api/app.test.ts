@@ -1,16 +1,10 @@
 import { createApp, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps } from '../support/api.js';
 import { createTestIdentity, TEST_USERS, type TestIdentity } from '../support/identity.js';
 import { sampleLead } from '../support/leads.js';
-import {
-  MemoryLeads,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
-  memoryWorkflowDeps,
-} from '../support/memory-ports.js';
+import { MemoryLeads } from '../support/memory-ports.js';
 
 let identity: TestIdentity;
 let auth: Record<string, string>;
@@ -33,17 +27,7 @@ function lead(overrides: Partial<Lead> = {}): Lead {
 describe('HTTP API', () => {
   let leads: MemoryLeads;
   let app: ReturnType<typeof createApp>;
-  const deps = () => ({
-    leads,
-    versions: new MemoryVersions(),
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps(),
-    workflow: memoryWorkflowDeps(),
-    reports: memoryReportDeps(),
-    authenticator: identity.authenticator,
-    logError: () => {},
-  });
+  const deps = () => memoryApiDeps({ leads, authenticator: identity.authenticator, logError: () => {} });
 
   beforeEach(async () => {
     leads = new MemoryLeads();

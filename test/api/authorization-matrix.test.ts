@@ -20,6 +20,7 @@ import { newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryApiDeps } from '../support/api.js';
 import {
   createTestIdentity,
   TEST_USERS,
@@ -27,14 +28,7 @@ import {
   type TestUser,
   type TokenOptions,
 } from '../support/identity.js';
-import {
-  MemoryLeads,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
-  memoryWorkflowDeps,
-} from '../support/memory-ports.js';
+import { MemoryLeads, MemoryVersions, memoryDatasetDeps, memoryReportDeps } from '../support/memory-ports.js';
 import { TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
 const NOW = '2024-06-01T08:00:00.000Z';
@@ -186,24 +180,19 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   const reports = memoryReportDeps();
   for (const r of [OWN.report, OTHER.report]) void reports.repository.create(structuredClone(r));
   for (const v of [OWN.version, OTHER.version]) versions.items.set(v.versionId, structuredClone(v));
-  const datasets = memoryDatasetDeps({
-    now: () => NOW,
-    buckets: { upload: 'uploads-bucket', data: DATA_BUCKET },
-  });
+  const datasets = memoryDatasetDeps({ buckets: { upload: 'uploads-bucket', data: DATA_BUCKET } });
   for (const v of [OWN.version, OTHER.version]) {
     void datasets.objects.put(DATA_BUCKET, v.rejectsKey ?? '', '\uFEFFrow,reason\r\n3,身份证号无效\r\n');
   }
-  return {
+  return memoryApiDeps({
     leads,
     versions,
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
     authenticator,
     datasets,
-    workflow: memoryWorkflowDeps({ now: () => NOW }),
     reports,
     logError: (error) => errors.push(error),
-  };
+    now: () => NOW,
+  });
 }
 
 // ── How to call each route ───────────────────────────────────────────────────────────────

@@ -140,12 +140,12 @@ describe('department data API', () => {
         uploadUrls: signer,
         lateness,
         cadence: resolveCadenceConfig({ village_finance: { departments: ['township-431199100'] } }),
-        now: () => NOW,
       },
-      workflow: memoryWorkflowDeps({ now: () => NOW }),
+      workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
+      now: () => NOW,
     };
     audit = deps.workflow.audit as MemoryAuditLog;
     app = createApp(deps);

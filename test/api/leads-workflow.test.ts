@@ -2,21 +2,19 @@
  * The inspectors' lead workflow through the HTTP API (`app.request()`), with a fake
  * authenticator mapping bearer tokens to principals of every role.
  */
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import { subjectHash } from '@jiandu/domain/audit';
 import { flagOverdueLeads } from '@jiandu/domain/leads/overdue';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { sampleLead } from '../support/leads.js';
 import {
   type MemoryAuditLog,
   type MemoryCorrectionTasks,
   MemoryLeads,
-  MemoryRuns,
   MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
 import { TEST_KEYS } from '../support/trust.js';
@@ -31,9 +29,7 @@ const PRINCIPALS: Record<string, Principal> = {
   'tok-civil': { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
   'tok-supervisor': { subject: 'u-supervisor', roles: ['supervisor'] },
 };
-const fakeAuthenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
-};
+const fakeAuthenticator = principalsAuthenticator(PRINCIPALS);
 const as = (token: string, init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
@@ -121,20 +117,19 @@ describe('lead workflow API', () => {
     );
     await leads.put(lead(LOW, { rule: 'R08', score: 12, createdAt: '2024-01-04T00:00:00.000Z' }), 0);
     await leads.put(lead(GONE, { status: 'superseded', createdAt: '2024-01-02T00:00:00.000Z' }), 0);
-    const workflow = memoryWorkflowDeps({ now: () => clock });
+    const workflow = memoryWorkflowDeps();
     audit = workflow.audit;
     corrections = workflow.corrections;
-    app = createApp({
-      leads,
-      versions,
-      runs: new MemoryRuns(),
-      collisions: { start: async () => 'exec-1' },
-      datasets: memoryDatasetDeps(),
-      workflow,
-      reports: memoryReportDeps(),
-      authenticator: fakeAuthenticator,
-      logError: () => {},
-    });
+    app = createApp(
+      memoryApiDeps({
+        leads,
+        versions,
+        workflow,
+        authenticator: fakeAuthenticator,
+        logError: () => {},
+        now: () => clock,
+      }),
+    );
   });
 
   async function json<T = Record<string, unknown>>(res: Response, status = 200): Promise<T> {
@@ -601,6 +596,12 @@ describe('lead workflow API', () => {
         ['u-inspector', 'leads.export', 'csv', { format: 'csv', sort: 'score' }, [C, A, B], '198.51.100.4'],
         ['u-qingshan', 'leads.export', 'xlsx', { format: 'xlsx', rule: 'R06' }, [B], 'unknown'],
       ]);
+    });
+
+    it('names the export file by the China-time day, also before 08:00 in Beijing', async () => {
+      clock = '2024-03-01T17:30:00.000Z'; // 01:30 on 2 March in Beijing
+      const csv = await app.request('/api/v1/leads/export', as('tok-inspector'));
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="leads-2024-03-02.csv"');
     });
 
     it('looks a person up by ID number (POST), audits a hash of it, never the number', async () => {

@@ -4,22 +4,21 @@
  * their jurisdiction, leads are linked, statistics count it all. A fake authenticator maps
  * bearer tokens to principals; the ports are in memory, the divisions index is real.
  */
-
 import { createHash } from 'node:crypto';
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import { derivePlatformKeys } from '@jiandu/domain/keys';
 import type { Lead } from '@jiandu/domain/model';
 import { DivisionIndex } from '@jiandu/domain/normalize/division';
 import { leadingZeroBits, newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
 import { type Report, receiptHash } from '@jiandu/domain/reports/report';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import {
   type MemoryAuditLog,
   MemoryLeads,
   type MemoryReports,
   MemoryRuns,
   MemoryVersions,
-  memoryDatasetDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -34,9 +33,7 @@ const PRINCIPALS: Record<string, Principal> = {
   supervisor2: { subject: 'u-supervisor2', roles: ['supervisor'] },
   civil: { subject: 'u-civil', roles: ['department_uploader'], department: 'civil-affairs' },
 };
-const authenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
-};
+const authenticator = principalsAuthenticator(PRINCIPALS);
 const json = (body: unknown, who?: string, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
@@ -103,7 +100,7 @@ beforeEach(() => {
   clock = '2024-03-01T02:00:00.000Z';
   const leads = new MemoryLeads();
   for (const l of [lead(QINGSHAN_LEAD, '青山镇'), lead(SHIMEN_LEAD, '石门乡')]) leads.items.set(l.leadId, l);
-  const workflow = memoryWorkflowDeps({ now: () => clock });
+  const workflow = memoryWorkflowDeps();
   audit = workflow.audit;
   const reportDeps = memoryReportDeps({
     divisions: async () => DIVISIONS,
@@ -113,20 +110,19 @@ beforeEach(() => {
   limits = reportDeps.limits as MemoryRateLimits;
   const versions = new MemoryVersions();
   const runs = new MemoryRuns();
+  // Two app instances over the same storage: rate limits must hold across them.
   const build = () =>
-    createApp({
-      leads,
-      versions,
-      runs,
-      collisions: { start: async () => 'exec-1' },
-      datasets: memoryDatasetDeps(),
-      workflow,
-      reports: reportDeps,
-      authenticator,
-      logError: (error) => {
-        throw error;
-      },
-    });
+    createApp(
+      memoryApiDeps({
+        leads,
+        versions,
+        runs,
+        workflow,
+        reports: reportDeps,
+        authenticator,
+        now: () => clock,
+      }),
+    );
   app = build();
   secondInstance = build;
 });
@@ -564,6 +560,42 @@ describe('leads and reports', () => {
     );
     expect(unlinked.leadIds).toEqual([QINGSHAN_LEAD]);
     expect((await ok(app.request(`/api/v1/leads/${SHIMEN_LEAD}`, get('inspector')))).reports).toEqual([]);
+  });
+
+  it('a township officer can neither unlink another township’s lead nor learn whether it is linked', async () => {
+    const { reportId } = await fileAsCitizen();
+    await ok(
+      app.request(
+        `/api/v1/reports/${reportId}/link-lead`,
+        json({ leadId: SHIMEN_LEAD, expectedRevision: 1 }, 'inspector'),
+      ),
+    );
+    const unlink = (leadId: string) =>
+      app.request(
+        `/api/v1/reports/${reportId}/unlink-lead`,
+        json({ leadId, expectedRevision: 2 }, 'qingshan'),
+      );
+    // Linked, not linked, not existing: one answer, the one of a missing lead.
+    const linked = await unlink(SHIMEN_LEAD);
+    await ok(
+      app.request(
+        `/api/v1/reports/${reportId}/unlink-lead`,
+        json({ leadId: SHIMEN_LEAD, expectedRevision: 2 }, 'inspector'),
+      ),
+    );
+    const unlinked = await unlink(SHIMEN_LEAD);
+    const missing = await unlink('R01-nosuchlead000000000000');
+    for (const res of [linked, unlinked, missing]) {
+      expect(res.status).toBe(404);
+      expect(await errorOf(res)).toEqual({ code: 'not_found', message: 'Lead not found' });
+    }
+    // The inspector's unlink went through; the officer's attempts changed nothing.
+    const stored = reports.items.get(reportId);
+    expect(stored?.revision).toBe(3);
+    expect(stored?.leadIds).toEqual([]);
+    expect(audit.entries().filter((e) => e.action === 'report.update' && e.actor === 'u-qingshan')).toEqual(
+      [],
+    );
   });
 });
 

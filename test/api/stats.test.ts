@@ -2,26 +2,17 @@
  * The statistics page through the HTTP API: leads seeded, worked through the workflow
  * routes, then counted.
  */
-import { type Authenticator, createApp, type Principal } from '@jiandu/api';
+import { createApp, type Principal } from '@jiandu/api';
 import type { Lead, RuleCode } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  MemoryLeads,
-  MemoryRuns,
-  MemoryVersions,
-  memoryDatasetDeps,
-  memoryReportDeps,
-  memoryWorkflowDeps,
-} from '../support/memory-ports.js';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
+import { MemoryLeads, MemoryVersions } from '../support/memory-ports.js';
 
 const PRINCIPALS: Record<string, Principal> = {
   inspector: { subject: 'u-inspector', roles: ['inspector'] },
   qingshan: { subject: 'u-qingshan', roles: ['township_officer'], township: '青山镇' },
   police: { subject: 'u-police', roles: ['department_uploader'], department: 'police' },
-};
-const authenticator: Authenticator = {
-  authenticate: async (header) => PRINCIPALS[/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? ''],
 };
 const as = (who: string, init: RequestInit = {}): RequestInit => ({
   ...init,
@@ -56,17 +47,15 @@ function lead(rule: RuleCode, township: string, amountFen: number, status: Lead[
 describe('GET /api/v1/stats', () => {
   const leads = new MemoryLeads();
   const versions = new MemoryVersions();
-  const app = createApp({
-    leads,
-    versions,
-    runs: new MemoryRuns(),
-    collisions: { start: async () => 'exec-1' },
-    datasets: memoryDatasetDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
-    workflow: memoryWorkflowDeps({ now: () => '2024-03-01T00:00:00.000Z' }),
-    reports: memoryReportDeps(),
-    authenticator,
-    logError: () => {},
-  });
+  const app = createApp(
+    memoryApiDeps({
+      leads,
+      versions,
+      authenticator: principalsAuthenticator(PRINCIPALS),
+      logError: () => {},
+      now: () => '2024-03-01T00:00:00.000Z',
+    }),
+  );
   const seeded = [
     lead('R01', '青山镇', 100_000),
     lead('R01', '青山镇', 50_000),

@@ -1,6 +1,6 @@
 import { DEFAULT_RULE_CONFIG } from '@jiandu/domain';
 import { describe, expect, it } from 'vitest';
-import { createRuntime as createApi } from '../../functions/runtimes/api.js';
+import { ApiEnv } from '../../functions/runtimes/api.js';
 import { EnvironmentError, parseEnvironment } from '../../functions/runtimes/env.js';
 import { createRuntime as createMatchShard, MatchShardEnv } from '../../functions/runtimes/match-shard.js';
 import { createRuntime as createOverdueLeads } from '../../functions/runtimes/overdue-leads.js';
@@ -69,7 +69,8 @@ describe('function environments at start-up', () => {
 
   it('the API checks its identity settings and the workflow ARN', () => {
     const error = environmentError(() =>
-      createApi({
+      // The API's runtime is async (it reads the platform keys first); its variables are checked before that.
+      parseEnvironment('Api', ApiEnv, {
         ...REGION,
         TABLE_NAME: 'jiandu',
         UPLOAD_BUCKET: 'u',

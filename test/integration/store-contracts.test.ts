@@ -22,7 +22,6 @@ import {
   type ObjectStore,
   type Page,
   type ReportRepository,
-  ReportRevisionConflictError,
   RevisionConflictError,
   type RunRepository,
   type VersionRepository,
@@ -523,9 +522,9 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       await s.reports.create(r);
       const linked: Report = { ...r, leadIds: ['L-1', 'L-2'], revision: 2 };
       await s.reports.update(r, linked);
-      await expect(s.reports.update(r, { ...r, status: 'acknowledged', revision: 2 })).rejects.toThrow(
-        ReportRevisionConflictError,
-      );
+      const stale = s.reports.update(r, { ...r, status: 'acknowledged', revision: 2 });
+      await expect(stale).rejects.toThrow(RevisionConflictError);
+      await expect(stale).rejects.toMatchObject({ what: 'Report', id: r.reportId });
       expect((await s.reports.ofLead('L-1')).map((x) => x.reportId)).toEqual([r.reportId]);
       const relinked: Report = { ...linked, leadIds: ['L-2', 'L-3'], revision: 3 };
       await s.reports.update(linked, relinked);

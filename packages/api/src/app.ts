@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { authorize } from './auth.js';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { type Access, authorize } from './auth.js';
 import { errorResponse } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { datasetRoutes } from './routes/datasets.js';
@@ -25,6 +25,17 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
   ];
 }
 
+/**
+ * Staff answers carry personal data (names, ID numbers, reporters): no browser, proxy or CDN
+ * may keep an answer of a private route, errors included.
+ */
+function cacheControl(access: Access): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    if (access !== 'public') c.res.headers.set('Cache-Control', 'no-store');
+  };
+}
+
 /** Build the HTTP API. The Lambda entry wraps it with `handle(app)`; locally @hono/node-server serves it. */
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,7 +43,13 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.onError((error, c) => errorResponse(error, c, logError));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such route' } }, 404));
   for (const route of routeTable(deps)) {
-    app.on(route.method, route.path, authorize(route.access, deps.authenticator), (c) => route.handle(c));
+    app.on(
+      route.method,
+      route.path,
+      cacheControl(route.access),
+      authorize(route.access, deps.authenticator),
+      (c) => route.handle(c),
+    );
   }
   return app;
 }

@@ -14,7 +14,8 @@ const STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
 
 /**
  * The one place where errors become HTTP responses: typed domain errors keep their code
- * and message; anything else is a 500 whose details stay in the logs.
+ * and message (a storage revision conflict is a ConflictError too: 409); anything else is a
+ * 500 whose details stay in the logs.
  */
 export function errorResponse(error: Error, c: Context, log: (error: Error) => void): Response {
   if (error instanceof InvalidCursorError) {

@@ -1,7 +1,6 @@
 import { maskPersonName } from '@jiandu/domain/normalize/name';
 import {
   allowedReportActions,
-  chinaDay,
   maskPhone,
   overdueStage,
   REPORT_CATEGORY_LABELS,
@@ -9,6 +8,7 @@ import {
   type Report,
 } from '@jiandu/domain/reports/report';
 import { officeLabel } from '@jiandu/domain/reports/routing';
+import { chinaDay } from '@jiandu/domain/time';
 
 /**
  * What each audience sees of a report. The receipt hash never leaves the platform; staff
@@ -124,5 +124,33 @@ export function filingReceipt(report: Report, receiptCode: string) {
     acknowledgeByDate: chinaDay(report.acknowledgeBy),
     concludeBy: report.concludeBy,
     concludeByDate: chinaDay(report.concludeBy),
+  };
+}
+
+/** Every lead a report links or ever linked (history). */
+export function leadsMentioned(report: Report): string[] {
+  const ids = new Set(report.leadIds);
+  for (const entry of report.history) {
+    const leadId = entry.details?.leadId;
+    if (typeof leadId === 'string') ids.add(leadId);
+  }
+  return [...ids];
+}
+
+/**
+ * The report as a caller limited to one township may see it: links to leads they can't see
+ * (another township's, linked by a county inspector) are left out of `leadIds` and blanked
+ * in the history, so no other township's lead id reaches them.
+ */
+export function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Report {
+  return {
+    ...report,
+    leadIds: report.leadIds.filter((id) => visible.has(id)),
+    history: report.history.map((entry) => {
+      const leadId = entry.details?.leadId;
+      return typeof leadId === 'string' && !visible.has(leadId)
+        ? { ...entry, details: { ...entry.details, leadId: null } }
+        : entry;
+    }),
   };
 }

@@ -48,6 +48,17 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * Optimistic locking of a command: throws {@link ConflictError} when the revision the caller
+ * based its change on is not the object's current one (someone else changed it meanwhile).
+ */
+export function assertExpectedRevision(what: string, id: string, current: number, expected: number): void {
+  if (current !== expected)
+    throw new ConflictError(
+      `${what} ${id} was changed by someone else (now revision ${current}, you sent ${expected}); reload it and try again`,
+    );
+}
+
 /** The caller sent too many requests of one kind in a short time (HTTP 429). */
 export class TooManyRequestsError extends DomainError {
   constructor(message = 'Too many requests; try again later', details?: Readonly<Record<string, unknown>>) {

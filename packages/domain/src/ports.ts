@@ -164,13 +164,6 @@ export interface CollisionStarter {
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
 }
 
-/** The {@link RevisionConflictError} of a report (what the report adapters throw). */
-export class ReportRevisionConflictError extends RevisionConflictError {
-  constructor(reportId: string) {
-    super(reportId, 'Report');
-  }
-}
-
 /** Storage of reports (一键举报), with optimistic locking on `revision`. */
 export interface ReportRepository {
   /**
@@ -189,7 +182,7 @@ export interface ReportRepository {
   moveReceipt(report: Report, receiptHash: string): Promise<void>;
   /**
    * Write `next` if the stored report still has `previous.revision`, else throw
-   * {@link ReportRevisionConflictError}. Keeps the lead → report links in step with `leadIds`.
+   * {@link RevisionConflictError} (`what: 'Report'`). Keeps the lead → report links in step with `leadIds`.
    */
   update(previous: Report, next: Report): Promise<void>;
   /**

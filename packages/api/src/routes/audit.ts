@@ -1,8 +1,10 @@
 import { AUDIT_ACTIONS, type AuditAction, type AuditTarget, auditEntry } from '@jiandu/domain/audit';
+import { endOfChinaDay, startOfChinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { requirePrincipal } from '../auth.js';
-import { type ApiDeps, type AppEnv, parse, type RouteSpec } from './types.js';
+import { Day, Paging } from './schemas.js';
+import { type ApiDeps, type AppEnv, clockOf, parse, type RouteSpec } from './types.js';
 
 /**
  * The caller's address as the edge saw it: API Gateway's `requestContext.http.sourceIp` in
@@ -35,7 +37,6 @@ export async function recordAudit(
   target: AuditTarget,
 ): Promise<void> {
   const principal = requirePrincipal(c.get('principal'));
-  const now = deps.workflow.now?.() ?? new Date().toISOString();
   const userAgent = c.req.header('user-agent');
   await deps.workflow.audit.append(
     auditEntry(
@@ -47,15 +48,17 @@ export async function recordAudit(
         sourceIp: sourceIpOf(c),
         ...(userAgent ? { userAgent } : {}),
       },
-      now,
+      clockOf(deps)(),
     ),
   );
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const Instant = z
   .string()
-  .refine((v) => DAY.test(v) || !Number.isNaN(Date.parse(v)), 'expected YYYY-MM-DD or an ISO timestamp');
+  .refine(
+    (v) => Day.safeParse(v).success || !Number.isNaN(Date.parse(v)),
+    '应为日期（如 2024-03-01）或 ISO 时间',
+  );
 
 const AuditQuerySchema = z
   .object({
@@ -63,19 +66,17 @@ const AuditQuerySchema = z
     action: z.enum(AUDIT_ACTIONS).optional(),
     from: Instant.optional(),
     to: Instant.optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    cursor: z.string().max(2048).optional(),
+    ...Paging,
   })
   .refine((q) => !q.from || !q.to || bound(q.from, 'from') <= bound(q.to, 'to'), {
-    message: 'from must not be after to',
+    message: '不能晚于截止时间（to）',
     path: ['from'],
   });
 
 /** A day (China Standard Time) or an instant, as the ISO instant bounding the range. */
 function bound(value: string, side: 'from' | 'to'): string {
-  if (!DAY.test(value)) return new Date(value).toISOString();
-  const start = Date.parse(`${value}T00:00:00+08:00`);
-  return new Date(side === 'from' ? start : start + 86_400_000 - 1).toISOString();
+  if (!Day.safeParse(value).success) return new Date(value).toISOString();
+  return side === 'from' ? startOfChinaDay(value) : endOfChinaDay(value);
 }
 
 /** The audit log, for admins only: filter by actor, action and time; newest first. */

@@ -9,15 +9,24 @@ import {
   validateUploadFileName,
   withdrawVersion,
 } from '@jiandu/domain/datasets/corrections';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@jiandu/domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@jiandu/domain/errors';
 import { DATASET_KINDS, type DatasetKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
 import type { Context } from 'hono';
 import * as z from 'zod';
-import type { Access, Principal } from '../auth.js';
+import { type Access, assertDepartment, departmentScope, type Principal, requirePrincipal } from '../auth.js';
 import { recordAudit } from './audit.js';
-import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
+import { DepartmentCode, Flag, VersionId } from './schemas.js';
+import {
+  type ApiDeps,
+  type AppEnv,
+  callerQuery,
+  clockOf,
+  parse,
+  parseBody,
+  type RouteSpec,
+} from './types.js';
 
 /** What the department routes need beyond the repositories every route has. */
 export interface DatasetApiDeps {
@@ -29,8 +38,6 @@ export interface DatasetApiDeps {
   readonly lateness: LatenessRepository;
   /** Expected upload cadence per kind (env `CADENCE_CONFIG` over the defaults). */
   readonly cadence: CadenceConfig;
-  /** The clock (ISO); injected so tests are deterministic. @default the system clock */
-  readonly now?: () => string;
 }
 
 /** Who may read department data: the department itself, and county-wide staff. */
@@ -43,16 +50,13 @@ export const UPLOAD_URL_SECONDS = 15 * 60;
 /** The largest raw file a department may upload (a million-row roster is ~100 MiB as CSV). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
-const department = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a department code like civil-affairs');
 const VersionQuery = z.object({
-  department: department.optional(),
+  department: DepartmentCode.optional(),
   kind: z.enum(DATASET_KINDS).optional(),
   status: z.enum(['active', 'replaced', 'withdrawn', 'rejected']).optional(),
 });
-const VersionIdParam = z.object({ versionId: z.string().regex(/^v-[0-9a-f]{8,64}$/, 'not a version id') });
-const reason = z.string().trim().min(2, 'must say why (at least 2 characters)').max(MAX_REASON_LENGTH);
+const VersionIdParam = z.object({ versionId: VersionId });
+const reason = z.string().trim().min(2, '须说明原因（至少 2 个字）').max(MAX_REASON_LENGTH);
 const WithdrawBody = z.strictObject({ reason });
 const UploadBody = z
   .strictObject({
@@ -64,34 +68,19 @@ const UploadBody = z
       .int()
       .min(1, '文件为空')
       .max(MAX_UPLOAD_BYTES, `文件不能超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`),
-    department: department.optional(),
-    replaces: z
-      .string()
-      .regex(/^v-[0-9a-f]{8,64}$/, 'not a version id')
-      .optional(),
+    department: DepartmentCode.optional(),
+    replaces: VersionId.optional(),
     reason: reason.optional(),
   })
-  .refine((b) => !b.replaces || b.reason, { message: 'a replacement must say why', path: ['reason'] });
+  .refine((b) => !b.replaces || b.reason, { message: '替换版本须说明原因', path: ['reason'] });
 const ProgressQuery = z.object({
-  department: department.optional(),
+  department: DepartmentCode.optional(),
   kind: z.enum(DATASET_KINDS).optional(),
-  overdue: z.enum(['true', 'false']).optional(),
+  overdue: Flag.optional(),
 });
 
 function principalOf(c: Context<AppEnv>): Principal {
-  const principal = c.get('principal');
-  if (!principal) throw new UnauthenticatedError();
-  return principal;
-}
-
-/**
- * The department a principal is limited to, or `undefined` for county-wide staff (inspectors,
- * admins). A department uploader without a department sees nothing.
- */
-function departmentScope(principal: Principal): string | undefined {
-  if (principal.roles.includes('admin') || principal.roles.includes('inspector')) return undefined;
-  if (!principal.department) throw new ForbiddenError('账号未绑定部门，无法查看部门数据');
-  return principal.department;
+  return requirePrincipal(c.get('principal'));
 }
 
 /** The department a principal may act for: their own, or (admins) the one they name. */
@@ -113,10 +102,16 @@ async function visibleVersion(
   versionId: string,
 ): Promise<DatasetVersion> {
   const version = await deps.versions.get(versionId);
-  const scope = departmentScope(principal);
-  if (!version || (scope !== undefined && version.department !== scope))
-    throw new NotFoundError('Dataset version');
+  if (!version) throw new NotFoundError('Dataset version');
+  assertDepartment(principal, version.department, 'Dataset version');
   return version;
+}
+
+/** The version named in the path, if the caller may see it. */
+async function versionInPath(deps: ApiDeps, c: Context<AppEnv>) {
+  const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+  const principal = principalOf(c);
+  return { versionId, principal, version: await visibleVersion(deps, principal, versionId) };
 }
 
 /** A version as departments see it: the record plus its label and where its rejects file is. */
@@ -151,7 +146,7 @@ function attachment(fileName: string): string {
  */
 export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
   const { datasets } = deps;
-  const now = datasets.now ?? (() => new Date().toISOString());
+  const now = clockOf(deps);
   return [
     {
       method: 'GET',
@@ -160,11 +155,8 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Dataset versions in upload order (own department for uploaders), with quality reports and history',
       handle: async (c) => {
-        const q = parse(VersionQuery, c.req.query(), 'query');
-        const scope = departmentScope(principalOf(c));
-        if (scope !== undefined && q.department && q.department !== scope)
-          throw new ForbiddenError('只能查看本部门的数据');
-        const versions = await listVersions(deps, scope ?? q.department, q.kind);
+        const { principal, q } = callerQuery(c, VersionQuery);
+        const versions = await listVersions(deps, departmentScope(principal, q.department), q.kind);
         const items = q.status ? versions.filter((v) => v.status === q.status) : versions;
         return c.json({ items: items.map(versionView) });
       },
@@ -175,8 +167,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: 'One dataset version: quality report, status and history',
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        return c.json(versionView(await visibleVersion(deps, principalOf(c), versionId)));
+        return c.json(versionView((await versionInPath(deps, c)).version));
       },
     },
     {
@@ -185,13 +176,12 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: "Download a version's rejected rows (original cells + reason) as CSV, UTF-8 with BOM",
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
-        const version = await visibleVersion(deps, principalOf(c), versionId);
+        const { version } = await versionInPath(deps, c);
         if (!version.rejectsKey) throw new NotFoundError('Rejects file (no rows were rejected)');
         const bytes = await datasets.objects.getBytes(datasets.buckets.data, version.rejectsKey);
         if (!bytes) throw new NotFoundError('Rejects file');
         // The rows hold names and ID numbers: the download is on the audit log before any byte leaves.
-        await recordAudit(deps, c, 'rejects.download', { versionId });
+        await recordAudit(deps, c, 'rejects.download', { versionId: version.versionId });
         const base = version.fileName.replace(/\.(csv|xlsx)$/i, '');
         return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
           'Content-Type': 'text/csv; charset=utf-8',
@@ -205,10 +195,9 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_OWNERS,
       summary: 'Withdraw a version with a reason; a collision run then supersedes leads that relied on it',
       handle: async (c) => {
-        const { versionId } = parse(VersionIdParam, c.req.param(), 'path');
+        // Jurisdiction first: another department's version is a 404 whatever the body.
+        const { versionId, principal, version } = await versionInPath(deps, c);
         const body = await parseBody(WithdrawBody, c);
-        const principal = principalOf(c);
-        const version = await visibleVersion(deps, principal, versionId);
         actingDepartment(principal, version.department);
         const next = withdrawVersion(version, principal, body.reason, now());
         await recordAudit(deps, c, 'version.withdraw', { versionId, reason: body.reason });
@@ -295,12 +284,9 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary: 'Data-entry progress per department and kind: received, rows, error rate, due, overdue',
       handle: async (c) => {
-        const q = parse(ProgressQuery, c.req.query(), 'query');
-        const scope = departmentScope(principalOf(c));
-        if (scope !== undefined && q.department && q.department !== scope)
-          throw new ForbiddenError('只能查看本部门的报送进度');
+        const { principal, q } = callerQuery(c, ProgressQuery);
+        const wanted = departmentScope(principal, q.department);
         const asOf = now();
-        const wanted = scope ?? q.department;
         const board = await loadProgress(
           { versions: deps.versions, lateness: datasets.lateness },
           datasets.cadence,
@@ -310,7 +296,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
           (e) =>
             (!wanted || e.department === wanted) &&
             (!q.kind || e.kind === q.kind) &&
-            (q.overdue === undefined || e.overdue === (q.overdue === 'true')),
+            (q.overdue === undefined || e.overdue === q.overdue),
         );
         return c.json({ asOf, items });
       },

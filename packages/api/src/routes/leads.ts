@@ -1,6 +1,6 @@
-import { leadsToCsv, RULES } from '@jiandu/domain';
+import { leadsToCsv } from '@jiandu/domain';
 import { subjectHash } from '@jiandu/domain/audit';
-import { ConflictError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
+import { ValidationError } from '@jiandu/domain/errors';
 import {
   DEFAULT_MIN_SCORE,
   LEAD_SORTS,
@@ -11,32 +11,42 @@ import {
   sortLeads,
   subjectFilter,
 } from '@jiandu/domain/leads/query';
-import {
-  applyLeadCommand,
-  type CorrectionSource,
-  correctionTasksFor,
-  type LeadCommand,
-} from '@jiandu/domain/leads/workflow';
+import { applyLeadCommand, type CorrectionSource, correctionTasksFor } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
-import { type AuditLog, type CorrectionTaskRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
+import { chinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import * as z from 'zod';
-import {
-  assertTownship,
-  canSeeTownship,
-  departmentScope,
-  isCountyWide,
-  type Principal,
-  requirePrincipal,
-  townshipScope,
-} from '../auth.js';
+import { canSeeTownship, departmentScope, isCountyWide, type Principal, townshipScope } from '../auth.js';
 import { leadsToXlsx } from '../lead-workbook.js';
 import { reportSummary } from '../report-views.js';
 import { type EvidenceSource, leadDetail, leadSummary, leadWorkflowView } from '../views.js';
 import { recordAudit } from './audit.js';
-import { type ApiDeps, type AppEnv, INSPECTORS, parse, parseBody, type RouteSpec } from './types.js';
+import { commandHandler, townshipObjectInPath, withNote } from './command.js';
+import {
+  Amount,
+  CommandFields,
+  CreatedRange,
+  checkCreatedRange,
+  commaList,
+  Day,
+  Flag,
+  Note,
+  Paging,
+  PlaceName,
+  RuleCode,
+} from './schemas.js';
+import {
+  type ApiDeps,
+  type AppEnv,
+  callerQuery,
+  clockOf,
+  INSPECTORS,
+  parseBody,
+  type RouteSpec,
+} from './types.js';
 
 /** What the lead workflow, audit and statistics routes need besides the lead repository. */
 export interface WorkflowApiDeps {
@@ -46,8 +56,6 @@ export interface WorkflowApiDeps {
   readonly corrections: CorrectionTaskRepository;
   /** The default list view hides scores below this. @default DEFAULT_MIN_SCORE (20) */
   readonly minScore?: number;
-  /** Current time (ISO). @default the clock */
-  readonly now?: () => string;
   /** The platform's audit key (`PlatformKeys.audit`): personal lookups are logged as an HMAC of the ID. */
   readonly auditKey: Uint8Array;
 }
@@ -56,34 +64,20 @@ export interface WorkflowApiDeps {
 const LEAD_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
 
 const STATUSES = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'superseded'] as const;
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-/** 元 with at most two decimals → integer fen. */
-const Yuan = z.coerce
-  .number()
-  .nonnegative()
-  .max(1e11)
-  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals (分)')
-  .transform((v) => Math.round(v * 100));
 
 const LeadFilters = z
   .object({
-    rule: z.enum(RULES.map((r) => r.code) as [string, ...string[]]).optional(),
+    rule: RuleCode.optional(),
     /** One status or several, comma-separated. */
-    status: z
-      .string()
-      .transform((v) => v.split(',').map((s) => s.trim()))
-      .pipe(z.array(z.enum(STATUSES)).min(1))
-      .optional(),
-    township: z.string().min(1).max(64).optional(),
-    village: z.string().min(1).max(64).optional(),
+    status: commaList(STATUSES).optional(),
+    township: PlaceName.optional(),
+    village: PlaceName.optional(),
     assignee: z.string().min(1).max(64).optional(),
     minScore: z.coerce.number().int().min(0).max(100).optional(),
     maxScore: z.coerce.number().int().min(0).max(100).optional(),
-    minAmount: Yuan.optional(),
-    maxAmount: Yuan.optional(),
-    createdFrom: DAY.optional(),
-    createdTo: DAY.optional(),
+    minAmount: Amount.optional(),
+    maxAmount: Amount.optional(),
+    ...CreatedRange,
     overdue: Flag.optional(),
     includeSuperseded: Flag.optional(),
     sort: z.enum(LEAD_SORTS).optional(),
@@ -96,63 +90,45 @@ const LeadFilters = z
     check(
       q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore,
       'minScore',
-      'must not exceed maxScore',
+      '不能大于最高分（maxScore）',
     );
     check(
       q.minAmount === undefined || q.maxAmount === undefined || q.minAmount <= q.maxAmount,
       'minAmount',
-      'must not exceed maxAmount',
+      '不能大于最高金额（maxAmount）',
     );
-    check(
-      !q.createdFrom || !q.createdTo || q.createdFrom <= q.createdTo,
-      'createdFrom',
-      'must not be after createdTo',
-    );
+    checkCreatedRange(q, ctx);
   });
 type LeadFilterQuery = z.infer<typeof LeadFilters>;
 
-const LeadListQuery = LeadFilters.and(
-  z.object({
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    cursor: z.string().max(2048).optional(),
-  }),
-);
+const LeadListQuery = LeadFilters.and(z.object(Paging));
 const ExportQuery = LeadFilters.and(z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }));
 const OverdueQuery = z.object({
   /** `mine` (default): the leads the caller assigned; `all`: every overdue lead. */
   scope: z.enum(['mine', 'all']).default('mine'),
 });
-const LeadIdParam = z.object({ leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const LookupBody = z.object({ idNumber: z.string().min(15).max(40) });
-const CorrectionsQuery = z.object({
-  department: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(2048).optional(),
-});
+const CorrectionsQuery = z.object({ department: z.string().min(1).max(64).optional(), ...Paging });
 
-const Revision = z.number().int().min(1);
-const Note = z.string().max(2000);
 const AssignBody = z.object({
   kind: z.enum(['person', 'township_office']),
   assignee: z.string().min(1).max(64),
-  deadline: DAY,
-  note: Note.optional(),
-  expectedRevision: Revision.optional(),
+  deadline: Day,
+  ...CommandFields,
 });
-const StartBody = z.object({ note: Note.optional(), expectedRevision: Revision.optional() });
+const StartBody = z.object(CommandFields);
 const Count = z.number().int().min(0).max(100_000);
 const ConfirmBody = z.object({
-  /** 元 */
-  verifiedAmount: Yuan,
-  /** 元 */
-  recoveredAmount: Yuan,
+  /** 元, as typed (`2,250`, `¥2250.50`) */
+  verifiedAmount: Amount,
+  /** 元, as typed */
+  recoveredAmount: Amount,
   dispositions: z.object({ partyDiscipline: Count, admonition: Count, criticism: Count }),
+  ...CommandFields,
   note: Note.min(1),
-  expectedRevision: Revision.optional(),
 });
 const DismissBody = z.object({
   reason: z.enum(['source_data_wrong', 'no_violation', 'duplicate', 'other']),
-  note: Note.min(1),
   wrongRows: z
     .array(
       z.object({
@@ -163,7 +139,8 @@ const DismissBody = z.object({
     )
     .max(1000)
     .optional(),
-  expectedRevision: Revision.optional(),
+  ...CommandFields,
+  note: Note.min(1),
 });
 
 /** The lead filter a request asks for, limited to the caller's township, with the default view applied. */
@@ -195,34 +172,17 @@ function sentFilters(c: Context<AppEnv>): Record<string, string> {
   return rest;
 }
 
-/** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
-function expectedRevisionOf(c: Context<AppEnv>, body: { expectedRevision?: number | undefined }): number {
-  if (body.expectedRevision !== undefined) return body.expectedRevision;
-  const header = c.req.header('if-match');
-  const match = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
-  if (header && !match)
-    throw new ValidationError('If-Match must be the lead revision, e.g. "3"', { field: 'If-Match' });
-  if (!match?.[1])
-    throw new ValidationError('expectedRevision (or an If-Match header) is required, so no change is lost', {
-      field: 'expectedRevision',
-    });
-  return Number(match[1]);
-}
-
 /** Inspectors' lead routes: list, export, overdue, personal lookup, detail, workflow commands, corrections. */
 export function leadRoutes(deps: ApiDeps): RouteSpec[] {
-  const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
+  const now = clockOf(deps);
   const minScore = deps.workflow.minScore ?? DEFAULT_MIN_SCORE;
 
-  async function visibleLead(c: Context<AppEnv>): Promise<{ lead: Lead; principal: Principal }> {
-    const principal = requirePrincipal(c.get('principal'));
-    const { leadId } = parse(LeadIdParam, c.req.param(), 'path');
-    const lead = await deps.leads.get(leadId);
-    if (!lead) throw new NotFoundError('Lead');
-    // Another township's lead looks exactly like a missing one.
-    assertTownship(principal, lead.township, 'Lead');
-    return { lead, principal };
-  }
+  const visibleLead = townshipObjectInPath(
+    'Lead',
+    'leadId',
+    (id) => deps.leads.get(id),
+    (lead) => lead.township,
+  );
 
   async function sourcesOf(lead: Lead): Promise<Map<string, EvidenceSource & CorrectionSource>> {
     const ids = [...new Set(lead.evidence.map((e) => e.versionId))];
@@ -242,43 +202,22 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
     return sources;
   }
 
-  /**
-   * Apply a workflow command: jurisdiction first (another township's lead is a 404 whatever
-   * the body), then the body, the revision check, the transition, the conditional write,
-   * correction tasks and the audit entry.
-   */
-  async function command<B extends { expectedRevision?: number | undefined }>(
-    c: Context<AppEnv>,
-    schema: z.ZodType<B>,
-    toCommand: (body: B) => LeadCommand,
-  ): Promise<Response> {
-    const { lead, principal } = await visibleLead(c);
-    const body = await parseBody(schema, c);
-    const expected = expectedRevisionOf(c, body);
-    const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
-    const cmd = toCommand(body);
-    const next = applyLeadCommand(lead, cmd, actor, now(), expected);
-    // Computed before the write: a task with nobody to go to must fail the dismissal, not vanish after it.
-    const tasks = correctionTasksFor(next, await sourcesOf(next));
-    try {
+  /** The lead workflow through the command flow; dismissals create correction tasks. */
+  const command = commandHandler(deps, {
+    noun: '线索',
+    load: visibleLead,
+    apply: applyLeadCommand,
+    write: async (lead, next) => {
+      // Computed before the write: a task with nobody to go to must fail the dismissal, not vanish after it.
+      const tasks = correctionTasksFor(next, await sourcesOf(next));
       await deps.leads.put(next, lead.revision);
-    } catch (error) {
-      if (error instanceof RevisionConflictError)
-        throw new ConflictError(
-          `Lead ${lead.leadId} was changed by someone else meanwhile; reload it and try again`,
-        );
-      throw error;
-    }
-    // Idempotent ids: a retried request never creates a second task.
-    for (const task of tasks) await deps.workflow.corrections.create(task);
-    await recordAudit(deps, c, 'lead.update', {
-      leadId: next.leadId,
-      command: cmd.action,
-      revision: next.revision,
-    });
-    c.header('ETag', `"${next.revision}"`);
-    return c.json({ ...leadWorkflowView(next), correctionTasks: tasks.map((t) => t.taskId) });
-  }
+      // Idempotent ids: a retried request never creates a second task.
+      for (const task of tasks) await deps.workflow.corrections.create(task);
+      return tasks;
+    },
+    audit: { action: 'lead.update', target: (next) => ({ leadId: next.leadId }) },
+    view: (next, tasks) => ({ ...leadWorkflowView(next), correctionTasks: tasks.map((t) => t.taskId) }),
+  });
 
   return [
     {
@@ -288,8 +227,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(LeadListQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, LeadListQuery);
         const leads = await deps.leads.scan(filterOf(q, principal, minScore));
         const page = pageLeads(leads, {
           ...(q.sort ? { sort: q.sort } : {}),
@@ -310,15 +248,14 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary: 'Export the filtered view as CSV (UTF-8 with BOM) or XLSX (audited)',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(ExportQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, ExportQuery);
         const leads = sortLeads(await deps.leads.scan(filterOf(q, principal, minScore)), q.sort, q.order);
         await recordAudit(deps, c, 'leads.export', {
           format: q.format,
           filters: sentFilters(c),
           leadIds: leads.map((l) => l.leadId),
         });
-        const stamp = now().slice(0, 10);
+        const stamp = chinaDay(now());
         if (q.format === 'xlsx') {
           const body = await leadsToXlsx(leads);
           return c.body(body as Uint8Array<ArrayBuffer>, 200, {
@@ -339,8 +276,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Overdue assigned leads: those the caller assigned (scope=mine), all, or the officer’s township',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(OverdueQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, OverdueQuery);
         const township = townshipScope(principal);
         const leads = await deps.leads.scan({
           overdue: true,
@@ -367,8 +303,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       handle: async (c) => {
         const body = await parseBody(LookupBody, c);
         const normalized = normalizeIdNumber(body.idNumber);
-        if (!normalized.id)
-          throw new ValidationError('idNumber is not a valid ID number', { field: 'idNumber' });
+        if (!normalized.id) throw new ValidationError('身份证号（idNumber）无效', { field: 'idNumber' });
         const leads = sortLeads(await deps.leads.scan({ idNumber: normalized.id }));
         await recordAudit(deps, c, 'person.lookup', {
           subjectHash: subjectHash(normalized.id, deps.workflow.auditKey),
@@ -384,8 +319,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Correction tasks (源数据错误) for data-owning departments; uploaders see their own department',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(CorrectionsQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, CorrectionsQuery);
         const department = departmentScope(principal, q.department);
         const page = await deps.workflow.corrections.list({
           ...(department ? { department } : {}),
@@ -401,7 +335,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary: 'One lead in full: evidence with source versions, same-subject leads, history (audited)',
       handle: async (c) => {
-        const { lead, principal } = await visibleLead(c);
+        const { target: lead, principal } = await visibleLead(c);
         const [sources, candidates, linked] = await Promise.all([
           sourcesOf(lead),
           deps.leads.scan(subjectFilter(lead)),
@@ -425,60 +359,53 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/assign',
       access: INSPECTORS,
       summary: 'Assign or reassign a lead (疑点指派) to a person or a township office, with a deadline',
-      handle: (c) =>
-        command(c, AssignBody, (body) => ({
-          action: 'assign',
-          kind: body.kind,
-          assignee: body.assignee,
-          deadline: body.deadline,
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(AssignBody, (body) => ({
+        action: 'assign',
+        kind: body.kind,
+        assignee: body.assignee,
+        deadline: body.deadline,
+        ...withNote(body),
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/leads/:leadId/start-verification',
       access: LEAD_WORKERS,
       summary: 'Start verifying an assigned lead (核查)',
-      handle: (c) =>
-        command(c, StartBody, (body) => ({
-          action: 'start_verification',
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(StartBody, (body) => ({ action: 'start_verification', ...withNote(body) })),
     },
     {
       method: 'POST',
       path: '/api/v1/leads/:leadId/confirm',
       access: LEAD_WORKERS,
       summary: 'Confirm a lead being verified, with verified and recovered amounts (元) and dispositions',
-      handle: (c) =>
-        command(c, ConfirmBody, (body) => ({
-          action: 'confirm',
-          verifiedAmount: body.verifiedAmount,
-          recoveredAmount: body.recoveredAmount,
-          dispositions: body.dispositions,
-          note: body.note,
-        })),
+      handle: command(ConfirmBody, (body) => ({
+        action: 'confirm',
+        verifiedAmount: body.verifiedAmount,
+        recoveredAmount: body.recoveredAmount,
+        dispositions: body.dispositions,
+        note: body.note,
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/leads/:leadId/dismiss',
       access: LEAD_WORKERS,
       summary: 'Dismiss a lead with a reason; 源数据错误 creates a correction task for the department',
-      handle: (c) =>
-        command(c, DismissBody, (body) => ({
-          action: 'dismiss',
-          reason: body.reason,
-          note: body.note,
-          ...(body.wrongRows
-            ? {
-                wrongRows: body.wrongRows.map((w) => ({
-                  versionId: w.versionId,
-                  row: w.row,
-                  ...(w.sheet ? { sheet: w.sheet } : {}),
-                })),
-              }
-            : {}),
-        })),
+      handle: command(DismissBody, (body) => ({
+        action: 'dismiss',
+        reason: body.reason,
+        note: body.note,
+        ...(body.wrongRows
+          ? {
+              wrongRows: body.wrongRows.map((w) => ({
+                versionId: w.versionId,
+                row: w.row,
+                ...(w.sheet ? { sheet: w.sheet } : {}),
+              })),
+            }
+          : {}),
+      })),
     },
   ];
 }

@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
+import { NotFoundError, ValidationError } from '@jiandu/domain/errors';
 import type { PlatformKeys } from '@jiandu/domain/keys';
 import { sortLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
-import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import type { ReportRepository } from '@jiandu/domain/ports';
 import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
 import {
@@ -30,25 +30,22 @@ import {
 import { routeReport } from '@jiandu/domain/reports/routing';
 import type { Context } from 'hono';
 import * as z from 'zod';
-import {
-  assertTownship,
-  canSeeTownship,
-  isCountyWide,
-  type Principal,
-  requirePrincipal,
-  townshipScope,
-} from '../auth.js';
+import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
 import {
   assistedReportView,
   filingReceipt,
+  leadsMentioned,
   receiptView,
   reportDetail,
   reportSummary,
   reportWorkflowView,
+  withoutHiddenLeads,
 } from '../report-views.js';
 import { leadSummary } from '../views.js';
 import { recordAudit, sourceIpOf } from './audit.js';
-import { type ApiDeps, type AppEnv, parse, parseBody, type RouteSpec } from './types.js';
+import { commandHandler, townshipObjectInPath, withNote } from './command.js';
+import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
+import { type ApiDeps, type AppEnv, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the report routes need. */
 export interface ReportApiDeps {
@@ -91,12 +88,12 @@ const SubmissionFields = {
 /** A real-name report needs the reporter; an anonymous one must not carry one (nothing is dropped silently). */
 function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.RefinementCtx): void {
   if (!b.anonymous && !b.reporter)
-    ctx.addIssue({ code: 'custom', path: ['reporter'], message: 'required for a real-name report' });
+    ctx.addIssue({ code: 'custom', path: ['reporter'], message: '实名举报须填写举报人' });
   if (b.anonymous && b.reporter)
     ctx.addIssue({
       code: 'custom',
       path: ['reporter'],
-      message: 'must be absent for an anonymous report (nothing of it would be kept)',
+      message: '匿名举报不填写举报人（填了也不会保存）',
     });
 }
 
@@ -111,45 +108,19 @@ const AssistedReportBody = z
   .superRefine(reporterRule);
 const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
 
-const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const ReportListQuery = z.object({
-  status: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(z.array(z.enum(REPORT_STATUSES)).min(1))
-    .optional(),
+  status: commaList(REPORT_STATUSES).optional(),
   township: Place.optional(),
   category: z.enum(REPORT_CATEGORIES).optional(),
   channel: z.enum(['online', 'assisted']).optional(),
   overdue: Flag.optional(),
 });
-const ReportIdParam = z.object({ reportId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-const Revision = z.number().int().min(1);
-const Note = z.string().max(2000);
-const StepBody = z.object({ note: Note.optional(), expectedRevision: Revision.optional() });
+const StepBody = z.object(CommandFields);
 const ConcludeBody = z.object({
-  answer: Text(5000).min(1, 'the answer to the reporter is required'),
-  note: Note.optional(),
-  expectedRevision: Revision.optional(),
+  answer: Text(5000).min(1, '须填写给举报人的答复'),
+  ...CommandFields,
 });
-const LeadLinkBody = z.object({
-  leadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  expectedRevision: Revision.optional(),
-});
-
-/** The revision the client based its change on: `expectedRevision` in the body, or `If-Match`. */
-function expectedRevisionOf(c: Context<AppEnv>, body: { expectedRevision?: number | undefined }): number {
-  if (body.expectedRevision !== undefined) return body.expectedRevision;
-  const header = c.req.header('if-match');
-  const match = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
-  if (header && !match)
-    throw new ValidationError('If-Match must be the report revision, e.g. "3"', { field: 'If-Match' });
-  if (!match?.[1])
-    throw new ValidationError('expectedRevision (or an If-Match header) is required, so no change is lost', {
-      field: 'expectedRevision',
-    });
-  return Number(match[1]);
-}
+const LeadLinkBody = z.object({ leadId: ObjectId, expectedRevision: CommandFields.expectedRevision });
 
 const reporterOf = (b: {
   anonymous: boolean;
@@ -159,41 +130,13 @@ const reporterOf = (b: {
     ? { anonymous: true }
     : { anonymous: false, name: b.reporter.name, phone: b.reporter.phone };
 
-/** Every lead a report links or ever linked (history). */
-function leadsMentioned(report: Report): string[] {
-  const ids = new Set(report.leadIds);
-  for (const entry of report.history) {
-    const leadId = entry.details?.leadId;
-    if (typeof leadId === 'string') ids.add(leadId);
-  }
-  return [...ids];
-}
-
-/**
- * The report as a caller limited to one township may see it: links to leads they can't see
- * (another township's, linked by a county inspector) are left out of `leadIds` and blanked
- * in the history, so no other township's lead id reaches them.
- */
-function withoutHiddenLeads(report: Report, visible: ReadonlySet<string>): Report {
-  return {
-    ...report,
-    leadIds: report.leadIds.filter((id) => visible.has(id)),
-    history: report.history.map((entry) => {
-      const leadId = entry.details?.leadId;
-      return typeof leadId === 'string' && !visible.has(leadId)
-        ? { ...entry, details: { ...entry.details, leadId: null } }
-        : entry;
-    }),
-  };
-}
-
 /**
  * Reports (一键举报): public filing and receipt lookup, assisted filing by village
  * supervisors, and the offices' list, detail (audited) and handling commands.
  */
 export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const reports = deps.reports;
-  const now = (): string => deps.workflow.now?.() ?? new Date().toISOString();
+  const now = clockOf(deps);
   const powDifficulty = reports.powDifficulty ?? DEFAULT_POW.difficulty;
 
   /** Count one request of `scope` from the caller's address against `limit`, across instances. */
@@ -253,56 +196,42 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     return [...leads.values()].filter((l) => canSeeTownship(principal, l.township));
   }
 
-  async function visibleReport(c: Context<AppEnv>): Promise<{ report: Report; principal: Principal }> {
-    const principal = requirePrincipal(c.get('principal'));
-    const { reportId } = parse(ReportIdParam, c.req.param(), 'path');
-    const report = await reports.repository.get(reportId);
-    if (!report) throw new NotFoundError('Report');
-    // Another office's report looks exactly like a missing one.
-    assertTownship(principal, report.office, 'Report');
-    return { report, principal };
-  }
+  const visibleReport = townshipObjectInPath(
+    'Report',
+    'reportId',
+    (id) => reports.repository.get(id),
+    (report) => report.office,
+  );
+
+  /** Report handling through the command flow; the answer hides leads the caller can't see. */
+  const command = commandHandler(deps, {
+    noun: '举报',
+    load: visibleReport,
+    apply: applyReportCommand,
+    write: (report, next) => reports.repository.update(report, next),
+    audit: { action: 'report.update', target: (next) => ({ reportId: next.reportId }) },
+    view: async (next, _written, principal, at) => {
+      const shown = isCountyWide(principal)
+        ? next
+        : withoutHiddenLeads(
+            next,
+            new Set((await visibleLeads(principal, leadsMentioned(next))).map((l) => l.leadId)),
+          );
+      return reportWorkflowView(shown, at);
+    },
+  });
 
   /**
-   * Apply a handling command: jurisdiction first (another office's report is a 404 whatever
-   * the body), then the body, the revision check, the transition, the conditional write and
-   * the audit entry.
+   * Link or unlink a lead the caller may see: another township's lead is as missing as one
+   * that doesn't exist, linked or not, so leads can't be probed through links.
    */
-  async function command<B extends { expectedRevision?: number | undefined }>(
-    c: Context<AppEnv>,
-    schema: z.ZodType<B>,
-    toCommand: (body: B, principal: Principal) => Promise<ReportCommand> | ReportCommand,
-  ): Promise<Response> {
-    const { report, principal } = await visibleReport(c);
-    const body = await parseBody(schema, c);
-    const expected = expectedRevisionOf(c, body);
-    const cmd = await toCommand(body, principal);
-    const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
-    const at = now();
-    const next = applyReportCommand(report, cmd, actor, at, expected);
-    try {
-      await reports.repository.update(report, next);
-    } catch (error) {
-      if (error instanceof ReportRevisionConflictError)
-        throw new ConflictError(
-          `Report ${report.reportId} was changed by someone else meanwhile; reload it and try again`,
-        );
-      throw error;
-    }
-    await recordAudit(deps, c, 'report.update', {
-      reportId: next.reportId,
-      command: cmd.action,
-      revision: next.revision,
-    });
-    c.header('ETag', `"${next.revision}"`);
-    const shown = isCountyWide(principal)
-      ? next
-      : withoutHiddenLeads(
-          next,
-          new Set((await visibleLeads(principal, leadsMentioned(next))).map((l) => l.leadId)),
-        );
-    return c.json(reportWorkflowView(shown, at));
-  }
+  const leadLink =
+    (action: 'link_lead' | 'unlink_lead') =>
+    async (body: { leadId: string }, principal: Principal): Promise<ReportCommand> => {
+      const [lead] = await visibleLeads(principal, [body.leadId]);
+      if (!lead) throw new NotFoundError('Lead');
+      return { action, leadId: lead.leadId };
+    };
 
   return [
     {
@@ -398,8 +327,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Reports with filters (status, township office, category, channel, overdue), newest first; reporters masked',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(ReportListQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, ReportListQuery);
         const township = townshipScope(principal, q.township);
         const filter: ReportFilter = {
           ...(q.status ? { statuses: q.status as ReportStatus[] } : {}),
@@ -420,7 +348,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: REPORT_WORKERS,
       summary: 'One report in full: reporter, content, answer, linked leads, history (audited)',
       handle: async (c) => {
-        const { report, principal } = await visibleReport(c);
+        const { target: report, principal } = await visibleReport(c);
         const visible = await visibleLeads(principal, leadsMentioned(report));
         await recordAudit(deps, c, 'report.read', { reportId: report.reportId });
         c.header('ETag', `"${report.revision}"`);
@@ -434,54 +362,39 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/acknowledge',
       access: REPORT_WORKERS,
       summary: 'Acknowledge (受理) a received report',
-      handle: (c) =>
-        command(c, StepBody, (body) => ({
-          action: 'acknowledge',
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(StepBody, (body) => ({ action: 'acknowledge', ...withNote(body) })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/investigate',
       access: REPORT_WORKERS,
       summary: 'Start investigating (调查核实) an acknowledged report',
-      handle: (c) =>
-        command(c, StepBody, (body) => ({
-          action: 'investigate',
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(StepBody, (body) => ({ action: 'investigate', ...withNote(body) })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/conclude',
       access: REPORT_WORKERS,
       summary: 'Conclude (办结) a report with the answer the reporter reads with the receipt code',
-      handle: (c) =>
-        command(c, ConcludeBody, (body) => ({
-          action: 'conclude',
-          answer: body.answer,
-          ...(body.note ? { note: body.note } : {}),
-        })),
+      handle: command(ConcludeBody, (body) => ({
+        action: 'conclude',
+        answer: body.answer,
+        ...withNote(body),
+      })),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/link-lead',
       access: REPORT_WORKERS,
       summary: 'Link a lead (one the caller may see) to a report',
-      handle: (c) =>
-        command(c, LeadLinkBody, async (body, principal) => {
-          const lead = await deps.leads.get(body.leadId);
-          // A lead of another township can't be probed through a link either.
-          if (!lead || !canSeeTownship(principal, lead.township)) throw new NotFoundError('Lead');
-          return { action: 'link_lead', leadId: body.leadId };
-        }),
+      handle: command(LeadLinkBody, leadLink('link_lead')),
     },
     {
       method: 'POST',
       path: '/api/v1/reports/:reportId/unlink-lead',
       access: REPORT_WORKERS,
       summary: 'Remove a lead link from a report',
-      handle: (c) => command(c, LeadLinkBody, (body) => ({ action: 'unlink_lead', leadId: body.leadId })),
+      handle: command(LeadLinkBody, leadLink('unlink_lead')),
     },
   ];
 }

@@ -1,25 +1,15 @@
-import { RULES } from '@jiandu/domain';
 import { loadProgress } from '@jiandu/domain/datasets/board';
 import type { LeadGroupStats } from '@jiandu/domain/stats';
 import { leadStatistics, reportStatistics } from '@jiandu/domain/stats';
 import * as z from 'zod';
-import { isCountyWide, requirePrincipal, townshipScope } from '../auth.js';
+import { isCountyWide, townshipScope } from '../auth.js';
 import { yuan } from '../views.js';
-import { type ApiDeps, parse, type RouteSpec } from './types.js';
+import { CreatedRange, checkCreatedRange, PlaceName, RuleCode } from './schemas.js';
+import { type ApiDeps, callerQuery, clockOf, type RouteSpec } from './types.js';
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const StatsQuery = z
-  .object({
-    township: z.string().min(1).max(64).optional(),
-    rule: z.enum(RULES.map((r) => r.code) as [string, ...string[]]).optional(),
-    /** Leads created from / to these days (China Standard Time), inclusive. */
-    createdFrom: DAY.optional(),
-    createdTo: DAY.optional(),
-  })
-  .refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom <= q.createdTo, {
-    message: 'must not be after createdTo',
-    path: ['createdFrom'],
-  });
+  .object({ township: PlaceName.optional(), rule: RuleCode.optional(), ...CreatedRange })
+  .superRefine(checkCreatedRange);
 
 /** Money of a group in 元 (fen inside the platform). */
 function inYuan<T extends LeadGroupStats>(group: T) {
@@ -39,6 +29,7 @@ function inYuan<T extends LeadGroupStats>(group: T) {
  * officers get their township's figures only (their office's reports).
  */
 export function statsRoutes(deps: ApiDeps): RouteSpec[] {
+  const now = clockOf(deps);
   return [
     {
       method: 'GET',
@@ -47,8 +38,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Lead statistics (by rule, township, status; amounts; dispositions; rule precision), report statistics and data progress',
       handle: async (c) => {
-        const principal = requirePrincipal(c.get('principal'));
-        const q = parse(StatsQuery, c.req.query(), 'query');
+        const { principal, q } = callerQuery(c, StatsQuery);
         const township = townshipScope(principal, q.township);
         const leads = await deps.leads.scan({
           ...(township !== undefined ? { township } : {}),
@@ -57,7 +47,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
           ...(q.createdTo ? { createdTo: q.createdTo } : {}),
         });
         const stats = leadStatistics(leads);
-        const asOf = deps.workflow.now?.() ?? new Date().toISOString();
+        const asOf = now();
         // Reports are counted by the office handling them; lead filters (rule, dates) don't apply.
         const reports = reportStatistics(
           await deps.reports.repository.list(township !== undefined ? { office: township } : {}),

@@ -7,7 +7,14 @@ import type {
 } from '@jiandu/domain/ports';
 import type { Context } from 'hono';
 import type * as z from 'zod';
-import type { Access, Authenticator, AuthVariables } from '../auth.js';
+import {
+  type Access,
+  type Authenticator,
+  type AuthVariables,
+  type Principal,
+  requirePrincipal,
+} from '../auth.js';
+import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
 import type { WorkflowApiDeps } from './leads.js';
 import type { ReportApiDeps } from './reports.js';
@@ -27,6 +34,13 @@ export interface ApiDeps {
   readonly reports: ReportApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
+  /** The API's clock (ISO instants); injected so tests are deterministic. @default the system clock */
+  readonly now?: () => string;
+}
+
+/** The one clock of the API: {@link ApiDeps.now}, or the system clock. */
+export function clockOf(deps: Pick<ApiDeps, 'now'>): () => string {
+  return deps.now ?? (() => new Date().toISOString());
 }
 
 /** The Hono environment of every route. */
@@ -41,14 +55,11 @@ export interface RouteSpec {
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 
-/** Parse a request part with zod; failures become a ValidationError naming each field. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
-  throw new ValidationError(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-    issues,
-  });
+export { parse };
+
+/** The caller of a private route and the query it sent, parsed. */
+export function callerQuery<T>(c: Context<AppEnv>, schema: z.ZodType<T>): { principal: Principal; q: T } {
+  return { principal: requirePrincipal(c.get('principal')), q: parse(schema, c.req.query(), 'query') };
 }
 
 /** Parse a JSON request body; a body that is not JSON is a ValidationError too. */
@@ -57,7 +68,7 @@ export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Pr
   try {
     body = await c.req.json();
   } catch {
-    throw new ValidationError('Invalid body: expected JSON');
+    throw new ValidationError('请求内容不是有效的 JSON');
   }
   return parse(schema, body, 'body');
 }

@@ -1,4 +1,5 @@
 import type { Lead, LeadHistoryEntry, LeadStatus, RuleCode } from '../model.js';
+import { chinaDay } from '../time.js';
 import type { ScoredFinding } from './score.js';
 
 /** When and in which collision run a change happens. */
@@ -156,7 +157,7 @@ export function supersedeLead(lead: Lead, reason: string, ctx: LifecycleContext)
   if (lead.status === 'superseded') return lead;
   if (VERDICT_STATUSES.has(lead.status)) {
     if (lead.statusReason?.endsWith(`证据已失效：${reason}`)) return lead;
-    const note = `${ctx.now.slice(0, 10)} 证据已失效：${reason}`;
+    const note = `${chinaDay(ctx.now)} 证据已失效：${reason}`;
     return {
       ...lead,
       statusReason: lead.statusReason ? `${lead.statusReason}；${note}` : note,

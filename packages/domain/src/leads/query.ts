@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Lead, LeadStatus } from '../model.js';
-import { chinaDate } from './workflow.js';
+import { chinaDay, startOfChinaDay } from '../time.js';
 
 /**
  * Filtering, sorting and keyset pagination of the lead list. Pure: storage adapters use
@@ -75,12 +75,9 @@ export function createdBoundsUtc(filter: Pick<LeadFilter, 'createdFrom' | 'creat
   from?: string;
   before?: string;
 } {
-  const startOf = (day: string): string => new Date(`${day}T00:00:00+08:00`).toISOString();
-  const dayAfter = (day: string): string =>
-    new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return {
-    ...(filter.createdFrom ? { from: startOf(filter.createdFrom) } : {}),
-    ...(filter.createdTo ? { before: startOf(dayAfter(filter.createdTo)) } : {}),
+    ...(filter.createdFrom ? { from: startOfChinaDay(filter.createdFrom) } : {}),
+    ...(filter.createdTo ? { before: startOfChinaDay(filter.createdTo, 1) } : {}),
   };
 }
 
@@ -97,7 +94,7 @@ export function matchesLeadFilter(lead: Lead, f: LeadFilter): boolean {
   if (f.minAmount !== undefined && lead.amount < f.minAmount) return false;
   if (f.maxAmount !== undefined && lead.amount > f.maxAmount) return false;
   if (f.createdFrom !== undefined || f.createdTo !== undefined) {
-    const day = chinaDate(lead.createdAt);
+    const day = chinaDay(lead.createdAt);
     if (f.createdFrom !== undefined && day < f.createdFrom) return false;
     if (f.createdTo !== undefined && day > f.createdTo) return false;
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { assertExpectedRevision, DomainError, ValidationError } from '../errors.js';
+import { fieldName } from '../fields.js';
 import type { DatasetKind } from '../kinds.js';
 import type {
   AssigneeKind,
@@ -10,6 +11,7 @@ import type {
   LeadHistoryEntry,
   LeadStatus,
 } from '../model.js';
+import { chinaDay, isCalendarDay } from '../time.js';
 
 /**
  * The inspectors' lead workflow as pure transitions (issue 5):
@@ -123,39 +125,26 @@ export class InvalidTransitionError extends DomainError {
 const MAX_NOTE = 2000;
 const MAX_FEN = 1e13; // ¥100 billion: far above any county's budget, below float precision limits.
 
-/** The calendar day of an ISO instant in China Standard Time (UTC+8, no DST), `YYYY-MM-DD`. */
-export function chinaDate(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 function requireText(value: string | undefined, field: string, required: boolean): string | undefined {
   const text = value?.trim();
   if (!text) {
-    if (required) throw new ValidationError(`${field} is required`, { field });
+    if (required) throw new ValidationError(`${fieldName(field)}不能为空`, { field });
     return undefined;
   }
   if (text.length > MAX_NOTE)
-    throw new ValidationError(`${field} is longer than ${MAX_NOTE} characters`, { field });
+    throw new ValidationError(`${fieldName(field)}最多 ${MAX_NOTE} 个字`, { field });
   return text;
 }
 
 function requireFen(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_FEN)
-    throw new ValidationError(`${field} must be a non-negative amount in fen (whole number)`, { field });
+    throw new ValidationError(`${fieldName(field)}应为不小于 0 的金额（整数分）`, { field });
   return value;
 }
 
 function requireCount(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 100_000)
-    throw new ValidationError(`${field} must be a non-negative whole number`, { field });
+    throw new ValidationError(`${fieldName(field)}应为不小于 0 的整数`, { field });
   return value;
 }
 
@@ -171,13 +160,13 @@ type Change = {
 function assign(lead: Lead, command: AssignCommand, actor: WorkflowActor, now: string): Change {
   const assignee = requireText(command.assignee, 'assignee', true) as string;
   if (assignee.length > 64)
-    throw new ValidationError('assignee is longer than 64 characters', { field: 'assignee' });
+    throw new ValidationError(`${fieldName('assignee')}最多 64 个字`, { field: 'assignee' });
   if (command.kind !== 'person' && command.kind !== 'township_office')
-    throw new ValidationError("kind must be 'person' or 'township_office'", { field: 'kind' });
-  if (!isCalendarDate(command.deadline))
-    throw new ValidationError('deadline must be a date YYYY-MM-DD', { field: 'deadline' });
-  if (command.deadline < chinaDate(now))
-    throw new ValidationError('deadline is in the past', { field: 'deadline' });
+    throw new ValidationError(`${fieldName('kind')}应为 person 或 township_office`, { field: 'kind' });
+  if (!isCalendarDay(command.deadline))
+    throw new ValidationError(`${fieldName('deadline')}应为日期，如 2024-03-01`, { field: 'deadline' });
+  if (command.deadline < chinaDay(now))
+    throw new ValidationError(`${fieldName('deadline')}已过（不能早于今天）`, { field: 'deadline' });
   const note = requireText(command.note, 'note', false);
   const reassign = lead.assignment !== undefined && lead.status !== 'new';
   return {
@@ -211,10 +200,12 @@ function confirm(command: ConfirmCommand, actor: WorkflowActor, now: string): Ch
   const verifiedAmount = requireFen(command.verifiedAmount, 'verifiedAmount');
   const recoveredAmount = requireFen(command.recoveredAmount, 'recoveredAmount');
   if (recoveredAmount > verifiedAmount)
-    throw new ValidationError('recoveredAmount cannot exceed verifiedAmount', { field: 'recoveredAmount' });
+    throw new ValidationError(`${fieldName('recoveredAmount')}不能大于${fieldName('verifiedAmount')}`, {
+      field: 'recoveredAmount',
+    });
   const d = command.dispositions;
   if (!d || typeof d !== 'object')
-    throw new ValidationError('dispositions is required', { field: 'dispositions' });
+    throw new ValidationError(`${fieldName('dispositions')}不能为空`, { field: 'dispositions' });
   const dispositions = {
     partyDiscipline: requireCount(d.partyDiscipline, 'dispositions.partyDiscipline'),
     admonition: requireCount(d.admonition, 'dispositions.admonition'),
@@ -244,9 +235,12 @@ function confirm(command: ConfirmCommand, actor: WorkflowActor, now: string): Ch
 
 function dismiss(lead: Lead, command: DismissCommand, actor: WorkflowActor, now: string): Change {
   if (!(command.reason in DISMISS_REASON_LABELS))
-    throw new ValidationError(`reason must be one of ${Object.keys(DISMISS_REASON_LABELS).join(', ')}`, {
-      field: 'reason',
-    });
+    throw new ValidationError(
+      `${fieldName('reason')}应为以下之一：${Object.keys(DISMISS_REASON_LABELS).join('、')}`,
+      {
+        field: 'reason',
+      },
+    );
   const note = requireText(command.note, 'note', true) as string;
   let wrongRows: NonNullable<DismissCommand['wrongRows']> | undefined;
   if (command.reason === 'source_data_wrong') {
@@ -258,7 +252,7 @@ function dismiss(lead: Lead, command: DismissCommand, actor: WorkflowActor, now:
       );
       if (!found)
         throw new ValidationError(
-          `wrongRows.${i} (version ${w.versionId}, row ${w.row}) is not evidence of this lead`,
+          `${fieldName(`wrongRows.${i}`)}：版本 ${w.versionId} 第 ${w.row} 行不是这条线索的证据`,
           {
             field: `wrongRows.${i}`,
           },
@@ -271,7 +265,9 @@ function dismiss(lead: Lead, command: DismissCommand, actor: WorkflowActor, now:
       ...(e.sheet ? { sheet: e.sheet } : {}),
     }));
   } else if (command.wrongRows?.length) {
-    throw new ValidationError("wrongRows applies only to reason 'source_data_wrong'", { field: 'wrongRows' });
+    throw new ValidationError(`${fieldName('wrongRows')}只用于原因 source_data_wrong（源数据错误）`, {
+      field: 'wrongRows',
+    });
   }
   return {
     to: 'dismissed',
@@ -307,10 +303,7 @@ export function applyLeadCommand(
   now: string,
   expectedRevision: number,
 ): Lead {
-  if (lead.revision !== expectedRevision)
-    throw new ConflictError(
-      `Lead ${lead.leadId} was changed by someone else (now revision ${lead.revision}, you sent ${expectedRevision}); reload it and try again`,
-    );
+  assertExpectedRevision('Lead', lead.leadId, lead.revision, expectedRevision);
   if (!ALLOWED_FROM[command.action]?.includes(lead.status))
     throw new InvalidTransitionError(command.action, lead.status);
 
@@ -365,7 +358,7 @@ export function isPastDeadline(lead: Pick<Lead, 'status' | 'assignment'>, now: s
   return (
     DEADLINE_STATUSES.has(lead.status) &&
     lead.assignment !== undefined &&
-    lead.assignment.deadline < chinaDate(now)
+    lead.assignment.deadline < chinaDay(now)
   );
 }
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { assertExpectedRevision, DomainError, ValidationError } from '../errors.js';
+import { fieldName } from '../fields.js';
 import { keyedDigest } from '../keys.js';
+import { chinaDay, endOfChinaDayAfter, startOfChinaDay } from '../time.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
 
@@ -166,33 +168,6 @@ export function legacyReceiptHash(code: string): string | undefined {
 
 // ── Deadlines ────────────────────────────────────────────────────────────────────────────
 
-const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3_600_000;
-
-/** The last millisecond (ISO) of the CST calendar day `days` days after the CST day of `iso`. */
-export function endOfChinaDayAfter(iso: string, days: number): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
-  const startOfDayCst = Math.floor((ms + CST_MS) / DAY_MS) * DAY_MS - CST_MS;
-  return new Date(startOfDayCst + (days + 1) * DAY_MS - 1).toISOString();
-}
-
-/**
- * The first millisecond (ISO) of the CST calendar day of `iso`. A report's receipt is stored
- * at this precision: the office never learns the minute a report came in, which could be
- * matched with anything else that saw the reporter at that minute.
- */
-export function startOfChinaDay(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`Not a timestamp: ${iso}`);
-  return new Date(Math.floor((ms + CST_MS) / DAY_MS) * DAY_MS - CST_MS).toISOString();
-}
-
-/** The CST calendar day (`YYYY-MM-DD`) of an instant, for people. */
-export function chinaDay(iso: string): string {
-  return new Date(Date.parse(iso) + CST_MS).toISOString().slice(0, 10);
-}
-
 /** Which deadline an open report has missed at `now`, if any (the conclusion deadline wins). */
 export function overdueStage(
   report: Pick<Report, 'status' | 'acknowledgeBy' | 'concludeBy'>,
@@ -260,11 +235,11 @@ export function maskPhone(phone: string): string {
 function text(value: string | undefined, field: string, max: number, min = 1): string | undefined {
   const t = value?.trim();
   if (!t) {
-    if (min > 0) throw new ValidationError(`${field} is required`, { field });
+    if (min > 0) throw new ValidationError(`${fieldName(field)}不能为空`, { field });
     return undefined;
   }
-  if (t.length < min) throw new ValidationError(`${field} must be at least ${min} characters`, { field });
-  if (t.length > max) throw new ValidationError(`${field} is longer than ${max} characters`, { field });
+  if (t.length < min) throw new ValidationError(`${fieldName(field)}至少 ${min} 个字`, { field });
+  if (t.length > max) throw new ValidationError(`${fieldName(field)}最多 ${max} 个字`, { field });
   return t;
 }
 
@@ -273,7 +248,7 @@ function validReporter(reporter: Reporter): Reporter {
   const name = text(reporter.name, 'reporter.name', 32) as string;
   const phone = normalizePhone(reporter.phone ?? '');
   if (!phone)
-    throw new ValidationError('reporter.phone must be a mobile number or a landline with area code', {
+    throw new ValidationError(`${fieldName('reporter.phone')}应为手机号，或带区号的固定电话`, {
       field: 'reporter.phone',
     });
   return { anonymous: false, name, phone };
@@ -291,14 +266,14 @@ export function fileReport(
   context: FilingContext,
 ): { report: Report; receiptCode: string } {
   if (!(REPORT_CATEGORIES as readonly string[]).includes(submission.category))
-    throw new ValidationError(`category must be one of ${REPORT_CATEGORIES.join(', ')}`, {
+    throw new ValidationError(`${fieldName('category')}应为以下之一：${REPORT_CATEGORIES.join('、')}`, {
       field: 'category',
     });
   const content = text(submission.content, 'content', MAX_CONTENT) as string;
   const reporter = validReporter(submission.reporter);
   const receiptCode = newReceiptCode(context.random);
   const { routing, assistedBy } = context;
-  const now = startOfChinaDay(context.now);
+  const now = startOfChinaDay(chinaDay(context.now));
   const reportId = context.newId?.() ?? `RP-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const report: Report = {
     reportId,
@@ -410,10 +385,7 @@ export function applyReportCommand(
   now: string,
   expectedRevision: number,
 ): Report {
-  if (report.revision !== expectedRevision)
-    throw new ConflictError(
-      `Report ${report.reportId} was changed by someone else (now revision ${report.revision}, you sent ${expectedRevision}); reload it and try again`,
-    );
+  assertExpectedRevision('Report', report.reportId, report.revision, expectedRevision);
   if (!REPORT_ALLOWED_FROM[command.action]?.includes(report.status))
     throw new InvalidReportTransitionError(command.action, report.status);
 
@@ -443,18 +415,18 @@ export function applyReportCommand(
     }
     case 'link_lead': {
       if (!LEAD_ID.test(command.leadId ?? ''))
-        throw new ValidationError('leadId is not a lead id', { field: 'leadId' });
+        throw new ValidationError(`${fieldName('leadId')}格式不正确`, { field: 'leadId' });
       if (report.leadIds.includes(command.leadId))
-        throw new ValidationError(`Lead ${command.leadId} is already linked`, { field: 'leadId' });
+        throw new ValidationError(`线索 ${command.leadId} 已关联到这件举报`, { field: 'leadId' });
       if (report.leadIds.length >= MAX_LINKS)
-        throw new ValidationError(`A report links at most ${MAX_LINKS} leads`, { field: 'leadId' });
+        throw new ValidationError(`一件举报最多关联 ${MAX_LINKS} 条线索`, { field: 'leadId' });
       patch = { leadIds: [...report.leadIds, command.leadId] };
       details = { leadId: command.leadId };
       break;
     }
     case 'unlink_lead':
       if (!report.leadIds.includes(command.leadId))
-        throw new ValidationError(`Lead ${command.leadId} is not linked to this report`, {
+        throw new ValidationError(`线索 ${command.leadId} 未关联到这件举报`, {
           field: 'leadId',
         });
       patch = { leadIds: report.leadIds.filter((id) => id !== command.leadId) };

@@ -171,6 +171,10 @@ describe('supersedeLead', () => {
     expect(supersedeLead(first, '死亡记录版本被替换', { runId: 'run-3', now: '2024-03-01T00:00:00Z' })).toBe(
       first,
     );
+    // Dated by the China-time day: 23:00 UTC on 1 February is 2 February in Beijing.
+    expect(
+      supersedeLead(confirmed, '撤回', { runId: 'run-4', now: '2024-02-01T23:00:00Z' }).statusReason,
+    ).toBe('已核实，追回资金；2024-02-02 证据已失效：撤回');
     const dismissed: Lead = { ...workedLead(), status: 'dismissed' };
     expect(supersedeLead(dismissed, '撤回', RUN2)).toMatchObject({
       status: 'dismissed',

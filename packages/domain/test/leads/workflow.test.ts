@@ -7,7 +7,6 @@ import {
   ALLOWED_FROM,
   allowedActions,
   applyLeadCommand,
-  chinaDate,
   correctionTasksFor,
   flagOverdue,
   InvalidTransitionError,
@@ -414,11 +413,6 @@ describe('overdue', () => {
     expect(store.get(raced.leadId)?.assignment?.deadline).toBe('2024-05-01');
     expect(store.get(raced.leadId)?.overdue).toBeUndefined();
     expect(await flagOverdueLeads(repo as LeadRepository, now)).toEqual({ checked: 2, flagged: 0 });
-  });
-
-  it('chinaDate is the Beijing calendar day', () => {
-    expect(chinaDate('2024-03-15T15:59:59Z')).toBe('2024-03-15');
-    expect(chinaDate('2024-03-15T16:00:00Z')).toBe('2024-03-16');
   });
 });
 

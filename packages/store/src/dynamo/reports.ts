@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import { type ReportRepository, RevisionConflictError } from '@jiandu/domain/ports';
 import type { Report } from '@jiandu/domain/reports/report';
 import { keys } from '../keys.js';
 import { batchGet } from './batch.js';
@@ -101,7 +101,7 @@ export class DynamoReportRepository extends TableRepository implements ReportRep
         }),
       );
     } catch (error) {
-      if (isTransactionConditionFailure(error)) throw new ReportRevisionConflictError(next.reportId);
+      if (isTransactionConditionFailure(error)) throw new RevisionConflictError(next.reportId, 'Report');
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { type ReportRepository, ReportRevisionConflictError } from '@jiandu/domain/ports';
+import { type ReportRepository, RevisionConflictError } from '@jiandu/domain/ports';
 import type { Report } from '@jiandu/domain/reports/report';
 import { clone } from './support.js';
 
@@ -41,7 +41,7 @@ export class MemoryReports implements ReportRepository {
 
   async update(previous: Report, next: Report) {
     if (this.items.get(next.reportId)?.revision !== previous.revision)
-      throw new ReportRevisionConflictError(next.reportId);
+      throw new RevisionConflictError(next.reportId, 'Report');
     this.items.set(next.reportId, clone(next));
   }
 
