@@ -1,8 +1,8 @@
 /**
  * Byte-level sniffing of an upload: which format it really is and, for text, which encoding.
  */
-import iconv from 'iconv-lite';
 import { FileRejectedError } from './errors.js';
+import { unfinished } from './gb18030.js';
 
 /** An upload body: a stream of chunks (S3) or the bytes at once (tests, small files). */
 export type Body = AsyncIterable<Uint8Array> | Uint8Array;
@@ -123,7 +123,9 @@ export function sniff(head: Buffer, ended: boolean, fileName: string): Sniffed {
 
 /** Whether `head` decodes as GB18030 without a replacement character (a cut-off end is fine). */
 function isGb18030(head: Buffer): boolean {
-  return !iconv.decode(head.subarray(0, Math.max(0, head.length - 4)), 'gb18030').includes('\ufffd');
+  return !new TextDecoder('gb18030')
+    .decode(head.subarray(0, head.length - unfinished(head)))
+    .includes('\ufffd');
 }
 
 // Stream names of an OLE compound file's directory, in UTF-16LE as stored.

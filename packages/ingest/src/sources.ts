@@ -3,10 +3,10 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { isUtf8, type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
 import { FileRejectedError } from './errors.js';
+import { type ChunkDecoder, gb18030Decoder } from './gb18030.js';
 import type { ReadLimits } from './limits.js';
 
 /** One row of a source: its 1-based row number in the file (Excel's row number) and cells. */
@@ -39,8 +39,8 @@ async function* decode(
   maxLineChars: number,
   asciiHead: boolean,
 ): AsyncGenerator<string> {
-  const decoderFor = (name: TextEncoding) => {
-    if (name === 'gb18030') return iconv.getDecoder(name);
+  const decoderFor = (name: TextEncoding): ChunkDecoder => {
+    if (name === 'gb18030') return gb18030Decoder();
     const d = new TextDecoder(name);
     return { write: (b: Buffer) => d.decode(b, { stream: true }), end: () => d.decode() };
   };
@@ -149,8 +149,7 @@ export function detectDelimiter(sample: string): string {
 
 /** Read a CSV body as one sheet; row numbers are record numbers, as Excel shows them. */
 export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
-  const sample =
-    encoding === 'gb18030' ? iconv.decode(body.head, encoding) : new TextDecoder(encoding).decode(body.head);
+  const sample = new TextDecoder(encoding).decode(body.head);
   // Where the parser is, counted as it parses (records it has parsed may never reach the
   // loop below when a later error ends the stream): for the position in error messages.
   let row = 0;

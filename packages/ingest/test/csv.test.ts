@@ -112,6 +112,16 @@ describe('household_registry CSV', () => {
     });
   });
 
+  it('reads GBK behind a UTF-8 BOM whatever character the file ends in', async () => {
+    // The file ends on whole characters; the sniffer once dropped a fixed 4 bytes, which cut
+    // 省 in half and so misread the file as UTF-8.
+    const text = `姓名,身份证号,死亡日期,数据来源\r\n张三,${A},2018年3月15日,湖南省123`;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), iconv.encode(text, 'gbk')]);
+    const { accepted, rejected } = await collect('death_records', bytes);
+    expect(rejected).toEqual([]);
+    expect(accepted[0]?.values).toMatchObject({ name: '张三', source: '湖南省123' });
+  });
+
   it('decodes multi-byte characters cut across stream chunks (UTF-8 and GBK)', async () => {
     const lines = ['姓名,身份证号,死亡日期,数据来源'];
     for (let i = 0; i < 200; i++) lines.push(`欧阳娜娜${i},${A},2018年3月15日,公安注销`);
