@@ -464,8 +464,9 @@ describe('local platform demo county', () => {
       'uploads/civil-affairs/divisions/divisions.csv',
       'uploads/police/household_registry/hukou.csv',
       'uploads/police/death_records/deaths.csv',
-      'uploads/civil-affairs/subsidy_payments/2018-07.csv',
+      // Upload rank (the kind registry): village books before payments.
       'uploads/township-001/village_finance/finance.xlsx',
+      'uploads/civil-affairs/subsidy_payments/2018-07.csv',
     ]);
     expect(first.executions().every((e) => e.status === 'SUCCEEDED')).toBe(true);
     expect(existsSync(join(dataDir, DEMO_MARKER))).toBe(true);
