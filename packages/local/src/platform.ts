@@ -162,6 +162,14 @@ export function handlerEnvironment(params: {
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
     PLATFORM_SECRET_FILE: params.platformSecretFile,
+    // The functions' own environment replaces the process's: carry the SDK's switch for its
+    // Node-version notice (set by scripts/node-support.mjs) so the notice is not printed again.
+    ...(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+      ? {
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+            process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+        }
+      : {}),
   };
 }
 
