@@ -8,10 +8,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { createS3Client } from '@jiandu/local/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../packages/cli/src/main.js';
 import { povertyRegistry, vehiclesWithUnplacedId } from '../support/unplaced-id.js';
@@ -63,14 +64,7 @@ describe('an unknown ID column on the local platform', () => {
     work = mkdtempSync(join(tmpdir(), 'jiandu-mapping-work-'));
     platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true, jobSchedules: [] });
     police = await platform.tokenFor('police');
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const s3 = createS3Client(platform.s3Endpoint);
     await s3.send(
       new PutObjectCommand({
         Bucket: platform.buckets.upload,

@@ -9,11 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { createS3Client } from '@jiandu/local/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
 import { captureLogLines, piiIn } from '../support/pii-scan.js';
@@ -110,14 +111,7 @@ describe('department data on the local platform', () => {
         CADENCE_CONFIG: JSON.stringify({ village_finance: { departments: ['township-431199100'] } }),
       },
     });
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = createS3Client(platform.s3Endpoint);
     civil = await platform.tokenFor('civil-affairs');
     police = await platform.tokenFor('police');
     // Reference data first, one at a time, so every file sees the divisions.

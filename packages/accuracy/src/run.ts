@@ -6,10 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type DemoCounty, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { createS3Client } from '@jiandu/local/s3';
 import { type AccuracyReport, compareLeads, type Found } from './compare.js';
 
 /** Options of {@link runAccuracy}. */
@@ -121,14 +122,7 @@ export async function runAccuracy(options: AccuracyOptions): Promise<AccuracyRun
   try {
     platform = await startPlatform({ dataDir, port: 0, empty: true, quiet: true });
     options.onStarted?.(platform);
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: platform.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const s3 = createS3Client(platform.s3Endpoint);
     const t0 = performance.now();
     for (const file of demoFilesInUploadOrder(county.files)) {
       await s3.send(
