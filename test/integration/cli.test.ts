@@ -15,15 +15,10 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // Relative until `npm install` links the new workspace package as @jiandu/cli.
-import { main } from '../../packages/cli/src/main.js';
+import { runCli } from '../support/cli.js';
 
 const VALID_ID = `11010119900307003${checkCharacter('11010119900307003')}`;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface VersionItem {
   readonly versionId: string;
@@ -45,22 +40,7 @@ describe('npm run cli on the local platform', () => {
   let county: string;
   let truth: { files: { key: string }[]; leads: { rule: string; match: string }[] };
 
-  const cli = async (argv: string[], env: Record<string, string> = {}): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main({
-      argv,
-      env,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      pollMs: 100,
-    });
-    return { code, stdout, stderr };
-  };
+  const cli = runCli;
 
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${platform.apiUrl}${path}`, {

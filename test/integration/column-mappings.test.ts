@@ -14,7 +14,7 @@ import type { DatasetVersion } from '@jiandu/domain/versions';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { createS3Client } from '@jiandu/local/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../packages/cli/src/main.js';
+import { runCli } from '../support/cli.js';
 import { povertyRegistry, vehiclesWithUnplacedId } from '../support/unplaced-id.js';
 
 const poverty = povertyRegistry;
@@ -27,22 +27,7 @@ describe('an unknown ID column on the local platform', () => {
   let police: string;
   let folder: string;
 
-  const cli = async (argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main({
-      argv,
-      env: {},
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      pollMs: 100,
-    });
-    return { code, stdout, stderr };
-  };
+  const cli = (argv: string[]) => runCli(argv);
   const call = async (path: string, init: RequestInit = {}) =>
     fetch(`${platform.apiUrl}${path}`, {
       ...init,
