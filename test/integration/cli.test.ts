@@ -19,7 +19,6 @@ import { runCli } from '../support/cli.js';
 
 const VALID_ID = `11010119900307003${checkCharacter('11010119900307003')}`;
 
-
 interface VersionItem {
   readonly versionId: string;
   readonly fileName: string;
