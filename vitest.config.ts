@@ -12,6 +12,8 @@ const SEEDED = [
   'test/integration/identity.test.ts',
   'test/integration/inspector-workflow.test.ts',
   'test/integration/r01-end-to-end.test.ts',
+  // Browser tests (playwright-core + Debian's chromium) drive the web pages of the seeded platform.
+  'test/browser/**/*.test.ts',
 ];
 
 export default defineConfig({
@@ -26,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-          exclude: [INTEGRATION, '**/node_modules/**'],
+          exclude: [INTEGRATION, ...SEEDED, '**/node_modules/**'],
         },
       },
       {
