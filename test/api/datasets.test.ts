@@ -17,6 +17,7 @@ import {
   MemoryUploadSigner,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryDisclosureDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -148,6 +149,7 @@ describe('department data API', () => {
       },
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
+      disclosure: memoryDisclosureDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
       now: () => NOW,
@@ -568,6 +570,7 @@ describe('held versions, column mappings and restores', () => {
       now: () => NOW,
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
+      disclosure: memoryDisclosureDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
     });

@@ -16,6 +16,7 @@ import {
 } from '../auth.js';
 import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
+import type { DisclosureApiDeps } from './disclosure.js';
 import type { WorkflowApiDeps } from './leads.js';
 import type { ReportApiDeps } from './reports.js';
 
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly workflow: WorkflowApiDeps;
   /** Reports (一键举报): storage, deadlines, routing (`routes/reports.ts`). */
   readonly reports: ReportApiDeps;
+  /** Public disclosure: projections, publish settings, lookup key and limits (`routes/disclosure.ts`). */
+  readonly disclosure: DisclosureApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
   /** The API's clock (ISO instants); injected so tests are deterministic. @default the system clock */
@@ -52,6 +55,8 @@ export interface RouteSpec {
   readonly path: string;
   readonly access: Access;
   readonly summary: string;
+  /** The zod schemas that validate the request (for generated API docs): query and/or JSON body. */
+  readonly request?: { readonly query?: z.ZodType; readonly body?: z.ZodType };
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 
