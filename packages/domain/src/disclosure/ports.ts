@@ -6,7 +6,6 @@ import type {
   DisclosedNotice,
   DisclosedPayment,
   DisclosedProject,
-  DisclosureKind,
 } from './records.js';
 import type { TotalsBy, TotalsCell } from './totals.js';
 
@@ -17,7 +16,12 @@ export interface DisclosureRecords {
   readonly livelihood_projects: DisclosedProject;
   readonly village_finance: DisclosedFinanceItem;
   readonly notices: DisclosedNotice;
+  /** The registry's versions in force are units without records: the lookup index follows them. */
+  readonly household_registry: never;
 }
+
+/** What units are projected of: the disclosure kinds and the registry (households of the lookup). */
+export type ProjectedKind = keyof DisclosureRecords;
 
 /**
  * One projected part of a version in force: a whole snapshot or notices version, or the rows
@@ -26,7 +30,7 @@ export interface DisclosureRecords {
  * removes exactly its unit.
  */
 export interface DisclosureUnit {
-  readonly kind: DisclosureKind;
+  readonly kind: ProjectedKind;
   readonly versionId: string;
   /** The coverage key, or `''` for the whole version. */
   readonly part: string;
@@ -67,12 +71,12 @@ export interface DisclosureStore {
   /** Every projected unit. */
   units(): Promise<DisclosureUnit[]>;
   /** Write a unit's records, then the unit itself (a unit is only listed once it is complete). */
-  project<K extends DisclosureKind>(
+  project<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ): Promise<void>;
   /** Remove a unit's records (as `project` wrote them), then the unit. */
-  unproject<K extends DisclosureKind>(
+  unproject<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ): Promise<void>;

@@ -120,6 +120,11 @@ export function paymentMonth(values: Readonly<Record<string, CellValue>>): strin
   return date ? date.slice(0, 7) : null;
 }
 
+// Payees of village books the collision rules need not tell apart (饭店, 加油站, 卫生院 …):
+// only names of four characters or more, so a person called 张德行 stays a person.
+const PLACE_OF_BUSINESS =
+  /(饭店|酒店|宾馆|餐馆|餐厅|农家乐|加油站|卫生院|卫生室|小学|中学|幼儿园|服务部|服务站|所|站|局|馆|社|行|队|部|场)$/;
+
 /**
  * A party (contractor, payee) as the public sees it: organizations in full, persons masked.
  * A party with an ID number is a person whatever its name; without one, a name that reads as
@@ -128,7 +133,8 @@ export function paymentMonth(values: Readonly<Record<string, CellValue>>): strin
 export function disclosedParty(name: CellValue | undefined, isPerson: boolean): string | null {
   const n = text(name);
   if (n === null) return null;
-  return !isPerson && isOrganizationName(n) ? n : maskPersonName(n);
+  const organization = isOrganizationName(n) || (Array.from(n).length >= 4 && PLACE_OF_BUSINESS.test(n));
+  return !isPerson && organization ? n : maskPersonName(n);
 }
 
 const ID_LIKE = /^\d{17}[\dX]$/;

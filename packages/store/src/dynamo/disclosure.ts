@@ -7,6 +7,7 @@ import {
   type NoticeFilter,
   type PageRequest,
   type PlaceFilter,
+  type ProjectedKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
 import type {
@@ -15,7 +16,6 @@ import type {
   DisclosedNotice,
   DisclosedPayment,
   DisclosedProject,
-  DisclosureKind,
 } from '@jiandu/domain/disclosure/records';
 import { cellId, type TotalsBy, type TotalsCell } from '@jiandu/domain/disclosure/totals';
 import type { Page } from '@jiandu/domain/ports';
@@ -59,7 +59,7 @@ function decode(cursor: string | undefined): Item | undefined {
 }
 
 /** The item of one record of a kind, with its keys. */
-function itemOf<K extends DisclosureKind>(kind: K, record: DisclosureRecords[K]): Item {
+function itemOf<K extends ProjectedKind>(kind: K, record: DisclosureRecords[K]): Item {
   switch (kind) {
     case 'subsidy_payments':
       return { ...keys.disclosedPayment(record as DisclosedPayment), ...record };
@@ -92,7 +92,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     return items.map((i) => strip<DisclosureUnit>(i));
   }
 
-  async project<K extends DisclosureKind>(
+  async project<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ) {
@@ -104,7 +104,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     await this.putItem({ ...keys.disclosureUnit(unitId(unit)), ...unit });
   }
 
-  async unproject<K extends DisclosureKind>(
+  async unproject<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ) {

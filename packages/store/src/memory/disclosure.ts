@@ -6,6 +6,7 @@ import {
   type NoticeFilter,
   type PageRequest,
   type PlaceFilter,
+  type ProjectedKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
 import type {
@@ -22,7 +23,7 @@ import { byKey, clone, offsetPage } from './support.js';
 type AnyRecord = DisclosureRecords[DisclosureKind];
 
 /** The sort key a record has in its partition (as `keys.ts` builds it). */
-function sortKeyOf(kind: DisclosureKind, r: AnyRecord): string {
+function sortKeyOf(kind: ProjectedKind, r: AnyRecord): string {
   switch (kind) {
     case 'subsidy_payments': {
       const p = r as DisclosedPayment;
@@ -46,12 +47,12 @@ function sortKeyOf(kind: DisclosureKind, r: AnyRecord): string {
 /** The disclosure projections in memory, with the DynamoDB adapter's order and paging. */
 export class MemoryDisclosureStore implements DisclosureStore {
   /** Records by kind and sort key, for tests to inspect. */
-  readonly records = new Map<DisclosureKind, Map<string, AnyRecord>>();
+  readonly records = new Map<ProjectedKind, Map<string, AnyRecord>>();
   readonly unitItems = new Map<string, DisclosureUnit>();
   readonly totalsCells = new Map<string, TotalsCell>();
   readonly lookups = new Map<string, LookupEntry>();
 
-  private of(kind: DisclosureKind): Map<string, AnyRecord> {
+  private of(kind: ProjectedKind): Map<string, AnyRecord> {
     let map = this.records.get(kind);
     if (!map) {
       map = new Map();
@@ -68,7 +69,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
     return [...this.unitItems.values()].map(clone);
   }
 
-  async project<K extends DisclosureKind>(
+  async project<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ) {
@@ -76,7 +77,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
     this.unitItems.set(unitId(unit), clone(unit));
   }
 
-  async unproject<K extends DisclosureKind>(
+  async unproject<K extends ProjectedKind>(
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ) {
