@@ -12,8 +12,8 @@ import { chinaDay } from '../time.js';
 export interface ProgramPublication {
   /** Whether the program's payments, totals and lookups are disclosed at all. */
   readonly publish: boolean;
-  /** How many months are disclosed, counting the current month (China time). */
-  readonly monthsBack: number;
+  /** How many months are disclosed, counting the current month (China time); `null`: every month. */
+  readonly monthsBack: number | null;
 }
 
 /** The effective publication settings: the default and each program's override. */
@@ -22,9 +22,9 @@ export interface DisclosureConfig {
   readonly programs: Readonly<Record<string, ProgramPublication>>;
 }
 
-/** Everything published, three years back. */
+/** Everything published, every month (a county narrows it). */
 export const DEFAULT_DISCLOSURE_CONFIG: DisclosureConfig = Object.freeze({
-  default: { publish: true, monthsBack: 36 },
+  default: { publish: true, monthsBack: null },
   programs: {},
 });
 
@@ -37,7 +37,8 @@ const Publication = z.strictObject(
       .number({ error: 'monthsBack 应为整数月数，如 24' })
       .int('monthsBack 应为整数月数，如 24')
       .min(1, 'monthsBack 至少为 1（只公开当月）')
-      .max(120, 'monthsBack 最多 120（十年）')
+      .max(120, 'monthsBack 最多 120（十年）；不限月数时写 null')
+      .nullable()
       .optional(),
   },
   {
@@ -52,12 +53,16 @@ const Overrides = z.strictObject(
   {
     default: Publication.optional(),
     programs: z
-      .record(
-        z.string().refine((code) => CODES.includes(code), {
-          error: (issue) => `未知项目代码：${String(issue.input)}（可用：${CODES.join('、')}）`,
-        }),
-        Publication,
-      )
+      .record(z.string(), Publication)
+      .superRefine((programs, ctx) => {
+        for (const code of Object.keys(programs))
+          if (!CODES.includes(code))
+            ctx.addIssue({
+              code: 'custom',
+              path: [code],
+              message: `未知项目代码：${code}（可用：${CODES.join('、')}）`,
+            });
+      })
       .optional(),
   },
   {
@@ -114,5 +119,5 @@ export function isPublished(
   nowIso: string,
 ): boolean {
   const p = publicationOf(config, program);
-  return p.publish && month >= monthsBefore(chinaMonth(nowIso), p.monthsBack - 1);
+  return p.publish && (p.monthsBack === null || month >= monthsBefore(chinaMonth(nowIso), p.monthsBack - 1));
 }
