@@ -10,72 +10,25 @@ import { syncDisclosure } from '@jiandu/pipeline';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
+import {
+  DIVISIONS,
+  FINANCE,
+  FULL_NAMES,
+  IDS,
+  LI,
+  NOTICES,
+  PAYMENTS,
+  POVERTY,
+  PROJECTS,
+  REGISTRY,
+  WANG,
+  ZHANG,
+} from '../support/disclosure-files.js';
 import { testId } from '../support/ids.js';
 import { memoryDisclosureDeps } from '../support/memory-ports.js';
 import { piiIn } from '../support/pii-scan.js';
 import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
 import { memoryPipeline } from '../support/workflow.js';
-
-const WANG = testId('1958-03-12', 1); // 王建国, head of H001 in 红星村
-const LI = testId('1962-05-05', 2); // 李秀英, his wife
-const ZHANG = testId('1970-01-01', 3); // 张伟, H002 in 白沙村
-const OUYANG = testId('1980-08-08', 4); // 欧阳明华, paid but not in the registry
-const IDS = [WANG, LI, ZHANG, OUYANG];
-const FULL_NAMES = ['王建国', '李秀英', '张伟', '欧阳明华', '赵大山'];
-
-const DIVISIONS = [
-  '区划代码,名称,级别,上级区划代码',
-  '431199000000,青山县,县,',
-  '431199100000,青山镇,乡镇,431199000000',
-  '431199100201,红星村,村,431199100000',
-  '431199200000,石门乡,乡镇,431199000000',
-  '431199200201,白沙村,村,431199200000',
-].join('\n');
-
-const REGISTRY = [
-  '公民身份号码,姓名,性别,户号,与户主关系,乡镇,村',
-  `${WANG},王建国,男,H001,户主,青山镇,红星村`,
-  `${LI},李秀英,女,H001,配偶,青山镇,红星村`,
-  `${ZHANG},张伟,男,H002,户主,石门乡,白沙村`,
-].join('\n');
-
-const PAYMENTS = [
-  '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
-  `农村低保,王建国,${WANG},青山镇,红星村委会,300,2024-01-05`,
-  `高龄津贴,李秀英,${LI},青山镇,红星村,100,2024-01-06`,
-  `农村低保,张伟,${ZHANG},石门乡,白沙村,300,2024-01-05`,
-  `临时救助,欧阳明华,${OUYANG},石门乡,白沙村,500,2024-01-20`,
-  `农村低保,王建国,${WANG},青山镇,红星村,300,2024-02-05`,
-  `农村低保,张伟,${ZHANG},石门乡,白沙村,"1,200.50",2024-02-05`,
-].join('\n');
-
-const FINANCE = [
-  '乡镇,村,凭证号,凭证日期,收支方向,会计科目,发生额,收款单位,收款人身份证号,摘要',
-  '青山镇,红星村,记-0001,2024-01-03,收入,上级补助,"100,000.00",青山县财政局,,村级运转经费',
-  `青山镇,红星村,记-0012,2024-03-03,支出,工程款,"48,000.00",赵大山,${testId('1975-02-02', 9)},村道维修`,
-  '青山镇,红星村,记-0015,2024-03-18,支出,招待费,860,青山饭店,,接待检查',
-  '青山镇,红星村,记-0016,2024-04-01,支出,工程款,"12,000",湖南青山建设工程有限公司,,水渠清淤',
-].join('\n');
-
-const POVERTY = [
-  '身份证号码,姓名,与户主关系,乡镇,村,贫困户状态,识别年度,脱贫年份,户号',
-  `${WANG},王建国,户主,青山镇,红星村,已脱贫,2014,2017,H001`,
-  `${LI},李秀英,配偶,青山镇,红星村,已脱贫,2014,2017,H001`,
-  `${ZHANG},张伟,户主,石门乡,白沙村,未脱贫,2019,,H002`,
-].join('\n');
-
-const PROJECTS = [
-  '项目编号,项目名称,主管部门,乡镇,村,项目预算,资金来源,承建单位,承建单位代码,招标方式,开工日期,竣工日期,项目状态',
-  'XM2024001,红星村道路硬化,县交通运输局,青山镇,红星村,58.5万,衔接资金,湖南青山建设工程有限公司,91431199MA4L5678Y2,公开招标,2024-03-01,2024-08-30,在建',
-  `XM2024002,白沙村水渠修缮,县水利局,石门乡,白沙村,3万,村级自筹,赵大山,${testId('1975-02-02', 9)},竞争性谈判,2024-04-01,2024-05-30,已完工`,
-].join('\n');
-
-const NOTICES = [
-  '公开层级,乡镇,村,公开类别,标题,内容,公开日期',
-  '村级,青山镇,红星村,财务,2024年第一季度财务公开,收入10万元，支出4.8万元,2024-04-10',
-  '村级,青山镇,红星村,村务,低保评议结果公示,经村民代表会议评议,2024-02-01',
-  '乡级,石门乡,,政务,春耕补贴发放通知,各村于三月底前申报,2024-03-01',
-].join('\n');
 
 const NOW = '2024-06-15T02:00:00.000Z';
 
