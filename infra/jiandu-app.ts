@@ -1,5 +1,6 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { applyDisclosureSettings } from './constructs/disclosure-settings.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
@@ -62,5 +63,6 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     stateMachine: pipeline.workflow.stateMachine,
     description: description('inspector HTTP API'),
   });
+  applyDisclosureSettings(app, [pipeline.workflow.functions.ScoreAndStore, api.api.handler]);
   return { app, data, pipeline, api, nag };
 }
