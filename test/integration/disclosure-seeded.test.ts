@@ -5,6 +5,8 @@
  * route (every village, program, month and page) finds no personal data. Read-only: the
  * platform is shared.
  */
+import { yuan } from '@jiandu/api';
+import { financeItemView, paymentView } from '@jiandu/api/routes/disclosure';
 import type { DemoCounty } from '@jiandu/demo';
 import { disclosedFinanceItem, disclosedPayment, paymentMonth } from '@jiandu/domain/disclosure/records';
 import type { DatasetKind } from '@jiandu/domain/kinds';
@@ -23,7 +25,6 @@ interface Page {
   readonly years?: string[];
 }
 
-const yuan = (fen: number) => Math.round(fen) / 100;
 const sortKey = (r: Row) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 const sorted = (rows: Row[]) => [...rows].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
 
@@ -87,16 +88,7 @@ describe('public disclosure on the seeded demo county', () => {
     const expected = (rows.get('subsidy_payments') ?? []).map((r) => {
       const p = disclosedPayment('v', r);
       if (!p) throw new Error(`row ${r.row} has no month`);
-      return {
-        name: p.name,
-        township: p.township,
-        village: p.village,
-        program: p.program,
-        programName: p.programName,
-        amount: yuan(p.amount),
-        payDate: p.payDate,
-        period: p.period,
-      };
+      return paymentView(p);
     });
     expect(expected.length).toBeGreaterThan(100);
     const months = [...new Set(expected.map((p) => p.period))].sort();
@@ -139,15 +131,7 @@ describe('public disclosure on the seeded demo county', () => {
       const items = list.map((r) => {
         const f = disclosedFinanceItem('v', r);
         if (!f) throw new Error(`finance row ${r.row} not disclosable`);
-        return {
-          date: f.date,
-          voucherNo: f.voucherNo,
-          direction: f.direction,
-          category: f.category,
-          counterparty: f.counterparty,
-          amount: yuan(f.amount),
-          summary: f.summary,
-        };
+        return financeItemView(f);
       });
       expect(sorted(answer.items), key).toEqual(sorted(items));
       const sum = (direction: string) =>

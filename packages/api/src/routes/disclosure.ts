@@ -19,6 +19,7 @@ import {
 } from '@jiandu/domain/normalize/division';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
+import type { Page } from '@jiandu/domain/ports';
 import { PROGRAMS } from '@jiandu/domain/programs';
 import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { Context } from 'hono';
@@ -122,7 +123,7 @@ const LookupBody = z.strictObject(
 );
 
 /** A payment as the public sees it (allow-listed fields only). */
-const paymentView = (p: DisclosedPayment) => ({
+export const paymentView = (p: DisclosedPayment) => ({
   name: p.name,
   township: p.township,
   village: p.village,
@@ -155,7 +156,8 @@ const projectView = (p: DisclosedProject) => ({
   endDate: p.endDate,
   status: p.status,
 });
-const financeItemView = (f: DisclosedFinanceItem) => ({
+/** A village-finance line item as the public sees it. */
+export const financeItemView = (f: DisclosedFinanceItem) => ({
   date: f.date,
   voucherNo: f.voucherNo,
   direction: f.direction,
@@ -274,6 +276,14 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       '查询过于频繁，请十分钟后再试',
     );
 
+  /** A paged public list: parse the query, read one page, answer the views with `nextCursor`. */
+  const pagedList =
+    <Q, T>(schema: z.ZodType<Q>, read: (q: Q) => Promise<Page<T>>, view: (item: T) => unknown) =>
+    async (c: Context<AppEnv>) => {
+      const page = await read(parse(schema, c.req.query(), 'query'));
+      return cachedJson(c, { items: page.items.map(view), nextCursor: page.cursor ?? null }, maxAge);
+    };
+
   return [
     {
       method: 'GET',
@@ -346,15 +356,19 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Payments of one month (公示), by program and place, names masked; keyset paging with nextCursor',
       request: { query: PaymentsQuery },
-      handle: async (c) => {
-        const q = parse(PaymentsQuery, c.req.query(), 'query');
-        const place = await placeOf(q);
-        const page = await d.store.payments(
-          { month: q.month, ...(q.program ? { program: programOf(q.program) } : {}), ...place },
-          pageOf(q),
-        );
-        return cachedJson(c, { items: page.items.map(paymentView), nextCursor: page.cursor ?? null }, maxAge);
-      },
+      handle: pagedList(
+        PaymentsQuery,
+        async (q) =>
+          d.store.payments(
+            {
+              month: q.month,
+              ...(q.program ? { program: programOf(q.program) } : {}),
+              ...(await placeOf(q)),
+            },
+            pageOf(q),
+          ),
+        paymentView,
+      ),
     },
     {
       method: 'POST',
@@ -392,17 +406,7 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           : [];
         const items = rows
           .sort((a, b) => b.p.period.localeCompare(a.p.period) || a.p.ref.localeCompare(b.p.ref))
-          .map(({ p, relation }) => ({
-            name: p.name,
-            relation,
-            program: p.program,
-            programName: p.programName,
-            amount: yuan(p.amount),
-            payDate: p.payDate,
-            period: p.period,
-            township: p.township,
-            village: p.village,
-          }));
+          .map(({ p, relation }) => ({ ...paymentView(p), relation }));
         return c.json({ items });
       },
     },
@@ -412,15 +416,11 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary: 'Poverty households (建档立卡户) by place: head masked, members, status, years; keyset paging',
       request: { query: PlacePageQuery },
-      handle: async (c) => {
-        const q = parse(PlacePageQuery, c.req.query(), 'query');
-        const page = await d.store.households(await placeOf(q), pageOf(q));
-        return cachedJson(
-          c,
-          { items: page.items.map(householdView), nextCursor: page.cursor ?? null },
-          maxAge,
-        );
-      },
+      handle: pagedList(
+        PlacePageQuery,
+        async (q) => d.store.households(await placeOf(q), pageOf(q)),
+        householdView,
+      ),
     },
     {
       method: 'GET',
@@ -429,11 +429,11 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       summary:
         'Livelihood projects by place: budget, source of funds, contractor (a person masked), procurement, dates, status',
       request: { query: PlacePageQuery },
-      handle: async (c) => {
-        const q = parse(PlacePageQuery, c.req.query(), 'query');
-        const page = await d.store.projects(await placeOf(q), pageOf(q));
-        return cachedJson(c, { items: page.items.map(projectView), nextCursor: page.cursor ?? null }, maxAge);
-      },
+      handle: pagedList(
+        PlacePageQuery,
+        async (q) => d.store.projects(await placeOf(q), pageOf(q)),
+        projectView,
+      ),
     },
     {
       method: 'GET',
@@ -468,21 +468,21 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary: 'Notices (党务政务村务公开) by place, category, publish dates and words, newest first',
       request: { query: NoticesQuery },
-      handle: async (c) => {
-        const q = parse(NoticesQuery, c.req.query(), 'query');
-        const place = await placeOf(q);
-        const page = await d.store.notices(
-          {
-            ...place,
-            ...(q.category ? { category: q.category } : {}),
-            ...(q.from ? { from: q.from } : {}),
-            ...(q.to ? { to: q.to } : {}),
-            ...(q.q ? { q: q.q } : {}),
-          },
-          pageOf(q),
-        );
-        return cachedJson(c, { items: page.items.map(noticeView), nextCursor: page.cursor ?? null }, maxAge);
-      },
+      handle: pagedList(
+        NoticesQuery,
+        async (q) =>
+          d.store.notices(
+            {
+              ...(await placeOf(q)),
+              ...(q.category ? { category: q.category } : {}),
+              ...(q.from ? { from: q.from } : {}),
+              ...(q.to ? { to: q.to } : {}),
+              ...(q.q ? { q: q.q } : {}),
+            },
+            pageOf(q),
+          ),
+        noticeView,
+      ),
     },
   ];
 }

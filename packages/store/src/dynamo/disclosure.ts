@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
@@ -20,9 +20,9 @@ import type {
 import { cellId, type TotalsBy, type TotalsCell } from '@jiandu/domain/disclosure/totals';
 import type { Page } from '@jiandu/domain/ports';
 import { keys, placePrefix } from '../keys.js';
-import { InvalidCursorError, pageLimit } from '../paging.js';
+import { pageLimit } from '../paging.js';
 import { type BatchWrite, batchWrite } from './batch.js';
-import { type Item, queryAll, strip } from './items.js';
+import { type Item, queryAll, queryPage, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
 /** A partition (of the table or an index) and a sort-key prefix. */
@@ -42,20 +42,6 @@ function prefixQuery(tableName: string, r: Prefixed): QueryCommandInput {
     ExpressionAttributeNames: { '#pk': pk, ...(r.skPrefix ? { '#sk': sk } : {}) },
     ExpressionAttributeValues: { ':pk': r.pk, ...(r.skPrefix ? { ':prefix': r.skPrefix } : {}) },
   };
-}
-
-const encode = (key: Item | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-
-function decode(cursor: string | undefined): Item | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Item;
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
 }
 
 /** The item of one record of a kind, with its keys. */
@@ -238,15 +224,16 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       values[':q'] = q.q;
       conditions.push('(contains(#title, :q) OR contains(#body, :q))');
     }
-    const input: QueryCommandInput =
+    const input = withFilter(
+      base,
       conditions.length === 0
-        ? base
+        ? undefined
         : {
-            ...base,
             FilterExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...names },
-            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...values },
-          };
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+    );
     return this.page(input, page, false);
   }
 
@@ -257,23 +244,8 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     forward = true,
   ): Promise<Page<T>> {
     const input = 'pk' in source ? prefixQuery(this.tableName, source) : source;
-    const limit = pageLimit(page.limit);
-    const items: Item[] = [];
-    let startKey = decode(page.cursor);
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          ...input,
-          ScanIndexForward: forward,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Item[]));
-      startKey = out.LastEvaluatedKey as Item | undefined;
-    } while (startKey && items.length < limit);
-    const cursor = encode(startKey);
-    return { items: items.map((i) => strip<T>(i)), ...(cursor ? { cursor } : {}) };
+    const out = await queryPage(this.doc, input, pageLimit(page.limit), page.cursor, forward);
+    return { items: out.items.map((i) => strip<T>(i)), ...(out.cursor ? { cursor: out.cursor } : {}) };
   }
 }
 
