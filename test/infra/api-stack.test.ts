@@ -100,7 +100,10 @@ describe('Jiandu-Api', () => {
     ]);
     // Redrive and describe act on the machine's executions (`…:execution:<machine name>:*`), not on any machine's.
     const redrive = states.find((g) => g.actions.includes('states:RedriveExecution'));
-    expect(redrive?.actions.sort()).toEqual(['states:DescribeExecution', 'states:RedriveExecution']);
+    expect([...(redrive?.actions ?? [])].sort()).toEqual([
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+    ]);
     expect(redrive?.resources).toHaveLength(1);
     expect(redrive?.resources[0]).toMatch(/:execution:/);
     expect(redrive?.resources[0]).toMatch(/:\*"\]\]\}$/);
