@@ -99,14 +99,16 @@ function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.Refi
 
 /** The proof of work of a public filing: the challenge handed out and the solution found. */
 const Proof = z.object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(64) });
-const PublicReportBody = z
+/** The body of a public filing (the villagers' page builds it; its type is imported there). */
+export const PublicReportBody = z
   .object({ ...SubmissionFields, township: Place.optional(), village: Place.optional(), proof: Proof })
   .superRefine(reporterRule);
 /** Supervisors file for a villager of a village: the village is required. */
 const AssistedReportBody = z
   .object({ ...SubmissionFields, township: Place.optional(), village: Place })
   .superRefine(reporterRule);
-const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
+/** The body of a receipt lookup. */
+export const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
 
 const ReportListQuery = z.object({
   status: commaList(REPORT_STATUSES).optional(),
