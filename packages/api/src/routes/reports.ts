@@ -251,6 +251,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary:
         'File a report (一键举报), anonymous or real-name, with a solved challenge; returns the receipt code once and the deadlines',
+      request: { body: PublicReportBody },
       handle: async (c) => {
         const body = await parseBody(PublicReportBody, c);
         const proof = verifyPowProof(reports.keys.challenges, body.proof, Date.parse(now()), powDifficulty);
@@ -274,6 +275,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary:
         'The handling and answer of one report, by its receipt code (in the body, never the URL); rate-limited per address across instances',
+      request: { body: LookupBody },
       handle: async (c) => {
         await limitAddress(
           c,
@@ -300,6 +302,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/assisted',
       access: ['supervisor'],
       summary: 'A village supervisor files a report on behalf of a villager (recorded as assisted by them)',
+      request: { body: AssistedReportBody },
       handle: async (c) => {
         const principal = requirePrincipal(c.get('principal'));
         const body = await parseBody(AssistedReportBody, c);
@@ -328,6 +331,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: REPORT_WORKERS,
       summary:
         'Reports with filters (status, township office, category, channel, overdue), newest first; reporters masked',
+      request: { query: ReportListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, ReportListQuery);
         const township = townshipScope(principal, q.township);
@@ -364,6 +368,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/acknowledge',
       access: REPORT_WORKERS,
       summary: 'Acknowledge (受理) a received report',
+      request: { body: StepBody },
       handle: command(StepBody, (body) => ({ action: 'acknowledge', ...withNote(body) })),
     },
     {
@@ -371,6 +376,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/investigate',
       access: REPORT_WORKERS,
       summary: 'Start investigating (调查核实) an acknowledged report',
+      request: { body: StepBody },
       handle: command(StepBody, (body) => ({ action: 'investigate', ...withNote(body) })),
     },
     {
@@ -378,6 +384,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/conclude',
       access: REPORT_WORKERS,
       summary: 'Conclude (办结) a report with the answer the reporter reads with the receipt code',
+      request: { body: ConcludeBody },
       handle: command(ConcludeBody, (body) => ({
         action: 'conclude',
         answer: body.answer,
@@ -389,6 +396,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/link-lead',
       access: REPORT_WORKERS,
       summary: 'Link a lead (one the caller may see) to a report',
+      request: { body: LeadLinkBody },
       handle: command(LeadLinkBody, leadLink('link_lead')),
     },
     {
@@ -396,6 +404,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/unlink-lead',
       access: REPORT_WORKERS,
       summary: 'Remove a lead link from a report',
+      request: { body: LeadLinkBody },
       handle: command(LeadLinkBody, leadLink('unlink_lead')),
     },
   ];
