@@ -102,7 +102,7 @@ export interface Project {
   readonly department: string;
   readonly township: string;
   readonly village: string;
-  readonly budget: number;
+  readonly budget: number | null;
   readonly fundingSource: string;
   readonly contractor: string;
   readonly tenderMethod: string;

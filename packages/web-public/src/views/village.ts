@@ -265,7 +265,7 @@ function projects(page: Page<Project>): Node {
         'li',
         { class: 'card' },
         h('h2', {}, p.name),
-        h('p', { class: 'amount' }, `预算 ${money(p.budget)}`),
+        p.budget === null ? null : h('p', { class: 'amount' }, `预算 ${money(p.budget)}`),
         h('p', {}, `资金来源：${p.fundingSource}`),
         h('p', {}, `承建方：${p.contractor}`),
         h('p', {}, `采购方式：${p.tenderMethod}`),
