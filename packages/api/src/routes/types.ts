@@ -55,6 +55,11 @@ export interface RouteSpec {
   readonly path: string;
   readonly access: Access;
   readonly summary: string;
+  /**
+   * The zod schemas the handler validates the request with, when it has them: the OpenAPI
+   * document (`openapi.ts`) describes the route's query and body from exactly these.
+   */
+  readonly request?: { readonly query?: z.ZodType; readonly body?: z.ZodType };
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 
