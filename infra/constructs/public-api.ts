@@ -117,7 +117,10 @@ export class PublicApi extends Construct {
     grantPlatformSecret(props.platformSecret, this.handler);
     const grant = (access: FunctionAccess, purpose: string) =>
       grantAccess(this.handler, props, access, purpose);
-    grant('stateMachine:start', 'the API re-runs the collision when a department withdraws a version.');
+    grant(
+      'stateMachine:startAndRedrive',
+      'the API re-runs the collision when a department withdraws a version, and lists and redrives failed runs.',
+    );
     // The API is the audit log's only writer: it may append entries, never change them.
     grant(
       'table:readWriteAndAudit',
