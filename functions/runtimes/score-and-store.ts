@@ -1,6 +1,7 @@
 import { resolveRuleConfig } from '@jiandu/domain';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
 import { type ScoreAndStoreDeps, ScoreAndStoreInput, scoreAndStore, syncDisclosure } from '@jiandu/pipeline';
+import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import {
   DynamoDisclosureStore,
   DynamoLeadRepository,
@@ -48,10 +49,10 @@ export async function createRuntime(environment: Environment) {
     lookupKey: keys.lookup,
   };
   return {
-    handler: async (event: unknown) => {
+    handler: surfaceTransientErrors(async (event: unknown) => {
       const summary = await scoreAndStore(deps, ScoreAndStoreInput.parse(event));
       await syncDisclosure(disclosure);
       return summary;
-    },
+    }),
   };
 }
