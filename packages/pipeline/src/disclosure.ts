@@ -103,8 +103,7 @@ function recordsOf(
   unit: UnitKey,
   rows: readonly NormalizedRow[],
 ): DisclosureRecords[ProjectedKind][] {
-  const mine =
-    unit.part === '' ? rows : rows.filter((r) => coverageKey(unit.kind as never, r.values) === unit.part);
+  const mine = unit.part === '' ? rows : rows.filter((r) => coverageKey(unit.kind, r.values) === unit.part);
   const v = unit.versionId;
   switch (unit.kind) {
     case 'subsidy_payments':
