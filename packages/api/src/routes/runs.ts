@@ -58,6 +58,7 @@ export function runRoutes(deps: ApiDeps): RouteSpec[] {
       access: INSPECTORS,
       summary:
         'Failed workflow executions, newest first, with the reason in Chinese and whether they can be redriven',
+      request: { query: FailedQuery },
       handle: async (c) => {
         const q = parse(FailedQuery, c.req.query(), 'query');
         return c.json({ items: (await deps.executions.listFailed(q.limit)).map(failedView) });
