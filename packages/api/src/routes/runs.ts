@@ -40,7 +40,7 @@ function failedView(e: FailedExecution) {
 const FailedQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 /** Execution names: what EventBridge, the API and Step Functions give them (UUIDs, event ids). */
 const ExecutionId = z.object({
-  executionId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, '不是有效的执行编号'),
+  executionId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, '编号格式不正确'),
 });
 
 /** Collision runs and their figures; failed workflow executions and their redrive. */
