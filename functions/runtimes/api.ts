@@ -20,6 +20,7 @@ import {
 } from '@jiandu/store';
 import * as z from 'zod';
 import {
+  AUDIT_TABLE,
   createLogger,
   DATA_BUCKET,
   DYNAMODB,
@@ -44,6 +45,7 @@ export const ApiEnv = z.object({
   ...S3,
   ...SFN,
   ...TABLE,
+  ...AUDIT_TABLE,
   ...UPLOAD_BUCKET,
   ...DATA_BUCKET,
   ...STATE_MACHINE,
@@ -89,7 +91,8 @@ export async function createRuntime(environment: Environment) {
       columnMappings: new DynamoColumnMappingRepository(doc, env.TABLE_NAME),
     },
     workflow: {
-      audit: new DynamoAuditLog(doc, env.TABLE_NAME),
+      // Entries from before the audit table existed are still read from the platform table.
+      audit: new DynamoAuditLog(doc, env.AUDIT_TABLE_NAME, env.TABLE_NAME),
       corrections: new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME),
       minScore: env.LEAD_LIST_MIN_SCORE,
       auditKey: keys.audit,

@@ -59,6 +59,7 @@ describe('Jiandu-Api', () => {
     });
     expect(fn?.Properties.Environment.Variables).toEqual({
       TABLE_NAME: imported(logicalId(store.table)),
+      AUDIT_TABLE_NAME: imported(logicalId(store.auditTable)),
       UPLOAD_BUCKET: imported(logicalId(store.uploadBucket)),
       DATA_BUCKET: imported(logicalId(store.dataBucket)),
       JWT_ISSUER: expect.anything(),

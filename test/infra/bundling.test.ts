@@ -22,6 +22,7 @@ const ENV = {
   PATH: process.env.PATH ?? '',
   AWS_REGION: 'cn-north-1',
   TABLE_NAME: 'jiandu-test-table',
+  AUDIT_TABLE_NAME: 'jiandu-test-audit',
   UPLOAD_BUCKET: 'jiandu-test-uploads',
   DATA_BUCKET: 'jiandu-test-data',
   JWT_ISSUER: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_example',

@@ -6,6 +6,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
+import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { controlApi, type PlatformControl } from './control.js';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
@@ -35,6 +36,8 @@ import {
 
 /** The table name, as in the deployed stack. */
 export const TABLE_NAME = 'jiandu';
+/** The audit log's own table (append-only; see `AUDIT_TABLE_SHAPE`). */
+export const AUDIT_TABLE_NAME = 'jiandu-audit';
 /** The buckets departments upload to and the pipeline writes to. */
 export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as const;
 /** Only objects under this prefix of the upload bucket start the workflow (the EventBridge rule's filter). */
@@ -147,6 +150,7 @@ export function handlerEnvironment(params: {
   return {
     ...params.settings,
     TABLE_NAME,
+    AUDIT_TABLE_NAME,
     UPLOAD_BUCKET: BUCKETS.upload,
     DATA_BUCKET: BUCKETS.data,
     AWS_REGION: LOCAL_REGION,
@@ -241,7 +245,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const dynamodbClient = createDynamoDbClient(dynamodbLocal.endpoint);
     cleanups.push(() => dynamodbClient.destroy());
     const table = await ensureTable(dynamodbClient, TABLE_NAME);
-    log(`[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table})`);
+    const auditTable = await ensureTable(dynamodbClient, AUDIT_TABLE_NAME, AUDIT_TABLE_SHAPE);
+    log(
+      `[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table}, ${AUDIT_TABLE_NAME} ${auditTable})`,
+    );
     log(`[local] s3rver ${localS3.endpoint} (buckets ${BUCKETS.upload}, ${BUCKETS.data})`);
 
     // The Step Functions API before the functions: they start executions through it. Its
