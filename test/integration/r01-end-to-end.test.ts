@@ -47,14 +47,15 @@ describe('R01 end to end on the local platform', () => {
       ),
     );
     const actual = found
-      .map((l) => ({ subjectKey: l.subjectKey, amountFen: l.amountFen, match: l.match, village: l.village }))
+      // The API answers 元; the planted truth is in fen.
+      .map((l) => ({ subjectKey: l.subjectKey, amount: l.amount, match: l.match, village: l.village }))
       .sort((a, b) => String(a.subjectKey).localeCompare(String(b.subjectKey)));
 
     // Every planted lead, including those whose payments carry an ID a spreadsheet destroyed
     // (found by name + village against the registry, match `name_village`).
     const expected = county.truth.leads
       .filter((t) => t.rule === 'R01')
-      .map((t) => ({ subjectKey: t.subjectKey, amountFen: t.amount, match: t.match, village: t.village }))
+      .map((t) => ({ subjectKey: t.subjectKey, amount: t.amount / 100, match: t.match, village: t.village }))
       .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.some((t) => t.match === 'name_village')).toBe(true);
