@@ -104,8 +104,11 @@ export class PublicApi extends Construct {
         JWT_ISSUER: props.identity.issuer,
         JWT_AUDIENCE: props.identity.audience,
         JWKS_URL: props.identity.jwksUrl,
+        USER_POOL_ID: props.identity.userPool.userPoolId,
       },
     });
+    // Assignees are checked against the pool's staff: read its groups' members, nothing else.
+    props.identity.userPool.grant(this.handler.role, 'cognito-idp:ListUsersInGroup');
     grantPlatformSecret(props.platformSecret, this.handler);
     const grant = (access: FunctionAccess, purpose: string) =>
       grantAccess(this.handler, props, access, purpose);

@@ -65,6 +65,7 @@ describe('Jiandu-Api', () => {
       JWT_ISSUER: expect.anything(),
       JWT_AUDIENCE: expect.anything(),
       JWKS_URL: expect.anything(),
+      USER_POOL_ID: { Ref: logicalId(app.api.identity.userPool) },
       STATE_MACHINE_ARN: {
         'Fn::ImportValue': expect.stringMatching(
           new RegExp(`^Jiandu-Pipeline:ExportsOutputRef${logicalId(app.pipeline.workflow.stateMachine)}`),

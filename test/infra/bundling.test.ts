@@ -28,6 +28,7 @@ const ENV = {
   JWT_ISSUER: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_example',
   JWT_AUDIENCE: 'example-client-id',
   JWKS_URL: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_example/.well-known/jwks.json',
+  USER_POOL_ID: 'cn-north-1_example',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:jiandu-collision',
   LOG_LEVEL: 'ERROR',
   NODE_OPTIONS: '--enable-source-maps',

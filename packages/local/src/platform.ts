@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,12 @@ export interface PlatformOptions {
   readonly sfnPort?: number;
   /** Where log lines go; default console.log unless quiet. */
   readonly log?: (line: string) => void;
+  /**
+   * Also append every log line of the functions (structured JSON) and of the platform to this
+   * file, at INFO even when quiet (quiet keeps them off the console). Default the
+   * `JIANDU_FUNCTION_LOG` environment variable, e.g. for a log scan over a whole test run.
+   */
+  readonly logFile?: string;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
   /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
@@ -146,6 +152,8 @@ export function handlerEnvironment(params: {
   settings?: Readonly<Record<string, string>>;
   /** The master secret's file (`ensurePlatformSecret`). */
   platformSecretFile: string;
+  /** The local issuer's staff list (the API checks assignees against it). */
+  staffDirectoryFile: string;
 }): Record<string, string> {
   return {
     ...params.settings,
@@ -166,6 +174,7 @@ export function handlerEnvironment(params: {
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
     PLATFORM_SECRET_FILE: params.platformSecretFile,
+    STAFF_DIRECTORY_FILE: params.staffDirectoryFile,
     // The functions' own environment replaces the process's: carry the SDK's switch for its
     // Node-version notice (set by scripts/node-support.mjs) so the notice is not printed again.
     ...(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
@@ -205,7 +214,14 @@ async function startDynamoDbOnPort(dbPath: string, port: number): Promise<Dynamo
  * events and schedules, and the inspectors' HTTP API. Seeds the demo county on first start.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const logFile = options.logFile ?? process.env.JIANDU_FUNCTION_LOG;
+  const print = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const log = logFile
+    ? (line: string) => {
+        appendFileSync(logFile, `${line}\n`);
+        print(line);
+      }
+    : print;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
 
@@ -288,10 +304,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         s3Endpoint: localS3.endpoint,
         sfnEndpoint,
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
-        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
+        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet && !logFile ? 'ERROR' : 'INFO'),
         ...(options.functionSettings ? { settings: options.functionSettings } : {}),
         platformSecretFile: ensurePlatformSecret(dataDir),
+        staffDirectoryFile: issuer.staffDirectoryFile,
       }),
+      ...(logFile ? { logFile } : {}),
+      ...(options.quiet && logFile ? { console: false } : {}),
     });
     cleanups.push(() => functions.stop());
     handlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
