@@ -36,15 +36,8 @@ export class DataStore extends Construct {
     super(scope, id);
 
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: TABLE_SHAPE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_SHAPE.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      // Customer-visible key usage in CloudTrail: the table holds confidential reference data.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      ...keptTable(),
       timeToLiveAttribute: TABLE_SHAPE.timeToLiveAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     addIndexes(this.table);
 
@@ -52,13 +45,7 @@ export class DataStore extends Construct {
     // every change of an entry to every principal, whatever identity policy it has. PITR keeps
     // 35 days of the table's past for an auditor to compare against, and nothing expires (no TTL).
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {
-      partitionKey: { name: AUDIT_TABLE_SHAPE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: AUDIT_TABLE_SHAPE.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...keptTable(),
       resourcePolicy: new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({
@@ -133,6 +120,23 @@ export const AUDIT_ENTRY_CHANGES = [
   'dynamodb:PartiQLDelete',
   'dynamodb:DeleteTable',
 ] as const;
+
+/**
+ * What both tables are: the shared key attributes (`AUDIT_TABLE_SHAPE` is `TABLE_SHAPE`
+ * without TTL), on demand, point-in-time recovery, deletion protection, retained with the stack.
+ */
+function keptTable() {
+  return {
+    partitionKey: { name: AUDIT_TABLE_SHAPE.partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: AUDIT_TABLE_SHAPE.sortKey, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    // Customer-visible key usage in CloudTrail: the tables hold confidential data.
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  } satisfies dynamodb.TableProps;
+}
 
 /** The two GSIs both tables share (`TABLE_SHAPE`). */
 function addIndexes(table: dynamodb.Table): void {

@@ -63,7 +63,13 @@ export default function setup(): () => Promise<void> {
 /** Scan the journal; throws (failing the run) listing every leak. */
 export async function assertNoPii(dir: string, names?: readonly string[]): Promise<void> {
   const { findings, responses, logLines } = scanJournal(dir, names ?? (await registryNames()));
-  if (findings.length === 0) return;
+  if (findings.length === 0) {
+    if (!names)
+      console.log(
+        `PII scan: ${responses} public responses and ${logLines} log lines, none with personal data`,
+      );
+    return;
+  }
   const shown = findings
     .slice(0, 20)
     .map((f) => `  ${f.found.join(', ')} in ${f.where}`)

@@ -72,7 +72,7 @@ describe('R01 end to end on the local platform', () => {
     const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
     const expected = county.truth.leads.filter((t) => t.rule === 'R01');
     expect(lines).toHaveLength(expected.length + 1);
-    expect(lines[0]).toContain('lead_id,rule,subject,id_number');
+    expect(lines[0]).toContain('线索编号,规则,对象,身份证号');
   });
 
   it('never shows a raw ID number in the lead list', async () => {
