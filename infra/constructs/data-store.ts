@@ -151,7 +151,7 @@ function addIndexes(table: dynamodb.Table): void {
 }
 
 /** Settings every jiandu bucket shares: private, TLS only, encrypted, owner owns all objects. */
-function securedBucket(): s3.BucketProps {
+export function securedBucket(): s3.BucketProps {
   return {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
