@@ -228,7 +228,7 @@ describe('npm run cli on the local platform', () => {
     expect(withData.code).toBe(0);
     const townRows = parse(readFileSync(filtered), { bom: true, columns: true }) as Record<string, string>[];
     expect(townRows.length).toBe(listed.items.filter((l) => l.township === township).length);
-    expect(townRows.every((r) => r['乡镇'] === township && r['状态'] === '新线索')).toBe(true);
+    expect(townRows.every((r) => r.乡镇 === township && r.状态 === '新线索')).toBe(true);
   });
 
   it('exports leads as XLSX that parses back with the Chinese §6 header', async () => {
