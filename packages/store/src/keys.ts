@@ -16,6 +16,7 @@
  * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
+ * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -80,6 +81,24 @@ export const keys = {
       pk: 'LEADS',
       ...(from ? { skFrom: from } : {}),
       ...(before ? { skBefore: before } : {}),
+    } as const;
+  },
+
+  /**
+   * The running sums of the leads created on one China day of one rule and township
+   * (`LeadTally`), all in one partition: the statistics page reads this partition (a day
+   * range is a key range), never the leads. Hundreds of items a year, not tens of thousands.
+   */
+  leadTally(t: { day: string; rule: string; township: string | null }) {
+    return { PK: 'LEAD_TALLY', SK: `${t.day}#${t.rule}#${t.township ?? ''}` };
+  },
+  /** The tally items of leads created within [fromDay, toDay] (inclusive days; either may be open). */
+  leadTallies(fromDay?: string, toDay?: string) {
+    return {
+      pk: 'LEAD_TALLY',
+      ...(fromDay ? { skFrom: fromDay } : {}),
+      // Every `{toDay}#…` key sorts below `{toDay}#\uffff`.
+      ...(toDay ? { skTo: `${toDay}#\uffff` } : {}),
     } as const;
   },
 

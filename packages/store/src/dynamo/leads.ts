@@ -1,11 +1,107 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
-import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import {
+  type LeadRepository,
+  type LeadStatsScope,
+  type LeadWrite,
+  RevisionConflictError,
+} from '@jiandu/domain/ports';
+import {
+  addTally,
+  emptyTally,
+  type GroupTally,
+  type LeadStats,
+  type LeadTally,
+  statisticsOfTallies,
+  TALLY_FIELDS,
+  tallyOf,
+} from '@jiandu/domain/stats';
+import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
-import { batchGet } from './batch.js';
-import { revisionCondition, strip } from './items.js';
+import { batchGet, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
+import { type Item, revisionCondition, strip } from './items.js';
 import { TableRepository } from './repository.js';
+
+/** Lead writes per transaction at most (the rest of the 100 actions are tally updates). */
+const LEADS_PER_TRANSACTION = 90;
+/** Bytes per transaction at most (DynamoDB's limit is 4 MB; leave room for the tally updates). */
+const BYTES_PER_TRANSACTION = 3_500_000;
+/** Transactions in flight at once, each on its own tallies so they don't contend. */
+const LANES = 8;
+
+/** The tally item a lead counts in: its China day created, rule and township. */
+function tallyKeyOf(lead: Lead) {
+  return { day: chinaDay(lead.createdAt), rule: lead.rule, township: lead.township ?? null };
+}
+type TallyKey = ReturnType<typeof tallyKeyOf>;
+const tallyId = (k: TallyKey) => keys.leadTally(k).SK;
+
+/**
+ * The tally updates of a set of lead writes, merged per tally item (a transaction may touch an
+ * item once): `ADD` of `tally(next) − tally(previous)`, zero fields left out.
+ */
+function tallyUpdates(tableName: string, writes: readonly LeadWrite[]): TransactAction[] {
+  const sums = new Map<string, { key: TallyKey; delta: LeadTally }>();
+  const add = (lead: Lead | undefined, sign: 1 | -1) => {
+    if (!lead) return;
+    const key = tallyKeyOf(lead);
+    const sum = sums.get(tallyId(key)) ?? { key, delta: emptyTally() };
+    addTally(sum.delta, tallyOf(lead), sign);
+    sums.set(tallyId(key), sum);
+  };
+  for (const w of writes) {
+    add(w.previous, -1);
+    add(w.next, 1);
+  }
+  const actions: TransactAction[] = [];
+  for (const { key, delta } of sums.values()) {
+    const fields = TALLY_FIELDS.filter((f) => delta[f] !== 0);
+    if (fields.length === 0) continue;
+    const names: Record<string, string> = { '#day': 'day', '#rule': 'rule' };
+    const values: Record<string, unknown> = { ':day': key.day, ':rule': key.rule };
+    const set = ['#day = :day', '#rule = :rule'];
+    if (key.township !== null) {
+      names['#township'] = 'township';
+      values[':township'] = key.township;
+      set.push('#township = :township');
+    }
+    fields.forEach((f, i) => {
+      names[`#f${i}`] = f;
+      values[`:f${i}`] = delta[f];
+    });
+    actions.push({
+      Update: {
+        TableName: tableName,
+        Key: keys.leadTally(key),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${fields.map((_, i) => `#f${i} :f${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+  }
+  return actions;
+}
+
+const leadItem = (lead: Lead): Item => ({ ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead });
+
+/** Cut writes into transactions within DynamoDB's limits (by count and by size). */
+function chunksOf(writes: readonly LeadWrite[]): LeadWrite[][] {
+  const chunks: LeadWrite[][] = [];
+  let chunk: LeadWrite[] = [];
+  let bytes = 0;
+  for (const w of writes) {
+    const size = Buffer.byteLength(JSON.stringify(w.next));
+    if (chunk.length >= LEADS_PER_TRANSACTION || (chunk.length > 0 && bytes + size > BYTES_PER_TRANSACTION)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(w);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 /** Leads, with optimistic locking on `revision`. */
 export class DynamoLeadRepository extends TableRepository implements LeadRepository {
@@ -22,41 +118,124 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
     return new Map(items.map((i) => strip<Lead>(i)).map((lead) => [lead.leadId, lead]));
   }
 
+  /** Read the stored lead (its tally is moved by the write), then write it with the same condition as a batch. */
   async put(lead: Lead, expectedRevision: number): Promise<void> {
-    const item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
-    if (!(await this.putItem(item, revisionCondition(expectedRevision))))
+    const current = await this.get(lead.leadId);
+    if ((current?.revision ?? 0) !== expectedRevision) throw new RevisionConflictError(lead.leadId);
+    if ((await this.putMany([{ next: lead, previous: current }])).length > 0)
       throw new RevisionConflictError(lead.leadId);
   }
 
-  async move(previous: Lead, next: Lead): Promise<void> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.lead(next.leadId), ...keys.leadIndexes(next), ...next },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: keys.lead(previous.leadId),
-                ConditionExpression: '#revision = :expected',
-                ExpressionAttributeNames: { '#revision': 'revision' },
-                ExpressionAttributeValues: { ':expected': previous.revision },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if ((error as Error)?.name === 'TransactionCanceledException')
-        throw new RevisionConflictError(previous.leadId);
-      throw error;
+  /**
+   * Conditional puts in transactions of up to 90 leads plus the merged updates of their tally
+   * items, so a lead and the sums it counts in never disagree. Writes are grouped by tally
+   * item and the groups spread over a few lanes that run side by side, so concurrent
+   * transactions rarely hold the same tally item (when they do, `transactWrite` backs off).
+   * A lead whose condition fails is taken out and the rest of its transaction sent again.
+   */
+  async putMany(writes: readonly LeadWrite[]): Promise<string[]> {
+    const groups = new Map<string, LeadWrite[]>();
+    for (const w of writes) {
+      const id = tallyId(tallyKeyOf(w.next));
+      groups.set(id, [...(groups.get(id) ?? []), w]);
     }
+    // Biggest groups first, each to the least loaded lane.
+    const lanes: LeadWrite[][][] = Array.from({ length: LANES }, () => []);
+    const load = new Array<number>(LANES).fill(0);
+    for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) {
+      const lane = load.indexOf(Math.min(...load));
+      lanes[lane]?.push(...chunksOf(group));
+      load[lane] = (load[lane] ?? 0) + group.length;
+    }
+    const conflicts: string[] = [];
+    await Promise.all(
+      lanes.map(async (chunks) => {
+        for (const chunk of chunks) conflicts.push(...(await this.writeChunk(chunk)));
+      }),
+    );
+    return conflicts;
+  }
+
+  /** One transaction of lead puts and their tally updates; returns the ids whose condition failed. */
+  private async writeChunk(chunk: readonly LeadWrite[]): Promise<string[]> {
+    const conflicts: string[] = [];
+    let pending = chunk;
+    while (pending.length > 0) {
+      const puts: TransactAction[] = pending.map((w) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: leadItem(w.next),
+          ...revisionCondition(w.previous?.revision ?? 0),
+        },
+      }));
+      const actions = [...puts, ...tallyUpdates(this.tableName, pending)];
+      if (actions.length > TRANSACT_LIMIT)
+        throw new Error(`putMany: ${actions.length} actions in one transaction`);
+      const failed = new Set(await transactWrite(this.doc, actions));
+      if (failed.size === 0) break;
+      for (const i of failed) {
+        const w = pending[i];
+        if (!w) throw new Error(`putMany: a tally update failed a condition it does not have (${i})`);
+        conflicts.push(w.next.leadId);
+      }
+      pending = pending.filter((_, i) => !failed.has(i));
+    }
+    return conflicts;
+  }
+
+  /** The statistics of a scope from its tally items (a day range is a key range; rule and township filter). */
+  async statistics(scope: LeadStatsScope): Promise<LeadStats> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const filters: string[] = [];
+    if (scope.rule !== undefined) {
+      names['#rule'] = 'rule';
+      values[':rule'] = scope.rule;
+      filters.push('#rule = :rule');
+    }
+    if (scope.township !== undefined) {
+      names['#township'] = 'township';
+      values[':township'] = scope.township;
+      filters.push('#township = :township');
+    }
+    const items = await this.queryAll<Item>(
+      keys.leadTallies(scope.createdFrom, scope.createdTo),
+      filters.length
+        ? {
+            FilterExpression: filters.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }
+        : undefined,
+    );
+    const groups: GroupTally[] = items.map((item) => {
+      const tally = emptyTally();
+      for (const f of TALLY_FIELDS) tally[f] = Number(item[f] ?? 0);
+      return { rule: String(item.rule), township: (item.township as string | undefined) ?? null, tally };
+    });
+    return statisticsOfTallies(groups);
+  }
+
+  async move(previous: Lead, next: Lead): Promise<void> {
+    const actions: TransactAction[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: leadItem(next),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.lead(previous.leadId),
+          ...revisionCondition(previous.revision),
+        },
+      },
+      // The lead leaves its old tally and joins its new one (usually the same item: no update).
+      ...tallyUpdates(this.tableName, [{ next, previous }]),
+    ];
+    if ((await transactWrite(this.doc, actions)).length > 0) throw new RevisionConflictError(previous.leadId);
   }
 
   listOfRule(rule: string): Promise<Lead[]> {

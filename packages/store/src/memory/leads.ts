@@ -1,6 +1,12 @@
 import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
-import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import {
+  type LeadRepository,
+  type LeadStatsScope,
+  type LeadWrite,
+  RevisionConflictError,
+} from '@jiandu/domain/ports';
+import { leadStatistics } from '@jiandu/domain/stats';
 import { byKey, clone } from './support.js';
 
 /** Leads in memory, with the same optimistic locking on `revision`. */
@@ -26,6 +32,23 @@ export class MemoryLeads implements LeadRepository {
     const current = this.items.get(lead.leadId);
     if ((current?.revision ?? 0) !== expectedRevision) throw new RevisionConflictError(lead.leadId);
     this.items.set(lead.leadId, clone(lead));
+  }
+
+  async putMany(writes: readonly LeadWrite[]) {
+    const conflicts: string[] = [];
+    for (const { next, previous } of writes) {
+      try {
+        await this.put(next, previous?.revision ?? 0);
+      } catch (error) {
+        if (!(error instanceof RevisionConflictError)) throw error;
+        conflicts.push(next.leadId);
+      }
+    }
+    return conflicts;
+  }
+
+  async statistics(scope: LeadStatsScope) {
+    return leadStatistics(await this.scan(scope));
   }
 
   async move(previous: Lead, next: Lead) {
