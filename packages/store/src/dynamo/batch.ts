@@ -34,6 +34,8 @@ export const BATCH_RETRY: BatchRetry = { maxAttempts: 10, baseDelayMs: 50, maxDe
 /** DynamoDB's own limits per request. */
 const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
+/** BatchGetItem requests in flight at once. */
+const GETS_IN_FLIGHT = 4;
 
 /** DynamoDB kept returning part of a batch unprocessed until the attempts ran out. */
 export class UnprocessedBatchError extends Error {
@@ -80,18 +82,24 @@ export async function batchGet(
   retry: BatchRetry = BATCH_RETRY,
 ): Promise<Item[]> {
   const found: Item[] = [];
-  for (let i = 0; i < keys.length; i += GET_CHUNK) {
-    await untilProcessed(
-      'BatchGetItem',
-      keys.slice(i, i + GET_CHUNK),
-      async (Keys) => {
-        const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys } } }));
-        found.push(...((out.Responses?.[tableName] ?? []) as Item[]));
-        return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
-      },
-      retry,
+  const chunks: Item[][] = [];
+  for (let i = 0; i < keys.length; i += GET_CHUNK) chunks.push(keys.slice(i, i + GET_CHUNK));
+  // A few requests in flight: reading a county's leads by id is latency-bound, not capacity-bound.
+  for (let i = 0; i < chunks.length; i += GETS_IN_FLIGHT)
+    await Promise.all(
+      chunks.slice(i, i + GETS_IN_FLIGHT).map((chunk) =>
+        untilProcessed(
+          'BatchGetItem',
+          chunk,
+          async (Keys) => {
+            const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys } } }));
+            found.push(...((out.Responses?.[tableName] ?? []) as Item[]));
+            return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+          },
+          retry,
+        ),
+      ),
     );
-  }
   return found;
 }
 

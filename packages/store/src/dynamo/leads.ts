@@ -84,19 +84,34 @@ function tallyUpdates(tableName: string, writes: readonly LeadWrite[]): Transact
 
 const leadItem = (lead: Lead): Item => ({ ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead });
 
-/** Cut writes into transactions within DynamoDB's limits (by count and by size). */
+/** The tally items a write moves: the next lead's and, when it differs, the previous one's. */
+function tallyIdsOf(w: LeadWrite): string[] {
+  const ids = [tallyId(tallyKeyOf(w.next))];
+  if (w.previous && tallyId(tallyKeyOf(w.previous)) !== ids[0]) ids.push(tallyId(tallyKeyOf(w.previous)));
+  return ids;
+}
+
+/** Cut writes into transactions within DynamoDB's limits (leads + tally items, and bytes). */
 function chunksOf(writes: readonly LeadWrite[]): LeadWrite[][] {
   const chunks: LeadWrite[][] = [];
   let chunk: LeadWrite[] = [];
+  let tallies = new Set<string>();
   let bytes = 0;
   for (const w of writes) {
     const size = Buffer.byteLength(JSON.stringify(w.next));
-    if (chunk.length >= LEADS_PER_TRANSACTION || (chunk.length > 0 && bytes + size > BYTES_PER_TRANSACTION)) {
+    const added = tallyIdsOf(w).filter((id) => !tallies.has(id)).length;
+    const full =
+      chunk.length >= LEADS_PER_TRANSACTION ||
+      chunk.length + 1 + tallies.size + added > TRANSACT_LIMIT ||
+      bytes + size > BYTES_PER_TRANSACTION;
+    if (chunk.length > 0 && full) {
       chunks.push(chunk);
       chunk = [];
+      tallies = new Set();
       bytes = 0;
     }
     chunk.push(w);
+    for (const id of tallyIdsOf(w)) tallies.add(id);
     bytes += size;
   }
   if (chunk.length > 0) chunks.push(chunk);
@@ -139,18 +154,16 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       const id = tallyId(tallyKeyOf(w.next));
       groups.set(id, [...(groups.get(id) ?? []), w]);
     }
-    // Biggest groups first, each to the least loaded lane.
-    const lanes: LeadWrite[][][] = Array.from({ length: LANES }, () => []);
-    const load = new Array<number>(LANES).fill(0);
+    // Biggest groups first, each to the least loaded lane; a lane's transactions may span its groups.
+    const lanes: LeadWrite[][] = Array.from({ length: LANES }, () => []);
     for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) {
-      const lane = load.indexOf(Math.min(...load));
-      lanes[lane]?.push(...chunksOf(group));
-      load[lane] = (load[lane] ?? 0) + group.length;
+      const lane = lanes.reduce((least, l) => (l.length < least.length ? l : least));
+      lane.push(...group);
     }
     const conflicts: string[] = [];
     await Promise.all(
-      lanes.map(async (chunks) => {
-        for (const chunk of chunks) conflicts.push(...(await this.writeChunk(chunk)));
+      lanes.map(async (lane) => {
+        for (const chunk of chunksOf(lane)) conflicts.push(...(await this.writeChunk(chunk)));
       }),
     );
     return conflicts;
