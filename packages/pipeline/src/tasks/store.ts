@@ -153,6 +153,13 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
     leadsUnchanged: counts.unchanged,
     leadsSuperseded: counts.superseded,
     durationMs: Date.parse(finishedAt) - Date.parse(run?.startedAt ?? manifest.createdAt),
+    shards: input.shards.map((s) => ({
+      shard: s.shard,
+      rows: s.rows ?? 0,
+      findings: s.findings,
+      durationMs: s.durationMs ?? 0,
+      peakRssMb: s.peakRssMb ?? 0,
+    })),
   });
   deps.log.info('collision stored', { ...summary });
   return summary;
