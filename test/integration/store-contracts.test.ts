@@ -11,7 +11,7 @@ import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/dom
 import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
-import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { type LeadFilter, matchesLeadFilter, type PageRequest, sortLeads } from '@jiandu/domain/leads/query';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import {
@@ -427,6 +427,46 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       for (const filter of filters) {
         const expected = ids(stored.filter((l) => matchesLeadFilter(l, filter)));
         expect({ filter, found: ids(await s.leads.scan(filter)) }).toEqual({ filter, found: expected });
+      }
+      // Page by page, in every order, exactly the sorted matches with their total.
+      const flagged = stored.map((l, i) =>
+        i % 5 === 1
+          ? {
+              ...l,
+              overdue: true,
+              assignment: {
+                kind: 'person',
+                assignee: 'u-x',
+                deadline: '2024-02-01',
+                assignedBy: 'u-boss',
+                assignedAt: l.createdAt,
+              },
+              revision: l.revision + 1,
+            }
+          : l,
+      ) as Lead[];
+      for (const [i, l] of flagged.entries()) if (l !== stored[i]) await s.leads.put(l, l.revision - 1);
+      const requests: PageRequest[] = [
+        {},
+        { order: 'asc' },
+        { sort: 'score' },
+        { sort: 'amount', order: 'asc' },
+      ];
+      for (const filter of [...filters, { overdue: true }, { overdue: false }, { assignedBy: 'u-boss' }]) {
+        const matching = flagged.filter((l) => matchesLeadFilter(l, filter));
+        for (const request of requests) {
+          const pages: string[] = [];
+          let cursor: string | undefined;
+          for (let n = 0; n < 10; n++) {
+            const page = await s.leads.page(filter, { ...request, limit: 4, ...(cursor ? { cursor } : {}) });
+            expect(page.total).toBe(matching.length);
+            pages.push(...page.items.map((l) => l.leadId));
+            cursor = page.cursor;
+            if (!cursor) break;
+          }
+          const expected = sortLeads(matching, request.sort, request.order).map((l) => l.leadId);
+          expect({ filter, request, pages }).toEqual({ filter, request, pages: expected });
+        }
       }
     });
   });

@@ -3,7 +3,7 @@ import type { UploadRequest } from './datasets/corrections.js';
 import type { LatenessRecord } from './datasets/progress.js';
 import { ConflictError } from './errors.js';
 import type { DatasetKind } from './kinds.js';
-import type { LeadFilter } from './leads/query.js';
+import type { LeadFilter, LeadPage, PageRequest } from './leads/query.js';
 import type { CorrectionTask } from './leads/workflow.js';
 import type { Lead } from './model.js';
 import type { Report } from './reports/report.js';
@@ -95,6 +95,12 @@ export interface LeadRepository {
    * so adapters read the matching index partition and filter what their keys can't.
    */
   scan(filter: LeadFilter): Promise<Lead[]>;
+  /**
+   * One page of the leads matching the filter exactly, sorted and cut as `pageLeads` does
+   * (same cursors), and how many match in all. Adapters serve the default order (newest
+   * first) from an index, reading about one page rather than every lead.
+   */
+  page(filter: LeadFilter, request: PageRequest): Promise<LeadPage>;
 }
 
 /** Correction tasks for data-owning departments (leads dismissed as 源数据错误). */

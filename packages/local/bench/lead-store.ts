@@ -123,8 +123,8 @@ function leadOf(i: number): Lead {
 }
 
 /** The repository as this script sees it: bulk writes and kept statistics may be missing (the code before them). */
-type Bulk = Omit<LeadRepository, 'putMany' | 'statistics'> &
-  Partial<Pick<LeadRepository, 'putMany' | 'statistics'>>;
+type Bulk = Omit<LeadRepository, 'putMany' | 'statistics' | 'page'> &
+  Partial<Pick<LeadRepository, 'putMany' | 'statistics' | 'page'>>;
 
 /** Write leads the way the store stage does: in bulk when the store offers it, else one put each, 16 in flight. */
 async function write(repo: Bulk, writes: { next: Lead; previous: Lead | undefined }[]): Promise<string> {
@@ -195,7 +195,9 @@ try {
     }
   }
   await timed('lead list, first page of the default view (50)', async () =>
-    pageLeads(await repo.scan({ statuses: DEFAULT_STATUSES, minScore: 20 }), { limit: 50 }),
+    repo.page
+      ? repo.page({ statuses: DEFAULT_STATUSES, minScore: 20 }, { limit: 50 })
+      : pageLeads(await repo.scan({ statuses: DEFAULT_STATUSES, minScore: 20 }), { limit: 50 }),
   );
   console.log(`peak RSS of this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {

@@ -68,6 +68,10 @@ export const keys = {
       GSI2SK: l.leadId,
     };
   },
+  /** The GSI1 key of a lead in the list (newest first), where a page resumes after it. */
+  leadListPosition(createdAt: string, leadId: string) {
+    return { ...this.lead(leadId), GSI1PK: 'LEADS', GSI1SK: `${createdAt}#${leadId}` };
+  },
   allLeads() {
     return { index: 'GSI1', pk: 'LEADS' } as const;
   },

@@ -5,7 +5,6 @@ import {
   DEFAULT_MIN_SCORE,
   LEAD_SORTS,
   type LeadFilter,
-  pageLeads,
   resolveDefaultView,
   sameSubject,
   sortLeads,
@@ -228,8 +227,8 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
-        const leads = await deps.leads.scan(filterOf(q, principal, minScore));
-        const page = pageLeads(leads, {
+        // A page from the store (by index for the default order), not every lead sorted here.
+        const page = await deps.leads.page(filterOf(q, principal, minScore), {
           ...(q.sort ? { sort: q.sort } : {}),
           ...(q.order ? { order: q.order } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
@@ -238,7 +237,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({
           items: page.items.map(leadSummary),
           cursor: page.cursor ?? null,
-          total: leads.length,
+          total: page.total,
         });
       },
     },

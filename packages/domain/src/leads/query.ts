@@ -133,6 +133,21 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
+/** The cursor of the page after `last` (storage adapters that page by index use the same cursors). */
+export function leadCursorAfter(last: Lead, sort: LeadSort = 'date', order: 'asc' | 'desc' = 'desc'): string {
+  return encodeCursor({ s: sort, o: order, v: sortValue(last, sort), id: last.leadId });
+}
+
+/** The last sort value and lead id a cursor resumes after; a {@link ValidationError} when it isn't one of this sort. */
+export function leadCursorPosition(
+  text: string,
+  sort: LeadSort = 'date',
+  order: 'asc' | 'desc' = 'desc',
+): { readonly value: string | number; readonly leadId: string } {
+  const cursor = decodeCursor(text, sort, order);
+  return { value: cursor.v, leadId: cursor.id };
+}
+
 function decodeCursor(text: string, sort: LeadSort, order: 'asc' | 'desc'): Cursor {
   let parsed: Partial<Cursor> | undefined;
   try {
@@ -174,7 +189,7 @@ export function sortLeads(
 export function pageLeads(leads: readonly Lead[], request: PageRequest): { items: Lead[]; cursor?: string } {
   const sort = request.sort ?? 'date';
   const order = request.order ?? 'desc';
-  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
+  const limit = pageLimit(request);
   const sign = order === 'asc' ? 1 : -1;
   const keyOf = (lead: Lead): [SortValue, string] => [sortValue(lead, sort), lead.leadId];
   const sorted = sortLeads(leads, sort, order);
@@ -188,7 +203,19 @@ export function pageLeads(leads: readonly Lead[], request: PageRequest): { items
   const items = sorted.slice(start, start + limit);
   const last = items.at(-1);
   if (!last || start + limit >= sorted.length) return { items };
-  return { items, cursor: encodeCursor({ s: sort, o: order, v: sortValue(last, sort), id: last.leadId }) };
+  return { items, cursor: leadCursorAfter(last, sort, order) };
+}
+
+/** A page of the lead list and how many leads match the filter in all. */
+export interface LeadPage {
+  readonly items: Lead[];
+  readonly cursor?: string;
+  readonly total: number;
+}
+
+/** The page size a request asks for, within 1–500 (default 50). */
+export function pageLimit(request: PageRequest): number {
+  return Math.min(Math.max(request.limit ?? 50, 1), 500);
 }
 
 /**

@@ -1,4 +1,15 @@
-import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  createdBoundsUtc,
+  type LeadFilter,
+  type LeadPage,
+  leadCursorAfter,
+  leadCursorPosition,
+  matchesLeadFilter,
+  type PageRequest,
+  pageLeads,
+  pageLimit,
+} from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import {
   type LeadRepository,
@@ -19,7 +30,7 @@ import {
 import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
 import { batchGet, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
-import { type Item, revisionCondition, strip } from './items.js';
+import { type Filter, type Item, partitionQuery, revisionCondition, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
 /** Lead writes per transaction at most (the rest of the 100 actions are tally updates). */
@@ -257,45 +268,144 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
 
   /**
    * Read the rule's GSI2 partition, or GSI1's `LEADS` partition within the created-date key
-   * range; push equality and range filters down as a FilterExpression (less data on the
-   * wire); then apply the domain's own filter so the result is exact whatever was pushed.
+   * range; push the filters down as a FilterExpression (less data on the wire); then apply the
+   * domain's own filter so the result is exact whatever was pushed.
    */
   async scan(filter: LeadFilter): Promise<Lead[]> {
     const bounds = createdBoundsUtc(filter);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const filters: string[] = [];
-    const compare = (attribute: string, op: '=' | '>=' | '<=', placeholder: string, value: unknown) => {
-      if (value === undefined) return;
-      names[`#${attribute}`] = attribute;
-      values[placeholder] = value;
-      filters.push(`#${attribute} ${op} ${placeholder}`);
-    };
-    compare('township', '=', ':township', filter.township);
-    compare('village', '=', ':village', filter.village);
-    compare('assignee', '=', ':assignee', filter.assignee);
-    compare('idNumber', '=', ':idNumber', filter.idNumber);
-    compare('score', '>=', ':minScore', filter.minScore);
-    compare('score', '<=', ':maxScore', filter.maxScore);
-    compare('amount', '>=', ':minAmount', filter.minAmount);
-    compare('amount', '<=', ':maxAmount', filter.maxAmount);
-    if (filter.statuses?.length) {
-      names['#status'] = 'status';
-      filter.statuses.forEach((status, i) => {
-        values[`:status${i}`] = status;
-      });
-      filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
-    }
     const leads = await this.queryAll<Lead>(
       filter.rule ? keys.leadsOfRule(filter.rule) : keys.leadsCreatedRange(bounds.from, bounds.before),
-      filters.length
-        ? {
-            FilterExpression: filters.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }
-        : undefined,
+      pushedFilter(filter),
     );
     return leads.filter((lead) => matchesLeadFilter(lead, filter));
   }
+
+  /**
+   * Newest or oldest first: GSI1's `LEADS` partition read in key order from the cursor, the
+   * filters pushed down, until the page is full, so a page costs about a page of reads (more
+   * when the filters are very selective), whatever the county. The total is a `COUNT` query of
+   * the same range and filters (DynamoDB still reads the range, but sends no leads).
+   * Sorting by score or amount reads every matching lead and sorts them (no index has those keys).
+   */
+  async page(filter: LeadFilter, request: PageRequest): Promise<LeadPage> {
+    const sort = request.sort ?? 'date';
+    const order = request.order ?? 'desc';
+    if (sort !== 'date') {
+      const leads = await this.scan(filter);
+      return { ...pageLeads(leads, request), total: leads.length };
+    }
+    const limit = pageLimit(request);
+    const bounds = createdBoundsUtc(filter);
+    const query = withFilter(
+      partitionQuery(this.tableName, keys.leadsCreatedRange(bounds.from, bounds.before)),
+      pushedFilter(filter),
+    );
+    const after = request.cursor ? leadCursorPosition(request.cursor, sort, order) : undefined;
+    const [{ items, more }, total] = await Promise.all([
+      this.pageFrom(query, filter, order, limit, after),
+      this.countOf(query),
+    ]);
+    const last = items.at(-1);
+    return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order) } : {}) };
+  }
+
+  /** Up to `limit` matching leads in key order after the cursor's position, and whether more follow. */
+  private async pageFrom(
+    query: QueryCommandInput,
+    filter: LeadFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: { value: string | number; leadId: string } | undefined,
+  ): Promise<{ items: Lead[]; more: boolean }> {
+    const items: Lead[] = [];
+    let start: Item | undefined = after
+      ? keys.leadListPosition(String(after.value), after.leadId)
+      : undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...query,
+          ScanIndexForward: order === 'asc',
+          // Read a little more than the page: filters drop some of what is read.
+          Limit: Math.max(limit * 2, 100),
+          ExclusiveStartKey: start,
+        }),
+      );
+      const read = out.Items ?? [];
+      for (const [i, item] of read.entries()) {
+        const lead = strip<Lead>(item);
+        if (matchesLeadFilter(lead, filter)) items.push(lead);
+        // What DynamoDB returned already passed the same filters: anything left over follows.
+        if (items.length === limit) return { items, more: i < read.length - 1 || !!out.LastEvaluatedKey };
+      }
+      start = out.LastEvaluatedKey as Item | undefined;
+    } while (start);
+    return { items, more: false };
+  }
+
+  /** How many items a query selects (every page of a `COUNT`). */
+  private async countOf(query: QueryCommandInput): Promise<number> {
+    let count = 0;
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: start }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey as Item | undefined;
+    } while (start);
+    return count;
+  }
+}
+
+/**
+ * Every lead filter as a FilterExpression, so what DynamoDB returns (or counts) is exactly
+ * what `matchesLeadFilter` keeps; the created-date range is the key range, not a filter.
+ */
+function pushedFilter(filter: LeadFilter): Filter | undefined {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  const compare = (attribute: string, op: '=' | '>=' | '<=', placeholder: string, value: unknown) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[placeholder] = value;
+    filters.push(`#${attribute} ${op} ${placeholder}`);
+  };
+  compare('rule', '=', ':rule', filter.rule);
+  compare('township', '=', ':township', filter.township);
+  compare('village', '=', ':village', filter.village);
+  compare('assignee', '=', ':assignee', filter.assignee);
+  compare('idNumber', '=', ':idNumber', filter.idNumber);
+  compare('score', '>=', ':minScore', filter.minScore);
+  compare('score', '<=', ':maxScore', filter.maxScore);
+  compare('amount', '>=', ':minAmount', filter.minAmount);
+  compare('amount', '<=', ':maxAmount', filter.maxAmount);
+  if (filter.statuses?.length) {
+    names['#status'] = 'status';
+    filter.statuses.forEach((status, i) => {
+      values[`:status${i}`] = status;
+    });
+    filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
+  }
+  if (filter.assignedBy !== undefined) {
+    names['#assignment'] = 'assignment';
+    names['#assignedBy'] = 'assignedBy';
+    values[':assignedBy'] = filter.assignedBy;
+    filters.push('#assignment.#assignedBy = :assignedBy');
+  }
+  if (filter.overdue !== undefined) {
+    names['#overdue'] = 'overdue';
+    values[':overdue'] = true;
+    filters.push(
+      filter.overdue ? '#overdue = :overdue' : '(attribute_not_exists(#overdue) OR #overdue <> :overdue)',
+    );
+  }
+  return filters.length
+    ? {
+        FilterExpression: filters.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }
+    : undefined;
 }

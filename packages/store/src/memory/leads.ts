@@ -1,4 +1,4 @@
-import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { type LeadFilter, matchesLeadFilter, type PageRequest, pageLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import {
   type LeadRepository,
@@ -63,6 +63,11 @@ export class MemoryLeads implements LeadRepository {
       .filter((l) => l.rule === rule)
       .sort(byKey((l) => l.leadId))
       .map(clone);
+  }
+
+  async page(filter: LeadFilter, request: PageRequest) {
+    const leads = await this.scan(filter);
+    return { ...pageLeads(leads, request), total: leads.length };
   }
 
   async scan(filter: LeadFilter) {
