@@ -127,6 +127,8 @@ interface Cursor {
   readonly o: 'asc' | 'desc';
   readonly v: SortValue;
   readonly id: string;
+  /** How many matched when the first page was read (adapters that count apart carry it along). */
+  readonly t?: number;
 }
 
 function encodeCursor(cursor: Cursor): string {
@@ -134,8 +136,19 @@ function encodeCursor(cursor: Cursor): string {
 }
 
 /** The cursor of the page after `last` (storage adapters that page by index use the same cursors). */
-export function leadCursorAfter(last: Lead, sort: LeadSort = 'date', order: 'asc' | 'desc' = 'desc'): string {
-  return encodeCursor({ s: sort, o: order, v: sortValue(last, sort), id: last.leadId });
+export function leadCursorAfter(
+  last: Lead,
+  sort: LeadSort = 'date',
+  order: 'asc' | 'desc' = 'desc',
+  total?: number,
+): string {
+  return encodeCursor({
+    s: sort,
+    o: order,
+    v: sortValue(last, sort),
+    id: last.leadId,
+    ...(total !== undefined ? { t: total } : {}),
+  });
 }
 
 /** The last sort value and lead id a cursor resumes after; a {@link ValidationError} when it isn't one of this sort. */
@@ -143,9 +156,13 @@ export function leadCursorPosition(
   text: string,
   sort: LeadSort = 'date',
   order: 'asc' | 'desc' = 'desc',
-): { readonly value: string | number; readonly leadId: string } {
+): { readonly value: string | number; readonly leadId: string; readonly total?: number } {
   const cursor = decodeCursor(text, sort, order);
-  return { value: cursor.v, leadId: cursor.id };
+  return {
+    value: cursor.v,
+    leadId: cursor.id,
+    ...(Number.isInteger(cursor.t) && (cursor.t as number) >= 0 ? { total: cursor.t as number } : {}),
+  };
 }
 
 function decodeCursor(text: string, sort: LeadSort, order: 'asc' | 'desc'): Cursor {

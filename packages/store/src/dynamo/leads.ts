@@ -284,7 +284,8 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
    * Newest or oldest first: GSI1's `LEADS` partition read in key order from the cursor, the
    * filters pushed down, until the page is full, so a page costs about a page of reads (more
    * when the filters are very selective), whatever the county. The total is a `COUNT` query of
-   * the same range and filters (DynamoDB still reads the range, but sends no leads).
+   * the same range and filters on the first page (DynamoDB still reads the range, but sends no
+   * leads); later pages carry it in their cursor.
    * Sorting by score or amount reads every matching lead and sorts them (no index has those keys).
    */
   async page(filter: LeadFilter, request: PageRequest): Promise<LeadPage> {
@@ -301,12 +302,13 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       pushedFilter(filter),
     );
     const after = request.cursor ? leadCursorPosition(request.cursor, sort, order) : undefined;
+    // Counted once, for the first page; later pages carry that figure in the cursor.
     const [{ items, more }, total] = await Promise.all([
       this.pageFrom(query, filter, order, limit, after),
-      this.countOf(query),
+      after?.total ?? this.countOf(query),
     ]);
     const last = items.at(-1);
-    return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order) } : {}) };
+    return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order, total) } : {}) };
   }
 
   /** Up to `limit` matching leads in key order after the cursor's position, and whether more follow. */
