@@ -87,6 +87,11 @@ export interface LeadRepository {
    * of the scope's leads.
    */
   statistics(scope: LeadStatsScope): Promise<LeadStats>;
+  /**
+   * Make sure the kept sums cover every lead: a store written before they existed counts its
+   * leads once (then remembers it did). The collision's store step calls it before writing.
+   */
+  ensureStatistics(): Promise<void>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
   /**

@@ -68,6 +68,7 @@ async function supersedeReason(
 export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
   await rekeyLegacyLeads(deps, { runId: input.runId, now: deps.now() });
+  await deps.leads.ensureStatistics();
   // Partial findings of subjects that span shards (poverty households) become one here.
   const findings = combineFindings(
     (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),

@@ -29,7 +29,7 @@ import {
 } from '@jiandu/domain/stats';
 import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
-import { batchGet, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
+import { batchGet, batchWrite, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
 import { type Filter, type Item, partitionQuery, revisionCondition, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -238,6 +238,35 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       return { rule: String(item.rule), township: (item.township as string | undefined) ?? null, tally };
     });
     return statisticsOfTallies(groups);
+  }
+
+  /**
+   * Count every lead into its tally item once, on a table whose leads were written before the
+   * sums were kept (the marker item says it was done; a recount puts the same figures).
+   */
+  async ensureStatistics(): Promise<void> {
+    if (await this.getItem(keys.leadTallyCounted())) return;
+    const sums = new Map<string, { key: TallyKey; tally: LeadTally }>();
+    for (const lead of await this.queryAll<Lead>(keys.allLeads())) {
+      const key = tallyKeyOf(lead);
+      const sum = sums.get(tallyId(key)) ?? { key, tally: emptyTally() };
+      addTally(sum.tally, tallyOf(lead));
+      sums.set(tallyId(key), sum);
+    }
+    await batchWrite(
+      this.doc,
+      this.tableName,
+      [...sums.values()].map(({ key, tally }) => ({
+        put: {
+          ...keys.leadTally(key),
+          day: key.day,
+          rule: key.rule,
+          ...(key.township !== null ? { township: key.township } : {}),
+          ...tally,
+        },
+      })),
+    );
+    await this.putItem({ ...keys.leadTallyCounted(), countedAt: new Date().toISOString() });
   }
 
   async move(previous: Lead, next: Lead): Promise<void> {

@@ -51,6 +51,9 @@ export class MemoryLeads implements LeadRepository {
     return leadStatistics(await this.scan(scope));
   }
 
+  /** Statistics are computed from the leads here: nothing to prepare. */
+  async ensureStatistics() {}
+
   async move(previous: Lead, next: Lead) {
     if (this.items.has(next.leadId) || this.items.get(previous.leadId)?.revision !== previous.revision)
       throw new RevisionConflictError(previous.leadId);
