@@ -225,6 +225,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary:
         'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
+      request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
         // A page from the store (by index for the default order), not every lead sorted here.
@@ -246,6 +247,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/export',
       access: LEAD_WORKERS,
       summary: 'Export the filtered view as CSV (UTF-8 with BOM) or XLSX (audited)',
+      request: { query: ExportQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, ExportQuery);
         const leads = sortLeads(await deps.leads.scan(filterOf(q, principal, minScore)), q.sort, q.order);
@@ -274,6 +276,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary:
         'Overdue assigned leads: those the caller assigned (scope=mine), all, or the officer’s township',
+      request: { query: OverdueQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, OverdueQuery);
         const township = townshipScope(principal);
@@ -299,6 +302,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/lookup',
       access: INSPECTORS,
       summary: 'Personal lookup: every lead of one ID number (POST so the number stays out of URLs; audited)',
+      request: { body: LookupBody },
       handle: async (c) => {
         const body = await parseBody(LookupBody, c);
         const normalized = normalizeIdNumber(body.idNumber);
@@ -317,6 +321,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: ['inspector', 'admin', 'department_uploader'],
       summary:
         'Correction tasks (源数据错误) for data-owning departments; uploaders see their own department',
+      request: { query: CorrectionsQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, CorrectionsQuery);
         const department = departmentScope(principal, q.department);
@@ -358,6 +363,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/assign',
       access: INSPECTORS,
       summary: 'Assign or reassign a lead (疑点指派) to a person or a township office, with a deadline',
+      request: { body: AssignBody },
       handle: command(AssignBody, (body) => ({
         action: 'assign',
         kind: body.kind,
@@ -371,6 +377,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/start-verification',
       access: LEAD_WORKERS,
       summary: 'Start verifying an assigned lead (核查)',
+      request: { body: StartBody },
       handle: command(StartBody, (body) => ({ action: 'start_verification', ...withNote(body) })),
     },
     {
@@ -378,6 +385,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/confirm',
       access: LEAD_WORKERS,
       summary: 'Confirm a lead being verified, with verified and recovered amounts (元) and dispositions',
+      request: { body: ConfirmBody },
       handle: command(ConfirmBody, (body) => ({
         action: 'confirm',
         verifiedAmount: body.verifiedAmount,
@@ -391,6 +399,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/dismiss',
       access: LEAD_WORKERS,
       summary: 'Dismiss a lead with a reason; 源数据错误 creates a correction task for the department',
+      request: { body: DismissBody },
       handle: command(DismissBody, (body) => ({
         action: 'dismiss',
         reason: body.reason,
