@@ -331,10 +331,11 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       pushedFilter(filter),
     );
     const after = request.cursor ? leadCursorPosition(request.cursor, sort, order) : undefined;
-    // Counted once, for the first page; later pages carry that figure in the cursor.
+    // Counted once, for the first page (from the kept sums when the filter is theirs);
+    // later pages carry that figure in the cursor.
     const [{ items, more }, total] = await Promise.all([
       this.pageFrom(query, filter, order, limit, after),
-      after?.total ?? this.countOf(query),
+      after?.total ?? this.totalOf(filter, query),
     ]);
     const last = items.at(-1);
     return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order, total) } : {}) };
@@ -372,6 +373,26 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       start = out.LastEvaluatedKey as Item | undefined;
     } while (start);
     return { items, more: false };
+  }
+
+  /**
+   * How many leads match: the kept sums answer when the filter narrows only by what they are
+   * kept along (rule, township, created days, status), else
+   * a `COUNT` of the query.
+   */
+  private async totalOf(filter: LeadFilter, query: QueryCommandInput): Promise<number> {
+    const { rule, township, createdFrom, createdTo, statuses, minScore, maxScore, ...others } = filter;
+    // Scores are never below 0, so `minScore=0` narrows nothing.
+    const bySums =
+      Object.values(others).every((v) => v === undefined) && (minScore ?? 0) <= 0 && maxScore === undefined;
+    if (!bySums) return this.countOf(query);
+    const stats = await this.statistics({
+      ...(rule !== undefined ? { rule } : {}),
+      ...(township !== undefined ? { township } : {}),
+      ...(createdFrom !== undefined ? { createdFrom } : {}),
+      ...(createdTo !== undefined ? { createdTo } : {}),
+    });
+    return statuses?.length ? statuses.reduce((n, s) => n + stats.byStatus[s], 0) : stats.total;
   }
 
   /** How many items a query selects (every page of a `COUNT`). */
