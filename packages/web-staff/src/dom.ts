@@ -131,3 +131,34 @@ export function section(title: string, ...children: Child[]): HTMLElement {
   const id = `s${fieldIds}`;
   return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), children);
 }
+
+/** A section whose content is one table captioned like the section. */
+export function tableSection(
+  title: string,
+  headers: readonly string[],
+  rows: readonly (readonly Child[])[],
+  empty?: string,
+): HTMLElement {
+  return section(title, table(title, headers, rows, empty));
+}
+
+/** A form for one action: its heading, controls and submit button; `submit` gets the values. */
+export function actionForm(
+  title: string,
+  button: string,
+  controls: Child[],
+  submit: (data: FormData) => unknown,
+): HTMLFormElement {
+  const form = h(
+    'form',
+    { class: 'action', 'aria-label': title },
+    h('h3', null, title),
+    controls,
+    h('button', { type: 'submit', class: 'primary' }, button),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void submit(new FormData(form));
+  });
+  return form;
+}

@@ -59,3 +59,31 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
 
 export const label = (labels: Readonly<Record<string, string>>, code: string | null | undefined) =>
   code ? (labels[code] ?? code) : '—';
+
+export const SCORE_FACTOR_LABELS: Readonly<Record<string, string>> = {
+  amount: '涉及金额',
+  match: '识别方式',
+  rules: '多条规则',
+  recurrence: '重复次数',
+};
+
+export const REPORT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  file: '提交举报',
+  acknowledge: '受理',
+  investigate: '开始调查',
+  conclude: '办结并答复',
+  link_lead: '关联线索',
+  unlink_lead: '取消关联线索',
+};
+
+export const VERSION_ACTION_LABELS: Readonly<Record<string, string>> = {
+  registered: '登记',
+  rejected: '拒收',
+  replaced: '被替换',
+  withdrawn: '撤回',
+  replacement_requested: '申请替换',
+  held: '暂缓生效',
+  mapped: '指定列',
+  confirmed: '确认',
+  restored: '恢复',
+};

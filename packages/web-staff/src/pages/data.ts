@@ -8,8 +8,20 @@ import type { ProgressEntry } from '@jiandu/domain/datasets/progress';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import { allowed, get, post, query, request, type Version } from '../api';
 import { currentSession } from '../auth';
-import { type Child, field, h, heading, mount, notice, section, select, table, when } from '../dom';
-import { KIND_LABELS, label, VERSION_STATUS_LABELS } from '../labels';
+import {
+  actionForm,
+  type Child,
+  field,
+  h,
+  heading,
+  mount,
+  notice,
+  section,
+  select,
+  table,
+  when,
+} from '../dom';
+import { KIND_LABELS, label, VERSION_ACTION_LABELS, VERSION_STATUS_LABELS } from '../labels';
 import { href, navigate, type PageContext } from '../router';
 
 interface UploadTicket {
@@ -266,29 +278,26 @@ export async function versionPage({ params, main }: PageContext): Promise<void> 
     }
     const owner = allowed('POST /api/v1/versions/:versionId/withdraw');
     const reasonForm = (action: 'withdraw' | 'restore' | 'confirm', title: string, done: string) => {
-      const f = h(
-        'form',
-        { class: 'action', 'aria-label': title },
-        h('h3', null, title),
-        field('原因', h('input', { name: 'reason', required: true, minlength: 2, autocomplete: 'off' })),
-        h('button', { type: 'submit', class: 'primary' }, title),
+      const f = actionForm(
+        title,
+        title,
+        [field('原因', h('input', { name: 'reason', required: true, minlength: 2, autocomplete: 'off' }))],
+        async (data) => {
+          try {
+            const answer = await post<{ collision: { executionId?: string; message?: string } }>(
+              `/api/v1/versions/${id}/${action}`,
+              { reason: String(data.get('reason') ?? '').trim() },
+            );
+            await draw(
+              notice(
+                `${done}${answer.collision.message ? `（${answer.collision.message}）` : '，碰撞已启动，相关线索将随之更新'}`,
+              ),
+            );
+          } catch (error) {
+            f.append(notice(error instanceof Error ? error.message : String(error), 'error'));
+          }
+        },
       );
-      f.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        try {
-          const answer = await post<{ collision: { executionId?: string; message?: string } }>(
-            `/api/v1/versions/${id}/${action}`,
-            { reason: String(new FormData(f).get('reason') ?? '').trim() },
-          );
-          await draw(
-            notice(
-              `${done}${answer.collision.message ? `（${answer.collision.message}）` : '，碰撞已启动，相关线索将随之更新'}`,
-            ),
-          );
-        } catch (error) {
-          f.append(notice(error instanceof Error ? error.message : String(error), 'error'));
-        }
-      });
       return f;
     };
     const q = v.quality;
@@ -363,7 +372,12 @@ export async function versionPage({ params, main }: PageContext): Promise<void> 
         table(
           '版本记录',
           ['时间', '人员', '操作', '原因'],
-          v.history.map((e) => [when(e.at), e.byName ?? e.by, e.action, e.reason ?? '—']),
+          v.history.map((e) => [
+            when(e.at),
+            e.byName ?? e.by,
+            label(VERSION_ACTION_LABELS, e.action),
+            e.reason ?? '—',
+          ]),
           '没有记录',
         ),
       ),

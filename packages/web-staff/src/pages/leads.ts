@@ -10,7 +10,21 @@ import {
   post,
 } from '../api';
 import { currentSession } from '../auth';
-import { type Child, field, h, heading, money, mount, notice, section, select, table, when } from '../dom';
+import {
+  actionForm,
+  type Child,
+  field,
+  h,
+  heading,
+  money,
+  mount,
+  notice,
+  section,
+  select,
+  table,
+  tableSection,
+  when,
+} from '../dom';
 import {
   COLUMN_LABELS,
   DISMISS_REASONS,
@@ -19,6 +33,7 @@ import {
   LEAD_STATUS_LABELS,
   label,
   MATCH_LABELS,
+  SCORE_FACTOR_LABELS,
   VERSION_STATUS_LABELS,
 } from '../labels';
 import { href, navigate, type PageContext } from '../router';
@@ -309,30 +324,11 @@ function actionForms(lead: LeadDetail, reload: (message?: HTMLElement) => Promis
       }
     }
   };
-  const form = (
-    title: string,
-    button: string,
-    controls: Child[],
-    submit: (data: FormData) => Promise<void>,
-  ) => {
-    const f = h(
-      'form',
-      { class: 'action', 'aria-label': title },
-      h('h3', null, title),
-      controls,
-      h('button', { type: 'submit', class: 'primary' }, button),
-    );
-    f.addEventListener('submit', (event) => {
-      event.preventDefault();
-      void submit(new FormData(f));
-    });
-    return f;
-  };
   const text = (d: FormData, k: string) => String(d.get(k) ?? '').trim();
   if ((can.has('assign') || can.has('reassign')) && allowed('POST /api/v1/leads/:leadId/assign')) {
     const inTwoWeeks = new Date(Date.now() + 14 * 86400_000).toISOString().slice(0, 10);
     out.append(
-      form(
+      actionForm(
         '指派',
         '指派',
         [
@@ -374,7 +370,7 @@ function actionForms(lead: LeadDetail, reload: (message?: HTMLElement) => Promis
   }
   if (can.has('start_verification') && allowed('POST /api/v1/leads/:leadId/start-verification')) {
     out.append(
-      form('开始核查', '开始核查', [field('说明', h('textarea', { name: 'note', rows: 2 }))], (d) =>
+      actionForm('开始核查', '开始核查', [field('说明', h('textarea', { name: 'note', rows: 2 }))], (d) =>
         send('start-verification', text(d, 'note') ? { note: text(d, 'note') } : {}, () =>
           notice('已开始核查'),
         ),
@@ -383,7 +379,7 @@ function actionForms(lead: LeadDetail, reload: (message?: HTMLElement) => Promis
   }
   if (can.has('confirm') && allowed('POST /api/v1/leads/:leadId/confirm')) {
     out.append(
-      form(
+      actionForm(
         '查实',
         '确认查实',
         [
@@ -435,7 +431,7 @@ function actionForms(lead: LeadDetail, reload: (message?: HTMLElement) => Promis
       ),
     );
     out.append(
-      form(
+      actionForm(
         '了结',
         '了结线索',
         [
@@ -532,52 +528,40 @@ export async function leadPage({ params, main }: PageContext): Promise<void> {
           lead.reasons.map((r) => h('li', null, r)),
         ),
       ),
-      section(
+      tableSection(
         '评分构成',
-        table(
-          '评分构成',
-          ['因素', '分值', '说明'],
-          lead.scoreBreakdown.map((s) => [s.factor, String(s.points), s.reason]),
-        ),
+        ['因素', '分值', '说明'],
+        lead.scoreBreakdown.map((s) => [label(SCORE_FACTOR_LABELS, s.factor), String(s.points), s.reason]),
       ),
       section('证据', h('div', { class: 'evidence-grid' }, lead.evidence.map(evidenceCard))),
       actions ? section('处理', actions) : null,
-      section(
-        '同一对象的其他线索',
-        table('同一对象的其他线索', LEAD_HEADERS, leadRows(lead.relatedLeads, labels), '没有其他线索'),
-      ),
-      section(
+      tableSection('同一对象的其他线索', LEAD_HEADERS, leadRows(lead.relatedLeads, labels), '没有其他线索'),
+      tableSection(
         '关联举报',
-        table(
-          '关联举报',
-          ['类别', '地点', '收到', '状态'],
-          lead.reports.map((r) => [
-            allowed('GET /api/v1/reports/:reportId')
-              ? h('a', { href: href(`reports/${r.reportId}`) }, r.categoryLabel)
-              : r.categoryLabel,
-            [r.township, r.village].filter(Boolean).join(' ') || '—',
-            when(r.receivedAt),
-            r.statusLabel,
-          ]),
-          '没有关联的举报',
-        ),
+        ['类别', '地点', '收到', '状态'],
+        lead.reports.map((r) => [
+          allowed('GET /api/v1/reports/:reportId')
+            ? h('a', { href: href(`reports/${r.reportId}`) }, r.categoryLabel)
+            : r.categoryLabel,
+          [r.township, r.village].filter(Boolean).join(' ') || '—',
+          when(r.receivedAt),
+          r.statusLabel,
+        ]),
+        '没有关联的举报',
       ),
-      section(
+      tableSection(
         '处理记录',
-        table(
-          '处理记录',
-          ['时间', '人员', '操作', '状态变化', '说明'],
-          lead.history.map((e) => [
-            when(e.at),
-            e.byName ?? e.by,
-            label(LEAD_ACTION_LABELS, e.action),
-            `${label(LEAD_STATUS_LABELS, e.from)} → ${label(LEAD_STATUS_LABELS, e.to)}`,
-            [e.note, ...Object.entries(e.details ?? {}).map(([k, v]) => `${k}: ${v}`)]
-              .filter(Boolean)
-              .join('；') || '—',
-          ]),
-          '尚无处理记录',
-        ),
+        ['时间', '人员', '操作', '状态变化', '说明'],
+        lead.history.map((e) => [
+          when(e.at),
+          e.byName ?? e.by,
+          label(LEAD_ACTION_LABELS, e.action),
+          `${label(LEAD_STATUS_LABELS, e.from)} → ${label(LEAD_STATUS_LABELS, e.to)}`,
+          [e.note, ...Object.entries(e.details ?? {}).map(([k, v]) => `${k}: ${v}`)]
+            .filter(Boolean)
+            .join('；') || '—',
+        ]),
+        '尚无处理记录',
       ),
     );
     if (message) message.focus?.();

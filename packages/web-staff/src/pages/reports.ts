@@ -8,8 +8,20 @@ import {
   type ReportDetail,
   type ReportSummary,
 } from '../api';
-import { type Child, field, h, heading, mount, notice, section, select, table, when } from '../dom';
-import { REPORT_CATEGORY_LABELS } from '../labels';
+import {
+  actionForm,
+  field,
+  h,
+  heading,
+  mount,
+  notice,
+  section,
+  select,
+  table,
+  tableSection,
+  when,
+} from '../dom';
+import { label, REPORT_ACTION_LABELS, REPORT_CATEGORY_LABELS } from '../labels';
 import { href, navigate, type PageContext } from '../router';
 
 const STATUS_OPTIONS: readonly (readonly [string, string])[] = [
@@ -121,26 +133,12 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
         else mount(errors, notice(error instanceof Error ? error.message : String(error), 'error'));
       }
     };
-    const form = (title: string, button: string, controls: Child[], submit: (d: FormData) => void) => {
-      const f = h(
-        'form',
-        { class: 'action', 'aria-label': title },
-        h('h3', null, title),
-        controls,
-        h('button', { type: 'submit', class: 'primary' }, button),
-      );
-      f.addEventListener('submit', (event) => {
-        event.preventDefault();
-        submit(new FormData(f));
-      });
-      return f;
-    };
     const note = (d: FormData) =>
       String(d.get('note') ?? '').trim() ? { note: String(d.get('note')).trim() } : {};
     const actions: HTMLElement[] = [];
     if (can.has('acknowledge'))
       actions.push(
-        form(
+        actionForm(
           '受理',
           '受理',
           [field('内部备注', h('textarea', { name: 'note', rows: 2 }))],
@@ -149,7 +147,7 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
       );
     if (can.has('investigate'))
       actions.push(
-        form(
+        actionForm(
           '开始调查',
           '开始调查',
           [field('内部备注', h('textarea', { name: 'note', rows: 2 }))],
@@ -158,7 +156,7 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
       );
     if (can.has('conclude'))
       actions.push(
-        form(
+        actionForm(
           '办结并答复',
           '办结',
           [
@@ -179,7 +177,7 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
       );
     if (can.has('link_lead'))
       actions.push(
-        form(
+        actionForm(
           '关联线索',
           '关联',
           [field('线索编号', h('input', { name: 'leadId', required: true, autocomplete: 'off' }))],
@@ -221,28 +219,25 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
       actions.length && allowed('POST /api/v1/reports/:reportId/acknowledge')
         ? section('办理', h('div', { class: 'action-forms' }, actions))
         : null,
-      section(
+      tableSection(
         '关联线索',
-        table(
-          '关联线索',
-          ['对象', '规则', '状态', ''],
-          (report.leads as { leadId: string; subject: string; rule: string; status: string }[]).map((l) => [
-            h('a', { href: href(`leads/${l.leadId}`) }, l.subject),
-            l.rule,
-            l.status,
-            can.has('unlink_lead')
-              ? h(
-                  'button',
-                  {
-                    type: 'button',
-                    onclick: () => void step('unlink-lead', { leadId: l.leadId }, '已取消关联'),
-                  },
-                  `取消关联 ${l.subject}`,
-                )
-              : '',
-          ]),
-          '没有关联线索',
-        ),
+        ['对象', '规则', '状态', ''],
+        (report.leads as { leadId: string; subject: string; rule: string; status: string }[]).map((l) => [
+          h('a', { href: href(`leads/${l.leadId}`) }, l.subject),
+          l.rule,
+          l.status,
+          can.has('unlink_lead')
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  onclick: () => void step('unlink-lead', { leadId: l.leadId }, '已取消关联'),
+                },
+                `取消关联 ${l.subject}`,
+              )
+            : '',
+        ]),
+        '没有关联线索',
       ),
       section(
         '办理时间线',
@@ -254,7 +249,7 @@ export async function reportPage({ params, main }: PageContext): Promise<void> {
               'li',
               null,
               h('time', { datetime: e.at }, when(e.at)),
-              ` ${e.byName ?? (e.by === 'reporter' ? '举报人' : e.by)}：${e.action}`,
+              ` ${e.byName ?? (e.by === 'reporter' ? '举报人' : e.by)}：${label(REPORT_ACTION_LABELS, e.action)}`,
               e.note ? `（${e.note}）` : '',
             ),
           ),
@@ -314,21 +309,18 @@ export async function assistedPage({ main }: PageContext): Promise<void> {
     main,
     heading('代为举报'),
     section('为村民提交举报', form, result),
-    section(
+    tableSection(
       '我提交的举报',
-      table(
-        '我提交的举报',
-        ['类别', '地点', '承办单位', '收到', '状态', '答复'],
-        items.map((r) => [
-          r.categoryLabel,
-          place(r),
-          r.officeLabel,
-          when(r.receivedAt),
-          r.statusLabel,
-          r.answer ?? '—',
-        ]),
-        '还没有提交过举报',
-      ),
+      ['类别', '地点', '承办单位', '收到', '状态', '答复'],
+      items.map((r) => [
+        r.categoryLabel,
+        place(r),
+        r.officeLabel,
+        when(r.receivedAt),
+        r.statusLabel,
+        r.answer ?? '—',
+      ]),
+      '还没有提交过举报',
     ),
   );
 }
