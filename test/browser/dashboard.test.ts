@@ -1,8 +1,9 @@
 /**
- * The staff dashboard on the shared seeded platform, driven as its users would: an inspector
- * finds a lead and assigns it, the township officer verifies and confirms it with amounts,
- * statistics and the CSV export follow; an officer answers a report the reporter then reads
- * by receipt code; another township's lead is not reachable by URL; every page passes axe-core.
+ * The staff dashboard on the shared seeded platform, driven as its users would, changing
+ * nothing other test files count (the lead workflow runs on a platform of its own:
+ * dashboard-workflow.test.ts): an inspector filters, reads a lead, the statistics and exports
+ * the view; an officer answers a report the reporter then reads by receipt code; another
+ * township's lead is not reachable by URL; every page passes axe-core.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -53,28 +54,16 @@ async function cell(page: Page, table: string, rowStart: string, column: number)
   return ((await row.locator('td').nth(column).textContent()) ?? '').trim();
 }
 
-describe('staff dashboard: leads from the list to the verdict', () => {
-  // A rule with a new lead in 青山镇 (the demo officer's township); the lowest-scored one, so
-  // the API workflow test (which takes the best-scored lead) works on another.
-  let target: LeadRow;
+describe('staff dashboard: the demo county read by an inspector', () => {
   let inspector: Page;
+  let rule: string;
 
   it('an inspector signs in, filters to one rule, opens a lead and sees its evidence', async () => {
-    const { items } = await api<{ items: LeadRow[] }>(
-      'inspector',
-      `/api/v1/leads?township=${encodeURIComponent('青山镇')}&status=new&sort=score&order=asc&limit=500`,
-    );
-    const byRule = new Map<string, LeadRow[]>();
-    for (const l of items) byRule.set(l.rule, [...(byRule.get(l.rule) ?? []), l]);
-    const rule = [...byRule.keys()].filter((r) => r !== 'R01').sort()[0] ?? 'R01';
-    target = (byRule.get(rule) as LeadRow[])[0] as LeadRow;
-
     inspector = await signIn(browser, apiUrl, 'inspector', '/staff/leads');
     await checkPage(inspector, 'leads');
+    const { items } = await api<{ items: LeadRow[] }>('inspector', '/api/v1/leads?rule=R03&limit=1');
+    rule = items.length ? 'R03' : 'R01';
     await inspector.getByLabel('规则', { exact: true }).selectOption(rule);
-    await inspector.getByLabel('状态', { exact: true }).selectOption('new');
-    await inspector.getByLabel('乡镇', { exact: true }).fill('青山镇');
-    await inspector.getByLabel('顺序', { exact: true }).selectOption('asc');
     await inspector.getByRole('button', { name: '筛选', exact: true }).click();
     await inspector.waitForURL(/rule=/);
     expect(new URL(inspector.url()).searchParams.get('rule')).toBe(rule);
@@ -83,95 +72,43 @@ describe('staff dashboard: leads from the list to the verdict', () => {
     for (const text of await rows.allTextContents()) expect(text.startsWith(rule)).toBe(true);
     await screenshot(inspector, 'leads-filtered');
 
-    await inspector.locator(`a[href="/staff/leads/${target.leadId}"]`).click();
+    await rows.first().getByRole('link').click();
     await inspector.getByRole('heading', { name: '证据', exact: true }).waitFor();
     const evidence = inspector.locator('article.evidence');
     expect(await evidence.count()).toBeGreaterThan(0);
-    await expect.poll(async () => (await evidence.first().textContent()) ?? '').toContain('来源文件：');
+    for (const card of await evidence.allTextContents()) expect(card).toContain('来源文件：');
     await checkPage(inspector, 'lead-detail');
   });
 
-  it('assigns it to the township office', async () => {
-    const assign = inspector.getByRole('form', { name: '指派' });
-    await assign.getByLabel('承办类型', { exact: true }).selectOption('township_office');
-    await assign.getByLabel('承办人或乡镇', { exact: true }).fill('青山镇');
-    await assign.getByRole('button', { name: '指派' }).click();
-    await expect
-      .poll(() => inspector.getByRole('status').allTextContents())
-      .toContainEqual(expect.stringContaining('已指派给 青山镇'));
-    const lead = await api<{ status: string; assignee: string }>(
-      'inspector',
-      `/api/v1/leads/${target.leadId}`,
-    );
-    expect(lead).toMatchObject({ status: 'assigned', assignee: '青山镇' });
-  });
-
-  it('the township officer verifies and confirms it with amounts as people type them', async () => {
-    const officer = await signIn(browser, apiUrl, 'qingshan', `/staff/leads/${target.leadId}`, 'tablet');
-    await officer.getByRole('heading', { name: '证据', exact: true }).waitFor();
-    await officer.getByRole('form', { name: '开始核查' }).getByRole('button', { name: '开始核查' }).click();
-    await expect.poll(() => officer.getByRole('status').allTextContents()).toContainEqual('已开始核查');
-    const confirm = officer.getByRole('form', { name: '查实' });
-    await confirm.waitFor();
-    await confirm.getByLabel('核实金额（元）', { exact: true }).fill('2,250');
-    await confirm.getByLabel('追回金额（元）', { exact: true }).fill('¥1,000.50');
-    await confirm.getByLabel('批评教育（人）', { exact: true }).fill('1');
-    await confirm.getByLabel('核查结论', { exact: true }).fill('经入户核查属实，已责令退回。');
-    await checkPage(officer, 'lead-verify-tablet');
-    await confirm.getByRole('button', { name: '确认查实' }).click();
-    await expect
-      .poll(() => officer.getByRole('status').allTextContents())
-      .toContainEqual(expect.stringContaining('核实 ¥2,250.00，追回 ¥1,000.50'));
-    const lead = await api<{ status: string; verdict: { verifiedAmount: number; recoveredAmount: number } }>(
-      'inspector',
-      `/api/v1/leads/${target.leadId}`,
-    );
-    expect(lead).toMatchObject({
-      status: 'confirmed',
-      verdict: { verifiedAmount: 2250, recoveredAmount: 1000.5 },
-    });
-    await officer.context().close();
-  });
-
-  it('a stale edit shows the conflict and reloads the lead as it is now', async () => {
-    // The inspector's page still shows the lead as assigned, from before the officer's steps.
-    await inspector.getByRole('form', { name: '开始核查' }).getByRole('button', { name: '开始核查' }).click();
-    await expect
-      .poll(() => inspector.getByRole('alert').allTextContents())
-      .toContainEqual(expect.stringContaining('冲突'));
-    await expect
-      .poll(async () => (await inspector.locator('.facts').textContent()) ?? '')
-      .toContain('已查实');
-    expect(await inspector.getByRole('form', { name: '开始核查' }).count()).toBe(0);
-    await checkPage(inspector, 'lead-conflict');
-  });
-
-  it('the statistics page shows the confirmed lead and its amounts', async () => {
+  it('the statistics page agrees with the API, a table beside every chart', async () => {
     await inspector.getByRole('link', { name: '统计' }).click();
-    await inspector.getByLabel('规则', { exact: true }).selectOption(target.rule);
-    await inspector.getByLabel('乡镇', { exact: true }).fill('青山镇');
+    await inspector.getByLabel('规则', { exact: true }).selectOption(rule);
     await inspector.getByRole('button', { name: '筛选', exact: true }).click();
     await inspector.waitForURL(/stats\?.*rule=/);
     const table = '按规则的线索';
     await inspector.getByRole('table', { name: table }).locator('tbody tr').first().waitFor();
-    expect(Number(await cell(inspector, table, target.rule, 3))).toBeGreaterThanOrEqual(1);
-    const stats = await api<{
-      leads: { byRule: { rule: string; confirmed: number; amountVerified: number }[] };
-    }>('inspector', `/api/v1/stats?rule=${target.rule}&township=${encodeURIComponent('青山镇')}`);
-    const row = stats.leads.byRule.find((r) => r.rule === target.rule);
-    expect(row?.amountVerified).toBeGreaterThanOrEqual(2250);
-    expect(await cell(inspector, table, target.rule, 3)).toBe(String(row?.confirmed));
-    expect(await inspector.locator('.chart canvas').count()).toBeGreaterThan(0);
+    const stats = await api<{ leads: { byRule: { rule: string; count: number }[] } }>(
+      'inspector',
+      `/api/v1/stats?rule=${rule}`,
+    );
+    expect(await cell(inspector, table, rule, 1)).toBe(String(stats.leads.byRule[0]?.count));
+    const charts = await inspector.locator('.chart').count();
+    expect(charts).toBeGreaterThan(3);
+    expect(await inspector.locator('.chart-row table').count()).toBe(charts);
     await checkPage(inspector, 'stats');
   });
 
   it('the CSV export of the current view downloads', async () => {
-    await inspector.getByRole('link', { name: '线索' }).click();
-    await inspector.getByLabel('规则', { exact: true }).selectOption(target.rule);
-    await inspector.getByLabel('状态', { exact: true }).selectOption('confirmed');
+    await inspector.getByRole('link', { name: '线索', exact: true }).click();
+    await inspector.getByLabel('规则', { exact: true }).selectOption(rule);
     await inspector.getByRole('button', { name: '筛选', exact: true }).click();
-    await inspector.waitForURL(/status=confirmed/);
-    await inspector.getByRole('table', { name: /线索列表/ }).waitFor();
+    await inspector.waitForURL(/rule=/);
+    const caption =
+      (await inspector
+        .getByRole('table', { name: /线索列表/ })
+        .locator('caption')
+        .textContent()) ?? '';
+    const total = Number(/共 (\d+) 条/.exec(caption)?.[1]);
     const [download] = await Promise.all([
       inspector.waitForEvent('download'),
       inspector.getByRole('button', { name: '导出 CSV' }).click(),
@@ -179,7 +116,9 @@ describe('staff dashboard: leads from the list to the verdict', () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const csv = readFileSync((await download.path()) as string, 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
-    expect(csv).toContain(target.leadId);
+    const { items } = await api<{ items: LeadRow[] }>('inspector', `/api/v1/leads?rule=${rule}&limit=500`);
+    expect(items).toHaveLength(total);
+    for (const lead of items) expect(csv).toContain(lead.leadId);
     await inspector.context().close();
   });
 });

@@ -78,6 +78,7 @@ function uploadForm(replaces?: Version): HTMLElement {
   const form = h(
     'form',
     { class: 'action', 'aria-label': replaces ? '替换此版本' : '上传文件' },
+    replaces ? h('h3', null, '替换此版本') : null,
     replaces ? null : field('数据类型', select('kind', kindOptions, 'subsidy_payments')),
     department
       ? null
