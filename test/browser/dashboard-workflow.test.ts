@@ -13,7 +13,7 @@ import { type Platform, startPlatform } from '@jiandu/local/platform';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { checkPage, signIn } from '../support/dashboard.js';
+import { checkPage, signIn, WAIT } from '../support/dashboard.js';
 import { testId } from '../support/ids.js';
 
 const DECEASED = testId('1950-03-01', 11);
@@ -164,7 +164,7 @@ describe('staff dashboard: a lead from the list to the verdict', () => {
     await assign.getByLabel('承办人或乡镇', { exact: true }).fill('青山镇');
     await assign.getByRole('button', { name: '指派' }).click();
     await expect
-      .poll(() => inspector.getByRole('status').allTextContents())
+      .poll(() => inspector.getByRole('status').allTextContents(), WAIT)
       .toContainEqual(expect.stringContaining('已指派给 青山镇'));
     const lead = await api<{ status: string; assignee: string }>(
       'inspector',
@@ -183,7 +183,7 @@ describe('staff dashboard: a lead from the list to the verdict', () => {
     );
     await officer.getByRole('heading', { name: '证据', exact: true }).waitFor();
     await officer.getByRole('form', { name: '开始核查' }).getByRole('button', { name: '开始核查' }).click();
-    await expect.poll(() => officer.getByRole('status').allTextContents()).toContainEqual('已开始核查');
+    await expect.poll(() => officer.getByRole('status').allTextContents(), WAIT).toContainEqual('已开始核查');
     const confirm = officer.getByRole('form', { name: '查实' });
     await confirm.waitFor();
     await confirm.getByLabel('核实金额（元）', { exact: true }).fill('2,250');
@@ -193,7 +193,7 @@ describe('staff dashboard: a lead from the list to the verdict', () => {
     await checkPage(officer, 'lead-verify-tablet');
     await confirm.getByRole('button', { name: '确认查实' }).click();
     await expect
-      .poll(() => officer.getByRole('status').allTextContents())
+      .poll(() => officer.getByRole('status').allTextContents(), WAIT)
       .toContainEqual(expect.stringContaining('核实 ¥2,250.00，追回 ¥1,000.50'));
     const lead = await api<{ status: string; verdict: { verifiedAmount: number; recoveredAmount: number } }>(
       'inspector',
@@ -210,10 +210,10 @@ describe('staff dashboard: a lead from the list to the verdict', () => {
     // The inspector's page still shows the lead as assigned, from before the officer's steps.
     await inspector.getByRole('form', { name: '开始核查' }).getByRole('button', { name: '开始核查' }).click();
     await expect
-      .poll(() => inspector.getByRole('alert').allTextContents())
+      .poll(() => inspector.getByRole('alert').allTextContents(), WAIT)
       .toContainEqual(expect.stringContaining('冲突'));
     await expect
-      .poll(async () => (await inspector.locator('.facts').textContent()) ?? '')
+      .poll(async () => (await inspector.locator('.facts').textContent()) ?? '', WAIT)
       .toContain('已查实');
     expect(await inspector.getByRole('form', { name: '开始核查' }).count()).toBe(0);
     await checkPage(inspector, 'lead-conflict');
@@ -322,7 +322,7 @@ describe('staff dashboard: department data', () => {
     await row.first().waitFor();
     await row.first().getByRole('link').click();
     await expect
-      .poll(async () => (await inspector.locator('main').textContent()) ?? '')
+      .poll(async () => (await inspector.locator('main').textContent()) ?? '', WAIT)
       .toContain('失效原因');
     await screenshot(inspector, 'lead-superseded');
     expect((await leadsOf('superseded')).map((l) => l.rule)).toContain('R01');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { checkPage, signIn } from '../support/dashboard.js';
+import { checkPage, signIn, WAIT } from '../support/dashboard.js';
 import { seededPlatform } from '../support/seeded-platform.js';
 import { solvedProof } from '../support/trust.js';
 
@@ -162,9 +162,9 @@ describe('staff dashboard: jurisdiction, reports and every page', () => {
     await officer.locator(`a[href="/staff/reports/${newest.reportId}"]`).click();
     await officer.getByText('浏览器测试：村里有人反映').waitFor();
     await officer.getByRole('form', { name: '受理' }).getByRole('button', { name: '受理' }).click();
-    await expect.poll(() => officer.getByRole('status').allTextContents()).toContainEqual('已受理');
+    await expect.poll(() => officer.getByRole('status').allTextContents(), WAIT).toContainEqual('已受理');
     await officer.getByRole('form', { name: '开始调查' }).getByRole('button', { name: '开始调查' }).click();
-    await expect.poll(() => officer.getByRole('status').allTextContents()).toContainEqual('已开始调查');
+    await expect.poll(() => officer.getByRole('status').allTextContents(), WAIT).toContainEqual('已开始调查');
     const conclude = officer.getByRole('form', { name: '办结并答复' });
     await conclude
       .getByLabel('给举报人的答复', { exact: true })
@@ -172,7 +172,7 @@ describe('staff dashboard: jurisdiction, reports and every page', () => {
     await checkPage(officer, 'report-detail');
     await conclude.getByRole('button', { name: '办结' }).click();
     await expect
-      .poll(() => officer.getByRole('status').allTextContents())
+      .poll(() => officer.getByRole('status').allTextContents(), WAIT)
       .toContainEqual(expect.stringContaining('已办结'));
     await officer.getByRole('heading', { name: '答复', exact: true }).waitFor();
     await officer.context().close();

@@ -30,6 +30,9 @@ export async function signIn(
   return page;
 }
 
+/** How long `expect.poll` waits for the page to answer (API calls on a busy machine). */
+export const WAIT = { timeout: 20_000, interval: 100 } as const;
+
 /** The page has no serious accessibility issue; its screenshot goes to the git-ignored folder. */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await page.locator('main h1').first().waitFor();

@@ -231,7 +231,8 @@ async function authorize(
 
 /**
  * Start the local issuer on 127.0.0.1: `/.well-known/openid-configuration`,
- * `/.well-known/jwks.json` and `POST /token` for the demo users.
+ * `/.well-known/jwks.json`, `POST /token` for the demo users (password, or an authorization
+ * code with its PKCE verifier) and `GET /authorize`, the browser login (`authorize.ts`).
  */
 export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> {
   const dir = join(options.dataDir, 'identity');
