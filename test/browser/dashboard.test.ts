@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.js';
+import { launchBrowser, newContext, screenshot } from '../support/browser.js';
 import { checkPage, signIn, WAIT } from '../support/dashboard.js';
 import { seededPlatform } from '../support/seeded-platform.js';
 import { solvedProof } from '../support/trust.js';
@@ -177,17 +177,26 @@ describe('staff dashboard: jurisdiction, reports and every page', () => {
     await officer.getByRole('heading', { name: '答复', exact: true }).waitFor();
     await officer.context().close();
 
-    // The villagers' page reads the receipt through this public route (packages/web-public).
+    // The reporter, on the villagers' page, reads the answer by the receipt code.
+    const reporter = await (await newContext(browser, 'phone')).newPage();
+    await reporter.goto(`${apiUrl}/#/receipt`);
+    await reporter.getByLabel('查询码').fill(receiptCode);
+    await reporter.getByRole('button', { name: '查询' }).click();
+    await reporter.getByRole('heading', { name: '办理状态：已办结' }).waitFor({ timeout: 15_000 });
+    expect((await reporter.locator('main').textContent()) ?? '').toContain(
+      '经核查，反映的情况属实，已停发并追回。',
+    );
+    await screenshot(reporter, 'receipt-answer');
+    await reporter.context().close();
+    // Answered within its deadline.
     const lookup = await call('/api/v1/public/reports/lookup', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ receiptCode }),
     });
-    expect(await lookup.json()).toMatchObject({
-      status: 'concluded',
-      overdue: null,
-      answer: '经核查，反映的情况属实，已停发并追回。',
-    });
+    const handled = (await lookup.json()) as { overdue: unknown; concludedAt: string; concludeBy: string };
+    expect(handled.overdue).toBeNull();
+    expect(handled.concludedAt <= handled.concludeBy).toBe(true);
   });
 
   it('admins read the audit log; supervisors their assisted reports; uploaders their data', async () => {
