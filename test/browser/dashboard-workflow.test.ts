@@ -19,6 +19,8 @@ import { testId } from '../support/ids.js';
 const DECEASED = testId('1950-03-01', 11);
 /** Paid half a year after his death: the lead the inspector and the officer work. */
 const PAID_AFTER_DEATH = testId('1948-09-09', 21);
+/** Recorded as deceased by mistake: the officer dismisses the lead as 源数据错误. */
+const WRONGLY_DECEASED = testId('1961-04-04', 31);
 const PAYMENTS_FILE = '2023年农村低保发放花名册_3-8月.csv';
 const ALIVE_1 = testId('1960-05-05', 12);
 const ALIVE_2 = testId('1970-07-07', 13);
@@ -54,7 +56,7 @@ beforeAll(async () => {
     'police',
     'death_records',
     '死亡注销人员名单_2023.csv',
-    `序号,姓名,性别,公民身份号码,户籍地址,注销日期,注销原因\n1,张德福,男,${DECEASED},青山县青山镇茶园村1组1号,2023/1/10,死亡\n2,赵有田,男,${PAID_AFTER_DEATH},青山县青山镇茶园村2组8号,2023/2/14,死亡\n`,
+    `序号,姓名,性别,公民身份号码,户籍地址,注销日期,注销原因\n1,张德福,男,${DECEASED},青山县青山镇茶园村1组1号,2023/1/10,死亡\n2,赵有田,男,${PAID_AFTER_DEATH},青山县青山镇茶园村2组8号,2023/2/14,死亡\n3,孙立平,男,${WRONGLY_DECEASED},青山县石门乡桃花村3组2号,2023/2/1,死亡\n`,
   );
   await platform.waitForIdle(120_000);
   const months = ['03', '04', '05', '06', '07', '08'];
@@ -67,6 +69,10 @@ beforeAll(async () => {
       ...months.map(
         (m, i) =>
           `${i + 1},青山镇,茶园村,赵有田,${PAID_AFTER_DEATH},1,农村最低生活保障,1200.00,2023.${m},2023/${Number(m)}/20,`,
+      ),
+      ...months.map(
+        (m, i) =>
+          `${i + 7},石门乡,桃花村,孙立平,${WRONGLY_DECEASED},1,农村最低生活保障,1200.00,2023.${m},2023/${Number(m)}/20,`,
       ),
     ].join('\n'),
   );
@@ -231,6 +237,37 @@ describe('staff dashboard: a lead from the list to the verdict', () => {
     expect(await cell(inspector, table, 'R01', 8)).toBe('¥1,000.50');
     expect(await inspector.locator('.chart canvas').count()).toBeGreaterThan(0);
     await checkPage(inspector, 'stats-after-verdict');
+  });
+
+  it('dismissing a lead as 源数据错误 shows the correction task the department then sees', async () => {
+    await inspector.getByRole('link', { name: '线索', exact: true }).click();
+    await inspector.getByLabel('乡镇', { exact: true }).fill('石门乡');
+    await inspector.getByRole('button', { name: '筛选', exact: true }).click();
+    await inspector.waitForURL(/township=/);
+    const row = inspector
+      .getByRole('table', { name: /线索列表/ })
+      .locator('tbody tr')
+      .filter({ hasText: '孙**' });
+    await row.first().getByRole('link').click();
+    const dismiss = inspector.getByRole('form', { name: '了结' });
+    await dismiss.waitFor();
+    await dismiss.getByLabel('原因', { exact: true }).selectOption('source_data_wrong');
+    const death = dismiss.getByRole('checkbox').first();
+    await death.check();
+    await dismiss.getByLabel('说明', { exact: true }).fill('经核实本人健在，公安死亡注销记录有误。');
+    await dismiss.getByRole('button', { name: '了结线索' }).click();
+    await expect
+      .poll(() => inspector.getByRole('status').allTextContents(), WAIT)
+      .toContainEqual(expect.stringContaining('已为数据报送部门创建更正任务'));
+    await checkPage(inspector, 'lead-dismissed-correction');
+
+    const police = await signIn(browser, platform.apiUrl, 'police', '/staff/data');
+    const tasks = police.getByRole('table', { name: /更正任务/ });
+    await tasks.waitFor();
+    const text = (await tasks.textContent()) ?? '';
+    expect(text).toContain('死亡注销人员名单_2023.csv');
+    expect(text).toContain('经核实本人健在');
+    await police.context().close();
   });
 
   it('the CSV export of the current view downloads', async () => {
