@@ -86,12 +86,43 @@ export interface PlatformOptions {
   readonly sfnPort?: number;
   /** Where log lines go; default console.log unless quiet. */
   readonly log?: (line: string) => void;
+  /**
+   * Told when a task invocation ends (task name, epoch ms it started and ended, whether it
+   * succeeded): the county benchmark times the workflow's stages with it.
+   */
+  readonly onTask?: (event: TaskTiming) => void;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
   /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
   readonly apiApp?: FetchApp;
   /** Tests only: the demo county generator instead of `@jiandu/demo`. */
   readonly demo?: DemoGenerator;
+}
+
+/** One task invocation's timing (see {@link PlatformOptions.onTask}). */
+export interface TaskTiming {
+  readonly task: TaskName;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly ok: boolean;
+}
+
+/** Wrap every handler so `onTask` hears when each invocation ends. */
+function timedHandlers(handlers: TaskHandlers, onTask: (event: TaskTiming) => void): TaskHandlers {
+  const timed =
+    (task: TaskName): TaskHandler =>
+    async (input) => {
+      const startedAt = Date.now();
+      let ok = false;
+      try {
+        const output = await handlers[task](input);
+        ok = true;
+        return output;
+      } finally {
+        onTask({ task, startedAt, endedAt: Date.now(), ok });
+      }
+    };
+  return Object.fromEntries(TASK_NAMES.map((task) => [task, timed(task)])) as unknown as TaskHandlers;
 }
 
 /** A running local platform. */
@@ -288,6 +319,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     cleanups.push(() => functions.stop());
     handlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
+    if (options.onTask) handlers = timedHandlers(handlers, options.onTask);
 
     const s3Client = createS3Client(localS3.endpoint);
     cleanups.push(() => s3Client.destroy());
