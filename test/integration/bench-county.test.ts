@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,19 +27,29 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
   it(
     'prints every stage with figures and finds ≥ 99% of every rule’s planted leads',
     async () => {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-          '--import',
-          './scripts/node-support.mjs',
-          '--import',
-          'tsx',
-          'packages/bench/src/county/main.ts',
-          '--persons',
-          String(PERSONS),
-        ],
-        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 14 * 60_000 },
-      );
+      // Run to the end whatever the exit code, so a miss shows the report it printed.
+      const { code, stdout, stderr } = await new Promise<{
+        code: number | null;
+        stdout: string;
+        stderr: string;
+      }>((done) => {
+        execFile(
+          process.execPath,
+          [
+            '--import',
+            './scripts/node-support.mjs',
+            '--import',
+            'tsx',
+            'packages/bench/src/county/main.ts',
+            '--persons',
+            String(PERSONS),
+          ],
+          { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 14 * 60_000 },
+          (error, stdout, stderr) =>
+            done({ code: error ? (error.code as number | null) : 0, stdout, stderr }),
+        );
+      });
+      expect(code, `exit code; output:\n${stdout}\n${stderr}`).toBe(0);
       const lines = stdout.split('\n');
 
       const stages = tableRows(lines, 'stage');

@@ -52,6 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const missed = missedTargets(run.report, { ...DEFAULT_TARGETS, precision: 0, fallbackRecall: 0 });
   if (run.executions.failed > 0)
     missed.push(`${run.executions.failed} workflow execution(s) did not succeed`);
+  for (const f of run.notInForce) missed.push(`${f.file}: ${f.outcome}`);
   if (missed.length > 0) {
     console.log(`\nTARGETS MISSED:\n  ${missed.join('\n  ')}`);
     return 1;

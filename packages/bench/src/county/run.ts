@@ -24,6 +24,9 @@ import { type Interval, type MemoryPeaks, MemorySampler, type ProcessMemory } fr
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PLATFORM_CHILD = fileURLToPath(new URL('./platform-child.ts', import.meta.url));
 
+/** The tasks of the collision proper; every other task is per-file work (normalizing, recording it). */
+const COLLISION_TASKS: ReadonlySet<string> = new Set(['PlanCollision', 'MatchShard', 'ScoreAndStore']);
+
 /** The measured stages, in order. */
 export const STAGES = ['upload', 'normalize', 'collision', 'export'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -61,6 +64,12 @@ export interface CountyBench {
   readonly peak: MemoryPeaks;
   readonly processes: readonly ProcessMemory[];
   readonly uploadedFiles: number;
+  /** Files the CLI reported failed, rejected or held, with its message. */
+  readonly notInForce: readonly {
+    readonly file: string;
+    readonly outcome: string;
+    readonly message?: string;
+  }[];
   readonly leadsExported: number;
   readonly report: AccuracyReport;
   readonly duckdb: DuckDbRun & { readonly report: AccuracyReport };
@@ -160,15 +169,25 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       '--timeout',
       timeoutS,
     ]);
-    if (upload.code !== 0)
+    // Exit 1 (a file failed or was held) still leaves a county to measure: go on and report it.
+    if (upload.code !== 0 && upload.code !== 1)
       throw new Error(
         `npm run cli -- upload exited with ${upload.code}:\n${upload.lines.map((l) => l.text).join('\n')}`,
       );
     const putLines = upload.lines.filter((l) => l.text.startsWith('已上传'));
     const uploadEnd = putLines.at(-1)?.at ?? uploadStart;
-    const results = JSON.parse(upload.stdout) as {
-      files: { quality?: { rowsRead: number; accepted: number } }[];
+    // The JSON document ends at its first unindented `}`; the CLI may print lines after it.
+    const json = upload.stdout.slice(0, upload.stdout.indexOf('\n}') + 2);
+    const results = JSON.parse(json) as {
+      files: {
+        file: string;
+        outcome: string;
+        message?: string;
+        quality?: { rowsRead: number; accepted: number };
+      }[];
     };
+    const notInForce = results.files.filter((f) => !['new', 'unchanged', 'restored'].includes(f.outcome));
+    for (const f of notInForce) log(`not in force: ${f.file} (${f.outcome}: ${f.message ?? ''})`);
     const rowsRead = results.files.reduce((sum, f) => sum + (f.quality?.rowsRead ?? 0), 0);
     const accepted = results.files.reduce((sum, f) => sum + (f.quality?.accepted ?? 0), 0);
 
@@ -198,10 +217,10 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     log(`exported ${found.length} leads in ${((exportEnd - exportStart) / 1000).toFixed(1)} s`);
 
     const normalizing = platform.tasks
-      .filter((t) => t.task === 'Normalize')
+      .filter((t) => !COLLISION_TASKS.has(t.task))
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
     const colliding = platform.tasks
-      .filter((t) => t.task !== 'Normalize')
+      .filter((t) => COLLISION_TASKS.has(t.task))
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
     const uploading = [{ from: uploadStart, to: uploadEnd }];
     const exporting = [{ from: exportStart, to: exportEnd }];
@@ -233,6 +252,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       peak,
       processes,
       uploadedFiles: plan.files.length,
+      notInForce,
       leadsExported: found.length,
       report: compareLeads(county.expected, found, ALL_RULES),
       duckdb: {
