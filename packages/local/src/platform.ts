@@ -25,6 +25,7 @@ import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from '.
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
+import { type WebMount, webApps, withWebPages } from './web.js';
 import {
   createWorkflow,
   hostTaskHandlers,
@@ -93,6 +94,11 @@ export interface PlatformOptions {
   readonly onTask?: (event: TaskTiming) => void;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
+  /**
+   * Web apps served next to the API on its port; default the repository's villagers' page at
+   * `/` and staff dashboard at `/staff/` (their Vite builds, `npm run build:web`).
+   */
+  readonly web?: readonly WebMount[];
   /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
   readonly apiApp?: FetchApp;
   /** Tests only: the demo county generator instead of `@jiandu/demo`. */
@@ -384,8 +390,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     let apiPort: number;
+    const web = options.web ?? webApps(REPO_ROOT);
     if (options.apiApp) {
-      const api = await listen(options.apiApp, options.port ?? 3000);
+      const api = await listen(withWebPages(options.apiApp, web), options.port ?? 3000);
       cleanups.push(
         () =>
           new Promise<void>((done) => {
@@ -396,7 +403,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       apiPort = api.port;
     } else {
       // Served from the function host, so the API reads its configuration from there too.
-      apiPort = await functions.serve(API_APP_ENTRY, options.port ?? 3000);
+      apiPort = await functions.serve(API_APP_ENTRY, options.port ?? 3000, web);
     }
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
