@@ -22,6 +22,8 @@ async function run(dataDir: string): Promise<void> {
     port: 0,
     empty: true,
     quiet: true,
+    // The data path only: the web pages are not part of what is measured.
+    web: [],
     onTask: (timing) => send({ type: 'task', timing }),
   });
   let stopping = false;
