@@ -1,4 +1,5 @@
 import type { ApiDeps, Authenticator, Principal } from '@jiandu/api';
+import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import {
   MemoryLeads,
   MemoryRuns,
@@ -23,6 +24,7 @@ export function memoryApiDeps(overrides: Partial<ApiDeps> & Pick<ApiDeps, 'authe
     versions: new MemoryVersions(),
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
+    executions: new MemoryWorkflowExecutions(),
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),
     reports: memoryReportDeps(),

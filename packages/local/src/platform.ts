@@ -18,6 +18,7 @@ import {
   scheduledEvent,
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { FaultInjector, startFaultProxy } from './faults.js';
 import { startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
@@ -103,6 +104,13 @@ export interface PlatformOptions {
   readonly apiApp?: FetchApp;
   /** Tests only: the demo county generator instead of `@jiandu/demo`. */
   readonly demo?: DemoGenerator;
+  /**
+   * Tests only: fault injection (`platform.faults`): the functions reach DynamoDB and S3
+   * through fault proxies, and task invocations go through the injector. Off by default.
+   */
+  readonly faults?: boolean;
+  /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
+  readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
 
 /** One task invocation's timing (see {@link PlatformOptions.onTask}). */
@@ -153,6 +161,8 @@ export interface Platform {
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Every execution so far, oldest first. */
   executions(): ExecutionRecord[];
+  /** The fault injector, when started with `faults: true`. */
+  readonly faults?: FaultInjector;
   /** Run a scheduled job (`SCHEDULED_JOBS`) now, as its schedule would; resolves with its result. */
   runJob(name: string): Promise<unknown>;
   /** Stop schedules, abort executions, close the API and the emulators (the Java process exits). */
@@ -289,6 +299,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         Object.fromEntries(
           TASK_NAMES.map((task) => [task, (input: unknown) => (handlers as TaskHandlers)[task](input)]),
         ) as unknown as TaskHandlers,
+        options.taskTimeoutSeconds ? { taskTimeoutSeconds: options.taskTimeoutSeconds } : {},
       ),
       log,
     );
@@ -310,12 +321,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
 
+    // With fault injection, the functions reach DynamoDB and S3 through the fault proxies.
+    const faults = options.faults ? new FaultInjector() : undefined;
+    let functionEndpoints = { dynamodb: dynamodbLocal.endpoint, s3: localS3.endpoint };
+    if (faults) {
+      const [dynamodbProxy, s3Proxy] = await Promise.all([
+        startFaultProxy('dynamodb', dynamodbLocal.endpoint, faults),
+        startFaultProxy('s3', localS3.endpoint, faults),
+      ]);
+      cleanups.push(
+        () => dynamodbProxy.stop(),
+        () => s3Proxy.stop(),
+      );
+      functionEndpoints = { dynamodb: dynamodbProxy.endpoint, s3: s3Proxy.endpoint };
+      log(`[local] fault injection on: DynamoDB via ${dynamodbProxy.endpoint}, S3 via ${s3Proxy.endpoint}`);
+    }
+
     // The functions run in their own environment, as in Lambda: nothing is written into ours.
     const functions = startFunctionHost({
       repoRoot: REPO_ROOT,
       env: handlerEnvironment({
-        dynamodbEndpoint: dynamodbLocal.endpoint,
-        s3Endpoint: localS3.endpoint,
+        dynamodbEndpoint: functionEndpoints.dynamodb,
+        s3Endpoint: functionEndpoints.s3,
         sfnEndpoint,
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
@@ -324,7 +351,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     });
     cleanups.push(() => functions.stop());
-    handlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
+    const served: TaskHandlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
+    handlers = faults
+      ? (Object.fromEntries(
+          TASK_NAMES.map((task) => [task, faults.wrapTask(task, served[task])]),
+        ) as unknown as TaskHandlers)
+      : served;
     if (options.onTask) handlers = timedHandlers(handlers, options.onTask);
 
     const s3Client = createS3Client(localS3.endpoint);
@@ -453,6 +485,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       demoUsers: issuer.users,
       tokenFor: (username) => issuer.mint(username),
       executions: () => queue.records(),
+      ...(faults ? { faults } : {}),
       runJob: (name) => jobs.run(name),
       waitForIdle: async (timeoutMs = 120_000) => {
         const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import type {
   LeadRepository,
   RunRepository,
   VersionRepository,
+  WorkflowExecutions,
 } from '@jiandu/domain/ports';
 import type { Context } from 'hono';
 import type * as z from 'zod';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly versions: VersionRepository;
   readonly runs: RunRepository;
   readonly collisions: CollisionStarter;
+  /** Failed workflow executions, listed and redriven (`routes/runs.ts`). */
+  readonly executions: WorkflowExecutions;
   readonly authenticator: Authenticator;
   /** Department data: rejects files, presigned uploads, the progress board (`routes/datasets.ts`). */
   readonly datasets: DatasetApiDeps;
@@ -52,6 +55,11 @@ export interface RouteSpec {
   readonly path: string;
   readonly access: Access;
   readonly summary: string;
+  /**
+   * The zod schemas the handler validates the request with, when it has them: the OpenAPI
+   * document (`openapi.ts`) describes the route's query and body from exactly these.
+   */
+  readonly request?: { readonly query?: z.ZodType; readonly body?: z.ZodType };
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 
