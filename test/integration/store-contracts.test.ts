@@ -62,6 +62,7 @@ import {
   MemoryRuns,
   MemoryVersions,
 } from '@jiandu/store/memory';
+import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleLead } from '../support/leads.js';
 import { TEST_KEYS } from '../support/trust.js';
@@ -76,6 +77,8 @@ interface Stores {
   readonly lateness: LatenessRepository;
   readonly columnMappings: ColumnMappingRepository;
   readonly objects: ObjectStore;
+  /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
+  readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
 }
 
 /** The one bucket of the object-store contract (each test writes under its own prefix). */
@@ -139,14 +142,17 @@ const dynamodb = ((): Implementation => {
     async fresh() {
       if (!client || !objects) throw new Error('DynamoDB Local and s3rver are not running');
       const table = `contract-${++tables}`;
+      const auditTable = `${table}-audit`;
       await ensureTable(client, table);
+      await ensureTable(client, auditTable, AUDIT_TABLE_SHAPE);
       const doc = documentClientOf(client);
       return {
         versions: new DynamoVersionRepository(doc, table),
         leads: new DynamoLeadRepository(doc, table),
         runs: new DynamoRunRepository(doc, table),
         corrections: new DynamoCorrectionTaskRepository(doc, table),
-        audit: new DynamoAuditLog(doc, table),
+        audit: new DynamoAuditLog(doc, auditTable, table),
+        appendLegacyAudit: (e) => new DynamoAuditLog(doc, table).append(e),
         reports: new DynamoReportRepository(doc, table),
         lateness: new DynamoLatenessRepository(doc, table),
         columnMappings: new DynamoColumnMappingRepository(doc, table),
@@ -509,6 +515,27 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       }
       expect((await s.audit.query({ limit: 5 })).items).toHaveLength(5);
     });
+
+    it.runIf(impl.name !== 'in-memory')(
+      'reads on into the entries kept in the platform table from before, newest first',
+      async () => {
+        const append = s.appendLegacyAudit;
+        if (!append) throw new Error('no legacy table');
+        const old = [1, 2, 3].map((d) => entry(`2024-04-0${d}T08:00:00.000Z`, 'u-a', 'lead.read', d));
+        const current = [1, 2, 3].map((d) => entry(`2024-05-0${d}T08:00:00.000Z`, 'u-a', 'lead.read', d));
+        for (const e of old) await append(e);
+        for (const e of current) await s.audit.append(e);
+        const expected = [...old, ...current].map((e) => e.auditId).reverse();
+        for (const limit of [1, 2, 3, 4, 50]) {
+          const found = await allPages((cursor) => s.audit.query({ limit, ...(cursor ? { cursor } : {}) }));
+          expect({ limit, found: found.map((e) => e.auditId) }).toEqual({ limit, found: expected });
+        }
+        const april = await allPages((cursor) =>
+          s.audit.query({ to: '2024-04-30T00:00:00.000Z', limit: 2, ...(cursor ? { cursor } : {}) }),
+        );
+        expect(april.map((e) => e.auditId)).toEqual(old.map((e) => e.auditId).reverse());
+      },
+    );
   });
 
   describe('ReportRepository', () => {

@@ -47,11 +47,12 @@ export interface DemoUser extends DemoUserSpec {
   readonly password: string;
 }
 
-/** One user per role; township officers for two of the demo county's townships, uploaders for two departments. */
+/** One user per role; a township officer for every township of the demo county, uploaders for two departments. */
 export const DEMO_USERS: readonly DemoUserSpec[] = [
   { username: 'admin', roles: ['admin'], name: '县纪委监委管理员' },
   { username: 'inspector', roles: ['inspector'], name: '县纪委监委检查员' },
   { username: 'qingshan', roles: ['township_officer'], name: '青山镇纪委', township: '青山镇' },
+  { username: 'huishangang', roles: ['township_officer'], name: '灰山港镇纪委', township: '灰山港镇' },
   { username: 'shimen', roles: ['township_officer'], name: '石门乡纪委', township: '石门乡' },
   {
     username: 'civil-affairs',
@@ -83,6 +84,11 @@ export interface LocalIssuer {
   readonly audience: string;
   /** The demo users and their passwords (local only; printed by `npm start`). */
   readonly users: readonly DemoUser[];
+  /**
+   * The staff directory the API checks assignees against (`STAFF_DIRECTORY_FILE`): the demo
+   * users' usernames, names, roles and townships, without passwords.
+   */
+  readonly staffDirectoryFile: string;
   /** Sign an ID token for a demo user without a password (the platform's own convenience tokens). */
   mint(username: string, expiresInSeconds?: number): Promise<string>;
   stop(): Promise<void>;
@@ -194,6 +200,16 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
   const key = await loadOrCreateKey(dir);
   const signingKey = await importJWK(key.privateJwk, LOCAL_ALGORITHM);
   const users = loadOrCreatePasswords(dir);
+  const staffDirectoryFile = join(dir, 'staff.json');
+  writePrivate(
+    staffDirectoryFile,
+    users.map(({ username, name, roles, township }) => ({
+      username,
+      name,
+      roles,
+      ...(township ? { township } : {}),
+    })),
+  );
   const audience = options.audience ?? LOCAL_AUDIENCE;
   const jwks: JSONWebKeySet = { keys: [key.publicJwk] };
 
@@ -284,6 +300,7 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
     tokenUrl: `${url}/token`,
     audience,
     users,
+    staffDirectoryFile,
     mint,
     stop: () =>
       new Promise<void>((done) => {

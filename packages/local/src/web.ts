@@ -37,9 +37,10 @@ const NOT_BUILT = (path: string) =>
 /**
  * Serve `api` under `/api/` and the web apps elsewhere: a file of the build when it exists,
  * else the app's `index.html` (client-side routes), with hashed assets cached for a year and
- * pages revalidated.
+ * pages revalidated. Without mounts, `api` answers every path.
  */
 export function withWebPages(api: FetchApp, mounts: readonly WebMount[]): FetchApp {
+  if (mounts.length === 0) return api;
   const app = new Hono();
   app.all('/api/*', (c) => api.fetch(c.req.raw));
   app.all('/api', (c) => api.fetch(c.req.raw));

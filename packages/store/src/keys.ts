@@ -8,7 +8,7 @@
  * | lead            | `LEAD#{leadId}`        | `LEAD`    | `LEADS` / `{createdAt}#{leadId}`               | `RULE#{rule}` / `{leadId}`            |
  * | collision run   | `RUN#{runId}`          | `RUN`     | `RUNS` / `{startedAt}#{runId}`                 | –                                     |
  * | correction task | `CORRECTION#{taskId}`  | `CORRECTION` | `CORRECTIONS#{department}` / `{createdAt}#{taskId}` | `CORRECTIONS` / `{createdAt}#{taskId}` |
- * | audit entry     | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
+ * | audit entry ¹   | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
  * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
  * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
  * | column mapping  | `MAPPING#{department}#{kind}` | `MAPPING` | –                                     | –                                     |
@@ -16,6 +16,10 @@
  * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
+ *
+ * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
+ * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
+ * stay in the platform table under the same keys, read-only for every role.
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -29,7 +33,8 @@
  * tens of thousands of leads at most (a few MB), so this is bounded; beyond that, a per-lead
  * summary item with its own sort keys would be the next step. Correction tasks are listed per
  * department (GSI1) or all (GSI2); audit entries newest first (GSI1) or per actor (GSI2). Audit
- * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them.
+ * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them,
+ * and IAM denies it.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
  * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
