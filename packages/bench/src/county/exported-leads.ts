@@ -1,5 +1,5 @@
 /**
- * Reading the lead export (`npm run cli -- leads export`, CSV of CONTRACT.md §6) back as the
+ * Reading the lead export (`npm run cli -- leads export --headers canonical`, CSV of CONTRACT.md §6) back as the
  * accuracy comparison's `Found` leads. The export names a lead by its id, not by its subject
  * key; the id is a keyed digest of rule and subject key, so the truth's subject keys are
  * turned into ids with the platform's own lead-id key (read from its data folder, as only the
@@ -36,8 +36,7 @@ export function exportedLeads(
   return rows.map((row) => {
     const leadId = row.lead_id as string;
     return {
-      // `R01 死亡人员领取补贴` in the people's export, `R01` in the canonical one.
-      rule: (row.rule as string).slice(0, 3) as RuleCode,
+      rule: row.rule as RuleCode,
       subjectKey: subjectOf.get(leadId) ?? leadId,
       amountFen: Math.round(Number(row.amount) * 100),
       match: row.match as MatchQuality,

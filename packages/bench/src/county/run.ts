@@ -205,7 +205,16 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
 
     const exportFile = join(work, 'leads.csv');
     const exportStart = Date.now();
-    const exported = await runCli(['leads', 'export', '--out', exportFile, '--data', dataDir]);
+    const exported = await runCli([
+      'leads',
+      'export',
+      '--out',
+      exportFile,
+      '--headers',
+      'canonical',
+      '--data',
+      dataDir,
+    ]);
     const exportEnd = Date.now();
     if (exported.code !== 0)
       throw new Error(
