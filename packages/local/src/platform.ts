@@ -27,7 +27,7 @@ import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from '.
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
-import { type WebMount, webApps, withWebPages } from './web.js';
+import { staffWebConfig, type WebMount, webApps, withWebPages } from './web.js';
 import {
   createWorkflow,
   hostTaskHandlers,
@@ -448,7 +448,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     let apiPort: number;
-    const web = options.web ?? webApps(REPO_ROOT);
+    // The dashboard logs in at the local issuer (authorization code + PKCE, `authorize.ts`).
+    const web = options.web ?? webApps(REPO_ROOT, staffWebConfig(issuer.url, issuer.audience));
     if (options.apiApp) {
       const api = await listen(withWebPages(options.apiApp, web), options.port ?? 3000);
       cleanups.push(

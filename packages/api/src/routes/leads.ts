@@ -7,7 +7,6 @@ import {
   DEFAULT_MIN_SCORE,
   LEAD_SORTS,
   type LeadFilter,
-  pageLeads,
   resolveDefaultView,
   sameSubject,
   sortLeads,
@@ -239,8 +238,8 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
-        const leads = await deps.leads.scan(filterOf(q, principal, minScore));
-        const page = pageLeads(leads, {
+        // A page from the store (by index for the default order), not every lead sorted here.
+        const page = await deps.leads.page(filterOf(q, principal, minScore), {
           ...(q.sort ? { sort: q.sort } : {}),
           ...(q.order ? { order: q.order } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
@@ -249,7 +248,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({
           items: page.items.map(leadSummary),
           cursor: page.cursor ?? null,
-          total: leads.length,
+          total: page.total,
         });
       },
     },
