@@ -10,6 +10,7 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoPendingCollisions,
   DynamoRateLimitStore,
   DynamoReportRepository,
   DynamoRunRepository,
@@ -80,6 +81,7 @@ export async function createRuntime(environment: Environment) {
     versions,
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),
     collisions: new StepFunctionsCollisionStarter(sfnClient(env), env.STATE_MACHINE_ARN),
+    pendingCollisions: new DynamoPendingCollisions(doc, env.TABLE_NAME),
     datasets: {
       objects,
       buckets,

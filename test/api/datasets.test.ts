@@ -13,6 +13,7 @@ import {
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryRuns,
   MemoryUploadSigner,
   MemoryVersions,
@@ -131,6 +132,7 @@ describe('department data API', () => {
       leads: new MemoryLeads(),
       versions,
       runs: new MemoryRuns(),
+      pendingCollisions: new MemoryPendingCollisions(),
       collisions: {
         start: async (reason, detail) => {
           if (failStart) throw new Error('StartExecution throttled');
@@ -558,6 +560,7 @@ describe('held versions, column mappings and restores', () => {
       leads: new MemoryLeads(),
       versions,
       runs: new MemoryRuns(),
+      pendingCollisions: new MemoryPendingCollisions(),
       collisions: {
         start: async (reason, detail) => {
           started.push({ reason, detail });

@@ -1,6 +1,7 @@
 import type { ApiDeps, Authenticator, Principal } from '@jiandu/api';
 import {
   MemoryLeads,
+  MemoryPendingCollisions,
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
@@ -23,6 +24,7 @@ export function memoryApiDeps(overrides: Partial<ApiDeps> & Pick<ApiDeps, 'authe
     versions: new MemoryVersions(),
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
+    pendingCollisions: new MemoryPendingCollisions(),
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),
     reports: memoryReportDeps(),

@@ -25,6 +25,7 @@ export {
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryReports,
   MemoryRuns,
   MemoryUploadSigner,

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { type Access, authorize } from './auth.js';
 import { errorResponse } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { collisionRoutes } from './routes/collisions.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { leadRoutes } from './routes/leads.js';
 import { publicRoutes } from './routes/public.js';
@@ -20,6 +21,7 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
     ...reportRoutes(deps),
     ...datasetRoutes(deps),
     ...runRoutes(deps),
+    ...collisionRoutes(deps),
     ...statsRoutes(deps),
     ...auditRoutes(deps),
   ];

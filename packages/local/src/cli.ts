@@ -26,8 +26,9 @@ Options:
   --empty        don't upload the demo county on first start
   --help         show this help
 
-The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES and LEAD_LIST_MIN_SCORE
-from this environment when set, as the deployed stack configures them.
+The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES, LEAD_LIST_MIN_SCORE and
+COLLISION_QUIET_SECONDS (default here 2; deployed 60) from this environment when set, as the
+deployed stack configures them.
 `;
 
 /** Settings of the deployed functions that `npm start` passes on from its own environment. */
@@ -36,6 +37,7 @@ const FUNCTION_SETTINGS = [
   'CADENCE_CONFIG',
   'REPORT_DEADLINES',
   'LEAD_LIST_MIN_SCORE',
+  'COLLISION_QUIET_SECONDS',
 ] as const;
 
 function parsePort(value: string | undefined, fallback: number, option: string): number {

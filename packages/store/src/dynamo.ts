@@ -9,6 +9,7 @@ export { DynamoColumnMappingRepository } from './dynamo/column-mappings.js';
 export { DynamoCorrectionTaskRepository } from './dynamo/corrections.js';
 export { DynamoLatenessRepository } from './dynamo/lateness.js';
 export { DynamoLeadRepository } from './dynamo/leads.js';
+export { DynamoPendingCollisions } from './dynamo/pending-collision.js';
 export { DynamoReportRepository } from './dynamo/reports.js';
 export { DynamoRunRepository } from './dynamo/runs.js';
 export { DynamoVersionRepository } from './dynamo/versions.js';

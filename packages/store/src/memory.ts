@@ -9,6 +9,7 @@ export { MemoryCorrectionTasks } from './memory/corrections.js';
 export { MemoryLateness } from './memory/lateness.js';
 export { MemoryLeads } from './memory/leads.js';
 export { MemoryObjects, MemoryUploadSigner } from './memory/objects.js';
+export { MemoryPendingCollisions } from './memory/pending-collision.js';
 export { MemoryReports } from './memory/reports.js';
 export { MemoryRuns } from './memory/runs.js';
 export { MemoryVersions } from './memory/versions.js';

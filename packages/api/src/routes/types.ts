@@ -1,3 +1,4 @@
+import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst';
 import { ValidationError } from '@jiandu/domain/errors';
 import type {
   CollisionStarter,
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly versions: VersionRepository;
   readonly runs: RunRepository;
   readonly collisions: CollisionStarter;
+  /** The pending (coalesced) collision of a burst of uploads (`POST /api/v1/uploads/complete`). */
+  readonly pendingCollisions: PendingCollisionRepository;
   readonly authenticator: Authenticator;
   /** Department data: rejects files, presigned uploads, the progress board (`routes/datasets.ts`). */
   readonly datasets: DatasetApiDeps;
