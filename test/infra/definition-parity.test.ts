@@ -54,5 +54,8 @@ it('deploys exactly the definition the local platform runs', () => {
     'DISTRIBUTED',
     'INLINE',
   ]);
-  expect({ Label, ToleratedFailurePercentage }).toEqual({ Label: 'MatchShards', ToleratedFailurePercentage: 0 });
+  expect({ Label, ToleratedFailurePercentage }).toEqual({
+    Label: 'MatchShards',
+    ToleratedFailurePercentage: 0,
+  });
 });
