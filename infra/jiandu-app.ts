@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
+import { WebStack } from './stacks/web-stack.js';
 
 /**
  * Feature flags and settings the app relies on. `cdk.json` and `--context` win over these;
@@ -16,12 +17,14 @@ export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
-/** The jiandu app and its three stacks. */
+/** The jiandu app and its four stacks. */
 export interface JianduApp {
   readonly app: App;
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
   readonly api: ApiStack;
+  /** The web pages behind CloudFront, with the API under `/api/`. */
+  readonly web: WebStack;
   /** The cdk-nag pack registered on the app (tests run it directly with `validateScope`). */
   readonly nag: AwsSolutionsChecks;
 }
@@ -35,7 +38,7 @@ export interface BuildJianduAppOptions {
 }
 
 /**
- * Build the app: `Jiandu-Data` → `Jiandu-Pipeline` and `Jiandu-Api` (cross-stack references
+ * Build the app: `Jiandu-Data` → `Jiandu-Pipeline` and `Jiandu-Api` → `Jiandu-Web` (cross-stack references
  * through props), environment-agnostic so `cdk synth` needs no AWS account or network, with
  * cdk-nag's AwsSolutions pack validating the whole tree at synthesis.
  */
@@ -62,5 +65,9 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     stateMachine: pipeline.workflow.stateMachine,
     description: description('inspector HTTP API'),
   });
-  return { app, data, pipeline, api, nag };
+  const web = new WebStack(app, 'Jiandu-Web', {
+    api: api.api.httpApi,
+    description: description('web pages: villagers’ page and staff dashboard on CloudFront'),
+  });
+  return { app, data, pipeline, api, web, nag };
 }

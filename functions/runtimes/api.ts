@@ -18,6 +18,7 @@ import {
   S3ObjectStore,
   S3UploadUrlSigner,
   StepFunctionsCollisionStarter,
+  StepFunctionsExecutions,
 } from '@jiandu/store';
 import * as z from 'zod';
 import {
@@ -76,12 +77,14 @@ export async function createRuntime(environment: Environment) {
   const objects = new S3ObjectStore(s3);
   const versions = new DynamoVersionRepository(doc, env.TABLE_NAME);
   const buckets = { upload: env.UPLOAD_BUCKET, data: env.DATA_BUCKET };
+  const sfn = sfnClient(env);
   const app = createApp({
     leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
     versions,
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),
-    collisions: new StepFunctionsCollisionStarter(sfnClient(env), env.STATE_MACHINE_ARN),
     pendingCollisions: new DynamoPendingCollisions(doc, env.TABLE_NAME),
+    collisions: new StepFunctionsCollisionStarter(sfn, env.STATE_MACHINE_ARN),
+    executions: new StepFunctionsExecutions(sfn, env.STATE_MACHINE_ARN),
     datasets: {
       objects,
       buckets,

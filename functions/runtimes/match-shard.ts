@@ -1,5 +1,6 @@
 import { resolveRuleConfig } from '@jiandu/domain';
 import { type MatchShardDeps, matchShard, ShardTask } from '@jiandu/pipeline';
+import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import { S3ObjectStore } from '@jiandu/store';
 import * as z from 'zod';
 import { DATA_BUCKET, LOGGING, S3, s3Client } from './aws.js';
@@ -22,5 +23,7 @@ export function createRuntime(environment: Environment) {
     buckets: { data: env.DATA_BUCKET },
     ruleConfig: env.RULE_CONFIG,
   };
-  return { handler: async (event: unknown) => matchShard(deps, ShardTask.parse(event)) };
+  return {
+    handler: surfaceTransientErrors(async (event: unknown) => matchShard(deps, ShardTask.parse(event))),
+  };
 }

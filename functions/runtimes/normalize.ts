@@ -1,4 +1,5 @@
 import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
+import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import { DynamoColumnMappingRepository, DynamoVersionRepository } from '@jiandu/store';
 import * as z from 'zod';
 import { createTaskStore, TASK_STORE, UPLOAD_BUCKET } from './aws.js';
@@ -24,13 +25,13 @@ export function createRuntime(environment: Environment) {
     ...(env.SNAPSHOT_SHRINK_LIMIT !== undefined ? { snapshotShrinkLimit: env.SNAPSHOT_SHRINK_LIMIT } : {}),
   };
   return {
-    handler: async (event: unknown) => {
+    handler: surfaceTransientErrors(async (event: unknown) => {
       const input = NormalizeInput.parse(event);
       // The function may read only the upload bucket; say so instead of an S3 access error.
       if (input.bucket !== env.UPLOAD_BUCKET) {
         throw new Error(`Normalize reads uploads from ${env.UPLOAD_BUCKET} only, not from ${input.bucket}`);
       }
       return normalizeUpload(deps, input);
-    },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { type PlanDeps, PlanInput, planCollision } from '@jiandu/pipeline';
+import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import { DynamoRunRepository, DynamoVersionRepository } from '@jiandu/store';
 import * as z from 'zod';
 import { createTaskStore, TASK_STORE } from './aws.js';
@@ -16,5 +17,7 @@ export function createRuntime(environment: Environment) {
     versions: new DynamoVersionRepository(doc, env.TABLE_NAME),
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),
   };
-  return { handler: async (event: unknown) => planCollision(deps, PlanInput.parse(event)) };
+  return {
+    handler: surfaceTransientErrors(async (event: unknown) => planCollision(deps, PlanInput.parse(event))),
+  };
 }

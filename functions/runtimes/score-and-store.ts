@@ -1,5 +1,6 @@
 import { resolveRuleConfig } from '@jiandu/domain';
 import { type ScoreAndStoreDeps, ScoreAndStoreInput, scoreAndStore } from '@jiandu/pipeline';
+import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import {
   DynamoLeadRepository,
   DynamoReportRepository,
@@ -32,5 +33,9 @@ export async function createRuntime(environment: Environment) {
     leadIdKey: keys.leadIds,
     reports: new DynamoReportRepository(doc, env.TABLE_NAME),
   };
-  return { handler: async (event: unknown) => scoreAndStore(deps, ScoreAndStoreInput.parse(event)) };
+  return {
+    handler: surfaceTransientErrors(async (event: unknown) =>
+      scoreAndStore(deps, ScoreAndStoreInput.parse(event)),
+    ),
+  };
 }

@@ -100,7 +100,7 @@ export class DataStore extends Construct {
 }
 
 /** Settings every jiandu bucket shares: private, TLS only, encrypted, owner owns all objects. */
-function securedBucket(): s3.BucketProps {
+export function securedBucket(): s3.BucketProps {
   return {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,

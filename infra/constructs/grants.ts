@@ -85,6 +85,25 @@ export function grantTableData(
 }
 
 /**
+ * Let a role list the state machine's failed executions, read them and redrive them
+ * (`RedriveExecution` acts on an execution's ARN, `arn:…:execution:<machine>:<name>`).
+ */
+function grantRedrive(role: iam.IRole, stateMachine: sfn.IStateMachine, purpose: string): void {
+  stateMachine.grant(role, 'states:ListExecutions');
+  stateMachine.grantExecution(role, 'states:DescribeExecution', 'states:RedriveExecution');
+  // CDK derives the executions' ARN from the machine's (a `Ref`, imported from the pipeline stack).
+  const producer = Stack.of(stateMachine);
+  const machineArn =
+    producer === Stack.of(role)
+      ? producer.resolve(stateMachine.stateMachineArn)
+      : Stack.of(role).resolve(producer.exportValue(stateMachine.stateMachineArn));
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",${JSON.stringify(machineArn)}]}]}:*]`,
+    reason: `Executions are named when they start (one per upload or request); the grant covers the executions of this one state machine only: ${purpose}`,
+  });
+}
+
+/**
  * How cdk-nag names a resource's ARN inside `consumer`'s policies after synthesis: `<LogicalId.Arn>`
  * for a resource of the same stack; for one from another stack the reference has become an
  * `Fn::ImportValue` of the producer's export, rendered as the export name.
@@ -112,7 +131,12 @@ export function nagArnToken(resource: IConstruct, consumer: IConstruct): string 
  * grant and the environment variable naming the resource, so a function never has a
  * variable without the right to use it, nor a right without the variable.
  */
-export type FunctionAccess = JobAccess | 'table:readWriteAndAudit' | 'uploadBucket:readPut';
+export type FunctionAccess =
+  | JobAccess
+  | 'table:readWriteAndAudit'
+  | 'uploadBucket:readPut'
+  /** Start runs, and list, describe and redrive the workflow's failed executions (the API). */
+  | 'stateMachine:startAndRedrive';
 
 /** The environment variable each access sets (the names `functions/runtimes/aws.ts` validates). */
 export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
@@ -123,6 +147,7 @@ export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
   'dataBucket:read': 'DATA_BUCKET',
   'dataBucket:readWrite': 'DATA_BUCKET',
   'stateMachine:start': 'STATE_MACHINE_ARN',
+  'stateMachine:startAndRedrive': 'STATE_MACHINE_ARN',
 };
 
 /** The resources functions are granted access to. */
@@ -166,9 +191,11 @@ export function grantAccess(
       name = resources.dataBucket.bucketName;
       break;
     case 'stateMachine:start':
+    case 'stateMachine:startAndRedrive':
       if (!resources.stateMachine)
         throw new Error(`${fn.node.path} needs the state machine, but none was given`);
       resources.stateMachine.grantStartExecution(role);
+      if (access === 'stateMachine:startAndRedrive') grantRedrive(role, resources.stateMachine, purpose);
       name = resources.stateMachine.stateMachineArn;
       break;
   }

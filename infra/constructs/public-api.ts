@@ -63,6 +63,16 @@ export const PUBLIC_ROUTES: readonly {
     why: 'The lead rules (codes, titles, descriptions, kinds read): published so citizens see what is checked; no personal data.',
   },
   {
+    method: apigwv2.HttpMethod.GET,
+    path: '/api/v1/openapi.json',
+    why: 'The OpenAPI document of the API (paths, schemas, roles): a description generated from the route table, no data at all.',
+  },
+  {
+    method: apigwv2.HttpMethod.GET,
+    path: '/api/v1/docs',
+    why: 'The same OpenAPI document as a static HTML page for people: a description of the API, no data at all.',
+  },
+  {
     method: apigwv2.HttpMethod.ANY,
     path: '/api/v1/public/{proxy+}',
     why: "Citizens file reports (一键举报) and follow them without an account, so these routes DO carry personal data: a real-name report's name, phone and the facts reported, and a report's handling shown to whoever holds its receipt code. What protects them is in the function: receipt codes are random, stored only as hashes and sent in the body (never the URL), lookups are rate-limited per address, and the stage throttles all requests; TLS only. Every staff route has the JWT authorizer.",
@@ -107,7 +117,10 @@ export class PublicApi extends Construct {
     grantPlatformSecret(props.platformSecret, this.handler);
     const grant = (access: FunctionAccess, purpose: string) =>
       grantAccess(this.handler, props, access, purpose);
-    grant('stateMachine:start', 'the API re-runs the collision when a department withdraws a version.');
+    grant(
+      'stateMachine:startAndRedrive',
+      'the API re-runs the collision when a department withdraws a version, and lists and redrives failed runs.',
+    );
     // The API is the audit log's only writer: it may append entries, never change them.
     grant(
       'table:readWriteAndAudit',

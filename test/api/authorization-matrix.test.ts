@@ -15,10 +15,12 @@
  */
 import { type ApiDeps, type Authenticator, createApp, type RouteSpec, routeTable } from '@jiandu/api';
 import type { Lead } from '@jiandu/domain/model';
+import type { FailedExecution } from '@jiandu/domain/ports';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import { newPowChallenge, solvePowChallenge } from '@jiandu/domain/reports/proof-of-work';
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
 import type { DatasetVersion } from '@jiandu/domain/versions';
+import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryApiDeps } from '../support/api.js';
 import {
@@ -172,6 +174,17 @@ const LEAKS = {
   department: [OTHER.version.versionId, OTHER.version.fileName],
 } as const;
 
+/** A collision execution that failed on a reset connection (redrivable). */
+const FAILED_EXECUTION: FailedExecution = {
+  id: 'b8f1c1de-2d1e-4a51-9d55-0c1e4f2a7d10',
+  startedAt: NOW,
+  trigger: 'Scheduled Event',
+  error: 'TransientError',
+  cause: '暂时性故障：read ECONNRESET',
+  redrivable: true,
+  redriveCount: 0,
+};
+
 function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   const leads = new MemoryLeads();
   const versions = new MemoryVersions();
@@ -184,9 +197,12 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   for (const v of [OWN.version, OTHER.version]) {
     void datasets.objects.put(DATA_BUCKET, v.rejectsKey ?? '', '\uFEFFrow,reason\r\n3,身份证号无效\r\n');
   }
+  const executions = new MemoryWorkflowExecutions(() => NOW);
+  executions.items.set(FAILED_EXECUTION.id, structuredClone(FAILED_EXECUTION));
   return memoryApiDeps({
     leads,
     versions,
+    executions,
     authenticator,
     datasets,
     reports,
@@ -200,10 +216,12 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
 type Scope = 'township' | 'department';
 
 /** Path parameters that name an object, and the jurisdiction that object belongs to. */
-const PATH_OBJECTS: Readonly<Record<string, { scope: Scope; value: (o: Objects) => string }>> = {
+const PATH_OBJECTS: Readonly<Record<string, { scope?: Scope; value: (o: Objects) => string }>> = {
   leadId: { scope: 'township', value: (o) => o.lead.leadId },
   versionId: { scope: 'department', value: (o) => o.version.versionId },
   reportId: { scope: 'township', value: (o) => o.report.reportId },
+  // Workflow executions are county-wide: no jurisdiction.
+  executionId: { value: () => FAILED_EXECUTION.id },
 };
 
 /**
@@ -224,6 +242,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/progress': { scope: 'department', query: (o) => ({ department: o.department }) },
   'GET /api/v1/corrections': { scope: 'department', query: (o) => ({ department: o.department }) },
   'POST /api/v1/leads/lookup': { body: () => ({ idNumber: ID_A }) },
+  'POST /api/v1/runs/failed/:executionId/redrive': { body: () => ({}) },
   'POST /api/v1/leads/:leadId/assign': {
     body: () => ({
       kind: 'township_office',

@@ -6,6 +6,7 @@
 import { type ApiDeps, type Authenticator, createApp, type Principal } from '@jiandu/api';
 import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
 import type { DatasetVersion } from '@jiandu/domain/versions';
+import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type MemoryAuditLog,
@@ -133,6 +134,7 @@ describe('department data API', () => {
       versions,
       runs: new MemoryRuns(),
       pendingCollisions: new MemoryPendingCollisions(),
+      executions: new MemoryWorkflowExecutions(),
       collisions: {
         start: async (reason, detail) => {
           if (failStart) throw new Error('StartExecution throttled');
@@ -561,6 +563,7 @@ describe('held versions, column mappings and restores', () => {
       versions,
       runs: new MemoryRuns(),
       pendingCollisions: new MemoryPendingCollisions(),
+      executions: new MemoryWorkflowExecutions(),
       collisions: {
         start: async (reason, detail) => {
           started.push({ reason, detail });

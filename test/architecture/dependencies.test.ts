@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['domain'],
   ['ingest', 'store', 'demo'],
   ['pipeline', 'api'],
-  ['local'],
+  ['local', 'web-public', 'web-staff'],
   ['cli', 'accuracy', 'bench'],
 ];
 

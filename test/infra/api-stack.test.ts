@@ -86,6 +86,29 @@ describe('Jiandu-Api', () => {
     expect(starts[0]?.resources.join()).toContain(logicalId(app.pipeline.workflow.stateMachine));
   });
 
+  it('may list, describe and redrive the executions of exactly that state machine, nothing else', () => {
+    const grants = grantsOf(api, logicalId(app.api.api.handler.role));
+    const machine = logicalId(app.pipeline.workflow.stateMachine);
+    const states = grants.filter((g) => g.actions.some((a) => a.startsWith('states:')));
+    const onMachine = states.filter((g) => g.resources.every((r) => r.includes(machine)));
+    expect(onMachine).toEqual(states);
+    expect(actionsOn(grants, machine)).toEqual([
+      'states:DescribeExecution',
+      'states:ListExecutions',
+      'states:RedriveExecution',
+      'states:StartExecution',
+    ]);
+    // Redrive and describe act on the machine's executions (`…:execution:<machine name>:*`), not on any machine's.
+    const redrive = states.find((g) => g.actions.includes('states:RedriveExecution'));
+    expect([...(redrive?.actions ?? [])].sort()).toEqual([
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+    ]);
+    expect(redrive?.resources).toHaveLength(1);
+    expect(redrive?.resources[0]).toMatch(/:execution:/);
+    expect(redrive?.resources[0]).toMatch(/:\*"\]\]\}$/);
+  });
+
   it('may read/write the table, read data, and read/put (never delete) uploads', () => {
     const grants = grantsOf(api, logicalId(app.api.api.handler.role));
     const store = app.data.store;

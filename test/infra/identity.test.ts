@@ -4,6 +4,7 @@
  */
 import { routeTable } from '@jiandu/api';
 import { ROLES } from '@jiandu/api/identity/principal';
+import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import { Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -185,6 +186,7 @@ describe('gateway authorization', () => {
       runs: new MemoryRuns(),
       collisions: { start: async () => 'unused' },
       pendingCollisions: new MemoryPendingCollisions(),
+      executions: new MemoryWorkflowExecutions(),
       authenticator: { authenticate: async () => undefined },
       datasets: memoryDatasetDeps(),
       workflow: memoryWorkflowDeps(),

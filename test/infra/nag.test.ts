@@ -54,7 +54,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('leaves no CDK warnings or errors on the stacks', () => {
-    for (const stack of [app.data, app.pipeline, app.api]) {
+    for (const stack of [app.data, app.pipeline, app.api, app.web]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     }

@@ -15,7 +15,12 @@ export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 /** A synthesized jiandu app with a template per stack. */
 export interface SynthesizedApp extends JianduApp {
-  readonly templates: { readonly data: Template; readonly pipeline: Template; readonly api: Template };
+  readonly templates: {
+    readonly data: Template;
+    readonly pipeline: Template;
+    readonly api: Template;
+    readonly web: Template;
+  };
 }
 
 /**
@@ -31,6 +36,7 @@ export function synthesize(extra: Record<string, unknown> = {}): SynthesizedApp 
       data: Template.fromStack(jiandu.data),
       pipeline: Template.fromStack(jiandu.pipeline),
       api: Template.fromStack(jiandu.api),
+      web: Template.fromStack(jiandu.web),
     },
   };
 }

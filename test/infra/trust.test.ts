@@ -21,12 +21,16 @@ describe('whistle-blower guarantees in the deployed stack', () => {
     expect(Object.keys(JSON.parse(format))).not.toContain('ip');
   });
 
-  it('has no WAF, CloudFront or other layer that could log the address', () => {
+  it('has no WAF, load balancer or other layer that could log the address; CloudFront logs nothing', () => {
     for (const template of Object.values(app.templates)) {
-      const types = Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(
-        (r) => r.Type,
+      const resources = Object.values(
+        template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
       );
-      expect(types.filter((t) => /WAFv2|CloudFront|ElasticLoadBalancing/.test(t))).toEqual([]);
+      const types = resources.map((r) => r.Type);
+      expect(types.filter((t) => /WAFv2|ElasticLoadBalancing|RealtimeLogConfig/.test(t))).toEqual([]);
+      // The web pages' distribution (and the API under /api/) keeps no viewer logs.
+      for (const r of resources.filter((r) => r.Type === 'AWS::CloudFront::Distribution'))
+        expect(r.Properties.DistributionConfig).not.toHaveProperty('Logging');
     }
   });
 });

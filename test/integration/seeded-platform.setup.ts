@@ -11,10 +11,17 @@ import { join } from 'node:path';
 import { generateDemoCounty } from '@jiandu/demo';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import { startPlatform } from '@jiandu/local/platform';
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { SEEDED_COUNTY } from '../support/seeded-platform.js';
 
+/** The web apps the platform serves (browser tests open them): built once for the run. */
+const WEB_APPS = ['web-public', 'web-staff'];
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  for (const app of WEB_APPS) {
+    await build({ root: join(import.meta.dirname, '..', '..', 'packages', app), logLevel: 'warn' });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'jiandu-seeded-'));
   const platform = await startPlatform({
     dataDir,

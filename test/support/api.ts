@@ -1,4 +1,5 @@
 import type { ApiDeps, Authenticator, Principal } from '@jiandu/api';
+import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import {
   MemoryLeads,
   MemoryPendingCollisions,
@@ -25,6 +26,7 @@ export function memoryApiDeps(overrides: Partial<ApiDeps> & Pick<ApiDeps, 'authe
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
     pendingCollisions: new MemoryPendingCollisions(),
+    executions: new MemoryWorkflowExecutions(),
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),
     reports: memoryReportDeps(),

@@ -4,6 +4,7 @@ import { errorResponse } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { collisionRoutes } from './routes/collisions.js';
 import { datasetRoutes } from './routes/datasets.js';
+import { docsRoutes } from './routes/docs.js';
 import { leadRoutes } from './routes/leads.js';
 import { publicRoutes } from './routes/public.js';
 import { reportRoutes } from './routes/reports.js';
@@ -15,7 +16,7 @@ export type { ApiDeps, AppEnv, RouteSpec } from './routes/types.js';
 
 /** The route table: every route the API serves and who may call it. */
 export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
-  return [
+  const routes: RouteSpec[] = [
     ...publicRoutes(deps),
     ...leadRoutes(deps),
     ...reportRoutes(deps),
@@ -25,6 +26,9 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
     ...statsRoutes(deps),
     ...auditRoutes(deps),
   ];
+  // The API describes itself: the OpenAPI document covers the whole table, its own routes too.
+  const docs = docsRoutes(() => [...routes, ...docs]);
+  return [...routes, ...docs];
 }
 
 /**

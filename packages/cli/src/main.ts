@@ -6,6 +6,7 @@
  *   complete               say the uploads are complete: the pending collision starts now
  *   leads export           write the lead export (CSV or XLSX)
  *   restore / confirm      bring a withdrawn version back / confirm a held snapshot
+ *   runs failed / redrive  list failed workflow executions / redrive one from the step that failed
  *
  * `main` takes its argv, environment and output streams as arguments, so tests run it in-process.
  */
@@ -18,6 +19,7 @@ import { collisionFailed, collisionJson, completeBurst, formatCollision } from '
 import { EXPORT_FORMATS, type ExportFormat, exportLeads } from './export.js';
 import { LayoutError, planUpload } from './layout.js';
 import { formatResult, formatSummary, resultJson } from './report.js';
+import { failedRuns, redriveRun } from './runs.js';
 import { resolveTarget, type Target, targetSpec } from './target.js';
 import { uploadFolder } from './upload.js';
 
@@ -45,6 +47,8 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
   complete              告知平台上传已完成：待碰撞的数据立即开始一次碰撞（否则在上传静默一段时间后自动开始）
   restore <版本号> --reason <原因>   恢复已撤回的数据版本（恢复后重新碰撞）
   confirm <版本号> --reason <原因>   确认因数据大幅减少而暂不生效的快照（确认后生效并碰撞）
+  runs failed           列出失败的处理流程（原因、文件、能否重新驱动）
+  runs redrive <编号>   重新驱动一个失败的处理流程：从失败的步骤继续
   leads export          导出线索（CONTRACT.md §6）
       --format csv|xlsx   导出格式（默认 csv）
       --out <文件>         输出文件（必填）
@@ -63,7 +67,7 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
 
 其他：
   --timeout <秒>         upload / complete 等待处理和碰撞的最长时间（默认 1800）
-  --json                 upload 以 JSON 输出结果
+  --json                 upload、complete、runs failed 以 JSON 输出结果
   --help                 显示本帮助
 `;
 
@@ -277,6 +281,20 @@ export async function main(io: CliIo): Promise<number> {
     if (command === 'complete' && rest.length === 0) return await complete(values, io);
     if (command === 'leads' && rest[0] === 'export' && rest.length === 1)
       return await leadsExport(values, io);
+    if (command === 'runs' && rest[0] === 'failed' && rest.length === 1)
+      return await withTarget(values, async (target) => {
+        io.stdout(await failedRuns(apiClient(target, values, io.env), values.json ?? false));
+        return EXIT.ok;
+      });
+    if (command === 'runs' && rest[0] === 'redrive') {
+      if (rest.length !== 2)
+        throw new UsageError('runs redrive 需要一个执行编号：npm run cli -- runs redrive <编号>');
+      const id = rest[1] as string;
+      return await withTarget(values, async (target) => {
+        io.stdout(await redriveRun(apiClient(target, values, io.env), id));
+        return EXIT.ok;
+      });
+    }
     if ((command === 'restore' || command === 'confirm') && rest.length === 1)
       return await versionAction(command, rest[0] as string, values, io);
     throw new UsageError(`未知命令：${positionals.join(' ')}`);

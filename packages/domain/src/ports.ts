@@ -164,6 +164,35 @@ export interface CollisionStarter {
   start(reason: string, detail: Record<string, unknown>): Promise<string>;
 }
 
+/** A collision workflow execution that failed (Step Functions `FAILED`). */
+export interface FailedExecution {
+  /** The execution's name (its id in the API and the CLI). */
+  readonly id: string;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  /** What started it: `Object Created`, `Scheduled Event`, `Version Withdrawn`, … */
+  readonly trigger: string;
+  /** The uploaded file's key, when an upload started it. */
+  readonly file?: string;
+  /** Step Functions' `error` (e.g. `TransientError`, `States.Timeout`, `FileRejected`) and `cause`. */
+  readonly error: string;
+  readonly cause: string;
+  /** Whether it can be redriven (a rejected file cannot: its Fail state is the verdict). */
+  readonly redrivable: boolean;
+  readonly redriveCount: number;
+}
+
+/** The collision workflow's executions: failed ones listed and redriven (Step Functions in AWS). */
+export interface WorkflowExecutions {
+  /** The most recent failed executions, newest first (at most `limit`). */
+  listFailed(limit: number): Promise<FailedExecution[]>;
+  /**
+   * Run a failed execution again from the state that failed (`RedriveExecution`). Throws
+   * `NotFoundError` for an unknown id and `ConflictError` when it can't be redriven.
+   */
+  redrive(id: string): Promise<{ readonly redrivenAt: string }>;
+}
+
 /** Storage of reports (一键举报), with optimistic locking on `revision`. */
 export interface ReportRepository {
   /**

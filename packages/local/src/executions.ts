@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeEvent, LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
-import type { LocalWorkflow } from './workflow.js';
+import type { LocalWorkflow, ResumePoint, RunningExecution } from './workflow.js';
 
 /** Where an execution is in its life. `ABORTED`: the platform stopped before or while it ran. */
 export type ExecutionStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -20,9 +20,27 @@ export interface ExecutionRecord {
   readonly queuedAt: string;
   readonly startedAt?: string;
   readonly stoppedAt?: string;
+  /** How often it was redriven (Step Functions' `redriveCount`). */
+  readonly redriveCount: number;
+  /** When it was last redriven. */
+  readonly redriveDate?: string;
+  /** The `clientToken` of the last redrive (a retried request with it redrives once). */
+  readonly redriveToken?: string;
+  /** A failed execution's state where a redrive starts again; absent when it cannot be redriven. */
+  readonly failedAt?: ResumePoint;
 }
 
 type MutableRecord = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
+
+/** Why an execution can't be redriven, or undefined when it can (Step Functions' `redriveStatus`). */
+export function notRedrivable(record: ExecutionRecord): string | undefined {
+  if (record.status !== 'FAILED')
+    return `Execution is ${record.status}; only failed executions can be redriven`;
+  if (!record.failedAt) return 'Execution failed before any state ran';
+  // A Fail state is the workflow's own verdict (a rejected file): running it again changes nothing.
+  if (record.failedAt.type === 'Fail') return `Execution ended in the Fail state ${record.failedAt.state}`;
+  return undefined;
+}
 
 /** Step Functions' `Error`/`Cause` of a failed execution from what the interpreter threw. */
 function failure(error: unknown): { error: string; cause: string } {
@@ -65,8 +83,31 @@ export class ExecutionQueue {
       input,
       status: 'QUEUED',
       queuedAt: new Date().toISOString(),
+      redriveCount: 0,
     };
     this.#records.push(record);
+    this.#pending.push(record);
+    this.#next();
+    return { ...record };
+  }
+
+  /**
+   * Redrive a failed execution, as Step Functions' `RedriveExecution` does: it runs again from
+   * the state that failed, with that state's input (the states before it are not repeated).
+   * Throws when it can't be redriven ({@link notRedrivable}).
+   */
+  redrive(id: string, clientToken?: string): ExecutionRecord {
+    if (this.#stopped) throw new Error('The platform is stopping; no new executions');
+    const record = this.#records.find((r) => r.id === id);
+    if (!record) throw new Error(`Execution Does Not Exist: '${id}'`);
+    // The SDK retries a request it got no answer to with the same token: one redrive, not two.
+    if (clientToken && record.redriveToken === clientToken) return { ...record };
+    const reason = notRedrivable(record);
+    if (reason) throw new Error(reason);
+    record.status = 'QUEUED';
+    record.redriveCount += 1;
+    record.redriveDate = new Date().toISOString();
+    if (clientToken) record.redriveToken = clientToken;
     this.#pending.push(record);
     this.#next();
     return { ...record };
@@ -109,7 +150,17 @@ export class ExecutionQueue {
     record.status = 'RUNNING';
     record.startedAt = new Date().toISOString();
     const started = Date.now();
-    const execution = this.#workflow.run(record.input);
+    const resume = record.failedAt;
+    record.failedAt = undefined;
+    record.error = undefined;
+    record.stoppedAt = undefined;
+    let execution: RunningExecution;
+    try {
+      execution = this.#workflow.run(record.input, resume);
+    } catch (error) {
+      // The interpreter refused to start: the execution fails, and stays redrivable from where it was.
+      execution = { result: Promise.reject(error), abort: () => undefined, failedAt: () => resume };
+    }
     let aborted = false;
     const done = execution.result.then(
       (output) => {
@@ -123,6 +174,7 @@ export class ExecutionQueue {
       (error: unknown) => {
         record.status = aborted ? 'ABORTED' : 'FAILED';
         record.error = failure(error);
+        record.failedAt = execution.failedAt();
       },
     );
     const settled = done.then(() => {

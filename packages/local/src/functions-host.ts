@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HostRequest, HostResponse } from './functions-worker.js';
+import type { WebMount } from './web.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -9,8 +10,11 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 export interface FunctionHost {
   /** Call `handler(event, context)` of a repository-relative entry, as Lambda invokes it (JSON in, JSON out). */
   invoke(entry: string, functionName: string, event: unknown): Promise<unknown>;
-  /** Serve the `app` export of a repository-relative entry on 127.0.0.1:`port` (0: a free one); resolves with the port. */
-  serve(entry: string, port: number): Promise<number>;
+  /**
+   * Serve the `app` export of a repository-relative entry on 127.0.0.1:`port` (0: a free one)
+   * under `/api/`, and the `web` apps elsewhere; resolves with the port.
+   */
+  serve(entry: string, port: number, web?: readonly WebMount[]): Promise<number>;
   /** End the worker: running invocations are rejected, the served app stops. */
   stop(): Promise<void>;
 }
@@ -81,7 +85,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   };
   return {
     invoke: (entry, functionName, event) => request({ type: 'invoke', entry, functionName, event }),
-    serve: async (entry, port) => (await request({ type: 'serve', entry, port })) as number,
+    serve: async (entry, port, web = []) => (await request({ type: 'serve', entry, port, web })) as number,
     stop: async () => {
       if (!ended) await worker.terminate();
     },

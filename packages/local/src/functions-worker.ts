@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
+import { type WebMount, withWebPages } from './web.js';
 
 /** What the platform asks the worker to do. */
 export type HostRequest =
@@ -20,7 +21,14 @@ export type HostRequest =
       readonly functionName: string;
       readonly event: unknown;
     }
-  | { readonly id: number; readonly type: 'serve'; readonly entry: string; readonly port: number };
+  | {
+      readonly id: number;
+      readonly type: 'serve';
+      readonly entry: string;
+      readonly port: number;
+      /** Web apps served next to the API on the same port. */
+      readonly web: readonly WebMount[];
+    };
 
 /** The answer to one {@link HostRequest}. */
 export type HostResponse =
@@ -57,15 +65,14 @@ async function invoke(entry: string, functionName: string, event: unknown): Prom
   );
 }
 
-async function serveApp(entry: string, port: number): Promise<number> {
+async function serveApp(entry: string, port: number, web: readonly WebMount[]): Promise<number> {
   const { app } = await load(entry);
   if (!app || typeof (app as FetchApp).fetch !== 'function') {
     throw new Error(`${entry} has no 'app' export with a fetch handler`);
   }
   return new Promise((done, fail) => {
-    const server = serve({ fetch: (app as FetchApp).fetch, port, hostname: '127.0.0.1' }, (info) =>
-      done(info.port),
-    );
+    const site = withWebPages(app as FetchApp, web);
+    const server = serve({ fetch: site.fetch, port, hostname: '127.0.0.1' }, (info) => done(info.port));
     server.once('error', fail);
   });
 }
@@ -74,7 +81,7 @@ parentPort?.on('message', (request: HostRequest) => {
   const work =
     request.type === 'invoke'
       ? invoke(request.entry, request.functionName, request.event)
-      : serveApp(request.entry, request.port);
+      : serveApp(request.entry, request.port, request.web);
   work.then(
     (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies HostResponse),
     (error: unknown) => {

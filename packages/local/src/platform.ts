@@ -19,6 +19,7 @@ import {
   scheduledEvent,
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
+import { FaultInjector, startFaultProxy } from './faults.js';
 import { startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
@@ -26,6 +27,7 @@ import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from '.
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
+import { type WebMount, webApps, withWebPages } from './web.js';
 import {
   createWorkflow,
   hostTaskHandlers,
@@ -96,10 +98,22 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
+  /**
+   * Web apps served next to the API on its port; default the repository's villagers' page at
+   * `/` and staff dashboard at `/staff/` (their Vite builds, `npm run build:web`).
+   */
+  readonly web?: readonly WebMount[];
   /** Tests only: serve this app instead of importing {@link API_APP_ENTRY}. */
   readonly apiApp?: FetchApp;
   /** Tests only: the demo county generator instead of `@jiandu/demo`. */
   readonly demo?: DemoGenerator;
+  /**
+   * Tests only: fault injection (`platform.faults`): the functions reach DynamoDB and S3
+   * through fault proxies, and task invocations go through the injector. Off by default.
+   */
+  readonly faults?: boolean;
+  /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
+  readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
 
 /** A running local platform. */
@@ -128,6 +142,8 @@ export interface Platform {
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Every execution so far, oldest first. */
   executions(): ExecutionRecord[];
+  /** The fault injector, when started with `faults: true`. */
+  readonly faults?: FaultInjector;
   /** Run a scheduled job (`SCHEDULED_JOBS`) now, as its schedule would; resolves with its result. */
   runJob(name: string): Promise<unknown>;
   /** Stop schedules, abort executions, close the API and the emulators (the Java process exits). */
@@ -269,6 +285,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         Object.fromEntries(
           TASK_NAMES.map((task) => [task, (input: unknown) => (handlers as TaskHandlers)[task](input)]),
         ) as unknown as TaskHandlers,
+        options.taskTimeoutSeconds ? { taskTimeoutSeconds: options.taskTimeoutSeconds } : {},
       ),
       log,
     );
@@ -290,12 +307,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
 
+    // With fault injection, the functions reach DynamoDB and S3 through the fault proxies.
+    const faults = options.faults ? new FaultInjector() : undefined;
+    let functionEndpoints = { dynamodb: dynamodbLocal.endpoint, s3: localS3.endpoint };
+    if (faults) {
+      const [dynamodbProxy, s3Proxy] = await Promise.all([
+        startFaultProxy('dynamodb', dynamodbLocal.endpoint, faults),
+        startFaultProxy('s3', localS3.endpoint, faults),
+      ]);
+      cleanups.push(
+        () => dynamodbProxy.stop(),
+        () => s3Proxy.stop(),
+      );
+      functionEndpoints = { dynamodb: dynamodbProxy.endpoint, s3: s3Proxy.endpoint };
+      log(`[local] fault injection on: DynamoDB via ${dynamodbProxy.endpoint}, S3 via ${s3Proxy.endpoint}`);
+    }
+
     // The functions run in their own environment, as in Lambda: nothing is written into ours.
     const functions = startFunctionHost({
       repoRoot: REPO_ROOT,
       env: handlerEnvironment({
-        dynamodbEndpoint: dynamodbLocal.endpoint,
-        s3Endpoint: localS3.endpoint,
+        dynamodbEndpoint: functionEndpoints.dynamodb,
+        s3Endpoint: functionEndpoints.s3,
         sfnEndpoint,
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
         logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
@@ -304,7 +337,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     });
     cleanups.push(() => functions.stop());
-    handlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
+    const served: TaskHandlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
+    handlers = faults
+      ? (Object.fromEntries(
+          TASK_NAMES.map((task) => [task, faults.wrapTask(task, served[task])]),
+        ) as unknown as TaskHandlers)
+      : served;
 
     const s3Client = createS3Client(localS3.endpoint);
     cleanups.push(() => s3Client.destroy());
@@ -369,8 +407,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     let apiPort: number;
+    const web = options.web ?? webApps(REPO_ROOT);
     if (options.apiApp) {
-      const api = await listen(options.apiApp, options.port ?? 3000);
+      const api = await listen(withWebPages(options.apiApp, web), options.port ?? 3000);
       cleanups.push(
         () =>
           new Promise<void>((done) => {
@@ -381,7 +420,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       apiPort = api.port;
     } else {
       // Served from the function host, so the API reads its configuration from there too.
-      apiPort = await functions.serve(API_APP_ENTRY, options.port ?? 3000);
+      apiPort = await functions.serve(API_APP_ENTRY, options.port ?? 3000, web);
     }
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
@@ -431,6 +470,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       demoUsers: issuer.users,
       tokenFor: (username) => issuer.mint(username),
       executions: () => queue.records(),
+      ...(faults ? { faults } : {}),
       runJob: (name) => jobs.run(name),
       waitForIdle: async (timeoutMs = 120_000) => {
         const deadline = Date.now() + timeoutMs;

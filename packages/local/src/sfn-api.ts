@@ -4,7 +4,7 @@ import { CollisionRequestEvent } from '@jiandu/pipeline/contracts';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type WorkflowEvent } from './events.js';
-import type { ExecutionQueue, ExecutionRecord } from './executions.js';
+import { type ExecutionQueue, type ExecutionRecord, notRedrivable } from './executions.js';
 
 /** The ARN the local state machine answers to (what `STATE_MACHINE_ARN` is set to). */
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:jiandu-collision`;
@@ -50,7 +50,18 @@ function listItem(r: ExecutionRecord) {
     status: status(r),
     startDate: epochSeconds(r.queuedAt),
     ...(r.stoppedAt ? { stopDate: epochSeconds(r.stoppedAt) } : {}),
+    redriveCount: r.redriveCount,
+    ...(r.redriveDate ? { redriveDate: epochSeconds(r.redriveDate) } : {}),
   };
+}
+
+/** Step Functions' `redriveStatus` of a stopped execution. */
+function redriveStatus(r: ExecutionRecord) {
+  if (r.status === 'QUEUED' || r.status === 'RUNNING') return {};
+  const reason = notRedrivable(r);
+  return reason
+    ? { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason }
+    : { redriveStatus: 'REDRIVABLE' };
 }
 
 function requireMachine(arn: unknown): void {
@@ -60,7 +71,7 @@ function requireMachine(arn: unknown): void {
 
 /**
  * The part of the Step Functions API (AWS JSON 1.0 protocol) that the platform and its
- * command line use — StartExecution, DescribeExecution, ListExecutions — served over the
+ * command line use — StartExecution, DescribeExecution, ListExecutions, RedriveExecution — served over the
  * local execution queue, so the real `SFNClient` works against `npm start` unchanged.
  */
 export function sfnApi(queue: ExecutionQueue): Hono {
@@ -102,7 +113,15 @@ export function sfnApi(queue: ExecutionQueue): Hono {
         input: JSON.stringify(r.input),
         ...(r.output !== undefined ? { output: JSON.stringify(r.output) } : {}),
         ...(r.error ? { error: r.error.error, cause: r.error.cause } : {}),
+        ...redriveStatus(r),
       };
+    },
+    RedriveExecution(body) {
+      const r = find(body.executionArn);
+      const token = typeof body.clientToken === 'string' ? body.clientToken : undefined;
+      const reason = token && r.redriveToken === token ? undefined : notRedrivable(r);
+      if (reason) throw new SfnError('ExecutionNotRedrivable', reason);
+      return { redriveDate: epochSeconds(queue.redrive(r.id, token).redriveDate) };
     },
     ListExecutions(body) {
       requireMachine(body.stateMachineArn);

@@ -58,30 +58,102 @@ function asJson(value: unknown): never {
   return JSON.parse(JSON.stringify(value ?? null)) as never;
 }
 
+/** Where a failed execution stopped: the top-level state that failed and the input it had. */
+export interface ResumePoint {
+  readonly state: string;
+  readonly type: string;
+  readonly input: unknown;
+}
+
 /** A started execution. */
 export interface RunningExecution {
+  /**
+   * The execution's output; rejects with the interpreter's error. Settles only once the
+   * execution's events are read, so {@link RunningExecution.failedAt} is known by then.
+   */
   readonly result: Promise<unknown>;
   abort(): void;
+  /** After a failure: the top-level state it failed in, with that state's input (what a redrive starts from). */
+  failedAt(): ResumePoint | undefined;
 }
 
 /** The collision state machine, interpreted locally with the given task implementations. */
 export interface LocalWorkflow {
-  run(input: WorkflowEvent): RunningExecution;
+  /** Run from the start, or — a redrive — from `from`'s state with its input. */
+  run(input: WorkflowEvent, from?: ResumePoint): RunningExecution;
+}
+
+/** Options of {@link createWorkflow}. */
+export interface WorkflowOptions {
+  /**
+   * Tests only: `TimeoutSeconds` of these task states (the interpreter's default is 60 s),
+   * so that a hanging task times out quickly.
+   */
+  readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
+}
+
+/** The local definition with the given task timeouts, starting at `startAt`. */
+function definitionFor(options: WorkflowOptions, startAt?: string): Record<string, unknown> {
+  const timeouts: Partial<Record<string, number>> = options.taskTimeoutSeconds ?? {};
+  const definition = JSON.parse(JSON.stringify(localDefinition()), function (this: unknown, key, value) {
+    const seconds = timeouts[key];
+    if (seconds !== undefined && (value as { Type?: string })?.Type === 'Task')
+      return { ...value, TimeoutSeconds: seconds };
+    return value;
+  }) as Record<string, unknown>;
+  return startAt ? { ...definition, StartAt: startAt } : definition;
 }
 
 /** Build the collision workflow from the shared definition with `handlers` serving its task states. */
-export function createWorkflow(handlers: TaskHandlers): LocalWorkflow {
-  const machine = new StateMachine(localDefinition() as never);
+export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions = {}): LocalWorkflow {
+  const machines = new Map<string, StateMachine>();
+  const machine = (startAt = ''): StateMachine => {
+    let found = machines.get(startAt);
+    if (!found) {
+      // A redrive starts part-way: the states before it are unreachable, which validation refuses.
+      // The whole definition is validated by the machine that starts at the beginning.
+      found = startAt
+        ? new StateMachine(definitionFor(options, startAt) as never, {
+            validationOptions: { noValidate: true },
+          })
+        : new StateMachine(definitionFor(options) as never);
+      machines.set(startAt, found);
+    }
+    return found;
+  };
   const taskResourceLocalHandlers = Object.fromEntries(
     TASK_NAMES.map((task) => [task, async (input: unknown) => asJson(await handlers[task](asJson(input)))]),
   );
   return {
-    run(input) {
-      const execution = machine.run(asJson(input), {
+    run(input, from) {
+      if (from) machine(); // validates the whole definition once
+      const execution = machine(from?.state).run(asJson(from ? from.input : input), {
         overrides: { taskResourceLocalHandlers },
         noThrowOnAbort: true,
       });
-      return { result: execution.result, abort: execution.abort };
+      // The last top-level state entered (Map iterations carry an index) is where a failure happened.
+      let current: ResumePoint | undefined;
+      let failed: ResumePoint | undefined;
+      const events = (async () => {
+        for await (const event of execution.eventLogs) {
+          if (event.type === 'StateEntered' && event.index === undefined) {
+            current = { state: event.state.name, type: event.state.type, input: event.state.input };
+          } else if (event.type === 'ExecutionFailed') {
+            failed = current;
+          }
+        }
+      })();
+      const result = execution.result.then(
+        async (output) => {
+          await events;
+          return output;
+        },
+        async (error: unknown) => {
+          await events.catch(() => undefined);
+          throw error;
+        },
+      );
+      return { result, abort: execution.abort, failedAt: () => failed };
     },
   };
 }

@@ -11,6 +11,7 @@
  */
 
 import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { TRANSIENT_ERROR } from './transient.js';
 
 /** Task states, each served by one Lambda function (in AWS) or the same handler (locally). */
 export const TASKS = {
@@ -63,6 +64,16 @@ const lambdaRetry = [
     IntervalSeconds: 2,
     MaxAttempts: 3,
     BackoffRate: 2,
+  },
+  // A task that met a reset, throttling or a 5xx past its SDK retries, or ran out of time
+  // (Lambda's `Sandbox.Timedout`, the state's `States.Timeout`): tasks are idempotent, run it again.
+  {
+    ErrorEquals: [TRANSIENT_ERROR, 'States.Timeout', 'Sandbox.Timedout'],
+    IntervalSeconds: 2,
+    MaxAttempts: 4,
+    BackoffRate: 2,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
   },
 ];
 

@@ -14,9 +14,23 @@ export interface ClientEndpoints {
   readonly region?: string;
 }
 
+/**
+ * How every client meets a transient fault (reset, throttling, 5xx) before the task sees
+ * it: the SDK's standard retry mode (exponential back-off with full jitter, a retry quota
+ * against retry storms, longer waits on throttling) with one attempt more than its default,
+ * a connection that must come up within 5 s and a socket idle for 60 s counted as broken.
+ * What still fails surfaces as a `TransientError` the workflow retries later.
+ */
+export const SDK_FAULT_SETTINGS = {
+  retryMode: 'standard',
+  maxAttempts: 4,
+  requestHandler: { connectionTimeout: 5_000, socketTimeout: 60_000 },
+} as const;
+
 /** A DynamoDB document client that drops `undefined` attributes (optional fields stay absent). */
 export function createDocumentClient(endpoints: ClientEndpoints = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
+    ...SDK_FAULT_SETTINGS,
     ...(endpoints.region ? { region: endpoints.region } : {}),
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
   });
@@ -35,6 +49,7 @@ export function documentClientOf(client: DynamoDBClient): DynamoDBDocumentClient
  */
 export function createS3Client(endpoints: ClientEndpoints = {}): S3Client {
   return new S3Client({
+    ...SDK_FAULT_SETTINGS,
     ...(endpoints.region ? { region: endpoints.region } : {}),
     ...(endpoints.s3
       ? {
@@ -50,6 +65,7 @@ export function createS3Client(endpoints: ClientEndpoints = {}): S3Client {
 /** A Step Functions client (the local platform serves the subset of the API the platform uses). */
 export function createSfnClient(endpoints: ClientEndpoints = {}): SFNClient {
   return new SFNClient({
+    ...SDK_FAULT_SETTINGS,
     ...(endpoints.region ? { region: endpoints.region } : {}),
     ...(endpoints.sfn ? { endpoint: endpoints.sfn } : {}),
   });

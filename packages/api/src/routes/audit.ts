@@ -87,6 +87,7 @@ export function auditRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/audit',
       access: ['admin'],
       summary: 'The audit log of lead reads, exports, personal lookups and workflow changes',
+      request: { query: AuditQuerySchema },
       handle: async (c) => {
         const q = parse(AuditQuerySchema, c.req.query(), 'query');
         const page = await deps.workflow.audit.query({

@@ -249,6 +249,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
     path: `/api/v1/versions/:versionId/${action}`,
     access: DATA_OWNERS,
     summary,
+    request: { body: WithdrawBody },
     handle: async (c) => {
       // Jurisdiction first: another department's version is a 404 whatever the body.
       const { principal, version } = await versionInPath(deps, c);
@@ -265,6 +266,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_READERS,
       summary:
         'Dataset versions in upload order (own department for uploaders), with quality reports and history',
+      request: { query: VersionQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, VersionQuery);
         const versions = await listVersions(deps, departmentScope(principal, q.department), q.kind);
@@ -305,6 +307,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/versions/:versionId/withdraw',
       access: DATA_OWNERS,
       summary: 'Withdraw a version with a reason; a collision run then supersedes leads that relied on it',
+      request: { body: WithdrawBody },
       handle: async (c) => {
         // Jurisdiction first: another department's version is a 404 whatever the body.
         const { versionId, principal, version } = await versionInPath(deps, c);
@@ -336,6 +339,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/column-mappings',
       access: DATA_READERS,
       summary: "A department's remembered column mapping of one kind, with its history",
+      request: { query: MappingQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, MappingQuery);
         const owner = departmentScope(principal, q.department);
@@ -350,6 +354,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       access: DATA_OWNERS,
       summary:
         "State which file header is which column for a department's kind; held and rejected files of it are read again",
+      request: { body: MappingBody },
       handle: async (c) => {
         const body = await parseBody(MappingBody, c);
         const principal = principalOf(c);
@@ -377,6 +382,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/uploads',
       access: DATA_OWNERS,
       summary: 'A presigned S3 PUT URL for a new file (or a replacement of a version) of your department',
+      request: { body: UploadBody },
       handle: async (c) => {
         const body = await parseBody(UploadBody, c);
         const principal = principalOf(c);
@@ -437,6 +443,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/progress',
       access: DATA_READERS,
       summary: 'Data-entry progress per department and kind: received, rows, error rate, due, overdue',
+      request: { query: ProgressQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, ProgressQuery);
         const wanted = departmentScope(principal, q.department);

@@ -226,6 +226,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary:
         'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
+      request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
         const leads = await deps.leads.scan(filterOf(q, principal, minScore));
@@ -247,6 +248,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/export',
       access: LEAD_WORKERS,
       summary: 'Export the filtered view as CSV (UTF-8 with BOM) or XLSX (audited)',
+      request: { query: ExportQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, ExportQuery);
         const leads = sortLeads(await deps.leads.scan(filterOf(q, principal, minScore)), q.sort, q.order);
@@ -275,6 +277,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: LEAD_WORKERS,
       summary:
         'Overdue assigned leads: those the caller assigned (scope=mine), all, or the officer’s township',
+      request: { query: OverdueQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, OverdueQuery);
         const township = townshipScope(principal);
@@ -300,6 +303,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/lookup',
       access: INSPECTORS,
       summary: 'Personal lookup: every lead of one ID number (POST so the number stays out of URLs; audited)',
+      request: { body: LookupBody },
       handle: async (c) => {
         const body = await parseBody(LookupBody, c);
         const normalized = normalizeIdNumber(body.idNumber);
@@ -318,6 +322,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: ['inspector', 'admin', 'department_uploader'],
       summary:
         'Correction tasks (源数据错误) for data-owning departments; uploaders see their own department',
+      request: { query: CorrectionsQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, CorrectionsQuery);
         const department = departmentScope(principal, q.department);
@@ -359,6 +364,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/assign',
       access: INSPECTORS,
       summary: 'Assign or reassign a lead (疑点指派) to a person or a township office, with a deadline',
+      request: { body: AssignBody },
       handle: command(AssignBody, (body) => ({
         action: 'assign',
         kind: body.kind,
@@ -372,6 +378,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/start-verification',
       access: LEAD_WORKERS,
       summary: 'Start verifying an assigned lead (核查)',
+      request: { body: StartBody },
       handle: command(StartBody, (body) => ({ action: 'start_verification', ...withNote(body) })),
     },
     {
@@ -379,6 +386,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/confirm',
       access: LEAD_WORKERS,
       summary: 'Confirm a lead being verified, with verified and recovered amounts (元) and dispositions',
+      request: { body: ConfirmBody },
       handle: command(ConfirmBody, (body) => ({
         action: 'confirm',
         verifiedAmount: body.verifiedAmount,
@@ -392,6 +400,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads/:leadId/dismiss',
       access: LEAD_WORKERS,
       summary: 'Dismiss a lead with a reason; 源数据错误 creates a correction task for the department',
+      request: { body: DismissBody },
       handle: command(DismissBody, (body) => ({
         action: 'dismiss',
         reason: body.reason,

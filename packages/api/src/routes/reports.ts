@@ -99,14 +99,16 @@ function reporterRule(b: { anonymous: boolean; reporter?: unknown }, ctx: z.Refi
 
 /** The proof of work of a public filing: the challenge handed out and the solution found. */
 const Proof = z.object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(64) });
-const PublicReportBody = z
+/** The body of a public filing (the villagers' page builds it; its type is imported there). */
+export const PublicReportBody = z
   .object({ ...SubmissionFields, township: Place.optional(), village: Place.optional(), proof: Proof })
   .superRefine(reporterRule);
 /** Supervisors file for a villager of a village: the village is required. */
 const AssistedReportBody = z
   .object({ ...SubmissionFields, township: Place.optional(), village: Place })
   .superRefine(reporterRule);
-const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
+/** The body of a receipt lookup. */
+export const LookupBody = z.object({ receiptCode: z.string().min(1).max(64) });
 
 const ReportListQuery = z.object({
   status: commaList(REPORT_STATUSES).optional(),
@@ -249,6 +251,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary:
         'File a report (一键举报), anonymous or real-name, with a solved challenge; returns the receipt code once and the deadlines',
+      request: { body: PublicReportBody },
       handle: async (c) => {
         const body = await parseBody(PublicReportBody, c);
         const proof = verifyPowProof(reports.keys.challenges, body.proof, Date.parse(now()), powDifficulty);
@@ -272,6 +275,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: 'public',
       summary:
         'The handling and answer of one report, by its receipt code (in the body, never the URL); rate-limited per address across instances',
+      request: { body: LookupBody },
       handle: async (c) => {
         await limitAddress(
           c,
@@ -298,6 +302,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/assisted',
       access: ['supervisor'],
       summary: 'A village supervisor files a report on behalf of a villager (recorded as assisted by them)',
+      request: { body: AssistedReportBody },
       handle: async (c) => {
         const principal = requirePrincipal(c.get('principal'));
         const body = await parseBody(AssistedReportBody, c);
@@ -326,6 +331,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       access: REPORT_WORKERS,
       summary:
         'Reports with filters (status, township office, category, channel, overdue), newest first; reporters masked',
+      request: { query: ReportListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, ReportListQuery);
         const township = townshipScope(principal, q.township);
@@ -362,6 +368,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/acknowledge',
       access: REPORT_WORKERS,
       summary: 'Acknowledge (受理) a received report',
+      request: { body: StepBody },
       handle: command(StepBody, (body) => ({ action: 'acknowledge', ...withNote(body) })),
     },
     {
@@ -369,6 +376,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/investigate',
       access: REPORT_WORKERS,
       summary: 'Start investigating (调查核实) an acknowledged report',
+      request: { body: StepBody },
       handle: command(StepBody, (body) => ({ action: 'investigate', ...withNote(body) })),
     },
     {
@@ -376,6 +384,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/conclude',
       access: REPORT_WORKERS,
       summary: 'Conclude (办结) a report with the answer the reporter reads with the receipt code',
+      request: { body: ConcludeBody },
       handle: command(ConcludeBody, (body) => ({
         action: 'conclude',
         answer: body.answer,
@@ -387,6 +396,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/link-lead',
       access: REPORT_WORKERS,
       summary: 'Link a lead (one the caller may see) to a report',
+      request: { body: LeadLinkBody },
       handle: command(LeadLinkBody, leadLink('link_lead')),
     },
     {
@@ -394,6 +404,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/reports/:reportId/unlink-lead',
       access: REPORT_WORKERS,
       summary: 'Remove a lead link from a report',
+      request: { body: LeadLinkBody },
       handle: command(LeadLinkBody, leadLink('unlink_lead')),
     },
   ];

@@ -37,6 +37,7 @@ export function statsRoutes(deps: ApiDeps): RouteSpec[] {
       access: ['inspector', 'admin', 'township_officer'],
       summary:
         'Lead statistics (by rule, township, status; amounts; dispositions; rule precision), report statistics and data progress',
+      request: { query: StatsQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, StatsQuery);
         const township = townshipScope(principal, q.township);

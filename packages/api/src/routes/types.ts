@@ -5,6 +5,7 @@ import type {
   LeadRepository,
   RunRepository,
   VersionRepository,
+  WorkflowExecutions,
 } from '@jiandu/domain/ports';
 import type { Context } from 'hono';
 import type * as z from 'zod';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   readonly collisions: CollisionStarter;
   /** The pending (coalesced) collision of a burst of uploads (`POST /api/v1/uploads/complete`). */
   readonly pendingCollisions: PendingCollisionRepository;
+  /** Failed workflow executions, listed and redriven (`routes/runs.ts`). */
+  readonly executions: WorkflowExecutions;
   readonly authenticator: Authenticator;
   /** Department data: rejects files, presigned uploads, the progress board (`routes/datasets.ts`). */
   readonly datasets: DatasetApiDeps;
@@ -55,6 +58,11 @@ export interface RouteSpec {
   readonly path: string;
   readonly access: Access;
   readonly summary: string;
+  /**
+   * The zod schemas the handler validates the request with, when it has them: the OpenAPI
+   * document (`openapi.ts`) describes the route's query and body from exactly these.
+   */
+  readonly request?: { readonly query?: z.ZodType; readonly body?: z.ZodType };
   readonly handle: (c: Context<AppEnv>) => Promise<Response> | Response;
 }
 

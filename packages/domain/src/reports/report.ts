@@ -3,6 +3,7 @@ import { assertExpectedRevision, DomainError, ValidationError } from '../errors.
 import { fieldName } from '../fields.js';
 import { keyedDigest } from '../keys.js';
 import { chinaDay, endOfChinaDayAfter, startOfChinaDay } from '../time.js';
+import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory } from './categories.js';
 import type { ReportDeadlineConfig } from './config.js';
 import type { ReportRouting } from './routing.js';
 
@@ -18,18 +19,7 @@ import type { ReportRouting } from './routing.js';
  * history entry (who, when, what).
  */
 
-/** What a report is about. */
-export const REPORT_CATEGORIES = ['subsidy', 'village_finance', 'project', 'conduct', 'other'] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
-
-/** Chinese labels of the categories. */
-export const REPORT_CATEGORY_LABELS: Readonly<Record<ReportCategory, string>> = {
-  subsidy: '补贴发放',
-  village_finance: '村级财务',
-  project: '项目工程',
-  conduct: '作风',
-  other: '其他',
-};
+export { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory };
 
 /** Where a report is in its handling. */
 export const REPORT_STATUSES = ['received', 'acknowledged', 'investigating', 'concluded'] as const;

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vite';
+
+/**
+ * Built into `dist/`, served at `/staff/` by the local platform (packages/local/src/web.ts) and
+ * by CloudFront in AWS; the page only calls the API under `/api/` on the same host.
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/staff/',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020' },
+  // `npx vite packages/web-staff` during development: the API of `npm start` on port 3000.
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+});

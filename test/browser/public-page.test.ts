@@ -1,0 +1,158 @@
+/**
+ * The villagers' page on a phone, against the shared seeded demo county: search my payments,
+ * open a village's finance, file a report and read it back by its receipt code. axe-core
+ * finds no serious issue on any page; every page is screenshotted.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DemoCounty, generateDemoCounty } from '@jiandu/demo';
+import type { DatasetKind, NormalizedRow } from '@jiandu/domain';
+import { ingestFile } from '@jiandu/ingest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, seriousAccessibilityViolations } from '../support/browser.js';
+import { SEEDED_COUNTY, seededPlatform } from '../support/seeded-platform.js';
+
+const DIST = join(import.meta.dirname, '..', '..', 'packages', 'web-public', 'dist');
+
+/** The accepted rows of every file of `kind` in the county, as the platform reads them. */
+async function rowsOf(county: DemoCounty, kind: DatasetKind): Promise<NormalizedRow[]> {
+  const rows: NormalizedRow[] = [];
+  for (const file of county.files.filter((f) => f.kind === kind))
+    await ingestFile(kind, file, { accept: (row) => void rows.push(row), reject: () => undefined });
+  return rows;
+}
+
+/** A registered person paid most often under the same name as in the registry (no planted oddity). */
+async function regularRecipient(county: DemoCounty) {
+  const registry = new Map((await rowsOf(county, 'household_registry')).map((r) => [r.idNumber, r.values]));
+  const paid = new Map<string, NormalizedRow[]>();
+  for (const row of await rowsOf(county, 'subsidy_payments')) {
+    const person = row.idNumber ? registry.get(row.idNumber) : undefined;
+    if (!row.idNumber || !person || person.name !== row.values.recipient_name) continue;
+    paid.set(row.idNumber, [...(paid.get(row.idNumber) ?? []), row]);
+  }
+  const [idNumber, payments] = [...paid].sort((a, b) => b[1].length - a[1].length)[0] as [
+    string,
+    NormalizedRow[],
+  ];
+  return { idNumber, name: String(payments[0]?.values.recipient_name), payments };
+}
+
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, `public-${name}`);
+  expect(await seriousAccessibilityViolations(page), name).toEqual([]);
+}
+
+describe("villagers' page (phone)", () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    const { endpoints } = await seededPlatform();
+    base = endpoints.apiUrl.replace(/\/$/, '');
+    browser = await launchBrowser();
+    context = await newContext(browser, 'phone');
+    page = await context.newPage();
+  }, 660_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads under 200 KB of JavaScript (build output), without the report worker, and works on slow 3G', async () => {
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+    expect(scripts.length).toBeGreaterThan(0);
+    const bytes = scripts.reduce((sum, file) => sum + statSync(join(DIST, file)).size, 0);
+    expect(bytes).toBeLessThan(200 * 1024);
+
+    // Chrome DevTools' "Slow 3G": 400 ms round trips, 400 kbit/s down.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: (400 * 1024) / 8,
+      uploadThroughput: (400 * 1024) / 8,
+    });
+    const fetched: string[] = [];
+    page.on('request', (request) => void fetched.push(new URL(request.url()).pathname));
+    await page.goto(`${base}/`, { waitUntil: 'load' });
+    await page.getByRole('heading', { level: 1, name: '民生资金公开' }).waitFor();
+    expect(fetched.filter((p) => p.endsWith('.js')).every((p) => !p.includes('pow-worker'))).toBe(true);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await expectAccessible(page, 'home');
+  });
+
+  it("finds a villager's own payments by name and ID number", async () => {
+    const county = generateDemoCounty(SEEDED_COUNTY);
+    const person = await regularRecipient(county);
+    await page.goto(`${base}/#/my`);
+    await page.getByLabel('姓名').fill(person.name);
+    await page.getByLabel('身份证号').fill(person.idNumber);
+    await page.getByRole('button', { name: '查询' }).click();
+    const own = page.locator('.card', { hasText: '（本人）' });
+    await own.first().waitFor({ timeout: 15_000 });
+    expect(await own.count()).toBeGreaterThanOrEqual(person.payments.length);
+    // The name is masked by the API (surname and one star per further character), never in full.
+    const masked = `${person.name.slice(0, 1)}${'*'.repeat(person.name.length - 1)}`;
+    await expect.poll(() => own.first().textContent()).toContain(masked);
+    expect(await page.locator('main').textContent()).not.toContain(person.idNumber);
+    await expectAccessible(page, 'my-payments');
+  });
+
+  it("opens a village's finance: income by source, expenditure by category and the line items", async () => {
+    const county = generateDemoCounty(SEEDED_COUNTY);
+    const [book] = await rowsOf(county, 'village_finance');
+    const {
+      township,
+      village,
+      voucher_no: voucher,
+    } = (book as NormalizedRow).values as Record<string, string>;
+    await page.goto(`${base}/#/village`);
+    await page.getByLabel('乡镇').selectOption({ label: township });
+    await page.getByLabel('村（社区）').selectOption({ label: village });
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.getByRole('heading', { level: 1, name: `${township} ${village}` }).waitFor();
+    await expectAccessible(page, 'village-payments');
+    await page.getByRole('link', { name: '村级财务' }).click();
+    await page.getByRole('heading', { name: '收入（钱从哪里来）' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: '支出（花到哪里去）' }).waitFor();
+    await page.getByText(`凭证号：${voucher}`, { exact: true }).first().waitFor();
+    await expectAccessible(page, 'village-finance');
+  });
+
+  it('files a report, shows the receipt code large and reads the report back by it', async () => {
+    await page.goto(`${base}/#/report`);
+    await page.getByLabel('项目工程').check();
+    // A short complaint is a complaint.
+    await page.getByLabel('具体情况').fill('修路工程偷工减料');
+    await expectAccessible(page, 'report-form');
+    await page.getByRole('button', { name: '提交' }).click();
+    const code = page.getByTestId('receipt-code');
+    await code.waitFor({ timeout: 60_000 });
+    const receiptCode = (await code.textContent())?.trim() ?? '';
+    expect(receiptCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    // Shown large: at least twice the body's type.
+    const size = await code.evaluate((el) => {
+      // The test tsconfig has no DOM lib: the page's global, typed as much as used here.
+      const view = globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } };
+      return Number.parseFloat(view.getComputedStyle(el).fontSize);
+    });
+    expect(size).toBeGreaterThanOrEqual(32);
+    await expectAccessible(page, 'report-receipt');
+
+    await page.getByRole('link', { name: '用查询码查进度' }).click();
+    await page.getByLabel('查询码').fill(receiptCode);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('heading', { name: '办理状态：已收到' }).waitFor({ timeout: 15_000 });
+    await expectAccessible(page, 'receipt-lookup');
+  });
+});
