@@ -90,7 +90,8 @@ describe('the two shapes', () => {
     });
     expect(localMap).not.toHaveProperty('Label');
     const iteration = (map: State | undefined) => {
-      const { ProcessorConfig, ...rest } = map?.ItemProcessor as Record<string, unknown>;
+      if (!map) throw new Error('no MatchShards');
+      const { ProcessorConfig, ...rest } = map.ItemProcessor as Record<string, unknown>;
       return rest;
     };
     expect(iteration(cloudMap)).toEqual(iteration(localMap));
@@ -104,9 +105,9 @@ describe('the two shapes', () => {
 
   it('are what the validator refuses when broken (the check can fail)', () => {
     const broken = structuredClone(cloud);
-    (
-      broken.States.MatchShards?.ItemProcessor as { ProcessorConfig: { ExecutionType: string } }
-    ).ProcessorConfig.ExecutionType = 'FAST';
+    const map = broken.States.MatchShards as State;
+    (map.ItemProcessor as { ProcessorConfig: { ExecutionType: string } }).ProcessorConfig.ExecutionType =
+      'FAST';
     expect(aslValidator(broken).isValid).toBe(false);
   });
 });
