@@ -103,9 +103,11 @@ const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, stri
 };
 
 /**
- * The collision pipeline: one Lambda per workflow task, the shared ASL definition
- * (`collisionDefinitionString()`) with the function ARNs substituted in, and the two ways it
- * starts — an upload under `uploads/` (EventBridge `Object Created`) and the schedules.
+ * The collision pipeline: one Lambda per workflow task, the shared ASL definition in its cloud
+ * shape (`collisionDefinitionString(CLOUD_DEFINITION)`: MatchShards as a Distributed Map) with
+ * the function ARNs substituted in, and the ways it starts — an upload under `uploads/`
+ * (EventBridge `Object Created`), the schedules, and the platform's own requests (a burst's
+ * pending collision: `CollisionStarter` job, `POST /api/v1/uploads/complete`).
  */
 export class CollisionWorkflow extends Construct {
   /** The task functions, by task state name. */
