@@ -1,4 +1,8 @@
-import { DEFAULT_COLLISION_QUIET_SECONDS, startPendingCollision } from '@jiandu/domain/collision-burst';
+import {
+  DEFAULT_COLLISION_QUIET_SECONDS,
+  MAX_COLLISION_QUIET_SECONDS,
+  startPendingCollision,
+} from '@jiandu/domain/collision-burst';
 import { ScheduledJobEvent } from '@jiandu/pipeline/schedules';
 import { DynamoPendingCollisions, StepFunctionsCollisionStarter } from '@jiandu/store';
 import * as z from 'zod';
@@ -21,7 +25,7 @@ export const COLLISION_QUIET = {
     .number({ error: '必须是秒数' })
     .int('必须是整数秒')
     .min(0, '不能为负数')
-    .max(3600, '最多 3600 秒')
+    .max(MAX_COLLISION_QUIET_SECONDS, `最多 ${MAX_COLLISION_QUIET_SECONDS} 秒`)
     .default(DEFAULT_COLLISION_QUIET_SECONDS),
 };
 

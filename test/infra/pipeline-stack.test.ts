@@ -257,6 +257,21 @@ describe('triggers', () => {
     expect(expressions).not.toContain(DEFAULT_SCHEDULES[0]?.expression);
   });
 
+  it('sets the burst quiet period of the CollisionStarter only, from the collisionQuietSeconds context', () => {
+    const configured = synthesize({ collisionQuietSeconds: '300' });
+    const starter = logicalId(configured.pipeline.jobs.functions.CollisionStarter?.function as IConstruct);
+    const functions = configured.templates.pipeline.findResources('AWS::Lambda::Function');
+    expect(functions[starter]?.Properties.Environment.Variables.COLLISION_QUIET_SECONDS).toBe('300');
+    const others = Object.entries(functions).filter(([id]) => id !== starter);
+    for (const [, fn] of others)
+      expect(fn.Properties.Environment?.Variables).not.toHaveProperty('COLLISION_QUIET_SECONDS');
+    for (const bad of ['-1', '3601', '1.5', 'soon']) {
+      expect(() =>
+        buildJianduApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, collisionQuietSeconds: bad } }),
+      ).toThrow(/collisionQuietSeconds/);
+    }
+  });
+
   it('rejects a schedule override the scheduler could not run', () => {
     for (const bad of ['0 18 * * *', 'cron(0 18 * * ? 2030)', '']) {
       expect(() =>

@@ -17,6 +17,8 @@ export const PENDING_COLLISION_TRIGGER = 'Collision Pending';
 
 /** Quiet period of the deployed platform when none is configured: long enough for a folder upload between files. */
 export const DEFAULT_COLLISION_QUIET_SECONDS = 60;
+/** The longest quiet period a county may configure: an hour (the nightly run collides everything anyway). */
+export const MAX_COLLISION_QUIET_SECONDS = 3600;
 
 /** The kinds uploads changed since the last coalesced collision started. */
 export interface PendingCollision {
