@@ -39,7 +39,7 @@ function failedView(e: FailedExecution) {
 const FailedQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 /** Execution names: what EventBridge, the API and Step Functions give them (UUIDs, event ids). */
 const ExecutionId = z.object({
-  executionId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, '不是有效的执行编号'),
+  executionId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, '编号格式不正确'),
 });
 
 /** Collision runs and their figures; failed workflow executions and their redrive. */
@@ -58,6 +58,7 @@ export function runRoutes(deps: ApiDeps): RouteSpec[] {
       access: INSPECTORS,
       summary:
         'Failed workflow executions, newest first, with the reason in Chinese and whether they can be redriven',
+      request: { query: FailedQuery },
       handle: async (c) => {
         const q = parse(FailedQuery, c.req.query(), 'query');
         return c.json({ items: (await deps.executions.listFailed(q.limit)).map(failedView) });

@@ -34,7 +34,12 @@ function receipt(r: FilingReceipt): HTMLElement {
     h('p', { class: 'code', 'data-testid': 'receipt-code' }, r.receiptCode),
     h('p', { class: 'notice' }, r.notice),
     h('p', {}, `受理单位：${r.officeLabel}`),
-    h('p', {}, `${r.acknowledgeByDate} 前受理，${r.concludeByDate} 前办结答复。`),
+    h(
+      'p',
+      {},
+      h('span', { class: 'nowrap' }, `${r.acknowledgeByDate} 前受理，`),
+      h('span', { class: 'nowrap' }, `${r.concludeByDate} 前办结答复。`),
+    ),
     h('a', { class: 'button', href: '#/receipt' }, '用查询码查进度'),
   );
 }

@@ -94,10 +94,10 @@ export function villageView(code: string, tab: string | undefined): HTMLElement 
 }
 
 /** A "more" button that appends the next page of a cursor-paginated list. */
-function moreButton(
+function moreButton<T>(
   list: HTMLElement,
-  load: (cursor: string) => Promise<Page<unknown>>,
-  render: (item: never) => Node,
+  load: (cursor: string) => Promise<Page<T>>,
+  render: (item: T) => Node,
   cursor: string | null | undefined,
 ): Node | null {
   if (!cursor) return null;
@@ -110,7 +110,7 @@ function moreButton(
         button.textContent = '正在加载……';
         try {
           const page = await load(cursor);
-          list.append(...page.items.map((item) => render(item as never)));
+          list.append(...page.items.map(render));
           button.replaceWith(moreButton(list, load, render, page.nextCursor) ?? '');
         } catch (error) {
           button.disabled = false;
@@ -151,7 +151,7 @@ function paymentsByMonth(target: HTMLElement, village: string): void {
           `共 ${month.recipients} 人、${month.payments} 笔，合计 ${money(month.amount)}。姓名只显示姓氏。`,
         ),
         list,
-        moreButton(list, load, paymentCard as (item: never) => Node, page.nextCursor),
+        moreButton(list, load, paymentCard, page.nextCursor),
       );
     });
   };
@@ -294,7 +294,7 @@ function notices(target: HTMLElement, village: string): void {
       const page = await load();
       if (page.items.length === 0) return message('没有找到公告。');
       const list = h('ul', { class: 'cards' }, page.items.map(notice));
-      return h('div', {}, list, moreButton(list, load, notice as (item: never) => Node, page.nextCursor));
+      return h('div', {}, list, moreButton(list, load, notice, page.nextCursor));
     });
   target.replaceChildren(
     h(
