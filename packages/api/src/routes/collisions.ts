@@ -17,6 +17,7 @@ export function collisionRoutes(deps: ApiDeps): RouteSpec[] {
       // Whoever uploads, and the county's staff who load data for departments.
       access: ['department_uploader', 'inspector', 'admin'],
       summary: 'Uploads are complete: start the pending collision of the burst now',
+      request: { body: CompleteBody },
       handle: async (c) => {
         await parseBody(CompleteBody, c);
         try {
