@@ -16,6 +16,16 @@ const SEEDED = [
   'test/browser/**/*.test.ts',
 ];
 
+/**
+ * The PII scan over every public response and log line of the integration tests (issue 13):
+ * a journal both projects write to, scanned when the run ends (test/integration/pii-journal.setup.ts).
+ */
+const PII_JOURNAL = 'test/integration/pii-journal.setup.ts';
+const PII_SCAN = {
+  globalSetup: [PII_JOURNAL],
+  setupFiles: ['test/integration/pii-journal.tap.ts'],
+};
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -34,14 +44,21 @@ export default defineConfig({
       {
         extends: true,
         // Tests that need an empty or specially configured platform start their own.
-        test: { name: 'integration', include: [INTEGRATION], exclude: [...SEEDED, '**/node_modules/**'] },
+        test: {
+          name: 'integration',
+          include: [INTEGRATION],
+          exclude: [...SEEDED, '**/node_modules/**'],
+          ...PII_SCAN,
+        },
       },
       {
         extends: true,
         test: {
           name: 'integration-seeded',
           include: SEEDED,
-          globalSetup: ['test/integration/seeded-platform.setup.ts'],
+          // The journal first, so the seeded platform's logs are in it too.
+          globalSetup: [PII_JOURNAL, 'test/integration/seeded-platform.setup.ts'],
+          setupFiles: PII_SCAN.setupFiles,
         },
       },
     ],

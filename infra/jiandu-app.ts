@@ -62,6 +62,7 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
   const api = new ApiStack(app, 'Jiandu-Api', {
     ...shared,
     platformSecret: data.platformSecret,
+    auditTable: data.store.auditTable,
     stateMachine: pipeline.workflow.stateMachine,
     description: description('inspector HTTP API'),
   });

@@ -20,8 +20,10 @@ import {
   StepFunctionsCollisionStarter,
   StepFunctionsExecutions,
 } from '@jiandu/store';
+import { CognitoStaffDirectory, StaticStaffDirectory } from '@jiandu/store/staff';
 import * as z from 'zod';
 import {
+  AUDIT_TABLE,
   createLogger,
   DATA_BUCKET,
   DYNAMODB,
@@ -46,6 +48,7 @@ export const ApiEnv = z.object({
   ...S3,
   ...SFN,
   ...TABLE,
+  ...AUDIT_TABLE,
   ...UPLOAD_BUCKET,
   ...DATA_BUCKET,
   ...STATE_MACHINE,
@@ -56,6 +59,10 @@ export const ApiEnv = z.object({
   JWT_AUDIENCE: required(),
   /** Where the issuer publishes its signing keys. */
   JWKS_URL: url(),
+  /** Staff accounts (who a lead may be assigned to): the Cognito user pool in AWS … */
+  USER_POOL_ID: z.string().min(1, '不能为空').optional(),
+  /** … or, on the local platform, a JSON file of the local issuer's users. */
+  STAFF_DIRECTORY_FILE: z.string().min(1, '不能为空').optional(),
   /** The default lead list hides scores below this (`?minScore=0` shows all). */
   LEAD_LIST_MIN_SCORE: z.coerce.number().int().min(0).max(100).default(DEFAULT_MIN_SCORE),
   /** JSON overrides of the expected upload cadence per kind (`resolveCadenceConfig`). */
@@ -63,6 +70,14 @@ export const ApiEnv = z.object({
   /** JSON overrides of report deadlines (acknowledge 3 days, conclude 30). */
   REPORT_DEADLINES: jsonSetting(resolveReportDeadlines),
 });
+
+/** The staff directory the environment names: the user pool in AWS, the issuer's users locally. */
+function staffDirectory(env: { USER_POOL_ID?: string; STAFF_DIRECTORY_FILE?: string; AWS_REGION?: string }) {
+  if (env.USER_POOL_ID)
+    return new CognitoStaffDirectory(env.USER_POOL_ID, env.AWS_REGION ? { region: env.AWS_REGION } : {});
+  if (env.STAFF_DIRECTORY_FILE) return StaticStaffDirectory.fromFile(env.STAFF_DIRECTORY_FILE);
+  throw new Error('USER_POOL_ID（本地为 STAFF_DIRECTORY_FILE）未设置');
+}
 
 /**
  * Build the API app (hono), shared by the Lambda entry and the local platform's node server.
@@ -94,10 +109,12 @@ export async function createRuntime(environment: Environment) {
       columnMappings: new DynamoColumnMappingRepository(doc, env.TABLE_NAME),
     },
     workflow: {
-      audit: new DynamoAuditLog(doc, env.TABLE_NAME),
+      // Entries from before the audit table existed are still read from the platform table.
+      audit: new DynamoAuditLog(doc, env.AUDIT_TABLE_NAME, env.TABLE_NAME),
       corrections: new DynamoCorrectionTaskRepository(doc, env.TABLE_NAME),
       minScore: env.LEAD_LIST_MIN_SCORE,
       auditKey: keys.audit,
+      staff: staffDirectory(env),
     },
     // Routing reads the divisions in force (cached per container, rebuilt when they change).
     reports: {

@@ -26,6 +26,8 @@ export const LOGGING = {
 
 /** The single table (`grantAccess(…, 'table:readWrite')` sets it). */
 export const TABLE = { TABLE_NAME: required() };
+/** The audit log's own table (`grantAccess(…, 'auditTable:append')` sets it). */
+export const AUDIT_TABLE = { AUDIT_TABLE_NAME: required() };
 /** The upload bucket (raw files, evidence). */
 export const UPLOAD_BUCKET = { UPLOAD_BUCKET: required() };
 /** The data bucket (shards, rejects, manifests, findings). */

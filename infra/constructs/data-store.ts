@@ -1,4 +1,4 @@
-import { TABLE_SHAPE } from '@jiandu/store/table';
+import { AUDIT_TABLE_SHAPE, TABLE_SHAPE } from '@jiandu/store/table';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,8 @@ export interface DataStoreProps {
 export class DataStore extends Construct {
   /** Versions, leads, runs: the single table. */
   readonly table: dynamodb.Table;
+  /** The audit log: its own table, which nobody may change (see {@link AUDIT_ENTRY_CHANGES}). */
+  readonly auditTable: dynamodb.Table;
   /** `uploads/{department}/{kind}/{file}`; sends EventBridge `Object Created` events. */
   readonly uploadBucket: s3.Bucket;
   /** Normalized shards, reject files, run manifests and findings. */
@@ -34,24 +36,30 @@ export class DataStore extends Construct {
     super(scope, id);
 
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: TABLE_SHAPE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_SHAPE.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      // Customer-visible key usage in CloudTrail: the table holds confidential reference data.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      ...keptTable(),
       timeToLiveAttribute: TABLE_SHAPE.timeToLiveAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of TABLE_SHAPE.globalSecondaryIndexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
+    addIndexes(this.table);
+
+    // Own table so that IAM can give the API put-and-read only; the resource policy refuses
+    // every change of an entry to every principal, whatever identity policy it has. PITR keeps
+    // 35 days of the table's past for an auditor to compare against, and nothing expires (no TTL).
+    this.auditTable = new dynamodb.Table(this, 'AuditTable', {
+      ...keptTable(),
+      resourcePolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AuditEntriesAreNeverChanged',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: [...AUDIT_ENTRY_CHANGES],
+            // In a table's own resource policy `*` is that table and its indexes.
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+    addIndexes(this.auditTable);
 
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
       ...securedBucket(),
@@ -95,6 +103,49 @@ export class DataStore extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
+    });
+  }
+}
+
+/**
+ * Writes that would change or remove an audit entry, denied to everyone on the audit table
+ * (and to every role on audit items left in the platform table). Appending is `PutItem` with
+ * `attribute_not_exists`, granted to the API alone.
+ */
+export const AUDIT_ENTRY_CHANGES = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:DeleteTable',
+] as const;
+
+/**
+ * What both tables are: the shared key attributes (`AUDIT_TABLE_SHAPE` is `TABLE_SHAPE`
+ * without TTL), on demand, point-in-time recovery, deletion protection, retained with the stack.
+ */
+function keptTable() {
+  return {
+    partitionKey: { name: AUDIT_TABLE_SHAPE.partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: AUDIT_TABLE_SHAPE.sortKey, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    // Customer-visible key usage in CloudTrail: the tables hold confidential data.
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  } satisfies dynamodb.TableProps;
+}
+
+/** The two GSIs both tables share (`TABLE_SHAPE`). */
+function addIndexes(table: dynamodb.Table): void {
+  for (const index of TABLE_SHAPE.globalSecondaryIndexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
     });
   }
 }

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
+import { AUDIT_ENTRY_CHANGES } from './data-store.js';
 import type { JianduFunction } from './jiandu-function.js';
 
 /**
@@ -55,32 +56,54 @@ export const AUDIT_KEY_PREFIX = keys.auditEntry('').PK;
  * Grant a role read/write on the table's items and acknowledge the `<table ARN>/index/*`
  * finding: single-table design queries the GSIs, whose ARNs hang below the table's.
  *
- * Audit entries are append-only in IAM, not just in code: the grant comes with a deny of
- * every write to an item whose partition key is an audit entry's (`dynamodb:LeadingKeys`).
- * With `appendsAudit` (the API, the only writer of the audit log) `PutItem` stays allowed,
- * so new entries can be added; updating, deleting or batch-writing them is denied all the same.
+ * Audit entries written before the audit log had its own table are still in this table:
+ * the grant comes with a deny of every write to an item whose partition key is an audit
+ * entry's (`dynamodb:LeadingKeys`), for every role, so they are read-only for good.
  */
-export function grantTableData(
-  role: iam.IRole,
-  table: dynamodb.ITable,
-  purpose: string,
-  options: { readonly appendsAudit?: boolean } = {},
-): void {
+export function grantTableData(role: iam.IRole, table: dynamodb.ITable, purpose: string): void {
   table.grantReadWriteData(role);
-  const changes = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      sid: options.appendsAudit ? 'AuditEntriesAreAppendOnly' : 'AuditEntriesAreNotWrittenHere',
+      sid: 'LegacyAuditEntriesAreReadOnly',
       effect: iam.Effect.DENY,
-      actions: options.appendsAudit ? changes : ['dynamodb:PutItem', ...changes],
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
       resources: [table.tableArn],
       conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } },
     }),
   );
+  acknowledgeIndexes(role, table, purpose);
+}
+
+/**
+ * Let a role append to the audit table and read it: `PutItem` (the adapter always adds
+ * `attribute_not_exists`), `GetItem`, `Query` and `DescribeTable`, nothing else, plus an
+ * explicit deny of every change of an entry (the table's resource policy denies the same to
+ * every principal).
+ */
+export function grantAuditAppend(role: iam.IRole, auditTable: dynamodb.ITable, purpose: string): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'AuditEntriesAreAppendedAndRead',
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+      resources: [auditTable.tableArn, `${auditTable.tableArn}/index/*`],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'AuditEntriesAreNeverChanged',
+      effect: iam.Effect.DENY,
+      actions: [...AUDIT_ENTRY_CHANGES],
+      resources: [auditTable.tableArn, `${auditTable.tableArn}/index/*`],
+    }),
+  );
+  acknowledgeIndexes(role, auditTable, purpose);
+}
+
+function acknowledgeIndexes(role: iam.IRole, table: dynamodb.ITable, purpose: string): void {
   const arn = nagArnToken(table, role);
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${arn}/index/*]`,
-    reason: `Queries go through the table's GSIs (${arn}/index/*), all of them part of the single-table design: ${purpose}`,
+    reason: `Queries go through the table's GSIs (${arn}/index/*), all of them part of its key design: ${purpose}`,
   });
 }
 
@@ -133,7 +156,7 @@ export function nagArnToken(resource: IConstruct, consumer: IConstruct): string 
  */
 export type FunctionAccess =
   | JobAccess
-  | 'table:readWriteAndAudit'
+  | 'auditTable:append'
   | 'uploadBucket:readPut'
   /** Start runs, and list, describe and redrive the workflow's failed executions (the API). */
   | 'stateMachine:startAndRedrive';
@@ -141,7 +164,7 @@ export type FunctionAccess =
 /** The environment variable each access sets (the names `functions/runtimes/aws.ts` validates). */
 export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
   'table:readWrite': 'TABLE_NAME',
-  'table:readWriteAndAudit': 'TABLE_NAME',
+  'auditTable:append': 'AUDIT_TABLE_NAME',
   'uploadBucket:read': 'UPLOAD_BUCKET',
   'uploadBucket:readPut': 'UPLOAD_BUCKET',
   'dataBucket:read': 'DATA_BUCKET',
@@ -154,6 +177,8 @@ export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
 export interface FunctionResources {
   /** The single table. */
   readonly table: dynamodb.ITable;
+  /** The audit log's table, for the function that appends to it. */
+  readonly auditTable?: dynamodb.ITable;
   /** Raw uploads (evidence). */
   readonly uploadBucket: s3.IBucket;
   /** Shards, rejects, manifests, findings. */
@@ -176,9 +201,13 @@ export function grantAccess(
   let name: string;
   switch (access) {
     case 'table:readWrite':
-    case 'table:readWriteAndAudit':
-      grantTableData(role, resources.table, purpose, { appendsAudit: access === 'table:readWriteAndAudit' });
+      grantTableData(role, resources.table, purpose);
       name = resources.table.tableName;
+      break;
+    case 'auditTable:append':
+      if (!resources.auditTable) throw new Error(`${fn.node.path} needs the audit table, but none was given`);
+      grantAuditAppend(role, resources.auditTable, purpose);
+      name = resources.auditTable.tableName;
       break;
     case 'uploadBucket:read':
     case 'uploadBucket:readPut':

@@ -18,6 +18,8 @@ export interface ApiIdentity {
   readonly jwksUrl: string;
   /** JWT authorizer for the HTTP API's private routes (same issuer and audience). */
   readonly authorizer: apigwv2.IHttpRouteAuthorizer;
+  /** The staff user pool: the API lists who may be assigned leads from its groups. */
+  readonly userPool: cognito.IUserPool;
 }
 
 /** Props of {@link Identity}. */

@@ -18,6 +18,8 @@ import { grantPlatformSecret } from './platform-secret.js';
 export interface PublicApiProps {
   /** The single table (leads, versions, runs). */
   readonly table: dynamodb.ITable;
+  /** The audit log's own table: the API appends to it and reads it, nothing else. */
+  readonly auditTable: dynamodb.ITable;
   /** Upload bucket: the API will hand out presigned upload URLs. */
   readonly uploadBucket: s3.IBucket;
   /** Data bucket: quality reports, rejects and evidence the API shows. */
@@ -112,8 +114,11 @@ export class PublicApi extends Construct {
         JWT_ISSUER: props.identity.issuer,
         JWT_AUDIENCE: props.identity.audience,
         JWKS_URL: props.identity.jwksUrl,
+        USER_POOL_ID: props.identity.userPool.userPoolId,
       },
     });
+    // Assignees are checked against the pool's staff: read its groups' members, nothing else.
+    props.identity.userPool.grant(this.handler.role, 'cognito-idp:ListUsersInGroup');
     grantPlatformSecret(props.platformSecret, this.handler);
     const grant = (access: FunctionAccess, purpose: string) =>
       grantAccess(this.handler, props, access, purpose);
@@ -121,11 +126,9 @@ export class PublicApi extends Construct {
       'stateMachine:startAndRedrive',
       'the API re-runs the collision when a department withdraws a version, and lists and redrives failed runs.',
     );
+    grant('table:readWrite', 'the API lists and updates leads, versions and runs.');
     // The API is the audit log's only writer: it may append entries, never change them.
-    grant(
-      'table:readWriteAndAudit',
-      'the API lists and updates leads, versions and runs, and appends audit entries.',
-    );
+    grant('auditTable:append', 'the API appends audit entries and lists them for admins.');
     grant('dataBucket:read', 'the API shows quality reports, rejects and evidence of any version.');
     // Read + put, no delete: raw uploads are evidence (withdrawal is a record in the table).
     grant(

@@ -10,6 +10,8 @@ import { PublicApi } from '../constructs/public-api.js';
 /** Props of {@link ApiStack}: the data stack's resources and the pipeline's state machine. */
 export interface ApiStackProps extends StackProps {
   readonly table: dynamodb.ITable;
+  /** The audit log's own table. */
+  readonly auditTable: dynamodb.ITable;
   readonly uploadBucket: s3.IBucket;
   readonly dataBucket: s3.IBucket;
   /** The collision workflow, which the API starts when a department withdraws data. */
@@ -33,6 +35,7 @@ export class ApiStack extends Stack {
     this.identity = new Identity(this, 'Identity');
     this.api = new PublicApi(this, 'Api', {
       table: props.table,
+      auditTable: props.auditTable,
       uploadBucket: props.uploadBucket,
       dataBucket: props.dataBucket,
       stateMachine: props.stateMachine,

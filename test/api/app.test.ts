@@ -107,7 +107,7 @@ describe('HTTP API', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('exports CSV with a BOM and the contract columns', async () => {
+  it('exports CSV with a BOM for people: Chinese headers and labels, 元 with two decimals, the ID quoted', async () => {
     const res = await app.request('/api/v1/leads/export?format=csv&township=%E9%9D%92%E5%B1%B1%E9%95%87', {
       headers: auth,
     });
@@ -117,11 +117,32 @@ describe('HTTP API', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).trim().split(/\r?\n/);
     expect(lines[0]).toBe(
-      'lead_id,rule,subject,id_number,name,township,village,amount,score,match,status,assignee,evidence_count,created_at',
+      '线索编号,规则,对象,身份证号,姓名,乡镇,村（社区）,涉及金额（元）,评分,比对方式,状态,承办人,证据条数,发现日期,核实金额（元）,追回金额（元）',
     );
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('R01-0123456789abcdef0123');
-    expect(lines[1]).toContain('1234.56');
+    expect(lines[1]).toContain('R01-0123456789abcdef0123,R01 死亡人员领取补贴,');
+    expect(lines[1]).toContain(',1234.56,');
+    expect(lines[1]).toContain(',新线索,');
+    expect(lines[1]).toMatch(/,"\d{17}[\dX]",/);
+    expect(lines[1]).not.toContain('\t');
+  });
+
+  it('exports the canonical columns and codes with headers=canonical', async () => {
+    const res = await app.request(
+      '/api/v1/leads/export?format=csv&headers=canonical&township=%E9%9D%92%E5%B1%B1%E9%95%87',
+      { headers: auth },
+    );
+    const lines = new TextDecoder()
+      .decode(new Uint8Array(await res.arrayBuffer()).slice(3))
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'lead_id,rule,subject,id_number,name,township,village,amount,score,match,status,assignee,evidence_count,created_at,verified_amount,recovered_amount',
+    );
+    expect(lines[1]).toMatch(/^R01-0123456789abcdef0123,R01,.*,1234\.56,\d+,id,new,/);
+    const bad = await app.request('/api/v1/leads/export?headers=english', { headers: auth });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('headers');
   });
 
   it('exports XLSX', async () => {

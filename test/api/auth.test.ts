@@ -16,6 +16,8 @@ import {
   principalFromClaims,
   townshipScope,
 } from '@jiandu/api';
+import { buildCounty } from '@jiandu/demo/geography';
+import { Rng } from '@jiandu/demo/random';
 import { ForbiddenError, NotFoundError } from '@jiandu/domain/errors';
 import { DEMO_USERS, type LocalIssuer, startIssuer } from '@jiandu/local/issuer';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -221,7 +223,7 @@ describe('the local issuer and remote JWKS', () => {
     expect(jwks.keys[0]).not.toHaveProperty('d');
   });
 
-  it('has a user for every role, with the demo county townships and two departments', () => {
+  it('has a user for every role, an officer for every township of the demo county, two departments', () => {
     const roles = new Set(issuer.users.flatMap((u) => u.roles));
     expect([...roles].sort()).toEqual([
       'admin',
@@ -230,7 +232,9 @@ describe('the local issuer and remote JWKS', () => {
       'supervisor',
       'township_officer',
     ]);
-    expect(issuer.users.filter((u) => u.township).map((u) => u.township)).toEqual(['青山镇', '石门乡']);
+    expect(issuer.users.filter((u) => u.township).map((u) => u.township)).toEqual(
+      buildCounty(new Rng(1)).townships.map((t) => t.name),
+    );
     expect(issuer.users.filter((u) => u.department).map((u) => u.department)).toEqual([
       'civil-affairs',
       'police',

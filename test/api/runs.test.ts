@@ -5,13 +5,14 @@
  */
 import type { Server } from 'node:http';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createApp } from '@jiandu/api';
+import { type ApiDeps, createApp } from '@jiandu/api';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
 import { ExecutionQueue } from '@jiandu/local/executions';
 import { S3RVER_CREDENTIALS } from '@jiandu/local/s3';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from '@jiandu/local/sfn-api';
 import { createWorkflow, type TaskHandlers } from '@jiandu/local/workflow';
 import { StepFunctionsExecutions } from '@jiandu/store';
+import type { MemoryAuditLog } from '@jiandu/store/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 
@@ -58,6 +59,7 @@ const handlers: TaskHandlers = {
 const queue = new ExecutionQueue(createWorkflow(handlers), () => undefined);
 let server: Server;
 let app: ReturnType<typeof createApp>;
+let deps: ApiDeps;
 const INSPECTOR = { authorization: 'Bearer inspector' };
 const OFFICER = { authorization: 'Bearer officer' };
 
@@ -82,21 +84,20 @@ beforeAll(async () => {
     region: 'cn-north-1',
     credentials: S3RVER_CREDENTIALS,
   });
-  app = createApp(
-    memoryApiDeps({
-      executions: new StepFunctionsExecutions(client, LOCAL_STATE_MACHINE_ARN),
-      authenticator: principalsAuthenticator({
-        inspector: { subject: 'u1', name: '检查员', roles: ['inspector'] },
-        officer: {
-          subject: 'u2',
+  deps = memoryApiDeps({
+    executions: new StepFunctionsExecutions(client, LOCAL_STATE_MACHINE_ARN),
+    authenticator: principalsAuthenticator({
+      inspector: { subject: 'u1', name: '检查员', roles: ['inspector'] },
+      officer: {
+        subject: 'u2',
 
-          name: '乡镇',
-          roles: ['township_officer'],
-          township: '青山镇',
-        },
-      }),
+        name: '乡镇',
+        roles: ['township_officer'],
+        township: '青山镇',
+      },
     }),
-  );
+  });
+  app = createApp(deps);
   queue.enqueue(upload('uploads/police/death_records/2024年3月.csv'), 'upload-march');
   queue.enqueue(upload('uploads/police/death_records/bad.csv'), 'upload-bad');
   queue.enqueue(scheduledEvent('jiandu-NightlyCollision', new Date('2024-03-02T00:00:00Z')), 'nightly');
@@ -174,6 +175,13 @@ describe('failed workflow executions', () => {
     await idle();
     const record = queue.records().find((r) => r.id === 'upload-march');
     expect(record).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    // On the audit log before anything runs: who asked to redrive which execution (refused attempts too).
+    const audit = (deps.workflow.audit as MemoryAuditLog).entries().filter((e) => e.action === 'run.redrive');
+    expect(audit.map((e) => [e.actor, e.target.executionId])).toEqual([
+      ['u1', 'upload-bad'],
+      ['u1', 'no-such-run'],
+      ['u1', 'upload-march'],
+    ]);
     expect(calls.Normalize).toBe(before.Normalize);
     expect(calls.RecordPending).toBe(before.RecordPending + 1);
     const { items } = (await (await app.request('/api/v1/runs/failed', { headers: INSPECTOR })).json()) as {

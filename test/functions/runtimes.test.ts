@@ -73,6 +73,7 @@ describe('function environments at start-up', () => {
       parseEnvironment('Api', ApiEnv, {
         ...REGION,
         TABLE_NAME: 'jiandu',
+        AUDIT_TABLE_NAME: 'jiandu-audit',
         UPLOAD_BUCKET: 'u',
         DATA_BUCKET: 'd',
         STATE_MACHINE_ARN: 'jiandu-collision',

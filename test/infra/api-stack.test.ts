@@ -59,11 +59,13 @@ describe('Jiandu-Api', () => {
     });
     expect(fn?.Properties.Environment.Variables).toEqual({
       TABLE_NAME: imported(logicalId(store.table)),
+      AUDIT_TABLE_NAME: imported(logicalId(store.auditTable)),
       UPLOAD_BUCKET: imported(logicalId(store.uploadBucket)),
       DATA_BUCKET: imported(logicalId(store.dataBucket)),
       JWT_ISSUER: expect.anything(),
       JWT_AUDIENCE: expect.anything(),
       JWKS_URL: expect.anything(),
+      USER_POOL_ID: { Ref: logicalId(app.api.identity.userPool) },
       STATE_MACHINE_ARN: {
         'Fn::ImportValue': expect.stringMatching(
           new RegExp(`^Jiandu-Pipeline:ExportsOutputRef${logicalId(app.pipeline.workflow.stateMachine)}`),

@@ -149,45 +149,81 @@ function mayWrite(statements: Statement[], tableId: string, action: string, lead
   return allowed && !denied;
 }
 
-describe('audit log', () => {
+describe('audit log: no role can change an audit entry', () => {
   const auditKey = `${AUDIT_KEY_PREFIX}2026-03-01T08:00:00.000Z#k3v9`;
-  const changes = [
+  const writes = [
+    'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
-    'dynamodb:PutItem',
+    'dynamodb:PartiQLInsert',
+    'dynamodb:PartiQLUpdate',
+    'dynamodb:PartiQLDelete',
   ];
 
-  /** Every role of every stack, with what IAM lets it do to one item. */
-  function roles(key: string) {
-    const tableId = logicalId(app.data.store.table);
+  /** Every role of every stack, with the writes IAM lets it make to one item of one table. */
+  function roles(table: string, key: string) {
     return Object.entries(app.templates).flatMap(([stack, template]) =>
       Object.entries(template.findResources('AWS::IAM::Role')).map(([roleId, role]) => {
         const statements = statementsOf(template, roleId);
         return {
           role: `${stack}/${roleId}`,
           managed: JSON.stringify(role.Properties.ManagedPolicyArns ?? []),
-          writes: changes.filter((action) => mayWrite(statements, tableId, action, key)),
+          writes: writes.filter((action) => mayWrite(statements, table, action, key)),
         };
       }),
     );
   }
+  const apiRole = () => `api/${logicalId(app.api.api.handler.role)}`;
 
-  it('no role may update, delete or overwrite-by-batch an audit entry; only the API may append one', () => {
-    const all = roles(auditKey);
+  it('on the audit table, only the API may write, and only PutItem (always with attribute_not_exists)', () => {
+    const all = roles(logicalId(app.data.store.auditTable), auditKey);
     expect(all.length).toBeGreaterThan(5);
-    // Managed policies would bypass this check: none of the roles has one that touches DynamoDB.
+    // Managed policies would bypass this walk: none of the roles has one that touches DynamoDB.
     for (const r of all) expect(r.managed, r.role).not.toMatch(/DynamoDB|AdministratorAccess|PowerUser/);
-    const apiRole = `api/${logicalId(app.api.api.handler.role)}`;
     expect(all.filter((r) => r.writes.length > 0)).toEqual([
-      { role: apiRole, managed: expect.any(String), writes: ['dynamodb:PutItem'] },
+      { role: apiRole(), managed: expect.any(String), writes: ['dynamodb:PutItem'] },
     ]);
   });
 
+  it("the audit table's own policy refuses every change to every principal, and it is kept", () => {
+    const table = app.templates.data.toJSON().Resources[logicalId(app.data.store.auditTable)];
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table.Properties).toMatchObject({
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(table.Properties).not.toHaveProperty('TimeToLiveSpecification');
+    const statements = table.Properties.ResourcePolicy.PolicyDocument.Statement as (Statement & {
+      Principal: unknown;
+    })[];
+    const deny = statements.find((st) => st.Effect === 'Deny');
+    expect(deny?.Principal).toEqual({ AWS: '*' });
+    expect(deny?.Resource).toBe('*');
+    expect(deny?.Condition).toBeUndefined();
+    expect([deny?.Action].flat()).toEqual(
+      expect.arrayContaining(writes.filter((w) => !/PutItem|PartiQLInsert/.test(w))),
+    );
+  });
+
+  it('entries left in the platform table from before are read-only for every role', () => {
+    const all = roles(logicalId(app.data.store.table), auditKey);
+    expect(all.filter((r) => r.writes.length > 0)).toEqual([]);
+  });
+
   it('while the same roles still write every other item (the check is not vacuous)', () => {
-    const writers = roles('LEAD#R01#abc').filter((r) => r.writes.includes('dynamodb:UpdateItem'));
+    const writers = roles(logicalId(app.data.store.table), 'LEAD#R01#abc').filter((r) =>
+      r.writes.includes('dynamodb:UpdateItem'),
+    );
     // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore and the three table jobs.
     expect(writers).toHaveLength(8);
-    for (const w of writers) expect(w.writes).toEqual(changes);
+    for (const w of writers)
+      expect(w.writes).toEqual([
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ]);
+    expect(writers.map((w) => w.role)).toContain(apiRole());
   });
 });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as demo } from '@jiandu/demo/cli';
-import { LEAD_EXPORT_COLUMNS } from '@jiandu/domain/export/leads-export';
+import { LEAD_EXPORT_COLUMNS, leadExportHeaders } from '@jiandu/domain/export/leads-export';
 import { checkCharacter } from '@jiandu/domain/normalize/id';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
@@ -181,7 +181,7 @@ describe('npm run cli on the local platform', () => {
     expect(run.stderr).toContain('请先运行 npm start');
   });
 
-  it('exports leads as CSV with the §6 columns, filtered like the API', async () => {
+  it('exports leads as CSV with the §6 columns (--headers canonical), filtered like the API', async () => {
     const out = join(work, 'export', 'r01.csv');
     const run = await cli([
       'leads',
@@ -192,6 +192,8 @@ describe('npm run cli on the local platform', () => {
       out,
       '--rule',
       'R01',
+      '--headers',
+      'canonical',
       '--data',
       dataDir,
     ]);
@@ -208,7 +210,7 @@ describe('npm run cli on the local platform', () => {
     expect(rows.map((r) => r.lead_id).sort()).toEqual(listed.items.map((l) => l.leadId).sort());
     expect(new Set(rows.map((r) => r.rule))).toEqual(new Set(['R01']));
 
-    // Township and status filters reach the API.
+    // Township and status filters reach the API; by default the export is for people (Chinese headers and labels).
     const township = listed.items.find((l) => l.township)?.township as string;
     const filtered = join(work, 'export', 'town.csv');
     // The endpoint file named directly, the token from the environment.
@@ -232,10 +234,10 @@ describe('npm run cli on the local platform', () => {
     expect(withData.code).toBe(0);
     const townRows = parse(readFileSync(filtered), { bom: true, columns: true }) as Record<string, string>[];
     expect(townRows.length).toBe(listed.items.filter((l) => l.township === township).length);
-    expect(townRows.every((r) => r.township === township && r.status === 'new')).toBe(true);
+    expect(townRows.every((r) => r.乡镇 === township && r.状态 === '新线索')).toBe(true);
   });
 
-  it('exports leads as XLSX that parses back with the §6 header', async () => {
+  it('exports leads as XLSX that parses back with the Chinese §6 header', async () => {
     const out = join(work, 'export', 'all.xlsx');
     const run = await cli(['leads', 'export', '--format', 'xlsx', '--out', out, '--data', dataDir]);
     expect(run.code).toBe(0);
@@ -243,7 +245,7 @@ describe('npm run cli on the local platform', () => {
     await workbook.xlsx.readFile(out);
     const sheet = workbook.worksheets[0];
     const header = ((sheet?.getRow(1).values ?? []) as unknown[]).slice(1);
-    expect(header).toEqual(expect.arrayContaining([...LEAD_EXPORT_COLUMNS]));
+    expect(header).toEqual(leadExportHeaders('zh'));
     const { items } = await api<{ items: unknown[] }>('/api/v1/leads?limit=500');
     expect((sheet?.actualRowCount ?? 0) - 1).toBe(items.length);
   });

@@ -80,15 +80,13 @@ describe('department data on the local platform', () => {
     s3.send(new PutObjectCommand({ Bucket: platform.buckets.upload, Key: key, Body: body }));
   const versions = async (token: string, query = '') =>
     (await get<{ items: VersionView[] }>(token, `/api/v1/versions${query}`)).items;
-  const r01Leads = async (): Promise<(Lead & { amountFen: number })[]> => {
+  const r01Leads = async (): Promise<Lead[]> => {
     const list = await get<{ items: { leadId: string }[] }>(
       platform.inspectorToken,
       '/api/v1/leads?rule=R01&includeSuperseded=true&minScore=0&limit=100',
     );
     return Promise.all(
-      list.items.map((l) =>
-        get<Lead & { amountFen: number }>(platform.inspectorToken, `/api/v1/leads/${l.leadId}`),
-      ),
+      list.items.map((l) => get<Lead>(platform.inspectorToken, `/api/v1/leads/${l.leadId}`)),
     );
   };
 
@@ -157,7 +155,7 @@ describe('department data on the local platform', () => {
   it('resolves village codes through the divisions and finds the deceased recipient', async () => {
     const [lead, ...others] = await r01Leads();
     expect(others).toEqual([]);
-    expect(lead).toMatchObject({ subjectKey: `${JIA}|DIBAO_RURAL`, amountFen: 3 * 120_000, status: 'new' });
+    expect(lead).toMatchObject({ subjectKey: `${JIA}|DIBAO_RURAL`, amount: 3 * 1200, status: 'new' });
     expect(lead?.village).toBe('红星村');
     expect(lead?.township).toBe('青山镇');
   });
@@ -212,7 +210,7 @@ describe('department data on the local platform', () => {
     expect(fresh.quality).toMatchObject({ rowsRead: 12, accepted: 11, rejected: 1 });
 
     const [lead] = await r01Leads();
-    expect(lead).toMatchObject({ status: 'new', amountFen: 2 * 120_000 });
+    expect(lead).toMatchObject({ status: 'new', amount: 2 * 1200 });
     expect(
       new Set(lead?.evidence.filter((e) => e.kind === 'subsidy_payments').map((e) => e.versionId)),
     ).toEqual(new Set([fresh.versionId]));

@@ -132,7 +132,7 @@ describe('inspector workflow on the local platform', () => {
     const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(picked.leadId);
-    expect(lines[1]).toContain('confirmed');
+    expect(lines[1]).toContain(',已查实,');
   });
 
   it('statistics reflect the verdict', async () => {

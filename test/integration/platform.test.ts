@@ -204,6 +204,17 @@ describe('local platform', () => {
     });
   });
 
+  it('creates the audit log its own table: same keys and GSIs, nothing ever expires', async () => {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: 'jiandu-audit' }));
+    expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual(['PK', 'SK']);
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName).sort()).toEqual([
+      'GSI1',
+      'GSI2',
+    ]);
+    const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'jiandu-audit' }));
+    expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+  });
+
   it('creates both buckets and leaves this process environment alone', async () => {
     expect(platform.buckets).toEqual({ upload: 'jiandu-uploads', data: 'jiandu-data' });
     await expect(s3.send(new HeadBucketCommand({ Bucket: 'jiandu-uploads' }))).resolves.toBeDefined();

@@ -47,14 +47,15 @@ describe('R01 end to end on the local platform', () => {
       ),
     );
     const actual = found
-      .map((l) => ({ subjectKey: l.subjectKey, amountFen: l.amountFen, match: l.match, village: l.village }))
+      // The API answers 元; the planted truth is in fen.
+      .map((l) => ({ subjectKey: l.subjectKey, amount: l.amount, match: l.match, village: l.village }))
       .sort((a, b) => String(a.subjectKey).localeCompare(String(b.subjectKey)));
 
     // Every planted lead, including those whose payments carry an ID a spreadsheet destroyed
     // (found by name + village against the registry, match `name_village`).
     const expected = county.truth.leads
       .filter((t) => t.rule === 'R01')
-      .map((t) => ({ subjectKey: t.subjectKey, amountFen: t.amount, match: t.match, village: t.village }))
+      .map((t) => ({ subjectKey: t.subjectKey, amount: t.amount / 100, match: t.match, village: t.village }))
       .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.some((t) => t.match === 'name_village')).toBe(true);
@@ -71,7 +72,7 @@ describe('R01 end to end on the local platform', () => {
     const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
     const expected = county.truth.leads.filter((t) => t.rule === 'R01');
     expect(lines).toHaveLength(expected.length + 1);
-    expect(lines[0]).toContain('lead_id,rule,subject,id_number');
+    expect(lines[0]).toContain('线索编号,规则,对象,身份证号');
   });
 
   it('never shows a raw ID number in the lead list', async () => {

@@ -12,7 +12,7 @@ import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst'
 import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
-import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { type LeadFilter, matchesLeadFilter, type PageRequest, sortLeads } from '@jiandu/domain/leads/query';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import {
@@ -30,6 +30,7 @@ import {
 } from '@jiandu/domain/ports';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
+import { leadStatistics } from '@jiandu/domain/stats';
 import type { CollisionRun, DatasetVersion } from '@jiandu/domain/versions';
 import {
   createDynamoDbClient,
@@ -65,6 +66,7 @@ import {
   MemoryRuns,
   MemoryVersions,
 } from '@jiandu/store/memory';
+import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleLead } from '../support/leads.js';
 import { TEST_KEYS } from '../support/trust.js';
@@ -80,6 +82,8 @@ interface Stores {
   readonly columnMappings: ColumnMappingRepository;
   readonly objects: ObjectStore;
   readonly pending: PendingCollisionRepository;
+  /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
+  readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
 }
 
 /** The one bucket of the object-store contract (each test writes under its own prefix). */
@@ -144,14 +148,17 @@ const dynamodb = ((): Implementation => {
     async fresh() {
       if (!client || !objects) throw new Error('DynamoDB Local and s3rver are not running');
       const table = `contract-${++tables}`;
+      const auditTable = `${table}-audit`;
       await ensureTable(client, table);
+      await ensureTable(client, auditTable, AUDIT_TABLE_SHAPE);
       const doc = documentClientOf(client);
       return {
         versions: new DynamoVersionRepository(doc, table),
         leads: new DynamoLeadRepository(doc, table),
         runs: new DynamoRunRepository(doc, table),
         corrections: new DynamoCorrectionTaskRepository(doc, table),
-        audit: new DynamoAuditLog(doc, table),
+        audit: new DynamoAuditLog(doc, auditTable, table),
+        appendLegacyAudit: (e) => new DynamoAuditLog(doc, table).append(e),
         reports: new DynamoReportRepository(doc, table),
         lateness: new DynamoLatenessRepository(doc, table),
         columnMappings: new DynamoColumnMappingRepository(doc, table),
@@ -433,6 +440,162 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
         const expected = ids(stored.filter((l) => matchesLeadFilter(l, filter)));
         expect({ filter, found: ids(await s.leads.scan(filter)) }).toEqual({ filter, found: expected });
       }
+      // Page by page, in every order, exactly the sorted matches with their total.
+      const flagged = stored.map((l, i) =>
+        i % 5 === 1
+          ? {
+              ...l,
+              overdue: true,
+              assignment: {
+                kind: 'person',
+                assignee: 'u-x',
+                deadline: '2024-02-01',
+                assignedBy: 'u-boss',
+                assignedAt: l.createdAt,
+              },
+              revision: l.revision + 1,
+            }
+          : l,
+      ) as Lead[];
+      for (const [i, l] of flagged.entries()) if (l !== stored[i]) await s.leads.put(l, l.revision - 1);
+      const requests: PageRequest[] = [
+        {},
+        { order: 'asc' },
+        { sort: 'score' },
+        { sort: 'amount', order: 'asc' },
+      ];
+      for (const filter of [...filters, { overdue: true }, { overdue: false }, { assignedBy: 'u-boss' }]) {
+        const matching = flagged.filter((l) => matchesLeadFilter(l, filter));
+        for (const request of requests) {
+          const pages: string[] = [];
+          let cursor: string | undefined;
+          for (let n = 0; n < 10; n++) {
+            const page = await s.leads.page(filter, { ...request, limit: 4, ...(cursor ? { cursor } : {}) });
+            expect(page.total).toBe(matching.length);
+            pages.push(...page.items.map((l) => l.leadId));
+            cursor = page.cursor;
+            if (!cursor) break;
+          }
+          const expected = sortLeads(matching, request.sort, request.order).map((l) => l.leadId);
+          expect({ filter, request, pages }).toEqual({ filter, request, pages: expected });
+        }
+      }
+    });
+  });
+
+  describe('LeadRepository bulk writes and statistics', () => {
+    /** A mix of rules, townships (one without), days and statuses, verdicts included. */
+    function mixed(count: number, from = 0): Lead[] {
+      const statuses: LeadStatus[] = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'superseded'];
+      return Array.from({ length: count }, (_, k) => {
+        const i = from + k;
+        const status = statuses[i % 6] as LeadStatus;
+        return lead(i, {
+          rule: (['R01', 'R04', 'R06'] as const)[i % 3],
+          ...(i % 7 === 0 ? { township: undefined } : { township: i % 2 === 0 ? '青山镇' : '石门乡' }),
+          status,
+          amount: 1_000 * (i + 1),
+          createdAt: `2024-01-0${(i % 4) + 1}T${i % 5 === 0 ? '17' : '03'}:00:00.000Z`,
+          ...(status === 'assigned' && i % 4 === 0 ? { overdue: true } : {}),
+          ...(status === 'confirmed'
+            ? {
+                verdict: {
+                  verifiedAmount: 500 * i,
+                  recoveredAmount: 100 * i,
+                  dispositions: { partyDiscipline: i % 2, admonition: 1, criticism: 0 },
+                  note: '核实',
+                  decidedBy: 'u-a',
+                  decidedAt: '2024-02-01T00:00:00.000Z',
+                },
+              }
+            : {}),
+          ...(status === 'dismissed'
+            ? {
+                dismissal: {
+                  reason: i % 4 === 0 ? 'no_violation' : 'source_data_wrong',
+                  note: '不实',
+                  decidedBy: 'u-a',
+                  decidedAt: '2024-02-01T00:00:00.000Z',
+                },
+              }
+            : {}),
+        });
+      });
+    }
+
+    it('writes past one transaction, skipping exactly the leads changed meanwhile', async () => {
+      const first = mixed(230);
+      expect(await s.leads.putMany(first.map((next) => ({ next, previous: undefined })))).toEqual([]);
+      expect(ids((await s.leads.getMany(first.map((l) => l.leadId))).values())).toEqual(ids(first));
+      // An inspector changed two leads after the run read them: their writes must fail, the rest go through.
+      const edited = [first[3], first[150]] as Lead[];
+      for (const l of edited)
+        await s.leads.put({ ...l, assignee: 'u-inspector', revision: l.revision + 1 }, l.revision);
+      const rescored = first.map((previous) => ({
+        previous,
+        next: { ...previous, score: previous.score + 1, revision: previous.revision + 1 },
+      }));
+      expect((await s.leads.putMany(rescored)).sort()).toEqual(ids(edited));
+      for (const l of edited)
+        expect(await s.leads.get(l.leadId)).toMatchObject({ assignee: 'u-inspector', score: l.score });
+      expect((await s.leads.get(first[4]?.leadId as string))?.score).toBe((first[4]?.score ?? 0) + 1);
+      // A create over an existing lead is a conflict too.
+      expect(await s.leads.putMany([{ next: first[0] as Lead, previous: undefined }])).toEqual([
+        first[0]?.leadId,
+      ]);
+    });
+
+    it('answers the statistics of what was written, however it was written', async () => {
+      const all = mixed(140);
+      await s.leads.putMany(all.slice(0, 120).map((next) => ({ next, previous: undefined })));
+      for (const l of all.slice(120)) await s.leads.put(l, 0);
+      // Work moves leads between statuses, and a rescore supersedes some.
+      const stored = new Map(all.map((l) => [l.leadId, l]));
+      const change = (l: Lead, patch: Partial<Lead>) => {
+        const next = { ...l, ...patch, revision: l.revision + 1 };
+        stored.set(l.leadId, next);
+        return { previous: l, next };
+      };
+      await s.leads.putMany(all.slice(0, 30).map((l) => change(l, { status: 'superseded' })));
+      const worked = stored.get(all[40]?.leadId as string) as Lead;
+      await s.leads.put(
+        change(worked, {
+          status: 'dismissed',
+          dismissal: {
+            reason: 'duplicate',
+            note: '重复',
+            decidedBy: 'u',
+            decidedAt: '2024-02-02T00:00:00.000Z',
+          },
+        }).next,
+        worked.revision,
+      );
+      const moved = stored.get(all[50]?.leadId as string) as Lead;
+      const movedTo = { ...moved, leadId: 'R01-moved', revision: moved.revision + 1 };
+      await s.leads.move(moved, movedTo);
+      stored.delete(moved.leadId);
+      stored.set(movedTo.leadId, movedTo);
+
+      const scopes = [
+        {},
+        { rule: 'R04' },
+        { township: '青山镇' },
+        { township: '石门乡', rule: 'R01' },
+        { createdFrom: '2024-01-02', createdTo: '2024-01-03' },
+        { createdTo: '2024-01-01' },
+        { createdFrom: '2024-01-04', township: '青山镇' },
+        { rule: 'R99' },
+      ];
+      const check = async () => {
+        for (const scope of scopes) {
+          const expected = leadStatistics([...stored.values()].filter((l) => matchesLeadFilter(l, scope)));
+          expect({ scope, stats: await s.leads.statistics(scope) }).toEqual({ scope, stats: expected });
+        }
+      };
+      await check();
+      // Counting every lead again (what a store written before the sums existed gets once) agrees.
+      await s.leads.ensureStatistics();
+      await check();
     });
   });
 
@@ -515,6 +678,27 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       }
       expect((await s.audit.query({ limit: 5 })).items).toHaveLength(5);
     });
+
+    it.runIf(impl.name !== 'in-memory')(
+      'reads on into the entries kept in the platform table from before, newest first',
+      async () => {
+        const append = s.appendLegacyAudit;
+        if (!append) throw new Error('no legacy table');
+        const old = [1, 2, 3].map((d) => entry(`2024-04-0${d}T08:00:00.000Z`, 'u-a', 'lead.read', d));
+        const current = [1, 2, 3].map((d) => entry(`2024-05-0${d}T08:00:00.000Z`, 'u-a', 'lead.read', d));
+        for (const e of old) await append(e);
+        for (const e of current) await s.audit.append(e);
+        const expected = [...old, ...current].map((e) => e.auditId).reverse();
+        for (const limit of [1, 2, 3, 4, 50]) {
+          const found = await allPages((cursor) => s.audit.query({ limit, ...(cursor ? { cursor } : {}) }));
+          expect({ limit, found: found.map((e) => e.auditId) }).toEqual({ limit, found: expected });
+        }
+        const april = await allPages((cursor) =>
+          s.audit.query({ to: '2024-04-30T00:00:00.000Z', limit: 2, ...(cursor ? { cursor } : {}) }),
+        );
+        expect(april.map((e) => e.auditId)).toEqual(old.map((e) => e.auditId).reverse());
+      },
+    );
   });
 
   describe('ReportRepository', () => {

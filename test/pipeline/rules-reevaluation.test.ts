@@ -17,6 +17,7 @@ import {
   recordPending,
   rulesForTrigger,
   ScoreAndStoreInput,
+  SHARD_COUNT,
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';
@@ -109,6 +110,20 @@ describe('re-evaluation through the workflow', () => {
     ]);
     expect(lead('R01')).toMatchObject({ status: 'new', amount: 30_000 });
     expect(lead('R06')).toMatchObject({ status: 'new', amount: 30_000 });
+  });
+
+  it('records what each match shard read and cost', async () => {
+    const [latest] = await p.deps.runs.list(1);
+    const shards = latest?.shards ?? [];
+    expect(shards.map((s) => s.shard)).toEqual(Array.from({ length: SHARD_COUNT }, (_, i) => i));
+    // Every payment row is read by the one shard of its person (the reference comes on top).
+    expect(shards.reduce((n, s) => n + s.rows, 0)).toBeGreaterThanOrEqual(3);
+    // Partial findings of several shards (poverty households) combine into one: never more.
+    expect(shards.reduce((n, s) => n + s.findings, 0)).toBeGreaterThanOrEqual(latest?.findings ?? 0);
+    for (const s of shards) {
+      expect(s.durationMs).toBeGreaterThanOrEqual(0);
+      expect(s.peakRssMb).toBeGreaterThan(0);
+    }
   });
 
   it('a new death-records version re-checks old payments and leaves other rules’ leads alone', async () => {

@@ -6,6 +6,7 @@ import type { DatasetApiDeps } from '@jiandu/api/routes/datasets';
 import type { WorkflowApiDeps } from '@jiandu/api/routes/leads';
 import type { ReportApiDeps } from '@jiandu/api/routes/reports';
 import { DEFAULT_CADENCE_CONFIG } from '@jiandu/domain/datasets/cadence';
+import type { StaffMember } from '@jiandu/domain/leads/assignees';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import {
   MemoryAuditLog,
@@ -16,6 +17,7 @@ import {
   MemoryReports,
   MemoryUploadSigner,
 } from '@jiandu/store/memory';
+import { StaticStaffDirectory } from '@jiandu/store/staff';
 import { MemoryRateLimits, TEST_KEYS, TEST_POW_BITS } from './trust.js';
 
 export {
@@ -48,6 +50,18 @@ export function memoryDatasetDeps(overrides: Partial<DatasetApiDeps> = {}): Data
   };
 }
 
+/** Staff accounts of the API tests: inspectors by the subjects tests assign to, and two township officers. */
+export const TEST_STAFF: readonly StaffMember[] = [
+  ...['u-a', 'u-inspector', 'u-inspector2', 'u-z', 'u-zhang', 'u-li'].map((username) => ({
+    username,
+    name: `检查员${username}`,
+    roles: ['inspector'],
+  })),
+  { username: 'u-admin', name: '管理员', roles: ['admin'] },
+  { username: 'u-qingshan', name: '王镇', roles: ['township_officer'], township: '青山镇' },
+  { username: 'u-shimen', name: '石门乡纪委', roles: ['township_officer'], township: '石门乡' },
+];
+
 /**
  * The API's lead-workflow dependencies over in-memory ports (a fresh audit log and
  * correction-task store, the default score threshold unless overridden).
@@ -59,6 +73,7 @@ export function memoryWorkflowDeps(
     audit: new MemoryAuditLog(),
     corrections: new MemoryCorrectionTasks(),
     auditKey: TEST_KEYS.audit,
+    staff: new StaticStaffDirectory(TEST_STAFF),
     ...overrides,
   } as WorkflowApiDeps & { audit: MemoryAuditLog; corrections: MemoryCorrectionTasks };
 }

@@ -13,8 +13,9 @@ export interface PiiMarkers {
   readonly receiptCodes: readonly string[];
 }
 
-const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/;
-const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+// Bounded by anything but letters and digits: an 18-digit run inside a hex digest or a lead id is no ID number.
+const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/;
+const MOBILE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/;
 
 /** The PII found in `text`, by kind (empty when clean). */
 export function piiIn(text: string, markers: PiiMarkers): string[] {

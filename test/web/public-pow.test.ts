@@ -2,22 +2,12 @@ import { createHash } from 'node:crypto';
 import { newPowChallenge, verifyPowProof } from '@jiandu/domain/reports/proof-of-work';
 import { describe, expect, it } from 'vitest';
 import { solvePow } from '../../packages/web-public/src/pow.js';
-import { sha256 } from '../../packages/web-public/src/sha256.js';
 
-// The villagers' page solves the filing's proof of work with its own SHA-256 (no
-// crypto.subtle on a plain-HTTP county host): it must be the hash the API verifies with.
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest();
+
+// The villagers' page solves the filing's proof of work in the browser (no crypto.subtle on a
+// plain-HTTP county host): its solutions must be what the API verifies.
 describe("villagers' page proof of work", () => {
-  it('hashes like node:crypto at every padding boundary and on Chinese text', () => {
-    const messages = [0, 1, 55, 56, 63, 64, 65, 119, 120, 200, 1000].map((n) =>
-      Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 0xff),
-    );
-    messages.push(new TextEncoder().encode('修路工程偷工减料：钱从哪里来，花到哪里去'));
-    for (const message of messages) {
-      const expected = createHash('sha256').update(message).digest('hex');
-      expect(Buffer.from(sha256(message)).toString('hex')).toBe(expected);
-    }
-  });
-
   it("finds a solution the API's verifier accepts", () => {
     const key = new Uint8Array(32).fill(7);
     const now = Date.parse('2026-12-02T00:00:00Z');

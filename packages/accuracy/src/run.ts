@@ -86,14 +86,15 @@ export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[])
     const d = await getJson<{
       rule: RuleCode;
       subjectKey: string;
-      amountFen: number;
+      /** 元, like every amount the API answers. */
+      amount: number;
       match: MatchQuality;
       status: string;
     }>(platform, `/api/v1/leads/${id}`);
     return {
       rule: d.rule,
       subjectKey: d.subjectKey,
-      amountFen: d.amountFen,
+      amountFen: Math.round(d.amount * 100),
       match: d.match,
       status: d.status,
     };

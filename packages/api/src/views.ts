@@ -1,13 +1,12 @@
 import { maskedSubject } from '@jiandu/domain/leads/subject';
 import { allowedActions } from '@jiandu/domain/leads/workflow';
 import type { Lead } from '@jiandu/domain/model';
+import { evidenceValuesInYuan, yuan } from '@jiandu/domain/money';
 import { maskIdNumber } from '@jiandu/domain/normalize/id';
 import type { reportSummary } from './report-views.js';
 
-/** Fen → yuan for JSON responses (amounts are integer fen inside the platform). */
-export function yuan(fen: number): number {
-  return Math.round(fen) / 100;
-}
+/** Fen → 元 for JSON responses: the domain's one converter (`@jiandu/domain/money`). */
+export { yuan };
 
 /** A lead in lists: personal data masked; the detail view shows it in full (and is audited). */
 export function leadSummary(lead: Lead) {
@@ -62,7 +61,7 @@ function workflowFields(lead: Lead) {
 
 /**
  * A lead in full, for inspectors working it (and audited): evidence rows with their source
- * version, the other leads of the same subject (masked like lists), the linked reports the
+ * version (money columns in 元, like every amount the API answers), the other leads of the same subject (masked like lists), the linked reports the
  * caller may see (summaries, reporters masked) and the workflow state with its history.
  */
 export function leadDetail(
@@ -76,8 +75,11 @@ export function leadDetail(
   return {
     ...lead,
     amount: yuan(lead.amount),
-    amountFen: lead.amount,
-    evidence: lead.evidence.map((e) => ({ ...e, source: context.sources?.get(e.versionId) ?? null })),
+    evidence: lead.evidence.map((e) => ({
+      ...e,
+      values: evidenceValuesInYuan(e),
+      source: context.sources?.get(e.versionId) ?? null,
+    })),
     relatedLeads: (context.related ?? []).map(leadSummary),
     reports: context.reports ?? [],
     ...workflowFields(lead),

@@ -17,6 +17,8 @@ export interface ExportRequest {
   readonly rule?: string;
   readonly status?: string;
   readonly township?: string;
+  /** `canonical`: the contract's column names and codes (default: Chinese headers and labels). */
+  readonly headers?: 'canonical';
 }
 
 /** Fetch the export and write it to `request.out`; returns the number of bytes written. */
@@ -26,6 +28,7 @@ export async function exportLeads(api: ApiClient, request: ExportRequest): Promi
     rule: request.rule,
     status: request.status,
     township: request.township,
+    headers: request.headers,
   });
   const body = new Uint8Array(await res.arrayBuffer());
   mkdirSync(dirname(request.out), { recursive: true });

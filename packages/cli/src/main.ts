@@ -55,6 +55,7 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
       --rule <R01…>        按规则筛选
       --status <状态>      按状态筛选（new/assigned/verifying/confirmed/dismissed/superseded）
       --township <乡镇>    按乡镇筛选
+      --headers canonical  使用规范列名和代码（供程序读取；默认中文列名和说明）
 
 连接（默认：本地平台 .jiandu/platform.json，由 npm start 写入）：
   --data <目录>          本地平台的数据目录（默认 .jiandu）
@@ -88,6 +89,7 @@ const OPTIONS = {
   rule: { type: 'string' },
   status: { type: 'string' },
   township: { type: 'string' },
+  headers: { type: 'string' },
   map: { type: 'string', multiple: true },
   reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -237,6 +239,8 @@ async function leadsExport(values: Values, io: CliIo): Promise<number> {
   if (!EXPORT_FORMATS.includes(format))
     throw new UsageError(`--format 只能是 csv 或 xlsx，而不是「${values.format}」`);
   if (!values.out) throw new UsageError('leads export 需要 --out <文件>');
+  if (values.headers !== undefined && values.headers !== 'canonical')
+    throw new UsageError(`--headers 只能是 canonical（默认中文列名），而不是「${values.headers}」`);
   const out = values.out;
   return withTarget(values, async (target) => {
     const api = apiClient(target, values, io.env);
@@ -246,6 +250,7 @@ async function leadsExport(values: Values, io: CliIo): Promise<number> {
       ...(values.rule !== undefined ? { rule: values.rule } : {}),
       ...(values.status !== undefined ? { status: values.status } : {}),
       ...(values.township !== undefined ? { township: values.township } : {}),
+      ...(values.headers === 'canonical' ? { headers: 'canonical' as const } : {}),
     });
     io.stdout(`已导出线索到 ${out}（${format.toUpperCase()}，${bytes} 字节）\n`);
     return EXIT.ok;

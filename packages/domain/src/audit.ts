@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'rejects.download',
   'version.withdraw',
   'upload.presign',
+  'run.redrive',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -48,6 +49,8 @@ export interface AuditTarget {
   readonly uploadKey?: string;
   /** Why (a withdrawal's reason). */
   readonly reason?: string;
+  /** A collision workflow execution redriven. */
+  readonly executionId?: string;
   /** Workflow change: the command and the revision it produced. */
   readonly command?: string;
   readonly revision?: number;

@@ -3,10 +3,11 @@ import type { UploadRequest } from './datasets/corrections.js';
 import type { LatenessRecord } from './datasets/progress.js';
 import { ConflictError } from './errors.js';
 import type { DatasetKind } from './kinds.js';
-import type { LeadFilter } from './leads/query.js';
+import type { LeadFilter, LeadPage, PageRequest } from './leads/query.js';
 import type { CorrectionTask } from './leads/workflow.js';
 import type { Lead } from './model.js';
 import type { Report } from './reports/report.js';
+import type { LeadStats } from './stats.js';
 import type { CollisionRun, DatasetVersion } from './versions.js';
 
 /** Storage of dataset versions. */
@@ -52,6 +53,15 @@ export class RevisionConflictError extends ConflictError {
   }
 }
 
+/** One write of {@link LeadRepository.putMany}: `next` replaces `previous` (absent: a new lead). */
+export interface LeadWrite {
+  readonly next: Lead;
+  readonly previous: Lead | undefined;
+}
+
+/** What the statistics page narrows by: the filters the stored sums are kept along. */
+export type LeadStatsScope = Pick<LeadFilter, 'rule' | 'township' | 'createdFrom' | 'createdTo'>;
+
 /** Storage of leads, with optimistic locking on `revision`. */
 export interface LeadRepository {
   get(leadId: string): Promise<Lead | undefined>;
@@ -64,6 +74,24 @@ export interface LeadRepository {
    * the re-keying of unkeyed ids uses it; leads are otherwise never deleted.
    */
   move(previous: Lead, next: Lead): Promise<void>;
+  /**
+   * Write many leads, each only if the stored one is still `previous` (its revision; absent
+   * = must not exist yet), in as few requests as the store allows. Returns the ids whose
+   * condition failed (someone changed them meanwhile): nothing was written for those, every
+   * other write was made. Lead statistics move with the writes (see {@link statistics}).
+   */
+  putMany(writes: readonly LeadWrite[]): Promise<string[]>;
+  /**
+   * The statistics of the leads of a scope, from sums the store keeps per day created,
+   * rule and township (never by reading the leads): the same figures as `leadStatistics`
+   * of the scope's leads.
+   */
+  statistics(scope: LeadStatsScope): Promise<LeadStats>;
+  /**
+   * Make sure the kept sums cover every lead: a store written before they existed counts its
+   * leads once (then remembers it did). The collision's store step calls it before writing.
+   */
+  ensureStatistics(): Promise<void>;
   /** Every lead of one rule (for superseding what a run no longer finds). */
   listOfRule(rule: string): Promise<Lead[]>;
   /**
@@ -72,6 +100,12 @@ export interface LeadRepository {
    * so adapters read the matching index partition and filter what their keys can't.
    */
   scan(filter: LeadFilter): Promise<Lead[]>;
+  /**
+   * One page of the leads matching the filter exactly, sorted and cut as `pageLeads` does
+   * (same cursors), and how many match in all. Adapters serve the default order (newest
+   * first) from an index, reading about one page rather than every lead.
+   */
+  page(filter: LeadFilter, request: PageRequest): Promise<LeadPage>;
 }
 
 /** Correction tasks for data-owning departments (leads dismissed as 源数据错误). */

@@ -50,35 +50,107 @@ export interface LeadStats {
   readonly overdue: number;
 }
 
-type MutableGroup = { -readonly [K in keyof LeadGroupStats]: LeadGroupStats[K] };
+/**
+ * What one lead adds to the statistics of its group: counts per status, money and
+ * dispositions. Tallies add up, so the statistics of any set of leads are the sum of their
+ * tallies; storage keeps running sums per (day created, rule, township) and adds
+ * `tally(next) − tally(previous)` on every lead write, which answers the statistics page
+ * without reading the leads.
+ */
+export const TALLY_FIELDS = [
+  'new',
+  'assigned',
+  'verifying',
+  'confirmed',
+  'dismissed',
+  'superseded',
+  /** Assigned or verifying leads flagged overdue. */
+  'overdue',
+  'amountFound',
+  'amountVerified',
+  'amountRecovered',
+  'partyDiscipline',
+  'admonition',
+  'criticism',
+  'dismissedSourceDataWrong',
+  'dismissedNoViolation',
+  'dismissedDuplicate',
+  'dismissedOther',
+] as const;
+export type TallyField = (typeof TALLY_FIELDS)[number];
+export type LeadTally = Record<TallyField, number>;
 
-function emptyGroup(): MutableGroup {
+const DISMISS_FIELDS: Record<DismissReason, TallyField> = {
+  source_data_wrong: 'dismissedSourceDataWrong',
+  no_violation: 'dismissedNoViolation',
+  duplicate: 'dismissedDuplicate',
+  other: 'dismissedOther',
+};
+
+/** A tally of nothing. */
+export function emptyTally(): LeadTally {
+  return Object.fromEntries(TALLY_FIELDS.map((f) => [f, 0])) as LeadTally;
+}
+
+/** What `lead` adds to its group (absent lead: nothing). */
+export function tallyOf(lead: Lead | undefined): LeadTally {
+  const t = emptyTally();
+  if (!lead) return t;
+  t[lead.status]++;
+  if (lead.status !== 'superseded') t.amountFound += lead.amount;
+  // A flag left on a lead that was since superseded is not work overdue.
+  if (lead.overdue && (lead.status === 'assigned' || lead.status === 'verifying')) t.overdue++;
+  if (lead.status === 'confirmed' && lead.verdict) {
+    t.amountVerified += lead.verdict.verifiedAmount;
+    t.amountRecovered += lead.verdict.recoveredAmount;
+    t.partyDiscipline += lead.verdict.dispositions.partyDiscipline;
+    t.admonition += lead.verdict.dispositions.admonition;
+    t.criticism += lead.verdict.dispositions.criticism;
+  }
+  if (lead.status === 'dismissed' && lead.dismissal) t[DISMISS_FIELDS[lead.dismissal.reason]]++;
+  return t;
+}
+
+/** `into += sign × add`, field by field. */
+export function addTally(into: LeadTally, add: Readonly<LeadTally>, sign: 1 | -1 = 1): LeadTally {
+  for (const f of TALLY_FIELDS) into[f] += sign * add[f];
+  return into;
+}
+
+/** How a write changes the sums: `tally(next) − tally(previous)`; null when nothing changes. */
+export function tallyDelta(previous: Lead | undefined, next: Lead | undefined): LeadTally | null {
+  const delta = addTally(tallyOf(next), tallyOf(previous), -1);
+  return TALLY_FIELDS.some((f) => delta[f] !== 0) ? delta : null;
+}
+
+/** The tally of one group of leads: those of one rule and township (null: none). */
+export interface GroupTally {
+  readonly rule: string;
+  readonly township: string | null;
+  readonly tally: Readonly<LeadTally>;
+}
+
+const countOf = (t: Readonly<LeadTally>) =>
+  t.new + t.assigned + t.verifying + t.confirmed + t.dismissed + t.superseded;
+
+function groupOf(t: Readonly<LeadTally>): LeadGroupStats {
   return {
-    count: 0,
-    open: 0,
-    confirmed: 0,
-    dismissed: 0,
-    superseded: 0,
-    overdue: 0,
-    amountFound: 0,
-    amountVerified: 0,
-    amountRecovered: 0,
+    count: countOf(t),
+    open: t.new + t.assigned + t.verifying,
+    confirmed: t.confirmed,
+    dismissed: t.dismissed,
+    superseded: t.superseded,
+    overdue: t.overdue,
+    amountFound: t.amountFound,
+    amountVerified: t.amountVerified,
+    amountRecovered: t.amountRecovered,
   };
 }
 
-function add(group: MutableGroup, lead: Lead): void {
-  group.count++;
-  if (lead.status === 'new' || lead.status === 'assigned' || lead.status === 'verifying') group.open++;
-  if (lead.status === 'confirmed') group.confirmed++;
-  if (lead.status === 'dismissed') group.dismissed++;
-  if (lead.status === 'superseded') group.superseded++;
-  else group.amountFound += lead.amount;
-  // A flag left on a lead that was since superseded is not work overdue.
-  if (lead.overdue && (lead.status === 'assigned' || lead.status === 'verifying')) group.overdue++;
-  if (lead.status === 'confirmed' && lead.verdict) {
-    group.amountVerified += lead.verdict.verifiedAmount;
-    group.amountRecovered += lead.verdict.recoveredAmount;
-  }
+function sumInto<K>(groups: Map<K, LeadTally>, key: K, tally: Readonly<LeadTally>): void {
+  const sum = groups.get(key) ?? emptyTally();
+  addTally(sum, tally);
+  groups.set(key, sum);
 }
 
 /** confirmed / (confirmed + dismissed), rounded to 4 decimals; null without verdicts. */
@@ -87,58 +159,59 @@ export function precisionOf(confirmed: number, dismissed: number): number | null
   return decided === 0 ? null : Math.round((confirmed / decided) * 10_000) / 10_000;
 }
 
-/** Compute the statistics of `leads` (every status, superseded included in the counts). */
-export function leadStatistics(leads: readonly Lead[]): LeadStats {
-  const byStatus: Record<LeadStatus, number> = {
-    new: 0,
-    assigned: 0,
-    verifying: 0,
-    confirmed: 0,
-    dismissed: 0,
-    superseded: 0,
-  };
-  const all = emptyGroup();
-  const rules = new Map<string, { group: MutableGroup; reasons: Partial<Record<DismissReason, number>> }>();
-  const townships = new Map<string | null, MutableGroup>();
-  const dispositions = { partyDiscipline: 0, admonition: 0, criticism: 0 };
-
-  for (const lead of leads) {
-    byStatus[lead.status]++;
-    add(all, lead);
-    const rule = rules.get(lead.rule) ?? { group: emptyGroup(), reasons: {} };
-    add(rule.group, lead);
-    if (lead.status === 'dismissed' && lead.dismissal) {
-      rule.reasons[lead.dismissal.reason] = (rule.reasons[lead.dismissal.reason] ?? 0) + 1;
-    }
-    rules.set(lead.rule, rule);
-    const key = lead.township ?? null;
-    const township = townships.get(key) ?? emptyGroup();
-    add(township, lead);
-    townships.set(key, township);
-    if (lead.status === 'confirmed' && lead.verdict) {
-      dispositions.partyDiscipline += lead.verdict.dispositions.partyDiscipline;
-      dispositions.admonition += lead.verdict.dispositions.admonition;
-      dispositions.criticism += lead.verdict.dispositions.criticism;
-    }
+/**
+ * The statistics of groups of leads (several tallies of the same rule and township add up,
+ * e.g. one per day); groups without leads are left out.
+ */
+export function statisticsOfTallies(groups: readonly GroupTally[]): LeadStats {
+  const all = emptyTally();
+  const rules = new Map<string, LeadTally>();
+  const townships = new Map<string | null, LeadTally>();
+  for (const g of groups) {
+    addTally(all, g.tally);
+    sumInto(rules, g.rule, g.tally);
+    sumInto(townships, g.township, g.tally);
   }
-
+  const present = <K>(m: Map<K, LeadTally>) => [...m].filter(([, t]) => countOf(t) > 0);
   return {
-    total: leads.length,
-    byStatus,
-    byRule: [...rules]
+    total: countOf(all),
+    byStatus: {
+      new: all.new,
+      assigned: all.assigned,
+      verifying: all.verifying,
+      confirmed: all.confirmed,
+      dismissed: all.dismissed,
+      superseded: all.superseded,
+    },
+    byRule: present(rules)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([rule, { group, reasons }]) => ({
+      .map(([rule, t]) => ({
         rule,
-        ...group,
-        precision: precisionOf(group.confirmed, group.dismissed),
-        dismissedByReason: reasons,
+        ...groupOf(t),
+        precision: precisionOf(t.confirmed, t.dismissed),
+        dismissedByReason: Object.fromEntries(
+          Object.entries(DISMISS_FIELDS)
+            .filter(([, field]) => t[field] > 0)
+            .map(([reason, field]) => [reason, t[field]]),
+        ),
       })),
-    byTownship: [...townships]
+    byTownship: present(townships)
       .sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff', 'zh-CN'))
-      .map(([township, group]) => ({ township, ...group })),
+      .map(([township, t]) => ({ township, ...groupOf(t) })),
     amounts: { found: all.amountFound, verified: all.amountVerified, recovered: all.amountRecovered },
-    dispositions,
+    dispositions: {
+      partyDiscipline: all.partyDiscipline,
+      admonition: all.admonition,
+      criticism: all.criticism,
+    },
     precision: precisionOf(all.confirmed, all.dismissed),
     overdue: all.overdue,
   };
+}
+
+/** Compute the statistics of `leads` (every status, superseded included in the counts). */
+export function leadStatistics(leads: readonly Lead[]): LeadStats {
+  return statisticsOfTallies(
+    leads.map((lead) => ({ rule: lead.rule, township: lead.township ?? null, tally: tallyOf(lead) })),
+  );
 }

@@ -136,6 +136,19 @@ export interface CollisionRun {
   readonly leadsUnchanged?: number;
   readonly leadsSuperseded?: number;
   readonly durationMs?: number;
+  /** What each match shard read and cost (issue 10: the stage scales by adding shards). */
+  readonly shards?: readonly ShardFigures[];
+}
+
+/** One match shard's figures in a run record. */
+export interface ShardFigures {
+  readonly shard: number;
+  /** Rows read: the shard's slice of each kind, routed rows and the reference rows. */
+  readonly rows: number;
+  readonly findings: number;
+  readonly durationMs: number;
+  /** Peak resident memory of the process that ran the shard, in MB. */
+  readonly peakRssMb: number;
 }
 
 /**

@@ -12,7 +12,7 @@ import { cellText, isBlankRow, isUndecodable, type RawCell } from './cells.js';
 import { placeByContent } from './columns.js';
 import { FileRejectedError } from './errors.js';
 import { departmentMapping, detectHeader, type HeaderMapping } from './header.js';
-import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import { DEFAULT_LIMITS, KIND_CAPS, type KindCaps, kindCapBroken, type ReadLimits } from './limits.js';
 import { RowNormalizer } from './rows.js';
 import { csvSheet, type SourceRow, type SourceSheet } from './sources.js';
 import { type WorkbookSheet, xlsxSheets } from './xlsx.js';
@@ -23,7 +23,7 @@ export { NeedsMappingError } from './columns.js';
 export type { FileRejectedCode } from './errors.js';
 export { FileRejectedError } from './errors.js';
 export { cleanHeader } from './header.js';
-export { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+export { DEFAULT_LIMITS, KIND_CAPS, type KindCaps, type ReadLimits } from './limits.js';
 
 /** Where accepted and rejected rows go, in file order. */
 export interface IngestSink {
@@ -56,6 +56,8 @@ export interface IngestOptions {
   readonly columnMapping?: Readonly<Record<string, string>>;
   /** Narrower caps than {@link DEFAULT_LIMITS} (tests, or a smaller runtime). */
   readonly limits?: Partial<ReadLimits>;
+  /** Narrow the caps of the kind (`KIND_CAPS`), e.g. in tests. */
+  readonly kindCaps?: Partial<KindCaps>;
 }
 
 // How far down a sheet the header may be (title rows, blank rows, notes above the table).
@@ -142,6 +144,7 @@ export async function ingestFile(
   }
   const format = sniff(body.head, body.ended, file.fileName);
   const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const caps: KindCaps = { ...KIND_CAPS[kind], ...options.kindCaps };
   const sheets: AsyncIterable<SourceSheet & Partial<WorkbookSheet>> =
     format.format === 'xlsx'
       ? xlsxSheets(body, file.fileName, limits)
@@ -160,7 +163,12 @@ export async function ingestFile(
   let sheetsRead = 0;
   let formulasWithoutValue = 0;
 
-  const handle = async (mapping: HeaderMapping, source: SourceRow, sheet: string | undefined) => {
+  const handle = async (
+    mapping: HeaderMapping,
+    source: SourceRow,
+    sheet: string | undefined,
+    sheetLabel: string,
+  ) => {
     counter.rowsRead++;
     // A zip bomb of identical rows must not reach the sink by the million.
     if (counter.rowsRead > limits.maxRows)
@@ -168,6 +176,13 @@ export async function ingestFile(
         'too_large',
         `文件 ${file.fileName} 超过 ${limits.maxRows} 行数据的上限，请按乡镇或月份拆分后上传`,
       );
+    const broken = kindCapBroken(
+      kind,
+      caps,
+      { fileName: file.fileName, sheetLabel, row: source.row, rowsRead: counter.rowsRead },
+      source.cells,
+    );
+    if (broken !== undefined) throw new FileRejectedError('too_large', broken);
     const outcome = normalizer.normalize(mapping, source.row, source.cells, sheet);
     if ('accepted' in outcome) {
       const row = outcome.accepted;
@@ -268,7 +283,7 @@ export async function ingestFile(
       const rowKind = classify(source.cells, mapping, afterNotes);
       if (rowKind === 'note') afterNotes = true;
       if (rowKind !== 'data') return;
-      await handle(mapping, source, sheet.name);
+      await handle(mapping, source, sheet.name, sheetLabel);
     };
     for (const source of top.slice(header.index + 1)) await process(source);
     if (!ended) {

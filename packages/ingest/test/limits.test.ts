@@ -2,7 +2,7 @@
  * The caps of `limits.ts`, in-process and with narrowed limits where the defaults would need
  * big inputs (the full-size cases run in child processes: test/hostile).
  */
-import { FileRejectedError, type ReadLimits } from '@jiandu/ingest';
+import { FileRejectedError, KIND_CAPS, type KindCaps, type ReadLimits } from '@jiandu/ingest';
 import { describe, expect, it } from 'vitest';
 import { workbook } from '../../../test/fixtures/hostile/workbook.js';
 import { chunked, collect, id, utf8 } from './helpers.js';
@@ -98,5 +98,57 @@ describe('caps', () => {
     expect(error.message).toBe(
       '工作表「Sheet1」B3单元格超过 32767 个字符（Excel 单元格的上限），文件可能已损坏',
     );
+  });
+});
+
+describe('caps per dataset kind', () => {
+  const kindRefusal = async (body: Uint8Array, name: string, kindCaps: Partial<KindCaps> = {}) => {
+    const error = await collect('household_registry', body, name, { kindCaps }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileRejectedError);
+    expect((error as FileRejectedError).code).toBe('too_large');
+    return (error as FileRejectedError).message;
+  };
+
+  it('every kind has caps, tighter where the source system exports less', () => {
+    for (const caps of Object.values(KIND_CAPS)) {
+      expect(caps.rows).toBeGreaterThanOrEqual(100_000);
+      expect(caps.columns).toBeLessThan(16_384);
+      expect(caps.cellChars).toBeLessThanOrEqual(32_767);
+    }
+    expect(KIND_CAPS.divisions.cellChars).toBeLessThan(KIND_CAPS.notices.cellChars);
+    expect(KIND_CAPS.livelihood_projects.rows).toBeLessThan(KIND_CAPS.household_registry.rows);
+  });
+
+  it("rows beyond the kind's cap name the kind", async () => {
+    expect(await kindRefusal(utf8(HEADER + rows(6)), 'a.csv', { rows: 5 })).toBe(
+      '文件 a.csv 超过户籍人口文件 5 行的上限，请按乡镇或月份拆分后上传',
+    );
+    await expect(
+      collect('household_registry', utf8(HEADER + rows(5)), 'a.csv', { kindCaps: { rows: 5 } }),
+    ).resolves.toMatchObject({ result: { quality: { accepted: 5 } } });
+  });
+
+  it('a cell longer than the kind allows names row, column and the kind', async () => {
+    const body = utf8(`${HEADER}张三,${A},1,${'村'.repeat(4_001)}\r\n`);
+    expect(await kindRefusal(body, 'a.csv')).toBe(
+      '文件第2行第4列有 4001 个字符，超过户籍人口文件每格 4000 个字符的上限，请检查该单元格（可能粘贴了整段文字，或文件已损坏）',
+    );
+    // The same cell is a notice's body, which may be long.
+    const notice = utf8(`标题,正文,发布日期\r\n公开,${'村'.repeat(4_001)},2024-01-01\r\n`);
+    await expect(collect('notices', notice, 'n.csv')).resolves.toMatchObject({
+      result: { quality: { accepted: 1 } },
+    });
+  });
+
+  it('more filled cells in a row than the kind has columns; blank padding is fine', async () => {
+    const padded = utf8(`${HEADER}张三,${A},1,村${',x'.repeat(3)}\r\n`);
+    expect(await kindRefusal(padded, 'a.csv', { columns: 6 })).toBe(
+      '文件第2行有 7 个非空单元格，超过户籍人口文件每行 6 列的上限，请只保留需要的列后上传',
+    );
+    await expect(
+      collect('household_registry', utf8(`${HEADER}张三,${A},1,村${','.repeat(5000)}\r\n`), 'a.csv', {
+        kindCaps: { columns: 6 },
+      }),
+    ).resolves.toMatchObject({ result: { quality: { accepted: 1 } } });
   });
 });

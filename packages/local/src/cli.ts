@@ -115,6 +115,7 @@ async function main(): Promise<void> {
 jiandu 监督平台 is running locally (data in ${values.data})
 
   API        ${platform.apiUrl}
+  Dashboard  ${platform.apiUrl}/staff/   (staff: log in by picking a demo user)
   Token      ${platform.inspectorToken}
              (demo inspector's ID token, valid 12 h)
   Try        curl -H 'Authorization: Bearer ${platform.inspectorToken}' ${platform.apiUrl}/api/v1/leads

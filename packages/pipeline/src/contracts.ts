@@ -70,6 +70,12 @@ export const ShardResult = z.object({
   shard: z.number().int().nonnegative(),
   findingsKey: z.string(),
   findings: z.number().int().nonnegative(),
+  /** Rows the shard task read: its slice of each kind, routed rows and the reference rows. */
+  rows: z.number().int().nonnegative().optional(),
+  /** Wall time of the shard task. */
+  durationMs: z.number().nonnegative().optional(),
+  /** Peak resident memory of the process that ran it, in MB. */
+  peakRssMb: z.number().nonnegative().optional(),
 });
 export type ShardResult = z.infer<typeof ShardResult>;
 

@@ -18,13 +18,14 @@ export interface ClientEndpoints {
  * How every client meets a transient fault (reset, throttling, 5xx) before the task sees
  * it: the SDK's standard retry mode (exponential back-off with full jitter, a retry quota
  * against retry storms, longer waits on throttling) with one attempt more than its default,
- * a connection that must come up within 5 s and a socket idle for 60 s counted as broken.
+ * a connection that must come up within 5 s and a socket idle for 2 minutes counted as broken
+ * (long enough for a paused stream of a big upload).
  * What still fails surfaces as a `TransientError` the workflow retries later.
  */
 export const SDK_FAULT_SETTINGS = {
   retryMode: 'standard',
   maxAttempts: 4,
-  requestHandler: { connectionTimeout: 5_000, socketTimeout: 60_000 },
+  requestHandler: { connectionTimeout: 5_000, socketTimeout: 120_000 },
 } as const;
 
 /** A DynamoDB document client that drops `undefined` attributes (optional fields stay absent). */

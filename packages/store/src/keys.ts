@@ -8,7 +8,7 @@
  * | lead            | `LEAD#{leadId}`        | `LEAD`    | `LEADS` / `{createdAt}#{leadId}`               | `RULE#{rule}` / `{leadId}`            |
  * | collision run   | `RUN#{runId}`          | `RUN`     | `RUNS` / `{startedAt}#{runId}`                 | –                                     |
  * | correction task | `CORRECTION#{taskId}`  | `CORRECTION` | `CORRECTIONS#{department}` / `{createdAt}#{taskId}` | `CORRECTIONS` / `{createdAt}#{taskId}` |
- * | audit entry     | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
+ * | audit entry ¹   | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
  * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
  * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
  * | column mapping  | `MAPPING#{department}#{kind}` | `MAPPING` | –                                     | –                                     |
@@ -17,20 +17,30 @@
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
  * | pending collision | `COLLISION#PENDING`  | `PENDING` | –                                              | –                                     |
+ * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
+ * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
+ *
+ * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
+ * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
+ * stay in the platform table under the same keys, read-only for every role.
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
  * rule, to supersede what a run no longer finds (GSI2); runs newest first (GSI1); the newest
  * upload request for a key (base table, SK range); every lateness record (GSI1).
  *
- * Lead list, statistics and export: the lead list filters on ten fields and sorts on three,
- * which two GSIs can't index. It reads the `LEADS` partition of GSI1 (narrowed by a key range
- * when a created-date range is given) or the `RULE#` partition of GSI2, pushes the simple
- * filters down as a FilterExpression, and sorts/pages in the API (keyset cursor). A county has
- * tens of thousands of leads at most (a few MB), so this is bounded; beyond that, a per-lead
- * summary item with its own sort keys would be the next step. Correction tasks are listed per
+ * Lead list, statistics and export: the list's default order (newest first, or oldest) is
+ * GSI1's `LEADS` partition read in key order from the cursor with every filter pushed down, so
+ * a page costs about a page of reads; its total is a `COUNT` of the same range on the first page
+ * (carried in the cursor after). Sorting by score or amount, exports and lookups still read the
+ * matching partition (GSI2 `RULE#` or GSI1 `LEADS`) and sort in memory: no index has those keys.
+ * Statistics never read leads: every lead write adds `tally(next) − tally(previous)` to its
+ * `LEAD_TALLY` item (day created × rule × township) in the same transaction, and the page sums
+ * the items of its day range (`LEAD_TALLY_COUNTED` marks a table whose older leads were counted
+ * once). Correction tasks are listed per
  * department (GSI1) or all (GSI2); audit entries newest first (GSI1) or per actor (GSI2). Audit
- * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them.
+ * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them,
+ * and IAM denies it.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
  * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
@@ -68,6 +78,10 @@ export const keys = {
       GSI2SK: l.leadId,
     };
   },
+  /** The GSI1 key of a lead in the list (newest first), where a page resumes after it. */
+  leadListPosition(createdAt: string, leadId: string) {
+    return { ...this.lead(leadId), GSI1PK: 'LEADS', GSI1SK: `${createdAt}#${leadId}` };
+  },
   allLeads() {
     return { index: 'GSI1', pk: 'LEADS' } as const;
   },
@@ -81,6 +95,28 @@ export const keys = {
       pk: 'LEADS',
       ...(from ? { skFrom: from } : {}),
       ...(before ? { skBefore: before } : {}),
+    } as const;
+  },
+
+  /**
+   * The running sums of the leads created on one China day of one rule and township
+   * (`LeadTally`), all in one partition: the statistics page reads this partition (a day
+   * range is a key range), never the leads. Hundreds of items a year, not tens of thousands.
+   */
+  leadTally(t: { day: string; rule: string; township: string | null }) {
+    return { PK: 'LEAD_TALLY', SK: `${t.day}#${t.rule}#${t.township ?? ''}` };
+  },
+  /** Marks that the tally items cover every lead (written once they were counted). */
+  leadTallyCounted() {
+    return { PK: 'LEAD_TALLY_COUNTED', SK: 'COUNTED' };
+  },
+  /** The tally items of leads created within [fromDay, toDay] (inclusive days; either may be open). */
+  leadTallies(fromDay?: string, toDay?: string) {
+    return {
+      pk: 'LEAD_TALLY',
+      ...(fromDay ? { skFrom: fromDay } : {}),
+      // Every `{toDay}#…` key sorts below `{toDay}#\uffff`.
+      ...(toDay ? { skTo: `${toDay}#\uffff` } : {}),
     } as const;
   },
 

@@ -16,3 +16,18 @@ export const TABLE_SHAPE = {
 
 /** GSI names, for queries. */
 export type IndexName = (typeof TABLE_SHAPE.globalSecondaryIndexes)[number]['indexName'];
+
+/**
+ * The audit log's own table: the same key attributes and indexes as the platform table (the
+ * keys come from `keys.auditEntry`/`auditIndexes`), but no TTL attribute, so nothing ever
+ * expires an entry. A table of its own lets IAM give its writer `PutItem` and reads only,
+ * and deny every update, delete and batch write of it to everyone.
+ */
+export const AUDIT_TABLE_SHAPE = {
+  partitionKey: TABLE_SHAPE.partitionKey,
+  sortKey: TABLE_SHAPE.sortKey,
+  globalSecondaryIndexes: TABLE_SHAPE.globalSecondaryIndexes,
+} as const;
+
+/** The shape of either table: TTL only where items expire. */
+export type TableShape = typeof AUDIT_TABLE_SHAPE & { readonly timeToLiveAttribute?: string };

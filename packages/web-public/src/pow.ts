@@ -3,7 +3,10 @@
  * a `solution` such that SHA-256("{challenge}:{solution}") starts with `difficulty` zero bits.
  * The search runs in a worker (pow-worker.ts) so the page keeps answering taps meanwhile.
  */
-import { sha256 } from './sha256.js';
+// Not crypto.subtle: it exists only in secure contexts (a county's own host may serve the page
+// over plain HTTP) and is asynchronous per hash, far too slow for the ~260k hashes a challenge
+// needs. @noble/hashes is audited, dependency-free and ~3 KB for SHA-256.
+import { sha256 } from '@noble/hashes/sha2.js';
 
 /** What the worker is asked and answers. */
 export interface PowTask {

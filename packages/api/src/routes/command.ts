@@ -93,13 +93,13 @@ export function commandHandler<
   const now = clockOf(deps);
   return <B extends CommandBody>(
     schema: z.ZodType<B>,
-    toCommand: (body: B, principal: Principal) => C | Promise<C>,
+    toCommand: (body: B, principal: Principal, target: T) => C | Promise<C>,
   ) =>
     async (c: Context<AppEnv>): Promise<Response> => {
       const { target, principal } = await flow.load(c);
       const body = await parseBody(schema, c);
       const expected = expectedRevisionOf(c, body, flow.noun);
-      const command = await toCommand(body, principal);
+      const command = await toCommand(body, principal, target);
       const actor = { subject: principal.subject, ...(principal.name ? { name: principal.name } : {}) };
       const at = now();
       const next = flow.apply(target, command, actor, at, expected);

@@ -1,11 +1,12 @@
 import { leadsToCsv } from '@jiandu/domain';
 import { subjectHash } from '@jiandu/domain/audit';
 import { ValidationError } from '@jiandu/domain/errors';
+import { LEAD_EXPORT_HEADERS } from '@jiandu/domain/export/leads-export';
+import { assigneesOf, checkAssignee, type StaffDirectory } from '@jiandu/domain/leads/assignees';
 import {
   DEFAULT_MIN_SCORE,
   LEAD_SORTS,
   type LeadFilter,
-  pageLeads,
   resolveDefaultView,
   sameSubject,
   sortLeads,
@@ -58,6 +59,8 @@ export interface WorkflowApiDeps {
   readonly minScore?: number;
   /** The platform's audit key (`PlatformKeys.audit`): personal lookups are logged as an HMAC of the ID. */
   readonly auditKey: Uint8Array;
+  /** Staff accounts (Cognito user pool, or the local issuer's users): who a lead may be assigned to. */
+  readonly staff: StaffDirectory;
 }
 
 /** Who works leads: county-wide inspectors and admins, and township officers for their township. */
@@ -102,7 +105,13 @@ const LeadFilters = z
 type LeadFilterQuery = z.infer<typeof LeadFilters>;
 
 const LeadListQuery = LeadFilters.and(z.object(Paging));
-const ExportQuery = LeadFilters.and(z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }));
+const ExportQuery = LeadFilters.and(
+  z.object({
+    format: z.enum(['csv', 'xlsx']).default('csv'),
+    /** `zh` (default): headers and labels for people; `canonical`: the contract's names for scripts. */
+    headers: z.enum(LEAD_EXPORT_HEADERS).default('zh'),
+  }),
+);
 const OverdueQuery = z.object({
   /** `mine` (default): the leads the caller assigned; `all`: every overdue lead. */
   scope: z.enum(['mine', 'all']).default('mine'),
@@ -229,8 +238,8 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
-        const leads = await deps.leads.scan(filterOf(q, principal, minScore));
-        const page = pageLeads(leads, {
+        // A page from the store (by index for the default order), not every lead sorted here.
+        const page = await deps.leads.page(filterOf(q, principal, minScore), {
           ...(q.sort ? { sort: q.sort } : {}),
           ...(q.order ? { order: q.order } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
@@ -239,7 +248,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({
           items: page.items.map(leadSummary),
           cursor: page.cursor ?? null,
-          total: leads.length,
+          total: page.total,
         });
       },
     },
@@ -259,13 +268,13 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         });
         const stamp = chinaDay(now());
         if (q.format === 'xlsx') {
-          const body = await leadsToXlsx(leads);
+          const body = await leadsToXlsx(leads, q.headers);
           return c.body(body as Uint8Array<ArrayBuffer>, 200, {
             'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
             'Content-Disposition': `attachment; filename="leads-${stamp}.xlsx"`,
           });
         }
-        return c.body(leadsToCsv(leads), 200, {
+        return c.body(leadsToCsv(leads, q.headers), 200, {
           'Content-Type': 'text/csv; charset=utf-8',
           'Content-Disposition': `attachment; filename="leads-${stamp}.csv"`,
         });
@@ -365,13 +374,24 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       access: INSPECTORS,
       summary: 'Assign or reassign a lead (疑点指派) to a person or a township office, with a deadline',
       request: { body: AssignBody },
-      handle: command(AssignBody, (body) => ({
+      handle: command(AssignBody, async (body, _principal, lead) => ({
         action: 'assign',
         kind: body.kind,
-        assignee: body.assignee,
+        // A real user who can work the lead, or the office of its township (400 otherwise).
+        assignee: checkAssignee(lead, body.kind, body.assignee, await deps.workflow.staff.members()),
         deadline: body.deadline,
         ...withNote(body),
       })),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/leads/:leadId/assignees',
+      access: INSPECTORS,
+      summary: 'Who a lead may be assigned to: its township’s office and the staff who can work it',
+      handle: async (c) => {
+        const { target: lead } = await visibleLead(c);
+        return c.json(assigneesOf(lead, await deps.workflow.staff.members()));
+      },
     },
     {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { FailedExecution } from '@jiandu/domain/ports';
 import * as z from 'zod';
+import { recordAudit } from './audit.js';
 import type { ApiDeps, RouteSpec } from './types.js';
 import { INSPECTORS, parse } from './types.js';
 
@@ -71,6 +72,8 @@ export function runRoutes(deps: ApiDeps): RouteSpec[] {
       summary: 'Redrive a failed workflow execution from the step that failed',
       handle: async (c) => {
         const { executionId } = parse(ExecutionId, c.req.param(), 'path');
+        // A redrive re-runs collision work: on the audit log like every other change.
+        await recordAudit(deps, c, 'run.redrive', { executionId });
         const { redrivenAt } = await deps.executions.redrive(executionId);
         return c.json({ id: executionId, redrivenAt }, 202);
       },

@@ -127,10 +127,42 @@ interface Cursor {
   readonly o: 'asc' | 'desc';
   readonly v: SortValue;
   readonly id: string;
+  /** How many matched when the first page was read (adapters that count apart carry it along). */
+  readonly t?: number;
 }
 
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+/** The cursor of the page after `last` (storage adapters that page by index use the same cursors). */
+export function leadCursorAfter(
+  last: Lead,
+  sort: LeadSort = 'date',
+  order: 'asc' | 'desc' = 'desc',
+  total?: number,
+): string {
+  return encodeCursor({
+    s: sort,
+    o: order,
+    v: sortValue(last, sort),
+    id: last.leadId,
+    ...(total !== undefined ? { t: total } : {}),
+  });
+}
+
+/** The last sort value and lead id a cursor resumes after; a {@link ValidationError} when it isn't one of this sort. */
+export function leadCursorPosition(
+  text: string,
+  sort: LeadSort = 'date',
+  order: 'asc' | 'desc' = 'desc',
+): { readonly value: string | number; readonly leadId: string; readonly total?: number } {
+  const cursor = decodeCursor(text, sort, order);
+  return {
+    value: cursor.v,
+    leadId: cursor.id,
+    ...(Number.isInteger(cursor.t) && (cursor.t as number) >= 0 ? { total: cursor.t as number } : {}),
+  };
 }
 
 function decodeCursor(text: string, sort: LeadSort, order: 'asc' | 'desc'): Cursor {
@@ -174,7 +206,7 @@ export function sortLeads(
 export function pageLeads(leads: readonly Lead[], request: PageRequest): { items: Lead[]; cursor?: string } {
   const sort = request.sort ?? 'date';
   const order = request.order ?? 'desc';
-  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
+  const limit = pageLimit(request);
   const sign = order === 'asc' ? 1 : -1;
   const keyOf = (lead: Lead): [SortValue, string] => [sortValue(lead, sort), lead.leadId];
   const sorted = sortLeads(leads, sort, order);
@@ -188,7 +220,19 @@ export function pageLeads(leads: readonly Lead[], request: PageRequest): { items
   const items = sorted.slice(start, start + limit);
   const last = items.at(-1);
   if (!last || start + limit >= sorted.length) return { items };
-  return { items, cursor: encodeCursor({ s: sort, o: order, v: sortValue(last, sort), id: last.leadId }) };
+  return { items, cursor: leadCursorAfter(last, sort, order) };
+}
+
+/** A page of the lead list and how many leads match the filter in all. */
+export interface LeadPage {
+  readonly items: Lead[];
+  readonly cursor?: string;
+  readonly total: number;
+}
+
+/** The page size a request asks for, within 1–500 (default 50). */
+export function pageLimit(request: PageRequest): number {
+  return Math.min(Math.max(request.limit ?? 50, 1), 500);
 }
 
 /**

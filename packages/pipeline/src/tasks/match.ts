@@ -40,6 +40,7 @@ function isRoutedElsewhere(row: SourceRow): boolean {
  * findings that ScoreAndStore combines.
  */
 export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
+  const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
   const needed = new Set<DatasetKind>(kindsRead(rules));
@@ -75,5 +76,14 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
-  return { shard: task.shard, findingsKey: key, findings: findings.length };
+  const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + referenceRows.length;
+  return {
+    shard: task.shard,
+    findingsKey: key,
+    findings: findings.length,
+    rows,
+    durationMs: Math.round(performance.now() - started),
+    // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }

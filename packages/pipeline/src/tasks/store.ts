@@ -1,6 +1,7 @@
 import { combineFindings, RULES, reconcileLead, scoreFindings, supersedeLead } from '@jiandu/domain';
 import type { Finding, Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
+import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
 import type { ScoreAndStoreDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
@@ -9,39 +10,34 @@ import { rekeyLegacyLeads } from './rekey.js';
 
 /** How many times a lead write is retried when an inspector changed the lead meanwhile. */
 const CONFLICT_RETRIES = 3;
-/** Lead writes in flight at once (DynamoDB on-demand absorbs this easily). */
-const WRITE_CONCURRENCY = 16;
-
-async function inBatches<T>(
-  items: readonly T[],
-  size: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
-}
 
 /**
- * Write a lead derived from the stored one, re-reading and re-deriving when an inspector
- * changed it in the meantime (optimistic locking): inspectors' work is never overwritten.
+ * Write the leads derived from the stored ones in bulk (`putMany`): `derive` returns the lead
+ * to write, or undefined when nothing changes (nothing is written then). A lead an inspector
+ * changed in the meantime fails its revision condition; it is read again and derived again
+ * from what the inspector left (optimistic locking): inspectors' work is never overwritten.
+ * Returns the leads written.
  */
-async function writeWithRetry(
+async function writeDerived(
   deps: ScoreAndStoreDeps,
-  leadId: string,
-  existing: Lead | undefined,
-  derive: (current: Lead | undefined) => Lead | undefined,
-): Promise<void> {
-  let current = existing;
-  for (let attempt = 0; ; attempt++) {
-    const next = derive(current);
-    if (!next) return;
-    try {
-      await deps.leads.put(next, current?.revision ?? 0);
-      return;
-    } catch (error) {
-      if (!(error instanceof RevisionConflictError) || attempt >= CONFLICT_RETRIES) throw error;
-      current = await deps.leads.get(leadId);
-    }
+  stored: ReadonlyMap<string, Lead | undefined>,
+  derive: (leadId: string, current: Lead | undefined) => Lead | undefined,
+): Promise<Lead[]> {
+  const written: Lead[] = [];
+  let current = stored;
+  for (let attempt = 0; current.size > 0; attempt++) {
+    const writes = [...current].flatMap(([leadId, previous]) => {
+      const next = derive(leadId, previous);
+      return next ? [{ next, previous }] : [];
+    });
+    const conflicts = new Set(await deps.leads.putMany(writes));
+    written.push(...writes.filter((w) => !conflicts.has(w.next.leadId)).map((w) => w.next));
+    if (conflicts.size === 0) break;
+    if (attempt >= CONFLICT_RETRIES) throw new RevisionConflictError([...conflicts][0] ?? '');
+    const reread = await deps.leads.getMany([...conflicts]);
+    current = new Map([...conflicts].map((id) => [id, reread.get(id)]));
   }
+  return written;
 }
 
 /** Why a lead of a rule that ran is gone: its evidence came from data no longer in force, or it no longer matches. */
@@ -49,10 +45,13 @@ async function supersedeReason(
   deps: ScoreAndStoreDeps,
   lead: Lead,
   inForce: ReadonlySet<string>,
+  /** Versions already read in this run (many stale leads share a few versions). */
+  read: Map<string, Promise<DatasetVersion | undefined>>,
 ): Promise<string> {
   const gone = [...new Set(lead.evidence.map((e) => e.versionId))].filter((id) => !inForce.has(id));
   for (const versionId of gone) {
-    const version = await deps.versions.get(versionId);
+    if (!read.has(versionId)) read.set(versionId, deps.versions.get(versionId));
+    const version = await read.get(versionId);
     if (version?.status === 'withdrawn')
       return `依据的数据版本已撤回：${version.fileName}（${version.statusReason ?? '未说明原因'}）`;
     if (version?.status === 'replaced') return `依据的数据版本已被替换：${version.fileName}`;
@@ -69,6 +68,7 @@ async function supersedeReason(
 export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
   const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
   await rekeyLegacyLeads(deps, { runId: input.runId, now: deps.now() });
+  await deps.leads.ensureStatistics();
   // Partial findings of subjects that span shards (poverty households) become one here.
   const findings = combineFindings(
     (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
@@ -91,36 +91,43 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
   const existing = await deps.leads.getMany(ids);
   const now = deps.now();
   const ctx = { runId: input.runId, now };
-  const counts = { new: 0, updated: 0, unchanged: 0, superseded: 0 };
+  const byId = new Map(scored.map((f) => [f.leadId, f]));
 
-  await inBatches(scored, WRITE_CONCURRENCY, async (finding) => {
-    const leadId = finding.leadId;
-    let change: 'new' | 'updated' | 'unchanged' = 'unchanged';
-    await writeWithRetry(deps, leadId, existing.get(leadId), (current) => {
+  const change = new Map<string, 'new' | 'updated' | 'unchanged'>();
+  const written = await writeDerived(
+    deps,
+    new Map(ids.map((id) => [id, existing.get(id)])),
+    (id, current) => {
+      const finding = byId.get(id);
+      if (!finding) return undefined;
       const result = reconcileLead(current, finding, ctx);
-      change = result.change;
+      change.set(id, result.change);
       return result.change === 'unchanged' ? undefined : result.lead;
-    });
-    counts[change]++;
-  });
+    },
+  );
+  const leadsNew = written.filter((l) => change.get(l.leadId) === 'new').length;
+  const counts = {
+    new: leadsNew,
+    updated: written.length - leadsNew,
+    unchanged: ids.length - written.length,
+    superseded: 0,
+  };
 
   const found = new Set(ids);
   const inForce = new Set(manifest.versions.map((v) => v.versionId));
   const stale = (await Promise.all(manifest.rules.map((rule) => deps.leads.listOfRule(rule))))
     .flat()
     .filter((lead) => !found.has(lead.leadId) && lead.status !== 'superseded');
-  await inBatches(stale, WRITE_CONCURRENCY, async (lead) => {
-    const reason = await supersedeReason(deps, lead, inForce);
-    let changed = false;
-    await writeWithRetry(deps, lead.leadId, lead, (current) => {
-      if (!current) return undefined;
-      const next = supersedeLead(current, reason, ctx);
-      // A verdict (confirmed/dismissed) stays; only write when something actually changes.
-      changed = next.status !== current.status || next.statusReason !== current.statusReason;
-      return changed ? next : undefined;
-    });
-    if (changed) counts.superseded++;
+  const reasons = new Map<string, string>();
+  const versions = new Map<string, Promise<DatasetVersion | undefined>>();
+  for (const lead of stale) reasons.set(lead.leadId, await supersedeReason(deps, lead, inForce, versions));
+  const superseded = await writeDerived(deps, new Map(stale.map((l) => [l.leadId, l])), (id, current) => {
+    if (!current) return undefined;
+    const next = supersedeLead(current, reasons.get(id) ?? '', ctx);
+    // A verdict (confirmed/dismissed) stays; only write when something actually changes.
+    return next.status !== current.status || next.statusReason !== current.statusReason ? next : undefined;
   });
+  counts.superseded = superseded.length;
 
   const run = await deps.runs.get(input.runId);
   const finishedAt = deps.now();
@@ -147,6 +154,13 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
     leadsUnchanged: counts.unchanged,
     leadsSuperseded: counts.superseded,
     durationMs: Date.parse(finishedAt) - Date.parse(run?.startedAt ?? manifest.createdAt),
+    shards: input.shards.map((s) => ({
+      shard: s.shard,
+      rows: s.rows ?? 0,
+      findings: s.findings,
+      durationMs: s.durationMs ?? 0,
+      peakRssMb: s.peakRssMb ?? 0,
+    })),
   });
   deps.log.info('collision stored', { ...summary });
   return summary;

@@ -1,4 +1,10 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Item } from './items.js';
 
 /**
@@ -28,11 +34,13 @@ export const BATCH_RETRY: BatchRetry = { maxAttempts: 10, baseDelayMs: 50, maxDe
 /** DynamoDB's own limits per request. */
 const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
+/** BatchGetItem requests in flight at once. */
+const GETS_IN_FLIGHT = 4;
 
 /** DynamoDB kept returning part of a batch unprocessed until the attempts ran out. */
 export class UnprocessedBatchError extends Error {
   constructor(
-    readonly operation: 'BatchGetItem' | 'BatchWriteItem',
+    readonly operation: 'BatchGetItem' | 'BatchWriteItem' | 'TransactWriteItems',
     readonly remaining: number,
   ) {
     super(`${operation}: ${remaining} request(s) still unprocessed after the last attempt`);
@@ -74,18 +82,24 @@ export async function batchGet(
   retry: BatchRetry = BATCH_RETRY,
 ): Promise<Item[]> {
   const found: Item[] = [];
-  for (let i = 0; i < keys.length; i += GET_CHUNK) {
-    await untilProcessed(
-      'BatchGetItem',
-      keys.slice(i, i + GET_CHUNK),
-      async (Keys) => {
-        const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys } } }));
-        found.push(...((out.Responses?.[tableName] ?? []) as Item[]));
-        return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
-      },
-      retry,
+  const chunks: Item[][] = [];
+  for (let i = 0; i < keys.length; i += GET_CHUNK) chunks.push(keys.slice(i, i + GET_CHUNK));
+  // A few requests in flight: reading a county's leads by id is latency-bound, not capacity-bound.
+  for (let i = 0; i < chunks.length; i += GETS_IN_FLIGHT)
+    await Promise.all(
+      chunks.slice(i, i + GETS_IN_FLIGHT).map((chunk) =>
+        untilProcessed(
+          'BatchGetItem',
+          chunk,
+          async (Keys) => {
+            const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys } } }));
+            found.push(...((out.Responses?.[tableName] ?? []) as Item[]));
+            return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+          },
+          retry,
+        ),
+      ),
     );
-  }
   return found;
 }
 
@@ -116,5 +130,43 @@ export async function batchWrite(
       },
       retry,
     );
+  }
+}
+
+/** One action of a transaction, as TransactWriteItems takes it. */
+export type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** At most this many actions per transaction (DynamoDB's limit). */
+export const TRANSACT_LIMIT = 100;
+
+/** Cancellation reasons that pass on their own: another transaction held an item, or throttling. */
+const PASSING = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/**
+ * Send one transaction (at most {@link TRANSACT_LIMIT} actions). When DynamoDB cancels it only
+ * because a concurrent transaction touched one of its items (or throttled it), it is sent
+ * again after the same jittered back-off as a batch. Returns the indexes of the actions whose
+ * condition failed: then nothing was written, and the caller decides what to resend.
+ */
+export async function transactWrite(
+  doc: DynamoDBDocumentClient,
+  actions: readonly TransactAction[],
+  retry: BatchRetry = BATCH_RETRY,
+): Promise<number[]> {
+  for (let attempt = 0; ; attempt++) {
+    if (attempt >= retry.maxAttempts) throw new UnprocessedBatchError('TransactWriteItems', actions.length);
+    if (attempt > 0) await (retry.sleep ?? timer)(backoffDelay(attempt, retry));
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: [...actions] }));
+      return [];
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (e?.name === 'TransactionConflictException') continue;
+      if (e?.name !== 'TransactionCanceledException') throw error;
+      const reasons = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      const failed = reasons.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
+      if (failed.length > 0) return failed;
+      if (!reasons.some((code) => PASSING.has(code))) throw error;
+    }
   }
 }

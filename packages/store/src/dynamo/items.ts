@@ -74,7 +74,8 @@ function decodeCursor(cursor: string | undefined): Item | undefined {
 
 /** A partition of an index and, optionally, a range of its sort key (either end may be open). */
 export interface IndexRange {
-  readonly index: string;
+  /** A GSI name; absent: the table's own keys. */
+  readonly index?: string;
   readonly pk: string;
   /** Inclusive lower bound. */
   readonly skFrom?: string;
@@ -86,7 +87,7 @@ export interface IndexRange {
 
 /** The query of one index partition, narrowed to its sort-key range when one is given. */
 export function partitionQuery(tableName: string, range: IndexRange): QueryCommandInput {
-  const names: Record<string, string> = { '#pk': `${range.index}PK` };
+  const names: Record<string, string> = { '#pk': `${range.index ?? ''}PK` };
   const values: Record<string, unknown> = { ':pk': range.pk };
   let condition = '#pk = :pk';
   const upper =
@@ -96,7 +97,7 @@ export function partitionQuery(tableName: string, range: IndexRange): QueryComma
         ? { value: range.skBefore, op: '<' }
         : undefined;
   if (range.skFrom !== undefined || upper) {
-    names['#sk'] = `${range.index}SK`;
+    names['#sk'] = `${range.index ?? ''}SK`;
     if (range.skFrom !== undefined) values[':skFrom'] = range.skFrom;
     if (upper) values[':skTo'] = upper.value;
     // A key condition takes one sort-key comparison. BETWEEN includes its upper end, which is
@@ -110,7 +111,7 @@ export function partitionQuery(tableName: string, range: IndexRange): QueryComma
   }
   return {
     TableName: tableName,
-    IndexName: range.index,
+    ...(range.index ? { IndexName: range.index } : {}),
     KeyConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,

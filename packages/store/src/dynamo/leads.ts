@@ -1,11 +1,133 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createdBoundsUtc, type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  createdBoundsUtc,
+  type LeadFilter,
+  type LeadPage,
+  leadCursorAfter,
+  leadCursorPosition,
+  matchesLeadFilter,
+  type PageRequest,
+  pageLeads,
+  pageLimit,
+} from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
-import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import {
+  type LeadRepository,
+  type LeadStatsScope,
+  type LeadWrite,
+  RevisionConflictError,
+} from '@jiandu/domain/ports';
+import {
+  addTally,
+  emptyTally,
+  type GroupTally,
+  type LeadStats,
+  type LeadTally,
+  statisticsOfTallies,
+  TALLY_FIELDS,
+  tallyOf,
+} from '@jiandu/domain/stats';
+import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
-import { batchGet } from './batch.js';
-import { revisionCondition, strip } from './items.js';
+import { batchGet, batchWrite, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
+import { type Filter, type Item, partitionQuery, revisionCondition, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
+
+/** Lead writes per transaction at most (the rest of the 100 actions are tally updates). */
+const LEADS_PER_TRANSACTION = 90;
+/** Bytes per transaction at most (DynamoDB's limit is 4 MB; leave room for the tally updates). */
+const BYTES_PER_TRANSACTION = 3_500_000;
+/** Transactions in flight at once, each on its own tallies so they don't contend. */
+const LANES = 8;
+
+/** The tally item a lead counts in: its China day created, rule and township. */
+function tallyKeyOf(lead: Lead) {
+  return { day: chinaDay(lead.createdAt), rule: lead.rule, township: lead.township ?? null };
+}
+type TallyKey = ReturnType<typeof tallyKeyOf>;
+const tallyId = (k: TallyKey) => keys.leadTally(k).SK;
+
+/**
+ * The tally updates of a set of lead writes, merged per tally item (a transaction may touch an
+ * item once): `ADD` of `tally(next) − tally(previous)`, zero fields left out.
+ */
+function tallyUpdates(tableName: string, writes: readonly LeadWrite[]): TransactAction[] {
+  const sums = new Map<string, { key: TallyKey; delta: LeadTally }>();
+  const add = (lead: Lead | undefined, sign: 1 | -1) => {
+    if (!lead) return;
+    const key = tallyKeyOf(lead);
+    const sum = sums.get(tallyId(key)) ?? { key, delta: emptyTally() };
+    addTally(sum.delta, tallyOf(lead), sign);
+    sums.set(tallyId(key), sum);
+  };
+  for (const w of writes) {
+    add(w.previous, -1);
+    add(w.next, 1);
+  }
+  const actions: TransactAction[] = [];
+  for (const { key, delta } of sums.values()) {
+    const fields = TALLY_FIELDS.filter((f) => delta[f] !== 0);
+    if (fields.length === 0) continue;
+    const names: Record<string, string> = { '#day': 'day', '#rule': 'rule' };
+    const values: Record<string, unknown> = { ':day': key.day, ':rule': key.rule };
+    const set = ['#day = :day', '#rule = :rule'];
+    if (key.township !== null) {
+      names['#township'] = 'township';
+      values[':township'] = key.township;
+      set.push('#township = :township');
+    }
+    fields.forEach((f, i) => {
+      names[`#f${i}`] = f;
+      values[`:f${i}`] = delta[f];
+    });
+    actions.push({
+      Update: {
+        TableName: tableName,
+        Key: keys.leadTally(key),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${fields.map((_, i) => `#f${i} :f${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+  }
+  return actions;
+}
+
+const leadItem = (lead: Lead): Item => ({ ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead });
+
+/** The tally items a write moves: the next lead's and, when it differs, the previous one's. */
+function tallyIdsOf(w: LeadWrite): string[] {
+  const ids = [tallyId(tallyKeyOf(w.next))];
+  if (w.previous && tallyId(tallyKeyOf(w.previous)) !== ids[0]) ids.push(tallyId(tallyKeyOf(w.previous)));
+  return ids;
+}
+
+/** Cut writes into transactions within DynamoDB's limits (leads + tally items, and bytes). */
+function chunksOf(writes: readonly LeadWrite[]): LeadWrite[][] {
+  const chunks: LeadWrite[][] = [];
+  let chunk: LeadWrite[] = [];
+  let tallies = new Set<string>();
+  let bytes = 0;
+  for (const w of writes) {
+    const size = Buffer.byteLength(JSON.stringify(w.next));
+    const added = tallyIdsOf(w).filter((id) => !tallies.has(id)).length;
+    const full =
+      chunk.length >= LEADS_PER_TRANSACTION ||
+      chunk.length + 1 + tallies.size + added > TRANSACT_LIMIT ||
+      bytes + size > BYTES_PER_TRANSACTION;
+    if (chunk.length > 0 && full) {
+      chunks.push(chunk);
+      chunk = [];
+      tallies = new Set();
+      bytes = 0;
+    }
+    chunk.push(w);
+    for (const id of tallyIdsOf(w)) tallies.add(id);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 /** Leads, with optimistic locking on `revision`. */
 export class DynamoLeadRepository extends TableRepository implements LeadRepository {
@@ -22,80 +144,86 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
     return new Map(items.map((i) => strip<Lead>(i)).map((lead) => [lead.leadId, lead]));
   }
 
+  /** Read the stored lead (its tally is moved by the write), then write it with the same condition as a batch. */
   async put(lead: Lead, expectedRevision: number): Promise<void> {
-    const item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
-    if (!(await this.putItem(item, revisionCondition(expectedRevision))))
+    const current = await this.get(lead.leadId);
+    if ((current?.revision ?? 0) !== expectedRevision) throw new RevisionConflictError(lead.leadId);
+    if ((await this.putMany([{ next: lead, previous: current }])).length > 0)
       throw new RevisionConflictError(lead.leadId);
   }
 
-  async move(previous: Lead, next: Lead): Promise<void> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.lead(next.leadId), ...keys.leadIndexes(next), ...next },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: keys.lead(previous.leadId),
-                ConditionExpression: '#revision = :expected',
-                ExpressionAttributeNames: { '#revision': 'revision' },
-                ExpressionAttributeValues: { ':expected': previous.revision },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if ((error as Error)?.name === 'TransactionCanceledException')
-        throw new RevisionConflictError(previous.leadId);
-      throw error;
-    }
-  }
-
-  listOfRule(rule: string): Promise<Lead[]> {
-    return this.queryAll(keys.leadsOfRule(rule));
-  }
-
   /**
-   * Read the rule's GSI2 partition, or GSI1's `LEADS` partition within the created-date key
-   * range; push equality and range filters down as a FilterExpression (less data on the
-   * wire); then apply the domain's own filter so the result is exact whatever was pushed.
+   * Conditional puts in transactions of up to 90 leads plus the merged updates of their tally
+   * items, so a lead and the sums it counts in never disagree. Writes are grouped by tally
+   * item and the groups spread over a few lanes that run side by side, so concurrent
+   * transactions rarely hold the same tally item (when they do, `transactWrite` backs off).
+   * A lead whose condition fails is taken out and the rest of its transaction sent again.
    */
-  async scan(filter: LeadFilter): Promise<Lead[]> {
-    const bounds = createdBoundsUtc(filter);
+  async putMany(writes: readonly LeadWrite[]): Promise<string[]> {
+    const groups = new Map<string, LeadWrite[]>();
+    for (const w of writes) {
+      const id = tallyId(tallyKeyOf(w.next));
+      groups.set(id, [...(groups.get(id) ?? []), w]);
+    }
+    // Biggest groups first, each to the least loaded lane; a lane's transactions may span its groups.
+    const lanes: LeadWrite[][] = Array.from({ length: LANES }, () => []);
+    for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) {
+      const lane = lanes.reduce((least, l) => (l.length < least.length ? l : least));
+      lane.push(...group);
+    }
+    const conflicts: string[] = [];
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (const chunk of chunksOf(lane)) conflicts.push(...(await this.writeChunk(chunk)));
+      }),
+    );
+    return conflicts;
+  }
+
+  /** One transaction of lead puts and their tally updates; returns the ids whose condition failed. */
+  private async writeChunk(chunk: readonly LeadWrite[]): Promise<string[]> {
+    const conflicts: string[] = [];
+    let pending = chunk;
+    while (pending.length > 0) {
+      const puts: TransactAction[] = pending.map((w) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: leadItem(w.next),
+          ...revisionCondition(w.previous?.revision ?? 0),
+        },
+      }));
+      const actions = [...puts, ...tallyUpdates(this.tableName, pending)];
+      if (actions.length > TRANSACT_LIMIT)
+        throw new Error(`putMany: ${actions.length} actions in one transaction`);
+      const failed = new Set(await transactWrite(this.doc, actions));
+      if (failed.size === 0) break;
+      for (const i of failed) {
+        const w = pending[i];
+        if (!w) throw new Error(`putMany: a tally update failed a condition it does not have (${i})`);
+        conflicts.push(w.next.leadId);
+      }
+      pending = pending.filter((_, i) => !failed.has(i));
+    }
+    return conflicts;
+  }
+
+  /** The statistics of a scope from its tally items (a day range is a key range; rule and township filter). */
+  async statistics(scope: LeadStatsScope): Promise<LeadStats> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const filters: string[] = [];
-    const compare = (attribute: string, op: '=' | '>=' | '<=', placeholder: string, value: unknown) => {
-      if (value === undefined) return;
-      names[`#${attribute}`] = attribute;
-      values[placeholder] = value;
-      filters.push(`#${attribute} ${op} ${placeholder}`);
-    };
-    compare('township', '=', ':township', filter.township);
-    compare('village', '=', ':village', filter.village);
-    compare('assignee', '=', ':assignee', filter.assignee);
-    compare('idNumber', '=', ':idNumber', filter.idNumber);
-    compare('score', '>=', ':minScore', filter.minScore);
-    compare('score', '<=', ':maxScore', filter.maxScore);
-    compare('amount', '>=', ':minAmount', filter.minAmount);
-    compare('amount', '<=', ':maxAmount', filter.maxAmount);
-    if (filter.statuses?.length) {
-      names['#status'] = 'status';
-      filter.statuses.forEach((status, i) => {
-        values[`:status${i}`] = status;
-      });
-      filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
+    if (scope.rule !== undefined) {
+      names['#rule'] = 'rule';
+      values[':rule'] = scope.rule;
+      filters.push('#rule = :rule');
     }
-    const leads = await this.queryAll<Lead>(
-      filter.rule ? keys.leadsOfRule(filter.rule) : keys.leadsCreatedRange(bounds.from, bounds.before),
+    if (scope.township !== undefined) {
+      names['#township'] = 'township';
+      values[':township'] = scope.township;
+      filters.push('#township = :township');
+    }
+    const items = await this.queryAll<Item>(
+      keys.leadTallies(scope.createdFrom, scope.createdTo),
       filters.length
         ? {
             FilterExpression: filters.join(' AND '),
@@ -104,6 +232,232 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
           }
         : undefined,
     );
+    const groups: GroupTally[] = items.map((item) => {
+      const tally = emptyTally();
+      for (const f of TALLY_FIELDS) tally[f] = Number(item[f] ?? 0);
+      return { rule: String(item.rule), township: (item.township as string | undefined) ?? null, tally };
+    });
+    return statisticsOfTallies(groups);
+  }
+
+  /**
+   * Count every lead into its tally item once, on a table whose leads were written before the
+   * sums were kept (the marker item says it was done; a recount puts the same figures).
+   */
+  async ensureStatistics(): Promise<void> {
+    if (await this.getItem(keys.leadTallyCounted())) return;
+    const sums = new Map<string, { key: TallyKey; tally: LeadTally }>();
+    for (const lead of await this.queryAll<Lead>(keys.allLeads())) {
+      const key = tallyKeyOf(lead);
+      const sum = sums.get(tallyId(key)) ?? { key, tally: emptyTally() };
+      addTally(sum.tally, tallyOf(lead));
+      sums.set(tallyId(key), sum);
+    }
+    await batchWrite(
+      this.doc,
+      this.tableName,
+      [...sums.values()].map(({ key, tally }) => ({
+        put: {
+          ...keys.leadTally(key),
+          day: key.day,
+          rule: key.rule,
+          ...(key.township !== null ? { township: key.township } : {}),
+          ...tally,
+        },
+      })),
+    );
+    await this.putItem({ ...keys.leadTallyCounted(), countedAt: new Date().toISOString() });
+  }
+
+  async move(previous: Lead, next: Lead): Promise<void> {
+    const actions: TransactAction[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: leadItem(next),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.lead(previous.leadId),
+          ...revisionCondition(previous.revision),
+        },
+      },
+      // The lead leaves its old tally and joins its new one (usually the same item: no update).
+      ...tallyUpdates(this.tableName, [{ next, previous }]),
+    ];
+    if ((await transactWrite(this.doc, actions)).length > 0) throw new RevisionConflictError(previous.leadId);
+  }
+
+  listOfRule(rule: string): Promise<Lead[]> {
+    return this.queryAll(keys.leadsOfRule(rule));
+  }
+
+  /**
+   * Read the rule's GSI2 partition, or GSI1's `LEADS` partition within the created-date key
+   * range; push the filters down as a FilterExpression (less data on the wire); then apply the
+   * domain's own filter so the result is exact whatever was pushed.
+   */
+  async scan(filter: LeadFilter): Promise<Lead[]> {
+    const bounds = createdBoundsUtc(filter);
+    const leads = await this.queryAll<Lead>(
+      filter.rule ? keys.leadsOfRule(filter.rule) : keys.leadsCreatedRange(bounds.from, bounds.before),
+      pushedFilter(filter),
+    );
     return leads.filter((lead) => matchesLeadFilter(lead, filter));
   }
+
+  /**
+   * Newest or oldest first: GSI1's `LEADS` partition read in key order from the cursor, the
+   * filters pushed down, until the page is full, so a page costs about a page of reads (more
+   * when the filters are very selective), whatever the county. The total is a `COUNT` query of
+   * the same range and filters on the first page (DynamoDB still reads the range, but sends no
+   * leads); later pages carry it in their cursor.
+   * Sorting by score or amount reads every matching lead and sorts them (no index has those keys).
+   */
+  async page(filter: LeadFilter, request: PageRequest): Promise<LeadPage> {
+    const sort = request.sort ?? 'date';
+    const order = request.order ?? 'desc';
+    if (sort !== 'date') {
+      const leads = await this.scan(filter);
+      return { ...pageLeads(leads, request), total: leads.length };
+    }
+    const limit = pageLimit(request);
+    const bounds = createdBoundsUtc(filter);
+    const query = withFilter(
+      partitionQuery(this.tableName, keys.leadsCreatedRange(bounds.from, bounds.before)),
+      pushedFilter(filter),
+    );
+    const after = request.cursor ? leadCursorPosition(request.cursor, sort, order) : undefined;
+    // Counted once, for the first page (from the kept sums when the filter is theirs);
+    // later pages carry that figure in the cursor.
+    const [{ items, more }, total] = await Promise.all([
+      this.pageFrom(query, filter, order, limit, after),
+      after?.total ?? this.totalOf(filter, query),
+    ]);
+    const last = items.at(-1);
+    return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order, total) } : {}) };
+  }
+
+  /** Up to `limit` matching leads in key order after the cursor's position, and whether more follow. */
+  private async pageFrom(
+    query: QueryCommandInput,
+    filter: LeadFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: { value: string | number; leadId: string } | undefined,
+  ): Promise<{ items: Lead[]; more: boolean }> {
+    const items: Lead[] = [];
+    let start: Item | undefined = after
+      ? keys.leadListPosition(String(after.value), after.leadId)
+      : undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...query,
+          ScanIndexForward: order === 'asc',
+          // Read a little more than the page: filters drop some of what is read.
+          Limit: Math.max(limit * 2, 100),
+          ExclusiveStartKey: start,
+        }),
+      );
+      const read = out.Items ?? [];
+      for (const [i, item] of read.entries()) {
+        const lead = strip<Lead>(item);
+        if (matchesLeadFilter(lead, filter)) items.push(lead);
+        // What DynamoDB returned already passed the same filters: anything left over follows.
+        if (items.length === limit) return { items, more: i < read.length - 1 || !!out.LastEvaluatedKey };
+      }
+      start = out.LastEvaluatedKey as Item | undefined;
+    } while (start);
+    return { items, more: false };
+  }
+
+  /**
+   * How many leads match: the kept sums answer when the filter narrows only by what they are
+   * kept along (rule, township, created days, status), else
+   * a `COUNT` of the query.
+   */
+  private async totalOf(filter: LeadFilter, query: QueryCommandInput): Promise<number> {
+    const { rule, township, createdFrom, createdTo, statuses, minScore, maxScore, ...others } = filter;
+    // Scores are never below 0, so `minScore=0` narrows nothing.
+    const bySums =
+      Object.values(others).every((v) => v === undefined) && (minScore ?? 0) <= 0 && maxScore === undefined;
+    if (!bySums) return this.countOf(query);
+    const stats = await this.statistics({
+      ...(rule !== undefined ? { rule } : {}),
+      ...(township !== undefined ? { township } : {}),
+      ...(createdFrom !== undefined ? { createdFrom } : {}),
+      ...(createdTo !== undefined ? { createdTo } : {}),
+    });
+    return statuses?.length ? statuses.reduce((n, s) => n + stats.byStatus[s], 0) : stats.total;
+  }
+
+  /** How many items a query selects (every page of a `COUNT`). */
+  private async countOf(query: QueryCommandInput): Promise<number> {
+    let count = 0;
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: start }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey as Item | undefined;
+    } while (start);
+    return count;
+  }
+}
+
+/**
+ * Every lead filter as a FilterExpression, so what DynamoDB returns (or counts) is exactly
+ * what `matchesLeadFilter` keeps; the created-date range is the key range, not a filter.
+ */
+function pushedFilter(filter: LeadFilter): Filter | undefined {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  const compare = (attribute: string, op: '=' | '>=' | '<=', placeholder: string, value: unknown) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[placeholder] = value;
+    filters.push(`#${attribute} ${op} ${placeholder}`);
+  };
+  compare('rule', '=', ':rule', filter.rule);
+  compare('township', '=', ':township', filter.township);
+  compare('village', '=', ':village', filter.village);
+  compare('assignee', '=', ':assignee', filter.assignee);
+  compare('idNumber', '=', ':idNumber', filter.idNumber);
+  compare('score', '>=', ':minScore', filter.minScore);
+  compare('score', '<=', ':maxScore', filter.maxScore);
+  compare('amount', '>=', ':minAmount', filter.minAmount);
+  compare('amount', '<=', ':maxAmount', filter.maxAmount);
+  if (filter.statuses?.length) {
+    names['#status'] = 'status';
+    filter.statuses.forEach((status, i) => {
+      values[`:status${i}`] = status;
+    });
+    filters.push(`#status IN (${filter.statuses.map((_, i) => `:status${i}`).join(', ')})`);
+  }
+  if (filter.assignedBy !== undefined) {
+    names['#assignment'] = 'assignment';
+    names['#assignedBy'] = 'assignedBy';
+    values[':assignedBy'] = filter.assignedBy;
+    filters.push('#assignment.#assignedBy = :assignedBy');
+  }
+  if (filter.overdue !== undefined) {
+    names['#overdue'] = 'overdue';
+    values[':overdue'] = true;
+    filters.push(
+      filter.overdue ? '#overdue = :overdue' : '(attribute_not_exists(#overdue) OR #overdue <> :overdue)',
+    );
+  }
+  return filters.length
+    ? {
+        FilterExpression: filters.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }
+    : undefined;
 }

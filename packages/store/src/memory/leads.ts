@@ -1,6 +1,12 @@
-import { type LeadFilter, matchesLeadFilter } from '@jiandu/domain/leads/query';
+import { type LeadFilter, matchesLeadFilter, type PageRequest, pageLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
-import { type LeadRepository, RevisionConflictError } from '@jiandu/domain/ports';
+import {
+  type LeadRepository,
+  type LeadStatsScope,
+  type LeadWrite,
+  RevisionConflictError,
+} from '@jiandu/domain/ports';
+import { leadStatistics } from '@jiandu/domain/stats';
 import { byKey, clone } from './support.js';
 
 /** Leads in memory, with the same optimistic locking on `revision`. */
@@ -28,6 +34,26 @@ export class MemoryLeads implements LeadRepository {
     this.items.set(lead.leadId, clone(lead));
   }
 
+  async putMany(writes: readonly LeadWrite[]) {
+    const conflicts: string[] = [];
+    for (const { next, previous } of writes) {
+      try {
+        await this.put(next, previous?.revision ?? 0);
+      } catch (error) {
+        if (!(error instanceof RevisionConflictError)) throw error;
+        conflicts.push(next.leadId);
+      }
+    }
+    return conflicts;
+  }
+
+  async statistics(scope: LeadStatsScope) {
+    return leadStatistics(await this.scan(scope));
+  }
+
+  /** Statistics are computed from the leads here: nothing to prepare. */
+  async ensureStatistics() {}
+
   async move(previous: Lead, next: Lead) {
     if (this.items.has(next.leadId) || this.items.get(previous.leadId)?.revision !== previous.revision)
       throw new RevisionConflictError(previous.leadId);
@@ -40,6 +66,11 @@ export class MemoryLeads implements LeadRepository {
       .filter((l) => l.rule === rule)
       .sort(byKey((l) => l.leadId))
       .map(clone);
+  }
+
+  async page(filter: LeadFilter, request: PageRequest) {
+    const leads = await this.scan(filter);
+    return { ...pageLeads(leads, request), total: leads.length };
   }
 
   async scan(filter: LeadFilter) {

@@ -1,0 +1,209 @@
+/**
+ * Lead storage at county scale on DynamoDB Local: seed N leads through the store (the
+ * collision's first run), rescore them with a share changed (a nightly run), then time the
+ * statistics page and a lead-list page. Prints figures; asserts nothing about time.
+ *
+ *   node --import ./scripts/node-support.mjs --import tsx packages/local/bench/lead-store.ts --leads 50000
+ *
+ * The store path is picked by what the repository offers, so the same script measured the
+ * code before bulk writes (one conditional put each, 16 in flight; statistics by reading every
+ * lead) and after (`putMany`, `statistics` from the kept sums).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_STATUSES, pageLeads } from '@jiandu/domain/leads/query';
+import type { Lead, LeadStatus } from '@jiandu/domain/model';
+import type { LeadRepository } from '@jiandu/domain/ports';
+import { leadStatistics } from '@jiandu/domain/stats';
+import { documentClientOf } from '@jiandu/store/clients';
+import { DynamoLeadRepository } from '@jiandu/store/dynamo';
+import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '../src/dynamodb.js';
+import { freePort } from '../src/ports.js';
+
+const { values: args } = parseArgs({
+  options: {
+    leads: { type: 'string', default: '50000' },
+    changed: { type: 'string', default: '0.05' },
+  },
+});
+const N = Number(args.leads);
+const CHANGED = Number(args.changed);
+
+const TOWNSHIPS = ['青山镇', '灰山港镇', '石门乡', ...Array.from({ length: 15 }, (_, i) => `第${i + 1}乡`)];
+const RULES = ['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12'];
+const STATUSES: LeadStatus[] = [
+  'new',
+  'new',
+  'new',
+  'new',
+  'assigned',
+  'verifying',
+  'confirmed',
+  'dismissed',
+  'superseded',
+];
+
+/** A lead shaped like the collision's (evidence rows, reasons, score parts), spread over rules, places and days. */
+function leadOf(i: number): Lead {
+  const id = `43119919${String(500101 + (i % 9000)).padStart(6, '0')}${String(i).padStart(4, '0')}`.slice(
+    0,
+    18,
+  );
+  const township = TOWNSHIPS[i % TOWNSHIPS.length] as string;
+  const status = STATUSES[(i * 7) % STATUSES.length] as LeadStatus;
+  return {
+    leadId: `${RULES[i % 12]}-${String(i).padStart(24, '0')}`,
+    rule: RULES[i % 12] as string,
+    subjectKey: `${id}|DIBAO_RURAL`,
+    subject: `张*${i % 100} · 农村最低生活保障`,
+    subjectParts: [{ person: '张三' }, ' · 农村最低生活保障'],
+    idNumber: id,
+    name: `张三${i % 100}`,
+    township,
+    village: `${township}第${i % 9}村`,
+    amount: 10_000 + ((i * 997) % 500_000),
+    match: 'id',
+    evidence: [
+      {
+        kind: 'death_records',
+        versionId: 'v-deaths',
+        row: 2 + i,
+        values: { id_number: id, death_date: '2023-01-15' },
+      },
+      {
+        kind: 'subsidy_payments',
+        versionId: 'v-pay',
+        row: 5 + i,
+        values: { id_number: id, amount: 120_000, pay_date: '2023-04-05' },
+      },
+      {
+        kind: 'subsidy_payments',
+        versionId: 'v-pay',
+        row: 9 + i,
+        values: { id_number: id, amount: 120_000, pay_date: '2023-05-05' },
+      },
+    ],
+    reasons: ['2023-01-15 死亡，2023-04 起仍领取补贴 2 次'],
+    score: 20 + (i % 80),
+    scoreBreakdown: [
+      { factor: 'rule', points: 40, reason: '规则基础分' },
+      { factor: 'amount', points: i % 40, reason: '金额较大' },
+    ],
+    status,
+    createdAt: `2024-03-0${1 + (i % 3)}T0${i % 10}:00:00.000Z`,
+    updatedAt: '2024-03-03T00:00:00.000Z',
+    lastRunId: 'run-1',
+    revision: 1,
+    ...(status === 'assigned' ? { assignee: 'u-officer', overdue: i % 5 === 0 } : {}),
+    ...(status === 'confirmed'
+      ? {
+          verdict: {
+            verifiedAmount: 100_000,
+            recoveredAmount: 50_000,
+            dispositions: { partyDiscipline: 0, admonition: 1, criticism: 0 },
+            note: '核实',
+            decidedBy: 'u-a',
+            decidedAt: '2024-03-05T00:00:00.000Z',
+          },
+        }
+      : {}),
+    ...(status === 'dismissed'
+      ? {
+          dismissal: {
+            reason: 'no_violation',
+            note: '不实',
+            decidedBy: 'u-a',
+            decidedAt: '2024-03-05T00:00:00.000Z',
+          },
+        }
+      : {}),
+  } as Lead;
+}
+
+/** The repository as this script sees it: bulk writes and kept statistics may be missing (the code before them). */
+type Bulk = Omit<LeadRepository, 'putMany' | 'statistics' | 'page'> &
+  Partial<Pick<LeadRepository, 'putMany' | 'statistics' | 'page'>>;
+
+/** Write leads the way the store stage does: in bulk when the store offers it, else one put each, 16 in flight. */
+async function write(repo: Bulk, writes: { next: Lead; previous: Lead | undefined }[]): Promise<string> {
+  if (repo.putMany) {
+    const conflicts = await repo.putMany(writes);
+    if (conflicts.length > 0) throw new Error(`${conflicts.length} unexpected conflicts`);
+    return 'putMany (transactions of 90 + tallies)';
+  }
+  for (let i = 0; i < writes.length; i += 16)
+    await Promise.all(writes.slice(i, i + 16).map((w) => repo.put(w.next, w.previous?.revision ?? 0)));
+  return 'put (one conditional PutItem each, 16 in flight)';
+}
+
+async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  const ms = performance.now() - start;
+  console.log(`${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s`);
+  return result;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'jiandu-lead-bench-'));
+const db = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
+try {
+  const client = createDynamoDbClient(db.endpoint);
+  await ensureTable(client, 'bench');
+  const repo: Bulk = new DynamoLeadRepository(documentClientOf(client), 'bench');
+  const leads = Array.from({ length: N }, (_, i) => leadOf(i));
+  console.log(`${N} leads, ${Math.round(JSON.stringify(leads).length / N)} bytes each (JSON)`);
+
+  const how = await timed(`first run: write ${N} new leads`, () =>
+    write(
+      repo,
+      leads.map((next) => ({ next, previous: undefined })),
+    ),
+  );
+  console.log(`  via ${how}`);
+  const stored = await timed(`rescore: read ${N} leads by id (BatchGetItem)`, () =>
+    repo.getMany(leads.map((l) => l.leadId)),
+  );
+  const changed = leads
+    .filter((_, i) => i % Math.round(1 / CHANGED) === 0)
+    .map((l) => {
+      const previous = stored.get(l.leadId) as Lead;
+      return {
+        previous,
+        next: { ...previous, amount: previous.amount + 100, revision: previous.revision + 1 },
+      };
+    });
+  await timed(`rescore: write the ${changed.length} changed (${N - changed.length} unchanged: none)`, () =>
+    write(repo, changed),
+  );
+
+  const scopes = [
+    ['county', {}],
+    ['one township', { township: '青山镇' }],
+    ['one rule, two days', { rule: 'R02', createdFrom: '2024-03-02', createdTo: '2024-03-03' }],
+  ] as const;
+  for (const [name, scope] of scopes) {
+    for (let round = 1; round <= 2; round++) {
+      const stats = await timed(`statistics, ${name} (round ${round})`, async () =>
+        repo.statistics ? repo.statistics(scope) : leadStatistics(await repo.scan(scope)),
+      );
+      if (round === 2)
+        console.log(
+          `  ${stats.total} leads, ${stats.byRule.length} rules, via ${repo.statistics ? 'kept sums' : 'reading every lead'}`,
+        );
+    }
+  }
+  // The default view (superseded and low scores hidden), newest first, 50 a page.
+  const view = { statuses: DEFAULT_STATUSES, minScore: 20 };
+  const listPage = async (cursor?: string) =>
+    repo.page
+      ? repo.page(view, { limit: 50, ...(cursor ? { cursor } : {}) })
+      : pageLeads(await repo.scan(view), { limit: 50, ...(cursor ? { cursor } : {}) });
+  const first = await timed('lead list, first page of the default view (50, with total)', () => listPage());
+  await timed('lead list, next page', () => listPage(first.cursor));
+  console.log(`peak RSS of this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+} finally {
+  await db.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
