@@ -12,6 +12,7 @@ import {
   DynamoDisclosureStore,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoPendingCollisions,
   DynamoRateLimitStore,
   DynamoReportRepository,
   DynamoRunRepository,
@@ -102,6 +103,7 @@ export async function createRuntime(environment: Environment) {
     leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
     versions,
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),
+    pendingCollisions: new DynamoPendingCollisions(doc, env.TABLE_NAME),
     collisions: new StepFunctionsCollisionStarter(sfn, env.STATE_MACHINE_ARN),
     executions: new StepFunctionsExecutions(sfn, env.STATE_MACHINE_ARN),
     datasets: {

@@ -1,10 +1,16 @@
 import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
-import { collisionDefinitionString, TASKS, type TaskName } from '@jiandu/pipeline/definition';
+import {
+  CLOUD_DEFINITION,
+  collisionDefinitionString,
+  TASKS,
+  type TaskName,
+} from '@jiandu/pipeline/definition';
 import { type CollisionSchedule, DEFAULT_SCHEDULES, scheduleToCroner } from '@jiandu/pipeline/schedules';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -48,6 +54,11 @@ const TASK_SIZING: Readonly<
     timeout: Duration.minutes(10),
     description: 'Normalize one uploaded CSV/XLSX into a dataset version, shards and a quality report',
   },
+  RecordPending: {
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    description: 'Add a registered upload to the pending collision: one run covers the whole burst',
+  },
   PlanCollision: {
     memorySize: 1024,
     timeout: Duration.minutes(5),
@@ -75,6 +86,9 @@ const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, stri
     'dataBucket:readWrite': "Normalize writes the version's shards, rejects and quality report.",
     'table:readWrite': 'Normalize registers dataset versions.',
   },
+  RecordPending: {
+    'table:readWrite': "RecordPending adds the upload's kind to the pending collision item.",
+  },
   PlanCollision: {
     'table:readWrite': 'PlanCollision reads active versions and records the run.',
     'dataBucket:readWrite': 'PlanCollision writes the run manifest next to the shards it lists.',
@@ -89,9 +103,11 @@ const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, stri
 };
 
 /**
- * The collision pipeline: one Lambda per workflow task, the shared ASL definition
- * (`collisionDefinitionString()`) with the function ARNs substituted in, and the two ways it
- * starts — an upload under `uploads/` (EventBridge `Object Created`) and the schedules.
+ * The collision pipeline: one Lambda per workflow task, the shared ASL definition in its cloud
+ * shape (`collisionDefinitionString(CLOUD_DEFINITION)`: MatchShards as a Distributed Map) with
+ * the function ARNs substituted in, and the ways it starts — an upload under `uploads/`
+ * (EventBridge `Object Created`), the schedules, and the platform's own requests (a burst's
+ * pending collision: `CollisionStarter` job, `POST /api/v1/uploads/complete`).
  */
 export class CollisionWorkflow extends Construct {
   /** The task functions, by task state name. */
@@ -119,6 +135,7 @@ export class CollisionWorkflow extends Construct {
     };
     const functions: Record<TaskName, JianduFunction> = {
       Normalize: make('Normalize'),
+      RecordPending: make('RecordPending'),
       PlanCollision: make('PlanCollision'),
       MatchShard: make('MatchShard'),
       ScoreAndStore: make('ScoreAndStore'),
@@ -137,8 +154,8 @@ export class CollisionWorkflow extends Construct {
     );
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'jiandu collision workflow',
-      // The very JSON the local platform runs: one definition, two runtimes.
-      definitionBody: sfn.DefinitionBody.fromString(collisionDefinitionString()),
+      // The very JSON the local platform runs, but for MatchShards: a Distributed Map here.
+      definitionBody: sfn.DefinitionBody.fromString(collisionDefinitionString(CLOUD_DEFINITION)),
       definitionSubstitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       timeout: Duration.hours(2),
@@ -152,6 +169,7 @@ export class CollisionWorkflow extends Construct {
       reason:
         'Errors only, without execution data, on purpose: "ALL" would keep every state\'s input and output (staff IPs, file names, error text about people) for a year. The task functions write structured logs without personal data, and Step Functions keeps each execution\'s history for 90 days.',
     });
+    grantDistributedMap(this, this.stateMachine);
     // A definition from a string hides its Lambda tasks from CDK, so grant invocation explicitly.
     for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine.role);
 
@@ -192,6 +210,42 @@ export class CollisionWorkflow extends Construct {
     }
     this.scheduleRules = scheduleRules;
   }
+}
+
+/**
+ * A Distributed Map runs each item as a child execution of the state machine itself, so its
+ * role must start, describe and stop executions of this one state machine. In a policy of its
+ * own: the state machine waits for its role's default policy, which therefore can't name the
+ * state machine's ARN without a cycle.
+ */
+function grantDistributedMap(scope: Construct, stateMachine: sfn.StateMachine): void {
+  const executions = Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachine.stateMachineName}/*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const policy = new iam.Policy(scope, 'DistributedMapPolicy', {
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'StartShardExecutions',
+        actions: ['states:StartExecution'],
+        resources: [stateMachine.stateMachineArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FollowShardExecutions',
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executions],
+      }),
+    ],
+  });
+  policy.attachToRole(stateMachine.role);
+  const machineId = Stack.of(scope).resolve((stateMachine.node.defaultChild as CfnResource).logicalId);
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>/*]`,
+    reason:
+      'The Distributed Map (MatchShards) follows the child executions it starts, one per shard; their names are chosen by Step Functions, under this one state machine only.',
+  });
 }
 
 /**

@@ -314,6 +314,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     scope: 'department',
     body: (o) => ({ kind: 'vehicle_records', department: o.department, columns: { 持证号: 'owner_id' } }),
   },
+  'POST /api/v1/uploads/complete': { body: () => ({}) },
   'POST /api/v1/uploads': {
     scope: 'department',
     body: (o) => ({

@@ -14,6 +14,7 @@ import {
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryRuns,
   MemoryUploadSigner,
   MemoryVersions,
@@ -133,6 +134,7 @@ describe('department data API', () => {
       leads: new MemoryLeads(),
       versions,
       runs: new MemoryRuns(),
+      pendingCollisions: new MemoryPendingCollisions(),
       executions: new MemoryWorkflowExecutions(),
       collisions: {
         start: async (reason, detail) => {
@@ -562,6 +564,7 @@ describe('held versions, column mappings and restores', () => {
       leads: new MemoryLeads(),
       versions,
       runs: new MemoryRuns(),
+      pendingCollisions: new MemoryPendingCollisions(),
       executions: new MemoryWorkflowExecutions(),
       collisions: {
         start: async (reason, detail) => {

@@ -16,9 +16,9 @@ import type { MemoryAuditLog } from '@jiandu/store/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 
-const calls = { Normalize: 0, PlanCollision: 0, MatchShard: 0, ScoreAndStore: 0 };
-/** PlanCollision fails with a bug-like error on its first call only. */
-let planFails = true;
+const calls = { Normalize: 0, RecordPending: 0, PlanCollision: 0, MatchShard: 0, ScoreAndStore: 0 };
+/** RecordPending (the upload's step after Normalize) fails with a bug-like error on its first call only. */
+let pendingFails = true;
 
 const handlers: TaskHandlers = {
   Normalize: async (input) => {
@@ -34,12 +34,16 @@ const handlers: TaskHandlers = {
       rejected: 0,
     };
   },
+  RecordPending: async () => {
+    calls.RecordPending += 1;
+    if (pendingFails) {
+      pendingFails = false;
+      throw new TypeError("Cannot read properties of undefined (reading 'kinds')");
+    }
+    return { kinds: ['death_records'], revision: 1, lastMarkedAt: '2024-03-01T00:00:00.000Z' };
+  },
   PlanCollision: async () => {
     calls.PlanCollision += 1;
-    if (planFails) {
-      planFails = false;
-      throw new TypeError("Cannot read properties of undefined (reading 'shards')");
-    }
     return { runId: 'r-1', manifestKey: 'm', shards: [{ runId: 'r-1', manifestKey: 'm', shard: 0 }] };
   },
   MatchShard: async () => {
@@ -123,7 +127,7 @@ describe('failed workflow executions', () => {
     expect(items[1]).toMatchObject({
       file: 'uploads/police/death_records/2024年3月.csv',
       error: 'TypeError',
-      detail: expect.stringContaining('shards'),
+      detail: expect.stringContaining('kinds'),
       reason: '处理步骤出错；请查看详情，排除原因后重新驱动',
       redrivable: true,
     });
@@ -179,8 +183,7 @@ describe('failed workflow executions', () => {
       ['u1', 'upload-march'],
     ]);
     expect(calls.Normalize).toBe(before.Normalize);
-    expect(calls.PlanCollision).toBe(before.PlanCollision + 1);
-    expect(calls.ScoreAndStore).toBe(before.ScoreAndStore + 1);
+    expect(calls.RecordPending).toBe(before.RecordPending + 1);
     const { items } = (await (await app.request('/api/v1/runs/failed', { headers: INSPECTOR })).json()) as {
       items: { id: string }[];
     };

@@ -2,7 +2,9 @@
  * The state machine the CDK stack deploys and the one `npm start` executes must be the
  * same: take the synthesized DefinitionString, resolve its substitutions the way Step
  * Functions does (each to the function that serves the task), and compare it with the
- * definition the local runner hands to aws-local-stepfunctions.
+ * definition the local runner hands to aws-local-stepfunctions. The one difference allowed is
+ * how MatchShards fans out (Distributed Map in the cloud, inline locally): same items, same
+ * iteration, same concurrency and result.
  */
 import { localDefinition, localFunctionArn } from '@jiandu/local/workflow';
 import { substitute, TASKS, type TaskName } from '@jiandu/pipeline/definition';
@@ -35,5 +37,25 @@ it('deploys exactly the definition the local platform runs', () => {
     expect(task, `${placeholder} points at a workflow function`).toBeDefined();
     resolved[placeholder] = localFunctionArn(task as TaskName);
   }
-  expect(JSON.parse(substitute(deployed, resolved))).toEqual(localDefinition());
+  const cloud = JSON.parse(substitute(deployed, resolved));
+  const local = localDefinition() as typeof cloud;
+  const { MatchShards: cloudMap, ...cloudStates } = cloud.States;
+  const { MatchShards: localMap, ...localStates } = local.States;
+  expect({ ...cloud, States: cloudStates }).toEqual({ ...local, States: localStates });
+
+  const { ItemProcessor: cloudProcessor, Label, ToleratedFailurePercentage, ...cloudFanOut } = cloudMap;
+  const { ItemProcessor: localProcessor, ...localFanOut } = localMap;
+  expect(cloudFanOut).toEqual(localFanOut);
+  expect({ ...cloudProcessor, ProcessorConfig: undefined }).toEqual({
+    ...localProcessor,
+    ProcessorConfig: undefined,
+  });
+  expect([cloudProcessor.ProcessorConfig.Mode, localProcessor.ProcessorConfig.Mode]).toEqual([
+    'DISTRIBUTED',
+    'INLINE',
+  ]);
+  expect({ Label, ToleratedFailurePercentage }).toEqual({
+    Label: 'MatchShards',
+    ToleratedFailurePercentage: 0,
+  });
 });

@@ -2,11 +2,13 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { ApiEnv } from '../../functions/runtimes/api.js';
+import { CollisionStarterEnv } from '../../functions/runtimes/collision-starter.js';
 import { DataLatenessEnv } from '../../functions/runtimes/data-lateness.js';
 import { MatchShardEnv } from '../../functions/runtimes/match-shard.js';
 import { NormalizeEnv } from '../../functions/runtimes/normalize.js';
 import { OverdueLeadsEnv } from '../../functions/runtimes/overdue-leads.js';
 import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
+import { RecordPendingEnv } from '../../functions/runtimes/record-pending.js';
 import { ScoreAndStoreEnv } from '../../functions/runtimes/score-and-store.js';
 import { AUDIT_KEY_PREFIX } from '../../infra/constructs/grants.js';
 import type { JianduFunction } from '../../infra/constructs/jiandu-function.js';
@@ -29,6 +31,12 @@ function functions(): { name: string; fn: JianduFunction; template: Template; sc
   return [
     { name: 'Normalize', fn: workflow.functions.Normalize, template: pipeline, schema: NormalizeEnv },
     {
+      name: 'RecordPending',
+      fn: workflow.functions.RecordPending,
+      template: pipeline,
+      schema: RecordPendingEnv,
+    },
+    {
       name: 'PlanCollision',
       fn: workflow.functions.PlanCollision,
       template: pipeline,
@@ -43,6 +51,12 @@ function functions(): { name: string; fn: JianduFunction; template: Template; sc
     },
     { name: 'DataLateness', fn: job('DataLateness'), template: pipeline, schema: DataLatenessEnv },
     { name: 'OverdueLeads', fn: job('OverdueLeads'), template: pipeline, schema: OverdueLeadsEnv },
+    {
+      name: 'CollisionStarter',
+      fn: job('CollisionStarter'),
+      template: pipeline,
+      schema: CollisionStarterEnv,
+    },
     { name: 'Api', fn: app.api.api.handler, template: app.templates.api, schema: ApiEnv },
   ];
 }
@@ -61,11 +75,13 @@ describe('function environments', () => {
 
   it.each([
     'Normalize',
+    'RecordPending',
     'PlanCollision',
     'MatchShard',
     'ScoreAndStore',
     'DataLateness',
     'OverdueLeads',
+    'CollisionStarter',
     'Api',
   ])('%s gets every variable its runtime requires and none it does not read', (name) => {
     const f = functions().find((x) => x.name === name);
@@ -199,8 +215,8 @@ describe('audit log: no role can change an audit entry', () => {
     const writers = roles(logicalId(app.data.store.table), 'LEAD#R01#abc').filter((r) =>
       r.writes.includes('dynamodb:UpdateItem'),
     );
-    // The API, Normalize, PlanCollision, ScoreAndStore and the two table jobs.
-    expect(writers).toHaveLength(6);
+    // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore and the three table jobs.
+    expect(writers).toHaveLength(8);
     for (const w of writers)
       expect(w.writes).toEqual([
         'dynamodb:PutItem',

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PRIVATE_ROUTE, PUBLIC_ROUTES } from '../../infra/constructs/public-api.js';
 import {
   MemoryLeads,
+  MemoryPendingCollisions,
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
@@ -185,6 +186,7 @@ describe('gateway authorization', () => {
       versions: new MemoryVersions(),
       runs: new MemoryRuns(),
       collisions: { start: async () => 'unused' },
+      pendingCollisions: new MemoryPendingCollisions(),
       executions: new MemoryWorkflowExecutions(),
       authenticator: { authenticate: async () => undefined },
       datasets: memoryDatasetDeps(),

@@ -1,4 +1,9 @@
-import { collisionDefinitionString, TASKS, type TaskName } from '@jiandu/pipeline/definition';
+import {
+  CLOUD_DEFINITION,
+  collisionDefinitionString,
+  TASKS,
+  type TaskName,
+} from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES } from '@jiandu/pipeline/schedules';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -22,6 +27,7 @@ const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 /** What each task may do, per resource (CONTRACT: uploads are only ever read by the pipeline). */
 const EXPECTED_ACCESS: Record<TaskName, { upload: string[]; data: string[]; table: string[] }> = {
   Normalize: { upload: S3_READ, data: S3_READ_WRITE, table: DYNAMO_READ_WRITE },
+  RecordPending: { upload: [], data: [], table: DYNAMO_READ_WRITE },
   PlanCollision: { upload: [], data: S3_READ_WRITE, table: DYNAMO_READ_WRITE },
   MatchShard: { upload: [], data: S3_READ_WRITE, table: [] },
   ScoreAndStore: { upload: [], data: S3_READ, table: DYNAMO_READ_WRITE },
@@ -37,11 +43,36 @@ beforeAll(() => {
 });
 
 describe('collision state machine', () => {
-  it('deploys exactly the shared ASL string', () => {
+  it('deploys exactly the shared ASL string, in its cloud shape', () => {
     const sm = pipeline.findResources('AWS::StepFunctions::StateMachine')[
       logicalId(app.pipeline.workflow.stateMachine)
     ];
-    expect(sm?.Properties.DefinitionString).toBe(collisionDefinitionString());
+    expect(sm?.Properties.DefinitionString).toBe(collisionDefinitionString(CLOUD_DEFINITION));
+    const definition = JSON.parse(sm?.Properties.DefinitionString as string);
+    expect(definition.States.MatchShards.ItemProcessor.ProcessorConfig).toEqual({
+      Mode: 'DISTRIBUTED',
+      ExecutionType: 'STANDARD',
+    });
+  });
+
+  it('lets the Distributed Map start, follow and stop child executions of this state machine only', () => {
+    const machine = logicalId(app.pipeline.workflow.stateMachine);
+    const role = pipeline.findResources('AWS::StepFunctions::StateMachine')[machine]?.Properties.RoleArn[
+      'Fn::GetAtt'
+    ][0];
+    const policies = Object.values(pipeline.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role),
+    );
+    const statements = policies.flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const on = (action: string) =>
+      statements.filter((st) => [st.Action].flat().includes(action)).map((st) => st.Resource);
+    expect(on('states:StartExecution')).toEqual([{ Ref: machine }]);
+    const followed = JSON.stringify(on('states:DescribeExecution'));
+    expect(followed).toContain(':execution:');
+    expect(followed).toContain(`"Fn::GetAtt":["${machine}","Name"]`);
+    expect(on('states:StopExecution')).toEqual(on('states:DescribeExecution'));
   });
 
   it('substitutes every task placeholder with that task function ARN', () => {
@@ -54,7 +85,7 @@ describe('collision state machine', () => {
     expect(sm?.Properties.DefinitionSubstitutions).toEqual(expected);
     // Each placeholder the definition uses has a substitution, and vice versa.
     const used = new Set(
-      [...collisionDefinitionString().matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]),
+      [...collisionDefinitionString(CLOUD_DEFINITION).matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]),
     );
     expect([...used].sort()).toEqual(Object.keys(expected).sort());
   });
@@ -120,6 +151,7 @@ describe('task functions', () => {
   /** The resources each task names in its environment: those it is granted, no others. */
   const TASK_VARIABLES = {
     Normalize: ['TABLE_NAME', 'UPLOAD_BUCKET', 'DATA_BUCKET'],
+    RecordPending: ['TABLE_NAME'],
     PlanCollision: ['TABLE_NAME', 'DATA_BUCKET'],
     MatchShard: ['DATA_BUCKET'],
     ScoreAndStore: ['TABLE_NAME', 'DATA_BUCKET'],
@@ -223,6 +255,21 @@ describe('triggers', () => {
       (r) => r.Properties.ScheduleExpression,
     );
     expect(expressions).not.toContain(DEFAULT_SCHEDULES[0]?.expression);
+  });
+
+  it('sets the burst quiet period of the CollisionStarter only, from the collisionQuietSeconds context', () => {
+    const configured = synthesize({ collisionQuietSeconds: '300' });
+    const starter = logicalId(configured.pipeline.jobs.functions.CollisionStarter?.function as IConstruct);
+    const functions = configured.templates.pipeline.findResources('AWS::Lambda::Function');
+    expect(functions[starter]?.Properties.Environment.Variables.COLLISION_QUIET_SECONDS).toBe('300');
+    const others = Object.entries(functions).filter(([id]) => id !== starter);
+    for (const [, fn] of others)
+      expect(fn.Properties.Environment?.Variables).not.toHaveProperty('COLLISION_QUIET_SECONDS');
+    for (const bad of ['-1', '3601', '1.5', 'soon']) {
+      expect(() =>
+        buildJianduApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, collisionQuietSeconds: bad } }),
+      ).toThrow(/collisionQuietSeconds/);
+    }
   });
 
   it('rejects a schedule override the scheduler could not run', () => {

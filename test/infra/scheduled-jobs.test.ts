@@ -74,6 +74,9 @@ describe('scheduled jobs in the pipeline stack', () => {
         ...(declares('table:') ? { TABLE_NAME: imported(app.data.store.table) } : {}),
         ...(declares('uploadBucket:') ? { UPLOAD_BUCKET: imported(app.data.store.uploadBucket) } : {}),
         ...(declares('dataBucket:') ? { DATA_BUCKET: imported(app.data.store.dataBucket) } : {}),
+        ...(declares('stateMachine:')
+          ? { STATE_MACHINE_ARN: { Ref: logicalId(app.pipeline.workflow.stateMachine) } }
+          : {}),
         POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^jiandu-job-/),
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

@@ -86,10 +86,16 @@ describe('npm run cli on the local platform', () => {
     // The demo's truth.json sits beside the department folders: skipped, not uploaded.
     expect(run.stdout).toContain('跳过（不是 {部门}/{数据类型}/ 下的文件）：truth.json');
 
-    // One execution per file, each matched and finished.
+    // One execution per file, each matched and finished, then ONE collision for the whole folder,
+    // started when the command said the upload was complete, over every kind it uploaded.
     const executions = platform.executions();
-    expect(executions).toHaveLength(files);
+    expect(executions).toHaveLength(files + 1);
     expect(executions.filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
+    const collisions = executions.filter((e) => e.input.source !== 'aws.s3');
+    expect(collisions.map((e) => e.input['detail-type'])).toEqual(['Collision Pending']);
+    const kinds = [...new Set(truth.files.map((f) => f.key.split('/')[2]))].sort();
+    expect(collisions[0]?.input.detail).toMatchObject({ kinds });
+    expect(run.stdout).toContain(`✔ 碰撞完成（一次覆盖 ${kinds.length} 类数据`);
 
     // The printed report is the version's quality report, file by file.
     for (const { key } of truth.files) {

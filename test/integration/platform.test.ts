@@ -31,6 +31,8 @@ import {
   type NormalizeOutput,
   PlanInput,
   type PlanOutput,
+  RecordPendingInput,
+  type RecordPendingOutput,
   ScoreAndStoreInput,
   ShardTask,
 } from '@jiandu/pipeline/contracts';
@@ -81,6 +83,12 @@ function fakeHandlers() {
       } finally {
         active -= 1;
       }
+    },
+    RecordPending: async (raw) => {
+      calls.push({ task: 'RecordPending', input: raw });
+      const input = RecordPendingInput.parse(raw);
+      const output: RecordPendingOutput = { kinds: [input.kind], revision: 1, lastMarkedAt: 'now' };
+      return output;
     },
     PlanCollision: async (raw) => {
       calls.push({ task: 'PlanCollision', input: raw });
@@ -278,13 +286,12 @@ describe('local platform', () => {
     // URL-encode it) and the event time.
     const normalize = fakes.calls.filter((call) => call.task === 'Normalize').at(-1);
     expect(normalize?.input).toEqual({ bucket: 'jiandu-uploads', key, eventTime: execution.input.time });
-    expect(execution.output).toEqual({
-      runId: expect.any(String),
-      leadsNew: 6,
-      leadsUpdated: 0,
-      leadsUnchanged: 0,
-      leadsSuperseded: 0,
-      findings: 6,
+    // A registered upload marks its kind pending: the burst's collision runs later, once.
+    const recorded = fakes.calls.filter((call) => call.task === 'RecordPending').at(-1);
+    expect(recorded?.input).toEqual({ versionId: `v-${key}`, kind: 'subsidy_payments' });
+    expect(execution.output).toMatchObject({
+      version: { outcome: 'registered', kind: 'subsidy_payments' },
+      pending: { kinds: ['subsidy_payments'] },
     });
     expect(execution.startedAt && execution.stoppedAt).toBeTruthy();
   });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst';
 import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
@@ -45,6 +46,7 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoPendingCollisions,
   DynamoReportRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
@@ -59,6 +61,7 @@ import {
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryReports,
   MemoryRuns,
   MemoryVersions,
@@ -78,6 +81,7 @@ interface Stores {
   readonly lateness: LatenessRepository;
   readonly columnMappings: ColumnMappingRepository;
   readonly objects: ObjectStore;
+  readonly pending: PendingCollisionRepository;
   /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
   readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
 }
@@ -113,6 +117,7 @@ const memory: Implementation = {
     lateness: new MemoryLateness(),
     columnMappings: new MemoryColumnMappings(),
     objects: new MemoryObjects(),
+    pending: new MemoryPendingCollisions(),
   }),
 };
 
@@ -158,6 +163,7 @@ const dynamodb = ((): Implementation => {
         lateness: new DynamoLatenessRepository(doc, table),
         columnMappings: new DynamoColumnMappingRepository(doc, table),
         objects,
+        pending: new DynamoPendingCollisions(doc, table),
       };
     },
   };
@@ -762,6 +768,36 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       // Index order: department, kind, due date.
       expect(listed[0]).toEqual(resolved);
       expect(listed.map((r) => r.department)).toEqual(['police', ...records.map((r) => r.department)]);
+    });
+  });
+
+  describe('PendingCollisionRepository', () => {
+    it('merges the kinds of every mark, counts from the last one and is claimed once, by revision', async () => {
+      expect(await s.pending.get()).toBeUndefined();
+      expect(await s.pending.claim(1)).toBe(false);
+      await s.pending.mark(['subsidy_payments'], '2024-05-01T00:00:00.000Z');
+      // Concurrent Normalize tasks: no kind is lost, whichever lands first.
+      await Promise.all([
+        s.pending.mark(['death_records', 'subsidy_payments'], '2024-05-01T00:00:05.000Z'),
+        s.pending.mark(['household_registry'], '2024-05-01T00:00:05.000Z'),
+      ]);
+      const read = await s.pending.get();
+      expect(read).toEqual({
+        kinds: ['death_records', 'household_registry', 'subsidy_payments'],
+        firstMarkedAt: '2024-05-01T00:00:00.000Z',
+        lastMarkedAt: '2024-05-01T00:00:05.000Z',
+        revision: 3,
+      });
+      // A mark after the starter read it: its claim fails, the newer kinds stay pending.
+      await s.pending.mark(['vehicle_records'], '2024-05-01T00:00:09.000Z');
+      expect(await s.pending.claim(3)).toBe(false);
+      expect((await s.pending.get())?.kinds).toContain('vehicle_records');
+      expect(await s.pending.claim(4)).toBe(true);
+      expect(await s.pending.claim(4)).toBe(false);
+      expect(await s.pending.get()).toBeUndefined();
+      // The next burst starts afresh.
+      const next = await s.pending.mark(['divisions'], '2024-05-02T00:00:00.000Z');
+      expect(next).toMatchObject({ kinds: ['divisions'], firstMarkedAt: '2024-05-02T00:00:00.000Z' });
     });
   });
 

@@ -13,6 +13,8 @@ import {
   normalizeUpload,
   PlanInput,
   planCollision,
+  RecordPendingInput,
+  recordPending,
   rulesForTrigger,
   ScoreAndStoreInput,
   SHARD_COUNT,
@@ -47,6 +49,14 @@ describe('which rules a run evaluates', () => {
     expect(plan('Object Created', { object: { key: 'uploads/x/notices/a.csv' } })).toEqual([]);
     expect(plan('Version Withdrawn', { kind: 'social_insurance' })).toEqual(['R07']);
     expect(plan('Version Withdrawn', {})).toHaveLength(RULES.length);
+    // A burst: every rule reading one of its kinds, once, in rule order.
+    expect(plan('Collision Pending', { kinds: ['social_insurance', 'village_finance'] })).toEqual([
+      'R07',
+      'R09',
+      'R10',
+      'R11',
+    ]);
+    expect(plan('Collision Pending', { kinds: ['no_such_kind'] })).toHaveLength(RULES.length);
     expect(plan('Scheduled Event', {})).toHaveLength(RULES.length);
   });
 });
@@ -56,6 +66,7 @@ describe('re-evaluation through the workflow', () => {
   const p = memoryPipeline(clock);
   const request = createWorkflow({
     Normalize: (i) => normalizeUpload(p.deps, NormalizeInput.parse(i)),
+    RecordPending: (i) => recordPending(p.deps, RecordPendingInput.parse(i)),
     PlanCollision: (i) => planCollision(p.deps, PlanInput.parse(i)),
     MatchShard: (i) => matchShard(p.deps, ShardTask.parse(i)),
     ScoreAndStore: (i) => scoreAndStore(p.deps, ScoreAndStoreInput.parse(i)),

@@ -5,7 +5,7 @@ import {
 import { NoSuchKey, S3ServiceException } from '@aws-sdk/client-s3';
 import { objectCreatedEvent } from '@jiandu/local/events';
 import { createWorkflow, type TaskHandlers } from '@jiandu/local/workflow';
-import { collisionDefinition } from '@jiandu/pipeline/definition';
+import { CLOUD_DEFINITION, collisionDefinition } from '@jiandu/pipeline/definition';
 import {
   isTransient,
   surfaceTransientErrors,
@@ -87,11 +87,14 @@ describe('transient error classification', () => {
     type Retrier = { ErrorEquals: string[]; JitterStrategy?: string; BackoffRate?: number };
     const tasks: { Retry?: Retrier[] }[] = [];
     // Every Task state, wherever it sits (inside a Map's processor too).
-    JSON.stringify(collisionDefinition(), (_key, value: { Type?: string; Retry?: Retrier[] }) => {
-      if (value?.Type === 'Task') tasks.push(value);
-      return value;
-    });
-    expect(tasks).toHaveLength(4);
+    JSON.stringify(
+      collisionDefinition(CLOUD_DEFINITION),
+      (_key, value: { Type?: string; Retry?: Retrier[] }) => {
+        if (value?.Type === 'Task') tasks.push(value);
+        return value;
+      },
+    );
+    expect(tasks).toHaveLength(5);
     for (const task of tasks) {
       const retry = task.Retry?.find((r) => r.ErrorEquals.includes(TRANSIENT_ERROR));
       expect(retry?.ErrorEquals).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));
@@ -123,6 +126,7 @@ describe('a transient fault inside a task, in the workflow', () => {
     };
     return createWorkflow({
       Normalize: surfaceTransientErrors(normalize),
+      RecordPending: unused,
       PlanCollision: unused,
       MatchShard: unused,
       ScoreAndStore: unused,

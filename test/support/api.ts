@@ -2,6 +2,7 @@ import type { ApiDeps, Authenticator, Principal } from '@jiandu/api';
 import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import {
   MemoryLeads,
+  MemoryPendingCollisions,
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
@@ -25,6 +26,7 @@ export function memoryApiDeps(overrides: Partial<ApiDeps> & Pick<ApiDeps, 'authe
     versions: new MemoryVersions(),
     runs: new MemoryRuns(),
     collisions: { start: async () => 'exec-1' },
+    pendingCollisions: new MemoryPendingCollisions(),
     executions: new MemoryWorkflowExecutions(),
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),

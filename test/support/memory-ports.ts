@@ -31,6 +31,7 @@ export {
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryReports,
   MemoryRuns,
   MemoryUploadSigner,

@@ -5,6 +5,7 @@
  */
 
 import { resolveRuleConfig } from '@jiandu/domain';
+import { startPendingCollision } from '@jiandu/domain/collision-burst';
 import type { Lead } from '@jiandu/domain/model';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
 import { createWorkflow } from '@jiandu/local/workflow';
@@ -16,6 +17,9 @@ import {
   normalizeUpload,
   PlanInput,
   planCollision,
+  type RecordPendingDeps,
+  RecordPendingInput,
+  recordPending,
   type ScoreAndStoreDeps,
   ScoreAndStoreInput,
   ShardTask,
@@ -25,6 +29,7 @@ import {
   MemoryColumnMappings,
   MemoryLeads,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryReports,
   MemoryRuns,
   MemoryVersions,
@@ -47,32 +52,76 @@ export function memoryPipeline(clock: { now: string }) {
     now: () => clock.now,
     leadIdKey: TEST_KEYS.leadIds,
     reports: new MemoryReports(),
-  } satisfies ScoreAndStoreDeps & NormalizeDeps;
+    pending: new MemoryPendingCollisions(),
+  } satisfies ScoreAndStoreDeps & NormalizeDeps & RecordPendingDeps;
   const workflow = createWorkflow({
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
+    RecordPending: (i) => recordPending(deps, RecordPendingInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),
     MatchShard: (i) => matchShard(deps, ShardTask.parse(i)),
     ScoreAndStore: (i) => scoreAndStore(deps, ScoreAndStoreInput.parse(i)),
   });
 
-  /** Put a file into the upload bucket and run the workflow on its Object Created event. */
-  async function upload(key: string, content: string | Uint8Array, time = clock.now) {
+  /** Collision runs started by the burst starter (`startPendingCollision`), by execution id. */
+  const started = new Map<string, Promise<Record<string, unknown>>>();
+  const collisions = {
+    start: async (reason: string, detail: Record<string, unknown>) => {
+      const id = `exec-${started.size + 1}`;
+      const event = collisionRequestEvent(reason, detail, new Date(clock.now));
+      started.set(id, workflow.run(event).result as Promise<Record<string, unknown>>);
+      return id;
+    },
+  };
+
+  /**
+   * The uploader says the burst is complete (`POST /api/v1/uploads/complete`): the pending
+   * collision runs now. Resolves with its run summary, or undefined when nothing was pending.
+   */
+  async function complete(): Promise<Record<string, unknown> | undefined> {
+    const outcome = await startPendingCollision(
+      { pending: deps.pending, collisions, now: () => clock.now },
+      { quietSeconds: 0, force: true },
+    );
+    return outcome.status === 'started' ? started.get(outcome.executionId) : undefined;
+  }
+
+  /** A registered upload only marked its kind pending: complete the burst of one (the per-file path). */
+  async function settle(output: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return output.pending === undefined ? output : ((await complete()) ?? output);
+  }
+
+  /** Put a file into the upload bucket and run the workflow on its Object Created event, without completing the burst. */
+  async function deliver(key: string, content: string | Uint8Array, time = clock.now) {
     const body = typeof content === 'string' ? new TextEncoder().encode(content) : content;
     await deps.objects.put(UPLOAD, key, body);
-    return replay(key, body.length, time);
+    const event = objectCreatedEvent({
+      bucket: UPLOAD,
+      key,
+      size: body.length,
+      etag: 'etag',
+      time: new Date(time),
+    });
+    return workflow.run(event).result as Promise<Record<string, unknown>>;
+  }
+
+  /** Upload one file and complete its burst: the collision runs for it alone (its summary is returned). */
+  async function upload(key: string, content: string | Uint8Array, time = clock.now) {
+    return settle(await deliver(key, content, time));
   }
 
   /** Deliver an Object Created event (again) for an object already in the bucket. */
   async function replay(key: string, size: number, time = clock.now) {
     const event = objectCreatedEvent({ bucket: UPLOAD, key, size, etag: 'etag', time: new Date(time) });
-    return workflow.run(event).result as Promise<Record<string, unknown>>;
+    return settle(await (workflow.run(event).result as Promise<Record<string, unknown>>));
   }
 
   /** A request the platform itself sends (`collisionRequestEvent`), e.g. a re-read after a mapping. */
   async function request(reason: string, detail: Record<string, unknown>, time = clock.now) {
-    return workflow.run(collisionRequestEvent(reason, detail, new Date(time))).result as Promise<
-      Record<string, unknown>
-    >;
+    return settle(
+      await (workflow.run(collisionRequestEvent(reason, detail, new Date(time))).result as Promise<
+        Record<string, unknown>
+      >),
+    );
   }
 
   async function scheduled(time = clock.now) {
@@ -88,5 +137,5 @@ export function memoryPipeline(clock: { now: string }) {
       .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
   }
 
-  return { deps, upload, replay, request, scheduled, leadsOf };
+  return { deps, upload, deliver, complete, replay, request, scheduled, leadsOf };
 }

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { type Access, authorize } from './auth.js';
 import { errorResponse } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { collisionRoutes } from './routes/collisions.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { disclosureRoutes } from './routes/disclosure.js';
 import { docsRoutes } from './routes/docs.js';
@@ -23,6 +24,7 @@ export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
     ...reportRoutes(deps),
     ...datasetRoutes(deps),
     ...runRoutes(deps),
+    ...collisionRoutes(deps),
     ...statsRoutes(deps),
     ...auditRoutes(deps),
   ];

@@ -58,6 +58,23 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+/** One execution as the command line sees it; `keyOf` picks the uploaded key from its input. */
+async function describe(
+  sfn: SFNClient,
+  executionArn: string,
+  keyOf: (input: string | undefined) => string | undefined,
+): Promise<ExecutionView> {
+  const res = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return {
+    executionArn,
+    status: res.status ?? 'RUNNING',
+    key: keyOf(res.input),
+    ...(res.output !== undefined ? { output: parseJson(res.output) } : {}),
+    ...(res.error !== undefined ? { error: res.error } : {}),
+    ...(res.cause !== undefined ? { cause: res.cause } : {}),
+  };
+}
+
 /** Options of {@link ExecutionWatcher}. */
 export interface WatchOptions {
   /** Executions started before this instant are not ours (allow for clock skew). */
@@ -111,15 +128,7 @@ export class ExecutionWatcher {
   }
 
   async #describe(executionArn: string, wanted: ReadonlySet<string>): Promise<ExecutionView> {
-    const res = await this.#sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return {
-      executionArn,
-      status: res.status ?? 'RUNNING',
-      key: inputKeys(res.input).find((k) => wanted.has(k)),
-      ...(res.output !== undefined ? { output: parseJson(res.output) } : {}),
-      ...(res.error !== undefined ? { error: res.error } : {}),
-      ...(res.cause !== undefined ? { cause: res.cause } : {}),
-    };
+    return describe(this.#sfn, executionArn, (input) => inputKeys(input).find((k) => wanted.has(k)));
   }
 
   /** Remember the executions that exist now: they belong to someone else. */
@@ -173,5 +182,27 @@ export class ExecutionWatcher {
       }
       await new Promise((r) => setTimeout(r, this.#pollMs));
     }
+  }
+}
+
+/**
+ * Wait for one execution (by ARN) to finish and return it.
+ *
+ * @throws {Error} after `timeoutMs`.
+ */
+export async function followExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  options: { readonly timeoutMs: number; readonly pollMs?: number },
+): Promise<ExecutionView> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const view = await describe(sfn, executionArn, () => undefined);
+    if (isTerminal(String(view.status))) return view;
+    if (Date.now() > deadline)
+      throw new Error(
+        `等待超时（${Math.round(options.timeoutMs / 1000)} 秒）：碰撞 ${executionArn} 尚未结束`,
+      );
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The staff command line (`npm run cli -- …`):
  *
- *   upload <folder>        upload `{department}/{kind}/<files>`, wait for the workflow, print quality reports
+ *   upload <folder>        upload `{department}/{kind}/<files>`, wait for the workflow, print quality
+ *                          reports, then say the burst is complete and wait for its one collision
+ *   complete               say the uploads are complete: the pending collision starts now
  *   leads export           write the lead export (CSV or XLSX)
  *   restore / confirm      bring a withdrawn version back / confirm a held snapshot
  *   runs failed / redrive  list failed workflow executions / redrive one from the step that failed
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseMappingLines } from '@jiandu/ingest/mapping';
 import { ApiClient } from './api.js';
+import { collisionFailed, collisionJson, completeBurst, formatCollision } from './complete.js';
 import { EXPORT_FORMATS, type ExportFormat, exportLeads } from './export.js';
 import { LayoutError, planUpload } from './layout.js';
 import { formatResult, formatSummary, resultJson } from './report.js';
@@ -37,9 +40,11 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
 
 命令：
   upload <目录>         上传 {部门}/{数据类型}/<文件>（或 uploads/{部门}/{数据类型}/<文件>）结构的目录，
-                        等待每个文件的处理流程结束，打印每个数据版本的质量报告
+                        等待每个文件的处理流程结束，打印每个数据版本的质量报告；
+                        然后告知平台本批上传已完成，等待覆盖全部上传数据类型的一次碰撞结束
       --map <列名=列>      指定列映射（可多次），如 --map 身份证明号码=owner_id；按部门和数据类型记住，
                           下个月同样列名的文件直接通过。也可在 {部门}/{数据类型}/列映射.txt 中逐行写 列名=列
+  complete              告知平台上传已完成：待碰撞的数据立即开始一次碰撞（否则在上传静默一段时间后自动开始）
   restore <版本号> --reason <原因>   恢复已撤回的数据版本（恢复后重新碰撞）
   confirm <版本号> --reason <原因>   确认因数据大幅减少而暂不生效的快照（确认后生效并碰撞）
   runs failed           列出失败的处理流程（原因、文件、能否重新驱动）
@@ -62,8 +67,8 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
   --token <令牌>         API 令牌（或环境变量 JIANDU_TOKEN）
 
 其他：
-  --timeout <秒>         upload 等待处理的最长时间（默认 1800）
-  --json                 upload、runs failed 以 JSON 输出结果
+  --timeout <秒>         upload / complete 等待处理和碰撞的最长时间（默认 1800）
+  --json                 upload、complete、runs failed 以 JSON 输出结果
   --help                 显示本帮助
 `;
 
@@ -144,17 +149,56 @@ async function upload(folder: string, values: Values, io: CliIo): Promise<number
       timeoutMs: wait,
       ...(io.pollMs !== undefined ? { pollMs: io.pollMs } : {}),
     });
+    // The folder is the burst: its new data is collided once, now, not after the quiet period.
+    const registered = results.some((r) => r.outcome === 'new' || r.outcome === 'restored');
+    const collision = registered
+      ? await completeBurst({
+          target,
+          api,
+          progress: say,
+          timeoutMs: wait,
+          ...(io.pollMs !== undefined ? { pollMs: io.pollMs } : {}),
+        })
+      : undefined;
     if (values.json) {
-      io.stdout(`${JSON.stringify({ files: results.map(resultJson) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify(
+          { files: results.map(resultJson), ...(collision ? { collision: collisionJson(collision) } : {}) },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       io.stdout('\n');
       for (const result of results) io.stdout(`${formatResult(result).join('\n')}\n`);
       io.stdout(`\n${formatSummary(results)}\n`);
+      if (collision) io.stdout(`${formatCollision(collision).join('\n')}\n`);
     }
     // A held file needs the department to act: a batch job must notice.
-    return results.some((r) => r.outcome === 'rejected' || r.outcome === 'failed' || r.outcome === 'held')
-      ? EXIT.failed
-      : EXIT.ok;
+    const fileFailed = results.some(
+      (r) => r.outcome === 'rejected' || r.outcome === 'failed' || r.outcome === 'held',
+    );
+    return fileFailed || (collision !== undefined && collisionFailed(collision)) ? EXIT.failed : EXIT.ok;
+  });
+}
+
+/** `complete`: the uploads are complete; start the pending collision and wait for it. */
+async function complete(values: Values, io: CliIo): Promise<number> {
+  const wait = timeoutMs(values.timeout);
+  return withTarget(values, async (target) => {
+    const collision = await completeBurst({
+      target,
+      api: apiClient(target, values, io.env),
+      progress: (line) => io.stderr(`${line}\n`),
+      timeoutMs: wait,
+      ...(io.pollMs !== undefined ? { pollMs: io.pollMs } : {}),
+    });
+    io.stdout(
+      values.json
+        ? `${JSON.stringify(collisionJson(collision), null, 2)}\n`
+        : `${formatCollision(collision).join('\n')}\n`,
+    );
+    return collisionFailed(collision) ? EXIT.failed : EXIT.ok;
   });
 }
 
@@ -239,6 +283,7 @@ export async function main(io: CliIo): Promise<number> {
         throw new UsageError('upload 需要且只需要一个目录：npm run cli -- upload <目录>');
       return await upload(rest[0] as string, values, io);
     }
+    if (command === 'complete' && rest.length === 0) return await complete(values, io);
     if (command === 'leads' && rest[0] === 'export' && rest.length === 1)
       return await leadsExport(values, io);
     if (command === 'runs' && rest[0] === 'failed' && rest.length === 1)

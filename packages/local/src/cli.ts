@@ -26,8 +26,9 @@ Options:
   --empty        don't upload the demo county on first start
   --help         show this help
 
-The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES, LEAD_LIST_MIN_SCORE and DISCLOSURE_CONFIG
-from this environment when set, as the deployed stack configures them.
+The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES, LEAD_LIST_MIN_SCORE,
+DISCLOSURE_CONFIG and COLLISION_QUIET_SECONDS (default here 2; deployed 60) from this
+environment when set, as the deployed stack configures them.
 `;
 
 /** Settings of the deployed functions that `npm start` passes on from its own environment. */
@@ -37,6 +38,7 @@ const FUNCTION_SETTINGS = [
   'REPORT_DEADLINES',
   'LEAD_LIST_MIN_SCORE',
   'DISCLOSURE_CONFIG',
+  'COLLISION_QUIET_SECONDS',
 ] as const;
 
 function parsePort(value: string | undefined, fallback: number, option: string): number {

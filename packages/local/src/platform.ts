@@ -6,6 +6,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { DEFAULT_SCHEDULES, SCHEDULED_JOBS } from '@jiandu/pipeline/schedules';
+import { DynamoPendingCollisions, documentClientOf } from '@jiandu/store';
 import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { controlApi, type PlatformControl } from './control.js';
 import { type DemoGenerator, loadDemoGenerator, seedDemoCounty } from './demo.js';
@@ -44,6 +45,13 @@ export const AUDIT_TABLE_NAME = 'jiandu-audit';
 export const BUCKETS = { upload: 'jiandu-uploads', data: 'jiandu-data' } as const;
 /** Only objects under this prefix of the upload bucket start the workflow (the EventBridge rule's filter). */
 export const UPLOAD_PREFIX = 'uploads/';
+/**
+ * Quiet period of a burst of uploads on this platform (`COLLISION_QUIET_SECONDS`, deployed 60):
+ * one person at one machine uploads a folder in seconds, and `cli upload` ends the burst itself.
+ */
+export const LOCAL_COLLISION_QUIET_SECONDS = 2;
+/** The scheduled job that starts a burst's collision once it is quiet (`SCHEDULED_JOBS`). */
+const COLLISION_STARTER = 'CollisionStarter';
 /** Lifetime of the demo inspector's token minted at start (`platform.inspectorToken`), in seconds. */
 export const INSPECTOR_TOKEN_SECONDS = 12 * 3600;
 /** The hono app module (repository-root relative); its named export `app` is served (in the function host). */
@@ -166,7 +174,11 @@ export interface Platform {
   readonly demoUsers: readonly DemoUser[];
   /** A fresh bearer token (one hour) for a demo user, without the password round trip. */
   tokenFor(username: string): Promise<string>;
-  /** Resolve once no execution is queued or running and no S3 request (hence event) is pending. */
+  /**
+   * Resolve once no execution is queued or running, no S3 request (hence event) is pending and
+   * no collision is pending: while a burst's collision waits for its quiet period, the
+   * `CollisionStarter` job is run as its schedule would (also when job schedules are off).
+   */
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Every execution so far, oldest first. */
   executions(): ExecutionRecord[];
@@ -182,6 +194,9 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** How long the platform must stay idle before `waitForIdle` believes it (late S3 events, chained timers). */
 const SETTLE_MS = 75;
+
+/** While a burst waits for its quiet period, `waitForIdle` ticks its starter this often. */
+const STARTER_TICK_MS = 200;
 
 /**
  * The functions' whole environment on this platform: what the deployed stack sets on each
@@ -203,6 +218,7 @@ export function handlerEnvironment(params: {
   staffDirectoryFile: string;
 }): Record<string, string> {
   return {
+    COLLISION_QUIET_SECONDS: String(LOCAL_COLLISION_QUIET_SECONDS),
     ...params.settings,
     TABLE_NAME,
     AUDIT_TABLE_NAME,
@@ -308,6 +324,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const dynamodbClient = createDynamoDbClient(dynamodbLocal.endpoint);
     cleanups.push(() => dynamodbClient.destroy());
     const table = await ensureTable(dynamodbClient, TABLE_NAME);
+    const pendingCollisions = new DynamoPendingCollisions(documentClientOf(dynamodbClient), TABLE_NAME);
     const auditTable = await ensureTable(dynamodbClient, AUDIT_TABLE_NAME, AUDIT_TABLE_SHAPE);
     log(
       `[local] DynamoDB Local ${dynamodbLocal.endpoint} (table ${TABLE_NAME} ${table}, ${AUDIT_TABLE_NAME} ${auditTable})`,
@@ -519,7 +536,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         let idleSince: number | undefined;
         for (;;) {
           const now = Date.now();
-          if (idle()) {
+          let poll = 20;
+          if (idle() && (await pendingCollisions.get()) !== undefined) {
+            // A burst waits for its quiet period: tick its starter, as the schedule does.
+            idleSince = undefined;
+            poll = STARTER_TICK_MS;
+            jobs.run(COLLISION_STARTER).catch((error: unknown) => {
+              log(
+                `[job] ${COLLISION_STARTER} failed: ${error instanceof Error ? error.message : String(error)}`,
+              );
+            });
+          } else if (idle()) {
             idleSince ??= now;
             if (now - idleSince >= SETTLE_MS) return;
           } else {
@@ -527,12 +554,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           }
           if (now > deadline) {
             const running = queue.records().filter((r) => r.status === 'QUEUED' || r.status === 'RUNNING');
+            const pending = await pendingCollisions.get();
             throw new Error(
               `Platform not idle after ${timeoutMs} ms: ${running.length} execution(s) queued or running, ` +
-                `${bridging} S3 event(s) being forwarded, ${localS3.inFlight()} S3 request(s) open`,
+                `${bridging} S3 event(s) being forwarded, ${localS3.inFlight()} S3 request(s) open` +
+                (pending ? `, a collision pending for ${pending.kinds.join(', ')}` : ''),
             );
           }
-          await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, poll));
         }
       },
       stop: () => {

@@ -1,7 +1,13 @@
 // The polyfill must be evaluated before aws-local-stepfunctions: keep this import first.
 import './polyfill.js';
 import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
-import { collisionDefinitionString, substitute, TASKS, type TaskName } from '@jiandu/pipeline/definition';
+import {
+  collisionDefinitionString,
+  LOCAL_DEFINITION,
+  substitute,
+  TASKS,
+  type TaskName,
+} from '@jiandu/pipeline/definition';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowEvent } from './events.js';
 import type { FunctionHost } from './functions-host.js';
@@ -21,11 +27,17 @@ export function localFunctionArn(task: TaskName): string {
   return localLambdaArn(`jiandu-${task}`);
 }
 
-/** The deployed definition: the shared ASL with every `${…FunctionArn}` replaced by a local ARN. */
+/**
+ * The shared ASL in its local shape (inline Map: aws-local-stepfunctions has no Distributed
+ * Map) with every `${…FunctionArn}` replaced by a local ARN.
+ */
 export function localDefinition(): Record<string, unknown> {
   const values: Record<string, string> = {};
   for (const task of TASK_NAMES) values[TASKS[task]] = localFunctionArn(task);
-  return JSON.parse(substitute(collisionDefinitionString(), values)) as Record<string, unknown>;
+  return JSON.parse(substitute(collisionDefinitionString(LOCAL_DEFINITION), values)) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**

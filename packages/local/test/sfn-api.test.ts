@@ -20,6 +20,7 @@ describe('local Step Functions API', () => {
     const queue = new ExecutionQueue(
       createWorkflow({
         Normalize: async () => ({ outcome: 'duplicate' }),
+        RecordPending: async () => ({}),
         PlanCollision: async (input) => {
           planned.push(input);
           return { runId: 'run-1', manifestKey: 'm', shards: [] };

@@ -1,3 +1,4 @@
+import { isDatasetKind } from '@jiandu/domain/kinds';
 import * as z from 'zod';
 import type { TaskName } from './definition.js';
 
@@ -28,6 +29,20 @@ export const NormalizeOutput = z.object({
   error: z.string().optional(),
 });
 export type NormalizeOutput = z.infer<typeof NormalizeOutput>;
+
+/** `RecordPending`: the kind a registered upload changed, added to the pending (coalesced) collision. */
+export const RecordPendingInput = z.object({
+  versionId: z.string().min(1),
+  kind: z.string().refine(isDatasetKind, 'not a dataset kind'),
+});
+export type RecordPendingInput = z.infer<typeof RecordPendingInput>;
+
+export const RecordPendingOutput = z.object({
+  kinds: z.array(z.string()),
+  revision: z.number().int().positive(),
+  lastMarkedAt: z.string(),
+});
+export type RecordPendingOutput = z.infer<typeof RecordPendingOutput>;
 
 export const PlanInput = z.object({
   trigger: z.string(),
@@ -87,6 +102,7 @@ export type RunSummary = z.infer<typeof RunSummary>;
  */
 export const FUNCTION_ENTRIES: Readonly<Record<TaskName | 'Api', string>> = {
   Normalize: 'functions/pipeline/normalize.ts',
+  RecordPending: 'functions/pipeline/record-pending.ts',
   PlanCollision: 'functions/pipeline/plan-collision.ts',
   MatchShard: 'functions/pipeline/match-shard.ts',
   ScoreAndStore: 'functions/pipeline/score-and-store.ts',

@@ -3,8 +3,11 @@
  * CDK stack (which deploys it with `definitionSubstitutions` for the function ARNs) and
  * the local platform (which runs the very same JSON in aws-local-stepfunctions).
  *
- * Kept to JSONPath and an inline Map: the local runner ignores JSONata, ItemReader and
- * Distributed mode. States pass S3 keys and counts, never rows (256 KiB state limit).
+ * One definition, two shapes of the shard fan-out ({@link MapMode}): the cloud runs
+ * `MatchShards` as a Distributed Map (each shard a child execution, thousands at once), the
+ * local runner — which ignores JSONata, ItemReader and Distributed mode — as an inline Map.
+ * Every other state is the same JSON. States pass S3 keys and counts, never rows (256 KiB
+ * state limit).
  */
 
 import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
@@ -13,6 +16,7 @@ import { TRANSIENT_ERROR } from './transient.js';
 /** Task states, each served by one Lambda function (in AWS) or the same handler (locally). */
 export const TASKS = {
   Normalize: 'NormalizeFunctionArn',
+  RecordPending: 'RecordPendingFunctionArn',
   PlanCollision: 'PlanCollisionFunctionArn',
   MatchShard: 'MatchShardFunctionArn',
   ScoreAndStore: 'ScoreAndStoreFunctionArn',
@@ -26,8 +30,28 @@ export function substitutionKey(task: TaskName): string {
   return TASKS[task];
 }
 
+/**
+ * How `MatchShards` fans out: `inline` (one execution, at most 40 iterations at once; what
+ * aws-local-stepfunctions runs) or `distributed` (Step Functions Distributed Map: each shard
+ * a child execution, up to 10,000 at once; what the CDK stack deploys).
+ */
+export type MapMode = 'inline' | 'distributed';
+
 /** How many Map iterations run at once; each is one Lambda in AWS. */
 export const MATCH_CONCURRENCY = 8;
+
+/** Options of {@link collisionDefinition}. */
+export interface DefinitionOptions {
+  /** The shard fan-out's shape. */
+  readonly mapMode: MapMode;
+  /** Shards matched at once. @default {@link MATCH_CONCURRENCY} */
+  readonly matchConcurrency?: number;
+}
+
+/** The shape the local platform runs. */
+export const LOCAL_DEFINITION: DefinitionOptions = { mapMode: 'inline' };
+/** The shape the CDK stack deploys. */
+export const CLOUD_DEFINITION: DefinitionOptions = { mapMode: 'distributed' };
 
 const lambdaRetry = [
   {
@@ -58,14 +82,42 @@ function task(name: TaskName, rest: Record<string, unknown>): Record<string, unk
 }
 
 /**
- * The workflow definition. Input is an EventBridge event: `Object Created` from the upload
- * bucket (one new file → normalize it, then re-run collision) or a `Scheduled Event`
- * (recurring full collision over all active versions).
+ * The shard fan-out: the same item list (`$.plan.shards`, one small `ShardTask` each) and the
+ * same iteration in both shapes. Distributed: each shard a STANDARD child execution (its own
+ * history, retries and re-drive; no 5-minute Express cap on a large shard), no shard failure
+ * tolerated (a run's leads must be complete), items from the state (a county run has tens of
+ * shards; see docs/scale.md for ItemReader over an S3 shard manifest at province scale).
  */
-export function collisionDefinition(): Record<string, unknown> {
+function matchShards(options: DefinitionOptions): Record<string, unknown> {
+  const iteration = { StartAt: 'MatchShard', States: { MatchShard: task('MatchShard', { End: true }) } };
+  const common = {
+    Type: 'Map',
+    ItemsPath: '$.plan.shards',
+    MaxConcurrency: options.matchConcurrency ?? MATCH_CONCURRENCY,
+    ResultPath: '$.matched',
+    Next: 'ScoreAndStore',
+  };
+  if (options.mapMode === 'inline') {
+    return { ...common, ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...iteration } };
+  }
+  return {
+    ...common,
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...iteration },
+    Label: 'MatchShards',
+    ToleratedFailurePercentage: 0,
+  };
+}
+
+/**
+ * The workflow definition. Input is an EventBridge event: `Object Created` from the upload
+ * bucket (one new file → normalize it, add its kind to the pending collision), a platform
+ * request (`Collision Pending` when a burst of uploads is over, `Version Withdrawn`, …:
+ * collide now) or a `Scheduled Event` (recurring full collision over all active versions).
+ */
+export function collisionDefinition(options: DefinitionOptions): Record<string, unknown> {
   return {
     Comment:
-      'jiandu collision: normalize an upload, match all active data in ID-hash shards, score and store leads',
+      'jiandu collision: normalize an upload and mark its kind pending; for a burst, a request or the schedule, match all active data in ID-hash shards, score and store leads',
     QueryLanguage: 'JSONPath',
     StartAt: 'Trigger',
     States: {
@@ -90,12 +142,18 @@ export function collisionDefinition(): Record<string, unknown> {
       IsNewVersion: {
         Type: 'Choice',
         Choices: [
-          { Variable: '$.version.outcome', StringEquals: 'registered', Next: 'PlanCollision' },
+          { Variable: '$.version.outcome', StringEquals: 'registered', Next: 'RecordPending' },
           { Variable: '$.version.outcome', StringEquals: 'rejected', Next: 'FileRejected' },
           { Variable: '$.version.outcome', StringEquals: 'held', Next: 'Held' },
         ],
         Default: 'AlreadyIngested',
       },
+      // Coalesced collision: a registered upload only marks its kind; one run covers the burst.
+      RecordPending: task('RecordPending', {
+        Parameters: { 'versionId.$': '$.version.versionId', 'kind.$': '$.version.kind' },
+        ResultPath: '$.pending',
+        End: true,
+      }),
       Held: {
         Type: 'Succeed',
         Comment:
@@ -115,18 +173,7 @@ export function collisionDefinition(): Record<string, unknown> {
         ResultPath: '$.plan',
         Next: 'MatchShards',
       }),
-      MatchShards: {
-        Type: 'Map',
-        ItemsPath: '$.plan.shards',
-        MaxConcurrency: MATCH_CONCURRENCY,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'MatchShard',
-          States: { MatchShard: task('MatchShard', { End: true }) },
-        },
-        ResultPath: '$.matched',
-        Next: 'ScoreAndStore',
-      },
+      MatchShards: matchShards(options),
       ScoreAndStore: task('ScoreAndStore', {
         Parameters: {
           'runId.$': '$.plan.runId',
@@ -141,9 +188,9 @@ export function collisionDefinition(): Record<string, unknown> {
   };
 }
 
-/** The definition as the JSON string both CDK and the local runner use. */
-export function collisionDefinitionString(): string {
-  return JSON.stringify(collisionDefinition());
+/** The definition as the JSON string CDK (cloud shape) and the local runner (local shape) use. */
+export function collisionDefinitionString(options: DefinitionOptions): string {
+  return JSON.stringify(collisionDefinition(options));
 }
 
 /** Replace `${Placeholder}` substitutions with concrete ARNs, as Step Functions does on deploy. */

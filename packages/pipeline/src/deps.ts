@@ -1,4 +1,5 @@
 import type { RuleConfig } from '@jiandu/domain';
+import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst';
 import type { ColumnMappingRepository } from '@jiandu/domain/datasets/column-mappings';
 import type {
   LeadRepository,
@@ -50,6 +51,10 @@ export type NormalizeDeps = Pick<
   PipelineDeps,
   'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'columnMappings' | 'snapshotShrinkLimit'
 >;
+/** `RecordPending`: the pending collision item, log, clock. */
+export interface RecordPendingDeps extends Pick<PipelineDeps, 'log' | 'now'> {
+  readonly pending: PendingCollisionRepository;
+}
 /** `PlanCollision`: versions, runs, objects, log, clock. */
 export type PlanDeps = Pick<PipelineDeps, 'versions' | 'runs' | 'objects' | 'buckets' | 'log' | 'now'>;
 /** `MatchShard`: shards in, findings out, under the rule thresholds; no table. */

@@ -7,6 +7,7 @@ export * from './schedules.js';
 export * from './shards.js';
 export * from './tasks/match.js';
 export * from './tasks/normalize.js';
+export * from './tasks/pending.js';
 export * from './tasks/plan.js';
 export * from './tasks/rekey.js';
 export * from './tasks/store.js';

@@ -74,6 +74,16 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     access: ['table:readWrite'],
   },
   {
+    name: 'CollisionStarter',
+    // EventBridge's finest rate; the quiet period (COLLISION_QUIET_SECONDS) decides within it.
+    expression: 'rate(1 minute)',
+    entry: 'functions/jobs/collision-starter.ts',
+    description:
+      'Start one collision for a burst of uploads once they have been quiet for COLLISION_QUIET_SECONDS',
+    access: ['table:readWrite', 'stateMachine:start'],
+    memorySize: 256,
+  },
+  {
     name: 'OverdueLeads',
     // 08:00 China Standard Time: deadlines are CST days, so yesterday's are missed by then.
     expression: 'cron(0 0 * * ? *)',

@@ -16,6 +16,7 @@
  * | report receipt  | `RECEIPT#{receiptHash}` | `RECEIPT` | –                                             | –                                     |
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
+ * | pending collision | `COLLISION#PENDING`  | `PENDING` | –                                              | –                                     |
  * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
  * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
@@ -237,6 +238,14 @@ export const keys = {
   /** A department's remembered column mapping of one kind (read by key when its files are read). */
   columnMapping(department: string, kind: string) {
     return { PK: `MAPPING#${department}#${kind}`, SK: 'MAPPING' };
+  },
+
+  /**
+   * The one pending (coalesced) collision: kinds uploads marked since the last burst's run
+   * started (`collision-burst.ts`). One item per county table, read and claimed by key.
+   */
+  pendingCollision() {
+    return { PK: 'COLLISION#PENDING', SK: 'PENDING' };
   },
 
   /**

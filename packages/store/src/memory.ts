@@ -11,6 +11,7 @@ export { MemoryWorkflowExecutions } from './memory/executions.js';
 export { MemoryLateness } from './memory/lateness.js';
 export { MemoryLeads } from './memory/leads.js';
 export { MemoryObjects, MemoryUploadSigner } from './memory/objects.js';
+export { MemoryPendingCollisions } from './memory/pending-collision.js';
 export { MemoryReports } from './memory/reports.js';
 export { MemoryRuns } from './memory/runs.js';
 export { MemoryVersions } from './memory/versions.js';

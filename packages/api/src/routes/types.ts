@@ -1,3 +1,4 @@
+import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst';
 import { ValidationError } from '@jiandu/domain/errors';
 import type {
   CollisionStarter,
@@ -27,6 +28,8 @@ export interface ApiDeps {
   readonly versions: VersionRepository;
   readonly runs: RunRepository;
   readonly collisions: CollisionStarter;
+  /** The pending (coalesced) collision of a burst of uploads (`POST /api/v1/uploads/complete`). */
+  readonly pendingCollisions: PendingCollisionRepository;
   /** Failed workflow executions, listed and redriven (`routes/runs.ts`). */
   readonly executions: WorkflowExecutions;
   readonly authenticator: Authenticator;

@@ -8,9 +8,10 @@ import {
   type Rule,
   referenceRows,
   resolveLostId,
-  rulesReading,
+  type rulesReading,
   type SourceRow,
 } from '@jiandu/domain';
+import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
 import type { PlanInput, PlanOutput } from '../contracts.js';
 import type { PlanDeps } from '../deps.js';
@@ -37,26 +38,41 @@ function kindOfUploadKey(key: unknown): DatasetKind | undefined {
   return kind !== undefined && isDatasetKind(kind) ? kind : undefined;
 }
 
+/** The kinds a coalesced collision covers (`detail.kinds` of a {@link PENDING_COLLISION_TRIGGER} request). */
+function pendingKinds(detail: Record<string, unknown>): DatasetKind[] | undefined {
+  const kinds = detail.kinds;
+  if (!Array.isArray(kinds) || kinds.length === 0) return undefined;
+  return kinds.every((k): k is DatasetKind => typeof k === 'string' && isDatasetKind(k)) ? kinds : undefined;
+}
+
 /**
  * Which rules a run evaluates (continuous monitoring, CONTRACT.md §5):
  * - an upload of kind K re-evaluates exactly the rules that read K ({@link rulesReading});
  * - a platform request (e.g. `Version Withdrawn`) with `detail.kind` does the same for that kind;
+ * - a coalesced collision (a burst of uploads, `detail.kinds`) every rule that reads one of its kinds;
  * - the schedule, and any request whose kind is unknown, runs all rules.
  */
 export function rulesForTrigger(input: PlanInput): {
   readonly rules: readonly Rule[];
-  readonly kind?: DatasetKind;
+  readonly kinds?: readonly DatasetKind[];
 } {
   if (input.trigger === SCHEDULE_EVENT) return { rules: RULES };
   const detail = input.detail ?? {};
   const object = detail.object as { key?: unknown } | undefined;
-  const kind =
+  const single =
     input.trigger === UPLOAD_EVENT
       ? kindOfUploadKey(object?.key)
       : typeof detail.kind === 'string' && isDatasetKind(detail.kind)
         ? detail.kind
         : undefined;
-  return kind === undefined ? { rules: RULES } : { rules: rulesReading(kind), kind };
+  const kinds =
+    input.trigger === PENDING_COLLISION_TRIGGER
+      ? pendingKinds(detail)
+      : single === undefined
+        ? undefined
+        : [single];
+  if (kinds === undefined) return { rules: RULES };
+  return { rules: RULES.filter((rule) => kinds.some((kind) => rule.reads.includes(kind))), kinds };
 }
 
 /**
@@ -113,7 +129,7 @@ async function buildRunReference(
 export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<PlanOutput> {
   const startedAt = deps.now();
   const runId = `run-${startedAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-  const { rules, kind } = rulesForTrigger(input);
+  const { rules, kinds: changed } = rulesForTrigger(input);
   const kinds = [...new Set([...kindsRead(), ...RULE_REFERENCE_KINDS])];
   const versions = versionsInForce((await Promise.all(kinds.map((k) => deps.versions.listOfKind(k)))).flat());
 
@@ -154,7 +170,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
   deps.log.info('collision planned', {
     runId,
     trigger: input.trigger,
-    ...(kind !== undefined ? { kind } : {}),
+    ...(changed !== undefined ? { kinds: changed } : {}),
     rules: manifest.rules,
     versions: manifest.versions.length,
     referenceRows: reference.length,

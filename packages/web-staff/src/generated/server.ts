@@ -32,6 +32,7 @@ export const ROUTE_ACCESS = {
   'POST /api/v1/reports/assisted': ['supervisor'],
   'POST /api/v1/runs/failed/:executionId/redrive': ['inspector', 'admin'],
   'POST /api/v1/uploads': ['department_uploader', 'admin'],
+  'POST /api/v1/uploads/complete': ['department_uploader', 'inspector', 'admin'],
   'POST /api/v1/versions/:versionId/confirm': ['department_uploader', 'admin'],
   'POST /api/v1/versions/:versionId/restore': ['department_uploader', 'admin'],
   'POST /api/v1/versions/:versionId/withdraw': ['department_uploader', 'admin'],
