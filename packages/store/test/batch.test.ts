@@ -55,7 +55,8 @@ describe('batchGet', () => {
         .sort(),
     );
     const sizes = sent.map((s) => (s.input.RequestItems.table as { Keys: unknown[] }).Keys.length);
-    expect(sizes).toEqual([100, 30, 50, 30]);
+    // Chunks are read a few at a time, so the order of requests is not fixed; their sizes are.
+    expect(sizes.sort((a, b) => b - a)).toEqual([100, 50, 30, 30]);
     expect(waits).toHaveLength(2);
   });
 

@@ -42,23 +42,35 @@ function parseCsv(csv: string): Record<string, string>[] {
 }
 
 describe('leadsToCsv', () => {
-  it('starts with a BOM, uses CRLF and the contract columns', () => {
-    const csv = leadsToCsv([PLAIN]);
+  it('starts with a BOM, uses CRLF and the contract columns (canonical headers for scripts)', () => {
+    const csv = leadsToCsv([PLAIN], 'canonical');
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')[0]).toBe(LEAD_EXPORT_COLUMNS.join(','));
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toContain('\n');
-    expect(leadsToCsv([])).toBe(`\uFEFF${LEAD_EXPORT_COLUMNS.join(',')}\r\n`);
+    expect(leadsToCsv([], 'canonical')).toBe(`\uFEFF${LEAD_EXPORT_COLUMNS.join(',')}\r\n`);
+  });
+
+  it('is written for people by default: Chinese headers, rule titles, statuses and China-time days', () => {
+    const [header, line] = leadsToCsv([PLAIN]).slice(1).split('\r\n');
+    expect(header).toBe(
+      '线索编号,规则,对象,身份证号,姓名,乡镇,村（社区）,涉及金额（元）,评分,比对方式,状态,承办人,证据条数,发现日期,核实金额（元）,追回金额（元）',
+    );
+    expect(line).toContain(',R01 死亡人员领取补贴,');
+    expect(line).toContain(`,"${PERSON}",`);
+    expect(line).toContain(',1500.00,');
+    expect(line).toContain(',已指派,');
+    expect(line).toContain(',2024-01-02,');
   });
 
   it('parses back to the same values', () => {
-    const rows = parseCsv(leadsToCsv([PLAIN, NO_ID]));
+    const rows = parseCsv(leadsToCsv([PLAIN, NO_ID], 'canonical'));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual({
       lead_id: PLAIN.leadId,
       rule: 'R01',
       subject: '张三 · 农村最低生活保障',
-      id_number: `\t${PERSON}`,
+      id_number: PERSON,
       name: '张三',
       township: '灰山港镇',
       village: '石门村',
@@ -69,6 +81,8 @@ describe('leadsToCsv', () => {
       assignee: 'inspector-7',
       evidence_count: '4',
       created_at: '2024-01-02T03:04:05.000Z',
+      verified_amount: '',
+      recovered_amount: '',
     });
     expect(rows[1]).toMatchObject({
       id_number: '',
@@ -81,13 +95,13 @@ describe('leadsToCsv', () => {
   });
 
   it('writes ID numbers so they survive Excel and read back through the ID normalizer', () => {
-    const rows = parseCsv(leadsToCsv([PLAIN, AWKWARD]));
+    const rows = parseCsv(leadsToCsv([PLAIN, AWKWARD], 'canonical'));
     expect(rows.map((row) => normalizeIdNumber(row.id_number).id)).toEqual([PERSON, '430521199001010025']);
     expect(rows.map((row) => normalizeIdNumber(row.id_number).status)).toEqual(['as_given', 'as_given']);
   });
 
   it('quotes per RFC 4180 and defuses formula cells', () => {
-    const csv = leadsToCsv([AWKWARD]);
+    const csv = leadsToCsv([AWKWARD], 'canonical');
     const [row] = parseCsv(csv);
     expect(row?.subject).toBe(`'=HYPERLINK("http://x","点我"), 第二行\r\n第三行`);
     expect(row?.name).toBe(`'@SUM(1+1)`);
