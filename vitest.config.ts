@@ -12,6 +12,7 @@ const SEEDED = [
   'test/integration/identity.test.ts',
   'test/integration/inspector-workflow.test.ts',
   'test/integration/r01-end-to-end.test.ts',
+  'test/integration/disclosure-seeded.test.ts',
   // Browser tests (playwright-core + Debian's chromium) drive the web pages of the seeded platform.
   'test/browser/**/*.test.ts',
 ];

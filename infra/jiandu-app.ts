@@ -1,5 +1,6 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { applyDisclosureSettings } from './constructs/disclosure-settings.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
@@ -88,5 +89,6 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     uploadOrigin: `https://${data.uploadBucket.bucketRegionalDomainName}`,
     description: description('web pages: villagers’ page and staff dashboard on CloudFront'),
   });
+  applyDisclosureSettings(app, [pipeline.workflow.functions.ScoreAndStore, api.api.handler]);
   return { app, data, pipeline, api, web, nag };
 }

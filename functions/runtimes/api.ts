@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createApp, jwtAuthenticator } from '@jiandu/api';
 import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
+import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
 import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
 import { resolveReportDeadlines } from '@jiandu/domain/reports/config';
 import { divisionIndexFor } from '@jiandu/pipeline/divisions';
@@ -8,6 +9,7 @@ import {
   DynamoAuditLog,
   DynamoColumnMappingRepository,
   DynamoCorrectionTaskRepository,
+  DynamoDisclosureStore,
   DynamoLatenessRepository,
   DynamoLeadRepository,
   DynamoRateLimitStore,
@@ -68,6 +70,8 @@ export const ApiEnv = z.object({
   CADENCE_CONFIG: jsonSetting(resolveCadenceConfig),
   /** JSON overrides of report deadlines (acknowledge 3 days, conclude 30). */
   REPORT_DEADLINES: jsonSetting(resolveReportDeadlines),
+  /** JSON per-program publication of payments (publish or not, months back). */
+  DISCLOSURE_CONFIG: jsonSetting(resolveDisclosureConfig),
 });
 
 /** The staff directory the environment names: the user pool in AWS, the issuer's users locally. */
@@ -92,6 +96,8 @@ export async function createRuntime(environment: Environment) {
   const versions = new DynamoVersionRepository(doc, env.TABLE_NAME);
   const buckets = { upload: env.UPLOAD_BUCKET, data: env.DATA_BUCKET };
   const sfn = sfnClient(env);
+  const divisions = () => divisionIndexFor({ versions, objects, buckets, log: logger });
+  const limits = new DynamoRateLimitStore(doc, env.TABLE_NAME);
   const app = createApp({
     leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
     versions,
@@ -118,9 +124,16 @@ export async function createRuntime(environment: Environment) {
     reports: {
       repository: new DynamoReportRepository(doc, env.TABLE_NAME),
       deadlines: env.REPORT_DEADLINES,
-      divisions: () => divisionIndexFor({ versions, objects, buckets, log: logger }),
+      divisions,
       keys,
-      limits: new DynamoRateLimitStore(doc, env.TABLE_NAME),
+      limits,
+    },
+    disclosure: {
+      store: new DynamoDisclosureStore(doc, env.TABLE_NAME),
+      config: env.DISCLOSURE_CONFIG,
+      keys,
+      limits,
+      divisions,
     },
     authenticator: jwtAuthenticator({
       issuer: env.JWT_ISSUER,

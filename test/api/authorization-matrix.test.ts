@@ -30,6 +30,7 @@ import {
   type TestUser,
   type TokenOptions,
 } from '../support/identity.js';
+import { testId } from '../support/ids.js';
 import { MemoryLeads, MemoryVersions, memoryDatasetDeps, memoryReportDeps } from '../support/memory-ports.js';
 import { TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
@@ -277,6 +278,9 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     }),
   },
   'POST /api/v1/public/reports/lookup': { body: (o) => ({ receiptCode: o.receiptCode }) },
+  'GET /api/v1/public/payments': { query: (o) => ({ month: '2024-03', township: o.township }) },
+  'GET /api/v1/public/village-finance': { query: (o) => ({ township: o.township, village: '龙泉村' }) },
+  'POST /api/v1/public/lookup': { body: () => ({ name: '张三', idNumber: testId('19800101', 123) }) },
   'POST /api/v1/reports/assisted': {
     body: (o) => ({
       category: 'village_finance',

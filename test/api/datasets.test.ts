@@ -18,6 +18,7 @@ import {
   MemoryUploadSigner,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryDisclosureDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -150,6 +151,7 @@ describe('department data API', () => {
       },
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
+      disclosure: memoryDisclosureDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
       now: () => NOW,
@@ -571,6 +573,7 @@ describe('held versions, column mappings and restores', () => {
       now: () => NOW,
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
+      disclosure: memoryDisclosureDeps(),
       authenticator: fakeAuthenticator,
       logError: () => {},
     });

@@ -165,6 +165,9 @@ describe('filing and looking up (public)', () => {
       status: 'received',
       statusLabel: '已收到',
       officeLabel: '青山镇纪委',
+      township: '青山镇',
+      village: '龙泉村',
+      placeNote: null,
       receivedAt: FILED_DAY,
       acknowledgeBy: '2024-03-04T15:59:59.999Z',
       acknowledgeByDate: '2024-03-04',
@@ -282,6 +285,24 @@ describe('whistle-blower protections', () => {
     expect(reports.receiptHashes()).not.toContain(plain);
     expect(reports.items.get(reportId)?.receiptHash).toBe(receiptHash(code, TEST_KEYS.receipts));
     expect((await ok(lookup())).status).toBe('received');
+  });
+
+  it('says on the receipt where a report went and why when its place was read differently', async () => {
+    const short = { category: 'project', content: '修路工程偷工减料', anonymous: true };
+    const other = await fileAsCitizen({ ...short, township: '石门乡', village: '龙泉村' });
+    expect(other.receipt).toMatchObject({
+      officeLabel: '青山镇纪委',
+      township: '青山镇',
+      village: '龙泉村',
+      placeNote: '您填写的“龙泉村”属于青山镇，不在“石门乡”，举报已转青山镇纪委办理',
+    });
+    const unknownVillage = await fileAsCitizen({ ...short, township: '石门乡', village: '无名村' });
+    expect(unknownVillage.receipt.placeNote).toBe('本县行政区划中没有“无名村”，举报按乡镇转石门乡纪委办理');
+    const unknown = await fileAsCitizen({ ...short, township: '火星镇' });
+    expect(unknown.receipt).toMatchObject({
+      officeLabel: '县纪委监委',
+      placeNote: '本县行政区划中没有“火星镇”，举报已转县纪委监委，由其确定承办单位',
+    });
   });
 
   it('accepts a short real complaint', async () => {

@@ -15,6 +15,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryDisclosureDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from '../support/memory-ports.js';
@@ -188,6 +189,7 @@ describe('gateway authorization', () => {
       datasets: memoryDatasetDeps(),
       workflow: memoryWorkflowDeps(),
       reports: memoryReportDeps(),
+      disclosure: memoryDisclosureDeps(),
     });
     const routes = gatewayRoutes();
     expect(table.length).toBeGreaterThan(PUBLIC_ROUTES.length);

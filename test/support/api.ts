@@ -5,6 +5,7 @@ import {
   MemoryRuns,
   MemoryVersions,
   memoryDatasetDeps,
+  memoryDisclosureDeps,
   memoryReportDeps,
   memoryWorkflowDeps,
 } from './memory-ports.js';
@@ -28,6 +29,7 @@ export function memoryApiDeps(overrides: Partial<ApiDeps> & Pick<ApiDeps, 'authe
     datasets: memoryDatasetDeps(),
     workflow: memoryWorkflowDeps(),
     reports: memoryReportDeps(),
+    disclosure: memoryDisclosureDeps(),
     logError: (error) => {
       throw error;
     },

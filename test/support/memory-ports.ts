@@ -3,15 +3,18 @@
  * tests; the running product always uses DynamoDB/S3 or their local emulators).
  */
 import type { DatasetApiDeps } from '@jiandu/api/routes/datasets';
+import type { DisclosureApiDeps } from '@jiandu/api/routes/disclosure';
 import type { WorkflowApiDeps } from '@jiandu/api/routes/leads';
 import type { ReportApiDeps } from '@jiandu/api/routes/reports';
 import { DEFAULT_CADENCE_CONFIG } from '@jiandu/domain/datasets/cadence';
+import { DEFAULT_DISCLOSURE_CONFIG } from '@jiandu/domain/disclosure/config';
 import type { StaffMember } from '@jiandu/domain/leads/assignees';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import {
   MemoryAuditLog,
   MemoryColumnMappings,
   MemoryCorrectionTasks,
+  MemoryDisclosureStore,
   MemoryLateness,
   MemoryObjects,
   MemoryReports,
@@ -24,6 +27,7 @@ export {
   MemoryAuditLog,
   MemoryColumnMappings,
   MemoryCorrectionTasks,
+  MemoryDisclosureStore,
   MemoryLateness,
   MemoryLeads,
   MemoryObjects,
@@ -89,4 +93,17 @@ export function memoryReportDeps(
     powDifficulty: TEST_POW_BITS,
     ...overrides,
   } as ReportApiDeps & { repository: MemoryReports };
+}
+
+/** The public disclosure dependencies over in-memory projections (everything published unless given). */
+export function memoryDisclosureDeps(
+  overrides: Partial<DisclosureApiDeps> = {},
+): DisclosureApiDeps & { store: MemoryDisclosureStore } {
+  return {
+    store: new MemoryDisclosureStore(),
+    config: DEFAULT_DISCLOSURE_CONFIG,
+    keys: TEST_KEYS,
+    limits: new MemoryRateLimits(),
+    ...overrides,
+  } as DisclosureApiDeps & { store: MemoryDisclosureStore };
 }

@@ -3,6 +3,7 @@ import { type Access, authorize } from './auth.js';
 import { errorResponse } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { datasetRoutes } from './routes/datasets.js';
+import { disclosureRoutes } from './routes/disclosure.js';
 import { docsRoutes } from './routes/docs.js';
 import { leadRoutes } from './routes/leads.js';
 import { publicRoutes } from './routes/public.js';
@@ -17,6 +18,7 @@ export type { ApiDeps, AppEnv, RouteSpec } from './routes/types.js';
 export function routeTable(deps: ApiDeps): readonly RouteSpec[] {
   const routes: RouteSpec[] = [
     ...publicRoutes(deps),
+    ...disclosureRoutes(deps),
     ...leadRoutes(deps),
     ...reportRoutes(deps),
     ...datasetRoutes(deps),
@@ -45,7 +47,14 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const logError = deps.logError ?? ((error: Error) => console.error(error));
   app.onError((error, c) => errorResponse(error, c, logError));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such route' } }, 404));
+  app.notFound((c) =>
+    c.json(
+      {
+        error: { code: 'not_found', message: '没有这个接口，请核对地址（公开接口都在 /api/v1/public/ 下）' },
+      },
+      404,
+    ),
+  );
   for (const route of routeTable(deps)) {
     app.on(
       route.method,

@@ -112,13 +112,17 @@ export function receiptView(report: Report, now: string) {
 }
 
 /** The answer to a filing: the receipt code (shown this once) and when to expect what. */
-export function filingReceipt(report: Report, receiptCode: string) {
+export function filingReceipt(report: Report, receiptCode: string, placeNote?: string) {
   return {
     receiptCode,
     notice: '请妥善保存查询码：它只显示这一次，凭它可查询办理进度和答复。',
     status: report.status,
     statusLabel: REPORT_STATUS_LABELS[report.status],
     officeLabel: officeLabel(report.office),
+    township: report.township ?? null,
+    village: report.village ?? null,
+    /** Where the report went and why, when its place was read differently from what was typed. */
+    placeNote: placeNote ?? null,
     receivedAt: report.receivedAt,
     acknowledgeBy: report.acknowledgeBy,
     acknowledgeByDate: chinaDay(report.acknowledgeBy),

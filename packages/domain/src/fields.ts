@@ -31,6 +31,12 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   action: '操作',
   from: '起始时间',
   to: '截止时间',
+  // public disclosure
+  program: '项目',
+  month: '月份',
+  year: '年度',
+  by: '分组方式',
+  q: '关键词',
   // ids
   leadId: '线索编号',
   reportId: '举报编号',

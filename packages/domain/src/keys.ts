@@ -22,12 +22,14 @@ export interface PlatformKeys {
   readonly challenges: Uint8Array;
   /** Rate-limit counter keys of client addresses (never stored in the clear). */
   readonly addresses: Uint8Array;
+  /** The personal lookup index of disclosed payments (ID number + name → household), never the ID itself. */
+  readonly lookup: Uint8Array;
 }
 
 /** The purposes of {@link PlatformKeys}. */
 export type KeyPurpose = keyof PlatformKeys;
 
-const PURPOSES: readonly KeyPurpose[] = ['leadIds', 'receipts', 'audit', 'challenges', 'addresses'];
+const PURPOSES: readonly KeyPurpose[] = ['leadIds', 'receipts', 'audit', 'challenges', 'addresses', 'lookup'];
 
 /** Fewest characters of a master secret (CDK generates 64, the local platform 64 hex). */
 export const MIN_MASTER_SECRET_LENGTH = 32;

@@ -26,7 +26,7 @@ Options:
   --empty        don't upload the demo county on first start
   --help         show this help
 
-The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES and LEAD_LIST_MIN_SCORE
+The functions read RULE_CONFIG, CADENCE_CONFIG, REPORT_DEADLINES, LEAD_LIST_MIN_SCORE and DISCLOSURE_CONFIG
 from this environment when set, as the deployed stack configures them.
 `;
 
@@ -36,6 +36,7 @@ const FUNCTION_SETTINGS = [
   'CADENCE_CONFIG',
   'REPORT_DEADLINES',
   'LEAD_LIST_MIN_SCORE',
+  'DISCLOSURE_CONFIG',
 ] as const;
 
 function parsePort(value: string | undefined, fallback: number, option: string): number {

@@ -7,6 +7,7 @@ export { DynamoAuditLog } from './dynamo/audit.js';
 export { UnprocessedBatchError } from './dynamo/batch.js';
 export { DynamoColumnMappingRepository } from './dynamo/column-mappings.js';
 export { DynamoCorrectionTaskRepository } from './dynamo/corrections.js';
+export { DynamoDisclosureStore } from './dynamo/disclosure.js';
 export { DynamoLatenessRepository } from './dynamo/lateness.js';
 export { DynamoLeadRepository } from './dynamo/leads.js';
 export { DynamoReportRepository } from './dynamo/reports.js';

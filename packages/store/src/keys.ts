@@ -18,6 +18,13 @@
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
  * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
+ * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
+ * | disclosed payment | `PAY#{month}`        | `{township}\|{village}\|{program}\|{ref}` | `PAYP#{program}#{month}` / `{township}\|{village}\|{ref}` | `PERSON#{digest}` / `{month}\|{ref}` |
+ * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}#{key}` | –                         | –                                     |
+ * | lookup entry    | `LOOKUP#{digest}`      | `LOOKUP`  | `LOOKUPS` / `{digest}`                         | –                                     |
+ * | poverty household / project | `POVERTY` / `PROJECTS` | `{township}\|{village}\|{ref}` | –                 | –                                     |
+ * | finance item    | `FINANCE#{township}\|{village}#{year}` | `{date}\|{ref}` | –                          | –                                     |
+ * | notice          | `NOTICES`              | `{publishDate}\|{ref}` | –                                    | –                                     |
  *
  * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
  * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
@@ -40,6 +47,14 @@
  * department (GSI1) or all (GSI2); audit entries newest first (GSI1) or per actor (GSI2). Audit
  * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them,
  * and IAM denies it.
+ *
+ * Disclosure (CONTRACT.md §7): the workflow projects what the public may see into items a
+ * public read finds with one query: a month's payments (by place; `PAYP#` narrows to one
+ * program), a person's payments (personal lookup, by the keyed digest of the ID), the
+ * precomputed totals of a year (one partition, the scope/program/grouping as a sort-key
+ * prefix), a village's finance items of a year, poverty households and projects by place
+ * prefix, notices by date. `ref` is `{versionId}|{sheet}|{row}`, so items of a version are
+ * found again from its rows when the version leaves force; the units say what is projected.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
  * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
@@ -231,7 +246,84 @@ export const keys = {
   rateLimit(key: string) {
     return { PK: `LIMIT#${key}`, SK: 'LIMIT' };
   },
+
+  /** A projected unit of a version in force (`DisclosureUnit`); all units are one partition. */
+  disclosureUnit(id: string) {
+    return { PK: 'DISCLOSURE', SK: `UNIT#${id}` };
+  },
+  disclosureUnits() {
+    return { pk: 'DISCLOSURE', skPrefix: 'UNIT#' } as const;
+  },
+  /** The years that have totals. */
+  totalsYears() {
+    return { PK: 'DISCLOSURE', SK: 'TOTALS_YEARS' };
+  },
+  disclosedPayment(p: {
+    period: string;
+    township: string;
+    village: string;
+    program: string;
+    ref: string;
+    person?: string;
+  }) {
+    return {
+      PK: `PAY#${p.period}`,
+      SK: `${p.township}|${p.village}|${p.program}|${p.ref}`,
+      GSI1PK: `PAYP#${p.program}#${p.period}`,
+      GSI1SK: `${p.township}|${p.village}|${p.ref}`,
+      ...(p.person ? { GSI2PK: `PERSON#${p.person}`, GSI2SK: `${p.period}|${p.ref}` } : {}),
+    };
+  },
+  /** A month's payments (base table), or one program's (GSI1); a place narrows by sort-key prefix. */
+  paymentsOfMonth(month: string, program: string | undefined, placePrefix: string) {
+    return program
+      ? ({ index: 'GSI1', pk: `PAYP#${program}#${month}`, skPrefix: placePrefix } as const)
+      : ({ index: undefined, pk: `PAY#${month}`, skPrefix: placePrefix } as const);
+  },
+  paymentsOfPerson(person: string) {
+    return { index: 'GSI2', pk: `PERSON#${person}`, skPrefix: '' } as const;
+  },
+  totalsCell(year: string, cellId: string) {
+    return { PK: `TOTALS#${year}`, SK: cellId };
+  },
+  totalsOfYear(year: string, prefix = '') {
+    return { index: undefined, pk: `TOTALS#${year}`, skPrefix: prefix } as const;
+  },
+  lookupEntry(digest: string) {
+    return { PK: `LOOKUP#${digest}`, SK: 'LOOKUP', GSI1PK: 'LOOKUPS', GSI1SK: digest };
+  },
+  allLookupEntries() {
+    return { index: 'GSI1', pk: 'LOOKUPS', skPrefix: '' } as const;
+  },
+  /** Households (`POVERTY`) or projects (`PROJECTS`), by place then ref. */
+  disclosedPlaceItem(
+    partition: 'POVERTY' | 'PROJECTS',
+    r: { township: string; village: string; ref: string },
+  ) {
+    return { PK: partition, SK: `${r.township}|${r.village}|${r.ref}` };
+  },
+  placeItems(partition: 'POVERTY' | 'PROJECTS', placePrefix: string) {
+    return { index: undefined, pk: partition, skPrefix: placePrefix } as const;
+  },
+  financeItem(r: { township: string; village: string; date: string; ref: string }) {
+    return { PK: `FINANCE#${r.township}|${r.village}#${r.date.slice(0, 4)}`, SK: `${r.date}|${r.ref}` };
+  },
+  financeOfVillageYear(township: string, village: string, year: string) {
+    return { index: undefined, pk: `FINANCE#${township}|${village}#${year}`, skPrefix: '' } as const;
+  },
+  notice(r: { publishDate: string; ref: string }) {
+    return { PK: 'NOTICES', SK: `${r.publishDate}|${r.ref}` };
+  },
+  notices() {
+    return { index: undefined, pk: 'NOTICES', skPrefix: '' } as const;
+  },
 } as const;
+
+/** A place as a sort-key prefix: `''`, `{township}|` or `{township}|{village}|`. */
+export function placePrefix(q: { township?: string | undefined; village?: string | undefined }): string {
+  if (!q.township) return '';
+  return q.village ? `${q.township}|${q.village}|` : `${q.township}|`;
+}
 
 /** Attributes that are keys, stripped when an item is turned back into a domain object. */
 export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;

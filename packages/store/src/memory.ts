@@ -6,6 +6,7 @@
 export { MemoryAuditLog } from './memory/audit.js';
 export { MemoryColumnMappings } from './memory/column-mappings.js';
 export { MemoryCorrectionTasks } from './memory/corrections.js';
+export { MemoryDisclosureStore } from './memory/disclosure.js';
 export { MemoryWorkflowExecutions } from './memory/executions.js';
 export { MemoryLateness } from './memory/lateness.js';
 export { MemoryLeads } from './memory/leads.js';

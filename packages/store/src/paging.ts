@@ -3,7 +3,7 @@
 /** The cursor a client sent back is not one this API produced. */
 export class InvalidCursorError extends Error {
   constructor() {
-    super('Invalid pagination cursor');
+    super('翻页游标（cursor）无效：请使用上一页返回的 nextCursor，或去掉 cursor 从第一页开始');
     this.name = 'InvalidCursorError';
   }
 }

@@ -155,8 +155,11 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   async function file(
     body: Omit<z.infer<typeof PublicReportBody>, 'proof'>,
     assistedBy?: ReportActor,
-  ): Promise<{ report: Report; receiptCode: string }> {
+  ): Promise<{ report: Report; receiptCode: string; placeNote?: string }> {
     const divisions = await reports.divisions?.();
+    const routing = routeReport({ township: body.township, village: body.village }, divisions, {
+      toCounty: body.toCounty,
+    });
     const filed = fileReport(
       {
         category: body.category,
@@ -168,16 +171,14 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       {
         now: now(),
         deadlines: reports.deadlines,
-        routing: routeReport({ township: body.township, village: body.village }, divisions, {
-          toCounty: body.toCounty,
-        }),
+        routing,
         receiptKey: reports.keys.receipts,
         ...(assistedBy ? { assistedBy } : {}),
         ...(reports.random ? { random: reports.random } : {}),
       },
     );
     await reports.repository.create(filed.report);
-    return filed;
+    return { ...filed, ...(routing.explanation ? { placeNote: routing.explanation } : {}) };
   }
 
   /**
@@ -265,8 +266,8 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         // Each challenge files one report: a solved challenge can't be replayed.
         if (!(await reports.limits.claimOnce(`pow#${proof.nonce}`, proof.expiresAtMs)))
           throw new InvalidProofError('验证信息已使用过，请刷新页面后重新提交');
-        const { report, receiptCode } = await file(body);
-        return c.json(filingReceipt(report, receiptCode), 201);
+        const { report, receiptCode, placeNote } = await file(body);
+        return c.json(filingReceipt(report, receiptCode, placeNote), 201);
       },
     },
     {
@@ -306,11 +307,11 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
       handle: async (c) => {
         const principal = requirePrincipal(c.get('principal'));
         const body = await parseBody(AssistedReportBody, c);
-        const { report, receiptCode } = await file(body, {
+        const { report, receiptCode, placeNote } = await file(body, {
           subject: principal.subject,
           ...(principal.name ? { name: principal.name } : {}),
         });
-        return c.json({ reportId: report.reportId, ...filingReceipt(report, receiptCode) }, 201);
+        return c.json({ reportId: report.reportId, ...filingReceipt(report, receiptCode, placeNote) }, 201);
       },
     },
     {

@@ -17,6 +17,7 @@ import {
 } from '../auth.js';
 import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
+import type { DisclosureApiDeps } from './disclosure.js';
 import type { WorkflowApiDeps } from './leads.js';
 import type { ReportApiDeps } from './reports.js';
 
@@ -35,6 +36,8 @@ export interface ApiDeps {
   readonly workflow: WorkflowApiDeps;
   /** Reports (一键举报): storage, deadlines, routing (`routes/reports.ts`). */
   readonly reports: ReportApiDeps;
+  /** Public disclosure: projections, publish settings, lookup key and limits (`routes/disclosure.ts`). */
+  readonly disclosure: DisclosureApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
   readonly logError?: (error: Error) => void;
   /** The API's clock (ISO instants); injected so tests are deterministic. @default the system clock */

@@ -157,6 +157,11 @@ export class DivisionIndex {
     return this.byCode.size;
   }
 
+  /** Every division, in code order. */
+  records(): DivisionRecord[] {
+    return [...this.byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
   /** The division with this 12-digit code, if any. */
   get(code: string): DivisionRecord | undefined {
     return this.byCode.get(code);

@@ -11,6 +11,11 @@ export interface ReportRouting {
    * county commission (县纪委监委): county-level reports and places nobody can place.
    */
   readonly office: string | null;
+  /**
+   * When the place was read differently from what was typed (a village of another township, a
+   * name the divisions don't know): where the report went and why, in Chinese, for the receipt.
+   */
+  readonly explanation?: string;
 }
 
 /** The label of an office, for reporters and lists. */
@@ -36,8 +41,10 @@ export function routeReport(
   divisions?: DivisionIndex,
   options: { readonly toCounty?: boolean | undefined } = {},
 ): ReportRouting {
-  const routed = routeByPlace(place, divisions);
-  return options.toCounty ? { ...routed, office: null } : routed;
+  const { explanation, ...routed } = routeByPlace(place, divisions);
+  // The reporter chose the county commission: nothing was re-routed behind their back.
+  if (options.toCounty) return { ...routed, office: null };
+  return explanation ? { ...routed, explanation } : routed;
 }
 
 function routeByPlace(
@@ -56,14 +63,44 @@ function routeByPlace(
   if (village) {
     // The township narrows villages of the same name; a village that only exists elsewhere wins.
     let v = divisions.resolveVillage(village, township);
-    if (!v.code && township) v = divisions.resolveVillage(village);
+    const elsewhere = !v.code && township !== undefined;
+    if (elsewhere) v = divisions.resolveVillage(village, undefined);
     if (v.code && v.township) {
-      return { township: v.township.name, village: v.name, office: v.township.name };
+      const office = v.township.name;
+      return {
+        township: office,
+        village: v.name,
+        office,
+        ...(elsewhere && township
+          ? {
+              explanation: `您填写的“${village}”属于${office}，不在“${township}”，举报已转${officeLabel(office)}办理`,
+            }
+          : {}),
+      };
     }
   }
+  const missingVillage = village
+    ? divisions.resolveVillage(village).warning?.includes('多个')
+      ? `“${village}”在多个乡镇都有，请同时填写乡镇`
+      : `本县行政区划中没有“${village}”`
+    : undefined;
   if (township) {
     const t = divisions.resolveTownship(township);
-    if (t.code) return { township: t.name, ...(village ? { village } : {}), office: t.name };
+    if (t.code)
+      return {
+        township: t.name,
+        ...(village ? { village } : {}),
+        office: t.name,
+        ...(missingVillage
+          ? { explanation: `${missingVillage}，举报按乡镇转${officeLabel(t.name)}办理` }
+          : {}),
+      };
   }
-  return { ...(township ? { township } : {}), ...(village ? { village } : {}), office: null };
+  const missing = [township && `本县行政区划中没有“${township}”`, missingVillage].filter(Boolean).join('；');
+  return {
+    ...(township ? { township } : {}),
+    ...(village ? { village } : {}),
+    office: null,
+    ...(missing ? { explanation: `${missing}，举报已转${officeLabel(null)}，由其确定承办单位` } : {}),
+  };
 }

@@ -35,6 +35,8 @@ describe('routing', () => {
       township: '火星镇',
       village: '无名村',
       office: null,
+      explanation:
+        '本县行政区划中没有“火星镇”；本县行政区划中没有“无名村”，举报已转县纪委监委，由其确定承办单位',
     });
     expect(officeLabel(null)).toBe('县纪委监委');
     expect(officeLabel('青山镇')).toBe('青山镇纪委');

@@ -149,14 +149,15 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandI
 }
 
 /**
- * Read pages of a query, newest first, until `limit` items were read; the cursor resumes
- * after the last read key.
+ * Read pages of a query, newest first (oldest first with `forward`), until `limit` items were
+ * read; the cursor resumes after the last read key.
  */
 export async function queryPage(
   doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
   limit: number,
   cursor: string | undefined,
+  forward = false,
 ): Promise<{ items: Item[]; cursor?: string }> {
   const items: Item[] = [];
   let startKey = decodeCursor(cursor);
@@ -164,7 +165,7 @@ export async function queryPage(
     const out = await doc.send(
       new QueryCommand({
         ...input,
-        ScanIndexForward: false,
+        ScanIndexForward: forward,
         Limit: limit - items.length,
         ExclusiveStartKey: startKey,
       }),

@@ -1,0 +1,70 @@
+import { keyedDigest } from '../keys.js';
+import { normalizePersonName } from '../normalize/name.js';
+
+/**
+ * The personal lookup (个人查询, CONTRACT.md §7): full name + ID number → that person's own
+ * payments and their household's, nothing else. The index stores keyed digests under the
+ * platform's lookup key (`PlatformKeys.lookup`), never an ID number or a name:
+ *
+ * - an entry's key digests ID number and normalized name together, so an unknown ID and a
+ *   name that doesn't match are the same miss — nothing tells them apart;
+ * - payments carry the digest of their recipient's ID (`person`), entries list the household
+ *   members' digests.
+ */
+
+/** The digest a person's payments are filed under. */
+export function personDigest(key: Uint8Array, idNumber: string): string {
+  return keyedDigest(key, `person|${idNumber.toUpperCase()}`);
+}
+
+/** The key of a lookup entry: ID number and name as the person types them (normalized). */
+export function lookupDigest(key: Uint8Array, idNumber: string, name: string): string {
+  return keyedDigest(key, `lookup|${idNumber.toUpperCase()}|${normalizePersonName(name)}`);
+}
+
+/** One entry of the lookup index. */
+export interface LookupEntry {
+  /** {@link lookupDigest} of ID number + name. */
+  readonly key: string;
+  /** {@link personDigest} of the person. */
+  readonly person: string;
+  /** {@link personDigest}s of the other members of the person's household (registry), sorted. */
+  readonly household: readonly string[];
+}
+
+/** A person the index knows: ID, every name it was written with, household number (registry). */
+export interface LookupPerson {
+  readonly idNumber: string;
+  readonly names: ReadonlySet<string>;
+  readonly household?: string;
+}
+
+/**
+ * The index entries of the persons who were paid, and of the other members of their
+ * households (a household member sees the household's payments too). `paid` are the ID
+ * numbers of disclosed payments.
+ */
+export function lookupEntries(
+  key: Uint8Array,
+  persons: ReadonlyMap<string, LookupPerson>,
+  paid: ReadonlySet<string>,
+): LookupEntry[] {
+  const households = new Map<string, string[]>();
+  for (const p of persons.values())
+    if (p.household) households.set(p.household, [...(households.get(p.household) ?? []), p.idNumber]);
+  const entries = new Map<string, LookupEntry>();
+  for (const p of persons.values()) {
+    const members = p.household ? (households.get(p.household) ?? []) : [p.idNumber];
+    if (!members.some((id) => paid.has(id))) continue;
+    const own = personDigest(key, p.idNumber);
+    const household = members
+      .filter((id) => id !== p.idNumber)
+      .map((id) => personDigest(key, id))
+      .sort();
+    for (const name of p.names) {
+      const entry = { key: lookupDigest(key, p.idNumber, name), person: own, household };
+      entries.set(entry.key, entry);
+    }
+  }
+  return [...entries.values()].sort((a, b) => a.key.localeCompare(b.key));
+}

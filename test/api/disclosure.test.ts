@@ -1,0 +1,375 @@
+/**
+ * The public disclosure API (issue 11) end to end in memory: files go through the real
+ * Normalize task, the workflow's projection sync (`syncDisclosure`) maintains the projections,
+ * and every public route is called with `app.request()`.
+ */
+import { createApp } from '@jiandu/api';
+import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
+import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import { syncDisclosure } from '@jiandu/pipeline';
+import { MemoryDisclosureStore } from '@jiandu/store/memory';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
+import {
+  DIVISIONS,
+  FINANCE,
+  FULL_NAMES,
+  IDS,
+  LI,
+  NOTICES,
+  PAYMENTS,
+  POVERTY,
+  PROJECTS,
+  REGISTRY,
+  WANG,
+  ZHANG,
+} from '../support/disclosure-files.js';
+import { testId } from '../support/ids.js';
+import { memoryDisclosureDeps } from '../support/memory-ports.js';
+import { piiIn } from '../support/pii-scan.js';
+import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
+import { memoryPipeline } from '../support/workflow.js';
+
+const NOW = '2024-06-15T02:00:00.000Z';
+
+type Row = Record<string, unknown>;
+/** The parts of public answers the tests read. */
+interface Body {
+  readonly items: Row[];
+  readonly nextCursor?: string | null;
+  readonly years?: string[];
+  readonly village?: Row;
+  readonly income?: Row;
+  readonly expenditure?: Row;
+  readonly error: { readonly message: string };
+}
+
+describe('public disclosure API', () => {
+  const clock = { now: NOW };
+  let p: ReturnType<typeof memoryPipeline>;
+  let store: MemoryDisclosureStore;
+  let limits: MemoryRateLimits;
+  let app: ReturnType<typeof createApp>;
+  const config = resolveDisclosureConfig({ programs: { LINSHI: { publish: false } } });
+
+  const sync = () =>
+    syncDisclosure({ ...p.deps, disclosure: store, disclosureConfig: config, lookupKey: TEST_KEYS.lookup });
+
+  function build(options: { lookupMax?: number } = {}) {
+    app = createApp(
+      memoryApiDeps({
+        authenticator: principalsAuthenticator({}),
+        versions: p.deps.versions,
+        now: () => clock.now,
+        disclosure: memoryDisclosureDeps({
+          store,
+          config,
+          limits,
+          divisions: async () => {
+            const { divisionIndexFor } = await import('@jiandu/pipeline/divisions');
+            return divisionIndexFor(p.deps);
+          },
+          ...(options.lookupMax ? { lookupLimit: { max: options.lookupMax, windowSeconds: 600 } } : {}),
+        }),
+      }),
+    );
+  }
+
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await app.request(path, { headers });
+    return { res, status: res.status, body: (res.status === 304 ? {} : await res.json()) as Body };
+  };
+  const lookup = async (body: unknown, ip = '203.0.113.7') => {
+    const res = await app.request(
+      '/api/v1/public/lookup',
+      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      { incoming: { socket: { remoteAddress: ip } } },
+    );
+    return { res, status: res.status, body: (await res.json()) as Body };
+  };
+
+  beforeEach(async () => {
+    clock.now = NOW;
+    p = memoryPipeline(clock);
+    store = new MemoryDisclosureStore();
+    limits = new MemoryRateLimits();
+    await p.upload('uploads/civil-affairs/divisions/区划.csv', DIVISIONS);
+    await p.upload('uploads/police/household_registry/户籍.csv', REGISTRY);
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', PAYMENTS);
+    await p.upload('uploads/township-431199100/village_finance/红星村2024.csv', FINANCE);
+    await p.upload('uploads/rural-revitalization/poverty_registry/建档立卡.csv', POVERTY);
+    await p.upload('uploads/rural-revitalization/livelihood_projects/项目库.csv', PROJECTS);
+    await p.upload('uploads/township-431199100/notices/公开.csv', NOTICES);
+    await sync();
+    build();
+  });
+
+  it('lists the divisions, programs (published or not) and totals that add up', async () => {
+    const divisions = await get('/api/v1/public/divisions');
+    expect(divisions.body.items.map((d: Row) => `${d.level}:${d.name}`)).toEqual([
+      'township:青山镇',
+      'village:红星村',
+      'township:石门乡',
+      'village:白沙村',
+    ]);
+
+    const programs = await get('/api/v1/public/programs?year=2024');
+    const byCode = new Map(programs.body.items.map((i: Row) => [i.code, i]));
+    expect(byCode.get('DIBAO_RURAL')).toEqual({
+      code: 'DIBAO_RURAL',
+      name: '农村最低生活保障',
+      published: true,
+      amount: 2100.5,
+      recipients: 2,
+      payments: 4,
+    });
+    expect(byCode.get('LINSHI')).toMatchObject({ published: false, amount: 0, payments: 0 });
+    expect(programs.body.years).toEqual(['2024']);
+
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month');
+    expect(byMonth.body.items).toEqual([
+      { key: '2024-01', label: '2024-01', amount: 700, recipients: 3, payments: 3 },
+      { key: '2024-02', label: '2024-02', amount: 1500.5, recipients: 2, payments: 2 },
+    ]);
+    // Recipients are distinct persons over the year, not payments.
+    const byVillage = await get('/api/v1/public/totals?year=2024&by=village&program=农村低保');
+    expect(byVillage.body.items).toEqual([
+      {
+        key: '石门乡|白沙村',
+        label: '白沙村',
+        township: '石门乡',
+        amount: 1500.5,
+        recipients: 1,
+        payments: 2,
+      },
+      { key: '青山镇|红星村', label: '红星村', township: '青山镇', amount: 600, recipients: 1, payments: 2 },
+    ]);
+    const village = await get('/api/v1/public/totals?year=2024&village=431199100201&by=program');
+    expect(village.body.items.map((i: Row) => [i.key, i.amount])).toEqual([
+      ['DIBAO_RURAL', 600],
+      ['GAOLING', 100],
+    ]);
+  });
+
+  it('discloses a month of payments with masked names, filtered by program and place, paged', async () => {
+    const all = await get('/api/v1/public/payments?month=2024-01');
+    expect(all.status).toBe(200);
+    expect(all.body.items).toEqual([
+      {
+        name: '张*',
+        township: '石门乡',
+        village: '白沙村',
+        program: 'DIBAO_RURAL',
+        programName: '农村最低生活保障',
+        amount: 300,
+        payDate: '2024-01-05',
+        period: '2024-01',
+      },
+      expect.objectContaining({ name: '王**', village: '红星村', program: 'DIBAO_RURAL', amount: 300 }),
+      expect.objectContaining({ name: '李**', village: '红星村', program: 'GAOLING', amount: 100 }),
+    ]);
+    expect(all.body.nextCursor).toBeNull();
+    // An unpublished program (LINSHI) is nowhere.
+    expect(JSON.stringify(all.body)).not.toContain('LINSHI');
+
+    const village = await get(
+      '/api/v1/public/payments?month=2024-01&village=红星村&township=青山镇&program=DIBAO_RURAL',
+    );
+    expect(village.body.items.map((i: Row) => i.name)).toEqual(['王**']);
+    const byCode = await get('/api/v1/public/payments?month=2024-01&village=431199100201');
+    expect(byCode.body.items).toHaveLength(2);
+
+    const first = await get('/api/v1/public/payments?month=2024-01&limit=2');
+    expect(first.body.items).toHaveLength(2);
+    const second = await get(`/api/v1/public/payments?month=2024-01&limit=2&cursor=${first.body.nextCursor}`);
+    expect([...first.body.items, ...second.body.items]).toEqual(all.body.items);
+  });
+
+  it('caches public answers: ETag, max-age and 304 for a matching If-None-Match', async () => {
+    const first = await get('/api/v1/public/payments?month=2024-01');
+    const etag = first.res.headers.get('etag') as string;
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(first.res.headers.get('cache-control')).toBe('public, max-age=300');
+    const again = await get('/api/v1/public/payments?month=2024-01', { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    const other = await get('/api/v1/public/payments?month=2024-02', { 'if-none-match': etag });
+    expect(other.status).toBe(200);
+  });
+
+  it('shows poverty households, projects, a village year of finance and notices, persons masked', async () => {
+    const poverty = await get('/api/v1/public/poverty?township=青山镇');
+    expect(poverty.body.items).toEqual([
+      {
+        name: '王**',
+        township: '青山镇',
+        village: '红星村',
+        members: 2,
+        status: '已脱贫',
+        identifiedYear: 2014,
+        exitYear: 2017,
+      },
+    ]);
+    const projects = await get('/api/v1/public/projects');
+    expect(projects.body.items.map((i: Row) => [i.code, i.contractor, i.budget])).toEqual([
+      ['XM2024002', '赵**', 30000],
+      ['XM2024001', '湖南青山建设工程有限公司', 585000],
+    ]);
+
+    const finance = await get('/api/v1/public/village-finance?village=431199100201&year=2024');
+    expect(finance.body.village).toEqual({ code: '431199100201', name: '红星村', township: '青山镇' });
+    expect(finance.body.income).toEqual({
+      total: 100000,
+      bySource: [{ category: '上级补助', amount: 100000 }],
+    });
+    expect(finance.body.expenditure).toEqual({
+      total: 60860,
+      byCategory: [
+        { category: '工程款', amount: 60000 },
+        { category: '招待费', amount: 860 },
+      ],
+    });
+    expect(finance.body.items.map((i: Row) => [i.date, i.voucherNo, i.counterparty, i.amount])).toEqual([
+      ['2024-01-03', '记-0001', '青山县财政局', 100000],
+      ['2024-03-03', '记-0012', '赵**', 48000],
+      ['2024-03-18', '记-0015', '青山饭店', 860],
+      ['2024-04-01', '记-0016', '湖南青山建设工程有限公司', 12000],
+    ]);
+
+    const notices = await get('/api/v1/public/notices');
+    expect(notices.body.items.map((n: Row) => n.publishDate)).toEqual([
+      '2024-04-10',
+      '2024-03-01',
+      '2024-02-01',
+    ]);
+    const words = await get('/api/v1/public/notices?q=低保');
+    expect(words.body.items.map((n: Row) => n.title)).toEqual(['低保评议结果公示']);
+    const ranged = await get(
+      '/api/v1/public/notices?township=青山镇&from=2024-03-01&to=2024-12-31&category=财务',
+    );
+    expect(ranged.body.items.map((n: Row) => n.title)).toEqual(['2024年第一季度财务公开']);
+  });
+
+  it("answers a personal lookup with the person's own and household's payments only", async () => {
+    const wang = await lookup({ name: '王建国', idNumber: WANG });
+    expect(wang.status).toBe(200);
+    expect(wang.res.headers.get('cache-control')).toBe('no-store');
+    expect(wang.body.items.map((i: Row) => [i.relation, i.name, i.program, i.period])).toEqual([
+      ['self', '王**', 'DIBAO_RURAL', '2024-02'],
+      ['self', '王**', 'DIBAO_RURAL', '2024-01'],
+      ['household', '李**', 'GAOLING', '2024-01'],
+    ]);
+    const li = await lookup({ name: ' 李 秀英', idNumber: LI.toLowerCase() });
+    expect(li.body.items.map((i: Row) => i.relation)).toEqual(['household', 'household', 'self']);
+    // 张伟 is another household: none of his payments show for 王建国, and vice versa.
+    const zhang = await lookup({ name: '张伟', idNumber: ZHANG });
+    expect(zhang.body.items.map((i: Row) => i.village)).toEqual(['白沙村', '白沙村']);
+  });
+
+  it('answers an unknown ID and a name that does not match the same way', async () => {
+    const wrongName = await lookup({ name: '王建军', idNumber: WANG });
+    const unknown = await lookup({ name: '王建国', idNumber: testId('1990-09-09', 7) });
+    expect(wrongName.status).toBe(200);
+    expect(wrongName.body).toEqual({ items: [] });
+    expect(unknown.body).toEqual(wrongName.body);
+    expect([...unknown.res.headers.entries()]).toEqual([...wrongName.res.headers.entries()]);
+  });
+
+  it('rate-limits lookups per address across instances', async () => {
+    build({ lookupMax: 3 });
+    for (let i = 0; i < 3; i++) expect((await lookup({ name: '王建国', idNumber: WANG })).status).toBe(200);
+    // A second app on the same counters (another Lambda instance) refuses the same address.
+    build({ lookupMax: 3 });
+    const refused = await lookup({ name: '王建国', idNumber: WANG });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toBe('查询过于频繁，请十分钟后再试');
+    expect((await lookup({ name: '王建国', idNumber: WANG }, '198.51.100.9')).status).toBe(200);
+  });
+
+  it('stores no ID number, full name or household number in the projections', async () => {
+    const stored = JSON.stringify({
+      records: [...store.records.entries()].map(([k, m]) => [k, [...m.values()]]),
+      lookups: [...store.lookups.values()],
+      totals: [...store.totalsCells.values()],
+    });
+    const limitKeys = JSON.stringify([...limits.counters.keys()]);
+    for (const text of [stored, limitKeys]) {
+      expect(piiIn(text, { names: FULL_NAMES, receiptCodes: [] })).toEqual([]);
+      for (const id of IDS) expect(text).not.toContain(id);
+      expect(text).not.toMatch(/H00\d/);
+    }
+  });
+
+  it('says in Chinese what to do about a wrong request', async () => {
+    const cases: [string, number, string][] = [
+      ['/api/v1/public/payments', 400, '查询参数有误：月份（month）：必填，应为月份，如 2024-03'],
+      ['/api/v1/public/payments?month=2024-13', 400, '月份（month）：应为月份，如 2024-03'],
+      [
+        '/api/v1/public/payments?month=2024-01&limit=1000',
+        400,
+        '每页条数（limit）：应为 1 到 200 之间的整数',
+      ],
+      ['/api/v1/public/payments?month=2024-01&cursor=%%%', 400, '请使用上一页返回的 nextCursor'],
+      ['/api/v1/public/totals?by=day', 400, '分组方式（by）：应为 month（按月）'],
+      ['/api/v1/public/village-finance', 400, '村（社区）（village）：必填，请填写村（社区）的12位区划代码'],
+      [
+        '/api/v1/public/village-finance?village=431199999999',
+        404,
+        '没有区划代码为 431199999999 的村（社区）',
+      ],
+      ['/api/v1/public/poverty?village=新村', 400, '需要同时填写乡镇（township）'],
+      ['/api/v1/public/notices?from=2024-05-01&to=2024-01-01', 400, '不能晚于截止日期（to）'],
+      ['/api/v1/public/no-such-thing', 404, '没有这个接口'],
+    ];
+    for (const [path, status, message] of cases) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(res.body.error.message, path).toContain(message);
+    }
+    const bad = await lookup({ name: '王建国', idNumber: '12345' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('身份证号（idNumber）应为18位');
+    const missing = await lookup({ idNumber: WANG });
+    expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
+  });
+
+  it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {
+    const correction = [
+      '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+      `农村低保,王建国,${WANG},青山镇,红星村,320,2024-01-05`,
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,320,2024-01-05`,
+    ].join('\n');
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1月低保-更正.csv', correction);
+    await sync();
+    const jan = await get('/api/v1/public/payments?month=2024-01&program=DIBAO_RURAL');
+    expect(jan.body.items.map((i: Row) => i.amount)).toEqual([320, 320]);
+    // The other parts of the first file (February, other programs) stay.
+    expect((await get('/api/v1/public/payments?month=2024-02')).body.items).toHaveLength(2);
+    const totals = await get('/api/v1/public/totals?year=2024&by=month&program=DIBAO_RURAL');
+    expect(totals.body.items.map((i: Row) => [i.key, i.amount])).toEqual([
+      ['2024-01', 640],
+      ['2024-02', 1500.5],
+    ]);
+
+    const versions = await p.deps.versions.listOfKind('subsidy_payments');
+    for (const v of versions)
+      await p.deps.versions.save(withdrawVersion(v, { subject: 'admin' }, '名单有误', clock.now));
+    const finance = (await p.deps.versions.listOfKind('village_finance'))[0];
+    if (finance)
+      await p.deps.versions.save(withdrawVersion(finance, { subject: 'admin' }, '账目有误', clock.now));
+    await sync();
+    expect((await get('/api/v1/public/payments?month=2024-01')).body.items).toEqual([]);
+    expect((await get('/api/v1/public/totals?year=2024')).body.items).toEqual([]);
+    expect((await lookup({ name: '王建国', idNumber: WANG })).body.items).toEqual([]);
+    expect((await get('/api/v1/public/village-finance?village=431199100201&year=2024')).body.items).toEqual(
+      [],
+    );
+    expect(store.unitItems.size).toBeGreaterThan(0);
+    expect([...store.unitItems.values()].map((u) => u.kind).sort()).toEqual([
+      'household_registry',
+      'livelihood_projects',
+      'notices',
+      'poverty_registry',
+    ]);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * Disclosure on a platform of its own (it withdraws data, so not the shared one): files
+ * uploaded through S3 become public rows, totals and finance items exactly; a withdrawal
+ * through the API removes them; the personal lookup works over DynamoDB, leaves no raw ID in
+ * the table and nothing of the request in the logs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClient } from '@jiandu/local/dynamodb';
+import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { createS3Client } from '@jiandu/local/s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DIVISIONS,
+  FINANCE,
+  FULL_NAMES,
+  IDS,
+  NOTICES,
+  PAYMENTS,
+  POVERTY,
+  PROJECTS,
+  REGISTRY,
+  WANG,
+} from '../support/disclosure-files.js';
+import { piiIn } from '../support/pii-scan.js';
+
+type Row = Record<string, unknown>;
+
+describe('disclosure on the local platform', () => {
+  let dataDir: string;
+  let platform: Platform;
+  let s3: S3Client;
+  const lines: string[] = [];
+
+  const put = (key: string, body: string) =>
+    s3.send(new PutObjectCommand({ Bucket: platform.buckets.upload, Key: key, Body: body }));
+  const get = async (path: string) => {
+    const res = await fetch(`${platform.apiUrl}${path}`);
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as { items: Row[]; nextCursor?: string | null } & Row;
+  };
+  const lookup = async (name: string, idNumber: string) => {
+    const res = await fetch(`${platform.apiUrl}/api/v1/public/lookup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, idNumber }),
+    });
+    return { status: res.status, body: (await res.json()) as { items: Row[] } };
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jiandu-disclosure-'));
+    platform = await startPlatform({
+      dataDir,
+      port: 0,
+      empty: true,
+      quiet: true,
+      logLevel: 'INFO',
+      log: (line) => lines.push(line),
+      jobSchedules: [],
+      schedules: [],
+      functionSettings: { DISCLOSURE_CONFIG: JSON.stringify({ programs: { LINSHI: { publish: false } } }) },
+    });
+    s3 = createS3Client(platform.s3Endpoint);
+    await put('uploads/civil-affairs/divisions/区划.csv', DIVISIONS);
+    await platform.waitForIdle();
+    await put('uploads/police/household_registry/户籍.csv', REGISTRY);
+    await put('uploads/rural-revitalization/poverty_registry/建档立卡.csv', POVERTY);
+    await put('uploads/rural-revitalization/livelihood_projects/项目库.csv', PROJECTS);
+    await platform.waitForIdle();
+    await put('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', PAYMENTS);
+    await put('uploads/township-431199100/village_finance/红星村2024.csv', FINANCE);
+    await put('uploads/township-431199100/notices/公开.csv', NOTICES);
+    await platform.waitForIdle();
+  }, 240_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('discloses exactly the uploaded rows, totals and finance line items', async () => {
+    const jan = await get('/api/v1/public/payments?month=2024-01');
+    expect(jan.items.map((i) => [i.name, i.village, i.program, i.amount])).toEqual([
+      ['张*', '白沙村', 'DIBAO_RURAL', 300],
+      ['王**', '红星村', 'DIBAO_RURAL', 300],
+      ['李**', '红星村', 'GAOLING', 100],
+    ]);
+    const feb = await get('/api/v1/public/payments?month=2024-02&township=石门乡');
+    expect(feb.items.map((i) => i.amount)).toEqual([1200.5]);
+    const totals = await get('/api/v1/public/totals?year=2024&by=program');
+    expect(totals.items.map((i) => [i.key, i.amount, i.recipients, i.payments])).toEqual([
+      ['DIBAO_RURAL', 2100.5, 2, 4],
+      ['GAOLING', 100, 1, 1],
+    ]);
+    const finance = await get('/api/v1/public/village-finance?village=431199100201&year=2024');
+    expect(finance.items.map((i) => [i.voucherNo, i.amount, i.counterparty])).toEqual([
+      ['记-0001', 100000, '青山县财政局'],
+      ['记-0012', 48000, '赵**'],
+      ['记-0015', 860, '青山饭店'],
+      ['记-0016', 12000, '湖南青山建设工程有限公司'],
+    ]);
+    expect(finance.expenditure).toMatchObject({ total: 60860 });
+    expect((await get('/api/v1/public/poverty')).items).toHaveLength(2);
+    expect((await get('/api/v1/public/projects')).items).toHaveLength(2);
+    expect((await get('/api/v1/public/notices?q=低保')).items).toHaveLength(1);
+  });
+
+  it('looks up own and household payments without keeping the ID or logging the request', async () => {
+    const before = lines.length;
+    const own = await lookup('王建国', WANG);
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((i) => [i.relation, i.period, i.program])).toEqual([
+      ['self', '2024-02', 'DIBAO_RURAL'],
+      ['self', '2024-01', 'DIBAO_RURAL'],
+      ['household', '2024-01', 'GAOLING'],
+    ]);
+    expect((await lookup('王建军', WANG)).body).toEqual({ items: [] });
+    const requestLines = lines.slice(before).join('\n');
+    expect(requestLines).not.toContain(WANG);
+    expect(requestLines).not.toContain('王建国');
+
+    // Nothing the disclosure writes holds an ID number or a full name: not the projections,
+    // not the lookup index, not the rate-limit counters.
+    const doc = DynamoDBDocumentClient.from(createDynamoDbClient(platform.dynamodbEndpoint));
+    const items: Row[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new ScanCommand({ TableName: platform.tableName, ExclusiveStartKey: start }),
+      );
+      items.push(...((out.Items ?? []) as Row[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const disclosure = items.filter((i) =>
+      /^(PAY#|TOTALS#|LOOKUP#|POVERTY|PROJECTS|FINANCE#|NOTICES|DISCLOSURE|LIMIT#)/.test(String(i.PK)),
+    );
+    expect(disclosure.some((i) => String(i.PK).startsWith('LOOKUP#'))).toBe(true);
+    const text = JSON.stringify(disclosure);
+    expect(piiIn(text, { names: FULL_NAMES, receiptCodes: [] })).toEqual([]);
+    for (const id of IDS) expect(text).not.toContain(id);
+  });
+
+  it('removes what a withdrawal takes out of force', async () => {
+    const admin = await platform.tokenFor('admin');
+    const list = await fetch(`${platform.apiUrl}/api/v1/versions?kind=subsidy_payments`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const [version] = ((await list.json()) as { items: { versionId: string }[] }).items;
+    const res = await fetch(`${platform.apiUrl}/api/v1/versions/${version?.versionId}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '名单有误，撤回' }),
+    });
+    expect(res.status).toBe(200);
+    await platform.waitForIdle();
+    expect((await get('/api/v1/public/payments?month=2024-01')).items).toEqual([]);
+    expect((await get('/api/v1/public/totals?year=2024&by=program')).items).toEqual([]);
+    expect((await lookup('王建国', WANG)).body).toEqual({ items: [] });
+    // Other kinds stay disclosed.
+    expect((await get('/api/v1/public/village-finance?village=431199100201&year=2024')).items).toHaveLength(
+      4,
+    );
+  });
+});
