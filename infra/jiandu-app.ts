@@ -62,7 +62,7 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
   const description = (what: string) => `jiandu (监督) ${what}`;
   // Where the dashboard is served (`-c webOrigin=https://…`): the hosted UI's callback and the
   // upload bucket's CORS. A value, because the distribution is created after (and from) the API.
-  const webOrigin = String(app.node.tryGetContext('webOrigin') ?? DEFAULT_WEB_ORIGIN);
+  const webOrigin = String(app.node.tryGetContext('webOrigin') ?? DEFAULT_WEB_ORIGIN).replace(/\/+$/, '');
   const cognitoDomainPrefix = app.node.tryGetContext('cognitoDomainPrefix') as string | undefined;
   const data = new DataStack(app, 'Jiandu-Data', {
     webOrigin,

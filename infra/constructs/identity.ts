@@ -33,7 +33,7 @@ export interface IdentityProps {
   /** Lifetime of ID tokens (the bearer tokens the API takes). @default one hour */
   readonly idTokenValidity?: Duration;
   /**
-   * Origin of the site serving the staff dashboard (`https://host`, no path): the hosted UI
+   * Origin of the site serving the staff dashboard (`https://host`, no path or trailing slash): the hosted UI
    * returns to `<webOrigin>/staff/callback` and, after sign-out, to `<webOrigin>/staff/`.
    * A value, not the web stack's distribution: the web stack already depends on this one.
    */
@@ -59,8 +59,7 @@ export interface StaffLoginConfig {
 
 /** The dashboard's callback and sign-out pages under a site origin. */
 export function dashboardUrls(webOrigin: string): { callback: string; signedOut: string } {
-  const origin = webOrigin.replace(/\/+$/, '');
-  return { callback: `${origin}/staff/callback`, signedOut: `${origin}/staff/` };
+  return { callback: `${webOrigin}/staff/callback`, signedOut: `${webOrigin}/staff/` };
 }
 
 /** What each role's group is for (shown to administrators in the Cognito console). */

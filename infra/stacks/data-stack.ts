@@ -26,7 +26,7 @@ export class DataStack extends Stack {
     // signed If-None-Match and the file's Content-Type (Content-Length it sets itself and never
     // asks the preflight about); the signature still decides what may be written.
     this.store.uploadBucket.addCorsRule({
-      allowedOrigins: [props.webOrigin.replace(/\/+$/, '')],
+      allowedOrigins: [props.webOrigin],
       allowedMethods: [s3.HttpMethods.PUT],
       allowedHeaders: ['content-type', 'if-none-match'],
       maxAge: 3600,
