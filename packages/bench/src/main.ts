@@ -16,6 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import { writeCsv, writeXlsx } from './files.js';
 import { messyRoster } from './messy-rows.js';
 import type { CaseFigures } from './run-case.js';
+import { textTable } from './table.js';
 
 /** The cases: a name, the file extension and how to write it. */
 export const CASES = {
@@ -82,9 +83,7 @@ export function table(rows: readonly { name: string; bytes: number; figures: Cas
     mib(f.peakRss),
     mib(f.peakHeap),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(head, body);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

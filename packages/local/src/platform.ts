@@ -97,6 +97,11 @@ export interface PlatformOptions {
    * `JIANDU_FUNCTION_LOG` environment variable, e.g. for a log scan over a whole test run.
    */
   readonly logFile?: string;
+  /**
+   * Told when a task invocation ends (task name, epoch ms it started and ended, whether it
+   * succeeded): the county benchmark times the workflow's stages with it.
+   */
+  readonly onTask?: (event: TaskTiming) => void;
   /** Tests only: replace some task handlers instead of invoking `functions/pipeline/*`. */
   readonly taskHandlers?: Partial<Record<TaskName, TaskHandler>>;
   /**
@@ -115,6 +120,32 @@ export interface PlatformOptions {
   readonly faults?: boolean;
   /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
+}
+
+/** One task invocation's timing (see {@link PlatformOptions.onTask}). */
+export interface TaskTiming {
+  readonly task: TaskName;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly ok: boolean;
+}
+
+/** Wrap every handler so `onTask` hears when each invocation ends. */
+function timedHandlers(handlers: TaskHandlers, onTask: (event: TaskTiming) => void): TaskHandlers {
+  const timed =
+    (task: TaskName): TaskHandler =>
+    async (input) => {
+      const startedAt = Date.now();
+      let ok = false;
+      try {
+        const output = await handlers[task](input);
+        ok = true;
+        return output;
+      } finally {
+        onTask({ task, startedAt, endedAt: Date.now(), ok });
+      }
+    };
+  return Object.fromEntries(TASK_NAMES.map((task) => [task, timed(task)])) as unknown as TaskHandlers;
 }
 
 /** A running local platform. */
@@ -352,6 +383,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           TASK_NAMES.map((task) => [task, faults.wrapTask(task, served[task])]),
         ) as unknown as TaskHandlers)
       : served;
+    if (options.onTask) handlers = timedHandlers(handlers, options.onTask);
 
     const s3Client = createS3Client(localS3.endpoint);
     cleanups.push(() => s3Client.destroy());

@@ -6,6 +6,7 @@ export const ROUTE_ACCESS = {
   'GET /api/v1/corrections': ['inspector', 'admin', 'department_uploader'],
   'GET /api/v1/leads': ['inspector', 'admin', 'township_officer'],
   'GET /api/v1/leads/:leadId': ['inspector', 'admin', 'township_officer'],
+  'GET /api/v1/leads/:leadId/assignees': ['inspector', 'admin'],
   'GET /api/v1/leads/export': ['inspector', 'admin', 'township_officer'],
   'GET /api/v1/leads/overdue': ['inspector', 'admin', 'township_officer'],
   'GET /api/v1/progress': ['department_uploader', 'inspector', 'admin'],

@@ -1,0 +1,88 @@
+/** The county benchmark's report as text (what `npm run bench:county` prints and the README quotes). */
+import { pct, type Ratio } from '@jiandu/accuracy/compare';
+import { reportTable } from '@jiandu/accuracy/format';
+import { textTable } from '../table.js';
+import { DUCKDB_RULES } from './duckdb-rules.js';
+import type { CountyBench } from './run.js';
+
+const mib = (bytes: number | undefined): string =>
+  bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MiB`;
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const sec = (s: number): string => s.toFixed(1);
+
+/** The stage table: seconds, rows, rows/s and peak RSS (whole tree, the Node process, DynamoDB Local). */
+export function stageTable(run: CountyBench): string {
+  return textTable(
+    ['stage', 'seconds', 'rows', 'of', 'rows/s', 'peak RSS', 'node', 'java'],
+    run.stages.map((s) => [
+      s.stage,
+      sec(s.seconds),
+      int(s.rows),
+      s.rowsOf,
+      s.seconds > 0 ? int(s.rows / s.seconds) : 'n/a',
+      mib(s.peak?.total),
+      mib(s.peak?.byName.node),
+      mib(s.peak?.byName.java),
+    ]),
+  );
+}
+
+/** Platform and DuckDB side by side on the rules both compute. */
+export function duckdbTable(run: CountyBench): string {
+  const recall = (r: Ratio) => `${pct(r)} (${r.hits}/${r.of})`;
+  return textTable(
+    [
+      'rule',
+      'expected',
+      'platform recall',
+      'platform precision',
+      'DuckDB found',
+      'DuckDB recall',
+      'DuckDB precision',
+    ],
+    DUCKDB_RULES.map((rule) => {
+      const p = run.report.rules.find((r) => r.rule === rule);
+      const d = run.duckdb.report.rules.find((r) => r.rule === rule);
+      return [
+        rule,
+        String(p?.expected ?? 0),
+        p ? recall(p.recall) : '—',
+        p ? pct(p.precision) : '—',
+        String(d?.found ?? 0),
+        d ? recall(d.recall) : '—',
+        d ? pct(d.precision) : '—',
+      ];
+    }),
+  );
+}
+
+/** The whole report. */
+export function countyReport(run: CountyBench, machine: string): string {
+  const { county, duckdb } = run;
+  const platformSeconds = run.wall.toExported;
+  const byName = new Map<string, number>();
+  for (const p of run.processes) byName.set(p.name, (byName.get(p.name) ?? 0) + p.peakRss);
+  const hwm = [...byName].map(([name, bytes]) => `${name} ${mib(bytes)}`).join(', ');
+  return [
+    `${county.countyName}: ${int(county.stats.persons)} persons, ${run.uploadedFiles} files, ${int(county.stats.payments)} payments, ${county.expected.length} expected leads — ${machine}`,
+    '',
+    stageTable(run),
+    '',
+    `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
+    ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
+    `peak RSS of the platform: ${mib(run.peak.total)} (sampled every 200 ms, summed over its process tree: node = the platform process with the API, s3rver, the Step Functions runner and the functions' worker thread; java = DynamoDB Local; esbuild = tsx's compiler service; the stage columns are peaks while that stage worked). OS high-water marks at the end (summed per executable): ${hwm || 'n/a'}`,
+    '',
+    'recall of the exported leads against the generator’s truth:',
+    reportTable(run.report),
+    '',
+    `DuckDB (plain SQL on the raw ID strings, R01/R04/R06/R08): ${sec(duckdb.seconds)} s for ${duckdb.filesRead} files (${duckdb.transcoded} GBK files decoded to UTF-8 first: ${sec(duckdb.transcodeSeconds)} s), ` +
+      `platform upload → export ${sec(platformSeconds)} s: ratio ${(platformSeconds / Math.max(duckdb.seconds, 0.001)).toFixed(1)}×`,
+    `DuckDB rows: ${Object.entries(duckdb.rows)
+      .map(([kind, n]) => `${kind} ${int(n)}`)
+      .join(', ')}`,
+    duckdb.skipped.length === 0
+      ? 'DuckDB skipped no file'
+      : `DuckDB skipped ${duckdb.skipped.length} file(s): ${duckdb.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}`,
+    duckdbTable(run),
+  ].join('\n');
+}

@@ -1,0 +1,281 @@
+/**
+ * `npm run bench:county`: one county, end to end, as a new user would run it — generated
+ * (cached), uploaded with the staff CLI to an empty local platform, collided, exported —
+ * with the time, throughput and peak memory of every stage, the recall of the exported leads
+ * against the generator's truth, and DuckDB's plain-SQL take on four rules over the same files.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AccuracyReport, ALL_RULES, compareLeads } from '@jiandu/accuracy/compare';
+import { planUpload } from '@jiandu/cli/layout';
+import { main as cli } from '@jiandu/cli/main';
+import { connectPlatform } from '@jiandu/local/control';
+import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
+import type { TaskTiming } from '@jiandu/local/platform';
+import { type CachedCounty, type CountySpec, cachedCounty } from './county-cache.js';
+import { DUCKDB_RULES, type DuckDbRun, runDuckDbRules } from './duckdb-rules.js';
+import { exportedLeads } from './exported-leads.js';
+import type { PlatformChildMessage } from './platform-child.js';
+import { type Interval, type MemoryPeaks, MemorySampler, type ProcessMemory } from './process-tree.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const PLATFORM_CHILD = fileURLToPath(new URL('./platform-child.ts', import.meta.url));
+
+/** The tasks of the collision proper; every other task is per-file work (normalizing, recording it). */
+const COLLISION_TASKS: ReadonlySet<string> = new Set(['PlanCollision', 'MatchShard', 'ScoreAndStore']);
+
+/** The measured stages, in order. */
+export const STAGES = ['upload', 'normalize', 'collision', 'export'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** One stage's figures. */
+export interface StageFigures {
+  readonly stage: Stage;
+  /** Wall seconds the stage was at work (tasks overlapping one another count once). */
+  readonly seconds: number;
+  /** What `rows` counts. */
+  readonly rowsOf: string;
+  readonly rows: number;
+  /** Peak RSS of the platform's process tree while the stage worked; undefined without samples. */
+  readonly peak: MemoryPeaks | undefined;
+}
+
+/** Options of {@link runCountyBench}. */
+export interface CountyBenchOptions extends CountySpec {
+  /** Where generated counties are cached (default `.bench/` at the repository root). */
+  readonly cacheDir?: string;
+  /** Longest wait for the upload and the workflows, ms (default 6 h). */
+  readonly timeoutMs?: number;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** Everything one run measured. */
+export interface CountyBench {
+  readonly county: CachedCounty;
+  readonly stages: readonly StageFigures[];
+  /** Upload start → every workflow done; and → lead export written. */
+  readonly wall: { readonly toCollided: number; readonly toExported: number };
+  readonly executions: { readonly total: number; readonly failed: number };
+  /** Peak RSS over the whole run, and each process's OS high-water mark at its end. */
+  readonly peak: MemoryPeaks;
+  readonly processes: readonly ProcessMemory[];
+  readonly uploadedFiles: number;
+  /** Files the CLI reported failed, rejected or held, with its message. */
+  readonly notInForce: readonly {
+    readonly file: string;
+    readonly outcome: string;
+    readonly message?: string;
+  }[];
+  readonly leadsExported: number;
+  readonly report: AccuracyReport;
+  readonly duckdb: DuckDbRun & { readonly report: AccuracyReport };
+}
+
+/** The union of intervals, merged. */
+export function union(intervals: readonly Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a.from - b.from);
+  const out: { from: number; to: number }[] = [];
+  for (const i of sorted) {
+    const last = out.at(-1);
+    if (last && i.from <= last.to) last.to = Math.max(last.to, i.to);
+    else out.push({ ...i });
+  }
+  return out;
+}
+
+const spanSeconds = (intervals: readonly Interval[]): number =>
+  union(intervals).reduce((sum, i) => sum + (i.to - i.from), 0) / 1000;
+
+/** Start the platform in its own process; resolves once it serves, with the task timings it reports. */
+async function startPlatformProcess(
+  dataDir: string,
+): Promise<{ child: ChildProcess; tasks: TaskTiming[]; stop(): Promise<void> }> {
+  const child = fork(PLATFORM_CHILD, [dataDir], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', './scripts/node-support.mjs', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const tasks: TaskTiming[] = [];
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  await new Promise<void>((ready, fail) => {
+    child.on('message', (message: PlatformChildMessage) => {
+      if (message.type === 'ready') ready();
+      else if (message.type === 'task') tasks.push(message.timing);
+      else if (message.type === 'error') fail(new Error(`the platform did not start: ${message.message}`));
+    });
+    child.once('exit', (code) =>
+      fail(new Error(`the platform process exited (${code}) before it was ready`)),
+    );
+  });
+  return {
+    child,
+    tasks,
+    stop: async () => {
+      if (child.exitCode === null && child.connected) child.send({ type: 'stop' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Run the staff CLI in this process, each output line stamped with the time it came. */
+async function runCli(
+  argv: string[],
+): Promise<{ code: number; stdout: string; lines: { at: number; text: string }[] }> {
+  let stdout = '';
+  const lines: { at: number; text: string }[] = [];
+  const code = await cli({
+    argv,
+    env: {},
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      for (const line of text.split('\n')) if (line !== '') lines.push({ at: Date.now(), text: line });
+    },
+  });
+  return { code, stdout, lines };
+}
+
+/** Generate (or reuse) the county, run it through a fresh platform and DuckDB, and measure. */
+export async function runCountyBench(options: CountyBenchOptions): Promise<CountyBench> {
+  const log = options.log ?? (() => undefined);
+  const timeoutS = String(Math.ceil((options.timeoutMs ?? 6 * 3600_000) / 1000));
+  const county = cachedCounty(options.cacheDir ?? join(REPO_ROOT, '.bench'), options);
+  log(
+    `${county.countyName}: ${county.stats.persons} persons, ${county.files.length} files, ${county.stats.payments} payments, ` +
+      `${county.expected.length} expected leads (${county.generated ? `generated in ${county.generateSeconds.toFixed(1)} s` : 'from the cache'}: ${county.uploadFolder})`,
+  );
+  const plan = planUpload(county.uploadFolder, {});
+
+  const work = mkdtempSync(join(tmpdir(), 'jiandu-bench-county-'));
+  const dataDir = join(work, 'platform');
+  const platform = await startPlatformProcess(dataDir);
+  const sampler = new MemorySampler(platform.child.pid as number);
+  try {
+    log(`platform started (pid ${platform.child.pid}, data ${dataDir}); uploading with the CLI…`);
+    const uploadStart = Date.now();
+    const upload = await runCli([
+      'upload',
+      county.uploadFolder,
+      '--data',
+      dataDir,
+      '--json',
+      '--timeout',
+      timeoutS,
+    ]);
+    // Exit 1 (a file failed or was held) still leaves a county to measure: go on and report it.
+    if (upload.code !== 0 && upload.code !== 1)
+      throw new Error(
+        `npm run cli -- upload exited with ${upload.code}:\n${upload.lines.map((l) => l.text).join('\n')}`,
+      );
+    const putLines = upload.lines.filter((l) => l.text.startsWith('已上传'));
+    const uploadEnd = putLines.at(-1)?.at ?? uploadStart;
+    // The JSON document ends at its first unindented `}`; the CLI may print lines after it.
+    const json = upload.stdout.slice(0, upload.stdout.indexOf('\n}') + 2);
+    const results = JSON.parse(json) as {
+      files: {
+        file: string;
+        outcome: string;
+        message?: string;
+        quality?: { rowsRead: number; accepted: number };
+      }[];
+    };
+    const notInForce = results.files.filter((f) => !['new', 'unchanged', 'restored'].includes(f.outcome));
+    for (const f of notInForce) log(`not in force: ${f.file} (${f.outcome}: ${f.message ?? ''})`);
+    const rowsRead = results.files.reduce((sum, f) => sum + (f.quality?.rowsRead ?? 0), 0);
+    const accepted = results.files.reduce((sum, f) => sum + (f.quality?.accepted ?? 0), 0);
+
+    // The CLI waited for its files' executions; a collision started for the folder as a whole
+    // may still run: wait until the platform is idle.
+    const endpoints = readEndpointFile(join(dataDir, ENDPOINT_FILE));
+    const remote = connectPlatform(endpoints);
+    await remote.waitForIdle(options.timeoutMs ?? 6 * 3600_000);
+    const collided = Date.now();
+    const executions = await remote.executions();
+    const failed = executions.filter((e) => e.status !== 'SUCCEEDED').length;
+    log(
+      `uploaded ${plan.files.length} files in ${((uploadEnd - uploadStart) / 1000).toFixed(1)} s; all ${executions.length} workflow executions done after ${((collided - uploadStart) / 1000).toFixed(1)} s (${failed} not succeeded); exporting…`,
+    );
+
+    const exportFile = join(work, 'leads.csv');
+    const exportStart = Date.now();
+    const exported = await runCli([
+      'leads',
+      'export',
+      '--out',
+      exportFile,
+      '--headers',
+      'canonical',
+      '--data',
+      dataDir,
+    ]);
+    const exportEnd = Date.now();
+    if (exported.code !== 0)
+      throw new Error(
+        `npm run cli -- leads export exited with ${exported.code}: ${exported.lines.map((l) => l.text).join('\n')}`,
+      );
+    sampler.sample();
+    const processes = sampler.processes();
+    const found = exportedLeads(readFileSync(exportFile, 'utf8'), county.expected, dataDir);
+    log(`exported ${found.length} leads in ${((exportEnd - exportStart) / 1000).toFixed(1)} s`);
+
+    const normalizing = platform.tasks
+      .filter((t) => !COLLISION_TASKS.has(t.task))
+      .map((t) => ({ from: t.startedAt, to: t.endedAt }));
+    const colliding = platform.tasks
+      .filter((t) => COLLISION_TASKS.has(t.task))
+      .map((t) => ({ from: t.startedAt, to: t.endedAt }));
+    const uploading = [{ from: uploadStart, to: uploadEnd }];
+    const exporting = [{ from: exportStart, to: exportEnd }];
+    const figures = (stage: Stage, spans: Interval[], rowsOf: string, rows: number): StageFigures => {
+      const peak = sampler.peaks(union(spans));
+      return { stage, seconds: spanSeconds(spans), rowsOf, rows, peak: peak.samples > 0 ? peak : undefined };
+    };
+    const stages = [
+      figures('upload', uploading, 'rows in the files', rowsRead),
+      figures('normalize', normalizing, 'rows read', rowsRead),
+      figures('collision', colliding, 'rows accepted', accepted),
+      figures('export', exporting, 'leads', found.length),
+    ];
+    const peak = sampler.peaks();
+    sampler.stop();
+    await platform.stop();
+
+    log('running the four rules in DuckDB on the same files…');
+    const duck = await runDuckDbRules(
+      plan.files.map((f) => ({ kind: f.kind, path: f.path, relativePath: f.relativePath })),
+      join(work, 'duckdb'),
+    );
+    const duckRules = new Set<string>(DUCKDB_RULES);
+    return {
+      county,
+      stages,
+      wall: { toCollided: (collided - uploadStart) / 1000, toExported: (exportEnd - uploadStart) / 1000 },
+      executions: { total: executions.length, failed },
+      peak,
+      processes,
+      uploadedFiles: plan.files.length,
+      notInForce,
+      leadsExported: found.length,
+      report: compareLeads(county.expected, found, ALL_RULES),
+      duckdb: {
+        ...duck,
+        report: compareLeads(
+          county.expected.filter((e) => duckRules.has(e.rule)),
+          duck.found,
+          DUCKDB_RULES,
+        ),
+      },
+    };
+  } finally {
+    sampler.stop();
+    await platform.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
