@@ -9,7 +9,9 @@
  *   upload rule (`Object Created` under `uploads/`) and the nightly collision schedule
  *   (override with `-c collisionSchedule='cron(...)'`).
  * - `Jiandu-Api`: the staff Cognito user pool (a group per role) and the inspectors' HTTP API
- *   in front of the hono Lambda, private routes behind a JWT authorizer.
+ *   in front of the hono Lambda, private routes behind a JWT authorizer; the dashboard logs in
+ *   at the pool's hosted UI (`-c webOrigin=https://<site>`, `-c cognitoDomainPrefix=…`; output
+ *   `StaffConfig` is the dashboard's `/staff/config.json`).
  *
  * Stacks are environment-agnostic, so `npx cdk synth` works offline. cdk-nag (AwsSolutions)
  * validates at synthesis and fails it on any unacknowledged finding.

@@ -18,6 +18,13 @@ export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
+/**
+ * The dashboard's origin when no `webOrigin` is given: the Vite dev server of web-staff
+ * (`npx vite packages/web-staff`), the one place a first deployment's hosted UI can return to
+ * before the distribution's name is known. Deploy again with `-c webOrigin=<WebUrl>`.
+ */
+export const DEFAULT_WEB_ORIGIN = 'http://localhost:5173';
+
 /** The jiandu app and its four stacks. */
 export interface JianduApp {
   readonly app: App;
@@ -53,7 +60,14 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
   Validations.of(app).addPlugins(nag);
 
   const description = (what: string) => `jiandu (监督) ${what}`;
-  const data = new DataStack(app, 'Jiandu-Data', { description: description('data: table and buckets') });
+  // Where the dashboard is served (`-c webOrigin=https://…`): the hosted UI's callback and the
+  // upload bucket's CORS. A value, because the distribution is created after (and from) the API.
+  const webOrigin = String(app.node.tryGetContext('webOrigin') ?? DEFAULT_WEB_ORIGIN).replace(/\/+$/, '');
+  const cognitoDomainPrefix = app.node.tryGetContext('cognitoDomainPrefix') as string | undefined;
+  const data = new DataStack(app, 'Jiandu-Data', {
+    webOrigin,
+    description: description('data: table and buckets'),
+  });
   const shared = { table: data.table, uploadBucket: data.uploadBucket, dataBucket: data.dataBucket };
   const pipeline = new PipelineStack(app, 'Jiandu-Pipeline', {
     ...shared,
@@ -65,10 +79,14 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     platformSecret: data.platformSecret,
     auditTable: data.store.auditTable,
     stateMachine: pipeline.workflow.stateMachine,
+    webOrigin,
+    ...(cognitoDomainPrefix ? { cognitoDomainPrefix } : {}),
     description: description('inspector HTTP API'),
   });
   const web = new WebStack(app, 'Jiandu-Web', {
     api: api.api.httpApi,
+    hostedUiOrigin: api.identity.domain.baseUrl(),
+    uploadOrigin: `https://${data.uploadBucket.bucketRegionalDomainName}`,
     description: description('web pages: villagers’ page and staff dashboard on CloudFront'),
   });
   applyDisclosureSettings(app, [pipeline.workflow.functions.ScoreAndStore, api.api.handler]);

@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '@jiandu/api/identity/principal';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -32,6 +32,34 @@ export interface IdentityProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Lifetime of ID tokens (the bearer tokens the API takes). @default one hour */
   readonly idTokenValidity?: Duration;
+  /**
+   * Origin of the site serving the staff dashboard (`https://host`, no path or trailing slash): the hosted UI
+   * returns to `<webOrigin>/staff/callback` and, after sign-out, to `<webOrigin>/staff/`.
+   * A value, not the web stack's distribution: the web stack already depends on this one.
+   */
+  readonly webOrigin: string;
+  /**
+   * Prefix of the hosted UI's domain `<prefix>.auth.<region>.amazoncognito.com` (unique in
+   * the region; may not contain `aws`, `amazon` or `cognito`). @default `jiandu-<account id>`
+   */
+  readonly domainPrefix?: string;
+}
+
+/** What the staff dashboard's `/staff/config.json` holds (see `packages/web-staff/src/auth.ts`). */
+export interface StaffLoginConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly logoutEndpoint: string;
+  readonly scope: string;
+  /** Where the dashboard asks to be sent back (it derives the same URL from its own origin). */
+  readonly redirectUri: string;
+}
+
+/** The dashboard's callback and sign-out pages under a site origin. */
+export function dashboardUrls(webOrigin: string): { callback: string; signedOut: string } {
+  return { callback: `${webOrigin}/staff/callback`, signedOut: `${webOrigin}/staff/` };
 }
 
 /** What each role's group is for (shown to administrators in the Cognito console). */
@@ -47,14 +75,19 @@ const GROUP_DESCRIPTIONS: Readonly<Record<Role, string>> = {
  * Staff identities in AWS: a Cognito user pool (administrators create users, no self
  * sign-up; strong passwords; TOTP MFA required; Plus-tier threat protection), one group per
  * platform role, the jurisdiction attributes `custom:township` / `custom:department` and the
- * user's name (readable by the app, writable only by administrators), an app client for SRP
- * sign-in, and an HTTP API JWT authorizer that accepts the client's ID tokens.
+ * user's name (readable by the app, writable only by administrators), the hosted UI on a
+ * Cognito domain, one app client (the dashboard's authorization code + PKCE login and SRP
+ * for scripts), and an HTTP API JWT authorizer that accepts the client's ID tokens.
  */
 export class Identity extends Construct implements ApiIdentity {
   /** The staff user pool. */
   readonly userPool: cognito.UserPool;
   /** The app client the API's ID tokens are issued to. */
   readonly client: cognito.UserPoolClient;
+  /** The hosted UI's domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly domain: cognito.UserPoolDomain;
+  /** The dashboard's `/staff/config.json` in this deployment. */
+  readonly staffLogin: StaffLoginConfig;
   /** One group per role; `cognito:groups` carries the names into the tokens. */
   readonly groups: Readonly<Record<Role, cognito.CfnUserPoolGroup>>;
   readonly issuer: string;
@@ -62,7 +95,7 @@ export class Identity extends Construct implements ApiIdentity {
   readonly jwksUrl: string;
   readonly authorizer: HttpJwtAuthorizer;
 
-  constructor(scope: Construct, id: string, props: IdentityProps = {}) {
+  constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -110,12 +143,28 @@ export class Identity extends Construct implements ApiIdentity {
     });
     this.groups = groups;
 
+    // The hosted UI enforces the pool's MFA: TOTP enrolment at first sign-in, a code every time.
+    this.domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `jiandu-${Aws.ACCOUNT_ID}` },
+    });
+    const urls = dashboardUrls(props.webOrigin);
+    const scopes = [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE];
+
     const validity = props.idTokenValidity ?? Duration.hours(1);
+    // One client for the dashboard and scripts, so the API keeps a single audience. A second,
+    // dashboard-only client in the web stack would need the API to trust its id, which the API
+    // stack can only get from the web stack — a cycle, since the web stack fronts this API.
     this.client = this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
+      // A public client (code in a browser): no secret; PKCE protects the authorization code.
       generateSecret: false,
-      // No hosted UI yet: no OAuth flows, no callback URLs.
-      disableOAuth: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes,
+        callbackUrls: [urls.callback],
+        logoutUrls: [urls.signedOut],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: validity,
@@ -132,6 +181,16 @@ export class Identity extends Construct implements ApiIdentity {
     this.issuer = `https://${this.userPool.userPoolProviderUrl}`;
     this.audience = this.client.userPoolClientId;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
+    const hostedUi = this.domain.baseUrl();
+    this.staffLogin = {
+      issuer: this.issuer,
+      clientId: this.audience,
+      authorizationEndpoint: `${hostedUi}/oauth2/authorize`,
+      tokenEndpoint: `${hostedUi}/oauth2/token`,
+      logoutEndpoint: `${hostedUi}/logout`,
+      scope: scopes.map((s) => s.scopeName).join(' '),
+      redirectUri: urls.callback,
+    };
     // Validates signature, iss, aud (ID tokens) and expiry at the gateway; the API function checks again.
     this.authorizer = new HttpJwtAuthorizer('StaffJwt', this.issuer, {
       jwtAudience: [this.audience],

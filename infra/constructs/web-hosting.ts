@@ -11,6 +11,11 @@ import { securedBucket } from './data-store.js';
 export interface WebHostingProps {
   /** The HTTP API served under `/api/*` on the same host (the pages only call `/api/…`). */
   readonly api: apigwv2.IHttpApi;
+  /**
+   * Other origins the pages may call (`connect-src`): the Cognito hosted UI (token endpoint)
+   * and the upload bucket (presigned PUTs). @default none
+   */
+  readonly connectOrigins?: readonly string[];
   /** A county's own domain names; needs {@link certificate}. @default the distribution's `*.cloudfront.net` name */
   readonly domainNames?: readonly string[];
   /** ACM certificate in us-east-1 for {@link domainNames}; enables TLS 1.2+ only. */
@@ -20,20 +25,23 @@ export interface WebHostingProps {
 /**
  * The Content-Security-Policy of both web apps: everything from this host only, no inline
  * script or style, no framing; the villagers' page runs its proof-of-work worker from `self`.
+ * `connectOrigins` (exact origins, no wildcards) may also be fetched.
  */
-export const WEB_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+export function webCsp(connectOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    ["connect-src 'self'", ...connectOrigins].join(' '),
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 /**
  * Client-side routes of the dashboard (`/staff/leads/…`, no file extension) load its page;
@@ -104,7 +112,7 @@ export class WebHosting extends Construct {
     });
     const pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
       comment: 'jiandu web pages: strict CSP and security headers',
-      securityHeadersBehavior: headers(WEB_CSP, true),
+      securityHeadersBehavior: headers(webCsp(props.connectOrigins), true),
     });
     // The API answers JSON (and its docs page brings its own stricter CSP, which is kept).
     const apiHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {

@@ -18,6 +18,10 @@ export interface ApiStackProps extends StackProps {
   readonly stateMachine: sfn.IStateMachine;
   /** The platform's master secret (receipt digests, proof of work, rate limits, audit hashes). */
   readonly platformSecret: secretsmanager.ISecret;
+  /** Origin of the site serving the staff dashboard (hosted UI callback and sign-out URLs). */
+  readonly webOrigin: string;
+  /** Prefix of the hosted UI's Cognito domain. @default `jiandu-<account id>` */
+  readonly cognitoDomainPrefix?: string;
 }
 
 /**
@@ -32,7 +36,10 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    this.identity = new Identity(this, 'Identity');
+    this.identity = new Identity(this, 'Identity', {
+      webOrigin: props.webOrigin,
+      ...(props.cognitoDomainPrefix ? { domainPrefix: props.cognitoDomainPrefix } : {}),
+    });
     this.api = new PublicApi(this, 'Api', {
       table: props.table,
       auditTable: props.auditTable,
@@ -50,6 +57,10 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.identity.client.userPoolClientId,
       description: 'App client whose ID tokens the API accepts',
+    });
+    new CfnOutput(this, 'StaffConfig', {
+      value: this.toJsonString(this.identity.staffLogin),
+      description: 'The dashboard’s login config: write it to s3://<PagesBucket>/staff/config.json',
     });
   }
 }

@@ -7,6 +7,10 @@ import { WebHosting } from '../constructs/web-hosting.js';
 export interface WebStackProps extends StackProps {
   /** The API the pages call under `/api/` on the same host. */
   readonly api: apigwv2.IHttpApi;
+  /** `https://…` of the Cognito hosted UI the dashboard logs in at (its token endpoint is fetched). */
+  readonly hostedUiOrigin: string;
+  /** `https://…` of the upload bucket's regional endpoint, where the dashboard PUTs files. */
+  readonly uploadOrigin: string;
 }
 
 /** `Jiandu-Web`: the villagers' page and the staff dashboard behind CloudFront, with the API under `/api/`. */
@@ -16,7 +20,10 @@ export class WebStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
-    this.hosting = new WebHosting(this, 'Hosting', { api: props.api });
+    this.hosting = new WebHosting(this, 'Hosting', {
+      api: props.api,
+      connectOrigins: [props.hostedUiOrigin, props.uploadOrigin],
+    });
     new CfnOutput(this, 'WebUrl', {
       value: this.hosting.url,
       description: 'The villagers’ page (the dashboard at /staff/, the API at /api/)',

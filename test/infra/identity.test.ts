@@ -125,12 +125,11 @@ describe('staff user pool', () => {
     }
   });
 
-  it('has an SRP app client that reads but cannot write the jurisdiction attributes or the name', () => {
+  it('has an SRP (and hosted UI, see hosted-ui.test.ts) app client that reads but cannot write the jurisdiction attributes or the name', () => {
     const client = api.findResources('AWS::Cognito::UserPoolClient')[logicalId(identity().client)];
     expect(client?.Properties).toMatchObject({
       GenerateSecret: false,
       ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH']),
-      AllowedOAuthFlowsUserPoolClient: false,
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
     });
