@@ -2,6 +2,7 @@ import { FUNCTION_ENTRIES } from '@jiandu/pipeline/contracts';
 import {
   CLOUD_DEFINITION,
   collisionDefinitionString,
+  TASK_TIMEOUT_SECONDS,
   TASKS,
   type TaskName,
 } from '@jiandu/pipeline/definition';
@@ -51,27 +52,27 @@ const TASK_SIZING: Readonly<
 > = {
   Normalize: {
     memorySize: 2048,
-    timeout: Duration.minutes(10),
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.Normalize),
     description: 'Normalize one uploaded CSV/XLSX into a dataset version, shards and a quality report',
   },
   RecordPending: {
     memorySize: 256,
-    timeout: Duration.seconds(30),
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.RecordPending),
     description: 'Add a registered upload to the pending collision: one run covers the whole burst',
   },
   PlanCollision: {
     memorySize: 1024,
-    timeout: Duration.minutes(5),
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.PlanCollision),
     description: 'Plan a collision run: active versions, manifest and ID-hash shards',
   },
   MatchShard: {
     memorySize: 2048,
-    timeout: Duration.minutes(10),
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.MatchShard),
     description: 'Cross-match one ID-hash shard and write its findings',
   },
   ScoreAndStore: {
     memorySize: 1024,
-    timeout: Duration.minutes(10),
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.ScoreAndStore),
     description: 'Score findings into leads and store them, superseding leads whose evidence disappeared',
   },
 };

@@ -11,7 +11,9 @@ import {
   type DefinitionOptions,
   LOCAL_DEFINITION,
   MATCH_CONCURRENCY,
+  TASK_TIMEOUT_SECONDS,
   TASKS,
+  type TaskName,
 } from '@jiandu/pipeline/definition';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +55,22 @@ describe.each([
     expect([...reachable(definition)].sort()).toEqual(Object.keys(definition.States).sort());
     const resources = JSON.stringify(definition).match(/\$\{[A-Za-z]+\}/g) ?? [];
     expect(new Set(resources)).toEqual(new Set(Object.values(TASKS).map((arn) => `\${${arn}}`)));
+  });
+
+  it("gives every task state longer than its function's timeout (the local default would be 60 s)", () => {
+    const tasks: [string, number | undefined][] = [];
+    JSON.stringify(
+      definition,
+      (_key, value: { Type?: string; Resource?: string; TimeoutSeconds?: number }) => {
+        if (value?.Type === 'Task') tasks.push([value.Resource ?? '', value.TimeoutSeconds]);
+        return value;
+      },
+    );
+    expect(tasks.length).toBeGreaterThanOrEqual(Object.keys(TASKS).length);
+    for (const [resource, timeout] of tasks) {
+      const name = (Object.keys(TASKS) as TaskName[]).find((t) => resource === `\${${TASKS[t]}}`) as TaskName;
+      expect(timeout, resource).toBeGreaterThan(TASK_TIMEOUT_SECONDS[name]);
+    }
   });
 
   it('ends a registered upload by marking its kind pending, not by colliding', () => {

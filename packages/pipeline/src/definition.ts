@@ -25,6 +25,23 @@ export const TASKS = {
 /** A task state name of the workflow. */
 export type TaskName = keyof typeof TASKS;
 
+/**
+ * How long each task's function may run (its Lambda timeout; CDK sizes the functions from
+ * this). The task state waits a little longer, so the function's own timeout is what ends a
+ * hung task. Without `TimeoutSeconds` the local interpreter stops every task after 60 s, which
+ * a large county's Normalize or ScoreAndStore needs more than.
+ */
+export const TASK_TIMEOUT_SECONDS: Readonly<Record<TaskName, number>> = {
+  Normalize: 600,
+  RecordPending: 30,
+  PlanCollision: 300,
+  MatchShard: 600,
+  ScoreAndStore: 600,
+};
+
+/** Slack of a task state's `TimeoutSeconds` over its function's timeout. */
+const STATE_TIMEOUT_SLACK_SECONDS = 30;
+
 /** The placeholder in the definition that `definitionSubstitutions` replaces with the task's ARN. */
 export function substitutionKey(task: TaskName): string {
   return TASKS[task];
@@ -78,7 +95,13 @@ const lambdaRetry = [
 ];
 
 function task(name: TaskName, rest: Record<string, unknown>): Record<string, unknown> {
-  return { Type: 'Task', Resource: `\${${substitutionKey(name)}}`, Retry: lambdaRetry, ...rest };
+  return {
+    Type: 'Task',
+    Resource: `\${${substitutionKey(name)}}`,
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS[name] + STATE_TIMEOUT_SLACK_SECONDS,
+    Retry: lambdaRetry,
+    ...rest,
+  };
 }
 
 /**
