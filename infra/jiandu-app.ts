@@ -87,6 +87,7 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     api: api.api.httpApi,
     hostedUiOrigin: api.identity.domain.baseUrl(),
     uploadOrigin: `https://${data.uploadBucket.bucketRegionalDomainName}`,
+    edgeSecret: api.edgeSecret.secret,
     description: description('web pages: villagers’ page and staff dashboard on CloudFront'),
   });
   applyDisclosureSettings(app, [pipeline.workflow.functions.ScoreAndStore, api.api.handler]);

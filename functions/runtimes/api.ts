@@ -17,6 +17,7 @@ import {
   DynamoReportRepository,
   DynamoRunRepository,
   DynamoVersionRepository,
+  readSecretString,
   S3ObjectStore,
   S3UploadUrlSigner,
   StepFunctionsCollisionStarter,
@@ -55,6 +56,11 @@ export const ApiEnv = z.object({
   ...DATA_BUCKET,
   ...STATE_MACHINE,
   ...PLATFORM_SECRET,
+  /**
+   * The CDN's token (Secrets Manager) when CloudFront fronts the API: requests carrying it
+   * name the viewer's address, which per-client limits count. Unset: the gateway's source address.
+   */
+  EDGE_SECRET_ARN: z.string().startsWith('arn:', '必须是 ARN').optional(),
   /** Expected `iss` of ID tokens: the Cognito user pool's issuer URL, or the local issuer's. */
   JWT_ISSUER: url(),
   /** Expected `aud`: the app client id. */
@@ -90,6 +96,9 @@ function staffDirectory(env: { USER_POOL_ID?: string; STAFF_DIRECTORY_FILE?: str
 export async function createRuntime(environment: Environment) {
   const env = parseEnvironment('Api', ApiEnv, environment);
   const keys = await platformKeys(env);
+  const edge = env.EDGE_SECRET_ARN
+    ? { token: await readSecretString({ secretArn: env.EDGE_SECRET_ARN }) }
+    : undefined;
   const doc = documentClient(env);
   const s3 = s3Client(env);
   const logger: Logger = createLogger(env);
@@ -100,6 +109,7 @@ export async function createRuntime(environment: Environment) {
   const divisions = () => divisionIndexFor({ versions, objects, buckets, log: logger });
   const limits = new DynamoRateLimitStore(doc, env.TABLE_NAME);
   const app = createApp({
+    ...(edge ? { edge } : {}),
     leads: new DynamoLeadRepository(doc, env.TABLE_NAME),
     versions,
     runs: new DynamoRunRepository(doc, env.TABLE_NAME),

@@ -1,9 +1,11 @@
+import { EDGE_TOKEN_HEADER, VIEWER_ADDRESS_HEADER } from '@jiandu/api/client-address';
 import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { securedBucket } from './data-store.js';
 
@@ -18,6 +20,11 @@ export interface WebHostingProps {
   readonly connectOrigins?: readonly string[];
   /** A county's own domain names; needs {@link certificate}. @default the distribution's `*.cloudfront.net` name */
   readonly domainNames?: readonly string[];
+  /**
+   * The API's edge token: sent to the API origin in `x-jiandu-edge`, with the viewer's address
+   * in `x-jiandu-viewer`, so per-client limits count villagers, not CloudFront edge servers.
+   */
+  readonly edgeSecret?: secretsmanager.ISecret;
   /** ACM certificate in us-east-1 for {@link domainNames}; enables TLS 1.2+ only. */
   readonly certificate?: acm.ICertificate;
 }
@@ -97,6 +104,19 @@ export class WebHosting extends Construct {
     const api = new origins.HttpOrigin(apiDomain, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // Resolved from Secrets Manager at deployment; CloudFront replaces a viewer's header of this name.
+      ...(props.edgeSecret
+        ? { customHeaders: { [EDGE_TOKEN_HEADER]: props.edgeSecret.secretValue.unsafeUnwrap() } }
+        : {}),
+    });
+    // The viewer's address for the API's per-client limits (it is never logged: no CloudFront
+    // logs, and the API keeps only keyed counters). Set here, so a viewer can't choose it.
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) {\n  event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };\n  return event.request;\n}`,
+      ),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Names the viewer address to the API (per-client rate limits)',
     });
 
     const headers = (csp: string, override: boolean) => ({
@@ -160,6 +180,9 @@ export class WebHosting extends Construct {
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: apiHeaders,
           compress: true,
+          functionAssociations: [
+            { function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          ],
         },
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

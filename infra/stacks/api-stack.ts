@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { EdgeSecret, grantEdgeSecret } from '../constructs/edge-secret.js';
 import { Identity } from '../constructs/identity.js';
 import { PublicApi } from '../constructs/public-api.js';
 
@@ -33,6 +34,8 @@ export class ApiStack extends Stack {
   readonly api: PublicApi;
   /** Staff identities: user pool, role groups, app client, JWT authorizer. */
   readonly identity: Identity;
+  /** The token CloudFront (the web stack) sends so the API trusts the viewer address it names. */
+  readonly edgeSecret: EdgeSecret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -49,6 +52,8 @@ export class ApiStack extends Stack {
       identity: this.identity,
       platformSecret: props.platformSecret,
     });
+    this.edgeSecret = new EdgeSecret(this, 'Edge');
+    grantEdgeSecret(this.edgeSecret.secret, this.api.handler);
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the jiandu API' });
     new CfnOutput(this, 'UserPoolId', {
       value: this.identity.userPool.userPoolId,

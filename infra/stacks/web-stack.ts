@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WebHosting } from '../constructs/web-hosting.js';
 
@@ -11,6 +12,8 @@ export interface WebStackProps extends StackProps {
   readonly hostedUiOrigin: string;
   /** `https://…` of the upload bucket's regional endpoint, where the dashboard PUTs files. */
   readonly uploadOrigin: string;
+  /** The API's edge token (Jiandu-Api), sent with every request to the API origin. */
+  readonly edgeSecret: secretsmanager.ISecret;
 }
 
 /** `Jiandu-Web`: the villagers' page and the staff dashboard behind CloudFront, with the API under `/api/`. */
@@ -23,6 +26,7 @@ export class WebStack extends Stack {
     this.hosting = new WebHosting(this, 'Hosting', {
       api: props.api,
       connectOrigins: [props.hostedUiOrigin, props.uploadOrigin],
+      edgeSecret: props.edgeSecret,
     });
     new CfnOutput(this, 'WebUrl', {
       value: this.hosting.url,

@@ -55,9 +55,10 @@ describe('public disclosure API', () => {
   const sync = () =>
     syncDisclosure({ ...p.deps, disclosure: store, disclosureConfig: config, lookupKey: TEST_KEYS.lookup });
 
-  function build(options: { lookupMax?: number } = {}) {
+  function build(options: { lookupMax?: number; edgeToken?: string } = {}) {
     app = createApp(
       memoryApiDeps({
+        ...(options.edgeToken ? { edge: { token: options.edgeToken } } : {}),
         authenticator: principalsAuthenticator({}),
         versions: p.deps.versions,
         now: () => clock.now,
@@ -79,10 +80,14 @@ describe('public disclosure API', () => {
     const res = await app.request(path, { headers });
     return { res, status: res.status, body: (res.status === 304 ? {} : await res.json()) as Body };
   };
-  const lookup = async (body: unknown, ip = '203.0.113.7') => {
+  const lookup = async (body: unknown, ip = '203.0.113.7', headers: Record<string, string> = {}) => {
     const res = await app.request(
       '/api/v1/public/lookup',
-      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      },
       { incoming: { socket: { remoteAddress: ip } } },
     );
     return { res, status: res.status, body: (await res.json()) as Body };
@@ -283,6 +288,37 @@ describe('public disclosure API', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.message).toBe('查询过于频繁，请十分钟后再试');
     expect((await lookup({ name: '王建国', idNumber: WANG }, '198.51.100.9')).status).toBe(200);
+  });
+
+  it('behind CloudFront, counts each villager, not the edge server they share', async () => {
+    build({ lookupMax: 2, edgeToken: 'edge-token-from-secrets-manager' });
+    const edgeServer = '130.176.0.1';
+    const via = (viewer: string, token = 'edge-token-from-secrets-manager') =>
+      lookup({ name: '王建国', idNumber: WANG }, edgeServer, {
+        'x-jiandu-edge': token,
+        'x-jiandu-viewer': viewer,
+      });
+    expect((await via('203.0.113.10')).status).toBe(200);
+    expect((await via('203.0.113.10')).status).toBe(200);
+    expect((await via('203.0.113.10')).status).toBe(429);
+    // Another villager through the same edge server is not refused.
+    expect((await via('203.0.113.11')).status).toBe(200);
+    // A forged viewer header without the token counts against the address that sent it.
+    expect((await via('198.51.100.1', 'guessed')).status).toBe(200);
+    expect((await via('198.51.100.2', 'guessed')).status).toBe(200);
+    expect((await via('198.51.100.3', 'guessed')).status).toBe(429);
+  });
+
+  it('without an edge configured, ignores a viewer header anyone can send', async () => {
+    build({ lookupMax: 1 });
+    const forged = (viewer: string) =>
+      lookup({ name: '王建国', idNumber: WANG }, '203.0.113.50', {
+        'x-jiandu-edge': 'anything',
+        'x-jiandu-viewer': viewer,
+        'x-forwarded-for': viewer,
+      });
+    expect((await forged('192.0.2.1')).status).toBe(200);
+    expect((await forged('192.0.2.2')).status).toBe(429);
   });
 
   it('stores no ID number, full name or household number in the projections', async () => {

@@ -72,6 +72,7 @@ describe('Jiandu-Api', () => {
         ),
       },
       PLATFORM_SECRET_ARN: imported(logicalId(app.data.platformSecret)),
+      EDGE_SECRET_ARN: { Ref: logicalId(app.api.edgeSecret.secret) },
       POWERTOOLS_SERVICE_NAME: 'jiandu-api',
       LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

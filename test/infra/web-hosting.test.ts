@@ -124,7 +124,11 @@ describe('web hosting (Jiandu-Web)', () => {
   });
 
   it('loads index.html for folders and dashboard routes, files as they are (the deployed function)', () => {
-    const [fn] = Object.values(web.findResources('AWS::CloudFront::Function')) as Resource[];
+    const fn = (Object.values(web.findResources('AWS::CloudFront::Function')) as Resource[]).find((f) =>
+      String((f.Properties.FunctionConfig as { Comment?: string } | undefined)?.Comment).includes(
+        'index.html',
+      ),
+    );
     const handler = new Function(`${(fn as Resource).Properties.FunctionCode}; return handler;`)() as (e: {
       request: { uri: string };
     }) => { uri: string };

@@ -15,9 +15,14 @@ export type PlatformSecretSource =
  * runtime caches the promise); the secret itself never leaves this function.
  */
 export async function loadPlatformKeys(source: PlatformSecretSource): Promise<PlatformKeys> {
-  if ('file' in source) return derivePlatformKeys((await readFile(source.file, 'utf8')).trim());
+  return derivePlatformKeys(await readSecretString(source));
+}
+
+/** The string value of a secret: a Secrets Manager secret, or a file's trimmed text. */
+export async function readSecretString(source: PlatformSecretSource): Promise<string> {
+  if ('file' in source) return (await readFile(source.file, 'utf8')).trim();
   const client = source.client ?? new SecretsManagerClient({});
   const out = await client.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  if (!out.SecretString) throw new Error('The platform secret has no string value');
-  return derivePlatformKeys(out.SecretString);
+  if (!out.SecretString) throw new Error(`The secret ${source.secretArn} has no string value`);
+  return out.SecretString;
 }

@@ -3,28 +3,9 @@ import { endOfChinaDay, startOfChinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { requirePrincipal } from '../auth.js';
+import { clientAddressOf } from '../client-address.js';
 import { Day, Paging } from './schemas.js';
 import { type ApiDeps, type AppEnv, clockOf, parse, type RouteSpec } from './types.js';
-
-/**
- * The caller's address as the edge saw it: API Gateway's `requestContext.http.sourceIp` in
- * Lambda, the socket's remote address under @hono/node-server locally. `X-Forwarded-For` is
- * never trusted (anyone can send it). `unknown` when neither is available (in-process tests).
- */
-export function sourceIpOf(c: Context<AppEnv>): string {
-  const env = c.env as
-    | {
-        requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };
-        incoming?: { socket?: { remoteAddress?: string } };
-      }
-    | undefined;
-  return (
-    env?.requestContext?.http?.sourceIp ??
-    env?.requestContext?.identity?.sourceIp ??
-    env?.incoming?.socket?.remoteAddress ??
-    'unknown'
-  );
-}
 
 /**
  * Append an audit entry for the calling principal: who, when, what and from where. Awaited
@@ -45,7 +26,7 @@ export async function recordAudit(
         roles: principal.roles,
         action,
         target,
-        sourceIp: sourceIpOf(c),
+        sourceIp: clientAddressOf(c, deps.edge),
         ...(userAgent ? { userAgent } : {}),
       },
       clockOf(deps)(),

@@ -24,8 +24,8 @@ import { PROGRAMS } from '@jiandu/domain/programs';
 import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { Context } from 'hono';
 import * as z from 'zod';
+import { clientAddressOf } from '../client-address.js';
 import { yuan } from '../views.js';
-import { sourceIpOf } from './audit.js';
 import { Day } from './schemas.js';
 import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
 
@@ -271,7 +271,7 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     enforceRateLimit(
       d.limits,
       d.keys.addresses,
-      { scope: 'public.lookup', address: sourceIpOf(c), nowMs: Date.parse(now()) },
+      { scope: 'public.lookup', address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
       d.lookupLimit ?? { max: 10, windowSeconds: 600 },
       '查询过于频繁，请十分钟后再试',
     );

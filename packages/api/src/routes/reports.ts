@@ -31,6 +31,7 @@ import { routeReport } from '@jiandu/domain/reports/routing';
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
+import { clientAddressOf } from '../client-address.js';
 import {
   assistedReportView,
   filingReceipt,
@@ -42,7 +43,7 @@ import {
   withoutHiddenLeads,
 } from '../report-views.js';
 import { leadSummary } from '../views.js';
-import { recordAudit, sourceIpOf } from './audit.js';
+import { recordAudit } from './audit.js';
 import { commandHandler, townshipObjectInPath, withNote } from './command.js';
 import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
 import { type ApiDeps, type AppEnv, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
@@ -146,7 +147,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
     enforceRateLimit(
       reports.limits,
       reports.keys.addresses,
-      { scope, address: sourceIpOf(c), nowMs: Date.parse(now()) },
+      { scope, address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
       limit,
       message,
     );

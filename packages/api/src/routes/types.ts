@@ -16,6 +16,7 @@ import {
   type Principal,
   requirePrincipal,
 } from '../auth.js';
+import type { TrustedEdge } from '../client-address.js';
 import { parse } from '../validation.js';
 import type { DatasetApiDeps } from './datasets.js';
 import type { DisclosureApiDeps } from './disclosure.js';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   /** Public disclosure: projections, publish settings, lookup key and limits (`routes/disclosure.ts`). */
   readonly disclosure: DisclosureApiDeps;
   /** Called with unexpected errors (a structured logger in Lambda). */
+  /** The CDN in front of the API (CloudFront in AWS), whose viewer address header is trusted. */
+  readonly edge?: TrustedEdge;
   readonly logError?: (error: Error) => void;
   /** The API's clock (ISO instants); injected so tests are deterministic. @default the system clock */
   readonly now?: () => string;
