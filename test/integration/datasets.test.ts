@@ -100,7 +100,8 @@ describe('department data on the local platform', () => {
       dataDir,
       port: 0,
       empty: true,
-      quiet: true,
+      // Not quiet: the functions' log lines must reach this process's stdout for the scan
+      // below (quiet sends them only to the run's PII journal file).
       logLevel: 'INFO',
       log: (line) => platformLines.push(line),
       jobSchedules: [],

@@ -152,6 +152,8 @@ function baseOptions(dataDir: string, fakes: ReturnType<typeof fakeHandlers>): P
     schedules: [],
     taskHandlers: fakes.handlers,
     apiApp: api,
+    // The stand-in API answers every path itself (no web pages beside it).
+    web: [],
   };
 }
 
