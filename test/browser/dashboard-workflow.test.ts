@@ -129,13 +129,21 @@ async function upload(page: Page, fileName: string, text: string): Promise<void>
 }
 
 async function leadsOf(status: string): Promise<{ leadId: string; rule: string; subject?: string }[]> {
-  const res = await fetch(
-    `${platform.apiUrl}/api/v1/leads?status=${status}&includeSuperseded=true&minScore=0`,
-    {
-      headers: { authorization: `Bearer ${await platform.tokenFor('inspector')}` },
-    },
-  );
-  return ((await res.json()) as { items: { leadId: string; rule: string }[] }).items;
+  const all: { leadId: string; rule: string; subject?: string }[] = [];
+  let cursor: string | undefined;
+  // Every page: the list is read page by page from its index.
+  do {
+    const res = await fetch(
+      `${platform.apiUrl}/api/v1/leads?status=${status}&includeSuperseded=true&minScore=0&limit=200${
+        cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+      }`,
+      { headers: { authorization: `Bearer ${await platform.tokenFor('inspector')}` } },
+    );
+    const page = (await res.json()) as { items: { leadId: string; rule: string }[]; nextCursor?: string };
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
 }
 
 describe('staff dashboard: a lead from the list to the verdict', () => {

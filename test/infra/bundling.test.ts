@@ -39,6 +39,14 @@ const ENV = {
 const BUDGET = { bytes: 1_000_000, importMs: 150 };
 
 /**
+ * Known overruns, each with its reason (the README's cold-start figures say so too): the API
+ * grew past 1 MB (1.01 MB) with the public disclosure routes and its OpenAPI document, whose
+ * JSON-Schema conversion from the request schemas is ~20 KB of zod; the traditional→simplified
+ * name dictionary (190 KB) is the API's largest part. Budget held here so it can't grow further.
+ */
+const OVER_BUDGET: Readonly<Record<string, number>> = { Api: 1_050_000 };
+
+/**
  * Real esbuild bundling of every function (the path `cdk synth` takes), then each bundle is
  * started the way Lambda starts it: a plain Node ESM import of `index.mjs`.
  */

@@ -217,10 +217,15 @@ describe('inspector workflow on the local platform', () => {
         actor: string;
         action: string;
         sourceIp: string;
-        target: { leadId?: string; command?: string };
+        target: { leadId?: string; command?: string; format?: string; count?: number };
       }[];
     }>(await call(admin, '/api/v1/audit?actor=local-inspector&limit=100'));
-    const trail = log.items.map((e) => `${e.action}:${e.target.command ?? e.target.leadId ?? ''}`).reverse();
+    // The seeded platform is shared (the dashboard's browser tests read and export as the same
+    // inspector): this test's trail is what concerns its lead and its one-lead export.
+    const mine = log.items.filter(
+      (e) => e.target.leadId === picked.leadId || (e.action === 'leads.export' && e.target.count === 1),
+    );
+    const trail = mine.map((e) => `${e.action}:${e.target.command ?? e.target.leadId ?? ''}`).reverse();
     expect(trail).toEqual([
       `lead.read:${picked.leadId}`,
       'lead.update:assign',
@@ -236,14 +241,14 @@ describe('inspector workflow on the local platform', () => {
     const exports = await ok<{ items: { target: { format: string; count: number } }[] }>(
       await call(admin, '/api/v1/audit?action=leads.export'),
     );
-    expect(exports.items).toEqual([
+    expect(exports.items).toContainEqual(
       expect.objectContaining({ target: expect.objectContaining({ format: 'csv', count: 1 }) }),
-    ]);
+    );
     // Time ranges are key ranges (China-time days): since yesterday holds all of it, tomorrow nothing.
     const recent = await ok<{ items: unknown[] }>(
       await call(admin, `/api/v1/audit?from=${cstDay(-1)}&to=${cstDay(0)}&limit=100`),
     );
-    expect(recent.items.length).toBe(log.items.length + 2); // + the admin's read and dismissal
+    expect(recent.items.length).toBeGreaterThanOrEqual(mine.length + 2); // + the admin's read and dismissal
     const tomorrow = await ok<{ items: unknown[] }>(await call(admin, `/api/v1/audit?from=${cstDay(1)}`));
     expect(tomorrow.items).toEqual([]);
   });

@@ -29,7 +29,8 @@ describe('platform keys', () => {
     expect(master).toMatch(/^[0-9a-f]{64}$/);
     const keys = derivePlatformKeys(master);
     const hex = Object.values(keys).map((k) => Buffer.from(k).toString('hex'));
-    expect(new Set(hex).size).toBe(5);
+    expect(hex.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(hex).size).toBe(hex.length);
     expect(derivePlatformKeys(master)).toEqual(keys);
     expect(derivePlatformKeys(newMasterSecret()).leadIds).not.toEqual(keys.leadIds);
   });
