@@ -212,14 +212,26 @@ describe('inspector workflow on the local platform', () => {
 
   it('the audit log holds every read, change and export, with who and from where', async () => {
     expect((await call(inspector, '/api/v1/audit')).status).toBe(403);
-    const log = await ok<{
-      items: {
-        actor: string;
-        action: string;
-        sourceIp: string;
-        target: { leadId?: string; command?: string; format?: string; count?: number };
-      }[];
-    }>(await call(admin, '/api/v1/audit?actor=local-inspector&limit=100'));
+    type Entry = {
+      actor: string;
+      action: string;
+      sourceIp: string;
+      target: { leadId?: string; command?: string; format?: string; count?: number };
+    };
+    // Every page of the inspector's entries (newest first): others share this inspector.
+    const items: Entry[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Entry[]; cursor: string | null } = await ok(
+        await call(
+          admin,
+          `/api/v1/audit?actor=local-inspector&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        ),
+      );
+      items.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    const log = { items };
     // The seeded platform is shared (the dashboard's browser tests read and export as the same
     // inspector): this test's trail is what concerns its lead and its one-lead export.
     const mine = log.items.filter(

@@ -50,9 +50,9 @@ export function staffWebConfig(issuer: string, clientId: string): Record<string,
   };
 }
 
-/** Anything with a fetch handler, like a hono app. */
+/** Anything with a fetch handler, like a hono app (`env`: @hono/node-server's socket bindings). */
 interface FetchApp {
-  fetch(request: Request): Response | Promise<Response>;
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
 }
 
 const NOT_BUILT = (path: string) =>
@@ -67,8 +67,9 @@ const NOT_BUILT = (path: string) =>
 export function withWebPages(api: FetchApp, mounts: readonly WebMount[]): FetchApp {
   if (mounts.length === 0) return api;
   const app = new Hono();
-  app.all('/api/*', (c) => api.fetch(c.req.raw));
-  app.all('/api', (c) => api.fetch(c.req.raw));
+  // The server's bindings go along: the API reads the caller's address from them (rate limits).
+  app.all('/api/*', (c) => api.fetch(c.req.raw, c.env));
+  app.all('/api', (c) => api.fetch(c.req.raw, c.env));
   for (const mount of mounts) {
     const prefix = mount.path.replace(/\/$/, '');
     const pattern = `${prefix}/*`;

@@ -31,6 +31,16 @@ describe('web pages next to the API', () => {
     expect(await post.json()).toEqual({ api: '/api/v1/public/reports' });
   });
 
+  it("hands the server's bindings (the caller's socket) on to the API", async () => {
+    const echo = withWebPages(
+      { fetch: (_request: Request, env?: unknown) => Response.json(env ?? null) },
+      mounts,
+    );
+    const env = { incoming: { socket: { remoteAddress: '203.0.113.7' } } };
+    const response = await echo.fetch(new Request('http://localhost/api/v1/health'), env);
+    expect(await response.json()).toEqual(env);
+  });
+
   it('serves each app from its prefix, client routes from its index.html', async () => {
     expect(await (await get('/')).text()).toBe('PUBLIC');
     expect(await (await get('/village/1234')).text()).toBe('PUBLIC');
