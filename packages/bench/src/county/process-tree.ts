@@ -92,10 +92,12 @@ export class MemorySampler {
   readonly #root: number;
   readonly #timer: NodeJS.Timeout;
   readonly #samples: MemorySample[] = [];
+  readonly #intervalMs: number;
   #last: ProcessMemory[] = [];
 
   constructor(root: number, intervalMs = 200) {
     this.#root = root;
+    this.#intervalMs = intervalMs;
     this.sample();
     this.#timer = setInterval(() => this.sample(), intervalMs);
     this.#timer.unref();
@@ -111,10 +113,14 @@ export class MemorySampler {
     this.#samples.push({ at: Date.now(), total: now.reduce((sum, p) => sum + p.rss, 0), byName });
   }
 
-  /** Peaks of the samples taken within any of `intervals` (every sample when omitted). */
+  /**
+   * Peaks of the samples taken within any of `intervals` (every sample when omitted), each
+   * widened by one sampling period, so a span shorter than the period still has a sample.
+   */
   peaks(intervals?: readonly Interval[]): MemoryPeaks {
+    const slack = this.#intervalMs;
     const within = intervals
-      ? this.#samples.filter((s) => intervals.some((i) => s.at >= i.from && s.at <= i.to))
+      ? this.#samples.filter((s) => intervals.some((i) => s.at >= i.from - slack && s.at <= i.to + slack))
       : this.#samples;
     const byName: Record<string, number> = {};
     let total = 0;
