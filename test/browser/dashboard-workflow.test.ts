@@ -13,7 +13,7 @@ import { type Platform, startPlatform } from '@jiandu/local/platform';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { checkPage, signIn, WAIT } from '../support/dashboard.js';
+import { cell, checkPage, signIn, staffApi, WAIT } from '../support/dashboard.js';
 import { testId } from '../support/ids.js';
 
 const DECEASED = testId('1950-03-01', 11);
@@ -95,27 +95,10 @@ async function send(username: string, kind: string, fileName: string, text: stri
   expect((await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body })).status).toBe(200);
 }
 
-async function api<T>(username: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${platform.apiUrl}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${await platform.tokenFor(username)}`,
-      'content-type': 'application/json',
-    },
-  });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** The cell of `column` in the row of a table (by caption) whose text contains `rowText`. */
-async function cell(page: Page, table: string, rowText: string, column: number): Promise<string> {
-  const row = page
-    .getByRole('table', { name: table })
-    .locator('tbody tr')
-    .filter({ hasText: rowText })
-    .first();
-  return ((await row.locator('td').nth(column).textContent()) ?? '').trim();
-}
+const api = staffApi(
+  () => platform.apiUrl,
+  (username) => platform.tokenFor(username),
+);
 
 /** Upload a file through the page's form; the page moves to the new version once it is read. */
 async function upload(page: Page, fileName: string, text: string): Promise<void> {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { checkPage, signIn, WAIT } from '../support/dashboard.js';
+import { cell, checkPage, signIn, staffApi, WAIT } from '../support/dashboard.js';
 import { seededPlatform } from '../support/seeded-platform.js';
 import { solvedProof } from '../support/trust.js';
 
@@ -35,24 +35,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function api<T>(username: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${apiUrl}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${await tokenFor(username)}`, 'content-type': 'application/json' },
-  });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** The cell of `column` in the row of a table (by caption) whose first cell starts with `rowStart`. */
-async function cell(page: Page, table: string, rowStart: string, column: number): Promise<string> {
-  const row = page
-    .getByRole('table', { name: table })
-    .locator('tbody tr')
-    .filter({ hasText: rowStart })
-    .first();
-  return ((await row.locator('td').nth(column).textContent()) ?? '').trim();
-}
+const api = staffApi(
+  () => apiUrl,
+  (username) => tokenFor(username),
+);
 
 describe('staff dashboard: the demo county read by an inspector', () => {
   let inspector: Page;

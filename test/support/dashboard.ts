@@ -39,3 +39,25 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   expect(await seriousAccessibilityViolations(page), name).toEqual([]);
   await screenshot(page, name);
 }
+
+/** A staff API caller: `path` as `username` (JSON), failing on any non-2xx answer. */
+export function staffApi(apiUrl: () => string, tokenFor: (username: string) => Promise<string>) {
+  return async <T>(username: string, path: string, init: RequestInit = {}): Promise<T> => {
+    const res = await fetch(`${apiUrl()}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${await tokenFor(username)}`, 'content-type': 'application/json' },
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
+
+/** The cell of `column` in the row of a table (by caption) whose text contains `rowText`. */
+export async function cell(page: Page, table: string, rowText: string, column: number): Promise<string> {
+  const row = page
+    .getByRole('table', { name: table })
+    .locator('tbody tr')
+    .filter({ hasText: rowText })
+    .first();
+  return ((await row.locator('td').nth(column).textContent()) ?? '').trim();
+}
