@@ -1,7 +1,6 @@
 /**
  * The sheets of raw rows that readers yield, and the streaming CSV reader (XLSX: xlsx.ts).
  */
-import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
 import { isUtf8, type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
@@ -147,18 +146,24 @@ export function detectDelimiter(sample: string): string {
   return best;
 }
 
+/**
+ * csv-parse's parser proper, under its Node stream (`Parser.api`): fed decoded text and
+ * driven directly, it hands over records without a stream hop or an info object per record.
+ */
+interface CsvParserApi {
+  parse(
+    buf: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
+  readonly info: { readonly lines: number };
+  readonly state: { expectedRecordLength?: number };
+}
+
 /** Read a CSV body as one sheet; row numbers are record numbers, as Excel shows them. */
 export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
   const sample = new TextDecoder(encoding).decode(body.head);
-  // Where the parser is, counted as it parses (records it has parsed may never reach the
-  // loop below when a later error ends the stream): for the position in error messages.
-  let row = 0;
-  let line = 0;
-  // csv-parse builds an Error (with a stack) for every record whose length differs from the
-  // first record's, even when relaxed; a one-cell title row would make that every data row.
-  // Following the latest record's length keeps that to the rows where the length changes.
-  // (Internal state: if it ever goes away, parsing stays correct, only slower.)
-  let state: { expectedRecordLength?: number } | undefined;
   const options: Options = {
     delimiter: detectDelimiter(sample),
     // Explicit: auto-discovery takes the first line's CRLF and then merges LF-only lines.
@@ -169,32 +174,43 @@ export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadL
     trim: false,
     bom: true,
     max_record_size: limits.maxLineChars,
-    // Runs inside the parser for every record: numbers it, applies the caps before anything
+  };
+  const api = (parse(options) as unknown as { api?: CsvParserApi }).api;
+  if (typeof api?.parse !== 'function') throw new Error('csv-parse: its parser API (Parser.api) is missing');
+  async function* rows(): AsyncGenerator<SourceRow> {
+    // Where the parser is, counted as it parses: for the position in error messages.
+    let row = 0;
+    let line = 0;
+    let parsed: SourceRow[] = [];
+    // Called by the parser for every record: numbers it, applies the caps before anything
     // holds on to it, and drops lines without any content right there (a million blank lines
     // cost the parser only).
-    // (Typed as returning records; it returns SourceRows, which the loop below expects.)
-    on_record: ((record: string[], info: { lines: number }) => {
+    const push = (record: string[]) => {
       row++;
-      line = info.lines;
-      if (state && typeof state.expectedRecordLength === 'number') state.expectedRecordLength = record.length;
-      if (record.every((cell) => cell === '')) return null;
-      return { row, cells: capped(record, row, limits) };
-    }) as unknown as Options['on_record'],
-  };
-  const parser = parse(options);
-  state = (parser as unknown as { state?: { expectedRecordLength?: number } }).state;
-  async function* rows(): AsyncGenerator<SourceRow> {
-    // Errors of the byte stream reach the parser (and so this loop) through pipeline.
+      line = api.info.lines;
+      // csv-parse builds an Error (with a stack) for every record whose length differs from the
+      // first record's, even when relaxed; a one-cell title row would make that every data row.
+      // Following the latest record's length keeps that to the rows where the length changes.
+      api.state.expectedRecordLength = record.length;
+      if (record.every((cell) => cell === '')) return;
+      parsed.push({ row, cells: capped(record, row, limits) });
+    };
+    const close = () => {};
     // A head of ASCII only (a long English preamble, IDs and numbers) says nothing about how
     // the Chinese further down is encoded: that is decided where it starts.
     const asciiHead = encoding === 'utf-8' && !body.ended && firstNonAscii(body.head) < 0;
-    pipeline(
-      Readable.from(decode(pieces(body.chunks()), encoding, limits.maxLineChars, asciiHead)),
-      parser,
-      () => {},
-    );
     try {
-      yield* parser as AsyncIterable<SourceRow>;
+      for await (const text of decode(pieces(body.chunks()), encoding, limits.maxLineChars, asciiHead)) {
+        const error = api.parse(Buffer.from(text), false, push, close);
+        if (error) throw error;
+        // The records of one chunk at a time: the rows in memory stay bounded by the chunk.
+        const ready = parsed;
+        parsed = [];
+        yield* ready;
+      }
+      const error = api.parse(undefined, true, push, close);
+      if (error) throw error;
+      yield* parsed;
     } catch (error) {
       throw csvError(error, row, line, limits);
     }

@@ -105,6 +105,15 @@ export function parentCodeOf(code: string): string | null {
 const TOWNSHIP_SUFFIX = /(街道|镇|乡)$/;
 const VILLAGE_SUFFIX = /(社区|村)$/;
 
+// How many resolutions a {@link DivisionIndex} remembers before it starts over.
+const MAX_REMEMBERED = 20_000;
+
+/** A place as given, as a cache key: the number 430521 and the text `430521` are different inputs. */
+function placeKey(raw: string | number | null | undefined): string {
+  if (raw === null || raw === undefined) return '';
+  return typeof raw === 'number' ? `#${raw}` : `'${raw}`;
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -117,6 +126,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 export class DivisionIndex {
   private readonly byCode = new Map<string, DivisionRecord>();
+  // Resolutions already made, by the text as given: a county has a few hundred places, written
+  // in a few ways each, on millions of rows. Resolving is pure, so a hit is the same answer.
+  private readonly resolved = new Map<string, DivisionResolution>();
   private readonly townshipsByName = new Map<string, DivisionRecord[]>();
   private readonly villagesByName = new Map<string, DivisionRecord[]>();
 
@@ -169,6 +181,33 @@ export class DivisionIndex {
 
   /** Resolve a township given by name or code. */
   resolveTownship(raw: string | number | null | undefined): DivisionResolution {
+    return this.remembered(`t${placeKey(raw)}`, () => this.findTownship(raw));
+  }
+
+  /**
+   * Resolve a village given by name or code. A township (name or code) narrows name matches:
+   * villages of the same name exist in different townships.
+   */
+  resolveVillage(
+    raw: string | number | null | undefined,
+    township?: string | number | null,
+  ): DivisionResolution {
+    return this.remembered(`v${placeKey(raw)}\u0000${placeKey(township)}`, () =>
+      this.findVillage(raw, township),
+    );
+  }
+
+  private remembered(key: string, find: () => DivisionResolution): DivisionResolution {
+    const known = this.resolved.get(key);
+    if (known) return known;
+    const found = find();
+    // Bounded: a file of distinct garbage places must not grow the memory without end.
+    if (this.resolved.size >= MAX_REMEMBERED) this.resolved.clear();
+    this.resolved.set(key, found);
+    return found;
+  }
+
+  private findTownship(raw: string | number | null | undefined): DivisionResolution {
     const code = normalizeDivisionCode(raw);
     if (code !== null) {
       const found = this.byCode.get(code);
@@ -186,13 +225,9 @@ export class DivisionIndex {
     return { name, warning: `乡镇未在行政区划中找到：${name}` };
   }
 
-  /**
-   * Resolve a village given by name or code. A township (name or code) narrows name matches:
-   * villages of the same name exist in different townships.
-   */
-  resolveVillage(
+  private findVillage(
     raw: string | number | null | undefined,
-    township?: string | number | null,
+    township: string | number | null | undefined,
   ): DivisionResolution {
     const code = normalizeDivisionCode(raw);
     if (code !== null) {

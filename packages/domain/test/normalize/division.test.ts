@@ -89,4 +89,31 @@ describe('DivisionIndex', () => {
     expect(village.warning).toContain('胜利村');
     expect(index.resolveTownship('430521999000').warning).toBeDefined();
   });
+
+  it('answers a place given again as the first time, per township, also past its memory', () => {
+    const first = [
+      index.resolveVillage('红星村委会', '两市镇').code,
+      index.resolveVillage('红星村委会', '灰山港镇').code,
+      index.resolveVillage('红星村委会').warning,
+      index.resolveTownship(430521101).code,
+      index.resolveTownship('灰山港').code,
+    ];
+    expect(first).toEqual([
+      '430521102201',
+      '430521101201',
+      '村（社区）名称对应多个区划，请填写乡镇：红星村',
+      '430521101000',
+      '430521101000',
+    ]);
+    // More distinct places than it remembers (a file of garbage): it starts over, never wrong.
+    for (let i = 0; i < 25_000; i++)
+      expect(index.resolveVillage(`无名${i}村`, '两市镇').code).toBeUndefined();
+    expect([
+      index.resolveVillage('红星村委会', '两市镇').code,
+      index.resolveVillage('红星村委会', '灰山港镇').code,
+      index.resolveVillage('红星村委会').warning,
+      index.resolveTownship(430521101).code,
+      index.resolveTownship('灰山港').code,
+    ]).toEqual(first);
+  });
 });

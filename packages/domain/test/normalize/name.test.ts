@@ -1,4 +1,6 @@
 import { maskPersonName, normalizePersonName } from '@jiandu/domain/normalize/name';
+import { toSimplified, toSimplifiedByConverter } from '@jiandu/domain/normalize/simplified';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizePersonName', () => {
@@ -39,5 +41,47 @@ describe('maskPersonName', () => {
     expect(maskPersonName('买买提·艾力')).toBe('买**·**');
     expect(maskPersonName('张')).toBe('*');
     expect(maskPersonName('')).toBe('');
+  });
+});
+
+describe('toSimplified', () => {
+  it('gives what the converter gives for every single character, and for names and places', () => {
+    // Every CJK block, the compatibility ideographs, Extension B–F and the ideographic
+    // description characters that the converter reads as units.
+    const ranges: [number, number][] = [
+      [0x2e80, 0x2fff],
+      [0x3000, 0x9fff],
+      [0xf900, 0xfaff],
+      [0x20000, 0x2fa1f],
+    ];
+    const differing: string[] = [];
+    for (const [from, to] of ranges)
+      for (let code = from; code <= to; code++) {
+        const text = String.fromCodePoint(code);
+        if (toSimplified(text) !== toSimplifiedByConverter(text)) differing.push(text);
+      }
+    expect(differing).toEqual([]);
+    for (const text of [
+      '王建国',
+      '劉德華',
+      '歐陽娜娜',
+      '張著',
+      '紅星村委會',
+      '灰山港鎮人民政府',
+      '一目瞭然',
+      '⿰木木',
+    ])
+      expect(toSimplified(text)).toBe(toSimplifiedByConverter(text));
+  });
+
+  it('gives what the converter gives for any text of traditional, simplified and other characters', () => {
+    const chars = [...'劉德華歐陽娜娜張著紅星村委會灰山港鎮一目瞭然乾隆王李台吃著臺後发髮面麵⿰木木𠀀𪚥·A1 '];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(toSimplified(text)).toBe(toSimplifiedByConverter(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
