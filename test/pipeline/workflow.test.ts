@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Lead } from '@jiandu/domain/model';
 import { normalizeUpload } from '@jiandu/pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -198,17 +199,50 @@ describe('an upload overwritten while it is read', () => {
     const p = memoryPipeline(clock);
     const key = 'uploads/police/death_records/deaths.csv';
     await p.deps.objects.put('uploads-bucket', key, '身份证号,姓名,死亡日期\n');
-    // The department saves the file again right after the first read (hashing) finished.
+    // The department saves the file again after the task took its ETag, before the read.
     const stream = p.deps.objects.stream.bind(p.deps.objects);
-    let reads = 0;
     p.deps.objects.stream = (bucket, k, ifMatch) => {
-      reads++;
-      if (reads === 2) p.deps.objects.items.set(`${bucket}/${k}`, new TextEncoder().encode('姓名\n张三\n'));
+      p.deps.objects.items.set(`${bucket}/${k}`, new TextEncoder().encode('姓名\n张三\n'));
       return stream(bucket, k, ifMatch);
     };
     await expect(
       normalizeUpload(p.deps, { bucket: 'uploads-bucket', key, eventTime: '2023-07-01T00:00:00Z' }),
     ).rejects.toThrow(/changed while it was being read/);
     expect(p.deps.versions.items.size).toBe(0);
+  });
+});
+
+describe('reading an upload', () => {
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+  it('reads the file once, and its hash is of every byte also when the reader stops early', async () => {
+    const clock = { now: '2023-07-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    let reads = 0;
+    const stream = p.deps.objects.stream.bind(p.deps.objects);
+    p.deps.objects.stream = (bucket, k, ifMatch) => {
+      reads++;
+      return stream(bucket, k, ifMatch);
+    };
+    // Rows beyond the memory store's 4 KiB chunks, so the hash spans many chunks.
+    const good = new TextEncoder().encode(
+      ['身份证号,姓名,死亡日期', ...Array.from({ length: 300 }, () => `${JIA},王建国,2023-02-10`)].join('\n'),
+    );
+    // No required column: the reader gives up after the top rows; the rest is never parsed.
+    const refused = new TextEncoder().encode(
+      ['说明,备注', ...Array.from({ length: 3000 }, (_, i) => `第${i}行,无关内容`)].join('\n'),
+    );
+    for (const [key, bytes, outcome] of [
+      ['uploads/police/death_records/good.csv', good, 'registered'],
+      ['uploads/police/death_records/refused.csv', refused, 'rejected'],
+    ] as const) {
+      reads = 0;
+      await p.deps.objects.put('uploads-bucket', key, bytes);
+      const out = await normalizeUpload(p.deps, { bucket: 'uploads-bucket', key, eventTime: clock.now });
+      expect(out.outcome).toBe(outcome);
+      expect(reads).toBe(1);
+      const version = await p.deps.versions.get(out.versionId);
+      expect(version).toMatchObject({ fileHash: sha256(bytes), size: bytes.length });
+    }
   });
 });

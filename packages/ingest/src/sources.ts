@@ -161,6 +161,12 @@ interface CsvParserApi {
   readonly state: { expectedRecordLength?: number };
 }
 
+function parserApi(options: Options): CsvParserApi {
+  const api = (parse(options) as unknown as { api?: CsvParserApi }).api;
+  if (typeof api?.parse !== 'function') throw new Error('csv-parse: its parser API (Parser.api) is missing');
+  return api;
+}
+
 /** Read a CSV body as one sheet; row numbers are record numbers, as Excel shows them. */
 export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
   const sample = new TextDecoder(encoding).decode(body.head);
@@ -175,8 +181,7 @@ export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadL
     bom: true,
     max_record_size: limits.maxLineChars,
   };
-  const api = (parse(options) as unknown as { api?: CsvParserApi }).api;
-  if (typeof api?.parse !== 'function') throw new Error('csv-parse: its parser API (Parser.api) is missing');
+  const api = parserApi(options);
   async function* rows(): AsyncGenerator<SourceRow> {
     // Where the parser is, counted as it parses: for the position in error messages.
     let row = 0;

@@ -17,7 +17,7 @@ import {
   type VersionHold,
   versionOrder,
 } from '@jiandu/domain/versions';
-import { FileRejectedError, ingestFile, NeedsMappingError } from '@jiandu/ingest';
+import { FileRejectedError, type IngestResult, ingestFile, NeedsMappingError } from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
@@ -70,14 +70,40 @@ export function versionIdFor(department: string, kind: string, fileHash: string)
   return `v-${createHash('sha256').update(`${department}|${kind}|${fileHash}`).digest('hex').slice(0, 24)}`;
 }
 
-async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: string; size: number }> {
+/**
+ * The upload's bytes, read once: hashed as the reader consumes them. `finish` reads on to the
+ * end whatever the reader left (a file refused at its header) and gives the hash and size.
+ */
+function hashedBody(body: AsyncIterable<Uint8Array>) {
   const hash = createHash('sha256');
+  const iterator = body[Symbol.asyncIterator]();
   let size = 0;
-  for await (const chunk of body) {
-    hash.update(chunk);
-    size += chunk.byteLength;
-  }
-  return { hash: hash.digest('hex'), size };
+  let ended = false;
+  const next = async (): Promise<IteratorResult<Uint8Array>> => {
+    const chunk = await iterator.next();
+    if (chunk.done) ended = true;
+    else {
+      hash.update(chunk.value);
+      size += chunk.value.byteLength;
+    }
+    return chunk;
+  };
+  return {
+    // The reader stopping early must not end the S3 stream: `finish` goes on reading it.
+    chunks: {
+      async *[Symbol.asyncIterator]() {
+        while (true) {
+          const chunk = await next();
+          if (chunk.done) return;
+          yield chunk.value;
+        }
+      },
+    } satisfies AsyncIterable<Uint8Array>,
+    async finish(): Promise<{ hash: string; size: number }> {
+      while (!ended) await next();
+      return { hash: hash.digest('hex'), size };
+    },
+  };
 }
 
 /**
@@ -94,48 +120,59 @@ async function hashStream(body: AsyncIterable<Uint8Array>): Promise<{ hash: stri
 export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   const { key } = input;
   const etag = await uploadedEtag(deps, input.bucket, key);
-  // Both reads pin the ETag: if the key is overwritten in between, the hash and the rows
-  // would come from different files. The newer upload has its own event.
-  const { hash, size } = await hashStream(deps.objects.stream(input.bucket, key, etag));
   // The raw file's storage version: the version record names exactly the bytes it was read from.
   const rawVersionId = await deps.objects.versionId(input.bucket, key);
 
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
+  const mapping = await deps.columnMappings.get(location.department, location.kind);
+  const divisions = location.kind === 'divisions' ? undefined : await divisionIndexFor(deps);
+
+  // The file is read once, hashed as it is read (the read pins the ETag: if the key is
+  // overwritten meanwhile, the hash and the rows still come from one file; the newer upload
+  // has its own event). Whether these bytes were seen before is known only at the end: a
+  // repeated event costs a read, as its hashing did before.
+  const shards: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  const rejected: RejectedRow[] = [];
+  const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
+  let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
+  try {
+    outcome = {
+      result: await ingestFile(
+        location.kind,
+        { fileName: location.fileName, body: body.chunks },
+        {
+          accept: (row) => {
+            shards[shardOf(row, location.kind)]?.push(row);
+          },
+          reject: (row) => {
+            rejected.push(row);
+          },
+        },
+        { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
+      ),
+    };
+  } catch (error) {
+    if (!(error instanceof FileRejectedError || error instanceof NeedsMappingError)) throw error;
+    outcome = { error };
+  }
+  const { hash, size } = await body.finish();
 
   const versionId = versionIdFor(location.department, location.kind, hash);
   const existing = await deps.versions.get(versionId);
   if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
     return restoreOnUpload(deps, existing, input);
-  const mapping = await deps.columnMappings.get(location.department, location.kind);
   if (existing && !rereadable(existing, mapping)) {
     deps.log.info('upload already ingested', { versionId, key, status: existing.status });
     return output('duplicate', existing);
   }
 
-  const shards: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
-  const rejected: RejectedRow[] = [];
-  const divisions = location.kind === 'divisions' ? undefined : await divisionIndexFor(deps);
-  let result: Awaited<ReturnType<typeof ingestFile>>;
-  try {
-    result = await ingestFile(
-      location.kind,
-      { fileName: location.fileName, body: deps.objects.stream(input.bucket, key, etag) },
-      {
-        accept: (row) => {
-          shards[shardOf(row, location.kind)]?.push(row);
-        },
-        reject: (row) => {
-          rejected.push(row);
-        },
-      },
-      { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
-    );
-  } catch (error) {
+  if ('error' in outcome) {
+    const { error } = outcome;
     // A rejected file read again under a mapping that still doesn't fit stays as it was: nothing changed.
     if (existing?.status === 'rejected' && error instanceof FileRejectedError)
       return output('duplicate', existing);
-    if (error instanceof NeedsMappingError || (existing && error instanceof FileRejectedError)) {
+    if (error instanceof NeedsMappingError || existing) {
       const hold =
         error instanceof NeedsMappingError
           ? { reason: 'needs_mapping' as const, candidates: error.candidates, targets: error.targets }
@@ -148,7 +185,6 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
         !existing,
       );
     }
-    if (!(error instanceof FileRejectedError)) throw error;
     return rejectVersion(
       deps,
       input,
@@ -164,6 +200,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
       rawVersionId,
     );
   }
+  const { result } = outcome;
 
   // Shards first, record last: a version is only visible once its rows are all stored.
   await Promise.all(
