@@ -70,8 +70,24 @@ const NOTE =
 
 type RowKind = 'blank' | 'total' | 'note' | 'repeated_header' | 'data';
 
-function nonBlankTexts(cells: readonly RawCell[]): string[] {
-  return cells.map((c) => cellText(c).replace(/[\s\u3000]/g, '')).filter((t) => t !== '');
+/**
+ * The first `max` cells with content, without blanks (every row is classified: this looks at
+ * no more cells than it needs).
+ */
+function firstTexts(cells: readonly RawCell[], max: number): string[] {
+  const texts: string[] = [];
+  for (let i = 0; i < cells.length && texts.length < max; i++) {
+    const text = cellText(cells[i]).replace(/[\s\u3000]/g, '');
+    if (text !== '') texts.push(text);
+  }
+  return texts;
+}
+
+/** Whether a cell holds the header text `key` (blanks inside aside). */
+function holdsHeader(cell: RawCell | undefined, key: string | undefined): boolean {
+  const text = cellText(cell ?? null);
+  // Blanks removed can only shorten it: most data cells differ without the replace.
+  return text === key || (text.length > (key?.length ?? 0) && text.replace(/\s+/g, '') === key);
 }
 
 const HEADER_KEYS = new WeakMap<HeaderMapping, string[]>();
@@ -89,16 +105,15 @@ function headerKeys(mapping: HeaderMapping): string[] {
 /** Sort a row that is not a table row out of the data. */
 function classify(cells: readonly RawCell[], mapping: HeaderMapping, afterNotes: boolean): RowKind {
   if (isBlankRow(cells)) return 'blank';
-  const texts = nonBlankTexts(cells);
-  if (texts.slice(0, 3).some((t) => TOTAL.test(t))) return 'total';
+  // Three texts decide: a total in the first three, a note first, or a lone cell under notes.
+  const texts = firstTexts(cells, 3);
+  if (texts.some((t) => TOTAL.test(t))) return 'total';
   if (NOTE.test(texts[0] ?? '')) return 'note';
   // Lines under the notes (`2、本表由村委会填写`) have a single cell.
   if (afterNotes && texts.length <= 1) return 'note';
   // Exports that repeat the header on every printed page.
   const keys = headerKeys(mapping);
-  const repeats = mapping.mapped.filter(
-    (m) => cellText(cells[m.index] ?? null).replace(/\s+/g, '') === keys[m.index],
-  ).length;
+  const repeats = mapping.mapped.filter((m) => holdsHeader(cells[m.index], keys[m.index])).length;
   if (mapping.mapped.length > 1 && repeats * 2 > mapping.mapped.length) return 'repeated_header';
   return 'data';
 }
@@ -379,10 +394,10 @@ function headerError(kind: DatasetKind, fileName: string, failed: readonly Faile
     return new FileRejectedError(
       'bad_encoding',
       `文件 ${fileName} 的文字编码无法识别（开头几行中有无法解码的字节）。请另存为 UTF-8 或 GBK 编码的 .csv，或 .xlsx 后重新上传`,
-      { found: nonBlankTexts(garbled.firstRow ?? []).slice(0, 50) },
+      { found: firstTexts(garbled.firstRow ?? [], 50) },
     );
   if (!best?.mapping) {
-    const found = nonBlankTexts(failed[0]?.firstRow ?? []);
+    const found = firstTexts(failed[0]?.firstRow ?? [], Number.POSITIVE_INFINITY);
     return new FileRejectedError(
       'no_header',
       `文件 ${fileName} 中找不到表头：前${HEADER_SCAN_ROWS}行没有任何${KIND_LABELS[kind]}的列名。需要的列：${required

@@ -139,8 +139,7 @@ export class RowNormalizer {
 
   /** Normalize one data row under a header mapping. */
   normalize(mapping: HeaderMapping, row: number, cells: readonly RawCell[], sheet?: string): RowOutcome {
-    const where = `${sheet === undefined ? '' : `工作表「${sheet}」`}第${row}行`;
-    this.pendingWarnings = [];
+    this.pendingWarnings.length = 0;
     this.pendingUnknown = undefined;
     try {
       const accepted = this.normalizeValues(mapping, row, cells, sheet);
@@ -149,6 +148,7 @@ export class RowNormalizer {
       return { accepted };
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
+      const where = `${sheet === undefined ? '' : `工作表「${sheet}」`}第${row}行`;
       const original: Record<string, string> = {};
       const width = Math.max(cells.length, mapping.originalHeaders.length);
       // The mapped columns first, then the others while there is room.

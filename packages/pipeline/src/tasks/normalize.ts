@@ -9,7 +9,7 @@ import {
   withdrawnAt,
 } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
-import type { NormalizedRow, RejectedRow } from '@jiandu/domain/model';
+import type { RejectedRow } from '@jiandu/domain/model';
 import {
   changeVersion,
   type DatasetVersion,
@@ -22,7 +22,8 @@ import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
 import { rejectsToCsv } from '../rejects.js';
-import { encodeRows, rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
+import { ShardWriter } from '../shard-writer.js';
+import { rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
 
 /** Where an upload belongs, read from its key `uploads/{department}/{kind}/{file}`. */
 export interface UploadLocation {
@@ -132,7 +133,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // overwritten meanwhile, the hash and the rows still come from one file; the newer upload
   // has its own event). Whether these bytes were seen before is known only at the end: a
   // repeated event costs a read, as its hashing did before.
-  const shards: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  const shards = new ShardWriter();
   const rejected: RejectedRow[] = [];
   const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
   let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
@@ -143,7 +144,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
         { fileName: location.fileName, body: body.chunks },
         {
           accept: (row) => {
-            shards[shardOf(row, location.kind)]?.push(row);
+            shards.add(shardOf(row, location.kind), row);
           },
           reject: (row) => {
             rejected.push(row);
@@ -203,18 +204,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   const { result } = outcome;
 
   // Shards first, record last: a version is only visible once its rows are all stored.
-  await Promise.all(
-    shards.map((rows, shard) =>
-      rows.length > 0
-        ? deps.objects.put(
-            deps.buckets.data,
-            shardKey(versionId, shard),
-            encodeRows(rows),
-            'application/x-ndjson',
-          )
-        : undefined,
-    ),
-  );
+  await writeShards(deps, versionId, shards);
   if (rejected.length > 0) {
     await deps.objects.put(
       deps.buckets.data,
@@ -238,7 +228,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     status: 'active',
     quality: result.quality,
     columns: result.columns,
-    shardRows: shards.map((rows) => rows.length),
+    shardRows: shards.counts,
     coverage: result.coverage,
     ...(rejected.length > 0 ? { rejectsKey: rejectsKey(versionId) } : {}),
     history: existing
@@ -263,6 +253,23 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     status: final.status,
   });
   return output('registered', final);
+}
+
+// Shard files written at once: each put holds its shard's bytes whole (16 at once would hold
+// the whole version's output a second time).
+const PARALLEL_SHARD_PUTS = 4;
+
+async function writeShards(deps: NormalizeDeps, versionId: string, shards: ShardWriter): Promise<void> {
+  let next = 0;
+  const putNext = async (): Promise<void> => {
+    while (next < SHARD_COUNT) {
+      const shard = next++;
+      const bytes = shards.take(shard);
+      if (bytes)
+        await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_SHARD_PUTS }, putNext));
 }
 
 /**

@@ -1,0 +1,51 @@
+import type { NormalizedRow } from '@jiandu/domain/model';
+import { encodeRows, SHARD_COUNT } from './shards.js';
+
+// Rows per shard encoded at once: small enough that few row objects live at a time, large
+// enough that the per-batch buffers stay few.
+const BATCH_ROWS = 512;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * The shard files of one version, encoded as its rows arrive: each shard keeps UTF-8 bytes
+ * (a few hundred per row, outside the V8 heap) instead of row objects (≈ 1 KB each in the
+ * heap) until the file is written. A shard's bytes are exactly `encodeRows` of its rows in
+ * order: `encodeRows` writes one line per row, so batches joined by a line break are the same
+ * file (`test/pipeline/shard-writer.test.ts` holds it to that).
+ */
+export class ShardWriter {
+  /** Rows per shard so far (the version's `shardRows`). */
+  readonly counts: number[] = Array.from({ length: SHARD_COUNT }, () => 0);
+  readonly #pending: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  readonly #encoded: Buffer[][] = Array.from({ length: SHARD_COUNT }, () => []);
+
+  constructor(private readonly batchRows = BATCH_ROWS) {}
+
+  /** Add a row to shard `shard` (0 … {@link SHARD_COUNT} − 1). */
+  add(shard: number, row: NormalizedRow): void {
+    const pending = this.#pending[shard];
+    if (!pending) throw new RangeError(`No shard ${shard} of ${SHARD_COUNT}`);
+    pending.push(row);
+    this.counts[shard] = (this.counts[shard] ?? 0) + 1;
+    if (pending.length >= this.batchRows) this.#flush(shard);
+  }
+
+  /**
+   * The file of shard `shard`, or `undefined` when it has no rows. Its bytes are handed over:
+   * the writer lets go of them, so each shard is taken once.
+   */
+  take(shard: number): Buffer | undefined {
+    this.#flush(shard);
+    const parts = this.#encoded[shard] ?? [];
+    this.#encoded[shard] = [];
+    if (parts.length === 0) return undefined;
+    return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [NEWLINE, part])));
+  }
+
+  #flush(shard: number): void {
+    const pending = this.#pending[shard];
+    if (!pending || pending.length === 0) return;
+    this.#encoded[shard]?.push(Buffer.from(encodeRows(pending)));
+    this.#pending[shard] = [];
+  }
+}
