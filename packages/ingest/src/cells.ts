@@ -14,8 +14,14 @@ export function cellText(cell: RawCell | undefined): string {
 
 /** Whether a cell holds nothing but blanks. */
 export function isBlankCell(cell: RawCell | undefined): boolean {
-  return cellText(cell).replace(/[\s\u3000\u200b-\u200f\ufeff]/g, '') === '';
+  // Asked of every cell of every row: a test, not a copy without blanks (trimming only
+  // removes blanks, so the untrimmed text answers the same).
+  if (typeof cell === 'string') return !CONTENT.test(cell);
+  return cellText(cell) === '';
 }
+
+// A character that is not a blank: JS `\s` (with U+3000, U+FEFF) and the zero-width ones.
+const CONTENT = /[^\s\u3000\u200b-\u200f\ufeff]/;
 
 /** Whether every cell of a row is blank. */
 export function isBlankRow(cells: readonly RawCell[]): boolean {

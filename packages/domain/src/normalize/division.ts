@@ -28,13 +28,21 @@ export interface DivisionResolution {
   readonly warning?: string;
 }
 
+// Place texts already cleaned: a county writes a few hundred places on millions of rows.
+const cleaned = new Map<string, string>();
+const MAX_CLEANED = 20_000;
+
 function clean(raw: string | number | null | undefined): string {
   if (raw === null || raw === undefined) return '';
-  return toSimplified(
-    String(raw)
-      .normalize('NFKC')
-      .replace(/[\s\u3000\u200b-\u200f\ufeff]/g, ''),
-  );
+  const text = String(raw);
+  let done = cleaned.get(text);
+  if (done === undefined) {
+    done = toSimplified(text.normalize('NFKC').replace(/[\s\u3000\u200b-\u200f\ufeff]/g, ''));
+    // Bounded: a file of distinct garbage must not grow it without end.
+    if (cleaned.size >= MAX_CLEANED) cleaned.clear();
+    cleaned.set(text, done);
+  }
+  return done;
 }
 
 /**
@@ -106,7 +114,7 @@ const TOWNSHIP_SUFFIX = /(街道|镇|乡)$/;
 const VILLAGE_SUFFIX = /(社区|村)$/;
 
 // How many resolutions a {@link DivisionIndex} remembers before it starts over.
-const MAX_REMEMBERED = 20_000;
+const MAX_REMEMBERED = MAX_CLEANED;
 
 /** A place as given, as a cache key: the number 430521 and the text `430521` are different inputs. */
 function placeKey(raw: string | number | null | undefined): string {

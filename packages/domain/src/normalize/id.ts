@@ -60,8 +60,11 @@ export function normalizeIdNumber(
   return normalizeIdText(raw, options);
 }
 
+const EIGHTEEN = /^\d{17}[\dX]$/;
+
 function normalizeIdText(raw: string, options: IdNormalizeOptions): IdNormalization {
-  let s = raw.normalize('NFKC').replace(ID_NOISE, '').toUpperCase();
+  // Most IDs are written clean: nothing for NFKC, the noise or the case to change.
+  let s = EIGHTEEN.test(raw) ? raw : raw.normalize('NFKC').replace(ID_NOISE, '').toUpperCase();
   // Excel's `="430521…"` text-forcing formula.
   if (s.startsWith('=')) s = s.slice(1);
   if (s === '') return { status: 'absent' };
@@ -69,7 +72,7 @@ function normalizeIdText(raw: string, options: IdNormalizeOptions): IdNormalizat
   // A float printed with a fraction (`430521199001011000.0`) is a destroyed number too.
   if (/^\d{16,}\.\d+$/.test(s)) return { status: 'lost' };
 
-  if (/^\d{17}[\dX]$/.test(s)) {
+  if (EIGHTEEN.test(s)) {
     if (!isValidBirthDate(s.slice(6, 14), options.today))
       return { status: 'absent', problem: 'invalid_birth_date' };
     if (checkCharacter(s.slice(0, 17)) === s[17]) return { id: s, status: 'as_given' };
