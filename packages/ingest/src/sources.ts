@@ -1,9 +1,9 @@
 /**
  * The sheets of raw rows that readers yield, and the streaming CSV reader (XLSX: xlsx.ts).
  */
-import { type Options, parse } from 'csv-parse';
 import { isUtf8, type PeekedBody, pieces, type Sniffed } from './bytes.js';
 import type { RawCell } from './cells.js';
+import { CsvRecordError, CsvRecords } from './csv.js';
 import { FileRejectedError } from './errors.js';
 import { type ChunkDecoder, gb18030Decoder } from './gb18030.js';
 import type { ReadLimits } from './limits.js';
@@ -146,75 +146,35 @@ export function detectDelimiter(sample: string): string {
   return best;
 }
 
-/**
- * csv-parse's parser proper, under its Node stream (`Parser.api`): fed decoded text and
- * driven directly, it hands over records without a stream hop or an info object per record.
- */
-interface CsvParserApi {
-  parse(
-    buf: Buffer | undefined,
-    end: boolean,
-    push: (record: string[]) => void,
-    close: () => void,
-  ): Error | undefined;
-  readonly info: { readonly lines: number };
-  readonly state: { expectedRecordLength?: number };
-}
-
-function parserApi(options: Options): CsvParserApi {
-  const api = (parse(options) as unknown as { api?: CsvParserApi }).api;
-  if (typeof api?.parse !== 'function') throw new Error('csv-parse: its parser API (Parser.api) is missing');
-  return api;
-}
-
 /** Read a CSV body as one sheet; row numbers are record numbers, as Excel shows them. */
 export function csvSheet(body: PeekedBody, encoding: TextEncoding, limits: ReadLimits): SourceSheet {
   const sample = new TextDecoder(encoding).decode(body.head);
-  const options: Options = {
-    delimiter: detectDelimiter(sample),
-    // Explicit: auto-discovery takes the first line's CRLF and then merges LF-only lines.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    trim: false,
-    bom: true,
-    max_record_size: limits.maxLineChars,
-  };
-  const api = parserApi(options);
+  const delimiter = detectDelimiter(sample);
   async function* rows(): AsyncGenerator<SourceRow> {
     // Where the parser is, counted as it parses: for the position in error messages.
     let row = 0;
     let line = 0;
     let parsed: SourceRow[] = [];
-    // Called by the parser for every record: numbers it, applies the caps before anything
-    // holds on to it, and drops lines without any content right there (a million blank lines
-    // cost the parser only).
-    const push = (record: string[]) => {
+    // Called for every record: numbers it, applies the caps before anything holds on to it,
+    // and drops lines without any content right there (a million blank lines cost the parser only).
+    const parser = new CsvRecords(delimiter, limits.maxLineChars, (record, lines) => {
       row++;
-      line = api.info.lines;
-      // csv-parse builds an Error (with a stack) for every record whose length differs from the
-      // first record's, even when relaxed; a one-cell title row would make that every data row.
-      // Following the latest record's length keeps that to the rows where the length changes.
-      api.state.expectedRecordLength = record.length;
+      line = lines;
       if (record.every((cell) => cell === '')) return;
       parsed.push({ row, cells: capped(record, row, limits) });
-    };
-    const close = () => {};
+    });
     // A head of ASCII only (a long English preamble, IDs and numbers) says nothing about how
     // the Chinese further down is encoded: that is decided where it starts.
     const asciiHead = encoding === 'utf-8' && !body.ended && firstNonAscii(body.head) < 0;
     try {
       for await (const text of decode(pieces(body.chunks()), encoding, limits.maxLineChars, asciiHead)) {
-        const error = api.parse(Buffer.from(text), false, push, close);
-        if (error) throw error;
+        parser.write(text);
         // The records of one chunk at a time: the rows in memory stay bounded by the chunk.
         const ready = parsed;
         parsed = [];
         yield* ready;
       }
-      const error = api.parse(undefined, true, push, close);
-      if (error) throw error;
+      parser.end();
       yield* parsed;
     } catch (error) {
       throw csvError(error, row, line, limits);
@@ -248,7 +208,7 @@ function capped(record: string[], row: number, limits: ReadLimits): string[] {
 /** A parse failure as a Chinese reason naming where it happened. */
 function csvError(error: unknown, row: number, line: number, limits: ReadLimits): unknown {
   if (error instanceof FileRejectedError) return error;
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  const code = error instanceof CsvRecordError ? error.code : '';
   if (error instanceof LineTooLong || code === 'CSV_MAX_RECORD_SIZE')
     return new FileRejectedError(
       'too_large',
@@ -259,7 +219,5 @@ function csvError(error: unknown, row: number, line: number, limits: ReadLimits)
       'not_a_spreadsheet',
       `CSV 文件第${line + 1}行（第${row + 1}条记录）的双引号没有闭合，其后的内容都被当成一个单元格；请检查该行的引号`,
     );
-  if (code.startsWith('CSV_'))
-    return new FileRejectedError('not_a_spreadsheet', `CSV 文件第${line + 1}行附近无法解析（${code}）`);
   return error;
 }
