@@ -2,6 +2,7 @@ import { toSimplified } from './simplified.js';
 
 // Blanks and zero-width/invisible characters that sneak into names copied from other systems.
 const INVISIBLE = /[\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g;
+const PLAIN_HAN = /^[\u4e00-\u9fff]+$/;
 // Every "middle dot" departments use between the parts of minority and foreign names.
 const DOTS = /[·•.．‧・･∙⋅]+/g;
 
@@ -12,6 +13,9 @@ const DOTS = /[·•.．‧・･∙⋅]+/g;
  */
 export function normalizePersonName(raw: string | number | null | undefined): string {
   if (raw === null || raw === undefined) return '';
+  // Most names are CJK unified ideographs only: NFKC leaves them as they are (the compatibility
+  // ideographs are elsewhere), and they hold no blank or dot.
+  if (typeof raw === 'string' && PLAIN_HAN.test(raw)) return toSimplified(raw);
   const s = String(raw)
     .normalize('NFKC')
     .replace(INVISIBLE, '')

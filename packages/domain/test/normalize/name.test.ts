@@ -85,3 +85,19 @@ describe('toSimplified', () => {
     );
   });
 });
+
+describe('normalizePersonName on plain names', () => {
+  it('gives what the full normalization gives for names of unified ideographs only', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0x4e00, max: 0x9fff }), { minLength: 1, maxLength: 6 }),
+        (codes) => {
+          const name = String.fromCodePoint(...codes);
+          // A blank in front takes the full path (NFKC, blanks, dots), which drops it again.
+          expect(normalizePersonName(name)).toBe(normalizePersonName(` ${name}`));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
