@@ -120,14 +120,17 @@ function hashedBody(body: AsyncIterable<Uint8Array>) {
  */
 export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   const { key } = input;
-  const etag = await uploadedEtag(deps, input.bucket, key);
-  // The raw file's storage version: the version record names exactly the bytes it was read from.
-  const rawVersionId = await deps.objects.versionId(input.bucket, key);
-
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);
-  const mapping = await deps.columnMappings.get(location.department, location.kind);
-  const divisions = location.kind === 'divisions' ? undefined : await divisionIndexFor(deps);
+  // First whether the object is there at all (a clear error if not), then the independent
+  // look-ups at once: each is a round trip to S3 or DynamoDB.
+  const etag = await uploadedEtag(deps, input.bucket, key);
+  const [rawVersionId, mapping, divisions] = await Promise.all([
+    // The raw file's storage version: the version record names exactly the bytes it was read from.
+    deps.objects.versionId(input.bucket, key),
+    deps.columnMappings.get(location.department, location.kind),
+    location.kind === 'divisions' ? undefined : divisionIndexFor(deps),
+  ]);
 
   // The file is read once, hashed as it is read (the read pins the ETag: if the key is
   // overwritten meanwhile, the hash and the rows still come from one file; the newer upload
@@ -203,16 +206,18 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   }
   const { result } = outcome;
 
-  // Shards first, record last: a version is only visible once its rows are all stored.
-  await writeShards(deps, versionId, shards);
-  if (rejected.length > 0) {
-    await deps.objects.put(
-      deps.buckets.data,
-      rejectsKey(versionId),
-      rejectsToCsv(rejected),
-      'text/csv; charset=utf-8',
-    );
-  }
+  // Shards and rejects first, record last: a version is only visible once its rows are all stored.
+  await Promise.all([
+    writeShards(deps, versionId, shards),
+    rejected.length > 0
+      ? deps.objects.put(
+          deps.buckets.data,
+          rejectsKey(versionId),
+          rejectsToCsv(rejected),
+          'text/csv; charset=utf-8',
+        )
+      : undefined,
+  ]);
 
   const now = deps.now();
   // Uploads through a presigned URL name the person who asked for it (and what it replaces).
