@@ -28,21 +28,28 @@ export interface DivisionResolution {
   readonly warning?: string;
 }
 
-// Place texts already cleaned: a county writes a few hundred places on millions of rows.
+// A county writes a few hundred places, a few ways each, on millions of rows: what was worked
+// out for a place text is remembered. Bounded (it starts over when full), so a file of
+// distinct garbage cannot grow it without end.
+const MAX_REMEMBERED = 20_000;
+
+function remember<V>(cache: Map<string, V>, key: string, work: () => V): V {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const value = work();
+  if (cache.size >= MAX_REMEMBERED) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 const cleaned = new Map<string, string>();
-const MAX_CLEANED = 20_000;
 
 function clean(raw: string | number | null | undefined): string {
   if (raw === null || raw === undefined) return '';
   const text = String(raw);
-  let done = cleaned.get(text);
-  if (done === undefined) {
-    done = toSimplified(text.normalize('NFKC').replace(/[\s\u3000\u200b-\u200f\ufeff]/g, ''));
-    // Bounded: a file of distinct garbage must not grow it without end.
-    if (cleaned.size >= MAX_CLEANED) cleaned.clear();
-    cleaned.set(text, done);
-  }
-  return done;
+  return remember(cleaned, text, () =>
+    toSimplified(text.normalize('NFKC').replace(/[\s\u3000\u200b-\u200f\ufeff]/g, '')),
+  );
 }
 
 /**
@@ -113,9 +120,6 @@ export function parentCodeOf(code: string): string | null {
 const TOWNSHIP_SUFFIX = /(街道|镇|乡)$/;
 const VILLAGE_SUFFIX = /(社区|村)$/;
 
-// How many resolutions a {@link DivisionIndex} remembers before it starts over.
-const MAX_REMEMBERED = MAX_CLEANED;
-
 /** A place as given, as a cache key: the number 430521 and the text `430521` are different inputs. */
 function placeKey(raw: string | number | null | undefined): string {
   if (raw === null || raw === undefined) return '';
@@ -134,8 +138,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 export class DivisionIndex {
   private readonly byCode = new Map<string, DivisionRecord>();
-  // Resolutions already made, by the text as given: a county has a few hundred places, written
-  // in a few ways each, on millions of rows. Resolving is pure, so a hit is the same answer.
+  // Resolutions already made, by the place as given (resolving is pure: a hit is the same answer).
   private readonly resolved = new Map<string, DivisionResolution>();
   private readonly townshipsByName = new Map<string, DivisionRecord[]>();
   private readonly villagesByName = new Map<string, DivisionRecord[]>();
@@ -189,7 +192,7 @@ export class DivisionIndex {
 
   /** Resolve a township given by name or code. */
   resolveTownship(raw: string | number | null | undefined): DivisionResolution {
-    return this.remembered(`t${placeKey(raw)}`, () => this.findTownship(raw));
+    return remember(this.resolved, `t${placeKey(raw)}`, () => this.findTownship(raw));
   }
 
   /**
@@ -200,19 +203,9 @@ export class DivisionIndex {
     raw: string | number | null | undefined,
     township?: string | number | null,
   ): DivisionResolution {
-    return this.remembered(`v${placeKey(raw)}\u0000${placeKey(township)}`, () =>
+    return remember(this.resolved, `v${placeKey(raw)}\u0000${placeKey(township)}`, () =>
       this.findVillage(raw, township),
     );
-  }
-
-  private remembered(key: string, find: () => DivisionResolution): DivisionResolution {
-    const known = this.resolved.get(key);
-    if (known) return known;
-    const found = find();
-    // Bounded: a file of distinct garbage places must not grow the memory without end.
-    if (this.resolved.size >= MAX_REMEMBERED) this.resolved.clear();
-    this.resolved.set(key, found);
-    return found;
   }
 
   private findTownship(raw: string | number | null | undefined): DivisionResolution {
