@@ -91,15 +91,37 @@ function normalizeIdText(raw: string, options: IdNormalizeOptions): IdNormalizat
 }
 
 /** Whether `yyyymmdd` is a real calendar date, not before 1900 and not after `today`. */
-function isValidBirthDate(yyyymmdd: string, today: Date = new Date()): boolean {
+function isValidBirthDate(yyyymmdd: string, today?: Date): boolean {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1) return false;
-  const todayUtc = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
-  return date.getTime() <= todayUtc;
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  return Date.UTC(year, month - 1, day) <= (today ? utcDay(today) : currentUtcDay());
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Midnight UTC of the local calendar day of `date` (the day a birth date is compared with). */
+function utcDay(date: Date): number {
+  return Date.UTC(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
+// Today's day, kept until the next local midnight: it is asked for every ID of every row.
+let todayCache: { day: number; until: number } | undefined;
+
+function currentUtcDay(): number {
+  const now = Date.now();
+  if (!todayCache || now >= todayCache.until) {
+    const date = new Date(now);
+    todayCache = {
+      day: utcDay(date),
+      until: new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime(),
+    };
+  }
+  return todayCache.day;
 }
 
 /** Whether `id` is a valid normalized 18-digit ID (check character and birth date). */

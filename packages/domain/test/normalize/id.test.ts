@@ -210,3 +210,33 @@ describe('ID helpers', () => {
     expect(genderOf('bad')).toBeUndefined();
   });
 });
+
+describe('birth dates of IDs', () => {
+  it('are calendar dates from 1900 up to today, leap days and month ends included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1890, max: 2030 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (year, month, day) => {
+          const first17 = `110105${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}123`;
+          const id = first17 + checkCharacter(first17);
+          const date = new Date(Date.UTC(year, month - 1, day));
+          const real =
+            year >= 1900 &&
+            month >= 1 &&
+            month <= 12 &&
+            day >= 1 &&
+            date.getUTCMonth() === month - 1 &&
+            date.getTime() <= Date.UTC(2024, 5, 30);
+          expect(normalizeIdNumber(id, { today: TODAY }).status).toBe(real ? 'as_given' : 'absent');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Without a given day: today's date, whatever it is, is not in the future.
+    const now = new Date();
+    const first17 = `110105${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}123`;
+    expect(normalizeIdNumber(first17 + checkCharacter(first17)).status).toBe('as_given');
+  });
+});
