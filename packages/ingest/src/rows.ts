@@ -100,6 +100,35 @@ function kept(text: string, max = MAX_KEPT_CHARS): string {
 
 const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
+const COLUMN_INDEXES = new WeakMap<HeaderMapping, ReadonlyMap<string, number>>();
+
+/** The source column of each canonical column of a mapping (the last mapped, if twice). */
+function columnIndexes(mapping: HeaderMapping): ReadonlyMap<string, number> {
+  let indexes = COLUMN_INDEXES.get(mapping);
+  if (!indexes) {
+    indexes = new Map(mapping.mapped.map((m) => [m.column.name, m.index]));
+    COLUMN_INDEXES.set(mapping, indexes);
+  }
+  return indexes;
+}
+
+/** A row's cells by canonical column, without building a map per row. */
+class RowCells {
+  constructor(
+    private readonly indexes: ReadonlyMap<string, number>,
+    private readonly cells: readonly RawCell[],
+  ) {}
+
+  has(column: string): boolean {
+    return this.indexes.has(column);
+  }
+
+  get(column: string): RawCell | undefined {
+    const index = this.indexes.get(column);
+    return index === undefined ? undefined : (this.cells[index] ?? null);
+  }
+}
+
 /** Normalizes the data rows of one dataset kind and collects what the quality report needs. */
 export class RowNormalizer {
   private readonly warningCounts = new Map<string, number>();
@@ -182,8 +211,7 @@ export class RowNormalizer {
     const spec = KIND_SPECS[this.kind];
     const values: Record<string, CellValue> = {};
     for (const column of spec.columns) values[column.name] = null;
-    const raw = new Map<string, RawCell>();
-    for (const m of mapping.mapped) raw.set(m.column.name, cells[m.index] ?? null);
+    const raw = new RowCells(columnIndexes(mapping), cells);
 
     // Bytes the decoder could not read are never normalized into a value.
     for (const m of mapping.mapped) {
@@ -329,7 +357,7 @@ export class RowNormalizer {
   }
 
   /** Township and village: normalized names, resolved against the divisions when given. */
-  private placeDivisions(raw: Map<string, RawCell>, values: Record<string, CellValue>): void {
+  private placeDivisions(raw: RowCells, values: Record<string, CellValue>): void {
     const hasTownship = raw.has('township');
     const hasVillage = raw.has('village');
     if (!hasTownship && !hasVillage && !('township' in values)) return;
