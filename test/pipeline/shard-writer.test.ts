@@ -28,6 +28,15 @@ describe('ShardWriter', () => {
         (placed, batch) => {
           const writer = new ShardWriter(batch);
           for (const [shard, r] of placed) writer.add(shard, r);
+          // Whole batches are encoded as they fill: with batches of one row, every row, which is
+          // the files' bytes less the line breaks between rows.
+          if (batch === 1) {
+            const files = Array.from({ length: SHARD_COUNT }, (_, s) =>
+              placed.filter(([p]) => p === s).map(([, r]) => r),
+            ).filter((rows) => rows.length > 0);
+            const bytes = files.reduce((sum, rows) => sum + Buffer.byteLength(encodeRows(rows)), 0);
+            expect(writer.encodedBytes).toBe(bytes - (placed.length - files.length));
+          }
           for (let shard = 0; shard < SHARD_COUNT; shard++) {
             const rows = placed.filter(([s]) => s === shard).map(([, r]) => r);
             expect(writer.counts[shard]).toBe(rows.length);

@@ -18,6 +18,7 @@ export class ShardWriter {
   readonly counts: number[] = Array.from({ length: SHARD_COUNT }, () => 0);
   readonly #pending: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
   readonly #encoded: Buffer[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  #encodedBytes = 0;
 
   constructor(private readonly batchRows = BATCH_ROWS) {}
 
@@ -28,6 +29,11 @@ export class ShardWriter {
     pending.push(row);
     this.counts[shard] = (this.counts[shard] ?? 0) + 1;
     if (pending.length >= this.batchRows) this.#flush(shard);
+  }
+
+  /** Bytes encoded so far (rows of a last, partial batch per shard not yet among them). */
+  get encodedBytes(): number {
+    return this.#encodedBytes;
   }
 
   /**
@@ -45,7 +51,9 @@ export class ShardWriter {
   #flush(shard: number): void {
     const pending = this.#pending[shard];
     if (!pending || pending.length === 0) return;
-    this.#encoded[shard]?.push(Buffer.from(encodeRows(pending)));
+    const bytes = Buffer.from(encodeRows(pending));
+    this.#encoded[shard]?.push(bytes);
+    this.#encodedBytes += bytes.length;
     this.#pending[shard] = [];
   }
 }

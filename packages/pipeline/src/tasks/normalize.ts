@@ -260,11 +260,14 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   return output('registered', final);
 }
 
-// Shard files written at once: each put holds its shard's bytes whole (16 at once would hold
-// the whole version's output a second time).
+// Shard files written at once. Each put holds its shard's bytes whole: a big version's sixteen
+// at once would hold its whole output a second time, so it puts a few at a time; a small one
+// puts all at once (each put is a round trip).
 const PARALLEL_SHARD_PUTS = 4;
+const BIG_VERSION_BYTES = 64 * 2 ** 20;
 
 async function writeShards(deps: NormalizeDeps, versionId: string, shards: ShardWriter): Promise<void> {
+  const parallel = shards.encodedBytes > BIG_VERSION_BYTES ? PARALLEL_SHARD_PUTS : SHARD_COUNT;
   let next = 0;
   const putNext = async (): Promise<void> => {
     while (next < SHARD_COUNT) {
@@ -274,7 +277,7 @@ async function writeShards(deps: NormalizeDeps, versionId: string, shards: Shard
         await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL_SHARD_PUTS }, putNext));
+  await Promise.all(Array.from({ length: parallel }, putNext));
 }
 
 /**
