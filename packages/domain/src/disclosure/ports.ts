@@ -36,7 +36,16 @@ export interface DisclosureUnit {
   readonly part: string;
   /** Records written for it. */
   readonly records: number;
+  /**
+   * How its payment records are keyed: `department` (refs `{department}|{sheet}|{row}`, the
+   * same across a department's versions) — or, absent, by version (projected before refs were
+   * per department; such a unit is projected again).
+   */
+  readonly refs?: typeof PAYMENT_REFS;
 }
+
+/** The current keying of payment records (see {@link DisclosureUnit.refs}). */
+export const PAYMENT_REFS = 'department';
 
 /** The identity of a unit. */
 export function unitId(u: Pick<DisclosureUnit, 'kind' | 'versionId' | 'part'>): string {
@@ -80,8 +89,16 @@ export interface DisclosureStore {
     unit: DisclosureUnit & { kind: K },
     records: readonly DisclosureRecords[K][],
   ): Promise<void>;
-  /** Make the stored totals exactly `cells` (only changed groups are written). */
-  replaceTotals(cells: readonly TotalsCell[]): Promise<void>;
+  /** Put and delete records of a kind (batched; each write stands alone). */
+  writeRecords<K extends ProjectedKind>(
+    kind: K,
+    puts: readonly DisclosureRecords[K][],
+    deletes: readonly DisclosureRecords[K][],
+  ): Promise<void>;
+  /** Record units as projected (`put`, after their records) or gone (`remove`, after theirs). */
+  markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]): Promise<void>;
+  /** Make the stored totals of `year` exactly `cells` (only changed groups are written). */
+  replaceTotals(year: string, cells: readonly TotalsCell[]): Promise<void>;
   /** Make the lookup index exactly `entries` (only changed entries are written). */
   replaceLookups(entries: readonly LookupEntry[]): Promise<void>;
 

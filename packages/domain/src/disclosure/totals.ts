@@ -6,9 +6,10 @@ import type { DisclosedPayment } from './records.js';
  * by month, township, village or program. Every combination is precomputed by the workflow, so
  * a public read is one query whatever the county's size.
  *
- * Recipients are distinct persons (by ID, else by name + village), which don't add up across
- * groups: they are counted per shard (all rows of one person share an ID-hash shard) and the
- * shards' counts summed.
+ * Recipients are distinct persons (`recipients.ts`: by ID, a lost ID by the registry's person
+ * of that name in that village, else by name + village), which don't add up across groups:
+ * they are counted per shard (all rows of one person are counted in one ID-hash shard) and the
+ * shards' counts summed ({@link TotalsSum}).
  */
 
 /** How totals are grouped. */
@@ -115,5 +116,34 @@ export class TotalsBuilder {
   cells(): TotalsCell[] {
     this.endShard();
     return [...this.sums.values()].map(({ shardRecipients: _s, ...cell }) => cell);
+  }
+}
+
+/** Sums the cells of shards (recipients of different shards are different persons). */
+export class TotalsSum {
+  private readonly sums = new Map<string, TotalsCell>();
+
+  /** Add the cells of one shard. */
+  add(cells: readonly TotalsCell[]): void {
+    for (const c of cells) {
+      const id = `${c.year}#${cellId(c)}`;
+      const s = this.sums.get(id);
+      this.sums.set(
+        id,
+        s
+          ? {
+              ...s,
+              amount: s.amount + c.amount,
+              payments: s.payments + c.payments,
+              recipients: s.recipients + c.recipients,
+            }
+          : c,
+      );
+    }
+  }
+
+  /** Every summed group. */
+  cells(): TotalsCell[] {
+    return [...this.sums.values()];
   }
 }

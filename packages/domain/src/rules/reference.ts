@@ -79,7 +79,8 @@ export function townshipKey(township: string): string {
   return normalizeTownshipName(township);
 }
 
-function nameVillageKey(name: string, village: string): string {
+/** Comparison key of a person's name in a village (lost IDs are found by it). */
+export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
@@ -235,7 +236,10 @@ export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRo
  * registered person fits (CONTRACT.md §3: never by name alone). `undefined` when the row's
  * ID isn't lost, its kind carries no name and village, or no single person fits.
  */
-export function resolveLostId(row: SourceRow, reference: Reference): SourceRow | undefined {
+export function resolveLostId(
+  row: SourceRow,
+  reference: Pick<Reference, 'personByNameVillage'>,
+): SourceRow | undefined {
   if (row.idStatus !== 'lost' || row.idNumber !== undefined) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;

@@ -105,30 +105,51 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     await batchWrite(this.doc, this.tableName, [{ delete: keys.disclosureUnit(unitId(unit)) }]);
   }
 
-  async replaceTotals(cells: readonly TotalsCell[]): Promise<void> {
-    const stored = (await this.getItem<{ years: string[] }>(keys.totalsYears()))?.years ?? [];
-    const byYear = new Map<string, TotalsCell[]>();
-    for (const c of cells) byYear.set(c.year, [...(byYear.get(c.year) ?? []), c]);
-    const years = [...new Set([...stored, ...byYear.keys()])].sort();
+  async writeRecords<K extends ProjectedKind>(
+    kind: K,
+    puts: readonly DisclosureRecords[K][],
+    deletes: readonly DisclosureRecords[K][],
+  ) {
+    await batchWrite(this.doc, this.tableName, [
+      ...puts.map((r) => ({ put: itemOf(kind, r) })),
+      ...deletes.map((r) => {
+        const { PK, SK } = itemOf(kind, r);
+        return { delete: { PK, SK } };
+      }),
+    ]);
+  }
+
+  async markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]) {
+    // A unit projected again (new keying) is put over its old item, not deleted in the same batch.
+    const kept = new Set(put.map(unitId));
+    await batchWrite(this.doc, this.tableName, [
+      ...put.map((u) => ({ put: { ...keys.disclosureUnit(unitId(u)), ...u } })),
+      ...remove.filter((u) => !kept.has(unitId(u))).map((u) => ({ delete: keys.disclosureUnit(unitId(u)) })),
+    ]);
+  }
+
+  async replaceTotals(year: string, cells: readonly TotalsCell[]): Promise<void> {
+    const existing = new Map(
+      (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
+        String(i.SK),
+        i,
+      ]),
+    );
     const writes: BatchWrite[] = [];
-    for (const year of years) {
-      const existing = new Map(
-        (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
-          String(i.SK),
-          i,
-        ]),
-      );
-      for (const cell of byYear.get(year) ?? []) {
-        const key = keys.totalsCell(year, cellId(cell));
-        const old = existing.get(key.SK);
-        existing.delete(key.SK);
-        if (old && sameCell(strip<TotalsCell>(old), cell)) continue;
-        writes.push({ put: { ...key, ...cell } });
-      }
-      for (const old of existing.values()) writes.push({ delete: { PK: old.PK, SK: old.SK } });
+    for (const cell of cells) {
+      const key = keys.totalsCell(year, cellId(cell));
+      const old = existing.get(key.SK);
+      existing.delete(key.SK);
+      if (old && sameCell(strip<TotalsCell>(old), cell)) continue;
+      writes.push({ put: { ...key, ...cell } });
     }
+    for (const old of existing.values()) writes.push({ delete: { PK: old.PK, SK: old.SK } });
     await batchWrite(this.doc, this.tableName, writes);
-    const now = [...byYear.keys()].sort();
+    const stored = await this.years();
+    const years = new Set(stored);
+    if (cells.length > 0) years.add(year);
+    else years.delete(year);
+    const now = [...years].sort();
     if (now.join() !== stored.join()) await this.putItem({ ...keys.totalsYears(), years: now });
   }
 
