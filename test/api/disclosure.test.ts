@@ -368,6 +368,66 @@ describe('public disclosure API', () => {
     expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
   });
 
+  it('counts a person once whose ID one roster destroyed, tied by name + village; an untied row is its own recipient', async () => {
+    // February's 高龄津贴 roster went through Excel: the IDs are 4.31199E+17. 李秀英 is the one
+    // registered 李秀英 of 红星村 (paid in January with her ID); 赵大山 is in no registry.
+    const february = [
+      '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+      '高龄津贴,李秀英,4.31199E+17,青山镇,红星村,100,2024-02-06',
+      '高龄津贴,赵大山,4.31199E+17,青山镇,红星村,100,2024-02-06',
+    ].join('\n');
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年2月高龄津贴.csv', february);
+    await sync();
+    const byVillage = await get('/api/v1/public/totals?year=2024&by=village&program=GAOLING');
+    expect(byVillage.body.items).toEqual([
+      { key: '青山镇|红星村', label: '红星村', township: '青山镇', amount: 300, recipients: 2, payments: 3 },
+    ]);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month&village=431199100201');
+    expect(byMonth.body.items.map((i: Row) => [i.key, i.recipients, i.payments])).toEqual([
+      ['2024-01', 2, 2],
+      ['2024-02', 3, 3],
+    ]);
+    const programs = await get('/api/v1/public/programs?year=2024');
+    expect(programs.body.items.find((i: Row) => i.code === 'GAOLING')).toMatchObject({
+      recipients: 2,
+      payments: 3,
+    });
+    // Over all programs, the year counts each of 王建国, 李秀英, 张伟, 赵大山 once (欧阳明华's 临时救助 isn't published).
+    const byProgram = await get('/api/v1/public/totals?year=2024&by=township');
+    expect(byProgram.body.items.map((i: Row) => [i.key, i.recipients])).toEqual([
+      ['石门乡', 1],
+      ['青山镇', 3],
+    ]);
+  });
+
+  it('writes only what a corrected roster changed', async () => {
+    const corrected = PAYMENTS.replace(
+      '农村低保,王建国,' + WANG + ',青山镇,红星村,300,2024-02-05',
+      `农村低保,王建国,${WANG},青山镇,红星村,310,2024-02-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    const summary = await sync();
+    // Its three published parts replace the old version's; their rows are the same but one: one put.
+    expect(summary).toMatchObject({
+      unitsAdded: 3,
+      unitsRemoved: 3,
+      paymentsWritten: 1,
+      lookupsRebuilt: false,
+    });
+    // Only the shard of 王建国 was counted again.
+    expect(summary.totalsCounted).toBe(1);
+    const feb = await get('/api/v1/public/payments?month=2024-02&village=431199100201');
+    expect(feb.body.items.map((i: Row) => i.amount)).toEqual([310]);
+    const totals = await get('/api/v1/public/totals?year=2024&by=month&program=DIBAO_RURAL');
+    expect(totals.body.items.map((i: Row) => [i.key, i.amount, i.recipients])).toEqual([
+      ['2024-01', 600, 2],
+      ['2024-02', 1510.5, 2],
+    ]);
+    expect((await sync()).paymentsWritten).toBe(0);
+  });
+
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {
     const correction = [
       '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
