@@ -130,10 +130,20 @@ const STATE_KEY = 'disclosure/state.json';
 const partialKey = (year: string, shard: number) =>
   `disclosure/totals/${year}/${String(shard).padStart(2, '0')}.json`;
 
+const LOST_IDS_KEY = 'disclosure/lost-ids.json';
+
+/** The registry's persons of the lost rows' names and villages, for the registry versions it was read from. */
+interface LostIdCache {
+  readonly registry: readonly string[];
+  readonly entries: readonly (readonly [string, readonly string[]])[];
+}
+
 /** What the sync remembers between runs: the years it keeps per-shard totals of. */
 interface SyncState {
   readonly format: 1;
   readonly years: readonly string[];
+  /** Set before a shard's paid persons change, cleared once the lookup index follows them. */
+  readonly lookupsPending?: true;
 }
 
 /**
@@ -295,8 +305,15 @@ class PaymentReader {
         const key = LostIdIndex.keyOf(row.values.recipient_name, row.values.village);
         if (key) wanted.add(key);
       }
+      // Kept in the data bucket: found again only when the registry or the lost rows' names change.
+      const registry = this.registry.map((v) => v.versionId).sort();
+      const kept = await readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+      const known = new Set(kept?.entries.map(([k]) => k));
+      if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
+        return LostIdIndex.of(kept.entries);
       const index = new LostIdIndex(wanted);
-      if (wanted.size > 0) for await (const { row } of this.registryRows()) index.addRegistryRow(row);
+      for await (const { row } of this.registryRows()) index.addRegistryRow(row);
+      await writeJson(this.deps, LOST_IDS_KEY, { registry, entries: index.entries() } satisfies LostIdCache);
       return index;
     })();
     return this.index;
@@ -329,7 +346,9 @@ class PaymentReader {
     }
     const lost = await this.lostRows();
     if (lost.length > 0) {
+      const t = Date.now();
       const index = await this.lostIndex();
+      if (Date.now() - t > 100) console.error('T lost index', (Date.now() - t) / 1000);
       for (const { versionId, row } of lost) {
         const recipient = index.recipientOf(row);
         const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
@@ -380,6 +399,9 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
   const removed = all.filter((u) => !desired.has(unitId(u)) || !current.has(unitId(u)));
   const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
+  // Payment and registry units are marked last, after the totals and lookups that follow them:
+  // a sync that stops halfway sees them as changed again.
+  const isRecordless = (u: UnitKey) => isPayment(u) || u.kind === 'household_registry';
 
   // Other kinds are small (snapshots, village books, notices): read per version, written whole.
   const rowCache = new Map<string, Promise<NormalizedRow[]>>();
@@ -393,20 +415,22 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     return rows;
   };
   // New units first, then the ones that left: a replacement never leaves a gap.
-  for (const unit of added.filter((u) => !isPayment(u))) {
+  for (const unit of added.filter((u) => !isRecordless(u))) {
     const records = recordsOf(unit, await rowsOf(unit.versionId));
     await deps.disclosure.project({ ...unit, records: records.length }, records);
   }
-  for (const unit of removed.filter((u) => !isPayment(u))) {
+  for (const unit of removed.filter((u) => !isRecordless(u))) {
     const records = recordsOf(unit, await rowsOf(unit.versionId));
     await deps.disclosure.unproject(unit, records);
   }
   rowCache.clear();
 
+  console.error('T other kinds', (Date.now() - started) / 1000);
   const state = await readJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
   const payments = await syncPayments(deps, payAdded, payRemoved, byId);
+  console.error('T payments', (Date.now() - started) / 1000);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
 
   const inForce = [...desired.values()];
@@ -435,7 +459,10 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       let part = old;
       if (shards.has(shard) || !old) {
         part = years.has(year) ? await reader.part(year, shard) : { cells: [], paid: [] };
-        if (JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) paidChanged = true;
+        if (!paidChanged && JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) {
+          paidChanged = true;
+          if (state) await writeJson(deps, STATE_KEY, { ...state, lookupsPending: true } satisfies SyncState);
+        }
         if (JSON.stringify(part) !== JSON.stringify(old)) await writeJson(deps, key, part);
       }
       sum.add(part?.cells ?? []);
@@ -443,11 +470,18 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     await deps.disclosure.replaceTotals(year, sum.cells());
   }
 
-  const lookups = !state || registryChanged || paidChanged;
+  console.error('T totals', (Date.now() - started) / 1000);
+  const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
   if (lookups) await rebuildLookups(deps, reader, [...years]);
+  console.error('T lookups', (Date.now() - started) / 1000);
+  const registryUnits = (units: readonly UnitKey[]) =>
+    units.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 }));
   await deps.disclosure.markUnits(
-    payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
-    payRemoved,
+    [
+      ...payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
+      ...registryUnits(added),
+    ],
+    [...payRemoved, ...registryUnits(removed)],
   );
   const next: SyncState = { format: 1, years: [...years].sort() };
   if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);

@@ -45,7 +45,7 @@ export interface DisclosureUnit {
 }
 
 /** The current keying of payment records (see {@link DisclosureUnit.refs}). */
-export const PAYMENT_REFS = 'department';
+export const PAYMENT_REFS = 'department' as const;
 
 /** The identity of a unit. */
 export function unitId(u: Pick<DisclosureUnit, 'kind' | 'versionId' | 'part'>): string {

@@ -44,6 +44,22 @@ export class LostIdIndex {
     this.ids.set(key, ids);
   }
 
+  /**
+   * The persons of every wanted key (none for a key no registry row has); with {@link
+   * LostIdIndex.of} it is kept between runs while the registry and the lost rows stay the same.
+   */
+  entries(): [string, string[]][] {
+    const keys = this.wanted ?? this.ids.keys();
+    return [...keys].sort().map((k) => [k, [...(this.ids.get(k) ?? [])].sort().slice(0, 2)]);
+  }
+
+  /** An index of kept {@link LostIdIndex.entries}. */
+  static of(entries: readonly (readonly [string, readonly string[]])[]): LostIdIndex {
+    const index = new LostIdIndex();
+    for (const [key, ids] of entries) index.ids.set(key, new Set(ids));
+    return index;
+  }
+
   /** The one registered person with this name in this village, if exactly one. */
   personByNameVillage(name: string, village: string): string | undefined {
     const ids = this.ids.get(nameVillageKey(name, village));
