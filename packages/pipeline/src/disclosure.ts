@@ -107,8 +107,11 @@ async function versionRows(
 
 const defined = <T>(list: readonly (T | undefined)[]): T[] => list.filter((x): x is T => x !== undefined);
 
+/** The projected kinds whose records are written whole per unit. */
+type OtherKind = Exclude<ProjectedKind, 'subsidy_payments'>;
+
 /** The disclosed records of a unit of the kinds other than payments, from its version's rows. */
-function recordsOf(unit: UnitKey, rows: readonly NormalizedRow[]): DisclosureRecords[ProjectedKind][] {
+function recordsOf(unit: UnitKey, rows: readonly NormalizedRow[]): DisclosureRecords[OtherKind][] {
   const mine = unit.part === '' ? rows : rows.filter((r) => coverageKey(unit.kind, r.values) === unit.part);
   const v = unit.versionId;
   switch (unit.kind) {
@@ -346,9 +349,7 @@ class PaymentReader {
     }
     const lost = await this.lostRows();
     if (lost.length > 0) {
-      const t = Date.now();
       const index = await this.lostIndex();
-      if (Date.now() - t > 100) console.error('T lost index', (Date.now() - t) / 1000);
       for (const { versionId, row } of lost) {
         const recipient = index.recipientOf(row);
         const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
@@ -399,38 +400,40 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
   const removed = all.filter((u) => !desired.has(unitId(u)) || !current.has(unitId(u)));
   const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
-  // Payment and registry units are marked last, after the totals and lookups that follow them:
-  // a sync that stops halfway sees them as changed again.
-  const isRecordless = (u: UnitKey) => isPayment(u) || u.kind === 'household_registry';
+  // Units are marked last, after their records and the totals and lookups that follow them: a
+  // sync that stops halfway sees them as changed again.
 
-  // Other kinds are small (snapshots, village books, notices): read per version, written whole.
-  const rowCache = new Map<string, Promise<NormalizedRow[]>>();
-  const rowsOf = (versionId: string) => {
-    let rows = rowCache.get(versionId);
-    if (!rows) {
-      const version = byId.get(versionId);
-      rows = version ? versionRows(deps, version) : Promise.resolve([]);
-      rowCache.set(versionId, rows);
+  // Other kinds are small (snapshots, village books, notices): read per version, written per
+  // kind — new records first, then the ones that left, so a replacement never leaves a gap.
+  const otherAdded: DisclosureUnit[] = [];
+  for (const kind of DISCLOSURE_KINDS.filter((k) => k !== 'subsidy_payments')) {
+    const rowCache = new Map<string, Promise<NormalizedRow[]>>();
+    const rowsOf = (versionId: string) => {
+      let rows = rowCache.get(versionId);
+      if (!rows) {
+        const version = byId.get(versionId);
+        rows = version ? versionRows(deps, version) : Promise.resolve([]);
+        rowCache.set(versionId, rows);
+      }
+      return rows;
+    };
+    const puts: DisclosureRecords[OtherKind][] = [];
+    for (const unit of added.filter((u) => u.kind === kind)) {
+      const records = recordsOf(unit, await rowsOf(unit.versionId));
+      puts.push(...records);
+      otherAdded.push({ ...unit, records: records.length });
     }
-    return rows;
-  };
-  // New units first, then the ones that left: a replacement never leaves a gap.
-  for (const unit of added.filter((u) => !isRecordless(u))) {
-    const records = recordsOf(unit, await rowsOf(unit.versionId));
-    await deps.disclosure.project({ ...unit, records: records.length }, records);
+    await deps.disclosure.writeRecords(kind, puts, []);
+    const deletes: DisclosureRecords[OtherKind][] = [];
+    for (const unit of removed.filter((u) => u.kind === kind))
+      deletes.push(...recordsOf(unit, await rowsOf(unit.versionId)));
+    await deps.disclosure.writeRecords(kind, [], deletes);
   }
-  for (const unit of removed.filter((u) => !isRecordless(u))) {
-    const records = recordsOf(unit, await rowsOf(unit.versionId));
-    await deps.disclosure.unproject(unit, records);
-  }
-  rowCache.clear();
 
-  console.error('T other kinds', (Date.now() - started) / 1000);
   const state = await readJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
   const payments = await syncPayments(deps, payAdded, payRemoved, byId);
-  console.error('T payments', (Date.now() - started) / 1000);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
 
   const inForce = [...desired.values()];
@@ -470,18 +473,15 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     await deps.disclosure.replaceTotals(year, sum.cells());
   }
 
-  console.error('T totals', (Date.now() - started) / 1000);
   const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
   if (lookups) await rebuildLookups(deps, reader, [...years]);
-  console.error('T lookups', (Date.now() - started) / 1000);
-  const registryUnits = (units: readonly UnitKey[]) =>
-    units.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 }));
   await deps.disclosure.markUnits(
     [
       ...payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
-      ...registryUnits(added),
+      ...otherAdded,
+      ...added.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 })),
     ],
-    [...payRemoved, ...registryUnits(removed)],
+    removed,
   );
   const next: SyncState = { format: 1, years: [...years].sort() };
   if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);

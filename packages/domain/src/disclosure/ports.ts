@@ -79,16 +79,6 @@ export interface NoticeFilter extends PlaceFilter {
 export interface DisclosureStore {
   /** Every projected unit. */
   units(): Promise<DisclosureUnit[]>;
-  /** Write a unit's records, then the unit itself (a unit is only listed once it is complete). */
-  project<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ): Promise<void>;
-  /** Remove a unit's records (as `project` wrote them), then the unit. */
-  unproject<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ): Promise<void>;
   /** Put and delete records of a kind (batched; each write stands alone). */
   writeRecords<K extends ProjectedKind>(
     kind: K,

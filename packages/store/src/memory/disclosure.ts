@@ -71,24 +71,6 @@ export class MemoryDisclosureStore implements DisclosureStore {
     return [...this.unitItems.values()].map(clone);
   }
 
-  async project<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ) {
-    for (const r of records) this.of(unit.kind).set(sortKeyOf(unit.kind, r), clone(r));
-    this.unitItems.set(unitId(unit), clone(unit));
-    this.writes += records.length + 1;
-  }
-
-  async unproject<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ) {
-    for (const r of records) this.of(unit.kind).delete(sortKeyOf(unit.kind, r));
-    this.unitItems.delete(unitId(unit));
-    this.writes += records.length + 1;
-  }
-
   async writeRecords<K extends ProjectedKind>(
     kind: K,
     puts: readonly DisclosureRecords[K][],
