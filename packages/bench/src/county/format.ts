@@ -2,6 +2,7 @@
 import { pct, type Ratio } from '@jiandu/accuracy/compare';
 import { reportTable } from '@jiandu/accuracy/format';
 import { textTable } from '../table.js';
+import { disclosureSyncLine } from './disclosure-sync.js';
 import { DUCKDB_RULES } from './duckdb-rules.js';
 import type { CountyBench } from './run.js';
 
@@ -69,6 +70,7 @@ export function countyReport(run: CountyBench, machine: string): string {
     stageTable(run),
     '',
     `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
+    ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
     `peak RSS of the platform: ${mib(run.peak.total)} (sampled every 200 ms, summed over its process tree: node = the platform process with the API, s3rver, the Step Functions runner and the functions' worker thread; java = DynamoDB Local; esbuild = tsx's compiler service; the stage columns are peaks while that stage worked). OS high-water marks at the end (summed per executable): ${hwm || 'n/a'}`,
     '',

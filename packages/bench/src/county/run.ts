@@ -16,6 +16,7 @@ import { connectPlatform } from '@jiandu/local/control';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import type { TaskTiming } from '@jiandu/local/platform';
 import { type CachedCounty, type CountySpec, cachedCounty } from './county-cache.js';
+import { type DisclosureSyncFigures, disclosureSyncFigures, FUNCTIONS_LOG } from './disclosure-sync.js';
 import { DUCKDB_RULES, type DuckDbRun, runDuckDbRules } from './duckdb-rules.js';
 import { exportedLeads } from './exported-leads.js';
 import type { PlatformChildMessage } from './platform-child.js';
@@ -73,6 +74,8 @@ export interface CountyBench {
   readonly leadsExported: number;
   readonly report: AccuracyReport;
   readonly duckdb: DuckDbRun & { readonly report: AccuracyReport };
+  /** The disclosure projection syncs (inside the collision stage). */
+  readonly disclosure?: DisclosureSyncFigures;
 }
 
 /** The union of intervals, merged. */
@@ -246,6 +249,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     const peak = sampler.peaks();
     sampler.stop();
     await platform.stop();
+    const disclosure = disclosureSyncFigures(readFileSync(join(dataDir, FUNCTIONS_LOG), 'utf8'));
 
     log('running the four rules in DuckDB on the same files…');
     const duck = await runDuckDbRules(
@@ -263,6 +267,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       uploadedFiles: plan.files.length,
       notInForce,
       leadsExported: found.length,
+      disclosure,
       report: compareLeads(county.expected, found, ALL_RULES),
       duckdb: {
         ...duck,
