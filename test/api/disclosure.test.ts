@@ -402,7 +402,7 @@ describe('public disclosure API', () => {
 
   it('writes only what a corrected roster changed', async () => {
     const corrected = PAYMENTS.replace(
-      '农村低保,王建国,' + WANG + ',青山镇,红星村,300,2024-02-05',
+      `农村低保,王建国,${WANG},青山镇,红星村,300,2024-02-05`,
       `农村低保,王建国,${WANG},青山镇,红星村,310,2024-02-05`,
     );
     expect(corrected).not.toBe(PAYMENTS);
@@ -426,6 +426,33 @@ describe('public disclosure API', () => {
       ['2024-02', 1510.5, 2],
     ]);
     expect((await sync()).paymentsWritten).toBe(0);
+  });
+
+  it('counts a year again from its parts when its stored sum does not match them (a sync that stopped halfway)', async () => {
+    const sumKey = 'disclosure/totals/2024/sum.json';
+    const stored = JSON.parse(
+      new TextDecoder().decode(await p.deps.objects.getBytes(p.deps.buckets.data, sumKey)),
+    );
+    expect(stored.parts).toHaveLength(16);
+    // A sum that isn't its parts' (as if the parts were written and the sum not).
+    await p.deps.objects.put(
+      p.deps.buckets.data,
+      sumKey,
+      JSON.stringify({ cells: [], parts: stored.parts.map(() => 'x') }),
+    );
+    const corrected = PAYMENTS.replace(
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,300,2024-01-05`,
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,301,2024-01-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    expect((await sync()).paymentsWritten).toBe(1);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month');
+    expect(byMonth.body.items).toEqual([
+      { key: '2024-01', label: '2024-01', amount: 701, recipients: 3, payments: 3 },
+      { key: '2024-02', label: '2024-02', amount: 1500.5, recipients: 2, payments: 2 },
+    ]);
   });
 
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
 import { type LookupPerson, lookupEntries, personDigest } from '@jiandu/domain/disclosure/lookup';
@@ -454,24 +455,19 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     .filter((v): v is DatasetVersion => v !== undefined);
   const reader = new PaymentReader(deps, parts, registry, byId);
   let paidChanged = false;
-  for (const [year, shards] of affected.byYear) {
-    const sum = new TotalsSum();
-    for (const shard of ALL_SHARDS) {
-      const key = partialKey(year, shard);
-      const old = await readJson<ShardPart>(deps, key);
-      let part = old;
-      if (shards.has(shard) || !old) {
-        part = years.has(year) ? await reader.part(year, shard) : { cells: [], paid: [] };
-        if (!paidChanged && JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) {
-          paidChanged = true;
-          if (state) await writeJson(deps, STATE_KEY, { ...state, lookupsPending: true } satisfies SyncState);
-        }
-        if (JSON.stringify(part) !== JSON.stringify(old)) await writeJson(deps, key, part);
-      }
-      sum.add(part?.cells ?? []);
-    }
-    await deps.disclosure.replaceTotals(year, sum.cells());
-  }
+  const paidChange = async () => {
+    if (paidChanged) return;
+    paidChanged = true;
+    if (state) await writeJson(deps, STATE_KEY, { ...state, lookupsPending: true } satisfies SyncState);
+  };
+  for (const [year, shards] of affected.byYear)
+    await countYear(
+      deps,
+      year,
+      shards,
+      (shard) => (years.has(year) ? reader.part(year, shard) : Promise.resolve({ cells: [], paid: [] })),
+      paidChange,
+    );
 
   const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
   if (lookups) await rebuildLookups(deps, reader, [...years]);
@@ -497,6 +493,69 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   };
   deps.log.info('disclosure projections synced', summary);
   return summary;
+}
+
+const sumKey = (year: string) => `disclosure/totals/${year}/sum.json`;
+const digestOf = (text: string | undefined) =>
+  text === undefined ? '' : createHash('sha256').update(text).digest('base64url');
+
+/** A year's totals as written to the table, and the digests of the 16 shard parts they sum. */
+interface YearSum {
+  readonly cells: readonly TotalsCell[];
+  readonly parts: readonly string[];
+}
+
+/**
+ * Count the `shards` of `year` again and bring the year's totals in step. When the stored sum
+ * is the sum of the stored parts (their digests match), it is updated by the changed parts
+ * alone (old part out, new part in) and only changed cells are written; otherwise (first sync,
+ * or a sync that stopped between writing parts and the sum) every part is summed again and the
+ * table's cells are diffed.
+ */
+async function countYear(
+  deps: DisclosureSyncDeps,
+  year: string,
+  shards: ReadonlySet<number>,
+  count: (shard: number) => Promise<ShardPart>,
+  paidChange: () => Promise<void>,
+): Promise<void> {
+  const text = async (key: string) => {
+    const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+    return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+  };
+  const stored = await readJson<YearSum>(deps, sumKey(year));
+  const digests = [...(stored?.parts ?? ALL_SHARDS.map(() => ''))];
+  const delta = new TotalsSum();
+  let consistent = stored !== undefined;
+  for (const shard of shards) {
+    const oldText = await text(partialKey(year, shard));
+    if (oldText === undefined || stored?.parts[shard] !== digestOf(oldText)) consistent = false;
+    const old = oldText === undefined ? undefined : (JSON.parse(oldText) as ShardPart);
+    const part = await count(shard);
+    if (JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) await paidChange();
+    const newText = JSON.stringify(part);
+    if (newText !== oldText) await writeJson(deps, partialKey(year, shard), part);
+    digests[shard] = digestOf(newText);
+    delta.subtract(old?.cells ?? []);
+    delta.add(part.cells);
+  }
+  let cells: TotalsCell[];
+  if (stored && consistent) {
+    const sum = new TotalsSum();
+    sum.add(stored.cells);
+    sum.add(delta.differences());
+    cells = sum.cells();
+  } else {
+    const sum = new TotalsSum();
+    for (const shard of ALL_SHARDS) {
+      const partText = await text(partialKey(year, shard));
+      digests[shard] = digestOf(partText);
+      sum.add(partText === undefined ? [] : (JSON.parse(partText) as ShardPart).cells);
+    }
+    cells = sum.cells();
+  }
+  await deps.disclosure.replaceTotals(year, cells, stored && consistent ? stored.cells : undefined);
+  await writeJson(deps, sumKey(year), { cells, parts: digests } satisfies YearSum);
 }
 
 /**

@@ -87,8 +87,11 @@ export interface DisclosureStore {
   ): Promise<void>;
   /** Record units as projected (`put`, after their records) or gone (`remove`, after theirs). */
   markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]): Promise<void>;
-  /** Make the stored totals of `year` exactly `cells` (only changed groups are written). */
-  replaceTotals(year: string, cells: readonly TotalsCell[]): Promise<void>;
+  /**
+   * Make the stored totals of `year` exactly `cells`, writing only changed groups: changed
+   * against `previous` (what the workflow wrote last time) when given, else against the table.
+   */
+  replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]): Promise<void>;
   /** Make the lookup index exactly `entries` (only changed entries are written). */
   replaceLookups(entries: readonly LookupEntry[]): Promise<void>;
 

@@ -125,25 +125,36 @@ export class TotalsSum {
 
   /** Add the cells of one shard. */
   add(cells: readonly TotalsCell[]): void {
+    this.merge(cells, 1);
+  }
+
+  /** Take out the cells of one shard (as they were added before). */
+  subtract(cells: readonly TotalsCell[]): void {
+    this.merge(cells, -1);
+  }
+
+  private merge(cells: readonly TotalsCell[], sign: 1 | -1): void {
     for (const c of cells) {
       const id = `${c.year}#${cellId(c)}`;
       const s = this.sums.get(id);
-      this.sums.set(
-        id,
-        s
-          ? {
-              ...s,
-              amount: s.amount + c.amount,
-              payments: s.payments + c.payments,
-              recipients: s.recipients + c.recipients,
-            }
-          : c,
-      );
+      this.sums.set(id, {
+        ...(s ?? c),
+        // The label of what is added wins (a program's name as the newest rows write it).
+        label: sign === 1 || !s ? c.label : s.label,
+        amount: (s?.amount ?? 0) + sign * c.amount,
+        payments: (s?.payments ?? 0) + sign * c.payments,
+        recipients: (s?.recipients ?? 0) + sign * c.recipients,
+      });
     }
   }
 
-  /** Every summed group. */
+  /** Every summed group; a group whose payments sum to zero is no group any more. */
   cells(): TotalsCell[] {
+    return [...this.sums.values()].filter((c) => c.payments !== 0);
+  }
+
+  /** Every summed group as is, zeros too (a difference of two sums). */
+  differences(): TotalsCell[] {
     return [...this.sums.values()];
   }
 }

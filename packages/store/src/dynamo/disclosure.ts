@@ -113,22 +113,28 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     ]);
   }
 
-  async replaceTotals(year: string, cells: readonly TotalsCell[]): Promise<void> {
+  async replaceTotals(
+    year: string,
+    cells: readonly TotalsCell[],
+    previous?: readonly TotalsCell[],
+  ): Promise<void> {
     const existing = new Map(
-      (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
-        String(i.SK),
-        i,
-      ]),
+      previous
+        ? previous.map((c) => [cellId(c), c])
+        : (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
+            String(i.SK),
+            strip<TotalsCell>(i),
+          ]),
     );
     const writes: BatchWrite[] = [];
     for (const cell of cells) {
       const key = keys.totalsCell(year, cellId(cell));
       const old = existing.get(key.SK);
       existing.delete(key.SK);
-      if (old && sameCell(strip<TotalsCell>(old), cell)) continue;
+      if (old && sameCell(old, cell)) continue;
       writes.push({ put: { ...key, ...cell } });
     }
-    for (const old of existing.values()) writes.push({ delete: { PK: old.PK, SK: old.SK } });
+    for (const sk of existing.keys()) writes.push({ delete: keys.totalsCell(year, sk) });
     await writeAll(this.doc, this.tableName, writes);
     const stored = await this.years();
     const years = new Set(stored);

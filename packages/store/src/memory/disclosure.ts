@@ -88,8 +88,11 @@ export class MemoryDisclosureStore implements DisclosureStore {
     this.writes += put.length + remove.filter((u) => !kept.has(unitId(u))).length;
   }
 
-  async replaceTotals(year: string, cells: readonly TotalsCell[]) {
-    const before = new Map([...this.totalsCells].filter(([, c]) => c.year === year));
+  async replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]) {
+    // Like the table: `previous` (what was written last) is what a diff is made against.
+    const before = previous
+      ? new Map(previous.map((c) => [`${c.year}#${cellId(c)}`, c]))
+      : new Map([...this.totalsCells].filter(([, c]) => c.year === year));
     const after = new Map(cells.map((c) => [`${c.year}#${cellId(c)}`, c]));
     this.writes += changedCount(before, after);
     for (const k of before.keys()) this.totalsCells.delete(k);
