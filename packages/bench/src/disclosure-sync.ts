@@ -68,8 +68,9 @@ function filesOf(dir: string): string[] {
 /** Peak RSS while `work` runs (sampled every 20 ms). */
 async function measured<T>(
   work: () => Promise<T>,
-): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMb: number }> {
-  let peak = process.memoryUsage.rss();
+): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMb: number; growthMb: number }> {
+  const before = process.memoryUsage.rss();
+  let peak = before;
   const cpu = process.cpuUsage();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -84,6 +85,7 @@ async function measured<T>(
       seconds: (performance.now() - start) / 1000,
       cpuSeconds: (used.user + used.system) / 1e6,
       peakMb: Math.round(peak / 2 ** 20),
+      growthMb: Math.round((peak - before) / 2 ** 20),
     };
   } finally {
     clearInterval(timer);
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
     const m = await measured(() => syncDisclosure(deps));
     const s: DisclosureSyncSummary = m.result;
     console.log(
-      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written  peak RSS ${m.peakMb} MB  ${JSON.stringify(s)}`,
+      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county)  ${JSON.stringify(s)}`,
     );
   };
 

@@ -366,8 +366,9 @@ class PaymentReader {
   }
 }
 
+const NO_REGISTRY = new LostIdIndex();
 /** The recipient key of a row without an ID (as `LostIdIndex.recipientOf` names an untied one). */
-const untiedKey = (row: NormalizedRow) => new LostIdIndex().recipientOf(row).key;
+const untiedKey = (row: NormalizedRow) => NO_REGISTRY.recipientOf(row).key;
 
 /** The shard `shardOf` gives a row without an ID: by its name and village. */
 const nameShard = (row: NormalizedRow) =>

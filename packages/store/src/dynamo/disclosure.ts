@@ -146,10 +146,13 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
 
   async replaceLookups(entries: readonly LookupEntry[]): Promise<void> {
     const existing = new Map(
-      (await queryAll(this.doc, prefixQuery(this.tableName, keys.allLookupEntries()))).map((i) => [
-        String(i.GSI1SK),
-        strip<LookupEntry>(i),
-      ]),
+      (
+        await Promise.all(
+          keys.allLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
+        )
+      )
+        .flat()
+        .map((i) => [String(i.GSI1SK), strip<LookupEntry>(i)]),
     );
     const writes: BatchWrite[] = [];
     for (const e of entries) {
