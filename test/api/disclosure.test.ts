@@ -6,6 +6,7 @@
 import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -453,6 +454,32 @@ describe('public disclosure API', () => {
       { key: '2024-01', label: '2024-01', amount: 701, recipients: 3, payments: 3 },
       { key: '2024-02', label: '2024-02', amount: 1500.5, recipients: 2, payments: 2 },
     ]);
+  });
+
+  it('projects again, without leftovers, payments that an earlier sync keyed by version', async () => {
+    const payments = () => [...(store.records.get('subsidy_payments')?.values() ?? [])] as DisclosedPayment[];
+    const now = payments()
+      .map((p) => p.ref)
+      .sort();
+    expect(now.every((ref) => ref.startsWith('civil-affairs|'))).toBe(true);
+    // As an older sync left them: refs by version id, units without `refs`.
+    const [version] = await p.deps.versions.listOfKind('subsidy_payments');
+    const records = store.records.get('subsidy_payments') as Map<string, DisclosedPayment>;
+    for (const [key, r] of [...records]) {
+      records.delete(key);
+      const old = { ...r, ref: r.ref.replace('civil-affairs|', `${version?.versionId}|`) };
+      records.set(key.replace('civil-affairs|', `${version?.versionId}|`), old);
+    }
+    for (const [id, u] of [...store.unitItems])
+      if (u.kind === 'subsidy_payments') store.unitItems.set(id, { ...u, refs: undefined });
+    const summary = await sync();
+    expect(summary).toMatchObject({ unitsAdded: 3, unitsRemoved: 3, paymentsWritten: 10 });
+    expect(
+      payments()
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(now);
+    expect((await get('/api/v1/public/payments?month=2024-01')).body.items).toHaveLength(3);
   });
 
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {
