@@ -5,7 +5,7 @@
  * against the generator's truth, and DuckDB's plain-SQL take on four rules over the same files.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,7 +258,10 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     const peak = sampler.peaks();
     sampler.stop();
     await platform.stop();
-    const disclosure = disclosureSyncFigures(readFileSync(join(dataDir, FUNCTIONS_LOG), 'utf8'));
+    const functionsLog = join(dataDir, FUNCTIONS_LOG);
+    const disclosure = disclosureSyncFigures(
+      existsSync(functionsLog) ? readFileSync(functionsLog, 'utf8') : '',
+    );
 
     log('running the four rules in DuckDB on the same files…');
     const duck = await runDuckDbRules(
