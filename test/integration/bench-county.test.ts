@@ -66,6 +66,10 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
         /upload → all workflows done [\d.]+ s; → leads exported [\d.]+ s \(\d+ workflow executions, 0 not succeeded/,
       );
       expect(stdout).toMatch(/peak RSS of the platform: \d+ MiB/);
+      // The disclosure sync's own line: at least one sync, its payments written.
+      expect(stdout).toMatch(
+        /disclosure sync \(inside ScoreAndStore[^)]*\): [1-9]\d* run\(s\), [\d.]+ s, [1-9][\d,]* payment records written/,
+      );
 
       // The accuracy table (Markdown): recall ≥ 99% for every rule, each with leads to find.
       const recall = lines.filter((l) => /^\| R\d\d /.test(l)).map((l) => l.split('|').map((c) => c.trim()));
