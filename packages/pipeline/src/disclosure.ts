@@ -402,8 +402,6 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
   const removed = all.filter((u) => !desired.has(unitId(u)) || !current.has(unitId(u)));
   const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
-  // Units are marked last, after their records and the totals and lookups that follow them: a
-  // sync that stops halfway sees them as changed again.
 
   // Other kinds are small (snapshots, village books, notices): read per version, written per
   // kind — new records first, then the ones that left, so a replacement never leaves a gap.
@@ -472,6 +470,8 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
 
   const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
   if (lookups) await rebuildLookups(deps, reader, [...years]);
+  // Units are marked last, after their records and the totals and lookups that follow them: a
+  // sync that stops halfway sees them as changed again.
   await deps.disclosure.markUnits(
     [
       ...payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
