@@ -184,4 +184,21 @@ describe('HTTP API', () => {
     expect(await res.json()).toEqual({ error: { code: 'internal', message: '服务器内部出错，请稍后再试' } });
     expect(logged.map((e) => e.message)).toEqual(['ProvisionedThroughputExceededException: table jiandu']);
   });
+
+  it('tells a caller whose body is not JSON where to read what to send', async () => {
+    for (const path of ['/api/v1/public/lookup', '/api/v1/public/reports/lookup']) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'name=张三',
+      });
+      expect(res.status, path).toBe(400);
+      expect(await res.json(), path).toEqual({
+        error: {
+          code: 'validation_failed',
+          message: '请求内容不是有效的 JSON：请按接口文档（/api/v1/docs）发送 JSON 对象',
+        },
+      });
+    }
+  });
 });
