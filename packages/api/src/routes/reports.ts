@@ -70,7 +70,7 @@ export interface ReportApiDeps {
 }
 
 /** The answer to a receipt code no report has (the villagers' page shows the API's message). */
-export const RECEIPT_NOT_FOUND = '没有找到这个查询码的举报：请核对查询码（提交举报时显示的16位）后重新输入';
+const RECEIPT_NOT_FOUND = '没有找到这个查询码的举报：请核对查询码（提交举报时显示的16位）后重新输入';
 
 /** Who handles reports: county-wide inspectors and admins, township officers for their township's office. */
 const REPORT_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
