@@ -21,7 +21,7 @@ import {
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
 import { FaultInjector, startFaultProxy } from './faults.js';
-import { startFunctionHost } from './functions-host.js';
+import { functionWorkerCount, startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
@@ -126,6 +126,14 @@ export interface PlatformOptions {
    * through fault proxies, and task invocations go through the injector. Off by default.
    */
   readonly faults?: boolean;
+  /**
+   * How many function invocations (task states, scheduled jobs) run at once, each in its own
+   * worker thread as each Lambda invocation has its own container: MatchShard iterations of
+   * the inline Map then use every core. The API is served from a worker of its own besides.
+   * Default the `JIANDU_FUNCTION_WORKERS` environment variable, else one per core
+   * (`os.availableParallelism()`); a whole number ≥ 1.
+   */
+  readonly functionWorkers?: number;
   /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
@@ -286,6 +294,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
     : print;
   const dataDir = resolve(options.dataDir);
+  // Validated before anything starts: a bad setting fails the start, not the first upload.
+  const functionWorkers = functionWorkerCount(options.functionWorkers);
   mkdirSync(dataDir, { recursive: true });
 
   // Everything started so far, stopped in reverse order if a later step fails.
@@ -360,6 +370,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     );
     const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
+    log(`[local] functions: the API in its own worker, up to ${functionWorkers} invocation(s) at once`);
 
     // With fault injection, the functions reach DynamoDB and S3 through the fault proxies.
     const faults = options.faults ? new FaultInjector() : undefined;
@@ -380,6 +391,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // The functions run in their own environment, as in Lambda: nothing is written into ours.
     const functions = startFunctionHost({
       repoRoot: REPO_ROOT,
+      workers: functionWorkers,
       env: handlerEnvironment({
         dynamodbEndpoint: functionEndpoints.dynamodb,
         s3Endpoint: functionEndpoints.s3,
