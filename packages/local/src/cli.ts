@@ -27,6 +27,9 @@ Options:
                  function invocations run at once, each in its own worker thread
                  (as Lambda runs each in its own container); default
                  $JIANDU_FUNCTION_WORKERS, else one per core
+  --concurrent-executions <n>
+                 workflow executions run at once (in AWS they overlap); default
+                 $JIANDU_CONCURRENT_EXECUTIONS, else 1 (one at a time)
   --empty        don't upload the demo county on first start
   --help         show this help
 
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       's3-port': { type: 'string' },
       'sfn-port': { type: 'string' },
       'function-workers': { type: 'string' },
+      'concurrent-executions': { type: 'string' },
       empty: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -101,6 +105,9 @@ async function main(): Promise<void> {
     empty: values.empty,
     ...(values['function-workers'] !== undefined
       ? { functionWorkers: Number(values['function-workers']) }
+      : {}),
+    ...(values['concurrent-executions'] !== undefined
+      ? { concurrentExecutions: Number(values['concurrent-executions']) }
       : {}),
   });
 

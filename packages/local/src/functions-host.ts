@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HostRequest, HostResponse } from './functions-worker.js';
+import { countSetting } from './settings.js';
 import type { WebMount } from './web.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -64,20 +65,15 @@ export const FUNCTION_WORKERS_ENV = 'JIANDU_FUNCTION_WORKERS';
  */
 export function functionWorkerCount(
   option?: number,
-  environment: string | undefined = process.env[FUNCTION_WORKERS_ENV],
+  env: string | undefined = process.env[FUNCTION_WORKERS_ENV],
 ): number {
-  const [value, source] =
-    option !== undefined
-      ? [option, 'functionWorkers']
-      : environment !== undefined && environment.trim() !== ''
-        ? [Number(environment), FUNCTION_WORKERS_ENV]
-        : [availableParallelism(), 'availableParallelism()'];
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `${source} must be a whole number ≥ 1 (function workers), got '${option ?? environment}'`,
-    );
-  }
-  return value;
+  return countSetting({
+    option,
+    optionName: 'functionWorkers',
+    envName: FUNCTION_WORKERS_ENV,
+    env,
+    fallback: availableParallelism(),
+  });
 }
 
 /**
