@@ -19,9 +19,11 @@ export interface FunctionHost {
    * Call `handler(event, context)` of a repository-relative entry, as Lambda invokes it (JSON
    * in, JSON out), in an idle worker of the pool (a warm one when there is one; it waits when
    * all are busy). A worker that dies during the invocation fails it with its error and is
-   * replaced by the next invocation.
+   * replaced by the next invocation. With `timeoutSeconds` (the function's Lambda timeout,
+   * counted from when a worker takes the invocation), an invocation still running then fails
+   * with `Sandbox.Timedout` and its worker is ended, as Lambda ends the container.
    */
-  invoke(entry: string, functionName: string, event: unknown): Promise<unknown>;
+  invoke(entry: string, functionName: string, event: unknown, timeoutSeconds?: number): Promise<unknown>;
   /**
    * Serve the `app` export of a repository-relative entry on 127.0.0.1:`port` (0: a free one)
    * under `/api/`, and the `web` apps elsewhere, from the API's own worker; resolves with the port.
@@ -89,7 +91,7 @@ function tsxRegisterUrl(): string {
 /** One worker thread: one Lambda container's environment, with its module cache (warm state). */
 interface FunctionWorker {
   request(message: WithoutId<HostRequest>): Promise<unknown>;
-  /** Set once the worker has exited (crashed or terminated): it takes no more requests. */
+  /** Set once the worker has exited or is being ended (crashed, timed out, stopped): it takes no more requests. */
   readonly exited: boolean;
   terminate(): Promise<void>;
 }
@@ -150,6 +152,7 @@ function startWorker(
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let ended: Error | undefined;
+  let ending = false;
   const failAll = (error: Error): void => {
     ended ??= error;
     for (const call of pending.values()) call.reject(error);
@@ -172,6 +175,7 @@ function startWorker(
   const handle: FunctionWorker = {
     request: (message) => {
       if (ended) return Promise.reject(ended);
+      if (ending) return Promise.reject(new Error("The functions' worker is ending"));
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
@@ -179,10 +183,12 @@ function startWorker(
       });
     },
     get exited() {
-      return ended !== undefined;
+      return ended !== undefined || ending;
     },
     terminate: async () => {
-      if (!ended) await worker.terminate();
+      if (ended) return;
+      ending = true; // at once: the pool must not hand it another invocation meanwhile
+      await worker.terminate();
     },
   };
   worker.on('exit', (code) => {
@@ -195,8 +201,34 @@ function startWorker(
 /** An invocation waiting for an idle worker. */
 interface Waiting {
   readonly message: WithoutId<HostRequest>;
+  readonly timeoutSeconds: number | undefined;
   resolve(value: unknown): void;
   reject(error: Error): void;
+}
+
+/**
+ * `work` of `worker`, failed with Lambda's `Sandbox.Timedout` when still running after
+ * `timeoutSeconds`: the worker is ended then (a fresh one takes its place), so a hung function
+ * never holds a pool worker for good.
+ */
+function withTimeout(
+  worker: FunctionWorker,
+  work: Promise<unknown>,
+  timeoutSeconds: number | undefined,
+): Promise<unknown> {
+  if (timeoutSeconds === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void worker.terminate();
+      const error = new Error(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+      error.name = 'Sandbox.Timedout';
+      reject(error);
+    }, timeoutSeconds * 1000);
+    // A pending timeout must not keep a stopped platform's process alive.
+    timer.unref();
+  });
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -235,7 +267,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
         if (!taken.exited && !stopped) idle.push(taken);
         dispatch();
       };
-      taken.request(call.message).then(
+      withTimeout(taken, taken.request(call.message), call.timeoutSeconds).then(
         (value) => {
           release();
           call.resolve(value);
@@ -249,10 +281,11 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   }
 
   return {
-    invoke: (entry, functionName, event) => {
+    invoke: (entry, functionName, event, timeoutSeconds) => {
       if (stopped) return Promise.reject(stopped);
       return new Promise((resolve, reject) => {
-        waiting.push({ message: { type: 'invoke', entry, functionName, event }, resolve, reject });
+        const message = { type: 'invoke', entry, functionName, event } as const;
+        waiting.push({ message, timeoutSeconds, resolve, reject });
         dispatch();
       });
     },

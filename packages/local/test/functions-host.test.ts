@@ -124,6 +124,20 @@ describe('function host', () => {
     expect(after.invocations).toBe(1); // a cold start: the dead worker's module state is gone
   });
 
+  it('ends an invocation at its timeout as Sandbox.Timedout, and its worker with it, as Lambda does', async () => {
+    const a = host('t', 1);
+    const dir = scratch();
+    const spinning = { dir, name: 'spin', waitFor: 'never', spinMs: 60_000 };
+    const timedOut = a.invoke(POOL_ENTRY, 'jiandu-MatchShard', spinning, 1);
+    const next = a.invoke(POOL_ENTRY, 'jiandu-A', {});
+    await expect(timedOut).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 1.00 seconds',
+    });
+    // The one worker was spinning for a minute: the next invocation ran in a fresh one.
+    expect(await next).toMatchObject({ invocations: 1 });
+  });
+
   it('rejects running and waiting invocations when stopped', async () => {
     const a = host('t', 1);
     const dir = scratch();
