@@ -209,7 +209,8 @@ export async function leadsPage({ query, main }: PageContext): Promise<void> {
   const filters = filterQuery(query);
   const [form, first, ruleList] = await Promise.all([
     filterForm(query, 'leads', LEAD_FILTERS),
-    get<{ items: LeadSummary[]; cursor: string | null; total: number }>(`/api/v1/leads?${filters}&limit=50`),
+    // `total` is left out when the server cannot tell without counting every lead.
+    get<{ items: LeadSummary[]; cursor: string | null; total?: number }>(`/api/v1/leads?${filters}&limit=50`),
     rules(),
   ]);
   const labels = new Map(ruleList.map((r) => [r.code, `${r.code} ${r.name}`]));
@@ -222,7 +223,9 @@ export async function leadsPage({ query, main }: PageContext): Promise<void> {
     mount(
       holder,
       table(
-        `线索列表（共 ${first.total} 条，已显示 ${items.length} 条）`,
+        first.total !== undefined
+          ? `线索列表（共 ${first.total} 条，已显示 ${items.length} 条）`
+          : `线索列表（已显示 ${items.length} 条${cursor ? '，还有更多' : '，已全部显示'}）`,
         LEAD_HEADERS,
         leadRows(items, labels),
         '没有符合条件的线索',
