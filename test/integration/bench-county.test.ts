@@ -86,7 +86,9 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       expect(stdout).toMatch(/peak RSS of the platform: \d+ MiB/);
 
       // The re-upload of one changed monthly roster: timed, and exactly the expected leads moved.
-      expect(stdout).toMatch(/re-upload → updated leads [\d.]+ s \(new; 0 workflow executions not succeeded\)/);
+      expect(stdout).toMatch(
+        /re-upload → updated leads [\d.]+ s \(new; 0 workflow executions not succeeded\)/,
+      );
       expect(stdout).toMatch(/^ {2}appeared: R06:\S+ \(expected R06:\S+\)$/m);
       expect(stdout).toMatch(/^ {2}disappeared: R06:\S+ \(expected R06:\S+\)$/m);
       expect(stdout).toContain('exactly the expected leads changed');

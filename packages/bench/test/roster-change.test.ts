@@ -29,7 +29,10 @@ async function r06Keys(fileName: string, body: Buffer): Promise<string[]> {
       reject: () => undefined,
     },
   );
-  return evaluateDuplicatePayment({ rows: (kind) => (kind === 'subsidy_payments' ? rows : []) }, DEFAULT_RULE_CONFIG)
+  return evaluateDuplicatePayment(
+    { rows: (kind) => (kind === 'subsidy_payments' ? rows : []) },
+    DEFAULT_RULE_CONFIG,
+  )
     .map((f) => f.subjectKey)
     .sort();
 }

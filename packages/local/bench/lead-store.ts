@@ -283,7 +283,7 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
   for (const [runId, changedEvery, what] of [
     ['run-1', 0, `first run, ${N} findings, every lead new`],
     ['run-2', every, `rescore, every ${every}th amount changed`],
-    ['run-3', 0, 'rescore, the same findings again'],
+    ['run-3', every, 'rescore, nothing changed since the last run'],
   ] as const) {
     const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changedEvery));
     console.log(
