@@ -66,6 +66,7 @@ export function reuploadLine(run: CountyBench): string {
     c
       ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
       : '  its collision: no figures reported',
+    `  its tasks: ${r.tasks.map((t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`).join(', ') || 'none reported'}`,
     `  appeared: ${list(r.found.appeared)} (expected ${list(r.expected.appeared)})`,
     `  disappeared: ${list(r.found.disappeared)} (expected ${list(r.expected.disappeared)})`,
     `  other leads whose amount changed: ${r.amountsChanged}; ${r.asExpected ? 'exactly the expected leads changed' : 'NOT the expected leads'}`,

@@ -96,6 +96,12 @@ export interface Reupload {
   };
   /** Workflow executions of the re-upload that did not succeed. */
   readonly failed: number;
+  /** Wall seconds each task of the re-upload was at work (overlapping invocations count once), in the order they first ran. */
+  readonly tasks: readonly {
+    readonly task: string;
+    readonly seconds: number;
+    readonly invocations: number;
+  }[];
   /** Lead ids (`rule:id`), expected from the truth and as exported. */
   readonly expected: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
   readonly found: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
@@ -147,7 +153,12 @@ export function compareReupload(
   after: string,
   change: RosterChange,
   leadIdOf: (rule: RuleCode, subjectKey: string) => string,
-  run: { readonly upload: UploadJson; readonly seconds: number; readonly failed: number },
+  run: {
+    readonly upload: UploadJson;
+    readonly seconds: number;
+    readonly failed: number;
+    readonly tasks: readonly TaskTiming[];
+  },
 ): Reupload {
   const was = exportedAmounts(before);
   const is = exportedAmounts(after);
@@ -167,6 +178,12 @@ export function compareReupload(
     seconds: run.seconds,
     ...(summary ? { collision: summary } : {}),
     failed: run.failed,
+    tasks: [...new Set(run.tasks.map((t) => t.task))].map((task) => {
+      const spans = run.tasks
+        .filter((t) => t.task === task)
+        .map((t) => ({ from: t.startedAt, to: t.endedAt }));
+      return { task, seconds: spanSeconds(spans), invocations: spans.length };
+    }),
     expected,
     found,
     amountsChanged: [...is].filter(([id, amount]) => was.has(id) && was.get(id) !== amount).length,
@@ -338,6 +355,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
         seconds: (reuploadEnd - reuploadStart) / 1000,
         failed: (await remote.executions()).slice(executionsBefore).filter((e) => e.status !== 'SUCCEEDED')
           .length,
+        tasks: platform.tasks.filter((t) => t.startedAt >= reuploadStart),
       },
     );
     log(
