@@ -1,6 +1,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   createdBoundsUtc,
+  DEFAULT_STATUSES,
   type LeadFilter,
   type LeadPage,
   leadCursorAfter,
@@ -45,14 +46,8 @@ const LANES = 8;
  * added the leads per status and score band).
  */
 const TALLY_VERSION = 2;
-const EVERY_STATUS: readonly LeadStatus[] = [
-  'new',
-  'assigned',
-  'verifying',
-  'confirmed',
-  'dismissed',
-  'superseded',
-];
+/** Every status: what a filter without statuses counts. */
+const EVERY_STATUS: readonly LeadStatus[] = [...DEFAULT_STATUSES, 'superseded'];
 
 /** The tally item a lead counts in: its China day created, rule and township. */
 function tallyKeyOf(lead: Lead) {

@@ -143,10 +143,11 @@ export async function filterForm(
       '排序',
       select(
         'sort',
+        // Empty: the API's default order, newest first (served page by page from an index).
         [
-          ['', '评分'],
+          ['', '发现日期（默认）'],
+          ['score', '评分'],
           ['amount', '金额'],
-          ['date', '发现日期'],
         ],
         value('sort'),
       ),
@@ -156,8 +157,8 @@ export async function filterForm(
       select(
         'order',
         [
-          ['', '从高到低'],
-          ['asc', '从低到高'],
+          ['', '从高到低（日期从新到旧）'],
+          ['asc', '从低到高（日期从旧到新）'],
         ],
         value('order'),
       ),
