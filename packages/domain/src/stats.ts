@@ -1,3 +1,4 @@
+import { DEFAULT_STATUSES } from './leads/query.js';
 import type { DismissReason, Dispositions, Lead, LeadStatus } from './model.js';
 
 export * from './reports/stats.js';
@@ -78,14 +79,7 @@ const COUNT_FIELDS = [
   'dismissedOther',
 ] as const;
 /** Every status, in workflow order. */
-const STATUSES: readonly LeadStatus[] = [
-  'new',
-  'assigned',
-  'verifying',
-  'confirmed',
-  'dismissed',
-  'superseded',
-];
+const STATUSES: readonly LeadStatus[] = [...DEFAULT_STATUSES, 'superseded'];
 /** Scores 0–100 in ten bands of ten (band 9 holds 90–100). */
 const SCORE_BANDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 type ScoreBand = (typeof SCORE_BANDS)[number];

@@ -8,6 +8,7 @@ import {
   supersedeLead,
 } from '@jiandu/domain';
 import type { Finding, Lead } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
@@ -70,24 +71,6 @@ async function supersedeReason(
 
 /** Rules whose stored leads are read, compared and written at the same time (one GSI partition each). */
 const RULES_IN_FLIGHT = 3;
-
-/** `work` over `items`, at most `limit` at a time; the results in the order of `items`. */
-async function inFlight<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** What one rule's leads did in a run. */
 interface RuleCounts {
@@ -166,7 +149,7 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
   const stray = findings.find((f) => !ran.has(f.rule));
   if (stray) throw new Error(`ScoreAndStore: a finding of ${stray.rule}, a rule this run did not evaluate`);
   const others = (
-    await inFlight(
+    await pool(
       RULES.filter((r) => !ran.has(r.code)),
       RULES_IN_FLIGHT,
       (r) => standingLeadsOfRule(deps, r.code, ctx),
@@ -182,7 +165,7 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
   const inForce = new Set(manifest.versions.map((v) => v.versionId));
   // Versions already read in this run (many stale leads share a few versions).
   const versions = new Map<string, Promise<DatasetVersion | undefined>>();
-  const perRule = await inFlight(manifest.rules, RULES_IN_FLIGHT, (rule) =>
+  const perRule = await pool(manifest.rules, RULES_IN_FLIGHT, (rule) =>
     storeRule(
       deps,
       rule,
