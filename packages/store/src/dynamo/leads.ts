@@ -31,7 +31,14 @@ import {
 } from '@jiandu/domain/stats';
 import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
-import { batchGet, batchWrite, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
+import {
+  BATCH_RETRY,
+  batchGet,
+  batchWrite,
+  TRANSACT_LIMIT,
+  type TransactAction,
+  transactWrite,
+} from './batch.js';
 import { type Filter, type Item, partitionQuery, revisionCondition, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -145,10 +152,13 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
   }
 
   async getMany(leadIds: readonly string[]): Promise<Map<string, Lead>> {
+    // Consistent: a rescore reads again the leads whose revision condition failed.
     const items = await batchGet(
       this.doc,
       this.tableName,
       [...new Set(leadIds)].map((id) => keys.lead(id)),
+      BATCH_RETRY,
+      { consistent: true },
     );
     return new Map(items.map((i) => strip<Lead>(i)).map((lead) => [lead.leadId, lead]));
   }
