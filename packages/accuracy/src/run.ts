@@ -55,7 +55,11 @@ async function getJson<T>(platform: ApiAccess, path: string, auth = true): Promi
   return (await res.json()) as T;
 }
 
-/** Every lead of the implemented rules, with the fields the comparison needs (from the detail route). */
+/**
+ * Every lead of the implemented rules, with the fields the comparison needs (from the detail
+ * route). Every score (`minScore=0`): the list's default view hides low scores, a display
+ * setting that says nothing about what the rules found.
+ */
 export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[]): Promise<Found[]> {
   const ids: string[] = [];
   for (const rule of rules) {
@@ -63,7 +67,7 @@ export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[])
     do {
       const page: { items: { leadId: string }[]; cursor: string | null } = await getJson(
         platform,
-        `/api/v1/leads?rule=${rule}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `/api/v1/leads?rule=${rule}&minScore=0&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       ids.push(...page.items.map((i) => i.leadId));
       cursor = page.cursor;

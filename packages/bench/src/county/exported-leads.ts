@@ -15,7 +15,10 @@ import { ensurePlatformSecret } from '@jiandu/local/secrets';
 import { parse } from 'csv-parse/sync';
 
 /** The export's columns this reading needs (canonical names, CONTRACT.md §6). */
-const NEEDED = ['lead_id', 'rule', 'amount', 'match', 'status'] as const;
+const NEEDED = ['lead_id', 'rule', 'amount', 'match', 'status', 'score'] as const;
+
+/** An exported lead as the comparison sees it, with the score the platform gave it. */
+export type ExportedLead = Found & { readonly score: number };
 
 /** The platform's lead id of a rule and subject key, with the lead-id key from its data folder. */
 export function platformLeadIds(platformDataDir: string): (rule: RuleCode, subjectKey: string) => string {
@@ -39,7 +42,7 @@ export function exportedLeads(
   csv: string,
   expected: readonly Pick<ExpectedLead, 'rule' | 'subjectKey'>[],
   platformDataDir: string,
-): Found[] {
+): ExportedLead[] {
   const idOf = platformLeadIds(platformDataDir);
   const subjectOf = new Map(expected.map((e) => [idOf(e.rule, e.subjectKey), e.subjectKey]));
   return exportRows(csv).map((row) => ({
@@ -48,5 +51,6 @@ export function exportedLeads(
     amountFen: Math.round(Number(row.amount) * 100),
     match: row.match as MatchQuality,
     status: row.status,
+    score: Number(row.score),
   }));
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type AccuracyReport, ALL_RULES, compareLeads } from '@jiandu/accuracy/compare';
 import { planUpload } from '@jiandu/cli/layout';
 import { main as cli } from '@jiandu/cli/main';
+import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
 import type { RuleCode } from '@jiandu/domain/model';
 import { connectPlatform } from '@jiandu/local/control';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
@@ -299,8 +300,11 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       `uploaded ${plan.files.length} files in ${((uploadEnd - uploadStart) / 1000).toFixed(1)} s; all ${executions.length} workflow executions done after ${((collided - uploadStart) / 1000).toFixed(1)} s (${failed} not succeeded); exporting…`,
     );
 
-    /** `leads export` of the default view (canonical headers) into `file`; resolves when written. */
+    /** `leads export` of every lead (canonical headers) into `file`; resolves when written. */
     const exportTo = async (file: string): Promise<void> => {
+      // Every lead the platform found: without `--min-score 0` the export is the lead list's
+      // default view, which hides scores below LEAD_LIST_MIN_SCORE — a display setting, not a
+      // finding (a poverty member's lead with no payments and a repaired ID scores 15).
       const exported = await runCli([
         'leads',
         'export',
@@ -308,6 +312,8 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
         file,
         '--headers',
         'canonical',
+        '--min-score',
+        '0',
         '--data',
         dataDir,
       ]);
@@ -322,7 +328,10 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     const exportEnd = Date.now();
     sampler.sample();
     const found = exportedLeads(readFileSync(exportFile, 'utf8'), county.expected, dataDir);
-    log(`exported ${found.length} leads in ${((exportEnd - exportStart) / 1000).toFixed(1)} s`);
+    const hidden = found.filter((f) => f.score < DEFAULT_MIN_SCORE).length;
+    log(
+      `exported ${found.length} leads in ${((exportEnd - exportStart) / 1000).toFixed(1)} s (${hidden} of them scored below ${DEFAULT_MIN_SCORE}, which the lead list's default view hides)`,
+    );
 
     // The re-upload: one monthly roster changed, uploaded again under its key, → updated leads.
     const change = await changeOneMonthlyRoster({
