@@ -45,5 +45,5 @@ export function disclosureSyncFigures(log: string): DisclosureSyncFigures {
 
 /** The report's line. */
 export function disclosureSyncLine(f: DisclosureSyncFigures): string {
-  return `disclosure sync (inside ScoreAndStore, part of the collision stage): ${f.runs} run(s), ${f.seconds.toFixed(1)} s, ${f.paymentsWritten.toLocaleString('en-US')} payment records written, ${f.totalsCounted} (year, shard) totals parts counted, lookup index rebuilt ${f.lookupsRebuilt}×`;
+  return `disclosure sync (inside ScoreAndStore, every collision run of the benchmark): ${f.runs} run(s), ${f.seconds.toFixed(1)} s, ${f.paymentsWritten.toLocaleString('en-US')} payment records written, ${f.totalsCounted} (year, shard) totals parts counted, lookup index rebuilt ${f.lookupsRebuilt}×`;
 }
