@@ -12,7 +12,12 @@ export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
   const bytes = await deps.objects.getBytes(deps.buckets.data, key);
   if (!bytes) throw new Error(`Missing pipeline object ${key}`);
-  return decodeRows(Buffer.from(bytes).toString('utf8')) as SourceRow[];
+  return decodeRows(utf8(bytes)) as SourceRow[];
+}
+
+/** The bytes as text, without copying them first (`Buffer.from(bytes)` would). */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**
@@ -60,7 +65,7 @@ export async function loadVersionShards(
       const list = into.get(v.kind) ?? [];
       into.set(v.kind, list);
       kinds.add(v.kind);
-      for (const row of decodeRows(Buffer.from(bytes).toString('utf8'))) {
+      for (const row of decodeRows(utf8(bytes))) {
         if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
         if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
         // A freshly parsed row of our own: tag it in place rather than copying it.
