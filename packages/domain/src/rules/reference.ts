@@ -191,10 +191,16 @@ export function cutReference(
     }
     return set;
   };
+  // Per person: a payroll holds a row per month of each person.
+  const personShardSets = new Map<string, Set<number>>();
   const personShards = (id: string): Set<number> => {
-    const set = new Set([shardOf(id)]);
-    for (const household of householdsOf.get(id) ?? NONE)
-      for (const shard of shardsOfHousehold(household)) set.add(shard);
+    let set = personShardSets.get(id);
+    if (!set) {
+      set = new Set([shardOf(id)]);
+      for (const household of householdsOf.get(id) ?? NONE)
+        for (const shard of shardsOfHousehold(household)) set.add(shard);
+      personShardSets.set(id, set);
+    }
     return set;
   };
 
