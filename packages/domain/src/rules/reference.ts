@@ -95,10 +95,6 @@ export const villageKey: (village: string) => string = memoized(normalizeVillage
 /** Comparison key of a township (`青山镇人民政府` is `青山镇`). */
 export const townshipKey: (township: string) => string = memoized(normalizeTownshipName);
 
-function nameVillageKey(name: string, village: string): string {
-  return `${normalizePersonName(name)}|${villageKey(village)}`;
-}
-
 /**
  * The rows the run's reference is built from: every row of the reference kinds except
  * property and vehicles, of which only those owned by a poverty-household member are kept
@@ -307,7 +303,21 @@ export function buildReference(
   const rows = typed(untyped);
   const registry = new Map<string, SourceRow<'household_registry'>[]>();
   const householdMembers = new Map<string, Set<string>>();
-  const nameVillage = new Map<string, Set<string>>();
+  // Registered people by village; each village's name index is built when first asked for
+  // (normalizing every name of the county costs more than the lookups of most shards).
+  const villagers = new Map<string, SourceRow<'household_registry'>[]>();
+  const namesByVillage = new Map<string, Map<string, Set<string>>>();
+  const namesakes = (name: string, village: string): ReadonlySet<string> | undefined => {
+    const key = villageKey(village);
+    let names = namesByVillage.get(key);
+    if (!names) {
+      names = new Map();
+      for (const row of villagers.get(key) ?? NONE)
+        addTo(names, normalizePersonName(text(row, 'name')), row.idNumber as string);
+      namesByVillage.set(key, names);
+    }
+    return names.get(normalizePersonName(name));
+  };
   for (const row of rows('household_registry')) {
     if (!hasUsableId(row)) continue;
     push(registry, row.idNumber, row);
@@ -317,14 +327,8 @@ export function buildReference(
       members.add(row.idNumber);
       householdMembers.set(household, members);
     }
-    const name = text(row, 'name');
     const village = text(row, 'village');
-    if (name !== undefined && village !== undefined) {
-      const key = nameVillageKey(name, village);
-      const ids = nameVillage.get(key) ?? new Set<string>();
-      ids.add(row.idNumber);
-      nameVillage.set(key, ids);
-    }
+    if (text(row, 'name') !== undefined && village !== undefined) push(villagers, villageKey(village), row);
   }
 
   const villageTownship = townships ?? villageTownships(rows('household_registry'));
@@ -376,11 +380,10 @@ export function buildReference(
       return [...members].sort();
     },
     personByNameVillage(name, village) {
-      const ids = nameVillage.get(nameVillageKey(name, village));
+      const ids = namesakes(name, village);
       return ids !== undefined && ids.size === 1 ? [...ids][0] : undefined;
     },
-    peopleByNameVillage: (name, village) =>
-      [...(nameVillage.get(nameVillageKey(name, village)) ?? NONE)].sort(),
+    peopleByNameVillage: (name, village) => [...(namesakes(name, village) ?? NONE)].sort(),
     officialRows: (id) => officials.get(id) ?? NONE,
     payrollRows: (id) => payroll.get(id) ?? NONE,
     officialsOfTownship: (township) => byTownship.get(townshipKey(township)) ?? NONE,
