@@ -146,3 +146,24 @@ export function decodeRows(text: string): NormalizedRow[] {
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as NormalizedRow);
 }
+
+/**
+ * The rows of an NDJSON object as its bytes arrive, one parsed row at a time: the whole text
+ * is never held, whatever the object's size. Exact whatever the chunking (a chunk may end
+ * inside a line or inside a character's bytes).
+ */
+export async function* decodeRowStream(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<NormalizedRow> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      if (end > start) yield JSON.parse(text.slice(start, end)) as NormalizedRow;
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield JSON.parse(rest) as NormalizedRow;
+}

@@ -1,23 +1,32 @@
 import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import type { NormalizedRow } from '@jiandu/domain/model';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
-import { decodeRows, shardKey, shardOf, storedShardsOf } from './shards.js';
+import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
 
 /** Rows of each kind. */
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 
-/** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
-export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
-  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  if (!bytes) throw new Error(`Missing pipeline object ${key}`);
-  return decodeRows(utf8(bytes)) as SourceRow[];
+/**
+ * The rows of an NDJSON object the pipeline wrote, parsed as they stream in (never the whole
+ * text and all rows at once); a missing object is an error.
+ */
+async function* streamRows(deps: DataReadDeps, key: string): AsyncGenerator<NormalizedRow> {
+  try {
+    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key));
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
+    throw error;
+  }
 }
 
-/** The bytes as text, without copying them first (`Buffer.from(bytes)` would). */
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
+export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
+  const rows: SourceRow[] = [];
+  for await (const row of streamRows(deps, key)) rows.push(row as SourceRow);
+  return rows;
 }
 
 /**
@@ -59,13 +68,11 @@ export async function loadVersionShards(
   const kinds = new Set<DatasetKind>();
   await Promise.all(
     reads.map(async ({ version: v, stored, filter }) => {
-      const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(v.versionId, stored));
-      if (!bytes) throw new Error(`Missing shard ${stored} of version ${v.versionId}`);
       const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
       const list = into.get(v.kind) ?? [];
       into.set(v.kind, list);
       kinds.add(v.kind);
-      for (const row of decodeRows(utf8(bytes))) {
+      for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
         if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
         if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
         // A freshly parsed row of our own: tag it in place rather than copying it.
