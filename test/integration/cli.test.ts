@@ -237,6 +237,42 @@ describe('npm run cli on the local platform', () => {
     expect(townRows.every((r) => r.乡镇 === township && r.状态 === '新线索')).toBe(true);
   });
 
+  it('exports every lead with --min-score 0, past the default view that hides low scores', async () => {
+    const exportIds = async (minScore: number): Promise<string[]> => {
+      const out = join(work, 'export', `min-${minScore}.csv`);
+      const run = await cli([
+        'leads',
+        'export',
+        '--out',
+        out,
+        '--headers',
+        'canonical',
+        '--min-score',
+        String(minScore),
+        '--data',
+        dataDir,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const rows = parse(readFileSync(out), { bom: true, columns: true }) as Record<string, string>[];
+      return rows.map((r) => r.lead_id as string).sort();
+    };
+    const every = await api<{ items: { leadId: string; score: number }[] }>(
+      '/api/v1/leads?minScore=0&limit=500',
+    );
+    expect(every.items.length).toBeGreaterThan(1);
+    expect(await exportIds(0)).toEqual(every.items.map((l) => l.leadId).sort());
+    // A minimum above the lowest score leaves the lower ones out: the option reaches the API.
+    const cut = Math.max(...every.items.map((l) => l.score));
+    const high = await exportIds(cut);
+    expect(high).toEqual(
+      every.items
+        .filter((l) => l.score >= cut)
+        .map((l) => l.leadId)
+        .sort(),
+    );
+    expect(high.length).toBeLessThan(every.items.length);
+  });
+
   it('exports leads as XLSX that parses back with the Chinese §6 header', async () => {
     const out = join(work, 'export', 'all.xlsx');
     const run = await cli(['leads', 'export', '--format', 'xlsx', '--out', out, '--data', dataDir]);

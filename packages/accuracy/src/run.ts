@@ -68,7 +68,11 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return out;
 }
 
-/** Every lead of the implemented rules, with the fields the comparison needs (from the detail route). */
+/**
+ * Every lead of the implemented rules, with the fields the comparison needs (from the detail
+ * route). Every score (`minScore=0`): the list's default view hides low scores, a display
+ * setting that says nothing about what the rules found.
+ */
 export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[]): Promise<Found[]> {
   const ids: string[] = [];
   for (const rule of rules) {
@@ -76,7 +80,7 @@ export async function readLeads(platform: ApiAccess, rules: readonly RuleCode[])
     do {
       const page: { items: { leadId: string }[]; cursor: string | null } = await getJson(
         platform,
-        `/api/v1/leads?rule=${rule}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `/api/v1/leads?rule=${rule}&minScore=0&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       ids.push(...page.items.map((i) => i.leadId));
       cursor = page.cursor;

@@ -17,6 +17,11 @@ export interface ExportRequest {
   readonly rule?: string;
   readonly status?: string;
   readonly township?: string;
+  /**
+   * Lowest score exported. Without it the API applies the lead list's default view, which
+   * hides scores below `LEAD_LIST_MIN_SCORE` (20); `0` exports every lead the platform found.
+   */
+  readonly minScore?: number;
   /** `canonical`: the contract's column names and codes (default: Chinese headers and labels). */
   readonly headers?: 'canonical';
 }
@@ -28,6 +33,7 @@ export async function exportLeads(api: ApiClient, request: ExportRequest): Promi
     rule: request.rule,
     status: request.status,
     township: request.township,
+    minScore: request.minScore?.toString(),
     headers: request.headers,
   });
   const body = new Uint8Array(await res.arrayBuffer());

@@ -55,6 +55,7 @@ export const USAGE = `用法：npm run cli -- <命令> [选项]
       --rule <R01…>        按规则筛选
       --status <状态>      按状态筛选（new/assigned/verifying/confirmed/dismissed/superseded）
       --township <乡镇>    按乡镇筛选
+      --min-score <0–100>  最低分（默认与线索列表相同，隐藏 20 分以下的线索；0 导出全部线索）
       --headers canonical  使用规范列名和代码（供程序读取；默认中文列名和说明）
 
 连接（默认：本地平台 .jiandu/platform.json，由 npm start 写入）：
@@ -89,6 +90,7 @@ const OPTIONS = {
   rule: { type: 'string' },
   status: { type: 'string' },
   township: { type: 'string' },
+  'min-score': { type: 'string' },
   headers: { type: 'string' },
   map: { type: 'string', multiple: true },
   reason: { type: 'string' },
@@ -241,6 +243,9 @@ async function leadsExport(values: Values, io: CliIo): Promise<number> {
   if (!values.out) throw new UsageError('leads export 需要 --out <文件>');
   if (values.headers !== undefined && values.headers !== 'canonical')
     throw new UsageError(`--headers 只能是 canonical（默认中文列名），而不是「${values.headers}」`);
+  const minScore = values['min-score'];
+  if (minScore !== undefined && !(/^\d{1,3}$/.test(minScore) && Number(minScore) <= 100))
+    throw new UsageError(`--min-score 必须是 0 到 100 的整数，而不是「${minScore}」`);
   const out = values.out;
   return withTarget(values, async (target) => {
     const api = apiClient(target, values, io.env);
@@ -250,6 +255,7 @@ async function leadsExport(values: Values, io: CliIo): Promise<number> {
       ...(values.rule !== undefined ? { rule: values.rule } : {}),
       ...(values.status !== undefined ? { status: values.status } : {}),
       ...(values.township !== undefined ? { township: values.township } : {}),
+      ...(minScore !== undefined ? { minScore: Number(minScore) } : {}),
       ...(values.headers === 'canonical' ? { headers: 'canonical' as const } : {}),
     });
     io.stdout(`已导出线索到 ${out}（${format.toUpperCase()}，${bytes} 字节）\n`);

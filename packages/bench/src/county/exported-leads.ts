@@ -15,7 +15,10 @@ import { ensurePlatformSecret } from '@jiandu/local/secrets';
 import { parse } from 'csv-parse/sync';
 
 /** The export's columns this reading needs (canonical names, CONTRACT.md §6). */
-const NEEDED = ['lead_id', 'rule', 'amount', 'match', 'status'] as const;
+const NEEDED = ['lead_id', 'rule', 'amount', 'match', 'status', 'score'] as const;
+
+/** An exported lead as the comparison sees it, with the score the platform gave it. */
+export type ExportedLead = Found & { readonly score: number };
 
 /**
  * The leads of an exported CSV as `Found`. A lead whose id is no expected subject's keeps its
@@ -25,7 +28,7 @@ export function exportedLeads(
   csv: string,
   expected: readonly Pick<ExpectedLead, 'rule' | 'subjectKey'>[],
   platformDataDir: string,
-): Found[] {
+): ExportedLead[] {
   const keys = derivePlatformKeys(readFileSync(ensurePlatformSecret(platformDataDir), 'utf8').trim());
   const subjectOf = new Map(
     expected.map((e) => [leadIdFor(e.rule, e.subjectKey, keys.leadIds), e.subjectKey]),
@@ -41,6 +44,7 @@ export function exportedLeads(
       amountFen: Math.round(Number(row.amount) * 100),
       match: row.match as MatchQuality,
       status: row.status as string,
+      score: Number(row.score),
     };
   });
 }
