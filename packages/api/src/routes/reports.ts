@@ -69,6 +69,9 @@ export interface ReportApiDeps {
   readonly random?: (size: number) => Uint8Array;
 }
 
+/** The answer to a receipt code no report has (the villagers' page shows the API's message). */
+const RECEIPT_NOT_FOUND = '没有找到这个查询码的举报：请核对查询码（提交举报时显示的16位）后重新输入';
+
 /** Who handles reports: county-wide inspectors and admins, township officers for their township's office. */
 const REPORT_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
 
@@ -294,8 +297,8 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         const keyed = receiptHash(code, reports.keys.receipts);
         const report =
           (await reports.repository.getByReceipt(keyed)) ?? (await fromLegacyReceipt(code, keyed));
-        // Unknown codes get the same answer as any missing object: nothing to tell them apart.
-        if (!report) throw new NotFoundError('Report');
+        // Every unknown code gets the same answer: nothing tells a guess apart from a typo.
+        if (!report) throw new NotFoundError('Report', RECEIPT_NOT_FOUND);
         return c.json(receiptView(report, now()));
       },
     },
