@@ -364,6 +364,14 @@ describe('public disclosure API', () => {
     const bad = await lookup({ name: '王建国', idNumber: '12345' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('身份证号（idNumber）应为18位');
+    // 18 characters with a wrong last one: the check digit is named, not the length.
+    const wrongCheck = `${WANG.slice(0, 17)}${WANG[17] === '1' ? '2' : '1'}`;
+    const check = await lookup({ name: '王建国', idNumber: wrongCheck });
+    expect(check.status).toBe(400);
+    expect(check.body.error.message).toContain('身份证号（idNumber）校验位不对，请核对身份证号最后一位');
+    expect(check.body.error.message).not.toContain('应为18位');
+    const short = await lookup({ name: '王建国', idNumber: WANG.slice(0, 17) });
+    expect(short.body.error.message).toContain('身份证号（idNumber）应为18位');
     const missing = await lookup({ idNumber: WANG });
     expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
   });

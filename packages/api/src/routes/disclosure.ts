@@ -17,7 +17,7 @@ import {
   normalizeTownshipName,
   normalizeVillageName,
 } from '@jiandu/domain/normalize/division';
-import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { readTypedIdNumber } from '@jiandu/domain/normalize/id';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
 import type { Page } from '@jiandu/domain/ports';
 import { PROGRAMS } from '@jiandu/domain/programs';
@@ -434,14 +434,12 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
         c.header('Cache-Control', 'no-store');
         await limitLookup(c);
         const body = await parseBody(LookupBody, c);
-        const id = normalizeIdNumber(body.idNumber).id;
-        if (!id)
-          throw new ValidationError(
-            '请求内容有误：身份证号（idNumber）应为18位，最后一位可以是 X，请核对后重新输入',
-            {
-              issues: [{ field: 'idNumber', message: '身份证号应为18位' }],
-            },
-          );
+        const typed = readTypedIdNumber(body.idNumber);
+        if (!('id' in typed))
+          throw new ValidationError(`请求内容有误：身份证号（idNumber）${typed.problem}`, {
+            issues: [{ field: 'idNumber', message: `身份证号${typed.problem}` }],
+          });
+        const { id } = typed;
         // The same reads whether the ID is unknown or the name doesn't match: an entry miss
         // and the person's own payments (discarded on a miss), so neither answer nor timing tells.
         const own = personDigest(d.keys.lookup, id);
