@@ -4,7 +4,7 @@ import { sortLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import type { ReportRepository } from '@jiandu/domain/ports';
-import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
+import type { RateLimit, RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
 import {
   DEFAULT_POW,
@@ -28,10 +28,8 @@ import {
   receiptHash,
 } from '@jiandu/domain/reports/report';
 import { routeReport } from '@jiandu/domain/reports/routing';
-import type { Context } from 'hono';
 import * as z from 'zod';
 import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
-import { clientAddressOf } from '../client-address.js';
 import {
   assistedReportView,
   filingReceipt,
@@ -45,8 +43,9 @@ import {
 import { leadSummary } from '../views.js';
 import { recordAudit } from './audit.js';
 import { commandHandler, townshipObjectInPath, withNote } from './command.js';
+import { addressLimiter } from './public-answers.js';
 import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
-import { type ApiDeps, type AppEnv, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
+import { type ApiDeps, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the report routes need. */
 export interface ReportApiDeps {
@@ -146,14 +145,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const powDifficulty = reports.powDifficulty ?? DEFAULT_POW.difficulty;
 
   /** Count one request of `scope` from the caller's address against `limit`, across instances. */
-  const limitAddress = (c: Context<AppEnv>, scope: string, limit: RateLimit, message: string) =>
-    enforceRateLimit(
-      reports.limits,
-      reports.keys.addresses,
-      { scope, address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
-      limit,
-      message,
-    );
+  const limitAddress = addressLimiter(deps, reports.limits, reports.keys.addresses);
 
   /** Validate, route and store a new report; the receipt code goes back to the filer once. */
   async function file(
