@@ -365,8 +365,94 @@ describe('public disclosure API', () => {
     const bad = await lookup({ name: '王建国', idNumber: '12345' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('身份证号（idNumber）应为18位');
+    // 18 characters with a wrong last one: the check digit is named, not the length.
+    const wrongCheck = `${WANG.slice(0, 17)}${WANG[17] === '1' ? '2' : '1'}`;
+    const check = await lookup({ name: '王建国', idNumber: wrongCheck });
+    expect(check.status).toBe(400);
+    expect(check.body.error.message).toContain('身份证号（idNumber）校验位不对，请核对身份证号最后一位');
+    expect(check.body.error.message).not.toContain('应为18位');
+    const short = await lookup({ name: '王建国', idNumber: WANG.slice(0, 17) });
+    expect(short.body.error.message).toContain('身份证号（idNumber）应为18位');
     const missing = await lookup({ idNumber: WANG });
     expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
+  });
+
+  it('answers a place or program that is not in the county with a 404 naming the parameter and where to look', async () => {
+    const cases: [string, string, string][] = [
+      [
+        '/api/v1/public/payments?month=2024-01&township=不存在镇',
+        '乡镇（township）“不存在镇”不在本县的行政区划中',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&village=红星村&township=石门乡',
+        '村（社区）“红星村”属于青山镇，不在石门乡',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&village=431199100201&township=石门乡',
+        '“红星村”属于青山镇',
+        '12位区划代码',
+      ],
+      [
+        '/api/v1/public/poverty?village=幸福村&township=青山镇',
+        '青山镇没有名为“幸福村”的村（社区）',
+        '/api/v1/public/divisions',
+      ],
+      ['/api/v1/public/projects?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      ['/api/v1/public/notices?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      ['/api/v1/public/totals?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      [
+        '/api/v1/public/village-finance?village=白沙村&township=青山镇',
+        '“白沙村”属于石门乡',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&program=NOPE',
+        '项目（program）“NOPE”不在项目目录中',
+        '/api/v1/public/programs?year=2024',
+      ],
+      [
+        '/api/v1/public/totals?year=2024&program=NOPE',
+        '项目（program）“NOPE”',
+        '/api/v1/public/programs?year=2024',
+      ],
+    ];
+    for (const [path, message, where] of cases) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error, path).toMatchObject({ code: 'not_found' });
+      expect(res.body.error.message, path).toContain(message);
+      expect(res.body.error.message, path).toContain(where);
+    }
+    // The names people write still find their rows: a township without 镇, a village's name, a program's name.
+    const ok = await get(
+      '/api/v1/public/payments?month=2024-01&township=青山&village=红星村&program=农村低保',
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.items.map((i: Row) => [i.name, i.village, i.program])).toEqual([
+      ['王**', '红星村', 'DIBAO_RURAL'],
+    ]);
+  });
+
+  it("opens a village's books of the latest year it has when no year is asked", async () => {
+    clock.now = '2026-03-01T02:00:00.000Z';
+    const finance = await get('/api/v1/public/village-finance?village=431199100201');
+    expect(finance.status).toBe(200);
+    expect(finance.body).toMatchObject({ year: '2024', income: { total: 100000 } });
+    expect(finance.body.items).toHaveLength(4);
+    // A village without books: the county's latest year with payments, empty.
+    const none = await get('/api/v1/public/village-finance?village=白沙村&township=石门乡');
+    expect(none.body).toMatchObject({
+      year: '2024',
+      items: [],
+      village: { name: '白沙村', township: '石门乡' },
+    });
+    // A year asked for is kept, even when empty.
+    expect((await get('/api/v1/public/village-finance?village=431199100201&year=2026')).body).toMatchObject({
+      year: '2026',
+      items: [],
+    });
   });
 
   it('counts a person once whose ID one roster destroyed, tied by name + village; an untied row is its own recipient', async () => {

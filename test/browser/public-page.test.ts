@@ -192,6 +192,24 @@ describe("villagers' page (phone)", () => {
     await expectAccessible(page, 'village-projects');
   });
 
+  it("opens a village's 公告 tab and reads a notice the township published for it", async () => {
+    const county = generateDemoCounty(SEEDED_COUNTY);
+    const notice = (await rowsOf(county, 'notices')).find((r) => r.values.village);
+    const { township, village, title, body } = (notice as NormalizedRow).values as Record<
+      'township' | 'village' | 'title' | 'body',
+      string
+    >;
+    await page.goto(`${base}/#/village`);
+    await page.getByLabel('乡镇').selectOption({ label: township });
+    await page.getByLabel('村（社区）').selectOption({ label: village });
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.getByRole('heading', { level: 1, name: `${township} ${village}` }).waitFor();
+    await page.getByRole('link', { name: '公告' }).click();
+    await page.getByRole('heading', { level: 3, name: title }).waitFor({ timeout: 15_000 });
+    await page.getByText(body, { exact: true }).waitFor();
+    await expectAccessible(page, 'village-notices');
+  });
+
   it('files a report, shows the receipt code large and reads the report back by it', async () => {
     await page.goto(`${base}/#/report`);
     await page.getByLabel('项目工程').check();

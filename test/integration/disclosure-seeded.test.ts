@@ -81,7 +81,7 @@ describe('public disclosure on the seeded demo county', () => {
   beforeAll(async () => {
     ({ platform, county } = await seededPlatform());
     divisions = DivisionIndex.fromRows(await ingestKind('divisions'));
-    for (const kind of ['subsidy_payments', 'village_finance', 'household_registry'] as const)
+    for (const kind of ['subsidy_payments', 'village_finance', 'household_registry', 'notices'] as const)
       rows.set(kind, await ingestKind(kind, divisions));
   }, SEEDING_TIMEOUT_MS);
 
@@ -212,15 +212,21 @@ describe('public disclosure on the seeded demo county', () => {
     }
     await readAll('/api/v1/public/poverty');
     await readAll('/api/v1/public/projects');
-    await readAll('/api/v1/public/notices');
+    // The walk reads notices too: every notice of the demo's registers, each village's own among them.
+    const notices = await readAll('/api/v1/public/notices');
+    const uploadedNotices = rows.get('notices') ?? [];
+    expect(uploadedNotices.length).toBeGreaterThan(villages.length);
+    expect(notices).toHaveLength(uploadedNotices.length);
+    let villageNotices = 0;
     for (const v of villages) {
+      villageNotices += (await readAll(`/api/v1/public/notices?village=${v.code}`)).length;
       await readAll(`/api/v1/public/poverty?village=${v.code}`);
       await readAll(`/api/v1/public/projects?village=${v.code}`);
-      await readAll(`/api/v1/public/notices?village=${v.code}`);
       for (const year of financeYears)
         await read(`/api/v1/public/village-finance?village=${v.code}&year=${year}`);
     }
 
+    expect(villageNotices).toBe(uploadedNotices.filter((r) => r.values.village).length);
     expect(answers.length).toBeGreaterThan(200);
     const found: string[] = [];
     for (const { path, text } of answers) {

@@ -16,7 +16,7 @@ import {
   normalizeTownshipName,
   normalizeVillageName,
 } from '@jiandu/domain/normalize/division';
-import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { readTypedIdNumber } from '@jiandu/domain/normalize/id';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
 import { PROGRAMS } from '@jiandu/domain/programs';
 import type { RateLimit, RateLimitStore } from '@jiandu/domain/rate-limit';
@@ -50,6 +50,12 @@ class PublicNotFoundError extends DomainError {
     super('not_found', message);
   }
 }
+
+/** A village named with a township it doesn't belong to. */
+const villageElsewhere = (village: string, itsTownship: string, asked: string) =>
+  new PublicNotFoundError(
+    `查询参数有误：村（社区）“${village}”属于${itsTownship}，不在${asked}；请改填乡镇（township）为${itsTownship}，或用 /api/v1/public/divisions 中村（社区）的12位区划代码`,
+  );
 
 const required = (hint: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `必填，${hint}` : hint),
@@ -85,7 +91,9 @@ const PlacePageQuery = z.object({ ...PlaceQuery, ...PageQuery });
 const FinanceQuery = z.object({
   village: z.string(required('请填写村（社区）的12位区划代码，如 431121101201')).trim().min(1).max(64),
   township: Place.optional(),
-  year: Year.optional(),
+  year: Year.optional().describe(
+    'Year of the books; default: the latest year the village has books, else the latest year with payments',
+  ),
 });
 const NoticesQuery = z
   .object({
@@ -196,13 +204,26 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
   const now = clockOf(deps);
   const maxAge = d.maxAgeSeconds ?? 300;
 
-  /** The program a request names: a catalogue code, a catalogue name or alias, or an unknown program's name. */
-  const programOf = (raw: string) => resolveProgram(raw)?.code ?? raw;
+  /**
+   * The program a request names: a catalogue code, name or alias, or the name of a program
+   * outside the catalogue that the year's payments carry; anything else is a 404 saying where
+   * the valid values are (not an empty answer that looks like "nothing was paid").
+   */
+  async function programOf(raw: string, year: string): Promise<string> {
+    const known = resolveProgram(raw)?.code;
+    if (known) return known;
+    const cells = await d.store.totals(year, scopeKey({ level: 'county' }), ALL_PROGRAMS, 'program');
+    if (cells.some((cell) => cell.key === raw)) return raw;
+    throw new PublicNotFoundError(
+      `查询参数有误：项目（program）“${raw}”不在项目目录中，${year} 年也没有这个项目的发放记录；请使用 /api/v1/public/programs?year=${year} 列出的项目代码（code）或名称，不按项目筛选时请去掉这个参数`,
+    );
+  }
 
   /**
    * Township and village as the projections name them. A village is given by its 12-digit code
    * or by name (with its township when the name isn't unique); names are normalized as uploads
-   * are, and resolved against the divisions in force when there are any.
+   * are, and resolved against the divisions in force when there are any: then a name that is
+   * not among them, or a village outside the given township, is a 404 saying where to look.
    */
   async function placeOf(q: { township?: string | undefined; village?: string | undefined }): Promise<{
     township?: string;
@@ -210,11 +231,24 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     code?: string;
   }> {
     const divisions = await d.divisions?.();
+    const known = divisions && divisions.size > 0 ? divisions : undefined;
+    const townshipOf = (raw: string) => {
+      const township = known?.resolveTownship(raw);
+      if (known && !township?.code)
+        throw new PublicNotFoundError(
+          `查询参数有误：乡镇（township）“${raw}”不在本县的行政区划中，请在 /api/v1/public/divisions 中查找乡镇的名称或12位区划代码，不按乡镇筛选时请去掉这个参数`,
+        );
+      return township?.code ? { code: township.code, name: township.name } : undefined;
+    };
     if (q.village !== undefined) {
       const code = normalizeDivisionCode(q.village);
-      const resolved = divisions?.resolveVillage(q.village, q.township);
-      if (resolved?.code && resolved.township)
+      const resolved = known?.resolveVillage(q.village, q.township);
+      const township = q.township === undefined ? undefined : townshipOf(q.township);
+      if (resolved?.code && resolved.township) {
+        if (township && township.code !== resolved.township.code)
+          throw villageElsewhere(resolved.name, resolved.township.name, township.name);
         return { township: resolved.township.name, village: resolved.name, code: resolved.code };
+      }
       if (code !== null)
         throw new PublicNotFoundError(
           `没有区划代码为 ${code} 的村（社区），请在 /api/v1/public/divisions 中查找正确的代码`,
@@ -224,16 +258,18 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           '查询参数有误：村（village）名称需要同时填写乡镇（township），或改用村（社区）的12位区划代码',
           { issues: [{ field: 'township', message: '请填写乡镇（township）' }] },
         );
-      const township = divisions?.resolveTownship(q.township);
-      return {
-        township: township?.code ? township.name : normalizeTownshipName(q.township),
-        village: normalizeVillageName(q.village),
-      };
+      if (known && township) {
+        const elsewhere = known.resolveVillage(q.village);
+        if (elsewhere.code && elsewhere.township)
+          throw villageElsewhere(elsewhere.name, elsewhere.township.name, township.name);
+        throw new PublicNotFoundError(
+          `查询参数有误：${township.name}没有名为“${q.village}”的村（社区），请在 /api/v1/public/divisions 中查找村（社区）的名称或12位区划代码`,
+        );
+      }
+      return { township: normalizeTownshipName(q.township), village: normalizeVillageName(q.village) };
     }
-    if (q.township !== undefined) {
-      const township = divisions?.resolveTownship(q.township);
-      return { township: township?.code ? township.name : normalizeTownshipName(q.township) };
-    }
+    if (q.township !== undefined)
+      return { township: townshipOf(q.township)?.name ?? normalizeTownshipName(q.township) };
     return {};
   }
 
@@ -241,6 +277,23 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
   async function yearOf(year: string | undefined): Promise<{ year: string; years: string[] }> {
     const years = await d.store.years();
     return { year: year ?? years[years.length - 1] ?? chinaMonth(now()).slice(0, 4), years };
+  }
+
+  /**
+   * A village's books of the year asked for, else of the latest year the village has books
+   * (this year back to the county's first year with payments), else of the county's latest year.
+   */
+  async function financeOf(township: string, village: string, asked: string | undefined) {
+    if (asked) return { year: asked, items: await d.store.financeItems(township, village, asked) };
+    const { year: latest, years } = await yearOf(undefined);
+    const thisYear = Number(chinaMonth(now()).slice(0, 4));
+    const first = Math.min(Number(years[0] ?? thisYear), thisYear);
+    // Books are stored per village and year: probe years newest first (a handful of queries).
+    for (let y = Math.max(thisYear, Number(latest)); y >= first; y--) {
+      const items = await d.store.financeItems(township, village, String(y));
+      if (items.length > 0) return { year: String(y), items };
+    }
+    return { year: latest, items: [] };
   }
 
   const scopeOf = (p: { township?: string; village?: string }): TotalsScope =>
@@ -300,7 +353,7 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       answer: async (q) => {
         const place = await placeOf(q);
         const { year } = await yearOf(q.year);
-        const program = q.program ? programOf(q.program) : ALL_PROGRAMS;
+        const program = q.program ? await programOf(q.program, year) : ALL_PROGRAMS;
         const cells = await d.store.totals(year, scopeKey(scopeOf(place)), program, q.by);
         const items = cells.map((cell) => ({
           key: cell.key,
@@ -321,7 +374,11 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       maxAge,
       read: async (q) =>
         d.store.payments(
-          { month: q.month, ...(q.program ? { program: programOf(q.program) } : {}), ...(await placeOf(q)) },
+          {
+            month: q.month,
+            ...(q.program ? { program: await programOf(q.program, q.month.slice(0, 4)) } : {}),
+            ...(await placeOf(q)),
+          },
           pageOf(q),
         ),
       view: paymentView,
@@ -342,14 +399,12 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           '查询过于频繁，请十分钟后再试',
         );
         const body = await parseBody(LookupBody, c);
-        const id = normalizeIdNumber(body.idNumber).id;
-        if (!id)
-          throw new ValidationError(
-            '请求内容有误：身份证号（idNumber）应为18位，最后一位可以是 X，请核对后重新输入',
-            {
-              issues: [{ field: 'idNumber', message: '身份证号应为18位' }],
-            },
-          );
+        const typed = readTypedIdNumber(body.idNumber);
+        if (!('id' in typed))
+          throw new ValidationError(`请求内容有误：身份证号（idNumber）${typed.problem}`, {
+            issues: [{ field: 'idNumber', message: `身份证号${typed.problem}` }],
+          });
+        const { id } = typed;
         // The same reads whether the ID is unknown or the name doesn't match: an entry miss
         // and the person's own payments (discarded on a miss), so neither answer nor timing tells.
         const own = personDigest(d.keys.lookup, id);
@@ -391,13 +446,12 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     publicGet({
       path: '/api/v1/public/village-finance',
       summary:
-        "A village's books of a year (村级财务): income by source, expenditure by category and every line item",
+        "A village's books of a year (村级财务): income by source, expenditure by category and every line item; without `year`, the latest year the village has books (else the county's latest year with payments)",
       query: FinanceQuery,
       maxAge,
       answer: async (q) => {
         const place = await placeOf(q);
-        const year = q.year ?? chinaMonth(now()).slice(0, 4);
-        const items = await d.store.financeItems(place.township ?? '', place.village ?? '', year);
+        const { year, items } = await financeOf(place.township ?? '', place.village ?? '', q.year);
         const income = items.filter((i) => i.direction === '收入');
         const expenditure = items.filter((i) => i.direction === '支出');
         return {

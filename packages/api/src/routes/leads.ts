@@ -14,7 +14,7 @@ import {
 } from '@jiandu/domain/leads/query';
 import { applyLeadCommand, type CorrectionSource, correctionTasksFor } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
-import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { readTypedIdNumber } from '@jiandu/domain/normalize/id';
 import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
 import { chinaDay } from '@jiandu/domain/time';
@@ -316,8 +316,9 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       request: { body: LookupBody },
       handle: async (c) => {
         const body = await parseBody(LookupBody, c);
-        const normalized = normalizeIdNumber(body.idNumber);
-        if (!normalized.id) throw new ValidationError('身份证号（idNumber）无效', { field: 'idNumber' });
+        const normalized = readTypedIdNumber(body.idNumber);
+        if (!('id' in normalized))
+          throw new ValidationError(`身份证号（idNumber）${normalized.problem}`, { field: 'idNumber' });
         const leads = sortLeads(await deps.leads.scan({ idNumber: normalized.id }));
         await recordAudit(deps, c, 'person.lookup', {
           subjectHash: subjectHash(normalized.id, deps.workflow.auditKey),
