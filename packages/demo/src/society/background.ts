@@ -197,8 +197,11 @@ export function generateBackground(ctx: SocietyContext): Society {
   // Officials: village cadres, township staff, county staff. Everyone in post since before the period.
   const villages = allVillages(county);
   const residents = new Map<Village, Person[]>();
-  for (const p of population.persons)
-    residents.set(p.household.village, [...(residents.get(p.household.village) ?? []), p]);
+  for (const p of population.persons) {
+    const list = residents.get(p.household.village);
+    if (list) list.push(p);
+    else residents.set(p.household.village, [p]);
+  }
   for (const v of villages) {
     // Small villages of a small demo county get fewer cadres, so plants still find free households.
     const people = residents.get(v) ?? [];
