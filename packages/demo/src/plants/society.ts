@@ -35,7 +35,9 @@ interface Planting {
   readonly notes: PlantNote[];
   readonly usedIds: Set<string>;
   /** Every household, shuffled once: plants take the first that fits. */
-  readonly order: FirstFit<Household>;
+  readonly order: readonly Household[];
+  /** {@link takeHousehold}'s scan of `order` for each `accept` it was given. */
+  readonly scans: Map<(h: Household) => boolean, FirstFit<Household>>;
   readonly names: NameBook;
 }
 
@@ -72,9 +74,27 @@ class NameBook {
 const year0 = (p: Planting): number => Number(p.ctx.startDate.slice(0, 4));
 const ageOf = (p: Planting, person: Person): number => ageAt(person.birth, p.ctx.startDate);
 
-/** The first household nobody has touched yet (everyone alive throughout, no role, no plant) that `accept`s. */
+/**
+ * The first household nobody has touched yet (everyone alive throughout, no role, no plant)
+ * that `accept`s. `accept` must judge the household only (its village, members, ages …), never
+ * what plants did since: a household it rejected, or that was touched, is not read again by
+ * later takes with the same `accept` (so pass the same function, not a fresh closure, to
+ * repeated takes) — re-reading the county's used-up front made the plants quadratic.
+ */
 function takeHousehold(p: Planting, accept: (h: Household) => boolean): Household | undefined {
-  const h = p.order.first(accept);
+  let scan = p.scans.get(accept);
+  if (scan === undefined) {
+    scan = new FirstFit(
+      p.order,
+      (x) =>
+        p.usedHouseholds.has(x) ||
+        x.members.length === 0 ||
+        !x.members.every((m) => livesThrough(m) && !p.ctx.taken.has(m)) ||
+        !accept(x),
+    );
+    p.scans.set(accept, scan);
+  }
+  const h = scan.first(() => true);
   if (h) {
     p.usedHouseholds.add(h);
     for (const m of h.members) p.ctx.taken.add(m);
@@ -198,16 +218,18 @@ export function plantSociety(ctx: SocietyContext, society: Society, enrollments:
     ...society.officials.map((x) => x.person.household),
     ...society.entities.map((x) => x.legalRep.household),
   ]);
-  // Used households and households with a dead or taken member never come back.
-  const order = new FirstFit(
-    ctx.rng.shuffle(ctx.population.households),
-    (x) =>
-      usedHouseholds.has(x) ||
-      x.members.length === 0 ||
-      !x.members.every((m) => livesThrough(m) && !ctx.taken.has(m)),
-  );
-  const names = new NameBook(ctx.population.persons);
-  const p: Planting = { ctx, society, enrollments, usedHouseholds, notes: [], usedIds, order, names };
+  const order = ctx.rng.shuffle(ctx.population.households);
+  const p: Planting = {
+    ctx,
+    society,
+    enrollments,
+    usedHouseholds,
+    notes: [],
+    usedIds,
+    order,
+    scans: new Map(),
+    names: new NameBook(ctx.population.persons),
+  };
   const count = (base: number, min: number): number => Math.max(min, Math.round(base * ctx.scale));
   plantPoorWithAssets(p, count(4, 4), count(3, 2));
   plantOfficialRecipients(p, count(6, 6));
@@ -229,8 +251,8 @@ function note(p: Planting, rule: string, kind: PlantNote['kind'], what: string):
 function plantPoorWithAssets(p: Planting, positives: number, decoys: number): void {
   const { rng } = p.ctx;
   const y = year0(p);
-  const household = (): Household | undefined =>
-    takeHousehold(p, (h) => isRural(h) && h.members.length >= 2 && adults(h, 20, 70)(p).length > 0);
+  const fits = (h: Household) => isRural(h) && h.members.length >= 2 && adults(h, 20, 70)(p).length > 0;
+  const household = (): Household | undefined => takeHousehold(p, fits);
   const buy = (h: Household, date: string, usage: '住宅' | '商业', housingType: '商品房' | '自建房') =>
     p.society.properties.push({
       owner: rng.pick(adults(h, 20, 70)(p)),
@@ -336,16 +358,12 @@ function plantOfficialRecipients(p: Planting, positives: number): void {
   const first = months[0] as string;
   const withAdultNonHead = (h: Household) =>
     isRural(h) && h.members.slice(1).some((m) => ageOf(p, m) >= 24 && ageOf(p, m) <= 58);
+  const withAdultHead = (x: Household) =>
+    isRural(x) && ageOf(p, x.members[0] as Person) <= 58 && ageOf(p, x.members[0] as Person) >= 24;
   const townshipOf = (h: Household) => h.village.township;
   for (let i = 0; i < positives; i++) {
     const variant = i % 6;
-    const h = takeHousehold(
-      p,
-      variant === 5
-        ? (x) =>
-            isRural(x) && ageOf(p, x.members[0] as Person) <= 58 && ageOf(p, x.members[0] as Person) >= 24
-        : withAdultNonHead,
-    );
+    const h = takeHousehold(p, variant === 5 ? withAdultHead : withAdultNonHead);
     if (!h) return;
     const head = h.members[0] as Person;
     const member =
@@ -589,12 +607,10 @@ function plantDuplicates(p: Planting, positives: number): void {
   const { rng, months, county } = p.ctx;
   const villages = allVillages(county).filter((v) => v.type === 'village');
   const gaoling = new Set(p.enrollments.filter((e) => e.program === 'GAOLING').map((e) => e.person));
+  const withElder = (x: Household) => isRural(x) && x.members.some((m) => ageOf(p, m) >= 80);
   for (let i = 0; i < positives; i++) {
     const variant = i % 3;
-    const h = takeHousehold(
-      p,
-      (x) => isRural(x) && (variant !== 2 || x.members.some((m) => ageOf(p, m) >= 80)),
-    );
+    const h = takeHousehold(p, variant === 2 ? withElder : isRural);
     if (!h) continue;
     const head = h.members[0] as Person;
     const other = rng.pick(villages.filter((v) => v !== h.village));
