@@ -31,7 +31,12 @@ describe('unique names in a crowded village', () => {
   it('keeps names unique where one village outgrows its common names (a county of one village)', () => {
     const township: Township = { code: '431199100000', name: '青山镇', villages: [] };
     township.villages.push({ code: '431199100201', name: '龙泉村', type: 'village', township });
-    const county: County = { name: '青山县', areaCode: '431199', code: '431199000000', townships: [township] };
+    const county: County = {
+      name: '青山县',
+      areaCode: '431199',
+      code: '431199000000',
+      townships: [township],
+    };
     // 王 alone is ~8% of surnames: 60,000 villagers hold more 王 men than common names exist.
     const { persons } = generatePopulation(new Rng(3), county, 60_000, '2023-01-01');
     const names = persons.map((p) => p.name);

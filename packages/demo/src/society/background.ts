@@ -319,6 +319,7 @@ export function generateBackground(ctx: SocietyContext): Society {
   const builders = draw(ctx, population.persons, count(6, 4), builderOk).map((rep) => newBuilder(ctx, rep));
   society.entities.push(...builders);
   // Employees of the county's businesses pay social insurance; a few flexible workers pay below the threshold.
+  const companies = society.entities.filter((e) => e.type === '有限责任公司');
   for (const person of draw(
     ctx,
     population.persons,
@@ -330,10 +331,7 @@ export function generateBackground(ctx: SocietyContext): Society {
     const from = rng.chance(0.7) ? 0 : rng.int(1, months.length - 1);
     society.insurance.push({
       person,
-      employer: flexible
-        ? '灵活就业人员'
-        : (rng.pick(society.entities.filter((e) => e.type === '有限责任公司'))?.name ??
-          '青山县宏达商贸有限公司'),
+      employer: flexible ? '灵活就业人员' : (rng.pick(companies)?.name ?? '青山县宏达商贸有限公司'),
       bases: new Map(months.slice(from).map((m) => [m, base])),
     });
   }
