@@ -6,6 +6,7 @@
 import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -366,6 +367,119 @@ describe('public disclosure API', () => {
     expect(bad.body.error.message).toContain('身份证号（idNumber）应为18位');
     const missing = await lookup({ idNumber: WANG });
     expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
+  });
+
+  it('counts a person once whose ID one roster destroyed, tied by name + village; an untied row is its own recipient', async () => {
+    // February's 高龄津贴 roster went through Excel: the IDs are 4.31199E+17. 李秀英 is the one
+    // registered 李秀英 of 红星村 (paid in January with her ID); 赵大山 is in no registry.
+    const february = [
+      '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+      '高龄津贴,李秀英,4.31199E+17,青山镇,红星村,100,2024-02-06',
+      '高龄津贴,赵大山,4.31199E+17,青山镇,红星村,100,2024-02-06',
+    ].join('\n');
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年2月高龄津贴.csv', february);
+    await sync();
+    const byVillage = await get('/api/v1/public/totals?year=2024&by=village&program=GAOLING');
+    expect(byVillage.body.items).toEqual([
+      { key: '青山镇|红星村', label: '红星村', township: '青山镇', amount: 300, recipients: 2, payments: 3 },
+    ]);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month&village=431199100201');
+    expect(byMonth.body.items.map((i: Row) => [i.key, i.recipients, i.payments])).toEqual([
+      ['2024-01', 2, 2],
+      ['2024-02', 3, 3],
+    ]);
+    const programs = await get('/api/v1/public/programs?year=2024');
+    expect(programs.body.items.find((i: Row) => i.code === 'GAOLING')).toMatchObject({
+      recipients: 2,
+      payments: 3,
+    });
+    // Over all programs, the year counts each of 王建国, 李秀英, 张伟, 赵大山 once (欧阳明华's 临时救助 isn't published).
+    const byProgram = await get('/api/v1/public/totals?year=2024&by=township');
+    expect(byProgram.body.items.map((i: Row) => [i.key, i.recipients])).toEqual([
+      ['石门乡', 1],
+      ['青山镇', 3],
+    ]);
+  });
+
+  it('writes only what a corrected roster changed', async () => {
+    const corrected = PAYMENTS.replace(
+      `农村低保,王建国,${WANG},青山镇,红星村,300,2024-02-05`,
+      `农村低保,王建国,${WANG},青山镇,红星村,310,2024-02-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    const summary = await sync();
+    // Its three published parts replace the old version's; their rows are the same but one: one put.
+    expect(summary).toMatchObject({
+      unitsAdded: 3,
+      unitsRemoved: 3,
+      paymentsWritten: 1,
+      lookupsRebuilt: false,
+    });
+    // Only the shard of 王建国 was counted again.
+    expect(summary.totalsCounted).toBe(1);
+    const feb = await get('/api/v1/public/payments?month=2024-02&village=431199100201');
+    expect(feb.body.items.map((i: Row) => i.amount)).toEqual([310]);
+    const totals = await get('/api/v1/public/totals?year=2024&by=month&program=DIBAO_RURAL');
+    expect(totals.body.items.map((i: Row) => [i.key, i.amount, i.recipients])).toEqual([
+      ['2024-01', 600, 2],
+      ['2024-02', 1510.5, 2],
+    ]);
+    expect((await sync()).paymentsWritten).toBe(0);
+  });
+
+  it('counts a year again from its parts when its stored sum does not match them (a sync that stopped halfway)', async () => {
+    const sumKey = 'disclosure/totals/2024/sum.json';
+    const stored = JSON.parse(
+      new TextDecoder().decode(await p.deps.objects.getBytes(p.deps.buckets.data, sumKey)),
+    );
+    expect(stored.parts).toHaveLength(16);
+    // A sum that isn't its parts' (as if the parts were written and the sum not).
+    await p.deps.objects.put(
+      p.deps.buckets.data,
+      sumKey,
+      JSON.stringify({ cells: [], parts: stored.parts.map(() => 'x') }),
+    );
+    const corrected = PAYMENTS.replace(
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,300,2024-01-05`,
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,301,2024-01-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    expect((await sync()).paymentsWritten).toBe(1);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month');
+    expect(byMonth.body.items).toEqual([
+      { key: '2024-01', label: '2024-01', amount: 701, recipients: 3, payments: 3 },
+      { key: '2024-02', label: '2024-02', amount: 1500.5, recipients: 2, payments: 2 },
+    ]);
+  });
+
+  it('projects again, without leftovers, payments that an earlier sync keyed by version', async () => {
+    const payments = () => [...(store.records.get('subsidy_payments')?.values() ?? [])] as DisclosedPayment[];
+    const now = payments()
+      .map((p) => p.ref)
+      .sort();
+    expect(now.every((ref) => ref.startsWith('civil-affairs|'))).toBe(true);
+    // As an older sync left them: refs by version id, units without `refs`.
+    const [version] = await p.deps.versions.listOfKind('subsidy_payments');
+    const records = store.records.get('subsidy_payments') as Map<string, DisclosedPayment>;
+    for (const [key, r] of [...records]) {
+      records.delete(key);
+      const old = { ...r, ref: r.ref.replace('civil-affairs|', `${version?.versionId}|`) };
+      records.set(key.replace('civil-affairs|', `${version?.versionId}|`), old);
+    }
+    for (const [id, u] of [...store.unitItems])
+      if (u.kind === 'subsidy_payments') store.unitItems.set(id, { ...u, refs: undefined });
+    const summary = await sync();
+    expect(summary).toMatchObject({ unitsAdded: 3, unitsRemoved: 3, paymentsWritten: 10 });
+    expect(
+      payments()
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(now);
+    expect((await get('/api/v1/public/payments?month=2024-01')).body.items).toHaveLength(3);
   });
 
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {

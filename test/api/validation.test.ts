@@ -194,7 +194,7 @@ describe('validation messages of staff routes', () => {
       [
         `/api/v1/leads/${VERIFYING}/assign`,
         as('inspector', { method: 'POST', body: '{' }),
-        '请求内容不是有效的 JSON',
+        '请求内容不是有效的 JSON：请按接口文档（/api/v1/docs）发送 JSON 对象',
       ],
       [
         '/api/v1/leads/lookup',

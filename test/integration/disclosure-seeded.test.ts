@@ -8,6 +8,7 @@
 import { yuan } from '@jiandu/api';
 import { financeItemView, paymentView } from '@jiandu/api/routes/disclosure';
 import type { DemoCounty } from '@jiandu/demo';
+import { LostIdIndex, lostId } from '@jiandu/domain/disclosure/recipients';
 import { disclosedFinanceItem, disclosedPayment, paymentMonth } from '@jiandu/domain/disclosure/records';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
@@ -92,6 +93,10 @@ describe('public disclosure on the seeded demo county', () => {
     });
     expect(expected.length).toBeGreaterThan(100);
     const months = [...new Set(expected.map((p) => p.period))].sort();
+    const persons = new LostIdIndex();
+    for (const r of rows.get('household_registry') ?? []) persons.addRegistryRow(r);
+    const lost = (rows.get('subsidy_payments') ?? []).filter(lostId);
+    expect(lost.length, 'the demo county has payment rows whose ID was destroyed').toBeGreaterThan(0);
     const disclosed: Row[] = [];
     for (const month of months) disclosed.push(...(await readAll(`/api/v1/public/payments?month=${month}`)));
     expect(sorted(disclosed)).toEqual(sorted(expected));
@@ -107,11 +112,22 @@ describe('public disclosure on the seeded demo county', () => {
             key: m,
             amount: yuan(of.reduce((s, p) => s + Math.round(p.amount * 100), 0)),
             payments: of.length,
+            // Each person once: a lost ID is the registry's person of that name in that village.
+            recipients: new Set(
+              (rows.get('subsidy_payments') ?? [])
+                .filter((r) => paymentMonth(r.values) === m)
+                .map((r) => persons.recipientOf(r).key),
+            ).size,
           };
         });
-      expect(byMonth.items.map((i) => ({ key: i.key, amount: i.amount, payments: i.payments }))).toEqual(
-        want,
-      );
+      expect(
+        byMonth.items.map((i) => ({
+          key: i.key,
+          amount: i.amount,
+          payments: i.payments,
+          recipients: i.recipients,
+        })),
+      ).toEqual(want);
     }
   });
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chinaMonth, type DisclosureConfig, publicationOf } from '@jiandu/domain/disclosure/config';
 import { lookupDigest, personDigest } from '@jiandu/domain/disclosure/lookup';
 import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
@@ -19,15 +18,13 @@ import {
 } from '@jiandu/domain/normalize/division';
 import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
-import type { Page } from '@jiandu/domain/ports';
 import { PROGRAMS } from '@jiandu/domain/programs';
-import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
-import type { Context } from 'hono';
+import type { RateLimit, RateLimitStore } from '@jiandu/domain/rate-limit';
 import * as z from 'zod';
-import { clientAddressOf } from '../client-address.js';
 import { yuan } from '../views.js';
+import { addressLimiter, pageOf, publicGet, publicList } from './public-answers.js';
 import { Day } from './schemas.js';
-import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
+import { type ApiDeps, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the public disclosure routes need. */
 export interface DisclosureApiDeps {
@@ -73,6 +70,7 @@ const Cursor = z.string().max(2048, '翻页游标无效：请使用上一页返�
 const PlaceQuery = { township: Place.optional(), village: Place.optional() };
 const PageQuery = { cursor: Cursor, limit: Limit };
 
+const DivisionsQuery = z.object({});
 const ProgramsQuery = z.object({ year: Year.optional() });
 const TotalsQuery = z.object({
   year: Year.optional(),
@@ -188,20 +186,6 @@ function byCategory(items: readonly DisclosedFinanceItem[]) {
 const total = (items: readonly DisclosedFinanceItem[]) => yuan(items.reduce((s, i) => s + i.amount, 0));
 
 /**
- * Public data answers: an `ETag` of the body and `Cache-Control: public, max-age`, so a county
- * can put a CDN in front; a request whose `If-None-Match` names the current tag gets a 304.
- */
-function cachedJson(c: Context<AppEnv>, body: unknown, maxAge: number): Response {
-  const text = JSON.stringify(body);
-  const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
-  const headers = { ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` };
-  const sent = c.req.header('if-none-match');
-  if (sent?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*'))
-    return new Response(null, { status: 304, headers });
-  return new Response(text, { status: 200, headers: { ...headers, 'Content-Type': 'application/json' } });
-}
-
-/**
  * The public disclosure API (民生监督公开, CONTRACT.md §7): programs and totals, payments by
  * month, the personal lookup, poverty households, projects, village finance and notices.
  * Every answer allow-lists its fields (`*View`); reads are one or two queries of the
@@ -266,46 +250,28 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
         ? { level: 'township', township: p.township }
         : { level: 'county' };
 
-  /** Count one personal lookup of the caller's address, across instances (nothing of the request is kept). */
-  const limitLookup = (c: Context<AppEnv>) =>
-    enforceRateLimit(
-      d.limits,
-      d.keys.addresses,
-      { scope: 'public.lookup', address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
-      d.lookupLimit ?? { max: 10, windowSeconds: 600 },
-      '查询过于频繁，请十分钟后再试',
-    );
-
-  /** A paged public list: parse the query, read one page, answer the views with `nextCursor`. */
-  const pagedList =
-    <Q, T>(schema: z.ZodType<Q>, read: (q: Q) => Promise<Page<T>>, view: (item: T) => unknown) =>
-    async (c: Context<AppEnv>) => {
-      const page = await read(parse(schema, c.req.query(), 'query'));
-      return cachedJson(c, { items: page.items.map(view), nextCursor: page.cursor ?? null }, maxAge);
-    };
+  const limitAddress = addressLimiter(deps, d.limits, d.keys.addresses);
 
   return [
-    {
-      method: 'GET',
+    publicGet({
       path: '/api/v1/public/divisions',
-      access: 'public',
       summary: 'The townships and villages of the county (divisions in force), with their 12-digit codes',
-      handle: async (c) => {
+      query: DivisionsQuery,
+      maxAge,
+      answer: async () => {
         const divisions = await d.divisions?.();
         const items = (divisions?.records() ?? [])
           .filter((r) => r.level === 'township' || r.level === 'village')
           .map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parentCode ?? null }));
-        return cachedJson(c, { items }, maxAge);
+        return { items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicGet({
       path: '/api/v1/public/programs',
-      access: 'public',
       summary: 'The subsidy programs of a year: published or not, amount, recipients and payments',
-      request: { query: ProgramsQuery },
-      handle: async (c) => {
-        const q = parse(ProgramsQuery, c.req.query(), 'query');
+      query: ProgramsQuery,
+      maxAge,
+      answer: async (q) => {
         const { year, years } = await yearOf(q.year);
         const cells = await d.store.totals(year, scopeKey({ level: 'county' }), ALL_PROGRAMS, 'program');
         const byProgram = new Map(cells.map((cell) => [cell.key, cell]));
@@ -322,18 +288,16 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
             payments: published && cell ? cell.payments : 0,
           };
         });
-        return cachedJson(c, { year, years, items }, maxAge);
+        return { year, years, items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicGet({
       path: '/api/v1/public/totals',
-      access: 'public',
       summary:
-        'Payment totals of a year for the county, a township or a village, one program or all, by month, township, village or program',
-      request: { query: TotalsQuery },
-      handle: async (c) => {
-        const q = parse(TotalsQuery, c.req.query(), 'query');
+        'Payment totals of a year for the county, a township or a village, one program or all, by month, township, village or program; recipients are distinct persons',
+      query: TotalsQuery,
+      maxAge,
+      answer: async (q) => {
         const place = await placeOf(q);
         const { year } = await yearOf(q.year);
         const program = q.program ? programOf(q.program) : ALL_PROGRAMS;
@@ -346,30 +310,22 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           recipients: cell.recipients,
           payments: cell.payments,
         }));
-        return cachedJson(c, { year, items }, maxAge);
+        return { year, items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicList({
       path: '/api/v1/public/payments',
-      access: 'public',
       summary:
         'Payments of one month (公示), by program and place, names masked; keyset paging with nextCursor',
-      request: { query: PaymentsQuery },
-      handle: pagedList(
-        PaymentsQuery,
-        async (q) =>
-          d.store.payments(
-            {
-              month: q.month,
-              ...(q.program ? { program: programOf(q.program) } : {}),
-              ...(await placeOf(q)),
-            },
-            pageOf(q),
-          ),
-        paymentView,
-      ),
-    },
+      query: PaymentsQuery,
+      maxAge,
+      read: async (q) =>
+        d.store.payments(
+          { month: q.month, ...(q.program ? { program: programOf(q.program) } : {}), ...(await placeOf(q)) },
+          pageOf(q),
+        ),
+      view: paymentView,
+    }),
     {
       method: 'POST',
       path: '/api/v1/public/lookup',
@@ -379,7 +335,12 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       request: { body: LookupBody },
       handle: async (c) => {
         c.header('Cache-Control', 'no-store');
-        await limitLookup(c);
+        await limitAddress(
+          c,
+          'public.lookup',
+          d.lookupLimit ?? { max: 10, windowSeconds: 600 },
+          '查询过于频繁，请十分钟后再试',
+        );
         const body = await parseBody(LookupBody, c);
         const id = normalizeIdNumber(body.idNumber).id;
         if (!id)
@@ -410,83 +371,61 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({ items });
       },
     },
-    {
-      method: 'GET',
+    publicList({
       path: '/api/v1/public/poverty',
-      access: 'public',
       summary: 'Poverty households (建档立卡户) by place: head masked, members, status, years; keyset paging',
-      request: { query: PlacePageQuery },
-      handle: pagedList(
-        PlacePageQuery,
-        async (q) => d.store.households(await placeOf(q), pageOf(q)),
-        householdView,
-      ),
-    },
-    {
-      method: 'GET',
+      query: PlacePageQuery,
+      maxAge,
+      read: async (q) => d.store.households(await placeOf(q), pageOf(q)),
+      view: householdView,
+    }),
+    publicList({
       path: '/api/v1/public/projects',
-      access: 'public',
       summary:
         'Livelihood projects by place: budget, source of funds, contractor (a person masked), procurement, dates, status',
-      request: { query: PlacePageQuery },
-      handle: pagedList(
-        PlacePageQuery,
-        async (q) => d.store.projects(await placeOf(q), pageOf(q)),
-        projectView,
-      ),
-    },
-    {
-      method: 'GET',
+      query: PlacePageQuery,
+      maxAge,
+      read: async (q) => d.store.projects(await placeOf(q), pageOf(q)),
+      view: projectView,
+    }),
+    publicGet({
       path: '/api/v1/public/village-finance',
-      access: 'public',
       summary:
         "A village's books of a year (村级财务): income by source, expenditure by category and every line item",
-      request: { query: FinanceQuery },
-      handle: async (c) => {
-        const q = parse(FinanceQuery, c.req.query(), 'query');
+      query: FinanceQuery,
+      maxAge,
+      answer: async (q) => {
         const place = await placeOf(q);
         const year = q.year ?? chinaMonth(now()).slice(0, 4);
         const items = await d.store.financeItems(place.township ?? '', place.village ?? '', year);
         const income = items.filter((i) => i.direction === '收入');
         const expenditure = items.filter((i) => i.direction === '支出');
-        return cachedJson(
-          c,
-          {
-            village: { code: place.code ?? null, name: place.village ?? '', township: place.township ?? '' },
-            year,
-            income: { total: total(income), bySource: byCategory(income) },
-            expenditure: { total: total(expenditure), byCategory: byCategory(expenditure) },
-            items: items.map(financeItemView),
-          },
-          maxAge,
-        );
+        return {
+          village: { code: place.code ?? null, name: place.village ?? '', township: place.township ?? '' },
+          year,
+          income: { total: total(income), bySource: byCategory(income) },
+          expenditure: { total: total(expenditure), byCategory: byCategory(expenditure) },
+          items: items.map(financeItemView),
+        };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicList({
       path: '/api/v1/public/notices',
-      access: 'public',
       summary: 'Notices (党务政务村务公开) by place, category, publish dates and words, newest first',
-      request: { query: NoticesQuery },
-      handle: pagedList(
-        NoticesQuery,
-        async (q) =>
-          d.store.notices(
-            {
-              ...(await placeOf(q)),
-              ...(q.category ? { category: q.category } : {}),
-              ...(q.from ? { from: q.from } : {}),
-              ...(q.to ? { to: q.to } : {}),
-              ...(q.q ? { q: q.q } : {}),
-            },
-            pageOf(q),
-          ),
-        noticeView,
-      ),
-    },
+      query: NoticesQuery,
+      maxAge,
+      read: async (q) =>
+        d.store.notices(
+          {
+            ...(await placeOf(q)),
+            ...(q.category ? { category: q.category } : {}),
+            ...(q.from ? { from: q.from } : {}),
+            ...(q.to ? { to: q.to } : {}),
+            ...(q.q ? { q: q.q } : {}),
+          },
+          pageOf(q),
+        ),
+      view: noticeView,
+    }),
   ];
-}
-
-function pageOf(q: { limit?: number | undefined; cursor?: string | undefined }) {
-  return { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) };
 }

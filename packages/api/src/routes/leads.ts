@@ -234,7 +234,8 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads',
       access: LEAD_WORKERS,
       summary:
-        'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
+        'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default. ' +
+        '`total` (how many match) is given when known without counting every lead — from the kept sums when the filter narrows only by rule, township, created dates, status and a score range on a multiple of ten (the default view), or when one page holds every match — and left out otherwise; `cursor` is null on the last page',
       request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
@@ -248,7 +249,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({
           items: page.items.map(leadSummary),
           cursor: page.cursor ?? null,
-          total: page.total,
+          ...(page.total !== undefined ? { total: page.total } : {}),
         });
       },
     },
