@@ -41,7 +41,7 @@ interface Planting {
   readonly names: NameBook;
 }
 
-/** Which names the county's persons bear, in each village and county-wide, kept current by {@link rename}. */
+/** Which names the county's persons bear, in each village and county-wide, kept current by {@link NameBook.rename}. */
 class NameBook {
   private readonly inVillage = new Map<Village, Map<string, number>>();
   private readonly inCounty = new Map<string, number>();
