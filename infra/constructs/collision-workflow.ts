@@ -61,7 +61,9 @@ const TASK_SIZING: Readonly<
     description: 'Add a registered upload to the pending collision: one run covers the whole burst',
   },
   PlanCollision: {
-    memorySize: 1024,
+    // The serial step holds the county's whole reference: ≈ 2 GB of heap at 1,000,000 persons
+    // (docs/scale.md §3); 1,024 MB held only up to ≈ 400,000.
+    memorySize: 3008,
     timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.PlanCollision),
     description: 'Plan a collision run: active versions, manifest and ID-hash shards',
   },
@@ -71,7 +73,9 @@ const TASK_SIZING: Readonly<
     description: 'Cross-match one ID-hash shard and write its findings',
   },
   ScoreAndStore: {
-    memorySize: 1024,
+    // Its disclosure sync's first load rebuilds the lookup index over every registered person
+    // (+0.4 GB of heap per 100,000 persons measured in memory; docs/scale.md §7).
+    memorySize: 3008,
     timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.ScoreAndStore),
     description: 'Score findings into leads and store them, superseding leads whose evidence disappeared',
   },

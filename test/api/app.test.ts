@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryApiDeps } from '../support/api.js';
 import { createTestIdentity, TEST_USERS, type TestIdentity } from '../support/identity.js';
 import { sampleLead } from '../support/leads.js';
-import { MemoryLeads } from '../support/memory-ports.js';
+import { MemoryLeads, memoryDisclosureDeps } from '../support/memory-ports.js';
 
 let identity: TestIdentity;
 let auth: Record<string, string>;
@@ -167,6 +167,38 @@ describe('HTTP API', () => {
     for (const route of routeTable(deps()).filter((r) => r.access !== 'public')) {
       const res = await app.request(route.path.replace(/:(\w+)/g, 'x'), { method: route.method });
       expect(res.status, `${route.method} ${route.path}`).toBe(401);
+    }
+  });
+
+  it('answers an unexpected failure with a 500 in Chinese that says what to do, its cause only in the log', async () => {
+    const logged: Error[] = [];
+    const disclosure = memoryDisclosureDeps();
+    disclosure.store.years = async () => {
+      throw new Error('ProvisionedThroughputExceededException: table jiandu');
+    };
+    const failing = createApp(
+      memoryApiDeps({ authenticator: identity.authenticator, disclosure, logError: (e) => logged.push(e) }),
+    );
+    const res = await failing.request('/api/v1/public/programs');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'internal', message: '服务器内部出错，请稍后再试' } });
+    expect(logged.map((e) => e.message)).toEqual(['ProvisionedThroughputExceededException: table jiandu']);
+  });
+
+  it('tells a caller whose body is not JSON where to read what to send', async () => {
+    for (const path of ['/api/v1/public/lookup', '/api/v1/public/reports/lookup']) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'name=张三',
+      });
+      expect(res.status, path).toBe(400);
+      expect(await res.json(), path).toEqual({
+        error: {
+          code: 'validation_failed',
+          message: '请求内容不是有效的 JSON：请按接口文档（/api/v1/docs）发送 JSON 对象',
+        },
+      });
     }
   });
 });

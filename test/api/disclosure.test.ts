@@ -6,6 +6,7 @@
 import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -364,8 +365,207 @@ describe('public disclosure API', () => {
     const bad = await lookup({ name: '王建国', idNumber: '12345' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('身份证号（idNumber）应为18位');
+    // 18 characters with a wrong last one: the check digit is named, not the length.
+    const wrongCheck = `${WANG.slice(0, 17)}${WANG[17] === '1' ? '2' : '1'}`;
+    const check = await lookup({ name: '王建国', idNumber: wrongCheck });
+    expect(check.status).toBe(400);
+    expect(check.body.error.message).toContain('身份证号（idNumber）校验位不对，请核对身份证号最后一位');
+    expect(check.body.error.message).not.toContain('应为18位');
+    const short = await lookup({ name: '王建国', idNumber: WANG.slice(0, 17) });
+    expect(short.body.error.message).toContain('身份证号（idNumber）应为18位');
     const missing = await lookup({ idNumber: WANG });
     expect(missing.body.error.message).toContain('姓名（name）：请填写姓名');
+  });
+
+  it('answers a place or program that is not in the county with a 404 naming the parameter and where to look', async () => {
+    const cases: [string, string, string][] = [
+      [
+        '/api/v1/public/payments?month=2024-01&township=不存在镇',
+        '乡镇（township）“不存在镇”不在本县的行政区划中',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&village=红星村&township=石门乡',
+        '村（社区）“红星村”属于青山镇，不在石门乡',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&village=431199100201&township=石门乡',
+        '“红星村”属于青山镇',
+        '12位区划代码',
+      ],
+      [
+        '/api/v1/public/poverty?village=幸福村&township=青山镇',
+        '青山镇没有名为“幸福村”的村（社区）',
+        '/api/v1/public/divisions',
+      ],
+      ['/api/v1/public/projects?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      ['/api/v1/public/notices?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      ['/api/v1/public/totals?township=不存在镇', '乡镇（township）“不存在镇”', '/api/v1/public/divisions'],
+      [
+        '/api/v1/public/village-finance?village=白沙村&township=青山镇',
+        '“白沙村”属于石门乡',
+        '/api/v1/public/divisions',
+      ],
+      [
+        '/api/v1/public/payments?month=2024-01&program=NOPE',
+        '项目（program）“NOPE”不在项目目录中',
+        '/api/v1/public/programs?year=2024',
+      ],
+      [
+        '/api/v1/public/totals?year=2024&program=NOPE',
+        '项目（program）“NOPE”',
+        '/api/v1/public/programs?year=2024',
+      ],
+    ];
+    for (const [path, message, where] of cases) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error, path).toMatchObject({ code: 'not_found' });
+      expect(res.body.error.message, path).toContain(message);
+      expect(res.body.error.message, path).toContain(where);
+    }
+    // The names people write still find their rows: a township without 镇, a village's name, a program's name.
+    const ok = await get(
+      '/api/v1/public/payments?month=2024-01&township=青山&village=红星村&program=农村低保',
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.items.map((i: Row) => [i.name, i.village, i.program])).toEqual([
+      ['王**', '红星村', 'DIBAO_RURAL'],
+    ]);
+  });
+
+  it("opens a village's books of the latest year it has when no year is asked", async () => {
+    clock.now = '2026-03-01T02:00:00.000Z';
+    const finance = await get('/api/v1/public/village-finance?village=431199100201');
+    expect(finance.status).toBe(200);
+    expect(finance.body).toMatchObject({ year: '2024', income: { total: 100000 } });
+    expect(finance.body.items).toHaveLength(4);
+    // A village without books: the county's latest year with payments, empty.
+    const none = await get('/api/v1/public/village-finance?village=白沙村&township=石门乡');
+    expect(none.body).toMatchObject({
+      year: '2024',
+      items: [],
+      village: { name: '白沙村', township: '石门乡' },
+    });
+    // A year asked for is kept, even when empty.
+    expect((await get('/api/v1/public/village-finance?village=431199100201&year=2026')).body).toMatchObject({
+      year: '2026',
+      items: [],
+    });
+  });
+
+  it('counts a person once whose ID one roster destroyed, tied by name + village; an untied row is its own recipient', async () => {
+    // February's 高龄津贴 roster went through Excel: the IDs are 4.31199E+17. 李秀英 is the one
+    // registered 李秀英 of 红星村 (paid in January with her ID); 赵大山 is in no registry.
+    const february = [
+      '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+      '高龄津贴,李秀英,4.31199E+17,青山镇,红星村,100,2024-02-06',
+      '高龄津贴,赵大山,4.31199E+17,青山镇,红星村,100,2024-02-06',
+    ].join('\n');
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年2月高龄津贴.csv', february);
+    await sync();
+    const byVillage = await get('/api/v1/public/totals?year=2024&by=village&program=GAOLING');
+    expect(byVillage.body.items).toEqual([
+      { key: '青山镇|红星村', label: '红星村', township: '青山镇', amount: 300, recipients: 2, payments: 3 },
+    ]);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month&village=431199100201');
+    expect(byMonth.body.items.map((i: Row) => [i.key, i.recipients, i.payments])).toEqual([
+      ['2024-01', 2, 2],
+      ['2024-02', 3, 3],
+    ]);
+    const programs = await get('/api/v1/public/programs?year=2024');
+    expect(programs.body.items.find((i: Row) => i.code === 'GAOLING')).toMatchObject({
+      recipients: 2,
+      payments: 3,
+    });
+    // Over all programs, the year counts each of 王建国, 李秀英, 张伟, 赵大山 once (欧阳明华's 临时救助 isn't published).
+    const byProgram = await get('/api/v1/public/totals?year=2024&by=township');
+    expect(byProgram.body.items.map((i: Row) => [i.key, i.recipients])).toEqual([
+      ['石门乡', 1],
+      ['青山镇', 3],
+    ]);
+  });
+
+  it('writes only what a corrected roster changed', async () => {
+    const corrected = PAYMENTS.replace(
+      `农村低保,王建国,${WANG},青山镇,红星村,300,2024-02-05`,
+      `农村低保,王建国,${WANG},青山镇,红星村,310,2024-02-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    const summary = await sync();
+    // Its three published parts replace the old version's; their rows are the same but one: one put.
+    expect(summary).toMatchObject({
+      unitsAdded: 3,
+      unitsRemoved: 3,
+      paymentsWritten: 1,
+      lookupsRebuilt: false,
+    });
+    // Only the shard of 王建国 was counted again.
+    expect(summary.totalsCounted).toBe(1);
+    const feb = await get('/api/v1/public/payments?month=2024-02&village=431199100201');
+    expect(feb.body.items.map((i: Row) => i.amount)).toEqual([310]);
+    const totals = await get('/api/v1/public/totals?year=2024&by=month&program=DIBAO_RURAL');
+    expect(totals.body.items.map((i: Row) => [i.key, i.amount, i.recipients])).toEqual([
+      ['2024-01', 600, 2],
+      ['2024-02', 1510.5, 2],
+    ]);
+    expect((await sync()).paymentsWritten).toBe(0);
+  });
+
+  it('counts a year again from its parts when its stored sum does not match them (a sync that stopped halfway)', async () => {
+    const sumKey = 'disclosure/totals/2024/sum.json';
+    const stored = JSON.parse(
+      new TextDecoder().decode(await p.deps.objects.getBytes(p.deps.buckets.data, sumKey)),
+    );
+    expect(stored.parts).toHaveLength(16);
+    // A sum that isn't its parts' (as if the parts were written and the sum not).
+    await p.deps.objects.put(
+      p.deps.buckets.data,
+      sumKey,
+      JSON.stringify({ cells: [], parts: stored.parts.map(() => 'x') }),
+    );
+    const corrected = PAYMENTS.replace(
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,300,2024-01-05`,
+      `农村低保,张伟,${ZHANG},石门乡,白沙村,301,2024-01-05`,
+    );
+    expect(corrected).not.toBe(PAYMENTS);
+    clock.now = '2024-06-16T02:00:00.000Z';
+    await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
+    expect((await sync()).paymentsWritten).toBe(1);
+    const byMonth = await get('/api/v1/public/totals?year=2024&by=month');
+    expect(byMonth.body.items).toEqual([
+      { key: '2024-01', label: '2024-01', amount: 701, recipients: 3, payments: 3 },
+      { key: '2024-02', label: '2024-02', amount: 1500.5, recipients: 2, payments: 2 },
+    ]);
+  });
+
+  it('projects again, without leftovers, payments that an earlier sync keyed by version', async () => {
+    const payments = () => [...(store.records.get('subsidy_payments')?.values() ?? [])] as DisclosedPayment[];
+    const now = payments()
+      .map((p) => p.ref)
+      .sort();
+    expect(now.every((ref) => ref.startsWith('civil-affairs|'))).toBe(true);
+    // As an older sync left them: refs by version id, units without `refs`.
+    const [version] = await p.deps.versions.listOfKind('subsidy_payments');
+    const records = store.records.get('subsidy_payments') as Map<string, DisclosedPayment>;
+    for (const [key, r] of [...records]) {
+      records.delete(key);
+      const old = { ...r, ref: r.ref.replace('civil-affairs|', `${version?.versionId}|`) };
+      records.set(key.replace('civil-affairs|', `${version?.versionId}|`), old);
+    }
+    for (const [id, u] of [...store.unitItems])
+      if (u.kind === 'subsidy_payments') store.unitItems.set(id, { ...u, refs: undefined });
+    const summary = await sync();
+    expect(summary).toMatchObject({ unitsAdded: 3, unitsRemoved: 3, paymentsWritten: 10 });
+    expect(
+      payments()
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(now);
+    expect((await get('/api/v1/public/payments?month=2024-01')).body.items).toHaveLength(3);
   });
 
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {

@@ -152,6 +152,29 @@ describe('lead workflow API', () => {
       expect(await list('?status=superseded')).toEqual([GONE]);
     });
 
+    it('gives the total when the store knows it without counting, else leaves it out and pages on', async () => {
+      type ListBody = { items: { leadId: string }[]; cursor: string | null; total?: number };
+      const first = await json<ListBody>(await app.request('/api/v1/leads?limit=2', as('tok-inspector')));
+      expect(first).toMatchObject({ total: 3, cursor: expect.any(String) });
+      // A store that cannot tell without counting every lead (DynamoDB under a village filter).
+      const page = leads.page.bind(leads);
+      leads.page = async (filter, request) => {
+        const { total: _uncounted, ...rest } = await page(filter, request);
+        return rest;
+      };
+      const uncounted = await json<ListBody>(await app.request('/api/v1/leads?limit=2', as('tok-inspector')));
+      expect('total' in uncounted).toBe(false);
+      expect(uncounted.items.map((i) => i.leadId)).toEqual(first.items.map((i) => i.leadId));
+      const rest = await json<ListBody>(
+        await app.request(
+          `/api/v1/leads?limit=2&cursor=${encodeURIComponent(uncounted.cursor as string)}`,
+          as('tok-inspector'),
+        ),
+      );
+      expect(rest.cursor).toBeNull();
+      expect([...uncounted.items, ...rest.items].map((i) => i.leadId)).toEqual([B, C, A]);
+    });
+
     it('filters by rule, village, score and amount ranges, created dates and status lists', async () => {
       expect(await list('?rule=R06')).toEqual([B]);
       expect(await list(`?village=${encodeURIComponent('红星村')}&minScore=0`)).toEqual([B, LOW, C, A]);

@@ -242,14 +242,23 @@ describe('filing and looking up (public)', () => {
     });
   });
 
-  it('answers an unknown code like any missing object, a malformed one with what a code looks like', async () => {
+  it('answers every unknown code alike, in Chinese, and a malformed one with what a code looks like', async () => {
     await fileAsCitizen();
     const unknown = await app.request(
       '/api/v1/public/reports/lookup',
       json({ receiptCode: '2222-3333-4444-5555' }),
     );
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'Report not found' } });
+    const answer = {
+      code: 'not_found',
+      message: '没有找到这个查询码的举报：请核对查询码（提交举报时显示的16位）后重新输入',
+    };
+    expect(await unknown.json()).toEqual({ error: answer });
+    const another = await app.request(
+      '/api/v1/public/reports/lookup',
+      json({ receiptCode: '6666777788889999' }),
+    );
+    expect(await another.json()).toEqual({ error: answer });
     const malformed = await app.request('/api/v1/public/reports/lookup', json({ receiptCode: 'O0O0-1111' }));
     expect(malformed.status).toBe(400);
     expect((await errorOf(malformed)).message).toContain('16位');

@@ -194,12 +194,23 @@ describe('validation messages of staff routes', () => {
       [
         `/api/v1/leads/${VERIFYING}/assign`,
         as('inspector', { method: 'POST', body: '{' }),
-        '请求内容不是有效的 JSON',
+        '请求内容不是有效的 JSON：请按接口文档（/api/v1/docs）发送 JSON 对象',
       ],
       [
         '/api/v1/leads/lookup',
         post('inspector', { idNumber: '123456789012345' }),
-        '身份证号（idNumber）无效',
+        '身份证号（idNumber）第7到14位的出生日期不对',
+      ],
+      [
+        '/api/v1/leads/lookup',
+        post('inspector', { idNumber: '4311991980010112' }),
+        '身份证号（idNumber）应为18位',
+      ],
+      [
+        '/api/v1/leads/lookup',
+        // 431199198001011233 with a wrong last digit.
+        post('inspector', { idNumber: '431199198001011234' }),
+        '身份证号（idNumber）校验位不对，请核对身份证号最后一位',
       ],
       ['/api/v1/audit?from=yesterday', as('admin'), '起始时间（from）：应为日期（如 2024-03-01）或 ISO 时间'],
     ];

@@ -205,6 +205,20 @@ describe('staff dashboard: jurisdiction, reports and every page', () => {
     expect(nav).toContain('代为举报');
     expect(nav).not.toContain('线索');
     await checkPage(supervisor, 'assisted');
+    // A village typed under the wrong township: the receipt says where the report went and why.
+    const { items: places } = (await (await fetch(`${apiUrl}/api/v1/public/divisions`)).json()) as {
+      items: { code: string; name: string; level: string; parentCode: string | null }[];
+    };
+    const shimen = places.find((d) => d.name === '石门乡');
+    const village = places.find((d) => d.level === 'village' && d.parentCode === shimen?.code)?.name ?? '';
+    const form = supervisor.getByRole('form', { name: '代为举报' });
+    await form.getByLabel('乡镇', { exact: true }).fill('青山镇');
+    await form.getByLabel('村', { exact: true }).fill(village);
+    await form.getByLabel('举报内容', { exact: true }).fill('修路工程偷工减料');
+    await form.getByRole('button', { name: '提交' }).click();
+    await supervisor
+      .getByText(`您填写的“${village}”属于石门乡，不在“青山镇”，举报已转石门乡纪委办理`)
+      .waitFor({ timeout: WAIT.timeout });
     await supervisor.context().close();
 
     const uploader = await signIn(browser, apiUrl, 'police', '/staff/');

@@ -4,6 +4,7 @@ import { ApiEnv } from '../../functions/runtimes/api.js';
 import { EnvironmentError, parseEnvironment } from '../../functions/runtimes/env.js';
 import { createRuntime as createMatchShard, MatchShardEnv } from '../../functions/runtimes/match-shard.js';
 import { createRuntime as createOverdueLeads } from '../../functions/runtimes/overdue-leads.js';
+import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
 
 const REGION = { AWS_REGION: 'cn-north-1' };
 
@@ -58,6 +59,48 @@ describe('function environments at start-up', () => {
       RULE_CONFIG: JSON.stringify({ R01: { graceMonths: 3 } }),
     });
     expect(env.RULE_CONFIG.R01.graceMonths).toBe(3);
+  });
+
+  it('the collision planner sizes its shards from the defaults or checked overrides', () => {
+    const store = { TABLE_NAME: 'jiandu', DATA_BUCKET: 'd' };
+    expect(parseEnvironment('PlanCollision', PlanCollisionEnv, store)).toMatchObject({
+      COLLISION_ROWS_PER_SHARD: 250_000,
+      COLLISION_MIN_SHARDS: 2,
+      COLLISION_MAX_SHARDS: 16,
+    });
+    expect(
+      parseEnvironment('PlanCollision', PlanCollisionEnv, { ...store, COLLISION_MAX_SHARDS: '64' }),
+    ).toMatchObject({ COLLISION_MAX_SHARDS: 64 });
+    const error = environmentError(() =>
+      parseEnvironment('PlanCollision', PlanCollisionEnv, {
+        ...store,
+        COLLISION_MIN_SHARDS: '12',
+        COLLISION_ROWS_PER_SHARD: 'many',
+      }),
+    );
+    expect(error.issues).toEqual([
+      { variable: 'COLLISION_ROWS_PER_SHARD', path: 'COLLISION_ROWS_PER_SHARD', message: '必须是行数' },
+      {
+        variable: 'COLLISION_MIN_SHARDS',
+        path: 'COLLISION_MIN_SHARDS',
+        message: '必须是 2 的幂（1、2、4、8、16…）',
+      },
+    ]);
+    expect(
+      environmentError(() =>
+        parseEnvironment('PlanCollision', PlanCollisionEnv, {
+          ...store,
+          COLLISION_MIN_SHARDS: '32',
+          COLLISION_MAX_SHARDS: '8',
+        }),
+      ).issues,
+    ).toEqual([
+      {
+        variable: 'COLLISION_MIN_SHARDS',
+        path: 'COLLISION_MIN_SHARDS',
+        message: '不能大于 COLLISION_MAX_SHARDS',
+      },
+    ]);
   });
 
   it('a scheduled job on the table does not ask for buckets', () => {

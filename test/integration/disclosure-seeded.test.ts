@@ -8,6 +8,7 @@
 import { yuan } from '@jiandu/api';
 import { financeItemView, paymentView } from '@jiandu/api/routes/disclosure';
 import type { DemoCounty } from '@jiandu/demo';
+import { LostIdIndex, lostId } from '@jiandu/domain/disclosure/recipients';
 import { disclosedFinanceItem, disclosedPayment, paymentMonth } from '@jiandu/domain/disclosure/records';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
@@ -80,7 +81,7 @@ describe('public disclosure on the seeded demo county', () => {
   beforeAll(async () => {
     ({ platform, county } = await seededPlatform());
     divisions = DivisionIndex.fromRows(await ingestKind('divisions'));
-    for (const kind of ['subsidy_payments', 'village_finance', 'household_registry'] as const)
+    for (const kind of ['subsidy_payments', 'village_finance', 'household_registry', 'notices'] as const)
       rows.set(kind, await ingestKind(kind, divisions));
   }, SEEDING_TIMEOUT_MS);
 
@@ -92,6 +93,10 @@ describe('public disclosure on the seeded demo county', () => {
     });
     expect(expected.length).toBeGreaterThan(100);
     const months = [...new Set(expected.map((p) => p.period))].sort();
+    const persons = new LostIdIndex();
+    for (const r of rows.get('household_registry') ?? []) persons.addRegistryRow(r);
+    const lost = (rows.get('subsidy_payments') ?? []).filter(lostId);
+    expect(lost.length, 'the demo county has payment rows whose ID was destroyed').toBeGreaterThan(0);
     const disclosed: Row[] = [];
     for (const month of months) disclosed.push(...(await readAll(`/api/v1/public/payments?month=${month}`)));
     expect(sorted(disclosed)).toEqual(sorted(expected));
@@ -107,11 +112,22 @@ describe('public disclosure on the seeded demo county', () => {
             key: m,
             amount: yuan(of.reduce((s, p) => s + Math.round(p.amount * 100), 0)),
             payments: of.length,
+            // Each person once: a lost ID is the registry's person of that name in that village.
+            recipients: new Set(
+              (rows.get('subsidy_payments') ?? [])
+                .filter((r) => paymentMonth(r.values) === m)
+                .map((r) => persons.recipientOf(r).key),
+            ).size,
           };
         });
-      expect(byMonth.items.map((i) => ({ key: i.key, amount: i.amount, payments: i.payments }))).toEqual(
-        want,
-      );
+      expect(
+        byMonth.items.map((i) => ({
+          key: i.key,
+          amount: i.amount,
+          payments: i.payments,
+          recipients: i.recipients,
+        })),
+      ).toEqual(want);
     }
   });
 
@@ -196,15 +212,21 @@ describe('public disclosure on the seeded demo county', () => {
     }
     await readAll('/api/v1/public/poverty');
     await readAll('/api/v1/public/projects');
-    await readAll('/api/v1/public/notices');
+    // The walk reads notices too: every notice of the demo's registers, each village's own among them.
+    const notices = await readAll('/api/v1/public/notices');
+    const uploadedNotices = rows.get('notices') ?? [];
+    expect(uploadedNotices.length).toBeGreaterThan(villages.length);
+    expect(notices).toHaveLength(uploadedNotices.length);
+    let villageNotices = 0;
     for (const v of villages) {
+      villageNotices += (await readAll(`/api/v1/public/notices?village=${v.code}`)).length;
       await readAll(`/api/v1/public/poverty?village=${v.code}`);
       await readAll(`/api/v1/public/projects?village=${v.code}`);
-      await readAll(`/api/v1/public/notices?village=${v.code}`);
       for (const year of financeYears)
         await read(`/api/v1/public/village-finance?village=${v.code}&year=${year}`);
     }
 
+    expect(villageNotices).toBe(uploadedNotices.filter((r) => r.values.village).length);
     expect(answers.length).toBeGreaterThan(200);
     const found: string[] = [];
     for (const { path, text } of answers) {

@@ -30,7 +30,7 @@ import {
 } from '@jiandu/domain/ports';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
 import { fileReport, type Report } from '@jiandu/domain/reports/report';
-import { leadStatistics } from '@jiandu/domain/stats';
+import { countInScoreRange, emptyTally, leadStatistics } from '@jiandu/domain/stats';
 import type { CollisionRun, DatasetVersion } from '@jiandu/domain/versions';
 import {
   createDynamoDbClient,
@@ -421,6 +421,8 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
         }),
       );
       for (const l of stored) await s.leads.put(l, 0);
+      // What a collision run does first: the kept sums then hold every lead.
+      await s.leads.ensureStatistics();
       expect(ids(await s.leads.listOfRule('R06'))).toEqual(ids(stored.filter((l) => l.rule === 'R06')));
       const filters: LeadFilter[] = [
         {},
@@ -435,12 +437,20 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
         { rule: 'R06', createdFrom: '2024-01-03' },
         { idNumber: stored[7]?.idNumber as string },
         { statuses: ['confirmed'] },
+        // The default view, and a score range on the bands' edges: the kept sums answer both.
+        { statuses: ['new', 'assigned', 'verifying', 'confirmed', 'dismissed'], minScore: 20 },
+        { rule: 'R06', minScore: 40, maxScore: 79 },
       ];
       for (const filter of filters) {
         const expected = ids(stored.filter((l) => matchesLeadFilter(l, filter)));
         expect({ filter, found: ids(await s.leads.scan(filter)) }).toEqual({ filter, found: expected });
       }
-      // Page by page, in every order, exactly the sorted matches with their total.
+      // Page by page, in every order, exactly the sorted matches. The total, when given, is
+      // exact; it must be given when the kept sums answer the filter, or one page holds every match.
+      const SUMS_KEEP = ['rule', 'township', 'createdFrom', 'createdTo', 'statuses', 'minScore', 'maxScore'];
+      const bySums = (f: LeadFilter) =>
+        Object.keys(f).every((k) => SUMS_KEEP.includes(k)) &&
+        countInScoreRange(emptyTally(), [], f.minScore, f.maxScore) !== undefined;
       const flagged = stored.map((l, i) =>
         i % 5 === 1
           ? {
@@ -471,7 +481,13 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
           let cursor: string | undefined;
           for (let n = 0; n < 10; n++) {
             const page = await s.leads.page(filter, { ...request, limit: 4, ...(cursor ? { cursor } : {}) });
-            expect(page.total).toBe(matching.length);
+            if (page.total !== undefined || bySums(filter) || (n === 0 && !page.cursor))
+              expect({ filter, request, n, total: page.total }).toEqual({
+                filter,
+                request,
+                n,
+                total: matching.length,
+              });
             pages.push(...page.items.map((l) => l.leadId));
             cursor = page.cursor;
             if (!cursor) break;

@@ -110,6 +110,23 @@ describe('collision workflow (real ASL, in-memory storage)', () => {
     expect(runs[0]).toMatchObject({ trigger: 'Scheduled Event', status: 'succeeded' });
   });
 
+  it('writes no lead when a re-run finds exactly what is stored', async () => {
+    const leadsPut = p.deps.leads;
+    const original = leadsPut.putMany.bind(leadsPut);
+    const written: string[] = [];
+    leadsPut.putMany = async (writes) => {
+      written.push(...writes.map((w) => w.next.leadId));
+      return original(writes);
+    };
+    const before = leads();
+    clock.now = '2023-07-02T00:00:00.000Z';
+    const summary = await p.scheduled();
+    expect(written).toEqual([]);
+    expect(summary).toMatchObject({ leadsNew: 0, leadsUpdated: 0, leadsSuperseded: 0 });
+    expect(summary.leadsUnchanged).toBe(before.filter((l) => l.status !== 'superseded').length);
+    expect(leads()).toEqual(before);
+  });
+
   it('supersedes a lead when a corrected snapshot removes its evidence', async () => {
     clock.now = '2023-07-03T00:00:00.000Z';
     const corrected = ['身份证号,姓名,死亡日期,数据来源', `${YI},李秀英,2023年3月20日,火化`].join('\n');

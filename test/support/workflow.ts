@@ -15,6 +15,7 @@ import {
   type NormalizeDeps,
   NormalizeInput,
   normalizeUpload,
+  type PlanDeps,
   PlanInput,
   planCollision,
   type RecordPendingDeps,
@@ -22,6 +23,7 @@ import {
   recordPending,
   type ScoreAndStoreDeps,
   ScoreAndStoreInput,
+  SHARD_COUNT,
   ShardTask,
   scoreAndStore,
 } from '@jiandu/pipeline';
@@ -53,7 +55,10 @@ export function memoryPipeline(clock: { now: string }) {
     leadIdKey: TEST_KEYS.leadIds,
     reports: new MemoryReports(),
     pending: new MemoryPendingCollisions(),
-  } satisfies ScoreAndStoreDeps & NormalizeDeps & RecordPendingDeps;
+    // As many shards as versions are stored in, however small the test's data: every path
+    // across shards (households, poverty partials, routed lost IDs) is taken.
+    shardSizing: { rowsPerShard: 1, minShards: SHARD_COUNT, maxShards: SHARD_COUNT },
+  } satisfies ScoreAndStoreDeps & NormalizeDeps & RecordPendingDeps & PlanDeps;
   const workflow = createWorkflow({
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
     RecordPending: (i) => recordPending(deps, RecordPendingInput.parse(i)),

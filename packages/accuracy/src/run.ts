@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type DemoCounty, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import type { MatchQuality, RuleCode } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import { type Platform, startPlatform } from '@jiandu/local/platform';
 import { createS3Client } from '@jiandu/local/s3';
 import { type AccuracyReport, compareLeads, type Found } from './compare.js';
@@ -52,20 +53,6 @@ async function getJson<T>(platform: ApiAccess, path: string, auth = true): Promi
   });
   if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-/** Run `work` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**

@@ -34,5 +34,5 @@ export function errorResponse(error: Error, c: Context, log: (error: Error) => v
     return response;
   }
   log(error);
-  return c.json({ error: { code: 'internal', message: 'Internal error' } }, 500);
+  return c.json({ error: { code: 'internal', message: '服务器内部出错，请稍后再试' } }, 500);
 }

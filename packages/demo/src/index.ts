@@ -3,6 +3,7 @@ import { monthFromOrdinal, monthOrdinal } from './calendar.js';
 import { deathRecordFiles } from './datasets/death-records.js';
 import { divisionsFile } from './datasets/divisions.js';
 import { householdRegistryFile } from './datasets/household-registry.js';
+import { noticeFiles } from './datasets/notices.js';
 import { societyFiles } from './datasets/society-files.js';
 import { subsidyPaymentFiles } from './datasets/subsidy-payments.js';
 import { buildEnrollments, stopPaymentsOfTheDead } from './enrollments.js';
@@ -70,7 +71,7 @@ export function demoFilesInUploadOrder(files: readonly DemoFile[]): DemoFile[] {
 /**
  * Generate the fictional county 青山县: divisions, the household registry, death records,
  * a year of subsidy rosters, officials, payroll, social insurance, businesses, property,
- * vehicles, the poverty register, livelihood projects and village books — with planted
+ * vehicles, the poverty register, livelihood projects, village books and notices — with planted
  * positives and near-miss decoys of every rule R01–R12. Deterministic for a seed; the ground
  * truth is computed from the rows as written, independently of the platform's rules.
  */
@@ -96,6 +97,8 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   const rngSociety = root.fork();
   const rngSocietyPlants = root.fork();
   const rngSocietyFiles = root.fork();
+  // Forked last: the notices add files without changing any other file of a seed.
+  const rngNotices = root.fork();
 
   const months = Array.from({ length: monthCount }, (_, i) => monthFromOrdinal(monthOrdinal(firstMonth) + i));
   const startDate = `${firstMonth}-01`;
@@ -151,7 +154,14 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   return {
     countyName: county.name,
     // Reference databases first, payments last: the order departments' data would typically arrive in.
-    files: [divisions, registry.file, ...deaths.files, ...others.files, ...subsidies.files].map((f) => ({
+    files: [
+      divisions,
+      registry.file,
+      ...deaths.files,
+      ...others.files,
+      ...noticeFiles(world, rngNotices),
+      ...subsidies.files,
+    ].map((f) => ({
       ...f,
     })),
     truth: { leads: [...r01.leads, ...rest.leads], decoys: [...r01.decoys, ...rest.decoys], plants },

@@ -77,10 +77,25 @@ const SURNAMES: readonly (readonly [string, number])[] = [
 ];
 
 // Given-name characters by gender; older generations favour one-character names.
-const MALE_CHARS =
-  '伟强军勇杰涛明超刚平辉华建国志文斌波宇浩俊鹏飞亮林峰磊洪海东春生德福贵荣成祥兴发才良新宏永庆忠胜伦';
-const FEMALE_CHARS =
-  '芳娟敏静丽艳娜秀英桂兰玉珍霞燕红梅琴云莲凤洁慧萍婷雪琳丹颖倩佳欣怡月春花秋菊美淑惠素翠彩';
+const MALE_CHARS = Array.from(
+  '伟强军勇杰涛明超刚平辉华建国志文斌波宇浩俊鹏飞亮林峰磊洪海东春生德福贵荣成祥兴发才良新宏永庆忠胜伦',
+);
+const FEMALE_CHARS = Array.from(
+  '芳娟敏静丽艳娜秀英桂兰玉珍霞燕红梅琴云莲凤洁慧萍婷雪琳丹颖倩佳欣怡月春花秋菊美淑惠素翠彩',
+);
+// Less common characters, only for villages that have used up a surname's common names.
+const RARE_MALE_CHARS = [
+  ...MALE_CHARS,
+  ...Array.from(
+    '毅坤铭晨昊博彬锋翔瑞凯锐豪旭阳嘉楠剑松柏江山川森鑫宁泽远航帆哲睿智诚信仁义正清源培基振威武雄健康泰安顺利金银钢铁树根光耀辰',
+  ),
+];
+const RARE_FEMALE_CHARS = [
+  ...FEMALE_CHARS,
+  ...Array.from(
+    '玲莉娇媛婉娴姗妍妮婕琪瑶璐瑾璇蓉蕾薇芬芸芝茜荷菲萱莹晶晴晓露霜雯韵馨悦欢曼宁岚巧希彤心思爱珊珠瑛琼香娥妹琦婵蝶筱柔依黛蕊虹瑜嫣娉',
+  ),
+];
 const YOUNG_MALE = [
   '子轩',
   '浩然',
@@ -144,9 +159,37 @@ export function drawGivenName(rng: Rng, gender: 'M' | 'F', birthYear: number): s
   if (birthYear >= 2005 && rng.chance(0.5)) return rng.pick(gender === 'M' ? YOUNG_MALE : YOUNG_FEMALE);
   const chars = gender === 'M' ? MALE_CHARS : FEMALE_CHARS;
   const single = rng.chance(birthYear < 1960 ? 0.45 : 0.2);
-  const first = rng.pick(Array.from(chars));
+  const first = rng.pick(chars);
   if (single) return first;
-  return first + rng.pick(Array.from(chars));
+  return first + rng.pick(chars);
+}
+
+// Coprime to the number of two-character combinations (a prime above it), so the walk visits each once.
+const WALK_STRIDE = 16_411;
+
+/**
+ * `surname` and a two-character given name that is not in `taken`, for a village that has used
+ * up (nearly) every common name of that surname and gender: the combinations of a wider set of
+ * characters, walked from a random start so the names still look drawn. Throws when even those
+ * are all taken (a village far larger than any county's).
+ */
+export function unusedRareName(
+  rng: Rng,
+  surname: string,
+  gender: 'M' | 'F',
+  taken: ReadonlySet<string>,
+): string {
+  const chars = gender === 'M' ? RARE_MALE_CHARS : RARE_FEMALE_CHARS;
+  const size = chars.length * chars.length;
+  const start = rng.int(0, size - 1);
+  for (let i = 0; i < size; i++) {
+    const k = (start + i * WALK_STRIDE) % size;
+    const name = `${surname}${chars[Math.floor(k / chars.length)]}${chars[k % chars.length]}`;
+    if (!taken.has(name)) return name;
+  }
+  throw new Error(
+    `every ${gender === 'M' ? 'male' : 'female'} name of surname ${surname} is taken in one village`,
+  );
 }
 
 /** A minority given name (the part before `·`). */

@@ -1,7 +1,7 @@
 import { ageAt } from './calendar.js';
 import { allVillages, type County, type Village } from './geography.js';
 import { makeId } from './ids.js';
-import { drawGivenName, drawMinorityGiven, drawSurname } from './names.js';
+import { drawGivenName, drawMinorityGiven, drawSurname, unusedRareName } from './names.js';
 import type { Rng } from './random.js';
 
 /** Relation to the head of household, as the household registry writes it. */
@@ -63,6 +63,10 @@ const TEMPLATES: readonly (readonly [HouseholdTemplate, number])[] = [
   ['youngCouple', 10],
   ['single', 7],
 ];
+
+// Draws of a unique name before falling back to rarer characters: far above what any village
+// needs while it has common names left (at most 32 at 200,000 persons, default seed).
+const NAME_DRAWS = 100;
 
 const ETHNICITIES: readonly (readonly [string, number])[] = [
   ['汉族', 92],
@@ -159,10 +163,14 @@ export function generatePopulation(
       const birth = birthFor(d.age);
       const birthYear = Number(birth.slice(0, 4));
       // Names are unique within a village; the minority name pool is small, so after a few
-      // collisions fall back to a Han name (Han names have plenty of combinations).
+      // collisions fall back to a Han name. A large village runs out of a common surname's
+      // names too (a birthday problem that ends in an endless loop): after NAME_DRAWS draws,
+      // take an unused name of rarer characters. Smaller counties never get there, so their
+      // names (and every later draw) stay what they were.
       let name = '';
       for (let attempt = 0; name === '' || names.has(name); attempt++) {
-        if (minority && attempt < 20) {
+        if (attempt === NAME_DRAWS) name = unusedRareName(rng, d.surname, d.gender, names);
+        else if (minority && attempt < 20) {
           const own = drawMinorityGiven(rng, d.gender);
           const isChild = d.relation === '子' || d.relation === '女';
           const father = isChild

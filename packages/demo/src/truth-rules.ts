@@ -438,18 +438,17 @@ export function societyTruth(records: CountyRecords): { leads: ExpectedLead[]; d
         ),
       );
     }
+    const near = new Set<string>();
     for (const x of meansTested) {
       const key = subjectKeys.R07(x.who.id18, x.p.program);
-      if (
-        insured.has(x.who.id18) &&
-        !hits.has(key) &&
-        !decoys.some((d) => d.rule === 'R07' && d.subjectKey === key)
-      )
+      if (insured.has(x.who.id18) && !hits.has(key) && !near.has(key)) {
+        near.add(key);
         decoys.push({
           rule: 'R07',
           subjectKey: key,
           why: 'recipient pays social insurance, but below 3,000 or not in a paid month',
         });
+      }
     }
   }
 
@@ -507,6 +506,9 @@ export function societyTruth(records: CountyRecords): { leads: ExpectedLead[]; d
       kin.set(o.village.code, set);
     }
     const anyKin = new Set([...kin.values()].flatMap((m) => [...m.keys()]));
+    const kinNames = new Set(
+      [...anyKin].map((id) => registry.byId.get(id)?.name).filter((n): n is string => n !== undefined),
+    );
     const hits = new Map<string, { v: VoucherRecord; match: MatchQuality }[]>();
     const near = new Set<string>();
     for (const v of records.vouchers) {
@@ -521,13 +523,7 @@ export function societyTruth(records: CountyRecords): { leads: ExpectedLead[]; d
           ...(hits.get(key) ?? []),
           { v, match: worst([cadreMatch, byId?.match ?? 'name_village']) },
         ]);
-      else if (
-        anyKin.has(payee) ||
-        [...kin.values()].some((m) =>
-          [...m.keys()].some((id) => registry.byId.get(id)?.name === comparableName(v.counterparty)),
-        )
-      )
-        near.add(key);
+      else if (anyKin.has(payee) || kinNames.has(comparableName(v.counterparty))) near.add(key);
     }
     for (const [key, list] of hits) {
       const v0 = (list[0] as { v: VoucherRecord }).v;

@@ -131,7 +131,8 @@ describe('planted leads and near misses of every rule', () => {
 describe('the files of every department', () => {
   it('are read by the platform ingest: every data row accepted, only notes under the tables rejected', async () => {
     const kinds = new Set(county.files.map((f) => f.kind));
-    expect(kinds.size).toBe(13);
+    expect(kinds.size).toBe(14);
+    expect(kinds.has('notices')).toBe(true);
     for (const file of county.files) {
       const rejected: { original: Readonly<Record<string, string>> }[] = [];
       let accepted = 0;
@@ -171,5 +172,6 @@ describe('the files of every department', () => {
     expect(byKind.get('poverty_registry')).toEqual(new Set(['rural-revitalization']));
     expect(byKind.get('livelihood_projects')).toEqual(new Set(['rural-revitalization']));
     expect([...(byKind.get('village_finance') ?? [])].every((d) => /^township-\d{9}$/.test(d))).toBe(true);
+    expect([...(byKind.get('notices') ?? [])].every((d) => /^township-\d{9}$/.test(d))).toBe(true);
   });
 });

@@ -20,10 +20,13 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** The thing asked for does not exist (or the caller may not know it exists). */
+/**
+ * The thing asked for does not exist (or the caller may not know it exists). Public routes give
+ * `message`, a Chinese sentence saying what to do; staff routes name `what` only.
+ */
 export class NotFoundError extends DomainError {
-  constructor(what: string) {
-    super('not_found', `${what} not found`);
+  constructor(what: string, message = `${what} not found`) {
+    super('not_found', message);
   }
 }
 

@@ -102,8 +102,9 @@ export interface LeadRepository {
   scan(filter: LeadFilter): Promise<Lead[]>;
   /**
    * One page of the leads matching the filter exactly, sorted and cut as `pageLeads` does
-   * (same cursors), and how many match in all. Adapters serve the default order (newest
-   * first) from an index, reading about one page rather than every lead.
+   * (same cursors), and how many match in all when that is known without counting every
+   * lead (from kept sums, or because the page holds every match). Adapters serve the default
+   * order (newest first) from an index, reading about one page rather than every lead.
    */
   page(filter: LeadFilter, request: PageRequest): Promise<LeadPage>;
 }

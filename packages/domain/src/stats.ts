@@ -1,3 +1,4 @@
+import { DEFAULT_STATUSES } from './leads/query.js';
 import type { DismissReason, Dispositions, Lead, LeadStatus } from './model.js';
 
 export * from './reports/stats.js';
@@ -57,7 +58,7 @@ export interface LeadStats {
  * `tally(next) − tally(previous)` on every lead write, which answers the statistics page
  * without reading the leads.
  */
-export const TALLY_FIELDS = [
+const COUNT_FIELDS = [
   'new',
   'assigned',
   'verifying',
@@ -77,7 +78,25 @@ export const TALLY_FIELDS = [
   'dismissedDuplicate',
   'dismissedOther',
 ] as const;
-export type TallyField = (typeof TALLY_FIELDS)[number];
+/** Every status, in workflow order. */
+const STATUSES: readonly LeadStatus[] = [...DEFAULT_STATUSES, 'superseded'];
+/** Scores 0–100 in ten bands of ten (band 9 holds 90–100). */
+const SCORE_BANDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+type ScoreBand = (typeof SCORE_BANDS)[number];
+type ScoreBandField = `${LeadStatus}Score${ScoreBand}`;
+const bandOf = (score: number): ScoreBand => Math.min(9, Math.max(0, Math.floor(score / 10))) as ScoreBand;
+const bandField = (status: LeadStatus, band: ScoreBand): ScoreBandField => `${status}Score${band}`;
+
+/**
+ * Every field of a tally: the counts and sums above, then the leads per status and score band,
+ * so a lead list's total under a score floor (the default view hides scores below 20) comes
+ * from the sums too ({@link countInScoreRange}).
+ */
+export const TALLY_FIELDS: readonly TallyField[] = [
+  ...COUNT_FIELDS,
+  ...STATUSES.flatMap((status) => SCORE_BANDS.map((band) => bandField(status, band))),
+];
+export type TallyField = (typeof COUNT_FIELDS)[number] | ScoreBandField;
 export type LeadTally = Record<TallyField, number>;
 
 const DISMISS_FIELDS: Record<DismissReason, TallyField> = {
@@ -97,6 +116,7 @@ export function tallyOf(lead: Lead | undefined): LeadTally {
   const t = emptyTally();
   if (!lead) return t;
   t[lead.status]++;
+  t[bandField(lead.status, bandOf(lead.score))]++;
   if (lead.status !== 'superseded') t.amountFound += lead.amount;
   // A flag left on a lead that was since superseded is not work overdue.
   if (lead.overdue && (lead.status === 'assigned' || lead.status === 'verifying')) t.overdue++;
@@ -121,6 +141,26 @@ export function addTally(into: LeadTally, add: Readonly<LeadTally>, sign: 1 | -1
 export function tallyDelta(previous: Lead | undefined, next: Lead | undefined): LeadTally | null {
   const delta = addTally(tallyOf(next), tallyOf(previous), -1);
   return TALLY_FIELDS.some((f) => delta[f] !== 0) ? delta : null;
+}
+
+/**
+ * How many leads of `statuses` score within [`minScore`, `maxScore`], from a tally; undefined
+ * when a bound does not fall on a band's edge (a floor of 0, 10, …, 90; a ceiling of 9, 19, …,
+ * 89 or 100), which the sums cannot answer.
+ */
+export function countInScoreRange(
+  tally: Readonly<LeadTally>,
+  statuses: readonly LeadStatus[],
+  minScore = 0,
+  maxScore = 100,
+): number | undefined {
+  const from = minScore <= 0 ? 0 : minScore % 10 === 0 && minScore < 100 ? minScore / 10 : undefined;
+  const to = maxScore >= 100 ? 9 : maxScore % 10 === 9 && maxScore < 90 ? (maxScore - 9) / 10 : undefined;
+  if (from === undefined || to === undefined) return undefined;
+  let count = 0;
+  for (const status of statuses)
+    for (const band of SCORE_BANDS) if (band >= from && band <= to) count += tally[bandField(status, band)];
+  return count;
 }
 
 /** The tally of one group of leads: those of one rule and township (null: none). */

@@ -147,7 +147,13 @@ export interface ShardFigures {
   readonly rows: number;
   readonly findings: number;
   readonly durationMs: number;
-  /** Peak resident memory of the process that ran the shard, in MB. */
+  /**
+   * Peak resident memory of the process that ran the shard, in MB, so far. In Lambda that is
+   * the shard's warm container. On the local platform every function worker is a thread of
+   * the one platform process (pool workers running shards side by side, the API's worker, the
+   * emulated S3): it is that process's peak, an upper bound of the shard's own, and the same
+   * figure the county benchmark reports for the platform's Node process.
+   */
   readonly peakRssMb: number;
 }
 

@@ -5,7 +5,10 @@ import {
   monthsBefore,
   resolveDisclosureConfig,
 } from '../src/disclosure/config.js';
+import { LostIdIndex, lostId } from '../src/disclosure/recipients.js';
 import { disclosedParty } from '../src/disclosure/records.js';
+import { type TotalsCell, TotalsSum } from '../src/disclosure/totals.js';
+import type { NormalizedRow } from '../src/model.js';
 
 describe('per-program publication (DISCLOSURE_CONFIG)', () => {
   it('publishes everything by default and narrows per program', () => {
@@ -53,5 +56,79 @@ describe('parties as the public sees them', () => {
     // A party with an ID number is a person, whatever the name says.
     expect(disclosedParty('青山建材店', true)).toBe('青****');
     expect(disclosedParty(null, false)).toBeNull();
+  });
+});
+
+describe('recipients: each person once', () => {
+  const WANG = '110101195803120011';
+  const WANG2 = '110101196001010012';
+  const LI = '110101196205050023';
+  const registry = (idNumber: string, name: string, village: string): NormalizedRow => ({
+    row: 1,
+    idNumber,
+    idStatus: 'as_given',
+    values: { name, village, township: '青山镇' },
+  });
+  const payment = (name: string, village: string, idNumber?: string): NormalizedRow => ({
+    row: 2,
+    ...(idNumber ? { idNumber } : {}),
+    idStatus: idNumber ? 'as_given' : 'lost',
+    values: { recipient_name: name, village, township: '青山镇', amount: 100, program: 'GAOLING' },
+  });
+
+  it('ties a lost ID to the one registered person of that name in that village, else keeps the row its own recipient', () => {
+    const index = new LostIdIndex();
+    for (const r of [
+      registry(LI, '李秀英', '红星村'),
+      registry(WANG, '王建国', '红星村'),
+      registry(WANG2, '王建国', '红星村'),
+    ])
+      index.addRegistryRow(r);
+    expect(index.recipientOf(payment('李秀英', '红星村', LI))).toEqual({ key: LI, idNumber: LI });
+    // `红星村委会` is 红星村.
+    expect(index.recipientOf(payment('李秀英', '红星村委会'))).toEqual({ key: LI, idNumber: LI });
+    // Two 王建国 in 红星村: never guessed.
+    expect(index.recipientOf(payment('王建国', '红星村'))).toEqual({ key: '王建国|青山镇|红星村' });
+    expect(index.recipientOf(payment('李秀英', '白沙村'))).toEqual({ key: '李秀英|青山镇|白沙村' });
+  });
+
+  it('keeps only the wanted names and villages, and the same answers when kept and read back', () => {
+    const wanted = new Set([
+      LostIdIndex.keyOf('王建国', '红星村') as string,
+      LostIdIndex.keyOf('赵大山', '红星村') as string,
+    ]);
+    const index = new LostIdIndex(wanted);
+    for (const r of [registry(LI, '李秀英', '红星村'), registry(WANG, '王建国', '红星村')])
+      index.addRegistryRow(r);
+    expect(index.entries()).toEqual([
+      [LostIdIndex.keyOf('王建国', '红星村'), [WANG]],
+      [LostIdIndex.keyOf('赵大山', '红星村'), []],
+    ]);
+    const kept = LostIdIndex.of(JSON.parse(JSON.stringify(index.entries())));
+    expect(kept.recipientOf(payment('王建国', '红星村')).key).toBe(WANG);
+    expect(kept.recipientOf(payment('赵大山', '红星村')).key).toBe('赵大山|青山镇|红星村');
+    expect(lostId(payment('王建国', '红星村'))).toBe(true);
+    expect(lostId(payment('王建国', '红星村', WANG))).toBe(false);
+  });
+
+  it('sums the shards: amounts and payments add, recipients of different shards are different persons', () => {
+    const cell = (recipients: number, amount: number): TotalsCell => ({
+      year: '2024',
+      scope: 'county',
+      program: '*',
+      by: 'month',
+      key: '2024-01',
+      label: '2024-01',
+      amount,
+      recipients,
+      payments: recipients,
+    });
+    const sum = new TotalsSum();
+    sum.add([cell(2, 300)]);
+    sum.add([cell(1, 100), { ...cell(1, 50), key: '2024-02', label: '2024-02' }]);
+    expect(sum.cells().map((c) => [c.key, c.amount, c.recipients])).toEqual([
+      ['2024-01', 400, 3],
+      ['2024-02', 50, 1],
+    ]);
   });
 });

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { reconcileLead } from '../src/leads/lifecycle.js';
 import { scoreFindings } from '../src/leads/score.js';
 import { applyLeadCommand, type LeadCommand } from '../src/leads/workflow.js';
-import type { Lead, RuleCode } from '../src/model.js';
-import { leadStatistics, precisionOf } from '../src/stats.js';
+import type { Lead, LeadStatus, RuleCode } from '../src/model.js';
+import {
+  addTally,
+  countInScoreRange,
+  emptyTally,
+  leadStatistics,
+  precisionOf,
+  tallyOf,
+} from '../src/stats.js';
 import { finding, SCORING } from './leads/findings.js';
 
 const NOW = '2024-03-01T00:00:00.000Z';
@@ -115,5 +122,43 @@ describe('leadStatistics', () => {
     });
     expect(precisionOf(0, 0)).toBeNull();
     expect(precisionOf(1, 0)).toBe(1);
+  });
+});
+
+describe('countInScoreRange', () => {
+  /** Leads of every status at scores across the range, tallied together. */
+  const scored = (['new', 'assigned', 'dismissed', 'superseded'] as const).flatMap((status, i) =>
+    [0, 9, 10, 19, 20, 45, 89, 90, 99, 100].map(
+      (score, k) => ({ leadId: `L${i}-${k}`, status, score }) as unknown as Lead,
+    ),
+  );
+  const tally = scored.reduce((sum, l) => addTally(sum, tallyOf(l)), emptyTally());
+  const exactly = (statuses: readonly LeadStatus[], min = 0, max = 100) =>
+    scored.filter((l) => statuses.includes(l.status) && l.score >= min && l.score <= max).length;
+
+  it('counts the leads of the statuses within a range on the bands’ edges, as reading them would', () => {
+    const open: LeadStatus[] = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed'];
+    for (const [statuses, min, max] of [
+      [open, 20, 100],
+      [open, 0, 100],
+      [['superseded'], 0, 9],
+      [['new', 'superseded'], 10, 89],
+      [['assigned'], 90, 100],
+      [['verifying'], 20, 100],
+    ] as const)
+      expect({ statuses, min, max, n: countInScoreRange(tally, statuses, min, max) }).toEqual({
+        statuses,
+        min,
+        max,
+        n: exactly(statuses, min, max),
+      });
+    expect(countInScoreRange(tally, open, 20)).toBe(exactly(open, 20));
+    expect(countInScoreRange(tally, open, 20)).toBe(18);
+  });
+
+  it('cannot answer a bound inside a band', () => {
+    expect(countInScoreRange(tally, ['new'], 25)).toBeUndefined();
+    expect(countInScoreRange(tally, ['new'], 0, 95)).toBeUndefined();
+    expect(countInScoreRange(tally, ['new'], 100)).toBeUndefined();
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Lead storage at county scale on DynamoDB Local: seed N leads through the store (the
  * collision's first run), rescore them with a share changed (a nightly run), then time the
- * statistics page and a lead-list page. Prints figures; asserts nothing about time.
+ * statistics page and a lead-list page. Then the workflow's own `ScoreAndStore` task on N
+ * findings against a table of its own: a first run (every lead new), a rescore with the same
+ * share changed, and one with nothing changed, each with the task's heap growth. Prints
+ * figures; asserts nothing about time.
  *
- *   node --import ./scripts/node-support.mjs --import tsx packages/local/bench/lead-store.ts --leads 50000
+ *   node --import ./scripts/node-support.mjs --import tsx packages/local/bench/lead-store.ts --leads 50000 [--parts store,task]
  *
  * The store path is picked by what the repository offers, so the same script measured the
  * code before bulk writes (one conditional put each, 16 in flight; statistics by reading every
@@ -13,12 +16,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RULE_CONFIG } from '@jiandu/domain/config';
 import { DEFAULT_STATUSES, pageLeads } from '@jiandu/domain/leads/query';
-import type { Lead, LeadStatus } from '@jiandu/domain/model';
+import type { Finding, Lead, LeadStatus } from '@jiandu/domain/model';
 import type { LeadRepository } from '@jiandu/domain/ports';
 import { leadStatistics } from '@jiandu/domain/stats';
+import { scoreAndStore } from '@jiandu/pipeline/tasks/store';
 import { documentClientOf } from '@jiandu/store/clients';
 import { DynamoLeadRepository } from '@jiandu/store/dynamo';
+import { MemoryObjects, MemoryReports, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '../src/dynamodb.js';
 import { freePort } from '../src/ports.js';
 
@@ -26,10 +32,12 @@ const { values: args } = parseArgs({
   options: {
     leads: { type: 'string', default: '50000' },
     changed: { type: 'string', default: '0.05' },
+    parts: { type: 'string', default: 'store,task' },
   },
 });
 const N = Number(args.leads);
 const CHANGED = Number(args.changed);
+const PARTS = new Set(args.parts.split(','));
 
 const TOWNSHIPS = ['青山镇', '灰山港镇', '石门乡', ...Array.from({ length: 15 }, (_, i) => `第${i + 1}乡`)];
 const RULES = ['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12'];
@@ -146,12 +154,10 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'jiandu-lead-bench-'));
-const db = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
-try {
-  const client = createDynamoDbClient(db.endpoint);
-  await ensureTable(client, 'bench');
-  const repo: Bulk = new DynamoLeadRepository(documentClientOf(client), 'bench');
+/** The store's own steps: bulk writes, statistics and the lead list, through the repository. */
+async function storeSteps(repo: Bulk): Promise<void> {
+  // What a collision run does first: the kept sums then count every lead.
+  await repo.ensureStatistics();
   const leads = Array.from({ length: N }, (_, i) => leadOf(i));
   console.log(`${N} leads, ${Math.round(JSON.stringify(leads).length / N)} bytes each (JSON)`);
 
@@ -199,9 +205,105 @@ try {
   const listPage = async (cursor?: string) =>
     repo.page
       ? repo.page(view, { limit: 50, ...(cursor ? { cursor } : {}) })
-      : pageLeads(await repo.scan(view), { limit: 50, ...(cursor ? { cursor } : {}) });
-  const first = await timed('lead list, first page of the default view (50, with total)', () => listPage());
+      : {
+          total: undefined,
+          ...pageLeads(await repo.scan(view), { limit: 50, ...(cursor ? { cursor } : {}) }),
+        };
+  const first = await timed('lead list, first page of the default view (50)', () => listPage());
+  console.log(`  total ${first.total ?? 'not given (more pages follow)'}`);
   await timed('lead list, next page', () => listPage(first.cursor));
+}
+
+/** The finding of lead `i` in run `run` (a share of them with a changed amount from run 2 on). */
+function findingOf(i: number, amountDelta: number): Finding {
+  const l = leadOf(i);
+  return {
+    rule: l.rule as Finding['rule'],
+    // Unique per lead (leadOf's IDs repeat past 9,000 leads).
+    subjectKey: `${l.subjectKey}|${i}`,
+    subject: l.subject,
+    ...(l.subjectParts ? { subjectParts: l.subjectParts } : {}),
+    ...(l.idNumber ? { idNumber: l.idNumber } : {}),
+    ...(l.name ? { name: l.name } : {}),
+    ...(l.township ? { township: l.township } : {}),
+    ...(l.village ? { village: l.village } : {}),
+    amount: l.amount + amountDelta,
+    match: l.match,
+    evidence: l.evidence,
+    reasons: l.reasons,
+  };
+}
+
+/**
+ * The workflow's `ScoreAndStore` on N findings in 16 shards, leads in DynamoDB Local (its
+ * other ports in memory): what a collision's last step costs at county scale.
+ */
+async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
+  const objects = new MemoryObjects();
+  const runs = new MemoryRuns();
+  const deps = {
+    leads,
+    runs,
+    versions: new MemoryVersions(),
+    reports: new MemoryReports(),
+    objects,
+    buckets: { data: 'data' },
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => new Date().toISOString(),
+    ruleConfig: DEFAULT_RULE_CONFIG,
+    leadIdKey: new Uint8Array(32).fill(7),
+  };
+  const put = (key: string, value: unknown) =>
+    objects.items.set(`data/${key}`, new TextEncoder().encode(JSON.stringify(value)));
+  const run = async (runId: string, changedEvery: number) => {
+    const shards = Array.from({ length: 16 }, (_, shard) => {
+      const findings: Finding[] = [];
+      for (let i = shard; i < N; i += 16)
+        findings.push(findingOf(i, changedEvery > 0 && i % changedEvery === 0 ? 100 : 0));
+      put(`runs/${runId}/findings-${shard}.json`, findings);
+      return { shard, findingsKey: `runs/${runId}/findings-${shard}.json`, findings: findings.length };
+    });
+    put(`runs/${runId}/manifest.json`, { runId, createdAt: deps.now(), rules: RULES, versions: [] });
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let heapPeak = heapBefore;
+    const sampler = setInterval(() => {
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }, 25);
+    try {
+      return {
+        summary: await scoreAndStore(deps, { runId, manifestKey: `runs/${runId}/manifest.json`, shards }),
+        heapMb: Math.round((heapPeak - heapBefore) / 1024 / 1024),
+      };
+    } finally {
+      clearInterval(sampler);
+    }
+  };
+  const every = Math.round(1 / CHANGED);
+  for (const [runId, changedEvery, what] of [
+    ['run-1', 0, `first run, ${N} findings, every lead new`],
+    ['run-2', every, `rescore, every ${every}th amount changed`],
+    ['run-3', every, 'rescore, nothing changed since the last run'],
+  ] as const) {
+    const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changedEvery));
+    console.log(
+      `  ${summary.leadsNew} new, ${summary.leadsUpdated} updated, ${summary.leadsUnchanged} unchanged, ${summary.leadsSuperseded} superseded; heap grew by up to ${heapMb} MB`,
+    );
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'jiandu-lead-bench-'));
+const db = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
+try {
+  const client = createDynamoDbClient(db.endpoint);
+  if (PARTS.has('store')) {
+    await ensureTable(client, 'bench');
+    await storeSteps(new DynamoLeadRepository(documentClientOf(client), 'bench'));
+  }
+  if (PARTS.has('task')) {
+    await ensureTable(client, 'bench-task');
+    await taskSteps(new DynamoLeadRepository(documentClientOf(client), 'bench-task'));
+  }
   console.log(`peak RSS of this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
   await db.stop();

@@ -23,6 +23,13 @@ Options:
   --dynamodb-port <n>, --s3-port <n>, --sfn-port <n>
                  emulator ports (DynamoDB Local, s3rver, Step Functions API);
                  default 0, a free one
+  --function-workers <n>
+                 function invocations run at once, each in its own worker thread
+                 (as Lambda runs each in its own container); default
+                 $JIANDU_FUNCTION_WORKERS, else one per core
+  --concurrent-executions <n>
+                 workflow executions run at once (in AWS they overlap); default
+                 $JIANDU_CONCURRENT_EXECUTIONS, else 1 (one at a time)
   --empty        don't upload the demo county on first start
   --help         show this help
 
@@ -68,6 +75,8 @@ async function main(): Promise<void> {
       'dynamodb-port': { type: 'string' },
       's3-port': { type: 'string' },
       'sfn-port': { type: 'string' },
+      'function-workers': { type: 'string' },
+      'concurrent-executions': { type: 'string' },
       empty: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -94,6 +103,12 @@ async function main(): Promise<void> {
     sfnPort: parsePort(values['sfn-port'], 0, '--sfn-port'),
     functionSettings,
     empty: values.empty,
+    ...(values['function-workers'] !== undefined
+      ? { functionWorkers: Number(values['function-workers']) }
+      : {}),
+    ...(values['concurrent-executions'] !== undefined
+      ? { concurrentExecutions: Number(values['concurrent-executions']) }
+      : {}),
   });
 
   let stopping = false;

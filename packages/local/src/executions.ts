@@ -56,20 +56,25 @@ function shortOutput(output: unknown): string {
 }
 
 /**
- * Runs workflow executions one at a time in arrival order. In AWS, executions for different
- * uploads overlap; locally a queue keeps runs deterministic and easy to follow in the log.
+ * Runs workflow executions in arrival order, by default one at a time. In AWS, executions for
+ * different uploads overlap; locally one at a time keeps runs deterministic and easy to follow
+ * in the log. `concurrency` > 1 lets that many overlap, as in AWS (each still starts in
+ * arrival order): a county's per-file Normalize executions then use every function worker.
  */
 export class ExecutionQueue {
   readonly #workflow: LocalWorkflow;
   readonly #log: (line: string) => void;
+  readonly #concurrency: number;
   readonly #records: MutableRecord[] = [];
   readonly #pending: MutableRecord[] = [];
-  #running: { record: MutableRecord; abort(): void; done: Promise<void> } | undefined;
+  readonly #running = new Set<{ record: MutableRecord; abort(): void; done: Promise<void> }>();
   #stopped = false;
 
-  constructor(workflow: LocalWorkflow, log: (line: string) => void) {
+  /** `concurrency`: a whole number ≥ 1 (the platform validates its setting). */
+  constructor(workflow: LocalWorkflow, log: (line: string) => void, concurrency = 1) {
     this.#workflow = workflow;
     this.#log = log;
+    this.#concurrency = concurrency;
   }
 
   /** Queue an execution with `input`; returns its record (a snapshot). Refused once stopped. */
@@ -120,7 +125,7 @@ export class ExecutionQueue {
 
   /** Whether an execution is queued or running. */
   busy(): boolean {
-    return this.#running !== undefined || this.#pending.length > 0;
+    return this.#running.size > 0 || this.#pending.length > 0;
   }
 
   /** Whether an execution for `summary` is waiting to start (used to not pile up schedule ticks). */
@@ -128,7 +133,7 @@ export class ExecutionQueue {
     return this.#pending.some((record) => record.summary === summary);
   }
 
-  /** Refuse new executions, abort queued ones and the running one, and wait for it to settle. */
+  /** Refuse new executions, abort queued and running ones, and wait for those to settle. */
   async stop(): Promise<void> {
     this.#stopped = true;
     const now = new Date().toISOString();
@@ -136,17 +141,18 @@ export class ExecutionQueue {
       record.status = 'ABORTED';
       record.stoppedAt = now;
     }
-    const running = this.#running;
-    if (running) {
-      running.abort();
-      await running.done;
-    }
+    const running = [...this.#running];
+    for (const execution of running) execution.abort();
+    await Promise.all(running.map((execution) => execution.done));
   }
 
   #next(): void {
-    if (this.#running || this.#stopped) return;
-    const record = this.#pending.shift();
-    if (!record) return;
+    while (!this.#stopped && this.#running.size < this.#concurrency && this.#pending.length > 0) {
+      this.#start(this.#pending.shift() as MutableRecord);
+    }
+  }
+
+  #start(record: MutableRecord): void {
     record.status = 'RUNNING';
     record.startedAt = new Date().toISOString();
     const started = Date.now();
@@ -187,10 +193,10 @@ export class ExecutionQueue {
             ? `${record.error.error}: ${record.error.cause}`
             : '';
       this.#log(`[sfn] ${record.id} ${record.status} in ${seconds}s: ${record.summary} ${detail}`.trimEnd());
-      this.#running = undefined;
+      this.#running.delete(running);
       this.#next();
     });
-    this.#running = {
+    const running = {
       record,
       abort: () => {
         aborted = true;
@@ -198,5 +204,6 @@ export class ExecutionQueue {
       },
       done: settled,
     };
+    this.#running.add(running);
   }
 }

@@ -1,22 +1,35 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HostRequest, HostResponse } from './functions-worker.js';
+import { countSetting } from './settings.js';
 import type { WebMount } from './web.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-/** The real Lambda entries of one platform, run in their own environment (a worker thread). */
+/**
+ * The real Lambda entries of one platform, each run in an environment of its own (worker
+ * threads), as Lambda runs them in containers: the served API in one worker that nothing else
+ * uses, every invocation in an idle worker of a pool, one invocation per worker at a time.
+ */
 export interface FunctionHost {
-  /** Call `handler(event, context)` of a repository-relative entry, as Lambda invokes it (JSON in, JSON out). */
-  invoke(entry: string, functionName: string, event: unknown): Promise<unknown>;
+  /**
+   * Call `handler(event, context)` of a repository-relative entry, as Lambda invokes it (JSON
+   * in, JSON out), in an idle worker of the pool (a warm one when there is one; it waits when
+   * all are busy). A worker that dies during the invocation fails it with its error and is
+   * replaced by the next invocation. With `timeoutSeconds` (the function's Lambda timeout,
+   * counted from when a worker takes the invocation), an invocation still running then fails
+   * with `Sandbox.Timedout` and its worker is ended, as Lambda ends the container.
+   */
+  invoke(entry: string, functionName: string, event: unknown, timeoutSeconds?: number): Promise<unknown>;
   /**
    * Serve the `app` export of a repository-relative entry on 127.0.0.1:`port` (0: a free one)
-   * under `/api/`, and the `web` apps elsewhere; resolves with the port.
+   * under `/api/`, and the `web` apps elsewhere, from the API's own worker; resolves with the port.
    */
   serve(entry: string, port: number, web?: readonly WebMount[]): Promise<number>;
-  /** End the worker: running invocations are rejected, the served app stops. */
+  /** End every worker: running and waiting invocations are rejected, the served app stops. */
   stop(): Promise<void>;
 }
 
@@ -27,9 +40,14 @@ export interface FunctionHostOptions {
   /**
    * The functions' whole `process.env`, as a deployed function gets it from its
    * configuration: nothing of the platform's own environment leaks in, and the platform's
-   * `process.env` is never written.
+   * `process.env` is never written. Each worker gets its own copy.
    */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * How many invocations run at once, each in its own worker (Lambda's concurrency). Workers
+   * start on demand and stay warm. @default {@link functionWorkerCount}()
+   */
+  readonly workers?: number;
   /**
    * Also append everything the functions write (their structured JSON logs) to this file. With
    * `console: false` it goes only there.
@@ -37,6 +55,27 @@ export interface FunctionHostOptions {
   readonly logFile?: string;
   /** Whether the functions' output also reaches this process's stdout/stderr. @default true */
   readonly console?: boolean;
+}
+
+/** The environment variable that sets the pool's size (see {@link functionWorkerCount}). */
+export const FUNCTION_WORKERS_ENV = 'JIANDU_FUNCTION_WORKERS';
+
+/**
+ * The pool's size: `option` when given, else {@link FUNCTION_WORKERS_ENV} when set, else one
+ * worker per core this process may use (`os.availableParallelism()`): CPU-bound shards gain
+ * nothing from more. Throws when the chosen value is not a whole number ≥ 1.
+ */
+export function functionWorkerCount(
+  option?: number,
+  env: string | undefined = process.env[FUNCTION_WORKERS_ENV],
+): number {
+  return countSetting({
+    option,
+    optionName: 'functionWorkers',
+    envName: FUNCTION_WORKERS_ENV,
+    env,
+    fallback: availableParallelism(),
+  });
 }
 
 /**
@@ -49,39 +88,73 @@ function tsxRegisterUrl(): string {
   return pathToFileURL(commonJs.replace(/\.cjs$/, '.mjs')).href;
 }
 
-/** Start a worker with `env` as its environment that runs the functions' entries on request. */
-export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
+/** One worker thread: one Lambda container's environment, with its module cache (warm state). */
+interface FunctionWorker {
+  request(message: WithoutId<HostRequest>): Promise<unknown>;
+  /** Set once the worker has exited or is being ended (crashed, timed out, stopped): it takes no more requests. */
+  readonly exited: boolean;
+  terminate(): Promise<void>;
+}
+
+/** Where every worker's output goes (one file shared by all, like one log group). */
+interface Output {
+  /** Whether the workers' output is piped through this process (else it goes straight to ours). */
+  readonly tee: boolean;
+  write(chunk: Buffer, target: NodeJS.WriteStream): void;
+  /** Close the file once every worker has stopped; later output (a last flush) reaches the console only. */
+  end(): Promise<void>;
+}
+
+function functionOutput(options: FunctionHostOptions): Output {
+  let file: WriteStream | undefined = options.logFile
+    ? createWriteStream(options.logFile, { flags: 'a' })
+    : undefined;
+  return {
+    tee: options.logFile !== undefined || options.console === false,
+    write: (chunk, target) => {
+      file?.write(chunk);
+      if (options.console !== false) target.write(chunk);
+    },
+    end: () => {
+      const closing = file;
+      file = undefined;
+      return new Promise((done) => (closing ? closing.end(done) : done()));
+    },
+  };
+}
+
+function startWorker(
+  options: FunctionHostOptions,
+  output: Output,
+  onExit: (worker: FunctionWorker) => void,
+): FunctionWorker {
   const workerUrl = new URL('./functions-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxRegisterUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`;
-  const tee = options.logFile !== undefined || options.console === false;
   const worker = new Worker(bootstrap, {
     eval: true,
+    // A copy each: a function writing its process.env changes only its own container's.
     env: { ...options.env },
     workerData: { repoRoot: options.repoRoot },
     // Piped through this process only when it must go somewhere else too (or nowhere).
-    stdout: tee,
-    stderr: tee,
+    stdout: output.tee,
+    stderr: output.tee,
   });
-  if (tee) {
-    const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  if (output.tee) {
     for (const [stream, target] of [
       [worker.stdout, process.stdout],
       [worker.stderr, process.stderr],
     ] as const) {
-      stream.on('data', (chunk: Buffer) => {
-        file?.write(chunk);
-        if (options.console !== false) target.write(chunk);
-      });
+      stream.on('data', (chunk: Buffer) => output.write(chunk, target));
     }
-    worker.once('exit', () => file?.end());
   }
   // The worker must not keep a stopped platform's process alive.
   worker.unref();
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let ended: Error | undefined;
+  let ending = false;
   const failAll = (error: Error): void => {
-    ended = error;
+    ended ??= error;
     for (const call of pending.values()) call.reject(error);
     pending.clear();
   };
@@ -97,22 +170,140 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
       call.reject(error);
     }
   });
+  // An uncaught error kills the worker ('error', then 'exit'): the running invocation fails with it.
   worker.on('error', (error) => failAll(error));
-  worker.on('exit', (code) => failAll(new Error(`The functions' worker exited (code ${code})`)));
-
-  const request = (message: WithoutId<HostRequest>): Promise<unknown> => {
-    if (ended) return Promise.reject(ended);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-    });
+  const handle: FunctionWorker = {
+    request: (message) => {
+      if (ended) return Promise.reject(ended);
+      if (ending) return Promise.reject(new Error("The functions' worker is ending"));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ ...message, id });
+      });
+    },
+    get exited() {
+      return ended !== undefined || ending;
+    },
+    terminate: async () => {
+      if (ended) return;
+      ending = true; // at once: the pool must not hand it another invocation meanwhile
+      await worker.terminate();
+    },
   };
+  worker.on('exit', (code) => {
+    failAll(new Error(`The functions' worker exited (code ${code})`));
+    onExit(handle);
+  });
+  return handle;
+}
+
+/** An invocation waiting for an idle worker. */
+interface Waiting {
+  readonly message: WithoutId<HostRequest>;
+  readonly timeoutSeconds: number | undefined;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * `work` of `worker`, failed with Lambda's `Sandbox.Timedout` when still running after
+ * `timeoutSeconds`: the worker is ended then (a fresh one takes its place), so a hung function
+ * never holds a pool worker for good.
+ */
+function withTimeout(
+  worker: FunctionWorker,
+  work: Promise<unknown>,
+  timeoutSeconds: number | undefined,
+): Promise<unknown> {
+  if (timeoutSeconds === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void worker.terminate();
+      const error = new Error(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+      error.name = 'Sandbox.Timedout';
+      reject(error);
+    }, timeoutSeconds * 1000);
+    // A pending timeout must not keep a stopped platform's process alive.
+    timer.unref();
+  });
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Start the platform's functions: the API's worker when {@link FunctionHost.serve} is called,
+ * pool workers as invocations need them (up to `workers`), each with `env` as its environment.
+ */
+export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
+  const size = functionWorkerCount(options.workers);
+  const output = functionOutput(options);
+  let stopped: Error | undefined;
+  let stopping: Promise<void> | undefined;
+  let api: FunctionWorker | undefined;
+  const pool = new Set<FunctionWorker>();
+  // Most recently released last: the warmest worker is taken first, as Lambda reuses containers.
+  const idle: FunctionWorker[] = [];
+  const waiting: Waiting[] = [];
+
+  const forget = (worker: FunctionWorker): void => {
+    pool.delete(worker);
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+    dispatch(); // a crashed worker's place is free for a fresh one
+  };
+  function dispatch(): void {
+    while (waiting.length > 0 && !stopped) {
+      let worker = idle.pop();
+      if (!worker && pool.size < size) {
+        worker = startWorker(options, output, forget);
+        pool.add(worker);
+      }
+      if (!worker) return;
+      const call = waiting.shift() as Waiting;
+      const taken = worker;
+      // Idle again before the caller hears back: its next invocation finds this warm worker.
+      const release = (): void => {
+        if (!taken.exited && !stopped) idle.push(taken);
+        dispatch();
+      };
+      withTimeout(taken, taken.request(call.message), call.timeoutSeconds).then(
+        (value) => {
+          release();
+          call.resolve(value);
+        },
+        (error: Error) => {
+          release();
+          call.reject(error);
+        },
+      );
+    }
+  }
+
   return {
-    invoke: (entry, functionName, event) => request({ type: 'invoke', entry, functionName, event }),
-    serve: async (entry, port, web = []) => (await request({ type: 'serve', entry, port, web })) as number,
-    stop: async () => {
-      if (!ended) await worker.terminate();
+    invoke: (entry, functionName, event, timeoutSeconds) => {
+      if (stopped) return Promise.reject(stopped);
+      return new Promise((resolve, reject) => {
+        const message = { type: 'invoke', entry, functionName, event } as const;
+        waiting.push({ message, timeoutSeconds, resolve, reject });
+        dispatch();
+      });
+    },
+    serve: async (entry, port, web = []) => {
+      if (stopped) throw stopped;
+      api ??= startWorker(options, output, () => undefined);
+      return (await api.request({ type: 'serve', entry, port, web })) as number;
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        stopped = new Error("The functions' worker exited (the platform stopped)");
+        for (const call of waiting.splice(0)) call.reject(stopped);
+        idle.length = 0;
+        // Terminating rejects what the workers were running.
+        await Promise.all([...pool, ...(api ? [api] : [])].map((worker) => worker.terminate()));
+        await output.end();
+      })();
+      return stopping;
     },
   };
 }

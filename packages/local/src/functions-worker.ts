@@ -1,8 +1,10 @@
 /**
- * The functions' own environment: a worker thread started by {@link startFunctionHost} with
+ * The functions' own environment: one worker thread started by {@link startFunctionHost} with
  * the platform's handler environment as its `process.env`, as a Lambda container gets its
- * configuration. It imports the real entries (`functions/…`) on first use and answers
- * invocations from the platform; the API app is served from here on its own port.
+ * configuration. It imports the real entries (`functions/…`) on first use — once per worker,
+ * so their module-level clients are reused by every later invocation, as in a warm container —
+ * and answers invocations from the platform (a pool worker gets one at a time), or serves the
+ * API app on its own port (the API's own worker).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

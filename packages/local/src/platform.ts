@@ -21,12 +21,13 @@ import {
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
 import { FaultInjector, startFaultProxy } from './faults.js';
-import { startFunctionHost } from './functions-host.js';
+import { functionWorkerCount, startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
 import { hostJobRunner, type ScheduleSpec, type Schedules, startSchedules } from './scheduler.js';
 import { ensurePlatformSecret } from './secrets.js';
+import { countSetting } from './settings.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import { staffWebConfig, type WebMount, webApps, withWebPages } from './web.js';
 import {
@@ -54,6 +55,8 @@ export const LOCAL_COLLISION_QUIET_SECONDS = 2;
 const COLLISION_STARTER = 'CollisionStarter';
 /** Lifetime of the demo inspector's token minted at start (`platform.inspectorToken`), in seconds. */
 export const INSPECTOR_TOKEN_SECONDS = 12 * 3600;
+/** The environment variable that sets {@link PlatformOptions.concurrentExecutions}. */
+export const CONCURRENT_EXECUTIONS_ENV = 'JIANDU_CONCURRENT_EXECUTIONS';
 /** The hono app module (repository-root relative); its named export `app` is served (in the function host). */
 export const API_APP_ENTRY = 'functions/api-app.ts';
 
@@ -126,6 +129,21 @@ export interface PlatformOptions {
    * through fault proxies, and task invocations go through the injector. Off by default.
    */
   readonly faults?: boolean;
+  /**
+   * How many function invocations (task states, scheduled jobs) run at once, each in its own
+   * worker thread as each Lambda invocation has its own container: MatchShard iterations of
+   * the inline Map then use every core. The API is served from a worker of its own besides.
+   * Default the `JIANDU_FUNCTION_WORKERS` environment variable, else one per core
+   * (`os.availableParallelism()`); a whole number ≥ 1.
+   */
+  readonly functionWorkers?: number;
+  /**
+   * How many workflow executions run at once (in arrival order); default the
+   * `JIANDU_CONCURRENT_EXECUTIONS` environment variable, else 1: one at a time keeps a local
+   * run deterministic and its log easy to follow. In AWS they overlap; more lets a county's
+   * per-file Normalize executions use every function worker.
+   */
+  readonly concurrentExecutions?: number;
   /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
@@ -286,6 +304,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
     : print;
   const dataDir = resolve(options.dataDir);
+  // Validated before anything starts: a bad setting fails the start, not the first upload.
+  const functionWorkers = functionWorkerCount(options.functionWorkers);
+  const concurrentExecutions = countSetting({
+    option: options.concurrentExecutions,
+    optionName: 'concurrentExecutions',
+    envName: CONCURRENT_EXECUTIONS_ENV,
+    env: process.env[CONCURRENT_EXECUTIONS_ENV],
+    fallback: 1,
+  });
   mkdirSync(dataDir, { recursive: true });
 
   // Everything started so far, stopped in reverse order if a later step fails.
@@ -342,6 +369,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.taskTimeoutSeconds ? { taskTimeoutSeconds: options.taskTimeoutSeconds } : {},
       ),
       log,
+      concurrentExecutions,
     );
     cleanups.push(() => queue.stop());
     // The control routes answer once the platform below is complete.
@@ -360,6 +388,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     );
     const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
+    log(
+      `[local] functions: the API in its own worker, up to ${functionWorkers} invocation(s) at once; ` +
+        `up to ${concurrentExecutions} execution(s) at once`,
+    );
 
     // With fault injection, the functions reach DynamoDB and S3 through the fault proxies.
     const faults = options.faults ? new FaultInjector() : undefined;
@@ -380,6 +412,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // The functions run in their own environment, as in Lambda: nothing is written into ours.
     const functions = startFunctionHost({
       repoRoot: REPO_ROOT,
+      workers: functionWorkers,
       env: handlerEnvironment({
         dynamodbEndpoint: functionEndpoints.dynamodb,
         s3Endpoint: functionEndpoints.s3,

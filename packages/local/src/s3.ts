@@ -47,6 +47,11 @@ const LOOPBACK_UPLOAD_CORS = `<CORSConfiguration>${['http://127.0.0.1:*', 'http:
 /**
  * Start s3rver on 127.0.0.1:`port`, persisting in `directory`, with `buckets` created if missing
  * (existing ones and their objects are kept).
+ *
+ * Objects are files in `directory` (a county's uploads, shards and findings: hundreds of MB at
+ * a million persons), streamed to and from disk without fsync, so they cost the OS's page
+ * cache, not this process's memory. s3rver runs in this process's main thread, beside the
+ * workflow interpreter: the function workers' S3 traffic is I/O here, not their CPU.
  */
 export async function startS3rver(options: {
   directory: string;

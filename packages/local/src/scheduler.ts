@@ -50,6 +50,9 @@ export function startSchedules(specs: readonly ScheduleSpec[], fire: (name: stri
   };
 }
 
+/** A job's Lambda timeout when it sets none (`ScheduledJob.timeoutSeconds`' default). */
+const DEFAULT_JOB_TIMEOUT_SECONDS = 60;
+
 /** Runs the scheduled jobs' real Lambda entries (in the platform's function host). */
 export interface JobRunner {
   /** Invoke a job now with the Scheduled Event its rule would send; resolves with the handler's result. */
@@ -70,7 +73,12 @@ export function hostJobRunner(host: FunctionHost, jobs: readonly ScheduledJob[])
       if (!job) throw new Error(`No scheduled job '${name}' (known: ${jobs.map((j) => j.name).join(', ')})`);
       active.set(name, (active.get(name) ?? 0) + 1);
       try {
-        return await host.invoke(job.entry, `jiandu-job-${name}`, scheduledEvent(`jiandu-${name}`, time));
+        return await host.invoke(
+          job.entry,
+          `jiandu-job-${name}`,
+          scheduledEvent(`jiandu-${name}`, time),
+          job.timeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+        );
       } finally {
         active.set(name, (active.get(name) ?? 1) - 1);
       }

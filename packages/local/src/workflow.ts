@@ -5,6 +5,7 @@ import {
   collisionDefinitionString,
   LOCAL_DEFINITION,
   substitute,
+  TASK_TIMEOUT_SECONDS,
   TASKS,
   type TaskName,
 } from '@jiandu/pipeline/definition';
@@ -43,13 +44,14 @@ export function localDefinition(): Record<string, unknown> {
 /**
  * The real handlers: each task invokes the `handler` export of its entry in
  * {@link FUNCTION_ENTRIES} inside the platform's function host (imported there on first use,
- * so a module that fails to load fails that execution with the import error, not the start).
+ * so a module that fails to load fails that execution with the import error, not the start),
+ * ended at its Lambda timeout (`TASK_TIMEOUT_SECONDS`) as Lambda would.
  */
 export function hostTaskHandlers(host: FunctionHost): TaskHandlers {
   const make =
     (task: TaskName): TaskHandler =>
     (input) =>
-      host.invoke(FUNCTION_ENTRIES[task], `jiandu-${task}`, input);
+      host.invoke(FUNCTION_ENTRIES[task], `jiandu-${task}`, input, TASK_TIMEOUT_SECONDS[task]);
   return Object.fromEntries(TASK_NAMES.map((task) => [task, make(task)])) as unknown as TaskHandlers;
 }
 

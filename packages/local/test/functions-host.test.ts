@@ -1,21 +1,43 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FunctionHost, startFunctionHost } from '../src/functions-host.js';
+import {
+  FUNCTION_WORKERS_ENV,
+  type FunctionHost,
+  functionWorkerCount,
+  startFunctionHost,
+} from '../src/functions-host.js';
+import type { Seen } from './fixtures/pool-function.js';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const ENTRY = 'fixtures/env-function.ts';
+const POOL_ENTRY = 'fixtures/pool-function.ts';
 
 describe('function host', () => {
   const environment = { ...process.env };
   const hosts: FunctionHost[] = [];
-  const host = (table: string): FunctionHost => {
-    const started = startFunctionHost({ repoRoot, env: { TABLE_NAME: table } });
+  const host = (table: string, workers?: number): FunctionHost => {
+    const started = startFunctionHost({
+      repoRoot,
+      env: { TABLE_NAME: table },
+      ...(workers !== undefined ? { workers } : {}),
+    });
     hosts.push(started);
     return started;
   };
 
+  const dirs: string[] = [];
+  const scratch = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'jiandu-pool-'));
+    dirs.push(dir);
+    return dir;
+  };
+
   afterAll(async () => {
     await Promise.all(hosts.map((h) => h.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("gives each host's functions exactly its environment, and leaves this process's alone", async () => {
@@ -46,5 +68,101 @@ describe('function host', () => {
     await a.stop();
     await expect(fetch(`http://127.0.0.1:${port}/table`)).rejects.toThrow();
     await expect(a.invoke(ENTRY, 'jiandu-A', {})).rejects.toThrow(/worker exited/);
+  });
+
+  it('runs two CPU-bound invocations at the same time, each in its own worker', async () => {
+    const a = host('t', 2);
+    const dir = scratch();
+    // Each spins without yielding until the other has started: only parallel threads both see it.
+    const [first, second] = (await Promise.all([
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'one', waitFor: 'two' }),
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'two', waitFor: 'one' }),
+    ])) as Seen[];
+    expect(first?.sawOther).toBe(true);
+    expect(second?.sawOther).toBe(true);
+    expect(first?.threadId).not.toBe(second?.threadId);
+  });
+
+  it('runs one invocation per worker: with one worker the next waits, then reuses the warm worker', async () => {
+    const a = host('t', 1);
+    const dir = scratch();
+    const [first, second] = (await Promise.all([
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'one', waitFor: 'two', spinMs: 300 }),
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'two', waitFor: 'one', spinMs: 300 }),
+    ])) as Seen[];
+    // The first ran alone to its end; the second started after it, in the same (warm) worker.
+    expect(first).toMatchObject({ sawOther: false, invocations: 1 });
+    expect(second).toMatchObject({ sawOther: true, invocations: 2, threadId: first?.threadId });
+  });
+
+  it('takes a warm worker before starting another one', async () => {
+    const a = host('t', 2);
+    const first = (await a.invoke(POOL_ENTRY, 'jiandu-A', {})) as Seen;
+    const second = (await a.invoke(POOL_ENTRY, 'jiandu-A', {})) as Seen;
+    expect(second).toMatchObject({ threadId: first.threadId, invocations: 2 });
+  });
+
+  it('keeps the API answering while a long task holds a pool worker', async () => {
+    const a = host('api-table', 1);
+    const dir = scratch();
+    const port = await a.serve(ENTRY, 0);
+    const long = a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'long', waitFor: 'release' });
+    while (!existsSync(join(dir, 'long'))) await new Promise((r) => setTimeout(r, 20));
+    // The task spins without yielding; the API is served from its own worker.
+    const response = await fetch(`http://127.0.0.1:${port}/table`);
+    expect(await response.json()).toEqual({ table: 'api-table' });
+    writeFileSync(join(dir, 'release'), '');
+    await expect(long).resolves.toMatchObject({ sawOther: true });
+  });
+
+  it("fails the invocation whose worker died with the worker's error, and replaces the worker", async () => {
+    const a = host('t', 1);
+    const before = (await a.invoke(POOL_ENTRY, 'jiandu-A', {})) as Seen;
+    await expect(a.invoke(POOL_ENTRY, 'jiandu-A', { crash: '容器崩溃' })).rejects.toThrow('容器崩溃');
+    const after = (await a.invoke(POOL_ENTRY, 'jiandu-A', {})) as Seen;
+    expect(after.threadId).not.toBe(before.threadId);
+    expect(after.invocations).toBe(1); // a cold start: the dead worker's module state is gone
+  });
+
+  it('ends an invocation at its timeout as Sandbox.Timedout, and its worker with it, as Lambda does', async () => {
+    const a = host('t', 1);
+    const dir = scratch();
+    const spinning = { dir, name: 'spin', waitFor: 'never', spinMs: 60_000 };
+    const timedOut = a.invoke(POOL_ENTRY, 'jiandu-MatchShard', spinning, 1);
+    const next = a.invoke(POOL_ENTRY, 'jiandu-A', {});
+    await expect(timedOut).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 1.00 seconds',
+    });
+    // The one worker was spinning for a minute: the next invocation ran in a fresh one.
+    expect(await next).toMatchObject({ invocations: 1 });
+  });
+
+  it('rejects running and waiting invocations when stopped', async () => {
+    const a = host('t', 1);
+    const dir = scratch();
+    const running = a.invoke(POOL_ENTRY, 'jiandu-A', { dir, name: 'run', waitFor: 'never', spinMs: 60_000 });
+    const waiting = a.invoke(POOL_ENTRY, 'jiandu-A', {});
+    while (!existsSync(join(dir, 'run'))) await new Promise((r) => setTimeout(r, 20));
+    const failures = [running, waiting].map((call) => expect(call).rejects.toThrow(/worker exited/));
+    await a.stop();
+    await Promise.all(failures);
+  });
+});
+
+describe('function worker count', () => {
+  it('takes the option, else the environment variable, else the cores', () => {
+    expect(functionWorkerCount(3, '5')).toBe(3);
+    expect(functionWorkerCount(undefined, '5')).toBe(5);
+    expect(functionWorkerCount(undefined, undefined)).toBe(availableParallelism());
+    expect(functionWorkerCount(undefined, ' ')).toBe(availableParallelism());
+  });
+
+  it('refuses anything but a whole number of at least one, naming where it came from', () => {
+    expect(() => functionWorkerCount(0)).toThrow(/functionWorkers must be a whole number ≥ 1.*'0'/);
+    expect(() => functionWorkerCount(undefined, 'two')).toThrow(
+      new RegExp(`${FUNCTION_WORKERS_ENV} must be a whole number ≥ 1.*'two'`),
+    );
+    expect(() => functionWorkerCount(undefined, '1.5')).toThrow(FUNCTION_WORKERS_ENV);
   });
 });

@@ -8,6 +8,7 @@ import type {
   RunRepository,
   VersionRepository,
 } from '@jiandu/domain/ports';
+import type { ShardSizing } from './shards.js';
 
 /** Structured logger port (Powertools Logger satisfies it). Never pass names or ID numbers. */
 export interface Log {
@@ -55,8 +56,12 @@ export type NormalizeDeps = Pick<
 export interface RecordPendingDeps extends Pick<PipelineDeps, 'log' | 'now'> {
   readonly pending: PendingCollisionRepository;
 }
-/** `PlanCollision`: versions, runs, objects, log, clock. */
-export type PlanDeps = Pick<PipelineDeps, 'versions' | 'runs' | 'objects' | 'buckets' | 'log' | 'now'>;
+/** `PlanCollision`: versions, runs, objects, log, clock, and how the shard count follows the data. */
+export interface PlanDeps
+  extends Pick<PipelineDeps, 'versions' | 'runs' | 'objects' | 'buckets' | 'log' | 'now'> {
+  /** @default DEFAULT_SHARD_SIZING (`shards.ts`) */
+  readonly shardSizing?: ShardSizing;
+}
 /** `MatchShard`: shards in, findings out, under the rule thresholds; no table. */
 export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleConfig'>;
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
 import { type LookupPerson, lookupEntries, personDigest } from '@jiandu/domain/disclosure/lookup';
@@ -5,24 +6,27 @@ import {
   type DisclosureRecords,
   type DisclosureStore,
   type DisclosureUnit,
+  PAYMENT_REFS,
   type ProjectedKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
+import { LostIdIndex, lostId, type Recipient } from '@jiandu/domain/disclosure/recipients';
 import {
   DISCLOSURE_KINDS,
+  type DisclosedPayment,
   disclosedFinanceItem,
   disclosedHouseholds,
   disclosedNotice,
   disclosedPayment,
   disclosedProject,
 } from '@jiandu/domain/disclosure/records';
-import { TotalsBuilder } from '@jiandu/domain/disclosure/totals';
+import { TotalsBuilder, type TotalsCell, TotalsSum } from '@jiandu/domain/disclosure/totals';
 import type { NormalizedRow } from '@jiandu/domain/model';
 import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
 import { type ManifestVersion, versionsInForce } from './manifest.js';
-import { decodeRows, SHARD_COUNT, shardKey } from './shards.js';
+import { decodeRows, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey } from './shards.js';
 
 /** What keeping the disclosure projections needs. */
 export interface DisclosureSyncDeps
@@ -38,8 +42,15 @@ export interface DisclosureSyncDeps
 export interface DisclosureSyncSummary {
   readonly unitsAdded: number;
   readonly unitsRemoved: number;
-  /** Whether totals and the lookup index were recomputed (payments or the registry changed). */
+  /** Whether totals or the lookup index were counted again (payments or the registry changed). */
   readonly recomputed: boolean;
+  /** Payment records put or deleted (unchanged ones are not written). */
+  readonly paymentsWritten: number;
+  /** `(year, shard)` parts of the totals counted again (of years × 16). */
+  readonly totalsCounted: number;
+  /** Whether the lookup index was rebuilt (the registry or the paid persons changed). */
+  readonly lookupsRebuilt: boolean;
+  readonly seconds: number;
 }
 
 type UnitKey = Omit<DisclosureUnit, 'records'>;
@@ -97,17 +108,14 @@ async function versionRows(
 
 const defined = <T>(list: readonly (T | undefined)[]): T[] => list.filter((x): x is T => x !== undefined);
 
-/** The disclosed records of one unit, from its version's rows. */
-function recordsOf(
-  deps: DisclosureSyncDeps,
-  unit: UnitKey,
-  rows: readonly NormalizedRow[],
-): DisclosureRecords[ProjectedKind][] {
+/** The projected kinds whose records are written whole per unit. */
+type OtherKind = Exclude<ProjectedKind, 'subsidy_payments'>;
+
+/** The disclosed records of a unit of the kinds other than payments, from its version's rows. */
+function recordsOf(unit: UnitKey, rows: readonly NormalizedRow[]): DisclosureRecords[OtherKind][] {
   const mine = unit.part === '' ? rows : rows.filter((r) => coverageKey(unit.kind, r.values) === unit.part);
   const v = unit.versionId;
   switch (unit.kind) {
-    case 'subsidy_payments':
-      return defined(mine.map((r) => disclosedPayment(v, r, (id) => personDigest(deps.lookupKey, id))));
     case 'poverty_registry':
       return disclosedHouseholds(v, mine);
     case 'livelihood_projects':
@@ -121,69 +129,445 @@ function recordsOf(
   }
 }
 
-/**
- * Keep the disclosure projections in step with the versions in force (CONTRACT.md §7): a
- * unit that came into force is projected, one that left (withdrawn, replaced, covered again,
- * unpublished, out of the months back) is removed with exactly its records. When payments or
- * the registry changed, totals and the lookup index are recomputed from every payment in
- * force, shard by shard. Idempotent: a run with nothing new writes nothing.
- */
-export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<DisclosureSyncSummary> {
-  const versions = (await Promise.all(PROJECTED.map((k) => deps.versions.listOfKind(k)))).flat();
-  const byId = new Map(versions.map((v) => [v.versionId, v]));
-  const desired = desiredUnits(versionsInForce(versions), byId, deps.disclosureConfig, deps.now());
-  const current = new Map((await deps.disclosure.units()).map((u) => [unitId(u), u]));
-  const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
-  const removed = [...current.entries()].filter(([id]) => !desired.has(id)).map(([, u]) => u);
+/** Where the sync keeps its own state in the data bucket (never public). */
+const STATE_KEY = 'disclosure/state.json';
+const partialKey = (year: string, shard: number) =>
+  `disclosure/totals/${year}/${String(shard).padStart(2, '0')}.json`;
 
-  // Rows are read once per version, whatever the number of its units.
-  const rowCache = new Map<string, Promise<NormalizedRow[]>>();
-  const rowsOf = (versionId: string) => {
-    let rows = rowCache.get(versionId);
-    if (!rows) {
-      const version = byId.get(versionId);
-      rows = version ? versionRows(deps, version) : Promise.resolve([]);
-      rowCache.set(versionId, rows);
-    }
-    return rows;
-  };
-  // New units first, then the ones that left: a replacement never leaves a gap.
-  for (const unit of added) {
-    const records = recordsOf(deps, unit, await rowsOf(unit.versionId));
-    await deps.disclosure.project({ ...unit, records: records.length }, records);
-  }
-  for (const unit of removed) {
-    const records = recordsOf(deps, unit, await rowsOf(unit.versionId));
-    await deps.disclosure.unproject(unit, records);
-  }
+const LOST_IDS_KEY = 'disclosure/lost-ids.json';
 
-  const recomputed = [...added, ...removed].some(
-    (u) => u.kind === 'subsidy_payments' || u.kind === 'household_registry',
-  );
-  if (recomputed) await recomputeTotalsAndLookups(deps, [...desired.values()], byId);
-  deps.log.info('disclosure projections synced', {
-    unitsAdded: added.length,
-    unitsRemoved: removed.length,
-    recomputed,
-  });
-  return { unitsAdded: added.length, unitsRemoved: removed.length, recomputed };
+/** The registry's persons of the lost rows' names and villages, for the registry versions it was read from. */
+interface LostIdCache {
+  readonly registry: readonly string[];
+  readonly entries: readonly (readonly [string, readonly string[]])[];
+}
+
+/** What the sync remembers between runs: the years it keeps per-shard totals of. */
+interface SyncState {
+  readonly format: 1;
+  readonly years: readonly string[];
+  /** Set before a shard's paid persons change, cleared once the lookup index follows them. */
+  readonly lookupsPending?: true;
 }
 
 /**
- * Totals and the lookup index from every projected payment: shard by shard (a person's rows
- * share a shard, so recipients are counted exactly with one shard in memory at a time), and
- * the registry's households for the lookup.
+ * One shard's part of a year: its totals cells (recipients are this shard's persons) and the
+ * persons paid, with the names their payments give them (for the personal lookup).
  */
-async function recomputeTotalsAndLookups(
-  deps: DisclosureSyncDeps,
-  units: readonly UnitKey[],
-  byId: ReadonlyMap<string, DatasetVersion>,
-): Promise<void> {
-  const partsByVersion = new Map<string, Set<string>>();
-  for (const u of units)
-    if (u.kind === 'subsidy_payments')
-      partsByVersion.set(u.versionId, (partsByVersion.get(u.versionId) ?? new Set()).add(u.part));
+interface ShardPart {
+  readonly cells: readonly TotalsCell[];
+  readonly paid: readonly (readonly [string, readonly string[]])[];
+}
 
+async function readJson<T>(deps: DisclosureSyncDeps, key: string): Promise<T | undefined> {
+  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : undefined;
+}
+
+const writeJson = (deps: DisclosureSyncDeps, key: string, value: unknown) =>
+  deps.objects.put(deps.buckets.data, key, JSON.stringify(value), 'application/json');
+
+/** The rows of one shard of a version (none when the version has no rows there). */
+const shardRows = (deps: DisclosureSyncDeps, version: DatasetVersion, shard: number) =>
+  versionRows(deps, version, [shard]);
+
+/** `(year, shard)` pairs whose totals must be counted again. */
+class Affected {
+  readonly byYear = new Map<string, Set<number>>();
+  add(year: string, shards: Iterable<number>): void {
+    const set = this.byYear.get(year) ?? new Set<number>();
+    for (const s of shards) set.add(s);
+    this.byYear.set(year, set);
+  }
+  get size(): number {
+    return this.byYear.size;
+  }
+}
+
+const ALL_SHARDS = [...Array(SHARD_COUNT).keys()];
+
+/** Payment units by version: the coverage parts of each. */
+function partsByVersion(units: readonly UnitKey[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const u of units)
+    if (u.kind === 'subsidy_payments') out.set(u.versionId, (out.get(u.versionId) ?? new Set()).add(u.part));
+  return out;
+}
+
+/** The identity of a payment record in its partition (what the table keys it by). */
+const recordKey = (p: DisclosedPayment) => `${p.period}|${p.township}|${p.village}|${p.program}|${p.ref}`;
+
+/**
+ * Bring payment records in step for the units that came into force (`added`) and left
+ * (`removed`), shard by shard: a record whose key and content are unchanged (a corrected roster
+ * re-uploaded: same department, sheet and row) is not written; new and changed ones are put,
+ * gone ones deleted, in batches. Only one shard of the changed versions is in memory at a time.
+ * Returns the record counts of the added units and the `(year, shard)` totals they change.
+ */
+async function syncPayments(
+  deps: DisclosureSyncDeps,
+  added: readonly UnitKey[],
+  removed: readonly DisclosureUnit[],
+  byId: ReadonlyMap<string, DatasetVersion>,
+): Promise<{ counts: Map<string, number>; affected: Affected; written: number }> {
+  const addedParts = partsByVersion(added);
+  const removedParts = partsByVersion(removed);
+  // Units projected before payment refs were per department: their records carry the version id.
+  const legacy = new Set(removed.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
+  const counts = new Map<string, number>();
+  const affected = new Affected();
+  const digest = (id: string) => personDigest(deps.lookupKey, id);
+  let written = 0;
+  for (const shard of ALL_SHARDS) {
+    const before = new Map<string, { p: DisclosedPayment; row: NormalizedRow }>();
+    const after = new Map<string, { p: DisclosedPayment; row: NormalizedRow }>();
+    for (const versionId of new Set([...addedParts.keys(), ...removedParts.keys()])) {
+      const version = byId.get(versionId);
+      if (!version?.shardRows[shard]) continue;
+      for (const row of await shardRows(deps, version, shard)) {
+        const part = coverageKey('subsidy_payments', row.values) ?? '';
+        const unit = { kind: 'subsidy_payments' as const, versionId, part };
+        if (addedParts.get(versionId)?.has(part)) {
+          const p = disclosedPayment(version.department, row, digest);
+          if (p) {
+            after.set(recordKey(p), { p, row });
+            counts.set(unitId(unit), (counts.get(unitId(unit)) ?? 0) + 1);
+          }
+        }
+        if (removedParts.get(versionId)?.has(part)) {
+          const source = legacy.has(unitId(unit)) ? versionId : version.department;
+          const p = disclosedPayment(source, row, digest);
+          if (p) before.set(recordKey(p), { p, row });
+        }
+      }
+    }
+    const changed = (x: { p: DisclosedPayment; row: NormalizedRow }) =>
+      // A lost ID's person is found by name + village, in any shard: count its year again in all.
+      affected.add(x.p.period.slice(0, 4), lostId(x.row) ? ALL_SHARDS : [shard]);
+    const puts: DisclosedPayment[] = [];
+    const deletes: DisclosedPayment[] = [];
+    for (const [key, a] of after) {
+      const b = before.get(key);
+      if (b && JSON.stringify(b.p) === JSON.stringify(a.p)) continue;
+      puts.push(a.p);
+      changed(a);
+      if (b) changed(b);
+    }
+    for (const [key, b] of before)
+      if (!after.has(key)) {
+        deletes.push(b.p);
+        changed(b);
+      }
+    await deps.disclosure.writeRecords('subsidy_payments', puts, deletes);
+    written += puts.length + deletes.length;
+  }
+  return { counts, affected, written };
+}
+
+/** Reads what counting totals and the lookup needs, at most once per sync. */
+class PaymentReader {
+  private lost?: Promise<{ versionId: string; row: NormalizedRow }[]>;
+  private index?: Promise<LostIdIndex>;
+
+  constructor(
+    private readonly deps: DisclosureSyncDeps,
+    /** Payment units in force: coverage parts by version. */
+    readonly parts: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly registry: readonly DatasetVersion[],
+    private readonly byId: ReadonlyMap<string, DatasetVersion>,
+  ) {}
+
+  /** Rows of the registry in force, shard by shard. */
+  async *registryRows(): AsyncGenerator<{ row: NormalizedRow; department: string }> {
+    for (const shard of ALL_SHARDS)
+      for (const version of this.registry)
+        for (const row of await shardRows(this.deps, version, shard))
+          yield { row, department: version.department };
+  }
+
+  /** The payment rows in force whose ID was lost (all kept in {@link LOST_ID_SHARD}). */
+  lostRows() {
+    this.lost ??= (async () => {
+      const out: { versionId: string; row: NormalizedRow }[] = [];
+      for (const [versionId, parts] of this.parts) {
+        const version = this.byId.get(versionId);
+        if (!version?.shardRows[LOST_ID_SHARD]) continue;
+        for (const row of await shardRows(this.deps, version, LOST_ID_SHARD))
+          if (lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
+            out.push({ versionId, row });
+      }
+      return out;
+    })();
+    return this.lost;
+  }
+
+  /** The registry's persons by name + village, for the lost rows' names and villages only. */
+  lostIndex() {
+    this.index ??= (async () => {
+      const wanted = new Set<string>();
+      for (const { row } of await this.lostRows()) {
+        const key = LostIdIndex.keyOf(row.values.recipient_name, row.values.village);
+        if (key) wanted.add(key);
+      }
+      // Kept in the data bucket: found again only when the registry or the lost rows' names change.
+      const registry = this.registry.map((v) => v.versionId).sort();
+      const kept = await readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+      const known = new Set(kept?.entries.map(([k]) => k));
+      if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
+        return LostIdIndex.of(kept.entries);
+      const index = new LostIdIndex(wanted);
+      for await (const { row } of this.registryRows()) index.addRegistryRow(row);
+      await writeJson(this.deps, LOST_IDS_KEY, { registry, entries: index.entries() } satisfies LostIdCache);
+      return index;
+    })();
+    return this.index;
+  }
+
+  /** One shard's totals and paid persons of a year, counting each person once. */
+  async part(year: string, shard: number): Promise<ShardPart> {
+    const totals = new TotalsBuilder();
+    const paid = new Map<string, Set<string>>();
+    const add = (versionId: string, row: NormalizedRow, recipient: Recipient) => {
+      const version = this.byId.get(versionId) as DatasetVersion;
+      const payment = disclosedPayment(version.department, row);
+      if (!payment || payment.period.slice(0, 4) !== year) return;
+      totals.add(payment, recipient.key);
+      const name = normalizePersonName(row.values.recipient_name as string | null);
+      if (row.idNumber) {
+        const names = paid.get(row.idNumber) ?? new Set<string>();
+        if (name) names.add(name);
+        paid.set(row.idNumber, names);
+      }
+    };
+    const inYear = (parts: ReadonlySet<string>) => [...parts].some((p) => p.split('|')[1]?.startsWith(year));
+    for (const [versionId, parts] of this.parts) {
+      const version = this.byId.get(versionId);
+      if (!version?.shardRows[shard] || !inYear(parts)) continue;
+      for (const row of await shardRows(this.deps, version, shard)) {
+        if (lostId(row) || !parts.has(coverageKey('subsidy_payments', row.values) ?? '')) continue;
+        add(versionId, row, { key: row.idNumber ?? untiedKey(row) });
+      }
+    }
+    const lost = await this.lostRows();
+    if (lost.length > 0) {
+      const index = await this.lostIndex();
+      for (const { versionId, row } of lost) {
+        const recipient = index.recipientOf(row);
+        const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
+        if (home === shard) add(versionId, row, recipient);
+      }
+    }
+    return {
+      cells: totals.cells(),
+      paid: [...paid.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, names]) => [id, [...names].sort()] as const),
+    };
+  }
+}
+
+const NO_REGISTRY = new LostIdIndex();
+/** The recipient key of a row without an ID (as `LostIdIndex.recipientOf` names an untied one). */
+const untiedKey = (row: NormalizedRow) => NO_REGISTRY.recipientOf(row).key;
+
+/** The shard `shardOf` gives a row without an ID: by its name and village. */
+const nameShard = (row: NormalizedRow) =>
+  hashToShard(`${String(row.values.recipient_name ?? '')}|${String(row.values.village ?? '')}`);
+
+/**
+ * Keep the disclosure projections in step with the versions in force (CONTRACT.md §7), doing
+ * only what changed since the last sync:
+ *
+ * - a unit that came into force is projected, one that left (withdrawn, replaced, covered
+ *   again, unpublished, out of the months back) is removed with exactly its records; payment
+ *   records are diffed per shard so a corrected roster writes only its changed rows;
+ * - totals are kept per `(year, ID-hash shard)` in the data bucket; only the pairs a changed
+ *   payment touches are counted again (all of them when the registry changed: lost IDs are
+ *   found by it), then the year's 16 parts are summed and only changed cells written;
+ * - the lookup index is rebuilt only when the registry or the set of paid persons changed.
+ *
+ * Idempotent: a run with nothing new writes nothing; a run that stopped halfway is completed
+ * by the next (units are marked only after their records).
+ */
+export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<DisclosureSyncSummary> {
+  const started = Date.now();
+  const versions = (await Promise.all(PROJECTED.map((k) => deps.versions.listOfKind(k)))).flat();
+  const byId = new Map(versions.map((v) => [v.versionId, v]));
+  const desired = desiredUnits(versionsInForce(versions), byId, deps.disclosureConfig, deps.now());
+  const all = await deps.disclosure.units();
+  // A payment unit keyed the old way (by version) is projected again.
+  const current = new Map(
+    all.filter((u) => u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS).map((u) => [unitId(u), u]),
+  );
+  const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
+  const removed = all.filter((u) => !desired.has(unitId(u)) || !current.has(unitId(u)));
+  const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
+
+  // Other kinds are small (snapshots, village books, notices): read per version, written per
+  // kind — new records first, then the ones that left, so a replacement never leaves a gap.
+  const otherAdded: DisclosureUnit[] = [];
+  for (const kind of DISCLOSURE_KINDS.filter((k) => k !== 'subsidy_payments')) {
+    const rowCache = new Map<string, Promise<NormalizedRow[]>>();
+    const rowsOf = (versionId: string) => {
+      let rows = rowCache.get(versionId);
+      if (!rows) {
+        const version = byId.get(versionId);
+        rows = version ? versionRows(deps, version) : Promise.resolve([]);
+        rowCache.set(versionId, rows);
+      }
+      return rows;
+    };
+    const puts: DisclosureRecords[OtherKind][] = [];
+    for (const unit of added.filter((u) => u.kind === kind)) {
+      const records = recordsOf(unit, await rowsOf(unit.versionId));
+      puts.push(...records);
+      otherAdded.push({ ...unit, records: records.length });
+    }
+    await deps.disclosure.writeRecords(kind, puts, []);
+    const deletes: DisclosureRecords[OtherKind][] = [];
+    for (const unit of removed.filter((u) => u.kind === kind))
+      deletes.push(...recordsOf(unit, await rowsOf(unit.versionId)));
+    await deps.disclosure.writeRecords(kind, [], deletes);
+  }
+
+  const state = await readJson<SyncState>(deps, STATE_KEY);
+  const payAdded = added.filter(isPayment);
+  const payRemoved = removed.filter(isPayment);
+  const payments = await syncPayments(deps, payAdded, payRemoved, byId);
+  const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
+
+  const inForce = [...desired.values()];
+  const parts = partsByVersion(inForce);
+  const years = new Set<string>();
+  for (const set of parts.values()) for (const p of set) years.add((p.split('|')[1] ?? '').slice(0, 4));
+  years.delete('');
+  const affected = payments.affected;
+  // Without state (first sync) or with a new registry, every year is counted again.
+  if (!state || registryChanged)
+    for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
+  // A year that has no payments any more is counted (to nothing) once more.
+  for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
+
+  const registry = inForce
+    .filter((u) => u.kind === 'household_registry')
+    .map((u) => byId.get(u.versionId))
+    .filter((v): v is DatasetVersion => v !== undefined);
+  const reader = new PaymentReader(deps, parts, registry, byId);
+  let paidChanged = false;
+  const paidChange = async () => {
+    if (paidChanged) return;
+    paidChanged = true;
+    if (state) await writeJson(deps, STATE_KEY, { ...state, lookupsPending: true } satisfies SyncState);
+  };
+  for (const [year, shards] of affected.byYear)
+    await countYear(
+      deps,
+      year,
+      shards,
+      (shard) => (years.has(year) ? reader.part(year, shard) : Promise.resolve({ cells: [], paid: [] })),
+      paidChange,
+    );
+
+  const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
+  if (lookups) await rebuildLookups(deps, reader, [...years]);
+  // Units are marked last, after their records and the totals and lookups that follow them: a
+  // sync that stops halfway sees them as changed again.
+  await deps.disclosure.markUnits(
+    [
+      ...payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
+      ...otherAdded,
+      ...added.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 })),
+    ],
+    removed,
+  );
+  const next: SyncState = { format: 1, years: [...years].sort() };
+  if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);
+
+  const summary = {
+    unitsAdded: added.length,
+    unitsRemoved: removed.length,
+    recomputed: affected.size > 0 || lookups,
+    paymentsWritten: payments.written,
+    totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
+    lookupsRebuilt: lookups,
+    seconds: (Date.now() - started) / 1000,
+  };
+  deps.log.info('disclosure projections synced', summary);
+  return summary;
+}
+
+const sumKey = (year: string) => `disclosure/totals/${year}/sum.json`;
+const digestOf = (text: string | undefined) =>
+  text === undefined ? '' : createHash('sha256').update(text).digest('base64url');
+
+/** A year's totals as written to the table, and the digests of the 16 shard parts they sum. */
+interface YearSum {
+  readonly cells: readonly TotalsCell[];
+  readonly parts: readonly string[];
+}
+
+/**
+ * Count the `shards` of `year` again and bring the year's totals in step. When the stored sum
+ * is the sum of the stored parts (their digests match), it is updated by the changed parts
+ * alone (old part out, new part in) and only changed cells are written; otherwise (first sync,
+ * or a sync that stopped between writing parts and the sum) every part is summed again and the
+ * table's cells are diffed.
+ */
+async function countYear(
+  deps: DisclosureSyncDeps,
+  year: string,
+  shards: ReadonlySet<number>,
+  count: (shard: number) => Promise<ShardPart>,
+  paidChange: () => Promise<void>,
+): Promise<void> {
+  const text = async (key: string) => {
+    const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+    return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+  };
+  const stored = await readJson<YearSum>(deps, sumKey(year));
+  const digests = [...(stored?.parts ?? ALL_SHARDS.map(() => ''))];
+  const delta = new TotalsSum();
+  let consistent = stored !== undefined;
+  for (const shard of shards) {
+    const oldText = await text(partialKey(year, shard));
+    if (oldText === undefined || stored?.parts[shard] !== digestOf(oldText)) consistent = false;
+    const old = oldText === undefined ? undefined : (JSON.parse(oldText) as ShardPart);
+    const part = await count(shard);
+    if (JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) await paidChange();
+    const newText = JSON.stringify(part);
+    if (newText !== oldText) await writeJson(deps, partialKey(year, shard), part);
+    digests[shard] = digestOf(newText);
+    delta.subtract(old?.cells ?? []);
+    delta.add(part.cells);
+  }
+  let cells: TotalsCell[];
+  if (stored && consistent) {
+    const sum = new TotalsSum();
+    sum.add(stored.cells);
+    sum.add(delta.differences());
+    cells = sum.cells();
+  } else {
+    const sum = new TotalsSum();
+    for (const shard of ALL_SHARDS) {
+      const partText = await text(partialKey(year, shard));
+      digests[shard] = digestOf(partText);
+      sum.add(partText === undefined ? [] : (JSON.parse(partText) as ShardPart).cells);
+    }
+    cells = sum.cells();
+  }
+  await deps.disclosure.replaceTotals(year, cells, stored && consistent ? stored.cells : undefined);
+  await writeJson(deps, sumKey(year), { cells, parts: digests } satisfies YearSum);
+}
+
+/**
+ * The lookup index from the registry in force (names, households) and the persons paid in any
+ * year (every shard's part), written as a diff of the stored index.
+ */
+async function rebuildLookups(
+  deps: DisclosureSyncDeps,
+  reader: PaymentReader,
+  years: readonly string[],
+): Promise<void> {
   const persons = new Map<string, { idNumber: string; names: Set<string>; household?: string }>();
   const person = (id: string) => {
     let p = persons.get(id);
@@ -193,41 +577,22 @@ async function recomputeTotalsAndLookups(
     }
     return p;
   };
-  for (const u of units) {
-    if (u.kind !== 'household_registry') continue;
-    const department = byId.get(u.versionId)?.department ?? '';
-    for (const row of await versionRows(deps, byId.get(u.versionId) as DatasetVersion)) {
-      if (!row.idNumber) continue;
-      const p = person(row.idNumber);
-      const name = normalizePersonName(row.values.name as string | null);
-      if (name) p.names.add(name);
-      const household = row.values.household_no;
-      if (household !== null && household !== undefined && household !== '')
-        p.household = `${department}|${String(household)}`;
-    }
+  for await (const { row, department } of reader.registryRows()) {
+    if (!row.idNumber) continue;
+    const p = person(row.idNumber);
+    const name = normalizePersonName(row.values.name as string | null);
+    if (name) p.names.add(name);
+    const household = row.values.household_no;
+    if (household !== null && household !== undefined && household !== '')
+      p.household = `${department}|${String(household)}`;
   }
-
-  const totals = new TotalsBuilder();
   const paid = new Set<string>();
-  for (let shard = 0; shard < SHARD_COUNT; shard++) {
-    for (const [versionId, parts] of partsByVersion) {
-      const version = byId.get(versionId);
-      if (!version) continue;
-      for (const row of await versionRows(deps, version, [shard])) {
-        if (!parts.has(coverageKey('subsidy_payments', row.values) ?? '')) continue;
-        const payment = disclosedPayment(versionId, row);
-        if (!payment) continue;
-        const name = normalizePersonName(row.values.recipient_name as string | null);
-        totals.add(payment, row.idNumber ?? `${name}|${payment.township}|${payment.village}`);
-        if (row.idNumber) {
-          paid.add(row.idNumber);
-          if (name) person(row.idNumber).names.add(name);
-        }
+  for (const year of years)
+    for (const shard of ALL_SHARDS)
+      for (const [id, names] of (await readJson<ShardPart>(deps, partialKey(year, shard)))?.paid ?? []) {
+        paid.add(id);
+        for (const name of names) person(id).names.add(name);
       }
-    }
-    totals.endShard();
-  }
-  await deps.disclosure.replaceTotals(totals.cells());
   await deps.disclosure.replaceLookups(
     lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid),
   );

@@ -19,10 +19,17 @@ export interface CollisionManifest {
   readonly rules: readonly string[];
   /** Every version in force of every kind any rule reads (absence rules need the full picture). */
   readonly versions: readonly ManifestVersion[];
-  /** Data-bucket key of the run's reference rows (registry, officials, payroll, entities, poverty households). */
-  readonly referenceKey?: string;
+  /** How many shards the run matches in (a power of two chosen from the data size, `shardCountFor`). */
+  readonly shardCount: number;
+  /**
+   * Per shard, the data-bucket key of its part of the run's reference (registry, officials,
+   * payroll, entities, poverty households and their assets: `cutReference`).
+   */
+  readonly referenceKeys: readonly string[];
+  /** The township of each village as the whole registry has it (`villageTownships`): a shard's cut holds only part of it. */
+  readonly villageTownships: Readonly<Record<string, string>>;
   /** Per shard, how many lost-ID rows the plan step routed there (found by name + village). */
-  readonly routed?: readonly number[];
+  readonly routed: readonly number[];
 }
 
 /**

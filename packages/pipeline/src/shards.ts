@@ -4,7 +4,16 @@ import type { NormalizedRow } from '@jiandu/domain/model';
 
 /**
  * Normalized rows are stored in ID-hash shards so the match stage can fan out: every row
- * of one person lands in the same shard number in every version, whatever its kind.
+ * of one person lands in the same shard number in every version, whatever its kind. This is
+ * how many stored shards Normalize writes per version (`shardRows.length` of the version).
+ *
+ * Stored and run shard counts are powers of two and a row's shard is its hash modulo the
+ * count, so the two layouts nest: with S run shards and N stored ones, run shard k is exactly
+ * the stored shards b with b % S = k when S ≤ N (whole files, nothing filtered), and the rows
+ * of stored shard k % N whose own hash gives k when S > N (see {@link storedShardsOf}). Any
+ * run shard count therefore reads every version, whatever count it was written with: one
+ * object per stored shard keeps a small county's object count small, a run of a big county
+ * fans out further without rewriting its versions.
  */
 export const SHARD_COUNT = 16;
 
@@ -15,9 +24,56 @@ export const SHARD_COUNT = 16;
  */
 export const LOST_ID_SHARD = 0;
 
-/** The shard of a text key (an ID number, a village, …). */
-export function hashToShard(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32BE(0) % SHARD_COUNT;
+/** The shard of a text key (an ID number, a village, …) among `count` shards (a power of two). */
+export function hashToShard(text: string, count: number = SHARD_COUNT): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0) % count;
+}
+
+/** Whether `n` is a power of two (1, 2, 4, …): shard counts must be, so that layouts nest. */
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+}
+
+/**
+ * What run shard `shard` of `runShards` reads of a version stored in `storedShards` shards:
+ * the stored shard numbers, and whether each row must still be checked with
+ * {@link shardOf}`(row, kind, runShards)` against `filter` (only when the run has more shards
+ * than the version).
+ */
+export function storedShardsOf(
+  shard: number,
+  runShards: number,
+  storedShards: number,
+): { readonly shards: readonly number[]; readonly filter?: { readonly shard: number; readonly of: number } } {
+  if (!isPowerOfTwo(runShards) || !isPowerOfTwo(storedShards))
+    throw new Error(`Shard counts must be powers of two (run ${runShards}, stored ${storedShards})`);
+  if (runShards > storedShards) return { shards: [shard % storedShards], filter: { shard, of: runShards } };
+  const shards: number[] = [];
+  for (let b = shard; b < storedShards; b += runShards) shards.push(b);
+  return { shards };
+}
+
+/** How a run's shard count follows the data: rows in force per shard, within bounds (powers of two). */
+export interface ShardSizing {
+  /** Rows in force (all versions the run reads) one shard should hold at most, as far as `maxShards` allows. */
+  readonly rowsPerShard: number;
+  readonly minShards: number;
+  readonly maxShards: number;
+}
+
+/**
+ * Default sizing: ≈ 250,000 rows (≈ 60,000 persons, ≈ 80 MB of NDJSON) per shard, 2 to 16
+ * shards — 2 so that a small county still uses both workers of a 2-core host, 16 because
+ * versions are stored in {@link SHARD_COUNT} shards (more run shards read whole stored shards
+ * and filter them).
+ */
+export const DEFAULT_SHARD_SIZING: ShardSizing = { rowsPerShard: 250_000, minShards: 2, maxShards: 16 };
+
+/** The run's shard count for `rows` rows in force: the smallest power of two giving ≤ `rowsPerShard` each, clamped. */
+export function shardCountFor(rows: number, sizing: ShardSizing = DEFAULT_SHARD_SIZING): number {
+  let count = 1;
+  while (count < sizing.maxShards && rows > count * sizing.rowsPerShard) count *= 2;
+  return Math.min(sizing.maxShards, Math.max(sizing.minShards, count));
 }
 
 /**
@@ -28,12 +84,12 @@ export function hashToShard(text: string): number {
  *   column, so every row of one village lands in one shard — which is what the village rules
  *   (R09–R11) need — and a project row stays in one shard for R12.
  */
-export function shardOf(row: NormalizedRow, kind: DatasetKind): number {
-  if (row.idNumber) return hashToShard(row.idNumber);
+export function shardOf(row: NormalizedRow, kind: DatasetKind, count: number = SHARD_COUNT): number {
+  if (row.idNumber) return hashToShard(row.idNumber, count);
   if (row.idStatus === 'lost') return LOST_ID_SHARD;
   const nameColumn = kindOf(kind).nameColumn;
   const name = (nameColumn === undefined ? undefined : row.values[nameColumn]) ?? '';
-  return hashToShard(`${String(name)}|${String(row.values.village ?? '')}`);
+  return hashToShard(`${String(name)}|${String(row.values.village ?? '')}`, count);
 }
 
 /** Data-bucket key of one shard of a version. */
@@ -51,9 +107,9 @@ export function manifestKey(runId: string): string {
   return `runs/${runId}/manifest.json`;
 }
 
-/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty). */
-export function referenceKey(runId: string): string {
-  return `runs/${runId}/reference.ndjson`;
+/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty): one file per shard. */
+export function referenceKey(runId: string, shard: number): string {
+  return `runs/${runId}/reference/${String(shard).padStart(2, '0')}.ndjson`;
 }
 
 /** Data-bucket key of the rows the plan step routed to one shard (lost IDs found by name + village). */
@@ -66,9 +122,22 @@ export function findingsKey(runId: string, shard: number): string {
   return `runs/${runId}/findings/${String(shard).padStart(2, '0')}.json`;
 }
 
-/** Rows as newline-delimited JSON, one shard file. */
-export function encodeRows(rows: readonly NormalizedRow[]): string {
-  return rows.map((r) => JSON.stringify(r)).join('\n');
+/**
+ * Rows as newline-delimited JSON, one shard file. `lines` remembers each row's line across
+ * calls, for rows written to several files (the reference cut of each shard).
+ */
+export function encodeRows(rows: readonly NormalizedRow[], lines?: Map<NormalizedRow, string>): string {
+  if (!lines) return rows.map((r) => JSON.stringify(r)).join('\n');
+  return rows
+    .map((r) => {
+      let line = lines.get(r);
+      if (line === undefined) {
+        line = JSON.stringify(r);
+        lines.set(r, line);
+      }
+      return line;
+    })
+    .join('\n');
 }
 
 export function decodeRows(text: string): NormalizedRow[] {
@@ -76,4 +145,25 @@ export function decodeRows(text: string): NormalizedRow[] {
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as NormalizedRow);
+}
+
+/**
+ * The rows of an NDJSON object as its bytes arrive, one parsed row at a time: the whole text
+ * is never held, whatever the object's size. Exact whatever the chunking (a chunk may end
+ * inside a line or inside a character's bytes).
+ */
+export async function* decodeRowStream(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<NormalizedRow> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      if (end > start) yield JSON.parse(text.slice(start, end)) as NormalizedRow;
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield JSON.parse(rest) as NormalizedRow;
 }

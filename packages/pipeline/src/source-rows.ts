@@ -1,58 +1,105 @@
 import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import type { NormalizedRow } from '@jiandu/domain/model';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
-import { decodeRows, shardKey } from './shards.js';
+import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
 
 /** Rows of each kind. */
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 
+/**
+ * The rows of an NDJSON object the pipeline wrote, parsed as they stream in (never the whole
+ * text and all rows at once); a missing object is an error.
+ */
+async function* streamRows(deps: DataReadDeps, key: string): AsyncGenerator<NormalizedRow> {
+  try {
+    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key));
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
+    throw error;
+  }
+}
+
 /** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
 export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
-  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  if (!bytes) throw new Error(`Missing pipeline object ${key}`);
-  return decodeRows(Buffer.from(bytes).toString('utf8')) as SourceRow[];
+  const rows: SourceRow[] = [];
+  for await (const row of streamRows(deps, key)) rows.push(row as SourceRow);
+  return rows;
 }
 
 /**
- * Load one shard of each version (skipping rows a newer append version covers again), as
- * source rows grouped by kind, in a fixed order (version, row) so that findings and their
- * evidence don't depend on which read finished first.
+ * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
+ * shards are found from its own count, {@link storedShardsOf}), one stored shard of every
+ * version (`stored`), or `'all'` of them.
+ */
+export type ShardSelection =
+  | { readonly shard: number; readonly of: number }
+  | { readonly stored: number }
+  | 'all';
+
+/**
+ * Load the selected rows of each version (skipping rows a newer append version covers again),
+ * as source rows grouped by kind, sorted once at the end in a fixed order (version, sheet,
+ * row) so that findings and their evidence don't depend on which read finished first.
  */
 export async function loadVersionShards(
   deps: DataReadDeps,
   versions: readonly ManifestVersion[],
-  shard: number,
+  selection: ShardSelection,
   into: RowsByKind = new Map(),
 ): Promise<RowsByKind> {
+  // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
+  const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
+  for (const version of versions) {
+    const count = version.shardRows.length;
+    if (count === 0) continue;
+    const { shards, filter } =
+      selection === 'all'
+        ? { shards: [...version.shardRows.keys()], filter: undefined }
+        : 'stored' in selection
+          ? { shards: [selection.stored], filter: undefined }
+          : storedShardsOf(selection.shard, selection.of, count);
+    for (const stored of shards)
+      if ((version.shardRows[stored] ?? 0) > 0)
+        reads.push({ version, stored, ...(filter ? { filter } : {}) });
+  }
+  const kinds = new Set<DatasetKind>();
   await Promise.all(
-    versions
-      .filter((v) => (v.shardRows[shard] ?? 0) > 0)
-      .map(async (v) => {
-        const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(v.versionId, shard));
-        if (!bytes) throw new Error(`Missing shard ${shard} of version ${v.versionId}`);
-        const excluded = new Set(v.excluded);
-        const list = into.get(v.kind) ?? [];
-        for (const row of decodeRows(Buffer.from(bytes).toString('utf8'))) {
-          if (excluded.size > 0 && excluded.has(coverageKey(v.kind, row.values) ?? '')) continue;
-          list.push({ ...row, kind: v.kind, versionId: v.versionId });
-        }
-        into.set(v.kind, list);
-      }),
+    reads.map(async ({ version: v, stored, filter }) => {
+      const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
+      const list = into.get(v.kind) ?? [];
+      into.set(v.kind, list);
+      kinds.add(v.kind);
+      for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
+        if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+        if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+        // A freshly parsed row of our own: tag it in place rather than copying it.
+        const source = row as { kind?: DatasetKind; versionId?: string };
+        source.kind = v.kind;
+        source.versionId = v.versionId;
+        list.push(row as SourceRow);
+      }
+    }),
   );
-  for (const rows of into.values()) sortRows(rows);
+  for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;
+}
+
+/** Rows by version, sheet and row number (sheet names compared only when they differ: most rows have none). */
+function compareSourceRows(a: SourceRow, b: SourceRow): number {
+  if (a.versionId !== b.versionId) return a.versionId < b.versionId ? -1 : 1;
+  if (a.sheet !== b.sheet) {
+    const order = (a.sheet ?? '').localeCompare(b.sheet ?? '');
+    if (order !== 0) return order;
+  }
+  return a.row - b.row;
 }
 
 /** Sort rows in place by version, sheet and row number. */
 export function sortRows(rows: SourceRow[]): SourceRow[] {
-  return rows.sort(
-    (a, b) =>
-      (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0) ||
-      (a.sheet ?? '').localeCompare(b.sheet ?? '') ||
-      a.row - b.row,
-  );
+  return rows.sort(compareSourceRows);
 }
 
 /** Add rows to their kind's list. */

@@ -22,7 +22,7 @@
  * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
  * | disclosed payment | `PAY#{month}`        | `{township}\|{village}\|{program}\|{ref}` | `PAYP#{program}#{month}` / `{township}\|{village}\|{ref}` | `PERSON#{digest}` / `{month}\|{ref}` |
  * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}#{key}` | –                         | –                                     |
- * | lookup entry    | `LOOKUP#{digest}`      | `LOOKUP`  | `LOOKUPS` / `{digest}`                         | –                                     |
+ * | lookup entry    | `LOOKUP#{digest}`      | `LOOKUP`  | `LOOKUPS#{digest[0]}` / `{digest}`             | –                                     |
  * | poverty household / project | `POVERTY` / `PROJECTS` | `{township}\|{village}\|{ref}` | –                 | –                                     |
  * | finance item    | `FINANCE#{township}\|{village}#{year}` | `{date}\|{ref}` | –                          | –                                     |
  * | notice          | `NOTICES`              | `{publishDate}\|{ref}` | –                                    | –                                     |
@@ -298,11 +298,19 @@ export const keys = {
   totalsOfYear(year: string, prefix = '') {
     return { index: undefined, pk: `TOTALS#${year}`, skPrefix: prefix } as const;
   },
+  /**
+   * A lookup entry, listed (for the workflow's diff) in one of 16 GSI1 partitions by the first
+   * hex digit of its digest: a county's first sync writes hundreds of thousands of entries, more
+   * than one partition takes (1,000 writes/s).
+   */
   lookupEntry(digest: string) {
-    return { PK: `LOOKUP#${digest}`, SK: 'LOOKUP', GSI1PK: 'LOOKUPS', GSI1SK: digest };
+    return { PK: `LOOKUP#${digest}`, SK: 'LOOKUP', GSI1PK: `LOOKUPS#${digest.slice(0, 1)}`, GSI1SK: digest };
   },
+  /** Every partition listing lookup entries (`LOOKUPS` held them all before they were split). */
   allLookupEntries() {
-    return { index: 'GSI1', pk: 'LOOKUPS', skPrefix: '' } as const;
+    return ['LOOKUPS', ...[...'0123456789abcdef'].map((c) => `LOOKUPS#${c}`)].map(
+      (pk) => ({ index: 'GSI1', pk, skPrefix: '' }) as const,
+    );
   },
   /** Households (`POVERTY`) or projects (`PROJECTS`), by place then ref. */
   disclosedPlaceItem(

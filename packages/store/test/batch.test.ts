@@ -71,6 +71,15 @@ describe('batchGet', () => {
     });
   });
 
+  it('reads consistently when asked, and only then', async () => {
+    const { doc, sent } = throttledClient(() => 0);
+    await batchGet(doc, 'table', keysOf(2), BATCH_RETRY, { consistent: true });
+    await batchGet(doc, 'table', keysOf(2));
+    expect(
+      sent.map((s) => (s.input.RequestItems.table as { ConsistentRead?: boolean }).ConsistentRead),
+    ).toEqual([true, undefined]);
+  });
+
   it('sends nothing for no keys', async () => {
     const { doc, sent } = throttledClient(() => 0);
     expect(await batchGet(doc, 'table', [])).toEqual([]);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chinaMonth, type DisclosureConfig, publicationOf } from '@jiandu/domain/disclosure/config';
 import { lookupDigest, personDigest } from '@jiandu/domain/disclosure/lookup';
 import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
@@ -17,17 +16,15 @@ import {
   normalizeTownshipName,
   normalizeVillageName,
 } from '@jiandu/domain/normalize/division';
-import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { readTypedIdNumber } from '@jiandu/domain/normalize/id';
 import { resolveProgram } from '@jiandu/domain/normalize/program';
-import type { Page } from '@jiandu/domain/ports';
 import { PROGRAMS } from '@jiandu/domain/programs';
-import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
-import type { Context } from 'hono';
+import type { RateLimit, RateLimitStore } from '@jiandu/domain/rate-limit';
 import * as z from 'zod';
-import { clientAddressOf } from '../client-address.js';
 import { yuan } from '../views.js';
+import { addressLimiter, pageOf, publicGet, publicList } from './public-answers.js';
 import { Day } from './schemas.js';
-import { type ApiDeps, type AppEnv, clockOf, parse, parseBody, type RouteSpec } from './types.js';
+import { type ApiDeps, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the public disclosure routes need. */
 export interface DisclosureApiDeps {
@@ -54,6 +51,12 @@ class PublicNotFoundError extends DomainError {
   }
 }
 
+/** A village named with a township it doesn't belong to. */
+const villageElsewhere = (village: string, itsTownship: string, asked: string) =>
+  new PublicNotFoundError(
+    `查询参数有误：村（社区）“${village}”属于${itsTownship}，不在${asked}；请改填乡镇（township）为${itsTownship}，或用 /api/v1/public/divisions 中村（社区）的12位区划代码`,
+  );
+
 const required = (hint: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `必填，${hint}` : hint),
 });
@@ -73,6 +76,7 @@ const Cursor = z.string().max(2048, '翻页游标无效：请使用上一页返�
 const PlaceQuery = { township: Place.optional(), village: Place.optional() };
 const PageQuery = { cursor: Cursor, limit: Limit };
 
+const DivisionsQuery = z.object({});
 const ProgramsQuery = z.object({ year: Year.optional() });
 const TotalsQuery = z.object({
   year: Year.optional(),
@@ -87,7 +91,9 @@ const PlacePageQuery = z.object({ ...PlaceQuery, ...PageQuery });
 const FinanceQuery = z.object({
   village: z.string(required('请填写村（社区）的12位区划代码，如 431121101201')).trim().min(1).max(64),
   township: Place.optional(),
-  year: Year.optional(),
+  year: Year.optional().describe(
+    'Year of the books; default: the latest year the village has books, else the latest year with payments',
+  ),
 });
 const NoticesQuery = z
   .object({
@@ -188,20 +194,6 @@ function byCategory(items: readonly DisclosedFinanceItem[]) {
 const total = (items: readonly DisclosedFinanceItem[]) => yuan(items.reduce((s, i) => s + i.amount, 0));
 
 /**
- * Public data answers: an `ETag` of the body and `Cache-Control: public, max-age`, so a county
- * can put a CDN in front; a request whose `If-None-Match` names the current tag gets a 304.
- */
-function cachedJson(c: Context<AppEnv>, body: unknown, maxAge: number): Response {
-  const text = JSON.stringify(body);
-  const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
-  const headers = { ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` };
-  const sent = c.req.header('if-none-match');
-  if (sent?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*'))
-    return new Response(null, { status: 304, headers });
-  return new Response(text, { status: 200, headers: { ...headers, 'Content-Type': 'application/json' } });
-}
-
-/**
  * The public disclosure API (民生监督公开, CONTRACT.md §7): programs and totals, payments by
  * month, the personal lookup, poverty households, projects, village finance and notices.
  * Every answer allow-lists its fields (`*View`); reads are one or two queries of the
@@ -212,13 +204,26 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
   const now = clockOf(deps);
   const maxAge = d.maxAgeSeconds ?? 300;
 
-  /** The program a request names: a catalogue code, a catalogue name or alias, or an unknown program's name. */
-  const programOf = (raw: string) => resolveProgram(raw)?.code ?? raw;
+  /**
+   * The program a request names: a catalogue code, name or alias, or the name of a program
+   * outside the catalogue that the year's payments carry; anything else is a 404 saying where
+   * the valid values are (not an empty answer that looks like "nothing was paid").
+   */
+  async function programOf(raw: string, year: string): Promise<string> {
+    const known = resolveProgram(raw)?.code;
+    if (known) return known;
+    const cells = await d.store.totals(year, scopeKey({ level: 'county' }), ALL_PROGRAMS, 'program');
+    if (cells.some((cell) => cell.key === raw)) return raw;
+    throw new PublicNotFoundError(
+      `查询参数有误：项目（program）“${raw}”不在项目目录中，${year} 年也没有这个项目的发放记录；请使用 /api/v1/public/programs?year=${year} 列出的项目代码（code）或名称，不按项目筛选时请去掉这个参数`,
+    );
+  }
 
   /**
    * Township and village as the projections name them. A village is given by its 12-digit code
    * or by name (with its township when the name isn't unique); names are normalized as uploads
-   * are, and resolved against the divisions in force when there are any.
+   * are, and resolved against the divisions in force when there are any: then a name that is
+   * not among them, or a village outside the given township, is a 404 saying where to look.
    */
   async function placeOf(q: { township?: string | undefined; village?: string | undefined }): Promise<{
     township?: string;
@@ -226,11 +231,24 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     code?: string;
   }> {
     const divisions = await d.divisions?.();
+    const known = divisions && divisions.size > 0 ? divisions : undefined;
+    const townshipOf = (raw: string) => {
+      const township = known?.resolveTownship(raw);
+      if (known && !township?.code)
+        throw new PublicNotFoundError(
+          `查询参数有误：乡镇（township）“${raw}”不在本县的行政区划中，请在 /api/v1/public/divisions 中查找乡镇的名称或12位区划代码，不按乡镇筛选时请去掉这个参数`,
+        );
+      return township?.code ? { code: township.code, name: township.name } : undefined;
+    };
     if (q.village !== undefined) {
       const code = normalizeDivisionCode(q.village);
-      const resolved = divisions?.resolveVillage(q.village, q.township);
-      if (resolved?.code && resolved.township)
+      const resolved = known?.resolveVillage(q.village, q.township);
+      const township = q.township === undefined ? undefined : townshipOf(q.township);
+      if (resolved?.code && resolved.township) {
+        if (township && township.code !== resolved.township.code)
+          throw villageElsewhere(resolved.name, resolved.township.name, township.name);
         return { township: resolved.township.name, village: resolved.name, code: resolved.code };
+      }
       if (code !== null)
         throw new PublicNotFoundError(
           `没有区划代码为 ${code} 的村（社区），请在 /api/v1/public/divisions 中查找正确的代码`,
@@ -240,16 +258,18 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           '查询参数有误：村（village）名称需要同时填写乡镇（township），或改用村（社区）的12位区划代码',
           { issues: [{ field: 'township', message: '请填写乡镇（township）' }] },
         );
-      const township = divisions?.resolveTownship(q.township);
-      return {
-        township: township?.code ? township.name : normalizeTownshipName(q.township),
-        village: normalizeVillageName(q.village),
-      };
+      if (known && township) {
+        const elsewhere = known.resolveVillage(q.village);
+        if (elsewhere.code && elsewhere.township)
+          throw villageElsewhere(elsewhere.name, elsewhere.township.name, township.name);
+        throw new PublicNotFoundError(
+          `查询参数有误：${township.name}没有名为“${q.village}”的村（社区），请在 /api/v1/public/divisions 中查找村（社区）的名称或12位区划代码`,
+        );
+      }
+      return { township: normalizeTownshipName(q.township), village: normalizeVillageName(q.village) };
     }
-    if (q.township !== undefined) {
-      const township = divisions?.resolveTownship(q.township);
-      return { township: township?.code ? township.name : normalizeTownshipName(q.township) };
-    }
+    if (q.township !== undefined)
+      return { township: townshipOf(q.township)?.name ?? normalizeTownshipName(q.township) };
     return {};
   }
 
@@ -259,6 +279,23 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     return { year: year ?? years[years.length - 1] ?? chinaMonth(now()).slice(0, 4), years };
   }
 
+  /**
+   * A village's books of the year asked for, else of the latest year the village has books
+   * (this year back to the county's first year with payments), else of the county's latest year.
+   */
+  async function financeOf(township: string, village: string, asked: string | undefined) {
+    if (asked) return { year: asked, items: await d.store.financeItems(township, village, asked) };
+    const { year: latest, years } = await yearOf(undefined);
+    const thisYear = Number(chinaMonth(now()).slice(0, 4));
+    const first = Math.min(Number(years[0] ?? thisYear), thisYear);
+    // Books are stored per village and year: probe years newest first (a handful of queries).
+    for (let y = Math.max(thisYear, Number(latest)); y >= first; y--) {
+      const items = await d.store.financeItems(township, village, String(y));
+      if (items.length > 0) return { year: String(y), items };
+    }
+    return { year: latest, items: [] };
+  }
+
   const scopeOf = (p: { township?: string; village?: string }): TotalsScope =>
     p.township && p.village
       ? { level: 'village', township: p.township, village: p.village }
@@ -266,46 +303,28 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
         ? { level: 'township', township: p.township }
         : { level: 'county' };
 
-  /** Count one personal lookup of the caller's address, across instances (nothing of the request is kept). */
-  const limitLookup = (c: Context<AppEnv>) =>
-    enforceRateLimit(
-      d.limits,
-      d.keys.addresses,
-      { scope: 'public.lookup', address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
-      d.lookupLimit ?? { max: 10, windowSeconds: 600 },
-      '查询过于频繁，请十分钟后再试',
-    );
-
-  /** A paged public list: parse the query, read one page, answer the views with `nextCursor`. */
-  const pagedList =
-    <Q, T>(schema: z.ZodType<Q>, read: (q: Q) => Promise<Page<T>>, view: (item: T) => unknown) =>
-    async (c: Context<AppEnv>) => {
-      const page = await read(parse(schema, c.req.query(), 'query'));
-      return cachedJson(c, { items: page.items.map(view), nextCursor: page.cursor ?? null }, maxAge);
-    };
+  const limitAddress = addressLimiter(deps, d.limits, d.keys.addresses);
 
   return [
-    {
-      method: 'GET',
+    publicGet({
       path: '/api/v1/public/divisions',
-      access: 'public',
       summary: 'The townships and villages of the county (divisions in force), with their 12-digit codes',
-      handle: async (c) => {
+      query: DivisionsQuery,
+      maxAge,
+      answer: async () => {
         const divisions = await d.divisions?.();
         const items = (divisions?.records() ?? [])
           .filter((r) => r.level === 'township' || r.level === 'village')
           .map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parentCode ?? null }));
-        return cachedJson(c, { items }, maxAge);
+        return { items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicGet({
       path: '/api/v1/public/programs',
-      access: 'public',
       summary: 'The subsidy programs of a year: published or not, amount, recipients and payments',
-      request: { query: ProgramsQuery },
-      handle: async (c) => {
-        const q = parse(ProgramsQuery, c.req.query(), 'query');
+      query: ProgramsQuery,
+      maxAge,
+      answer: async (q) => {
         const { year, years } = await yearOf(q.year);
         const cells = await d.store.totals(year, scopeKey({ level: 'county' }), ALL_PROGRAMS, 'program');
         const byProgram = new Map(cells.map((cell) => [cell.key, cell]));
@@ -322,21 +341,19 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
             payments: published && cell ? cell.payments : 0,
           };
         });
-        return cachedJson(c, { year, years, items }, maxAge);
+        return { year, years, items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicGet({
       path: '/api/v1/public/totals',
-      access: 'public',
       summary:
-        'Payment totals of a year for the county, a township or a village, one program or all, by month, township, village or program',
-      request: { query: TotalsQuery },
-      handle: async (c) => {
-        const q = parse(TotalsQuery, c.req.query(), 'query');
+        'Payment totals of a year for the county, a township or a village, one program or all, by month, township, village or program; recipients are distinct persons',
+      query: TotalsQuery,
+      maxAge,
+      answer: async (q) => {
         const place = await placeOf(q);
         const { year } = await yearOf(q.year);
-        const program = q.program ? programOf(q.program) : ALL_PROGRAMS;
+        const program = q.program ? await programOf(q.program, year) : ALL_PROGRAMS;
         const cells = await d.store.totals(year, scopeKey(scopeOf(place)), program, q.by);
         const items = cells.map((cell) => ({
           key: cell.key,
@@ -346,30 +363,26 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
           recipients: cell.recipients,
           payments: cell.payments,
         }));
-        return cachedJson(c, { year, items }, maxAge);
+        return { year, items };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicList({
       path: '/api/v1/public/payments',
-      access: 'public',
       summary:
         'Payments of one month (公示), by program and place, names masked; keyset paging with nextCursor',
-      request: { query: PaymentsQuery },
-      handle: pagedList(
-        PaymentsQuery,
-        async (q) =>
-          d.store.payments(
-            {
-              month: q.month,
-              ...(q.program ? { program: programOf(q.program) } : {}),
-              ...(await placeOf(q)),
-            },
-            pageOf(q),
-          ),
-        paymentView,
-      ),
-    },
+      query: PaymentsQuery,
+      maxAge,
+      read: async (q) =>
+        d.store.payments(
+          {
+            month: q.month,
+            ...(q.program ? { program: await programOf(q.program, q.month.slice(0, 4)) } : {}),
+            ...(await placeOf(q)),
+          },
+          pageOf(q),
+        ),
+      view: paymentView,
+    }),
     {
       method: 'POST',
       path: '/api/v1/public/lookup',
@@ -379,16 +392,19 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
       request: { body: LookupBody },
       handle: async (c) => {
         c.header('Cache-Control', 'no-store');
-        await limitLookup(c);
+        await limitAddress(
+          c,
+          'public.lookup',
+          d.lookupLimit ?? { max: 10, windowSeconds: 600 },
+          '查询过于频繁，请十分钟后再试',
+        );
         const body = await parseBody(LookupBody, c);
-        const id = normalizeIdNumber(body.idNumber).id;
-        if (!id)
-          throw new ValidationError(
-            '请求内容有误：身份证号（idNumber）应为18位，最后一位可以是 X，请核对后重新输入',
-            {
-              issues: [{ field: 'idNumber', message: '身份证号应为18位' }],
-            },
-          );
+        const typed = readTypedIdNumber(body.idNumber);
+        if (!('id' in typed))
+          throw new ValidationError(`请求内容有误：身份证号（idNumber）${typed.problem}`, {
+            issues: [{ field: 'idNumber', message: `身份证号${typed.problem}` }],
+          });
+        const { id } = typed;
         // The same reads whether the ID is unknown or the name doesn't match: an entry miss
         // and the person's own payments (discarded on a miss), so neither answer nor timing tells.
         const own = personDigest(d.keys.lookup, id);
@@ -410,83 +426,60 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({ items });
       },
     },
-    {
-      method: 'GET',
+    publicList({
       path: '/api/v1/public/poverty',
-      access: 'public',
       summary: 'Poverty households (建档立卡户) by place: head masked, members, status, years; keyset paging',
-      request: { query: PlacePageQuery },
-      handle: pagedList(
-        PlacePageQuery,
-        async (q) => d.store.households(await placeOf(q), pageOf(q)),
-        householdView,
-      ),
-    },
-    {
-      method: 'GET',
+      query: PlacePageQuery,
+      maxAge,
+      read: async (q) => d.store.households(await placeOf(q), pageOf(q)),
+      view: householdView,
+    }),
+    publicList({
       path: '/api/v1/public/projects',
-      access: 'public',
       summary:
         'Livelihood projects by place: budget, source of funds, contractor (a person masked), procurement, dates, status',
-      request: { query: PlacePageQuery },
-      handle: pagedList(
-        PlacePageQuery,
-        async (q) => d.store.projects(await placeOf(q), pageOf(q)),
-        projectView,
-      ),
-    },
-    {
-      method: 'GET',
+      query: PlacePageQuery,
+      maxAge,
+      read: async (q) => d.store.projects(await placeOf(q), pageOf(q)),
+      view: projectView,
+    }),
+    publicGet({
       path: '/api/v1/public/village-finance',
-      access: 'public',
       summary:
-        "A village's books of a year (村级财务): income by source, expenditure by category and every line item",
-      request: { query: FinanceQuery },
-      handle: async (c) => {
-        const q = parse(FinanceQuery, c.req.query(), 'query');
+        "A village's books of a year (村级财务): income by source, expenditure by category and every line item; without `year`, the latest year the village has books (else the county's latest year with payments)",
+      query: FinanceQuery,
+      maxAge,
+      answer: async (q) => {
         const place = await placeOf(q);
-        const year = q.year ?? chinaMonth(now()).slice(0, 4);
-        const items = await d.store.financeItems(place.township ?? '', place.village ?? '', year);
+        const { year, items } = await financeOf(place.township ?? '', place.village ?? '', q.year);
         const income = items.filter((i) => i.direction === '收入');
         const expenditure = items.filter((i) => i.direction === '支出');
-        return cachedJson(
-          c,
-          {
-            village: { code: place.code ?? null, name: place.village ?? '', township: place.township ?? '' },
-            year,
-            income: { total: total(income), bySource: byCategory(income) },
-            expenditure: { total: total(expenditure), byCategory: byCategory(expenditure) },
-            items: items.map(financeItemView),
-          },
-          maxAge,
-        );
+        return {
+          village: { code: place.code ?? null, name: place.village ?? '', township: place.township ?? '' },
+          year,
+          income: { total: total(income), bySource: byCategory(income) },
+          expenditure: { total: total(expenditure), byCategory: byCategory(expenditure) },
+          items: items.map(financeItemView),
+        };
       },
-    },
-    {
-      method: 'GET',
+    }),
+    publicList({
       path: '/api/v1/public/notices',
-      access: 'public',
       summary: 'Notices (党务政务村务公开) by place, category, publish dates and words, newest first',
-      request: { query: NoticesQuery },
-      handle: pagedList(
-        NoticesQuery,
-        async (q) =>
-          d.store.notices(
-            {
-              ...(await placeOf(q)),
-              ...(q.category ? { category: q.category } : {}),
-              ...(q.from ? { from: q.from } : {}),
-              ...(q.to ? { to: q.to } : {}),
-              ...(q.q ? { q: q.q } : {}),
-            },
-            pageOf(q),
-          ),
-        noticeView,
-      ),
-    },
+      query: NoticesQuery,
+      maxAge,
+      read: async (q) =>
+        d.store.notices(
+          {
+            ...(await placeOf(q)),
+            ...(q.category ? { category: q.category } : {}),
+            ...(q.from ? { from: q.from } : {}),
+            ...(q.to ? { to: q.to } : {}),
+            ...(q.q ? { q: q.q } : {}),
+          },
+          pageOf(q),
+        ),
+      view: noticeView,
+    }),
   ];
-}
-
-function pageOf(q: { limit?: number | undefined; cursor?: string | undefined }) {
-  return { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) };
 }

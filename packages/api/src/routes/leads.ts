@@ -14,7 +14,7 @@ import {
 } from '@jiandu/domain/leads/query';
 import { applyLeadCommand, type CorrectionSource, correctionTasksFor } from '@jiandu/domain/leads/workflow';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
-import { normalizeIdNumber } from '@jiandu/domain/normalize/id';
+import { readTypedIdNumber } from '@jiandu/domain/normalize/id';
 import type { AuditLog, CorrectionTaskRepository } from '@jiandu/domain/ports';
 import { sortReports } from '@jiandu/domain/reports/query';
 import { chinaDay } from '@jiandu/domain/time';
@@ -234,7 +234,8 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/api/v1/leads',
       access: LEAD_WORKERS,
       summary:
-        'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default',
+        'List leads with filters and sorting, personal data masked; hides low scores and superseded leads by default. ' +
+        '`total` (how many match) is given when known without counting every lead — from the kept sums when the filter narrows only by rule, township, created dates, status and a score range on a multiple of ten (the default view), or when one page holds every match — and left out otherwise; `cursor` is null on the last page',
       request: { query: LeadListQuery },
       handle: async (c) => {
         const { principal, q } = callerQuery(c, LeadListQuery);
@@ -248,7 +249,7 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
         return c.json({
           items: page.items.map(leadSummary),
           cursor: page.cursor ?? null,
-          total: page.total,
+          ...(page.total !== undefined ? { total: page.total } : {}),
         });
       },
     },
@@ -315,8 +316,9 @@ export function leadRoutes(deps: ApiDeps): RouteSpec[] {
       request: { body: LookupBody },
       handle: async (c) => {
         const body = await parseBody(LookupBody, c);
-        const normalized = normalizeIdNumber(body.idNumber);
-        if (!normalized.id) throw new ValidationError('身份证号（idNumber）无效', { field: 'idNumber' });
+        const normalized = readTypedIdNumber(body.idNumber);
+        if (!('id' in normalized))
+          throw new ValidationError(`身份证号（idNumber）${normalized.problem}`, { field: 'idNumber' });
         const leads = sortLeads(await deps.leads.scan({ idNumber: normalized.id }));
         await recordAudit(deps, c, 'person.lookup', {
           subjectHash: subjectHash(normalized.id, deps.workflow.auditKey),

@@ -4,7 +4,7 @@ import { sortLeads } from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import type { DivisionIndex } from '@jiandu/domain/normalize/division';
 import type { ReportRepository } from '@jiandu/domain/ports';
-import { enforceRateLimit, type RateLimit, type RateLimitStore } from '@jiandu/domain/rate-limit';
+import type { RateLimit, RateLimitStore } from '@jiandu/domain/rate-limit';
 import type { ReportDeadlineConfig } from '@jiandu/domain/reports/config';
 import {
   DEFAULT_POW,
@@ -28,10 +28,8 @@ import {
   receiptHash,
 } from '@jiandu/domain/reports/report';
 import { routeReport } from '@jiandu/domain/reports/routing';
-import type { Context } from 'hono';
 import * as z from 'zod';
 import { canSeeTownship, isCountyWide, type Principal, requirePrincipal, townshipScope } from '../auth.js';
-import { clientAddressOf } from '../client-address.js';
 import {
   assistedReportView,
   filingReceipt,
@@ -45,8 +43,9 @@ import {
 import { leadSummary } from '../views.js';
 import { recordAudit } from './audit.js';
 import { commandHandler, townshipObjectInPath, withNote } from './command.js';
+import { addressLimiter } from './public-answers.js';
 import { CommandFields, commaList, Flag, ObjectId } from './schemas.js';
-import { type ApiDeps, type AppEnv, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
+import { type ApiDeps, callerQuery, clockOf, parseBody, type RouteSpec } from './types.js';
 
 /** What the report routes need. */
 export interface ReportApiDeps {
@@ -68,6 +67,9 @@ export interface ReportApiDeps {
   /** Random bytes for receipt codes. @default crypto.randomBytes */
   readonly random?: (size: number) => Uint8Array;
 }
+
+/** The answer to a receipt code no report has (the villagers' page shows the API's message). */
+const RECEIPT_NOT_FOUND = '没有找到这个查询码的举报：请核对查询码（提交举报时显示的16位）后重新输入';
 
 /** Who handles reports: county-wide inspectors and admins, township officers for their township's office. */
 const REPORT_WORKERS = ['inspector', 'admin', 'township_officer'] as const;
@@ -143,14 +145,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const powDifficulty = reports.powDifficulty ?? DEFAULT_POW.difficulty;
 
   /** Count one request of `scope` from the caller's address against `limit`, across instances. */
-  const limitAddress = (c: Context<AppEnv>, scope: string, limit: RateLimit, message: string) =>
-    enforceRateLimit(
-      reports.limits,
-      reports.keys.addresses,
-      { scope, address: clientAddressOf(c, deps.edge), nowMs: Date.parse(now()) },
-      limit,
-      message,
-    );
+  const limitAddress = addressLimiter(deps, reports.limits, reports.keys.addresses);
 
   /** Validate, route and store a new report; the receipt code goes back to the filer once. */
   async function file(
@@ -294,8 +289,8 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         const keyed = receiptHash(code, reports.keys.receipts);
         const report =
           (await reports.repository.getByReceipt(keyed)) ?? (await fromLegacyReceipt(code, keyed));
-        // Unknown codes get the same answer as any missing object: nothing to tell them apart.
-        if (!report) throw new NotFoundError('Report');
+        // Every unknown code gets the same answer: nothing tells a guess apart from a typo.
+        if (!report) throw new NotFoundError('Report', RECEIPT_NOT_FOUND);
         return c.json(receiptView(report, now()));
       },
     },

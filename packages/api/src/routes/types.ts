@@ -85,7 +85,7 @@ export async function parseBody<T>(schema: z.ZodType<T>, c: Context<AppEnv>): Pr
   try {
     body = await c.req.json();
   } catch {
-    throw new ValidationError('请求内容不是有效的 JSON');
+    throw new ValidationError('请求内容不是有效的 JSON：请按接口文档（/api/v1/docs）发送 JSON 对象');
   }
   return parse(schema, body, 'body');
 }

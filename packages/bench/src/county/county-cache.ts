@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExpectedLead } from '@jiandu/demo';
+import type { Decoy, ExpectedLead } from '@jiandu/demo';
 import { main as writeDemoCounty } from '@jiandu/demo/cli';
 
 // Bump when the generator's output changes in a way the cache key does not show.
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const COMPLETE = '.complete';
 
 /** What to generate. */
@@ -29,6 +29,8 @@ export interface CachedCounty {
   readonly stats: { readonly persons: number; readonly households: number; readonly payments: number };
   readonly files: readonly { readonly key: string; readonly bytes: number }[];
   readonly expected: readonly ExpectedLead[];
+  /** What looks like a lead but must not become one. */
+  readonly decoys: readonly Decoy[];
   /** Whether this run generated it (false: found in the cache). */
   readonly generated: boolean;
   /** Seconds generation took (0 from the cache). */
@@ -71,6 +73,7 @@ export function cachedCounty(cacheDir: string, spec: CountySpec): CachedCounty {
     stats: CachedCounty['stats'];
     files: CachedCounty['files'];
     leads: ExpectedLead[];
+    decoys?: Decoy[];
   };
   return {
     uploadFolder: join(folder, 'upload'),
@@ -79,6 +82,7 @@ export function cachedCounty(cacheDir: string, spec: CountySpec): CachedCounty {
     stats: truth.stats,
     files: truth.files,
     expected: truth.leads,
+    decoys: truth.decoys ?? [],
     generated,
     generateSeconds,
   };

@@ -20,6 +20,20 @@ const NEEDED = ['lead_id', 'rule', 'amount', 'match', 'status', 'score'] as cons
 /** An exported lead as the comparison sees it, with the score the platform gave it. */
 export type ExportedLead = Found & { readonly score: number };
 
+/** The platform's lead id of a rule and subject key, with the lead-id key from its data folder. */
+export function platformLeadIds(platformDataDir: string): (rule: RuleCode, subjectKey: string) => string {
+  const keys = derivePlatformKeys(readFileSync(ensurePlatformSecret(platformDataDir), 'utf8').trim());
+  return (rule, subjectKey) => leadIdFor(rule, subjectKey, keys.leadIds);
+}
+
+/** The rows of an exported CSV (canonical headers), checked for the columns read here. */
+export function exportRows(csv: string): Record<(typeof NEEDED)[number], string>[] {
+  const rows = parse(csv, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const missing = NEEDED.filter((column) => rows.length > 0 && !(column in (rows[0] as object)));
+  if (missing.length > 0) throw new Error(`the lead export has no column ${missing.join(', ')}`);
+  return rows as Record<(typeof NEEDED)[number], string>[];
+}
+
 /**
  * The leads of an exported CSV as `Found`. A lead whose id is no expected subject's keeps its
  * id as subject key, so it counts as unexpected.
@@ -29,22 +43,14 @@ export function exportedLeads(
   expected: readonly Pick<ExpectedLead, 'rule' | 'subjectKey'>[],
   platformDataDir: string,
 ): ExportedLead[] {
-  const keys = derivePlatformKeys(readFileSync(ensurePlatformSecret(platformDataDir), 'utf8').trim());
-  const subjectOf = new Map(
-    expected.map((e) => [leadIdFor(e.rule, e.subjectKey, keys.leadIds), e.subjectKey]),
-  );
-  const rows = parse(csv, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const missing = NEEDED.filter((column) => rows.length > 0 && !(column in (rows[0] as object)));
-  if (missing.length > 0) throw new Error(`the lead export has no column ${missing.join(', ')}`);
-  return rows.map((row) => {
-    const leadId = row.lead_id as string;
-    return {
-      rule: row.rule as RuleCode,
-      subjectKey: subjectOf.get(leadId) ?? leadId,
-      amountFen: Math.round(Number(row.amount) * 100),
-      match: row.match as MatchQuality,
-      status: row.status as string,
-      score: Number(row.score),
-    };
-  });
+  const idOf = platformLeadIds(platformDataDir);
+  const subjectOf = new Map(expected.map((e) => [idOf(e.rule, e.subjectKey), e.subjectKey]));
+  return exportRows(csv).map((row) => ({
+    rule: row.rule as RuleCode,
+    subjectKey: subjectOf.get(row.lead_id) ?? row.lead_id,
+    amountFen: Math.round(Number(row.amount) * 100),
+    match: row.match as MatchQuality,
+    status: row.status,
+    score: Number(row.score),
+  }));
 }

@@ -2,6 +2,7 @@
 import { pct, type Ratio } from '@jiandu/accuracy/compare';
 import { reportTable } from '@jiandu/accuracy/format';
 import { textTable } from '../table.js';
+import { disclosureSyncLine } from './disclosure-sync.js';
 import { DUCKDB_RULES } from './duckdb-rules.js';
 import type { CountyBench } from './run.js';
 
@@ -56,6 +57,23 @@ export function duckdbTable(run: CountyBench): string {
   );
 }
 
+/** The re-upload's line: seconds to updated leads, the change, and whether exactly the expected leads moved. */
+export function reuploadLine(run: CountyBench): string {
+  const r = run.reupload;
+  const c = r.collision;
+  const list = (ids: readonly string[]) => (ids.length > 0 ? ids.join(' ') : 'none');
+  return [
+    `re-upload → updated leads ${sec(r.seconds)} s (${r.outcome}; ${r.failed} workflow executions not succeeded): ${r.description}`,
+    c
+      ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
+      : '  its collision: no figures reported',
+    `  its tasks: ${r.tasks.map((t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`).join(', ') || 'none reported'}`,
+    `  appeared: ${list(r.found.appeared)} (expected ${list(r.expected.appeared)})`,
+    `  disappeared: ${list(r.found.disappeared)} (expected ${list(r.expected.disappeared)})`,
+    `  other leads whose amount changed: ${r.amountsChanged}; ${r.asExpected ? 'exactly the expected leads changed' : 'NOT the expected leads'}`,
+  ].join('\n');
+}
+
 /** The whole report. */
 export function countyReport(run: CountyBench, machine: string): string {
   const { county, duckdb } = run;
@@ -69,7 +87,9 @@ export function countyReport(run: CountyBench, machine: string): string {
     stageTable(run),
     '',
     `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
+    ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
+    reuploadLine(run),
     `peak RSS of the platform: ${mib(run.peak.total)} (sampled every 200 ms, summed over its process tree: node = the platform process with the API, s3rver, the Step Functions runner and the functions' worker thread; java = DynamoDB Local; esbuild = tsx's compiler service; the stage columns are peaks while that stage worked). OS high-water marks at the end (summed per executable): ${hwm || 'n/a'}`,
     '',
     'recall of the exported leads against the generator’s truth:',

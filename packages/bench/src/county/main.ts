@@ -1,7 +1,8 @@
 /**
  * `npm run bench:county -- --persons N [--seed n] [--months n] [--cache dir]`: the whole
- * county benchmark (see `run.ts`). Exits 1 when a rule's recall is below 99% or a workflow
- * execution did not succeed, so a smoke run can fail; speeds are printed, never judged.
+ * county benchmark (see `run.ts`). Exits 1 when a rule's recall is below 99%, a workflow
+ * execution did not succeed or the re-upload did not change exactly the expected leads, so a
+ * smoke run can fail; speeds are printed, never judged.
  */
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -53,6 +54,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (run.executions.failed > 0)
     missed.push(`${run.executions.failed} workflow execution(s) did not succeed`);
   for (const f of run.notInForce) missed.push(`${f.file}: ${f.outcome}`);
+  if (!run.reupload.asExpected)
+    missed.push(
+      `re-upload: leads appeared ${run.reupload.found.appeared.length} (expected ${run.reupload.expected.appeared.length}), ` +
+        `disappeared ${run.reupload.found.disappeared.length} (expected ${run.reupload.expected.disappeared.length}), ` +
+        `${run.reupload.failed} execution(s) failed, outcome ${run.reupload.outcome}`,
+    );
   if (missed.length > 0) {
     console.log(`\nTARGETS MISSED:\n  ${missed.join('\n  ')}`);
     return 1;

@@ -4,7 +4,9 @@
  * Talks to the benchmark over the IPC channel: `ready` once started (the endpoint file is then
  * written), `task` after every task invocation; it stops on `stop` or when the parent goes.
  */
+import { join } from 'node:path';
 import { startPlatform, type TaskTiming } from '@jiandu/local/platform';
+import { FUNCTIONS_LOG } from './disclosure-sync.js';
 
 /** Messages this process sends. */
 export type PlatformChildMessage =
@@ -25,6 +27,8 @@ async function run(dataDir: string): Promise<void> {
     // The data path only: the web pages are not part of what is measured.
     web: [],
     onTask: (timing) => send({ type: 'task', timing }),
+    // The functions' log, for the disclosure sync's line (`disclosure-sync.ts`).
+    logFile: join(dataDir, FUNCTIONS_LOG),
   });
   let stopping = false;
   const stop = (): void => {

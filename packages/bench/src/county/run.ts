@@ -5,7 +5,7 @@
  * against the generator's truth, and DuckDB's plain-SQL take on four rules over the same files.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,17 @@ import { type AccuracyReport, ALL_RULES, compareLeads } from '@jiandu/accuracy/c
 import { planUpload } from '@jiandu/cli/layout';
 import { main as cli } from '@jiandu/cli/main';
 import { DEFAULT_MIN_SCORE } from '@jiandu/domain/leads/query';
+import type { RuleCode } from '@jiandu/domain/model';
 import { connectPlatform } from '@jiandu/local/control';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import type { TaskTiming } from '@jiandu/local/platform';
 import { type CachedCounty, type CountySpec, cachedCounty } from './county-cache.js';
+import { type DisclosureSyncFigures, disclosureSyncFigures, FUNCTIONS_LOG } from './disclosure-sync.js';
 import { DUCKDB_RULES, type DuckDbRun, runDuckDbRules } from './duckdb-rules.js';
-import { exportedLeads } from './exported-leads.js';
+import { exportedLeads, exportRows, platformLeadIds } from './exported-leads.js';
 import type { PlatformChildMessage } from './platform-child.js';
 import { type Interval, type MemoryPeaks, MemorySampler, type ProcessMemory } from './process-tree.js';
+import { changeOneMonthlyRoster, type LeadKey, type RosterChange } from './roster-change.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PLATFORM_CHILD = fileURLToPath(new URL('./platform-child.ts', import.meta.url));
@@ -28,8 +31,8 @@ const PLATFORM_CHILD = fileURLToPath(new URL('./platform-child.ts', import.meta.
 /** The tasks of the collision proper; every other task is per-file work (normalizing, recording it). */
 const COLLISION_TASKS: ReadonlySet<string> = new Set(['PlanCollision', 'MatchShard', 'ScoreAndStore']);
 
-/** The measured stages, in order. */
-export const STAGES = ['upload', 'normalize', 'collision', 'export'] as const;
+/** The measured stages, in order (`re-upload`: one changed roster uploaded again → its leads exported). */
+export const STAGES = ['upload', 'normalize', 'collision', 'export', 're-upload'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** One stage's figures. */
@@ -72,8 +75,44 @@ export interface CountyBench {
     readonly message?: string;
   }[];
   readonly leadsExported: number;
+  readonly reupload: Reupload;
   readonly report: AccuracyReport;
   readonly duckdb: DuckDbRun & { readonly report: AccuracyReport };
+  /** The disclosure projection syncs (inside the collision stage). */
+  readonly disclosure?: DisclosureSyncFigures;
+}
+
+/** The re-upload of one changed monthly roster, and whether exactly the expected leads changed. */
+export interface Reupload {
+  /** The roster (same object key as its first upload) and what was changed in it. */
+  readonly relativePath: string;
+  readonly description: string;
+  /** The CLI's outcome for the file (`new`: a new version replaced the one in force). */
+  readonly outcome: string;
+  /** Re-upload start → the updated leads exported, seconds. */
+  readonly seconds: number;
+  /** The collision's figures as the CLI reported them. */
+  readonly collision?: {
+    readonly leadsNew: number;
+    readonly leadsUpdated: number;
+    readonly leadsUnchanged: number;
+    readonly leadsSuperseded: number;
+  };
+  /** Workflow executions of the re-upload that did not succeed. */
+  readonly failed: number;
+  /** Wall seconds each task of the re-upload was at work (overlapping invocations count once), in the order they first ran. */
+  readonly tasks: readonly {
+    readonly task: string;
+    readonly seconds: number;
+    readonly invocations: number;
+  }[];
+  /** Lead ids (`rule:id`), expected from the truth and as exported. */
+  readonly expected: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
+  readonly found: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
+  /** Leads in both exports whose amount changed (those of poverty households the change touches may). */
+  readonly amountsChanged: number;
+  /** Exactly the expected leads appeared and disappeared. */
+  readonly asExpected: boolean;
 }
 
 /** The union of intervals, merged. */
@@ -90,6 +129,75 @@ export function union(intervals: readonly Interval[]): Interval[] {
 
 const spanSeconds = (intervals: readonly Interval[]): number =>
   union(intervals).reduce((sum, i) => sum + (i.to - i.from), 0) / 1000;
+
+/** What `upload --json` prints. */
+interface UploadJson {
+  readonly files: readonly {
+    readonly file: string;
+    readonly outcome: string;
+    readonly message?: string;
+    readonly quality?: { readonly rowsRead: number; readonly accepted: number };
+  }[];
+  readonly collision?: { readonly summary?: Reupload['collision'] };
+}
+
+/** The CLI's JSON document: it ends at its first unindented `}` (the CLI may print lines after it). */
+function uploadJson(stdout: string): UploadJson {
+  return JSON.parse(stdout.slice(0, stdout.indexOf('\n}') + 2)) as UploadJson;
+}
+
+/** The lead ids of an export (`rule:id`) with their amounts. */
+function exportedAmounts(csv: string): Map<string, string> {
+  return new Map(exportRows(csv).map((row) => [`${row.rule}:${row.lead_id}`, row.amount]));
+}
+
+/** Which leads the re-upload made appear and disappear, against those the change must. */
+export function compareReupload(
+  before: string,
+  after: string,
+  change: RosterChange,
+  leadIdOf: (rule: RuleCode, subjectKey: string) => string,
+  run: {
+    readonly upload: UploadJson;
+    readonly seconds: number;
+    readonly failed: number;
+    readonly tasks: readonly TaskTiming[];
+  },
+): Reupload {
+  const was = exportedAmounts(before);
+  const is = exportedAmounts(after);
+  const ids = (keys: readonly LeadKey[]) =>
+    keys.map((k) => `${k.rule}:${leadIdOf(k.rule, k.subjectKey)}`).sort();
+  const expected = { appeared: ids(change.appear), disappeared: ids(change.disappear) };
+  const found = {
+    appeared: [...is.keys()].filter((id) => !was.has(id)).sort(),
+    disappeared: [...was.keys()].filter((id) => !is.has(id)).sort(),
+  };
+  const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join();
+  const summary = run.upload.collision?.summary;
+  return {
+    relativePath: change.relativePath,
+    description: change.description,
+    outcome: run.upload.files.map((f) => f.outcome).join(', '),
+    seconds: run.seconds,
+    ...(summary ? { collision: summary } : {}),
+    failed: run.failed,
+    tasks: [...new Set(run.tasks.map((t) => t.task))].map((task) => {
+      const spans = run.tasks
+        .filter((t) => t.task === task)
+        .map((t) => ({ from: t.startedAt, to: t.endedAt }));
+      return { task, seconds: spanSeconds(spans), invocations: spans.length };
+    }),
+    expected,
+    found,
+    amountsChanged: [...is].filter(([id, amount]) => was.has(id) && was.get(id) !== amount).length,
+    asExpected:
+      same(expected.appeared, found.appeared) &&
+      same(expected.disappeared, found.disappeared) &&
+      run.failed === 0 &&
+      run.upload.files.every((f) => f.outcome === 'new'),
+  };
+}
 
 /** Start the platform in its own process; resolves once it serves, with the task timings it reports. */
 async function startPlatformProcess(
@@ -177,16 +285,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       );
     const putLines = upload.lines.filter((l) => l.text.startsWith('已上传'));
     const uploadEnd = putLines.at(-1)?.at ?? uploadStart;
-    // The JSON document ends at its first unindented `}`; the CLI may print lines after it.
-    const json = upload.stdout.slice(0, upload.stdout.indexOf('\n}') + 2);
-    const results = JSON.parse(json) as {
-      files: {
-        file: string;
-        outcome: string;
-        message?: string;
-        quality?: { rowsRead: number; accepted: number };
-      }[];
-    };
+    const results = uploadJson(upload.stdout);
     const notInForce = results.files.filter((f) => !['new', 'unchanged', 'restored'].includes(f.outcome));
     for (const f of notInForce) log(`not in force: ${f.file} (${f.outcome}: ${f.message ?? ''})`);
     const rowsRead = results.files.reduce((sum, f) => sum + (f.quality?.rowsRead ?? 0), 0);
@@ -204,40 +303,83 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       `uploaded ${plan.files.length} files in ${((uploadEnd - uploadStart) / 1000).toFixed(1)} s; all ${executions.length} workflow executions done after ${((collided - uploadStart) / 1000).toFixed(1)} s (${failed} not succeeded); exporting…`,
     );
 
+    /** `leads export` of every lead (canonical headers) into `file`; resolves when written. */
+    const exportTo = async (file: string): Promise<void> => {
+      // Every lead the platform found: without `--min-score 0` the export is the lead list's
+      // default view, which hides scores below LEAD_LIST_MIN_SCORE — a display setting, not a
+      // finding (a poverty member's lead with no payments and a repaired ID scores 15).
+      const exported = await runCli([
+        'leads',
+        'export',
+        '--out',
+        file,
+        '--headers',
+        'canonical',
+        '--min-score',
+        '0',
+        '--data',
+        dataDir,
+      ]);
+      if (exported.code !== 0)
+        throw new Error(
+          `npm run cli -- leads export exited with ${exported.code}: ${exported.lines.map((l) => l.text).join('\n')}`,
+        );
+    };
     const exportFile = join(work, 'leads.csv');
     const exportStart = Date.now();
-    // Every lead the platform found: without `--min-score 0` the export is the lead list's
-    // default view, which hides scores below LEAD_LIST_MIN_SCORE — a display setting, not a
-    // finding (a poverty member's lead with no payments and a repaired ID scores 15).
-    const exported = await runCli([
-      'leads',
-      'export',
-      '--out',
-      exportFile,
-      '--headers',
-      'canonical',
-      '--min-score',
-      '0',
-      '--data',
-      dataDir,
-    ]);
+    await exportTo(exportFile);
     const exportEnd = Date.now();
-    if (exported.code !== 0)
-      throw new Error(
-        `npm run cli -- leads export exited with ${exported.code}: ${exported.lines.map((l) => l.text).join('\n')}`,
-      );
     sampler.sample();
-    const processes = sampler.processes();
     const found = exportedLeads(readFileSync(exportFile, 'utf8'), county.expected, dataDir);
     const hidden = found.filter((f) => f.score < DEFAULT_MIN_SCORE).length;
     log(
       `exported ${found.length} leads in ${((exportEnd - exportStart) / 1000).toFixed(1)} s (${hidden} of them scored below ${DEFAULT_MIN_SCORE}, which the lead list's default view hides)`,
     );
 
-    const normalizing = platform.tasks
+    // The re-upload: one monthly roster changed, uploaded again under its key, → updated leads.
+    const change = await changeOneMonthlyRoster({
+      files: plan.files,
+      expected: county.expected,
+      decoys: county.decoys,
+      outDir: work,
+    });
+    log(`re-uploading one changed roster: ${change.description}`);
+    const executionsBefore = executions.length;
+    const reuploadStart = Date.now();
+    const again = await runCli(['upload', change.folder, '--data', dataDir, '--json', '--timeout', timeoutS]);
+    if (again.code !== 0 && again.code !== 1)
+      throw new Error(
+        `npm run cli -- upload (re-upload) exited with ${again.code}:\n${again.lines.map((l) => l.text).join('\n')}`,
+      );
+    await remote.waitForIdle(options.timeoutMs ?? 6 * 3600_000);
+    const exportAfter = join(work, 'leads-after.csv');
+    await exportTo(exportAfter);
+    const reuploadEnd = Date.now();
+    sampler.sample();
+    const processes = sampler.processes();
+    const reupload = compareReupload(
+      readFileSync(exportFile, 'utf8'),
+      readFileSync(exportAfter, 'utf8'),
+      change,
+      platformLeadIds(dataDir),
+      {
+        upload: uploadJson(again.stdout),
+        seconds: (reuploadEnd - reuploadStart) / 1000,
+        failed: (await remote.executions()).slice(executionsBefore).filter((e) => e.status !== 'SUCCEEDED')
+          .length,
+        tasks: platform.tasks.filter((t) => t.startedAt >= reuploadStart),
+      },
+    );
+    log(
+      `re-upload → updated leads ${reupload.seconds.toFixed(1)} s: ${reupload.found.appeared.length} appeared, ${reupload.found.disappeared.length} disappeared (${reupload.asExpected ? 'as expected' : 'NOT as expected'})`,
+    );
+
+    // The first load's stages: what ran before its export (the re-upload's tasks come after).
+    const firstLoad = platform.tasks.filter((t) => t.startedAt < exportStart);
+    const normalizing = firstLoad
       .filter((t) => !COLLISION_TASKS.has(t.task))
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
-    const colliding = platform.tasks
+    const colliding = firstLoad
       .filter((t) => COLLISION_TASKS.has(t.task))
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
     const uploading = [{ from: uploadStart, to: uploadEnd }];
@@ -251,10 +393,20 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       figures('normalize', normalizing, 'rows read', rowsRead),
       figures('collision', colliding, 'rows accepted', accepted),
       figures('export', exporting, 'leads', found.length),
+      figures(
+        're-upload',
+        [{ from: reuploadStart, to: reuploadEnd }],
+        'rows in the changed file',
+        change.rows,
+      ),
     ];
     const peak = sampler.peaks();
     sampler.stop();
     await platform.stop();
+    const functionsLog = join(dataDir, FUNCTIONS_LOG);
+    const disclosure = disclosureSyncFigures(
+      existsSync(functionsLog) ? readFileSync(functionsLog, 'utf8') : '',
+    );
 
     log('running the four rules in DuckDB on the same files…');
     const duck = await runDuckDbRules(
@@ -272,6 +424,8 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       uploadedFiles: plan.files.length,
       notInForce,
       leadsExported: found.length,
+      reupload,
+      disclosure,
       report: compareLeads(county.expected, found, ALL_RULES),
       duckdb: {
         ...duck,

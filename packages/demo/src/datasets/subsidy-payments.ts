@@ -285,9 +285,16 @@ export function subsidyPaymentFiles(world: World): { files: GeneratedFile[]; rec
       g.months.push(m);
       groups.set(key, g);
     }
+    // Rows by month, in their original order: the sort below is stable and only ties rows of one month.
+    const rowsIn = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const list = rowsIn.get(r.month);
+      if (list) list.push(r);
+      else rowsIn.set(r.month, [r]);
+    }
     for (const group of groups.values()) {
-      const inGroup = rows
-        .filter((r) => group.months.includes(r.month))
+      const inGroup = group.months
+        .flatMap((m) => rowsIn.get(m) ?? [])
         .sort((a, b) => {
           const ha = a.e.person.household;
           const hb = b.e.person.household;

@@ -1,5 +1,6 @@
 import { addMonths, monthFromOrdinal, monthOrdinal } from '../calendar.js';
 import { fitIdForm, setStop } from '../enrollments.js';
+import { FirstFit } from '../first-fit.js';
 import type { IdForm } from '../ids.js';
 import { drawDeathSources, randomDay } from '../mortality.js';
 import type { Person } from '../population.js';
@@ -42,8 +43,14 @@ export function plantDeceasedRecipients(world: World, rng: Rng): void {
   );
   const recurring = new Set(enrollments.filter((e) => e.program !== 'LINSHI').map((e) => e.person)).size;
 
-  const take = (accept: (e: Enrollment) => boolean): Enrollment | undefined => {
-    const found = candidates.find((e) => !used.has(e.person) && accept(e));
+  // First fit over the shuffled candidates, or over one program's of them (same order).
+  const unused = (list: readonly Enrollment[]) => new FirstFit(list, (e) => used.has(e.person));
+  const anyProgram = unused(candidates);
+  const ofProgram = new Map(
+    [...MONTHLY].map((program) => [program, unused(candidates.filter((e) => e.program === program))]),
+  );
+  const take = (accept: (e: Enrollment) => boolean, program?: DemoProgram): Enrollment | undefined => {
+    const found = (program === undefined ? anyProgram : ofProgram.get(program))?.first(accept);
     if (found) used.add(found.person);
     return found;
   };
@@ -79,8 +86,8 @@ export function plantDeceasedRecipients(world: World, rng: Rng): void {
       // Heads of household stay in the registry snapshot, so only members die before the period.
       (!prePeriod || c.person.relation !== '户主');
     // Spread the leaks over the programs, falling back to any program that has a fitting recipient.
-    const preferred = programOrder[i % programOrder.length];
-    const e = take((c) => c.program === preferred && fits(c)) ?? take(fits);
+    const preferred = programOrder[i % programOrder.length] as DemoProgram;
+    const e = take(fits, preferred) ?? take(fits);
     if (e === undefined) continue;
     const deathMonth = prePeriod
       ? addMonths(first, -rng.int(1, 3))
@@ -109,7 +116,7 @@ export function plantDeceasedRecipients(world: World, rng: Rng): void {
     if (isGrace(e)) graces++;
   };
   plantGrace(true);
-  while (graces < 3 && candidates.some((c) => !used.has(c.person))) plantGrace(false);
+  while (graces < 3 && anyProgram.first(() => true) !== undefined) plantGrace(false);
 
   // Decoys paid only before the death.
   const isBefore = (e: Enrollment): boolean => e.scenario === 'stoppedBefore' && paidMonths(e).length > 0;

@@ -1,5 +1,6 @@
 import { addMonths, ageAt, dateIn, daysInMonth, epochDay } from '../calendar.js';
 import { dibaoStandard, fitIdForm } from '../enrollments.js';
+import { FirstFit } from '../first-fit.js';
 import { allVillages, type Village } from '../geography.js';
 import { type IdForm, makeId } from '../ids.js';
 import { drawGivenName, drawSurname } from '../names.js';
@@ -35,20 +36,65 @@ interface Planting {
   readonly usedIds: Set<string>;
   /** Every household, shuffled once: plants take the first that fits. */
   readonly order: readonly Household[];
+  /** {@link takeHousehold}'s scan of `order` for each `accept` it was given. */
+  readonly scans: Map<(h: Household) => boolean, FirstFit<Household>>;
+  readonly names: NameBook;
+}
+
+/** Which names the county's persons bear, in each village and county-wide, kept current by {@link NameBook.rename}. */
+class NameBook {
+  private readonly inVillage = new Map<Village, Map<string, number>>();
+  private readonly inCounty = new Map<string, number>();
+
+  constructor(persons: readonly Person[]) {
+    for (const x of persons) this.count(x.household.village, x.name, 1);
+  }
+
+  /** Whether someone of the county (in `village`, when given) bears the name. */
+  has(name: string, village?: Village): boolean {
+    const counts = village === undefined ? this.inCounty : this.inVillage.get(village);
+    return (counts?.get(name) ?? 0) > 0;
+  }
+
+  /** Rename a person (names are written from the Person, so every file agrees). */
+  rename(person: Person, name: string): void {
+    this.count(person.household.village, person.name, -1);
+    (person as { name: string }).name = name;
+    this.count(person.household.village, name, 1);
+  }
+
+  private count(village: Village, name: string, by: number): void {
+    const counts = this.inVillage.get(village) ?? new Map<string, number>();
+    this.inVillage.set(village, counts);
+    counts.set(name, (counts.get(name) ?? 0) + by);
+    this.inCounty.set(name, (this.inCounty.get(name) ?? 0) + by);
+  }
 }
 
 const year0 = (p: Planting): number => Number(p.ctx.startDate.slice(0, 4));
 const ageOf = (p: Planting, person: Person): number => ageAt(person.birth, p.ctx.startDate);
 
-/** The first household nobody has touched yet (everyone alive throughout, no role, no plant) that `accept`s. */
+/**
+ * The first household nobody has touched yet (everyone alive throughout, no role, no plant)
+ * that `accept`s. `accept` must judge the household only (its village, members, ages …), never
+ * what plants did since: a household it rejected, or that was touched, is not read again by
+ * later takes with the same `accept` (so pass the same function, not a fresh closure, to
+ * repeated takes) — re-reading the county's used-up front made the plants quadratic.
+ */
 function takeHousehold(p: Planting, accept: (h: Household) => boolean): Household | undefined {
-  const h = p.order.find(
-    (x) =>
-      !p.usedHouseholds.has(x) &&
-      x.members.length > 0 &&
-      x.members.every((m) => livesThrough(m) && !p.ctx.taken.has(m)) &&
-      accept(x),
-  );
+  let scan = p.scans.get(accept);
+  if (scan === undefined) {
+    scan = new FirstFit(
+      p.order,
+      (x) =>
+        p.usedHouseholds.has(x) ||
+        x.members.length === 0 ||
+        !x.members.every((m) => livesThrough(m) && !p.ctx.taken.has(m)) ||
+        !accept(x),
+    );
+    p.scans.set(accept, scan);
+  }
+  const h = scan.first(() => true);
   if (h) {
     p.usedHouseholds.add(h);
     for (const m of h.members) p.ctx.taken.add(m);
@@ -129,11 +175,8 @@ function ghost(p: Planting, village: Village, index: number): Person {
   const { rng } = p.ctx;
   const birth = `19${rng.int(45, 75)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
   const male = rng.chance(0.6);
-  const residents = new Set(
-    p.ctx.population.persons.filter((x) => x.household.village === village).map((x) => x.name),
-  );
   let name = '';
-  while (name === '' || residents.has(name))
+  while (name === '' || p.names.has(name, village))
     name = drawSurname(rng) + drawGivenName(rng, male ? 'M' : 'F', Number(birth.slice(0, 4)));
   const household: Household = {
     no: '',
@@ -157,11 +200,6 @@ function ghost(p: Planting, village: Village, index: number): Person {
   return person;
 }
 
-/** Rename a person (names are written from the Person, so every file agrees). */
-function rename(person: Person, name: string): void {
-  (person as { name: string }).name = name;
-}
-
 function monthDate(month: string, day: number): string {
   return dateIn(month, Math.min(day, daysInMonth(month)));
 }
@@ -181,7 +219,17 @@ export function plantSociety(ctx: SocietyContext, society: Society, enrollments:
     ...society.entities.map((x) => x.legalRep.household),
   ]);
   const order = ctx.rng.shuffle(ctx.population.households);
-  const p: Planting = { ctx, society, enrollments, usedHouseholds, notes: [], usedIds, order };
+  const p: Planting = {
+    ctx,
+    society,
+    enrollments,
+    usedHouseholds,
+    notes: [],
+    usedIds,
+    order,
+    scans: new Map(),
+    names: new NameBook(ctx.population.persons),
+  };
   const count = (base: number, min: number): number => Math.max(min, Math.round(base * ctx.scale));
   plantPoorWithAssets(p, count(4, 4), count(3, 2));
   plantOfficialRecipients(p, count(6, 6));
@@ -203,8 +251,8 @@ function note(p: Planting, rule: string, kind: PlantNote['kind'], what: string):
 function plantPoorWithAssets(p: Planting, positives: number, decoys: number): void {
   const { rng } = p.ctx;
   const y = year0(p);
-  const household = (): Household | undefined =>
-    takeHousehold(p, (h) => isRural(h) && h.members.length >= 2 && adults(h, 20, 70)(p).length > 0);
+  const fits = (h: Household) => isRural(h) && h.members.length >= 2 && adults(h, 20, 70)(p).length > 0;
+  const household = (): Household | undefined => takeHousehold(p, fits);
   const buy = (h: Household, date: string, usage: '住宅' | '商业', housingType: '商品房' | '自建房') =>
     p.society.properties.push({
       owner: rng.pick(adults(h, 20, 70)(p)),
@@ -310,16 +358,12 @@ function plantOfficialRecipients(p: Planting, positives: number): void {
   const first = months[0] as string;
   const withAdultNonHead = (h: Household) =>
     isRural(h) && h.members.slice(1).some((m) => ageOf(p, m) >= 24 && ageOf(p, m) <= 58);
+  const withAdultHead = (x: Household) =>
+    isRural(x) && ageOf(p, x.members[0] as Person) <= 58 && ageOf(p, x.members[0] as Person) >= 24;
   const townshipOf = (h: Household) => h.village.township;
   for (let i = 0; i < positives; i++) {
     const variant = i % 6;
-    const h = takeHousehold(
-      p,
-      variant === 5
-        ? (x) =>
-            isRural(x) && ageOf(p, x.members[0] as Person) <= 58 && ageOf(p, x.members[0] as Person) >= 24
-        : withAdultNonHead,
-    );
+    const h = takeHousehold(p, variant === 5 ? withAdultHead : withAdultNonHead);
     if (!h) return;
     const head = h.members[0] as Person;
     const member =
@@ -440,11 +484,11 @@ function plantOfficialRecipients(p: Planting, positives: number): void {
         h.village !== recipientHome.village &&
         h.members.some((m) => ageOf(p, m) >= 24 && ageOf(p, m) <= 58) &&
         !h.members.some((m) => m.name === relative.name) &&
-        !p.ctx.population.persons.some((x) => x.household.village === h.village && x.name === relative.name),
+        !p.names.has(relative.name, h.village),
     );
     if (elsewhere) {
       const o = elsewhere.members.find((m) => ageOf(p, m) >= 24 && ageOf(p, m) <= 58) as Person;
-      rename(o, relative.name);
+      p.names.rename(o, relative.name);
       official(p, {
         person: o,
         employer: '青山县财政局',
@@ -562,12 +606,11 @@ function plantBusinessOwners(p: Planting, positives: number): void {
 function plantDuplicates(p: Planting, positives: number): void {
   const { rng, months, county } = p.ctx;
   const villages = allVillages(county).filter((v) => v.type === 'village');
+  const gaoling = new Set(p.enrollments.filter((e) => e.program === 'GAOLING').map((e) => e.person));
+  const withElder = (x: Household) => isRural(x) && x.members.some((m) => ageOf(p, m) >= 80);
   for (let i = 0; i < positives; i++) {
     const variant = i % 3;
-    const h = takeHousehold(
-      p,
-      (x) => isRural(x) && (variant !== 2 || x.members.some((m) => ageOf(p, m) >= 80)),
-    );
+    const h = takeHousehold(p, variant === 2 ? withElder : isRural);
     if (!h) continue;
     const head = h.members[0] as Person;
     const other = rng.pick(villages.filter((v) => v !== h.village));
@@ -592,8 +635,7 @@ function plantDuplicates(p: Planting, positives: number): void {
       const elder = h.members.find((m) => ageOf(p, m) >= 80) as Person;
       const month = rng.pick(months);
       const fen = ageOf(p, elder) >= 90 ? 20_000 : 5_000;
-      const existing = p.enrollments.find((e) => e.person === elder && e.program === 'GAOLING');
-      if (!existing)
+      if (!gaoling.has(elder))
         p.enrollments.push({
           person: elder,
           program: 'GAOLING',
@@ -612,6 +654,7 @@ function plantDuplicates(p: Planting, positives: number): void {
         paidIn: other,
       };
       p.enrollments.push(dup);
+      gaoling.add(elder);
       note(p, 'R06', 'positive', `household ${h.no}: 高龄津贴 paid twice for ${month}`);
     }
   }
@@ -696,8 +739,7 @@ function plantUnregistered(p: Planting, positives: number): void {
       if (!h) continue;
       const e = dibao(p, h.members[0] as Person);
       let fake = '';
-      while (fake === '' || p.ctx.population.persons.some((x) => x.name === fake))
-        fake = drawSurname(rng) + drawGivenName(rng, 'M', 1960);
+      while (fake === '' || p.names.has(fake)) fake = drawSurname(rng) + drawGivenName(rng, 'M', 1960);
       e.writtenName = fake;
       note(p, 'R08', 'positive', `household ${h.no}: 低保 paid on the head's ID under another name`);
       continue;
@@ -884,11 +926,7 @@ function plantVillageBooks(p: Planting): void {
     .find((c) => !usedCadres.has(c) && c.person.household.members.length > 1);
   if (cadreKin) {
     const relative = cadreKin.person.household.members.find((m) => m !== cadreKin.person) as Person;
-    const v = villages.find(
-      (x) =>
-        x !== cadreKin.village &&
-        !p.ctx.population.persons.some((y) => y.household.village === x && y.name === relative.name),
-    ) as Village;
+    const v = villages.find((x) => x !== cadreKin.village && !p.names.has(relative.name, x)) as Village;
     const namesake = p.ctx.population.persons.find(
       (y) =>
         y.household.village === v &&
@@ -899,7 +937,7 @@ function plantVillageBooks(p: Planting): void {
     );
     if (namesake) {
       p.ctx.taken.add(namesake);
-      rename(namesake, relative.name);
+      p.names.rename(namesake, relative.name);
       add({
         village: v,
         date: at(),

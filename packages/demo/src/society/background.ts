@@ -197,8 +197,11 @@ export function generateBackground(ctx: SocietyContext): Society {
   // Officials: village cadres, township staff, county staff. Everyone in post since before the period.
   const villages = allVillages(county);
   const residents = new Map<Village, Person[]>();
-  for (const p of population.persons)
-    residents.set(p.household.village, [...(residents.get(p.household.village) ?? []), p]);
+  for (const p of population.persons) {
+    const list = residents.get(p.household.village);
+    if (list) list.push(p);
+    else residents.set(p.household.village, [p]);
+  }
   for (const v of villages) {
     // Small villages of a small demo county get fewer cadres, so plants still find free households.
     const people = residents.get(v) ?? [];
@@ -316,6 +319,7 @@ export function generateBackground(ctx: SocietyContext): Society {
   const builders = draw(ctx, population.persons, count(6, 4), builderOk).map((rep) => newBuilder(ctx, rep));
   society.entities.push(...builders);
   // Employees of the county's businesses pay social insurance; a few flexible workers pay below the threshold.
+  const companies = society.entities.filter((e) => e.type === '有限责任公司');
   for (const person of draw(
     ctx,
     population.persons,
@@ -327,10 +331,7 @@ export function generateBackground(ctx: SocietyContext): Society {
     const from = rng.chance(0.7) ? 0 : rng.int(1, months.length - 1);
     society.insurance.push({
       person,
-      employer: flexible
-        ? '灵活就业人员'
-        : (rng.pick(society.entities.filter((e) => e.type === '有限责任公司'))?.name ??
-          '青山县宏达商贸有限公司'),
+      employer: flexible ? '灵活就业人员' : (rng.pick(companies)?.name ?? '青山县宏达商贸有限公司'),
       bases: new Map(months.slice(from).map((m) => [m, base])),
     });
   }

@@ -36,7 +36,16 @@ export interface DisclosureUnit {
   readonly part: string;
   /** Records written for it. */
   readonly records: number;
+  /**
+   * How its payment records are keyed: `department` (refs `{department}|{sheet}|{row}`, the
+   * same across a department's versions) — or, absent, by version (projected before refs were
+   * per department; such a unit is projected again).
+   */
+  readonly refs?: typeof PAYMENT_REFS;
 }
+
+/** The current keying of payment records (see {@link DisclosureUnit.refs}). */
+export const PAYMENT_REFS = 'department' as const;
 
 /** The identity of a unit. */
 export function unitId(u: Pick<DisclosureUnit, 'kind' | 'versionId' | 'part'>): string {
@@ -70,18 +79,19 @@ export interface NoticeFilter extends PlaceFilter {
 export interface DisclosureStore {
   /** Every projected unit. */
   units(): Promise<DisclosureUnit[]>;
-  /** Write a unit's records, then the unit itself (a unit is only listed once it is complete). */
-  project<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
+  /** Put and delete records of a kind (batched; each write stands alone). */
+  writeRecords<K extends ProjectedKind>(
+    kind: K,
+    puts: readonly DisclosureRecords[K][],
+    deletes: readonly DisclosureRecords[K][],
   ): Promise<void>;
-  /** Remove a unit's records (as `project` wrote them), then the unit. */
-  unproject<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ): Promise<void>;
-  /** Make the stored totals exactly `cells` (only changed groups are written). */
-  replaceTotals(cells: readonly TotalsCell[]): Promise<void>;
+  /** Record units as projected (`put`, after their records) or gone (`remove`, after theirs). */
+  markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]): Promise<void>;
+  /**
+   * Make the stored totals of `year` exactly `cells`, writing only changed groups: changed
+   * against `previous` (what the workflow wrote last time) when given, else against the table.
+   */
+  replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]): Promise<void>;
   /** Make the lookup index exactly `entries` (only changed entries are written). */
   replaceLookups(entries: readonly LookupEntry[]): Promise<void>;
 

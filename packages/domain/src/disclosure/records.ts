@@ -139,9 +139,13 @@ export function disclosedParty(name: CellValue | undefined, isPerson: boolean): 
 
 const ID_LIKE = /^\d{17}[\dX]$/;
 
-/** A payment row as disclosed; `person` is the keyed digest of the recipient's ID (if any). */
+/**
+ * A payment row as disclosed; `person` is the keyed digest of the recipient's ID (if any).
+ * `source` prefixes its `ref`: the projection passes the department, so a department's roster
+ * uploaded again (a correction) gives its unchanged rows the same refs and they aren't rewritten.
+ */
 export function disclosedPayment(
-  versionId: string,
+  source: string,
   row: NormalizedRow,
   person?: (idNumber: string) => string,
 ): DisclosedPayment | undefined {
@@ -150,7 +154,7 @@ export function disclosedPayment(
   const program = text(v.program);
   if (!period || !program || typeof v.amount !== 'number') return undefined;
   return {
-    ref: refOf(versionId, row),
+    ref: refOf(source, row),
     name: maskPersonName(text(v.recipient_name) ?? ''),
     township: place(v.township),
     village: place(v.village),

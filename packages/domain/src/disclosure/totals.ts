@@ -6,9 +6,10 @@ import type { DisclosedPayment } from './records.js';
  * by month, township, village or program. Every combination is precomputed by the workflow, so
  * a public read is one query whatever the county's size.
  *
- * Recipients are distinct persons (by ID, else by name + village), which don't add up across
- * groups: they are counted per shard (all rows of one person share an ID-hash shard) and the
- * shards' counts summed.
+ * Recipients are distinct persons (`recipients.ts`: by ID, a lost ID by the registry's person
+ * of that name in that village, else by name + village), which don't add up across groups:
+ * they are counted per shard (all rows of one person are counted in one ID-hash shard) and the
+ * shards' counts summed ({@link TotalsSum}).
  */
 
 /** How totals are grouped. */
@@ -115,5 +116,45 @@ export class TotalsBuilder {
   cells(): TotalsCell[] {
     this.endShard();
     return [...this.sums.values()].map(({ shardRecipients: _s, ...cell }) => cell);
+  }
+}
+
+/** Sums the cells of shards (recipients of different shards are different persons). */
+export class TotalsSum {
+  private readonly sums = new Map<string, TotalsCell>();
+
+  /** Add the cells of one shard. */
+  add(cells: readonly TotalsCell[]): void {
+    this.merge(cells, 1);
+  }
+
+  /** Take out the cells of one shard (as they were added before). */
+  subtract(cells: readonly TotalsCell[]): void {
+    this.merge(cells, -1);
+  }
+
+  private merge(cells: readonly TotalsCell[], sign: 1 | -1): void {
+    for (const c of cells) {
+      const id = `${c.year}#${cellId(c)}`;
+      const s = this.sums.get(id);
+      this.sums.set(id, {
+        ...(s ?? c),
+        // The label of what is added wins (a program's name as the newest rows write it).
+        label: sign === 1 || !s ? c.label : s.label,
+        amount: (s?.amount ?? 0) + sign * c.amount,
+        payments: (s?.payments ?? 0) + sign * c.payments,
+        recipients: (s?.recipients ?? 0) + sign * c.recipients,
+      });
+    }
+  }
+
+  /** Every summed group; a group whose payments sum to zero is no group any more. */
+  cells(): TotalsCell[] {
+    return [...this.sums.values()].filter((c) => c.payments !== 0);
+  }
+
+  /** Every summed group as is, zeros too (a difference of two sums). */
+  differences(): TotalsCell[] {
+    return [...this.sums.values()];
   }
 }

@@ -223,11 +223,12 @@ export function pageLeads(leads: readonly Lead[], request: PageRequest): { items
   return { items, cursor: leadCursorAfter(last, sort, order) };
 }
 
-/** A page of the lead list and how many leads match the filter in all. */
+/** A page of the lead list and, when known without counting every lead, how many match in all. */
 export interface LeadPage {
   readonly items: Lead[];
   readonly cursor?: string;
-  readonly total: number;
+  /** Absent when the store cannot tell without counting (the cursor then says whether more follow). */
+  readonly total?: number;
 }
 
 /** The page size a request asks for, within 1–500 (default 50). */

@@ -150,3 +150,24 @@ export function genderOf(id: string): '男' | '女' | undefined {
   if (!/^\d{17}[\dX]$/.test(id)) return undefined;
   return Number(id[16]) % 2 === 1 ? '男' : '女';
 }
+
+/** What a person is told about an ID number they typed that can't be used (plain Chinese, what to check). */
+export const TYPED_ID_PROBLEMS = {
+  length: '应为18位（旧的15位号码也可以），最后一位可以是 X，请核对后重新输入',
+  check: '校验位不对，请核对身份证号最后一位（可以是 X）',
+  birth_date: '第7到14位的出生日期不对，请核对后重新输入',
+} as const;
+
+/**
+ * An ID number a person typed (a lookup form, not a department file): the normalized ID, or
+ * what is wrong with it. 18 characters with a wrong last character are a check-digit error,
+ * never "should be 18 digits" (even when they end in `000`, which in a file means a
+ * spreadsheet destroyed the number).
+ */
+export function readTypedIdNumber(raw: string): { readonly id: string } | { readonly problem: string } {
+  const result = normalizeIdNumber(raw);
+  if (result.id) return { id: result.id };
+  if (result.problem === 'invalid_birth_date') return { problem: TYPED_ID_PROBLEMS.birth_date };
+  const s = raw.normalize('NFKC').replace(ID_NOISE, '').toUpperCase();
+  return { problem: /^\d{17}[\dX]$/.test(s) ? TYPED_ID_PROBLEMS.check : TYPED_ID_PROBLEMS.length };
+}

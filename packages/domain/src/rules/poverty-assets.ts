@@ -5,6 +5,7 @@ import {
   compareText,
   evidenceOf,
   formatYuan,
+  groupBy,
   hasUsableId,
   idMatchQuality,
   isMeansTested,
@@ -75,6 +76,17 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
     if (household !== undefined && hasUsableId(row)) households.add(household);
   }
 
+  // Means-tested payments by recipient, indexed once (not one scan of the shard's payments per household).
+  let paymentsById: Map<string, SourceRow<'subsidy_payments'>[]> | undefined;
+  const paymentsOf = (ids: ReadonlySet<string>): SourceRow<'subsidy_payments'>[] => {
+    paymentsById ??= groupBy(
+      rowsOf(input, 'subsidy_payments').filter((row) => hasUsableId(row) && isMeansTested(row)),
+      (row) => row.idNumber,
+    );
+    const index = paymentsById;
+    return [...ids].flatMap((id) => index.get(id) ?? []);
+  };
+
   const findings: Finding[] = [];
   for (const household of [...households].sort(compareText)) {
     const members = reference.povertyMembers(household);
@@ -88,9 +100,7 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
       )
       .filter((asset) => registeredInTime(asset, limit));
     if (assets.length === 0) continue;
-    const payments = rowsOf(input, 'subsidy_payments').filter(
-      (row) => hasUsableId(row) && memberIds.has(row.idNumber) && isMeansTested(row),
-    );
+    const payments = paymentsOf(memberIds);
     const match = idMatchQuality([...members, ...assets, ...payments]);
     const evidence = [
       ...uniqueRows(members).map((row) => evidenceOf(row)),

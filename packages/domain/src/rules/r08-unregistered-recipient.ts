@@ -53,6 +53,18 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
     readonly payment: IdentifiedRow<'subsidy_payments'>;
     readonly registered: readonly SourceRow<'household_registry' | 'death_records'>[];
   };
+  // A person is paid every month: their registered names and the names they are paid under
+  // are normalized once, not once per payment.
+  const registeredNames = new Map<string, Set<string>>();
+  const normalized = new Map<string, string>();
+  const normalize = (name: string): string => {
+    let result = normalized.get(name);
+    if (result === undefined) {
+      result = normalizePersonName(name);
+      normalized.set(name, result);
+    }
+    return result;
+  };
   const hits: Hit[] = [];
   for (const payment of rowsOf(input, 'subsidy_payments')) {
     // A destroyed ID is not a valid ID, even when name + village found its person.
@@ -64,14 +76,18 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
     }
     const paidName = text(payment, 'recipient_name');
     if (paidName === undefined) continue;
-    const names = new Set(
-      registered
-        .map((row) => text(row, 'name'))
-        .filter((n) => n !== undefined)
-        .map((n) => normalizePersonName(n)),
-    );
+    let names = registeredNames.get(payment.idNumber);
+    if (!names) {
+      names = new Set(
+        registered
+          .map((row) => text(row, 'name'))
+          .filter((n) => n !== undefined)
+          .map(normalize),
+      );
+      registeredNames.set(payment.idNumber, names);
+    }
     // A registry row without a name can't contradict anything.
-    if (names.size > 0 && !names.has(normalizePersonName(paidName))) hits.push({ payment, registered });
+    if (names.size > 0 && !names.has(normalize(paidName))) hits.push({ payment, registered });
   }
 
   const findings: Finding[] = [];

@@ -21,6 +21,8 @@ export interface Reference {
   householdOf(idNumber: string): readonly string[];
   /** The one registered person with this name in this village; `undefined` when none or several fit. */
   personByNameVillage(name: string, village: string): string | undefined;
+  /** Every registered person with this name in this village (IDs, sorted). */
+  peopleByNameVillage(name: string, village: string): readonly string[];
   /** `public_officials` rows of a person. */
   officialRows(idNumber: string): readonly SourceRow<'public_officials'>[];
   /** `fiscal_payroll` rows of a person. */
@@ -69,17 +71,32 @@ function typed(
   return <K extends DatasetKind>(kind: K) => rows(kind) as readonly SourceRow<K>[];
 }
 
-/** Comparison key of a village (`红星村委会` and `红星村` are the same village). */
-export function villageKey(village: string): string {
-  return normalizeVillageName(village);
+/**
+ * `normalize` with its answers remembered: a county has a few hundred village and township
+ * spellings but every row asks for its key (the reference and the village rules run this per
+ * row). Bounded, so a file of junk names cannot grow it without end.
+ */
+function memoized(normalize: (raw: string) => string): (raw: string) => string {
+  const known = new Map<string, string>();
+  return (raw) => {
+    let key = known.get(raw);
+    if (key === undefined) {
+      key = normalize(raw);
+      if (known.size >= 10_000) known.clear();
+      known.set(raw, key);
+    }
+    return key;
+  };
 }
+
+/** Comparison key of a village (`红星村委会` and `红星村` are the same village). */
+export const villageKey: (village: string) => string = memoized(normalizeVillageName);
 
 /** Comparison key of a township (`青山镇人民政府` is `青山镇`). */
-export function townshipKey(township: string): string {
-  return normalizeTownshipName(township);
-}
+export const townshipKey: (township: string) => string = memoized(normalizeTownshipName);
 
-function nameVillageKey(name: string, village: string): string {
+/** Comparison key of a person's name in a village (lost IDs are found by it). */
+export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
@@ -113,6 +130,143 @@ export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow
   return result;
 }
 
+/**
+ * The part of the run's reference (its {@link referenceRows}) that each of `shards` shards
+ * needs, where `shardOf` gives the shard of a person's ID: what its rules look up, not the
+ * county's whole reference. Every shard's {@link buildReference} over its cut (with the
+ * county's {@link villageTownships}) answers exactly as the whole reference would for every
+ * lookup its rules make:
+ *
+ * - **Keyed by person, cut by household.** A registry or payroll row of person X goes to X's
+ *   shard and to the shards of every member of X's households: R04 asks for the household of a
+ *   recipient of its shard, then for those members' registry, official and payroll rows. A
+ *   poverty row goes to the shards of every member of its poverty household, and a member's
+ *   property and vehicles with it (R02/R03 ask for the household of a poverty row of theirs,
+ *   then for its members' assets).
+ * - **Whole, in every shard:** officials and market entities — few (≈ 2 % and 2.4 % of
+ *   persons), and looked up by township, village and credit code from the shards of village
+ *   finance and projects (R09, R12), which are keyed by village or project, not by person.
+ * - **Households of officials, in every shard:** R09 and R12 ask for the household of any
+ *   payee or contractor, who can live anywhere; they only fire when it holds an official,
+ *   so every registry row of every member of an official's household goes everywhere, and with
+ *   them every registry row of a person of the same name in the same village as one of those
+ *   members, so that R09's name + village match stays ambiguous where it is.
+ *
+ * Rows keep their order, so lookups list them as the whole reference would.
+ */
+export function cutReference(
+  rows: readonly SourceRow[],
+  registry: Reference,
+  shardOf: (idNumber: string) => number,
+  shards: number,
+): SourceRow[][] {
+  const householdsOf = new Map<string, Set<string>>();
+  const members = new Map<string, Set<string>>();
+  const povertyMembers = new Map<string, Set<number>>();
+  const povertyOf = new Map<string, Set<string>>();
+  const officials = new Set<string>();
+  const registryOf = new Map<string, SourceRow<'household_registry'>[]>();
+  for (const row of rows) {
+    if (!hasUsableId(row)) continue;
+    if (row.kind === 'household_registry') {
+      const registered = row as SourceRow<'household_registry'> & { idNumber: string };
+      push(registryOf, registered.idNumber, registered);
+      const household = text(registered, 'household_no');
+      if (household === undefined) continue;
+      addTo(householdsOf, row.idNumber, household);
+      addTo(members, household, row.idNumber);
+    } else if (row.kind === 'poverty_registry') {
+      const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
+      if (household === undefined) continue;
+      addTo(povertyMembers, household, shardOf(row.idNumber));
+      addTo(povertyOf, row.idNumber, household);
+    } else if (row.kind === 'public_officials') officials.add(row.idNumber);
+  }
+
+  const householdShards = new Map<string, Set<number>>();
+  const shardsOfHousehold = (household: string): Set<number> => {
+    let set = householdShards.get(household);
+    if (!set) {
+      set = new Set([...(members.get(household) ?? NONE)].map(shardOf));
+      householdShards.set(household, set);
+    }
+    return set;
+  };
+  // Per person: a payroll holds a row per month of each person.
+  const personShardSets = new Map<string, Set<number>>();
+  const personShards = (id: string): Set<number> => {
+    let set = personShardSets.get(id);
+    if (!set) {
+      set = new Set([shardOf(id)]);
+      for (const household of householdsOf.get(id) ?? NONE)
+        for (const shard of shardsOfHousehold(household)) set.add(shard);
+      personShardSets.set(id, set);
+    }
+    return set;
+  };
+
+  // Members of officials' households, and their namesakes in their villages.
+  const everywhere = new Set<string>(officials);
+  for (const official of officials)
+    for (const household of householdsOf.get(official) ?? NONE)
+      for (const member of members.get(household) ?? NONE) everywhere.add(member);
+  for (const id of [...everywhere])
+    for (const row of registryOf.get(id) ?? NONE) {
+      const name = text(row, 'name');
+      const village = text(row, 'village');
+      if (name !== undefined && village !== undefined)
+        for (const namesake of registry.peopleByNameVillage(name, village)) everywhere.add(namesake);
+    }
+
+  const result: SourceRow[][] = Array.from({ length: shards }, () => []);
+  const all = (row: SourceRow) => {
+    for (const list of result) list.push(row);
+  };
+  const some = (row: SourceRow, targets: Iterable<number>) => {
+    for (const shard of targets) result[shard]?.push(row);
+  };
+  for (const row of rows) {
+    if (row.kind === 'public_officials' || row.kind === 'market_entities') {
+      all(row);
+      continue;
+    }
+    if (row.kind === 'poverty_registry') {
+      // Every row of a poverty household, with or without a usable ID, is its evidence.
+      const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
+      if (household !== undefined) some(row, povertyMembers.get(household) ?? NONE);
+      continue;
+    }
+    // The other kinds are only looked up by usable IDs.
+    if (!hasUsableId(row)) continue;
+    switch (row.kind) {
+      case 'household_registry':
+        if (everywhere.has(row.idNumber)) all(row);
+        else some(row, personShards(row.idNumber));
+        break;
+      case 'fiscal_payroll':
+        some(row, personShards(row.idNumber));
+        break;
+      case 'property_records':
+      case 'vehicle_records': {
+        const targets = new Set<number>();
+        for (const household of povertyOf.get(row.idNumber) ?? NONE)
+          for (const shard of povertyMembers.get(household) ?? NONE) targets.add(shard);
+        some(row, targets);
+        break;
+      }
+      default:
+        all(row);
+    }
+  }
+  return result;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -122,15 +276,53 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
- * Build the {@link Reference} lookups from the rows of the reference kinds (all of them, or
- * the trimmed {@link referenceRows}). Pure; rows without a usable ID are only used where a
- * rule can use them without an ID (credit codes).
+ * The township of each village (by {@link villageKey}) as the registry has it, the most common
+ * one among the village's rows: a village cadre listed without a township still belongs to the
+ * township of their village (CONTRACT.md §5 R12).
  */
-export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRow[]): Reference {
+export function villageTownships(registry: readonly SourceRow[]): Map<string, string> {
+  const rows = registry as readonly SourceRow<'household_registry'>[];
+  const townshipsOfVillage = groupBy(rows, (row) => {
+    const village = text(row, 'village');
+    return village === undefined ? undefined : villageKey(village);
+  });
+  const result = new Map<string, string>();
+  for (const [village, list] of townshipsOfVillage) {
+    const township = mostCommon(list.map((row) => text(row, 'township')));
+    if (township !== undefined) result.set(village, township);
+  }
+  return result;
+}
+
+/**
+ * Build the {@link Reference} lookups from the rows of the reference kinds (all of them, the
+ * trimmed {@link referenceRows}, or one shard's cut of them, {@link cutReference}, which comes
+ * with the county's `townships` of villages since its registry is only part of the county's).
+ * Pure; rows without a usable ID are only used where a rule can use them without an ID
+ * (credit codes).
+ */
+export function buildReference(
+  untyped: (kind: DatasetKind) => readonly SourceRow[],
+  townships?: ReadonlyMap<string, string>,
+): Reference {
   const rows = typed(untyped);
   const registry = new Map<string, SourceRow<'household_registry'>[]>();
   const householdMembers = new Map<string, Set<string>>();
-  const nameVillage = new Map<string, Set<string>>();
+  // Registered people by village; each village's name index is built when first asked for
+  // (normalizing every name of the county costs more than the lookups of most shards).
+  const villagers = new Map<string, SourceRow<'household_registry'>[]>();
+  const namesByVillage = new Map<string, Map<string, Set<string>>>();
+  const namesakes = (name: string, village: string): ReadonlySet<string> | undefined => {
+    const key = villageKey(village);
+    let names = namesByVillage.get(key);
+    if (!names) {
+      names = new Map();
+      for (const row of villagers.get(key) ?? NONE)
+        addTo(names, normalizePersonName(text(row, 'name')), row.idNumber as string);
+      namesByVillage.set(key, names);
+    }
+    return names.get(normalizePersonName(name));
+  };
   for (const row of rows('household_registry')) {
     if (!hasUsableId(row)) continue;
     push(registry, row.idNumber, row);
@@ -140,27 +332,11 @@ export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRo
       members.add(row.idNumber);
       householdMembers.set(household, members);
     }
-    const name = text(row, 'name');
     const village = text(row, 'village');
-    if (name !== undefined && village !== undefined) {
-      const key = nameVillageKey(name, village);
-      const ids = nameVillage.get(key) ?? new Set<string>();
-      ids.add(row.idNumber);
-      nameVillage.set(key, ids);
-    }
+    if (text(row, 'name') !== undefined && village !== undefined) push(villagers, villageKey(village), row);
   }
 
-  // The township of each village as the registry has it: a village cadre listed without a
-  // township still belongs to the township of their village (CONTRACT.md §5 R12).
-  const townshipsOfVillage = groupBy(rows('household_registry'), (row) => {
-    const village = text(row, 'village');
-    return village === undefined ? undefined : villageKey(village);
-  });
-  const villageTownship = new Map<string, string>();
-  for (const [village, list] of townshipsOfVillage) {
-    const township = mostCommon(list.map((row) => text(row, 'township')));
-    if (township !== undefined) villageTownship.set(village, township);
-  }
+  const villageTownship = townships ?? villageTownships(rows('household_registry'));
 
   const officials = new Map<string, SourceRow<'public_officials'>[]>();
   const byTownship = new Map<string, SourceRow<'public_officials'>[]>();
@@ -209,9 +385,10 @@ export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRo
       return [...members].sort();
     },
     personByNameVillage(name, village) {
-      const ids = nameVillage.get(nameVillageKey(name, village));
+      const ids = namesakes(name, village);
       return ids !== undefined && ids.size === 1 ? [...ids][0] : undefined;
     },
+    peopleByNameVillage: (name, village) => [...(namesakes(name, village) ?? NONE)].sort(),
     officialRows: (id) => officials.get(id) ?? NONE,
     payrollRows: (id) => payroll.get(id) ?? NONE,
     officialsOfTownship: (township) => byTownship.get(townshipKey(township)) ?? NONE,
@@ -235,7 +412,10 @@ export function buildReference(untyped: (kind: DatasetKind) => readonly SourceRo
  * registered person fits (CONTRACT.md §3: never by name alone). `undefined` when the row's
  * ID isn't lost, its kind carries no name and village, or no single person fits.
  */
-export function resolveLostId(row: SourceRow, reference: Reference): SourceRow | undefined {
+export function resolveLostId(
+  row: SourceRow,
+  reference: Pick<Reference, 'personByNameVillage'>,
+): SourceRow | undefined {
   if (row.idStatus !== 'lost' || row.idNumber !== undefined) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;

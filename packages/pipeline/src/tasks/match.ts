@@ -34,35 +34,39 @@ function isRoutedElsewhere(row: SourceRow): boolean {
 /**
  * Workflow step 3 (one Map iteration): run the run's rules over one shard. The shard holds
  * every row of its people (by ID hash), the lost-ID rows the plan step matched to them by
- * name + village, and every village-finance row of its villages; county-wide facts (who
- * lives with whom, officials, payroll, entities, poverty households) come from the run's
- * reference. A poverty household's members live in several shards, so R02/R03 emit partial
- * findings that ScoreAndStore combines.
+ * name + village, and every village-finance row of its villages; the facts beyond them (who
+ * lives with whom, officials, payroll, entities, poverty households) come from its part of
+ * the run's reference (`cutReference`), read together with its slice. A poverty household's
+ * members live in several shards, so R02/R03 emit partial findings that ScoreAndStore combines.
  */
 export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
   const needed = new Set<DatasetKind>(kindsRead(rules));
-  const loaded = await loadVersionShards(
-    deps,
-    manifest.versions.filter((v) => needed.has(v.kind)),
-    task.shard,
-  );
+  const [loaded, routed, referenceRows] = await Promise.all([
+    loadVersionShards(
+      deps,
+      manifest.versions.filter((v) => needed.has(v.kind)),
+      { shard: task.shard, of: manifest.shardCount },
+    ),
+    (manifest.routed[task.shard] ?? 0) > 0
+      ? readSourceRows(deps, routedKey(task.runId, task.shard))
+      : Promise.resolve([]),
+    readSourceRows(deps, manifest.referenceKeys[task.shard] as string),
+  ]);
   for (const [kind, rows] of loaded)
     loaded.set(
       kind,
       rows.filter((row) => !isRoutedElsewhere(row)),
     );
-  if ((manifest.routed?.[task.shard] ?? 0) > 0) {
-    const routed = await readSourceRows(deps, routedKey(task.runId, task.shard));
+  if (routed.length > 0) {
     addRows(
       loaded,
       routed.filter((row) => needed.has(row.kind)),
     );
     for (const rows of loaded.values()) sortRows(rows);
   }
-  const referenceRows = manifest.referenceKey ? await readSourceRows(deps, manifest.referenceKey) : [];
   const byKind = new Map<DatasetKind, SourceRow[]>();
   addRows(byKind, referenceRows);
 
@@ -71,7 +75,10 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const input: MatchInput = {
     rows: (kind) => loaded.get(kind) ?? [],
     hasKind: (kind) => kindsInForce.has(kind),
-    reference: buildReference((kind) => byKind.get(kind) ?? []),
+    reference: buildReference(
+      (kind) => byKind.get(kind) ?? [],
+      new Map(Object.entries(manifest.villageTownships)),
+    ),
   };
   const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
   const key = findingsKey(task.runId, task.shard);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   buildReference,
+  cutReference,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   RULE_REFERENCE_KINDS,
@@ -10,6 +11,7 @@ import {
   resolveLostId,
   type rulesReading,
   type SourceRow,
+  villageTownships,
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
@@ -18,14 +20,15 @@ import type { PlanDeps } from '../deps.js';
 import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
 import {
   encodeRows,
+  hashToShard,
   LOST_ID_SHARD,
   manifestKey,
   referenceKey,
   routedKey,
-  SHARD_COUNT,
+  shardCountFor,
   shardOf,
 } from '../shards.js';
-import { loadVersionShards, type RowsByKind, sortRows } from '../source-rows.js';
+import { loadVersionShards, sortRows } from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -76,30 +79,39 @@ export function rulesForTrigger(input: PlanInput): {
 }
 
 /**
- * The run's reference and the lost-ID rows it can place. Reads every row of the reference
- * kinds (snapshots, a county's worth: registry, officials, payroll, entities, poverty,
- * property, vehicles) and, of the other kinds with names and villages, only the shard where
- * lost-ID rows are kept ({@link LOST_ID_SHARD}). Lost IDs are recovered by name + village;
- * recovered rows are routed to their person's shard, recovered poverty rows also join the
- * reference. Returns the reference rows and the routed rows per shard.
+ * The run's reference, cut per shard, and the lost-ID rows it can place. Reads every row of
+ * the reference kinds (snapshots, a county's worth: registry, officials, payroll, entities,
+ * poverty, property, vehicles) and, of the other kinds with names and villages, only the
+ * stored shard where lost-ID rows are kept ({@link LOST_ID_SHARD}). Lost IDs are recovered by
+ * name + village; recovered rows are routed to their person's shard, recovered poverty rows
+ * also join the reference. Each shard gets the part of the reference its rules look up
+ * ({@link cutReference}).
  */
 async function buildRunReference(
   deps: PlanDeps,
   versions: readonly ManifestVersion[],
-): Promise<{ reference: SourceRow[]; routed: SourceRow[][] }> {
+  shardCount: number,
+): Promise<{
+  references: SourceRow[][];
+  routed: SourceRow[][];
+  townships: Map<string, string>;
+  rows: number;
+}> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
-  const full = versions.filter((v) => referenceKinds.has(v.kind));
-  const rows: RowsByKind = new Map();
-  for (let shard = 0; shard < SHARD_COUNT; shard++) await loadVersionShards(deps, full, shard, rows);
+  const rows = await loadVersionShards(
+    deps,
+    versions.filter((v) => referenceKinds.has(v.kind)),
+    'all',
+  );
   const resolvable = versions.filter(
     (v) => !referenceKinds.has(v.kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[v.kind] !== undefined,
   );
-  await loadVersionShards(deps, resolvable, LOST_ID_SHARD, rows);
+  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD }, rows);
 
   const registryOnly = buildReference((kind) =>
     kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
   );
-  const routed: SourceRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
     if (NAME_COLUMN_OF_RESOLVABLE_KIND[kind] === undefined) continue;
     const kept: SourceRow[] = [];
@@ -111,20 +123,37 @@ async function buildRunReference(
       const resolved = resolveLostId(row, registryOnly);
       if (!resolved) continue;
       kept.push(resolved);
-      routed[shardOf(resolved, kind)]?.push(resolved);
+      routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
     }
     rows.set(kind, sortRows(kept));
   }
-  return { reference: referenceRows((kind) => rows.get(kind) ?? []), routed: routed.map(sortRows) };
+  const reference = referenceRows((kind) => rows.get(kind) ?? []);
+  // One hash per person, however many rows and households name them.
+  const shards = new Map<string, number>();
+  const shardOfId = (id: string): number => {
+    let shard = shards.get(id);
+    if (shard === undefined) {
+      shard = hashToShard(id, shardCount);
+      shards.set(id, shard);
+    }
+    return shard;
+  };
+  return {
+    references: cutReference(reference, registryOnly, shardOfId, shardCount),
+    routed: routed.map(sortRows),
+    townships: villageTownships(reference.filter((row) => row.kind === 'household_registry')),
+    rows: reference.length,
+  };
 }
 
 /**
  * Workflow step 2: decide what this collision run matches — the rules the trigger calls for
- * ({@link rulesForTrigger}) over every version in force — write the run's manifest, its
- * reference (what rules need county-wide: households, officials, payroll, entities, poverty
- * households and their assets) and the lost-ID rows found by name + village routed to their
- * person's shard, then fan out one task per shard. Only keys and numbers go back into the
- * state (256 KiB limit).
+ * ({@link rulesForTrigger}) over every version in force — choose the shard count from the
+ * rows in force ({@link shardCountFor}, bounded by `deps.shardSizing`), write the run's
+ * manifest, each shard's part of the reference (what its rules look up of households,
+ * officials, payroll, entities, poverty households and their assets) and the lost-ID rows
+ * found by name + village routed to their person's shard, then fan out one task per shard.
+ * Only keys and numbers go back into the state (256 KiB limit).
  */
 export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<PlanOutput> {
   const startedAt = deps.now();
@@ -133,9 +162,26 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
   const kinds = [...new Set([...kindsRead(), ...RULE_REFERENCE_KINDS])];
   const versions = versionsInForce((await Promise.all(kinds.map((k) => deps.versions.listOfKind(k)))).flat());
 
-  const { reference, routed } = await buildRunReference(deps, versions);
-  const refKey = referenceKey(runId);
-  await deps.objects.put(deps.buckets.data, refKey, encodeRows(reference), 'application/x-ndjson');
+  const rowsInForce = versions.reduce((n, v) => n + v.shardRows.reduce((a, b) => a + b, 0), 0);
+  const shardCount = shardCountFor(rowsInForce, deps.shardSizing);
+
+  const {
+    references,
+    routed,
+    townships,
+    rows: referenceRowCount,
+  } = await buildRunReference(deps, versions, shardCount);
+  const referenceKeys = references.map((_, shard) => referenceKey(runId, shard));
+  // A row shared by several shards' cuts is encoded once; the cuts are written one at a time
+  // so that only one encoded cut is held at once.
+  const lines = new Map<SourceRow, string>();
+  for (const [shard, rows] of references.entries())
+    await deps.objects.put(
+      deps.buckets.data,
+      referenceKey(runId, shard),
+      encodeRows(rows, lines),
+      'application/x-ndjson',
+    );
   await Promise.all(
     routed.map((rows, shard) =>
       rows.length > 0
@@ -154,7 +200,9 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     createdAt: startedAt,
     rules: rules.map((r) => r.code),
     versions,
-    referenceKey: refKey,
+    shardCount,
+    referenceKeys,
+    villageTownships: Object.fromEntries(townships),
     routed: routed.map((rows) => rows.length),
   };
   const key = manifestKey(runId);
@@ -173,12 +221,15 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     ...(changed !== undefined ? { kinds: changed } : {}),
     rules: manifest.rules,
     versions: manifest.versions.length,
-    referenceRows: reference.length,
+    rowsInForce,
+    shards: shardCount,
+    referenceRows: referenceRowCount,
+    referenceRowsPerShard: references.map((rows) => rows.length),
     lostIdsRecovered: routed.reduce((sum, rows) => sum + rows.length, 0),
   });
   return {
     runId,
     manifestKey: key,
-    shards: Array.from({ length: SHARD_COUNT }, (_, shard) => ({ runId, manifestKey: key, shard })),
+    shards: Array.from({ length: shardCount }, (_, shard) => ({ runId, manifestKey: key, shard })),
   };
 }

@@ -1,18 +1,33 @@
-import { type LifecycleContext, RULES, rekeyLead } from '@jiandu/domain';
+import { type LifecycleContext, rekeyLead } from '@jiandu/domain';
 import { leadIdFor, legacyLeadIdFor } from '@jiandu/domain/leads/lead-id';
 import type { Lead } from '@jiandu/domain/model';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { ScoreAndStoreDeps } from '../deps.js';
 
 /**
- * Move every lead still stored under an unkeyed id (a plain SHA-256 of rule and subject key,
- * reversible to the ID number) to its keyed id, before a run scores: status, assignment,
- * verdict and history are kept and a `rekey` entry is added; reports that link the lead are
- * relinked (their history too). Idempotent: once moved, nothing matches any more. Runs at the
- * start of every `ScoreAndStore`, so the first collision run after the upgrade migrates all.
+ * The leads of one rule as they stand, after moving every one still stored under an unkeyed
+ * id (a plain SHA-256 of rule and subject key, reversible to the ID number) to its keyed id:
+ * status, assignment, verdict and history are kept and a `rekey` entry is added; reports that
+ * link the lead are relinked (their history too). Idempotent: once moved, nothing matches any
+ * more. `ScoreAndStore` reads every rule's leads through this, so the first collision run after
+ * the upgrade migrates all (and reads a rule again only then).
  */
-export async function rekeyLegacyLeads(deps: ScoreAndStoreDeps, ctx: LifecycleContext): Promise<number> {
-  const leads = (await Promise.all(RULES.map((r) => deps.leads.listOfRule(r.code)))).flat();
+export async function standingLeadsOfRule(
+  deps: ScoreAndStoreDeps,
+  rule: string,
+  ctx: LifecycleContext,
+): Promise<Lead[]> {
+  const leads = await deps.leads.listOfRule(rule);
+  const moved = await rekeyLegacy(deps, leads, ctx);
+  return moved > 0 ? deps.leads.listOfRule(rule) : leads;
+}
+
+/** Move the legacy-keyed ones of `leads`; returns how many were. */
+async function rekeyLegacy(
+  deps: ScoreAndStoreDeps,
+  leads: readonly Lead[],
+  ctx: LifecycleContext,
+): Promise<number> {
   const legacy = leads.filter((l) => l.leadId === legacyLeadIdFor(l.rule, l.subjectKey));
   for (const lead of legacy) await moveLead(deps, lead, ctx);
   if (legacy.length > 0)

@@ -1,12 +1,21 @@
-import { combineFindings, RULES, reconcileLead, scoreFindings, supersedeLead } from '@jiandu/domain';
+import {
+  combineFindings,
+  type LifecycleContext,
+  RULES,
+  reconcileLead,
+  type ScoredFinding,
+  scoreFindings,
+  supersedeLead,
+} from '@jiandu/domain';
 import type { Finding, Lead } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import { RevisionConflictError } from '@jiandu/domain/ports';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { RunSummary, ScoreAndStoreInput } from '../contracts.js';
 import type { ScoreAndStoreDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
 import { readJson } from './match.js';
-import { rekeyLegacyLeads } from './rekey.js';
+import { standingLeadsOfRule } from './rekey.js';
 
 /** How many times a lead write is retried when an inspector changed the lead meanwhile. */
 const CONFLICT_RETRIES = 3;
@@ -60,43 +69,37 @@ async function supersedeReason(
   return '重新碰撞时该疑点不再成立（数据已更正）';
 }
 
-/**
- * Workflow step 4: score all findings of the run together (a subject that trips several
- * rules ranks higher), upsert them as leads keeping what inspectors did, supersede leads of
- * the rules that ran which this run no longer finds, and record the run's figures.
- */
-export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
-  const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
-  await rekeyLegacyLeads(deps, { runId: input.runId, now: deps.now() });
-  await deps.leads.ensureStatistics();
-  // Partial findings of subjects that span shards (poverty households) become one here.
-  const findings = combineFindings(
-    (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
-    deps.ruleConfig,
-  );
-  // A run of some rules scores "how many rules the same person trips" against the standing
-  // leads of the rules it didn't run too, so a partial run and a full run agree on every score.
-  const others = (
-    await Promise.all(
-      RULES.filter((r) => !manifest.rules.includes(r.code)).map((r) => deps.leads.listOfRule(r.code)),
-    )
-  )
-    .flat()
-    .filter((lead) => lead.status !== 'superseded');
-  const scored = scoreFindings([...findings, ...others], { leadIdKey: deps.leadIdKey }).slice(
-    0,
-    findings.length,
-  );
-  const ids = scored.map((f) => f.leadId);
-  const existing = await deps.leads.getMany(ids);
-  const now = deps.now();
-  const ctx = { runId: input.runId, now };
-  const byId = new Map(scored.map((f) => [f.leadId, f]));
+/** Rules whose stored leads are read, compared and written at the same time (one GSI partition each). */
+const RULES_IN_FLIGHT = 3;
 
+/** What one rule's leads did in a run. */
+interface RuleCounts {
+  readonly new: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly superseded: number;
+}
+
+/**
+ * Store one rule's scored findings against the rule's standing leads, read once (its index
+ * partition, paged): new and changed leads are written in bulk, unchanged ones not at all, and
+ * leads of the rule this run no longer finds are superseded. Only one rule's leads are held at
+ * a time, whatever the county.
+ */
+async function storeRule(
+  deps: ScoreAndStoreDeps,
+  rule: string,
+  scored: readonly ScoredFinding[],
+  ctx: LifecycleContext,
+  inForce: ReadonlySet<string>,
+  versions: Map<string, Promise<DatasetVersion | undefined>>,
+): Promise<RuleCounts> {
+  const standing = new Map((await standingLeadsOfRule(deps, rule, ctx)).map((l) => [l.leadId, l]));
+  const byId = new Map(scored.map((f) => [f.leadId, f]));
   const change = new Map<string, 'new' | 'updated' | 'unchanged'>();
   const written = await writeDerived(
     deps,
-    new Map(ids.map((id) => [id, existing.get(id)])),
+    new Map(scored.map((f) => [f.leadId, standing.get(f.leadId)])),
     (id, current) => {
       const finding = byId.get(id);
       if (!finding) return undefined;
@@ -105,21 +108,10 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
       return result.change === 'unchanged' ? undefined : result.lead;
     },
   );
-  const leadsNew = written.filter((l) => change.get(l.leadId) === 'new').length;
-  const counts = {
-    new: leadsNew,
-    updated: written.length - leadsNew,
-    unchanged: ids.length - written.length,
-    superseded: 0,
-  };
+  const created = written.filter((l) => change.get(l.leadId) === 'new').length;
 
-  const found = new Set(ids);
-  const inForce = new Set(manifest.versions.map((v) => v.versionId));
-  const stale = (await Promise.all(manifest.rules.map((rule) => deps.leads.listOfRule(rule))))
-    .flat()
-    .filter((lead) => !found.has(lead.leadId) && lead.status !== 'superseded');
+  const stale = [...standing.values()].filter((l) => !byId.has(l.leadId) && l.status !== 'superseded');
   const reasons = new Map<string, string>();
-  const versions = new Map<string, Promise<DatasetVersion | undefined>>();
   for (const lead of stale) reasons.set(lead.leadId, await supersedeReason(deps, lead, inForce, versions));
   const superseded = await writeDerived(deps, new Map(stale.map((l) => [l.leadId, l])), (id, current) => {
     if (!current) return undefined;
@@ -127,7 +119,71 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
     // A verdict (confirmed/dismissed) stays; only write when something actually changes.
     return next.status !== current.status || next.statusReason !== current.statusReason ? next : undefined;
   });
-  counts.superseded = superseded.length;
+  return {
+    new: created,
+    updated: written.length - created,
+    unchanged: scored.length - written.length,
+    superseded: superseded.length,
+  };
+}
+
+/**
+ * Workflow step 4: score all findings of the run together (a subject that trips several
+ * rules ranks higher), upsert them as leads keeping what inspectors did, supersede leads of
+ * the rules that ran which this run no longer finds, and record the run's figures. Every
+ * stored lead is read once: the rules that did not run for the scores, then each rule that
+ * ran for its comparison, a few rules at a time.
+ */
+export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStoreInput): Promise<RunSummary> {
+  const manifest = await readJson<CollisionManifest>(deps, input.manifestKey);
+  const ctx = { runId: input.runId, now: deps.now() };
+  await deps.leads.ensureStatistics();
+  // Partial findings of subjects that span shards (poverty households) become one here.
+  const findings = combineFindings(
+    (await Promise.all(input.shards.map((s) => readJson<Finding[]>(deps, s.findingsKey)))).flat(),
+    deps.ruleConfig,
+  );
+  // A run of some rules scores "how many rules the same person trips" against the standing
+  // leads of the rules it didn't run too, so a partial run and a full run agree on every score.
+  const ran = new Set(manifest.rules);
+  const stray = findings.find((f) => !ran.has(f.rule));
+  if (stray) throw new Error(`ScoreAndStore: a finding of ${stray.rule}, a rule this run did not evaluate`);
+  const others = (
+    await pool(
+      RULES.filter((r) => !ran.has(r.code)),
+      RULES_IN_FLIGHT,
+      (r) => standingLeadsOfRule(deps, r.code, ctx),
+    )
+  )
+    .flat()
+    .filter((lead) => lead.status !== 'superseded');
+  const scored = scoreFindings([...findings, ...others], { leadIdKey: deps.leadIdKey }).slice(
+    0,
+    findings.length,
+  );
+
+  const inForce = new Set(manifest.versions.map((v) => v.versionId));
+  // Versions already read in this run (many stale leads share a few versions).
+  const versions = new Map<string, Promise<DatasetVersion | undefined>>();
+  const perRule = await pool(manifest.rules, RULES_IN_FLIGHT, (rule) =>
+    storeRule(
+      deps,
+      rule,
+      scored.filter((f) => f.rule === rule),
+      ctx,
+      inForce,
+      versions,
+    ),
+  );
+  const counts = perRule.reduce(
+    (sum, c) => ({
+      new: sum.new + c.new,
+      updated: sum.updated + c.updated,
+      unchanged: sum.unchanged + c.unchanged,
+      superseded: sum.superseded + c.superseded,
+    }),
+    { new: 0, updated: 0, unchanged: 0, superseded: 0 },
+  );
 
   const run = await deps.runs.get(input.runId);
   const finishedAt = deps.now();

@@ -74,12 +74,17 @@ async function untilProcessed<R>(
   }
 }
 
-/** Every item of `keys` that exists (in no particular order), read 100 keys per request. */
+/**
+ * Every item of `keys` that exists (in no particular order), read 100 keys per request;
+ * `consistent` reads what the latest successful write left (twice the read units), as a
+ * writer that lost a condition needs to, or it may read the same stale item again.
+ */
 export async function batchGet(
   doc: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Item[],
   retry: BatchRetry = BATCH_RETRY,
+  { consistent = false }: { readonly consistent?: boolean } = {},
 ): Promise<Item[]> {
   const found: Item[] = [];
   const chunks: Item[][] = [];
@@ -92,7 +97,11 @@ export async function batchGet(
           'BatchGetItem',
           chunk,
           async (Keys) => {
-            const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys } } }));
+            const out = await doc.send(
+              new BatchGetCommand({
+                RequestItems: { [tableName]: { Keys, ...(consistent ? { ConsistentRead: true } : {}) } },
+              }),
+            );
             found.push(...((out.Responses?.[tableName] ?? []) as Item[]));
             return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
           },

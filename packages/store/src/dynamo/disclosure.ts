@@ -1,4 +1,4 @@
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
@@ -44,6 +44,18 @@ function prefixQuery(tableName: string, r: Prefixed): QueryCommandInput {
   };
 }
 
+/** BatchWriteItem requests in flight at once: a county's first sync writes hundreds of thousands of records. */
+const WRITES_IN_FLIGHT = 4;
+
+/** `batchWrite` with a few requests in flight (each write stands alone, so their order doesn't matter). */
+async function writeAll(doc: DynamoDBDocumentClient, tableName: string, writes: readonly BatchWrite[]) {
+  const slice = Math.ceil(writes.length / WRITES_IN_FLIGHT / 25) * 25;
+  if (slice === 0) return;
+  const slices: BatchWrite[][] = [];
+  for (let i = 0; i < writes.length; i += slice) slices.push(writes.slice(i, i + slice));
+  await Promise.all(slices.map((part) => batchWrite(doc, tableName, part)));
+}
+
 /** The item of one record of a kind, with its keys. */
 function itemOf<K extends ProjectedKind>(kind: K, record: DisclosureRecords[K]): Item {
   switch (kind) {
@@ -78,66 +90,69 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     return items.map((i) => strip<DisclosureUnit>(i));
   }
 
-  async project<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
+  async writeRecords<K extends ProjectedKind>(
+    kind: K,
+    puts: readonly DisclosureRecords[K][],
+    deletes: readonly DisclosureRecords[K][],
   ) {
-    await batchWrite(
-      this.doc,
-      this.tableName,
-      records.map((r) => ({ put: itemOf(unit.kind, r) })),
-    );
-    await this.putItem({ ...keys.disclosureUnit(unitId(unit)), ...unit });
-  }
-
-  async unproject<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ) {
-    await batchWrite(
-      this.doc,
-      this.tableName,
-      records.map((r) => {
-        const { PK, SK } = itemOf(unit.kind, r);
+    await writeAll(this.doc, this.tableName, [
+      ...puts.map((r) => ({ put: itemOf(kind, r) })),
+      ...deletes.map((r) => {
+        const { PK, SK } = itemOf(kind, r);
         return { delete: { PK, SK } };
       }),
-    );
-    await batchWrite(this.doc, this.tableName, [{ delete: keys.disclosureUnit(unitId(unit)) }]);
+    ]);
   }
 
-  async replaceTotals(cells: readonly TotalsCell[]): Promise<void> {
-    const stored = (await this.getItem<{ years: string[] }>(keys.totalsYears()))?.years ?? [];
-    const byYear = new Map<string, TotalsCell[]>();
-    for (const c of cells) byYear.set(c.year, [...(byYear.get(c.year) ?? []), c]);
-    const years = [...new Set([...stored, ...byYear.keys()])].sort();
+  async markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]) {
+    // A unit projected again (new keying) is put over its old item, not deleted in the same batch.
+    const kept = new Set(put.map(unitId));
+    await writeAll(this.doc, this.tableName, [
+      ...put.map((u) => ({ put: { ...keys.disclosureUnit(unitId(u)), ...u } })),
+      ...remove.filter((u) => !kept.has(unitId(u))).map((u) => ({ delete: keys.disclosureUnit(unitId(u)) })),
+    ]);
+  }
+
+  async replaceTotals(
+    year: string,
+    cells: readonly TotalsCell[],
+    previous?: readonly TotalsCell[],
+  ): Promise<void> {
+    const existing = new Map(
+      previous
+        ? previous.map((c) => [cellId(c), c])
+        : (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
+            String(i.SK),
+            strip<TotalsCell>(i),
+          ]),
+    );
     const writes: BatchWrite[] = [];
-    for (const year of years) {
-      const existing = new Map(
-        (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
-          String(i.SK),
-          i,
-        ]),
-      );
-      for (const cell of byYear.get(year) ?? []) {
-        const key = keys.totalsCell(year, cellId(cell));
-        const old = existing.get(key.SK);
-        existing.delete(key.SK);
-        if (old && sameCell(strip<TotalsCell>(old), cell)) continue;
-        writes.push({ put: { ...key, ...cell } });
-      }
-      for (const old of existing.values()) writes.push({ delete: { PK: old.PK, SK: old.SK } });
+    for (const cell of cells) {
+      const key = keys.totalsCell(year, cellId(cell));
+      const old = existing.get(key.SK);
+      existing.delete(key.SK);
+      if (old && sameCell(old, cell)) continue;
+      writes.push({ put: { ...key, ...cell } });
     }
-    await batchWrite(this.doc, this.tableName, writes);
-    const now = [...byYear.keys()].sort();
+    for (const sk of existing.keys()) writes.push({ delete: keys.totalsCell(year, sk) });
+    await writeAll(this.doc, this.tableName, writes);
+    const stored = await this.years();
+    const years = new Set(stored);
+    if (cells.length > 0) years.add(year);
+    else years.delete(year);
+    const now = [...years].sort();
     if (now.join() !== stored.join()) await this.putItem({ ...keys.totalsYears(), years: now });
   }
 
   async replaceLookups(entries: readonly LookupEntry[]): Promise<void> {
     const existing = new Map(
-      (await queryAll(this.doc, prefixQuery(this.tableName, keys.allLookupEntries()))).map((i) => [
-        String(i.GSI1SK),
-        strip<LookupEntry>(i),
-      ]),
+      (
+        await Promise.all(
+          keys.allLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
+        )
+      )
+        .flat()
+        .map((i) => [String(i.GSI1SK), strip<LookupEntry>(i)]),
     );
     const writes: BatchWrite[] = [];
     for (const e of entries) {
@@ -150,7 +165,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       const { PK, SK } = keys.lookupEntry(key);
       writes.push({ delete: { PK, SK } });
     }
-    await batchWrite(this.doc, this.tableName, writes);
+    await writeAll(this.doc, this.tableName, writes);
   }
 
   async payments(q: PlaceFilter & { month: string; program?: string }, page: PageRequest) {

@@ -161,15 +161,25 @@ export async function queryPage(
 ): Promise<{ items: Item[]; cursor?: string }> {
   const items: Item[] = [];
   let startKey = decodeCursor(cursor);
+  let clientKey = startKey !== undefined;
   do {
-    const out = await doc.send(
-      new QueryCommand({
-        ...input,
-        ScanIndexForward: forward,
-        Limit: limit - items.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+    const out = await doc
+      .send(
+        new QueryCommand({
+          ...input,
+          ScanIndexForward: forward,
+          Limit: limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      )
+      .catch((error: unknown) => {
+        // DynamoDB refuses a start key that is not one of this query's (a cursor of another
+        // month, place or list, or an edited one): the caller's mistake, a 400 and not a 500.
+        if (clientKey && error instanceof Error && error.name === 'ValidationException')
+          throw new InvalidCursorError();
+        throw error;
+      });
+    clientKey = false;
     items.push(...((out.Items ?? []) as Item[]));
     startKey = out.LastEvaluatedKey as Item | undefined;
   } while (startKey && items.length < limit);

@@ -1,6 +1,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   createdBoundsUtc,
+  DEFAULT_STATUSES,
   type LeadFilter,
   type LeadPage,
   leadCursorAfter,
@@ -10,7 +11,7 @@ import {
   pageLeads,
   pageLimit,
 } from '@jiandu/domain/leads/query';
-import type { Lead } from '@jiandu/domain/model';
+import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import {
   type LeadRepository,
   type LeadStatsScope,
@@ -19,6 +20,7 @@ import {
 } from '@jiandu/domain/ports';
 import {
   addTally,
+  countInScoreRange,
   emptyTally,
   type GroupTally,
   type LeadStats,
@@ -29,7 +31,14 @@ import {
 } from '@jiandu/domain/stats';
 import { chinaDay } from '@jiandu/domain/time';
 import { keys } from '../keys.js';
-import { batchGet, batchWrite, TRANSACT_LIMIT, type TransactAction, transactWrite } from './batch.js';
+import {
+  BATCH_RETRY,
+  batchGet,
+  batchWrite,
+  TRANSACT_LIMIT,
+  type TransactAction,
+  transactWrite,
+} from './batch.js';
 import { type Filter, type Item, partitionQuery, revisionCondition, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -39,6 +48,13 @@ const LEADS_PER_TRANSACTION = 90;
 const BYTES_PER_TRANSACTION = 3_500_000;
 /** Transactions in flight at once, each on its own tallies so they don't contend. */
 const LANES = 8;
+/**
+ * What the tally items hold; a store counted by an older version is counted again (version 2
+ * added the leads per status and score band).
+ */
+const TALLY_VERSION = 2;
+/** Every status: what a filter without statuses counts. */
+const EVERY_STATUS: readonly LeadStatus[] = [...DEFAULT_STATUSES, 'superseded'];
 
 /** The tally item a lead counts in: its China day created, rule and township. */
 function tallyKeyOf(lead: Lead) {
@@ -136,10 +152,13 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
   }
 
   async getMany(leadIds: readonly string[]): Promise<Map<string, Lead>> {
+    // Consistent: a rescore reads again the leads whose revision condition failed.
     const items = await batchGet(
       this.doc,
       this.tableName,
       [...new Set(leadIds)].map((id) => keys.lead(id)),
+      BATCH_RETRY,
+      { consistent: true },
     );
     return new Map(items.map((i) => strip<Lead>(i)).map((lead) => [lead.leadId, lead]));
   }
@@ -209,6 +228,11 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
 
   /** The statistics of a scope from its tally items (a day range is a key range; rule and township filter). */
   async statistics(scope: LeadStatsScope): Promise<LeadStats> {
+    return statisticsOfTallies(await this.tallies(scope));
+  }
+
+  /** The tally items of a scope. */
+  private async tallies(scope: LeadStatsScope): Promise<GroupTally[]> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const filters: string[] = [];
@@ -232,20 +256,27 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
           }
         : undefined,
     );
-    const groups: GroupTally[] = items.map((item) => {
+    return items.map((item) => {
       const tally = emptyTally();
       for (const f of TALLY_FIELDS) tally[f] = Number(item[f] ?? 0);
       return { rule: String(item.rule), township: (item.township as string | undefined) ?? null, tally };
     });
-    return statisticsOfTallies(groups);
+  }
+
+  /** Whether the tally items hold every lead, as this version counts them (once true, it stays). */
+  private counted = false;
+  private async tallied(): Promise<boolean> {
+    this.counted ||= (await this.getItem<Item>(keys.leadTallyCounted()))?.version === TALLY_VERSION;
+    return this.counted;
   }
 
   /**
    * Count every lead into its tally item once, on a table whose leads were written before the
-   * sums were kept (the marker item says it was done; a recount puts the same figures).
+   * sums were kept, or kept by an older version (the marker item says what was done; a recount
+   * puts the same figures).
    */
   async ensureStatistics(): Promise<void> {
-    if (await this.getItem(keys.leadTallyCounted())) return;
+    if (await this.tallied()) return;
     const sums = new Map<string, { key: TallyKey; tally: LeadTally }>();
     for (const lead of await this.queryAll<Lead>(keys.allLeads())) {
       const key = tallyKeyOf(lead);
@@ -266,7 +297,12 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
         },
       })),
     );
-    await this.putItem({ ...keys.leadTallyCounted(), countedAt: new Date().toISOString() });
+    await this.putItem({
+      ...keys.leadTallyCounted(),
+      version: TALLY_VERSION,
+      countedAt: new Date().toISOString(),
+    });
+    this.counted = true;
   }
 
   async move(previous: Lead, next: Lead): Promise<void> {
@@ -312,9 +348,10 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
   /**
    * Newest or oldest first: GSI1's `LEADS` partition read in key order from the cursor, the
    * filters pushed down, until the page is full, so a page costs about a page of reads (more
-   * when the filters are very selective), whatever the county. The total is a `COUNT` query of
-   * the same range and filters on the first page (DynamoDB still reads the range, but sends no
-   * leads); later pages carry it in their cursor.
+   * when the filters are very selective), whatever the county. No lead is counted: the first
+   * page's total comes from the kept sums when the filter is theirs ({@link totalOf}), or is
+   * exact because the page holds every match; otherwise it is left out (the cursor says more
+   * follow). Later pages carry the total in their cursor.
    * Sorting by score or amount reads every matching lead and sorts them (no index has those keys).
    */
   async page(filter: LeadFilter, request: PageRequest): Promise<LeadPage> {
@@ -331,14 +368,17 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       pushedFilter(filter),
     );
     const after = request.cursor ? leadCursorPosition(request.cursor, sort, order) : undefined;
-    // Counted once, for the first page (from the kept sums when the filter is theirs);
-    // later pages carry that figure in the cursor.
-    const [{ items, more }, total] = await Promise.all([
+    const [{ items, more }, kept] = await Promise.all([
       this.pageFrom(query, filter, order, limit, after),
-      after?.total ?? this.totalOf(filter, query),
+      after ? after.total : this.totalOf(filter),
     ]);
+    const total = kept ?? (!after && !more ? items.length : undefined);
     const last = items.at(-1);
-    return { items, total, ...(more && last ? { cursor: leadCursorAfter(last, sort, order, total) } : {}) };
+    return {
+      items,
+      ...(total !== undefined ? { total } : {}),
+      ...(more && last ? { cursor: leadCursorAfter(last, sort, order, total) } : {}),
+    };
   }
 
   /** Up to `limit` matching leads in key order after the cursor's position, and whether more follow. */
@@ -376,37 +416,22 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
   }
 
   /**
-   * How many leads match: the kept sums answer when the filter narrows only by what they are
-   * kept along (rule, township, created days, status), else
-   * a `COUNT` of the query.
+   * How many leads match, from the kept sums, when the filter narrows only by what they are
+   * kept along — rule, township, created days, statuses, and a score range on the bands' edges
+   * (the default view's floor of 20 is one) — and the sums are current; undefined otherwise.
    */
-  private async totalOf(filter: LeadFilter, query: QueryCommandInput): Promise<number> {
+  private async totalOf(filter: LeadFilter): Promise<number | undefined> {
     const { rule, township, createdFrom, createdTo, statuses, minScore, maxScore, ...others } = filter;
-    // Scores are never below 0, so `minScore=0` narrows nothing.
-    const bySums =
-      Object.values(others).every((v) => v === undefined) && (minScore ?? 0) <= 0 && maxScore === undefined;
-    if (!bySums) return this.countOf(query);
-    const stats = await this.statistics({
+    if (Object.values(others).some((v) => v !== undefined) || !(await this.tallied())) return undefined;
+    const tallies = await this.tallies({
       ...(rule !== undefined ? { rule } : {}),
       ...(township !== undefined ? { township } : {}),
       ...(createdFrom !== undefined ? { createdFrom } : {}),
       ...(createdTo !== undefined ? { createdTo } : {}),
     });
-    return statuses?.length ? statuses.reduce((n, s) => n + stats.byStatus[s], 0) : stats.total;
-  }
-
-  /** How many items a query selects (every page of a `COUNT`). */
-  private async countOf(query: QueryCommandInput): Promise<number> {
-    let count = 0;
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: start }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey as Item | undefined;
-    } while (start);
-    return count;
+    const sum = emptyTally();
+    for (const { tally } of tallies) addTally(sum, tally);
+    return countInScoreRange(sum, statuses?.length ? statuses : EVERY_STATUS, minScore, maxScore);
   }
 }
 

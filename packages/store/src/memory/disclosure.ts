@@ -51,6 +51,8 @@ export class MemoryDisclosureStore implements DisclosureStore {
   readonly unitItems = new Map<string, DisclosureUnit>();
   readonly totalsCells = new Map<string, TotalsCell>();
   readonly lookups = new Map<string, LookupEntry>();
+  /** Items put or deleted so far (as the DynamoDB adapter would write them), for benchmarks and tests. */
+  writes = 0;
 
   private of(kind: ProjectedKind): Map<string, AnyRecord> {
     let map = this.records.get(kind);
@@ -69,28 +71,36 @@ export class MemoryDisclosureStore implements DisclosureStore {
     return [...this.unitItems.values()].map(clone);
   }
 
-  async project<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
+  async writeRecords<K extends ProjectedKind>(
+    kind: K,
+    puts: readonly DisclosureRecords[K][],
+    deletes: readonly DisclosureRecords[K][],
   ) {
-    for (const r of records) this.of(unit.kind).set(sortKeyOf(unit.kind, r), clone(r));
-    this.unitItems.set(unitId(unit), clone(unit));
+    for (const r of puts) this.of(kind).set(sortKeyOf(kind, r), clone(r));
+    for (const r of deletes) this.of(kind).delete(sortKeyOf(kind, r));
+    this.writes += puts.length + deletes.length;
   }
 
-  async unproject<K extends ProjectedKind>(
-    unit: DisclosureUnit & { kind: K },
-    records: readonly DisclosureRecords[K][],
-  ) {
-    for (const r of records) this.of(unit.kind).delete(sortKeyOf(unit.kind, r));
-    this.unitItems.delete(unitId(unit));
+  async markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]) {
+    const kept = new Set(put.map(unitId));
+    for (const u of remove) if (!kept.has(unitId(u))) this.unitItems.delete(unitId(u));
+    for (const u of put) this.unitItems.set(unitId(u), clone(u));
+    this.writes += put.length + remove.filter((u) => !kept.has(unitId(u))).length;
   }
 
-  async replaceTotals(cells: readonly TotalsCell[]) {
-    this.totalsCells.clear();
-    for (const c of cells) this.totalsCells.set(`${c.year}#${cellId(c)}`, clone(c));
+  async replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]) {
+    // Like the table: `previous` (what was written last) is what a diff is made against.
+    const before = previous
+      ? new Map(previous.map((c) => [`${c.year}#${cellId(c)}`, c]))
+      : new Map([...this.totalsCells].filter(([, c]) => c.year === year));
+    const after = new Map(cells.map((c) => [`${c.year}#${cellId(c)}`, c]));
+    this.writes += changedCount(before, after);
+    for (const k of before.keys()) this.totalsCells.delete(k);
+    for (const [k, c] of after) this.totalsCells.set(k, clone(c));
   }
 
   async replaceLookups(entries: readonly LookupEntry[]) {
+    this.writes += changedCount(this.lookups, new Map(entries.map((e) => [e.key, e])));
     this.lookups.clear();
     for (const e of entries) this.lookups.set(e.key, clone(e));
   }
@@ -172,4 +182,12 @@ export class MemoryDisclosureStore implements DisclosureStore {
     const all = this.sorted(kind).filter((r) => `${r.township}|${r.village}|`.startsWith(prefix));
     return offsetPage(all, page.limit, page.cursor);
   }
+}
+
+/** How many items replacing `before` by `after` puts or deletes (unchanged ones are not written). */
+function changedCount<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>): number {
+  let n = 0;
+  for (const [k, v] of after) if (JSON.stringify(before.get(k)) !== JSON.stringify(v)) n++;
+  for (const k of before.keys()) if (!after.has(k)) n++;
+  return n;
 }

@@ -1,4 +1,10 @@
-import { type LeadFilter, matchesLeadFilter, type PageRequest, pageLeads } from '@jiandu/domain/leads/query';
+import {
+  type LeadFilter,
+  type LeadPage,
+  matchesLeadFilter,
+  type PageRequest,
+  pageLeads,
+} from '@jiandu/domain/leads/query';
 import type { Lead } from '@jiandu/domain/model';
 import {
   type LeadRepository,
@@ -68,7 +74,7 @@ export class MemoryLeads implements LeadRepository {
       .map(clone);
   }
 
-  async page(filter: LeadFilter, request: PageRequest) {
+  async page(filter: LeadFilter, request: PageRequest): Promise<LeadPage> {
     const leads = await this.scan(filter);
     return { ...pageLeads(leads, request), total: leads.length };
   }

@@ -198,15 +198,8 @@ export function receiptLookupView(): HTMLElement {
       onsubmit: (event: Event) => {
         event.preventDefault();
         const body: ReceiptLookup = { receiptCode: code.value };
-        void loadInto(out, async () => {
-          try {
-            return progress(await post<ReceiptView>('reports/lookup', body));
-          } catch (error) {
-            if (error instanceof ApiCallError && error.status === 404)
-              return message('没有找到这个查询码的举报，请核对后重新输入。', 'error');
-            throw error;
-          }
-        });
+        // An unknown code's 404 carries the API's Chinese message, which loadInto shows.
+        void loadInto(out, async () => progress(await post<ReceiptView>('reports/lookup', body)));
       },
     },
     field('查询码', code, '提交举报时显示的16位查询码'),

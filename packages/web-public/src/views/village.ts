@@ -85,8 +85,7 @@ export function villageView(code: string, tab: string | undefined): HTMLElement 
   const views: Record<Tab, (target: HTMLElement) => void> = {
     payments: (t) => paymentsByMonth(t, code),
     finance: (t) => finance(t, code),
-    projects: (t) =>
-      void loadInto(t, async () => projects(await get<Page<Project>>('projects', { village: code }))),
+    projects: (t) => projects(t, code),
     notices: (t) => notices(t, code),
   };
   views[current](body);
@@ -255,25 +254,27 @@ function financeSheet(f: VillageFinance): Node {
   );
 }
 
-function projects(page: Page<Project>): Node {
-  if (page.items.length === 0) return message('本村暂无公开的项目。');
-  return h(
-    'ul',
-    { class: 'cards' },
-    page.items.map((p) =>
-      h(
-        'li',
-        { class: 'card' },
-        h('h2', {}, p.name),
-        p.budget === null ? null : h('p', { class: 'amount' }, `预算 ${money(p.budget)}`),
-        h('p', {}, `资金来源：${p.fundingSource}`),
-        h('p', {}, `承建方：${p.contractor}`),
-        h('p', {}, `采购方式：${p.tenderMethod}`),
-        h('p', {}, `工期：${p.startDate} 至 ${p.endDate}`),
-        h('p', {}, `状态：${p.status}　主管部门：${p.department}`),
-      ),
-    ),
-  );
+function projects(target: HTMLElement, village: string): void {
+  const project = (p: Project) =>
+    h(
+      'li',
+      { class: 'card' },
+      h('h2', {}, p.name),
+      p.budget === null ? null : h('p', { class: 'amount' }, `预算 ${money(p.budget)}`),
+      h('p', {}, `资金来源：${p.fundingSource}`),
+      h('p', {}, `承建方：${p.contractor}`),
+      h('p', {}, `采购方式：${p.tenderMethod}`),
+      h('p', {}, `工期：${p.startDate} 至 ${p.endDate}`),
+      h('p', {}, `状态：${p.status}　主管部门：${p.department}`),
+    );
+  void loadInto(target, async () => {
+    const load = (cursor?: string) => get<Page<Project>>('projects', { village, cursor });
+    const page = await load();
+    if (page.items.length === 0) return message('本村暂无公开的项目。');
+    const list = h('ul', { class: 'cards' }, page.items.map(project));
+    // Every project, not only the first page: "more" appends the next one.
+    return h('div', {}, list, moreButton(list, load, project, page.nextCursor));
+  });
 }
 
 function notices(target: HTMLElement, village: string): void {

@@ -143,10 +143,11 @@ export async function filterForm(
       '排序',
       select(
         'sort',
+        // Empty: the API's default order, newest first (served page by page from an index).
         [
-          ['', '评分'],
+          ['', '发现日期（默认）'],
+          ['score', '评分'],
           ['amount', '金额'],
-          ['date', '发现日期'],
         ],
         value('sort'),
       ),
@@ -156,8 +157,8 @@ export async function filterForm(
       select(
         'order',
         [
-          ['', '从高到低'],
-          ['asc', '从低到高'],
+          ['', '从高到低（日期从新到旧）'],
+          ['asc', '从低到高（日期从旧到新）'],
         ],
         value('order'),
       ),
@@ -209,7 +210,8 @@ export async function leadsPage({ query, main }: PageContext): Promise<void> {
   const filters = filterQuery(query);
   const [form, first, ruleList] = await Promise.all([
     filterForm(query, 'leads', LEAD_FILTERS),
-    get<{ items: LeadSummary[]; cursor: string | null; total: number }>(`/api/v1/leads?${filters}&limit=50`),
+    // `total` is left out when the server cannot tell without counting every lead.
+    get<{ items: LeadSummary[]; cursor: string | null; total?: number }>(`/api/v1/leads?${filters}&limit=50`),
     rules(),
   ]);
   const labels = new Map(ruleList.map((r) => [r.code, `${r.code} ${r.name}`]));
@@ -222,7 +224,9 @@ export async function leadsPage({ query, main }: PageContext): Promise<void> {
     mount(
       holder,
       table(
-        `线索列表（共 ${first.total} 条，已显示 ${items.length} 条）`,
+        first.total !== undefined
+          ? `线索列表（共 ${first.total} 条，已显示 ${items.length} 条）`
+          : `线索列表（已显示 ${items.length} 条${cursor ? '，还有更多' : '，已全部显示'}）`,
         LEAD_HEADERS,
         leadRows(items, labels),
         '没有符合条件的线索',

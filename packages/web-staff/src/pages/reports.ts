@@ -287,18 +287,21 @@ export async function assistedPage({ main }: PageContext): Promise<void> {
     const text = (k: string) => String(d.get(k) ?? '').trim();
     const anonymous = d.get('anonymous') !== null;
     try {
-      const receipt = await post<{ receiptCode: string; officeLabel: string }>('/api/v1/reports/assisted', {
-        category: text('category'),
-        ...(text('township') ? { township: text('township') } : {}),
-        village: text('village'),
-        content: text('content'),
-        anonymous,
-        ...(anonymous ? {} : { reporter: { name: text('name'), phone: text('phone') } }),
-      });
+      const receipt = await post<{ receiptCode: string; officeLabel: string; placeNote: string | null }>(
+        '/api/v1/reports/assisted',
+        {
+          category: text('category'),
+          ...(text('township') ? { township: text('township') } : {}),
+          village: text('village'),
+          content: text('content'),
+          anonymous,
+          ...(anonymous ? {} : { reporter: { name: text('name'), phone: text('phone') } }),
+        },
+      );
       mount(
         result,
         notice(
-          `已提交，由${receipt.officeLabel}办理。请把查询码交给举报人：${receipt.receiptCode}（只显示这一次）`,
+          `已提交，由${receipt.officeLabel}办理。${receipt.placeNote ? `${receipt.placeNote}。` : ''}请把查询码交给举报人：${receipt.receiptCode}（只显示这一次）`,
         ),
       );
     } catch (error) {

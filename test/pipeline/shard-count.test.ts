@@ -1,0 +1,142 @@
+/**
+ * The run's shard count follows the data, and the findings don't depend on it: the same
+ * county matched in 1, 2, 16 and 32 shards (more than versions are stored in) gives the same
+ * findings, each shard reading only its slice and its cut of the reference; a version stored
+ * in another number of shards (an older layout) is read alike.
+ */
+
+import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { combineFindings, resolveRuleConfig } from '@jiandu/domain';
+import type { Finding } from '@jiandu/domain/model';
+import {
+  type CollisionManifest,
+  decodeRows,
+  encodeRows,
+  matchShard,
+  NormalizeInput,
+  normalizeUpload,
+  planCollision,
+  SHARD_COUNT,
+  type ShardSizing,
+  shardCountFor,
+  shardKey,
+  storedShardsOf,
+} from '@jiandu/pipeline';
+import { MemoryColumnMappings, MemoryObjects, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const DATA = 'data-bucket';
+const UPLOAD = 'uploads-bucket';
+
+describe('shardCountFor', () => {
+  const sizing: ShardSizing = { rowsPerShard: 1_000, minShards: 2, maxShards: 16 };
+  it('gives the smallest power of two that keeps each shard within its rows, within bounds', () => {
+    expect(shardCountFor(0, sizing)).toBe(2);
+    expect(shardCountFor(2_000, sizing)).toBe(2);
+    expect(shardCountFor(2_001, sizing)).toBe(4);
+    expect(shardCountFor(7_999, sizing)).toBe(8);
+    expect(shardCountFor(1_000_000, sizing)).toBe(16);
+    expect(shardCountFor(500, { ...sizing, minShards: 1 })).toBe(1);
+  });
+});
+
+describe('storedShardsOf', () => {
+  it('reads whole stored shards when the run has no more shards than the version', () => {
+    expect(storedShardsOf(1, 4, 16)).toEqual({ shards: [1, 5, 9, 13] });
+    expect(storedShardsOf(0, 1, 4)).toEqual({ shards: [0, 1, 2, 3] });
+    expect(storedShardsOf(3, 16, 16)).toEqual({ shards: [3] });
+  });
+  it('reads one stored shard and filters it when the run has more', () => {
+    expect(storedShardsOf(21, 32, 16)).toEqual({ shards: [5], filter: { shard: 21, of: 32 } });
+  });
+  it('refuses counts that are not powers of two (their layouts would not nest)', () => {
+    expect(() => storedShardsOf(0, 3, 16)).toThrow(/powers of two/);
+  });
+});
+
+describe('one county matched in any number of shards', () => {
+  const county = generateDemoCounty({ persons: 400, seed: 5, months: 2 });
+  const objects = new MemoryObjects();
+  const versions = new MemoryVersions();
+  const ruleConfig = resolveRuleConfig();
+  const base = {
+    versions,
+    objects,
+    runs: new MemoryRuns(),
+    buckets: { data: DATA },
+    ruleConfig,
+    columnMappings: new MemoryColumnMappings(),
+    log: { info: () => {}, warn: () => {} },
+    now: () => '2023-03-01T00:00:00.000Z',
+  };
+
+  /** One full collision in `shards` shards: its findings combined, its manifest and what each shard read. */
+  async function collide(shards: number) {
+    const deps = { ...base, shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } };
+    const plan = await planCollision(deps, { trigger: 'Scheduled Event', eventTime: base.now() });
+    const manifest = JSON.parse(
+      new TextDecoder().decode(await objects.getBytes(DATA, plan.manifestKey)),
+    ) as CollisionManifest;
+    const findings: Finding[] = [];
+    const rows: number[] = [];
+    for (const task of plan.shards) {
+      const result = await matchShard(deps, task);
+      rows.push(result.rows ?? 0);
+      const bytes = (await objects.getBytes(DATA, result.findingsKey)) as Uint8Array;
+      findings.push(...(JSON.parse(new TextDecoder().decode(bytes)) as Finding[]));
+    }
+    const referenceRows = await Promise.all(
+      manifest.referenceKeys.map(
+        async (key) => decodeRows(new TextDecoder().decode(await objects.getBytes(DATA, key))).length,
+      ),
+    );
+    return { plan, manifest, rows, referenceRows, findings: combineFindings(findings, ruleConfig) };
+  }
+
+  let whole: Awaited<ReturnType<typeof collide>>;
+  beforeAll(async () => {
+    for (const file of demoFilesInUploadOrder(county.files)) {
+      const key = demoUploadKey(file);
+      await objects.put(UPLOAD, key, file.body);
+      await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key, eventTime: base.now() }));
+    }
+    whole = await collide(1);
+  }, 120_000);
+
+  it('finds the planted leads in one shard', () => {
+    expect(whole.plan.shards).toHaveLength(1);
+    expect(new Set(whole.findings.map((f) => f.rule)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each([2, 16, 32])(
+    'finds exactly the same in %i shards, each reading its cut of the reference',
+    async (n) => {
+      const run = await collide(n);
+      expect(run.plan.shards).toHaveLength(n);
+      expect(run.manifest.shardCount).toBe(n);
+      expect(run.findings).toEqual(whole.findings);
+      // Each shard's slice and reference are parts of the county's, not all of it.
+      const [wholeReference] = whole.referenceRows as [number];
+      for (const rows of run.referenceRows) expect(rows).toBeLessThan(wholeReference);
+      for (const rows of run.rows) expect(rows).toBeLessThan(whole.rows[0] as number);
+    },
+  );
+
+  it('reads a version stored in fewer shards (an older layout) alike', async () => {
+    // Rewrite the payments of one version as if Normalize had stored them in 4 shards.
+    const payments = [...versions.items.values()].find(
+      (v) => v.kind === 'subsidy_payments' && v.shardRows.some((n) => n > 0),
+    );
+    if (!payments) throw new Error('the demo county has payments');
+    const merged = Array.from({ length: 4 }, () => [] as ReturnType<typeof decodeRows>);
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      const bytes = await objects.getBytes(DATA, shardKey(payments.versionId, shard));
+      if (bytes) merged[shard % 4]?.push(...decodeRows(new TextDecoder().decode(bytes)));
+    }
+    for (const [shard, rows] of merged.entries())
+      await objects.put(DATA, shardKey(payments.versionId, shard), encodeRows(rows));
+    versions.items.set(payments.versionId, { ...payments, shardRows: merged.map((rows) => rows.length) });
+
+    for (const n of [2, 16]) expect((await collide(n)).findings).toEqual(whole.findings);
+  });
+});
