@@ -26,7 +26,7 @@ describe('npm run bench --rows 2000', () => {
     const lines = stdout.split('\n');
     const header = lines.findIndex((l) => /^\s*case\s+file\s+rows read/.test(l));
     expect(header).toBeGreaterThan(-1);
-    expect(lines[header]).toMatch(/rows\/s\s+base RSS\s+peak RSS\s+peak heap$/);
+    expect(lines[header]).toMatch(/rows\/s\s+CPU s\s+rows\/CPU s\s+base RSS\s+peak RSS\s+peak heap$/);
     const rows = lines.slice(header + 2).filter((l) => l.trim() !== '');
     expect(rows.map((l) => l.trim().split(/\s+/)[0])).toEqual(['csv-utf8', 'csv-gbk', 'xlsx']);
 
@@ -36,7 +36,7 @@ describe('npm run bench --rows 2000', () => {
     expect(data).toHaveLength(2000);
     expect(spoiled).toBeGreaterThan(0);
     for (const row of rows) {
-      // case, file size, unit, rows read, accepted, rejected, seconds, rows/s, then MiB figures.
+      // case, file size, unit, rows read, accepted, rejected, seconds, rows/s, CPU figures, then MiB figures.
       const [, , , read, accepted, rejected, seconds, perSecond] = row.trim().split(/\s+/);
       expect(Number(read)).toBe(2000);
       expect(Number(accepted) + Number(rejected)).toBe(2000);
