@@ -16,9 +16,9 @@ export function countSetting(setting: {
       ? [setting.option, setting.optionName, String(setting.option)]
       : fromEnv
         ? [Number(setting.env), setting.envName, setting.env]
-        : [setting.fallback, 'the default', String(setting.fallback)];
+        : [setting.fallback, '默认值', String(setting.fallback)];
   if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${source} must be a whole number ≥ 1, got '${given}'`);
+    throw new Error(`${source} 应为不小于 1 的整数，收到的是 '${given}'`);
   }
   return value;
 }

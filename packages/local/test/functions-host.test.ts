@@ -159,9 +159,9 @@ describe('function worker count', () => {
   });
 
   it('refuses anything but a whole number of at least one, naming where it came from', () => {
-    expect(() => functionWorkerCount(0)).toThrow(/functionWorkers must be a whole number ≥ 1.*'0'/);
+    expect(() => functionWorkerCount(0)).toThrow(/functionWorkers 应为不小于 1 的整数.*'0'/);
     expect(() => functionWorkerCount(undefined, 'two')).toThrow(
-      new RegExp(`${FUNCTION_WORKERS_ENV} must be a whole number ≥ 1.*'two'`),
+      new RegExp(`${FUNCTION_WORKERS_ENV} 应为不小于 1 的整数.*'two'`),
     );
     expect(() => functionWorkerCount(undefined, '1.5')).toThrow(FUNCTION_WORKERS_ENV);
   });
