@@ -16,6 +16,7 @@ import {
   NormalizeInput,
   normalizeUpload,
   planCollision,
+  referenceKey,
   SHARD_COUNT,
   type ShardSizing,
   shardCountFor,
@@ -72,7 +73,14 @@ describe('one county matched in any number of shards', () => {
 
   /** One full collision in `shards` shards: its findings combined, its manifest and what each shard read. */
   async function collide(shards: number) {
-    const deps = { ...base, shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } };
+    let referenceRows = 0;
+    const log = {
+      ...base.log,
+      info: (message: string, attributes?: Record<string, unknown>) => {
+        if (message === 'collision planned') referenceRows = attributes?.referenceRows as number;
+      },
+    };
+    const deps = { ...base, log, shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } };
     const plan = await planCollision(deps, { trigger: 'Scheduled Event', eventTime: base.now() });
     const manifest = JSON.parse(
       new TextDecoder().decode(await objects.getBytes(DATA, plan.manifestKey)),
@@ -85,12 +93,13 @@ describe('one county matched in any number of shards', () => {
       const bytes = (await objects.getBytes(DATA, result.findingsKey)) as Uint8Array;
       findings.push(...(JSON.parse(new TextDecoder().decode(bytes)) as Finding[]));
     }
-    const referenceRows = await Promise.all(
-      manifest.referenceKeys.map(
-        async (key) => decodeRows(new TextDecoder().decode(await objects.getBytes(DATA, key))).length,
-      ),
+    const sent = await Promise.all(
+      manifest.reference.map(async (count, shard) => {
+        const bytes = await objects.getBytes(DATA, referenceKey(plan.runId, shard));
+        return bytes ? decodeRows(new TextDecoder().decode(bytes)).length : count;
+      }),
     );
-    return { plan, manifest, rows, referenceRows, findings: combineFindings(findings, ruleConfig) };
+    return { plan, manifest, rows, sent, referenceRows, findings: combineFindings(findings, ruleConfig) };
   }
 
   let whole: Awaited<ReturnType<typeof collide>>;
@@ -103,22 +112,23 @@ describe('one county matched in any number of shards', () => {
     whole = await collide(1);
   }, 120_000);
 
-  it('finds the planted leads in one shard', () => {
+  it('finds the planted leads in one shard, where nothing crosses shards', () => {
     expect(whole.plan.shards).toHaveLength(1);
+    expect(whole.sent).toEqual([0]);
     expect(new Set(whole.findings.map((f) => f.rule)).size).toBeGreaterThanOrEqual(10);
   });
 
   it.each([2, 16, 32])(
-    'finds exactly the same in %i shards, each reading its cut of the reference',
+    'finds exactly the same in %i shards, each reading its slice and what the plan sent it',
     async (n) => {
       const run = await collide(n);
       expect(run.plan.shards).toHaveLength(n);
       expect(run.manifest.shardCount).toBe(n);
       expect(run.findings).toEqual(whole.findings);
-      // Each shard's slice and reference are parts of the county's, not all of it.
-      const [wholeReference] = whole.referenceRows as [number];
-      for (const rows of run.referenceRows) expect(rows).toBeLessThan(wholeReference);
+      // Each shard's slice is part of the county's; what crosses shards is a small part of the reference.
       for (const rows of run.rows) expect(rows).toBeLessThan(whole.rows[0] as number);
+      expect(run.sent.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      for (const rows of run.sent) expect(rows).toBeLessThan(run.referenceRows / 4);
     },
   );
 

@@ -22,10 +22,11 @@ export interface CollisionManifest {
   /** How many shards the run matches in (a power of two chosen from the data size, `shardCountFor`). */
   readonly shardCount: number;
   /**
-   * Per shard, the data-bucket key of its part of the run's reference (registry, officials,
-   * payroll, entities, poverty households and their assets: `cutReference`).
+   * Per shard, how many rows of the run's reference the plan step sent it beyond its own slice
+   * (`cutReference`: what its rules look up in other shards), at `referenceKey(runId, shard)`
+   * when there are any.
    */
-  readonly referenceKeys: readonly string[];
+  readonly reference: readonly number[];
   /** The township of each village as the whole registry has it (`villageTownships`): a shard's cut holds only part of it. */
   readonly villageTownships: Readonly<Record<string, string>>;
   /** Per shard, how many lost-ID rows the plan step routed there (found by name + village). */

@@ -107,7 +107,7 @@ export function manifestKey(runId: string): string {
   return `runs/${runId}/manifest.json`;
 }
 
-/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty): one file per shard. */
+/** Data-bucket key of the reference rows the plan step sent one shard (what its rules look up beyond its own slice). */
 export function referenceKey(runId: string, shard: number): string {
   return `runs/${runId}/reference/${String(shard).padStart(2, '0')}.ndjson`;
 }
@@ -150,20 +150,28 @@ export function decodeRows(text: string): NormalizedRow[] {
 /**
  * The rows of an NDJSON object as its bytes arrive, one parsed row at a time: the whole text
  * is never held, whatever the object's size. Exact whatever the chunking (a chunk may end
- * inside a line or inside a character's bytes).
+ * inside a line or inside a character's bytes). `wanted`, when given, sees each line first:
+ * lines it turns down are not parsed (a cheap test on the text that must accept every line of
+ * a row the caller keeps).
  */
-export async function* decodeRowStream(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<NormalizedRow> {
+export async function* decodeRowStream(
+  chunks: AsyncIterable<Uint8Array>,
+  wanted?: (line: string) => boolean,
+): AsyncGenerator<NormalizedRow> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   for await (const chunk of chunks) {
     const text = rest + decoder.decode(chunk, { stream: true });
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      if (end > start) yield JSON.parse(text.slice(start, end)) as NormalizedRow;
+      if (end > start) {
+        const line = text.slice(start, end);
+        if (!wanted || wanted(line)) yield JSON.parse(line) as NormalizedRow;
+      }
       start = end + 1;
     }
     rest = text.slice(start);
   }
   rest += decoder.decode();
-  if (rest.length > 0) yield JSON.parse(rest) as NormalizedRow;
+  if (rest.length > 0 && (!wanted || wanted(rest))) yield JSON.parse(rest) as NormalizedRow;
 }

@@ -13,9 +13,13 @@ export type RowsByKind = Map<DatasetKind, SourceRow[]>;
  * The rows of an NDJSON object the pipeline wrote, parsed as they stream in (never the whole
  * text and all rows at once); a missing object is an error.
  */
-async function* streamRows(deps: DataReadDeps, key: string): AsyncGenerator<NormalizedRow> {
+async function* streamRows(
+  deps: DataReadDeps,
+  key: string,
+  wanted?: (line: string) => boolean,
+): AsyncGenerator<NormalizedRow> {
   try {
-    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key));
+    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key), wanted);
   } catch (error) {
     if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
     throw error;
@@ -32,12 +36,18 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
 /**
  * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
  * shards are found from its own count, {@link storedShardsOf}), one stored shard of every
- * version (`stored`), or `'all'` of them.
+ * version (`stored`; with `lostOnly`, only its rows whose ID was lost), or `'all'` of them.
  */
 export type ShardSelection =
   | { readonly shard: number; readonly of: number }
-  | { readonly stored: number }
+  | { readonly stored: number; readonly lostOnly?: boolean }
   | 'all';
+
+/**
+ * Whether a stored line may be a row whose ID was lost: `JSON.stringify` writes such a row's
+ * status as exactly this text, and a quote inside a value is escaped, so no other line has it.
+ */
+const mayBeLost = (line: string): boolean => line.includes('"idStatus":"lost"');
 
 /**
  * Load the selected rows of each version (skipping rows a newer append version covers again),
@@ -52,6 +62,8 @@ export async function loadVersionShards(
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
+  const wanted =
+    typeof selection === 'object' && 'lostOnly' in selection && selection.lostOnly ? mayBeLost : undefined;
   for (const version of versions) {
     const count = version.shardRows.length;
     if (count === 0) continue;
@@ -72,7 +84,8 @@ export async function loadVersionShards(
       const list = into.get(v.kind) ?? [];
       into.set(v.kind, list);
       kinds.add(v.kind);
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
+      for await (const row of streamRows(deps, shardKey(v.versionId, stored), wanted)) {
+        if (wanted && row.idStatus !== 'lost') continue;
         if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
         if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
         // A freshly parsed row of our own: tag it in place rather than copying it.

@@ -1,5 +1,6 @@
 import { type ColumnOf, type DatasetKind, kindOf } from '../kinds.js';
 import { normalizeTownshipName, normalizeVillageName } from '../normalize/division.js';
+import { isValidIdNumber } from '../normalize/id.js';
 import { normalizePersonName } from '../normalize/name.js';
 import { compareRows, groupBy, hasUsableId, mostCommon, text } from './common.js';
 import type { MatchInput, SourceRow } from './types.js';
@@ -130,134 +131,175 @@ export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow
   return result;
 }
 
+/** Where the rows of a run's reference are matched: by person ID, and by the shard that reads a row itself. */
+export interface ReferencePlacement {
+  /** How many shards the run matches in. */
+  readonly shards: number;
+  /** The shard of a person's ID (where their own rows are matched). */
+  readonly shardOfId: (idNumber: string) => number;
+  /** The shard that reads a reference row in its own slice: the row never needs sending there. */
+  readonly homeOf: (row: SourceRow) => number;
+}
+
 /**
- * The part of the run's reference (its {@link referenceRows}) that each of `shards` shards
- * needs, where `shardOf` gives the shard of a person's ID: what its rules look up, not the
- * county's whole reference. Every shard's {@link buildReference} over its cut (with the
- * county's {@link villageTownships}) answers exactly as the whole reference would for every
- * lookup its rules make:
+ * A row of a county-keyed kind (village finance, projects) and the shard that matches it: its
+ * rules look people up in the reference (R09's payee, R12's contractor), so the reference rows
+ * those lookups read must be in that shard.
+ */
+export interface ReferenceAsker {
+  readonly row: SourceRow;
+  readonly shard: number;
+}
+
+/**
+ * What each of `placement.shards` shards needs of the run's reference (its
+ * {@link referenceRows}) beyond the rows of its own slice: a shard's {@link buildReference}
+ * over its own reference rows plus these (with the county's {@link villageTownships}) answers
+ * every lookup its rules make exactly as the whole reference would. Only what the rules read
+ * across shards is sent, a person's rows of a kind always all together:
  *
- * - **Keyed by person, cut by household.** A registry or payroll row of person X goes to X's
- *   shard and to the shards of every member of X's households: R04 asks for the household of a
- *   recipient of its shard, then for those members' registry, official and payroll rows. A
- *   poverty row goes to the shards of every member of its poverty household, and a member's
- *   property and vehicles with it (R02/R03 ask for the household of a poverty row of theirs,
- *   then for its members' assets).
- * - **Whole, in every shard:** officials and market entities — few (≈ 2 % and 2.4 % of
- *   persons), and looked up by township, village and credit code from the shards of village
- *   finance and projects (R09, R12), which are keyed by village or project, not by person.
- * - **Households of officials, in every shard:** R09 and R12 ask for the household of any
- *   payee or contractor, who can live anywhere; they only fire when it holds an official,
- *   so every registry row of every member of an official's household goes everywhere, and with
- *   them every registry row of a person of the same name in the same village as one of those
- *   members, so that R09's name + village match stays ambiguous where it is.
+ * - **R04, households with someone employed.** A recipient's household members live in other
+ *   shards; only the members who are officials or on the payroll matter (R04 asks for their
+ *   official and payroll rows, and their registry rows for the evidence), so their registry,
+ *   official and payroll rows go to the shards of every member of their households.
+ * - **R02/R03, poverty households.** Every row of a poverty household, with or without a usable
+ *   ID, goes to the shards of its members, and each member's property and vehicles with it.
+ * - **R09/R12, the people village finance and projects name** (`askers`, keyed by village or
+ *   project, not by person). For a payee's ID, or every registered person of the payee's name
+ *   in the village (so that a shared name stays ambiguous), and for a contractor's ID or the
+ *   legal representatives of the contracting entity (whose rows go too): their registry and
+ *   official rows, and those of every official in their households.
  *
  * Rows keep their order, so lookups list them as the whole reference would.
  */
 export function cutReference(
   rows: readonly SourceRow[],
-  registry: Reference,
-  shardOf: (idNumber: string) => number,
-  shards: number,
+  registry: Pick<Reference, 'peopleByNameVillage'>,
+  placement: ReferencePlacement,
+  askers: readonly ReferenceAsker[] = [],
 ): SourceRow[][] {
+  const { shards, shardOfId, homeOf } = placement;
+  // Rows by index into `rows`, per person and per group.
+  const registryOf = new Map<string, number[]>();
+  const officialsOf = new Map<string, number[]>();
+  const payrollOf = new Map<string, number[]>();
+  const assetsOf = new Map<string, number[]>();
+  const entitiesByCode = new Map<string, number[]>();
   const householdsOf = new Map<string, Set<string>>();
   const members = new Map<string, Set<string>>();
-  const povertyMembers = new Map<string, Set<number>>();
-  const povertyOf = new Map<string, Set<string>>();
-  const officials = new Set<string>();
-  const registryOf = new Map<string, SourceRow<'household_registry'>[]>();
-  for (const row of rows) {
-    if (!hasUsableId(row)) continue;
-    if (row.kind === 'household_registry') {
-      const registered = row as SourceRow<'household_registry'> & { idNumber: string };
-      push(registryOf, registered.idNumber, registered);
-      const household = text(registered, 'household_no');
-      if (household === undefined) continue;
-      addTo(householdsOf, row.idNumber, household);
-      addTo(members, household, row.idNumber);
-    } else if (row.kind === 'poverty_registry') {
-      const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
-      if (household === undefined) continue;
-      addTo(povertyMembers, household, shardOf(row.idNumber));
-      addTo(povertyOf, row.idNumber, household);
-    } else if (row.kind === 'public_officials') officials.add(row.idNumber);
-  }
-
-  const householdShards = new Map<string, Set<number>>();
-  const shardsOfHousehold = (household: string): Set<number> => {
-    let set = householdShards.get(household);
-    if (!set) {
-      set = new Set([...(members.get(household) ?? NONE)].map(shardOf));
-      householdShards.set(household, set);
-    }
-    return set;
-  };
-  // Per person: a payroll holds a row per month of each person.
-  const personShardSets = new Map<string, Set<number>>();
-  const personShards = (id: string): Set<number> => {
-    let set = personShardSets.get(id);
-    if (!set) {
-      set = new Set([shardOf(id)]);
-      for (const household of householdsOf.get(id) ?? NONE)
-        for (const shard of shardsOfHousehold(household)) set.add(shard);
-      personShardSets.set(id, set);
-    }
-    return set;
-  };
-
-  // Members of officials' households, and their namesakes in their villages.
-  const everywhere = new Set<string>(officials);
-  for (const official of officials)
-    for (const household of householdsOf.get(official) ?? NONE)
-      for (const member of members.get(household) ?? NONE) everywhere.add(member);
-  for (const id of [...everywhere])
-    for (const row of registryOf.get(id) ?? NONE) {
-      const name = text(row, 'name');
-      const village = text(row, 'village');
-      if (name !== undefined && village !== undefined)
-        for (const namesake of registry.peopleByNameVillage(name, village)) everywhere.add(namesake);
-    }
-
-  const result: SourceRow[][] = Array.from({ length: shards }, () => []);
-  const all = (row: SourceRow) => {
-    for (const list of result) list.push(row);
-  };
-  const some = (row: SourceRow, targets: Iterable<number>) => {
-    for (const shard of targets) result[shard]?.push(row);
-  };
-  for (const row of rows) {
-    if (row.kind === 'public_officials' || row.kind === 'market_entities') {
-      all(row);
-      continue;
-    }
+  const povertyRows = new Map<string, number[]>();
+  const povertyShards = new Map<string, Set<number>>();
+  rows.forEach((row, index) => {
     if (row.kind === 'poverty_registry') {
-      // Every row of a poverty household, with or without a usable ID, is its evidence.
       const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
-      if (household !== undefined) some(row, povertyMembers.get(household) ?? NONE);
-      continue;
+      if (household === undefined) return;
+      push(povertyRows, household, index);
+      if (hasUsableId(row)) addTo(povertyShards, household, shardOfId(row.idNumber));
+      return;
+    }
+    if (row.kind === 'market_entities') {
+      const code = text(row as SourceRow<'market_entities'>, 'credit_code');
+      if (code !== undefined) push(entitiesByCode, code, index);
+      return;
     }
     // The other kinds are only looked up by usable IDs.
-    if (!hasUsableId(row)) continue;
+    if (!hasUsableId(row)) return;
     switch (row.kind) {
-      case 'household_registry':
-        if (everywhere.has(row.idNumber)) all(row);
-        else some(row, personShards(row.idNumber));
-        break;
-      case 'fiscal_payroll':
-        some(row, personShards(row.idNumber));
-        break;
-      case 'property_records':
-      case 'vehicle_records': {
-        const targets = new Set<number>();
-        for (const household of povertyOf.get(row.idNumber) ?? NONE)
-          for (const shard of povertyMembers.get(household) ?? NONE) targets.add(shard);
-        some(row, targets);
+      case 'household_registry': {
+        push(registryOf, row.idNumber, index);
+        const household = text(row as SourceRow<'household_registry'>, 'household_no');
+        if (household === undefined) break;
+        addTo(householdsOf, row.idNumber, household);
+        addTo(members, household, row.idNumber);
         break;
       }
-      default:
-        all(row);
+      case 'public_officials':
+        push(officialsOf, row.idNumber, index);
+        break;
+      case 'fiscal_payroll':
+        push(payrollOf, row.idNumber, index);
+        break;
+      case 'property_records':
+      case 'vehicle_records':
+        push(assetsOf, row.idNumber, index);
+        break;
+    }
+  });
+
+  // Per row, the shards it goes to (besides its home).
+  const targets: (Set<number> | undefined)[] = new Array(rows.length);
+  const send = (indexes: readonly number[] | undefined, shard: number) => {
+    for (const index of indexes ?? NONE) {
+      if (homeOf(rows[index] as SourceRow) === shard) continue;
+      const set = targets[index];
+      if (set) set.add(shard);
+      else targets[index] = new Set([shard]);
+    }
+  };
+
+  // R04: the employed members of each household, to the shards of all its members.
+  for (const ids of members.values()) {
+    const employed = [...ids].filter((id) => officialsOf.has(id) || payrollOf.has(id));
+    if (employed.length === 0) continue;
+    for (const shard of new Set([...ids].map(shardOfId)))
+      for (const id of employed) {
+        send(registryOf.get(id), shard);
+        send(officialsOf.get(id), shard);
+        send(payrollOf.get(id), shard);
+      }
+  }
+
+  // R02/R03: a poverty household and its members' assets, to its members' shards.
+  for (const [household, indexes] of povertyRows) {
+    const ids = new Set(
+      indexes.map((i) => rows[i] as SourceRow).flatMap((row) => (hasUsableId(row) ? [row.idNumber] : [])),
+    );
+    for (const shard of povertyShards.get(household) ?? NONE) {
+      send(indexes, shard);
+      for (const id of ids) send(assetsOf.get(id), shard);
     }
   }
+
+  // R09/R12: a person a village's books or a project name, their household's officials.
+  const person = (id: string, shard: number) => {
+    send(registryOf.get(id), shard);
+    send(officialsOf.get(id), shard);
+    for (const household of householdsOf.get(id) ?? NONE)
+      for (const member of members.get(household) ?? NONE)
+        if (officialsOf.has(member)) {
+          send(registryOf.get(member), shard);
+          send(officialsOf.get(member), shard);
+        }
+  };
+  for (const { row, shard } of askers) {
+    if (row.kind === 'village_finance') {
+      const expense = row as SourceRow<'village_finance'>;
+      const id = text(expense, 'counterparty_id');
+      const name = text(expense, 'counterparty');
+      const village = text(expense, 'village');
+      if (id !== undefined) person(id, shard);
+      else if (name !== undefined && village !== undefined)
+        for (const namesake of registry.peopleByNameVillage(name, village)) person(namesake, shard);
+    } else if (row.kind === 'livelihood_projects') {
+      const code = text(row as SourceRow<'livelihood_projects'>, 'contractor_code');
+      if (code === undefined) continue;
+      if (isValidIdNumber(code)) {
+        person(code, shard);
+        continue;
+      }
+      const entities = entitiesByCode.get(code);
+      send(entities, shard);
+      for (const index of entities ?? NONE) {
+        const rep = (rows[index] as SourceRow).idNumber;
+        if (rep !== undefined) person(rep, shard);
+      }
+    }
+  }
+
+  const result: SourceRow[][] = Array.from({ length: shards }, () => []);
+  rows.forEach((row, index) => {
+    for (const shard of targets[index] ?? NONE) result[shard]?.push(row);
+  });
   return result;
 }
 

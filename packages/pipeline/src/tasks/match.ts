@@ -5,6 +5,7 @@ import {
   type MatchInput,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   RULES,
+  referenceRows,
   type SourceRow,
 } from '@jiandu/domain';
 import type { DatasetKind } from '@jiandu/domain/kinds';
@@ -12,7 +13,7 @@ import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import type { CollisionManifest } from '../manifest.js';
-import { findingsKey, routedKey } from '../shards.js';
+import { findingsKey, referenceKey, routedKey } from '../shards.js';
 import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
@@ -34,26 +35,27 @@ function isRoutedElsewhere(row: SourceRow): boolean {
 /**
  * Workflow step 3 (one Map iteration): run the run's rules over one shard. The shard holds
  * every row of its people (by ID hash), the lost-ID rows the plan step matched to them by
- * name + village, and every village-finance row of its villages; the facts beyond them (who
- * lives with whom, officials, payroll, entities, poverty households) come from its part of
- * the run's reference (`cutReference`), read together with its slice. A poverty household's
- * members live in several shards, so R02/R03 emit partial findings that ScoreAndStore combines.
+ * name + village, and every village-finance row of its villages; its reference is built from
+ * the reference kinds' rows of its own slice plus what the plan step sent it of other shards
+ * (`cutReference`: the household members, poverty households, payees and contractors its rules
+ * look up). A poverty household's members live in several shards, so R02/R03 emit partial
+ * findings that ScoreAndStore combines.
  */
 export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
   const needed = new Set<DatasetKind>(kindsRead(rules));
-  const [loaded, routed, referenceRows] = await Promise.all([
+  const readIfAny = (count: number | undefined, key: string) =>
+    (count ?? 0) > 0 ? readSourceRows(deps, key) : Promise.resolve([]);
+  const [loaded, routed, crossing] = await Promise.all([
     loadVersionShards(
       deps,
       manifest.versions.filter((v) => needed.has(v.kind)),
       { shard: task.shard, of: manifest.shardCount },
     ),
-    (manifest.routed[task.shard] ?? 0) > 0
-      ? readSourceRows(deps, routedKey(task.runId, task.shard))
-      : Promise.resolve([]),
-    readSourceRows(deps, manifest.referenceKeys[task.shard] as string),
+    readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
+    readIfAny(manifest.reference[task.shard], referenceKey(task.runId, task.shard)),
   ]);
   for (const [kind, rows] of loaded)
     loaded.set(
@@ -67,8 +69,15 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
     );
     for (const rows of loaded.values()) sortRows(rows);
   }
+  // The shard's reference: its own rows of the reference kinds, as the plan step trims them, and
+  // the rows sent from other shards, each kind in the whole reference's order.
   const byKind = new Map<DatasetKind, SourceRow[]>();
-  addRows(byKind, referenceRows);
+  addRows(
+    byKind,
+    referenceRows((kind) => loaded.get(kind) ?? []),
+  );
+  addRows(byKind, crossing);
+  if (crossing.length > 0) for (const rows of byKind.values()) sortRows(rows);
 
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
@@ -83,7 +92,7 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
-  const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + referenceRows.length;
+  const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
   return {
     shard: task.shard,
     findingsKey: key,

@@ -78,35 +78,43 @@ export function rulesForTrigger(input: PlanInput): {
   return { rules: RULES.filter((rule) => kinds.some((kind) => rule.reads.includes(kind))), kinds };
 }
 
+/** Kinds keyed by village or project whose rules look people up in the reference (R09, R12). */
+const ASKING_KINDS: readonly DatasetKind[] = ['village_finance', 'livelihood_projects'];
+
 /**
- * The run's reference, cut per shard, and the lost-ID rows it can place. Reads every row of
- * the reference kinds (snapshots, a county's worth: registry, officials, payroll, entities,
- * poverty, property, vehicles) and, of the other kinds with names and villages, only the
- * stored shard where lost-ID rows are kept ({@link LOST_ID_SHARD}). Lost IDs are recovered by
+ * What crosses shards in this run: of the run's reference, the rows each shard's rules look up
+ * beyond its own slice ({@link cutReference}), and the lost-ID rows the plan can place. Reads
+ * every row of the reference kinds (snapshots, a county's worth: registry, officials, payroll,
+ * entities, poverty, property, vehicles), the village-finance and project rows whose payees and
+ * contractors the rules look up (when a rule that runs reads them), and, of the other kinds
+ * with names and villages, only the stored shard where lost-ID rows are kept
+ * ({@link LOST_ID_SHARD}, and only its lost-ID rows are parsed). Lost IDs are recovered by
  * name + village; recovered rows are routed to their person's shard, recovered poverty rows
- * also join the reference. Each shard gets the part of the reference its rules look up
- * ({@link cutReference}).
+ * also join the reference.
  */
 async function buildRunReference(
   deps: PlanDeps,
   versions: readonly ManifestVersion[],
+  rules: readonly Rule[],
   shardCount: number,
 ): Promise<{
-  references: SourceRow[][];
+  crossing: SourceRow[][];
   routed: SourceRow[][];
   townships: Map<string, string>;
   rows: number;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
+  const read = new Set(kindsRead(rules));
+  const asking = new Set(ASKING_KINDS.filter((kind) => read.has(kind)));
   const rows = await loadVersionShards(
     deps,
-    versions.filter((v) => referenceKinds.has(v.kind)),
+    versions.filter((v) => referenceKinds.has(v.kind) || asking.has(v.kind)),
     'all',
   );
   const resolvable = versions.filter(
     (v) => !referenceKinds.has(v.kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[v.kind] !== undefined,
   );
-  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD }, rows);
+  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD, lostOnly: true }, rows);
 
   const registryOnly = buildReference((kind) =>
     kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
@@ -138,8 +146,17 @@ async function buildRunReference(
     }
     return shard;
   };
+  const askers = [...asking].flatMap((kind) =>
+    (rows.get(kind) ?? []).map((row) => ({ row, shard: shardOf(row, kind, shardCount) })),
+  );
+  const placement = {
+    shards: shardCount,
+    shardOfId,
+    // A reference row is in its own shard's slice: by its ID (recovered ones too), else where Normalize put it.
+    homeOf: (row: SourceRow) => (row.idNumber ? shardOfId(row.idNumber) : shardOf(row, row.kind, shardCount)),
+  };
   return {
-    references: cutReference(reference, registryOnly, shardOfId, shardCount),
+    crossing: cutReference(reference, registryOnly, placement, askers),
     routed: routed.map(sortRows),
     townships: villageTownships(reference.filter((row) => row.kind === 'household_registry')),
     rows: reference.length,
@@ -150,9 +167,9 @@ async function buildRunReference(
  * Workflow step 2: decide what this collision run matches — the rules the trigger calls for
  * ({@link rulesForTrigger}) over every version in force — choose the shard count from the
  * rows in force ({@link shardCountFor}, bounded by `deps.shardSizing`), write the run's
- * manifest, each shard's part of the reference (what its rules look up of households,
- * officials, payroll, entities, poverty households and their assets) and the lost-ID rows
- * found by name + village routed to their person's shard, then fan out one task per shard.
+ * manifest, what crosses shards (the reference rows each shard's rules look up beyond its own
+ * slice, and the lost-ID rows found by name + village routed to their person's shard), then
+ * fan out one task per shard. Each shard reads its own slice of every kind itself.
  * Only keys and numbers go back into the state (256 KiB limit).
  */
 export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<PlanOutput> {
@@ -166,24 +183,25 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
   const shardCount = shardCountFor(rowsInForce, deps.shardSizing);
 
   const {
-    references,
+    crossing,
     routed,
     townships,
     rows: referenceRowCount,
-  } = await buildRunReference(deps, versions, shardCount);
-  const referenceKeys = references.map((_, shard) => referenceKey(runId, shard));
-  // A row shared by several shards' cuts is encoded once; the cuts are written one at a time
-  // so that only one encoded cut is held at once.
+  } = await buildRunReference(deps, versions, rules, shardCount);
+  // A row sent to several shards is encoded once.
   const lines = new Map<SourceRow, string>();
-  for (const [shard, rows] of references.entries())
-    await deps.objects.put(
-      deps.buckets.data,
-      referenceKey(runId, shard),
-      encodeRows(rows, lines),
-      'application/x-ndjson',
-    );
-  await Promise.all(
-    routed.map((rows, shard) =>
+  await Promise.all([
+    ...crossing.map((rows, shard) =>
+      rows.length > 0
+        ? deps.objects.put(
+            deps.buckets.data,
+            referenceKey(runId, shard),
+            encodeRows(rows, lines),
+            'application/x-ndjson',
+          )
+        : undefined,
+    ),
+    ...routed.map((rows, shard) =>
       rows.length > 0
         ? deps.objects.put(
             deps.buckets.data,
@@ -193,7 +211,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
           )
         : undefined,
     ),
-  );
+  ]);
 
   const manifest: CollisionManifest = {
     runId,
@@ -201,7 +219,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rules: rules.map((r) => r.code),
     versions,
     shardCount,
-    referenceKeys,
+    reference: crossing.map((rows) => rows.length),
     villageTownships: Object.fromEntries(townships),
     routed: routed.map((rows) => rows.length),
   };
@@ -224,7 +242,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rowsInForce,
     shards: shardCount,
     referenceRows: referenceRowCount,
-    referenceRowsPerShard: references.map((rows) => rows.length),
+    referenceRowsSentPerShard: crossing.map((rows) => rows.length),
     lostIdsRecovered: routed.reduce((sum, rows) => sum + rows.length, 0),
   });
   return {
