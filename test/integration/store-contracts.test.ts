@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
 import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst';
 import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
@@ -52,6 +53,7 @@ import {
   DynamoVersionRepository,
   documentClientOf,
   InvalidCursorError,
+  keys,
   S3ObjectStore,
 } from '@jiandu/store';
 import {
@@ -84,6 +86,8 @@ interface Stores {
   readonly pending: PendingCollisionRepository;
   /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
   readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
+  /** DynamoDB only: puts a lead item as versions before 2026-12 wrote it (its evidence a list of maps). */
+  readonly putLegacyLead?: (lead: Lead) => Promise<void>;
 }
 
 /** The one bucket of the object-store contract (each test writes under its own prefix). */
@@ -159,6 +163,14 @@ const dynamodb = ((): Implementation => {
         corrections: new DynamoCorrectionTaskRepository(doc, table),
         audit: new DynamoAuditLog(doc, auditTable, table),
         appendLegacyAudit: (e) => new DynamoAuditLog(doc, table).append(e),
+        putLegacyLead: async (l) => {
+          await doc.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...keys.lead(l.leadId), ...keys.leadIndexes(l), ...l },
+            }),
+          );
+        },
         reports: new DynamoReportRepository(doc, table),
         lateness: new DynamoLatenessRepository(doc, table),
         columnMappings: new DynamoColumnMappingRepository(doc, table),
@@ -394,6 +406,26 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       expect(await s.leads.get(lead(1).leadId)).toEqual(lead(1, { status: 'assigned', revision: 2 }));
       expect(await s.leads.get('R01-missing')).toBeUndefined();
     });
+
+    it.runIf(impl.name !== 'in-memory')(
+      'reads a lead stored with its evidence as a list (before it was one string) as it was, and updates it',
+      async () => {
+        const put = s.putLegacyLead;
+        if (!put) throw new Error('no legacy lead items');
+        const old = lead(7, { rule: 'R06' });
+        await put(old);
+        expect(await s.leads.get(old.leadId)).toEqual(old);
+        expect((await s.leads.getMany([old.leadId])).get(old.leadId)).toEqual(old);
+        expect(await s.leads.listOfRule('R06')).toEqual([old]);
+        expect(await s.leads.scan({ rule: 'R06' })).toEqual([old]);
+        await s.leads.put({ ...old, status: 'assigned', revision: old.revision + 1 }, old.revision);
+        expect(await s.leads.get(old.leadId)).toEqual({
+          ...old,
+          status: 'assigned',
+          revision: old.revision + 1,
+        });
+      },
+    );
 
     it('reads many leads at once, past one batch, ignoring repeats and missing ids', async () => {
       const stored = Array.from({ length: 101 }, (_, i) => lead(i));
