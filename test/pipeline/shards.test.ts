@@ -1,5 +1,6 @@
 import type { NormalizedRow } from '@jiandu/domain/model';
-import { decodeRowStream, encodeRows, hashToShard, shardOf } from '@jiandu/pipeline/shards';
+import { decodeRowStream, encodeRows, hashToShard, idNumberOfLine, shardOf } from '@jiandu/pipeline/shards';
+import { LOST_ROWS } from '@jiandu/pipeline/source-rows';
 import { describe, expect, it } from 'vitest';
 
 const row = (values: NormalizedRow['values'], idNumber?: string): NormalizedRow => ({
@@ -34,12 +35,13 @@ describe('decodeRowStream', () => {
   ];
   const bytes = new TextEncoder().encode(encodeRows(rows));
 
-  async function decode(chunks: Uint8Array[]): Promise<NormalizedRow[]> {
+  async function decode(chunks: Uint8Array[], wanted?: (line: string) => boolean): Promise<NormalizedRow[]> {
     const result: NormalizedRow[] = [];
     for await (const r of decodeRowStream(
       (async function* () {
         yield* chunks;
       })(),
+      wanted,
     ))
       result.push(r);
     return result;
@@ -55,5 +57,42 @@ describe('decodeRowStream', () => {
   it('reads nothing from an empty object and ignores a trailing line break', async () => {
     expect(await decode([])).toEqual([]);
     expect(await decode([new TextEncoder().encode(`${encodeRows(rows)}\n`)])).toEqual(rows);
+  });
+
+  it('parses only the lines a reader wants, however the bytes are cut', async () => {
+    const wanted = (line: string) => line.includes('石门乡');
+    for (let cut = 0; cut <= bytes.length; cut += 7)
+      expect(await decode([bytes.subarray(0, cut), bytes.subarray(cut)], wanted)).toEqual([rows[2]]);
+    // A line turned down is not parsed at all.
+    const broken = new TextEncoder().encode(`{not json\n${encodeRows(rows)}`);
+    expect(await decode([broken], (line) => line.startsWith('{"'))).toEqual(rows);
+  });
+});
+
+describe('reading stored lines without parsing them', () => {
+  const lost: NormalizedRow = {
+    row: 3,
+    idStatus: 'lost',
+    values: { recipient_name: '王五', village: '红星村' },
+  };
+  // A value that spells the status or the key: escaped in its line, never mistaken for them.
+  const tricky: NormalizedRow = {
+    row: 4,
+    idStatus: 'as_given',
+    idNumber: '430102199001011234',
+    values: { summary: '"idStatus":"lost" "idNumber":"430102199001019999"', recipient_name: '李四' },
+  };
+  const [lostLine, trickyLine] = encodeRows([lost, tricky]).split('\n') as [string, string];
+
+  it('finds the rows whose ID was lost by their line, and only those', () => {
+    expect(LOST_ROWS.wanted?.(lostLine)).toBe(true);
+    expect(LOST_ROWS.wanted?.(trickyLine)).toBe(false);
+  });
+
+  it("reads a line's ID number, or none", () => {
+    expect(idNumberOfLine(trickyLine)).toBe('430102199001011234');
+    expect(idNumberOfLine(lostLine)).toBeUndefined();
+    const valueFirst = encodeRows([{ ...tricky, idNumber: undefined } as NormalizedRow]);
+    expect(idNumberOfLine(valueFirst)).toBeUndefined();
   });
 });

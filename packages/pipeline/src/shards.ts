@@ -140,6 +140,18 @@ export function encodeRows(rows: readonly NormalizedRow[], lines?: Map<Normalize
     .join('\n');
 }
 
+/**
+ * The top-level `idNumber` of a stored line, read without parsing it (`undefined` when it has
+ * none): `JSON.stringify` writes it as exactly this key, and no column is named so.
+ */
+export function idNumberOfLine(line: string): string | undefined {
+  const at = line.indexOf(ID_NUMBER_KEY);
+  if (at === -1) return undefined;
+  const start = at + ID_NUMBER_KEY.length;
+  return line.slice(start, line.indexOf('"', start));
+}
+const ID_NUMBER_KEY = '"idNumber":"';
+
 export function decodeRows(text: string): NormalizedRow[] {
   return text
     .split('\n')

@@ -36,22 +36,33 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
 /**
  * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
  * shards are found from its own count, {@link storedShardsOf}), one stored shard of every
- * version (`stored`; with `lostOnly`, only its rows whose ID was lost), or `'all'` of them.
+ * version (`stored`), or `'all'` of them.
  */
 export type ShardSelection =
   | { readonly shard: number; readonly of: number }
-  | { readonly stored: number; readonly lostOnly?: boolean }
+  | { readonly stored: number }
   | 'all';
 
+/** What a reader keeps of the rows it reads (all of them, as they are, by default). */
+export interface RowShape {
+  /** A cheap test on a stored line, which must accept every line of a row `keep` keeps: lines it turns down are not parsed. */
+  readonly wanted?: (line: string) => boolean;
+  /** The row to keep of a row read (tagged with its kind and version), or `undefined` to drop it. */
+  readonly keep?: (row: SourceRow) => SourceRow | undefined;
+}
+
 /**
- * Whether a stored line may be a row whose ID was lost: `JSON.stringify` writes such a row's
- * status as exactly this text, and a quote inside a value is escaped, so no other line has it.
+ * Only the rows whose ID was lost: `JSON.stringify` writes such a row's status as exactly the
+ * text looked for, and a quote inside a value is escaped, so no other line has it.
  */
-const mayBeLost = (line: string): boolean => line.includes('"idStatus":"lost"');
+export const LOST_ROWS: RowShape = {
+  wanted: (line) => line.includes('"idStatus":"lost"'),
+  keep: (row) => (row.idStatus === 'lost' ? row : undefined),
+};
 
 /**
  * Load the selected rows of each version (skipping rows a newer append version covers again),
- * as source rows grouped by kind, sorted once at the end in a fixed order (version, sheet,
+ * as source rows grouped by kind (as `shape` keeps them), sorted once at the end in a fixed order (version, sheet,
  * row) so that findings and their evidence don't depend on which read finished first.
  */
 export async function loadVersionShards(
@@ -59,11 +70,10 @@ export async function loadVersionShards(
   versions: readonly ManifestVersion[],
   selection: ShardSelection,
   into: RowsByKind = new Map(),
+  shape: RowShape = {},
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
-  const wanted =
-    typeof selection === 'object' && 'lostOnly' in selection && selection.lostOnly ? mayBeLost : undefined;
   for (const version of versions) {
     const count = version.shardRows.length;
     if (count === 0) continue;
@@ -84,15 +94,15 @@ export async function loadVersionShards(
       const list = into.get(v.kind) ?? [];
       into.set(v.kind, list);
       kinds.add(v.kind);
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored), wanted)) {
-        if (wanted && row.idStatus !== 'lost') continue;
+      for await (const row of streamRows(deps, shardKey(v.versionId, stored), shape.wanted)) {
         if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
         if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
         // A freshly parsed row of our own: tag it in place rather than copying it.
         const source = row as { kind?: DatasetKind; versionId?: string };
         source.kind = v.kind;
         source.versionId = v.versionId;
-        list.push(row as SourceRow);
+        const kept = shape.keep ? shape.keep(row as SourceRow) : (row as SourceRow);
+        if (kept) list.push(kept);
       }
     }),
   );

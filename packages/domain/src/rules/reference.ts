@@ -101,31 +101,37 @@ export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
+/** Kinds of which the reference keeps only what poverty-household members own (R02/R03 need nothing else). */
+export const POVERTY_ASSET_KINDS: readonly DatasetKind[] = ['property_records', 'vehicle_records'];
+
+/** A row of a reference kind as the reference keeps it: trimmed to its kind's evidence columns (rules read no more of it). */
+export function referenceRow(row: SourceRow): SourceRow {
+  const values: Record<string, SourceRow['values'][string]> = {};
+  for (const column of kindOf(row.kind).evidence ?? []) {
+    const value = row.values[column];
+    if (value !== null && value !== undefined) values[column] = value;
+  }
+  return { ...row, values };
+}
+
+/** The IDs of poverty-household members: whose property and vehicles the reference keeps. */
+export function povertyMemberIds(poverty: readonly SourceRow[]): Set<string> {
+  return new Set(poverty.filter(hasUsableId).map((row) => row.idNumber));
+}
+
 /**
  * The rows the run's reference is built from: every row of the reference kinds except
  * property and vehicles, of which only those owned by a poverty-household member are kept
- * (R02/R03 need nothing else), each trimmed to its kind's evidence columns.
+ * (R02/R03 need nothing else), each trimmed to its kind's evidence columns ({@link referenceRow}).
  */
 export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
-  const rows = typed(untyped);
-  const povertyIds = new Set(
-    rows('poverty_registry')
-      .filter(hasUsableId)
-      .map((row) => row.idNumber),
-  );
+  const povertyIds = povertyMemberIds(untyped('poverty_registry'));
   const result: SourceRow[] = [];
   for (const kind of RULE_REFERENCE_KINDS) {
-    // Rules read no more of a reference row than its evidence shows.
-    const keep: readonly string[] = kindOf(kind).evidence ?? [];
-    const isAsset = kind === 'property_records' || kind === 'vehicle_records';
-    for (const row of rows(kind)) {
+    const isAsset = POVERTY_ASSET_KINDS.includes(kind);
+    for (const row of untyped(kind)) {
       if (isAsset && !(hasUsableId(row) && povertyIds.has(row.idNumber))) continue;
-      const values: Record<string, SourceRow['values'][string]> = {};
-      for (const column of keep) {
-        const value = row.values[column];
-        if (value !== null && value !== undefined) values[column] = value;
-      }
-      result.push({ ...row, values });
+      result.push(referenceRow(row));
     }
   }
   return result;

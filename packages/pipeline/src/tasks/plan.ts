@@ -4,10 +4,12 @@ import {
   cutReference,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  POVERTY_ASSET_KINDS,
+  povertyMemberIds,
   RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
-  referenceRows,
+  referenceRow,
   resolveLostId,
   type rulesReading,
   type SourceRow,
@@ -15,12 +17,14 @@ import {
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
+import { hasUsableId } from '@jiandu/domain/rules/common';
 import type { PlanInput, PlanOutput } from '../contracts.js';
 import type { PlanDeps } from '../deps.js';
 import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
 import {
   encodeRows,
   hashToShard,
+  idNumberOfLine,
   LOST_ID_SHARD,
   manifestKey,
   referenceKey,
@@ -28,7 +32,7 @@ import {
   shardCountFor,
   shardOf,
 } from '../shards.js';
-import { loadVersionShards, sortRows } from '../source-rows.js';
+import { LOST_ROWS, loadVersionShards, type RowsByKind, sortRows } from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -104,24 +108,49 @@ async function buildRunReference(
   rows: number;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
+  const assetKinds = new Set<DatasetKind>(POVERTY_ASSET_KINDS);
+  const resolvable = (kind: DatasetKind) => NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined;
   const read = new Set(kindsRead(rules));
   const asking = new Set(ASKING_KINDS.filter((kind) => read.has(kind)));
-  const rows = await loadVersionShards(
-    deps,
-    versions.filter((v) => referenceKinds.has(v.kind) || asking.has(v.kind)),
-    'all',
-  );
-  const resolvable = versions.filter(
-    (v) => !referenceKinds.has(v.kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[v.kind] !== undefined,
-  );
-  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD, lostOnly: true }, rows);
+  const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
+  const rows: RowsByKind = new Map();
+  await Promise.all([
+    // Trimmed as they are read: the county's registry is never held whole.
+    loadVersionShards(
+      deps,
+      inForce((k) => referenceKinds.has(k) && !assetKinds.has(k) && !resolvable(k)),
+      'all',
+      rows,
+      { keep: referenceRow },
+    ),
+    // Whole: the recovered ones are routed to their shard as they are.
+    loadVersionShards(
+      deps,
+      inForce((k) => referenceKinds.has(k) && resolvable(k)),
+      'all',
+      rows,
+    ),
+    loadVersionShards(
+      deps,
+      inForce((k) => asking.has(k)),
+      'all',
+      rows,
+    ),
+    loadVersionShards(
+      deps,
+      inForce((k) => !referenceKinds.has(k) && resolvable(k)),
+      { stored: LOST_ID_SHARD },
+      rows,
+      LOST_ROWS,
+    ),
+  ]);
 
   const registryOnly = buildReference((kind) =>
     kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
   );
   const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
-    if (NAME_COLUMN_OF_RESOLVABLE_KIND[kind] === undefined) continue;
+    if (!resolvable(kind)) continue;
     const kept: SourceRow[] = [];
     for (const row of list) {
       if (row.idStatus !== 'lost' || row.idNumber !== undefined) {
@@ -133,9 +162,21 @@ async function buildRunReference(
       kept.push(resolved);
       routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
     }
-    rows.set(kind, sortRows(kept));
+    rows.set(kind, sortRows(referenceKinds.has(kind) ? kept.map(referenceRow) : kept));
   }
-  const reference = referenceRows((kind) => rows.get(kind) ?? []);
+  // Only the property and vehicles of poverty-household members: the other lines are not even parsed.
+  const povertyIds = povertyMemberIds(rows.get('poverty_registry') ?? []);
+  await loadVersionShards(
+    deps,
+    inForce((k) => assetKinds.has(k)),
+    'all',
+    rows,
+    {
+      wanted: (line) => povertyIds.has(idNumberOfLine(line) ?? ''),
+      keep: (row) => (hasUsableId(row) && povertyIds.has(row.idNumber) ? referenceRow(row) : undefined),
+    },
+  );
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []);
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
