@@ -180,102 +180,69 @@ export interface ReferenceAsker {
  */
 export function cutReference(
   rows: readonly SourceRow[],
-  registry: Pick<Reference, 'peopleByNameVillage'>,
+  registry: Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>,
   placement: ReferencePlacement,
   askers: readonly ReferenceAsker[] = [],
 ): SourceRow[][] {
   const { shards, shardOfId, homeOf } = placement;
-  // Rows by index into `rows`, per person and per group.
-  const registryOf = new Map<string, number[]>();
-  const officialsOf = new Map<string, number[]>();
-  const payrollOf = new Map<string, number[]>();
-  const assetsOf = new Map<string, number[]>();
-  const entitiesByCode = new Map<string, number[]>();
-  const householdsOf = new Map<string, Set<string>>();
-  const members = new Map<string, Set<string>>();
-  const povertyRows = new Map<string, number[]>();
-  const povertyShards = new Map<string, Set<number>>();
-  rows.forEach((row, index) => {
+  // The other kinds' rows per person and per group (the registry's are looked up in `registry`).
+  const officialsOf = new Map<string, SourceRow[]>();
+  const payrollOf = new Map<string, SourceRow[]>();
+  const assetsOf = new Map<string, SourceRow[]>();
+  const entitiesByCode = new Map<string, SourceRow[]>();
+  const povertyRows = new Map<string, SourceRow[]>();
+  for (const row of rows) {
     if (row.kind === 'poverty_registry') {
       const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
-      if (household === undefined) return;
-      push(povertyRows, household, index);
-      if (hasUsableId(row)) addTo(povertyShards, household, shardOfId(row.idNumber));
-      return;
-    }
-    if (row.kind === 'market_entities') {
+      if (household !== undefined) push(povertyRows, household, row);
+    } else if (row.kind === 'market_entities') {
       const code = text(row as SourceRow<'market_entities'>, 'credit_code');
-      if (code !== undefined) push(entitiesByCode, code, index);
-      return;
+      if (code !== undefined) push(entitiesByCode, code, row);
+    } else if (hasUsableId(row)) {
+      // The other kinds are only looked up by usable IDs.
+      if (row.kind === 'public_officials') push(officialsOf, row.idNumber, row);
+      else if (row.kind === 'fiscal_payroll') push(payrollOf, row.idNumber, row);
+      else if (POVERTY_ASSET_KINDS.includes(row.kind)) push(assetsOf, row.idNumber, row);
     }
-    // The other kinds are only looked up by usable IDs.
-    if (!hasUsableId(row)) return;
-    switch (row.kind) {
-      case 'household_registry': {
-        push(registryOf, row.idNumber, index);
-        const household = text(row as SourceRow<'household_registry'>, 'household_no');
-        if (household === undefined) break;
-        addTo(householdsOf, row.idNumber, household);
-        addTo(members, household, row.idNumber);
-        break;
-      }
-      case 'public_officials':
-        push(officialsOf, row.idNumber, index);
-        break;
-      case 'fiscal_payroll':
-        push(payrollOf, row.idNumber, index);
-        break;
-      case 'property_records':
-      case 'vehicle_records':
-        push(assetsOf, row.idNumber, index);
-        break;
-    }
-  });
+  }
 
-  // Per row, the shards it goes to (besides its home).
-  const targets: (Set<number> | undefined)[] = new Array(rows.length);
-  const send = (indexes: readonly number[] | undefined, shard: number) => {
-    for (const index of indexes ?? NONE) {
-      if (homeOf(rows[index] as SourceRow) === shard) continue;
-      const set = targets[index];
+  // Per row, the shards it goes to (never its home: that shard reads it anyway).
+  const targets = new Map<SourceRow, Set<number>>();
+  const send = (list: readonly SourceRow[] | undefined, shard: number) => {
+    for (const row of list ?? NONE) {
+      if (homeOf(row) === shard) continue;
+      const set = targets.get(row);
       if (set) set.add(shard);
-      else targets[index] = new Set([shard]);
+      else targets.set(row, new Set([shard]));
     }
   };
 
-  // R04: the employed members of each household, to the shards of all its members.
-  for (const ids of members.values()) {
-    const employed = [...ids].filter((id) => officialsOf.has(id) || payrollOf.has(id));
-    if (employed.length === 0) continue;
-    for (const shard of new Set([...ids].map(shardOfId)))
-      for (const id of employed) {
-        send(registryOf.get(id), shard);
-        send(officialsOf.get(id), shard);
-        send(payrollOf.get(id), shard);
-      }
-  }
+  // R04: an employed person's rows, to the shards of their household's members.
+  for (const id of new Set([...officialsOf.keys(), ...payrollOf.keys()]))
+    for (const shard of new Set(registry.householdOf(id).map(shardOfId))) {
+      send(registry.registryRows(id), shard);
+      send(officialsOf.get(id), shard);
+      send(payrollOf.get(id), shard);
+    }
 
   // R02/R03: a poverty household and its members' assets, to its members' shards.
-  for (const [household, indexes] of povertyRows) {
-    const ids = new Set(
-      indexes.map((i) => rows[i] as SourceRow).flatMap((row) => (hasUsableId(row) ? [row.idNumber] : [])),
-    );
-    for (const shard of povertyShards.get(household) ?? NONE) {
-      send(indexes, shard);
+  for (const members of povertyRows.values()) {
+    const ids = new Set(members.flatMap((row) => (hasUsableId(row) ? [row.idNumber] : [])));
+    for (const shard of new Set([...ids].map(shardOfId))) {
+      send(members, shard);
       for (const id of ids) send(assetsOf.get(id), shard);
     }
   }
 
-  // R09/R12: a person a village's books or a project name, their household's officials.
+  // R09/R12: a person a village's books or a project name, and their household's officials.
   const person = (id: string, shard: number) => {
-    send(registryOf.get(id), shard);
+    send(registry.registryRows(id), shard);
     send(officialsOf.get(id), shard);
-    for (const household of householdsOf.get(id) ?? NONE)
-      for (const member of members.get(household) ?? NONE)
-        if (officialsOf.has(member)) {
-          send(registryOf.get(member), shard);
-          send(officialsOf.get(member), shard);
-        }
+    for (const member of registry.householdOf(id))
+      if (member !== id && officialsOf.has(member)) {
+        send(registry.registryRows(member), shard);
+        send(officialsOf.get(member), shard);
+      }
   };
   for (const { row, shard } of askers) {
     if (row.kind === 'village_finance') {
@@ -295,17 +262,13 @@ export function cutReference(
       }
       const entities = entitiesByCode.get(code);
       send(entities, shard);
-      for (const index of entities ?? NONE) {
-        const rep = (rows[index] as SourceRow).idNumber;
-        if (rep !== undefined) person(rep, shard);
-      }
+      for (const entity of entities ?? NONE)
+        if (entity.idNumber !== undefined) person(entity.idNumber, shard);
     }
   }
 
   const result: SourceRow[][] = Array.from({ length: shards }, () => []);
-  rows.forEach((row, index) => {
-    for (const shard of targets[index] ?? NONE) result[shard]?.push(row);
-  });
+  for (const row of rows) for (const shard of targets.get(row) ?? NONE) result[shard]?.push(row);
   return result;
 }
 

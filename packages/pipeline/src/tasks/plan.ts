@@ -145,8 +145,11 @@ async function buildRunReference(
     ),
   ]);
 
-  const registryOnly = buildReference((kind) =>
-    kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
+  const townships = villageTownships(rows.get('household_registry') ?? []);
+  // The county's registry: lost IDs are found in it, and who lives with whom.
+  const registry = buildReference(
+    (kind) => (kind === 'household_registry' ? (rows.get(kind) ?? []) : []),
+    townships,
   );
   const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
@@ -157,7 +160,7 @@ async function buildRunReference(
         kept.push(row);
         continue;
       }
-      const resolved = resolveLostId(row, registryOnly);
+      const resolved = resolveLostId(row, registry);
       if (!resolved) continue;
       kept.push(resolved);
       routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
@@ -197,9 +200,9 @@ async function buildRunReference(
     homeOf: (row: SourceRow) => (row.idNumber ? shardOfId(row.idNumber) : shardOf(row, row.kind, shardCount)),
   };
   return {
-    crossing: cutReference(reference, registryOnly, placement, askers),
+    crossing: cutReference(reference, registry, placement, askers),
     routed: routed.map(sortRows),
-    townships: villageTownships(reference.filter((row) => row.kind === 'household_registry')),
+    townships,
     rows: reference.length,
   };
 }
