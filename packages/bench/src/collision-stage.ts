@@ -1,0 +1,195 @@
+/**
+ * The collision stage alone (PlanCollision, every MatchShard one after another, ScoreAndStore)
+ * on a cached benchmark county, in one process on the in-memory ports: CPU seconds per task,
+ * what the plan writes, what each shard reads. On a shared machine CPU seconds are the figure
+ * to compare, not wall seconds.
+ *
+ *   node --import ./scripts/node-support.mjs --import tsx packages/bench/src/collision-stage.ts \
+ *     <county upload folder> <normalized cache folder> [shards] [--dynamodb] [--findings <file>]
+ *
+ * The first run normalizes the county (`normalizeUpload` per file) and keeps the data bucket
+ * and the versions in the cache folder; later runs start from there. `--dynamodb` stores the
+ * leads in a DynamoDB Local of its own (twice: new leads, then a rescore that changes nothing)
+ * and counts its requests; `--findings` writes every shard's findings (to compare two builds
+ * byte for byte).
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { resolveRuleConfig } from '@jiandu/domain';
+import type { DatasetVersion } from '@jiandu/domain/versions';
+import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '@jiandu/local/dynamodb';
+import { freePort } from '@jiandu/local/ports';
+import {
+  type CollisionManifest,
+  matchShard,
+  NormalizeInput,
+  normalizeUpload,
+  planCollision,
+  type ScoreAndStoreDeps,
+  type ShardResult,
+  scoreAndStore,
+} from '@jiandu/pipeline';
+import { DynamoLeadRepository, DynamoRunRepository, documentClientOf } from '@jiandu/store';
+import {
+  MemoryColumnMappings,
+  MemoryLeads,
+  MemoryObjects,
+  MemoryReports,
+  MemoryRuns,
+  MemoryVersions,
+} from '@jiandu/store/memory';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const [uploadDir, cacheDir, shardArg] = args.filter(
+  (a, i) => !a.startsWith('--') && args[i - 1] !== '--findings',
+);
+if (!uploadDir || !cacheDir)
+  throw new Error('usage: collision-stage.ts <upload folder> <cache folder> [shards]');
+
+const DATA = 'data-bucket';
+const UPLOAD = 'uploads-bucket';
+const objects = new MemoryObjects();
+const versions = new MemoryVersions();
+const base = {
+  versions,
+  objects,
+  runs: new MemoryRuns(),
+  leads: new MemoryLeads(),
+  reports: new MemoryReports(),
+  buckets: { data: DATA },
+  ruleConfig: resolveRuleConfig(),
+  columnMappings: new MemoryColumnMappings(),
+  log: { info: () => {}, warn: () => {} },
+  now: () => '2024-01-15T00:00:00.000Z',
+  leadIdKey: new Uint8Array(32).fill(7),
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+/** CPU seconds (user + system) of this process while `work` ran. */
+async function cpuSeconds<T>(work: () => Promise<T>): Promise<{ result: T; cpu: number; wall: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const used = process.cpuUsage(cpu);
+  return { result, cpu: (used.user + used.system) / 1e6, wall: (performance.now() - started) / 1000 };
+}
+const s = (n: number) => `${n.toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+if (existsSync(join(cacheDir, 'versions.json'))) {
+  for (const v of JSON.parse(readFileSync(join(cacheDir, 'versions.json'), 'utf8')) as DatasetVersion[])
+    versions.items.set(v.versionId, v);
+  for (const path of files(join(cacheDir, 'objects')))
+    objects.items.set(relative(join(cacheDir, 'objects'), path), readFileSync(path));
+} else {
+  const { cpu } = await cpuSeconds(async () => {
+    for (const path of files(uploadDir)) {
+      const key = `uploads/${relative(uploadDir, path)}`;
+      await objects.put(UPLOAD, key, readFileSync(path));
+      await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key, eventTime: base.now() }));
+    }
+  });
+  console.log(`normalized in ${s(cpu)} CPU, kept in ${cacheDir}`);
+  writeFileSync(join(cacheDir, 'versions.json'), JSON.stringify([...versions.items.values()]));
+  for (const [key, bytes] of objects.items) {
+    if (!key.startsWith(`${DATA}/`)) continue;
+    const path = join(cacheDir, 'objects', key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
+}
+
+const shards = Number(shardArg ?? 16);
+const deps = { ...base, shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } };
+const before = new Set(objects.items.keys());
+const plan = await cpuSeconds(() =>
+  planCollision(deps, { trigger: 'Scheduled Event', eventTime: base.now() }),
+);
+let written = 0;
+for (const [key, bytes] of objects.items) if (!before.has(key)) written += bytes.length;
+const manifest = JSON.parse(
+  new TextDecoder().decode(objects.items.get(`${DATA}/${plan.result.manifestKey}`)),
+) as CollisionManifest;
+// A manifest of before this tool (no `reference` counts) still runs.
+const sent = manifest.reference ?? [];
+console.log(
+  `PlanCollision: ${s(plan.cpu)} CPU (${s(plan.wall)} wall), wrote ${mib(written)}, ` +
+    `reference rows sent per shard ${sent.length > 0 ? `${Math.min(...sent)}–${Math.max(...sent)}` : '?'}`,
+);
+
+const results: ShardResult[] = [];
+const perShard: number[] = [];
+for (const task of plan.result.shards) {
+  const { result, cpu } = await cpuSeconds(() => matchShard(deps, task));
+  results.push(result);
+  perShard.push(cpu);
+}
+const rows = results.map((r) => r.rows ?? 0);
+console.log(
+  `MatchShard ×${shards}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
+    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}`,
+);
+const findingsFile = option('--findings');
+if (findingsFile)
+  writeFileSync(
+    findingsFile,
+    results.map((r) => new TextDecoder().decode(objects.items.get(`${DATA}/${r.findingsKey}`))).join('\n'),
+  );
+
+const input = { runId: plan.result.runId, manifestKey: plan.result.manifestKey, shards: results };
+if (!flag('--dynamodb')) {
+  const store = await cpuSeconds(() => scoreAndStore(deps, input));
+  console.log(`ScoreAndStore (in memory): ${s(store.cpu)} CPU, ${store.result.leadsNew} new leads`);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'jiandu-collision-stage-'));
+  const local = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
+  const client = createDynamoDbClient(local.endpoint);
+  const requests = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => (request) => {
+      const name = String(context.commandName);
+      requests.set(name, (requests.get(name) ?? 0) + 1);
+      return next(request);
+    },
+    { step: 'initialize' },
+  );
+  try {
+    await ensureTable(client, 'collision-stage');
+    const doc = documentClientOf(client);
+    const dynamo: ScoreAndStoreDeps = {
+      ...deps,
+      leads: new DynamoLeadRepository(doc, 'collision-stage'),
+      runs: new DynamoRunRepository(doc, 'collision-stage'),
+    };
+    for (const round of ['new leads', 'rescore, nothing changed']) {
+      requests.clear();
+      const store = await cpuSeconds(() => scoreAndStore(dynamo, input));
+      console.log(
+        `ScoreAndStore on DynamoDB Local (${round}): ${s(store.wall)} wall, ${s(store.cpu)} CPU here, ` +
+          `${store.result.leadsNew} new, requests ${JSON.stringify(Object.fromEntries(requests))}`,
+      );
+    }
+  } finally {
+    client.destroy();
+    await local.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
