@@ -96,12 +96,17 @@ export interface WorkflowOptions {
 
 /** The local definition with the given task timeouts, starting at `startAt`. */
 function definitionFor(options: WorkflowOptions, startAt?: string): Record<string, unknown> {
-  const timeouts: Partial<Record<string, number>> = options.taskTimeoutSeconds ?? {};
-  const definition = JSON.parse(JSON.stringify(localDefinition()), function (this: unknown, key, value) {
-    const seconds = timeouts[key];
-    if (seconds !== undefined && (value as { Type?: string })?.Type === 'Task')
-      return { ...value, TimeoutSeconds: seconds };
-    return value;
+  const timeouts = new Map(
+    Object.entries(options.taskTimeoutSeconds ?? {}).map(([task, seconds]) => [
+      localFunctionArn(task as TaskName),
+      seconds,
+    ]),
+  );
+  // By the task each state runs: `SyncDisclosureAgain` is a state of the `SyncDisclosure` task.
+  const definition = JSON.parse(JSON.stringify(localDefinition()), (_key, value) => {
+    const state = value as { Type?: string; Resource?: string } | null;
+    const seconds = state?.Type === 'Task' ? timeouts.get(state.Resource ?? '') : undefined;
+    return seconds === undefined ? value : { ...value, TimeoutSeconds: seconds };
   }) as Record<string, unknown>;
   return startAt ? { ...definition, StartAt: startAt } : definition;
 }
@@ -123,9 +128,17 @@ export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions 
     }
     return found;
   };
-  const taskResourceLocalHandlers = Object.fromEntries(
-    TASK_NAMES.map((task) => [task, async (input: unknown) => asJson(await handlers[task](asJson(input)))]),
-  );
+  // The interpreter finds a task's local handler by the state's name: every Task state (in
+  // branches and iterations too) gets the handler of the task its Resource names.
+  const taskByArn = new Map(TASK_NAMES.map((task) => [localFunctionArn(task), task]));
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<never>> = {};
+  JSON.stringify(localDefinition(), (key, value) => {
+    const state = value as { Type?: string; Resource?: string } | null;
+    const task = state?.Type === 'Task' ? taskByArn.get(state.Resource ?? '') : undefined;
+    if (task) taskResourceLocalHandlers[key] = async (input) => asJson(await handlers[task](asJson(input)));
+    return value;
+  });
+  const topLevel = new Set(Object.keys(localDefinition().States as Record<string, unknown>));
   return {
     run(input, from) {
       if (from) machine(); // validates the whole definition once
@@ -133,12 +146,13 @@ export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions 
         overrides: { taskResourceLocalHandlers },
         noThrowOnAbort: true,
       });
-      // The last top-level state entered (Map iterations carry an index) is where a failure happened.
+      // The last top-level state entered is where a failure happened. Map iterations carry an
+      // index; a Parallel branch's states come through unmarked, so they are told by name.
       let current: ResumePoint | undefined;
       let failed: ResumePoint | undefined;
       const events = (async () => {
         for await (const event of execution.eventLogs) {
-          if (event.type === 'StateEntered' && event.index === undefined) {
+          if (event.type === 'StateEntered' && event.index === undefined && topLevel.has(event.state.name)) {
             current = { state: event.state.name, type: event.state.type, input: event.state.input };
           } else if (event.type === 'ExecutionFailed') {
             failed = current;
