@@ -44,11 +44,11 @@ async function delivered(options: MemoryPipelineOptions = {}) {
 }
 
 /** A handler that fails with a plain (not transient) error the first `times` calls, then works. */
-function failing(times: number, calls: { n: number }) {
+function failing(times: number, calls: { n: number }, message = '公示数据写入失败（测试注入）') {
   return (handler: TaskHandler): TaskHandler =>
     async (input) => {
       calls.n += 1;
-      if (calls.n <= times) throw new Error('公示数据写入失败（测试注入）');
+      if (calls.n <= times) throw new Error(message);
       return handler(input);
     };
 }
@@ -99,10 +99,12 @@ describe('disclosure sync beside the collision', () => {
 
   it('fails the whole step when the collision fails; a redrive runs collision and sync again', async () => {
     const calls = { n: 0 };
-    const { clock, p, units } = await delivered({ wrap: { PlanCollision: failing(1, calls) } });
+    const { clock, p, units } = await delivered({
+      wrap: { PlanCollision: failing(1, calls, '碰撞计划失败（测试注入）') },
+    });
     const event = scheduledEvent('NightlyCollision', new Date(clock.now));
     const first = p.workflow.run(event);
-    await expect(first.result).rejects.toThrow('公示数据写入失败');
+    await expect(first.result).rejects.toThrow('碰撞计划失败');
     expect(first.failedAt()).toMatchObject({ state: 'Collide', type: 'Parallel' });
     expect(p.leadsOf('R01')).toHaveLength(0);
 

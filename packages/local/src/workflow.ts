@@ -88,7 +88,7 @@ export interface LocalWorkflow {
 /** Options of {@link createWorkflow}. */
 export interface WorkflowOptions {
   /**
-   * Tests only: `TimeoutSeconds` of these task states (the interpreter's default is 60 s),
+   * Tests only: `TimeoutSeconds` of every state of these tasks (the interpreter's default is 60 s),
    * so that a hanging task times out quickly.
    */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
