@@ -87,7 +87,8 @@ const TASK_SIZING: Readonly<
     // (Lambda's CPU follows memory) to parse shards; 15 minutes is Lambda's maximum.
     memorySize: 6144,
     timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.SyncDisclosure),
-    description: 'Bring the public disclosure projections in step with the versions in force, beside the collision',
+    description:
+      'Bring the public disclosure projections in step with the versions in force, beside the collision',
   },
 };
 

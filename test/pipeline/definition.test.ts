@@ -112,7 +112,7 @@ describe.each([
     expect(sync.StartAt).toBe('SyncDisclosure');
     expect(sync.States.SyncDisclosure).toMatchObject({
       Type: 'Task',
-      Resource: '${SyncDisclosureFunctionArn}',
+      Resource: `\${${TASKS.SyncDisclosure}}`,
       Parameters: { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time' },
       // Retried like every task on transient errors, then caught: the collision branch goes on.
       Retry: expect.arrayContaining([
@@ -132,7 +132,8 @@ describe.each([
       Default: 'Collided',
     });
     const again = definition.States.SyncDisclosureAgain as State;
-    const beside = (definition.States.Collide?.Branches as Definition[])[1]?.States.SyncDisclosure as State;
+    const [, syncBranch] = definition.States.Collide?.Branches as [Definition, Definition];
+    const beside = syncBranch.States.SyncDisclosure as State;
     expect(again).toMatchObject({ Type: 'Task', Next: 'Collided', Resource: beside.Resource });
     // No Catch: a second failure fails the execution at this task (a Fail state could not be redriven).
     expect(again).not.toHaveProperty('Catch');

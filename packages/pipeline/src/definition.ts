@@ -262,7 +262,8 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
       },
       Collide: {
         Type: 'Parallel',
-        Comment: 'The collision (plan, match shards, score and store leads) and the disclosure sync, side by side.',
+        Comment:
+          'The collision (plan, match shards, score and store leads) and the disclosure sync, side by side.',
         Branches: [collisionBranch(options), syncBranch()],
         ResultSelector: { 'leads.$': '$[0]', 'sync.$': '$[1]' },
         ResultPath: '$.collided',
