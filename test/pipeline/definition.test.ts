@@ -132,7 +132,7 @@ describe.each([
       Default: 'Collided',
     });
     const again = definition.States.SyncDisclosureAgain as State;
-    const [, syncBranch] = definition.States.Collide?.Branches as [Definition, Definition];
+    const [, syncBranch] = (definition.States.Collide as State).Branches as [Definition, Definition];
     const beside = syncBranch.States.SyncDisclosure as State;
     expect(again).toMatchObject({ Type: 'Task', Next: 'Collided', Resource: beside.Resource });
     // No Catch: a second failure fails the execution at this task (a Fail state could not be redriven).
