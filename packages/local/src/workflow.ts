@@ -94,18 +94,23 @@ export interface WorkflowOptions {
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
 
+const TASK_BY_ARN = new Map(TASK_NAMES.map((task) => [localFunctionArn(task), task]));
+
+/**
+ * The task a state of the local definition runs, when it is a Task state (a task may have
+ * several states: `SyncDisclosure` runs beside the collision and again as `SyncDisclosureAgain`).
+ */
+function taskOf(state: unknown): TaskName | undefined {
+  const s = state as { Type?: string; Resource?: string } | null;
+  return s?.Type === 'Task' ? TASK_BY_ARN.get(s.Resource ?? '') : undefined;
+}
+
 /** The local definition with the given task timeouts, starting at `startAt`. */
 function definitionFor(options: WorkflowOptions, startAt?: string): Record<string, unknown> {
-  const timeouts = new Map(
-    Object.entries(options.taskTimeoutSeconds ?? {}).map(([task, seconds]) => [
-      localFunctionArn(task as TaskName),
-      seconds,
-    ]),
-  );
-  // By the task each state runs: `SyncDisclosureAgain` is a state of the `SyncDisclosure` task.
+  const timeouts = options.taskTimeoutSeconds ?? {};
   const definition = JSON.parse(JSON.stringify(localDefinition()), (_key, value) => {
-    const state = value as { Type?: string; Resource?: string } | null;
-    const seconds = state?.Type === 'Task' ? timeouts.get(state.Resource ?? '') : undefined;
+    const task = taskOf(value);
+    const seconds = task ? timeouts[task] : undefined;
     return seconds === undefined ? value : { ...value, TimeoutSeconds: seconds };
   }) as Record<string, unknown>;
   return startAt ? { ...definition, StartAt: startAt } : definition;
@@ -130,11 +135,9 @@ export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions 
   };
   // The interpreter finds a task's local handler by the state's name: every Task state (in
   // branches and iterations too) gets the handler of the task its Resource names.
-  const taskByArn = new Map(TASK_NAMES.map((task) => [localFunctionArn(task), task]));
   const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<never>> = {};
   JSON.stringify(localDefinition(), (key, value) => {
-    const state = value as { Type?: string; Resource?: string } | null;
-    const task = state?.Type === 'Task' ? taskByArn.get(state.Resource ?? '') : undefined;
+    const task = taskOf(value);
     if (task) taskResourceLocalHandlers[key] = async (input) => asJson(await handlers[task](asJson(input)));
     return value;
   });
