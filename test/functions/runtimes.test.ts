@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULE_CONFIG } from '@jiandu/domain';
@@ -58,6 +58,7 @@ describe('function environments at start-up', () => {
     });
     // An input the ASL never sends: nothing is read or written, and the error names the step.
     await expect(runtime.handler({ trigger: 1 })).rejects.toMatchObject({ name: DISCLOSURE_SYNC_FAILED });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the shard matcher needs only the data bucket (no table, no upload bucket, no workflow)', () => {
