@@ -83,8 +83,9 @@ const TASK_SIZING: Readonly<
   SyncDisclosure: {
     // The first load of a county rebuilds the lookup index over every registered person:
     // +0.4 GB of heap per 100,000 persons measured in memory (docs/scale.md §7), so ≈ 4 GB at
-    // 1,000,000 plus the shard being read. 6,144 MB leaves room for that and gives 4 vCPUs
-    // (Lambda's CPU follows memory) to parse shards; 15 minutes is Lambda's maximum.
+    // 1,000,000, plus the rows of the shard being read and the SDK's batches in flight:
+    // 6,144 MB leaves ≈ 50% headroom. The ≈ 7 minutes of writes such a first load takes
+    // (docs/scale.md §7) fit in 15 minutes, Lambda's maximum.
     memorySize: 6144,
     timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.SyncDisclosure),
     description:

@@ -135,8 +135,8 @@ function matchShards(options: DefinitionOptions): Record<string, unknown> {
   };
 }
 
-/** What both runs of the disclosure sync are told: what started the run (for its log line). */
-const SYNC_PARAMETERS = { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time' };
+/** What started the run, as the plan and both runs of the disclosure sync are told it. */
+const TRIGGER_PARAMETERS = { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time' };
 
 /** The collision proper: plan, match the shards, score and store leads; its output is the run's summary. */
 function collisionBranch(options: DefinitionOptions): Record<string, unknown> {
@@ -144,7 +144,7 @@ function collisionBranch(options: DefinitionOptions): Record<string, unknown> {
     StartAt: 'PlanCollision',
     States: {
       PlanCollision: task('PlanCollision', {
-        Parameters: { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time', 'detail.$': '$.detail' },
+        Parameters: { ...TRIGGER_PARAMETERS, 'detail.$': '$.detail' },
         ResultPath: '$.plan',
         Next: 'MatchShards',
       }),
@@ -174,7 +174,7 @@ function syncBranch(): Record<string, unknown> {
     StartAt: 'SyncDisclosure',
     States: {
       SyncDisclosure: task('SyncDisclosure', {
-        Parameters: SYNC_PARAMETERS,
+        Parameters: TRIGGER_PARAMETERS,
         ResultSelector: { 'disclosure.$': '$' },
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed', Next: 'SyncDeferred' }],
         End: true,
@@ -279,7 +279,7 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
       SyncDisclosureAgain: task('SyncDisclosure', {
         Comment:
           'Leads are stored; the sync that failed beside the collision runs once more, a step a redrive repeats.',
-        Parameters: SYNC_PARAMETERS,
+        Parameters: TRIGGER_PARAMETERS,
         ResultSelector: { 'disclosure.$': '$' },
         ResultPath: '$.collided.sync',
         Next: 'Collided',
