@@ -16,17 +16,34 @@ const glob = (pattern: string) =>
 
 /** `objects` with every call recorded as `read|write bucket/key`. */
 function recording(objects: ObjectStore, calls: string[]): ObjectStore {
-  const record = (kind: string, bucket: string, key: string) => calls.push(`${kind} ${bucket}/${key}`);
+  const read = (bucket: string, key: string) => {
+    calls.push(`read ${bucket}/${key}`);
+  };
   return {
     stream: (bucket, key, ifMatch) => {
-      record('read', bucket, key);
+      read(bucket, key);
       return objects.stream(bucket, key, ifMatch);
     },
-    etag: (bucket, key) => (record('read', bucket, key), objects.etag(bucket, key)),
-    versionId: (bucket, key) => (record('read', bucket, key), objects.versionId(bucket, key)),
-    getBytes: (bucket, key) => (record('read', bucket, key), objects.getBytes(bucket, key)),
-    exists: (bucket, key) => (record('read', bucket, key), objects.exists(bucket, key)),
-    put: (bucket, key, body, type) => (record('write', bucket, key), objects.put(bucket, key, body, type)),
+    etag: async (bucket, key) => {
+      read(bucket, key);
+      return objects.etag(bucket, key);
+    },
+    versionId: async (bucket, key) => {
+      read(bucket, key);
+      return objects.versionId(bucket, key);
+    },
+    getBytes: async (bucket, key) => {
+      read(bucket, key);
+      return objects.getBytes(bucket, key);
+    },
+    exists: async (bucket, key) => {
+      read(bucket, key);
+      return objects.exists(bucket, key);
+    },
+    put: async (bucket, key, body, type) => {
+      calls.push(`write ${bucket}/${key}`);
+      return objects.put(bucket, key, body, type);
+    },
   };
 }
 
