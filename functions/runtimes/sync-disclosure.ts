@@ -1,7 +1,13 @@
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
-import { type DisclosureSyncDeps, SyncDisclosureInput, syncDisclosure } from '@jiandu/pipeline';
+import {
+  DisclosureSyncBusy,
+  type DisclosureSyncDeps,
+  SyncDisclosureInput,
+  syncDisclosure,
+  withDisclosureSyncLease,
+} from '@jiandu/pipeline';
 import { isTransient, surfaceTransientErrors } from '@jiandu/pipeline/transient';
-import { DynamoDisclosureStore, DynamoVersionRepository } from '@jiandu/store';
+import { DynamoDisclosureStore, DynamoLeases, DynamoVersionRepository } from '@jiandu/store';
 import * as z from 'zod';
 import { createTaskStore, PLATFORM_SECRET, platformKeys, TASK_STORE } from './aws.js';
 import { type Environment, jsonSetting, parseEnvironment } from './env.js';
@@ -30,8 +36,9 @@ function syncFailed(error: unknown): Error {
  * Build the `SyncDisclosure` task: bring the public disclosure projections in step with the
  * versions in force (`syncDisclosure`). It runs beside the collision of every run that is not a
  * single upload (a burst, a withdrawal or restore, the nightly run that moves the published
- * months forward); it reads no leads. Async: the lookup index is keyed with the platform's
- * lookup key.
+ * months forward); it reads no leads. One sync at a time: it runs under the disclosure sync
+ * lease, and one that finds it held fails `DisclosureSyncBusy`, which the workflow retries.
+ * Async: the lookup index is keyed with the platform's lookup key.
  */
 export async function createRuntime(environment: Environment) {
   const env = parseEnvironment('SyncDisclosure', SyncDisclosureEnv, environment);
@@ -44,15 +51,16 @@ export async function createRuntime(environment: Environment) {
     disclosureConfig: env.DISCLOSURE_CONFIG,
     lookupKey: keys.lookup,
   };
+  const leases = new DynamoLeases(doc, env.TABLE_NAME);
   return {
     handler: surfaceTransientErrors(async (event: unknown) => {
       try {
         const { trigger } = SyncDisclosureInput.parse(event);
         deps.log.info('disclosure sync started', { trigger });
-        return await syncDisclosure(deps);
+        return await withDisclosureSyncLease({ ...deps, leases }, () => syncDisclosure(deps));
       } catch (error) {
-        // A transient fault stays what it is: the workflow retries it.
-        throw isTransient(error) ? error : syncFailed(error);
+        // A transient fault and a held lease stay what they are: the workflow retries both.
+        throw isTransient(error) || error instanceof DisclosureSyncBusy ? error : syncFailed(error);
       }
     }),
   };

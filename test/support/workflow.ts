@@ -7,11 +7,13 @@
 import { resolveRuleConfig } from '@jiandu/domain';
 import { startPendingCollision } from '@jiandu/domain/collision-burst';
 import { type DisclosureConfig, resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
 import type { Lead } from '@jiandu/domain/model';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
 import { createWorkflow, type TaskHandler, type TaskHandlers } from '@jiandu/local/workflow';
 import {
   collisionRequestEvent,
+  type DisclosureLeaseDeps,
   type DisclosureSyncDeps,
   matchShard,
   type NormalizeDeps,
@@ -30,8 +32,9 @@ import {
   SyncDisclosureInput,
   scoreAndStore,
   syncDisclosure,
+  withDisclosureSyncLease,
 } from '@jiandu/pipeline';
-import { MemoryDisclosureStore } from '@jiandu/store/memory';
+import { MemoryDisclosureStore, MemoryLeases } from '@jiandu/store/memory';
 import {
   MemoryColumnMappings,
   MemoryLeads,
@@ -50,6 +53,8 @@ export const DATA = 'data-bucket';
 export interface MemoryPipelineOptions {
   /** Which programs' payments are published, how many months back. @default everything */
   readonly disclosureConfig?: DisclosureConfig;
+  /** The disclosure projections' store (a test watching the sync's writes). @default a new `MemoryDisclosureStore` */
+  readonly disclosure?: DisclosureStore;
   /** Wrap some tasks' handlers (a test injecting a failure). */
   readonly wrap?: Partial<Record<keyof TaskHandlers, (handler: TaskHandler) => TaskHandler>>;
 }
@@ -71,19 +76,26 @@ export function memoryPipeline(clock: { now: string }, options: MemoryPipelineOp
     // As many shards as versions are stored in, however small the test's data: every path
     // across shards (households, poverty partials, routed lost IDs) is taken.
     shardSizing: { rowsPerShard: 1, minShards: SHARD_COUNT, maxShards: SHARD_COUNT },
-    disclosure: new MemoryDisclosureStore(),
+    disclosure: options.disclosure ?? new MemoryDisclosureStore(),
     disclosureConfig: options.disclosureConfig ?? resolveDisclosureConfig(),
     lookupKey: TEST_KEYS.lookup,
-  } satisfies ScoreAndStoreDeps & NormalizeDeps & RecordPendingDeps & PlanDeps & DisclosureSyncDeps;
+    leases: new MemoryLeases(),
+  } satisfies ScoreAndStoreDeps &
+    NormalizeDeps &
+    RecordPendingDeps &
+    PlanDeps &
+    DisclosureSyncDeps &
+    DisclosureLeaseDeps;
   const handlers: TaskHandlers = {
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
     RecordPending: (i) => recordPending(deps, RecordPendingInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),
     MatchShard: (i) => matchShard(deps, ShardTask.parse(i)),
     ScoreAndStore: (i) => scoreAndStore(deps, ScoreAndStoreInput.parse(i)),
+    // As the function does: one sync at a time, under the lease.
     SyncDisclosure: (i) => {
       SyncDisclosureInput.parse(i);
-      return syncDisclosure(deps);
+      return withDisclosureSyncLease(deps, () => syncDisclosure(deps));
     },
   };
   const wrapped = Object.fromEntries(

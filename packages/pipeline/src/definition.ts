@@ -11,6 +11,7 @@
  */
 
 import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { DISCLOSURE_SYNC_BUSY, DISCLOSURE_SYNC_LEASE_SECONDS } from './disclosure-lease.js';
 import { TRANSIENT_ERROR } from './transient.js';
 
 /** Task states, each served by one Lambda function (in AWS) or the same handler (locally). */
@@ -98,6 +99,39 @@ const lambdaRetry = [
   },
 ];
 
+/** Each wait of a busy sync is a random share of at most this (`JitterStrategy: FULL`). */
+const BUSY_BACKOFF = { IntervalSeconds: 5, BackoffRate: 2, MaxDelaySeconds: 60 } as const;
+
+/** Retries until the expected total wait is twice the lease: its sum outlasts a holder by far. */
+function busyAttempts(): number {
+  const { IntervalSeconds, BackoffRate, MaxDelaySeconds } = BUSY_BACKOFF;
+  let expected = 0;
+  let attempts = 0;
+  while (expected < 2 * DISCLOSURE_SYNC_LEASE_SECONDS) {
+    // Full jitter waits uniformly between 0 and the attempt's cap: half of it on average.
+    expected += Math.min(IntervalSeconds * BackoffRate ** attempts, MaxDelaySeconds) / 2;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/**
+ * A disclosure sync that found another sync holding its lease (`DisclosureSyncBusy`) waits for
+ * it — it may carry newer versions in force, so it must run, after the holder, not be skipped
+ * (`disclosure-lease.ts`). Jittered back-off capped at a minute, so it starts soon after the
+ * holder ends and two waiting syncs don't retry in step; attempts enough to outlast a sync
+ * running its whole timeout, or a killed sync's lease expiring by itself.
+ */
+export const DISCLOSURE_SYNC_BUSY_RETRY = {
+  ErrorEquals: [DISCLOSURE_SYNC_BUSY],
+  ...BUSY_BACKOFF,
+  MaxAttempts: busyAttempts(),
+  JitterStrategy: 'FULL',
+} as const;
+
+/** Both sync states: the retries of every task, and waiting for the lease. */
+const syncRetry = [...lambdaRetry, DISCLOSURE_SYNC_BUSY_RETRY];
+
 function task(name: TaskName, rest: Record<string, unknown>): Record<string, unknown> {
   return {
     Type: 'Task',
@@ -175,6 +209,7 @@ function syncBranch(): Record<string, unknown> {
     States: {
       SyncDisclosure: task('SyncDisclosure', {
         Parameters: TRIGGER_PARAMETERS,
+        Retry: syncRetry,
         ResultSelector: { 'disclosure.$': '$' },
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed', Next: 'SyncDeferred' }],
         End: true,
@@ -280,6 +315,7 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
         Comment:
           'Leads are stored; the sync that failed beside the collision runs once more, a step a redrive repeats.',
         Parameters: TRIGGER_PARAMETERS,
+        Retry: syncRetry,
         ResultSelector: { 'disclosure.$': '$' },
         ResultPath: '$.collided.sync',
         Next: 'Collided',

@@ -17,6 +17,7 @@
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
  * | pending collision | `COLLISION#PENDING`  | `PENDING` | –                                              | –                                     |
+ * | lease           | `LEASE#{name}`         | `LEASE`   | –                                              | –                                     |
  * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
  * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
@@ -246,6 +247,15 @@ export const keys = {
    */
   pendingCollision() {
     return { PK: 'COLLISION#PENDING', SK: 'PENDING' };
+  },
+
+  /**
+   * A lease (`LeaseStore`): one item per piece of work that runs once at a time (the disclosure
+   * sync), taken and released by key with conditions on its owner and `expiresAt` (epoch
+   * seconds, the table's TTL attribute: a lease its owner never released is removed too).
+   */
+  lease(name: string) {
+    return { PK: `LEASE#${name}`, SK: 'LEASE' };
   },
 
   /**
