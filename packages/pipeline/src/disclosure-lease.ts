@@ -85,20 +85,22 @@ export async function withDisclosureSyncLease<T>(
     );
   }, RENEW_EVERY_SECONDS * 1000);
   renewal.unref();
+  let released: boolean | undefined;
+  let result: T;
   try {
-    const result = await sync();
-    if (lost) {
-      deps.log.warn('disclosure sync lost its lease while running; it runs again', {});
-      throw new DisclosureSyncBusy('公示同步运行期间租约已被另一次同步接管，本次同步将自动重新运行。');
-    }
-    return result;
+    result = await sync();
   } finally {
     clearInterval(renewal);
-    try {
-      await deps.leases.release(DISCLOSURE_SYNC_LEASE, owner);
-    } catch (error) {
+    released = await deps.leases.release(DISCLOSURE_SYNC_LEASE, owner).catch((error: unknown) => {
       // Not released: the lease frees itself at its expiry; the sync's own outcome stands.
       deps.log.warn('disclosure sync lease not released', { error: String(error) });
-    }
+      return undefined;
+    });
   }
+  // Not ours any more: it expired and another sync took it, which may have run beside this one.
+  if (lost || released === false) {
+    deps.log.warn('disclosure sync lost its lease while running; it runs again', {});
+    throw new DisclosureSyncBusy('公示同步运行期间租约已被另一次同步接管，本次同步将自动重新运行。');
+  }
+  return result;
 }
