@@ -80,7 +80,7 @@ export async function withDisclosureSyncLease<T>(
       (renewed) => {
         if (!renewed) lost = true;
       },
-      // A failed renewal is tried again at the next tick; the lease outlasts two misses.
+      // A failed renewal is tried again at the next tick; the lease outlasts one miss.
       (error: unknown) => deps.log.warn('disclosure sync lease not renewed', { error: String(error) }),
     );
   }, RENEW_EVERY_SECONDS * 1000);
