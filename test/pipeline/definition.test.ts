@@ -5,10 +5,12 @@
  * (CDK synthesis of the cloud shape: test/infra/pipeline-stack.test.ts; the local shape runs
  * in every workflow test through test/support/workflow.ts.)
  */
+import { DISCLOSURE_SYNC_BUSY, DISCLOSURE_SYNC_LEASE_SECONDS } from '@jiandu/pipeline';
 import {
   CLOUD_DEFINITION,
   collisionDefinition,
   type DefinitionOptions,
+  DISCLOSURE_SYNC_BUSY_RETRY,
   LOCAL_DEFINITION,
   MATCH_CONCURRENCY,
   TASK_TIMEOUT_SECONDS,
@@ -139,6 +141,55 @@ describe.each([
     expect(again).not.toHaveProperty('Catch');
     expect(again.Retry).toEqual(beside.Retry);
     expect(definition.States.Collided).toMatchObject({ Type: 'Pass', End: true, OutputPath: '$.output' });
+  });
+});
+
+describe('waiting for the disclosure sync lease', () => {
+  const definition = shape(CLOUD_DEFINITION);
+  const [, syncBranch] = (definition.States.Collide as State).Branches as [Definition, Definition];
+  const states = {
+    SyncDisclosure: syncBranch.States.SyncDisclosure,
+    SyncDisclosureAgain: definition.States.SyncDisclosureAgain,
+  };
+
+  it('retries DisclosureSyncBusy in both sync states, with full jitter and a capped back-off', () => {
+    for (const [name, state] of Object.entries(states)) {
+      const retry = state?.Retry as Record<string, unknown>[];
+      const busy = retry.filter((r) => (r.ErrorEquals as string[]).includes(DISCLOSURE_SYNC_BUSY));
+      expect(busy, name).toEqual([
+        {
+          ErrorEquals: [DISCLOSURE_SYNC_BUSY],
+          IntervalSeconds: 5,
+          BackoffRate: 2,
+          MaxDelaySeconds: 60,
+          MaxAttempts: DISCLOSURE_SYNC_BUSY_RETRY.MaxAttempts,
+          JitterStrategy: 'FULL',
+        },
+      ]);
+      // The transient-fault retries are still there beside it.
+      expect(
+        retry.some((r) => (r.ErrorEquals as string[]).includes('TransientError')),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it("waits long enough to outlast a holder: a sync running its whole timeout, or a dead one's lease", () => {
+    const { IntervalSeconds, BackoffRate, MaxDelaySeconds, MaxAttempts } = DISCLOSURE_SYNC_BUSY_RETRY;
+    const caps = Array.from({ length: MaxAttempts }, (_, n) =>
+      Math.min(IntervalSeconds * BackoffRate ** n, MaxDelaySeconds),
+    );
+    // Full jitter: each wait uniform on [0, cap], so the total has mean Σcap/2 and variance Σcap²/12.
+    const mean = caps.reduce((a, c) => a + c / 2, 0);
+    const sd = Math.sqrt(caps.reduce((a, c) => a + (c * c) / 12, 0));
+    expect(DISCLOSURE_SYNC_LEASE_SECONDS).toBeGreaterThan(TASK_TIMEOUT_SECONDS.SyncDisclosure);
+    // Five standard deviations short of the mean still outlasts the lease (beside the collision
+    // alone; SyncDisclosureAgain waits as long again).
+    expect(mean - 5 * sd).toBeGreaterThan(DISCLOSURE_SYNC_LEASE_SECONDS);
+    // Each wait at most a minute: a waiting sync starts soon after the holder ends.
+    expect(Math.max(...caps)).toBe(60);
+    // Step Functions' history limit (25,000 events; ≈ 3 per Lambda attempt) is far away.
+    expect(2 * (MaxAttempts + 1) * 3).toBeLessThan(1000);
   });
 });
 
