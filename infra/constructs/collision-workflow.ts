@@ -118,7 +118,8 @@ const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, stri
     'dataBucket:read': 'ScoreAndStore reads the findings of every shard of the run.',
   },
   SyncDisclosure: {
-    'table:readWrite': 'SyncDisclosure reads the versions in force and writes the public projections.',
+    'table:readWrite':
+      'SyncDisclosure reads the versions in force, writes the public projections and takes, renews and releases its lease item (conditional writes).',
     'dataBucket:disclosure':
       'SyncDisclosure reads the shards of the versions it projects and keeps its totals parts and state under disclosure/.',
   },

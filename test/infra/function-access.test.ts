@@ -1,3 +1,5 @@
+import { DISCLOSURE_SYNC_LEASE } from '@jiandu/pipeline/disclosure-lease';
+import { keys } from '@jiandu/store/keys';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
@@ -233,5 +235,25 @@ describe('audit log: no role can change an audit entry', () => {
         'dynamodb:BatchWriteItem',
       ]);
     expect(writers.map((w) => w.role)).toContain(apiRole());
+  });
+});
+
+describe('the disclosure sync lease', () => {
+  it('SyncDisclosure may read, take, renew and release its lease item', () => {
+    const leaseKey = keys.lease(DISCLOSURE_SYNC_LEASE).PK;
+    const table = logicalId(app.data.store.table);
+    const pipeline = app.templates.pipeline;
+    const statements = statementsOf(pipeline, logicalId(app.pipeline.workflow.functions.SyncDisclosure.role));
+    // Taken with a conditional PutItem, renewed with UpdateItem, released with DeleteItem, read after a refusal.
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+    ])
+      expect(mayWrite(statements, table, action, leaseKey), action).toBe(true);
+    // The evaluator refuses what is not granted: MatchShard has no table access at all.
+    const matcher = statementsOf(pipeline, logicalId(app.pipeline.workflow.functions.MatchShard.role));
+    expect(mayWrite(matcher, table, 'dynamodb:PutItem', leaseKey)).toBe(false);
   });
 });
