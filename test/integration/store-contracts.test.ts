@@ -12,9 +12,9 @@ import type { PendingCollisionRepository } from '@jiandu/domain/collision-burst'
 import { type ColumnMappingRepository, mergeColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
-import type { LeaseStore } from '@jiandu/domain/leases';
 import { type LeadFilter, matchesLeadFilter, type PageRequest, sortLeads } from '@jiandu/domain/leads/query';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
+import type { LeaseStore } from '@jiandu/domain/leases';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import {
   type AuditLog,
@@ -856,7 +856,7 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       });
     });
 
-    it("is renewed and released only by its owner; once released it is free at once", async () => {
+    it('is renewed and released only by its owner; once released it is free at once', async () => {
       expect(await s.leases.release(SYNC, 'run-a')).toBe(false);
       expect(await s.leases.renew(SYNC, 'run-a', T + 10)).toBe(false);
       expect((await s.leases.acquire(SYNC, 'run-a', T, T + 960)).acquired).toBe(true);

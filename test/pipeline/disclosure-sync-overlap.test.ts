@@ -38,12 +38,23 @@ const tekun = [header, ...MONTHS.map((m) => `特困供养,张伟,${BING},石门�
 /** A disclosure store whose first sync stops at its first read until the test lets it go on. */
 class HeldDisclosureStore extends MemoryDisclosureStore {
   #calls = 0;
-  readonly entered = Promise.withResolvers<void>();
-  readonly gate = Promise.withResolvers<void>();
+  #enter = () => {};
+  #open = () => {};
+  /** Resolves once the first sync is held. */
+  readonly entered = new Promise<void>((resolve) => {
+    this.#enter = resolve;
+  });
+  readonly #gate = new Promise<void>((resolve) => {
+    this.#open = resolve;
+  });
+  /** Let the held sync go on. */
+  open(): void {
+    this.#open();
+  }
   override async units() {
     if (++this.#calls === 1) {
-      this.entered.resolve();
-      await this.gate.promise;
+      this.#enter();
+      await this.#gate;
     }
     return super.units();
   }
@@ -106,7 +117,7 @@ describe('overlapping disclosure syncs', () => {
 
     // The nightly run: its sync takes the lease and is held there.
     const nightly = p.workflow.run(scheduledEvent('NightlyCollision', new Date(NOW))).result;
-    await store.entered.promise;
+    await store.entered;
     // Meanwhile a department uploads a roster of another program, and its burst is completed.
     await p.deliver(...LATER);
     const burst = p.complete();
@@ -116,7 +127,7 @@ describe('overlapping disclosure syncs', () => {
     );
     expect(log.every((l) => l === `Collision Pending: ${DISCLOSURE_SYNC_BUSY}`)).toBe(true);
 
-    store.gate.resolve();
+    store.open();
     const [first, second] = (await Promise.all([nightly, burst])) as Record<string, { unitsAdded: number }>[];
     // The nightly sync ran first (without the new roster), then the waiting one, once, with it.
     expect(log.filter((l) => l.endsWith('synced'))).toEqual([
