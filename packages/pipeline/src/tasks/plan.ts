@@ -83,9 +83,9 @@ export function rulesForTrigger(input: PlanInput): {
  * the reference kinds (snapshots, a county's worth: registry, officials, payroll, entities,
  * poverty, property, vehicles) and, of the other kinds with names and villages, only the
  * stored shard where lost-ID rows are kept ({@link LOST_ID_SHARD}). Lost IDs are recovered by
- * name + village; recovered rows are routed to their person's shard, recovered poverty rows
- * also join the reference. Each shard gets the part of the reference its rules look up
- * ({@link cutReference}).
+ * name + village; recovered rows are routed to their person's shard, and poverty rows join the
+ * reference recovered or not (a household's evidence is all its rows). Each shard gets the
+ * part of the reference its rules look up ({@link cutReference}).
  */
 async function buildRunReference(
   deps: PlanDeps,
@@ -121,9 +121,9 @@ async function buildRunReference(
         continue;
       }
       const resolved = resolveLostId(row, registryOnly);
-      if (!resolved) continue;
-      kept.push(resolved);
-      routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
+      // A poverty row nobody could place is still its household's (its head, its exit year).
+      kept.push(resolved ?? row);
+      if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
     }
     rows.set(kind, sortRows(kept));
   }
