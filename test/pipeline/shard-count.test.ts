@@ -122,6 +122,38 @@ describe('one county matched in any number of shards', () => {
     },
   );
 
+  it('reads no slice of a kind its rules look up only in the reference (officials, payroll, entities, assets)', async () => {
+    const plan = await planCollision(
+      { ...base, shardSizing: { rowsPerShard: 1, minShards: 2, maxShards: 2 } },
+      { trigger: 'Scheduled Event', eventTime: base.now() },
+    );
+    const read: string[] = [];
+    const spying = new Proxy(objects, {
+      get(target, name) {
+        if (name === 'stream')
+          return (bucket: string, key: string, ifMatch?: string) => {
+            read.push(key);
+            return target.stream(bucket, key, ifMatch);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    for (const task of plan.shards) await matchShard({ ...base, objects: spying }, task);
+    const versionOf = new Map([...versions.items.values()].map((v) => [v.versionId, v.kind]));
+    const kindsRead = new Set(read.map((key) => versionOf.get(key.split('/')[1] ?? '')).filter(Boolean));
+    expect(kindsRead).toContain('subsidy_payments');
+    expect(kindsRead).toContain('household_registry');
+    for (const kind of [
+      'public_officials',
+      'fiscal_payroll',
+      'market_entities',
+      'property_records',
+      'vehicle_records',
+    ])
+      expect(kindsRead, kind).not.toContain(kind);
+  });
+
   it('reads a version stored in fewer shards (an older layout) alike', async () => {
     // Rewrite the payments of one version as if Normalize had stored them in 4 shards.
     const payments = [...versions.items.values()].find(

@@ -58,6 +58,20 @@ export const RULE_REFERENCE_KINDS: readonly DatasetKind[] = [
   'vehicle_records',
 ];
 
+/**
+ * Reference kinds that rules read only through the {@link Reference}, never as rows of their
+ * input (`rowsOf`): a match shard handed its cut of the reference needs no slice of them.
+ * (The registry and poverty are read both ways: R08 compares a shard's payments with its
+ * registry rows, R02/R03/R05 start from its poverty rows.)
+ */
+export const REFERENCE_ONLY_KINDS: ReadonlySet<DatasetKind> = new Set<DatasetKind>([
+  'public_officials',
+  'fiscal_payroll',
+  'market_entities',
+  'property_records',
+  'vehicle_records',
+]);
+
 /** Kinds whose lost IDs can be recovered by name + village, and the column holding the name (the kind's name column). */
 export const NAME_COLUMN_OF_RESOLVABLE_KIND: Readonly<Partial<Record<DatasetKind, string>>> = {
   subsidy_payments: kindOf('subsidy_payments').nameColumn,
