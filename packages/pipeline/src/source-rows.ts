@@ -2,6 +2,7 @@ import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
@@ -28,6 +29,13 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
   for await (const row of streamRows(deps, key)) rows.push(row as SourceRow);
   return rows;
 }
+
+/**
+ * Stored shards read at once by {@link loadVersionShards}: enough to overlap the round trips,
+ * few enough that a run over hundreds of versions × shards does not open a stream (and a
+ * socket) for each at once.
+ */
+export const MAX_OPEN_READS = 8;
 
 /**
  * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
@@ -66,23 +74,21 @@ export async function loadVersionShards(
         reads.push({ version, stored, ...(filter ? { filter } : {}) });
   }
   const kinds = new Set<DatasetKind>();
-  await Promise.all(
-    reads.map(async ({ version: v, stored, filter }) => {
-      const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
-      const list = into.get(v.kind) ?? [];
-      into.set(v.kind, list);
-      kinds.add(v.kind);
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
-        if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
-        if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
-        // A freshly parsed row of our own: tag it in place rather than copying it.
-        const source = row as { kind?: DatasetKind; versionId?: string };
-        source.kind = v.kind;
-        source.versionId = v.versionId;
-        list.push(row as SourceRow);
-      }
-    }),
-  );
+  await pool(reads, MAX_OPEN_READS, async ({ version: v, stored, filter }) => {
+    const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
+    const list = into.get(v.kind) ?? [];
+    into.set(v.kind, list);
+    kinds.add(v.kind);
+    for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
+      if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+      if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+      // A freshly parsed row of our own: tag it in place rather than copying it.
+      const source = row as { kind?: DatasetKind; versionId?: string };
+      source.kind = v.kind;
+      source.versionId = v.versionId;
+      list.push(row as SourceRow);
+    }
+  });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;
 }

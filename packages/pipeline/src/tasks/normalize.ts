@@ -10,6 +10,7 @@ import {
 } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
 import type { RejectedRow } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import {
   changeVersion,
   type DatasetVersion,
@@ -268,16 +269,13 @@ const BIG_VERSION_BYTES = 64 * 2 ** 20;
 
 async function writeShards(deps: NormalizeDeps, versionId: string, shards: ShardWriter): Promise<void> {
   const parallel = shards.encodedBytes > BIG_VERSION_BYTES ? PARALLEL_SHARD_PUTS : SHARD_COUNT;
-  let next = 0;
-  const putNext = async (): Promise<void> => {
-    while (next < SHARD_COUNT) {
-      const shard = next++;
-      const bytes = shards.take(shard);
-      if (bytes)
-        await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, putNext));
+  const numbers = Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
+  await pool(numbers, parallel, async (shard) => {
+    // Taken when its put starts: the writer lets go of the bytes of the shards already put.
+    const bytes = shards.take(shard);
+    if (bytes)
+      await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
+  });
 }
 
 /**
