@@ -147,6 +147,32 @@ async function buildRunReference(
 }
 
 /**
+ * A row's NDJSON line for cuts written one after another: a row in several cuts (officials,
+ * entities, households that span shards) is encoded once and its line kept only until its
+ * last cut is written; a row in one cut is not kept at all (keeping every line for the whole
+ * write held the county's reference a second time, as text).
+ */
+function sharedLines(cuts: readonly (readonly SourceRow[])[]): (row: SourceRow) => string {
+  const left = new Map<SourceRow, number>();
+  for (const rows of cuts) for (const row of rows) left.set(row, (left.get(row) ?? 0) + 1);
+  for (const [row, uses] of left) if (uses === 1) left.delete(row);
+  const lines = new Map<SourceRow, string>();
+  return (row) => {
+    const uses = left.get(row);
+    if (uses === undefined) return JSON.stringify(row);
+    const line = lines.get(row) ?? JSON.stringify(row);
+    if (uses === 1) {
+      left.delete(row);
+      lines.delete(row);
+    } else {
+      left.set(row, uses - 1);
+      lines.set(row, line);
+    }
+    return line;
+  };
+}
+
+/**
  * Workflow step 2: decide what this collision run matches — the rules the trigger calls for
  * ({@link rulesForTrigger}) over every version in force — choose the shard count from the
  * rows in force ({@link shardCountFor}, bounded by `deps.shardSizing`), write the run's
@@ -172,14 +198,13 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rows: referenceRowCount,
   } = await buildRunReference(deps, versions, shardCount);
   const referenceKeys = references.map((_, shard) => referenceKey(runId, shard));
-  // A row shared by several shards' cuts is encoded once; the cuts are written one at a time
-  // so that only one encoded cut is held at once.
-  const lines = new Map<SourceRow, string>();
+  // The cuts are written one at a time so that only one encoded cut is held at once.
+  const line = sharedLines(references);
   for (const [shard, rows] of references.entries())
     await deps.objects.put(
       deps.buckets.data,
       referenceKey(runId, shard),
-      encodeRows(rows, lines),
+      encodeRows(rows, line),
       'application/x-ndjson',
     );
   await Promise.all(
