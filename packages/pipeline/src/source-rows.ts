@@ -51,12 +51,15 @@ export type ShardSelection =
  * Load the selected rows of each version (skipping rows a newer append version covers again),
  * as source rows grouped by kind, sorted once at the end in a fixed order (version, sheet,
  * row) so that findings and their evidence don't depend on which read finished first.
+ * `keep`, when given, decides as each row streams in what of it is kept (`undefined`: nothing),
+ * so that rows the caller would drop or trim are never all held.
  */
 export async function loadVersionShards(
   deps: DataReadDeps,
   versions: readonly ManifestVersion[],
   selection: ShardSelection,
   into: RowsByKind = new Map(),
+  keep?: (row: SourceRow) => SourceRow | undefined,
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
@@ -86,7 +89,8 @@ export async function loadVersionShards(
       const source = row as { kind?: DatasetKind; versionId?: string };
       source.kind = v.kind;
       source.versionId = v.versionId;
-      list.push(row as SourceRow);
+      const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
+      if (kept) list.push(kept);
     }
   });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);

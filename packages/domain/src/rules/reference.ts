@@ -8,7 +8,7 @@ import type { MatchInput, SourceRow } from './types.js';
  * County-wide facts that rules need beyond one person's own rows: who lives in which
  * household, who is an official or on the payroll, which entity a credit code is, which
  * poverty household a person belongs to and what its members own. Built once per run from
- * the reference kinds ({@link referenceRows}) and shared by every shard.
+ * the reference kinds ({@link referenceRow}), each shard from its cut ({@link cutReference}).
  */
 export interface Reference {
   /** `household_registry` rows of a person (usually one). */
@@ -114,38 +114,37 @@ export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
-/**
- * The rows the run's reference is built from: every row of the reference kinds except
- * property and vehicles, of which only those owned by a poverty-household member are kept
- * (R02/R03 need nothing else), each trimmed to its kind's evidence columns.
- */
-export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
-  const rows = typed(untyped);
-  const povertyIds = new Set(
-    rows('poverty_registry')
-      .filter(hasUsableId)
-      .map((row) => row.idNumber),
-  );
-  const result: SourceRow[] = [];
-  for (const kind of RULE_REFERENCE_KINDS) {
-    // Rules read no more of a reference row than its evidence shows.
-    const keep: readonly string[] = kindOf(kind).evidence ?? [];
-    const isAsset = kind === 'property_records' || kind === 'vehicle_records';
-    for (const row of rows(kind)) {
-      if (isAsset && !(hasUsableId(row) && povertyIds.has(row.idNumber))) continue;
-      const values: Record<string, SourceRow['values'][string]> = {};
-      for (const column of keep) {
-        const value = row.values[column];
-        if (value !== null && value !== undefined) values[column] = value;
-      }
-      result.push({ ...row, values });
-    }
-  }
-  return result;
+/** Reference kinds of which the run's reference keeps only what poverty-household members own (R02/R03 need nothing else). */
+export const POVERTY_ASSET_KINDS: ReadonlySet<DatasetKind> = new Set<DatasetKind>([
+  'property_records',
+  'vehicle_records',
+]);
+
+/** The IDs of everyone in a poverty household: whose assets the run's reference keeps. */
+export function povertyMemberIds(poverty: readonly SourceRow[]): Set<string> {
+  return new Set(poverty.filter(hasUsableId).map((row) => row.idNumber));
 }
 
 /**
- * The part of the run's reference (its {@link referenceRows}) that each of `shards` shards
+ * A row of a reference kind as the run's reference keeps it, or `undefined` when it keeps
+ * none of it: property and vehicles only when owned by one of `povertyMembers`
+ * ({@link POVERTY_ASSET_KINDS}), every row trimmed to its kind's evidence columns (rules read
+ * no more of a reference row than its evidence shows). Applied as rows stream in, so that the
+ * whole rows are never all held.
+ */
+export function referenceRow(row: SourceRow, povertyMembers?: ReadonlySet<string>): SourceRow | undefined {
+  if (POVERTY_ASSET_KINDS.has(row.kind) && !(hasUsableId(row) && povertyMembers?.has(row.idNumber)))
+    return undefined;
+  const values: Record<string, SourceRow['values'][string]> = {};
+  for (const column of kindOf(row.kind).evidence ?? []) {
+    const value = row.values[column];
+    if (value !== null && value !== undefined) values[column] = value;
+  }
+  return { ...row, values };
+}
+
+/**
+ * The part of the run's reference (its {@link referenceRow}s) that each of `shards` shards
  * needs, where `shardOf` gives the shard of a person's ID: what its rules look up, not the
  * county's whole reference. Every shard's {@link buildReference} over its cut (with the
  * county's {@link villageTownships}) answers exactly as the whole reference would for every
@@ -310,7 +309,7 @@ export function villageTownships(registry: readonly SourceRow[]): Map<string, st
 
 /**
  * Build the {@link Reference} lookups from the rows of the reference kinds (all of them, the
- * trimmed {@link referenceRows}, or one shard's cut of them, {@link cutReference}, which comes
+ * trimmed {@link referenceRow}s, or one shard's cut of them, {@link cutReference}, which comes
  * with the county's `townships` of villages since its registry is only part of the county's).
  * Pure; rows without a usable ID are only used where a rule can use them without an ID
  * (credit codes).

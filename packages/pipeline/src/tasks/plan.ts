@@ -4,10 +4,12 @@ import {
   cutReference,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  POVERTY_ASSET_KINDS,
+  povertyMemberIds,
   RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
-  referenceRows,
+  referenceRow,
   resolveLostId,
   type rulesReading,
   type SourceRow,
@@ -98,15 +100,31 @@ async function buildRunReference(
   rows: number;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
+  const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
+  // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
+  // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
   const rows = await loadVersionShards(
     deps,
-    versions.filter((v) => referenceKinds.has(v.kind)),
+    inForce((kind) => kind === 'poverty_registry'),
     'all',
   );
-  const resolvable = versions.filter(
-    (v) => !referenceKinds.has(v.kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[v.kind] !== undefined,
+  await loadVersionShards(
+    deps,
+    inForce(
+      (kind) => referenceKinds.has(kind) && kind !== 'poverty_registry' && !POVERTY_ASSET_KINDS.has(kind),
+    ),
+    'all',
+    rows,
+    (row) => referenceRow(row),
   );
-  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD }, rows);
+  // Of the other kinds with names and villages, the lost-ID rows (kept in one stored shard).
+  await loadVersionShards(
+    deps,
+    inForce((kind) => !referenceKinds.has(kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined),
+    { stored: LOST_ID_SHARD },
+    rows,
+    (row) => (row.idStatus === 'lost' && row.idNumber === undefined ? row : undefined),
+  );
 
   const registryOnly = buildReference((kind) =>
     kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
@@ -114,20 +132,29 @@ async function buildRunReference(
   const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
     if (NAME_COLUMN_OF_RESOLVABLE_KIND[kind] === undefined) continue;
-    const kept: SourceRow[] = [];
-    for (const row of list) {
-      if (row.idStatus !== 'lost' || row.idNumber !== undefined) {
-        kept.push(row);
-        continue;
-      }
-      const resolved = resolveLostId(row, registryOnly);
-      // A poverty row nobody could place is still its household's (its head, its exit year).
-      kept.push(resolved ?? row);
-      if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
-    }
-    rows.set(kind, sortRows(kept));
+    rows.set(
+      kind,
+      list.map((row) => {
+        const resolved = resolveLostId(row, registryOnly);
+        if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
+        // A poverty row nobody could place is still its household's (its head, its exit year).
+        return resolved ?? row;
+      }),
+    );
   }
-  const reference = referenceRows((kind) => rows.get(kind) ?? []);
+  // Property and vehicles: only what poverty-household members own, recovered members included.
+  const povertyMembers = povertyMemberIds(rows.get('poverty_registry') ?? []);
+  await loadVersionShards(
+    deps,
+    inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
+    'all',
+    rows,
+    (row) => referenceRow(row, povertyMembers),
+  );
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => {
+    const list = rows.get(kind) ?? [];
+    return kind === 'poverty_registry' ? list.map((row) => referenceRow(row) as SourceRow) : list;
+  });
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
