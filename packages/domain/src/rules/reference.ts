@@ -1,4 +1,5 @@
 import { type ColumnOf, type DatasetKind, kindOf } from '../kinds.js';
+import { memoized } from '../memo.js';
 import { normalizeTownshipName, normalizeVillageName } from '../normalize/division.js';
 import { normalizePersonName } from '../normalize/name.js';
 import { compareRows, groupBy, hasUsableId, mostCommon, text } from './common.js';
@@ -85,24 +86,7 @@ function typed(
   return <K extends DatasetKind>(kind: K) => rows(kind) as readonly SourceRow<K>[];
 }
 
-/**
- * `normalize` with its answers remembered: a county has a few hundred village and township
- * spellings but every row asks for its key (the reference and the village rules run this per
- * row). Bounded, so a file of junk names cannot grow it without end.
- */
-function memoized(normalize: (raw: string) => string): (raw: string) => string {
-  const known = new Map<string, string>();
-  return (raw) => {
-    let key = known.get(raw);
-    if (key === undefined) {
-      key = normalize(raw);
-      if (known.size >= 10_000) known.clear();
-      known.set(raw, key);
-    }
-    return key;
-  };
-}
-
+// The village rules and the reference ask for these for every row: a county has a few hundred spellings.
 /** Comparison key of a village (`红星村委会` and `红星村` are the same village). */
 export const villageKey: (village: string) => string = memoized(normalizeVillageName);
 
