@@ -133,6 +133,7 @@ export function encodeRows<R extends NormalizedRow>(
   return rows.map(line).join('\n');
 }
 
+/** The rows of a whole NDJSON text (small objects; big ones stream, {@link decodeRowStream}). */
 export function decodeRows(text: string): NormalizedRow[] {
   return text
     .split('\n')
