@@ -126,17 +126,27 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // First whether the object is there at all (a clear error if not), then the independent
   // look-ups at once: each is a round trip to S3 or DynamoDB.
   const etag = await uploadedEtag(deps, input.bucket, key);
-  const [rawVersionId, mapping, divisions] = await Promise.all([
+  const [rawVersionId, mapping, divisions, dataset] = await Promise.all([
     // The raw file's storage version: the version record names exactly the bytes it was read from.
     deps.objects.versionId(input.bucket, key),
     deps.columnMappings.get(location.department, location.kind),
     location.kind === 'divisions' ? undefined : divisionIndexFor(deps),
+    deps.versions.listOfDataset(location.department, location.kind),
   ]);
 
-  // The file is read once, hashed as it is read (the read pins the ETag: if the key is
-  // overwritten meanwhile, the hash and the rows still come from one file; the newer upload
-  // has its own event). Whether these bytes were seen before is known only at the end: a
-  // repeated event costs a read, as its hashing did before.
+  // A key uploaded before (a repeated event, a folder sent again) most likely holds bytes
+  // already ingested: they are hashed first and read into rows only if new — one more read of
+  // a changed file instead of parsing every unchanged one of a county sent again.
+  if (dataset.some((v) => v.rawKey === key)) {
+    const { hash } = await hashedBody(deps.objects.stream(input.bucket, key, etag)).finish();
+    const seen = await deps.versions.get(versionIdFor(location.department, location.kind, hash));
+    const repeat = await repeatOutcome(deps, input, seen, mapping);
+    if (repeat) return repeat;
+  }
+
+  // Otherwise the file is read once, hashed as it is read (the read pins the ETag: if the key
+  // is overwritten meanwhile, the hash and the rows still come from one file; the newer upload
+  // has its own event). Whether these bytes were seen before is known only at the end.
   const shards = new ShardWriter();
   const rejected: RejectedRow[] = [];
   const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
@@ -165,12 +175,8 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
 
   const versionId = versionIdFor(location.department, location.kind, hash);
   const existing = await deps.versions.get(versionId);
-  if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
-    return restoreOnUpload(deps, existing, input);
-  if (existing && !rereadable(existing, mapping)) {
-    deps.log.info('upload already ingested', { versionId, key, status: existing.status });
-    return output('duplicate', existing);
-  }
+  const repeat = await repeatOutcome(deps, input, existing, mapping);
+  if (repeat) return repeat;
 
   if ('error' in outcome) {
     const { error } = outcome;
@@ -276,6 +282,30 @@ async function writeShards(deps: NormalizeDeps, versionId: string, shards: Shard
     if (bytes)
       await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
   });
+}
+
+/**
+ * What an upload of bytes already registered as `existing` comes to, or `undefined` when they
+ * are to be read (again): a withdrawn version uploaded again comes back, any other is a
+ * duplicate unless it is read again under a mapping ({@link rereadable}).
+ */
+async function repeatOutcome(
+  deps: NormalizeDeps,
+  input: NormalizeInput,
+  existing: DatasetVersion | undefined,
+  mapping: ColumnMapping | undefined,
+): Promise<NormalizeOutput | undefined> {
+  if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
+    return restoreOnUpload(deps, existing, input);
+  if (existing && !rereadable(existing, mapping)) {
+    deps.log.info('upload already ingested', {
+      versionId: existing.versionId,
+      key: input.key,
+      status: existing.status,
+    });
+    return output('duplicate', existing);
+  }
+  return undefined;
 }
 
 /**
