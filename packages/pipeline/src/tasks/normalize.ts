@@ -9,7 +9,6 @@ import {
   withdrawnAt,
 } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
-import type { RejectedRow } from '@jiandu/domain/model';
 import { pool } from '@jiandu/domain/pool';
 import {
   changeVersion,
@@ -22,7 +21,7 @@ import { FileRejectedError, type IngestResult, ingestFile, NeedsMappingError } f
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
-import { rejectsToCsv } from '../rejects.js';
+import { RejectsWriter } from '../rejects.js';
 import { ShardWriter } from '../shard-writer.js';
 import { rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
 
@@ -148,7 +147,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // is overwritten meanwhile, the hash and the rows still come from one file; the newer upload
   // has its own event). Whether these bytes were seen before is known only at the end.
   const shards = new ShardWriter();
-  const rejected: RejectedRow[] = [];
+  const rejected = new RejectsWriter();
   const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
   let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
   try {
@@ -161,7 +160,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
             shards.add(shardOf(row, location.kind), row);
           },
           reject: (row) => {
-            rejected.push(row);
+            rejected.add(row);
           },
         },
         { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
@@ -214,15 +213,11 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   const { result } = outcome;
 
   // Shards and rejects first, record last: a version is only visible once its rows are all stored.
+  const rejects = rejected.take();
   await Promise.all([
     writeShards(deps, versionId, shards),
-    rejected.length > 0
-      ? deps.objects.put(
-          deps.buckets.data,
-          rejectsKey(versionId),
-          rejectsToCsv(rejected),
-          'text/csv; charset=utf-8',
-        )
+    rejects
+      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejects, 'text/csv; charset=utf-8')
       : undefined,
   ]);
 
@@ -242,7 +237,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     columns: result.columns,
     shardRows: shards.counts,
     coverage: result.coverage,
-    ...(rejected.length > 0 ? { rejectsKey: rejectsKey(versionId) } : {}),
+    ...(rejects ? { rejectsKey: rejectsKey(versionId) } : {}),
     history: existing
       ? [...existing.history, { at: now, action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
       : base.history,
