@@ -19,8 +19,7 @@ const BATCH_ROWS = 512;
  * known when it came (columns first seen later are not its own).
  */
 export class RejectsWriter {
-  /** Rows rejected so far. */
-  count = 0;
+  #rows = 0;
   readonly #columns: string[] = [];
   readonly #columnIndex = new Map<string, number>();
   #pending: string[] = [];
@@ -40,13 +39,13 @@ export class RejectsWriter {
     }
     // Columns of earlier rows that this row lacks are holes: empty cells.
     this.#pending.push(Array.from(cells, (cell) => csvText(cell ?? '')).join(','));
-    this.count++;
+    this.#rows++;
     if (this.#pending.length >= BATCH_ROWS) this.#flush();
   }
 
   /** The whole file (the writer lets go of its bytes), or `undefined` when no row was rejected. */
   take(): Buffer | undefined {
-    if (this.count === 0) return undefined;
+    if (this.#rows === 0) return undefined;
     this.#flush();
     const header = Buffer.from(csvDocument([[...FIXED_HEADER, ...this.#columns].map(csvText)]));
     return Buffer.concat([header, ...this.#encoded.splice(0)]);

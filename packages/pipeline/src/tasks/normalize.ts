@@ -147,7 +147,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // is overwritten meanwhile, the hash and the rows still come from one file; the newer upload
   // has its own event). Whether these bytes were seen before is known only at the end.
   const shards = new ShardWriter();
-  const rejected = new RejectsWriter();
+  const rejects = new RejectsWriter();
   const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
   let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
   try {
@@ -160,7 +160,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
             shards.add(shardOf(row, location.kind), row);
           },
           reject: (row) => {
-            rejected.add(row);
+            rejects.add(row);
           },
         },
         { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
@@ -213,11 +213,11 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   const { result } = outcome;
 
   // Shards and rejects first, record last: a version is only visible once its rows are all stored.
-  const rejects = rejected.take();
+  const rejectsFile = rejects.take();
   await Promise.all([
     writeShards(deps, versionId, shards),
-    rejects
-      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejects, 'text/csv; charset=utf-8')
+    rejectsFile
+      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejectsFile, 'text/csv; charset=utf-8')
       : undefined,
   ]);
 
@@ -237,7 +237,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     columns: result.columns,
     shardRows: shards.counts,
     coverage: result.coverage,
-    ...(rejects ? { rejectsKey: rejectsKey(versionId) } : {}),
+    ...(rejectsFile ? { rejectsKey: rejectsKey(versionId) } : {}),
     history: existing
       ? [...existing.history, { at: now, action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
       : base.history,
