@@ -404,6 +404,11 @@ export function buildReference(
   };
 }
 
+/** Whether a row's ID was destroyed (a spreadsheet's `4.30521E+17`) and not yet recovered by name + village. */
+export function hasLostId(row: SourceRow): boolean {
+  return row.idStatus === 'lost' && row.idNumber === undefined;
+}
+
 /**
  * A row with a lost ID, identified by name + village against the registry when exactly one
  * registered person fits (CONTRACT.md §3: never by name alone). `undefined` when the row's
@@ -413,7 +418,7 @@ export function resolveLostId(
   row: SourceRow,
   reference: Pick<Reference, 'personByNameVillage'>,
 ): SourceRow | undefined {
-  if (row.idStatus !== 'lost' || row.idNumber !== undefined) return undefined;
+  if (!hasLostId(row)) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;
   // A resolvable kind has the name column it declares and a village.

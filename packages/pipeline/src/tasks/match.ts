@@ -1,6 +1,7 @@
 import {
   buildReference,
   evaluateRules,
+  hasLostId,
   kindsRead,
   type MatchInput,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
@@ -25,11 +26,7 @@ export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
 
 /** A lost-ID row of a kind the plan step recovers by name + village (it arrives routed instead). */
 function isRoutedElsewhere(row: SourceRow): boolean {
-  return (
-    row.idStatus === 'lost' &&
-    row.idNumber === undefined &&
-    NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined
-  );
+  return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   buildReference,
   cutReference,
+  hasLostId,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   POVERTY_ASSET_KINDS,
@@ -123,7 +124,7 @@ async function buildRunReference(
     inForce((kind) => !referenceKinds.has(kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined),
     { stored: LOST_ID_SHARD },
     rows,
-    (row) => (row.idStatus === 'lost' && row.idNumber === undefined ? row : undefined),
+    (row) => (hasLostId(row) ? row : undefined),
   );
 
   const registryOnly = buildReference((kind) =>
