@@ -267,30 +267,39 @@ export const keys = {
   totalsYears() {
     return { PK: 'DISCLOSURE', SK: 'TOTALS_YEARS' };
   },
-  disclosedPayment(p: {
-    period: string;
-    township: string;
-    village: string;
-    program: string;
-    ref: string;
-    person?: string;
-  }) {
+  /**
+   * One chunk of the payment page of a group (month, township, village, program; `packing`):
+   * the month listing reads `PAYPAGE#{month}` by place prefix, one program's listing GSI1.
+   */
+  paymentPage(g: { period: string; township: string; village: string; program: string }, chunk: number) {
+    const n = String(chunk).padStart(4, '0');
     return {
-      PK: `PAY#${p.period}`,
-      SK: `${p.township}|${p.village}|${p.program}|${p.ref}`,
-      GSI1PK: `PAYP#${p.program}#${p.period}`,
-      GSI1SK: `${p.township}|${p.village}|${p.ref}`,
-      ...(p.person ? { GSI2PK: `PERSON#${p.person}`, GSI2SK: `${p.period}|${p.ref}` } : {}),
+      PK: `PAYPAGE#${g.period}`,
+      SK: `${g.township}|${g.village}|${g.program}|${n}`,
+      GSI1PK: `PAYPAGEP#${g.program}#${g.period}`,
+      GSI1SK: `${g.township}|${g.village}|${n}`,
     };
   },
-  /** A month's payments (base table), or one program's (GSI1); a place narrows by sort-key prefix. */
-  paymentsOfMonth(month: string, program: string | undefined, placePrefix: string) {
+  /** A month's payment pages (base table), or one program's (GSI1); a place narrows by sort-key prefix. */
+  paymentPagesOfMonth(month: string, program: string | undefined, placePrefix: string) {
     return program
-      ? ({ index: 'GSI1', pk: `PAYP#${program}#${month}`, skPrefix: placePrefix } as const)
-      : ({ index: undefined, pk: `PAY#${month}`, skPrefix: placePrefix } as const);
+      ? ({ index: 'GSI1', pk: `PAYPAGEP#${program}#${month}`, skPrefix: placePrefix } as const)
+      : ({ index: undefined, pk: `PAYPAGE#${month}`, skPrefix: placePrefix } as const);
   },
-  paymentsOfPerson(person: string) {
-    return { index: 'GSI2', pk: `PERSON#${person}`, skPrefix: '' } as const;
+  /** One chunk of a person bucket: the payments of every person whose digest starts with `bucket`. */
+  personBucket(bucket: string, chunk: number) {
+    return { PK: `PERSONPAY#${bucket}`, SK: String(chunk) };
+  },
+  /** One chunk of a lookup bucket: the lookup entries whose digest starts with `bucket`. */
+  lookupBucket(bucket: string, chunk: number) {
+    return { PK: `LOOKUPB#${bucket}`, SK: String(chunk) };
+  },
+  /**
+   * A payment record as an earlier version stored it, one item each (`PAY#{month}`, GSI2 per
+   * person): found only to be deleted when the platform is upgraded in place.
+   */
+  legacyPayment(p: { period: string; township: string; village: string; program: string; ref: string }) {
+    return { PK: `PAY#${p.period}`, SK: `${p.township}|${p.village}|${p.program}|${p.ref}` };
   },
   totalsCell(year: string, cellId: string) {
     return { PK: `TOTALS#${year}`, SK: cellId };
@@ -299,15 +308,10 @@ export const keys = {
     return { index: undefined, pk: `TOTALS#${year}`, skPrefix: prefix } as const;
   },
   /**
-   * A lookup entry, listed (for the workflow's diff) in one of 16 GSI1 partitions by the first
-   * hex digit of its digest: a county's first sync writes hundreds of thousands of entries, more
-   * than one partition takes (1,000 writes/s).
+   * Every GSI1 partition listing lookup entries as an earlier version stored them, one item
+   * each (`LOOKUP#{digest}`, listed in `LOOKUPS` or `LOOKUPS#{hex}`): read only to delete them.
    */
-  lookupEntry(digest: string) {
-    return { PK: `LOOKUP#${digest}`, SK: 'LOOKUP', GSI1PK: `LOOKUPS#${digest.slice(0, 1)}`, GSI1SK: digest };
-  },
-  /** Every partition listing lookup entries (`LOOKUPS` held them all before they were split). */
-  allLookupEntries() {
+  legacyLookupEntries() {
     return ['LOOKUPS', ...[...'0123456789abcdef'].map((c) => `LOOKUPS#${c}`)].map(
       (pk) => ({ index: 'GSI1', pk, skPrefix: '' }) as const,
     );

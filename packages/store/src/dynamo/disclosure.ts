@@ -1,13 +1,16 @@
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
   type DisclosureUnit,
+  type LookupDigests,
   type NoticeFilter,
   type PageRequest,
+  type PaymentGroupChange,
   type PlaceFilter,
-  type ProjectedKind,
+  type RecordKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
 import type {
@@ -19,9 +22,27 @@ import type {
 } from '@jiandu/domain/disclosure/records';
 import { cellId, type TotalsBy, type TotalsCell } from '@jiandu/domain/disclosure/totals';
 import type { Page } from '@jiandu/domain/ports';
+import {
+  applyPersonChanges,
+  type BucketChunk,
+  bucketOf,
+  chunkOf,
+  fromLookupValue,
+  fromPersonRecord,
+  groupBy,
+  lookupValue,
+  type PaymentGroup,
+  type PersonRecord,
+  packBucket,
+  packPage,
+  personEntries,
+  personFiles,
+  unpackBucket,
+  unpackPage,
+} from '../disclosure-packing.js';
 import { keys, placePrefix } from '../keys.js';
-import { pageLimit } from '../paging.js';
-import { type BatchWrite, batchWrite } from './batch.js';
+import { InvalidCursorError, pageLimit } from '../paging.js';
+import { type BatchWrite, batchGet, batchWrite } from './batch.js';
 import { type Item, queryAll, queryPage, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -57,10 +78,8 @@ async function writeAll(doc: DynamoDBDocumentClient, tableName: string, writes: 
 }
 
 /** The item of one record of a kind, with its keys. */
-function itemOf<K extends ProjectedKind>(kind: K, record: DisclosureRecords[K]): Item {
+function itemOf<K extends RecordKind>(kind: K, record: DisclosureRecords[K]): Item {
   switch (kind) {
-    case 'subsidy_payments':
-      return { ...keys.disclosedPayment(record as DisclosedPayment), ...record };
     case 'poverty_registry':
       return { ...keys.disclosedPlaceItem('POVERTY', record as DisclosedHousehold), ...record };
     case 'livelihood_projects':
@@ -72,10 +91,54 @@ function itemOf<K extends ProjectedKind>(kind: K, record: DisclosureRecords[K]):
   }
 }
 
-/** Without the internal fields a public record never shows (`person` of payments). */
-function publicPayment(item: Item): DisclosedPayment {
-  const { person: _person, ...payment } = strip<DisclosedPayment>(item);
-  return payment;
+/** A bucket's chunk keys: a person bucket or a lookup bucket. */
+type BucketKey = (bucket: string, chunk: number) => { PK: string; SK: string };
+
+/** The 4,096 buckets (3 hex digits). */
+const ALL_BUCKETS = [...Array(4096).keys()].map((n) => n.toString(16).padStart(3, '0'));
+
+/** The place of a page in its listing and where a page of records resumes: opaque to callers. */
+interface RecordCursor {
+  /** The listing's partition, so a cursor of another month or program is refused. */
+  readonly p: string;
+  /** The sort key of the page chunk to resume in. */
+  readonly k: string;
+  /** Records of that chunk already read. */
+  readonly o: number;
+}
+
+function decodeRecordCursor(
+  cursor: string | undefined,
+  pk: string,
+  prefix: string,
+): RecordCursor | undefined {
+  if (!cursor) return undefined;
+  let c: Partial<RecordCursor> | undefined;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<RecordCursor>;
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (
+    !c ||
+    typeof c !== 'object' ||
+    c.p !== pk ||
+    typeof c.k !== 'string' ||
+    !c.k.startsWith(prefix) ||
+    !Number.isSafeInteger(c.o) ||
+    (c.o as number) < 0
+  )
+    throw new InvalidCursorError();
+  return c as RecordCursor;
+}
+
+const encodeRecordCursor = (c: RecordCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** The stored digest of a bucket's chunks: `{chunks}|{sha256}` (what `replaceLookups` diffs). */
+function bucketDigest(chunks: readonly BucketChunk[]): string {
+  const hash = createHash('sha256');
+  for (const c of chunks) hash.update(JSON.stringify(c.bounds ?? null)).update(c.data);
+  return `${chunks.length}|${hash.digest('base64url')}`;
 }
 
 /**
@@ -90,7 +153,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     return items.map((i) => strip<DisclosureUnit>(i));
   }
 
-  async writeRecords<K extends ProjectedKind>(
+  async writeRecords<K extends RecordKind>(
     kind: K,
     puts: readonly DisclosureRecords[K][],
     deletes: readonly DisclosureRecords[K][],
@@ -144,45 +207,241 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     if (now.join() !== stored.join()) await this.putItem({ ...keys.totalsYears(), years: now });
   }
 
-  async replaceLookups(entries: readonly LookupEntry[]): Promise<void> {
-    const existing = new Map(
-      (
-        await Promise.all(
-          keys.allLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
-        )
-      )
-        .flat()
-        .map((i) => [String(i.GSI1SK), strip<LookupEntry>(i)]),
-    );
+  async writePaymentGroups(changes: readonly PaymentGroupChange[]): Promise<number> {
     const writes: BatchWrite[] = [];
-    for (const e of entries) {
-      const old = existing.get(e.key);
-      existing.delete(e.key);
-      if (old && old.person === e.person && old.household.join() === e.household.join()) continue;
-      writes.push({ put: { ...keys.lookupEntry(e.key), ...e } });
-    }
-    for (const key of existing.keys()) {
-      const { PK, SK } = keys.lookupEntry(key);
-      writes.push({ delete: { PK, SK } });
+    for (const { before, after } of changes) {
+      const group = (after[0] ?? before[0]) as DisclosedPayment | undefined;
+      if (!group) continue;
+      const g: PaymentGroup = {
+        period: group.period,
+        township: group.township,
+        village: group.village,
+        program: group.program,
+      };
+      const old = packPage(before);
+      const next = packPage(after);
+      next.forEach((chunk, i) => {
+        const was = old[i];
+        if (was && was.records === chunk.records && was.programName === chunk.programName) return;
+        writes.push({ put: { ...keys.paymentPage(g, i), ...g, ...chunk } });
+      });
+      for (let i = next.length; i < old.length; i++) {
+        const { PK, SK } = keys.paymentPage(g, i);
+        writes.push({ delete: { PK, SK } });
+      }
     }
     await writeAll(this.doc, this.tableName, writes);
+    return writes.length;
   }
 
-  async payments(q: PlaceFilter & { month: string; program?: string }, page: PageRequest) {
-    const out = await this.page<Item>(keys.paymentsOfMonth(q.month, q.program, placePrefix(q)), page);
-    return { ...out, items: out.items.map(publicPayment) };
+  async updatePersonPayments(
+    remove: readonly DisclosedPayment[],
+    put: readonly DisclosedPayment[],
+  ): Promise<number> {
+    const bucket = (p: DisclosedPayment) => bucketOf(p.person ?? '');
+    const removes = groupBy(
+      remove.filter((p) => p.person),
+      bucket,
+    );
+    const puts = groupBy(
+      put.filter((p) => p.person),
+      bucket,
+    );
+    const buckets = [...new Set([...removes.keys(), ...puts.keys()])].sort();
+    let written = 0;
+    // A hundred buckets at a time (one BatchGetItem of their first chunks): read, change, write.
+    for (let i = 0; i < buckets.length; i += 100) {
+      const slice = buckets.slice(i, i + 100);
+      const stored = await this.readBuckets(keys.personBucket, slice);
+      const writes: BatchWrite[] = [];
+      for (const b of slice) {
+        const old = stored.get(b) ?? [];
+        const files = personFiles(unpackBucket<PersonRecord[]>(old));
+        applyPersonChanges(files, removes.get(b) ?? [], puts.get(b) ?? []);
+        writes.push(...bucketWrites(keys.personBucket, b, old, packBucket(personEntries(files))));
+      }
+      await writeAll(this.doc, this.tableName, writes);
+      written += writes.length;
+    }
+    return written;
+  }
+
+  async removeLegacyPayments(records: readonly DisclosedPayment[]): Promise<number> {
+    await writeAll(
+      this.doc,
+      this.tableName,
+      records.map((r) => ({ delete: keys.legacyPayment(r) })),
+    );
+    return records.length;
+  }
+
+  async removeLegacyLookups(): Promise<number> {
+    const items = (
+      await Promise.all(
+        keys.legacyLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
+      )
+    ).flat();
+    await writeAll(
+      this.doc,
+      this.tableName,
+      items.map((i) => ({ delete: { PK: i.PK, SK: i.SK } })),
+    );
+    return items.length;
+  }
+
+  async replaceLookups(
+    entries: readonly LookupEntry[],
+    previous?: LookupDigests,
+  ): Promise<{ digests: LookupDigests; written: number }> {
+    let before = previous;
+    if (!before) {
+      const stored = await this.readBuckets(keys.lookupBucket, ALL_BUCKETS);
+      before = Object.fromEntries([...stored].map(([b, chunks]) => [b, bucketDigest(chunks)]));
+    }
+    const digests: Record<string, string> = {};
+    const writes: BatchWrite[] = [];
+    const byBucket = groupBy(entries, (e) => bucketOf(e.key));
+    for (const [b, list] of byBucket) {
+      const chunks = packBucket(new Map(list.map((e) => [e.key, lookupValue(e)])));
+      const digest = bucketDigest(chunks);
+      digests[b] = digest;
+      if (before[b] === digest) continue;
+      writes.push(...bucketWrites(keys.lookupBucket, b, storedCount(before[b]), chunks));
+    }
+    for (const b of Object.keys(before))
+      if (!byBucket.has(b)) writes.push(...bucketWrites(keys.lookupBucket, b, storedCount(before[b]), []));
+    await writeAll(this.doc, this.tableName, writes);
+    return { digests, written: writes.length };
+  }
+
+  async payments(
+    q: PlaceFilter & { month: string; program?: string },
+    page: PageRequest,
+  ): Promise<Page<DisclosedPayment>> {
+    const prefix = placePrefix(q);
+    const r = keys.paymentPagesOfMonth(q.month, q.program, prefix);
+    const skName = r.index ? 'GSI1SK' : 'SK';
+    const start = decodeRecordCursor(page.cursor, r.pk, prefix);
+    const limit = pageLimit(page.limit);
+    const values: Record<string, unknown> = { ':pk': r.pk };
+    let condition = '#pk = :pk';
+    if (start) {
+      values[':from'] = start.k;
+      if (prefix) {
+        // Every sort key with the prefix sorts (as UTF-8) at or below the prefix + U+10FFFF.
+        values[':to'] = `${prefix}\u{10FFFF}`;
+        condition += ' AND #sk BETWEEN :from AND :to';
+      } else condition += ' AND #sk >= :from';
+    } else if (prefix) {
+      values[':from'] = prefix;
+      condition += ' AND begins_with(#sk, :from)';
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      ...(r.index ? { IndexName: r.index } : {}),
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: {
+        '#pk': r.index ? 'GSI1PK' : 'PK',
+        ...(start || prefix ? { '#sk': skName } : {}),
+      },
+      ExpressionAttributeValues: values,
+    };
+    const items: DisclosedPayment[] = [];
+    let exclusive: Item | undefined;
+    let first = true;
+    for (;;) {
+      // Every chunk holds at least one record: never more chunks than records still wanted.
+      const out = await this.doc.send(
+        new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusive }),
+      );
+      const chunks = (out.Items ?? []) as Item[];
+      exclusive = out.LastEvaluatedKey as Item | undefined;
+      for (let j = 0; j < chunks.length; j++) {
+        const chunk = chunks[j] as Item;
+        const key = String(chunk[skName]);
+        const records = unpackPage(chunk as unknown as PaymentGroup, chunk as never);
+        let at = first && start && key === start.k ? start.o : 0;
+        first = false;
+        while (at < records.length && items.length < limit) items.push(records[at++] as DisclosedPayment);
+        if (items.length < limit) continue;
+        // The page is full: resume in this chunk, at the next one, or nowhere.
+        const next =
+          at < records.length
+            ? { k: key, o: at }
+            : j + 1 < chunks.length
+              ? { k: String((chunks[j + 1] as Item)[skName]), o: 0 }
+              : exclusive
+                ? { k: key, o: at }
+                : undefined;
+        return next ? { items, cursor: encodeRecordCursor({ p: r.pk, ...next }) } : { items };
+      }
+      first = false;
+      if (!exclusive) return { items };
+    }
   }
 
   async paymentsOfPersons(persons: readonly string[]): Promise<DisclosedPayment[]> {
-    const lists = await Promise.all(
-      persons.map((p) => queryAll(this.doc, prefixQuery(this.tableName, keys.paymentsOfPerson(p)))),
-    );
-    return lists.flat().map((i) => strip<DisclosedPayment>(i));
+    const wanted = [...new Set(persons)];
+    const stored = await this.readBuckets(keys.personBucket, [...new Set(wanted.map(bucketOf))], wanted);
+    const out: DisclosedPayment[] = [];
+    for (const person of wanted) {
+      const files = unpackBucket<PersonRecord[]>(stored.get(bucketOf(person)) ?? []);
+      for (const r of files.get(person) ?? []) out.push(fromPersonRecord(person, r));
+    }
+    return out;
   }
 
-  lookup(key: string): Promise<LookupEntry | undefined> {
-    const { PK, SK } = keys.lookupEntry(key);
-    return this.getItem<LookupEntry>({ PK, SK });
+  async lookup(key: string): Promise<LookupEntry | undefined> {
+    const b = bucketOf(key);
+    const first = await this.getItem<BucketChunk>(keys.lookupBucket(b, 0));
+    if (!first) return undefined;
+    const at = chunkOf(first.bounds, key);
+    const chunk = at === 0 ? first : await this.getItem<BucketChunk>(keys.lookupBucket(b, at));
+    const value = chunk ? unpackBucket<string[]>([chunk]).get(key) : undefined;
+    return value ? fromLookupValue(key, value) : undefined;
+  }
+
+  /**
+   * The chunks of buckets, in order: their first chunks in one BatchGetItem (per 100), then the
+   * further chunks they list — all of them, or (`digests`) only those holding these digests.
+   */
+  private async readBuckets(
+    key: BucketKey,
+    buckets: readonly string[],
+    digests?: readonly string[],
+  ): Promise<Map<string, BucketChunk[]>> {
+    const bucketOfItem = (i: Item) => String(i.PK).slice(String(i.PK).indexOf('#') + 1);
+    const firsts = await batchGet(
+      this.doc,
+      this.tableName,
+      buckets.map((b) => key(b, 0)),
+      undefined,
+      { consistent: !digests },
+    );
+    const out = new Map<string, BucketChunk[]>();
+    const more: Item[] = [];
+    for (const item of firsts) {
+      const b = bucketOfItem(item);
+      const chunk = strip<BucketChunk>(item);
+      const chunks: BucketChunk[] = [chunk];
+      out.set(b, chunks);
+      const count = (chunk.bounds?.length ?? 0) + 1;
+      const needed = digests
+        ? new Set(digests.filter((d) => bucketOf(d) === b).map((d) => chunkOf(chunk.bounds, d)))
+        : new Set([...Array(count).keys()]);
+      for (const n of needed) if (n > 0) more.push(key(b, n));
+    }
+    const rest =
+      more.length > 0
+        ? await batchGet(this.doc, this.tableName, more, undefined, { consistent: !digests })
+        : [];
+    for (const item of rest.sort((a, b) => Number(a.SK) - Number(b.SK))) {
+      const chunks = out.get(bucketOfItem(item));
+      if (chunks) chunks[Number(item.SK)] = strip<BucketChunk>(item);
+    }
+    // Holes (chunks not read) are left out: `unpackBucket` reads what is there.
+    for (const [b, chunks] of out) out.set(b, chunks.filter(Boolean));
+    return out;
   }
 
   async years(): Promise<string[]> {
@@ -262,6 +521,32 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     const out = await queryPage(this.doc, input, pageLimit(page.limit), page.cursor, forward);
     return { items: out.items.map((i) => strip<T>(i)), ...(out.cursor ? { cursor: out.cursor } : {}) };
   }
+}
+
+/** How many chunks a digest says a bucket had (`{chunks}|…`; none for no digest). */
+function storedCount(digest: string | undefined): number {
+  return digest ? Number(digest.slice(0, digest.indexOf('|'))) : 0;
+}
+
+/**
+ * The writes that turn a bucket's stored chunks (`old`, or only their count) into `next`:
+ * changed chunks put, chunks past the new end deleted.
+ */
+function bucketWrites(
+  key: BucketKey,
+  bucket: string,
+  old: readonly BucketChunk[] | number,
+  next: readonly BucketChunk[],
+): BatchWrite[] {
+  const writes: BatchWrite[] = [];
+  const count = typeof old === 'number' ? old : old.length;
+  next.forEach((chunk, i) => {
+    const was = typeof old === 'number' ? undefined : old[i];
+    if (was && was.data === chunk.data && JSON.stringify(was.bounds) === JSON.stringify(chunk.bounds)) return;
+    writes.push({ put: { ...key(bucket, i), ...chunk } });
+  });
+  for (let i = next.length; i < count; i++) writes.push({ delete: key(bucket, i) });
+  return writes;
 }
 
 function sameCell(a: TotalsCell, b: TotalsCell): boolean {
