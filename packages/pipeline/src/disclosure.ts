@@ -535,8 +535,12 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   for (const set of parts.values()) for (const p of set) years.add((p.split('|')[1] ?? '').slice(0, 4));
   years.delete('');
   const affected = payments.affected;
+  // A state of format 1 was left by a version that stored totals cells and lookup entries one
+  // item each: every year's totals are written packed (diffed against the table, which deletes
+  // the old items) and the lookup index is rebuilt packed.
+  const upgraded = state !== undefined && state.format !== 2;
   // Without state (first sync) or with a new registry, every year is counted again.
-  if (!state || registryChanged)
+  if (!state || registryChanged || upgraded)
     for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
   // A year that has no payments any more is counted (to nothing) once more.
   for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
@@ -559,14 +563,13 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       shards,
       (shard) => (years.has(year) ? reader.part(year, shard) : Promise.resolve({ cells: [], paid: [] })),
       paidChange,
+      upgraded,
     );
 
-  // A state of format 1 was left while lookup entries were one item each: rebuild them packed.
-  const legacyLookups = state !== undefined && state.format !== 2;
-  const lookups = !state || legacyLookups || state.lookupsPending === true || registryChanged || paidChanged;
+  const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
   let lookupItems = 0;
   if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years]);
-  if (legacyLookups) lookupItems += await deps.disclosure.removeLegacyLookups();
+  if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
   await deps.disclosure.markUnits(
@@ -622,6 +625,8 @@ async function countYear(
   shards: ReadonlySet<number>,
   count: (shard: number) => Promise<ShardPart>,
   paidChange: () => Promise<void>,
+  /** Diff the totals against the table, not the stored sum (items an earlier version left). */
+  fromTable = false,
 ): Promise<void> {
   const text = async (key: string) => {
     const bytes = await deps.objects.getBytes(deps.buckets.data, key);
@@ -658,7 +663,11 @@ async function countYear(
     }
     cells = sum.cells();
   }
-  await deps.disclosure.replaceTotals(year, cells, stored && consistent ? stored.cells : undefined);
+  await deps.disclosure.replaceTotals(
+    year,
+    cells,
+    stored && consistent && !fromTable ? stored.cells : undefined,
+  );
   await writeJson(deps, sumKey(year), { cells, parts: digests } satisfies YearSum);
 }
 

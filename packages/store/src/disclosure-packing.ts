@@ -1,5 +1,6 @@
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
-import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
+import { type DisclosedPayment, programNameOf } from '@jiandu/domain/disclosure/records';
+import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
 
 /**
  * How the disclosure projections are packed into few items (`keys.ts`), shared by the DynamoDB
@@ -9,24 +10,26 @@ import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
  *   sorted by ref, as one compact JSON string; a group whose records pass {@link ITEM_BUDGET}
  *   bytes is split into numbered chunks (DynamoDB's item limit is 400 KB);
  * - a **digest bucket** holds what is filed under keyed digests (a person's payments, lookup
- *   entries) for every digest starting with the same {@link BUCKET_DIGITS} hex digits, sorted
+ *   entries) for every digest with the same first 8 bits ({@link bucketOf}), sorted
  *   by digest and chunked the same way; chunk 0 lists the first digest of every further chunk
  *   (`bounds`), so a reader knows which chunk holds a digest after reading chunk 0.
  *
- * Bucket count: 4,096. At 1,000,000 persons (≈ 3 M payments a year, ≈ 1 M lookup entries) a
- * person bucket holds ≈ 730 persons' payments (≈ 90 KB a year, a 3-year window ≈ 270 KB)
- * and a lookup bucket ≈ 250 entries (≈ 60 KB): one chunk each, chunking only past that.
+ * Bucket count: 256 (the first 8 bits of the digest). DynamoDB Local writes ≈ 100–200 items/s
+ * whatever their size up to ≈ 50 KB, and ≈ 10 MB/s of larger ones: fewer, fuller items are what
+ * makes a county's first sync fast. At 1,000,000 persons (≈ 1.5 M payments a year, ≈ 1 M
+ * lookup entries) a person bucket holds ≈ 4,000 persons' payments (≈ 650 KB a year: 3 chunks)
+ * and a lookup bucket ≈ 4,000 entries (≈ 300 KB: 1–2 chunks), so a lookup reads 1–2 items
+ * per bucket; at 3 M payments a year and a 3-year window, ≈ 15 chunks per person bucket, each
+ * read only when chunk 0's bounds say the person is in it.
  */
 
 /** Bytes of packed records per item at most (DynamoDB's limit is 400 KB per item, keys and all). */
 export const ITEM_BUDGET = 300_000;
 
-/** Hex digits of a digest that name its bucket: 16³ = 4,096 buckets. */
-export const BUCKET_DIGITS = 3;
-
-/** The bucket of a keyed digest (hex). */
+/** The bucket of a keyed digest (base64url): its first 8 bits as two hex digits (256 buckets). */
 export function bucketOf(digest: string): string {
-  return digest.slice(0, BUCKET_DIGITS);
+  const first = Buffer.from(digest.slice(0, 2), 'base64url')[0] ?? 0;
+  return first.toString(16).padStart(2, '0');
 }
 
 /** The group of a payment record: one page (or its chunks) per group. */
@@ -49,10 +52,18 @@ export function paymentId(p: DisclosedPayment): string {
 
 const byRef = (a: DisclosedPayment, b: DisclosedPayment) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 
-/** One chunk of a payment page: the group's program name (as most rows write it) and its records. */
+/**
+ * One chunk of a payment page: what the group's records share (program name, pay date, the
+ * `{department}|{sheet}|` of their refs, as the first record has them) and the records.
+ */
 export interface PageChunk {
   readonly programName: string;
-  /** JSON `[[ref, name, amount, payDate, programName?], …]` (the name only where it differs). */
+  readonly payDate: string | null;
+  readonly refPrefix: string;
+  /**
+   * JSON `[[refRest, name, amount, payDate?, programName?], …]`: the pay date and program name
+   * only where they differ from the chunk's.
+   */
   readonly records: string;
   readonly count: number;
 }
@@ -80,37 +91,52 @@ function chunked(texts: readonly string[], budget: number): string[][] {
 export function packPage(records: readonly DisclosedPayment[], budget = ITEM_BUDGET): PageChunk[] {
   if (records.length === 0) return [];
   const sorted = [...records].sort(byRef);
-  const programName = (sorted[0] as DisclosedPayment).programName;
-  const texts = sorted.map((p) =>
-    JSON.stringify(
-      p.programName === programName
-        ? [p.ref, p.name, p.amount, p.payDate]
-        : [p.ref, p.name, p.amount, p.payDate, p.programName],
-    ),
-  );
+  const first = sorted[0] as DisclosedPayment;
+  const { programName, payDate } = first;
+  const head = first.ref.slice(0, first.ref.lastIndexOf('|') + 1);
+  const refPrefix = sorted.every((p) => p.ref.startsWith(head)) ? head : '';
+  const texts = sorted.map((p) => {
+    const record: (string | number | null)[] = [p.ref.slice(refPrefix.length), p.name, p.amount];
+    if (p.payDate !== payDate || p.programName !== programName) record.push(p.payDate);
+    if (p.programName !== programName) record.push(p.programName);
+    return JSON.stringify(record);
+  });
   return chunked(texts, budget).map((texts) => ({
     programName,
+    payDate,
+    refPrefix,
     records: `[${texts.join(',')}]`,
     count: texts.length,
   }));
 }
 
-type PageRecord = [string, string, number, string | null, string?];
+type PageRecord = [string, string, number, (string | null)?, string?];
 
 /** The records of a page chunk of `group`. */
-export function unpackPage(group: PaymentGroup, chunk: Pick<PageChunk, 'programName' | 'records'>) {
+export function unpackPage(group: PaymentGroup, chunk: Omit<PageChunk, 'count'>): DisclosedPayment[] {
   return (JSON.parse(chunk.records) as PageRecord[]).map(
-    ([ref, name, amount, payDate, programName]): DisclosedPayment => ({
-      ref,
-      name,
+    (r): DisclosedPayment => ({
+      ref: chunk.refPrefix + r[0],
+      name: r[1],
       township: group.township,
       village: group.village,
       program: group.program,
-      programName: programName ?? chunk.programName,
-      amount,
-      payDate,
+      programName: r[4] ?? chunk.programName,
+      amount: r[2],
+      payDate: r.length > 3 ? (r[3] as string | null) : chunk.payDate,
       period: group.period,
     }),
+  );
+}
+
+/** Whether two chunks of a page are the same item. */
+export function samePageChunk(a: PageChunk | undefined, b: PageChunk): boolean {
+  return (
+    a !== undefined &&
+    a.records === b.records &&
+    a.programName === b.programName &&
+    a.payDate === b.payDate &&
+    a.refPrefix === b.refPrefix
   );
 }
 
@@ -153,16 +179,31 @@ export function unpackBucket<T>(chunks: readonly Pick<BucketChunk, 'data'>[]): M
   return out;
 }
 
-/** A person's payment as filed in their bucket. */
-type PersonRecord = [string, string, string, string, string, number, string | null, string, string];
+/**
+ * A person's payment as filed in their bucket: `[period, township, village, program,
+ * programName, amount, payDate, ref, name]`, the program name `0` when it is the catalogue's.
+ */
+type PersonRecord = [string, string, string, string, string | 0, number, string | null, string, string];
 
 export function personRecord(p: DisclosedPayment): PersonRecord {
-  return [p.period, p.township, p.village, p.program, p.programName, p.amount, p.payDate, p.ref, p.name];
+  const name = p.programName === programNameOf(p.program) ? 0 : p.programName;
+  return [p.period, p.township, p.village, p.program, name, p.amount, p.payDate, p.ref, p.name];
 }
 
 export function fromPersonRecord(person: string, r: PersonRecord): DisclosedPayment {
   const [period, township, village, program, programName, amount, payDate, ref, name] = r;
-  return { ref, name, township, village, program, programName, amount, payDate, period, person };
+  return {
+    ref,
+    name,
+    township,
+    village,
+    program,
+    programName: programName === 0 ? programNameOf(program) : programName,
+    amount,
+    payDate,
+    period,
+    person,
+  };
 }
 
 /** The projection identity of a filed payment (as {@link paymentId}). */
@@ -237,4 +278,47 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** The totals item of a (scope, program, grouping) within a year: what one public read needs. */
+export function totalsGroupId(c: Pick<TotalsCell, 'scope' | 'program' | 'by'>): string {
+  return `${c.scope}#${c.program}#${c.by}`;
+}
+
+type TotalsRecord = [string, string, number, number, number];
+
+/**
+ * A year's totals packed per (scope, program, grouping): group id → JSON of its cells sorted by
+ * key. A group has at most one cell per month, township, village or program of the county (a
+ * county of 1,000 villages: ≈ 60 KB), so it is never chunked.
+ */
+export function packTotals(cells: readonly TotalsCell[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, list] of groupBy(cells, totalsGroupId)) {
+    const sorted = [...list].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    out.set(
+      id,
+      JSON.stringify(sorted.map((c): TotalsRecord => [c.key, c.label, c.amount, c.recipients, c.payments])),
+    );
+  }
+  return out;
+}
+
+/** The cells of a packed totals group. */
+export function unpackTotals(
+  year: string,
+  g: { scope: string; program: string; by: TotalsBy },
+  text: string,
+): TotalsCell[] {
+  return (JSON.parse(text) as TotalsRecord[]).map(([key, label, amount, recipients, payments]) => ({
+    year,
+    scope: g.scope,
+    program: g.program,
+    by: g.by,
+    key,
+    label,
+    amount,
+    recipients,
+    payments,
+  }));
 }

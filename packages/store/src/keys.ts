@@ -301,11 +301,13 @@ export const keys = {
   legacyPayment(p: { period: string; township: string; village: string; program: string; ref: string }) {
     return { PK: `PAY#${p.period}`, SK: `${p.township}|${p.village}|${p.program}|${p.ref}` };
   },
-  totalsCell(year: string, cellId: string) {
-    return { PK: `TOTALS#${year}`, SK: cellId };
+  /** The totals of a year for one scope, program and grouping (`{scope}#{program}#{by}`), packed. */
+  totalsGroup(year: string, groupId: string) {
+    return { PK: `TOTALS#${year}`, SK: groupId };
   },
-  totalsOfYear(year: string, prefix = '') {
-    return { index: undefined, pk: `TOTALS#${year}`, skPrefix: prefix } as const;
+  /** Every totals item of a year (and cells one item each, as an earlier version stored them). */
+  totalsOfYear(year: string) {
+    return { index: undefined, pk: `TOTALS#${year}`, skPrefix: '' } as const;
   },
   /**
    * Every GSI1 partition listing lookup entries as an earlier version stored them, one item

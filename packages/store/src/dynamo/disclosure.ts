@@ -20,7 +20,7 @@ import type {
   DisclosedPayment,
   DisclosedProject,
 } from '@jiandu/domain/disclosure/records';
-import { cellId, type TotalsBy, type TotalsCell } from '@jiandu/domain/disclosure/totals';
+import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
 import type { Page } from '@jiandu/domain/ports';
 import {
   applyPersonChanges,
@@ -31,14 +31,19 @@ import {
   fromPersonRecord,
   groupBy,
   lookupValue,
+  type PageChunk,
   type PaymentGroup,
   type PersonRecord,
   packBucket,
   packPage,
+  packTotals,
   personEntries,
   personFiles,
+  samePageChunk,
+  totalsGroupId,
   unpackBucket,
   unpackPage,
+  unpackTotals,
 } from '../disclosure-packing.js';
 import { keys, placePrefix } from '../keys.js';
 import { InvalidCursorError, pageLimit } from '../paging.js';
@@ -94,8 +99,8 @@ function itemOf<K extends RecordKind>(kind: K, record: DisclosureRecords[K]): It
 /** A bucket's chunk keys: a person bucket or a lookup bucket. */
 type BucketKey = (bucket: string, chunk: number) => { PK: string; SK: string };
 
-/** The 4,096 buckets (3 hex digits). */
-const ALL_BUCKETS = [...Array(4096).keys()].map((n) => n.toString(16).padStart(3, '0'));
+/** The 256 buckets (2 hex digits). */
+const ALL_BUCKETS = [...Array(256).keys()].map((n) => n.toString(16).padStart(2, '0'));
 
 /** The place of a page in its listing and where a page of records resumes: opaque to callers. */
 interface RecordCursor {
@@ -181,23 +186,24 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     cells: readonly TotalsCell[],
     previous?: readonly TotalsCell[],
   ): Promise<void> {
-    const existing = new Map(
-      previous
-        ? previous.map((c) => [cellId(c), c])
-        : (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
+    // Items without `cells` are cells stored one item each by an earlier version: never kept.
+    const existing = previous
+      ? packTotals(previous)
+      : new Map(
+          (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
             String(i.SK),
-            strip<TotalsCell>(i),
+            typeof i.cells === 'string' ? i.cells : undefined,
           ]),
-    );
+        );
     const writes: BatchWrite[] = [];
-    for (const cell of cells) {
-      const key = keys.totalsCell(year, cellId(cell));
-      const old = existing.get(key.SK);
-      existing.delete(key.SK);
-      if (old && sameCell(old, cell)) continue;
-      writes.push({ put: { ...key, ...cell } });
+    for (const [id, text] of packTotals(cells)) {
+      const old = existing.get(id);
+      existing.delete(id);
+      if (old === text) continue;
+      const [scope, program, by] = id.split('#');
+      writes.push({ put: { ...keys.totalsGroup(year, id), scope, program, by, cells: text } });
     }
-    for (const sk of existing.keys()) writes.push({ delete: keys.totalsCell(year, sk) });
+    for (const id of existing.keys()) writes.push({ delete: keys.totalsGroup(year, id) });
     await writeAll(this.doc, this.tableName, writes);
     const stored = await this.years();
     const years = new Set(stored);
@@ -222,7 +228,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       const next = packPage(after);
       next.forEach((chunk, i) => {
         const was = old[i];
-        if (was && was.records === chunk.records && was.programName === chunk.programName) return;
+        if (samePageChunk(was, chunk)) return;
         writes.push({ put: { ...keys.paymentPage(g, i), ...g, ...chunk } });
       });
       for (let i = next.length; i < old.length; i++) {
@@ -359,7 +365,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       for (let j = 0; j < chunks.length; j++) {
         const chunk = chunks[j] as Item;
         const key = String(chunk[skName]);
-        const records = unpackPage(chunk as unknown as PaymentGroup, chunk as never);
+        const records = unpackPage(chunk as unknown as PaymentGroup, chunk as unknown as PageChunk);
         let at = first && start && key === start.k ? start.o : 0;
         first = false;
         while (at < records.length && items.length < limit) items.push(records[at++] as DisclosedPayment);
@@ -449,9 +455,10 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
   }
 
   async totals(year: string, scope: string, program: string, by: TotalsBy): Promise<TotalsCell[]> {
-    const prefix = `${scope}#${program}#${by}#`;
-    const items = await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year, prefix)));
-    return items.map((i) => strip<TotalsCell>(i));
+    const item = await this.getItem<{ cells: string }>(
+      keys.totalsGroup(year, totalsGroupId({ scope, program, by })),
+    );
+    return item ? unpackTotals(year, { scope, program, by }, item.cells) : [];
   }
 
   households(q: PlaceFilter, page: PageRequest): Promise<Page<DisclosedHousehold>> {
@@ -547,10 +554,4 @@ function bucketWrites(
   });
   for (let i = next.length; i < count; i++) writes.push({ delete: key(bucket, i) });
   return writes;
-}
-
-function sameCell(a: TotalsCell, b: TotalsCell): boolean {
-  return (
-    a.amount === b.amount && a.payments === b.payments && a.recipients === b.recipients && a.label === b.label
-  );
 }

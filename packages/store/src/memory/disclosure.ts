@@ -33,9 +33,11 @@ import {
   type PersonRecord,
   packBucket,
   packPage,
+  packTotals,
   paymentId,
   personEntries,
   personFiles,
+  samePageChunk,
   unpackBucket,
   unpackPage,
 } from '../disclosure-packing.js';
@@ -133,14 +135,12 @@ export class MemoryDisclosureStore implements DisclosureStore {
   }
 
   async replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]) {
-    // Like the table: `previous` (what was written last) is what a diff is made against.
-    const before = previous
-      ? new Map(previous.map((c) => [`${c.year}#${cellId(c)}`, c]))
-      : new Map([...this.totalsCells].filter(([, c]) => c.year === year));
-    const after = new Map(cells.map((c) => [`${c.year}#${cellId(c)}`, c]));
-    this.writes += changedCount(before, after);
-    for (const k of before.keys()) this.totalsCells.delete(k);
-    for (const [k, c] of after) this.totalsCells.set(k, clone(c));
+    // Like the table: `previous` (what was written last) is what a diff is made against, per
+    // packed (scope, program, grouping) item.
+    const before = packTotals(previous ?? [...this.totalsCells.values()].filter((c) => c.year === year));
+    this.writes += changedCount(before, packTotals(cells));
+    for (const [k, c] of [...this.totalsCells]) if (c.year === year) this.totalsCells.delete(k);
+    for (const c of cells) this.totalsCells.set(`${c.year}#${cellId(c)}`, clone(c));
   }
 
   async writePaymentGroups(changes: readonly PaymentGroupChange[]) {
@@ -152,8 +152,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
       const old = packPage(before);
       const next = packPage(after);
       written +=
-        next.filter((c, i) => old[i]?.records !== c.records || old[i]?.programName !== c.programName).length +
-        Math.max(0, old.length - next.length);
+        next.filter((c, i) => !samePageChunk(old[i], c)).length + Math.max(0, old.length - next.length);
       if (next.length > 0) this.pages.set(groupId(group), { group, chunks: next });
       else this.pages.delete(groupId(group));
     }
