@@ -568,7 +568,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
 
   const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
   let lookupItems = 0;
-  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years]);
+  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], upgraded);
   if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
@@ -680,6 +680,8 @@ async function rebuildLookups(
   deps: DisclosureSyncDeps,
   reader: PaymentReader,
   years: readonly string[],
+  /** Diff against the table, not the kept digests (items an earlier version left). */
+  fromTable = false,
 ): Promise<number> {
   const persons = new Map<string, { idNumber: string; names: Set<string>; household?: string }>();
   const person = (id: string) => {
@@ -706,7 +708,7 @@ async function rebuildLookups(
         paid.add(id);
         for (const name of names) person(id).names.add(name);
       }
-  const previous = await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
+  const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
     lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid),
     previous,
