@@ -26,7 +26,7 @@ import { DynamoDisclosureStore, InvalidCursorError } from '@jiandu/store';
 import { bucketOf } from '@jiandu/store/disclosure-packing';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIVISIONS, PAYMENTS, REGISTRY, WANG } from '../support/disclosure-files.js';
+import { DIVISIONS, FINANCE, PAYMENTS, POVERTY, REGISTRY, WANG } from '../support/disclosure-files.js';
 import { TEST_KEYS } from '../support/trust.js';
 import { memoryPipeline } from '../support/workflow.js';
 
@@ -286,7 +286,16 @@ describe('packed disclosure projections on DynamoDB Local', () => {
     await p.upload('uploads/civil-affairs/divisions/区划.csv', DIVISIONS);
     await p.upload('uploads/police/household_registry/户籍.csv', REGISTRY);
     await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', PAYMENTS);
+    await p.upload('uploads/rural-revitalization/poverty_registry/建档立卡.csv', POVERTY);
+    await p.upload('uploads/township-431199100/village_finance/红星村2024.csv', FINANCE);
     await sync();
+    const households = (await store.households({}, {})).items;
+    const books = await store.financeItems('青山镇', '红星村', '2024');
+    expect(households.map((h) => [h.name, h.members])).toEqual([
+      ['张*', 1],
+      ['王**', 2],
+    ]);
+    expect(books).toHaveLength(4);
     const months = async () => [
       ...(await readAll(store, { month: '2024-01' }, 50)),
       ...(await readAll(store, { month: '2024-02' }, 50)),
@@ -352,8 +361,11 @@ describe('packed disclosure projections on DynamoDB Local', () => {
       household: [],
     });
     await put({ PK: 'TOTALS#2024', SK: 'county#*#month#2024-01', amount: 1, payments: 1, recipients: 1 });
+    for (const h of households) await put({ PK: 'POVERTY', SK: `${h.township}|${h.village}|${h.ref}`, ...h });
+    for (const f of books)
+      await put({ PK: `FINANCE#${f.township}|${f.village}#2024`, SK: `${f.date}|${f.ref}`, ...f });
     for (const i of await scan())
-      if (/^(PAYPAGE#|PERSONPAY#|LOOKUPB#)/.test(String(i.PK)))
+      if (/^(PAYPAGE#|PERSONPAY#|LOOKUPB#|POVERTYPAGE|FINANCEPAGE#)/.test(String(i.PK)))
         await doc.send(new DeleteCommand({ TableName: table, Key: { PK: i.PK, SK: i.SK } }));
     const units = await store.units();
     await store.markUnits(
@@ -367,9 +379,11 @@ describe('packed disclosure projections on DynamoDB Local', () => {
     );
 
     const upgraded = await sync();
-    expect(upgraded).toMatchObject({ unitsAdded: 3, unitsRemoved: 3, lookupsRebuilt: true });
+    expect(upgraded).toMatchObject({ lookupsRebuilt: true });
     const left = await scan();
-    expect(left.filter((i) => /^(PAY#|LOOKUP#)/.test(String(i.PK)))).toEqual([]);
+    expect(left.filter((i) => /^(PAY#|LOOKUP#|POVERTY$|FINANCE#)/.test(String(i.PK)))).toEqual([]);
+    expect((await store.households({}, {})).items).toEqual(households);
+    expect(await store.financeItems('青山镇', '红星村', '2024')).toEqual(books);
     expect(left.filter((i) => String(i.PK).startsWith('TOTALS#') && i.cells === undefined)).toEqual([]);
     expect(await months()).toEqual(corrected);
     expect(await wang()).toBe(3);

@@ -484,11 +484,11 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const byId = new Map(versions.map((v) => [v.versionId, v]));
   const desired = desiredUnits(versionsInForce(versions), byId, deps.disclosureConfig, deps.now());
   const all = await deps.disclosure.units();
-  // A payment unit keyed or stored the old way (by version; one item per record) is projected again.
+  // A unit stored the old way (one item per record; payments keyed by version) is projected again.
   const current = new Map(
     all
       .filter(
-        (u) => u.kind !== 'subsidy_payments' || (u.refs === PAYMENT_REFS && u.layout === PAYMENT_LAYOUT),
+        (u) => u.layout === PAYMENT_LAYOUT && (u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS),
       )
       .map((u) => [unitId(u), u]),
   );
@@ -497,8 +497,10 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
 
   // Other kinds are small (snapshots, village books, notices): read per version, written per
-  // kind — new records first, then the ones that left, so a replacement never leaves a gap.
+  // kind in one go (the store packs them per village: a replacement changes each item once);
+  // units an earlier version stored one item per record have those items deleted after.
   const otherAdded: DisclosureUnit[] = [];
+  let otherItems = 0;
   for (const kind of DISCLOSURE_KINDS.filter((k) => k !== 'subsidy_payments')) {
     const rowCache = new Map<string, Promise<NormalizedRow[]>>();
     const rowsOf = (versionId: string) => {
@@ -516,11 +518,14 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       puts.push(...records);
       otherAdded.push({ ...unit, records: records.length });
     }
-    await deps.disclosure.writeRecords(kind, puts, []);
     const deletes: DisclosureRecords[RecordKind][] = [];
+    const legacy: DisclosureRecords[RecordKind][] = [];
     for (const unit of removed.filter((u) => u.kind === kind))
-      deletes.push(...recordsOf(unit, await rowsOf(unit.versionId)));
-    await deps.disclosure.writeRecords(kind, [], deletes);
+      (unit.layout === PAYMENT_LAYOUT ? deletes : legacy).push(
+        ...recordsOf(unit, await rowsOf(unit.versionId)),
+      );
+    otherItems += await deps.disclosure.writeRecords(kind, puts, deletes);
+    if (legacy.length > 0) otherItems += await deps.disclosure.removeLegacyRecords(kind, legacy);
   }
 
   const state = await readJson<SyncState>(deps, STATE_KEY);
@@ -580,8 +585,10 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
         refs: PAYMENT_REFS,
         layout: PAYMENT_LAYOUT,
       })),
-      ...otherAdded,
-      ...added.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 })),
+      ...otherAdded.map((u) => ({ ...u, layout: PAYMENT_LAYOUT })),
+      ...added
+        .filter((u) => u.kind === 'household_registry')
+        .map((u) => ({ ...u, records: 0, layout: PAYMENT_LAYOUT })),
     ],
     removed,
   );
@@ -593,7 +600,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     unitsRemoved: removed.length,
     recomputed: affected.size > 0 || lookups,
     paymentsWritten: payments.written,
-    itemsWritten: payments.items + lookupItems,
+    itemsWritten: payments.items + lookupItems + otherItems,
     totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
     lookupsRebuilt: lookups,
     seconds: (Date.now() - started) / 1000,

@@ -322,3 +322,35 @@ export function unpackTotals(
     payments,
   }));
 }
+
+/**
+ * The order and identity of a household, project or finance item within its page group (a
+ * village, a village year): by ref, finance items by date first.
+ */
+export function recordOrder(r: { readonly ref: string; readonly date?: string }): string {
+  return r.date === undefined ? r.ref : `${r.date}|${r.ref}`;
+}
+
+/** Records (already in order) as chunks of JSON arrays within the budget. */
+export function packRecords(records: readonly unknown[], budget = ITEM_BUDGET): string[] {
+  return chunked(
+    records.map((r) => JSON.stringify(r)),
+    budget,
+  ).map((texts) => `[${texts.join(',')}]`);
+}
+
+/** The records of a chunk item (`records`: a JSON array). */
+export function unpackRecords<T>(item: { readonly records?: unknown }): T[] {
+  return JSON.parse(String(item.records)) as T[];
+}
+
+/** The page group of a household or project (its village) or finance item (its village year). */
+export function recordGroup(r: {
+  readonly township: string;
+  readonly village: string;
+  readonly date?: string;
+}): string {
+  return r.date === undefined
+    ? `${r.township}|${r.village}|`
+    : `${r.township}|${r.village}|${r.date.slice(0, 4)}`;
+}

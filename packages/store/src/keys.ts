@@ -318,21 +318,30 @@ export const keys = {
       (pk) => ({ index: 'GSI1', pk, skPrefix: '' }) as const,
     );
   },
-  /** Households (`POVERTY`) or projects (`PROJECTS`), by place then ref. */
-  disclosedPlaceItem(
-    partition: 'POVERTY' | 'PROJECTS',
-    r: { township: string; village: string; ref: string },
-  ) {
+  /**
+   * One chunk of the households (`POVERTY`) or projects (`PROJECTS`) of a village, sorted by
+   * ref: listed by place prefix.
+   */
+  placePage(partition: 'POVERTY' | 'PROJECTS', g: { township: string; village: string }, chunk: number) {
+    return { PK: `${partition}PAGE`, SK: `${g.township}|${g.village}|${String(chunk).padStart(4, '0')}` };
+  },
+  placePages(partition: 'POVERTY' | 'PROJECTS', placePrefix: string) {
+    return { index: undefined, pk: `${partition}PAGE`, skPrefix: placePrefix } as const;
+  },
+  /** One chunk of a village's finance items of a year, sorted by date and ref. */
+  financePage(g: { township: string; village: string; year: string }, chunk: number) {
+    return { PK: `FINANCEPAGE#${g.township}|${g.village}#${g.year}`, SK: String(chunk).padStart(4, '0') };
+  },
+  financePagesOfVillageYear(township: string, village: string, year: string) {
+    return { index: undefined, pk: `FINANCEPAGE#${township}|${village}#${year}`, skPrefix: '' } as const;
+  },
+  /** A household or project as an earlier version stored it, one item each (deleted on upgrade). */
+  legacyPlaceItem(partition: 'POVERTY' | 'PROJECTS', r: { township: string; village: string; ref: string }) {
     return { PK: partition, SK: `${r.township}|${r.village}|${r.ref}` };
   },
-  placeItems(partition: 'POVERTY' | 'PROJECTS', placePrefix: string) {
-    return { index: undefined, pk: partition, skPrefix: placePrefix } as const;
-  },
-  financeItem(r: { township: string; village: string; date: string; ref: string }) {
+  /** A finance item as an earlier version stored it, one item each (deleted on upgrade). */
+  legacyFinanceItem(r: { township: string; village: string; date: string; ref: string }) {
     return { PK: `FINANCE#${r.township}|${r.village}#${r.date.slice(0, 4)}`, SK: `${r.date}|${r.ref}` };
-  },
-  financeOfVillageYear(township: string, village: string, year: string) {
-    return { index: undefined, pk: `FINANCE#${township}|${village}#${year}`, skPrefix: '' } as const;
   },
   notice(r: { publishDate: string; ref: string }) {
     return { PK: 'NOTICES', SK: `${r.publishDate}|${r.ref}` };

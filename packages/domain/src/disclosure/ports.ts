@@ -43,9 +43,9 @@ export interface DisclosureUnit {
    */
   readonly refs?: typeof PAYMENT_REFS;
   /**
-   * How its payment records are stored: `packed` (pages per month, township, village and
-   * program; person buckets) — or, absent, one item per payment (projected before packing; such
-   * a unit's items are removed and it is projected again).
+   * How its records are stored: `packed` (pages per village-program-month and person buckets;
+   * households, projects and finance items in pages per village) — or, absent, one item per
+   * record (projected before packing; such a unit's items are removed and it is projected again).
    */
   readonly layout?: typeof PAYMENT_LAYOUT;
 }
@@ -53,7 +53,7 @@ export interface DisclosureUnit {
 /** The current keying of payment records (see {@link DisclosureUnit.refs}). */
 export const PAYMENT_REFS = 'department' as const;
 
-/** The current storage of payment records (see {@link DisclosureUnit.layout}). */
+/** The current storage of projected records, of every kind (see {@link DisclosureUnit.layout}). */
 export const PAYMENT_LAYOUT = 'packed' as const;
 
 /**
@@ -106,12 +106,15 @@ export interface NoticeFilter extends PlaceFilter {
 export interface DisclosureStore {
   /** Every projected unit. */
   units(): Promise<DisclosureUnit[]>;
-  /** Put and delete records of a kind other than payments (batched; each write stands alone). */
+  /**
+   * Delete and put records of a kind other than payments (same identity: replaced); only the
+   * packed items that change are written. Answers the items written.
+   */
   writeRecords<K extends RecordKind>(
     kind: K,
     puts: readonly DisclosureRecords[K][],
     deletes: readonly DisclosureRecords[K][],
-  ): Promise<void>;
+  ): Promise<number>;
   /** Record units as projected (`put`, after their records) or gone (`remove`, after theirs). */
   markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]): Promise<void>;
   /**
@@ -135,6 +138,11 @@ export interface DisclosureStore {
   ): Promise<number>;
   /** Delete payment records stored one item each (by an earlier version); answers the items deleted. */
   removeLegacyPayments(records: readonly DisclosedPayment[]): Promise<number>;
+  /** Delete records of another kind stored one item each (by an earlier version); answers the items deleted. */
+  removeLegacyRecords<K extends RecordKind>(
+    kind: K,
+    records: readonly DisclosureRecords[K][],
+  ): Promise<number>;
   /** Delete lookup entries stored one item each (by an earlier version); answers the items deleted. */
   removeLegacyLookups(): Promise<number>;
   /**

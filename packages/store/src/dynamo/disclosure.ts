@@ -36,13 +36,17 @@ import {
   type PersonRecord,
   packBucket,
   packPage,
+  packRecords,
   packTotals,
   personEntries,
   personFiles,
+  recordGroup,
+  recordOrder,
   samePageChunk,
   totalsGroupId,
   unpackBucket,
   unpackPage,
+  unpackRecords,
   unpackTotals,
 } from '../disclosure-packing.js';
 import { keys, placePrefix } from '../keys.js';
@@ -82,19 +86,41 @@ async function writeAll(doc: DynamoDBDocumentClient, tableName: string, writes: 
   await Promise.all(slices.map((part) => batchWrite(doc, tableName, part)));
 }
 
-/** The item of one record of a kind, with its keys. */
-function itemOf<K extends RecordKind>(kind: K, record: DisclosureRecords[K]): Item {
-  switch (kind) {
-    case 'poverty_registry':
-      return { ...keys.disclosedPlaceItem('POVERTY', record as DisclosedHousehold), ...record };
-    case 'livelihood_projects':
-      return { ...keys.disclosedPlaceItem('PROJECTS', record as DisclosedProject), ...record };
-    case 'village_finance':
-      return { ...keys.financeItem(record as DisclosedFinanceItem), ...record };
-    default:
-      return { ...keys.notice(record as DisclosedNotice), ...record };
-  }
-}
+/** The kinds whose records are packed per village (or village and year) into pages. */
+type PagedKind = Exclude<RecordKind, 'notices' | 'household_registry'>;
+
+/** How the records of a kind are packed (`packRecords`): the group of a record, its chunks' keys. */
+const RECORD_PAGES: {
+  readonly [K in PagedKind]: {
+    readonly group: (r: DisclosureRecords[K]) => string;
+    readonly key: (r: DisclosureRecords[K], chunk: number) => { PK: string; SK: string };
+    /** Where a group's chunks are (to read them before a change). */
+    readonly chunks: (r: DisclosureRecords[K]) => Prefixed;
+    /** The item an earlier version stored the record in, one each. */
+    readonly legacy: (r: DisclosureRecords[K]) => { PK: string; SK: string };
+  };
+} = {
+  poverty_registry: {
+    group: recordGroup,
+    key: (r, chunk) => keys.placePage('POVERTY', r, chunk),
+    chunks: (r) => keys.placePages('POVERTY', `${r.township}|${r.village}|`),
+    legacy: (r) => keys.legacyPlaceItem('POVERTY', r),
+  },
+  livelihood_projects: {
+    group: recordGroup,
+    key: (r, chunk) => keys.placePage('PROJECTS', r, chunk),
+    chunks: (r) => keys.placePages('PROJECTS', `${r.township}|${r.village}|`),
+    legacy: (r) => keys.legacyPlaceItem('PROJECTS', r),
+  },
+  village_finance: {
+    group: recordGroup,
+    key: (r, chunk) => keys.financePage({ ...r, year: r.date.slice(0, 4) }, chunk),
+    chunks: (r) => keys.financePagesOfVillageYear(r.township, r.village, r.date.slice(0, 4)),
+    legacy: (r) => keys.legacyFinanceItem(r),
+  },
+};
+
+const isPaged = (kind: RecordKind): kind is PagedKind => kind in RECORD_PAGES;
 
 /** A bucket's chunk keys: a person bucket or a lookup bucket. */
 type BucketKey = (bucket: string, chunk: number) => { PK: string; SK: string };
@@ -162,14 +188,53 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     kind: K,
     puts: readonly DisclosureRecords[K][],
     deletes: readonly DisclosureRecords[K][],
-  ) {
-    await writeAll(this.doc, this.tableName, [
-      ...puts.map((r) => ({ put: itemOf(kind, r) })),
-      ...deletes.map((r) => {
-        const { PK, SK } = itemOf(kind, r);
-        return { delete: { PK, SK } };
-      }),
-    ]);
+  ): Promise<number> {
+    if (!isPaged(kind)) {
+      const key = (r: DisclosureRecords[K]) => keys.notice(r as DisclosedNotice);
+      const writes: BatchWrite[] = [
+        ...deletes.map((r) => ({ delete: key(r) })),
+        ...puts.map((r) => ({ put: { ...key(r), ...(r as DisclosedNotice) } })),
+      ];
+      await writeAll(this.doc, this.tableName, writes);
+      return writes.length;
+    }
+    // Each changed group is read (one query: a village's households, a village year's books),
+    // changed and packed again; only chunks that differ are written.
+    type R = DisclosureRecords[PagedKind];
+    const pages = RECORD_PAGES[kind] as unknown as (typeof RECORD_PAGES)['poverty_registry'];
+    const removes = groupBy(deletes as readonly R[], pages.group as (r: R) => string);
+    const adds = groupBy(puts as readonly R[], pages.group as (r: R) => string);
+    const writes: BatchWrite[] = [];
+    for (const id of new Set([...removes.keys(), ...adds.keys()])) {
+      const sample = (adds.get(id)?.[0] ?? removes.get(id)?.[0]) as DisclosedHousehold;
+      const stored = await queryAll(this.doc, prefixQuery(this.tableName, pages.chunks(sample)));
+      const old = stored.map((i) => String(i.records));
+      const records = new Map<string, R>(
+        old.flatMap((text) => (JSON.parse(text) as R[]).map((r) => [recordOrder(r), r])),
+      );
+      for (const r of removes.get(id) ?? []) records.delete(recordOrder(r));
+      for (const r of adds.get(id) ?? []) records.set(recordOrder(r), r);
+      const next = packRecords(
+        [...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r),
+      );
+      next.forEach((text, i) => {
+        if (old[i] !== text) writes.push({ put: { ...pages.key(sample, i), records: text } });
+      });
+      for (let i = next.length; i < old.length; i++) writes.push({ delete: pages.key(sample, i) });
+    }
+    await writeAll(this.doc, this.tableName, writes);
+    return writes.length;
+  }
+
+  async removeLegacyRecords<K extends RecordKind>(kind: K, records: readonly DisclosureRecords[K][]) {
+    if (!isPaged(kind)) return 0;
+    const legacy = RECORD_PAGES[kind].legacy as (r: DisclosureRecords[K]) => Item;
+    await writeAll(
+      this.doc,
+      this.tableName,
+      records.map((r) => ({ delete: legacy(r) })),
+    );
+    return records.length;
   }
 
   async markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]) {
@@ -324,8 +389,22 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     q: PlaceFilter & { month: string; program?: string },
     page: PageRequest,
   ): Promise<Page<DisclosedPayment>> {
-    const prefix = placePrefix(q);
-    const r = keys.paymentPagesOfMonth(q.month, q.program, prefix);
+    return this.recordPage(keys.paymentPagesOfMonth(q.month, q.program, placePrefix(q)), page, (chunk) =>
+      unpackPage(chunk as unknown as PaymentGroup, chunk as unknown as PageChunk),
+    );
+  }
+
+  /**
+   * One page of records packed in chunk items of a listing (a partition and a place prefix), in
+   * key order, resuming inside a chunk: the cursor names the listing, the chunk and how many of
+   * its records were read.
+   */
+  private async recordPage<T>(
+    r: Prefixed,
+    page: PageRequest,
+    unpack: (chunk: Item) => T[],
+  ): Promise<Page<T>> {
+    const prefix = r.skPrefix;
     const skName = r.index ? 'GSI1SK' : 'SK';
     const start = decodeRecordCursor(page.cursor, r.pk, prefix);
     const limit = pageLimit(page.limit);
@@ -352,7 +431,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       },
       ExpressionAttributeValues: values,
     };
-    const items: DisclosedPayment[] = [];
+    const items: T[] = [];
     let exclusive: Item | undefined;
     let first = true;
     for (;;) {
@@ -365,10 +444,10 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       for (let j = 0; j < chunks.length; j++) {
         const chunk = chunks[j] as Item;
         const key = String(chunk[skName]);
-        const records = unpackPage(chunk as unknown as PaymentGroup, chunk as unknown as PageChunk);
+        const records = unpack(chunk);
         let at = first && start && key === start.k ? start.o : 0;
         first = false;
-        while (at < records.length && items.length < limit) items.push(records[at++] as DisclosedPayment);
+        while (at < records.length && items.length < limit) items.push(records[at++] as T);
         if (items.length < limit) continue;
         // The page is full: resume in this chunk, at the next one, or nowhere.
         const next =
@@ -462,19 +541,27 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
   }
 
   households(q: PlaceFilter, page: PageRequest): Promise<Page<DisclosedHousehold>> {
-    return this.page(keys.placeItems('POVERTY', placePrefix(q)), page);
+    return this.recordPage(
+      keys.placePages('POVERTY', placePrefix(q)),
+      page,
+      unpackRecords<DisclosedHousehold>,
+    );
   }
 
   projects(q: PlaceFilter, page: PageRequest): Promise<Page<DisclosedProject>> {
-    return this.page(keys.placeItems('PROJECTS', placePrefix(q)), page);
+    return this.recordPage(
+      keys.placePages('PROJECTS', placePrefix(q)),
+      page,
+      unpackRecords<DisclosedProject>,
+    );
   }
 
   async financeItems(township: string, village: string, year: string): Promise<DisclosedFinanceItem[]> {
     const items = await queryAll(
       this.doc,
-      prefixQuery(this.tableName, keys.financeOfVillageYear(township, village, year)),
+      prefixQuery(this.tableName, keys.financePagesOfVillageYear(township, village, year)),
     );
-    return items.map((i) => strip<DisclosedFinanceItem>(i));
+    return items.flatMap(unpackRecords<DisclosedFinanceItem>);
   }
 
   notices(q: NoticeFilter, page: PageRequest): Promise<Page<DisclosedNotice>> {
