@@ -270,7 +270,16 @@ async function syncPayments(
   const byVersionRefs = new Set(legacyUnits.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
   const counts = new Map<string, number>();
   const affected = new Affected();
-  const digest = (id: string) => personDigest(deps.lookupKey, id);
+  // A person is paid month after month: their digest is computed once.
+  const digests = new Map<string, string>();
+  const digest = (id: string) => {
+    let d = digests.get(id);
+    if (d === undefined) {
+      d = personDigest(deps.lookupKey, id);
+      digests.set(id, d);
+    }
+    return d;
+  };
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
   let written = 0;

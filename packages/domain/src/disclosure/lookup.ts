@@ -62,13 +62,23 @@ export function lookupEntries(
   for (const p of persons.values())
     if (p.household) households.set(p.household, [...(households.get(p.household) ?? []), p.idNumber]);
   const entries = new Map<string, LookupEntry>();
+  // Each person's digest once (a household's members list each other).
+  const digests = new Map<string, string>();
+  const digestOf = (id: string) => {
+    let d = digests.get(id);
+    if (d === undefined) {
+      d = personDigest(key, id);
+      digests.set(id, d);
+    }
+    return d;
+  };
   for (const p of persons.values()) {
     const members = p.household ? (households.get(p.household) ?? []) : [p.idNumber];
     if (!members.some((id) => paid.has(id))) continue;
-    const own = personDigest(key, p.idNumber);
+    const own = digestOf(p.idNumber);
     const household = members
       .filter((id) => id !== p.idNumber)
-      .map((id) => personDigest(key, id))
+      .map(digestOf)
       .sort();
     for (const name of p.names) {
       const entry = { key: lookupDigest(key, p.idNumber, name), person: own, household };
