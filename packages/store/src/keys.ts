@@ -20,16 +20,27 @@
  * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
  * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
- * | disclosed payment | `PAY#{month}`        | `{township}\|{village}\|{program}\|{ref}` | `PAYP#{program}#{month}` / `{township}\|{village}\|{ref}` | `PERSON#{digest}` / `{month}\|{ref}` |
- * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}#{key}` | –                         | –                                     |
- * | lookup entry    | `LOOKUP#{digest}`      | `LOOKUP`  | `LOOKUPS#{digest[0]}` / `{digest}`             | –                                     |
- * | poverty household / project | `POVERTY` / `PROJECTS` | `{township}\|{village}\|{ref}` | –                 | –                                     |
- * | finance item    | `FINANCE#{township}\|{village}#{year}` | `{date}\|{ref}` | –                          | –                                     |
+ * | payment page ²  | `PAYPAGE#{month}`      | `{township}\|{village}\|{program}\|{chunk}` | `PAYPAGEP#{program}#{month}` / `{township}\|{village}\|{chunk}` | – |
+ * | person bucket ² | `PERSONPAY#{bucket}`   | `{chunk}` | –                                              | –                                     |
+ * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}` | –                               | –                                     |
+ * | lookup bucket ² | `LOOKUPB#{bucket}`     | `{chunk}` | –                                              | –                                     |
+ * | household / project page ² | `POVERTYPAGE` / `PROJECTSPAGE` | `{township}\|{village}\|{chunk}` | –      | –                                     |
+ * | finance page ²  | `FINANCEPAGE#{township}\|{village}#{year}` | `{chunk}` | –                       | –                                     |
  * | notice          | `NOTICES`              | `{publishDate}\|{ref}` | –                                    | –                                     |
  *
  * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
  * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
  * stay in the platform table under the same keys, read-only for every role.
+ *
+ * ² Packed (`disclosure-packing.ts`): one item holds many records as compact JSON, split into
+ * numbered chunks (`{chunk}`: 4 digits in page sort keys, the number in buckets) past ≈ 300 KB. A page holds a group's
+ * records (a village-program-month's payments; a village's households or projects; a village
+ * year's books) sorted by ref; a bucket holds what is filed under keyed digests whose first 8
+ * bits are `{bucket}` (2 hex digits, 256 buckets), and its chunk 0 lists the first digest of
+ * every further chunk. An earlier version stored these one item per record (`PAY#{month}` with
+ * GSI2 `PERSON#{digest}`, `LOOKUP#{digest}` with GSI1 `LOOKUPS#{hex}`, `POVERTY`, `PROJECTS`,
+ * `FINANCE#…`, totals cells `{scope}#{program}#{by}#{key}`): the sync deletes them when it
+ * re-projects a unit without `layout` (`legacy*` keys below).
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -49,13 +60,15 @@
  * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them,
  * and IAM denies it.
  *
- * Disclosure (CONTRACT.md §7): the workflow projects what the public may see into items a
- * public read finds with one query: a month's payments (by place; `PAYP#` narrows to one
- * program), a person's payments (personal lookup, by the keyed digest of the ID), the
- * precomputed totals of a year (one partition, the scope/program/grouping as a sort-key
- * prefix), a village's finance items of a year, poverty households and projects by place
- * prefix, notices by date. `ref` is `{versionId}|{sheet}|{row}`, so items of a version are
- * found again from its rows when the version leaves force; the units say what is projected.
+ * Disclosure (CONTRACT.md §7): the workflow projects what the public may see into few packed
+ * items that a public read finds with one or two requests: a month's payments (pages by place;
+ * GSI1 `PAYPAGEP#` narrows to one program; a cursor is a page chunk's key + the records read of
+ * it), a person's payments (personal lookup: the lookup bucket of the keyed digest of ID + name,
+ * then one BatchGetItem of the person buckets of the person and their household), the
+ * precomputed totals of a year (one item per scope/program/grouping), a village's finance items
+ * of a year, poverty households and projects by place prefix, notices by date. `ref` is
+ * `{department or versionId}|{sheet}|{row}`; the units say what is projected, so items of a
+ * version are found again from its rows when it leaves force.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
  * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
