@@ -7,7 +7,7 @@ import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
 import { syncDisclosure } from '@jiandu/pipeline';
-import { bucketOf, fromPersonRecord, type PersonRecord, paymentId } from '@jiandu/store/disclosure-packing';
+import { bucketOf, fromPersonRecord, paymentId, unpackPersons } from '@jiandu/store/disclosure-packing';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
@@ -563,16 +563,13 @@ describe('public disclosure API', () => {
     // entry, units without `refs` and `layout`, the sync's state of format 1.
     const [version] = await p.deps.versions.listOfKind('subsidy_payments');
     for (const [person, chunks] of store.personBuckets)
-      for (const chunk of chunks)
-        for (const [digest, records] of Object.entries(
-          JSON.parse(chunk.data) as Record<string, PersonRecord[]>,
-        ))
-          for (const r of records) {
-            const old = fromPersonRecord(digest, r);
-            const byVersion = { ...old, ref: old.ref.replace('civil-affairs|', `${version?.versionId}|`) };
-            store.legacyPayments.set(paymentId(byVersion), byVersion);
-            expect(person).toBe(bucketOf(digest));
-          }
+      for (const [digest, records] of unpackPersons(chunks))
+        for (const r of records) {
+          const old = fromPersonRecord(digest, r);
+          const byVersion = { ...old, ref: old.ref.replace('civil-affairs|', `${version?.versionId}|`) };
+          store.legacyPayments.set(paymentId(byVersion), byVersion);
+          expect(person).toBe(bucketOf(digest));
+        }
     for (const [key, entry] of store.lookups) store.legacyLookups.set(key, entry);
     store.pages.clear();
     store.personBuckets.clear();

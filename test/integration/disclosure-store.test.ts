@@ -212,9 +212,9 @@ describe('packed disclosure projections on DynamoDB Local', () => {
 
   it('files payments under persons in buckets, chunked past the budget, read in one or two requests', async () => {
     const { store, scan, requests } = await fresh();
-    // 4,000 persons whose digests share a bucket (their first 8 bits): more than one item holds.
+    // 8,000 persons whose digests share a bucket (their first 8 bits): more than one item holds.
     const digest = (n: number) => `AA${String(n).padStart(20, '0')}`;
-    const records = [...Array(4000).keys()].map((n) => payment({ ref: ref(n + 1), person: digest(n) }));
+    const records = [...Array(8000).keys()].map((n) => payment({ ref: ref(n + 1), person: digest(n) }));
     const other = payment({
       ref: ref(1, '高龄'),
       program: 'GAOLING',
@@ -232,9 +232,9 @@ describe('packed disclosure projections on DynamoDB Local', () => {
     // A person and their household across buckets and chunks: chunk 0s in one BatchGetItem, then
     // the one further chunk the bounds point to.
     requests.length = 0;
-    const found = await store.paymentsOfPersons([digest(3999), digest(0), '_wxyz', 'AAunknown']);
+    const found = await store.paymentsOfPersons([digest(7999), digest(0), '_wxyz', 'AAunknown']);
     expect(requests).toEqual(['BatchGetCommand', 'BatchGetCommand']);
-    const expected = [records[0], records[3999], other] as DisclosedPayment[];
+    const expected = [records[0], records[7999], other] as DisclosedPayment[];
     expect(found.sort(order((p) => p.ref))).toEqual(expected.sort(order((p) => p.ref)));
     requests.length = 0;
     expect(await store.paymentsOfPersons([digest(1)])).toEqual([records[1]]);

@@ -33,19 +33,20 @@ import {
   lookupValue,
   type PageChunk,
   type PaymentGroup,
-  type PersonRecord,
   packBucket,
   packPage,
+  packPersons,
   packRecords,
   packTotals,
-  personEntries,
   personFiles,
   recordGroup,
   recordOrder,
+  sameChunk,
   samePageChunk,
   totalsGroupId,
   unpackBucket,
   unpackPage,
+  unpackPersons,
   unpackRecords,
   unpackTotals,
 } from '../disclosure-packing.js';
@@ -327,9 +328,9 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
       const writes: BatchWrite[] = [];
       for (const b of slice) {
         const old = stored.get(b) ?? [];
-        const files = personFiles(unpackBucket<PersonRecord[]>(old));
+        const files = personFiles(unpackPersons(old));
         applyPersonChanges(files, removes.get(b) ?? [], puts.get(b) ?? []);
-        writes.push(...bucketWrites(keys.personBucket, b, old, packBucket(personEntries(files))));
+        writes.push(...bucketWrites(keys.personBucket, b, old, packPersons(files)));
       }
       await writeAll(this.doc, this.tableName, writes);
       written += writes.length;
@@ -470,7 +471,7 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     const stored = await this.readBuckets(keys.personBucket, [...new Set(wanted.map(bucketOf))], wanted);
     const out: DisclosedPayment[] = [];
     for (const person of wanted) {
-      const files = unpackBucket<PersonRecord[]>(stored.get(bucketOf(person)) ?? []);
+      const files = unpackPersons(stored.get(bucketOf(person)) ?? []);
       for (const r of files.get(person) ?? []) out.push(fromPersonRecord(person, r));
     }
     return out;
@@ -636,7 +637,7 @@ function bucketWrites(
   const count = typeof old === 'number' ? old : old.length;
   next.forEach((chunk, i) => {
     const was = typeof old === 'number' ? undefined : old[i];
-    if (was && was.data === chunk.data && JSON.stringify(was.bounds) === JSON.stringify(chunk.bounds)) return;
+    if (sameChunk(was, chunk)) return;
     writes.push({ put: { ...key(bucket, i), ...chunk } });
   });
   for (let i = next.length; i < count; i++) writes.push({ delete: key(bucket, i) });

@@ -30,18 +30,19 @@ import {
   lookupValue,
   type PageChunk,
   type PaymentGroup,
-  type PersonRecord,
   packBucket,
   packPage,
+  packPersons,
   packRecords,
   packTotals,
   paymentId,
-  personEntries,
   personFiles,
   recordGroup,
+  sameChunk,
   samePageChunk,
   unpackBucket,
   unpackPage,
+  unpackPersons,
 } from '../disclosure-packing.js';
 import { placePrefix } from '../keys.js';
 import { byKey, clone, offsetPage } from './support.js';
@@ -196,9 +197,9 @@ export class MemoryDisclosureStore implements DisclosureStore {
     let written = 0;
     for (const b of new Set([...removes.keys(), ...puts.keys()])) {
       const old = this.personBuckets.get(b) ?? [];
-      const files = personFiles(unpackBucket<PersonRecord[]>(old));
+      const files = personFiles(unpackPersons(old));
       applyPersonChanges(files, removes.get(b) ?? [], puts.get(b) ?? []);
-      const next = packBucket(personEntries(files));
+      const next = packPersons(files);
       written += changedChunks(old, next);
       if (next.length > 0) this.personBuckets.set(b, next);
       else this.personBuckets.delete(b);
@@ -257,7 +258,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
   async paymentsOfPersons(persons: readonly string[]) {
     const out: DisclosedPayment[] = [];
     for (const person of new Set(persons)) {
-      const files = unpackBucket<PersonRecord[]>(this.personBuckets.get(bucketOf(person)) ?? []);
+      const files = unpackPersons(this.personBuckets.get(bucketOf(person)) ?? []);
       for (const r of files.get(person) ?? []) out.push(fromPersonRecord(person, r));
     }
     return out;
@@ -321,9 +322,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
 
 /** How many chunk items turning `old` into `next` puts or deletes (unchanged ones are not written). */
 function changedChunks(old: readonly BucketChunk[], next: readonly BucketChunk[]): number {
-  const same = (a: BucketChunk | undefined, b: BucketChunk) =>
-    a !== undefined && a.data === b.data && JSON.stringify(a.bounds) === JSON.stringify(b.bounds);
-  return next.filter((c, i) => !same(old[i], c)).length + Math.max(0, old.length - next.length);
+  return next.filter((c, i) => !sameChunk(old[i], c)).length + Math.max(0, old.length - next.length);
 }
 
 /** How many items replacing `before` by `after` puts or deletes (unchanged ones are not written). */
