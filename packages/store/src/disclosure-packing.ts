@@ -16,11 +16,11 @@ import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
  *
  * Bucket count: 256 (the first 8 bits of the digest). DynamoDB Local writes ≈ 100–200 items/s
  * whatever their size up to ≈ 50 KB, and ≈ 10 MB/s of larger ones: fewer, fuller items are what
- * makes a county's first sync fast. At 1,000,000 persons (≈ 1.5 M payments a year, ≈ 1 M
- * lookup entries) a person bucket holds ≈ 4,000 persons' payments (≈ 650 KB a year: 3 chunks)
- * and a lookup bucket ≈ 4,000 entries (≈ 300 KB: 1–2 chunks), so a lookup reads 1–2 items
- * per bucket; at 3 M payments a year and a 3-year window, ≈ 15 chunks per person bucket, each
- * read only when chunk 0's bounds say the person is in it.
+ * makes a county's first sync fast. At 1,000,000 persons (≈ 1.5 M payments a year, ≈ 0.8 M
+ * lookup entries) a person bucket holds ≈ 4,000 persons' payments (≈ 320 KB a year with the
+ * bucket's string dictionary: 2 chunks) and a lookup bucket ≈ 3,000 entries (≈ 400 KB: 2
+ * chunks); at 3 M payments a year over a 3-year window, ≈ 7 chunks per person bucket. A lookup
+ * reads chunk 0 of each bucket it needs, then only the chunks its digests fall in.
  */
 
 /** Bytes of packed records per item at most (DynamoDB's limit is 400 KB per item, keys and all). */
