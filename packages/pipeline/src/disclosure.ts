@@ -7,9 +7,9 @@ import {
   type DisclosureStore,
   type DisclosureUnit,
   type LookupDigests,
-  PAYMENT_LAYOUT,
   PAYMENT_REFS,
   type PaymentGroupChange,
+  PROJECTION_LAYOUT,
   type ProjectedKind,
   type RecordKind,
   unitId,
@@ -52,7 +52,8 @@ export interface DisclosureSyncSummary {
   readonly paymentsWritten: number;
   /**
    * Items of the packed projections put or deleted: payment pages, person buckets, lookup
-   * buckets, and items an earlier version stored one per record (removed on upgrade).
+   * buckets, pages of households, projects and village books, notices, and items an earlier
+   * version stored one per record (removed on upgrade). Totals and units are not counted.
    */
   readonly itemsWritten: number;
   /** `(year, shard)` parts of the totals counted again (of years × 16). */
@@ -152,7 +153,8 @@ interface LostIdCache {
 
 /**
  * What the sync remembers between runs: the years it keeps per-shard totals of. Format 1 was
- * written while lookup entries were stored one item each (they are removed and rebuilt packed).
+ * written while totals cells and lookup entries were stored one item each (they are removed
+ * and written again packed).
  */
 interface SyncState {
   readonly format: 1 | 2;
@@ -261,7 +263,7 @@ async function syncPayments(
   removed: readonly DisclosureUnit[],
   byId: ReadonlyMap<string, DatasetVersion>,
 ): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
-  const packed = (u: DisclosureUnit) => u.layout === PAYMENT_LAYOUT;
+  const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
   const removedParts = partsByVersion(removed.filter(packed));
   const legacyUnits = removed.filter((u) => u.kind === 'subsidy_payments' && !packed(u));
@@ -497,7 +499,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const current = new Map(
     all
       .filter(
-        (u) => u.layout === PAYMENT_LAYOUT && (u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS),
+        (u) => u.layout === PROJECTION_LAYOUT && (u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS),
       )
       .map((u) => [unitId(u), u]),
   );
@@ -530,7 +532,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     const deletes: DisclosureRecords[RecordKind][] = [];
     const legacy: DisclosureRecords[RecordKind][] = [];
     for (const unit of removed.filter((u) => u.kind === kind))
-      (unit.layout === PAYMENT_LAYOUT ? deletes : legacy).push(
+      (unit.layout === PROJECTION_LAYOUT ? deletes : legacy).push(
         ...recordsOf(unit, await rowsOf(unit.versionId)),
       );
     otherItems += await deps.disclosure.writeRecords(kind, puts, deletes);
@@ -592,12 +594,12 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
         ...u,
         records: payments.counts.get(unitId(u)) ?? 0,
         refs: PAYMENT_REFS,
-        layout: PAYMENT_LAYOUT,
+        layout: PROJECTION_LAYOUT,
       })),
-      ...otherAdded.map((u) => ({ ...u, layout: PAYMENT_LAYOUT })),
+      ...otherAdded.map((u) => ({ ...u, layout: PROJECTION_LAYOUT })),
       ...added
         .filter((u) => u.kind === 'household_registry')
-        .map((u) => ({ ...u, records: 0, layout: PAYMENT_LAYOUT })),
+        .map((u) => ({ ...u, records: 0, layout: PROJECTION_LAYOUT })),
     ],
     removed,
   );

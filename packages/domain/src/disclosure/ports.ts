@@ -47,14 +47,14 @@ export interface DisclosureUnit {
    * households, projects and finance items in pages per village) — or, absent, one item per
    * record (projected before packing; such a unit's items are removed and it is projected again).
    */
-  readonly layout?: typeof PAYMENT_LAYOUT;
+  readonly layout?: typeof PROJECTION_LAYOUT;
 }
 
 /** The current keying of payment records (see {@link DisclosureUnit.refs}). */
 export const PAYMENT_REFS = 'department' as const;
 
 /** The current storage of projected records, of every kind (see {@link DisclosureUnit.layout}). */
-export const PAYMENT_LAYOUT = 'packed' as const;
+export const PROJECTION_LAYOUT = 'packed' as const;
 
 /**
  * The records of one payment group (a month, township, village and program: one page) as they
