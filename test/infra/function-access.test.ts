@@ -10,6 +10,7 @@ import { OverdueLeadsEnv } from '../../functions/runtimes/overdue-leads.js';
 import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
 import { RecordPendingEnv } from '../../functions/runtimes/record-pending.js';
 import { ScoreAndStoreEnv } from '../../functions/runtimes/score-and-store.js';
+import { SyncDisclosureEnv } from '../../functions/runtimes/sync-disclosure.js';
 import { AUDIT_KEY_PREFIX } from '../../infra/constructs/grants.js';
 import type { JianduFunction } from '../../infra/constructs/jiandu-function.js';
 import { logicalId, type SynthesizedApp, synthesize } from './support.js';
@@ -49,6 +50,12 @@ function functions(): { name: string; fn: JianduFunction; template: Template; sc
       template: pipeline,
       schema: ScoreAndStoreEnv,
     },
+    {
+      name: 'SyncDisclosure',
+      fn: workflow.functions.SyncDisclosure,
+      template: pipeline,
+      schema: SyncDisclosureEnv,
+    },
     { name: 'DataLateness', fn: job('DataLateness'), template: pipeline, schema: DataLatenessEnv },
     { name: 'OverdueLeads', fn: job('OverdueLeads'), template: pipeline, schema: OverdueLeadsEnv },
     {
@@ -79,6 +86,7 @@ describe('function environments', () => {
     'PlanCollision',
     'MatchShard',
     'ScoreAndStore',
+    'SyncDisclosure',
     'DataLateness',
     'OverdueLeads',
     'CollisionStarter',
@@ -215,8 +223,8 @@ describe('audit log: no role can change an audit entry', () => {
     const writers = roles(logicalId(app.data.store.table), 'LEAD#R01#abc').filter((r) =>
       r.writes.includes('dynamodb:UpdateItem'),
     );
-    // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore and the three table jobs.
-    expect(writers).toHaveLength(8);
+    // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore, SyncDisclosure and the three table jobs.
+    expect(writers).toHaveLength(9);
     for (const w of writers)
       expect(w.writes).toEqual([
         'dynamodb:PutItem',

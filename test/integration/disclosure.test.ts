@@ -107,6 +107,15 @@ describe('disclosure on the local platform', () => {
     expect((await get('/api/v1/public/poverty')).items).toHaveLength(2);
     expect((await get('/api/v1/public/projects')).items).toHaveLength(2);
     expect((await get('/api/v1/public/notices?q=低保')).items).toHaveLength(1);
+    // Every burst's run stored its leads and, in its own step beside them, synced the projections.
+    const runs = platform.executions().filter((e) => e.input['detail-type'] !== 'Object Created');
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs)
+      expect(run).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { runId: expect.any(String), disclosure: { unitsAdded: expect.any(Number) } },
+      });
+    expect(runs.at(-1)?.output).toMatchObject({ disclosure: { paymentsWritten: 5 } });
   });
 
   it('looks up own and household payments without keeping the ID or logging the request', async () => {
@@ -163,6 +172,12 @@ describe('disclosure on the local platform', () => {
     });
     expect(res.status).toBe(200);
     await platform.waitForIdle();
+    // The withdrawal's run: its sync took the version's units out.
+    expect(platform.executions().at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      input: { 'detail-type': 'Version Withdrawn' },
+      output: { disclosure: { unitsRemoved: expect.any(Number) } },
+    });
     expect((await get('/api/v1/public/payments?month=2024-01')).items).toEqual([]);
     expect((await get('/api/v1/public/totals?year=2024&by=program')).items).toEqual([]);
     expect((await lookup('王建国', WANG)).body).toEqual({ items: [] });

@@ -22,6 +22,7 @@ import {
   shardKey,
   storedShardsOf,
 } from '@jiandu/pipeline';
+import { MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
 import { MemoryColumnMappings, MemoryObjects, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -121,6 +122,75 @@ describe('one county matched in any number of shards', () => {
       for (const rows of run.rows) expect(rows).toBeLessThan(whole.rows[0] as number);
     },
   );
+
+  it('reads no slice of a kind its rules look up only in the reference (officials, payroll, entities, assets)', async () => {
+    const plan = await planCollision(
+      { ...base, shardSizing: { rowsPerShard: 1, minShards: 2, maxShards: 2 } },
+      { trigger: 'Scheduled Event', eventTime: base.now() },
+    );
+    const read: string[] = [];
+    const spying = new Proxy(objects, {
+      get(target, name) {
+        if (name === 'stream')
+          return (bucket: string, key: string, ifMatch?: string) => {
+            read.push(key);
+            return target.stream(bucket, key, ifMatch);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    for (const task of plan.shards) await matchShard({ ...base, objects: spying }, task);
+    const versionOf = new Map([...versions.items.values()].map((v) => [v.versionId, v.kind]));
+    const kindsRead = new Set(read.map((key) => versionOf.get(key.split('/')[1] ?? '')).filter(Boolean));
+    expect(kindsRead).toContain('subsidy_payments');
+    expect(kindsRead).toContain('household_registry');
+    for (const kind of [
+      'public_officials',
+      'fiscal_payroll',
+      'market_entities',
+      'property_records',
+      'vehicle_records',
+    ])
+      expect(kindsRead, kind).not.toContain(kind);
+  });
+
+  it('holds a bounded number of stored shards open at once, however many versions and shards it reads', async () => {
+    let open = 0;
+    let peak = 0;
+    async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      open++;
+      peak = Math.max(peak, open);
+      try {
+        yield* chunks;
+      } finally {
+        open--;
+      }
+    }
+    const counting = new Proxy(objects, {
+      get(target, name) {
+        if (name === 'stream')
+          return (bucket: string, key: string, ifMatch?: string) =>
+            counted(target.stream(bucket, key, ifMatch));
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // The plan step reads every stored shard of every reference version: far more than the bound.
+    const stored = [...versions.items.values()].reduce(
+      (n, v) => n + v.shardRows.filter((r) => r > 0).length,
+      0,
+    );
+    expect(stored).toBeGreaterThan(4 * MAX_OPEN_READS);
+    const plan = await planCollision(
+      { ...base, objects: counting, shardSizing: { rowsPerShard: 1, minShards: 1, maxShards: 1 } },
+      { trigger: 'Scheduled Event', eventTime: base.now() },
+    );
+    for (const task of plan.shards) await matchShard({ ...base, objects: counting }, task);
+    expect(peak).toBeGreaterThan(1);
+    // A match shard reads its routed rows and its reference cut beside its slice.
+    expect(peak).toBeLessThanOrEqual(MAX_OPEN_READS + 2);
+  });
 
   it('reads a version stored in fewer shards (an older layout) alike', async () => {
     // Rewrite the payments of one version as if Normalize had stored them in 4 shards.

@@ -2,6 +2,7 @@ import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
@@ -30,6 +31,13 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
 }
 
 /**
+ * Stored shards read at once by {@link loadVersionShards}: enough to overlap the round trips,
+ * few enough that a run over hundreds of versions × shards does not open a stream (and a
+ * socket) for each at once.
+ */
+export const MAX_OPEN_READS = 8;
+
+/**
  * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
  * shards are found from its own count, {@link storedShardsOf}), one stored shard of every
  * version (`stored`), or `'all'` of them.
@@ -43,12 +51,15 @@ export type ShardSelection =
  * Load the selected rows of each version (skipping rows a newer append version covers again),
  * as source rows grouped by kind, sorted once at the end in a fixed order (version, sheet,
  * row) so that findings and their evidence don't depend on which read finished first.
+ * `keep`, when given, decides as each row streams in what of it is kept (`undefined`: nothing),
+ * so that rows the caller would drop or trim are never all held.
  */
 export async function loadVersionShards(
   deps: DataReadDeps,
   versions: readonly ManifestVersion[],
   selection: ShardSelection,
   into: RowsByKind = new Map(),
+  keep?: (row: SourceRow) => SourceRow | undefined,
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
@@ -66,23 +77,22 @@ export async function loadVersionShards(
         reads.push({ version, stored, ...(filter ? { filter } : {}) });
   }
   const kinds = new Set<DatasetKind>();
-  await Promise.all(
-    reads.map(async ({ version: v, stored, filter }) => {
-      const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
-      const list = into.get(v.kind) ?? [];
-      into.set(v.kind, list);
-      kinds.add(v.kind);
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
-        if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
-        if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
-        // A freshly parsed row of our own: tag it in place rather than copying it.
-        const source = row as { kind?: DatasetKind; versionId?: string };
-        source.kind = v.kind;
-        source.versionId = v.versionId;
-        list.push(row as SourceRow);
-      }
-    }),
-  );
+  await pool(reads, MAX_OPEN_READS, async ({ version: v, stored, filter }) => {
+    const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
+    const list = into.get(v.kind) ?? [];
+    into.set(v.kind, list);
+    kinds.add(v.kind);
+    for await (const row of streamRows(deps, shardKey(v.versionId, stored))) {
+      if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+      if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+      // A freshly parsed row of our own: tag it in place rather than copying it.
+      const source = row as { kind?: DatasetKind; versionId?: string };
+      source.kind = v.kind;
+      source.versionId = v.versionId;
+      const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
+      if (kept) list.push(kept);
+    }
+  });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;
 }

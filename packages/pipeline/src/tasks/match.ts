@@ -1,9 +1,11 @@
 import {
   buildReference,
   evaluateRules,
+  hasLostId,
   kindsRead,
   type MatchInput,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  REFERENCE_ONLY_KINDS,
   RULES,
   type SourceRow,
 } from '@jiandu/domain';
@@ -24,11 +26,7 @@ export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
 
 /** A lost-ID row of a kind the plan step recovers by name + village (it arrives routed instead). */
 function isRoutedElsewhere(row: SourceRow): boolean {
-  return (
-    row.idStatus === 'lost' &&
-    row.idNumber === undefined &&
-    NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined
-  );
+  return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;
 }
 
 /**
@@ -45,9 +43,10 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
   const needed = new Set<DatasetKind>(kindsRead(rules));
   const [loaded, routed, referenceRows] = await Promise.all([
+    // Officials, payroll, entities and assets come from the reference cut: no slice of them.
     loadVersionShards(
       deps,
-      manifest.versions.filter((v) => needed.has(v.kind)),
+      manifest.versions.filter((v) => needed.has(v.kind) && !REFERENCE_ONLY_KINDS.has(v.kind)),
       { shard: task.shard, of: manifest.shardCount },
     ),
     (manifest.routed[task.shard] ?? 0) > 0
@@ -73,7 +72,12 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
   const input: MatchInput = {
-    rows: (kind) => loaded.get(kind) ?? [],
+    rows: (kind) => {
+      // Not loaded: a rule reading them as rows would silently see none.
+      if (REFERENCE_ONLY_KINDS.has(kind))
+        throw new Error(`Rules look ${kind} up in the reference, not as rows`);
+      return loaded.get(kind) ?? [];
+    },
     hasKind: (kind) => kindsInForce.has(kind),
     reference: buildReference(
       (kind) => byKind.get(kind) ?? [],

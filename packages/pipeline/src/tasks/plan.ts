@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   buildReference,
   cutReference,
+  hasLostId,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  POVERTY_ASSET_KINDS,
+  povertyMemberIds,
   RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
-  referenceRows,
+  referenceRow,
   resolveLostId,
   type rulesReading,
   type SourceRow,
@@ -83,9 +86,9 @@ export function rulesForTrigger(input: PlanInput): {
  * the reference kinds (snapshots, a county's worth: registry, officials, payroll, entities,
  * poverty, property, vehicles) and, of the other kinds with names and villages, only the
  * stored shard where lost-ID rows are kept ({@link LOST_ID_SHARD}). Lost IDs are recovered by
- * name + village; recovered rows are routed to their person's shard, recovered poverty rows
- * also join the reference. Each shard gets the part of the reference its rules look up
- * ({@link cutReference}).
+ * name + village; recovered rows are routed to their person's shard, and poverty rows join the
+ * reference recovered or not (a household's evidence is all its rows). Each shard gets the
+ * part of the reference its rules look up ({@link cutReference}).
  */
 async function buildRunReference(
   deps: PlanDeps,
@@ -98,15 +101,31 @@ async function buildRunReference(
   rows: number;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
+  const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
+  // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
+  // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
   const rows = await loadVersionShards(
     deps,
-    versions.filter((v) => referenceKinds.has(v.kind)),
+    inForce((kind) => kind === 'poverty_registry'),
     'all',
   );
-  const resolvable = versions.filter(
-    (v) => !referenceKinds.has(v.kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[v.kind] !== undefined,
+  await loadVersionShards(
+    deps,
+    inForce(
+      (kind) => referenceKinds.has(kind) && kind !== 'poverty_registry' && !POVERTY_ASSET_KINDS.has(kind),
+    ),
+    'all',
+    rows,
+    (row) => referenceRow(row),
   );
-  await loadVersionShards(deps, resolvable, { stored: LOST_ID_SHARD }, rows);
+  // Of the other kinds with names and villages, the lost-ID rows (kept in one stored shard).
+  await loadVersionShards(
+    deps,
+    inForce((kind) => !referenceKinds.has(kind) && NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined),
+    { stored: LOST_ID_SHARD },
+    rows,
+    (row) => (hasLostId(row) ? row : undefined),
+  );
 
   const registryOnly = buildReference((kind) =>
     kind === 'household_registry' ? (rows.get(kind) ?? []) : [],
@@ -114,20 +133,29 @@ async function buildRunReference(
   const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
     if (NAME_COLUMN_OF_RESOLVABLE_KIND[kind] === undefined) continue;
-    const kept: SourceRow[] = [];
-    for (const row of list) {
-      if (row.idStatus !== 'lost' || row.idNumber !== undefined) {
-        kept.push(row);
-        continue;
-      }
-      const resolved = resolveLostId(row, registryOnly);
-      if (!resolved) continue;
-      kept.push(resolved);
-      routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
-    }
-    rows.set(kind, sortRows(kept));
+    rows.set(
+      kind,
+      list.map((row) => {
+        const resolved = resolveLostId(row, registryOnly);
+        if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
+        // A poverty row nobody could place is still its household's (its head, its exit year).
+        return resolved ?? row;
+      }),
+    );
   }
-  const reference = referenceRows((kind) => rows.get(kind) ?? []);
+  // Property and vehicles: only what poverty-household members own, recovered members included.
+  const povertyMembers = povertyMemberIds(rows.get('poverty_registry') ?? []);
+  await loadVersionShards(
+    deps,
+    inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
+    'all',
+    rows,
+    (row) => referenceRow(row, povertyMembers),
+  );
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => {
+    const list = rows.get(kind) ?? [];
+    return kind === 'poverty_registry' ? list.map((row) => referenceRow(row) as SourceRow) : list;
+  });
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
@@ -143,6 +171,32 @@ async function buildRunReference(
     routed: routed.map(sortRows),
     townships: villageTownships(reference.filter((row) => row.kind === 'household_registry')),
     rows: reference.length,
+  };
+}
+
+/**
+ * A row's NDJSON line for cuts written one after another: a row in several cuts (officials,
+ * entities, households that span shards) is encoded once and its line kept only until its
+ * last cut is written; a row in one cut is not kept at all (keeping every line for the whole
+ * write held the county's reference a second time, as text).
+ */
+function sharedLines(cuts: readonly (readonly SourceRow[])[]): (row: SourceRow) => string {
+  const left = new Map<SourceRow, number>();
+  for (const rows of cuts) for (const row of rows) left.set(row, (left.get(row) ?? 0) + 1);
+  for (const [row, uses] of left) if (uses === 1) left.delete(row);
+  const lines = new Map<SourceRow, string>();
+  return (row) => {
+    const uses = left.get(row);
+    if (uses === undefined) return JSON.stringify(row);
+    const line = lines.get(row) ?? JSON.stringify(row);
+    if (uses === 1) {
+      left.delete(row);
+      lines.delete(row);
+    } else {
+      left.set(row, uses - 1);
+      lines.set(row, line);
+    }
+    return line;
   };
 }
 
@@ -172,14 +226,13 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rows: referenceRowCount,
   } = await buildRunReference(deps, versions, shardCount);
   const referenceKeys = references.map((_, shard) => referenceKey(runId, shard));
-  // A row shared by several shards' cuts is encoded once; the cuts are written one at a time
-  // so that only one encoded cut is held at once.
-  const lines = new Map<SourceRow, string>();
+  // The cuts are written one at a time so that only one encoded cut is held at once.
+  const line = sharedLines(references);
   for (const [shard, rows] of references.entries())
     await deps.objects.put(
       deps.buckets.data,
       referenceKey(runId, shard),
-      encodeRows(rows, lines),
+      encodeRows(rows, line),
       'application/x-ndjson',
     );
   await Promise.all(
