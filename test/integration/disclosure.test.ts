@@ -150,9 +150,15 @@ describe('disclosure on the local platform', () => {
       start = out.LastEvaluatedKey;
     } while (start);
     const disclosure = items.filter((i) =>
-      /^(PAY#|TOTALS#|LOOKUP#|POVERTY|PROJECTS|FINANCE#|NOTICES|DISCLOSURE|LIMIT#)/.test(String(i.PK)),
+      /^(PAY|PERSONPAY#|TOTALS#|LOOKUP|POVERTY|PROJECTS|FINANCE|NOTICES|DISCLOSURE|LIMIT#)/.test(
+        String(i.PK),
+      ),
     );
-    expect(disclosure.some((i) => String(i.PK).startsWith('LOOKUP#'))).toBe(true);
+    for (const packed of ['PAYPAGE#', 'PERSONPAY#', 'LOOKUPB#', 'POVERTYPAGE', 'FINANCEPAGE#'])
+      expect(
+        disclosure.some((i) => String(i.PK).startsWith(packed)),
+        packed,
+      ).toBe(true);
     const text = JSON.stringify(disclosure);
     expect(piiIn(text, { names: FULL_NAMES, receiptCodes: [] })).toEqual([]);
     for (const id of IDS) expect(text).not.toContain(id);
