@@ -90,6 +90,6 @@ export function buildJianduApp(options: BuildJianduAppOptions = {}): JianduApp {
     edgeSecret: api.edgeSecret.secret,
     description: description('web pages: villagers’ page and staff dashboard on CloudFront'),
   });
-  applyDisclosureSettings(app, [pipeline.workflow.functions.ScoreAndStore, api.api.handler]);
+  applyDisclosureSettings(app, [pipeline.workflow.functions.SyncDisclosure, api.api.handler]);
   return { app, data, pipeline, api, web, nag };
 }

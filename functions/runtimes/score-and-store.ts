@@ -1,9 +1,7 @@
 import { resolveRuleConfig } from '@jiandu/domain';
-import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
-import { type ScoreAndStoreDeps, ScoreAndStoreInput, scoreAndStore, syncDisclosure } from '@jiandu/pipeline';
+import { type ScoreAndStoreDeps, ScoreAndStoreInput, scoreAndStore } from '@jiandu/pipeline';
 import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import {
-  DynamoDisclosureStore,
   DynamoLeadRepository,
   DynamoReportRepository,
   DynamoRunRepository,
@@ -19,15 +17,11 @@ export const ScoreAndStoreEnv = z.object({
   ...PLATFORM_SECRET,
   /** JSON overrides of rule thresholds (CONTRACT.md §5 defaults otherwise). */
   RULE_CONFIG: jsonSetting(resolveRuleConfig),
-  /** JSON per-program publication of payments (publish or not, months back). */
-  DISCLOSURE_CONFIG: jsonSetting(resolveDisclosureConfig),
 });
 
 /**
  * Build the `ScoreAndStore` task (async: leads are keyed with the platform's lead-id key). The
- * last step of every run, so it also brings the public disclosure projections in step with the
- * versions in force (`syncDisclosure`): uploads, withdrawals, restores and the nightly run
- * (which moves the published months forward) all end here.
+ * public disclosure projections are kept by `SyncDisclosure`, beside the collision.
  */
 export async function createRuntime(environment: Environment) {
   const env = parseEnvironment('ScoreAndStore', ScoreAndStoreEnv, environment);
@@ -42,17 +36,9 @@ export async function createRuntime(environment: Environment) {
     leadIdKey: keys.leadIds,
     reports: new DynamoReportRepository(doc, env.TABLE_NAME),
   };
-  const disclosure = {
-    ...deps,
-    disclosure: new DynamoDisclosureStore(doc, env.TABLE_NAME),
-    disclosureConfig: env.DISCLOSURE_CONFIG,
-    lookupKey: keys.lookup,
-  };
   return {
-    handler: surfaceTransientErrors(async (event: unknown) => {
-      const summary = await scoreAndStore(deps, ScoreAndStoreInput.parse(event));
-      await syncDisclosure(disclosure);
-      return summary;
-    }),
+    handler: surfaceTransientErrors(async (event: unknown) =>
+      scoreAndStore(deps, ScoreAndStoreInput.parse(event)),
+    ),
   };
 }

@@ -42,7 +42,7 @@ export interface CollisionWorkflowProps {
   readonly schedules?: readonly CollisionSchedule[];
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
-  /** The platform's master secret: ScoreAndStore (only) reads it to key lead ids. */
+  /** The platform's master secret: ScoreAndStore reads it to key lead ids, SyncDisclosure the lookup index. */
   readonly platformSecret: secretsmanager.ISecret;
 }
 
@@ -73,11 +73,23 @@ const TASK_SIZING: Readonly<
     description: 'Cross-match one ID-hash shard and write its findings',
   },
   ScoreAndStore: {
-    // Its disclosure sync's first load rebuilds the lookup index over every registered person
-    // (+0.4 GB of heap per 100,000 persons measured in memory; docs/scale.md §7).
-    memorySize: 3008,
+    // Holds the run's findings and the county's stored leads to diff them: ≈ 180 MB of heap
+    // growth at 15,000 leads (README, lead store benchmark), about a 1,000,000-person county's.
+    // 1,769 MB is one full vCPU; the disclosure sync that needed 3,008 MB has its own function now.
+    memorySize: 1769,
     timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.ScoreAndStore),
     description: 'Score findings into leads and store them, superseding leads whose evidence disappeared',
+  },
+  SyncDisclosure: {
+    // The first load of a county rebuilds the lookup index over every registered person:
+    // +0.4 GB of heap per 100,000 persons measured in memory (docs/scale.md §7), so ≈ 4 GB at
+    // 1,000,000, plus the rows of the shard being read and the SDK's batches in flight:
+    // 6,144 MB leaves ≈ 50% headroom. The ≈ 7 minutes of writes such a first load takes
+    // (docs/scale.md §7) fit in 15 minutes, Lambda's maximum.
+    memorySize: 6144,
+    timeout: Duration.seconds(TASK_TIMEOUT_SECONDS.SyncDisclosure),
+    description:
+      'Bring the public disclosure projections in step with the versions in force, beside the collision',
   },
 };
 
@@ -104,6 +116,12 @@ const TASK_ACCESS: Readonly<Record<TaskName, Partial<Record<FunctionAccess, stri
   ScoreAndStore: {
     'table:readWrite': 'ScoreAndStore writes leads and closes superseded ones.',
     'dataBucket:read': 'ScoreAndStore reads the findings of every shard of the run.',
+  },
+  SyncDisclosure: {
+    'table:readWrite':
+      'SyncDisclosure reads the versions in force, writes the public projections and takes, renews and releases its lease item (conditional writes).',
+    'dataBucket:disclosure':
+      'SyncDisclosure reads the shards of the versions it projects and keeps its totals parts and state under disclosure/.',
   },
 };
 
@@ -144,11 +162,13 @@ export class CollisionWorkflow extends Construct {
       PlanCollision: make('PlanCollision'),
       MatchShard: make('MatchShard'),
       ScoreAndStore: make('ScoreAndStore'),
+      SyncDisclosure: make('SyncDisclosure'),
     };
     this.functions = functions;
 
-    // Only ScoreAndStore keys lead ids: it alone reads the platform secret.
+    // ScoreAndStore keys lead ids, SyncDisclosure the public lookup index: they alone read the platform secret.
     grantPlatformSecret(props.platformSecret, functions.ScoreAndStore);
+    grantPlatformSecret(props.platformSecret, functions.SyncDisclosure);
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,

@@ -7,7 +7,7 @@ export const DISCLOSURE_CONFIG_CONTEXT = 'disclosureConfig';
 
 /**
  * Hand the county's per-program publication (publish or not, months back) to the functions that
- * read it: the API (programs list) and ScoreAndStore (which keeps the projections). It is
+ * read it: the API (programs list) and SyncDisclosure (which keeps the projections). It is
  * validated at synthesis with the functions' own resolver, so a typo stops `cdk synth` with
  * the Chinese message instead of a function at run time. Unset: everything is published.
  */

@@ -49,6 +49,34 @@ export function grantBucket(
   }
 }
 
+/** Data-bucket objects the disclosure sync reads: every version's ID-hash shards (`shardKey`). */
+export const SHARD_OBJECTS = 'versions/*/shards/*';
+/** Data-bucket objects the disclosure sync keeps: its state, totals parts and lookup cache. */
+export const DISCLOSURE_OBJECTS = 'disclosure/*';
+
+/**
+ * Grant a role read of the version shards and read/write of the disclosure sync's own objects
+ * in the data bucket, no other key, and acknowledge the IAM5 findings those two key patterns
+ * and CDK's action groups produce.
+ */
+function grantDisclosureObjects(role: iam.IRole, bucket: s3.IBucket, purpose: string): void {
+  bucket.grantRead(role, SHARD_OBJECTS);
+  bucket.grantReadWrite(role, DISCLOSURE_OBJECTS);
+  const arn = nagArnToken(bucket, role);
+  for (const pattern of [SHARD_OBJECTS, DISCLOSURE_OBJECTS]) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arn}/${pattern}]`,
+      reason: `Only the objects under ${pattern} of this one bucket: ${purpose}`,
+    });
+  }
+  for (const action of BUCKET_ACTION_WILDCARDS.readWrite) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${action} is CDK's bucket grant action group, scoped to the granted key patterns of one bucket only.`,
+    });
+  }
+}
+
 /** Partition-key prefix of audit entries (`AUDIT#{auditId}`, from the one key module). */
 export const AUDIT_KEY_PREFIX = keys.auditEntry('').PK;
 
@@ -159,7 +187,9 @@ export type FunctionAccess =
   | 'auditTable:append'
   | 'uploadBucket:readPut'
   /** Start runs, and list, describe and redrive the workflow's failed executions (the API). */
-  | 'stateMachine:startAndRedrive';
+  | 'stateMachine:startAndRedrive'
+  /** Read version shards, read/write `disclosure/*` of the data bucket (the disclosure sync). */
+  | 'dataBucket:disclosure';
 
 /** The environment variable each access sets (the names `functions/runtimes/aws.ts` validates). */
 export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
@@ -169,6 +199,7 @@ export const ACCESS_VARIABLE: Readonly<Record<FunctionAccess, string>> = {
   'uploadBucket:readPut': 'UPLOAD_BUCKET',
   'dataBucket:read': 'DATA_BUCKET',
   'dataBucket:readWrite': 'DATA_BUCKET',
+  'dataBucket:disclosure': 'DATA_BUCKET',
   'stateMachine:start': 'STATE_MACHINE_ARN',
   'stateMachine:startAndRedrive': 'STATE_MACHINE_ARN',
 };
@@ -217,6 +248,10 @@ export function grantAccess(
     case 'dataBucket:read':
     case 'dataBucket:readWrite':
       grantBucket(role, resources.dataBucket, access === 'dataBucket:read' ? 'read' : 'readWrite', purpose);
+      name = resources.dataBucket.bucketName;
+      break;
+    case 'dataBucket:disclosure':
+      grantDisclosureObjects(role, resources.dataBucket, purpose);
       name = resources.dataBucket.bucketName;
       break;
     case 'stateMachine:start':

@@ -6,8 +6,8 @@
 import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
-import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
 import { syncDisclosure } from '@jiandu/pipeline';
+import { bucketOf, fromPersonRecord, paymentId, unpackPersons } from '@jiandu/store/disclosure-packing';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
@@ -325,9 +325,14 @@ describe('public disclosure API', () => {
   it('stores no ID number, full name or household number in the projections', async () => {
     const stored = JSON.stringify({
       records: [...store.records.entries()].map(([k, m]) => [k, [...m.values()]]),
-      lookups: [...store.lookups.values()],
+      pages: [...store.pages.values()],
+      persons: [...store.personBuckets.values()],
+      lookups: [...store.lookupBuckets.values()],
       totals: [...store.totalsCells.values()],
     });
+    expect(store.pages.size).toBeGreaterThan(0);
+    expect(store.personBuckets.size).toBeGreaterThan(0);
+    expect(store.lookupBuckets.size).toBeGreaterThan(0);
     const limitKeys = JSON.stringify([...limits.counters.keys()]);
     for (const text of [stored, limitKeys]) {
       expect(piiIn(text, { names: FULL_NAMES, receiptCodes: [] })).toEqual([]);
@@ -496,11 +501,13 @@ describe('public disclosure API', () => {
     clock.now = '2024-06-16T02:00:00.000Z';
     await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
     const summary = await sync();
-    // Its three published parts replace the old version's; their rows are the same but one: one put.
+    // Its three published parts replace the old version's; their rows are the same but one:
+    // one record changed, so one page (its village's February 低保) and one person bucket.
     expect(summary).toMatchObject({
       unitsAdded: 3,
       unitsRemoved: 3,
       paymentsWritten: 1,
+      itemsWritten: 2,
       lookupsRebuilt: false,
     });
     // Only the shard of 王建国 was counted again.
@@ -542,30 +549,58 @@ describe('public disclosure API', () => {
     ]);
   });
 
-  it('projects again, without leftovers, payments that an earlier sync keyed by version', async () => {
-    const payments = () => [...(store.records.get('subsidy_payments')?.values() ?? [])] as DisclosedPayment[];
-    const now = payments()
+  it('projects again, without leftovers or doubles, what an earlier version stored one item per record', async () => {
+    const listed = async () => (await get('/api/v1/public/payments?month=2024-01')).body.items;
+    const shown = await listed();
+    const refs = store
+      .allPayments()
       .map((p) => p.ref)
       .sort();
-    expect(now.every((ref) => ref.startsWith('civil-affairs|'))).toBe(true);
-    // As an older sync left them: refs by version id, units without `refs`.
+    expect(refs.every((ref) => ref.startsWith('civil-affairs|'))).toBe(true);
+    const wang = (await lookup({ name: '王建国', idNumber: WANG })).body.items;
+    expect(wang).toHaveLength(3);
+    // As an older version left them: one item per payment (refs by version id), one per lookup
+    // entry, units without `refs` and `layout`, the sync's state of format 1.
     const [version] = await p.deps.versions.listOfKind('subsidy_payments');
-    const records = store.records.get('subsidy_payments') as Map<string, DisclosedPayment>;
-    for (const [key, r] of [...records]) {
-      records.delete(key);
-      const old = { ...r, ref: r.ref.replace('civil-affairs|', `${version?.versionId}|`) };
-      records.set(key.replace('civil-affairs|', `${version?.versionId}|`), old);
-    }
+    for (const [person, chunks] of store.personBuckets)
+      for (const [digest, records] of unpackPersons(chunks))
+        for (const r of records) {
+          const old = fromPersonRecord(digest, r);
+          const byVersion = { ...old, ref: old.ref.replace('civil-affairs|', `${version?.versionId}|`) };
+          store.legacyPayments.set(paymentId(byVersion), byVersion);
+          expect(person).toBe(bucketOf(digest));
+        }
+    for (const [key, entry] of store.lookups) store.legacyLookups.set(key, entry);
+    store.pages.clear();
+    store.personBuckets.clear();
+    store.lookupBuckets.clear();
     for (const [id, u] of [...store.unitItems])
-      if (u.kind === 'subsidy_payments') store.unitItems.set(id, { ...u, refs: undefined });
+      if (u.kind === 'subsidy_payments')
+        store.unitItems.set(id, { ...u, refs: undefined, layout: undefined });
+    await p.deps.objects.put(
+      p.deps.buckets.data,
+      'disclosure/state.json',
+      JSON.stringify({ format: 1, years: ['2024'] }),
+    );
+
     const summary = await sync();
-    expect(summary).toMatchObject({ unitsAdded: 3, unitsRemoved: 3, paymentsWritten: 10 });
+    expect(summary).toMatchObject({
+      unitsAdded: 3,
+      unitsRemoved: 3,
+      paymentsWritten: 10,
+      lookupsRebuilt: true,
+    });
+    expect(store.legacyPayments.size).toBe(0);
+    expect(store.legacyLookups.size).toBe(0);
     expect(
-      payments()
+      store
+        .allPayments()
         .map((p) => p.ref)
         .sort(),
-    ).toEqual(now);
-    expect((await get('/api/v1/public/payments?month=2024-01')).body.items).toHaveLength(3);
+    ).toEqual(refs);
+    expect(await listed()).toEqual(shown);
+    expect((await lookup({ name: '王建国', idNumber: WANG })).body.items).toEqual(wang);
+    expect((await sync()).itemsWritten).toBe(0);
   });
 
   it('follows withdrawals and replacements: withdrawn rows disappear, a replacement shows instead', async () => {

@@ -16,9 +16,18 @@ import type { MemoryAuditLog } from '@jiandu/store/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 
-const calls = { Normalize: 0, RecordPending: 0, PlanCollision: 0, MatchShard: 0, ScoreAndStore: 0 };
+const calls = {
+  Normalize: 0,
+  RecordPending: 0,
+  PlanCollision: 0,
+  MatchShard: 0,
+  ScoreAndStore: 0,
+  SyncDisclosure: 0,
+};
 /** RecordPending (the upload's step after Normalize) fails with a bug-like error on its first call only. */
 let pendingFails = true;
+/** The nightly run's disclosure sync fails beside the collision and once more after it, then works. */
+let syncFailures = 2;
 
 const handlers: TaskHandlers = {
   Normalize: async (input) => {
@@ -53,6 +62,16 @@ const handlers: TaskHandlers = {
   ScoreAndStore: async () => {
     calls.ScoreAndStore += 1;
     return { runId: 'r-1', leadsNew: 0, leadsUpdated: 0, leadsUnchanged: 0, leadsSuperseded: 0, findings: 0 };
+  },
+  SyncDisclosure: async () => {
+    calls.SyncDisclosure += 1;
+    if (syncFailures > 0) {
+      syncFailures -= 1;
+      const error = new Error('ValidationException: Item size has exceeded the maximum allowed size');
+      error.name = 'DisclosureSyncFailed';
+      throw error;
+    }
+    return { unitsAdded: 3, unitsRemoved: 0 };
   },
 };
 
@@ -115,8 +134,17 @@ describe('failed workflow executions', () => {
     const response = await app.request('/api/v1/runs/failed', { headers: INSPECTOR });
     expect(response.status).toBe(200);
     const { items } = (await response.json()) as { items: Record<string, unknown>[] };
-    expect(items.map((i) => i.id)).toEqual(['upload-bad', 'upload-march']);
+    expect(items.map((i) => i.id)).toEqual(['nightly', 'upload-bad', 'upload-march']);
+    // The nightly run stored its leads; its disclosure sync failed beside the collision and after it.
     expect(items[0]).toMatchObject({
+      trigger: 'Scheduled Event',
+      error: 'DisclosureSyncFailed',
+      detail: expect.stringContaining('Item size'),
+      reason: expect.stringContaining('公示数据同步失败（线索已入库'),
+      redrivable: true,
+    });
+    expect(calls).toMatchObject({ ScoreAndStore: 1, SyncDisclosure: 2 });
+    expect(items[1]).toMatchObject({
       trigger: 'Object Created',
       file: 'uploads/police/death_records/bad.csv',
       error: 'FileRejected',
@@ -124,15 +152,13 @@ describe('failed workflow executions', () => {
       redrivable: false,
       redriveCount: 0,
     });
-    expect(items[1]).toMatchObject({
+    expect(items[2]).toMatchObject({
       file: 'uploads/police/death_records/2024年3月.csv',
       error: 'TypeError',
       detail: expect.stringContaining('kinds'),
       reason: '处理步骤出错；请查看详情，排除原因后重新驱动',
       redrivable: true,
     });
-    // The nightly run succeeded: it is not listed.
-    expect(queue.records().find((r) => r.id === 'nightly')?.status).toBe('SUCCEEDED');
   });
 
   it('is for county staff only', async () => {
@@ -187,12 +213,30 @@ describe('failed workflow executions', () => {
     const { items } = (await (await app.request('/api/v1/runs/failed', { headers: INSPECTOR })).json()) as {
       items: { id: string }[];
     };
-    expect(items.map((i) => i.id)).toEqual(['upload-bad']);
+    expect(items.map((i) => i.id)).toEqual(['nightly', 'upload-bad']);
     // Succeeded now: a second redrive is refused.
     const again = await app.request('/api/v1/runs/failed/upload-march/redrive', {
       method: 'POST',
       headers: INSPECTOR,
     });
     expect(again.status).toBe(409);
+  });
+
+  it('redrives a failed disclosure sync alone: the collision is not run again, the projections catch up', async () => {
+    const before = { ...calls };
+    const response = await app.request('/api/v1/runs/failed/nightly/redrive', {
+      method: 'POST',
+      headers: INSPECTOR,
+    });
+    expect(response.status).toBe(202);
+    await idle();
+    const record = queue.records().find((r) => r.id === 'nightly');
+    expect(record).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(record?.output).toMatchObject({ runId: 'r-1', leadsNew: 0, disclosure: { unitsAdded: 3 } });
+    expect(calls).toEqual({ ...before, SyncDisclosure: before.SyncDisclosure + 1 });
+    const { items } = (await (await app.request('/api/v1/runs/failed', { headers: INSPECTOR })).json()) as {
+      items: { id: string }[];
+    };
+    expect(items.map((i) => i.id)).toEqual(['upload-bad']);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_RULE_CONFIG } from '@jiandu/domain';
 import { describe, expect, it } from 'vitest';
 import { ApiEnv } from '../../functions/runtimes/api.js';
@@ -5,6 +8,12 @@ import { EnvironmentError, parseEnvironment } from '../../functions/runtimes/env
 import { createRuntime as createMatchShard, MatchShardEnv } from '../../functions/runtimes/match-shard.js';
 import { createRuntime as createOverdueLeads } from '../../functions/runtimes/overdue-leads.js';
 import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
+import { ScoreAndStoreEnv } from '../../functions/runtimes/score-and-store.js';
+import {
+  createRuntime as createSyncDisclosure,
+  DISCLOSURE_SYNC_FAILED,
+  SyncDisclosureEnv,
+} from '../../functions/runtimes/sync-disclosure.js';
 
 const REGION = { AWS_REGION: 'cn-north-1' };
 
@@ -19,6 +28,39 @@ function environmentError(build: () => unknown): EnvironmentError {
 }
 
 describe('function environments at start-up', () => {
+  it('the disclosure sync alone reads DISCLOSURE_CONFIG, checked once, naming the path', () => {
+    const store = { TABLE_NAME: 'jiandu', DATA_BUCKET: 'd', PLATFORM_SECRET_FILE: '/tmp/secret' };
+    const env = parseEnvironment('SyncDisclosure', SyncDisclosureEnv, {
+      ...store,
+      DISCLOSURE_CONFIG: JSON.stringify({ default: { monthsBack: 24 } }),
+    });
+    expect(env.DISCLOSURE_CONFIG.default).toEqual({ publish: true, monthsBack: 24 });
+    const error = environmentError(() =>
+      parseEnvironment('SyncDisclosure', SyncDisclosureEnv, {
+        ...store,
+        DISCLOSURE_CONFIG: JSON.stringify({ default: { monthsBack: 0 } }),
+      }),
+    );
+    expect(error.functionName).toBe('SyncDisclosure');
+    expect(error.issues.map((i) => i.path)).toEqual(['DISCLOSURE_CONFIG.default.monthsBack']);
+    // ScoreAndStore keeps no projections any more: it neither reads nor is handed the setting.
+    expect(Object.keys(ScoreAndStoreEnv.shape)).not.toContain('DISCLOSURE_CONFIG');
+  });
+
+  it('ends a sync that failed for another reason than a transient fault as DisclosureSyncFailed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jiandu-sync-'));
+    writeFileSync(join(dir, 'secret'), 'jiandu-test-master-secret-0123456789abcdef');
+    const runtime = await createSyncDisclosure({
+      ...REGION,
+      TABLE_NAME: 'jiandu',
+      DATA_BUCKET: 'd',
+      PLATFORM_SECRET_FILE: join(dir, 'secret'),
+    });
+    // An input the ASL never sends: nothing is read or written, and the error names the step.
+    await expect(runtime.handler({ trigger: 1 })).rejects.toMatchObject({ name: DISCLOSURE_SYNC_FAILED });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('the shard matcher needs only the data bucket (no table, no upload bucket, no workflow)', () => {
     const runtime = createMatchShard({ ...REGION, DATA_BUCKET: 'jiandu-data' });
     expect(typeof runtime.handler).toBe('function');

@@ -3,7 +3,7 @@ import { DISCLOSURE_CONFIG_CONTEXT } from '../../infra/constructs/disclosure-set
 import { logicalId, synthesize } from './support.js';
 
 describe('per-program publication in the stacks', () => {
-  it('hands DISCLOSURE_CONFIG to the API and ScoreAndStore, and to no other function', () => {
+  it('hands DISCLOSURE_CONFIG to the API and SyncDisclosure, and to no other function', () => {
     const setting = { programs: { LINSHI: { publish: false }, DIBAO_RURAL: { monthsBack: 24 } } };
     const app = synthesize({ [DISCLOSURE_CONFIG_CONTEXT]: JSON.stringify(setting) });
     const envOf = (template: typeof app.templates.api, id: string) =>
@@ -15,12 +15,12 @@ describe('per-program publication in the stacks', () => {
       JSON.stringify(setting),
     );
     const functions = app.pipeline.workflow.functions;
-    expect(envOf(app.templates.pipeline, logicalId(functions.ScoreAndStore.function)).DISCLOSURE_CONFIG).toBe(
-      JSON.stringify(setting),
-    );
     expect(
-      envOf(app.templates.pipeline, logicalId(functions.Normalize.function)).DISCLOSURE_CONFIG,
-    ).toBeUndefined();
+      envOf(app.templates.pipeline, logicalId(functions.SyncDisclosure.function)).DISCLOSURE_CONFIG,
+    ).toBe(JSON.stringify(setting));
+    // ScoreAndStore no longer keeps the projections: it does not get the setting any more.
+    for (const fn of [functions.Normalize, functions.ScoreAndStore])
+      expect(envOf(app.templates.pipeline, logicalId(fn.function)).DISCLOSURE_CONFIG).toBeUndefined();
   }, 120_000);
 
   it('stops synthesis on a wrong setting, saying what is wrong in Chinese', () => {

@@ -1,3 +1,5 @@
+import { DISCLOSURE_SYNC_LEASE } from '@jiandu/pipeline/disclosure-lease';
+import { keys } from '@jiandu/store/keys';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
@@ -10,6 +12,7 @@ import { OverdueLeadsEnv } from '../../functions/runtimes/overdue-leads.js';
 import { PlanCollisionEnv } from '../../functions/runtimes/plan-collision.js';
 import { RecordPendingEnv } from '../../functions/runtimes/record-pending.js';
 import { ScoreAndStoreEnv } from '../../functions/runtimes/score-and-store.js';
+import { SyncDisclosureEnv } from '../../functions/runtimes/sync-disclosure.js';
 import { AUDIT_KEY_PREFIX } from '../../infra/constructs/grants.js';
 import type { JianduFunction } from '../../infra/constructs/jiandu-function.js';
 import { logicalId, type SynthesizedApp, synthesize } from './support.js';
@@ -49,6 +52,12 @@ function functions(): { name: string; fn: JianduFunction; template: Template; sc
       template: pipeline,
       schema: ScoreAndStoreEnv,
     },
+    {
+      name: 'SyncDisclosure',
+      fn: workflow.functions.SyncDisclosure,
+      template: pipeline,
+      schema: SyncDisclosureEnv,
+    },
     { name: 'DataLateness', fn: job('DataLateness'), template: pipeline, schema: DataLatenessEnv },
     { name: 'OverdueLeads', fn: job('OverdueLeads'), template: pipeline, schema: OverdueLeadsEnv },
     {
@@ -79,6 +88,7 @@ describe('function environments', () => {
     'PlanCollision',
     'MatchShard',
     'ScoreAndStore',
+    'SyncDisclosure',
     'DataLateness',
     'OverdueLeads',
     'CollisionStarter',
@@ -215,8 +225,8 @@ describe('audit log: no role can change an audit entry', () => {
     const writers = roles(logicalId(app.data.store.table), 'LEAD#R01#abc').filter((r) =>
       r.writes.includes('dynamodb:UpdateItem'),
     );
-    // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore and the three table jobs.
-    expect(writers).toHaveLength(8);
+    // The API, Normalize, RecordPending, PlanCollision, ScoreAndStore, SyncDisclosure and the three table jobs.
+    expect(writers).toHaveLength(9);
     for (const w of writers)
       expect(w.writes).toEqual([
         'dynamodb:PutItem',
@@ -225,5 +235,25 @@ describe('audit log: no role can change an audit entry', () => {
         'dynamodb:BatchWriteItem',
       ]);
     expect(writers.map((w) => w.role)).toContain(apiRole());
+  });
+});
+
+describe('the disclosure sync lease', () => {
+  it('SyncDisclosure may read, take, renew and release its lease item', () => {
+    const leaseKey = keys.lease(DISCLOSURE_SYNC_LEASE).PK;
+    const table = logicalId(app.data.store.table);
+    const pipeline = app.templates.pipeline;
+    const statements = statementsOf(pipeline, logicalId(app.pipeline.workflow.functions.SyncDisclosure.role));
+    // Taken with a conditional PutItem, renewed with UpdateItem, released with DeleteItem, read after a refusal.
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+    ])
+      expect(mayWrite(statements, table, action, leaseKey), action).toBe(true);
+    // The evaluator refuses what is not granted: MatchShard has no table access at all.
+    const matcher = statementsOf(pipeline, logicalId(app.pipeline.workflow.functions.MatchShard.role));
+    expect(mayWrite(matcher, table, 'dynamodb:PutItem', leaseKey)).toBe(false);
   });
 });

@@ -31,7 +31,12 @@ const EXPECTED_ACCESS: Record<TaskName, { upload: string[]; data: string[]; tabl
   PlanCollision: { upload: [], data: S3_READ_WRITE, table: DYNAMO_READ_WRITE },
   MatchShard: { upload: [], data: S3_READ_WRITE, table: [] },
   ScoreAndStore: { upload: [], data: S3_READ, table: DYNAMO_READ_WRITE },
+  // Read of version shards, write of disclosure/* only (see the key-pattern test below).
+  SyncDisclosure: { upload: [], data: S3_READ_WRITE, table: DYNAMO_READ_WRITE },
 };
+
+/** The tasks that read the platform secret: ScoreAndStore keys lead ids, SyncDisclosure the lookup index. */
+const READS_SECRET: readonly TaskName[] = ['ScoreAndStore', 'SyncDisclosure'];
 
 let app: SynthesizedApp;
 let pipeline: Template;
@@ -49,7 +54,7 @@ describe('collision state machine', () => {
     ];
     expect(sm?.Properties.DefinitionString).toBe(collisionDefinitionString(CLOUD_DEFINITION));
     const definition = JSON.parse(sm?.Properties.DefinitionString as string);
-    expect(definition.States.MatchShards.ItemProcessor.ProcessorConfig).toEqual({
+    expect(definition.States.Collide.Branches[0].States.MatchShards.ItemProcessor.ProcessorConfig).toEqual({
       Mode: 'DISTRIBUTED',
       ExecutionType: 'STANDARD',
     });
@@ -129,8 +134,8 @@ describe('task functions', () => {
       data: actionsOn(grants, logicalId(store.dataBucket)),
       table: actionsOn(grants, logicalId(store.table)),
     }).toEqual(EXPECTED_ACCESS[task]);
-    // Nothing beyond the store, its own log group and X-Ray (and, for ScoreAndStore, the
-    // platform secret that keys lead ids).
+    // Nothing beyond the store, its own log group and X-Ray (and, for ScoreAndStore and
+    // SyncDisclosure, the platform secret that keys lead ids and lookups).
     const other = grants
       .filter((g) => g.resources.some((r) => !/Store(Uploads|Data|Table)/.test(r)))
       .flatMap((g) => g.actions)
@@ -141,7 +146,7 @@ describe('task functions', () => {
         'logs:PutLogEvents',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
-        ...(task === 'ScoreAndStore'
+        ...(READS_SECRET.includes(task)
           ? ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']
           : []),
       ].sort(),
@@ -155,6 +160,7 @@ describe('task functions', () => {
     PlanCollision: ['TABLE_NAME', 'DATA_BUCKET'],
     MatchShard: ['DATA_BUCKET'],
     ScoreAndStore: ['TABLE_NAME', 'DATA_BUCKET'],
+    SyncDisclosure: ['TABLE_NAME', 'DATA_BUCKET'],
   } as const;
 
   it.each(TASK_NAMES)(
@@ -184,13 +190,37 @@ describe('task functions', () => {
       };
       expect(properties.Environment.Variables).toEqual({
         ...Object.fromEntries(TASK_VARIABLES[task].map((name) => [name, resources[name]])),
-        ...(task === 'ScoreAndStore' ? { PLATFORM_SECRET_ARN: imported(app.data.platformSecret) } : {}),
+        ...(READS_SECRET.includes(task) ? { PLATFORM_SECRET_ARN: imported(app.data.platformSecret) } : {}),
         POWERTOOLS_SERVICE_NAME: `jiandu-${task.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       });
     },
   );
+
+  it('lets SyncDisclosure read version shards and write only its own disclosure/ objects in the data bucket', () => {
+    const grants = grantsOf(pipeline, logicalId(app.pipeline.workflow.functions.SyncDisclosure.role));
+    const bucket = logicalId(app.data.store.dataBucket);
+    const objects = (pattern: string) =>
+      actionsOn(
+        grants.filter((g) => g.resources.some((r) => r.includes(bucket) && r.includes(pattern))),
+        bucket,
+      );
+    expect(objects('/versions/*/shards/*')).toEqual(S3_READ);
+    expect(objects('/disclosure/*')).toEqual(S3_READ_WRITE);
+    // No statement on every object of the bucket (`<bucket>/*`), none on the upload bucket.
+    expect(
+      grants.flatMap((g) => g.resources).filter((r) => r.includes(bucket) && r.includes('"/*"')),
+    ).toEqual([]);
+    expect(actionsOn(grants, logicalId(app.data.store.uploadBucket))).toEqual([]);
+  });
+
+  it('sizes SyncDisclosure for a 1,000,000-person first load, and ScoreAndStore without the sync', () => {
+    const fn = (task: TaskName) => pipeline.findResources('AWS::Lambda::Function')[fnId(task)]?.Properties;
+    expect(fn('SyncDisclosure')).toMatchObject({ MemorySize: 6144, Timeout: 900 });
+    expect(fn('ScoreAndStore')).toMatchObject({ MemorySize: 1769, Timeout: 600 });
+    expect(fn('SyncDisclosure')?.Environment.Variables).not.toHaveProperty('RULE_CONFIG');
+  });
 
   it('gives every function log group a retention', () => {
     for (const task of TASK_NAMES) {

@@ -46,7 +46,7 @@ describe('platform secret', () => {
     });
   });
 
-  it('is read by the API and ScoreAndStore only, each told where it is', () => {
+  it('is read by the API, ScoreAndStore and SyncDisclosure only, each told where it is', () => {
     const readers = (template: SynthesizedApp['templates'][keyof SynthesizedApp['templates']]) =>
       Object.entries(template.findResources('AWS::IAM::Role'))
         .filter(([roleId]) =>
@@ -54,17 +54,17 @@ describe('platform secret', () => {
         )
         .map(([roleId]) => roleId);
     expect(readers(app.templates.api)).toEqual([logicalId(app.api.api.handler.role)]);
-    expect(readers(app.templates.pipeline)).toEqual([
-      logicalId(app.pipeline.workflow.functions.ScoreAndStore.role),
-    ]);
+    const { functions } = app.pipeline.workflow;
+    expect(readers(app.templates.pipeline).sort()).toEqual(
+      [logicalId(functions.ScoreAndStore.role), logicalId(functions.SyncDisclosure.role)].sort(),
+    );
     const env = (template: SynthesizedApp['templates']['api'], fnId: string) =>
       template.findResources('AWS::Lambda::Function')[fnId]?.Properties.Environment.Variables;
     expect(env(app.templates.api, logicalId(app.api.api.handler.function))).toHaveProperty(
       'PLATFORM_SECRET_ARN',
     );
-    expect(
-      env(app.templates.pipeline, logicalId(app.pipeline.workflow.functions.ScoreAndStore.function)),
-    ).toHaveProperty('PLATFORM_SECRET_ARN');
+    for (const fn of [functions.ScoreAndStore, functions.SyncDisclosure])
+      expect(env(app.templates.pipeline, logicalId(fn.function))).toHaveProperty('PLATFORM_SECRET_ARN');
     expect(
       env(app.templates.pipeline, logicalId(app.pipeline.workflow.functions.Normalize.function)),
     ).not.toHaveProperty('PLATFORM_SECRET_ARN');

@@ -71,8 +71,10 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       expect(stdout).toMatch(/peak RSS of the platform: \d+ MiB/);
       // The disclosure sync's own line: at least one sync, its payments written.
       expect(stdout).toMatch(
-        /disclosure sync \(inside ScoreAndStore[^)]*\): [1-9]\d* run\(s\), [\d.]+ s, [1-9][\d,]* payment records written/,
+        /disclosure sync \([^)]*\): [1-9]\d* run\(s\), [\d.]+ s, [1-9][\d,]* payment records written/,
       );
+      // Both readiness times: leads stored, and the public projections synced beside them.
+      expect(stdout).toMatch(/upload → leads stored [\d.]+ s; → disclosure synced [\d.]+ s \(SyncDisclosure/);
 
       // The re-upload of one changed monthly roster: timed, and exactly the expected leads moved.
       expect(stdout).toMatch(

@@ -96,6 +96,8 @@ describe('npm run cli on the local platform', () => {
     const kinds = [...new Set(truth.files.map((f) => f.key.split('/')[2]))].sort();
     expect(collisions[0]?.input.detail).toMatchObject({ kinds });
     expect(run.stdout).toContain(`✔ 碰撞完成（一次覆盖 ${kinds.length} 类数据`);
+    // Beside the collision, its own step synced the public projections; the CLI says so.
+    expect(run.stdout).toMatch(/公示数据已同步：新增 [1-9]\d* 份、移除 0 份数据，写入发放记录 [1-9]\d* 条/);
 
     // The printed report is the version's quality report, file by file.
     for (const { key } of truth.files) {

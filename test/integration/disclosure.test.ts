@@ -2,7 +2,8 @@
  * Disclosure on a platform of its own (it withdraws data, so not the shared one): files
  * uploaded through S3 become public rows, totals and finance items exactly; a withdrawal
  * through the API removes them; the personal lookup works over DynamoDB, leaves no raw ID in
- * the table and nothing of the request in the logs.
+ * the table and nothing of the request in the logs; a sync that finds another holding the
+ * sync lease waits in the workflow's Retry (the real functions, the real ASL) and runs after it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,10 @@ import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient } from '@jiandu/local/dynamodb';
-import { type Platform, startPlatform } from '@jiandu/local/platform';
+import { type Platform, startPlatform, type TaskTiming } from '@jiandu/local/platform';
 import { createS3Client } from '@jiandu/local/s3';
+import { DISCLOSURE_SYNC_LEASE } from '@jiandu/pipeline/disclosure-lease';
+import { DynamoLeases } from '@jiandu/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DIVISIONS,
@@ -34,6 +37,7 @@ describe('disclosure on the local platform', () => {
   let platform: Platform;
   let s3: S3Client;
   const lines: string[] = [];
+  const tasks: TaskTiming[] = [];
 
   const put = (key: string, body: string) =>
     s3.send(new PutObjectCommand({ Bucket: platform.buckets.upload, Key: key, Body: body }));
@@ -60,6 +64,7 @@ describe('disclosure on the local platform', () => {
       quiet: true,
       logLevel: 'INFO',
       log: (line) => lines.push(line),
+      onTask: (t) => tasks.push(t),
       jobSchedules: [],
       schedules: [],
       functionSettings: { DISCLOSURE_CONFIG: JSON.stringify({ programs: { LINSHI: { publish: false } } }) },
@@ -107,6 +112,15 @@ describe('disclosure on the local platform', () => {
     expect((await get('/api/v1/public/poverty')).items).toHaveLength(2);
     expect((await get('/api/v1/public/projects')).items).toHaveLength(2);
     expect((await get('/api/v1/public/notices?q=低保')).items).toHaveLength(1);
+    // Every burst's run stored its leads and, in its own step beside them, synced the projections.
+    const runs = platform.executions().filter((e) => e.input['detail-type'] !== 'Object Created');
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs)
+      expect(run).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { runId: expect.any(String), disclosure: { unitsAdded: expect.any(Number) } },
+      });
+    expect(runs.at(-1)?.output).toMatchObject({ disclosure: { paymentsWritten: 5 } });
   });
 
   it('looks up own and household payments without keeping the ID or logging the request', async () => {
@@ -136,9 +150,15 @@ describe('disclosure on the local platform', () => {
       start = out.LastEvaluatedKey;
     } while (start);
     const disclosure = items.filter((i) =>
-      /^(PAY#|TOTALS#|LOOKUP#|POVERTY|PROJECTS|FINANCE#|NOTICES|DISCLOSURE|LIMIT#)/.test(String(i.PK)),
+      /^(PAY|PERSONPAY#|TOTALS#|LOOKUP|POVERTY|PROJECTS|FINANCE|NOTICES|DISCLOSURE|LIMIT#)/.test(
+        String(i.PK),
+      ),
     );
-    expect(disclosure.some((i) => String(i.PK).startsWith('LOOKUP#'))).toBe(true);
+    for (const packed of ['PAYPAGE#', 'PERSONPAY#', 'LOOKUPB#', 'POVERTYPAGE', 'FINANCEPAGE#'])
+      expect(
+        disclosure.some((i) => String(i.PK).startsWith(packed)),
+        packed,
+      ).toBe(true);
     const text = JSON.stringify(disclosure);
     expect(piiIn(text, { names: FULL_NAMES, receiptCodes: [] })).toEqual([]);
     for (const id of IDS) expect(text).not.toContain(id);
@@ -157,6 +177,12 @@ describe('disclosure on the local platform', () => {
     });
     expect(res.status).toBe(200);
     await platform.waitForIdle();
+    // The withdrawal's run: its sync took the version's units out.
+    expect(platform.executions().at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      input: { 'detail-type': 'Version Withdrawn' },
+      output: { disclosure: { unitsRemoved: expect.any(Number) } },
+    });
     expect((await get('/api/v1/public/payments?month=2024-01')).items).toEqual([]);
     expect((await get('/api/v1/public/totals?year=2024&by=program')).items).toEqual([]);
     expect((await lookup('王建国', WANG)).body).toEqual({ items: [] });
@@ -165,4 +191,38 @@ describe('disclosure on the local platform', () => {
       4,
     );
   });
+
+  it('runs a sync that found the lease held after the holder releases it, with what came meanwhile', async () => {
+    const leases = new DynamoLeases(
+      DynamoDBDocumentClient.from(createDynamoDbClient(platform.dynamodbEndpoint)),
+      platform.tableName,
+    );
+    const now = Math.floor(Date.now() / 1000);
+    // Another sync (here: the test) holds the lease.
+    expect(await leases.acquire(DISCLOSURE_SYNC_LEASE, 'other-sync', now, now + 960)).toEqual({
+      acquired: true,
+    });
+    const before = tasks.length;
+    await put(
+      'uploads/township-431199100/notices/补充公开.csv',
+      [
+        '公开层级,乡镇,村,公开类别,标题,内容,公开日期',
+        '村级,青山镇,红星村,村务,道路硬化工程公示,工程已验收,2024-05-06',
+      ].join('\n'),
+    );
+    const idle = platform.waitForIdle(180_000);
+    // The burst's sync fails DisclosureSyncBusy (across the function host, by name) and is retried.
+    const failedSyncs = () => tasks.slice(before).filter((t) => t.task === 'SyncDisclosure' && !t.ok);
+    await expect.poll(() => failedSyncs().length, { timeout: 60_000, interval: 200 }).toBeGreaterThan(1);
+    expect((await get('/api/v1/public/notices?q=道路')).items).toEqual([]);
+    expect(await leases.release(DISCLOSURE_SYNC_LEASE, 'other-sync')).toBe(true);
+    await idle;
+    expect(platform.executions().at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { disclosure: { unitsAdded: 1 } },
+    });
+    expect((await get('/api/v1/public/notices?q=道路')).items).toHaveLength(1);
+    // The sync released its own lease: the next one takes it at once.
+    expect((await leases.acquire(DISCLOSURE_SYNC_LEASE, 'next', now, now + 1)).acquired).toBe(true);
+  }, 200_000);
 });

@@ -230,6 +230,7 @@ describe('transient faults: retried, nothing lost, nothing doubled', () => {
             { task: 'MatchShard', kind: 'throw', error: 'transient' },
             { task: 'ScoreAndStore', kind: 'throw', error: 'transient' },
             { task: 'PlanCollision', kind: 'throw', error: 'transient', when: 'before' },
+            { task: 'SyncDisclosure', kind: 'throw', error: 'transient' },
           ],
           services: [
             // Absorbed by the SDK's own retries.
@@ -246,7 +247,7 @@ describe('transient faults: retried, nothing lost, nothing doubled', () => {
           ],
         });
         await loadCounty(platform, s3);
-        expect(platform.faults?.counts()).toEqual({ tasks: [1, 1, 1, 1, 1], services: [2, 5, 4, 2] });
+        expect(platform.faults?.counts()).toEqual({ tasks: [1, 1, 1, 1, 1, 1], services: [2, 5, 4, 2] });
         // Retried by the SDK and the workflow: no execution failed.
         expect(platform.executions().filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
         platform.faults?.clear();
@@ -323,6 +324,48 @@ describe('twenty uploads at once, one of them failing for good', () => {
       expect(platform.executions().filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
       const after = await runCli(['runs', 'failed', '--endpoint-file', endpointFile]);
       expect(after.stdout).toContain('没有失败的处理流程');
+    });
+  }, 180_000);
+});
+
+describe('a disclosure sync failing for good', () => {
+  it('leaves the leads stored, fails only its own step visibly, and a redrive through the CLI syncs', async () => {
+    await faultCase(async (platform, s3) => {
+      // Beside the collision and once more after it: the first run's sync fails for good.
+      inject(platform, {
+        tasks: [{ task: 'SyncDisclosure', kind: 'throw', error: 'fatal', when: 'before', times: 2 }],
+      });
+      await loadCounty(platform, s3);
+      expect(platform.faults?.counts().tasks).toEqual([2]);
+
+      const failed = platform.executions().filter((e) => e.status !== 'SUCCEEDED');
+      expect(failed).toHaveLength(1);
+      const run = failed[0] as (typeof failed)[number];
+      expect(run.failedAt).toMatchObject({ state: 'SyncDisclosureAgain', type: 'Task' });
+      // The collision beside it was not stopped: the leads are the clean run's.
+      expect((await endState(platform, s3)).leads).toEqual(clean.leads);
+
+      const listed = (await apiGet(platform, '/api/v1/runs/failed')).items as Record<string, unknown>[];
+      expect(listed).toEqual([
+        expect.objectContaining({
+          id: run.id,
+          redrivable: true,
+          detail: expect.stringContaining('注入的故障'),
+        }),
+      ]);
+      const endpointFile = join(dirs.at(-1) as string, ENDPOINT_FILE);
+      const redrive = await runCli(['runs', 'redrive', run.id, '--endpoint-file', endpointFile]);
+      expect(redrive.code, redrive.stderr).toBe(0);
+      await platform.waitForIdle(60_000);
+      // Only the sync ran again: the run's output is the collision's summary and the sync's figures.
+      const redriven = platform.executions().find((e) => e.id === run.id);
+      expect(redriven).toMatchObject({
+        status: 'SUCCEEDED',
+        redriveCount: 1,
+        output: { runId: expect.any(String), disclosure: { seconds: expect.any(Number) } },
+      });
+      expect(platform.executions().filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
+      expect((await endState(platform, s3)).leads).toEqual(clean.leads);
     });
   }, 180_000);
 });

@@ -35,6 +35,7 @@ import {
   type RecordPendingOutput,
   ScoreAndStoreInput,
   ShardTask,
+  SyncDisclosureInput,
 } from '@jiandu/pipeline/contracts';
 import type { TaskName } from '@jiandu/pipeline/definition';
 import { Hono } from 'hono';
@@ -121,6 +122,11 @@ function fakeHandlers() {
         leadsSuperseded: 0,
         findings,
       };
+    },
+    SyncDisclosure: async (raw) => {
+      calls.push({ task: 'SyncDisclosure', input: raw });
+      SyncDisclosureInput.parse(raw);
+      return { unitsAdded: 0, unitsRemoved: 0 };
     },
   };
   return { handlers, calls, maxActive: () => maxActive };

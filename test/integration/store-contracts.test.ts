@@ -15,6 +15,7 @@ import type { UploadRequest } from '@jiandu/domain/datasets/corrections';
 import type { LatenessRecord } from '@jiandu/domain/datasets/progress';
 import { type LeadFilter, matchesLeadFilter, type PageRequest, sortLeads } from '@jiandu/domain/leads/query';
 import type { CorrectionTask } from '@jiandu/domain/leads/workflow';
+import type { LeaseStore } from '@jiandu/domain/leases';
 import type { Lead, LeadStatus } from '@jiandu/domain/model';
 import {
   type AuditLog,
@@ -47,6 +48,7 @@ import {
   DynamoCorrectionTaskRepository,
   DynamoLatenessRepository,
   DynamoLeadRepository,
+  DynamoLeases,
   DynamoPendingCollisions,
   DynamoReportRepository,
   DynamoRunRepository,
@@ -62,6 +64,7 @@ import {
   MemoryCorrectionTasks,
   MemoryLateness,
   MemoryLeads,
+  MemoryLeases,
   MemoryObjects,
   MemoryPendingCollisions,
   MemoryReports,
@@ -84,6 +87,7 @@ interface Stores {
   readonly columnMappings: ColumnMappingRepository;
   readonly objects: ObjectStore;
   readonly pending: PendingCollisionRepository;
+  readonly leases: LeaseStore;
   /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
   readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
   /** DynamoDB only: puts a lead item as versions before 2026-12 wrote it (its evidence a list of maps). */
@@ -122,6 +126,7 @@ const memory: Implementation = {
     columnMappings: new MemoryColumnMappings(),
     objects: new MemoryObjects(),
     pending: new MemoryPendingCollisions(),
+    leases: new MemoryLeases(),
   }),
 };
 
@@ -176,6 +181,7 @@ const dynamodb = ((): Implementation => {
         columnMappings: new DynamoColumnMappingRepository(doc, table),
         objects,
         pending: new DynamoPendingCollisions(doc, table),
+        leases: new DynamoLeases(doc, table),
       };
     },
   };
@@ -846,6 +852,57 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       // The next burst starts afresh.
       const next = await s.pending.mark(['divisions'], '2024-05-02T00:00:00.000Z');
       expect(next).toMatchObject({ kinds: ['divisions'], firstMarkedAt: '2024-05-02T00:00:00.000Z' });
+    });
+  });
+
+  describe('LeaseStore', () => {
+    const SYNC = 'disclosure-sync';
+    const T = 1_700_000_000; // epoch seconds
+
+    it('is taken by one of two concurrent attempts, refused while held, and held by nobody else', async () => {
+      const attempts = await Promise.all([
+        s.leases.acquire(SYNC, 'run-a', T, T + 960),
+        s.leases.acquire(SYNC, 'run-b', T, T + 960),
+      ]);
+      expect(attempts.filter((a) => a.acquired)).toHaveLength(1);
+      const winner = attempts[0]?.acquired ? 'run-a' : 'run-b';
+      // Refused up to and at its expiry, and the refusal names the holder and its expiry.
+      expect(await s.leases.acquire(SYNC, 'run-c', T + 959, T + 2000)).toEqual({
+        acquired: false,
+        holder: { owner: winner, expiresAt: T + 960 },
+      });
+      expect((await s.leases.acquire(SYNC, 'run-c', T + 960, T + 2000)).acquired).toBe(false);
+      // Another lease's name is another item.
+      expect((await s.leases.acquire('other-work', 'run-c', T, T + 10)).acquired).toBe(true);
+    });
+
+    it('is taken after its expiry, and the old owner can then neither renew nor release it', async () => {
+      expect(await s.leases.acquire(SYNC, 'run-a', T, T + 960)).toEqual({ acquired: true });
+      expect(await s.leases.acquire(SYNC, 'run-b', T + 961, T + 1921)).toEqual({ acquired: true });
+      expect(await s.leases.renew(SYNC, 'run-a', T + 3000)).toBe(false);
+      expect(await s.leases.release(SYNC, 'run-a')).toBe(false);
+      // run-b's lease is untouched by run-a's attempts.
+      expect(await s.leases.acquire(SYNC, 'run-c', T + 1900, T + 3000)).toEqual({
+        acquired: false,
+        holder: { owner: 'run-b', expiresAt: T + 1921 },
+      });
+    });
+
+    it('is renewed and released only by its owner; once released it is free at once', async () => {
+      expect(await s.leases.release(SYNC, 'run-a')).toBe(false);
+      expect(await s.leases.renew(SYNC, 'run-a', T + 10)).toBe(false);
+      expect((await s.leases.acquire(SYNC, 'run-a', T, T + 960)).acquired).toBe(true);
+      expect(await s.leases.renew(SYNC, 'run-a', T + 1500)).toBe(true);
+      // Renewed: still held past its first expiry.
+      expect(await s.leases.acquire(SYNC, 'run-b', T + 1000, T + 2000)).toMatchObject({
+        acquired: false,
+        holder: { owner: 'run-a', expiresAt: T + 1500 },
+      });
+      expect(await s.leases.renew(SYNC, 'run-b', T + 5000)).toBe(false);
+      expect(await s.leases.release(SYNC, 'run-b')).toBe(false);
+      expect(await s.leases.release(SYNC, 'run-a')).toBe(true);
+      expect(await s.leases.release(SYNC, 'run-a')).toBe(false);
+      expect((await s.leases.acquire(SYNC, 'run-b', T + 1, T + 961)).acquired).toBe(true);
     });
   });
 

@@ -5,22 +5,7 @@
  */
 import { RULES, rulesReading } from '@jiandu/domain';
 import type { Lead } from '@jiandu/domain/model';
-import { createWorkflow } from '@jiandu/local/workflow';
-import {
-  collisionRequestEvent,
-  matchShard,
-  NormalizeInput,
-  normalizeUpload,
-  PlanInput,
-  planCollision,
-  RecordPendingInput,
-  recordPending,
-  rulesForTrigger,
-  ScoreAndStoreInput,
-  SHARD_COUNT,
-  ShardTask,
-  scoreAndStore,
-} from '@jiandu/pipeline';
+import { collisionRequestEvent, rulesForTrigger, SHARD_COUNT } from '@jiandu/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
 import { memoryPipeline } from '../support/workflow.js';
@@ -64,13 +49,8 @@ describe('which rules a run evaluates', () => {
 describe('re-evaluation through the workflow', () => {
   const clock = { now: '2023-07-01T00:00:00.000Z' };
   const p = memoryPipeline(clock);
-  const request = createWorkflow({
-    Normalize: (i) => normalizeUpload(p.deps, NormalizeInput.parse(i)),
-    RecordPending: (i) => recordPending(p.deps, RecordPendingInput.parse(i)),
-    PlanCollision: (i) => planCollision(p.deps, PlanInput.parse(i)),
-    MatchShard: (i) => matchShard(p.deps, ShardTask.parse(i)),
-    ScoreAndStore: (i) => scoreAndStore(p.deps, ScoreAndStoreInput.parse(i)),
-  });
+  // The pipeline's own workflow: every task on the same in-memory ports.
+  const request = p.workflow;
   const lead = (rule: string): Lead => [...p.deps.leads.items.values()].find((l) => l.rule === rule) as Lead;
   const lastRun = async () => (await p.deps.runs.list(1))[0];
 

@@ -6,7 +6,7 @@
  */
 
 import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { combineFindings, resolveRuleConfig } from '@jiandu/domain';
+import { combineFindings, hasLostId, resolveRuleConfig, type SourceRow } from '@jiandu/domain';
 import type { Finding } from '@jiandu/domain/model';
 import {
   type CollisionManifest,
@@ -21,8 +21,10 @@ import {
   type ShardSizing,
   shardCountFor,
   shardKey,
+  shardOf,
   storedShardsOf,
 } from '@jiandu/pipeline';
+import { MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
 import { MemoryColumnMappings, MemoryObjects, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -131,6 +133,58 @@ describe('one county matched in any number of shards', () => {
       for (const rows of run.sent) expect(rows).toBeLessThan(run.referenceRows / 4);
     },
   );
+
+  it('reads every reference row once per shard: its own slice itself, only other shards’ rows from the plan', async () => {
+    const run = await collide(4);
+    let sent = 0;
+    for (const task of run.plan.shards) {
+      const bytes = await objects.getBytes(DATA, referenceKey(run.plan.runId, task.shard));
+      for (const row of bytes ? (decodeRows(new TextDecoder().decode(bytes)) as SourceRow[]) : []) {
+        sent++;
+        // A lost ID nobody could place is set aside by every shard: the plan sends it where it is needed.
+        if (hasLostId(row)) continue;
+        expect(shardOf(row, row.kind, 4), `${row.kind} row ${row.row}`).not.toBe(task.shard);
+      }
+    }
+    expect(sent).toBeGreaterThan(0);
+  });
+
+  it('holds a bounded number of stored shards open at once, however many versions and shards it reads', async () => {
+    let open = 0;
+    let peak = 0;
+    async function* counted(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      open++;
+      peak = Math.max(peak, open);
+      try {
+        yield* chunks;
+      } finally {
+        open--;
+      }
+    }
+    const counting = new Proxy(objects, {
+      get(target, name) {
+        if (name === 'stream')
+          return (bucket: string, key: string, ifMatch?: string) =>
+            counted(target.stream(bucket, key, ifMatch));
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // The plan step reads every stored shard of every reference version: far more than the bound.
+    const stored = [...versions.items.values()].reduce(
+      (n, v) => n + v.shardRows.filter((r) => r > 0).length,
+      0,
+    );
+    expect(stored).toBeGreaterThan(4 * MAX_OPEN_READS);
+    const plan = await planCollision(
+      { ...base, objects: counting, shardSizing: { rowsPerShard: 1, minShards: 1, maxShards: 1 } },
+      { trigger: 'Scheduled Event', eventTime: base.now() },
+    );
+    for (const task of plan.shards) await matchShard({ ...base, objects: counting }, task);
+    expect(peak).toBeGreaterThan(1);
+    // A match shard reads its routed rows and its reference cut beside its slice.
+    expect(peak).toBeLessThanOrEqual(MAX_OPEN_READS + 2);
+  });
 
   it('reads a version stored in fewer shards (an older layout) alike', async () => {
     // Rewrite the payments of one version as if Normalize had stored them in 4 shards.

@@ -86,7 +86,7 @@ describe('transient error classification', () => {
   it('is retried by every task state of the workflow with back-off and jitter', () => {
     type Retrier = { ErrorEquals: string[]; JitterStrategy?: string; BackoffRate?: number };
     const tasks: { Retry?: Retrier[] }[] = [];
-    // Every Task state, wherever it sits (inside a Map's processor too).
+    // Every Task state, wherever it sits (inside a Map's processor or a Parallel branch too).
     JSON.stringify(
       collisionDefinition(CLOUD_DEFINITION),
       (_key, value: { Type?: string; Retry?: Retrier[] }) => {
@@ -94,7 +94,8 @@ describe('transient error classification', () => {
         return value;
       },
     );
-    expect(tasks).toHaveLength(5);
+    // Five tasks, SyncDisclosure twice (beside the collision, and once more after it).
+    expect(tasks).toHaveLength(7);
     for (const task of tasks) {
       const retry = task.Retry?.find((r) => r.ErrorEquals.includes(TRANSIENT_ERROR));
       expect(retry?.ErrorEquals).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));
@@ -130,6 +131,7 @@ describe('a transient fault inside a task, in the workflow', () => {
       PlanCollision: unused,
       MatchShard: unused,
       ScoreAndStore: unused,
+      SyncDisclosure: unused,
     } satisfies TaskHandlers);
   };
 

@@ -232,6 +232,50 @@ describe('an upload overwritten while it is read', () => {
 describe('reading an upload', () => {
   const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+  it('hashes a file sent again under its key before reading it: unchanged, it is not read into rows', async () => {
+    const clock = { now: '2023-07-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    let reads = 0;
+    let chunks = 0;
+    const stream = p.deps.objects.stream.bind(p.deps.objects);
+    p.deps.objects.stream = async function* (bucket, k, ifMatch) {
+      reads++;
+      for await (const chunk of stream(bucket, k, ifMatch)) {
+        chunks++;
+        yield chunk;
+      }
+    };
+    const key = 'uploads/police/death_records/deaths.csv';
+    const roster = (n: number) =>
+      new TextEncoder().encode(
+        ['身份证号,姓名,死亡日期', ...Array.from({ length: n }, () => `${JIA},王建国,2023-02-10`)].join('\n'),
+      );
+    const normalize = async (bytes: Uint8Array) => {
+      reads = 0;
+      chunks = 0;
+      await p.deps.objects.put('uploads-bucket', key, bytes);
+      return normalizeUpload(p.deps, { bucket: 'uploads-bucket', key, eventTime: clock.now });
+    };
+    const first = await normalize(roster(300));
+    expect([first.outcome, reads]).toEqual(['registered', 1]);
+    const chunksOfFile = chunks;
+
+    // The folder sent again: the same bytes under the same key are hashed, nothing more.
+    const again = await normalize(roster(300));
+    expect([again.outcome, again.versionId, reads, chunks]).toEqual([
+      'duplicate',
+      first.versionId,
+      1,
+      chunksOfFile,
+    ]);
+
+    // The department corrected the file under the same name: hashed, then read as a new version.
+    const corrected = roster(299);
+    const out = await normalize(corrected);
+    expect([out.outcome, out.accepted, reads]).toEqual(['registered', 299, 2]);
+    expect(await p.deps.versions.get(out.versionId)).toMatchObject({ fileHash: sha256(corrected) });
+  });
+
   it('reads the file once, and its hash is of every byte also when the reader stops early', async () => {
     const clock = { now: '2023-07-01T00:00:00.000Z' };
     const p = memoryPipeline(clock);

@@ -6,11 +6,15 @@
 
 import { resolveRuleConfig } from '@jiandu/domain';
 import { startPendingCollision } from '@jiandu/domain/collision-burst';
+import { type DisclosureConfig, resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
 import type { Lead } from '@jiandu/domain/model';
 import { objectCreatedEvent, scheduledEvent } from '@jiandu/local/events';
-import { createWorkflow } from '@jiandu/local/workflow';
+import { createWorkflow, type TaskHandler, type TaskHandlers } from '@jiandu/local/workflow';
 import {
   collisionRequestEvent,
+  type DisclosureLeaseDeps,
+  type DisclosureSyncDeps,
   matchShard,
   type NormalizeDeps,
   NormalizeInput,
@@ -25,8 +29,12 @@ import {
   ScoreAndStoreInput,
   SHARD_COUNT,
   ShardTask,
+  SyncDisclosureInput,
   scoreAndStore,
+  syncDisclosure,
+  withDisclosureSyncLease,
 } from '@jiandu/pipeline';
+import { MemoryDisclosureStore, MemoryLeases } from '@jiandu/store/memory';
 import {
   MemoryColumnMappings,
   MemoryLeads,
@@ -41,7 +49,17 @@ import { TEST_KEYS } from './trust.js';
 export const UPLOAD = 'uploads-bucket';
 export const DATA = 'data-bucket';
 
-export function memoryPipeline(clock: { now: string }) {
+/** Options of {@link memoryPipeline}. */
+export interface MemoryPipelineOptions {
+  /** Which programs' payments are published, how many months back. @default everything */
+  readonly disclosureConfig?: DisclosureConfig;
+  /** The disclosure projections' store (a test watching the sync's writes). @default a new `MemoryDisclosureStore` */
+  readonly disclosure?: DisclosureStore;
+  /** Wrap some tasks' handlers (a test injecting a failure). */
+  readonly wrap?: Partial<Record<keyof TaskHandlers, (handler: TaskHandler) => TaskHandler>>;
+}
+
+export function memoryPipeline(clock: { now: string }, options: MemoryPipelineOptions = {}) {
   const deps = {
     versions: new MemoryVersions(),
     leads: new MemoryLeads(),
@@ -58,14 +76,35 @@ export function memoryPipeline(clock: { now: string }) {
     // As many shards as versions are stored in, however small the test's data: every path
     // across shards (households, poverty partials, routed lost IDs) is taken.
     shardSizing: { rowsPerShard: 1, minShards: SHARD_COUNT, maxShards: SHARD_COUNT },
-  } satisfies ScoreAndStoreDeps & NormalizeDeps & RecordPendingDeps & PlanDeps;
-  const workflow = createWorkflow({
+    disclosure: options.disclosure ?? new MemoryDisclosureStore(),
+    disclosureConfig: options.disclosureConfig ?? resolveDisclosureConfig(),
+    lookupKey: TEST_KEYS.lookup,
+    leases: new MemoryLeases(),
+  } satisfies ScoreAndStoreDeps &
+    NormalizeDeps &
+    RecordPendingDeps &
+    PlanDeps &
+    DisclosureSyncDeps &
+    DisclosureLeaseDeps;
+  const handlers: TaskHandlers = {
     Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
     RecordPending: (i) => recordPending(deps, RecordPendingInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),
     MatchShard: (i) => matchShard(deps, ShardTask.parse(i)),
     ScoreAndStore: (i) => scoreAndStore(deps, ScoreAndStoreInput.parse(i)),
-  });
+    // As the function does: one sync at a time, under the lease.
+    SyncDisclosure: (i) => {
+      SyncDisclosureInput.parse(i);
+      return withDisclosureSyncLease(deps, () => syncDisclosure(deps));
+    },
+  };
+  const wrapped = Object.fromEntries(
+    Object.entries(handlers).map(([task, handler]) => {
+      const wrap = options.wrap?.[task as keyof TaskHandlers];
+      return [task, wrap ? wrap(handler) : handler];
+    }),
+  ) as TaskHandlers;
+  const workflow = createWorkflow(wrapped);
 
   /** Collision runs started by the burst starter (`startPendingCollision`), by execution id. */
   const started = new Map<string, Promise<Record<string, unknown>>>();
@@ -142,5 +181,5 @@ export function memoryPipeline(clock: { now: string }) {
       .sort((a, b) => a.subjectKey.localeCompare(b.subjectKey));
   }
 
-  return { deps, upload, deliver, complete, replay, request, scheduled, leadsOf };
+  return { deps, workflow, upload, deliver, complete, replay, request, scheduled, leadsOf };
 }

@@ -92,14 +92,21 @@ async function measured<T>(
   }
 }
 
-/** A DynamoDB document client that counts the items it puts and deletes. */
-function countingDoc(doc: DynamoDBDocumentClient): { doc: DynamoDBDocumentClient; writes: () => number } {
+/** A DynamoDB document client that counts the items it puts and deletes, and the bytes it puts. */
+function countingDoc(doc: DynamoDBDocumentClient): {
+  doc: DynamoDBDocumentClient;
+  writes: () => number;
+  bytes: () => number;
+} {
   let writes = 0;
+  let bytes = 0;
   const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
   (doc as { send: unknown }).send = async (command: { constructor: { name: string }; input: unknown }) => {
     const name = command.constructor.name;
     if (name === 'BatchWriteCommand') {
-      const input = command.input as { RequestItems: Record<string, unknown[]> };
+      const input = command.input as { RequestItems: Record<string, { PutRequest?: { Item: unknown } }[]> };
+      for (const list of Object.values(input.RequestItems))
+        for (const w of list) if (w.PutRequest) bytes += Buffer.byteLength(JSON.stringify(w.PutRequest.Item));
       const out = (await send(command)) as { UnprocessedItems?: Record<string, unknown[]> };
       const sent = Object.values(input.RequestItems).reduce((s, l) => s + l.length, 0);
       const left = Object.values(out.UnprocessedItems ?? {}).reduce((s, l) => s + l.length, 0);
@@ -109,7 +116,7 @@ function countingDoc(doc: DynamoDBDocumentClient): { doc: DynamoDBDocumentClient
     if (name === 'PutCommand' || name === 'DeleteCommand' || name === 'UpdateCommand') writes += 1;
     return send(command);
   };
-  return { doc, writes: () => writes };
+  return { doc, writes: () => writes, bytes: () => bytes };
 }
 
 async function main(): Promise<void> {
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
 
   let store: DisclosureStore;
   let writes: () => number;
+  let bytes: () => number = () => Number.NaN;
   let stop = async () => {};
   if (values.dynamodb) {
     const dbPath = mkdtempSync(join(tmpdir(), 'jiandu-disclosure-bench-'));
@@ -179,6 +187,7 @@ async function main(): Promise<void> {
     );
     store = new DynamoDisclosureStore(counted.doc, 'bench');
     writes = counted.writes;
+    bytes = counted.bytes;
     stop = async () => {
       client.destroy();
       await local.stop();
@@ -202,10 +211,12 @@ async function main(): Promise<void> {
   };
   const run = async (label: string) => {
     const before = writes();
+    const bytesBefore = bytes();
     const m = await measured(() => syncDisclosure(deps));
     const s: DisclosureSyncSummary = m.result;
+    const mb = (bytes() - bytesBefore) / 1e6;
     console.log(
-      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county)  ${JSON.stringify(s)}`,
+      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written${Number.isNaN(mb) ? '' : ` (${mb.toFixed(1)} MB)`}  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county)  ${JSON.stringify(s)}`,
     );
   };
 

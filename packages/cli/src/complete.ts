@@ -15,6 +15,7 @@ const CompleteAnswer = z.object({
   message: z.string(),
 });
 
+/** The run's output: the collision's figures and, beside them, what the disclosure sync changed. */
 const RunSummary = z.object({
   runId: z.string(),
   leadsNew: z.number(),
@@ -22,7 +23,18 @@ const RunSummary = z.object({
   leadsUnchanged: z.number(),
   leadsSuperseded: z.number(),
   findings: z.number(),
+  disclosure: z
+    .object({
+      unitsAdded: z.number(),
+      unitsRemoved: z.number(),
+      paymentsWritten: z.number(),
+      seconds: z.number(),
+    })
+    .optional(),
 });
+
+/** The error a run ends with when its leads are stored but the disclosure sync failed twice (`functions/runtimes/sync-disclosure.ts`). */
+const DISCLOSURE_SYNC_FAILED = 'DisclosureSyncFailed';
 
 /** What became of the burst's collision. */
 export interface CollisionResult {
@@ -67,15 +79,27 @@ export function collisionFailed(result: CollisionResult): boolean {
 export function formatCollision(result: CollisionResult): string[] {
   if (!result.execution) return [`碰撞：${result.message}`];
   if (collisionFailed(result)) {
-    const { status, error, cause } = result.execution;
+    const { status, error, cause, executionArn } = result.execution;
+    if (error === DISCLOSURE_SYNC_FAILED)
+      return [
+        `✔ 碰撞完成，线索已入库（一次覆盖 ${result.kinds.length} 类数据）`,
+        `✘ 公示数据同步失败：${cause ?? ''}`,
+        `    公开页面仍是上次同步的数据；排除原因后重新驱动（只重做同步）：npm run cli -- runs redrive ${executionArn.split(':').at(-1)}`,
+      ];
     return [`✘ 碰撞失败（${status}）：${[error, cause].filter(Boolean).join(' ')}`];
   }
   const s = result.summary;
+  const d = s?.disclosure;
   return [
     `✔ 碰撞完成（一次覆盖 ${result.kinds.length} 类数据：${result.kinds.join('、')}）`,
     ...(s
       ? [
           `    运行 ${s.runId}：发现 ${s.findings}，线索新增 ${s.leadsNew}，更新 ${s.leadsUpdated}，未变 ${s.leadsUnchanged}，作废 ${s.leadsSuperseded}`,
+        ]
+      : []),
+    ...(d
+      ? [
+          `    公示数据已同步：新增 ${d.unitsAdded} 份、移除 ${d.unitsRemoved} 份数据，写入发放记录 ${d.paymentsWritten} 条（${d.seconds.toFixed(1)} 秒）`,
         ]
       : []),
   ];

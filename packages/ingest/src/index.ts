@@ -165,7 +165,8 @@ export async function ingestFile(
       ? xlsxSheets(body, file.fileName, limits)
       : singleSheet(csvSheet(body, format.encoding, limits));
 
-  const normalizer = new RowNormalizer(kind, options.divisions);
+  // XLSX cells sit in their columns; a CSV row can have more of them than its header.
+  const normalizer = new RowNormalizer(kind, options.divisions, format.format === 'csv');
   const counter = new QualityCounter();
   const columns = new Set<string>();
   const sheetNames: string[] = [];

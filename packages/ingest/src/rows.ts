@@ -135,9 +135,14 @@ export class RowNormalizer {
   private readonly unknown = new Set<string>();
   private readonly personId: ColumnSpec | undefined;
 
+  /**
+   * @param cellsWithinHeader reject a row with content beyond the header's columns (CSV: an
+   *   unquoted delimiter inside a value shifts every later value of its row one column on).
+   */
   constructor(
     readonly kind: DatasetKind,
     private readonly divisions?: DivisionIndex,
+    private readonly cellsWithinHeader = false,
   ) {
     this.personId = KIND_SPECS[kind].columns.find((c) => c.type === 'person_id');
   }
@@ -212,6 +217,15 @@ export class RowNormalizer {
     const values: Record<string, CellValue> = {};
     for (const column of spec.columns) values[column.name] = null;
     const raw = new RowCells(columnIndexes(mapping), cells);
+
+    // A shifted row would be read with every value under the wrong column, and its last cell lost.
+    if (this.cellsWithinHeader)
+      for (let i = mapping.originalHeaders.length; i < cells.length; i++)
+        if (!isBlankCell(cells[i]))
+          throw new RowError(
+            'extra_cells',
+            `第${i + 1}列在表头之外却有内容：该行的单元格比表头多，多半是某个值里有未加引号的分隔符（如逗号），使其后各列错位。请给该值加上英文双引号，或去掉多余的分隔符后重新上传`,
+          );
 
     // Bytes the decoder could not read are never normalized into a value.
     for (const m of mapping.mapped) {

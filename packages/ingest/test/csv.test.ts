@@ -9,6 +9,33 @@ const B15 = '430521751212002';
 const C = id('43052119901111003');
 
 describe('household_registry CSV', () => {
+  it('rejects a row with more cells than the header (an unquoted delimiter shifts its columns), naming row and cell', async () => {
+    const csv = [
+      '公民身份号码,姓名,户号,与户主关系,乡镇,村,住址',
+      `${A},张三,H001,户主,灰山港镇,红星村,红星村1组`,
+      // 王,五: the name split in two moves every later value one column right.
+      `${B},王,五,H002,户主,灰山港镇,红星村,红星村2组`,
+      // An address with a comma: its last part would be dropped.
+      `${C},李四,H003,户主,灰山港镇,红星村,红星村3组,12号`,
+      // Empty cells beyond the header (a trailing delimiter) are nothing.
+      `${id('43052119850505004')},赵六,H004,户主,灰山港镇,红星村,红星村4组,,`,
+    ].join('\n');
+    const { accepted, rejected, result } = await collect('household_registry', utf8(csv));
+    expect(accepted.map((r) => [r.row, r.values.name, r.values.village])).toEqual([
+      [2, '张三', '红星村'],
+      [5, '赵六', '红星村'],
+    ]);
+    expect(rejected.map((r) => [r.row, r.reason])).toEqual([
+      [3, 'extra_cells'],
+      [4, 'extra_cells'],
+    ]);
+    expect(rejected[0]?.message).toMatch(/^第3行：第8列在表头之外却有内容/);
+    expect(rejected[1]?.message).toMatch(/^第4行：第8列在表头之外却有内容.*未加引号的分隔符/);
+    // Nothing of the row is lost: every cell is in the rejects file (the message quotes none).
+    expect(rejected[1]?.original).toMatchObject({ 住址: '红星村3组', 第8列: '12号' });
+    expect(result.quality.rejectedByReason).toEqual({ extra_cells: 2 });
+  });
+
   it('reads UTF-8 with canonical values, derived birth date and gender', async () => {
     const csv = [
       '公民身份号码,姓名,户号,与户主关系,乡镇,村,住址',

@@ -144,7 +144,7 @@ export interface PlatformOptions {
    * per-file Normalize executions use every function worker.
    */
   readonly concurrentExecutions?: number;
-  /** Tests only: `TimeoutSeconds` of these task states (locally 60 s by default). */
+  /** Tests only: `TimeoutSeconds` of every state of these tasks (locally 60 s by default). */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
 

@@ -88,20 +88,30 @@ export interface LocalWorkflow {
 /** Options of {@link createWorkflow}. */
 export interface WorkflowOptions {
   /**
-   * Tests only: `TimeoutSeconds` of these task states (the interpreter's default is 60 s),
+   * Tests only: `TimeoutSeconds` of every state of these tasks (the interpreter's default is 60 s),
    * so that a hanging task times out quickly.
    */
   readonly taskTimeoutSeconds?: Partial<Record<TaskName, number>>;
 }
 
+const TASK_BY_ARN = new Map(TASK_NAMES.map((task) => [localFunctionArn(task), task]));
+
+/**
+ * The task a state of the local definition runs, when it is a Task state (a task may have
+ * several states: `SyncDisclosure` runs beside the collision and again as `SyncDisclosureAgain`).
+ */
+function taskOf(state: unknown): TaskName | undefined {
+  const s = state as { Type?: string; Resource?: string } | null;
+  return s?.Type === 'Task' ? TASK_BY_ARN.get(s.Resource ?? '') : undefined;
+}
+
 /** The local definition with the given task timeouts, starting at `startAt`. */
 function definitionFor(options: WorkflowOptions, startAt?: string): Record<string, unknown> {
-  const timeouts: Partial<Record<string, number>> = options.taskTimeoutSeconds ?? {};
-  const definition = JSON.parse(JSON.stringify(localDefinition()), function (this: unknown, key, value) {
-    const seconds = timeouts[key];
-    if (seconds !== undefined && (value as { Type?: string })?.Type === 'Task')
-      return { ...value, TimeoutSeconds: seconds };
-    return value;
+  const timeouts = options.taskTimeoutSeconds ?? {};
+  const definition = JSON.parse(JSON.stringify(localDefinition()), (_key, value) => {
+    const task = taskOf(value);
+    const seconds = task ? timeouts[task] : undefined;
+    return seconds === undefined ? value : { ...value, TimeoutSeconds: seconds };
   }) as Record<string, unknown>;
   return startAt ? { ...definition, StartAt: startAt } : definition;
 }
@@ -123,9 +133,15 @@ export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions 
     }
     return found;
   };
-  const taskResourceLocalHandlers = Object.fromEntries(
-    TASK_NAMES.map((task) => [task, async (input: unknown) => asJson(await handlers[task](asJson(input)))]),
-  );
+  // The interpreter finds a task's local handler by the state's name: every Task state (in
+  // branches and iterations too) gets the handler of the task its Resource names.
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<never>> = {};
+  JSON.stringify(localDefinition(), (key, value) => {
+    const task = taskOf(value);
+    if (task) taskResourceLocalHandlers[key] = async (input) => asJson(await handlers[task](asJson(input)));
+    return value;
+  });
+  const topLevel = new Set(Object.keys(localDefinition().States as Record<string, unknown>));
   return {
     run(input, from) {
       if (from) machine(); // validates the whole definition once
@@ -133,12 +149,13 @@ export function createWorkflow(handlers: TaskHandlers, options: WorkflowOptions 
         overrides: { taskResourceLocalHandlers },
         noThrowOnAbort: true,
       });
-      // The last top-level state entered (Map iterations carry an index) is where a failure happened.
+      // The last top-level state entered is where a failure happened. Map iterations carry an
+      // index; a Parallel branch's states come through unmarked, so they are told by name.
       let current: ResumePoint | undefined;
       let failed: ResumePoint | undefined;
       const events = (async () => {
         for await (const event of execution.eventLogs) {
-          if (event.type === 'StateEntered' && event.index === undefined) {
+          if (event.type === 'StateEntered' && event.index === undefined && topLevel.has(event.state.name)) {
             current = { state: event.state.name, type: event.state.type, input: event.state.input };
           } else if (event.type === 'ExecutionFailed') {
             failed = current;

@@ -30,6 +30,7 @@ function shardCounting(shards: number) {
       return input;
     },
     ScoreAndStore: async (input) => input,
+    SyncDisclosure: async () => ({ unitsAdded: 0 }),
   };
   return { handlers, maxActive: () => maxActive };
 }

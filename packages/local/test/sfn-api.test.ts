@@ -27,6 +27,7 @@ describe('local Step Functions API', () => {
         },
         MatchShard: async () => ({}),
         ScoreAndStore: async (input) => ({ stored: input }),
+        SyncDisclosure: async () => ({ unitsAdded: 0 }),
       }),
       () => {},
     );
@@ -60,7 +61,10 @@ describe('local Step Functions API', () => {
       'detail-type': 'Version Withdrawn',
       detail: { versionId: 'v-1' },
     });
-    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ stored: { runId: 'run-1', shards: [] } });
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({
+      stored: { runId: 'run-1', shards: [] },
+      disclosure: { unitsAdded: 0 },
+    });
     expect(planned).toEqual([expect.objectContaining({ trigger: 'Version Withdrawn' })]);
 
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN }));

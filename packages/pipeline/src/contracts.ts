@@ -96,6 +96,13 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** `SyncDisclosure`: what started the run (the sync itself reads the versions in force, nothing of the collision). */
+export const SyncDisclosureInput = z.object({
+  trigger: z.string(),
+  eventTime: z.string(),
+});
+export type SyncDisclosureInput = z.infer<typeof SyncDisclosureInput>;
+
 /**
  * Where each Lambda's entry lives, relative to the repository root: CDK bundles these
  * files and the local platform imports the same ones.
@@ -106,6 +113,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<TaskName | 'Api', string>> = {
   PlanCollision: 'functions/pipeline/plan-collision.ts',
   MatchShard: 'functions/pipeline/match-shard.ts',
   ScoreAndStore: 'functions/pipeline/score-and-store.ts',
+  SyncDisclosure: 'functions/pipeline/sync-disclosure.ts',
   Api: 'functions/api.ts',
 };
 

@@ -11,6 +11,7 @@
  */
 
 import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { DISCLOSURE_SYNC_BUSY, DISCLOSURE_SYNC_LEASE_SECONDS } from './disclosure-lease.js';
 import { TRANSIENT_ERROR } from './transient.js';
 
 /** Task states, each served by one Lambda function (in AWS) or the same handler (locally). */
@@ -20,6 +21,7 @@ export const TASKS = {
   PlanCollision: 'PlanCollisionFunctionArn',
   MatchShard: 'MatchShardFunctionArn',
   ScoreAndStore: 'ScoreAndStoreFunctionArn',
+  SyncDisclosure: 'SyncDisclosureFunctionArn',
 } as const;
 
 /** A task state name of the workflow. */
@@ -37,6 +39,9 @@ export const TASK_TIMEOUT_SECONDS: Readonly<Record<TaskName, number>> = {
   PlanCollision: 300,
   MatchShard: 600,
   ScoreAndStore: 600,
+  // Its first load of a 1,000,000-person county writes every payment record and rebuilds the
+  // lookup index (≈ 295 s at 100,000 persons on DynamoDB Local, before packing): Lambda's maximum.
+  SyncDisclosure: 900,
 };
 
 /** Slack of a task state's `TimeoutSeconds` over its function's timeout. */
@@ -94,6 +99,39 @@ const lambdaRetry = [
   },
 ];
 
+/** Each wait of a busy sync is a random share of at most this (`JitterStrategy: FULL`). */
+const BUSY_BACKOFF = { IntervalSeconds: 5, BackoffRate: 2, MaxDelaySeconds: 60 } as const;
+
+/** Retries until the expected total wait is twice the lease: its sum outlasts a holder by far. */
+function busyAttempts(): number {
+  const { IntervalSeconds, BackoffRate, MaxDelaySeconds } = BUSY_BACKOFF;
+  let expected = 0;
+  let attempts = 0;
+  while (expected < 2 * DISCLOSURE_SYNC_LEASE_SECONDS) {
+    // Full jitter waits uniformly between 0 and the attempt's cap: half of it on average.
+    expected += Math.min(IntervalSeconds * BackoffRate ** attempts, MaxDelaySeconds) / 2;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/**
+ * A disclosure sync that found another sync holding its lease (`DisclosureSyncBusy`) waits for
+ * it — it may carry newer versions in force, so it must run, after the holder, not be skipped
+ * (`disclosure-lease.ts`). Jittered back-off capped at a minute, so it starts soon after the
+ * holder ends and two waiting syncs don't retry in step; attempts enough to outlast a sync
+ * running its whole timeout, or a killed sync's lease expiring by itself.
+ */
+export const DISCLOSURE_SYNC_BUSY_RETRY = {
+  ErrorEquals: [DISCLOSURE_SYNC_BUSY],
+  ...BUSY_BACKOFF,
+  MaxAttempts: busyAttempts(),
+  JitterStrategy: 'FULL',
+} as const;
+
+/** Both sync states: the retries of every task, and waiting for the lease. */
+const syncRetry = [...lambdaRetry, DISCLOSURE_SYNC_BUSY_RETRY];
+
 function task(name: TaskName, rest: Record<string, unknown>): Record<string, unknown> {
   return {
     Type: 'Task',
@@ -131,16 +169,82 @@ function matchShards(options: DefinitionOptions): Record<string, unknown> {
   };
 }
 
+/** What started the run, as the plan and both runs of the disclosure sync are told it. */
+const TRIGGER_PARAMETERS = { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time' };
+
+/** The collision proper: plan, match the shards, score and store leads; its output is the run's summary. */
+function collisionBranch(options: DefinitionOptions): Record<string, unknown> {
+  return {
+    StartAt: 'PlanCollision',
+    States: {
+      PlanCollision: task('PlanCollision', {
+        Parameters: { ...TRIGGER_PARAMETERS, 'detail.$': '$.detail' },
+        ResultPath: '$.plan',
+        Next: 'MatchShards',
+      }),
+      MatchShards: matchShards(options),
+      ScoreAndStore: task('ScoreAndStore', {
+        Parameters: {
+          'runId.$': '$.plan.runId',
+          'manifestKey.$': '$.plan.manifestKey',
+          'shards.$': '$.matched',
+        },
+        ResultPath: '$.result',
+        OutputPath: '$.result',
+        End: true,
+      }),
+    },
+  };
+}
+
+/**
+ * The disclosure sync beside the collision: `{ disclosure: summary }`, or `{ disclosureFailed:
+ * { Error, Cause } }` once its retries are spent. A Parallel state stops every branch when one
+ * fails, so this branch catches its failure instead of ending the collision's: leads are stored
+ * whatever happens to the projections.
+ */
+function syncBranch(): Record<string, unknown> {
+  return {
+    StartAt: 'SyncDisclosure',
+    States: {
+      SyncDisclosure: task('SyncDisclosure', {
+        Parameters: TRIGGER_PARAMETERS,
+        Retry: syncRetry,
+        ResultSelector: { 'disclosure.$': '$' },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed', Next: 'SyncDeferred' }],
+        End: true,
+      }),
+      SyncDeferred: {
+        Type: 'Pass',
+        Comment: 'The sync failed beside the collision; it runs once more after it (SyncDisclosureAgain).',
+        Parameters: { 'disclosureFailed.$': '$.failed' },
+        End: true,
+      },
+    },
+  };
+}
+
 /**
  * The workflow definition. Input is an EventBridge event: `Object Created` from the upload
  * bucket (one new file → normalize it, add its kind to the pending collision), a platform
  * request (`Collision Pending` when a burst of uploads is over, `Version Withdrawn`, …:
  * collide now) or a `Scheduled Event` (recurring full collision over all active versions).
+ *
+ * Every run that is not a single upload — a burst's collision, a withdrawal or restore, the
+ * nightly run that moves the published months forward — brings the public disclosure
+ * projections in step (`SyncDisclosure`, its own function). The sync needs nothing of the
+ * collision (it reads the versions in force, not leads), so it runs beside it (`Collide`, a
+ * Parallel state) rather than after it: the run ends after the longer of the two, not their
+ * sum, and neither's function has to be sized or timed for both. A sync that fails beside the
+ * collision is tried once more after it, as a step of its own (`SyncDisclosureAgain`; the sync
+ * resumes where it stopped): if that fails too the execution fails there, with leads stored,
+ * and a redrive runs that one step again. A failed collision fails `Collide` (the sync branch
+ * is stopped with it; a redrive runs what did not finish).
  */
 export function collisionDefinition(options: DefinitionOptions): Record<string, unknown> {
   return {
     Comment:
-      'jiandu collision: normalize an upload and mark its kind pending; for a burst, a request or the schedule, match all active data in ID-hash shards, score and store leads',
+      'jiandu collision: normalize an upload and mark its kind pending; for a burst, a request or the schedule, match all active data in ID-hash shards, score and store leads, and beside it sync the public disclosure projections',
     QueryLanguage: 'JSONPath',
     StartAt: 'Trigger',
     States: {
@@ -151,7 +255,7 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
           // A held upload read again under its department's new column mapping (REPROCESS_REQUEST).
           { Variable: '$.detail-type', StringEquals: REPROCESS_REQUEST, Next: 'Normalize' },
         ],
-        Default: 'PlanCollision',
+        Default: 'Collide',
       },
       Normalize: task('Normalize', {
         Parameters: {
@@ -191,22 +295,39 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
         Error: 'FileRejected',
         Cause: 'The file could not be read as its dataset kind; see the version record for the reason.',
       },
-      PlanCollision: task('PlanCollision', {
-        Parameters: { 'trigger.$': '$.detail-type', 'eventTime.$': '$.time', 'detail.$': '$.detail' },
-        ResultPath: '$.plan',
-        Next: 'MatchShards',
+      Collide: {
+        Type: 'Parallel',
+        Comment:
+          'The collision (plan, match shards, score and store leads) and the disclosure sync, side by side.',
+        Branches: [collisionBranch(options), syncBranch()],
+        ResultSelector: { 'leads.$': '$[0]', 'sync.$': '$[1]' },
+        ResultPath: '$.collided',
+        Next: 'DisclosureSynced',
+      },
+      DisclosureSynced: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.collided.sync.disclosureFailed', IsPresent: true, Next: 'SyncDisclosureAgain' },
+        ],
+        Default: 'Collided',
+      },
+      SyncDisclosureAgain: task('SyncDisclosure', {
+        Comment:
+          'Leads are stored; the sync that failed beside the collision runs once more, a step a redrive repeats.',
+        Parameters: TRIGGER_PARAMETERS,
+        Retry: syncRetry,
+        ResultSelector: { 'disclosure.$': '$' },
+        ResultPath: '$.collided.sync',
+        Next: 'Collided',
       }),
-      MatchShards: matchShards(options),
-      ScoreAndStore: task('ScoreAndStore', {
-        Parameters: {
-          'runId.$': '$.plan.runId',
-          'manifestKey.$': '$.plan.manifestKey',
-          'shards.$': '$.matched',
-        },
-        ResultPath: '$.result',
-        OutputPath: '$.result',
+      // The run's output: its summary (`RunSummary`, what the CLI reports) with `disclosure`,
+      // what the sync changed.
+      Collided: {
+        Type: 'Pass',
+        Parameters: { 'output.$': 'States.JsonMerge($.collided.leads, $.collided.sync, false)' },
+        OutputPath: '$.output',
         End: true,
-      }),
+      },
     },
   };
 }

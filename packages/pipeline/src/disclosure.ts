@@ -6,8 +6,12 @@ import {
   type DisclosureRecords,
   type DisclosureStore,
   type DisclosureUnit,
+  type LookupDigests,
   PAYMENT_REFS,
+  type PaymentGroupChange,
+  PROJECTION_LAYOUT,
   type ProjectedKind,
+  type RecordKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
 import { LostIdIndex, lostId, type Recipient } from '@jiandu/domain/disclosure/recipients';
@@ -44,8 +48,14 @@ export interface DisclosureSyncSummary {
   readonly unitsRemoved: number;
   /** Whether totals or the lookup index were counted again (payments or the registry changed). */
   readonly recomputed: boolean;
-  /** Payment records put or deleted (unchanged ones are not written). */
+  /** Payment records that changed: put, changed or deleted (unchanged ones are not written). */
   readonly paymentsWritten: number;
+  /**
+   * Items of the packed projections put or deleted: payment pages, person buckets, lookup
+   * buckets, pages of households, projects and village books, notices, and items an earlier
+   * version stored one per record (removed on upgrade). Totals and units are not counted.
+   */
+  readonly itemsWritten: number;
   /** `(year, shard)` parts of the totals counted again (of years × 16). */
   readonly totalsCounted: number;
   /** Whether the lookup index was rebuilt (the registry or the paid persons changed). */
@@ -108,11 +118,8 @@ async function versionRows(
 
 const defined = <T>(list: readonly (T | undefined)[]): T[] => list.filter((x): x is T => x !== undefined);
 
-/** The projected kinds whose records are written whole per unit. */
-type OtherKind = Exclude<ProjectedKind, 'subsidy_payments'>;
-
 /** The disclosed records of a unit of the kinds other than payments, from its version's rows. */
-function recordsOf(unit: UnitKey, rows: readonly NormalizedRow[]): DisclosureRecords[OtherKind][] {
+function recordsOf(unit: UnitKey, rows: readonly NormalizedRow[]): DisclosureRecords[RecordKind][] {
   const mine = unit.part === '' ? rows : rows.filter((r) => coverageKey(unit.kind, r.values) === unit.part);
   const v = unit.versionId;
   switch (unit.kind) {
@@ -135,6 +142,8 @@ const partialKey = (year: string, shard: number) =>
   `disclosure/totals/${year}/${String(shard).padStart(2, '0')}.json`;
 
 const LOST_IDS_KEY = 'disclosure/lost-ids.json';
+/** What the stored lookup index holds per bucket (`LookupDigests`), as the last rebuild left it. */
+const LOOKUP_DIGESTS_KEY = 'disclosure/lookup-buckets.json';
 
 /** The registry's persons of the lost rows' names and villages, for the registry versions it was read from. */
 interface LostIdCache {
@@ -142,9 +151,13 @@ interface LostIdCache {
   readonly entries: readonly (readonly [string, readonly string[]])[];
 }
 
-/** What the sync remembers between runs: the years it keeps per-shard totals of. */
+/**
+ * What the sync remembers between runs: the years it keeps per-shard totals of. Format 1 was
+ * written while totals cells and lookup entries were stored one item each (they are removed
+ * and written again packed).
+ */
 interface SyncState {
-  readonly format: 1;
+  readonly format: 1 | 2;
   readonly years: readonly string[];
   /** Set before a shard's paid persons change, cleared once the lookup index follows them. */
   readonly lookupsPending?: true;
@@ -194,74 +207,161 @@ function partsByVersion(units: readonly UnitKey[]): Map<string, Set<string>> {
   return out;
 }
 
-/** The identity of a payment record in its partition (what the table keys it by). */
-const recordKey = (p: DisclosedPayment) => `${p.period}|${p.township}|${p.village}|${p.program}|${p.ref}`;
+/** The identity of a payment record in the projections (its page group and ref). */
+const recordKey = (p: DisclosedPayment) => `${groupKey(p)}|${p.ref}`;
+/** The page group of a payment record: month, township, village, program. */
+const groupKey = (p: DisclosedPayment) => `${p.period}|${p.township}|${p.village}|${p.program}`;
 
 /**
- * Bring payment records in step for the units that came into force (`added`) and left
- * (`removed`), shard by shard: a record whose key and content are unchanged (a corrected roster
- * re-uploaded: same department, sheet and row) is not written; new and changed ones are put,
- * gone ones deleted, in batches. Only one shard of the changed versions is in memory at a time.
- * Returns the record counts of the added units and the `(year, shard)` totals they change.
+ * The versions to read together: linked when one's unit replaces another's (the same
+ * `program|month` part), so a page's records before and after are in memory at once.
+ */
+function linkedVersions(...parts: ReadonlyMap<string, ReadonlySet<string>>[]): string[][] {
+  const parent = new Map<string, string>();
+  const root = (v: string): string => {
+    let r = v;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    return r;
+  };
+  const owner = new Map<string, string>();
+  for (const map of parts)
+    for (const [versionId, set] of map) {
+      if (!parent.has(versionId)) parent.set(versionId, versionId);
+      for (const part of set) {
+        const other = owner.get(part);
+        if (other === undefined) owner.set(part, versionId);
+        else parent.set(root(versionId), root(other));
+      }
+    }
+  const groups = new Map<string, string[]>();
+  for (const v of parent.keys()) groups.set(root(v), [...(groups.get(root(v)) ?? []), v]);
+  return [...groups.values()];
+}
+
+/** A disclosed payment with what the totals need of its row. */
+interface Projected {
+  readonly p: DisclosedPayment;
+  /** The ID-hash shard its row is in. */
+  readonly shard: number;
+  /** Its ID was destroyed (the registry finds its person, in any shard). */
+  readonly lost: boolean;
+}
+
+/**
+ * Bring payment pages and person buckets in step for the units that came into force (`added`)
+ * and left (`removed`). Versions are read together where one replaces another's parts, all
+ * shards at once (a page holds a group's records from every shard); a record whose identity
+ * and content are unchanged (a corrected roster re-uploaded: same department, sheet and row)
+ * changes nothing, and only pages holding a changed record are handed to the store (which
+ * writes only chunks that differ). Person buckets are updated once, at the end, with every
+ * changed record. Units stored one item per record by an earlier version have those items
+ * deleted. Returns the record counts of the added units and the `(year, shard)` totals they change.
  */
 async function syncPayments(
   deps: DisclosureSyncDeps,
   added: readonly UnitKey[],
   removed: readonly DisclosureUnit[],
   byId: ReadonlyMap<string, DatasetVersion>,
-): Promise<{ counts: Map<string, number>; affected: Affected; written: number }> {
+): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
+  const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
-  const removedParts = partsByVersion(removed);
+  const removedParts = partsByVersion(removed.filter(packed));
+  const legacyUnits = removed.filter((u) => u.kind === 'subsidy_payments' && !packed(u));
+  const legacyParts = partsByVersion(legacyUnits);
   // Units projected before payment refs were per department: their records carry the version id.
-  const legacy = new Set(removed.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
+  const byVersionRefs = new Set(legacyUnits.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
   const counts = new Map<string, number>();
   const affected = new Affected();
-  const digest = (id: string) => personDigest(deps.lookupKey, id);
+  // A person is paid month after month: their digest is computed once.
+  const digests = new Map<string, string>();
+  const digest = (id: string) => {
+    let d = digests.get(id);
+    if (d === undefined) {
+      d = personDigest(deps.lookupKey, id);
+      digests.set(id, d);
+    }
+    return d;
+  };
+  const personRemove: DisclosedPayment[] = [];
+  const personPut: DisclosedPayment[] = [];
   let written = 0;
-  for (const shard of ALL_SHARDS) {
-    const before = new Map<string, { p: DisclosedPayment; row: NormalizedRow }>();
-    const after = new Map<string, { p: DisclosedPayment; row: NormalizedRow }>();
-    for (const versionId of new Set([...addedParts.keys(), ...removedParts.keys()])) {
-      const version = byId.get(versionId);
-      if (!version?.shardRows[shard]) continue;
-      for (const row of await shardRows(deps, version, shard)) {
-        const part = coverageKey('subsidy_payments', row.values) ?? '';
-        const unit = { kind: 'subsidy_payments' as const, versionId, part };
-        if (addedParts.get(versionId)?.has(part)) {
-          const p = disclosedPayment(version.department, row, digest);
-          if (p) {
-            after.set(recordKey(p), { p, row });
-            counts.set(unitId(unit), (counts.get(unitId(unit)) ?? 0) + 1);
-          }
-        }
-        if (removedParts.get(versionId)?.has(part)) {
-          const source = legacy.has(unitId(unit)) ? versionId : version.department;
-          const p = disclosedPayment(source, row, digest);
-          if (p) before.set(recordKey(p), { p, row });
+  let items = 0;
+  const changed = (x: Projected) =>
+    // A lost ID's person is found by name + village, in any shard: count its year again in all.
+    affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
+  const same = (a: Projected | undefined, b: Projected) =>
+    a !== undefined && JSON.stringify(a.p) === JSON.stringify(b.p);
+
+  for (const component of linkedVersions(addedParts, removedParts, legacyParts)) {
+    const before = new Map<string, Projected>();
+    const after = new Map<string, Projected>();
+    const legacy = new Map<string, Projected>();
+    for (const shard of ALL_SHARDS)
+      for (const versionId of component) {
+        const version = byId.get(versionId);
+        if (!version?.shardRows[shard]) continue;
+        for (const row of await shardRows(deps, version, shard)) {
+          const part = coverageKey('subsidy_payments', row.values) ?? '';
+          const unit = unitId({ kind: 'subsidy_payments', versionId, part });
+          const project = (source: string, into: Map<string, Projected>) => {
+            const p = disclosedPayment(source, row, digest);
+            if (p) into.set(recordKey(p), { p, shard, lost: lostId(row) });
+            return p;
+          };
+          if (addedParts.get(versionId)?.has(part) && project(version.department, after))
+            counts.set(unit, (counts.get(unit) ?? 0) + 1);
+          if (removedParts.get(versionId)?.has(part)) project(version.department, before);
+          if (legacyParts.get(versionId)?.has(part))
+            project(byVersionRefs.has(unit) ? versionId : version.department, legacy);
         }
       }
-    }
-    const changed = (x: { p: DisclosedPayment; row: NormalizedRow }) =>
-      // A lost ID's person is found by name + village, in any shard: count its year again in all.
-      affected.add(x.p.period.slice(0, 4), lostId(x.row) ? ALL_SHARDS : [shard]);
-    const puts: DisclosedPayment[] = [];
-    const deletes: DisclosedPayment[] = [];
+
+    // Which records changed, for the pages, the person buckets and the totals.
+    const groups = new Set<string>();
     for (const [key, a] of after) {
       const b = before.get(key);
-      if (b && JSON.stringify(b.p) === JSON.stringify(a.p)) continue;
-      puts.push(a.p);
-      changed(a);
-      if (b) changed(b);
+      if (same(b, a)) continue;
+      personPut.push(a.p);
+      groups.add(groupKey(a.p));
+      written++;
+      if (b) personRemove.push(b.p);
+      if (!same(legacy.get(key) ?? b, a)) {
+        changed(a);
+        if (b) changed(b);
+      }
     }
     for (const [key, b] of before)
       if (!after.has(key)) {
-        deletes.push(b.p);
+        personRemove.push(b.p);
+        groups.add(groupKey(b.p));
+        written++;
         changed(b);
       }
-    await deps.disclosure.writeRecords('subsidy_payments', puts, deletes);
-    written += puts.length + deletes.length;
+    for (const [key, l] of legacy) {
+      written++;
+      if (!same(after.get(key), l)) changed(l);
+    }
+    const changes = new Map<string, { before: DisclosedPayment[]; after: DisclosedPayment[] }>();
+    const add = (records: Map<string, Projected>, side: 'before' | 'after') => {
+      for (const { p } of records.values()) {
+        const g = groupKey(p);
+        if (!groups.has(g)) continue;
+        let change = changes.get(g);
+        if (!change) {
+          change = { before: [], after: [] };
+          changes.set(g, change);
+        }
+        change[side].push(p);
+      }
+    };
+    add(before, 'before');
+    add(after, 'after');
+    items += await deps.disclosure.writePaymentGroups([...changes.values()] satisfies PaymentGroupChange[]);
+    if (legacy.size > 0)
+      items += await deps.disclosure.removeLegacyPayments([...legacy.values()].map((l) => l.p));
   }
-  return { counts, affected, written };
+  items += await deps.disclosure.updatePersonPayments(personRemove, personPut);
+  return { counts, affected, written, items };
 }
 
 /** Reads what counting totals and the lookup needs, at most once per sync. */
@@ -395,17 +495,23 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const byId = new Map(versions.map((v) => [v.versionId, v]));
   const desired = desiredUnits(versionsInForce(versions), byId, deps.disclosureConfig, deps.now());
   const all = await deps.disclosure.units();
-  // A payment unit keyed the old way (by version) is projected again.
+  // A unit stored the old way (one item per record; payments keyed by version) is projected again.
   const current = new Map(
-    all.filter((u) => u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS).map((u) => [unitId(u), u]),
+    all
+      .filter(
+        (u) => u.layout === PROJECTION_LAYOUT && (u.kind !== 'subsidy_payments' || u.refs === PAYMENT_REFS),
+      )
+      .map((u) => [unitId(u), u]),
   );
   const added = [...desired.entries()].filter(([id]) => !current.has(id)).map(([, u]) => u);
   const removed = all.filter((u) => !desired.has(unitId(u)) || !current.has(unitId(u)));
   const isPayment = (u: UnitKey) => u.kind === 'subsidy_payments';
 
   // Other kinds are small (snapshots, village books, notices): read per version, written per
-  // kind — new records first, then the ones that left, so a replacement never leaves a gap.
+  // kind in one go (the store packs them per village: a replacement changes each item once);
+  // units an earlier version stored one item per record have those items deleted after.
   const otherAdded: DisclosureUnit[] = [];
+  let otherItems = 0;
   for (const kind of DISCLOSURE_KINDS.filter((k) => k !== 'subsidy_payments')) {
     const rowCache = new Map<string, Promise<NormalizedRow[]>>();
     const rowsOf = (versionId: string) => {
@@ -417,17 +523,20 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       }
       return rows;
     };
-    const puts: DisclosureRecords[OtherKind][] = [];
+    const puts: DisclosureRecords[RecordKind][] = [];
     for (const unit of added.filter((u) => u.kind === kind)) {
       const records = recordsOf(unit, await rowsOf(unit.versionId));
       puts.push(...records);
       otherAdded.push({ ...unit, records: records.length });
     }
-    await deps.disclosure.writeRecords(kind, puts, []);
-    const deletes: DisclosureRecords[OtherKind][] = [];
+    const deletes: DisclosureRecords[RecordKind][] = [];
+    const legacy: DisclosureRecords[RecordKind][] = [];
     for (const unit of removed.filter((u) => u.kind === kind))
-      deletes.push(...recordsOf(unit, await rowsOf(unit.versionId)));
-    await deps.disclosure.writeRecords(kind, [], deletes);
+      (unit.layout === PROJECTION_LAYOUT ? deletes : legacy).push(
+        ...recordsOf(unit, await rowsOf(unit.versionId)),
+      );
+    otherItems += await deps.disclosure.writeRecords(kind, puts, deletes);
+    if (legacy.length > 0) otherItems += await deps.disclosure.removeLegacyRecords(kind, legacy);
   }
 
   const state = await readJson<SyncState>(deps, STATE_KEY);
@@ -442,8 +551,12 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   for (const set of parts.values()) for (const p of set) years.add((p.split('|')[1] ?? '').slice(0, 4));
   years.delete('');
   const affected = payments.affected;
+  // A state of format 1 was left by a version that stored totals cells and lookup entries one
+  // item each: every year's totals are written packed (diffed against the table, which deletes
+  // the old items) and the lookup index is rebuilt packed.
+  const upgraded = state !== undefined && state.format !== 2;
   // Without state (first sync) or with a new registry, every year is counted again.
-  if (!state || registryChanged)
+  if (!state || registryChanged || upgraded)
     for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
   // A year that has no payments any more is counted (to nothing) once more.
   for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
@@ -466,21 +579,31 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       shards,
       (shard) => (years.has(year) ? reader.part(year, shard) : Promise.resolve({ cells: [], paid: [] })),
       paidChange,
+      upgraded,
     );
 
-  const lookups = !state || state.lookupsPending === true || registryChanged || paidChanged;
-  if (lookups) await rebuildLookups(deps, reader, [...years]);
+  const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
+  let lookupItems = 0;
+  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], upgraded);
+  if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
   await deps.disclosure.markUnits(
     [
-      ...payAdded.map((u) => ({ ...u, records: payments.counts.get(unitId(u)) ?? 0, refs: PAYMENT_REFS })),
-      ...otherAdded,
-      ...added.filter((u) => u.kind === 'household_registry').map((u) => ({ ...u, records: 0 })),
+      ...payAdded.map((u) => ({
+        ...u,
+        records: payments.counts.get(unitId(u)) ?? 0,
+        refs: PAYMENT_REFS,
+        layout: PROJECTION_LAYOUT,
+      })),
+      ...otherAdded.map((u) => ({ ...u, layout: PROJECTION_LAYOUT })),
+      ...added
+        .filter((u) => u.kind === 'household_registry')
+        .map((u) => ({ ...u, records: 0, layout: PROJECTION_LAYOUT })),
     ],
     removed,
   );
-  const next: SyncState = { format: 1, years: [...years].sort() };
+  const next: SyncState = { format: 2, years: [...years].sort() };
   if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);
 
   const summary = {
@@ -488,6 +611,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     unitsRemoved: removed.length,
     recomputed: affected.size > 0 || lookups,
     paymentsWritten: payments.written,
+    itemsWritten: payments.items + lookupItems + otherItems,
     totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
     lookupsRebuilt: lookups,
     seconds: (Date.now() - started) / 1000,
@@ -519,6 +643,8 @@ async function countYear(
   shards: ReadonlySet<number>,
   count: (shard: number) => Promise<ShardPart>,
   paidChange: () => Promise<void>,
+  /** Diff the totals against the table, not the stored sum (items an earlier version left). */
+  fromTable = false,
 ): Promise<void> {
   const text = async (key: string) => {
     const bytes = await deps.objects.getBytes(deps.buckets.data, key);
@@ -555,19 +681,26 @@ async function countYear(
     }
     cells = sum.cells();
   }
-  await deps.disclosure.replaceTotals(year, cells, stored && consistent ? stored.cells : undefined);
+  await deps.disclosure.replaceTotals(
+    year,
+    cells,
+    stored && consistent && !fromTable ? stored.cells : undefined,
+  );
   await writeJson(deps, sumKey(year), { cells, parts: digests } satisfies YearSum);
 }
 
 /**
  * The lookup index from the registry in force (names, households) and the persons paid in any
- * year (every shard's part), written as a diff of the stored index.
+ * year (every shard's part), written as a diff of the stored index (its bucket digests as the
+ * last rebuild left them, kept in the data bucket). Answers the items written.
  */
 async function rebuildLookups(
   deps: DisclosureSyncDeps,
   reader: PaymentReader,
   years: readonly string[],
-): Promise<void> {
+  /** Diff against the table, not the kept digests (items an earlier version left). */
+  fromTable = false,
+): Promise<number> {
   const persons = new Map<string, { idNumber: string; names: Set<string>; household?: string }>();
   const person = (id: string) => {
     let p = persons.get(id);
@@ -593,7 +726,12 @@ async function rebuildLookups(
         paid.add(id);
         for (const name of names) person(id).names.add(name);
       }
-  await deps.disclosure.replaceLookups(
+  const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
+  const { digests, written } = await deps.disclosure.replaceLookups(
     lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid),
+    previous,
   );
+  if (JSON.stringify(digests) !== JSON.stringify(previous))
+    await writeJson(deps, LOOKUP_DIGESTS_KEY, digests);
+  return written;
 }

@@ -2,6 +2,7 @@ export * from './contracts.js';
 export * from './definition.js';
 export * from './deps.js';
 export * from './disclosure.js';
+export * from './disclosure-lease.js';
 export * from './manifest.js';
 export * from './schedules.js';
 export * from './shards.js';

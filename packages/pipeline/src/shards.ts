@@ -107,7 +107,7 @@ export function manifestKey(runId: string): string {
   return `runs/${runId}/manifest.json`;
 }
 
-/** Data-bucket key of the reference rows the plan step sent one shard (what its rules look up beyond its own slice). */
+/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty): one file per shard. */
 export function referenceKey(runId: string, shard: number): string {
   return `runs/${runId}/reference/${String(shard).padStart(2, '0')}.ndjson`;
 }
@@ -123,21 +123,14 @@ export function findingsKey(runId: string, shard: number): string {
 }
 
 /**
- * Rows as newline-delimited JSON, one shard file. `lines` remembers each row's line across
- * calls, for rows written to several files (the reference cut of each shard).
+ * Rows as newline-delimited JSON, one shard file. `line` gives a row's line (a caller writing
+ * one row to several files can hand out a line it already encoded).
  */
-export function encodeRows(rows: readonly NormalizedRow[], lines?: Map<NormalizedRow, string>): string {
-  if (!lines) return rows.map((r) => JSON.stringify(r)).join('\n');
-  return rows
-    .map((r) => {
-      let line = lines.get(r);
-      if (line === undefined) {
-        line = JSON.stringify(r);
-        lines.set(r, line);
-      }
-      return line;
-    })
-    .join('\n');
+export function encodeRows<R extends NormalizedRow>(
+  rows: readonly R[],
+  line: (row: R) => string = (row) => JSON.stringify(row),
+): string {
+  return rows.map(line).join('\n');
 }
 
 /**
@@ -152,6 +145,7 @@ export function idNumberOfLine(line: string): string | undefined {
 }
 const ID_NUMBER_KEY = '"idNumber":"';
 
+/** The rows of a whole NDJSON text (small objects; big ones stream, {@link decodeRowStream}). */
 export function decodeRows(text: string): NormalizedRow[] {
   return text
     .split('\n')

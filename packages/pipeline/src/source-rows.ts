@@ -2,6 +2,7 @@ import type { SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
@@ -34,6 +35,21 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
 }
 
 /**
+ * Stored shards read at once by {@link loadVersionShards}: enough to overlap the round trips,
+ * few enough that a run over hundreds of versions × shards does not open a stream (and a
+ * socket) for each at once.
+ */
+export const MAX_OPEN_READS = 8;
+
+/**
+ * Whether a stored line may be a row whose ID was lost: `JSON.stringify` writes such a row's
+ * status as exactly this text, and a quote inside a value is escaped, so no other line has it.
+ */
+export function mayHaveLostId(line: string): boolean {
+  return line.includes('"idStatus":"lost"');
+}
+
+/**
  * Which rows of each version to read: one shard of a run of `of` shards (a version's stored
  * shards are found from its own count, {@link storedShardsOf}), one stored shard of every
  * version (`stored`), or `'all'` of them.
@@ -43,34 +59,22 @@ export type ShardSelection =
   | { readonly stored: number }
   | 'all';
 
-/** What a reader keeps of the rows it reads (all of them, as they are, by default). */
-export interface RowShape {
-  /** A cheap test on a stored line, which must accept every line of a row `keep` keeps: lines it turns down are not parsed. */
-  readonly wanted?: (line: string) => boolean;
-  /** The row to keep of a row read (tagged with its kind and version), or `undefined` to drop it. */
-  readonly keep?: (row: SourceRow) => SourceRow | undefined;
-}
-
-/**
- * Only the rows whose ID was lost: `JSON.stringify` writes such a row's status as exactly the
- * text looked for, and a quote inside a value is escaped, so no other line has it.
- */
-export const LOST_ROWS: RowShape = {
-  wanted: (line) => line.includes('"idStatus":"lost"'),
-  keep: (row) => (row.idStatus === 'lost' ? row : undefined),
-};
-
 /**
  * Load the selected rows of each version (skipping rows a newer append version covers again),
- * as source rows grouped by kind (as `shape` keeps them), sorted once at the end in a fixed order (version, sheet,
+ * as source rows grouped by kind, sorted once at the end in a fixed order (version, sheet,
  * row) so that findings and their evidence don't depend on which read finished first.
+ * `keep`, when given, decides as each row streams in what of it is kept (`undefined`: nothing),
+ * so that rows the caller would drop or trim are never all held; `wanted`, when given, sees each
+ * stored line first, and the lines it turns down are not even parsed (it must accept every line
+ * of a row `keep` keeps).
  */
 export async function loadVersionShards(
   deps: DataReadDeps,
   versions: readonly ManifestVersion[],
   selection: ShardSelection,
   into: RowsByKind = new Map(),
-  shape: RowShape = {},
+  keep?: (row: SourceRow) => SourceRow | undefined,
+  wanted?: (line: string) => boolean,
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
@@ -88,24 +92,22 @@ export async function loadVersionShards(
         reads.push({ version, stored, ...(filter ? { filter } : {}) });
   }
   const kinds = new Set<DatasetKind>();
-  await Promise.all(
-    reads.map(async ({ version: v, stored, filter }) => {
-      const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
-      const list = into.get(v.kind) ?? [];
-      into.set(v.kind, list);
-      kinds.add(v.kind);
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored), shape.wanted)) {
-        if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
-        if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
-        // A freshly parsed row of our own: tag it in place rather than copying it.
-        const source = row as { kind?: DatasetKind; versionId?: string };
-        source.kind = v.kind;
-        source.versionId = v.versionId;
-        const kept = shape.keep ? shape.keep(row as SourceRow) : (row as SourceRow);
-        if (kept) list.push(kept);
-      }
-    }),
-  );
+  await pool(reads, MAX_OPEN_READS, async ({ version: v, stored, filter }) => {
+    const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
+    const list = into.get(v.kind) ?? [];
+    into.set(v.kind, list);
+    kinds.add(v.kind);
+    for await (const row of streamRows(deps, shardKey(v.versionId, stored), wanted)) {
+      if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+      if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+      // A freshly parsed row of our own: tag it in place rather than copying it.
+      const source = row as { kind?: DatasetKind; versionId?: string };
+      source.kind = v.kind;
+      source.versionId = v.versionId;
+      const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
+      if (kept) list.push(kept);
+    }
+  });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;
 }

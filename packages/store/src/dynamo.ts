@@ -10,6 +10,7 @@ export { DynamoCorrectionTaskRepository } from './dynamo/corrections.js';
 export { DynamoDisclosureStore } from './dynamo/disclosure.js';
 export { DynamoLatenessRepository } from './dynamo/lateness.js';
 export { DynamoLeadRepository } from './dynamo/leads.js';
+export { DynamoLeases } from './dynamo/leases.js';
 export { DynamoPendingCollisions } from './dynamo/pending-collision.js';
 export { DynamoReportRepository } from './dynamo/reports.js';
 export { DynamoRunRepository } from './dynamo/runs.js';

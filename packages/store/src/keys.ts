@@ -17,19 +17,31 @@
  * | report → lead   | `REPORT#{reportId}`    | `LEAD#{leadId}` | `LEAD_REPORTS#{leadId}` / `{reportId}`   | –                                     |
  * | rate counter    | `LIMIT#{scope}#{hmac}` | `LIMIT`   | –                                              | –                                     |
  * | pending collision | `COLLISION#PENDING`  | `PENDING` | –                                              | –                                     |
+ * | lease           | `LEASE#{name}`         | `LEASE`   | –                                              | –                                     |
  * | lead tally      | `LEAD_TALLY`           | `{day}#{rule}#{township}` | –                              | –                                     |
  * | tallies counted | `LEAD_TALLY_COUNTED`   | `COUNTED` | –                                              | –                                     |
  * | disclosed unit  | `DISCLOSURE`           | `UNIT#{kind}\|{versionId}\|{part}` | –                       | –                                     |
- * | disclosed payment | `PAY#{month}`        | `{township}\|{village}\|{program}\|{ref}` | `PAYP#{program}#{month}` / `{township}\|{village}\|{ref}` | `PERSON#{digest}` / `{month}\|{ref}` |
- * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}#{key}` | –                         | –                                     |
- * | lookup entry    | `LOOKUP#{digest}`      | `LOOKUP`  | `LOOKUPS#{digest[0]}` / `{digest}`             | –                                     |
- * | poverty household / project | `POVERTY` / `PROJECTS` | `{township}\|{village}\|{ref}` | –                 | –                                     |
- * | finance item    | `FINANCE#{township}\|{village}#{year}` | `{date}\|{ref}` | –                          | –                                     |
+ * | payment page ²  | `PAYPAGE#{month}`      | `{township}\|{village}\|{program}\|{chunk}` | `PAYPAGEP#{program}#{month}` / `{township}\|{village}\|{chunk}` | – |
+ * | person bucket ² | `PERSONPAY#{bucket}`   | `{chunk}` | –                                              | –                                     |
+ * | payment totals  | `TOTALS#{year}`        | `{scope}#{program}#{by}` | –                               | –                                     |
+ * | lookup bucket ² | `LOOKUPB#{bucket}`     | `{chunk}` | –                                              | –                                     |
+ * | household / project page ² | `POVERTYPAGE` / `PROJECTSPAGE` | `{township}\|{village}\|{chunk}` | –      | –                                     |
+ * | finance page ²  | `FINANCEPAGE#{township}\|{village}#{year}` | `{chunk}` | –                       | –                                     |
  * | notice          | `NOTICES`              | `{publishDate}\|{ref}` | –                                    | –                                     |
  *
  * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
  * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
  * stay in the platform table under the same keys, read-only for every role.
+ *
+ * ² Packed (`disclosure-packing.ts`): one item holds many records as compact JSON, split into
+ * numbered chunks (`{chunk}`: 4 digits in page sort keys, the number in buckets) past ≈ 300 KB. A page holds a group's
+ * records (a village-program-month's payments; a village's households or projects; a village
+ * year's books) sorted by ref; a bucket holds what is filed under keyed digests whose first 8
+ * bits are `{bucket}` (2 hex digits, 256 buckets), and its chunk 0 lists the first digest of
+ * every further chunk. An earlier version stored these one item per record (`PAY#{month}` with
+ * GSI2 `PERSON#{digest}`, `LOOKUP#{digest}` with GSI1 `LOOKUPS#{hex}`, `POVERTY`, `PROJECTS`,
+ * `FINANCE#…`, totals cells `{scope}#{program}#{by}#{key}`): the sync deletes them when it
+ * re-projects a unit without `layout` (`legacy*` keys below).
  *
  * Access patterns: a department's versions of a kind in upload order (GSI1); all versions of
  * a kind, for the collision manifest (GSI2); all leads newest first (GSI1); all leads of a
@@ -49,13 +61,15 @@
  * items are only ever put with `attribute_not_exists(PK)`: no code path updates or deletes them,
  * and IAM denies it.
  *
- * Disclosure (CONTRACT.md §7): the workflow projects what the public may see into items a
- * public read finds with one query: a month's payments (by place; `PAYP#` narrows to one
- * program), a person's payments (personal lookup, by the keyed digest of the ID), the
- * precomputed totals of a year (one partition, the scope/program/grouping as a sort-key
- * prefix), a village's finance items of a year, poverty households and projects by place
- * prefix, notices by date. `ref` is `{versionId}|{sheet}|{row}`, so items of a version are
- * found again from its rows when the version leaves force; the units say what is projected.
+ * Disclosure (CONTRACT.md §7): the workflow projects what the public may see into few packed
+ * items that a public read finds with one or two requests: a month's payments (pages by place;
+ * GSI1 `PAYPAGEP#` narrows to one program; a cursor is a page chunk's key + the records read of
+ * it), a person's payments (personal lookup: the lookup bucket of the keyed digest of ID + name,
+ * then one BatchGetItem of the person buckets of the person and their household), the
+ * precomputed totals of a year (one item per scope/program/grouping), a village's finance items
+ * of a year, poverty households and projects by place prefix, notices by date. `ref` is
+ * `{department or versionId}|{sheet}|{row}`; the units say what is projected, so items of a
+ * version are found again from its rows when it leaves force.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same
  * transaction as the report, both with `attribute_not_exists`). Staff lists read one office's
@@ -249,6 +263,15 @@ export const keys = {
   },
 
   /**
+   * A lease (`LeaseStore`): one item per piece of work that runs once at a time (the disclosure
+   * sync), taken and released by key with conditions on its owner and `expiresAt` (epoch
+   * seconds, the table's TTL attribute: a lease its owner never released is removed too).
+   */
+  lease(name: string) {
+    return { PK: `LEASE#${name}`, SK: 'LEASE' };
+  },
+
+  /**
    * A rate-limit counter or a single-use claim (`rate-limit.ts`): the key is already an HMAC
    * (never an address); the item carries `expiresAt` and DynamoDB's TTL removes it.
    */
@@ -267,66 +290,81 @@ export const keys = {
   totalsYears() {
     return { PK: 'DISCLOSURE', SK: 'TOTALS_YEARS' };
   },
-  disclosedPayment(p: {
-    period: string;
-    township: string;
-    village: string;
-    program: string;
-    ref: string;
-    person?: string;
-  }) {
+  /**
+   * One chunk of the payment page of a group (month, township, village, program; `packing`):
+   * the month listing reads `PAYPAGE#{month}` by place prefix, one program's listing GSI1.
+   */
+  paymentPage(g: { period: string; township: string; village: string; program: string }, chunk: number) {
+    const n = String(chunk).padStart(4, '0');
     return {
-      PK: `PAY#${p.period}`,
-      SK: `${p.township}|${p.village}|${p.program}|${p.ref}`,
-      GSI1PK: `PAYP#${p.program}#${p.period}`,
-      GSI1SK: `${p.township}|${p.village}|${p.ref}`,
-      ...(p.person ? { GSI2PK: `PERSON#${p.person}`, GSI2SK: `${p.period}|${p.ref}` } : {}),
+      PK: `PAYPAGE#${g.period}`,
+      SK: `${g.township}|${g.village}|${g.program}|${n}`,
+      GSI1PK: `PAYPAGEP#${g.program}#${g.period}`,
+      GSI1SK: `${g.township}|${g.village}|${n}`,
     };
   },
-  /** A month's payments (base table), or one program's (GSI1); a place narrows by sort-key prefix. */
-  paymentsOfMonth(month: string, program: string | undefined, placePrefix: string) {
+  /** A month's payment pages (base table), or one program's (GSI1); a place narrows by sort-key prefix. */
+  paymentPagesOfMonth(month: string, program: string | undefined, placePrefix: string) {
     return program
-      ? ({ index: 'GSI1', pk: `PAYP#${program}#${month}`, skPrefix: placePrefix } as const)
-      : ({ index: undefined, pk: `PAY#${month}`, skPrefix: placePrefix } as const);
+      ? ({ index: 'GSI1', pk: `PAYPAGEP#${program}#${month}`, skPrefix: placePrefix } as const)
+      : ({ index: undefined, pk: `PAYPAGE#${month}`, skPrefix: placePrefix } as const);
   },
-  paymentsOfPerson(person: string) {
-    return { index: 'GSI2', pk: `PERSON#${person}`, skPrefix: '' } as const;
+  /** One chunk of a person bucket: the payments of every person whose digest starts with `bucket`. */
+  personBucket(bucket: string, chunk: number) {
+    return { PK: `PERSONPAY#${bucket}`, SK: String(chunk) };
   },
-  totalsCell(year: string, cellId: string) {
-    return { PK: `TOTALS#${year}`, SK: cellId };
-  },
-  totalsOfYear(year: string, prefix = '') {
-    return { index: undefined, pk: `TOTALS#${year}`, skPrefix: prefix } as const;
+  /** One chunk of a lookup bucket: the lookup entries whose digest starts with `bucket`. */
+  lookupBucket(bucket: string, chunk: number) {
+    return { PK: `LOOKUPB#${bucket}`, SK: String(chunk) };
   },
   /**
-   * A lookup entry, listed (for the workflow's diff) in one of 16 GSI1 partitions by the first
-   * hex digit of its digest: a county's first sync writes hundreds of thousands of entries, more
-   * than one partition takes (1,000 writes/s).
+   * A payment record as an earlier version stored it, one item each (`PAY#{month}`, GSI2 per
+   * person): found only to be deleted when the platform is upgraded in place.
    */
-  lookupEntry(digest: string) {
-    return { PK: `LOOKUP#${digest}`, SK: 'LOOKUP', GSI1PK: `LOOKUPS#${digest.slice(0, 1)}`, GSI1SK: digest };
+  legacyPayment(p: { period: string; township: string; village: string; program: string; ref: string }) {
+    return { PK: `PAY#${p.period}`, SK: `${p.township}|${p.village}|${p.program}|${p.ref}` };
   },
-  /** Every partition listing lookup entries (`LOOKUPS` held them all before they were split). */
-  allLookupEntries() {
+  /** The totals of a year for one scope, program and grouping (`{scope}#{program}#{by}`), packed. */
+  totalsGroup(year: string, groupId: string) {
+    return { PK: `TOTALS#${year}`, SK: groupId };
+  },
+  /** Every totals item of a year (and cells one item each, as an earlier version stored them). */
+  totalsOfYear(year: string) {
+    return { index: undefined, pk: `TOTALS#${year}`, skPrefix: '' } as const;
+  },
+  /**
+   * Every GSI1 partition listing lookup entries as an earlier version stored them, one item
+   * each (`LOOKUP#{digest}`, listed in `LOOKUPS` or `LOOKUPS#{hex}`): read only to delete them.
+   */
+  legacyLookupEntries() {
     return ['LOOKUPS', ...[...'0123456789abcdef'].map((c) => `LOOKUPS#${c}`)].map(
       (pk) => ({ index: 'GSI1', pk, skPrefix: '' }) as const,
     );
   },
-  /** Households (`POVERTY`) or projects (`PROJECTS`), by place then ref. */
-  disclosedPlaceItem(
-    partition: 'POVERTY' | 'PROJECTS',
-    r: { township: string; village: string; ref: string },
-  ) {
+  /**
+   * One chunk of the households (`POVERTY`) or projects (`PROJECTS`) of a village, sorted by
+   * ref: listed by place prefix.
+   */
+  placePage(partition: 'POVERTY' | 'PROJECTS', g: { township: string; village: string }, chunk: number) {
+    return { PK: `${partition}PAGE`, SK: `${g.township}|${g.village}|${String(chunk).padStart(4, '0')}` };
+  },
+  placePages(partition: 'POVERTY' | 'PROJECTS', placePrefix: string) {
+    return { index: undefined, pk: `${partition}PAGE`, skPrefix: placePrefix } as const;
+  },
+  /** One chunk of a village's finance items of a year, sorted by date and ref. */
+  financePage(g: { township: string; village: string; year: string }, chunk: number) {
+    return { PK: `FINANCEPAGE#${g.township}|${g.village}#${g.year}`, SK: String(chunk).padStart(4, '0') };
+  },
+  financePagesOfVillageYear(township: string, village: string, year: string) {
+    return { index: undefined, pk: `FINANCEPAGE#${township}|${village}#${year}`, skPrefix: '' } as const;
+  },
+  /** A household or project as an earlier version stored it, one item each (deleted on upgrade). */
+  legacyPlaceItem(partition: 'POVERTY' | 'PROJECTS', r: { township: string; village: string; ref: string }) {
     return { PK: partition, SK: `${r.township}|${r.village}|${r.ref}` };
   },
-  placeItems(partition: 'POVERTY' | 'PROJECTS', placePrefix: string) {
-    return { index: undefined, pk: partition, skPrefix: placePrefix } as const;
-  },
-  financeItem(r: { township: string; village: string; date: string; ref: string }) {
+  /** A finance item as an earlier version stored it, one item each (deleted on upgrade). */
+  legacyFinanceItem(r: { township: string; village: string; date: string; ref: string }) {
     return { PK: `FINANCE#${r.township}|${r.village}#${r.date.slice(0, 4)}`, SK: `${r.date}|${r.ref}` };
-  },
-  financeOfVillageYear(township: string, village: string, year: string) {
-    return { index: undefined, pk: `FINANCE#${township}|${village}#${year}`, skPrefix: '' } as const;
   },
   notice(r: { publishDate: string; ref: string }) {
     return { PK: 'NOTICES', SK: `${r.publishDate}|${r.ref}` };

@@ -10,6 +10,7 @@ export { MemoryDisclosureStore } from './memory/disclosure.js';
 export { MemoryWorkflowExecutions } from './memory/executions.js';
 export { MemoryLateness } from './memory/lateness.js';
 export { MemoryLeads } from './memory/leads.js';
+export { MemoryLeases } from './memory/leases.js';
 export { MemoryObjects, MemoryUploadSigner } from './memory/objects.js';
 export { MemoryPendingCollisions } from './memory/pending-collision.js';
 export { MemoryReports } from './memory/reports.js';

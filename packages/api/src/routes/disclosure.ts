@@ -405,20 +405,17 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
             issues: [{ field: 'idNumber', message: `身份证号${typed.problem}` }],
           });
         const { id } = typed;
-        // The same reads whether the ID is unknown or the name doesn't match: an entry miss
-        // and the person's own payments (discarded on a miss), so neither answer nor timing tells.
+        // The same reads whether the ID is unknown or the name doesn't match: the entry (a
+        // miss), then the person's own payments (discarded on a miss), so neither answer nor
+        // timing tells. A hit reads own and household payments in the same one read.
         const own = personDigest(d.keys.lookup, id);
-        const [entry, ownPayments] = await Promise.all([
-          d.store.lookup(lookupDigest(d.keys.lookup, id, body.name)),
-          d.store.paymentsOfPersons([own]),
-        ]);
-        const household =
-          entry && entry.household.length > 0 ? await d.store.paymentsOfPersons(entry.household) : [];
+        const entry = await d.store.lookup(lookupDigest(d.keys.lookup, id, body.name));
+        const payments = await d.store.paymentsOfPersons([own, ...(entry?.household ?? [])]);
         const rows = entry
-          ? [
-              ...ownPayments.map((p) => ({ p, relation: 'self' as const })),
-              ...household.map((p) => ({ p, relation: 'household' as const })),
-            ]
+          ? payments.map((p) => ({
+              p,
+              relation: p.person === own ? ('self' as const) : ('household' as const),
+            }))
           : [];
         const items = rows
           .sort((a, b) => b.p.period.localeCompare(a.p.period) || a.p.ref.localeCompare(b.p.ref))

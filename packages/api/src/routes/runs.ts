@@ -14,6 +14,9 @@ function failureReason(error: string): string {
       return '处理步骤超时，自动重试后仍未完成；可重新驱动';
     case 'FileRejected':
       return '文件无法按其数据类型读取（原因见该文件的数据版本）；请修正后重新上传';
+    // functions/runtimes/sync-disclosure.ts: the sync beside the collision failed twice.
+    case 'DisclosureSyncFailed':
+      return '公示数据同步失败（线索已入库，不受影响；公开页面仍是上次同步的数据）；请查看详情，排除原因后重新驱动，只重做同步';
     default:
       return error.startsWith('Lambda.')
         ? '函数服务暂不可用，自动重试后仍未成功；可重新驱动'

@@ -1,6 +1,6 @@
 /**
- * The disclosure projection sync's share of a benchmark run. It runs at the end of every
- * collision (inside `ScoreAndStore`) and logs one line per run, `disclosure projections synced`
+ * The disclosure projection sync's share of a benchmark run. It runs beside every collision
+ * (its own step, `SyncDisclosure`) and logs one line per run, `disclosure projections synced`
  * with its figures; the platform under benchmark writes the functions' log to a file, and this
  * sums those lines.
  */
@@ -12,7 +12,7 @@ export const FUNCTIONS_LOG = 'functions.log';
 export interface DisclosureSyncFigures {
   /** Syncs (one per collision run). */
   readonly runs: number;
-  /** Their seconds, summed (part of the collision stage). */
+  /** Their seconds, summed (beside the collision stage, not part of it). */
   readonly seconds: number;
   /** Payment records put or deleted. */
   readonly paymentsWritten: number;
@@ -45,5 +45,5 @@ export function disclosureSyncFigures(log: string): DisclosureSyncFigures {
 
 /** The report's line. */
 export function disclosureSyncLine(f: DisclosureSyncFigures): string {
-  return `disclosure sync (inside ScoreAndStore, every collision run of the benchmark): ${f.runs} run(s), ${f.seconds.toFixed(1)} s, ${f.paymentsWritten.toLocaleString('en-US')} payment records written, ${f.totalsCounted} (year, shard) totals parts counted, lookup index rebuilt ${f.lookupsRebuilt}×`;
+  return `disclosure sync (SyncDisclosure beside the collision, every run of the benchmark): ${f.runs} run(s), ${f.seconds.toFixed(1)} s, ${f.paymentsWritten.toLocaleString('en-US')} payment records written, ${f.totalsCounted} (year, shard) totals parts counted, lookup index rebuilt ${f.lookupsRebuilt}×`;
 }

@@ -74,6 +74,12 @@ export function reuploadLine(run: CountyBench): string {
   ].join('\n');
 }
 
+/** When the leads were stored and when the public projections were synced (the sync runs beside the collision). */
+export function readinessLine(run: CountyBench): string {
+  const at = (s: number | undefined) => (s === undefined ? 'n/a' : `${sec(s)} s`);
+  return `upload → leads stored ${at(run.wall.toLeadsStored)}; → disclosure synced ${at(run.wall.toDisclosureSynced)} (SyncDisclosure, its own step beside the collision)`;
+}
+
 /** The whole report. */
 export function countyReport(run: CountyBench, machine: string): string {
   const { county, duckdb } = run;
@@ -87,6 +93,7 @@ export function countyReport(run: CountyBench, machine: string): string {
     stageTable(run),
     '',
     `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
+    readinessLine(run),
     ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
     reuploadLine(run),

@@ -28,8 +28,9 @@ import { changeOneMonthlyRoster, type LeadKey, type RosterChange } from './roste
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PLATFORM_CHILD = fileURLToPath(new URL('./platform-child.ts', import.meta.url));
 
-/** The tasks of the collision proper; every other task is per-file work (normalizing, recording it). */
+/** The tasks of the collision proper; the disclosure sync runs beside them; every other task is per-file work. */
 const COLLISION_TASKS: ReadonlySet<string> = new Set(['PlanCollision', 'MatchShard', 'ScoreAndStore']);
+const SYNC_TASK = 'SyncDisclosure';
 
 /** The measured stages, in order (`re-upload`: one changed roster uploaded again → its leads exported). */
 export const STAGES = ['upload', 'normalize', 'collision', 'export', 're-upload'] as const;
@@ -61,8 +62,17 @@ export interface CountyBenchOptions extends CountySpec {
 export interface CountyBench {
   readonly county: CachedCounty;
   readonly stages: readonly StageFigures[];
-  /** Upload start → every workflow done; and → lead export written. */
-  readonly wall: { readonly toCollided: number; readonly toExported: number };
+  /**
+   * Upload start → every workflow done; → lead export written; and, of the first load, → the
+   * last leads stored (ScoreAndStore) and → the last disclosure sync finished (SyncDisclosure,
+   * beside the collision): when the inspectors' leads and when the public pages were ready.
+   */
+  readonly wall: {
+    readonly toCollided: number;
+    readonly toExported: number;
+    readonly toLeadsStored: number | undefined;
+    readonly toDisclosureSynced: number | undefined;
+  };
   readonly executions: { readonly total: number; readonly failed: number };
   /** Peak RSS over the whole run, and each process's OS high-water mark at its end. */
   readonly peak: MemoryPeaks;
@@ -376,8 +386,12 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
 
     // The first load's stages: what ran before its export (the re-upload's tasks come after).
     const firstLoad = platform.tasks.filter((t) => t.startedAt < exportStart);
+    const lastEnd = (task: string) => {
+      const ends = firstLoad.filter((t) => t.task === task && t.ok).map((t) => t.endedAt);
+      return ends.length > 0 ? (Math.max(...ends) - uploadStart) / 1000 : undefined;
+    };
     const normalizing = firstLoad
-      .filter((t) => !COLLISION_TASKS.has(t.task))
+      .filter((t) => !COLLISION_TASKS.has(t.task) && t.task !== SYNC_TASK)
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
     const colliding = firstLoad
       .filter((t) => COLLISION_TASKS.has(t.task))
@@ -417,7 +431,12 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     return {
       county,
       stages,
-      wall: { toCollided: (collided - uploadStart) / 1000, toExported: (exportEnd - uploadStart) / 1000 },
+      wall: {
+        toCollided: (collided - uploadStart) / 1000,
+        toExported: (exportEnd - uploadStart) / 1000,
+        toLeadsStored: lastEnd('ScoreAndStore'),
+        toDisclosureSynced: lastEnd(SYNC_TASK),
+      },
       executions: { total: executions.length, failed },
       peak,
       processes,

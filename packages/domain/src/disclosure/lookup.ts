@@ -12,14 +12,23 @@ import { normalizePersonName } from '../normalize/name.js';
  *   members' digests.
  */
 
+/**
+ * A keyed digest as the index stores it: the HMAC's first 128 bits in base64url (22
+ * characters). Enough that no two persons or entries of a county share one, a third of the
+ * bytes of the full hex HMAC: a county's index holds a million of them.
+ */
+function shortDigest(key: Uint8Array, message: string): string {
+  return Buffer.from(keyedDigest(key, message).slice(0, 32), 'hex').toString('base64url');
+}
+
 /** The digest a person's payments are filed under. */
 export function personDigest(key: Uint8Array, idNumber: string): string {
-  return keyedDigest(key, `person|${idNumber.toUpperCase()}`);
+  return shortDigest(key, `person|${idNumber.toUpperCase()}`);
 }
 
 /** The key of a lookup entry: ID number and name as the person types them (normalized). */
 export function lookupDigest(key: Uint8Array, idNumber: string, name: string): string {
-  return keyedDigest(key, `lookup|${idNumber.toUpperCase()}|${normalizePersonName(name)}`);
+  return shortDigest(key, `lookup|${idNumber.toUpperCase()}|${normalizePersonName(name)}`);
 }
 
 /** One entry of the lookup index. */
@@ -53,13 +62,23 @@ export function lookupEntries(
   for (const p of persons.values())
     if (p.household) households.set(p.household, [...(households.get(p.household) ?? []), p.idNumber]);
   const entries = new Map<string, LookupEntry>();
+  // Each person's digest once (a household's members list each other).
+  const digests = new Map<string, string>();
+  const digestOf = (id: string) => {
+    let d = digests.get(id);
+    if (d === undefined) {
+      d = personDigest(key, id);
+      digests.set(id, d);
+    }
+    return d;
+  };
   for (const p of persons.values()) {
     const members = p.household ? (households.get(p.household) ?? []) : [p.idNumber];
     if (!members.some((id) => paid.has(id))) continue;
-    const own = personDigest(key, p.idNumber);
+    const own = digestOf(p.idNumber);
     const household = members
       .filter((id) => id !== p.idNumber)
-      .map((id) => personDigest(key, id))
+      .map(digestOf)
       .sort();
     for (const name of p.names) {
       const entry = { key: lookupDigest(key, p.idNumber, name), person: own, household };

@@ -42,10 +42,37 @@ export interface DisclosureUnit {
    * per department; such a unit is projected again).
    */
   readonly refs?: typeof PAYMENT_REFS;
+  /**
+   * How its records are stored: `packed` (pages per village-program-month and person buckets;
+   * households, projects and finance items in pages per village) — or, absent, one item per
+   * record (projected before packing; such a unit's items are removed and it is projected again).
+   */
+  readonly layout?: typeof PROJECTION_LAYOUT;
 }
 
 /** The current keying of payment records (see {@link DisclosureUnit.refs}). */
 export const PAYMENT_REFS = 'department' as const;
+
+/** The current storage of projected records, of every kind (see {@link DisclosureUnit.layout}). */
+export const PROJECTION_LAYOUT = 'packed' as const;
+
+/**
+ * The records of one payment group (a month, township, village and program: one page) as they
+ * were projected and as they should be, each complete.
+ */
+export interface PaymentGroupChange {
+  readonly before: readonly DisclosedPayment[];
+  readonly after: readonly DisclosedPayment[];
+}
+
+/**
+ * What the stored lookup index holds per bucket (an opaque digest of its items), as
+ * {@link DisclosureStore.replaceLookups} returns it; the workflow keeps it for the next rebuild.
+ */
+export type LookupDigests = Readonly<Record<string, string>>;
+
+/** The projected kinds other than payments: their records are written one item each. */
+export type RecordKind = Exclude<ProjectedKind, 'subsidy_payments'>;
 
 /** The identity of a unit. */
 export function unitId(u: Pick<DisclosureUnit, 'kind' | 'versionId' | 'part'>): string {
@@ -79,12 +106,15 @@ export interface NoticeFilter extends PlaceFilter {
 export interface DisclosureStore {
   /** Every projected unit. */
   units(): Promise<DisclosureUnit[]>;
-  /** Put and delete records of a kind (batched; each write stands alone). */
-  writeRecords<K extends ProjectedKind>(
+  /**
+   * Delete and put records of a kind other than payments (same identity: replaced); only the
+   * packed items that change are written. Answers the items written.
+   */
+  writeRecords<K extends RecordKind>(
     kind: K,
     puts: readonly DisclosureRecords[K][],
     deletes: readonly DisclosureRecords[K][],
-  ): Promise<void>;
+  ): Promise<number>;
   /** Record units as projected (`put`, after their records) or gone (`remove`, after theirs). */
   markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]): Promise<void>;
   /**
@@ -92,15 +122,45 @@ export interface DisclosureStore {
    * against `previous` (what the workflow wrote last time) when given, else against the table.
    */
   replaceTotals(year: string, cells: readonly TotalsCell[], previous?: readonly TotalsCell[]): Promise<void>;
-  /** Make the lookup index exactly `entries` (only changed entries are written). */
-  replaceLookups(entries: readonly LookupEntry[]): Promise<void>;
+  /**
+   * Bring payment pages in step: each group's page is written from `after` where its items
+   * differ from `before`'s (an empty `after` removes the page). Answers the items written.
+   */
+  writePaymentGroups(changes: readonly PaymentGroupChange[]): Promise<number>;
+  /**
+   * File payments under their persons (`person`) for the personal lookup: `remove` what was
+   * filed (by group and ref), then `put` (same identity replaces). Only changed buckets are
+   * written; answers the items written.
+   */
+  updatePersonPayments(
+    remove: readonly DisclosedPayment[],
+    put: readonly DisclosedPayment[],
+  ): Promise<number>;
+  /** Delete payment records stored one item each (by an earlier version); answers the items deleted. */
+  removeLegacyPayments(records: readonly DisclosedPayment[]): Promise<number>;
+  /** Delete records of another kind stored one item each (by an earlier version); answers the items deleted. */
+  removeLegacyRecords<K extends RecordKind>(
+    kind: K,
+    records: readonly DisclosureRecords[K][],
+  ): Promise<number>;
+  /** Delete lookup entries stored one item each (by an earlier version); answers the items deleted. */
+  removeLegacyLookups(): Promise<number>;
+  /**
+   * Make the lookup index exactly `entries`, writing only changed buckets: changed against
+   * `previous` (what this returned last time) when given, else against the table. Answers
+   * what to pass next time and the items written.
+   */
+  replaceLookups(
+    entries: readonly LookupEntry[],
+    previous?: LookupDigests,
+  ): Promise<{ readonly digests: LookupDigests; readonly written: number }>;
 
   /** Payments of one month, optionally one program and place, in place order. */
   payments(
     q: PlaceFilter & { readonly month: string; readonly program?: string },
     page: PageRequest,
   ): Promise<Page<DisclosedPayment>>;
-  /** Payments of persons (by their digests), newest month first. */
+  /** Payments of persons (by their digests, each record carrying its `person`), in no order. */
   paymentsOfPersons(persons: readonly string[]): Promise<DisclosedPayment[]>;
   /** The lookup entry of a digest, if any. */
   lookup(key: string): Promise<LookupEntry | undefined>;

@@ -1,6 +1,7 @@
 /**
  * Townships and villages given by name or by statistical division code (CONTRACT.md §2, §3).
  */
+import { remember } from '../memo.js';
 import type { CellValue } from '../model.js';
 import { toSimplified } from './simplified.js';
 
@@ -26,20 +27,6 @@ export interface DivisionResolution {
   readonly township?: { readonly code: string; readonly name: string };
   /** Why it was not resolved (Chinese, for the quality report). */
   readonly warning?: string;
-}
-
-// A county writes a few hundred places, a few ways each, on millions of rows: what was worked
-// out for a place text is remembered. Bounded (it starts over when full), so a file of
-// distinct garbage cannot grow it without end.
-const MAX_REMEMBERED = 20_000;
-
-function remember<V>(cache: Map<string, V>, key: string, work: () => V): V {
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  const value = work();
-  if (cache.size >= MAX_REMEMBERED) cache.clear();
-  cache.set(key, value);
-  return value;
 }
 
 const cleaned = new Map<string, string>();

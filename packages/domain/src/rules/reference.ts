@@ -1,4 +1,5 @@
 import { type ColumnOf, type DatasetKind, kindOf } from '../kinds.js';
+import { memoized } from '../memo.js';
 import { normalizeTownshipName, normalizeVillageName } from '../normalize/division.js';
 import { isValidIdNumber } from '../normalize/id.js';
 import { normalizePersonName } from '../normalize/name.js';
@@ -9,7 +10,7 @@ import type { MatchInput, SourceRow } from './types.js';
  * County-wide facts that rules need beyond one person's own rows: who lives in which
  * household, who is an official or on the payroll, which entity a credit code is, which
  * poverty household a person belongs to and what its members own. Built once per run from
- * the reference kinds ({@link referenceRows}) and shared by every shard.
+ * the reference kinds ({@link referenceRow}), each shard from its cut ({@link cutReference}).
  */
 export interface Reference {
   /** `household_registry` rows of a person (usually one). */
@@ -59,6 +60,20 @@ export const RULE_REFERENCE_KINDS: readonly DatasetKind[] = [
   'vehicle_records',
 ];
 
+/**
+ * Reference kinds that rules read only through the {@link Reference}, never as rows of their
+ * input (`rowsOf`): a match shard reads its slice of them into its reference only.
+ * (The registry and poverty are read both ways: R08 compares a shard's payments with its
+ * registry rows, R02/R03/R05 start from its poverty rows.)
+ */
+export const REFERENCE_ONLY_KINDS: ReadonlySet<DatasetKind> = new Set<DatasetKind>([
+  'public_officials',
+  'fiscal_payroll',
+  'market_entities',
+  'property_records',
+  'vehicle_records',
+]);
+
 /** Kinds whose lost IDs can be recovered by name + village, and the column holding the name (the kind's name column). */
 export const NAME_COLUMN_OF_RESOLVABLE_KIND: Readonly<Partial<Record<DatasetKind, string>>> = {
   subsidy_payments: kindOf('subsidy_payments').nameColumn,
@@ -72,24 +87,7 @@ function typed(
   return <K extends DatasetKind>(kind: K) => rows(kind) as readonly SourceRow<K>[];
 }
 
-/**
- * `normalize` with its answers remembered: a county has a few hundred village and township
- * spellings but every row asks for its key (the reference and the village rules run this per
- * row). Bounded, so a file of junk names cannot grow it without end.
- */
-function memoized(normalize: (raw: string) => string): (raw: string) => string {
-  const known = new Map<string, string>();
-  return (raw) => {
-    let key = known.get(raw);
-    if (key === undefined) {
-      key = normalize(raw);
-      if (known.size >= 10_000) known.clear();
-      known.set(raw, key);
-    }
-    return key;
-  };
-}
-
+// The village rules and the reference ask for these for every row: a county has a few hundred spellings.
 /** Comparison key of a village (`红星村委会` and `红星村` are the same village). */
 export const villageKey: (village: string) => string = memoized(normalizeVillageName);
 
@@ -101,11 +99,27 @@ export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
-/** Kinds of which the reference keeps only what poverty-household members own (R02/R03 need nothing else). */
-export const POVERTY_ASSET_KINDS: readonly DatasetKind[] = ['property_records', 'vehicle_records'];
+/** Reference kinds of which the run's reference keeps only what poverty-household members own (R02/R03 need nothing else). */
+export const POVERTY_ASSET_KINDS: ReadonlySet<DatasetKind> = new Set<DatasetKind>([
+  'property_records',
+  'vehicle_records',
+]);
 
-/** A row of a reference kind as the reference keeps it: trimmed to its kind's evidence columns (rules read no more of it). */
-export function referenceRow(row: SourceRow): SourceRow {
+/** The IDs of everyone in a poverty household: whose assets the run's reference keeps. */
+export function povertyMemberIds(poverty: readonly SourceRow[]): Set<string> {
+  return new Set(poverty.filter(hasUsableId).map((row) => row.idNumber));
+}
+
+/**
+ * A row of a reference kind as the run's reference keeps it, or `undefined` when it keeps
+ * none of it: property and vehicles only when owned by one of `povertyMembers`
+ * ({@link POVERTY_ASSET_KINDS}), every row trimmed to its kind's evidence columns (rules read
+ * no more of a reference row than its evidence shows). Applied as rows stream in, so that the
+ * whole rows are never all held.
+ */
+export function referenceRow(row: SourceRow, povertyMembers?: ReadonlySet<string>): SourceRow | undefined {
+  if (POVERTY_ASSET_KINDS.has(row.kind) && !(hasUsableId(row) && povertyMembers?.has(row.idNumber)))
+    return undefined;
   const values: Record<string, SourceRow['values'][string]> = {};
   for (const column of kindOf(row.kind).evidence ?? []) {
     const value = row.values[column];
@@ -114,27 +128,16 @@ export function referenceRow(row: SourceRow): SourceRow {
   return { ...row, values };
 }
 
-/** The IDs of poverty-household members: whose property and vehicles the reference keeps. */
-export function povertyMemberIds(poverty: readonly SourceRow[]): Set<string> {
-  return new Set(poverty.filter(hasUsableId).map((row) => row.idNumber));
-}
-
 /**
- * The rows the run's reference is built from: every row of the reference kinds except
- * property and vehicles, of which only those owned by a poverty-household member are kept
- * (R02/R03 need nothing else), each trimmed to its kind's evidence columns ({@link referenceRow}).
+ * The reference rows of some rows of the reference kinds (a match shard's own slice): each
+ * kind in {@link RULE_REFERENCE_KINDS} order, as {@link referenceRow} keeps them, property and
+ * vehicles of the poverty-household members among them.
  */
-export function referenceRows(untyped: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
-  const povertyIds = povertyMemberIds(untyped('poverty_registry'));
-  const result: SourceRow[] = [];
-  for (const kind of RULE_REFERENCE_KINDS) {
-    const isAsset = POVERTY_ASSET_KINDS.includes(kind);
-    for (const row of untyped(kind)) {
-      if (isAsset && !(hasUsableId(row) && povertyIds.has(row.idNumber))) continue;
-      result.push(referenceRow(row));
-    }
-  }
-  return result;
+export function referenceRows(rows: (kind: DatasetKind) => readonly SourceRow[]): SourceRow[] {
+  const povertyMembers = povertyMemberIds(rows('poverty_registry'));
+  return RULE_REFERENCE_KINDS.flatMap((kind) =>
+    rows(kind).flatMap((row) => referenceRow(row, povertyMembers) ?? []),
+  );
 }
 
 /** Where the rows of a run's reference are matched: by person ID, and by the shard that reads a row itself. */
@@ -159,7 +162,7 @@ export interface ReferenceAsker {
 
 /**
  * What each of `placement.shards` shards needs of the run's reference (its
- * {@link referenceRows}) beyond the rows of its own slice: a shard's {@link buildReference}
+ * {@link referenceRow}s) beyond the rows of its own slice: a shard's {@link buildReference}
  * over its own reference rows plus these (with the county's {@link villageTownships}) answers
  * every lookup its rules make exactly as the whole reference would. Only what the rules read
  * across shards is sent, a person's rows of a kind always all together:
@@ -202,7 +205,7 @@ export function cutReference(
       // The other kinds are only looked up by usable IDs.
       if (row.kind === 'public_officials') push(officialsOf, row.idNumber, row);
       else if (row.kind === 'fiscal_payroll') push(payrollOf, row.idNumber, row);
-      else if (POVERTY_ASSET_KINDS.includes(row.kind)) push(assetsOf, row.idNumber, row);
+      else if (POVERTY_ASSET_KINDS.has(row.kind)) push(assetsOf, row.idNumber, row);
     }
   }
 
@@ -307,7 +310,7 @@ export function villageTownships(registry: readonly SourceRow[]): Map<string, st
 
 /**
  * Build the {@link Reference} lookups from the rows of the reference kinds (all of them, the
- * trimmed {@link referenceRows}, or one shard's cut of them, {@link cutReference}, which comes
+ * trimmed {@link referenceRow}s, or one shard's cut of them, {@link cutReference}, which comes
  * with the county's `townships` of villages since its registry is only part of the county's).
  * Pure; rows without a usable ID are only used where a rule can use them without an ID
  * (credit codes).
@@ -418,6 +421,11 @@ export function buildReference(
   };
 }
 
+/** Whether a row's ID was destroyed (a spreadsheet's `4.30521E+17`) and not yet recovered by name + village. */
+export function hasLostId(row: SourceRow): boolean {
+  return row.idStatus === 'lost' && row.idNumber === undefined;
+}
+
 /**
  * A row with a lost ID, identified by name + village against the registry when exactly one
  * registered person fits (CONTRACT.md §3: never by name alone). `undefined` when the row's
@@ -427,7 +435,7 @@ export function resolveLostId(
   row: SourceRow,
   reference: Pick<Reference, 'personByNameVillage'>,
 ): SourceRow | undefined {
-  if (row.idStatus !== 'lost' || row.idNumber !== undefined) return undefined;
+  if (!hasLostId(row)) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;
   // A resolvable kind has the name column it declares and a village.

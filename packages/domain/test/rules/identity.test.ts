@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_CONFIG } from '../../src/config.js';
 import { evaluateDeceasedRecipient } from '../../src/rules/r01-deceased-recipient.js';
 import { evaluateUnregisteredRecipient } from '../../src/rules/r08-unregistered-recipient.js';
-import { buildReference, referenceRows, resolveLostId, withResolvedIds } from '../../src/rules/reference.js';
+import {
+  buildReference,
+  povertyMemberIds,
+  RULE_REFERENCE_KINDS,
+  referenceRow,
+  resolveLostId,
+  withResolvedIds,
+} from '../../src/rules/reference.js';
 import { death, payment, povertyMember, property, resident, shard, validId } from './fixtures.js';
 
 const WANG = validId('19400101', 71);
@@ -58,13 +65,15 @@ describe('identity: name + village fallback for lost IDs', () => {
   });
 
   it('keeps only the reference rows rules need: assets of poverty members, trimmed columns', () => {
-    const rows = referenceRows(
-      shard([
-        ...registry,
-        povertyMember({ id: WANG, household: 'P1' }),
-        property({ id: WANG, housingType: '商品房' }),
-        property({ id: LI_A, housingType: '商品房' }),
-      ]).rows,
+    const input = shard([
+      ...registry,
+      povertyMember({ id: WANG, household: 'P1' }),
+      property({ id: WANG, housingType: '商品房' }),
+      property({ id: LI_A, housingType: '商品房' }),
+    ]).rows;
+    const members = povertyMemberIds(input('poverty_registry'));
+    const rows = RULE_REFERENCE_KINDS.flatMap((kind) =>
+      input(kind).flatMap((row) => referenceRow(row, members) ?? []),
     );
     expect(rows.map((r) => r.kind)).toEqual([
       'household_registry',

@@ -1,9 +1,11 @@
 import {
   buildReference,
   evaluateRules,
+  hasLostId,
   kindsRead,
   type MatchInput,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  REFERENCE_ONLY_KINDS,
   RULES,
   referenceRows,
   type SourceRow,
@@ -25,18 +27,15 @@ export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
 
 /** A lost-ID row of a kind the plan step recovers by name + village (it arrives routed instead). */
 function isRoutedElsewhere(row: SourceRow): boolean {
-  return (
-    row.idStatus === 'lost' &&
-    row.idNumber === undefined &&
-    NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined
-  );
+  return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;
 }
 
 /**
  * Workflow step 3 (one Map iteration): run the run's rules over one shard. The shard holds
  * every row of its people (by ID hash), the lost-ID rows the plan step matched to them by
- * name + village, and every village-finance row of its villages; its reference is built from
- * the reference kinds' rows of its own slice plus what the plan step sent it of other shards
+ * name + village, and every village-finance row of its villages; its reference (who lives with
+ * whom, officials, payroll, entities, poverty households and their assets) is built from the
+ * reference kinds' rows of its own slice plus what the plan step sent it of other shards
  * (`cutReference`: the household members, poverty households, payees and contractors its rules
  * look up). A poverty household's members live in several shards, so R02/R03 emit partial
  * findings that ScoreAndStore combines.
@@ -69,20 +68,28 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
     );
     for (const rows of loaded.values()) sortRows(rows);
   }
-  // The shard's reference: its own rows of the reference kinds, as the plan step trims them, and
-  // the rows sent from other shards, each kind in the whole reference's order.
+  const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
+  // The shard's reference: its own rows of the reference kinds, as the plan step keeps them, and
+  // the rows sent from other shards, each kind in the whole reference's order. Officials,
+  // payroll, entities and assets are read for it only, not as rows.
   const byKind = new Map<DatasetKind, SourceRow[]>();
   addRows(
     byKind,
     referenceRows((kind) => loaded.get(kind) ?? []),
   );
+  for (const kind of REFERENCE_ONLY_KINDS) loaded.delete(kind);
   addRows(byKind, crossing);
   if (crossing.length > 0) for (const rows of byKind.values()) sortRows(rows);
 
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
   const input: MatchInput = {
-    rows: (kind) => loaded.get(kind) ?? [],
+    rows: (kind) => {
+      // Not loaded: a rule reading them as rows would silently see none.
+      if (REFERENCE_ONLY_KINDS.has(kind))
+        throw new Error(`Rules look ${kind} up in the reference, not as rows`);
+      return loaded.get(kind) ?? [];
+    },
     hasKind: (kind) => kindsInForce.has(kind),
     reference: buildReference(
       (kind) => byKind.get(kind) ?? [],
@@ -92,7 +99,6 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
-  const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
   return {
     shard: task.shard,
     findingsKey: key,

@@ -9,7 +9,7 @@ import {
   withdrawnAt,
 } from '@jiandu/domain/datasets/corrections';
 import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
-import type { RejectedRow } from '@jiandu/domain/model';
+import { pool } from '@jiandu/domain/pool';
 import {
   changeVersion,
   type DatasetVersion,
@@ -21,7 +21,7 @@ import { FileRejectedError, type IngestResult, ingestFile, NeedsMappingError } f
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionIndexFor } from '../divisions.js';
-import { rejectsToCsv } from '../rejects.js';
+import { RejectsWriter } from '../rejects.js';
 import { ShardWriter } from '../shard-writer.js';
 import { rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
 
@@ -125,19 +125,29 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   // First whether the object is there at all (a clear error if not), then the independent
   // look-ups at once: each is a round trip to S3 or DynamoDB.
   const etag = await uploadedEtag(deps, input.bucket, key);
-  const [rawVersionId, mapping, divisions] = await Promise.all([
+  const [rawVersionId, mapping, divisions, dataset] = await Promise.all([
     // The raw file's storage version: the version record names exactly the bytes it was read from.
     deps.objects.versionId(input.bucket, key),
     deps.columnMappings.get(location.department, location.kind),
     location.kind === 'divisions' ? undefined : divisionIndexFor(deps),
+    deps.versions.listOfDataset(location.department, location.kind),
   ]);
 
-  // The file is read once, hashed as it is read (the read pins the ETag: if the key is
-  // overwritten meanwhile, the hash and the rows still come from one file; the newer upload
-  // has its own event). Whether these bytes were seen before is known only at the end: a
-  // repeated event costs a read, as its hashing did before.
+  // A key uploaded before (a repeated event, a folder sent again) most likely holds bytes
+  // already ingested: they are hashed first and read into rows only if new — one more read of
+  // a changed file instead of parsing every unchanged one of a county sent again.
+  if (dataset.some((v) => v.rawKey === key)) {
+    const { hash } = await hashedBody(deps.objects.stream(input.bucket, key, etag)).finish();
+    const seen = await deps.versions.get(versionIdFor(location.department, location.kind, hash));
+    const repeat = await repeatOutcome(deps, input, seen, mapping);
+    if (repeat) return repeat;
+  }
+
+  // Otherwise the file is read once, hashed as it is read (the read pins the ETag: if the key
+  // is overwritten meanwhile, the hash and the rows still come from one file; the newer upload
+  // has its own event). Whether these bytes were seen before is known only at the end.
   const shards = new ShardWriter();
-  const rejected: RejectedRow[] = [];
+  const rejects = new RejectsWriter();
   const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
   let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
   try {
@@ -150,7 +160,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
             shards.add(shardOf(row, location.kind), row);
           },
           reject: (row) => {
-            rejected.push(row);
+            rejects.add(row);
           },
         },
         { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
@@ -164,12 +174,8 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
 
   const versionId = versionIdFor(location.department, location.kind, hash);
   const existing = await deps.versions.get(versionId);
-  if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
-    return restoreOnUpload(deps, existing, input);
-  if (existing && !rereadable(existing, mapping)) {
-    deps.log.info('upload already ingested', { versionId, key, status: existing.status });
-    return output('duplicate', existing);
-  }
+  const repeat = await repeatOutcome(deps, input, existing, mapping);
+  if (repeat) return repeat;
 
   if ('error' in outcome) {
     const { error } = outcome;
@@ -207,15 +213,11 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   const { result } = outcome;
 
   // Shards and rejects first, record last: a version is only visible once its rows are all stored.
+  const rejectsFile = rejects.take();
   await Promise.all([
     writeShards(deps, versionId, shards),
-    rejected.length > 0
-      ? deps.objects.put(
-          deps.buckets.data,
-          rejectsKey(versionId),
-          rejectsToCsv(rejected),
-          'text/csv; charset=utf-8',
-        )
+    rejectsFile
+      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejectsFile, 'text/csv; charset=utf-8')
       : undefined,
   ]);
 
@@ -235,7 +237,7 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     columns: result.columns,
     shardRows: shards.counts,
     coverage: result.coverage,
-    ...(rejected.length > 0 ? { rejectsKey: rejectsKey(versionId) } : {}),
+    ...(rejectsFile ? { rejectsKey: rejectsKey(versionId) } : {}),
     history: existing
       ? [...existing.history, { at: now, action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
       : base.history,
@@ -268,16 +270,37 @@ const BIG_VERSION_BYTES = 64 * 2 ** 20;
 
 async function writeShards(deps: NormalizeDeps, versionId: string, shards: ShardWriter): Promise<void> {
   const parallel = shards.encodedBytes > BIG_VERSION_BYTES ? PARALLEL_SHARD_PUTS : SHARD_COUNT;
-  let next = 0;
-  const putNext = async (): Promise<void> => {
-    while (next < SHARD_COUNT) {
-      const shard = next++;
-      const bytes = shards.take(shard);
-      if (bytes)
-        await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, putNext));
+  const numbers = Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
+  await pool(numbers, parallel, async (shard) => {
+    // Taken when its put starts: the writer lets go of the bytes of the shards already put.
+    const bytes = shards.take(shard);
+    if (bytes)
+      await deps.objects.put(deps.buckets.data, shardKey(versionId, shard), bytes, 'application/x-ndjson');
+  });
+}
+
+/**
+ * What an upload of bytes already registered as `existing` comes to, or `undefined` when they
+ * are to be read (again): a withdrawn version uploaded again comes back, any other is a
+ * duplicate unless it is read again under a mapping ({@link rereadable}).
+ */
+async function repeatOutcome(
+  deps: NormalizeDeps,
+  input: NormalizeInput,
+  existing: DatasetVersion | undefined,
+  mapping: ColumnMapping | undefined,
+): Promise<NormalizeOutput | undefined> {
+  if (existing?.status === 'withdrawn' && uploadedAfterWithdrawal(existing, input.eventTime))
+    return restoreOnUpload(deps, existing, input);
+  if (existing && !rereadable(existing, mapping)) {
+    deps.log.info('upload already ingested', {
+      versionId: existing.versionId,
+      key: input.key,
+      status: existing.status,
+    });
+    return output('duplicate', existing);
+  }
+  return undefined;
 }
 
 /**

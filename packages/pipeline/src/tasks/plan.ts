@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   buildReference,
   cutReference,
+  hasLostId,
   kindsRead,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   POVERTY_ASSET_KINDS,
@@ -17,7 +18,6 @@ import {
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
-import { hasUsableId } from '@jiandu/domain/rules/common';
 import type { PlanInput, PlanOutput } from '../contracts.js';
 import type { PlanDeps } from '../deps.js';
 import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
@@ -32,7 +32,7 @@ import {
   shardCountFor,
   shardOf,
 } from '../shards.js';
-import { LOST_ROWS, loadVersionShards, type RowsByKind, sortRows } from '../source-rows.js';
+import { loadVersionShards, mayHaveLostId, sortRows } from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -91,10 +91,10 @@ const ASKING_KINDS: readonly DatasetKind[] = ['village_finance', 'livelihood_pro
  * every row of the reference kinds (snapshots, a county's worth: registry, officials, payroll,
  * entities, poverty, property, vehicles), the village-finance and project rows whose payees and
  * contractors the rules look up (when a rule that runs reads them), and, of the other kinds
- * with names and villages, only the stored shard where lost-ID rows are kept
- * ({@link LOST_ID_SHARD}, and only its lost-ID rows are parsed). Lost IDs are recovered by
- * name + village; recovered rows are routed to their person's shard, recovered poverty rows
- * also join the reference.
+ * with names and villages, only the lost-ID rows of the stored shard where they are kept
+ * ({@link LOST_ID_SHARD}). Lost IDs are recovered by name + village; recovered rows are routed
+ * to their person's shard, and poverty rows join the reference recovered or not (a household's
+ * evidence is all its rows).
  */
 async function buildRunReference(
   deps: PlanDeps,
@@ -108,42 +108,36 @@ async function buildRunReference(
   rows: number;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
-  const assetKinds = new Set<DatasetKind>(POVERTY_ASSET_KINDS);
-  const resolvable = (kind: DatasetKind) => NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined;
   const read = new Set(kindsRead(rules));
   const asking = new Set(ASKING_KINDS.filter((kind) => read.has(kind)));
+  const resolvable = (kind: DatasetKind) => NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined;
   const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
-  const rows: RowsByKind = new Map();
-  await Promise.all([
-    // Trimmed as they are read: the county's registry is never held whole.
-    loadVersionShards(
-      deps,
-      inForce((k) => referenceKinds.has(k) && !assetKinds.has(k) && !resolvable(k)),
-      'all',
-      rows,
-      { keep: referenceRow },
+  // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
+  // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
+  const rows = await loadVersionShards(
+    deps,
+    inForce((kind) => kind === 'poverty_registry' || asking.has(kind)),
+    'all',
+  );
+  await loadVersionShards(
+    deps,
+    inForce(
+      (kind) => referenceKinds.has(kind) && kind !== 'poverty_registry' && !POVERTY_ASSET_KINDS.has(kind),
     ),
-    // Whole: the recovered ones are routed to their shard as they are.
-    loadVersionShards(
-      deps,
-      inForce((k) => referenceKinds.has(k) && resolvable(k)),
-      'all',
-      rows,
-    ),
-    loadVersionShards(
-      deps,
-      inForce((k) => asking.has(k)),
-      'all',
-      rows,
-    ),
-    loadVersionShards(
-      deps,
-      inForce((k) => !referenceKinds.has(k) && resolvable(k)),
-      { stored: LOST_ID_SHARD },
-      rows,
-      LOST_ROWS,
-    ),
-  ]);
+    'all',
+    rows,
+    (row) => referenceRow(row),
+  );
+  // Of the other kinds with names and villages, the lost-ID rows (kept in one stored shard; the
+  // other lines are not even parsed).
+  await loadVersionShards(
+    deps,
+    inForce((kind) => !referenceKinds.has(kind) && resolvable(kind)),
+    { stored: LOST_ID_SHARD },
+    rows,
+    (row) => (hasLostId(row) ? row : undefined),
+    mayHaveLostId,
+  );
 
   const townships = villageTownships(rows.get('household_registry') ?? []);
   // The county's registry: lost IDs are found in it, and who lives with whom.
@@ -154,32 +148,31 @@ async function buildRunReference(
   const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
   for (const [kind, list] of rows) {
     if (!resolvable(kind)) continue;
-    const kept: SourceRow[] = [];
-    for (const row of list) {
-      if (row.idStatus !== 'lost' || row.idNumber !== undefined) {
-        kept.push(row);
-        continue;
-      }
-      const resolved = resolveLostId(row, registry);
-      if (!resolved) continue;
-      kept.push(resolved);
-      routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
-    }
-    rows.set(kind, sortRows(referenceKinds.has(kind) ? kept.map(referenceRow) : kept));
+    rows.set(
+      kind,
+      list.map((row) => {
+        const resolved = resolveLostId(row, registry);
+        if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
+        // A poverty row nobody could place is still its household's (its head, its exit year).
+        return resolved ?? row;
+      }),
+    );
   }
-  // Only the property and vehicles of poverty-household members: the other lines are not even parsed.
-  const povertyIds = povertyMemberIds(rows.get('poverty_registry') ?? []);
+  // Property and vehicles: only what poverty-household members own, recovered members included
+  // (the other lines are not even parsed).
+  const povertyMembers = povertyMemberIds(rows.get('poverty_registry') ?? []);
   await loadVersionShards(
     deps,
-    inForce((k) => assetKinds.has(k)),
+    inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
     'all',
     rows,
-    {
-      wanted: (line) => povertyIds.has(idNumberOfLine(line) ?? ''),
-      keep: (row) => (hasUsableId(row) && povertyIds.has(row.idNumber) ? referenceRow(row) : undefined),
-    },
+    (row) => referenceRow(row, povertyMembers),
+    (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
   );
-  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []);
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => {
+    const list = rows.get(kind) ?? [];
+    return kind === 'poverty_registry' ? list.map((row) => referenceRow(row) as SourceRow) : list;
+  });
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
@@ -196,14 +189,47 @@ async function buildRunReference(
   const placement = {
     shards: shardCount,
     shardOfId,
-    // A reference row is in its own shard's slice: by its ID (recovered ones too), else where Normalize put it.
-    homeOf: (row: SourceRow) => (row.idNumber ? shardOfId(row.idNumber) : shardOf(row, row.kind, shardCount)),
+    // The shard that reads a reference row in its own slice: by its ID (recovered ones too), else
+    // where Normalize put it — but none for a lost-ID row nobody could place (every shard sets
+    // those aside for routing, so the plan sends them wherever they are looked up).
+    homeOf: (row: SourceRow) =>
+      hasLostId(row) && resolvable(row.kind)
+        ? -1
+        : row.idNumber
+          ? shardOfId(row.idNumber)
+          : shardOf(row, row.kind, shardCount),
   };
   return {
     crossing: cutReference(reference, registry, placement, askers),
     routed: routed.map(sortRows),
     townships,
     rows: reference.length,
+  };
+}
+
+/**
+ * A row's NDJSON line for cuts written one after another: a row in several cuts (an employed
+ * household member, a poverty household, spanning shards) is encoded once and its line kept only until its
+ * last cut is written; a row in one cut is not kept at all (keeping every line for the whole
+ * write held the county's reference a second time, as text).
+ */
+function sharedLines(cuts: readonly (readonly SourceRow[])[]): (row: SourceRow) => string {
+  const left = new Map<SourceRow, number>();
+  for (const rows of cuts) for (const row of rows) left.set(row, (left.get(row) ?? 0) + 1);
+  for (const [row, uses] of left) if (uses === 1) left.delete(row);
+  const lines = new Map<SourceRow, string>();
+  return (row) => {
+    const uses = left.get(row);
+    if (uses === undefined) return JSON.stringify(row);
+    const line = lines.get(row) ?? JSON.stringify(row);
+    if (uses === 1) {
+      left.delete(row);
+      lines.delete(row);
+    } else {
+      left.set(row, uses - 1);
+      lines.set(row, line);
+    }
+    return line;
   };
 }
 
@@ -232,20 +258,18 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     townships,
     rows: referenceRowCount,
   } = await buildRunReference(deps, versions, rules, shardCount);
-  // A row sent to several shards is encoded once.
-  const lines = new Map<SourceRow, string>();
-  await Promise.all([
-    ...crossing.map((rows, shard) =>
-      rows.length > 0
-        ? deps.objects.put(
-            deps.buckets.data,
-            referenceKey(runId, shard),
-            encodeRows(rows, lines),
-            'application/x-ndjson',
-          )
-        : undefined,
-    ),
-    ...routed.map((rows, shard) =>
+  // Written one shard at a time so that only one encoded part is held at once.
+  const line = sharedLines(crossing);
+  for (const [shard, rows] of crossing.entries())
+    if (rows.length > 0)
+      await deps.objects.put(
+        deps.buckets.data,
+        referenceKey(runId, shard),
+        encodeRows(rows, line),
+        'application/x-ndjson',
+      );
+  await Promise.all(
+    routed.map((rows, shard) =>
       rows.length > 0
         ? deps.objects.put(
             deps.buckets.data,
@@ -255,7 +279,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
           )
         : undefined,
     ),
-  ]);
+  );
 
   const manifest: CollisionManifest = {
     runId,

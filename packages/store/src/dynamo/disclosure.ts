@@ -1,13 +1,16 @@
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
   type DisclosureUnit,
+  type LookupDigests,
   type NoticeFilter,
   type PageRequest,
+  type PaymentGroupChange,
   type PlaceFilter,
-  type ProjectedKind,
+  type RecordKind,
   unitId,
 } from '@jiandu/domain/disclosure/ports';
 import type {
@@ -17,11 +20,39 @@ import type {
   DisclosedPayment,
   DisclosedProject,
 } from '@jiandu/domain/disclosure/records';
-import { cellId, type TotalsBy, type TotalsCell } from '@jiandu/domain/disclosure/totals';
+import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
 import type { Page } from '@jiandu/domain/ports';
+import {
+  applyPersonChanges,
+  type BucketChunk,
+  bucketOf,
+  chunkOf,
+  fromLookupValue,
+  fromPersonRecord,
+  groupBy,
+  lookupValue,
+  type PageChunk,
+  type PaymentGroup,
+  packBucket,
+  packPage,
+  packPersons,
+  packRecords,
+  packTotals,
+  personFiles,
+  recordGroup,
+  recordOrder,
+  sameChunk,
+  samePageChunk,
+  totalsGroupId,
+  unpackBucket,
+  unpackPage,
+  unpackPersons,
+  unpackRecords,
+  unpackTotals,
+} from '../disclosure-packing.js';
 import { keys, placePrefix } from '../keys.js';
-import { pageLimit } from '../paging.js';
-import { type BatchWrite, batchWrite } from './batch.js';
+import { InvalidCursorError, pageLimit } from '../paging.js';
+import { type BatchWrite, batchGet, batchWrite } from './batch.js';
 import { type Item, queryAll, queryPage, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -56,26 +87,90 @@ async function writeAll(doc: DynamoDBDocumentClient, tableName: string, writes: 
   await Promise.all(slices.map((part) => batchWrite(doc, tableName, part)));
 }
 
-/** The item of one record of a kind, with its keys. */
-function itemOf<K extends ProjectedKind>(kind: K, record: DisclosureRecords[K]): Item {
-  switch (kind) {
-    case 'subsidy_payments':
-      return { ...keys.disclosedPayment(record as DisclosedPayment), ...record };
-    case 'poverty_registry':
-      return { ...keys.disclosedPlaceItem('POVERTY', record as DisclosedHousehold), ...record };
-    case 'livelihood_projects':
-      return { ...keys.disclosedPlaceItem('PROJECTS', record as DisclosedProject), ...record };
-    case 'village_finance':
-      return { ...keys.financeItem(record as DisclosedFinanceItem), ...record };
-    default:
-      return { ...keys.notice(record as DisclosedNotice), ...record };
-  }
+/** The kinds whose records are packed per village (or village and year) into pages. */
+type PagedKind = Exclude<RecordKind, 'notices' | 'household_registry'>;
+
+/** How the records of a kind are packed (`packRecords`): the group of a record, its chunks' keys. */
+const RECORD_PAGES: {
+  readonly [K in PagedKind]: {
+    readonly group: (r: DisclosureRecords[K]) => string;
+    readonly key: (r: DisclosureRecords[K], chunk: number) => { PK: string; SK: string };
+    /** Where a group's chunks are (to read them before a change). */
+    readonly chunks: (r: DisclosureRecords[K]) => Prefixed;
+    /** The item an earlier version stored the record in, one each. */
+    readonly legacy: (r: DisclosureRecords[K]) => { PK: string; SK: string };
+  };
+} = {
+  poverty_registry: {
+    group: recordGroup,
+    key: (r, chunk) => keys.placePage('POVERTY', r, chunk),
+    chunks: (r) => keys.placePages('POVERTY', `${r.township}|${r.village}|`),
+    legacy: (r) => keys.legacyPlaceItem('POVERTY', r),
+  },
+  livelihood_projects: {
+    group: recordGroup,
+    key: (r, chunk) => keys.placePage('PROJECTS', r, chunk),
+    chunks: (r) => keys.placePages('PROJECTS', `${r.township}|${r.village}|`),
+    legacy: (r) => keys.legacyPlaceItem('PROJECTS', r),
+  },
+  village_finance: {
+    group: recordGroup,
+    key: (r, chunk) => keys.financePage({ ...r, year: r.date.slice(0, 4) }, chunk),
+    chunks: (r) => keys.financePagesOfVillageYear(r.township, r.village, r.date.slice(0, 4)),
+    legacy: (r) => keys.legacyFinanceItem(r),
+  },
+};
+
+const isPaged = (kind: RecordKind): kind is PagedKind => kind in RECORD_PAGES;
+
+/** A bucket's chunk keys: a person bucket or a lookup bucket. */
+type BucketKey = (bucket: string, chunk: number) => { PK: string; SK: string };
+
+/** The 256 buckets (2 hex digits). */
+const ALL_BUCKETS = [...Array(256).keys()].map((n) => n.toString(16).padStart(2, '0'));
+
+/** The place of a page in its listing and where a page of records resumes: opaque to callers. */
+interface RecordCursor {
+  /** The listing's partition, so a cursor of another month or program is refused. */
+  readonly p: string;
+  /** The sort key of the page chunk to resume in. */
+  readonly k: string;
+  /** Records of that chunk already read. */
+  readonly o: number;
 }
 
-/** Without the internal fields a public record never shows (`person` of payments). */
-function publicPayment(item: Item): DisclosedPayment {
-  const { person: _person, ...payment } = strip<DisclosedPayment>(item);
-  return payment;
+function decodeRecordCursor(
+  cursor: string | undefined,
+  pk: string,
+  prefix: string,
+): RecordCursor | undefined {
+  if (!cursor) return undefined;
+  let c: Partial<RecordCursor> | undefined;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<RecordCursor>;
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (
+    !c ||
+    typeof c !== 'object' ||
+    c.p !== pk ||
+    typeof c.k !== 'string' ||
+    !c.k.startsWith(prefix) ||
+    !Number.isSafeInteger(c.o) ||
+    (c.o as number) < 0
+  )
+    throw new InvalidCursorError();
+  return c as RecordCursor;
+}
+
+const encodeRecordCursor = (c: RecordCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** The stored digest of a bucket's chunks: `{chunks}|{sha256}` (what `replaceLookups` diffs). */
+function bucketDigest(chunks: readonly BucketChunk[]): string {
+  const hash = createHash('sha256');
+  for (const c of chunks) hash.update(JSON.stringify(c.bounds ?? null)).update(c.data);
+  return `${chunks.length}|${hash.digest('base64url')}`;
 }
 
 /**
@@ -90,18 +185,57 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     return items.map((i) => strip<DisclosureUnit>(i));
   }
 
-  async writeRecords<K extends ProjectedKind>(
+  async writeRecords<K extends RecordKind>(
     kind: K,
     puts: readonly DisclosureRecords[K][],
     deletes: readonly DisclosureRecords[K][],
-  ) {
-    await writeAll(this.doc, this.tableName, [
-      ...puts.map((r) => ({ put: itemOf(kind, r) })),
-      ...deletes.map((r) => {
-        const { PK, SK } = itemOf(kind, r);
-        return { delete: { PK, SK } };
-      }),
-    ]);
+  ): Promise<number> {
+    if (!isPaged(kind)) {
+      const key = (r: DisclosureRecords[K]) => keys.notice(r as DisclosedNotice);
+      const writes: BatchWrite[] = [
+        ...deletes.map((r) => ({ delete: key(r) })),
+        ...puts.map((r) => ({ put: { ...key(r), ...(r as DisclosedNotice) } })),
+      ];
+      await writeAll(this.doc, this.tableName, writes);
+      return writes.length;
+    }
+    // Each changed group is read (one query: a village's households, a village year's books),
+    // changed and packed again; only chunks that differ are written.
+    type R = DisclosureRecords[PagedKind];
+    const pages = RECORD_PAGES[kind] as unknown as (typeof RECORD_PAGES)['poverty_registry'];
+    const removes = groupBy(deletes as readonly R[], pages.group as (r: R) => string);
+    const adds = groupBy(puts as readonly R[], pages.group as (r: R) => string);
+    const writes: BatchWrite[] = [];
+    for (const id of new Set([...removes.keys(), ...adds.keys()])) {
+      const sample = (adds.get(id)?.[0] ?? removes.get(id)?.[0]) as DisclosedHousehold;
+      const stored = await queryAll(this.doc, prefixQuery(this.tableName, pages.chunks(sample)));
+      const old = stored.map((i) => String(i.records));
+      const records = new Map<string, R>(
+        old.flatMap((text) => (JSON.parse(text) as R[]).map((r) => [recordOrder(r), r])),
+      );
+      for (const r of removes.get(id) ?? []) records.delete(recordOrder(r));
+      for (const r of adds.get(id) ?? []) records.set(recordOrder(r), r);
+      const next = packRecords(
+        [...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r),
+      );
+      next.forEach((text, i) => {
+        if (old[i] !== text) writes.push({ put: { ...pages.key(sample, i), records: text } });
+      });
+      for (let i = next.length; i < old.length; i++) writes.push({ delete: pages.key(sample, i) });
+    }
+    await writeAll(this.doc, this.tableName, writes);
+    return writes.length;
+  }
+
+  async removeLegacyRecords<K extends RecordKind>(kind: K, records: readonly DisclosureRecords[K][]) {
+    if (!isPaged(kind)) return 0;
+    const legacy = RECORD_PAGES[kind].legacy as (r: DisclosureRecords[K]) => Item;
+    await writeAll(
+      this.doc,
+      this.tableName,
+      records.map((r) => ({ delete: legacy(r) })),
+    );
+    return records.length;
   }
 
   async markUnits(put: readonly DisclosureUnit[], remove: readonly DisclosureUnit[]) {
@@ -118,23 +252,24 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     cells: readonly TotalsCell[],
     previous?: readonly TotalsCell[],
   ): Promise<void> {
-    const existing = new Map(
-      previous
-        ? previous.map((c) => [cellId(c), c])
-        : (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
+    // Items without `cells` are cells stored one item each by an earlier version: never kept.
+    const existing = previous
+      ? packTotals(previous)
+      : new Map(
+          (await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year)))).map((i) => [
             String(i.SK),
-            strip<TotalsCell>(i),
+            typeof i.cells === 'string' ? i.cells : undefined,
           ]),
-    );
+        );
     const writes: BatchWrite[] = [];
-    for (const cell of cells) {
-      const key = keys.totalsCell(year, cellId(cell));
-      const old = existing.get(key.SK);
-      existing.delete(key.SK);
-      if (old && sameCell(old, cell)) continue;
-      writes.push({ put: { ...key, ...cell } });
+    for (const [id, text] of packTotals(cells)) {
+      const old = existing.get(id);
+      existing.delete(id);
+      if (old === text) continue;
+      const [scope, program, by] = id.split('#');
+      writes.push({ put: { ...keys.totalsGroup(year, id), scope, program, by, cells: text } });
     }
-    for (const sk of existing.keys()) writes.push({ delete: keys.totalsCell(year, sk) });
+    for (const id of existing.keys()) writes.push({ delete: keys.totalsGroup(year, id) });
     await writeAll(this.doc, this.tableName, writes);
     const stored = await this.years();
     const years = new Set(stored);
@@ -144,45 +279,255 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     if (now.join() !== stored.join()) await this.putItem({ ...keys.totalsYears(), years: now });
   }
 
-  async replaceLookups(entries: readonly LookupEntry[]): Promise<void> {
-    const existing = new Map(
-      (
-        await Promise.all(
-          keys.allLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
-        )
-      )
-        .flat()
-        .map((i) => [String(i.GSI1SK), strip<LookupEntry>(i)]),
-    );
+  async writePaymentGroups(changes: readonly PaymentGroupChange[]): Promise<number> {
     const writes: BatchWrite[] = [];
-    for (const e of entries) {
-      const old = existing.get(e.key);
-      existing.delete(e.key);
-      if (old && old.person === e.person && old.household.join() === e.household.join()) continue;
-      writes.push({ put: { ...keys.lookupEntry(e.key), ...e } });
-    }
-    for (const key of existing.keys()) {
-      const { PK, SK } = keys.lookupEntry(key);
-      writes.push({ delete: { PK, SK } });
+    for (const { before, after } of changes) {
+      const group = (after[0] ?? before[0]) as DisclosedPayment | undefined;
+      if (!group) continue;
+      const g: PaymentGroup = {
+        period: group.period,
+        township: group.township,
+        village: group.village,
+        program: group.program,
+      };
+      const old = packPage(before);
+      const next = packPage(after);
+      next.forEach((chunk, i) => {
+        const was = old[i];
+        if (samePageChunk(was, chunk)) return;
+        writes.push({ put: { ...keys.paymentPage(g, i), ...g, ...chunk } });
+      });
+      for (let i = next.length; i < old.length; i++) {
+        const { PK, SK } = keys.paymentPage(g, i);
+        writes.push({ delete: { PK, SK } });
+      }
     }
     await writeAll(this.doc, this.tableName, writes);
+    return writes.length;
   }
 
-  async payments(q: PlaceFilter & { month: string; program?: string }, page: PageRequest) {
-    const out = await this.page<Item>(keys.paymentsOfMonth(q.month, q.program, placePrefix(q)), page);
-    return { ...out, items: out.items.map(publicPayment) };
+  async updatePersonPayments(
+    remove: readonly DisclosedPayment[],
+    put: readonly DisclosedPayment[],
+  ): Promise<number> {
+    const bucket = (p: DisclosedPayment) => bucketOf(p.person ?? '');
+    const removes = groupBy(
+      remove.filter((p) => p.person),
+      bucket,
+    );
+    const puts = groupBy(
+      put.filter((p) => p.person),
+      bucket,
+    );
+    const buckets = [...new Set([...removes.keys(), ...puts.keys()])].sort();
+    let written = 0;
+    // A hundred buckets at a time (one BatchGetItem of their first chunks): read, change, write.
+    for (let i = 0; i < buckets.length; i += 100) {
+      const slice = buckets.slice(i, i + 100);
+      const stored = await this.readBuckets(keys.personBucket, slice);
+      const writes: BatchWrite[] = [];
+      for (const b of slice) {
+        const old = stored.get(b) ?? [];
+        const files = personFiles(unpackPersons(old));
+        applyPersonChanges(files, removes.get(b) ?? [], puts.get(b) ?? []);
+        writes.push(...bucketWrites(keys.personBucket, b, old, packPersons(files)));
+      }
+      await writeAll(this.doc, this.tableName, writes);
+      written += writes.length;
+    }
+    return written;
+  }
+
+  async removeLegacyPayments(records: readonly DisclosedPayment[]): Promise<number> {
+    await writeAll(
+      this.doc,
+      this.tableName,
+      records.map((r) => ({ delete: keys.legacyPayment(r) })),
+    );
+    return records.length;
+  }
+
+  async removeLegacyLookups(): Promise<number> {
+    const items = (
+      await Promise.all(
+        keys.legacyLookupEntries().map((r) => queryAll(this.doc, prefixQuery(this.tableName, r))),
+      )
+    ).flat();
+    await writeAll(
+      this.doc,
+      this.tableName,
+      items.map((i) => ({ delete: { PK: i.PK, SK: i.SK } })),
+    );
+    return items.length;
+  }
+
+  async replaceLookups(
+    entries: readonly LookupEntry[],
+    previous?: LookupDigests,
+  ): Promise<{ digests: LookupDigests; written: number }> {
+    let before = previous;
+    if (!before) {
+      const stored = await this.readBuckets(keys.lookupBucket, ALL_BUCKETS);
+      before = Object.fromEntries([...stored].map(([b, chunks]) => [b, bucketDigest(chunks)]));
+    }
+    const digests: Record<string, string> = {};
+    const writes: BatchWrite[] = [];
+    const byBucket = groupBy(entries, (e) => bucketOf(e.key));
+    for (const [b, list] of byBucket) {
+      const chunks = packBucket(new Map(list.map((e) => [e.key, lookupValue(e)])));
+      const digest = bucketDigest(chunks);
+      digests[b] = digest;
+      if (before[b] === digest) continue;
+      writes.push(...bucketWrites(keys.lookupBucket, b, storedCount(before[b]), chunks));
+    }
+    for (const b of Object.keys(before))
+      if (!byBucket.has(b)) writes.push(...bucketWrites(keys.lookupBucket, b, storedCount(before[b]), []));
+    await writeAll(this.doc, this.tableName, writes);
+    return { digests, written: writes.length };
+  }
+
+  async payments(
+    q: PlaceFilter & { month: string; program?: string },
+    page: PageRequest,
+  ): Promise<Page<DisclosedPayment>> {
+    return this.recordPage(keys.paymentPagesOfMonth(q.month, q.program, placePrefix(q)), page, (chunk) =>
+      unpackPage(chunk as unknown as PaymentGroup, chunk as unknown as PageChunk),
+    );
+  }
+
+  /**
+   * One page of records packed in chunk items of a listing (a partition and a place prefix), in
+   * key order, resuming inside a chunk: the cursor names the listing, the chunk and how many of
+   * its records were read.
+   */
+  private async recordPage<T>(
+    r: Prefixed,
+    page: PageRequest,
+    unpack: (chunk: Item) => T[],
+  ): Promise<Page<T>> {
+    const prefix = r.skPrefix;
+    const skName = r.index ? 'GSI1SK' : 'SK';
+    const start = decodeRecordCursor(page.cursor, r.pk, prefix);
+    const limit = pageLimit(page.limit);
+    const values: Record<string, unknown> = { ':pk': r.pk };
+    let condition = '#pk = :pk';
+    if (start) {
+      values[':from'] = start.k;
+      if (prefix) {
+        // Every sort key with the prefix sorts (as UTF-8) at or below the prefix + U+10FFFF.
+        values[':to'] = `${prefix}\u{10FFFF}`;
+        condition += ' AND #sk BETWEEN :from AND :to';
+      } else condition += ' AND #sk >= :from';
+    } else if (prefix) {
+      values[':from'] = prefix;
+      condition += ' AND begins_with(#sk, :from)';
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      ...(r.index ? { IndexName: r.index } : {}),
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: {
+        '#pk': r.index ? 'GSI1PK' : 'PK',
+        ...(start || prefix ? { '#sk': skName } : {}),
+      },
+      ExpressionAttributeValues: values,
+    };
+    const items: T[] = [];
+    let exclusive: Item | undefined;
+    let first = true;
+    for (;;) {
+      // Every chunk holds at least one record: never more chunks than records still wanted.
+      const out = await this.doc.send(
+        new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusive }),
+      );
+      const chunks = (out.Items ?? []) as Item[];
+      exclusive = out.LastEvaluatedKey as Item | undefined;
+      for (let j = 0; j < chunks.length; j++) {
+        const chunk = chunks[j] as Item;
+        const key = String(chunk[skName]);
+        const records = unpack(chunk);
+        let at = first && start && key === start.k ? start.o : 0;
+        first = false;
+        while (at < records.length && items.length < limit) items.push(records[at++] as T);
+        if (items.length < limit) continue;
+        // The page is full: resume in this chunk, at the next one, or nowhere.
+        const next =
+          at < records.length
+            ? { k: key, o: at }
+            : j + 1 < chunks.length
+              ? { k: String((chunks[j + 1] as Item)[skName]), o: 0 }
+              : exclusive
+                ? { k: key, o: at }
+                : undefined;
+        return next ? { items, cursor: encodeRecordCursor({ p: r.pk, ...next }) } : { items };
+      }
+      first = false;
+      if (!exclusive) return { items };
+    }
   }
 
   async paymentsOfPersons(persons: readonly string[]): Promise<DisclosedPayment[]> {
-    const lists = await Promise.all(
-      persons.map((p) => queryAll(this.doc, prefixQuery(this.tableName, keys.paymentsOfPerson(p)))),
-    );
-    return lists.flat().map((i) => strip<DisclosedPayment>(i));
+    const wanted = [...new Set(persons)];
+    const stored = await this.readBuckets(keys.personBucket, [...new Set(wanted.map(bucketOf))], wanted);
+    const out: DisclosedPayment[] = [];
+    for (const person of wanted) {
+      const files = unpackPersons(stored.get(bucketOf(person)) ?? []);
+      for (const r of files.get(person) ?? []) out.push(fromPersonRecord(person, r));
+    }
+    return out;
   }
 
-  lookup(key: string): Promise<LookupEntry | undefined> {
-    const { PK, SK } = keys.lookupEntry(key);
-    return this.getItem<LookupEntry>({ PK, SK });
+  async lookup(key: string): Promise<LookupEntry | undefined> {
+    const b = bucketOf(key);
+    const first = await this.getItem<BucketChunk>(keys.lookupBucket(b, 0));
+    if (!first) return undefined;
+    const at = chunkOf(first.bounds, key);
+    const chunk = at === 0 ? first : await this.getItem<BucketChunk>(keys.lookupBucket(b, at));
+    const value = chunk ? unpackBucket<string[]>([chunk]).get(key) : undefined;
+    return value ? fromLookupValue(key, value) : undefined;
+  }
+
+  /**
+   * The chunks of buckets, in order: their first chunks in one BatchGetItem (per 100), then the
+   * further chunks they list — all of them, or (`digests`) only those holding these digests.
+   */
+  private async readBuckets(
+    key: BucketKey,
+    buckets: readonly string[],
+    digests?: readonly string[],
+  ): Promise<Map<string, BucketChunk[]>> {
+    const bucketOfItem = (i: Item) => String(i.PK).slice(String(i.PK).indexOf('#') + 1);
+    const firsts = await batchGet(
+      this.doc,
+      this.tableName,
+      buckets.map((b) => key(b, 0)),
+      undefined,
+      { consistent: !digests },
+    );
+    const out = new Map<string, BucketChunk[]>();
+    const more: Item[] = [];
+    for (const item of firsts) {
+      const b = bucketOfItem(item);
+      const chunk = strip<BucketChunk>(item);
+      const chunks: BucketChunk[] = [chunk];
+      out.set(b, chunks);
+      const count = (chunk.bounds?.length ?? 0) + 1;
+      const needed = digests
+        ? new Set(digests.filter((d) => bucketOf(d) === b).map((d) => chunkOf(chunk.bounds, d)))
+        : new Set([...Array(count).keys()]);
+      for (const n of needed) if (n > 0) more.push(key(b, n));
+    }
+    const rest =
+      more.length > 0
+        ? await batchGet(this.doc, this.tableName, more, undefined, { consistent: !digests })
+        : [];
+    for (const item of rest.sort((a, b) => Number(a.SK) - Number(b.SK))) {
+      const chunks = out.get(bucketOfItem(item));
+      if (chunks) chunks[Number(item.SK)] = strip<BucketChunk>(item);
+    }
+    // Holes (chunks not read) are left out: `unpackBucket` reads what is there.
+    for (const [b, chunks] of out) out.set(b, chunks.filter(Boolean));
+    return out;
   }
 
   async years(): Promise<string[]> {
@@ -190,25 +535,34 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
   }
 
   async totals(year: string, scope: string, program: string, by: TotalsBy): Promise<TotalsCell[]> {
-    const prefix = `${scope}#${program}#${by}#`;
-    const items = await queryAll(this.doc, prefixQuery(this.tableName, keys.totalsOfYear(year, prefix)));
-    return items.map((i) => strip<TotalsCell>(i));
+    const item = await this.getItem<{ cells: string }>(
+      keys.totalsGroup(year, totalsGroupId({ scope, program, by })),
+    );
+    return item ? unpackTotals(year, { scope, program, by }, item.cells) : [];
   }
 
   households(q: PlaceFilter, page: PageRequest): Promise<Page<DisclosedHousehold>> {
-    return this.page(keys.placeItems('POVERTY', placePrefix(q)), page);
+    return this.recordPage(
+      keys.placePages('POVERTY', placePrefix(q)),
+      page,
+      unpackRecords<DisclosedHousehold>,
+    );
   }
 
   projects(q: PlaceFilter, page: PageRequest): Promise<Page<DisclosedProject>> {
-    return this.page(keys.placeItems('PROJECTS', placePrefix(q)), page);
+    return this.recordPage(
+      keys.placePages('PROJECTS', placePrefix(q)),
+      page,
+      unpackRecords<DisclosedProject>,
+    );
   }
 
   async financeItems(township: string, village: string, year: string): Promise<DisclosedFinanceItem[]> {
     const items = await queryAll(
       this.doc,
-      prefixQuery(this.tableName, keys.financeOfVillageYear(township, village, year)),
+      prefixQuery(this.tableName, keys.financePagesOfVillageYear(township, village, year)),
     );
-    return items.map((i) => strip<DisclosedFinanceItem>(i));
+    return items.flatMap(unpackRecords<DisclosedFinanceItem>);
   }
 
   notices(q: NoticeFilter, page: PageRequest): Promise<Page<DisclosedNotice>> {
@@ -264,8 +618,28 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
   }
 }
 
-function sameCell(a: TotalsCell, b: TotalsCell): boolean {
-  return (
-    a.amount === b.amount && a.payments === b.payments && a.recipients === b.recipients && a.label === b.label
-  );
+/** How many chunks a digest says a bucket had (`{chunks}|…`; none for no digest). */
+function storedCount(digest: string | undefined): number {
+  return digest ? Number(digest.slice(0, digest.indexOf('|'))) : 0;
+}
+
+/**
+ * The writes that turn a bucket's stored chunks (`old`, or only their count) into `next`:
+ * changed chunks put, chunks past the new end deleted.
+ */
+function bucketWrites(
+  key: BucketKey,
+  bucket: string,
+  old: readonly BucketChunk[] | number,
+  next: readonly BucketChunk[],
+): BatchWrite[] {
+  const writes: BatchWrite[] = [];
+  const count = typeof old === 'number' ? old : old.length;
+  next.forEach((chunk, i) => {
+    const was = typeof old === 'number' ? undefined : old[i];
+    if (sameChunk(was, chunk)) return;
+    writes.push({ put: { ...key(bucket, i), ...chunk } });
+  });
+  for (let i = next.length; i < count; i++) writes.push({ delete: key(bucket, i) });
+  return writes;
 }
