@@ -1,6 +1,10 @@
 import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
 import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
-import { DynamoColumnMappingRepository, DynamoVersionRepository } from '@jiandu/store';
+import {
+  DynamoColumnMappingRepository,
+  DynamoPendingCollisions,
+  DynamoVersionRepository,
+} from '@jiandu/store';
 import * as z from 'zod';
 import { createTaskStore, TASK_STORE, UPLOAD_BUCKET } from './aws.js';
 import { type Environment, parseEnvironment } from './env.js';
@@ -22,6 +26,8 @@ export function createRuntime(environment: Environment) {
     versions: new DynamoVersionRepository(doc, env.TABLE_NAME),
     // Read by key when a department's file is read; written by the API.
     columnMappings: new DynamoColumnMappingRepository(doc, env.TABLE_NAME),
+    // A file being read holds the burst's collision (`whileReceiving`).
+    pending: new DynamoPendingCollisions(doc, env.TABLE_NAME),
     ...(env.SNAPSHOT_SHRINK_LIMIT !== undefined ? { snapshotShrinkLimit: env.SNAPSHOT_SHRINK_LIMIT } : {}),
   };
   return {

@@ -853,6 +853,28 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       const next = await s.pending.mark(['divisions'], '2024-05-02T00:00:00.000Z');
       expect(next).toMatchObject({ kinds: ['divisions'], firstMarkedAt: '2024-05-02T00:00:00.000Z' });
     });
+    it('lists the uploads being read with the pending collision; reading one restarts its quiet period', async () => {
+      await s.pending.receiving('upload-a', '2024-06-01T00:00:00.000Z');
+      // Nothing pending yet: nothing to show, and the end of a reading creates nothing.
+      expect(await s.pending.get()).toBeUndefined();
+      await s.pending.receiving('upload-b', '2024-06-01T00:00:02.000Z');
+      const marked = await s.pending.mark(['divisions'], '2024-06-01T00:00:03.000Z');
+      expect(await s.pending.get()).toEqual({
+        ...marked,
+        receivingSince: ['2024-06-01T00:00:00.000Z', '2024-06-01T00:00:02.000Z'],
+      });
+      await s.pending.received('upload-a', '2024-06-01T00:00:09.000Z');
+      const after = await s.pending.get();
+      expect(after).toMatchObject({
+        lastMarkedAt: '2024-06-01T00:00:09.000Z',
+        revision: marked.revision + 1,
+        receivingSince: ['2024-06-01T00:00:02.000Z'],
+      });
+      await s.pending.received('upload-b', '2024-06-01T00:00:10.000Z');
+      expect(await s.pending.claim(marked.revision + 2)).toBe(true);
+      await s.pending.received('upload-b', '2024-06-01T00:00:11.000Z');
+      expect(await s.pending.get()).toBeUndefined();
+    });
   });
 
   describe('LeaseStore', () => {

@@ -9,7 +9,9 @@ import { RULES } from '@jiandu/domain';
 import {
   type BurstDeps,
   PENDING_COLLISION_TRIGGER,
+  RECEIVING_STALE_SECONDS,
   startPendingCollision,
+  whileReceiving,
 } from '@jiandu/domain/collision-burst';
 import type { Lead } from '@jiandu/domain/model';
 import { MemoryPendingCollisions } from '@jiandu/store/memory';
@@ -60,9 +62,10 @@ describe('a burst of ten uploads', () => {
       expect(output).toMatchObject({ version: { outcome: 'registered' } });
       expect(output).not.toHaveProperty('runId');
     }
-    // Each mark adds to the same pending collision.
+    // Each mark adds to the same pending collision; the end of each reading after the first
+    // (something is pending by then) restarts its quiet period, a revision too.
     expect(outputs.map((o) => (o.pending as { revision: number }).revision)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 1),
+      Array.from({ length: 10 }, (_, i) => 2 * i + 1),
     );
   });
 
@@ -142,6 +145,66 @@ describe('starting a pending collision', () => {
     expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toEqual({ status: 'idle' });
   });
 
+  it('waits while an upload of the burst is still being read, and a quiet period after it', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const { burstDeps, pending, started } = deps(clock);
+    // A small file registered; a big one (a county's registry) is still being read.
+    await pending.receiving('big-registry', '2024-05-01T00:00:00.000Z');
+    await pending.mark(['divisions'], '2024-05-01T00:00:01.000Z');
+    clock.now = '2024-05-01T00:05:00.000Z'; // long past the quiet period of the last mark
+    expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toMatchObject({
+      status: 'quiet',
+      reading: 1,
+    });
+    // Read (whatever its outcome): the quiet period counts from there.
+    await pending.received('big-registry', clock.now);
+    expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toMatchObject({
+      status: 'quiet',
+      dueAt: '2024-05-01T00:06:00.000Z',
+    });
+    clock.now = '2024-05-01T00:06:00.000Z';
+    expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toMatchObject({
+      status: 'started',
+      kinds: ['divisions'],
+    });
+    expect(started).toHaveLength(1);
+  });
+
+  it('does not wait for an upload whose reading never said it ended', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const { burstDeps, pending } = deps(clock);
+    await pending.receiving('crashed', '2024-05-01T00:00:00.000Z');
+    await pending.mark(['divisions'], '2024-05-01T00:00:00.000Z');
+    clock.now = new Date(Date.parse(clock.now) + RECEIVING_STALE_SECONDS * 1000 - 1000).toISOString();
+    expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toMatchObject({
+      status: 'quiet',
+    });
+    clock.now = new Date(Date.parse(clock.now) + 2000).toISOString();
+    expect(await startPendingCollision(burstDeps, { quietSeconds: QUIET })).toMatchObject({
+      status: 'started',
+    });
+  });
+
+  it('holds the burst while Normalize reads a file, however the reading ends', async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const { pending } = deps(clock);
+    await pending.mark(['divisions'], clock.now);
+    const seen: number[] = [];
+    await expect(
+      whileReceiving(
+        pending,
+        'upload-1',
+        () => clock.now,
+        async () => {
+          seen.push((await pending.get())?.receivingSince?.length ?? 0);
+          throw new Error('the file is unreadable');
+        },
+      ),
+    ).rejects.toThrow('unreadable');
+    expect(seen).toEqual([1]);
+    expect((await pending.get())?.receivingSince).toBeUndefined();
+  });
+
   it('starts at once when the uploader says the burst is complete', async () => {
     const clock = { now: '2024-05-01T00:00:01.000Z' };
     const { burstDeps, pending, started } = deps(clock);
@@ -161,6 +224,8 @@ describe('starting a pending collision', () => {
       pending: {
         mark: (kinds, at) => pending.mark(kinds, at),
         claim: (revision) => pending.claim(revision),
+        receiving: (upload, at) => pending.receiving(upload, at),
+        received: (upload, at) => pending.received(upload, at),
         get: async () => {
           const read = await pending.get();
           await pending.mark(['death_records'], clock.now);

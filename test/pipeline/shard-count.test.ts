@@ -25,7 +25,13 @@ import {
   storedShardsOf,
 } from '@jiandu/pipeline';
 import { MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
-import { MemoryColumnMappings, MemoryObjects, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
+import {
+  MemoryColumnMappings,
+  MemoryObjects,
+  MemoryPendingCollisions,
+  MemoryRuns,
+  MemoryVersions,
+} from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const DATA = 'data-bucket';
@@ -69,6 +75,7 @@ describe('one county matched in any number of shards', () => {
     buckets: { data: DATA },
     ruleConfig,
     columnMappings: new MemoryColumnMappings(),
+    pending: new MemoryPendingCollisions(),
     log: { info: () => {}, warn: () => {} },
     now: () => '2023-03-01T00:00:00.000Z',
   };

@@ -41,6 +41,7 @@ import {
   MemoryColumnMappings,
   MemoryDisclosureStore,
   MemoryObjects,
+  MemoryPendingCollisions,
   MemoryVersions,
 } from '@jiandu/store/memory';
 
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
     log,
     now,
     columnMappings: new MemoryColumnMappings(),
+    pending: new MemoryPendingCollisions(),
   };
   const upload = async (key: string, bytes: Uint8Array) => {
     clock += 1000;

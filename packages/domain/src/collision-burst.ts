@@ -8,6 +8,13 @@
  * One pending item holds the kinds. Marks add to it atomically; the starter claims it with a
  * conditional delete on the revision it read, so a mark that lands between read and claim
  * makes the claim fail (the burst is still going on) and two starters never both start a run.
+ *
+ * A burst also goes on while one of its files is still being read: a county's backlog has
+ * files that take longer to normalize than the quiet period (a million-person registry), and
+ * the registered ones must not start a collision that then competes with the reading of the
+ * rest (measured on the local platform: 47 files gave three collision runs, each stalling the
+ * uploads still queued). Normalize says when it starts and ends reading a file
+ * ({@link whileReceiving}); the quiet period counts from the end of the last one.
  */
 import type { DatasetKind } from './kinds.js';
 import type { CollisionStarter } from './ports.js';
@@ -30,7 +37,15 @@ export interface PendingCollision {
   readonly lastMarkedAt: string;
   /** Bumped by every mark; a claim names the revision it read. */
   readonly revision: number;
+  /** When each upload still being read began (ISO), oldest first. */
+  readonly receivingSince?: readonly string[];
 }
+
+/**
+ * After this long an upload still "being read" no longer holds the burst: its Normalize ended
+ * without saying so (a crash, a timeout). Longer than Normalize's Lambda timeout (15 min).
+ */
+export const RECEIVING_STALE_SECONDS = 20 * 60;
 
 /** Storage of the one pending collision (a single DynamoDB item in AWS). */
 export interface PendingCollisionRepository {
@@ -39,6 +54,31 @@ export interface PendingCollisionRepository {
   get(): Promise<PendingCollision | undefined>;
   /** Remove the pending collision if its revision is still `revision`; `false` when it changed or is gone. */
   claim(revision: number): Promise<boolean>;
+  /** Note that `upload` (an id of the uploaded object) is being read since `at`. */
+  receiving(upload: string, at: string): Promise<void>;
+  /**
+   * `upload` has been read: forget it and, if a collision is pending, count its quiet period
+   * from `at` (bumping the revision, so a claim racing with it fails).
+   */
+  received(upload: string, at: string): Promise<void>;
+}
+
+/**
+ * Run `read` (the reading of one uploaded file) as part of the burst: the pending collision
+ * does not start while it runs, nor for the quiet period after it ends, however it ends.
+ */
+export async function whileReceiving<T>(
+  pending: PendingCollisionRepository,
+  upload: string,
+  now: () => string,
+  read: () => Promise<T>,
+): Promise<T> {
+  await pending.receiving(upload, now());
+  try {
+    return await read();
+  } finally {
+    await pending.received(upload, now());
+  }
 }
 
 /** What {@link startPendingCollision} did. */
@@ -46,8 +86,16 @@ export type BurstOutcome =
   | { readonly status: 'started'; readonly executionId: string; readonly kinds: readonly DatasetKind[] }
   /** Nothing was pending. */
   | { readonly status: 'idle' }
-  /** A burst is still going on: uploads marked it less than the quiet period ago. */
-  | { readonly status: 'quiet'; readonly dueAt: string; readonly kinds: readonly DatasetKind[] };
+  /**
+   * A burst is still going on: uploads marked it less than the quiet period ago, or `reading`
+   * of its uploads are still being read.
+   */
+  | {
+      readonly status: 'quiet';
+      readonly dueAt: string;
+      readonly kinds: readonly DatasetKind[];
+      readonly reading?: number;
+    };
 
 /** What {@link startPendingCollision} needs. */
 export interface BurstDeps {
@@ -78,7 +126,11 @@ export async function startPendingCollision(deps: BurstDeps, options: BurstOptio
     const pending = await deps.pending.get();
     if (!pending) return { status: 'idle' };
     const dueAt = new Date(Date.parse(pending.lastMarkedAt) + options.quietSeconds * 1000).toISOString();
-    if (!options.force && dueAt > deps.now()) return { status: 'quiet', dueAt, kinds: pending.kinds };
+    if (!options.force) {
+      if (dueAt > deps.now()) return { status: 'quiet', dueAt, kinds: pending.kinds };
+      const reading = stillReading(pending, deps.now());
+      if (reading > 0) return { status: 'quiet', dueAt, kinds: pending.kinds, reading };
+    }
     if (!(await deps.pending.claim(pending.revision))) {
       // An upload marked it meanwhile (or another starter claimed it): the burst goes on.
       if (options.force && attempt < FORCED_CLAIM_ATTEMPTS) continue;
@@ -99,4 +151,10 @@ export async function startPendingCollision(deps: BurstDeps, options: BurstOptio
       throw error;
     }
   }
+}
+
+/** How many of the burst's uploads are still being read at `now` (stale ones don't count). */
+function stillReading(pending: PendingCollision, now: string): number {
+  const since = Date.parse(now) - RECEIVING_STALE_SECONDS * 1000;
+  return (pending.receivingSince ?? []).filter((at) => Date.parse(at) > since).length;
 }

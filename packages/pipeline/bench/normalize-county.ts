@@ -15,7 +15,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { normalizeUpload } from '@jiandu/pipeline';
-import { MemoryColumnMappings, MemoryObjects, MemoryVersions } from '@jiandu/store/memory';
+import {
+  MemoryColumnMappings,
+  MemoryObjects,
+  MemoryPendingCollisions,
+  MemoryVersions,
+} from '@jiandu/store/memory';
 
 const UPLOAD = 'uploads-bucket';
 const folder = process.argv[2];
@@ -39,6 +44,7 @@ const deps = {
   objects: new MemoryObjects(),
   buckets: { data: 'data-bucket' },
   columnMappings: new MemoryColumnMappings(),
+  pending: new MemoryPendingCollisions(),
   log: { info: () => {}, warn: () => {} },
   now: () => new Date().toISOString(),
 };

@@ -48,10 +48,14 @@ export type DataReadDeps = Pick<PipelineDeps, 'objects' | 'buckets'>;
  * the environment and grants for them), nothing more.
  */
 /** `Normalize`: versions, objects, log, clock, the departments' column mappings. */
-export type NormalizeDeps = Pick<
-  PipelineDeps,
-  'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'columnMappings' | 'snapshotShrinkLimit'
->;
+export interface NormalizeDeps
+  extends Pick<
+    PipelineDeps,
+    'versions' | 'objects' | 'buckets' | 'log' | 'now' | 'columnMappings' | 'snapshotShrinkLimit'
+  > {
+  /** The pending collision: a file being read holds its burst (`whileReceiving`). */
+  readonly pending: PendingCollisionRepository;
+}
 /** `RecordPending`: the pending collision item, log, clock. */
 export interface RecordPendingDeps extends Pick<PipelineDeps, 'log' | 'now'> {
   readonly pending: PendingCollisionRepository;

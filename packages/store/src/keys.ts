@@ -261,6 +261,10 @@ export const keys = {
   pendingCollision() {
     return { PK: 'COLLISION#PENDING', SK: 'PENDING' };
   },
+  /** An upload being read, in the pending collision's partition (read with it in one query). */
+  pendingReceiving(upload: string) {
+    return { PK: 'COLLISION#PENDING', SK: `RECEIVING#${upload}` };
+  },
 
   /**
    * A lease (`LeaseStore`): one item per piece of work that runs once at a time (the disclosure

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { whileReceiving } from '@jiandu/domain/collision-burst';
 import type { ColumnMapping } from '@jiandu/domain/datasets/column-mappings';
 import {
   replaceOnRequest,
@@ -119,6 +120,12 @@ function hashedBody(body: AsyncIterable<Uint8Array>) {
  * it would shrink the department's data by more than the configured share (then it is held).
  */
 export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
+  // While the file is read the burst it belongs to goes on (no collision competes with it).
+  const upload = createHash('sha256').update(`${input.bucket}/${input.key}`).digest('hex').slice(0, 32);
+  return whileReceiving(deps.pending, upload, deps.now, () => readUpload(deps, input));
+}
+
+async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   const { key } = input;
   // A key outside the upload layout fails the execution with a clear cause; the raw file stays.
   const location = parseUploadKey(key);

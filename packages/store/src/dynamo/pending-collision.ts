@@ -1,5 +1,6 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PendingCollision, PendingCollisionRepository } from '@jiandu/domain/collision-burst';
+import { RECEIVING_STALE_SECONDS } from '@jiandu/domain/collision-burst';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import { keys } from '../keys.js';
 import { type Item, isConditionFailure, strip } from './items.js';
@@ -14,7 +15,8 @@ function fromItem(item: Item): PendingCollision {
 /**
  * The pending collision as one item. A mark is one `UpdateItem` (`ADD` to a string set and to
  * the revision), so marks from concurrent Normalize tasks never lose a kind; a claim is a
- * `DeleteItem` conditioned on the revision the starter read.
+ * `DeleteItem` conditioned on the revision the starter read. Uploads being read are items of
+ * their own in the same partition (`RECEIVING#…`, expiring by TTL), so one query reads both.
  */
 export class DynamoPendingCollisions extends TableRepository implements PendingCollisionRepository {
   async mark(kinds: readonly DatasetKind[], at: string): Promise<PendingCollision> {
@@ -33,8 +35,51 @@ export class DynamoPendingCollisions extends TableRepository implements PendingC
   }
 
   async get(): Promise<PendingCollision | undefined> {
-    const item = await this.getItem<Item>(keys.pendingCollision());
-    return item ? fromItem(item) : undefined;
+    const { PK, SK } = keys.pendingCollision();
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': PK },
+        ConsistentRead: true,
+      }),
+    );
+    const items = (out.Items ?? []) as Item[];
+    const item = items.find((i) => i.SK === SK);
+    if (!item) return undefined;
+    const receivingSince = items
+      .filter((i) => i.SK !== SK)
+      .map((i) => String(i.since))
+      .sort();
+    return { ...fromItem(item), ...(receivingSince.length > 0 ? { receivingSince } : {}) };
+  }
+
+  async receiving(upload: string, at: string): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + RECEIVING_STALE_SECONDS;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.pendingReceiving(upload), since: at, expiresAt },
+      }),
+    );
+  }
+
+  async received(upload: string, at: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingReceiving(upload) }));
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.pendingCollision(),
+          UpdateExpression: 'ADD revision :one SET lastMarkedAt = :at',
+          // Only a pending collision's quiet period restarts; nothing pending, nothing to create.
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async claim(revision: number): Promise<boolean> {
