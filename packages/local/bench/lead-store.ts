@@ -12,19 +12,25 @@
  * code before bulk writes (one conditional put each, 16 in flight; statistics by reading every
  * lead) and after (`putMany`, `statistics` from the kept sums).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { auditEntry } from '@jiandu/domain/audit';
 import { DEFAULT_RULE_CONFIG } from '@jiandu/domain/config';
-import { DEFAULT_STATUSES, pageLeads } from '@jiandu/domain/leads/query';
+import { leadsToCsv } from '@jiandu/domain/export/leads-export';
+import { DEFAULT_STATUSES, pageLeads, sortLeads } from '@jiandu/domain/leads/query';
 import type { Finding, Lead, LeadStatus } from '@jiandu/domain/model';
 import type { LeadRepository } from '@jiandu/domain/ports';
 import { leadStatistics } from '@jiandu/domain/stats';
 import { scoreAndStore } from '@jiandu/pipeline/tasks/store';
 import { documentClientOf } from '@jiandu/store/clients';
-import { DynamoLeadRepository } from '@jiandu/store/dynamo';
+import { DynamoAuditLog, DynamoLeadRepository } from '@jiandu/store/dynamo';
+import { partitionQuery, queryAll } from '@jiandu/store/dynamo/items';
+import { keys } from '@jiandu/store/keys';
 import { MemoryObjects, MemoryReports, MemoryRuns, MemoryVersions } from '@jiandu/store/memory';
+import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '../src/dynamodb.js';
 import { freePort } from '../src/ports.js';
 
@@ -62,7 +68,8 @@ function leadOf(i: number): Lead {
   const township = TOWNSHIPS[i % TOWNSHIPS.length] as string;
   const status = STATUSES[(i * 7) % STATUSES.length] as LeadStatus;
   return {
-    leadId: `${RULES[i % 12]}-${String(i).padStart(24, '0')}`,
+    // Shaped like `leadIdFor`'s: the rule and 20 hex digits of a digest.
+    leadId: `${RULES[i % 12]}-${createHash('sha256').update(String(i)).digest('hex').slice(0, 20)}`,
     rule: RULES[i % 12] as string,
     subjectKey: `${id}|DIBAO_RURAL`,
     subject: `张*${i % 100} · 农村最低生活保障`,
@@ -292,6 +299,39 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
   }
 }
 
+/** The lead export's steps (`GET /api/v1/leads/export`), each timed: read every lead, sort, audit, CSV. */
+async function exportSteps(repo: DynamoLeadRepository, audit: DynamoAuditLog): Promise<void> {
+  if (!PARTS.has('store'))
+    await timed(`seed ${N} leads`, () =>
+      write(
+        repo,
+        Array.from({ length: N }, (_, i) => ({ next: leadOf(i), previous: undefined })),
+      ),
+    );
+  const doc = (repo as unknown as { doc: Parameters<typeof queryAll>[0] }).doc;
+  await timed("before: GSI1's LEADS partition as one range", () =>
+    queryAll(doc, partitionQuery('bench', keys.allLeads())),
+  );
+  const read = await timed('export: read every lead (scan, minScore 0)', () => repo.scan({ minScore: 0 }));
+  const leads = await timed('export: sort', async () => sortLeads(read));
+  await timed(`export: audit entry of ${leads.length} lead ids`, () =>
+    audit.append(
+      auditEntry(
+        {
+          actor: 'u-bench',
+          roles: ['admin'],
+          action: 'leads.export',
+          target: { format: 'csv', leadIds: leads.map((l) => l.leadId) },
+          sourceIp: '127.0.0.1',
+        },
+        new Date().toISOString(),
+      ),
+    ),
+  );
+  const csv = await timed('export: CSV', async () => leadsToCsv(leads));
+  console.log(`  ${leads.length} leads, CSV ${Math.round(csv.length / 1024)} KiB`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'jiandu-lead-bench-'));
 const db = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
 try {
@@ -299,6 +339,14 @@ try {
   if (PARTS.has('store')) {
     await ensureTable(client, 'bench');
     await storeSteps(new DynamoLeadRepository(documentClientOf(client), 'bench'));
+  }
+  if (PARTS.has('export')) {
+    await ensureTable(client, 'bench');
+    await ensureTable(client, 'bench-audit', AUDIT_TABLE_SHAPE);
+    await exportSteps(
+      new DynamoLeadRepository(documentClientOf(client), 'bench'),
+      new DynamoAuditLog(documentClientOf(client), 'bench-audit'),
+    );
   }
   if (PARTS.has('task')) {
     await ensureTable(client, 'bench-task');

@@ -77,6 +77,14 @@
  * lead's linked reports are the GSI1 partition of its link items, kept in step with the
  * report's `leadIds` in the same transaction as each report update.
  */
+/**
+ * Where a rule's lead partition is cut for a read of every lead: DynamoDB Local's cost of a
+ * query page grows with what remains of the key range, so reading one long range is
+ * quadratic in its length; 8 ranges a rule keep each short (a county's 25,000 leads: ~260
+ * per range) at 96 queries for the twelve rules.
+ */
+const LEAD_ID_CUTS = '2468ace'.split('');
+
 export const keys = {
   version(versionId: string) {
     return { PK: `VERSION#${versionId}`, SK: 'VERSION' };
@@ -116,6 +124,20 @@ export const keys = {
   },
   leadsOfRule(rule: string) {
     return { index: 'GSI2', pk: `RULE#${rule}` } as const;
+  },
+  /**
+   * A rule's GSI2 partition cut into sort-key ranges that together cover it (lead ids are
+   * `{rule}-{hex digest}`, so the cuts at hex digits split it evenly; ids of any other form
+   * still fall in one of the ranges). Adjacent ranges share their bound (BETWEEN is
+   * inclusive): a lead whose id is exactly a bound is read twice.
+   */
+  leadsOfRuleSegments(rule: string): { index: 'GSI2'; pk: string; skFrom?: string; skBefore?: string }[] {
+    const bounds = LEAD_ID_CUTS.map((digit) => `${rule}-${digit}`);
+    return [undefined, ...bounds].map((from, i) => ({
+      ...this.leadsOfRule(rule),
+      ...(from !== undefined ? { skFrom: from } : {}),
+      ...(bounds[i] !== undefined ? { skBefore: bounds[i] } : {}),
+    }));
   },
   /** GSI1 sort-key bounds of leads created in [from, before) (ISO instants; either may be open). */
   leadsCreatedRange(from?: string, before?: string) {
