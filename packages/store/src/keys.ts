@@ -77,14 +77,6 @@
  * lead's linked reports are the GSI1 partition of its link items, kept in step with the
  * report's `leadIds` in the same transaction as each report update.
  */
-/**
- * Where a rule's lead partition is cut for a read of every lead: DynamoDB Local's cost of a
- * query page grows with what remains of the key range, so reading one long range is
- * quadratic in its length; 8 ranges a rule keep each short (a county's 25,000 leads: ~260
- * per range) at 96 queries for the twelve rules.
- */
-const LEAD_ID_CUTS = '2468ace'.split('');
-
 export const keys = {
   version(versionId: string) {
     return { PK: `VERSION#${versionId}`, SK: 'VERSION' };
@@ -408,3 +400,11 @@ export function placePrefix(q: { township?: string | undefined; village?: string
 
 /** Attributes that are keys, stripped when an item is turned back into a domain object. */
 export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;
+
+/**
+ * Where a rule's lead partition is cut for a read of every lead: DynamoDB Local's cost of a
+ * query page grows with what remains of the key range, so reading one long range is
+ * quadratic in its length; 8 ranges a rule keep each short (a county's 25,000 leads: ~260
+ * per range) at 96 queries for the twelve rules.
+ */
+const LEAD_ID_CUTS = '2468ace'.split('');

@@ -361,9 +361,9 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
    * Read the rule's GSI2 partition (every rule's, without a rule filter) in key ranges a few at
    * a time ({@link keys.leadsOfRuleSegments}: one long range costs DynamoDB Local time
    * quadratic in its length — 25,000 leads: GSI1's `LEADS` partition in one range 26 s, in
-   * ranges 3.8 s);
-   * push the filters and the created-date range down as a FilterExpression (less data on the
-   * wire); then apply the domain's own filter so the result is exact whatever was pushed.
+   * ranges 3.8 s); push the filters and the created-date range down as a FilterExpression
+   * (less data on the wire); then apply the domain's own filter so the result is exact
+   * whatever was pushed.
    */
   async scan(filter: LeadFilter): Promise<Lead[]> {
     const ranges = (filter.rule ? [filter.rule] : RULE_CODES).flatMap((rule) =>
