@@ -6,12 +6,15 @@
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/bench/src/collision-stage.ts \
  *     <county upload folder> <normalized cache folder> [shards] [--dynamodb] [--findings <file>]
+ *     [--shard <n>] [--profile <file.cpuprofile>]
  *
  * The first run normalizes the county (`normalizeUpload` per file) and keeps the data bucket
  * and the versions in the cache folder; later runs start from there. `--dynamodb` stores the
  * leads in a DynamoDB Local of its own (twice: new leads, then a rescore that changes nothing)
  * and counts its requests; `--findings` writes every shard's findings (to compare two builds
- * byte for byte).
+ * byte for byte); `--shard` runs only that MatchShard (and no ScoreAndStore); `--profile` writes a
+ * CPU profile of the MatchShard tasks alone. Each shard's heap is V8's committed heap after it
+ * (a collection before each shard when node runs with `--expose-gc`): near its peak.
  */
 import {
   existsSync,
@@ -23,8 +26,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { resolveRuleConfig } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '@jiandu/local/dynamodb';
@@ -54,7 +59,7 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const [uploadDir, cacheDir, shardArg] = args.filter(
-  (a, i) => !a.startsWith('--') && args[i - 1] !== '--findings',
+  (a, i) => !a.startsWith('--') && !['--findings', '--shard', '--profile'].includes(args[i - 1] ?? ''),
 );
 if (!uploadDir || !cacheDir)
   throw new Error('usage: collision-stage.ts <upload folder> <cache folder> [shards]');
@@ -139,16 +144,33 @@ console.log(
 
 const results: ShardResult[] = [];
 const perShard: number[] = [];
+const heaps: number[] = [];
+const only = option('--shard');
+const profileFile = option('--profile');
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 for (const task of plan.result.shards) {
+  if (only !== undefined && task.shard !== Number(only)) continue;
+  (globalThis as { gc?: () => void }).gc?.();
   const { result, cpu } = await cpuSeconds(() => matchShard(deps, task));
+  heaps.push(getHeapStatistics().total_heap_size);
   results.push(result);
   perShard.push(cpu);
 }
+if (profiler && profileFile) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(profileFile, JSON.stringify(profile));
+}
 const rows = results.map((r) => r.rows ?? 0);
 console.log(
-  `MatchShard ×${shards}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
-    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}`,
+  `MatchShard ×${results.length}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
+    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}, heap after a shard ${mib(Math.max(...heaps))} at most`,
 );
+if (only !== undefined) process.exit(0);
 const findingsFile = option('--findings');
 if (findingsFile)
   writeFileSync(
