@@ -13,8 +13,9 @@
  * leads in a DynamoDB Local of its own (twice: new leads, then a rescore that changes nothing)
  * and counts its requests; `--findings` writes every shard's findings (to compare two builds
  * byte for byte); `--shard` runs only that MatchShard (and no ScoreAndStore); `--profile` writes a
- * CPU profile of the MatchShard tasks alone. Each shard's heap is V8's committed heap after it
- * (a collection before each shard when node runs with `--expose-gc`): near its peak.
+ * CPU profile of the MatchShard tasks alone. With `node --expose-gc`, each shard's heap is
+ * measured as it writes its findings (rows, reference and findings all still held), after a
+ * full collection.
  */
 import {
   existsSync,
@@ -29,7 +30,6 @@ import {
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { resolveRuleConfig } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '@jiandu/local/dynamodb';
@@ -145,6 +145,20 @@ console.log(
 const results: ShardResult[] = [];
 const perShard: number[] = [];
 const heaps: number[] = [];
+// CPU seconds of the heap measurements, not counted in the shards'.
+let measuring = 0;
+const gc = (globalThis as { gc?: () => void }).gc;
+const put = objects.put.bind(objects);
+objects.put = async (bucket: string, key: string, body: Uint8Array | string) => {
+  if (gc && key.includes('/findings/')) {
+    const cpu = process.cpuUsage();
+    gc();
+    heaps.push(process.memoryUsage().heapUsed);
+    const used = process.cpuUsage(cpu);
+    measuring += (used.user + used.system) / 1e6;
+  }
+  return put(bucket, key, body);
+};
 const only = option('--shard');
 const profileFile = option('--profile');
 const profiler = profileFile ? new Session() : undefined;
@@ -155,11 +169,11 @@ if (profiler) {
 }
 for (const task of plan.result.shards) {
   if (only !== undefined && task.shard !== Number(only)) continue;
-  (globalThis as { gc?: () => void }).gc?.();
+  gc?.();
+  const measured = measuring;
   const { result, cpu } = await cpuSeconds(() => matchShard(deps, task));
-  heaps.push(getHeapStatistics().total_heap_size);
   results.push(result);
-  perShard.push(cpu);
+  perShard.push(cpu - (measuring - measured));
 }
 if (profiler && profileFile) {
   const { profile } = await profiler.post('Profiler.stop');
@@ -168,7 +182,7 @@ if (profiler && profileFile) {
 const rows = results.map((r) => r.rows ?? 0);
 console.log(
   `MatchShard ×${results.length}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
-    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}, heap after a shard ${mib(Math.max(...heaps))} at most`,
+    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}, heap ${heaps.length > 0 ? `${mib(Math.max(...heaps))} at most` : '? (node --expose-gc)'}`,
 );
 if (only !== undefined) process.exit(0);
 const findingsFile = option('--findings');
