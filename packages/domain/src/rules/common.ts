@@ -1,5 +1,6 @@
 import { type ColumnOf, type DatasetKind, type KindsWith, kindOf, type SomeColumnOf } from '../kinds.js';
 import { subjectFrom } from '../leads/subject.js';
+import { remember } from '../memo.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
 import type { SourceRow } from './types.js';
@@ -10,8 +11,8 @@ const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** A non-empty trimmed text value of a column, else `undefined`. */
 export function text<K extends DatasetKind>(row: SourceRow<K>, column: ColumnOf<K>): string | undefined {
   const value = row.values[column];
-  if (value === null || value === undefined) return undefined;
-  const s = String(value).trim();
+  if (value === null || value === undefined || value === '') return undefined;
+  const s = typeof value === 'string' ? value.trim() : String(value).trim();
   return s === '' ? undefined : s;
 }
 
@@ -21,12 +22,19 @@ export function amountOf<K extends DatasetKind>(row: SourceRow<K>, column: Colum
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+// Every rule asks for the month of every payment; a county writes a few hundred distinct periods and dates.
+const months = new Map<string, string | null>();
+
 /** `YYYY-MM` when `value` is a month or starts with an ISO date. */
 export function monthOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (MONTH.test(value)) return value;
-  const date = value.slice(0, 10);
-  return DATE.test(date) ? date.slice(0, 7) : undefined;
+  return (
+    remember(months, value, () => {
+      if (MONTH.test(value)) return value;
+      const date = value.slice(0, 10);
+      return DATE.test(date) ? date.slice(0, 7) : null;
+    }) ?? undefined
+  );
 }
 
 /** An ISO date (`YYYY-MM-DD`) column value, else `undefined`. */
@@ -80,17 +88,28 @@ export function weakestMatch(qualities: readonly MatchQuality[]): MatchQuality {
   return qualities.reduce<MatchQuality>((worst, q) => (MATCH_RANK[q] > MATCH_RANK[worst] ? q : worst), 'id');
 }
 
+/** A payment's program as {@link programOf} gives it. */
+export interface PaymentProgram {
+  readonly key: string;
+  readonly name: string;
+}
+
+// One answer per program key, shared: rules ask for the program of every payment, several times.
+const programs = new Map<string, PaymentProgram>();
+const MEANS_TESTED = new Set(PROGRAMS.filter((p) => p.meansTested).map((p) => p.code));
+
 /** A payment's program: its stable key (catalogue code or the raw name) and its Chinese display name. */
-export function programOf(row: Payment): { readonly key: string; readonly name: string } {
+export function programOf(row: Payment): PaymentProgram {
   const key = text(row, 'program') ?? text(row, 'program_name') ?? '';
-  const known = PROGRAMS.find((p) => p.code === key);
-  return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+  return remember(programs, key, () => {
+    const known = PROGRAMS.find((p) => p.code === key);
+    return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+  });
 }
 
 /** Whether a payment's program is means-tested (低保, 特困, 临时救助, 危房改造); unknown programs are not. */
 export function isMeansTested(row: Payment): boolean {
-  const key = programOf(row).key;
-  return PROGRAMS.some((p) => p.code === key && p.meansTested);
+  return MEANS_TESTED.has(programOf(row).key);
 }
 
 /** The means-tested payments among `rows`. */

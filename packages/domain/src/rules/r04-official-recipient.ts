@@ -56,16 +56,37 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
   const reference = referenceOf(input);
 
   type Hit = { readonly payment: IdentifiedRow<'subsidy_payments'>; readonly because: readonly Because[] };
+  // The official and payroll rows of a recipient's household members, in member order: looked up
+  // once per recipient, not once per payment.
+  const employedOf = new Map<string, (readonly Because[])[]>();
+  const employedRows = (id: string): (readonly Because[])[] => {
+    let lists = employedOf.get(id);
+    if (!lists) {
+      lists = [];
+      for (const member of reference.householdOf(id)) {
+        const officials = reference.officialRows(member);
+        const payroll = reference.payrollRows(member);
+        if (officials.length > 0) lists.push(officials);
+        if (payroll.length > 0) lists.push(payroll);
+      }
+      employedOf.set(id, lists);
+    }
+    return lists;
+  };
   const hits: Hit[] = [];
   for (const payment of rowsOf(input, 'subsidy_payments')) {
     if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
     const month = paymentMonth(payment);
     if (month === undefined) continue;
     const because: Because[] = [];
-    for (const member of reference.householdOf(payment.idNumber)) {
-      because.push(...reference.officialRows(member).filter((row) => employedDuring(row, month)));
-      because.push(...reference.payrollRows(member).filter((row) => monthOf(text(row, 'period')) === month));
-    }
+    for (const rows of employedRows(payment.idNumber))
+      for (const row of rows)
+        if (
+          row.kind === 'public_officials'
+            ? employedDuring(row, month)
+            : monthOf(text(row as SourceRow<'fiscal_payroll'>, 'period')) === month
+        )
+          because.push(row);
     if (because.length > 0) hits.push({ payment, because });
   }
 
