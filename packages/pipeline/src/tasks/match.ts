@@ -7,8 +7,8 @@ import {
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   POVERTY_ASSET_KINDS,
   povertyMemberIds,
-  RULE_REFERENCE_KINDS,
   REFERENCE_ONLY_KINDS,
+  RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
   referenceRow,
@@ -66,9 +66,11 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
 /**
  * What `rules` see in one shard of a run ({@link matchShard}), and how many rows the shard holds.
  * Rows are dropped or trimmed as they stream in, so that what the shard does not keep is never
- * all held: lost-ID rows the plan step routes to their person's shard, the reference-only kinds
- * cut to what the reference keeps of them ({@link referenceRow}), and of property and vehicles
- * only what the slice's poverty-household members own (the other lines are not even parsed).
+ * all held: lost-ID rows the plan step routes to their person's shard go, rows of the reference
+ * kinds are cut to what the reference keeps of them ({@link referenceRow}: rules read no more of
+ * a registry or poverty row than its evidence shows, as rows or in the reference, so both see
+ * the same row objects), and of property and vehicles only what the slice's poverty-household
+ * members own is parsed at all.
  */
 export async function readShardInput(
   deps: DataReadDeps,
@@ -82,22 +84,22 @@ export async function readShardInput(
   const slice = { shard: task.shard, of: manifest.shardCount };
   const readIfAny = (count: number | undefined, key: string) =>
     (count ?? 0) > 0 ? readSourceRows(deps, key) : Promise.resolve([]);
+  const referenceKinds = new Set(RULE_REFERENCE_KINDS);
+  const cut = (row: SourceRow): SourceRow =>
+    referenceKinds.has(row.kind) ? (referenceRow(row) ?? row) : row;
   const [loaded, routed, crossing] = await Promise.all([
     loadVersionShards(
       deps,
       inForce((kind) => !POVERTY_ASSET_KINDS.has(kind)),
       slice,
       new Map(),
-      (row) => (isRoutedElsewhere(row) ? undefined : REFERENCE_ONLY_KINDS.has(row.kind) ? referenceRow(row) : row),
+      (row) => (isRoutedElsewhere(row) ? undefined : cut(row)),
     ),
     readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
     readIfAny(manifest.reference[task.shard], referenceKey(task.runId, task.shard)),
   ]);
   if (routed.length > 0) {
-    addRows(
-      loaded,
-      routed.filter((row) => needed.has(row.kind)),
-    );
+    addRows(loaded, routed.filter((row) => needed.has(row.kind)).map(cut));
     for (const rows of loaded.values()) sortRows(rows);
   }
   const povertyMembers = povertyMemberIds(loaded.get('poverty_registry') ?? []);
@@ -117,7 +119,7 @@ export async function readShardInput(
   for (const kind of RULE_REFERENCE_KINDS) {
     const list = loaded.get(kind);
     if (!list) continue;
-    byKind.set(kind, REFERENCE_ONLY_KINDS.has(kind) ? list : list.map((row) => referenceRow(row) as SourceRow));
+    byKind.set(kind, REFERENCE_ONLY_KINDS.has(kind) ? list : [...list]);
     if (REFERENCE_ONLY_KINDS.has(kind)) loaded.delete(kind);
   }
   addRows(byKind, crossing);
