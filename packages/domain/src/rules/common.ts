@@ -3,7 +3,7 @@ import { subjectFrom } from '../leads/subject.js';
 import { remember } from '../memo.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
-import type { SourceRow } from './types.js';
+import { type MatchInput, rowsOf, type SourceRow } from './types.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -110,6 +110,28 @@ export function programOf(row: Payment): PaymentProgram {
 /** Whether a payment's program is means-tested (低保, 特困, 临时救助, 危房改造); unknown programs are not. */
 export function isMeansTested(row: Payment): boolean {
   return MEANS_TESTED.has(programOf(row).key);
+}
+
+const meansTestedById = new WeakMap<MatchInput, Map<string, IdentifiedRow<'subsidy_payments'>[]>>();
+
+/**
+ * The means-tested payments with a usable ID of each recipient, in row order: indexed once per
+ * input (R02, R03 and R05 all look them up by person).
+ */
+export function meansTestedPaymentsById(
+  input: MatchInput,
+): ReadonlyMap<string, readonly IdentifiedRow<'subsidy_payments'>[]> {
+  let index = meansTestedById.get(input);
+  if (!index) {
+    index = groupBy(
+      rowsOf(input, 'subsidy_payments').filter(
+        (row): row is IdentifiedRow<'subsidy_payments'> => hasUsableId(row) && isMeansTested(row),
+      ),
+      (row) => row.idNumber,
+    );
+    meansTestedById.set(input, index);
+  }
+  return index;
 }
 
 /** The means-tested payments among `rows`. */
