@@ -5,22 +5,22 @@ import type { NormalizedRow } from '@jiandu/domain/model';
 import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
-import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
+import { decodeRowBatches, shardKey, shardOf, storedShardsOf } from './shards.js';
 
 /** Rows of each kind. */
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 
 /**
  * The rows of an NDJSON object the pipeline wrote, parsed as they stream in (never the whole
- * text and all rows at once); a missing object is an error.
+ * text and all rows at once), a chunk's rows at a time; a missing object is an error.
  */
 async function* streamRows(
   deps: DataReadDeps,
   key: string,
   wanted?: (line: string) => boolean,
-): AsyncGenerator<NormalizedRow> {
+): AsyncGenerator<NormalizedRow[]> {
   try {
-    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key), wanted);
+    yield* decodeRowBatches(deps.objects.stream(deps.buckets.data, key), wanted);
   } catch (error) {
     if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
     throw error;
@@ -30,7 +30,7 @@ async function* streamRows(
 /** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
 export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
   const rows: SourceRow[] = [];
-  for await (const row of streamRows(deps, key)) rows.push(row as SourceRow);
+  for await (const batch of streamRows(deps, key)) for (const row of batch) rows.push(row as SourceRow);
   return rows;
 }
 
@@ -101,16 +101,17 @@ export async function loadVersionShards(
     async ({ version: v, stored, filter, index }) => {
       const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
       const list = parts[index] as SourceRow[];
-      for await (const row of streamRows(deps, shardKey(v.versionId, stored), wanted)) {
-        if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
-        if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
-        // A freshly parsed row of our own: tag it in place rather than copying it.
-        const source = row as { kind?: DatasetKind; versionId?: string };
-        source.kind = v.kind;
-        source.versionId = v.versionId;
-        const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
-        if (kept) list.push(kept);
-      }
+      for await (const rows of streamRows(deps, shardKey(v.versionId, stored), wanted))
+        for (const row of rows) {
+          if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+          if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+          // A freshly parsed row of our own: tag it in place rather than copying it.
+          const source = row as { kind?: DatasetKind; versionId?: string };
+          source.kind = v.kind;
+          source.versionId = v.versionId;
+          const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
+          if (kept) list.push(kept);
+        }
     },
   );
   const kinds = new Set<DatasetKind>();
