@@ -99,8 +99,9 @@ export async function readShardInput(
     readIfAny(manifest.reference[task.shard], referenceKey(task.runId, task.shard)),
   ]);
   if (routed.length > 0) {
-    addRows(loaded, routed.filter((row) => needed.has(row.kind)).map(cut));
-    for (const rows of loaded.values()) sortRows(rows);
+    const rows = routed.filter((row) => needed.has(row.kind)).map(cut);
+    addRows(loaded, rows);
+    for (const kind of new Set(rows.map((row) => row.kind))) sortRows(loaded.get(kind) ?? []);
   }
   const povertyMembers = povertyMemberIds(loaded.get('poverty_registry') ?? []);
   await loadVersionShards(
@@ -123,7 +124,7 @@ export async function readShardInput(
     if (REFERENCE_ONLY_KINDS.has(kind)) loaded.delete(kind);
   }
   addRows(byKind, crossing);
-  if (crossing.length > 0) for (const rows of byKind.values()) sortRows(rows);
+  for (const kind of new Set(crossing.map((row) => row.kind))) sortRows(byKind.get(kind) ?? []);
 
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
