@@ -11,8 +11,8 @@ const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** A non-empty trimmed text value of a column, else `undefined`. */
 export function text<K extends DatasetKind>(row: SourceRow<K>, column: ColumnOf<K>): string | undefined {
   const value = row.values[column];
-  if (value === null || value === undefined || value === '') return undefined;
-  const s = typeof value === 'string' ? value.trim() : String(value).trim();
+  if (value === null || value === undefined) return undefined;
+  const s = String(value).trim();
   return s === '' ? undefined : s;
 }
 
