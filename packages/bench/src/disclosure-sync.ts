@@ -5,9 +5,12 @@
  *
  * 1. `first`: everything comes into force (an empty platform's first collision run);
  * 2. `roster`: one monthly roster uploaded again with one amount changed (a correction);
- * 3. `idle`: nothing changed (the nightly run).
+ * 3. `shifted`: the county benchmark's re-upload (`changeOneMonthlyRoster`): a monthly roster
+ *    again with one row removed and another entered twice, so every row after the change has
+ *    another row number (needs the county's `truth.json` beside its upload folder);
+ * 4. `idle`: nothing changed (the nightly run).
  *
- * For each: seconds, items written (puts + deletes of projection items) and the process's peak
+ * For each: seconds, CPU seconds, items written (puts + deletes of projection items) and the process's peak
  * RSS during the sync. `--dynamodb` runs the sync against a DynamoDB Local of its own (started
  * and stopped here) instead of the in-memory projections.
  *
@@ -30,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Decoy, ExpectedLead } from '@jiandu/demo';
 import { DEFAULT_DISCLOSURE_CONFIG } from '@jiandu/domain/disclosure/config';
 import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
 import type { DatasetVersion } from '@jiandu/domain/versions';
@@ -44,6 +48,7 @@ import {
   MemoryPendingCollisions,
   MemoryVersions,
 } from '@jiandu/store/memory';
+import { changeOneMonthlyRoster } from './county/roster-change.js';
 
 const UPLOAD = 'upload';
 const DATA = 'data';
@@ -235,6 +240,34 @@ async function main(): Promise<void> {
       );
       await upload(roster.key, new TextEncoder().encode(lines.join('\n')));
       await run('roster');
+    }
+    const truthFile = join(values.county, 'truth.json');
+    if (existsSync(truthFile)) {
+      const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {
+        leads: ExpectedLead[];
+        decoys?: Decoy[];
+      };
+      const outDir = mkdtempSync(join(tmpdir(), 'jiandu-disclosure-shift-'));
+      try {
+        const change = await changeOneMonthlyRoster({
+          files: files.map((f) => ({
+            path: f.path,
+            relativePath: f.key.slice('uploads/'.length),
+            kind: f.key.split('/')[2] as string,
+          })),
+          expected: truth.leads,
+          decoys: truth.decoys ?? [],
+          outDir,
+        });
+        console.log(`shifted: ${change.description}`);
+        await upload(
+          `uploads/${change.relativePath}`,
+          readFileSync(join(change.folder, change.relativePath)),
+        );
+        await run('shifted');
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
+      }
     }
     await run('idle');
   } finally {

@@ -247,6 +247,32 @@ interface Projected {
   readonly lost: boolean;
 }
 
+/** Whether two disclosed payments are the same record (every field: what pages and buckets store). */
+function samePayment(a: DisclosedPayment, b: DisclosedPayment): boolean {
+  return (
+    a.ref === b.ref &&
+    a.amount === b.amount &&
+    a.name === b.name &&
+    a.person === b.person &&
+    a.payDate === b.payDate &&
+    a.period === b.period &&
+    a.village === b.village &&
+    a.township === b.township &&
+    a.program === b.program &&
+    a.programName === b.programName
+  );
+}
+
+/**
+ * What the totals and the lookup index count of a payment row, leaving out where it sits in
+ * its file: its group, program name, amount, pay date, recipient (ID, name as written, shard,
+ * lost). A roster uploaded again with a row inserted shifts the row numbers (refs) of the rows
+ * after it, but their counted keys stay: only the parts of rows whose counted key appears or
+ * disappears are counted again.
+ */
+const countedKey = (x: Projected, row: NormalizedRow) =>
+  `${groupKey(x.p)}\u0000${x.p.programName}\u0000${x.p.amount}\u0000${x.p.payDate}\u0000${row.idNumber ?? ''}\u0000${String(row.values.recipient_name ?? '')}\u0000${x.shard}\u0000${x.lost}`;
+
 /**
  * Bring payment pages and person buckets in step for the units that came into force (`added`)
  * and left (`removed`). Versions are read together where one replaces another's parts, all
@@ -255,7 +281,9 @@ interface Projected {
  * changes nothing, and only pages holding a changed record are handed to the store (which
  * writes only chunks that differ). Person buckets are updated once, at the end, with every
  * changed record. Units stored one item per record by an earlier version have those items
- * deleted. Returns the record counts of the added units and the `(year, shard)` totals they change.
+ * deleted. The totals' `(year, shard)` parts to count again are those where the rows that
+ * left and the rows that came differ as counted (see {@link countedKey}), not where refs
+ * moved. Returns the record counts of the added units and the `(year, shard)` totals they change.
  */
 async function syncPayments(
   deps: DisclosureSyncDeps,
@@ -282,20 +310,18 @@ async function syncPayments(
     }
     return d;
   };
+  // Only payments with a person are filed in person buckets.
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
   let written = 0;
   let items = 0;
-  const changed = (x: Projected) =>
-    // A lost ID's person is found by name + village, in any shard: count its year again in all.
-    affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
-  const same = (a: Projected | undefined, b: Projected) =>
-    a !== undefined && JSON.stringify(a.p) === JSON.stringify(b.p);
 
   for (const component of linkedVersions(addedParts, removedParts, legacyParts)) {
     const before = new Map<string, Projected>();
     const after = new Map<string, Projected>();
     const legacy = new Map<string, Projected>();
+    // Rows counted after minus rows counted before (removed and legacy units), by counted key.
+    const balance = new Map<string, { x: Projected; n: number }>();
     for (const shard of ALL_SHARDS)
       for (const versionId of component) {
         const version = byId.get(versionId);
@@ -303,44 +329,46 @@ async function syncPayments(
         for (const row of await shardRows(deps, version, shard)) {
           const part = coverageKey('subsidy_payments', row.values) ?? '';
           const unit = unitId({ kind: 'subsidy_payments', versionId, part });
-          const project = (source: string, into: Map<string, Projected>) => {
+          const project = (source: string, into: Map<string, Projected>, sign: 1 | -1) => {
             const p = disclosedPayment(source, row, digest);
-            if (p) into.set(recordKey(p), { p, shard, lost: lostId(row) });
-            return p;
+            if (!p) return false;
+            const x = { p, shard, lost: lostId(row) };
+            into.set(recordKey(p), x);
+            const key = countedKey(x, row);
+            const b = balance.get(key);
+            if (b) b.n += sign;
+            else balance.set(key, { x, n: sign });
+            return true;
           };
-          if (addedParts.get(versionId)?.has(part) && project(version.department, after))
+          if (addedParts.get(versionId)?.has(part) && project(version.department, after, 1))
             counts.set(unit, (counts.get(unit) ?? 0) + 1);
-          if (removedParts.get(versionId)?.has(part)) project(version.department, before);
+          if (removedParts.get(versionId)?.has(part)) project(version.department, before, -1);
           if (legacyParts.get(versionId)?.has(part))
-            project(byVersionRefs.has(unit) ? versionId : version.department, legacy);
+            project(byVersionRefs.has(unit) ? versionId : version.department, legacy, -1);
         }
       }
+    // A lost ID's person is found by name + village, in any shard: count its year again in all.
+    for (const { x, n } of balance.values())
+      if (n !== 0) affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
+    balance.clear();
 
-    // Which records changed, for the pages, the person buckets and the totals.
+    // Which records changed, for the pages and the person buckets.
     const groups = new Set<string>();
     for (const [key, a] of after) {
       const b = before.get(key);
-      if (same(b, a)) continue;
-      personPut.push(a.p);
+      if (b !== undefined && samePayment(b.p, a.p)) continue;
+      if (a.p.person) personPut.push(a.p);
       groups.add(groupKey(a.p));
       written++;
-      if (b) personRemove.push(b.p);
-      if (!same(legacy.get(key) ?? b, a)) {
-        changed(a);
-        if (b) changed(b);
-      }
+      if (b?.p.person) personRemove.push(b.p);
     }
     for (const [key, b] of before)
       if (!after.has(key)) {
-        personRemove.push(b.p);
+        if (b.p.person) personRemove.push(b.p);
         groups.add(groupKey(b.p));
         written++;
-        changed(b);
       }
-    for (const [key, l] of legacy) {
-      written++;
-      if (!same(after.get(key), l)) changed(l);
-    }
+    written += legacy.size;
     const changes = new Map<string, { before: DisclosedPayment[]; after: DisclosedPayment[] }>();
     const add = (records: Map<string, Projected>, side: 'before' | 'after') => {
       for (const { p } of records.values()) {
