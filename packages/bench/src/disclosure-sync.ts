@@ -71,27 +71,37 @@ function filesOf(dir: string): string[] {
   return out;
 }
 
-/** Peak RSS while `work` runs (sampled every 20 ms). */
-async function measured<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMb: number; growthMb: number }> {
-  const before = process.memoryUsage.rss();
-  let peak = before;
+/** Peak RSS and heap used while `work` runs (sampled every 20 ms). */
+async function measured<T>(work: () => Promise<T>): Promise<{
+  result: T;
+  seconds: number;
+  cpuSeconds: number;
+  peakMb: number;
+  growthMb: number;
+  heapGrowthMb: number;
+}> {
+  const before = process.memoryUsage();
+  let peak = before.rss;
+  let heap = before.heapUsed;
   const cpu = process.cpuUsage();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  const sample = () => {
+    const now = process.memoryUsage();
+    peak = Math.max(peak, now.rss);
+    heap = Math.max(heap, now.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
   const start = performance.now();
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
+    sample();
     const used = process.cpuUsage(cpu);
     return {
       result,
       seconds: (performance.now() - start) / 1000,
       cpuSeconds: (used.user + used.system) / 1e6,
       peakMb: Math.round(peak / 2 ** 20),
-      growthMb: Math.round((peak - before) / 2 ** 20),
+      growthMb: Math.round((peak - before.rss) / 2 ** 20),
+      heapGrowthMb: Math.round((heap - before.heapUsed) / 2 ** 20),
     };
   } finally {
     clearInterval(timer);
@@ -223,7 +233,7 @@ async function main(): Promise<void> {
     const s: DisclosureSyncSummary = m.result;
     const mb = (bytes() - bytesBefore) / 1e6;
     console.log(
-      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written${Number.isNaN(mb) ? '' : ` (${mb.toFixed(1)} MB)`}  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county)  ${JSON.stringify(s)}`,
+      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written${Number.isNaN(mb) ? '' : ` (${mb.toFixed(1)} MB)`}  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county, heap +${m.heapGrowthMb} MB)  ${JSON.stringify(s)}`,
     );
   };
 
