@@ -25,7 +25,7 @@ import {
   disclosedProject,
 } from '@jiandu/domain/disclosure/records';
 import { TotalsBuilder, type TotalsCell, TotalsSum } from '@jiandu/domain/disclosure/totals';
-import type { NormalizedRow } from '@jiandu/domain/model';
+import type { CellValue, NormalizedRow } from '@jiandu/domain/model';
 import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
@@ -455,12 +455,23 @@ class PaymentReader {
   async part(year: string, shard: number): Promise<ShardPart> {
     const totals = new TotalsBuilder();
     const paid = new Map<string, Set<string>>();
+    // A person is paid month after month under the same name: each name is normalized once.
+    const names = new Map<string, string>();
+    const normalized = (raw: CellValue | undefined) => {
+      if (typeof raw !== 'string') return normalizePersonName(raw as number | null | undefined);
+      let name = names.get(raw);
+      if (name === undefined) {
+        name = normalizePersonName(raw);
+        names.set(raw, name);
+      }
+      return name;
+    };
     const add = (versionId: string, row: NormalizedRow, recipient: Recipient) => {
       const version = this.byId.get(versionId) as DatasetVersion;
       const payment = disclosedPayment(version.department, row);
       if (!payment || payment.period.slice(0, 4) !== year) return;
       totals.add(payment, recipient.key);
-      const name = normalizePersonName(row.values.recipient_name as string | null);
+      const name = normalized(row.values.recipient_name);
       if (row.idNumber) {
         const names = paid.get(row.idNumber) ?? new Set<string>();
         if (name) names.add(name);

@@ -60,7 +60,11 @@ export function lookupEntries(
 ): LookupEntry[] {
   const households = new Map<string, string[]>();
   for (const p of persons.values())
-    if (p.household) households.set(p.household, [...(households.get(p.household) ?? []), p.idNumber]);
+    if (p.household) {
+      const members = households.get(p.household);
+      if (members) members.push(p.idNumber);
+      else households.set(p.household, [p.idNumber]);
+    }
   const entries = new Map<string, LookupEntry>();
   // Each person's digest once (a household's members list each other).
   const digests = new Map<string, string>();
@@ -85,5 +89,7 @@ export function lookupEntries(
       entries.set(entry.key, entry);
     }
   }
-  return [...entries.values()].sort((a, b) => a.key.localeCompare(b.key));
+  // By code unit, not locale (ICU collation of a million digests took seconds): the store
+  // files entries by digest whatever their order; sorted so that equal indexes are equal lists.
+  return [...entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
