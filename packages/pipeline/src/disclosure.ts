@@ -320,8 +320,13 @@ async function syncPayments(
     const before = new Map<string, Projected>();
     const after = new Map<string, Projected>();
     const legacy = new Map<string, Projected>();
-    // Rows counted after minus rows counted before (removed and legacy units), by counted key.
+    // Rows counted after minus rows counted before (removed and legacy units), by counted key;
+    // without rows before (a first sync, a new month), every row's part is counted again.
     const balance = new Map<string, { x: Projected; n: number }>();
+    const diffed = component.some((v) => removedParts.has(v) || legacyParts.has(v));
+    const count = (x: Projected) =>
+      // A lost ID's person is found by name + village, in any shard: count its year again in all.
+      affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
     for (const shard of ALL_SHARDS)
       for (const versionId of component) {
         const version = byId.get(versionId);
@@ -334,6 +339,10 @@ async function syncPayments(
             if (!p) return false;
             const x = { p, shard, lost: lostId(row) };
             into.set(recordKey(p), x);
+            if (!diffed) {
+              count(x);
+              return true;
+            }
             const key = countedKey(x, row);
             const b = balance.get(key);
             if (b) b.n += sign;
@@ -347,9 +356,7 @@ async function syncPayments(
             project(byVersionRefs.has(unit) ? versionId : version.department, legacy, -1);
         }
       }
-    // A lost ID's person is found by name + village, in any shard: count its year again in all.
-    for (const { x, n } of balance.values())
-      if (n !== 0) affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
+    for (const { x, n } of balance.values()) if (n !== 0) count(x);
     balance.clear();
 
     // Which records changed, for the pages and the person buckets.
