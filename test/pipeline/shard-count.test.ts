@@ -16,7 +16,7 @@ import {
   NormalizeInput,
   normalizeUpload,
   planCollision,
-  referenceKey,
+  referencePartKey,
   SHARD_COUNT,
   type ShardSizing,
   shardCountFor,
@@ -104,7 +104,7 @@ describe('one county matched in any number of shards', () => {
     }
     const sent = await Promise.all(
       manifest.reference.map(async (count, shard) => {
-        const bytes = await objects.getBytes(DATA, referenceKey(plan.runId, shard));
+        const bytes = await objects.getBytes(DATA, referencePartKey(manifest, shard));
         return bytes ? decodeRows(new TextDecoder().decode(bytes)).length : count;
       }),
     );
@@ -145,7 +145,7 @@ describe('one county matched in any number of shards', () => {
     const run = await collide(4);
     let sent = 0;
     for (const task of run.plan.shards) {
-      const bytes = await objects.getBytes(DATA, referenceKey(run.plan.runId, task.shard));
+      const bytes = await objects.getBytes(DATA, referencePartKey(run.manifest, task.shard));
       for (const row of bytes ? (decodeRows(new TextDecoder().decode(bytes)) as SourceRow[]) : []) {
         sent++;
         // A lost ID nobody could place is set aside by every shard: the plan sends it where it is needed.

@@ -1,5 +1,6 @@
 import { APPEND_KINDS, type DatasetKind } from '@jiandu/domain/kinds';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
+import { derivedKeys } from './shards.js';
 
 /** One version as the match stage sees it. */
 export interface ManifestVersion {
@@ -23,14 +24,24 @@ export interface CollisionManifest {
   readonly shardCount: number;
   /**
    * Per shard, how many rows of the run's reference the plan step sent it beyond its own slice
-   * (`cutReference`: what its rules look up in other shards), at `referenceKey(runId, shard)`
+   * (`cutReference`: what its rules look up in other shards), at {@link referencePartKey}
    * when there are any.
    */
   readonly reference: readonly number[];
+  /**
+   * The digest of the reference cut the run reads (`derivedKeys.cut`): runs whose reference
+   * versions, asking versions and shard count are the same share one.
+   */
+  readonly referenceCut: string;
   /** The township of each village as the whole registry has it (`villageTownships`): a shard's cut holds only part of it. */
   readonly villageTownships: Readonly<Record<string, string>>;
   /** Per shard, how many lost-ID rows the plan step routed there (found by name + village). */
   readonly routed: readonly number[];
+}
+
+/** Where a run's shard finds the reference rows the plan sent it. */
+export function referencePartKey(manifest: CollisionManifest, shard: number): string {
+  return derivedKeys.cutPart(manifest.referenceCut, shard);
 }
 
 /**

@@ -99,6 +99,42 @@ export function nameVillageKey(name: string, village: string): string {
   return `${normalizePersonName(name)}|${villageKey(village)}`;
 }
 
+/**
+ * Who each name in each village is, for finding lost IDs ({@link resolveLostId}) without the
+ * registry's rows: by {@link nameVillageKey}, the one registered person of that name there, or
+ * `''` when several are. Answers {@link Reference.personByNameVillage} exactly as a reference
+ * built from the same `registry` rows would ({@link personByNameIndex}).
+ */
+export type NameVillageIndex = Map<string, string>;
+
+/** Add registry rows to a {@link NameVillageIndex} (rows may come in any order, a person's several rows too). */
+export function indexNameVillage(index: NameVillageIndex, registry: Iterable<SourceRow>): NameVillageIndex {
+  for (const row of registry as Iterable<SourceRow<'household_registry'>>) {
+    if (!hasUsableId(row)) continue;
+    const name = text(row, 'name');
+    const village = text(row, 'village');
+    if (name === undefined || village === undefined) continue;
+    const key = nameVillageKey(name, village);
+    const known = index.get(key);
+    if (known === undefined) index.set(key, row.idNumber);
+    else if (known !== row.idNumber) index.set(key, '');
+  }
+  return index;
+}
+
+/** {@link Reference.personByNameVillage} answered from a {@link NameVillageIndex}. */
+export function personByNameIndex(
+  index: ReadonlyMap<string, string>,
+): Pick<Reference, 'personByNameVillage'> {
+  return { personByNameVillage: (name, village) => index.get(nameVillageKey(name, village)) || undefined };
+}
+
+/** The {@link nameVillageKey} a lost-ID row is looked up by, `undefined` when {@link resolveLostId} would not look it up. */
+export function lostIdKey(row: SourceRow): string | undefined {
+  const who = lostIdNameVillage(row);
+  return who && nameVillageKey(who.name, who.village);
+}
+
 /** Reference kinds of which the run's reference keeps only what poverty-household members own (R02/R03 need nothing else). */
 export const POVERTY_ASSET_KINDS: ReadonlySet<DatasetKind> = new Set<DatasetKind>([
   'property_records',
@@ -435,6 +471,13 @@ export function resolveLostId(
   row: SourceRow,
   reference: Pick<Reference, 'personByNameVillage'>,
 ): SourceRow | undefined {
+  const who = lostIdNameVillage(row);
+  const idNumber = who && reference.personByNameVillage(who.name, who.village);
+  return idNumber === undefined ? undefined : { ...row, idNumber, identifiedBy: 'name_village' };
+}
+
+/** The name and village a lost-ID row of a resolvable kind names, `undefined` when it isn't one or lacks either. */
+function lostIdNameVillage(row: SourceRow): { name: string; village: string } | undefined {
   if (!hasLostId(row)) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;
@@ -442,9 +485,7 @@ export function resolveLostId(
   const resolvable = row as SourceRow<'subsidy_payments' | 'poverty_registry'>;
   const name = text(resolvable, nameColumn as ColumnOf<typeof resolvable.kind>);
   const village = text(resolvable, 'village');
-  if (name === undefined || village === undefined) return undefined;
-  const idNumber = reference.personByNameVillage(name, village);
-  return idNumber === undefined ? undefined : { ...row, idNumber, identifiedBy: 'name_village' };
+  return name === undefined || village === undefined ? undefined : { name, village };
 }
 
 const references = new WeakMap<MatchInput, Reference>();
