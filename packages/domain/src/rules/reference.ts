@@ -223,6 +223,27 @@ export function cutReference(
   placement: ReferencePlacement,
   askers: readonly ReferenceAsker[] = [],
 ): SourceRow[][] {
+  const { households, asked } = cutReferenceLayers(rows, registry, placement, askers);
+  return households.map((part, shard) => {
+    const extra = asked[shard] ?? NONE;
+    if (extra.length === 0) return part;
+    const sent = new Set([...part, ...extra]);
+    return rows.filter((row) => sent.has(row));
+  });
+}
+
+/**
+ * {@link cutReference} in two layers whose union per shard is the cut: what the households
+ * need (R04, R02/R03), which depends on the reference kinds only, and what the askers' lookups
+ * add to it (R09/R12; never a row the first layer already sends to that shard), so that a run
+ * whose rules ask nothing of village finance and projects uses the first layer alone.
+ */
+export function cutReferenceLayers(
+  rows: readonly SourceRow[],
+  registry: Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>,
+  placement: ReferencePlacement,
+  askers: readonly ReferenceAsker[] = [],
+): { households: SourceRow[][]; asked: SourceRow[][] } {
   const { shards, shardOfId, homeOf } = placement;
   // The other kinds' rows per person and per group (the registry's are looked up in `registry`).
   const officialsOf = new Map<string, SourceRow[]>();
@@ -245,11 +266,13 @@ export function cutReference(
     }
   }
 
-  // Per row, the shards it goes to (never its home: that shard reads it anyway).
-  const targets = new Map<SourceRow, Set<number>>();
+  // Per row, the shards it goes to (never its home: that shard reads it anyway), per layer.
+  const households = new Map<SourceRow, Set<number>>();
+  const asked = new Map<SourceRow, Set<number>>();
+  let targets = households;
   const send = (list: readonly SourceRow[] | undefined, shard: number) => {
     for (const row of list ?? NONE) {
-      if (homeOf(row) === shard) continue;
+      if (homeOf(row) === shard || (targets === asked && households.get(row)?.has(shard))) continue;
       const set = targets.get(row);
       if (set) set.add(shard);
       else targets.set(row, new Set([shard]));
@@ -274,6 +297,7 @@ export function cutReference(
   }
 
   // R09/R12: a person a village's books or a project name, and their household's officials.
+  targets = asked;
   const person = (id: string, shard: number) => {
     send(registry.registryRows(id), shard);
     send(officialsOf.get(id), shard);
@@ -306,9 +330,12 @@ export function cutReference(
     }
   }
 
-  const result: SourceRow[][] = Array.from({ length: shards }, () => []);
-  for (const row of rows) for (const shard of targets.get(row) ?? NONE) result[shard]?.push(row);
-  return result;
+  const layer = (sent: ReadonlyMap<SourceRow, ReadonlySet<number>>) => {
+    const result: SourceRow[][] = Array.from({ length: shards }, () => []);
+    for (const row of rows) for (const shard of sent.get(row) ?? NONE) result[shard]?.push(row);
+    return result;
+  };
+  return { households: layer(households), asked: layer(asked) };
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   buildReference,
-  cutReference,
+  cutReferenceLayers,
   hasLostId,
   indexNameVillage,
   kindsRead,
@@ -26,7 +26,12 @@ import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
 import { pool } from '@jiandu/domain/pool';
 import type { PlanInput, PlanOutput } from '../contracts.js';
 import type { PlanDeps } from '../deps.js';
-import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
+import {
+  type CollisionManifest,
+  type ManifestVersion,
+  type ReferenceLayer,
+  versionsInForce,
+} from '../manifest.js';
 import {
   decodeRows,
   derivedKeys,
@@ -108,13 +113,14 @@ function digestOf(what: string, inputs: unknown): string {
     .slice(0, 32);
 }
 
-/** What a run's manifest takes from its reference cut (`derivedKeys.cut`, written after its parts). */
-interface CutSummary {
+/** A stored layer of a reference cut (`derivedKeys.cut`, written after its parts). */
+interface CutLayer {
   /** Rows sent to each shard (at `derivedKeys.cutPart` when any). */
-  readonly reference: readonly number[];
-  readonly villageTownships: Readonly<Record<string, string>>;
-  /** Rows in the run's reference (for the log). */
-  readonly rows: number;
+  readonly rows: readonly number[];
+  /** The households layer: the township of each village as the whole registry has it. */
+  readonly villageTownships?: Readonly<Record<string, string>>;
+  /** The households layer: rows in the run's reference (for the log). */
+  readonly referenceRows?: number;
 }
 
 /** A JSON object the plan derived earlier, `undefined` when none was written. */
@@ -201,10 +207,12 @@ async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<str
 
 /**
  * The reference cut of the run ({@link cutReference}: what crosses shards of the reference),
- * stored at `derivedKeys.cut*` under a digest of exactly what it is made of: the versions of
- * the reference kinds, of the asking kinds when a rule that runs reads them, and the shard
- * count. A cut stored under the digest is the run's as it stands; otherwise it is built and
- * stored (parts first, the summary last: a summary always has all its parts).
+ * in its two layers ({@link cutReferenceLayers}), each stored at `derivedKeys.cut*` under a
+ * digest of exactly what it is made of: the households layer of the versions of the reference
+ * kinds and the shard count, the askers' layer (only when a rule that runs reads village
+ * finance or projects) of those and the asking kinds' versions. Layers stored under their
+ * digests are the run's as they stand; otherwise both are built and the missing ones stored
+ * (parts first, the summary last: a summary always has all its parts).
  *
  * Building reads every row of the reference kinds (snapshots, a county's worth: registry,
  * officials, payroll, entities, poverty, property, vehicles) and the village-finance and
@@ -218,18 +226,46 @@ async function runReferenceCut(
   rules: readonly Rule[],
   shardCount: number,
   names: RegistryNames,
-): Promise<{ digest: string; cut: CutSummary; reused: boolean }> {
+): Promise<{
+  layers: ReferenceLayer[];
+  townships: Readonly<Record<string, string>>;
+  rows: number;
+  reused: boolean;
+}> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
   const read = new Set(kindsRead(rules));
   const asking = new Set(ASKING_KINDS.filter((kind) => read.has(kind)));
   const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
-  const digest = digestOf('cut', {
+  const households = digestOf('cut-households', {
     shardCount,
-    asking: [...asking],
-    versions: inForce((kind) => referenceKinds.has(kind) || asking.has(kind)),
+    versions: inForce((kind) => referenceKinds.has(kind)),
   });
-  const stored = await readDerived<CutSummary>(deps, derivedKeys.cut(digest));
-  if (stored) return { digest, cut: stored, reused: true };
+  const asked =
+    asking.size > 0
+      ? digestOf('cut-asked', {
+          shardCount,
+          asking: [...asking],
+          versions: inForce((kind) => referenceKinds.has(kind) || asking.has(kind)),
+        })
+      : undefined;
+  const [storedHouseholds, storedAsked] = await Promise.all(
+    [households, asked].map((digest) =>
+      digest === undefined ? undefined : readDerived<CutLayer>(deps, derivedKeys.cut(digest)),
+    ),
+  );
+  const summary = (layer: CutLayer) => ({
+    townships: layer.villageTownships ?? {},
+    rows: layer.referenceRows ?? 0,
+  });
+  if (storedHouseholds && (asked === undefined || storedAsked))
+    return {
+      layers: [
+        { digest: households, rows: storedHouseholds.rows },
+        ...(asked && storedAsked ? [{ digest: asked, rows: storedAsked.rows }] : []),
+      ],
+      ...summary(storedHouseholds),
+      reused: true,
+    };
 
   // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
   // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
@@ -304,24 +340,53 @@ async function runReferenceCut(
           ? shardOfId(row.idNumber)
           : shardOf(row, row.kind, shardCount),
   };
-  const crossing = cutReference(reference, registry, placement, askers);
-  // Written one shard at a time so that only one encoded part is held at once.
-  const line = sharedLines(crossing);
-  for (const [shard, part] of crossing.entries())
-    if (part.length > 0)
-      await deps.objects.put(
-        deps.buckets.data,
-        derivedKeys.cutPart(digest, shard),
-        encodeRows(part, line),
-        'application/x-ndjson',
-      );
-  const cut: CutSummary = {
-    reference: crossing.map((part) => part.length),
-    villageTownships: Object.fromEntries(townships),
-    rows: reference.length,
+  const cut = cutReferenceLayers(reference, registry, placement, askers);
+  const built: { digest: string; parts: SourceRow[][]; stored: boolean; layer: CutLayer }[] = [
+    {
+      digest: households,
+      parts: cut.households,
+      stored: storedHouseholds !== undefined,
+      layer: {
+        rows: cut.households.map((part) => part.length),
+        villageTownships: Object.fromEntries(townships),
+        referenceRows: reference.length,
+      },
+    },
+    ...(asked === undefined
+      ? []
+      : [
+          {
+            digest: asked,
+            parts: cut.asked,
+            stored: false,
+            layer: { rows: cut.asked.map((part) => part.length) },
+          },
+        ]),
+  ];
+  // Written one part at a time so that only one encoded part is held at once.
+  const line = sharedLines(built.flatMap(({ parts, stored }) => (stored ? [] : parts)));
+  for (const { digest, parts, stored, layer } of built) {
+    if (stored) continue;
+    for (const [shard, part] of parts.entries())
+      if (part.length > 0)
+        await deps.objects.put(
+          deps.buckets.data,
+          derivedKeys.cutPart(digest, shard),
+          encodeRows(part, line),
+          'application/x-ndjson',
+        );
+    await deps.objects.put(
+      deps.buckets.data,
+      derivedKeys.cut(digest),
+      JSON.stringify(layer),
+      'application/json',
+    );
+  }
+  return {
+    layers: built.map(({ digest, layer }) => ({ digest, rows: layer.rows })),
+    ...summary(built[0]?.layer ?? { rows: [] }),
+    reused: false,
   };
-  await deps.objects.put(deps.buckets.data, derivedKeys.cut(digest), JSON.stringify(cut), 'application/json');
-  return { digest, cut, reused: false };
 }
 
 /**
@@ -430,7 +495,7 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
   const registry = versions.filter((v) => v.kind === 'household_registry');
   const names = new RegistryNames(deps, registry);
   // The cut first: when it is built, the registry it reads gives the lost IDs their names.
-  const { digest, cut, reused } = await runReferenceCut(deps, versions, rules, shardCount, names);
+  const cut = await runReferenceCut(deps, versions, rules, shardCount, names);
   const { routed, reused: lostIdsReused } = await routeLostIds(
     deps,
     versions.filter((v) => resolvable(v.kind)),
@@ -457,9 +522,11 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rules: rules.map((r) => r.code),
     versions,
     shardCount,
-    reference: cut.reference,
-    referenceCut: digest,
-    villageTownships: cut.villageTownships,
+    reference: Array.from({ length: shardCount }, (_, shard) =>
+      cut.layers.reduce((sum, layer) => sum + (layer.rows[shard] ?? 0), 0),
+    ),
+    referenceLayers: cut.layers,
+    villageTownships: cut.townships,
     routed: routed.map((rows) => rows.length),
   };
   const key = manifestKey(runId);
@@ -481,8 +548,8 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rowsInForce,
     shards: shardCount,
     referenceRows: cut.rows,
-    referenceRowsSentPerShard: cut.reference,
-    referenceCutReused: reused,
+    referenceRowsSentPerShard: manifest.reference,
+    referenceCutReused: cut.reused,
     lostIdsRecovered: routed.reduce((sum, rows) => sum + rows.length, 0),
     lostIdVersionsReused: lostIdsReused,
   });
