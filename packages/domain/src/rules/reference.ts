@@ -96,7 +96,12 @@ export const townshipKey: (township: string) => string = memoized(normalizeTowns
 
 /** Comparison key of a person's name in a village (lost IDs are found by it). */
 export function nameVillageKey(name: string, village: string): string {
-  return `${normalizePersonName(name)}|${villageKey(village)}`;
+  return normalizedNameVillageKey(normalizePersonName(name), village);
+}
+
+/** {@link nameVillageKey} of a name already normalized. */
+function normalizedNameVillageKey(normalizedName: string, village: string): string {
+  return `${normalizedName}|${villageKey(village)}`;
 }
 
 /**
@@ -107,19 +112,35 @@ export function nameVillageKey(name: string, village: string): string {
  */
 export type NameVillageIndex = Map<string, string>;
 
-/** Add registry rows to a {@link NameVillageIndex} (rows may come in any order, a person's several rows too). */
-export function indexNameVillage(index: NameVillageIndex, registry: Iterable<SourceRow>): NameVillageIndex {
-  for (const row of registry as Iterable<SourceRow<'household_registry'>>) {
-    if (!hasUsableId(row)) continue;
-    const name = text(row, 'name');
-    const village = text(row, 'village');
-    if (name === undefined || village === undefined) continue;
-    const key = nameVillageKey(name, village);
-    const known = index.get(key);
-    if (known === undefined) index.set(key, row.idNumber);
-    else if (known !== row.idNumber) index.set(key, '');
-  }
-  return index;
+/**
+ * Something that adds registry rows to a {@link NameVillageIndex} (rows in any order, a
+ * person's several rows too), each distinct name normalized once (a county has far fewer
+ * names than people).
+ */
+export function nameVillageIndexer(index: NameVillageIndex = new Map()): {
+  readonly index: NameVillageIndex;
+  add(row: SourceRow): void;
+} {
+  const names = new Map<string, string>();
+  return {
+    index,
+    add(row) {
+      const person = row as SourceRow<'household_registry'>;
+      if (!hasUsableId(person)) return;
+      const name = text(person, 'name');
+      const village = text(person, 'village');
+      if (name === undefined || village === undefined) return;
+      let normalized = names.get(name);
+      if (normalized === undefined) {
+        normalized = normalizePersonName(name);
+        names.set(name, normalized);
+      }
+      const key = normalizedNameVillageKey(normalized, village);
+      const known = index.get(key);
+      if (known === undefined) index.set(key, person.idNumber);
+      else if (known !== person.idNumber) index.set(key, '');
+    },
+  };
 }
 
 /** {@link Reference.personByNameVillage} answered from a {@link NameVillageIndex}. */

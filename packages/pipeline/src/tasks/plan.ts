@@ -3,11 +3,11 @@ import {
   buildReference,
   cutReferenceLayers,
   hasLostId,
-  indexNameVillage,
   kindsRead,
   lostIdKey,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
   type NameVillageIndex,
+  nameVillageIndexer,
   POVERTY_ASSET_KINDS,
   personByNameIndex,
   povertyMemberIds,
@@ -151,7 +151,8 @@ class RegistryNames {
 
   /** The registry's rows are in hand: index them (and store the index for later runs). */
   async indexRows(rows: readonly SourceRow[]): Promise<void> {
-    const index = indexNameVillage(new Map(), rows);
+    const { index, add } = nameVillageIndexer();
+    for (const row of rows) add(row);
     this.index = Promise.resolve(index);
     if (!(await this.deps.objects.exists(this.deps.buckets.data, this.key))) await this.store(index);
   }
@@ -173,8 +174,9 @@ class RegistryNames {
       return index;
     }
     // No run stored this registry's index yet: stream the registry's rows into one, keeping none.
+    const { add } = nameVillageIndexer(index);
     await loadVersionShards(this.deps, this.registry, 'all', new Map(), (row) => {
-      indexNameVillage(index, [row]);
+      add(row);
       return undefined;
     });
     await this.store(index);
@@ -182,7 +184,8 @@ class RegistryNames {
   }
 
   private store(index: NameVillageIndex): Promise<void> {
-    const lines = [...index].map(([key, id]) => `${key}\t${id}`).sort();
+    const lines: string[] = [];
+    for (const [key, id] of index) lines.push(`${key}\t${id}`);
     return this.deps.objects.put(
       this.deps.buckets.data,
       this.key,
