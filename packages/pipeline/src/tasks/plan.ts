@@ -157,14 +157,14 @@ class RegistryNames {
     if (!(await this.deps.objects.exists(this.deps.buckets.data, this.key))) await this.store(index);
   }
 
-  /** The index, holding at least `keys`. */
-  async lookup(keys: ReadonlySet<string>): Promise<NameVillageIndex> {
-    this.index ??= this.read(keys);
-    return this.index;
+  /** The index, holding at least `keys` (read from a stored index: those only). */
+  lookup(keys: ReadonlySet<string>): Promise<NameVillageIndex> {
+    return this.index ?? this.read(keys);
   }
 
   private async read(keys: ReadonlySet<string>): Promise<NameVillageIndex> {
     const index: NameVillageIndex = new Map();
+    if (keys.size === 0) return index;
     if (await this.deps.objects.exists(this.deps.buckets.data, this.key)) {
       for await (const line of textLines(this.deps.objects.stream(this.deps.buckets.data, this.key))) {
         const tab = line.indexOf('\t');
@@ -174,6 +174,7 @@ class RegistryNames {
       return index;
     }
     // No run stored this registry's index yet: stream the registry's rows into one, keeping none.
+    this.index = Promise.resolve(index);
     const { add } = nameVillageIndexer(index);
     await loadVersionShards(this.deps, this.registry, 'all', new Map(), (row) => {
       add(row);
