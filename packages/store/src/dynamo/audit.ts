@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AuditEntry,
   type AuditLeadIdPage,
@@ -59,24 +58,19 @@ export class DynamoAuditLog extends TableRepository implements AuditLog {
     page: { readonly limit?: number; readonly cursor?: string },
   ): Promise<AuditLeadIdPage | undefined> {
     for (const table of [this.tableName, ...(this.legacyTable ? [this.legacyTable] : [])]) {
-      const entry = await this.itemOf<AuditEntry>(table, keys.auditEntry(auditId));
+      const entry = await this.getItem<AuditEntry>(keys.auditEntry(auditId), table);
       if (!entry) continue;
       return auditLeadIdPage(
         entry,
         async (part) =>
           part === 0
             ? (entry.target.leadIds ?? [])
-            : ((await this.itemOf<{ leadIds: string[] }>(table, keys.auditLeadIdPart(auditId, part)))
+            : ((await this.getItem<{ leadIds: string[] }>(keys.auditLeadIdPart(auditId, part), table))
                 ?.leadIds ?? []),
         page,
       );
     }
     return undefined;
-  }
-
-  private async itemOf<T>(table: string, key: Record<string, string>): Promise<T | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: table, Key: key }));
-    return out.Item ? strip<T>(out.Item) : undefined;
   }
 
   async query(query: AuditQuery): Promise<Page<AuditEntry>> {
