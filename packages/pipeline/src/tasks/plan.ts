@@ -100,8 +100,9 @@ const ASKING_KINDS: readonly DatasetKind[] = ['village_finance', 'livelihood_pro
 /**
  * The version of what the plan derives and keeps for later runs ({@link derivedKeys}): part of
  * every digest, so that a change to how a cut, a lost-ID file or a name index is made or
- * encoded (here or in `cutReference`, `referenceRow`, `resolveLostId`, `nameVillageKey`) is
- * never answered from objects an older build wrote. Raise it with any such change.
+ * encoded (here or in `cutReference`, `referenceRow`, `resolveLostId`, `nameVillageKey`, the
+ * name and village normalization and its dictionaries) is never answered from objects an older
+ * build wrote. Raise it with any such change.
  */
 const DERIVED_FORMAT = 1;
 
