@@ -8,6 +8,7 @@
 import { createApp } from '@jiandu/api';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
 import { syncDisclosure } from '@jiandu/pipeline';
+import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { hashToShard } from '@jiandu/pipeline/shards';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { describe, expect, it } from 'vitest';
@@ -76,10 +77,7 @@ function platform() {
         config,
         limits: new MemoryRateLimits(),
         lookupLimit: { max: 1000, windowSeconds: 600 },
-        divisions: async () => {
-          const { divisionIndexFor } = await import('@jiandu/pipeline/divisions');
-          return divisionIndexFor(p.deps);
-        },
+        divisions: () => divisionIndexFor(p.deps),
       }),
     }),
   );
