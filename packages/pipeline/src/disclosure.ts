@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
-import { type LookupPerson, lookupEntries, personDigest } from '@jiandu/domain/disclosure/lookup';
+import { type LookupPerson, lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
@@ -290,6 +290,8 @@ async function syncPayments(
   added: readonly UnitKey[],
   removed: readonly DisclosureUnit[],
   byId: ReadonlyMap<string, DatasetVersion>,
+  /** {@link personDigests} of the sync. */
+  digest: (idNumber: string) => string,
 ): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
   const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
@@ -300,16 +302,6 @@ async function syncPayments(
   const byVersionRefs = new Set(legacyUnits.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
   const counts = new Map<string, number>();
   const affected = new Affected();
-  // A person is paid month after month: their digest is computed once.
-  const digests = new Map<string, string>();
-  const digest = (id: string) => {
-    let d = digests.get(id);
-    if (d === undefined) {
-      d = personDigest(deps.lookupKey, id);
-      digests.set(id, d);
-    }
-    return d;
-  };
   // Only payments with a person are filed in person buckets.
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
@@ -588,7 +580,9 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const state = await readJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
-  const payments = await syncPayments(deps, payAdded, payRemoved, byId);
+  // Persons' digests, computed once for the payments and the lookup index.
+  const digest = personDigests(deps.lookupKey);
+  const payments = await syncPayments(deps, payAdded, payRemoved, byId, digest);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
 
   const inForce = [...desired.values()];
@@ -630,7 +624,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
 
   const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
   let lookupItems = 0;
-  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], upgraded);
+  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], digest, upgraded);
   if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
@@ -744,6 +738,7 @@ async function rebuildLookups(
   deps: DisclosureSyncDeps,
   reader: PaymentReader,
   years: readonly string[],
+  digest: (idNumber: string) => string,
   /** Diff against the table, not the kept digests (items an earlier version left). */
   fromTable = false,
 ): Promise<number> {
@@ -774,7 +769,7 @@ async function rebuildLookups(
       }
   const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
-    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid),
+    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid, digest),
     previous,
   );
   if (JSON.stringify(digests) !== JSON.stringify(previous))
