@@ -10,8 +10,8 @@
  *    another row number (needs the county's `truth.json` beside its upload folder);
  * 4. `idle`: nothing changed (the nightly run).
  *
- * For each: seconds, CPU seconds, items written (puts + deletes of projection items) and the process's peak
- * RSS during the sync. `--dynamodb` runs the sync against a DynamoDB Local of its own (started
+ * For each: seconds, CPU seconds, items written (puts + deletes of projection items) and the
+ * process's peak RSS and heap growth during the sync. `--dynamodb` runs the sync against a DynamoDB Local of its own (started
  * and stopped here) instead of the in-memory projections.
  *
  *   npm run bench:disclosure -- --county /work/bench-cache/county-p100000-sdefault-mdefault-v1 [--dynamodb] [--normalized <dir>]
