@@ -18,8 +18,8 @@ import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
-import type { CollisionManifest } from '../manifest.js';
-import { findingsKey, idNumberOfLine, referenceKey, routedKey } from '../shards.js';
+import { type CollisionManifest, referencePartKeys } from '../manifest.js';
+import { findingsKey, idNumberOfLine, routedKey } from '../shards.js';
 import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
@@ -96,7 +96,9 @@ export async function readShardInput(
       (row) => (isRoutedElsewhere(row) ? undefined : cut(row)),
     ),
     readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
-    readIfAny(manifest.reference[task.shard], referenceKey(task.runId, task.shard)),
+    Promise.all(referencePartKeys(manifest, task.shard).map((key) => readSourceRows(deps, key))).then(
+      (parts) => parts.flat(),
+    ),
   ]);
   if (routed.length > 0) {
     const rows = routed.filter((row) => needed.has(row.kind)).map(cut);
