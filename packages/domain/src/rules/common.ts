@@ -112,6 +112,37 @@ export function isMeansTested(row: Payment): boolean {
   return MEANS_TESTED.has(programOf(row).key);
 }
 
+/** A payment with a usable ID and what every payment rule asks of it. */
+export interface IdentifiedPayment {
+  readonly row: IdentifiedRow<'subsidy_payments'>;
+  /** {@link paymentMonth} */
+  readonly month: string | undefined;
+  /** {@link programOf} */
+  readonly program: PaymentProgram;
+  /** {@link isMeansTested} */
+  readonly meansTested: boolean;
+}
+
+const identifiedPaymentsOf = new WeakMap<MatchInput, IdentifiedPayment[]>();
+
+/**
+ * The input's payments with a usable ID, in row order, with their month and program: worked out
+ * once per input, not again by each rule that looks at every payment.
+ */
+export function identifiedPayments(input: MatchInput): readonly IdentifiedPayment[] {
+  let payments = identifiedPaymentsOf.get(input);
+  if (!payments) {
+    payments = [];
+    for (const row of rowsOf(input, 'subsidy_payments')) {
+      if (!hasUsableId(row)) continue;
+      const program = programOf(row);
+      payments.push({ row, month: paymentMonth(row), program, meansTested: MEANS_TESTED.has(program.key) });
+    }
+    identifiedPaymentsOf.set(input, payments);
+  }
+  return payments;
+}
+
 const meansTestedById = new WeakMap<MatchInput, Map<string, IdentifiedRow<'subsidy_payments'>[]>>();
 
 /**
@@ -124,9 +155,7 @@ export function meansTestedPaymentsById(
   let index = meansTestedById.get(input);
   if (!index) {
     index = groupBy(
-      rowsOf(input, 'subsidy_payments').filter(
-        (row): row is IdentifiedRow<'subsidy_payments'> => hasUsableId(row) && isMeansTested(row),
-      ),
+      identifiedPayments(input).flatMap((p) => (p.meansTested ? [p.row] : [])),
       (row) => row.idNumber,
     );
     meansTestedById.set(input, index);

@@ -8,9 +8,8 @@ import {
   evidenceOf,
   formatYuan,
   groupBy,
-  hasUsableId,
   type IdentifiedRow,
-  isMeansTested,
+  identifiedPayments,
   monthEnd,
   monthOf,
   monthStart,
@@ -25,7 +24,7 @@ import {
 } from './common.js';
 import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
 
 /** R04's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -74,10 +73,8 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
     return lists;
   };
   const hits: Hit[] = [];
-  for (const payment of rowsOf(input, 'subsidy_payments')) {
-    if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
-    const month = paymentMonth(payment);
-    if (month === undefined) continue;
+  for (const { row: payment, month, meansTested } of identifiedPayments(input)) {
+    if (!meansTested || month === undefined) continue;
     const because: Because[] = [];
     for (const rows of employedRows(payment.idNumber))
       for (const row of rows)

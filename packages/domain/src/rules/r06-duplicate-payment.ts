@@ -8,7 +8,8 @@ import {
   evidenceOf,
   formatYuan,
   groupBy,
-  hasUsableId,
+  type IdentifiedPayment,
+  identifiedPayments,
   idMatchQuality,
   type Payment,
   paymentMonth,
@@ -18,7 +19,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import { type MatchInput, type RuleSection, rowsOf } from './types.js';
+import type { MatchInput, RuleSection } from './types.js';
 
 /** R06's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -39,21 +40,19 @@ export function evaluateDuplicatePayment(input: MatchInput, config: Config): Fin
   if (!config.R06.enabled) return [];
   // By person (a key the row already holds), then by program and month among the person's payments.
   const findings: Finding[] = [];
-  const byPerson = groupBy(rowsOf(input, 'subsidy_payments').filter(hasUsableId), (row) => row.idNumber);
-  for (const [idNumber, paid] of byPerson) {
+  for (const [idNumber, paid] of groupBy(identifiedPayments(input), (p) => p.row.idNumber)) {
     if (paid.length < 2) continue;
-    const groups = groupBy(paid, (row) => {
-      const month = paymentMonth(row);
-      return month === undefined ? undefined : subjectKey(idNumber, programOf(row).key, month);
-    });
+    const groups = groupBy(paid, ({ month, program }) =>
+      month === undefined ? undefined : subjectKey(idNumber, program.key, month),
+    );
     for (const [key, group] of groups) if (group.length > 1) findings.push(duplicateFinding(key, group));
   }
   return findings.sort(bySubjectKey);
 }
 
 /** The finding of one person's payments of one program for one month (two or more). */
-function duplicateFinding(subjectKey: string, group: readonly Payment[]): Finding {
-  const payments = [...group].sort(compareRows);
+function duplicateFinding(subjectKey: string, group: readonly IdentifiedPayment[]): Finding {
+  const payments = group.map((p) => p.row).sort(compareRows);
   const first = payments[0] as Payment;
   const program = programOf(first);
   const month = paymentMonth(first) as string;
