@@ -7,6 +7,7 @@
  * figures; asserts nothing about time.
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/local/bench/lead-store.ts --leads 50000 [--parts store,task]
+ *     [--changed 0.05] [--change evidence|amount]
  *
  * The store path is picked by what the repository offers, so the same script measured the
  * code before bulk writes (one conditional put each, 16 in flight; statistics by reading every
@@ -39,11 +40,15 @@ const { values: args } = parseArgs({
     leads: { type: 'string', default: '50000' },
     changed: { type: 'string', default: '0.05' },
     parts: { type: 'string', default: 'store,task' },
+    // What a rescore changes in the task's changed findings: their evidence citations (a
+    // replaced roster: new version id and row numbers, as at a re-upload) or their amount.
+    change: { type: 'string', default: 'evidence' },
   },
 });
 const N = Number(args.leads);
 const CHANGED = Number(args.changed);
 const PARTS = new Set(args.parts.split(','));
+const CHANGE = args.change === 'amount' ? 'amount' : 'evidence';
 
 const TOWNSHIPS = ['青山镇', '灰山港镇', '石门乡', ...Array.from({ length: 15 }, (_, i) => `第${i + 1}乡`)];
 const RULES = ['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12'];
@@ -221,9 +226,13 @@ async function storeSteps(repo: Bulk): Promise<void> {
   await timed('lead list, next page', () => listPage(first.cursor));
 }
 
-/** The finding of lead `i` in run `run` (a share of them with a changed amount from run 2 on). */
-function findingOf(i: number, amountDelta: number): Finding {
+/** The finding of lead `i`, changed (its evidence cites other rows of a new version, or its amount grew) or not. */
+function findingOf(i: number, changed: boolean): Finding {
   const l = leadOf(i);
+  const evidence =
+    changed && CHANGE === 'evidence'
+      ? l.evidence.map((e) => (e.versionId === 'v-pay' ? { ...e, versionId: 'v-pay-2', row: e.row + 1 } : e))
+      : l.evidence;
   return {
     rule: l.rule as Finding['rule'],
     // Unique per lead (leadOf's IDs repeat past 9,000 leads).
@@ -234,9 +243,9 @@ function findingOf(i: number, amountDelta: number): Finding {
     ...(l.name ? { name: l.name } : {}),
     ...(l.township ? { township: l.township } : {}),
     ...(l.village ? { village: l.village } : {}),
-    amount: l.amount + amountDelta,
+    amount: l.amount + (changed && CHANGE === 'amount' ? 100 : 0),
     match: l.match,
-    evidence: l.evidence,
+    evidence,
     reasons: l.reasons,
   };
 }
@@ -266,7 +275,7 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
     const shards = Array.from({ length: 16 }, (_, shard) => {
       const findings: Finding[] = [];
       for (let i = shard; i < N; i += 16)
-        findings.push(findingOf(i, changedEvery > 0 && i % changedEvery === 0 ? 100 : 0));
+        findings.push(findingOf(i, changedEvery > 0 && i % changedEvery === 0));
       put(`runs/${runId}/findings-${shard}.json`, findings);
       return { shard, findingsKey: `runs/${runId}/findings-${shard}.json`, findings: findings.length };
     });
@@ -289,7 +298,7 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
   const every = Math.round(1 / CHANGED);
   for (const [runId, changedEvery, what] of [
     ['run-1', 0, `first run, ${N} findings, every lead new`],
-    ['run-2', every, `rescore, every ${every}th amount changed`],
+    ['run-2', every, `rescore, every ${every}th ${CHANGE === 'amount' ? 'amount' : 'evidence'} changed`],
     ['run-3', every, 'rescore, nothing changed since the last run'],
   ] as const) {
     const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changedEvery));
