@@ -14,7 +14,7 @@
  * lead) and after (`putMany`, `statistics` from the kept sums).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -158,11 +158,37 @@ async function write(repo: Bulk, writes: { next: Lead; previous: Lead | undefine
   return 'put (one conditional PutItem each, 16 in flight)';
 }
 
+/** CPU seconds (user + system) of this process's children so far: DynamoDB Local's Java. */
+function childrenCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Fields after the command's closing parenthesis: state, ppid, …, utime (14th), stime (15th).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+/**
+ * Time `work`: wall seconds, and the CPU seconds of this process and of DynamoDB Local (on a
+ * shared machine the wall time varies with the load; the CPU seconds much less).
+ */
 async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
+  const java = childrenCpuSeconds();
   const result = await work();
   const ms = performance.now() - start;
-  console.log(`${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s`);
+  const used = process.cpuUsage(cpu);
+  const nodeS = (used.user + used.system) / 1e6;
+  console.log(
+    `${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s  (CPU: node ${nodeS.toFixed(1)} s, DynamoDB Local ${(childrenCpuSeconds() - java).toFixed(1)} s)`,
+  );
   return result;
 }
 
