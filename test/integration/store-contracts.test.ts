@@ -421,7 +421,9 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
         const old = lead(7, {
           rule: 'R06',
           subjectParts: [{ person: '张三' }, ' · 农村最低生活保障'],
-          history: [{ at: '2024-03-02T00:00:00.000Z', by: 'u-a', action: 'assign', from: 'new', to: 'assigned' }],
+          history: [
+            { at: '2024-03-02T00:00:00.000Z', by: 'u-a', action: 'assign', from: 'new', to: 'assigned' },
+          ],
         });
         await put(old);
         expect(await s.leads.get(old.leadId)).toEqual(old);
