@@ -67,19 +67,19 @@ export function reuploadLine(run: CountyBench): string {
     c
       ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
       : '  its collision: no figures reported',
-    tasksLine(r.tasks),
+    `  ${tasksLine(r.tasks)}`,
     `  appeared: ${list(r.found.appeared)} (expected ${list(r.expected.appeared)})`,
     `  disappeared: ${list(r.found.disappeared)} (expected ${list(r.expected.disappeared)})`,
     `  other leads whose amount changed: ${r.amountsChanged}; ${r.asExpected ? 'exactly the expected leads changed' : 'NOT the expected leads'}`,
   ].join('\n');
 }
 
-/** `  its tasks: PlanCollision 1.2 s, MatchShard 30.4 s (16×), …`: each task's wall seconds (overlapping invocations once). */
+/** `its tasks: PlanCollision 1.2 s, MatchShard 30.4 s (16×), …`: each task's wall seconds (overlapping invocations once). */
 export function tasksLine(tasks: readonly TaskSeconds[]): string {
   const each = tasks.map(
     (t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`,
   );
-  return `  its tasks: ${each.join(', ') || 'none reported'}`;
+  return `its tasks: ${each.join(', ') || 'none reported'}`;
 }
 
 /** When the leads were stored and when the public projections were synced (the sync runs beside the collision). */
@@ -99,10 +99,10 @@ export function countyReport(run: CountyBench, machine: string): string {
     `${county.countyName}: ${int(county.stats.persons)} persons, ${run.uploadedFiles} files, ${int(county.stats.payments)} payments, ${county.expected.length} expected leads — ${machine}`,
     '',
     stageTable(run),
-    `collision stage (first load):\n${tasksLine(run.collisionTasks)}`,
     '',
     `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
     readinessLine(run),
+    `collision stage (first load), ${tasksLine(run.collisionTasks)}`,
     ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
     reuploadLine(run),
