@@ -297,11 +297,12 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
   };
   const put = (key: string, value: unknown) =>
     objects.items.set(`data/${key}`, new TextEncoder().encode(JSON.stringify(value)));
-  const run = async (runId: string, changedEvery: number) => {
+  // Lead i is among the changed share when the share's running count steps up at i (exactly CHANGED × N of them, spread out).
+  const isChanged = (i: number) => Math.floor((i + 1) * CHANGED) > Math.floor(i * CHANGED);
+  const run = async (runId: string, changing: boolean) => {
     const shards = Array.from({ length: 16 }, (_, shard) => {
       const findings: Finding[] = [];
-      for (let i = shard; i < N; i += 16)
-        findings.push(findingOf(i, changedEvery > 0 && i % changedEvery === 0));
+      for (let i = shard; i < N; i += 16) findings.push(findingOf(i, changing && isChanged(i)));
       put(`runs/${runId}/findings-${shard}.json`, findings);
       return { shard, findingsKey: `runs/${runId}/findings-${shard}.json`, findings: findings.length };
     });
@@ -321,13 +322,13 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
       clearInterval(sampler);
     }
   };
-  const every = Math.round(1 / CHANGED);
-  for (const [runId, changedEvery, what] of [
-    ['run-1', 0, `first run, ${N} findings, every lead new`],
-    ['run-2', every, `rescore, every ${every}th ${CHANGE === 'amount' ? 'amount' : 'evidence'} changed`],
-    ['run-3', every, 'rescore, nothing changed since the last run'],
+  const share = `${Math.round(CHANGED * 100)}% of the leads' ${CHANGE === 'amount' ? 'amounts' : 'evidence citations'} changed`;
+  for (const [runId, changing, what] of [
+    ['run-1', false, `first run, ${N} findings, every lead new`],
+    ['run-2', true, `rescore, ${share}`],
+    ['run-3', true, 'rescore, nothing changed since the last run'],
   ] as const) {
-    const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changedEvery));
+    const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changing));
     console.log(
       `  ${summary.leadsNew} new, ${summary.leadsUpdated} updated, ${summary.leadsUnchanged} unchanged, ${summary.leadsSuperseded} superseded; heap grew by up to ${heapMb} MB`,
     );

@@ -48,11 +48,10 @@ const LEADS_PER_TRANSACTION = 90;
 /** Bytes per transaction at most (DynamoDB's limit is 4 MB; leave room for the tally updates). */
 const BYTES_PER_TRANSACTION = 3_500_000;
 /**
- * Transactions in flight at once per `putMany`, each on its own tallies so they don't contend.
- * DynamoDB Local (on 2 cores) writes fastest with few: ScoreAndStore on 25,000 leads, 8,334
- * of them changed, took 26.8 s with 8 lanes and 19.1 s with 2 (the task runs 3 rules at once).
+ * Transactions in flight at once, each on its own tallies so they don't contend. (2 and 4 were
+ * tried: on DynamoDB Local, 25,000 new leads took 31.8 s with 8, 37.4 s with 2, 39.4 s with 4.)
  */
-const LANES = 2;
+const LANES = 8;
 /**
  * What the tally items hold; a store counted by an older version is counted again (version 2
  * added the leads per status and score band).
