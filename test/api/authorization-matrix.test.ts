@@ -14,6 +14,7 @@
  *   department uploader never gets another jurisdiction's data in any response.
  */
 import { type ApiDeps, type Authenticator, createApp, type RouteSpec, routeTable } from '@jiandu/api';
+import type { AuditEntry } from '@jiandu/domain/audit';
 import type { Lead } from '@jiandu/domain/model';
 import type { FailedExecution } from '@jiandu/domain/ports';
 import { DEFAULT_REPORT_DEADLINES } from '@jiandu/domain/reports/config';
@@ -31,7 +32,13 @@ import {
   type TokenOptions,
 } from '../support/identity.js';
 import { testId } from '../support/ids.js';
-import { MemoryLeads, MemoryVersions, memoryDatasetDeps, memoryReportDeps } from '../support/memory-ports.js';
+import {
+  MemoryLeads,
+  MemoryVersions,
+  memoryDatasetDeps,
+  memoryReportDeps,
+  memoryWorkflowDeps,
+} from '../support/memory-ports.js';
 import { TEST_KEYS, TEST_POW_BITS } from '../support/trust.js';
 
 const NOW = '2024-06-01T08:00:00.000Z';
@@ -186,6 +193,17 @@ const FAILED_EXECUTION: FailedExecution = {
   redriveCount: 0,
 };
 
+/** An export on the audit log (county-wide: only admins read the log). */
+const EXPORT_AUDIT: AuditEntry = {
+  auditId: `${NOW}#0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0`,
+  at: NOW,
+  actor: TEST_USERS.inspector.sub,
+  roles: ['inspector'],
+  action: 'leads.export',
+  target: { format: 'csv', leadIds: [OWN_REPORT.report.leadIds[0] ?? ''], count: 1 },
+  sourceIp: '198.51.100.7',
+};
+
 function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   const leads = new MemoryLeads();
   const versions = new MemoryVersions();
@@ -200,9 +218,12 @@ function seededDeps(authenticator: Authenticator, errors: Error[]): ApiDeps {
   }
   const executions = new MemoryWorkflowExecutions(() => NOW);
   executions.items.set(FAILED_EXECUTION.id, structuredClone(FAILED_EXECUTION));
+  const workflow = memoryWorkflowDeps();
+  void workflow.audit.append(EXPORT_AUDIT);
   return memoryApiDeps({
     leads,
     versions,
+    workflow,
     executions,
     authenticator,
     datasets,
@@ -223,6 +244,7 @@ const PATH_OBJECTS: Readonly<Record<string, { scope?: Scope; value: (o: Objects)
   reportId: { scope: 'township', value: (o) => o.report.reportId },
   // Workflow executions are county-wide: no jurisdiction.
   executionId: { value: () => FAILED_EXECUTION.id },
+  auditId: { value: () => EXPORT_AUDIT.auditId },
 };
 
 /**

@@ -651,6 +651,52 @@ describe('lead workflow API', () => {
       expect(JSON.stringify(audit.entries())).not.toContain(ID);
     });
 
+    it('keeps every lead id of a large export: the admin pages through all of them', async () => {
+      const many = Array.from({ length: 2_600 }, (_, i) => `R01-${i.toString(16).padStart(20, '0')}`);
+      for (const [i, leadId] of many.entries())
+        await leads.put(
+          lead(leadId, {
+            idNumber: OTHER_ID,
+            subjectKey: `${OTHER_ID}|${i}`,
+            createdAt: `2023-${String(1 + (i % 12)).padStart(2, '0')}-01T00:00:00.000Z`,
+          }),
+          0,
+        );
+      const csv = await app.request('/api/v1/leads/export?format=csv', as('tok-inspector'));
+      const exported = (await csv.text())
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((r) => r.split(',')[0]?.replace(/^\uFEFF/, ''));
+      expect(exported).toHaveLength(many.length + 3); // with A, B and C (LOW and GONE are hidden)
+
+      const listed = await json<{
+        items: { auditId: string; target: { leadIds: string[]; count: number } }[];
+      }>(await app.request('/api/v1/audit?action=leads.export', as('tok-admin')));
+      const [entry] = listed.items;
+      if (!entry) throw new Error('the export was not audited');
+      expect(entry.target.count).toBe(exported.length);
+      expect(entry.target.leadIds).toEqual(exported.slice(0, 2000));
+
+      const path = `/api/v1/audit/${encodeURIComponent(entry.auditId)}/leads`;
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: string[]; count: number; cursor: string | null } = await json(
+          await app.request(`${path}?limit=700${cursor ? `&cursor=${cursor}` : ''}`, as('tok-admin')),
+        );
+        expect(page.count).toBe(exported.length);
+        ids.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor);
+      expect(ids).toEqual(exported);
+
+      expect((await app.request(path, as('tok-inspector'))).status).toBe(403);
+      const unknown = encodeURIComponent('2024-03-01T02:00:00.000Z#no-such-entry');
+      expect((await app.request(`/api/v1/audit/${unknown}/leads`, as('tok-admin'))).status).toBe(404);
+      expect((await app.request(`${path}?cursor=abc`, as('tok-admin'))).status).toBe(400);
+    });
+
     it('lets admins (only) query the log by actor, action and time', async () => {
       await app.request(`/api/v1/leads/${A}`, as('tok-inspector'));
       clock = '2024-03-02T02:00:00.000Z';

@@ -739,6 +739,37 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
       expect((await s.audit.query({ limit: 5 })).items).toHaveLength(5);
     });
 
+    it('keeps every lead id of a 25,000-lead export, listed cut and read back page by page', async () => {
+      const ids = Array.from({ length: 25_000 }, (_, i) => `R01-${i.toString(16).padStart(20, '0')}`);
+      const e = entry('2024-05-01T08:00:00.000Z', 'u-a', 'leads.export');
+      const big = { ...e, target: { format: 'csv', leadIds: ids, count: ids.length } };
+      await s.audit.append(big);
+      await s.audit.append(entry('2024-05-01T09:00:00.000Z', 'u-a', 'lead.read'));
+      const listed = (await s.audit.query({ action: 'leads.export' })).items;
+      expect(listed).toEqual([{ ...big, target: { ...big.target, leadIds: ids.slice(0, 2000) } }]);
+      for (const limit of [10_000, 4_321]) {
+        const pages = [];
+        let cursor: string | undefined;
+        do {
+          const page = await s.audit.leadIds(e.auditId, { limit, ...(cursor ? { cursor } : {}) });
+          if (!page) throw new Error('entry not found');
+          pages.push(page);
+          cursor = page.cursor;
+        } while (cursor);
+        expect(pages.every((p) => p.count === 25_000 && !p.truncated)).toBe(true);
+        expect({ limit, ids: pages.flatMap((p) => p.items) }).toEqual({ limit, ids });
+      }
+      expect(await s.audit.leadIds(e.auditId, { cursor: '24999', limit: 5 })).toEqual({
+        items: ids.slice(24_999),
+        count: 25_000,
+      });
+      expect(await s.audit.leadIds('2024-05-01T08:00:00.000Z#none', {})).toBeUndefined();
+      await expect(s.audit.leadIds(e.auditId, { cursor: 'x' })).rejects.toThrow(InvalidCursorError);
+      // An entry's lead ids are appended once too: a second entry under the same id fails.
+      await expect(s.audit.append({ ...big, actor: 'u-b' })).rejects.toThrow();
+      expect((await s.audit.leadIds(e.auditId, { limit: 3 }))?.items).toEqual(ids.slice(0, 3));
+    });
+
     it.runIf(impl.name !== 'in-memory')(
       'reads on into the entries kept in the platform table from before, newest first',
       async () => {
@@ -757,6 +788,11 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
           s.audit.query({ to: '2024-04-30T00:00:00.000Z', limit: 2, ...(cursor ? { cursor } : {}) }),
         );
         expect(april.map((e) => e.auditId)).toEqual(old.map((e) => e.auditId).reverse());
+        // An old export kept only its first ids: the page says so rather than inventing the rest.
+        const cut = { ...entry('2024-04-09T08:00:00.000Z', 'u-a', 'leads.export', 9) };
+        const kept = ['R01-1', 'R01-2'];
+        await append({ ...cut, target: { leadIds: kept, count: 3000, truncated: true } });
+        expect(await s.audit.leadIds(cut.auditId, {})).toEqual({ items: kept, count: 3000, truncated: true });
       },
     );
   });

@@ -6,12 +6,17 @@
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/bench/src/collision-stage.ts \
  *     <county upload folder> <normalized cache folder> [shards] [--dynamodb] [--findings <file>]
+ *     [--replan] [--plan-only]
  *
  * The first run normalizes the county (`normalizeUpload` per file) and keeps the data bucket
  * and the versions in the cache folder; later runs start from there. `--dynamodb` stores the
  * leads in a DynamoDB Local of its own (twice: new leads, then a rescore that changes nothing)
  * and counts its requests; `--findings` writes every shard's findings (to compare two builds
- * byte for byte).
+ * byte for byte). `--replan` first plans without the last monthly roster (a subsidy-payments
+ * version), then puts it back and plans again as its upload would (what a re-upload of one
+ * changed roster costs the plan; the shards match the second run); `--plan-only` stops after
+ * the plan. Each plan prints its CPU seconds and the peak of its heap above where it started
+ * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start).
  */
 import {
   existsSync,
@@ -25,6 +30,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { resolveRuleConfig } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '@jiandu/local/dynamodb';
@@ -34,6 +40,8 @@ import {
   matchShard,
   NormalizeInput,
   normalizeUpload,
+  type PlanInput,
+  type PlanOutput,
   planCollision,
   type ScoreAndStoreDeps,
   type ShardResult,
@@ -93,6 +101,22 @@ async function cpuSeconds<T>(work: () => Promise<T>): Promise<{ result: T; cpu: 
   const used = process.cpuUsage(cpu);
   return { result, cpu: (used.user + used.system) / 1e6, wall: (performance.now() - started) / 1000 };
 }
+/** `work`'s peak heap above the heap when it started (sampled between its awaits). */
+async function heapPeak<T>(work: () => Promise<T>): Promise<{ result: T; heap: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = getHeapStatistics().used_heap_size;
+  let peak = start;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+  }, 5);
+  try {
+    const result = await work();
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+    return { result, heap: peak - start };
+  } finally {
+    clearInterval(sampler);
+  }
+}
 const s = (n: number) => `${n.toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -121,25 +145,47 @@ if (existsSync(join(cacheDir, 'versions.json'))) {
 
 const shards = Number(shardArg ?? 16);
 const deps = { ...base, shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } };
-const before = new Set(objects.items.keys());
-const plan = await cpuSeconds(() =>
-  planCollision(deps, { trigger: 'Scheduled Event', eventTime: base.now() }),
-);
-let written = 0;
-for (const [key, bytes] of objects.items) if (!before.has(key)) written += bytes.length;
-const manifest = JSON.parse(
-  new TextDecoder().decode(objects.items.get(`${DATA}/${plan.result.manifestKey}`)),
-) as CollisionManifest;
-// A manifest of before this tool (no `reference` counts) still runs.
-const sent = manifest.reference ?? [];
-console.log(
-  `PlanCollision: ${s(plan.cpu)} CPU (${s(plan.wall)} wall), wrote ${mib(written)}, ` +
-    `reference rows sent per shard ${sent.length > 0 ? `${Math.min(...sent)}–${Math.max(...sent)}` : '?'}`,
-);
+
+/** Plan a run and print what it cost and wrote. */
+async function plan(label: string, input: PlanInput) {
+  const before = new Set(objects.items.keys());
+  const {
+    result: { result, cpu, wall },
+    heap,
+  } = await heapPeak(() => cpuSeconds(() => planCollision(deps, input)));
+  let written = 0;
+  for (const [key, bytes] of objects.items) if (!before.has(key)) written += bytes.length;
+  const manifest = JSON.parse(
+    new TextDecoder().decode(objects.items.get(`${DATA}/${result.manifestKey}`)),
+  ) as CollisionManifest;
+  // A manifest of before this tool (no `reference` counts) still runs.
+  const sent = manifest.reference ?? [];
+  console.log(
+    `${label}: ${s(cpu)} CPU (${s(wall)} wall), heap peak +${mib(heap)}, wrote ${mib(written)}, ` +
+      `reference rows sent per shard ${sent.length > 0 ? `${Math.min(...sent)}–${Math.max(...sent)}` : '?'}`,
+  );
+  return result;
+}
+
+const scheduled: PlanInput = { trigger: 'Scheduled Event', eventTime: base.now() };
+let planned: PlanOutput;
+if (flag('--replan')) {
+  const roster = [...versions.items.values()].filter((v) => v.kind === 'subsidy_payments').at(-1);
+  if (!roster) throw new Error('--replan: the county has no subsidy-payments version');
+  versions.items.delete(roster.versionId);
+  await plan('PlanCollision without the last roster', scheduled);
+  versions.items.set(roster.versionId, roster);
+  planned = await plan('PlanCollision after its upload', {
+    trigger: 'Object Created',
+    eventTime: base.now(),
+    detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
+  });
+} else planned = await plan('PlanCollision', scheduled);
+if (flag('--plan-only')) process.exit(0);
 
 const results: ShardResult[] = [];
 const perShard: number[] = [];
-for (const task of plan.result.shards) {
+for (const task of planned.shards) {
   const { result, cpu } = await cpuSeconds(() => matchShard(deps, task));
   results.push(result);
   perShard.push(cpu);
@@ -156,7 +202,7 @@ if (findingsFile)
     results.map((r) => new TextDecoder().decode(objects.items.get(`${DATA}/${r.findingsKey}`))).join('\n'),
   );
 
-const input = { runId: plan.result.runId, manifestKey: plan.result.manifestKey, shards: results };
+const input = { runId: planned.runId, manifestKey: planned.manifestKey, shards: results };
 if (!flag('--dynamodb')) {
   const store = await cpuSeconds(() => scoreAndStore(deps, input));
   console.log(`ScoreAndStore (in memory): ${s(store.cpu)} CPU, ${store.result.leadsNew} new leads`);

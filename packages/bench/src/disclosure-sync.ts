@@ -5,10 +5,13 @@
  *
  * 1. `first`: everything comes into force (an empty platform's first collision run);
  * 2. `roster`: one monthly roster uploaded again with one amount changed (a correction);
- * 3. `idle`: nothing changed (the nightly run).
+ * 3. `shifted`: the county benchmark's re-upload (`changeOneMonthlyRoster`): a monthly roster
+ *    again with one row removed and another entered twice, so every row after the change has
+ *    another row number (needs the county's `truth.json` beside its upload folder);
+ * 4. `idle`: nothing changed (the nightly run).
  *
- * For each: seconds, items written (puts + deletes of projection items) and the process's peak
- * RSS during the sync. `--dynamodb` runs the sync against a DynamoDB Local of its own (started
+ * For each: seconds, CPU seconds, items written (puts + deletes of projection items) and the
+ * process's peak RSS and heap growth during the sync. `--dynamodb` runs the sync against a DynamoDB Local of its own (started
  * and stopped here) instead of the in-memory projections.
  *
  *   npm run bench:disclosure -- --county /work/bench-cache/county-p100000-sdefault-mdefault-v1 [--dynamodb] [--normalized <dir>]
@@ -30,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Decoy, ExpectedLead } from '@jiandu/demo';
 import { DEFAULT_DISCLOSURE_CONFIG } from '@jiandu/domain/disclosure/config';
 import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
 import type { DatasetVersion } from '@jiandu/domain/versions';
@@ -44,6 +48,7 @@ import {
   MemoryPendingCollisions,
   MemoryVersions,
 } from '@jiandu/store/memory';
+import { changeOneMonthlyRoster } from './county/roster-change.js';
 
 const UPLOAD = 'upload';
 const DATA = 'data';
@@ -66,27 +71,37 @@ function filesOf(dir: string): string[] {
   return out;
 }
 
-/** Peak RSS while `work` runs (sampled every 20 ms). */
-async function measured<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; seconds: number; cpuSeconds: number; peakMb: number; growthMb: number }> {
-  const before = process.memoryUsage.rss();
-  let peak = before;
+/** Peak RSS and heap used while `work` runs (sampled every 20 ms). */
+async function measured<T>(work: () => Promise<T>): Promise<{
+  result: T;
+  seconds: number;
+  cpuSeconds: number;
+  peakMb: number;
+  growthMb: number;
+  heapGrowthMb: number;
+}> {
+  const before = process.memoryUsage();
+  let peak = before.rss;
+  let heap = before.heapUsed;
   const cpu = process.cpuUsage();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  const sample = () => {
+    const now = process.memoryUsage();
+    peak = Math.max(peak, now.rss);
+    heap = Math.max(heap, now.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
   const start = performance.now();
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
+    sample();
     const used = process.cpuUsage(cpu);
     return {
       result,
       seconds: (performance.now() - start) / 1000,
       cpuSeconds: (used.user + used.system) / 1e6,
       peakMb: Math.round(peak / 2 ** 20),
-      growthMb: Math.round((peak - before) / 2 ** 20),
+      growthMb: Math.round((peak - before.rss) / 2 ** 20),
+      heapGrowthMb: Math.round((heap - before.heapUsed) / 2 ** 20),
     };
   } finally {
     clearInterval(timer);
@@ -218,7 +233,7 @@ async function main(): Promise<void> {
     const s: DisclosureSyncSummary = m.result;
     const mb = (bytes() - bytesBefore) / 1e6;
     console.log(
-      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written${Number.isNaN(mb) ? '' : ` (${mb.toFixed(1)} MB)`}  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county)  ${JSON.stringify(s)}`,
+      `${label.padEnd(7)} ${m.seconds.toFixed(1).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(1)} s)  ${String(writes() - before).padStart(9)} items written${Number.isNaN(mb) ? '' : ` (${mb.toFixed(1)} MB)`}  peak RSS ${m.peakMb} MB (+${m.growthMb} MB over the loaded county, heap +${m.heapGrowthMb} MB)  ${JSON.stringify(s)}`,
     );
   };
 
@@ -235,6 +250,34 @@ async function main(): Promise<void> {
       );
       await upload(roster.key, new TextEncoder().encode(lines.join('\n')));
       await run('roster');
+    }
+    const truthFile = join(values.county, 'truth.json');
+    if (existsSync(truthFile)) {
+      const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {
+        leads: ExpectedLead[];
+        decoys?: Decoy[];
+      };
+      const outDir = mkdtempSync(join(tmpdir(), 'jiandu-disclosure-shift-'));
+      try {
+        const change = await changeOneMonthlyRoster({
+          files: files.map((f) => ({
+            path: f.path,
+            relativePath: f.key.slice('uploads/'.length),
+            kind: f.key.split('/')[2] as string,
+          })),
+          expected: truth.leads,
+          decoys: truth.decoys ?? [],
+          outDir,
+        });
+        console.log(`shifted: ${change.description}`);
+        await upload(
+          `uploads/${change.relativePath}`,
+          readFileSync(join(change.folder, change.relativePath)),
+        );
+        await run('shifted');
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
+      }
     }
     await run('idle');
   } finally {

@@ -32,11 +32,17 @@ export interface AuditTarget {
   readonly leadId?: string;
   /** Report read (with the reporter's name and phone) or changed. */
   readonly reportId?: string;
-  /** Leads returned (export, lookup), at most {@link MAX_AUDIT_LEAD_IDS}. */
+  /**
+   * Leads returned (export, lookup): every one as appended. A listed entry carries the first
+   * {@link AUDIT_LISTED_LEAD_IDS}; `AuditLog.leadIds` reads them all, page by page.
+   */
   readonly leadIds?: readonly string[];
   /** How many leads were returned in total. */
   readonly count?: number;
-  /** True when `leadIds` was cut to {@link MAX_AUDIT_LEAD_IDS}. */
+  /**
+   * True on entries written before every id was kept: only the first 2,000 of `count` were
+   * stored, the others are not known to the log.
+   */
   readonly truncated?: boolean;
   /** Query filters as the caller sent them (rule, township, score range …). */
   readonly filters?: Readonly<Record<string, string>>;
@@ -71,8 +77,61 @@ export interface AuditEntry {
   readonly userAgent?: string;
 }
 
-/** Audit entries keep at most this many lead ids (a DynamoDB item is limited to 400 KB). */
-export const MAX_AUDIT_LEAD_IDS = 2000;
+/**
+ * Lead ids an entry carries as listed (`GET /audit`), and as the entry's own item stores them;
+ * a longer list (an export of 25,000 leads) goes on in parts of
+ * {@link AUDIT_LEAD_IDS_PER_PART} (a DynamoDB item is limited to 400 KB; a lead id is 24
+ * characters), read page by page with `AuditLog.leadIds`.
+ */
+export const AUDIT_LISTED_LEAD_IDS = 2000;
+
+/** Lead ids of one stored part after the listed ones (≈ 270 KB as a DynamoDB list). */
+export const AUDIT_LEAD_IDS_PER_PART = 10_000;
+
+/**
+ * An entry's lead ids as stored: part 0 (the first {@link AUDIT_LISTED_LEAD_IDS}, in the
+ * entry itself), then parts 1, 2 … of {@link AUDIT_LEAD_IDS_PER_PART}.
+ */
+export function auditLeadIdParts(ids: readonly string[]): string[][] {
+  const parts = [ids.slice(0, AUDIT_LISTED_LEAD_IDS)];
+  for (let start = AUDIT_LISTED_LEAD_IDS; start < ids.length; start += AUDIT_LEAD_IDS_PER_PART)
+    parts.push(ids.slice(start, start + AUDIT_LEAD_IDS_PER_PART));
+  return parts;
+}
+
+/** Position of the first lead id of stored part `part` (see {@link auditLeadIdParts}). */
+export function auditLeadIdPartStart(part: number): number {
+  return part === 0 ? 0 : AUDIT_LISTED_LEAD_IDS + (part - 1) * AUDIT_LEAD_IDS_PER_PART;
+}
+
+/** The stored part holding lead id number `position` (0-based) of an entry. */
+export function auditLeadIdPartOf(position: number): number {
+  return position < AUDIT_LISTED_LEAD_IDS
+    ? 0
+    : 1 + Math.floor((position - AUDIT_LISTED_LEAD_IDS) / AUDIT_LEAD_IDS_PER_PART);
+}
+
+/** An entry as the log lists it: at most {@link AUDIT_LISTED_LEAD_IDS} lead ids (`count` says how many). */
+export function listedAuditEntry(entry: AuditEntry): AuditEntry {
+  const ids = entry.target.leadIds;
+  return ids && ids.length > AUDIT_LISTED_LEAD_IDS
+    ? { ...entry, target: { ...entry.target, leadIds: ids.slice(0, AUDIT_LISTED_LEAD_IDS) } }
+    : entry;
+}
+
+/** One page of the lead ids of an entry (`AuditLog.leadIds`). */
+export interface AuditLeadIdPage {
+  readonly items: readonly string[];
+  /** How many leads the entry names in all. */
+  readonly count: number;
+  /** Offset of the next page; absent on the last. */
+  readonly cursor?: string;
+  /** The entry predates full lists: only its first ids are known (see {@link AuditTarget.truncated}). */
+  readonly truncated?: true;
+}
+
+/** Default and largest page of {@link AuditLeadIdPage}. */
+export const AUDIT_LEAD_ID_PAGE = { default: 1000, max: AUDIT_LEAD_IDS_PER_PART } as const;
 
 /**
  * A one-way digest of an ID number for the audit log (never the number itself): an HMAC
@@ -93,15 +152,10 @@ export interface AuditInput {
   readonly userAgent?: string;
 }
 
-/** Build an entry, cutting long lead lists (the count stays exact). */
+/** Build an entry with every lead id it names and their count. */
 export function auditEntry(input: AuditInput, now: string, random: () => string = randomUUID): AuditEntry {
   const ids = input.target.leadIds;
-  const target: AuditTarget =
-    ids && ids.length > MAX_AUDIT_LEAD_IDS
-      ? { ...input.target, leadIds: ids.slice(0, MAX_AUDIT_LEAD_IDS), truncated: true, count: ids.length }
-      : ids
-        ? { ...input.target, count: ids.length }
-        : input.target;
+  const target: AuditTarget = ids ? { ...input.target, count: ids.length } : input.target;
   return {
     auditId: `${now}#${random()}`,
     at: now,

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditQuery } from './audit.js';
+import type { AuditEntry, AuditLeadIdPage, AuditQuery } from './audit.js';
 import type { UploadRequest } from './datasets/corrections.js';
 import type { LatenessRecord } from './datasets/progress.js';
 import { ConflictError } from './errors.js';
@@ -125,8 +125,13 @@ export interface CorrectionTaskRepository {
 export interface AuditLog {
   /** Append an entry; never overwrites an existing one. */
   append(entry: AuditEntry): Promise<void>;
-  /** Entries matching the query, newest first. */
+  /** Entries matching the query, newest first, as listed (`listedAuditEntry`: long lead lists cut). */
   query(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Every lead id of one entry in the order appended, a page at a time; `undefined` when there is no such entry. */
+  leadIds(
+    auditId: string,
+    page: { readonly limit?: number; readonly cursor?: string },
+  ): Promise<AuditLeadIdPage | undefined>;
 }
 
 /** Records of collision runs. */

@@ -27,6 +27,9 @@ export interface FunctionHost {
   /**
    * Serve the `app` export of a repository-relative entry on 127.0.0.1:`port` (0: a free one)
    * under `/api/`, and the `web` apps elsewhere, from the API's own worker; resolves with the port.
+   * When that worker dies later, a fresh one serves the same entry and web apps on the same
+   * port (as Lambda starts a fresh container), with a log line; after
+   * {@link ApiRestarts.maxQuickFailures} deaths in a row each soon after starting, it gives up.
    */
   serve(entry: string, port: number, web?: readonly WebMount[]): Promise<number>;
   /** End every worker: running and waiting invocations are rejected, the served app stops. */
@@ -55,7 +58,24 @@ export interface FunctionHostOptions {
   readonly logFile?: string;
   /** Whether the functions' output also reaches this process's stdout/stderr. @default true */
   readonly console?: boolean;
+  /** The host's own lines (the API worker restarted, or given up). @default console.error */
+  readonly log?: (line: string) => void;
+  /** When the served API's worker is restarted. @default {@link DEFAULT_API_RESTARTS} */
+  readonly apiRestarts?: ApiRestarts;
 }
+
+/** How the host restarts the served API's worker when it dies. */
+export interface ApiRestarts {
+  /** A worker dying within this many milliseconds of serving counts as a quick failure. */
+  readonly quickMs: number;
+  /** Give up after this many quick failures in a row (a worker that crashes at start). */
+  readonly maxQuickFailures: number;
+  /** The wait before restarting after the first quick failure, doubled after each further one. */
+  readonly backoffMs: number;
+}
+
+/** Restart at once after a worker that ran a while; back off from 0.5 s; give up after 5 quick deaths. */
+export const DEFAULT_API_RESTARTS: ApiRestarts = { quickMs: 30_000, maxQuickFailures: 5, backoffMs: 500 };
 
 /** The environment variable that sets the pool's size (see {@link functionWorkerCount}). */
 export const FUNCTION_WORKERS_ENV = 'JIANDU_FUNCTION_WORKERS';
@@ -126,7 +146,7 @@ function functionOutput(options: FunctionHostOptions): Output {
 function startWorker(
   options: FunctionHostOptions,
   output: Output,
-  onExit: (worker: FunctionWorker) => void,
+  onExit: (worker: FunctionWorker, reason: Error) => void,
 ): FunctionWorker {
   const workerUrl = new URL('./functions-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxRegisterUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`;
@@ -193,7 +213,7 @@ function startWorker(
   };
   worker.on('exit', (code) => {
     failAll(new Error(`The functions' worker exited (code ${code})`));
-    onExit(handle);
+    onExit(handle, ended ?? new Error(`exit code ${code}`));
   });
   return handle;
 }
@@ -245,6 +265,12 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   // Most recently released last: the warmest worker is taken first, as Lambda reuses containers.
   const idle: FunctionWorker[] = [];
   const waiting: Waiting[] = [];
+  const log = options.log ?? ((line: string) => console.error(line));
+  const restarts = options.apiRestarts ?? DEFAULT_API_RESTARTS;
+  /** What the API worker serves, to serve it again from a fresh worker; `since`: when it last started serving. */
+  let served: { entry: string; port: number; web: readonly WebMount[]; since: number } | undefined;
+  let quickFailures = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
 
   const forget = (worker: FunctionWorker): void => {
     pool.delete(worker);
@@ -280,6 +306,46 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
     }
   }
 
+  /** The API's worker died (or a fresh one could not serve): start another, backing off when they die young. */
+  function apiDown(reason: Error): void {
+    if (stopped || !served) return;
+    const { port, since } = served;
+    quickFailures = Date.now() - since < restarts.quickMs ? quickFailures + 1 : 0;
+    if (quickFailures >= restarts.maxQuickFailures) {
+      log(
+        `[local] the API worker died ${quickFailures} times in a row within ${restarts.quickMs / 1000} s of starting (last: ${reason.message}); not restarting it: the API on port ${port} stays down until the platform is restarted`,
+      );
+      return;
+    }
+    const delay = quickFailures === 0 ? 0 : restarts.backoffMs * 2 ** (quickFailures - 1);
+    log(
+      `[local] the API worker died (${reason.message}); starting a fresh one on port ${port}${delay ? ` in ${delay} ms` : ''}`,
+    );
+    restartTimer = setTimeout(() => void restartApi(), delay);
+    restartTimer.unref();
+  }
+  function apiExited(worker: FunctionWorker, reason: Error): void {
+    if (worker !== api) return;
+    api = undefined;
+    apiDown(reason);
+  }
+  async function restartApi(): Promise<void> {
+    if (stopped || !served) return;
+    const { entry, port, web } = served;
+    const worker = startWorker(options, output, apiExited);
+    api = worker;
+    served.since = Date.now();
+    try {
+      await worker.request({ type: 'serve', entry, port, web });
+      log(`[local] the API is served again on port ${port}`);
+    } catch (error) {
+      if (api !== worker) return; // it died meanwhile (handled as an exit) or the host stopped
+      api = undefined;
+      void worker.terminate();
+      apiDown(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   return {
     invoke: (entry, functionName, event, timeoutSeconds) => {
       if (stopped) return Promise.reject(stopped);
@@ -291,12 +357,16 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
     },
     serve: async (entry, port, web = []) => {
       if (stopped) throw stopped;
-      api ??= startWorker(options, output, () => undefined);
-      return (await api.request({ type: 'serve', entry, port, web })) as number;
+      api ??= startWorker(options, output, apiExited);
+      const actual = (await api.request({ type: 'serve', entry, port, web })) as number;
+      // The same port again after a restart, also when `port` was 0.
+      served = { entry, port: actual, web, since: Date.now() };
+      return actual;
     },
     stop: () => {
       stopping ??= (async () => {
         stopped = new Error("The functions' worker exited (the platform stopped)");
+        clearTimeout(restartTimer);
         for (const call of waiting.splice(0)) call.reject(stopped);
         idle.length = 0;
         // Terminating rejects what the workers were running.

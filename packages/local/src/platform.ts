@@ -425,6 +425,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
       ...(logFile ? { logFile } : {}),
       ...(options.quiet && logFile ? { console: false } : {}),
+      log,
     });
     cleanups.push(() => functions.stop());
     const served: TaskHandlers = { ...hostTaskHandlers(functions), ...options.taskHandlers };

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   FUNCTION_WORKERS_ENV,
   type FunctionHost,
+  type FunctionHostOptions,
   functionWorkerCount,
   startFunctionHost,
 } from '../src/functions-host.js';
@@ -18,11 +19,12 @@ const POOL_ENTRY = 'fixtures/pool-function.ts';
 describe('function host', () => {
   const environment = { ...process.env };
   const hosts: FunctionHost[] = [];
-  const host = (table: string, workers?: number): FunctionHost => {
+  const host = (table: string, workers?: number, more: Partial<FunctionHostOptions> = {}): FunctionHost => {
     const started = startFunctionHost({
       repoRoot,
       env: { TABLE_NAME: table },
       ...(workers !== undefined ? { workers } : {}),
+      ...more,
     });
     hosts.push(started);
     return started;
@@ -64,10 +66,62 @@ describe('function host', () => {
     const a = host('served-table');
     const port = await a.serve(ENTRY, 0);
     const response = await fetch(`http://127.0.0.1:${port}/table`);
-    expect(await response.json()).toEqual({ table: 'served-table' });
+    expect(await response.json()).toMatchObject({ table: 'served-table' });
     await a.stop();
     await expect(fetch(`http://127.0.0.1:${port}/table`)).rejects.toThrow();
     await expect(a.invoke(ENTRY, 'jiandu-A', {})).rejects.toThrow(/worker exited/);
+  });
+
+  /** Poll until `ready` holds (the worker restarts in the background). */
+  const eventually = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      const value = await probe().catch(() => undefined);
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  it('restarts the API worker on the same port with the same app when it dies, and says so', async () => {
+    const lines: string[] = [];
+    const a = host('served-table', 1, { log: (line) => lines.push(line) });
+    const port = await a.serve(ENTRY, 0);
+    const url = `http://127.0.0.1:${port}`;
+    const before = (await (await fetch(`${url}/table`)).json()) as { threadId: number };
+    expect(await (await fetch(`${url}/crash`)).json()).toEqual({ crashing: true });
+    const after = await eventually(async () => {
+      const answer = (await (await fetch(`${url}/table`)).json()) as { table: string; threadId: number };
+      return answer.threadId !== before.threadId ? answer : undefined;
+    }, 'a fresh API worker');
+    expect(after.table).toBe('served-table');
+    expect(lines).toEqual([
+      // Within 30 s of starting: a quick failure, so after the first back-off step.
+      `[local] the API worker died (API 崩溃); starting a fresh one on port ${port} in 500 ms`,
+      `[local] the API is served again on port ${port}`,
+    ]);
+    // Pool invocations are untouched by the API's restart.
+    await expect(a.invoke(ENTRY, 'jiandu-A', {})).resolves.toMatchObject({ table: 'served-table' });
+  });
+
+  it('gives up restarting an API worker that dies right after every start, with a clear line', async () => {
+    const lines: string[] = [];
+    const a = host('t', 1, {
+      log: (line) => lines.push(line),
+      apiRestarts: { quickMs: 20_000, maxQuickFailures: 3, backoffMs: 20 },
+    });
+    const port = await a.serve('fixtures/crash-at-start.ts', 0);
+    await eventually(
+      async () => (lines.some((l) => l.includes('not restarting')) ? true : undefined),
+      'give-up',
+    );
+    expect(lines).toEqual([
+      `[local] the API worker died (启动后即崩溃); starting a fresh one on port ${port} in 20 ms`,
+      `[local] the API is served again on port ${port}`,
+      `[local] the API worker died (启动后即崩溃); starting a fresh one on port ${port} in 40 ms`,
+      `[local] the API is served again on port ${port}`,
+      `[local] the API worker died 3 times in a row within 20 s of starting (last: 启动后即崩溃); not restarting it: the API on port ${port} stays down until the platform is restarted`,
+    ]);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 
   it('runs two CPU-bound invocations at the same time, each in its own worker', async () => {
@@ -110,7 +164,7 @@ describe('function host', () => {
     while (!existsSync(join(dir, 'long'))) await new Promise((r) => setTimeout(r, 20));
     // The task spins without yielding; the API is served from its own worker.
     const response = await fetch(`http://127.0.0.1:${port}/table`);
-    expect(await response.json()).toEqual({ table: 'api-table' });
+    expect(await response.json()).toMatchObject({ table: 'api-table' });
     writeFileSync(join(dir, 'release'), '');
     await expect(long).resolves.toMatchObject({ sawOther: true });
   });

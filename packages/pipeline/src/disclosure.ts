@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
-import { type LookupPerson, lookupEntries, personDigest } from '@jiandu/domain/disclosure/lookup';
+import { type LookupPerson, lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
@@ -25,7 +25,7 @@ import {
   disclosedProject,
 } from '@jiandu/domain/disclosure/records';
 import { TotalsBuilder, type TotalsCell, TotalsSum } from '@jiandu/domain/disclosure/totals';
-import type { NormalizedRow } from '@jiandu/domain/model';
+import type { CellValue, NormalizedRow } from '@jiandu/domain/model';
 import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
@@ -247,6 +247,32 @@ interface Projected {
   readonly lost: boolean;
 }
 
+/** Whether two disclosed payments are the same record (every field: what pages and buckets store). */
+function samePayment(a: DisclosedPayment, b: DisclosedPayment): boolean {
+  return (
+    a.ref === b.ref &&
+    a.amount === b.amount &&
+    a.name === b.name &&
+    a.person === b.person &&
+    a.payDate === b.payDate &&
+    a.period === b.period &&
+    a.village === b.village &&
+    a.township === b.township &&
+    a.program === b.program &&
+    a.programName === b.programName
+  );
+}
+
+/**
+ * What the totals and the lookup index count of a payment row, leaving out where it sits in
+ * its file: its group, program name, amount, pay date, recipient (ID, name as written, shard,
+ * lost). A roster uploaded again with a row inserted shifts the row numbers (refs) of the rows
+ * after it, but their counted keys stay: only the parts of rows whose counted key appears or
+ * disappears are counted again.
+ */
+const countedKey = (x: Projected, row: NormalizedRow) =>
+  `${groupKey(x.p)}\u0000${x.p.programName}\u0000${x.p.amount}\u0000${x.p.payDate}\u0000${row.idNumber ?? ''}\u0000${String(row.values.recipient_name ?? '')}\u0000${x.shard}\u0000${x.lost}`;
+
 /**
  * Bring payment pages and person buckets in step for the units that came into force (`added`)
  * and left (`removed`). Versions are read together where one replaces another's parts, all
@@ -255,13 +281,17 @@ interface Projected {
  * changes nothing, and only pages holding a changed record are handed to the store (which
  * writes only chunks that differ). Person buckets are updated once, at the end, with every
  * changed record. Units stored one item per record by an earlier version have those items
- * deleted. Returns the record counts of the added units and the `(year, shard)` totals they change.
+ * deleted. The totals' `(year, shard)` parts to count again are those where the rows that
+ * left and the rows that came differ as counted (see {@link countedKey}), not where refs
+ * moved. Returns the record counts of the added units and the `(year, shard)` totals they change.
  */
 async function syncPayments(
   deps: DisclosureSyncDeps,
   added: readonly UnitKey[],
   removed: readonly DisclosureUnit[],
   byId: ReadonlyMap<string, DatasetVersion>,
+  /** {@link personDigests} of the sync. */
+  digest: (idNumber: string) => string,
 ): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
   const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
@@ -272,30 +302,23 @@ async function syncPayments(
   const byVersionRefs = new Set(legacyUnits.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
   const counts = new Map<string, number>();
   const affected = new Affected();
-  // A person is paid month after month: their digest is computed once.
-  const digests = new Map<string, string>();
-  const digest = (id: string) => {
-    let d = digests.get(id);
-    if (d === undefined) {
-      d = personDigest(deps.lookupKey, id);
-      digests.set(id, d);
-    }
-    return d;
-  };
+  // Only payments with a person are filed in person buckets.
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
   let written = 0;
   let items = 0;
-  const changed = (x: Projected) =>
-    // A lost ID's person is found by name + village, in any shard: count its year again in all.
-    affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
-  const same = (a: Projected | undefined, b: Projected) =>
-    a !== undefined && JSON.stringify(a.p) === JSON.stringify(b.p);
 
   for (const component of linkedVersions(addedParts, removedParts, legacyParts)) {
     const before = new Map<string, Projected>();
     const after = new Map<string, Projected>();
     const legacy = new Map<string, Projected>();
+    // Rows counted after minus rows counted before (removed and legacy units), by counted key;
+    // without rows before (a first sync, a new month), every row's part is counted again.
+    const balance = new Map<string, { x: Projected; n: number }>();
+    const diffed = component.some((v) => removedParts.has(v) || legacyParts.has(v));
+    const count = (x: Projected) =>
+      // A lost ID's person is found by name + village, in any shard: count its year again in all.
+      affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
     for (const shard of ALL_SHARDS)
       for (const versionId of component) {
         const version = byId.get(versionId);
@@ -303,44 +326,48 @@ async function syncPayments(
         for (const row of await shardRows(deps, version, shard)) {
           const part = coverageKey('subsidy_payments', row.values) ?? '';
           const unit = unitId({ kind: 'subsidy_payments', versionId, part });
-          const project = (source: string, into: Map<string, Projected>) => {
+          const project = (source: string, into: Map<string, Projected>, sign: 1 | -1) => {
             const p = disclosedPayment(source, row, digest);
-            if (p) into.set(recordKey(p), { p, shard, lost: lostId(row) });
-            return p;
+            if (!p) return false;
+            const x = { p, shard, lost: lostId(row) };
+            into.set(recordKey(p), x);
+            if (!diffed) {
+              count(x);
+              return true;
+            }
+            const key = countedKey(x, row);
+            const b = balance.get(key);
+            if (b) b.n += sign;
+            else balance.set(key, { x, n: sign });
+            return true;
           };
-          if (addedParts.get(versionId)?.has(part) && project(version.department, after))
+          if (addedParts.get(versionId)?.has(part) && project(version.department, after, 1))
             counts.set(unit, (counts.get(unit) ?? 0) + 1);
-          if (removedParts.get(versionId)?.has(part)) project(version.department, before);
+          if (removedParts.get(versionId)?.has(part)) project(version.department, before, -1);
           if (legacyParts.get(versionId)?.has(part))
-            project(byVersionRefs.has(unit) ? versionId : version.department, legacy);
+            project(byVersionRefs.has(unit) ? versionId : version.department, legacy, -1);
         }
       }
+    for (const { x, n } of balance.values()) if (n !== 0) count(x);
+    balance.clear();
 
-    // Which records changed, for the pages, the person buckets and the totals.
+    // Which records changed, for the pages and the person buckets.
     const groups = new Set<string>();
     for (const [key, a] of after) {
       const b = before.get(key);
-      if (same(b, a)) continue;
-      personPut.push(a.p);
+      if (b !== undefined && samePayment(b.p, a.p)) continue;
+      if (a.p.person) personPut.push(a.p);
       groups.add(groupKey(a.p));
       written++;
-      if (b) personRemove.push(b.p);
-      if (!same(legacy.get(key) ?? b, a)) {
-        changed(a);
-        if (b) changed(b);
-      }
+      if (b?.p.person) personRemove.push(b.p);
     }
     for (const [key, b] of before)
       if (!after.has(key)) {
-        personRemove.push(b.p);
+        if (b.p.person) personRemove.push(b.p);
         groups.add(groupKey(b.p));
         written++;
-        changed(b);
       }
-    for (const [key, l] of legacy) {
-      written++;
-      if (!same(after.get(key), l)) changed(l);
-    }
+    written += legacy.size;
     const changes = new Map<string, { before: DisclosedPayment[]; after: DisclosedPayment[] }>();
     const add = (records: Map<string, Projected>, side: 'before' | 'after') => {
       for (const { p } of records.values()) {
@@ -427,12 +454,23 @@ class PaymentReader {
   async part(year: string, shard: number): Promise<ShardPart> {
     const totals = new TotalsBuilder();
     const paid = new Map<string, Set<string>>();
+    // A person is paid month after month under the same name: each name is normalized once.
+    const names = new Map<string, string>();
+    const normalized = (raw: CellValue | undefined) => {
+      if (typeof raw !== 'string') return normalizePersonName(raw as number | null | undefined);
+      let name = names.get(raw);
+      if (name === undefined) {
+        name = normalizePersonName(raw);
+        names.set(raw, name);
+      }
+      return name;
+    };
     const add = (versionId: string, row: NormalizedRow, recipient: Recipient) => {
       const version = this.byId.get(versionId) as DatasetVersion;
       const payment = disclosedPayment(version.department, row);
       if (!payment || payment.period.slice(0, 4) !== year) return;
       totals.add(payment, recipient.key);
-      const name = normalizePersonName(row.values.recipient_name as string | null);
+      const name = normalized(row.values.recipient_name);
       if (row.idNumber) {
         const names = paid.get(row.idNumber) ?? new Set<string>();
         if (name) names.add(name);
@@ -542,7 +580,9 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const state = await readJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
-  const payments = await syncPayments(deps, payAdded, payRemoved, byId);
+  // Persons' digests, computed once for the payments and the lookup index.
+  const digest = personDigests(deps.lookupKey);
+  const payments = await syncPayments(deps, payAdded, payRemoved, byId, digest);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
 
   const inForce = [...desired.values()];
@@ -584,7 +624,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
 
   const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
   let lookupItems = 0;
-  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], upgraded);
+  if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], digest, upgraded);
   if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
@@ -698,6 +738,7 @@ async function rebuildLookups(
   deps: DisclosureSyncDeps,
   reader: PaymentReader,
   years: readonly string[],
+  digest: (idNumber: string) => string,
   /** Diff against the table, not the kept digests (items an earlier version left). */
   fromTable = false,
 ): Promise<number> {
@@ -728,7 +769,7 @@ async function rebuildLookups(
       }
   const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
-    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid),
+    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid, digest),
     previous,
   );
   if (JSON.stringify(digests) !== JSON.stringify(previous))

@@ -1,5 +1,6 @@
 import { APPEND_KINDS, type DatasetKind } from '@jiandu/domain/kinds';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
+import { derivedKeys } from './shards.js';
 
 /** One version as the match stage sees it. */
 export interface ManifestVersion {
@@ -23,14 +24,33 @@ export interface CollisionManifest {
   readonly shardCount: number;
   /**
    * Per shard, how many rows of the run's reference the plan step sent it beyond its own slice
-   * (`cutReference`: what its rules look up in other shards), at `referenceKey(runId, shard)`
+   * (`cutReference`: what its rules look up in other shards), at {@link referencePartKeys}
    * when there are any.
    */
   readonly reference: readonly number[];
+  /**
+   * The layers of the reference cut the run reads (`derivedKeys.cut`; runs with the same
+   * inputs share them): per layer, its digest and how many rows it sends each shard (no row
+   * twice to one shard); `reference` is their sum.
+   */
+  readonly referenceLayers: readonly ReferenceLayer[];
   /** The township of each village as the whole registry has it (`villageTownships`): a shard's cut holds only part of it. */
   readonly villageTownships: Readonly<Record<string, string>>;
   /** Per shard, how many lost-ID rows the plan step routed there (found by name + village). */
   readonly routed: readonly number[];
+}
+
+/** A stored layer of a run's reference cut: its digest and how many rows it sends each shard. */
+export interface ReferenceLayer {
+  readonly digest: string;
+  readonly rows: readonly number[];
+}
+
+/** Where a run's shard finds the reference rows the plan sent it (one object per layer that sends it any). */
+export function referencePartKeys(manifest: CollisionManifest, shard: number): string[] {
+  return manifest.referenceLayers.flatMap((layer) =>
+    (layer.rows[shard] ?? 0) > 0 ? [derivedKeys.cutPart(layer.digest, shard)] : [],
+  );
 }
 
 /**

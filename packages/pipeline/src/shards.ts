@@ -107,10 +107,21 @@ export function manifestKey(runId: string): string {
   return `runs/${runId}/manifest.json`;
 }
 
-/** Data-bucket key of a run's reference rows (registry, officials, payroll, entities, poverty): one file per shard. */
-export function referenceKey(runId: string, shard: number): string {
-  return `runs/${runId}/reference/${String(shard).padStart(2, '0')}.ndjson`;
-}
+/**
+ * Data-bucket keys of what the plan step derives only from versions (content-addressed by a
+ * digest of exactly its inputs, so that a later run whose inputs digest the same reads it
+ * instead of deriving it again; never deleted or changed once written):
+ * - `cut`: a reference cut, its summary (written last) and one file per shard of the rows sent there;
+ * - `lostIds`: a version's lost-ID rows found by name + village in one registry;
+ * - `names`: one registry's name + village index.
+ */
+export const derivedKeys = {
+  cut: (digest: string) => `derived/cuts/${digest}/cut.json`,
+  cutPart: (digest: string, shard: number) =>
+    `derived/cuts/${digest}/${String(shard).padStart(2, '0')}.ndjson`,
+  lostIds: (digest: string) => `derived/lost-ids/${digest}.ndjson`,
+  names: (digest: string) => `derived/names/${digest}.tsv`,
+} as const;
 
 /** Data-bucket key of the rows the plan step routed to one shard (lost IDs found by name + village). */
 export function routedKey(runId: string, shard: number): string {

@@ -9,6 +9,7 @@
  * | collision run   | `RUN#{runId}`          | `RUN`     | `RUNS` / `{startedAt}#{runId}`                 | –                                     |
  * | correction task | `CORRECTION#{taskId}`  | `CORRECTION` | `CORRECTIONS#{department}` / `{createdAt}#{taskId}` | `CORRECTIONS` / `{createdAt}#{taskId}` |
  * | audit entry ¹   | `AUDIT#{auditId}`      | `AUDIT`   | `AUDIT` / `{auditId}` (= `{at}#{random}`)      | `AUDIT_ACTOR#{actor}` / `{auditId}`   |
+ * | audit lead ids ¹ | `AUDIT#{auditId}`     | `LEADS#{part}` | –                                         | –                                     |
  * | upload request  | `UPLOAD#{uploadKey}`   | `REQUEST#{requestedAt}#{requestId}` | –                    | –                                     |
  * | lateness record | `LATENESS#{department}#{kind}` | `DUE#{dueAt}` | `LATENESS` / `{department}#{kind}#{dueAt}` | –                             |
  * | column mapping  | `MAPPING#{department}#{kind}` | `MAPPING` | –                                     | –                                     |
@@ -32,6 +33,9 @@
  * ¹ Audit entries live in their own table (`AUDIT_TABLE_SHAPE`, same key attributes, no TTL),
  * whose writer IAM allows `PutItem` and reads only; entries written before that table existed
  * stay in the platform table under the same keys, read-only for every role.
+ * An entry holds its first 2,000 lead ids; a longer list (a large export) goes on in parts of
+ * 10,000 (`auditLeadIdParts`, `{part}` 4 digits from 0001) in the entry's partition, written
+ * before the entry, so the entry appears only once all its ids are stored.
  *
  * ² Packed (`disclosure-packing.ts`): one item holds many records as compact JSON, split into
  * numbered chunks (`{chunk}`: 4 digits in page sort keys, the number in buckets) past ≈ 300 KB. A page holds a group's
@@ -183,6 +187,10 @@ export const keys = {
 
   auditEntry(auditId: string) {
     return { PK: `AUDIT#${auditId}`, SK: 'AUDIT' };
+  },
+  /** Part `part` (from 1) of an audit entry's lead ids beyond the ones the entry holds. */
+  auditLeadIdPart(auditId: string, part: number) {
+    return { PK: `AUDIT#${auditId}`, SK: `LEADS#${String(part).padStart(4, '0')}` };
   },
   auditIndexes(e: { auditId: string; actor: string }) {
     return { GSI1PK: 'AUDIT', GSI1SK: e.auditId, GSI2PK: `AUDIT_ACTOR#${e.actor}`, GSI2SK: e.auditId };

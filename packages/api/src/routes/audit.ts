@@ -1,4 +1,11 @@
-import { AUDIT_ACTIONS, type AuditAction, type AuditTarget, auditEntry } from '@jiandu/domain/audit';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_LEAD_ID_PAGE,
+  type AuditAction,
+  type AuditTarget,
+  auditEntry,
+} from '@jiandu/domain/audit';
+import { NotFoundError } from '@jiandu/domain/errors';
 import { endOfChinaDay, startOfChinaDay } from '@jiandu/domain/time';
 import type { Context } from 'hono';
 import * as z from 'zod';
@@ -54,6 +61,16 @@ const AuditQuerySchema = z
     path: ['from'],
   });
 
+/** An entry's id (`{at}#{random}`), percent-encoded in the path (`%23` for `#`). */
+const AuditIdParam = z.object({
+  auditId: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]{8,12}Z#[A-Za-z0-9-]{1,64}$/, '不是审计记录编号'),
+});
+
+const LeadIdsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(AUDIT_LEAD_ID_PAGE.max).optional(),
+  cursor: z.string().max(16).optional(),
+});
+
 /** A day (China Standard Time) or an instant, as the ISO instant bounding the range. */
 function bound(value: string, side: 'from' | 'to'): string {
   if (!Day.safeParse(value).success) return new Date(value).toISOString();
@@ -80,6 +97,21 @@ export function auditRoutes(deps: ApiDeps): RouteSpec[] {
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
         return c.json({ items: page.items, cursor: page.cursor ?? null });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/audit/:auditId/leads',
+      access: ['admin'],
+      summary:
+        'Every lead id an audit entry names (an export of any size), in the order returned, a page at a time',
+      request: { query: LeadIdsQuery },
+      handle: async (c) => {
+        const { auditId } = parse(AuditIdParam, c.req.param(), 'path');
+        const q = parse(LeadIdsQuery, c.req.query(), 'query');
+        const page = await deps.workflow.audit.leadIds(auditId, q);
+        if (!page) throw new NotFoundError('Audit entry');
+        return c.json({ auditId, ...page, cursor: page.cursor ?? null });
       },
     },
   ];

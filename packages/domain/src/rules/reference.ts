@@ -96,7 +96,64 @@ export const townshipKey: (township: string) => string = memoized(normalizeTowns
 
 /** Comparison key of a person's name in a village (lost IDs are found by it). */
 export function nameVillageKey(name: string, village: string): string {
-  return `${normalizePersonName(name)}|${villageKey(village)}`;
+  return normalizedNameVillageKey(normalizePersonName(name), village);
+}
+
+/** {@link nameVillageKey} of a name already normalized. */
+function normalizedNameVillageKey(normalizedName: string, village: string): string {
+  return `${normalizedName}|${villageKey(village)}`;
+}
+
+/**
+ * Who each name in each village is, for finding lost IDs ({@link resolveLostId}) without the
+ * registry's rows: by {@link nameVillageKey}, the one registered person of that name there, or
+ * `''` when several are. Answers {@link Reference.personByNameVillage} exactly as a reference
+ * built from the same `registry` rows would ({@link personByNameIndex}).
+ */
+export type NameVillageIndex = Map<string, string>;
+
+/**
+ * Something that adds registry rows to a {@link NameVillageIndex} (rows in any order, a
+ * person's several rows too), each distinct name normalized once (a county has far fewer
+ * names than people).
+ */
+export function nameVillageIndexer(index: NameVillageIndex = new Map()): {
+  readonly index: NameVillageIndex;
+  add(row: SourceRow): void;
+} {
+  const names = new Map<string, string>();
+  return {
+    index,
+    add(row) {
+      const person = row as SourceRow<'household_registry'>;
+      if (!hasUsableId(person)) return;
+      const name = text(person, 'name');
+      const village = text(person, 'village');
+      if (name === undefined || village === undefined) return;
+      let normalized = names.get(name);
+      if (normalized === undefined) {
+        normalized = normalizePersonName(name);
+        names.set(name, normalized);
+      }
+      const key = normalizedNameVillageKey(normalized, village);
+      const known = index.get(key);
+      if (known === undefined) index.set(key, person.idNumber);
+      else if (known !== person.idNumber) index.set(key, '');
+    },
+  };
+}
+
+/** {@link Reference.personByNameVillage} answered from a {@link NameVillageIndex}. */
+export function personByNameIndex(
+  index: ReadonlyMap<string, string>,
+): Pick<Reference, 'personByNameVillage'> {
+  return { personByNameVillage: (name, village) => index.get(nameVillageKey(name, village)) || undefined };
+}
+
+/** The {@link nameVillageKey} a lost-ID row is looked up by, `undefined` when {@link resolveLostId} would not look it up. */
+export function lostIdKey(row: SourceRow): string | undefined {
+  const who = lostIdNameVillage(row);
+  return who && nameVillageKey(who.name, who.village);
 }
 
 /** Reference kinds of which the run's reference keeps only what poverty-household members own (R02/R03 need nothing else). */
@@ -187,6 +244,27 @@ export function cutReference(
   placement: ReferencePlacement,
   askers: readonly ReferenceAsker[] = [],
 ): SourceRow[][] {
+  const { households, asked } = cutReferenceLayers(rows, registry, placement, askers);
+  return households.map((part, shard) => {
+    const extra = asked[shard] ?? NONE;
+    if (extra.length === 0) return part;
+    const sent = new Set([...part, ...extra]);
+    return rows.filter((row) => sent.has(row));
+  });
+}
+
+/**
+ * {@link cutReference} in two layers whose union per shard is the cut: what the households
+ * need (R04, R02/R03), which depends on the reference kinds only, and what the askers' lookups
+ * add to it (R09/R12; never a row the first layer already sends to that shard), so that a run
+ * whose rules ask nothing of village finance and projects uses the first layer alone.
+ */
+export function cutReferenceLayers(
+  rows: readonly SourceRow[],
+  registry: Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>,
+  placement: ReferencePlacement,
+  askers: readonly ReferenceAsker[] = [],
+): { households: SourceRow[][]; asked: SourceRow[][] } {
   const { shards, shardOfId, homeOf } = placement;
   // The other kinds' rows per person and per group (the registry's are looked up in `registry`).
   const officialsOf = new Map<string, SourceRow[]>();
@@ -209,11 +287,13 @@ export function cutReference(
     }
   }
 
-  // Per row, the shards it goes to (never its home: that shard reads it anyway).
-  const targets = new Map<SourceRow, Set<number>>();
+  // Per row, the shards it goes to (never its home: that shard reads it anyway), per layer.
+  const households = new Map<SourceRow, Set<number>>();
+  const asked = new Map<SourceRow, Set<number>>();
+  let targets = households;
   const send = (list: readonly SourceRow[] | undefined, shard: number) => {
     for (const row of list ?? NONE) {
-      if (homeOf(row) === shard) continue;
+      if (homeOf(row) === shard || (targets === asked && households.get(row)?.has(shard))) continue;
       const set = targets.get(row);
       if (set) set.add(shard);
       else targets.set(row, new Set([shard]));
@@ -238,6 +318,7 @@ export function cutReference(
   }
 
   // R09/R12: a person a village's books or a project name, and their household's officials.
+  targets = asked;
   const person = (id: string, shard: number) => {
     send(registry.registryRows(id), shard);
     send(officialsOf.get(id), shard);
@@ -270,9 +351,12 @@ export function cutReference(
     }
   }
 
-  const result: SourceRow[][] = Array.from({ length: shards }, () => []);
-  for (const row of rows) for (const shard of targets.get(row) ?? NONE) result[shard]?.push(row);
-  return result;
+  const layer = (sent: ReadonlyMap<SourceRow, ReadonlySet<number>>) => {
+    const result: SourceRow[][] = Array.from({ length: shards }, () => []);
+    for (const row of rows) for (const shard of sent.get(row) ?? NONE) result[shard]?.push(row);
+    return result;
+  };
+  return { households: layer(households), asked: layer(asked) };
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -435,6 +519,13 @@ export function resolveLostId(
   row: SourceRow,
   reference: Pick<Reference, 'personByNameVillage'>,
 ): SourceRow | undefined {
+  const who = lostIdNameVillage(row);
+  const idNumber = who && reference.personByNameVillage(who.name, who.village);
+  return idNumber === undefined ? undefined : { ...row, idNumber, identifiedBy: 'name_village' };
+}
+
+/** The name and village a lost-ID row of a resolvable kind names, `undefined` when it isn't one or lacks either. */
+function lostIdNameVillage(row: SourceRow): { name: string; village: string } | undefined {
   if (!hasLostId(row)) return undefined;
   const nameColumn = NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind];
   if (nameColumn === undefined) return undefined;
@@ -442,9 +533,7 @@ export function resolveLostId(
   const resolvable = row as SourceRow<'subsidy_payments' | 'poverty_registry'>;
   const name = text(resolvable, nameColumn as ColumnOf<typeof resolvable.kind>);
   const village = text(resolvable, 'village');
-  if (name === undefined || village === undefined) return undefined;
-  const idNumber = reference.personByNameVillage(name, village);
-  return idNumber === undefined ? undefined : { ...row, idNumber, identifiedBy: 'name_village' };
+  return name === undefined || village === undefined ? undefined : { name, village };
 }
 
 const references = new WeakMap<MatchInput, Reference>();

@@ -14,8 +14,8 @@ import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
-import type { CollisionManifest } from '../manifest.js';
-import { findingsKey, referenceKey, routedKey } from '../shards.js';
+import { type CollisionManifest, referencePartKeys } from '../manifest.js';
+import { findingsKey, routedKey } from '../shards.js';
 import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
@@ -54,7 +54,9 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
       { shard: task.shard, of: manifest.shardCount },
     ),
     readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
-    readIfAny(manifest.reference[task.shard], referenceKey(task.runId, task.shard)),
+    Promise.all(referencePartKeys(manifest, task.shard).map((key) => readSourceRows(deps, key))).then(
+      (parts) => parts.flat(),
+    ),
   ]);
   for (const [kind, rows] of loaded)
     loaded.set(

@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   buildReference,
-  cutReference,
+  cutReferenceLayers,
   hasLostId,
   kindsRead,
+  lostIdKey,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  type NameVillageIndex,
+  nameVillageIndexer,
   POVERTY_ASSET_KINDS,
+  personByNameIndex,
   povertyMemberIds,
   RULE_REFERENCE_KINDS,
   RULES,
@@ -17,22 +21,30 @@ import {
   villageTownships,
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
+import { coverageKey } from '@jiandu/domain/coverage';
 import { type DatasetKind, isDatasetKind } from '@jiandu/domain/kinds';
+import { pool } from '@jiandu/domain/pool';
 import type { PlanInput, PlanOutput } from '../contracts.js';
 import type { PlanDeps } from '../deps.js';
-import { type CollisionManifest, type ManifestVersion, versionsInForce } from '../manifest.js';
 import {
+  type CollisionManifest,
+  type ManifestVersion,
+  type ReferenceLayer,
+  versionsInForce,
+} from '../manifest.js';
+import {
+  decodeRows,
+  derivedKeys,
   encodeRows,
   hashToShard,
   idNumberOfLine,
   LOST_ID_SHARD,
   manifestKey,
-  referenceKey,
   routedKey,
   shardCountFor,
   shardOf,
 } from '../shards.js';
-import { loadVersionShards, mayHaveLostId, sortRows } from '../source-rows.js';
+import { loadVersionShards, MAX_OPEN_READS, mayHaveLostId, sortRows } from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -86,32 +98,180 @@ export function rulesForTrigger(input: PlanInput): {
 const ASKING_KINDS: readonly DatasetKind[] = ['village_finance', 'livelihood_projects'];
 
 /**
- * What crosses shards in this run: of the run's reference, the rows each shard's rules look up
- * beyond its own slice ({@link cutReference}), and the lost-ID rows the plan can place. Reads
- * every row of the reference kinds (snapshots, a county's worth: registry, officials, payroll,
- * entities, poverty, property, vehicles), the village-finance and project rows whose payees and
- * contractors the rules look up (when a rule that runs reads them), and, of the other kinds
- * with names and villages, only the lost-ID rows of the stored shard where they are kept
- * ({@link LOST_ID_SHARD}). Lost IDs are recovered by name + village; recovered rows are routed
- * to their person's shard, and poverty rows join the reference recovered or not (a household's
+ * The version of what the plan derives and keeps for later runs ({@link derivedKeys}): part of
+ * every digest, so that a change to how a cut, a lost-ID file or a name index is made or
+ * encoded (here or in `cutReference`, `referenceRow`, `resolveLostId`, `nameVillageKey`, the
+ * name and village normalization and its dictionaries) is never answered from objects an older
+ * build wrote. Raise it with any such change.
+ */
+const DERIVED_FORMAT = 1;
+
+/** A digest of exactly the inputs of something the plan derives (JSON of plain data, in a fixed order). */
+function digestOf(what: string, inputs: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ format: DERIVED_FORMAT, what, inputs }))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** A stored layer of a reference cut (`derivedKeys.cut`, written after its parts). */
+interface CutLayer {
+  /** Rows sent to each shard (at `derivedKeys.cutPart` when any). */
+  readonly rows: readonly number[];
+  /** The households layer: the township of each village as the whole registry has it. */
+  readonly villageTownships?: Readonly<Record<string, string>>;
+  /** The households layer: rows in the run's reference (for the log). */
+  readonly referenceRows?: number;
+}
+
+/** A JSON object the plan derived earlier, `undefined` when none was written. */
+async function readDerived<T>(deps: PlanDeps, key: string): Promise<T | undefined> {
+  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+}
+
+/** Whether lost IDs of `kind` are recovered by name + village. */
+const resolvable = (kind: DatasetKind) => NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined;
+
+/**
+ * Who is who by name + village in the run's registry ({@link NameVillageIndex}), got once per
+ * run and only if a lost ID must be resolved: built from the registry rows the run already
+ * holds, else read from the index a run with the same registry stored, else built from the
+ * registry's rows (and stored). Reading a stored index keeps only the keys asked for.
+ */
+class RegistryNames {
+  private index: Promise<NameVillageIndex> | undefined;
+  readonly key: string;
+
+  constructor(
+    private readonly deps: PlanDeps,
+    private readonly registry: readonly ManifestVersion[],
+  ) {
+    this.key = derivedKeys.names(digestOf('names', registry));
+  }
+
+  /** The registry's rows are in hand: index them (and store the index for later runs). */
+  async indexRows(rows: readonly SourceRow[]): Promise<void> {
+    const { index, add } = nameVillageIndexer();
+    for (const row of rows) add(row);
+    this.index = Promise.resolve(index);
+    if (!(await this.deps.objects.exists(this.deps.buckets.data, this.key))) await this.store(index);
+  }
+
+  /** The index, holding at least `keys` (read from a stored index: those only). */
+  lookup(keys: ReadonlySet<string>): Promise<NameVillageIndex> {
+    return this.index ?? this.read(keys);
+  }
+
+  private async read(keys: ReadonlySet<string>): Promise<NameVillageIndex> {
+    const index: NameVillageIndex = new Map();
+    if (keys.size === 0) return index;
+    if (await this.deps.objects.exists(this.deps.buckets.data, this.key)) {
+      for await (const line of textLines(this.deps.objects.stream(this.deps.buckets.data, this.key))) {
+        const tab = line.indexOf('\t');
+        const key = line.slice(0, tab);
+        if (keys.has(key)) index.set(key, line.slice(tab + 1));
+      }
+      return index;
+    }
+    // No run stored this registry's index yet: stream the registry's rows into one, keeping none.
+    this.index = Promise.resolve(index);
+    const { add } = nameVillageIndexer(index);
+    await loadVersionShards(this.deps, this.registry, 'all', new Map(), (row) => {
+      add(row);
+      return undefined;
+    });
+    await this.store(index);
+    return index;
+  }
+
+  private store(index: NameVillageIndex): Promise<void> {
+    const lines: string[] = [];
+    for (const [key, id] of index) lines.push(`${key}\t${id}`);
+    return this.deps.objects.put(
+      this.deps.buckets.data,
+      this.key,
+      lines.join('\n'),
+      'text/tab-separated-values',
+    );
+  }
+}
+
+/** The lines of a text object as its bytes arrive (exact whatever the chunking). */
+async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  for await (const chunk of chunks) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop() ?? '';
+    yield* lines;
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield rest;
+}
+
+/**
+ * The reference cut of the run ({@link cutReference}: what crosses shards of the reference),
+ * in its two layers ({@link cutReferenceLayers}), each stored at `derivedKeys.cut*` under a
+ * digest of exactly what it is made of: the households layer of the versions of the reference
+ * kinds and the shard count, the askers' layer (only when a rule that runs reads village
+ * finance or projects) of those and the asking kinds' versions. Layers stored under their
+ * digests are the run's as they stand; otherwise both are built and the missing ones stored
+ * (parts first, the summary last: a summary always has all its parts).
+ *
+ * Building reads every row of the reference kinds (snapshots, a county's worth: registry,
+ * officials, payroll, entities, poverty, property, vehicles) and the village-finance and
+ * project rows whose payees and contractors the rules look up. Lost poverty IDs are recovered
+ * by name + village, and poverty rows join the reference recovered or not (a household's
  * evidence is all its rows).
  */
-async function buildRunReference(
+async function runReferenceCut(
   deps: PlanDeps,
   versions: readonly ManifestVersion[],
   rules: readonly Rule[],
   shardCount: number,
+  names: RegistryNames,
 ): Promise<{
-  crossing: SourceRow[][];
-  routed: SourceRow[][];
-  townships: Map<string, string>;
+  layers: ReferenceLayer[];
+  townships: Readonly<Record<string, string>>;
   rows: number;
+  reused: boolean;
 }> {
   const referenceKinds = new Set<DatasetKind>(RULE_REFERENCE_KINDS);
   const read = new Set(kindsRead(rules));
   const asking = new Set(ASKING_KINDS.filter((kind) => read.has(kind)));
-  const resolvable = (kind: DatasetKind) => NAME_COLUMN_OF_RESOLVABLE_KIND[kind] !== undefined;
   const inForce = (test: (kind: DatasetKind) => boolean) => versions.filter((v) => test(v.kind));
+  const households = digestOf('cut-households', {
+    shardCount,
+    versions: inForce((kind) => referenceKinds.has(kind)),
+  });
+  const asked =
+    asking.size > 0
+      ? digestOf('cut-asked', {
+          shardCount,
+          asking: [...asking],
+          versions: inForce((kind) => referenceKinds.has(kind) || asking.has(kind)),
+        })
+      : undefined;
+  const [storedHouseholds, storedAsked] = await Promise.all(
+    [households, asked].map((digest) =>
+      digest === undefined ? undefined : readDerived<CutLayer>(deps, derivedKeys.cut(digest)),
+    ),
+  );
+  const summary = (layer: CutLayer) => ({
+    townships: layer.villageTownships ?? {},
+    rows: layer.referenceRows ?? 0,
+  });
+  if (storedHouseholds && (asked === undefined || storedAsked))
+    return {
+      layers: [
+        { digest: households, rows: storedHouseholds.rows },
+        ...(asked && storedAsked ? [{ digest: asked, rows: storedAsked.rows }] : []),
+      ],
+      ...summary(storedHouseholds),
+      reused: true,
+    };
+
   // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
   // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
   const rows = await loadVersionShards(
@@ -128,36 +288,22 @@ async function buildRunReference(
     rows,
     (row) => referenceRow(row),
   );
-  // Of the other kinds with names and villages, the lost-ID rows (kept in one stored shard; the
-  // other lines are not even parsed).
-  await loadVersionShards(
-    deps,
-    inForce((kind) => !referenceKinds.has(kind) && resolvable(kind)),
-    { stored: LOST_ID_SHARD },
-    rows,
-    (row) => (hasLostId(row) ? row : undefined),
-    mayHaveLostId,
-  );
 
   const townships = villageTownships(rows.get('household_registry') ?? []);
-  // The county's registry: lost IDs are found in it, and who lives with whom.
+  // The county's registry: who lives with whom, and who is who by name + village.
   const registry = buildReference(
     (kind) => (kind === 'household_registry' ? (rows.get(kind) ?? []) : []),
     townships,
   );
-  const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
-  for (const [kind, list] of rows) {
-    if (!resolvable(kind)) continue;
-    rows.set(
-      kind,
-      list.map((row) => {
-        const resolved = resolveLostId(row, registry);
-        if (resolved) routed[shardOf(resolved, kind, shardCount)]?.push(resolved);
-        // A poverty row nobody could place is still its household's (its head, its exit year).
-        return resolved ?? row;
-      }),
-    );
-  }
+  await names.indexRows(rows.get('household_registry') ?? []);
+  const poverty = rows.get('poverty_registry') ?? [];
+  const lostKeys = new Set(poverty.flatMap((row) => lostIdKey(row) ?? []));
+  const known = personByNameIndex(await names.lookup(lostKeys));
+  // A poverty row nobody could place is still its household's (its head, its exit year).
+  rows.set(
+    'poverty_registry',
+    poverty.map((row) => resolveLostId(row, known) ?? row),
+  );
   // Property and vehicles: only what poverty-household members own, recovered members included
   // (the other lines are not even parsed).
   const povertyMembers = povertyMemberIds(rows.get('poverty_registry') ?? []);
@@ -199,12 +345,111 @@ async function buildRunReference(
           ? shardOfId(row.idNumber)
           : shardOf(row, row.kind, shardCount),
   };
+  const cut = cutReferenceLayers(reference, registry, placement, askers);
+  const built: { digest: string; parts: SourceRow[][]; stored: boolean; layer: CutLayer }[] = [
+    {
+      digest: households,
+      parts: cut.households,
+      stored: storedHouseholds !== undefined,
+      layer: {
+        rows: cut.households.map((part) => part.length),
+        villageTownships: Object.fromEntries(townships),
+        referenceRows: reference.length,
+      },
+    },
+    ...(asked === undefined
+      ? []
+      : [
+          {
+            digest: asked,
+            parts: cut.asked,
+            stored: false,
+            layer: { rows: cut.asked.map((part) => part.length) },
+          },
+        ]),
+  ];
+  // Written one part at a time so that only one encoded part is held at once.
+  const line = sharedLines(built.flatMap(({ parts, stored }) => (stored ? [] : parts)));
+  for (const { digest, parts, stored, layer } of built) {
+    if (stored) continue;
+    for (const [shard, part] of parts.entries())
+      if (part.length > 0)
+        await deps.objects.put(
+          deps.buckets.data,
+          derivedKeys.cutPart(digest, shard),
+          encodeRows(part, line),
+          'application/x-ndjson',
+        );
+    await deps.objects.put(
+      deps.buckets.data,
+      derivedKeys.cut(digest),
+      JSON.stringify(layer),
+      'application/json',
+    );
+  }
   return {
-    crossing: cutReference(reference, registry, placement, askers),
-    routed: routed.map(sortRows),
-    townships,
-    rows: reference.length,
+    layers: built.map(({ digest, layer }) => ({ digest, rows: layer.rows })),
+    ...summary(built[0]?.layer ?? { rows: [] }),
+    reused: false,
   };
+}
+
+/**
+ * The lost-ID rows of the run's versions of kinds with names and villages that name + village
+ * place in the registry, routed to their person's shard. Per version they are kept under a
+ * digest of the version and the registry (`derivedKeys.lostIds`, before the rows a newer append
+ * version covers again are skipped, so that a later upload changes nothing kept): a version
+ * seen with this registry before is not read again, only the new ones' lost-ID rows (kept in
+ * one stored shard, {@link LOST_ID_SHARD}; the other lines are not even parsed) are looked up.
+ */
+async function routeLostIds(
+  deps: PlanDeps,
+  versions: readonly ManifestVersion[],
+  registry: readonly ManifestVersion[],
+  names: RegistryNames,
+  shardCount: number,
+): Promise<{ routed: SourceRow[][]; reused: number }> {
+  const found = await Promise.all(
+    versions.map(async (version) => {
+      const key = derivedKeys.lostIds(
+        digestOf('lost-ids', { registry, version: { ...version, excluded: [] } }),
+      );
+      const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+      return {
+        version,
+        key,
+        rows: bytes && (decodeRows(Buffer.from(bytes).toString('utf8')) as SourceRow[]),
+      };
+    }),
+  );
+  const missing = found.filter((v) => v.rows === undefined);
+  if (missing.length > 0) {
+    const lost = await loadVersionShards(
+      deps,
+      missing.map(({ version }) => ({ ...version, excluded: [] })),
+      { stored: LOST_ID_SHARD },
+      new Map(),
+      (row) => (hasLostId(row) ? row : undefined),
+      mayHaveLostId,
+    );
+    const all = [...lost.values()].flat();
+    const known = personByNameIndex(await names.lookup(new Set(all.flatMap((row) => lostIdKey(row) ?? []))));
+    await pool(missing, MAX_OPEN_READS, async (entry) => {
+      const rows = (lost.get(entry.version.kind) ?? []).flatMap((row) =>
+        row.versionId === entry.version.versionId ? (resolveLostId(row, known) ?? []) : [],
+      );
+      entry.rows = rows;
+      await deps.objects.put(deps.buckets.data, entry.key, encodeRows(rows), 'application/x-ndjson');
+    });
+  }
+  const routed: SourceRow[][] = Array.from({ length: shardCount }, () => []);
+  for (const { version, rows } of found) {
+    const excluded = new Set(version.excluded);
+    for (const row of rows ?? [])
+      if (!excluded.has(coverageKey(version.kind, row.values) ?? ''))
+        routed[shardOf(row, version.kind, shardCount)]?.push(row);
+  }
+  return { routed: routed.map(sortRows), reused: found.length - missing.length };
 }
 
 /**
@@ -252,22 +497,17 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
   const rowsInForce = versions.reduce((n, v) => n + v.shardRows.reduce((a, b) => a + b, 0), 0);
   const shardCount = shardCountFor(rowsInForce, deps.shardSizing);
 
-  const {
-    crossing,
-    routed,
-    townships,
-    rows: referenceRowCount,
-  } = await buildRunReference(deps, versions, rules, shardCount);
-  // Written one shard at a time so that only one encoded part is held at once.
-  const line = sharedLines(crossing);
-  for (const [shard, rows] of crossing.entries())
-    if (rows.length > 0)
-      await deps.objects.put(
-        deps.buckets.data,
-        referenceKey(runId, shard),
-        encodeRows(rows, line),
-        'application/x-ndjson',
-      );
+  const registry = versions.filter((v) => v.kind === 'household_registry');
+  const names = new RegistryNames(deps, registry);
+  // The cut first: when it is built, the registry it reads gives the lost IDs their names.
+  const cut = await runReferenceCut(deps, versions, rules, shardCount, names);
+  const { routed, reused: lostIdsReused } = await routeLostIds(
+    deps,
+    versions.filter((v) => resolvable(v.kind)),
+    registry,
+    names,
+    shardCount,
+  );
   await Promise.all(
     routed.map((rows, shard) =>
       rows.length > 0
@@ -287,8 +527,11 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     rules: rules.map((r) => r.code),
     versions,
     shardCount,
-    reference: crossing.map((rows) => rows.length),
-    villageTownships: Object.fromEntries(townships),
+    reference: Array.from({ length: shardCount }, (_, shard) =>
+      cut.layers.reduce((sum, layer) => sum + (layer.rows[shard] ?? 0), 0),
+    ),
+    referenceLayers: cut.layers,
+    villageTownships: cut.townships,
     routed: routed.map((rows) => rows.length),
   };
   const key = manifestKey(runId);
@@ -309,9 +552,11 @@ export async function planCollision(deps: PlanDeps, input: PlanInput): Promise<P
     versions: manifest.versions.length,
     rowsInForce,
     shards: shardCount,
-    referenceRows: referenceRowCount,
-    referenceRowsSentPerShard: crossing.map((rows) => rows.length),
+    referenceRows: cut.rows,
+    referenceRowsSentPerShard: manifest.reference,
+    referenceCutReused: cut.reused,
     lostIdsRecovered: routed.reduce((sum, rows) => sum + rows.length, 0),
+    lostIdVersionsReused: lostIdsReused,
   });
   return {
     runId,

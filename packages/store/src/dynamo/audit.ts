@@ -1,8 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import {
+  type AuditEntry,
+  type AuditLeadIdPage,
+  type AuditQuery,
+  auditLeadIdParts,
+  listedAuditEntry,
+  matchesAuditQuery,
+} from '@jiandu/domain/audit';
 import type { AuditLog, Page } from '@jiandu/domain/ports';
 import { keys } from '../keys.js';
-import { pageLimit } from '../paging.js';
+import { auditLeadIdPage, pageLimit } from '../paging.js';
 import { ABSENT, partitionQuery, queryPage, strip, withFilter } from './items.js';
 import { TableRepository } from './repository.js';
 
@@ -28,9 +35,42 @@ export class DynamoAuditLog extends TableRepository implements AuditLog {
     super(doc, auditTableName);
   }
 
+  /**
+   * Lead ids past the entry's own 2,000 are put first, in parts of their own items (a DynamoDB
+   * item is limited to 400 KB), each only if absent; the entry last, so a listed entry always
+   * has every id it counts.
+   */
   async append(entry: AuditEntry): Promise<void> {
-    const item = { ...keys.auditEntry(entry.auditId), ...keys.auditIndexes(entry), ...entry };
-    if (!(await this.putItem(item, ABSENT))) throw new Error(`Audit entry ${entry.auditId} already exists`);
+    const [, ...parts] = auditLeadIdParts(entry.target.leadIds ?? []);
+    const written = await Promise.all(
+      parts.map((leadIds, i) =>
+        this.putItem({ ...keys.auditLeadIdPart(entry.auditId, i + 1), leadIds }, ABSENT),
+      ),
+    );
+    const listed = listedAuditEntry(entry);
+    const item = { ...keys.auditEntry(entry.auditId), ...keys.auditIndexes(entry), ...listed };
+    if (written.includes(false) || !(await this.putItem(item, ABSENT)))
+      throw new Error(`Audit entry ${entry.auditId} already exists`);
+  }
+
+  async leadIds(
+    auditId: string,
+    page: { readonly limit?: number; readonly cursor?: string },
+  ): Promise<AuditLeadIdPage | undefined> {
+    for (const table of [this.tableName, ...(this.legacyTable ? [this.legacyTable] : [])]) {
+      const entry = await this.getItem<AuditEntry>(keys.auditEntry(auditId), table);
+      if (!entry) continue;
+      return auditLeadIdPage(
+        entry,
+        async (part) =>
+          part === 0
+            ? (entry.target.leadIds ?? [])
+            : ((await this.getItem<{ leadIds: string[] }>(keys.auditLeadIdPart(auditId, part), table))
+                ?.leadIds ?? []),
+        page,
+      );
+    }
+    return undefined;
   }
 
   async query(query: AuditQuery): Promise<Page<AuditEntry>> {

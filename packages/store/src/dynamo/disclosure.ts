@@ -78,6 +78,9 @@ function prefixQuery(tableName: string, r: Prefixed): QueryCommandInput {
 /** BatchWriteItem requests in flight at once: a county's first sync writes hundreds of thousands of records. */
 const WRITES_IN_FLIGHT = 4;
 
+/** Person buckets read, changed and written together by `updatePersonPayments`. */
+const PERSON_BUCKETS_AT_ONCE = 32;
+
 /** `batchWrite` with a few requests in flight (each write stands alone, so their order doesn't matter). */
 async function writeAll(doc: DynamoDBDocumentClient, tableName: string, writes: readonly BatchWrite[]) {
   const slice = Math.ceil(writes.length / WRITES_IN_FLIGHT / 25) * 25;
@@ -321,9 +324,11 @@ export class DynamoDisclosureStore extends TableRepository implements Disclosure
     );
     const buckets = [...new Set([...removes.keys(), ...puts.keys()])].sort();
     let written = 0;
-    // A hundred buckets at a time (one BatchGetItem of their first chunks): read, change, write.
-    for (let i = 0; i < buckets.length; i += 100) {
-      const slice = buckets.slice(i, i + 100);
+    // An eighth of the buckets at a time (one BatchGetItem of their first chunks): read, change,
+    // write. A slice's persons are unpacked, changed and packed in memory at once: a hundred
+    // buckets held 40% of a county's filed payments twice over.
+    for (let i = 0; i < buckets.length; i += PERSON_BUCKETS_AT_ONCE) {
+      const slice = buckets.slice(i, i + PERSON_BUCKETS_AT_ONCE);
       const stored = await this.readBuckets(keys.personBucket, slice);
       const writes: BatchWrite[] = [];
       for (const b of slice) {

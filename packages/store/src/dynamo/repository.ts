@@ -22,9 +22,9 @@ export abstract class TableRepository {
     protected readonly tableName: string,
   ) {}
 
-  /** The domain object stored under `key`, if any. */
-  protected async getItem<T>(key: Item): Promise<T | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
+  /** The domain object stored under `key` (in this table, or `table`), if any. */
+  protected async getItem<T>(key: Item, table = this.tableName): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: table, Key: key }));
     return out.Item ? strip<T>(out.Item) : undefined;
   }
 

@@ -1,5 +1,13 @@
-import { type AuditEntry, type AuditQuery, matchesAuditQuery } from '@jiandu/domain/audit';
+import {
+  type AuditEntry,
+  type AuditLeadIdPage,
+  type AuditQuery,
+  auditLeadIdParts,
+  listedAuditEntry,
+  matchesAuditQuery,
+} from '@jiandu/domain/audit';
 import type { AuditLog, Page } from '@jiandu/domain/ports';
+import { auditLeadIdPage } from '../paging.js';
 import { byKey, clone, offsetPage } from './support.js';
 
 /** The audit log in memory: append-only like the real one, no way to change or remove an entry. */
@@ -16,8 +24,19 @@ export class MemoryAuditLog implements AuditLog {
     const all = this.#entries
       .filter((e) => matchesAuditQuery(e, q))
       .sort(byKey((e) => e.auditId))
-      .reverse();
+      .reverse()
+      .map(listedAuditEntry);
     return offsetPage(all, q.limit, q.cursor);
+  }
+
+  async leadIds(
+    auditId: string,
+    page: { readonly limit?: number; readonly cursor?: string },
+  ): Promise<AuditLeadIdPage | undefined> {
+    const entry = this.#entries.find((e) => e.auditId === auditId);
+    if (!entry) return undefined;
+    const parts = auditLeadIdParts(entry.target.leadIds ?? []);
+    return auditLeadIdPage(entry, async (part) => parts[part] ?? [], page);
   }
 
   /** Every entry, oldest first (copies), for tests to inspect. */

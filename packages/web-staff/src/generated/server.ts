@@ -2,6 +2,7 @@
 
 export const ROUTE_ACCESS = {
   'GET /api/v1/audit': ['admin'],
+  'GET /api/v1/audit/:auditId/leads': ['admin'],
   'GET /api/v1/column-mappings': ['department_uploader', 'inspector', 'admin'],
   'GET /api/v1/corrections': ['inspector', 'admin', 'department_uploader'],
   'GET /api/v1/leads': ['inspector', 'admin', 'township_officer'],

@@ -55,12 +55,13 @@ export async function auditPage({ query, main }: PageContext): Promise<void> {
           e.actor,
           e.roles.join('、'),
           label(AUDIT_ACTION_LABELS, e.action),
-          Object.entries(e.target)
-            .map(
-              ([k, v]) =>
-                `${k}: ${Array.isArray(v) ? `${v.length} 项` : typeof v === 'object' ? JSON.stringify(v) : v}`,
-            )
-            .join('；'),
+          [
+            Object.entries(e.target)
+              .filter(([k]) => k !== 'leadIds')
+              .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+              .join('；'),
+            e.target.leadIds ? leadIdList(e) : null,
+          ],
           e.sourceIp,
         ]),
         '没有符合条件的记录',
@@ -74,4 +75,32 @@ export async function auditPage({ query, main }: PageContext): Promise<void> {
   });
   draw();
   mount(main, heading('审计'), form, holder, more);
+}
+
+/** The lead ids an entry names, every one of them, read page by page when opened. */
+function leadIdList(entry: AuditEntry): HTMLElement {
+  const count = entry.target.count ?? entry.target.leadIds?.length ?? 0;
+  const list = h('ol', { class: 'lead-ids' });
+  const more = h('button', { type: 'button', hidden: true }, '加载更多编号');
+  const note = h('p', { hidden: true }, '此记录写于完整保存线索编号之前，只保存了前 2000 个编号。');
+  let cursor: string | null = null;
+  let loaded = false;
+  const load = async () => {
+    const page = await get<{ items: string[]; cursor: string | null; truncated?: boolean }>(
+      `/api/v1/audit/${encodeURIComponent(entry.auditId)}/leads?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    list.append(...page.items.map((id) => h('li', null, h('a', { href: href(`leads/${id}`) }, id))));
+    cursor = page.cursor;
+    more.hidden = !cursor;
+    note.hidden = !page.truncated;
+  };
+  more.addEventListener('click', () => void load());
+  const details = h('details', null, h('summary', null, `线索编号（${count} 个）`), list, more, note);
+  details.addEventListener('toggle', () => {
+    if (details.open && !loaded) {
+      loaded = true;
+      void load();
+    }
+  });
+  return details;
 }

@@ -1,0 +1,193 @@
+/**
+ * A monthly roster uploaded again with one row entered twice near the top and another row
+ * removed further down (the county benchmark's re-upload): every row between the two has
+ * another row number, so its record has another ref, but what the totals and the lookup count
+ * changed for two payments only. The incremental sync must answer exactly what a sync from
+ * scratch of the corrected files answers, and count again only what the two payments touch.
+ */
+import { createApp } from '@jiandu/api';
+import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import { syncDisclosure } from '@jiandu/pipeline';
+import { divisionIndexFor } from '@jiandu/pipeline/divisions';
+import { hashToShard } from '@jiandu/pipeline/shards';
+import { MemoryDisclosureStore } from '@jiandu/store/memory';
+import { describe, expect, it } from 'vitest';
+import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
+import { DIVISIONS, LI, PAYMENTS, REGISTRY } from '../support/disclosure-files.js';
+import { testId } from '../support/ids.js';
+import { memoryDisclosureDeps } from '../support/memory-ports.js';
+import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
+import { memoryPipeline } from '../support/workflow.js';
+
+const NOW = '2024-06-15T02:00:00.000Z';
+const ROSTER_KEY = 'uploads/civil-affairs/subsidy_payments/2024年3月农村低保发放花名册.csv';
+const HEADER = '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期';
+const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张';
+
+/** 24 persons of the two villages, one paid twice (a duplicate), one row whose ID Excel destroyed. */
+const persons = Array.from({ length: 24 }, (_, i) => ({
+  name: `${SURNAMES[i]}小${'一二三四五六七八九十'[i % 10]}`,
+  id: testId(`1950-01-${String(i + 1).padStart(2, '0')}`, i + 10),
+  place: i % 3 === 0 ? '石门乡,白沙村' : '青山镇,红星村',
+}));
+const lines = [
+  HEADER,
+  ...persons.map((p, i) => `农村低保,${p.name},${p.id},${p.place},${300 + i},2024-03-05`),
+];
+// 李秀英's row as Excel left it: tied to her by name + village (the registry's one 李秀英 of 红星村).
+lines.splice(12, 0, '农村低保,李秀英,4.31199E+17,青山镇,红星村,300,2024-03-05');
+// The second payment of a duplicate (line 21, 1-based): removed by the correction.
+const duplicated = persons[17] as (typeof persons)[number];
+lines.splice(20, 0, `农村低保,${duplicated.name},${duplicated.id},${duplicated.place},317,2024-03-05`);
+const ROSTER = lines.join('\n');
+/**
+ * Line 4 (1-based) entered twice, line 21 (the same payment as line 20) removed: lines 5–20 of
+ * the new file hold another row than before (line 21 holds what it held).
+ */
+const copied = persons[2] as (typeof persons)[number];
+const SHIFTED = [...lines.slice(0, 4), lines[3], ...lines.slice(4, 20), ...lines.slice(21)].join('\n');
+
+type Row = Record<string, unknown>;
+
+/** The projections in memory; `stopAtTotals` makes the next totals write fail (a sync that stops halfway). */
+class StoppingStore extends MemoryDisclosureStore {
+  stopAtTotals = false;
+  override async replaceTotals(...args: Parameters<MemoryDisclosureStore['replaceTotals']>) {
+    if (this.stopAtTotals) {
+      this.stopAtTotals = false;
+      throw new Error('timeout');
+    }
+    return super.replaceTotals(...args);
+  }
+}
+
+/** A platform in memory: the workflow's pipeline, the projections and the public API. */
+function platform() {
+  const clock = { now: NOW };
+  const store = new StoppingStore();
+  const config = resolveDisclosureConfig();
+  const p = memoryPipeline(clock, { disclosure: store, disclosureConfig: config });
+  const app = createApp(
+    memoryApiDeps({
+      authenticator: principalsAuthenticator({}),
+      versions: p.deps.versions,
+      now: () => clock.now,
+      disclosure: memoryDisclosureDeps({
+        store,
+        config,
+        limits: new MemoryRateLimits(),
+        lookupLimit: { max: 1000, windowSeconds: 600 },
+        divisions: () => divisionIndexFor(p.deps),
+      }),
+    }),
+  );
+  const sync = () =>
+    syncDisclosure({ ...p.deps, disclosure: store, disclosureConfig: config, lookupKey: TEST_KEYS.lookup });
+  // Files are normalized as uploads are (`deliver`: no collision run, so no sync but the test's).
+  const load = async (roster: string) => {
+    await p.deliver('uploads/civil-affairs/divisions/区划.csv', DIVISIONS);
+    await p.deliver('uploads/police/household_registry/户籍.csv', REGISTRY);
+    await p.deliver('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', PAYMENTS);
+    await p.deliver(ROSTER_KEY, roster);
+    return sync();
+  };
+  /** Every public answer about payments: programs, totals of every scope and grouping, listings, lookups. */
+  const answers = async () => {
+    const get = async (path: string) => {
+      const res = await app.request(path);
+      return { path, status: res.status, body: (await res.json()) as unknown };
+    };
+    const out: unknown[] = [await get('/api/v1/public/programs?year=2024')];
+    for (const scope of [
+      '',
+      '&township=青山镇',
+      '&township=石门乡',
+      '&village=431199100201',
+      '&village=431199200201',
+    ])
+      for (const by of ['month', 'township', 'village', 'program'])
+        for (const program of ['', '&program=DIBAO_RURAL'])
+          out.push(await get(`/api/v1/public/totals?year=2024&by=${by}${scope}${program}`));
+    for (const month of ['2024-01', '2024-02', '2024-03'])
+      for (const filter of ['', '&village=431199100201', '&program=DIBAO_RURAL&township=石门乡']) {
+        // Page by page, as a reader does: the pages and cursors must be the same too.
+        let cursor = '';
+        do {
+          const page = await get(`/api/v1/public/payments?month=${month}${filter}&limit=5${cursor}`);
+          out.push(page);
+          const next = (page.body as { nextCursor?: string | null }).nextCursor;
+          cursor = next ? `&cursor=${encodeURIComponent(next)}` : '';
+        } while (cursor);
+      }
+    for (const person of [...persons, { name: '李秀英', id: LI }]) {
+      const res = await app.request('/api/v1/public/lookup', {
+        method: 'POST',
+        body: JSON.stringify({ name: person.name, idNumber: person.id }),
+        headers: { 'content-type': 'application/json' },
+      });
+      out.push({ lookup: person.name, status: res.status, body: await res.json() });
+    }
+    return out;
+  };
+  return { clock, p, store, load, sync, answers };
+}
+
+describe('a roster uploaded again with its rows shifted', () => {
+  it('answers exactly what a sync from scratch answers, counting again only what two payments touch', async () => {
+    expect(SHIFTED.split('\n')).toHaveLength(lines.length);
+    const county = platform();
+    await county.load(ROSTER);
+    const before = await county.answers();
+
+    county.clock.now = '2024-06-16T02:00:00.000Z';
+    await county.p.deliver(ROSTER_KEY, SHIFTED);
+    const summary = await county.sync();
+    const after = await county.answers();
+
+    const fresh = platform();
+    await fresh.load(SHIFTED);
+    expect(after).toEqual(await fresh.answers());
+    // The change is visible: March lists one payment of the copied person more, one of the duplicated less.
+    expect(after).not.toEqual(before);
+    const march = (answers: unknown[]) =>
+      answers
+        .filter((a) => String((a as { path?: string }).path).includes('payments?month=2024-03&limit'))
+        .flatMap((a) => (a as { body: { items: Row[] } }).body.items.map((i) => i.name));
+    const count = (names: unknown[], full: string) =>
+      names.filter((n) => n === `${full[0]}*${'*'.repeat(full.length - 2)}`).length;
+    expect(count(march(after), copied.name) - count(march(before), copied.name)).toBe(1);
+    expect(count(march(after), duplicated.name) - count(march(before), duplicated.name)).toBe(-1);
+
+    // Records of lines 5–20 have new refs: written (a record that moved to another village's
+    // page is put there and deleted from its old one) …
+    const shifted = SHIFTED.split('\n');
+    const place = (line: string) => line.split(',').slice(3, 5).join();
+    const moved = lines.map((line, i): number =>
+      line === shifted[i] ? 0 : place(line) === place(shifted[i] as string) ? 1 : 2,
+    );
+    expect(moved.findIndex((n) => n > 0)).toBe(4);
+    expect(moved.findLastIndex((n) => n > 0)).toBe(19);
+    expect(summary.paymentsWritten).toBe(moved.reduce((a, b) => a + b, 0));
+    // … but the totals count again only the shards of the two persons whose payments changed,
+    // and the lookup index (the same persons are paid) is not rebuilt.
+    expect(summary.totalsCounted).toBe(new Set([hashToShard(copied.id), hashToShard(duplicated.id)]).size);
+    expect(summary.lookupsRebuilt).toBe(false);
+
+    const idle = await county.sync();
+    expect(idle).toMatchObject({ paymentsWritten: 0, itemsWritten: 0, totalsCounted: 0, recomputed: false });
+  });
+
+  it('completes with the next sync a shifted re-upload whose sync stopped after its records and parts', async () => {
+    const county = platform();
+    await county.load(ROSTER);
+    county.clock.now = '2024-06-16T02:00:00.000Z';
+    await county.p.deliver(ROSTER_KEY, SHIFTED);
+    // Pages, person buckets and the two changed totals parts are written, the year's totals not.
+    county.store.stopAtTotals = true;
+    await expect(county.sync()).rejects.toThrow('timeout');
+    await county.sync();
+    const fresh = platform();
+    await fresh.load(SHIFTED);
+    expect(await county.answers()).toEqual(await fresh.answers());
+  });
+});
