@@ -73,6 +73,10 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       expect(stdout).toMatch(
         /disclosure sync \([^)]*\): [1-9]\d* run\(s\), [\d.]+ s, [1-9][\d,]* payment records written/,
       );
+      // The first load's collision stage, task by task (the disclosure sync beside it).
+      const collisionTasks = stdout.match(/^collision stage \(first load\), its tasks: (.*)$/m)?.[1] ?? '';
+      for (const task of ['PlanCollision', 'MatchShard', 'ScoreAndStore', 'SyncDisclosure'])
+        expect(collisionTasks, `${task} in "${collisionTasks}"`).toMatch(new RegExp(`${task} [\\d.]+ s`));
       // Both readiness times: leads stored, and the public projections synced beside them.
       expect(stdout).toMatch(/upload → leads stored [\d.]+ s; → disclosure synced [\d.]+ s \(SyncDisclosure/);
 

@@ -90,7 +90,7 @@ interface Stores {
   readonly leases: LeaseStore;
   /** DynamoDB only: appends an entry where audit entries lived before the audit table (the platform table). */
   readonly appendLegacyAudit?: (entry: AuditEntry) => Promise<void>;
-  /** DynamoDB only: puts a lead item as versions before 2026-12 wrote it (its evidence a list of maps). */
+  /** DynamoDB only: puts a lead item as versions before 2026-12 wrote it (its evidence, history and other lists as lists). */
   readonly putLegacyLead?: (lead: Lead) => Promise<void>;
 }
 
@@ -414,11 +414,17 @@ describe.each([memory, dynamodb])('storage ports on $name', (impl) => {
     });
 
     it.runIf(impl.name !== 'in-memory')(
-      'reads a lead stored with its evidence as a list (before it was one string) as it was, and updates it',
+      'reads a lead stored with its evidence, history and other lists as lists (before they were strings) as it was, and updates it',
       async () => {
         const put = s.putLegacyLead;
         if (!put) throw new Error('no legacy lead items');
-        const old = lead(7, { rule: 'R06' });
+        const old = lead(7, {
+          rule: 'R06',
+          subjectParts: [{ person: '张三' }, ' · 农村最低生活保障'],
+          history: [
+            { at: '2024-03-02T00:00:00.000Z', by: 'u-a', action: 'assign', from: 'new', to: 'assigned' },
+          ],
+        });
         await put(old);
         expect(await s.leads.get(old.leadId)).toEqual(old);
         expect((await s.leads.getMany([old.leadId])).get(old.leadId)).toEqual(old);

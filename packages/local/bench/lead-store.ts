@@ -7,13 +7,14 @@
  * figures; asserts nothing about time.
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/local/bench/lead-store.ts --leads 50000 [--parts store,task]
+ *     [--changed 0.05] [--change evidence|amount]
  *
  * The store path is picked by what the repository offers, so the same script measured the
  * code before bulk writes (one conditional put each, 16 in flight; statistics by reading every
  * lead) and after (`putMany`, `statistics` from the kept sums).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,11 +40,15 @@ const { values: args } = parseArgs({
     leads: { type: 'string', default: '50000' },
     changed: { type: 'string', default: '0.05' },
     parts: { type: 'string', default: 'store,task' },
+    // What a rescore changes in the task's changed findings: their evidence citations (a
+    // replaced roster: new version id and row numbers, as at a re-upload) or their amount.
+    change: { type: 'string', default: 'evidence' },
   },
 });
 const N = Number(args.leads);
 const CHANGED = Number(args.changed);
 const PARTS = new Set(args.parts.split(','));
+const CHANGE = args.change === 'amount' ? 'amount' : 'evidence';
 
 const TOWNSHIPS = ['青山镇', '灰山港镇', '石门乡', ...Array.from({ length: 15 }, (_, i) => `第${i + 1}乡`)];
 const RULES = ['R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12'];
@@ -153,11 +158,37 @@ async function write(repo: Bulk, writes: { next: Lead; previous: Lead | undefine
   return 'put (one conditional PutItem each, 16 in flight)';
 }
 
+/** CPU seconds (user + system) of this process's children so far: DynamoDB Local's Java. */
+function childrenCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Fields after the command's closing parenthesis: state, ppid, …, utime (14th), stime (15th).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+/**
+ * Time `work`: wall seconds, and the CPU seconds of this process and of DynamoDB Local (on a
+ * shared machine the wall time varies with the load; the CPU seconds much less).
+ */
 async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
+  const java = childrenCpuSeconds();
   const result = await work();
   const ms = performance.now() - start;
-  console.log(`${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s`);
+  const used = process.cpuUsage(cpu);
+  const nodeS = (used.user + used.system) / 1e6;
+  console.log(
+    `${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s  (CPU: node ${nodeS.toFixed(1)} s, DynamoDB Local ${(childrenCpuSeconds() - java).toFixed(1)} s)`,
+  );
   return result;
 }
 
@@ -221,9 +252,13 @@ async function storeSteps(repo: Bulk): Promise<void> {
   await timed('lead list, next page', () => listPage(first.cursor));
 }
 
-/** The finding of lead `i` in run `run` (a share of them with a changed amount from run 2 on). */
-function findingOf(i: number, amountDelta: number): Finding {
+/** The finding of lead `i`, changed (its evidence cites other rows of a new version, or its amount grew) or not. */
+function findingOf(i: number, changed: boolean): Finding {
   const l = leadOf(i);
+  const evidence =
+    changed && CHANGE === 'evidence'
+      ? l.evidence.map((e) => (e.versionId === 'v-pay' ? { ...e, versionId: 'v-pay-2', row: e.row + 1 } : e))
+      : l.evidence;
   return {
     rule: l.rule as Finding['rule'],
     // Unique per lead (leadOf's IDs repeat past 9,000 leads).
@@ -234,9 +269,9 @@ function findingOf(i: number, amountDelta: number): Finding {
     ...(l.name ? { name: l.name } : {}),
     ...(l.township ? { township: l.township } : {}),
     ...(l.village ? { village: l.village } : {}),
-    amount: l.amount + amountDelta,
+    amount: l.amount + (changed && CHANGE === 'amount' ? 100 : 0),
     match: l.match,
-    evidence: l.evidence,
+    evidence,
     reasons: l.reasons,
   };
 }
@@ -262,11 +297,12 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
   };
   const put = (key: string, value: unknown) =>
     objects.items.set(`data/${key}`, new TextEncoder().encode(JSON.stringify(value)));
-  const run = async (runId: string, changedEvery: number) => {
+  // Lead i is among the changed share when the share's running count steps up at i (exactly CHANGED × N of them, spread out).
+  const isChanged = (i: number) => Math.floor((i + 1) * CHANGED) > Math.floor(i * CHANGED);
+  const run = async (runId: string, changing: boolean) => {
     const shards = Array.from({ length: 16 }, (_, shard) => {
       const findings: Finding[] = [];
-      for (let i = shard; i < N; i += 16)
-        findings.push(findingOf(i, changedEvery > 0 && i % changedEvery === 0 ? 100 : 0));
+      for (let i = shard; i < N; i += 16) findings.push(findingOf(i, changing && isChanged(i)));
       put(`runs/${runId}/findings-${shard}.json`, findings);
       return { shard, findingsKey: `runs/${runId}/findings-${shard}.json`, findings: findings.length };
     });
@@ -286,13 +322,13 @@ async function taskSteps(leads: DynamoLeadRepository): Promise<void> {
       clearInterval(sampler);
     }
   };
-  const every = Math.round(1 / CHANGED);
-  for (const [runId, changedEvery, what] of [
-    ['run-1', 0, `first run, ${N} findings, every lead new`],
-    ['run-2', every, `rescore, every ${every}th amount changed`],
-    ['run-3', every, 'rescore, nothing changed since the last run'],
+  const share = `${Math.round(CHANGED * 100)}% of the leads' ${CHANGE === 'amount' ? 'amounts' : 'evidence citations'} changed`;
+  for (const [runId, changing, what] of [
+    ['run-1', false, `first run, ${N} findings, every lead new`],
+    ['run-2', true, `rescore, ${share}`],
+    ['run-3', true, 'rescore, nothing changed since the last run'],
   ] as const) {
-    const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changedEvery));
+    const { summary, heapMb } = await timed(`ScoreAndStore: ${what}`, () => run(runId, changing));
     console.log(
       `  ${summary.leadsNew} new, ${summary.leadsUpdated} updated, ${summary.leadsUnchanged} unchanged, ${summary.leadsSuperseded} superseded; heap grew by up to ${heapMb} MB`,
     );

@@ -4,7 +4,7 @@ import { reportTable } from '@jiandu/accuracy/format';
 import { textTable } from '../table.js';
 import { disclosureSyncLine } from './disclosure-sync.js';
 import { DUCKDB_RULES } from './duckdb-rules.js';
-import type { CountyBench } from './run.js';
+import type { CountyBench, TaskSeconds } from './run.js';
 
 const mib = (bytes: number | undefined): string =>
   bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MiB`;
@@ -67,11 +67,19 @@ export function reuploadLine(run: CountyBench): string {
     c
       ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
       : '  its collision: no figures reported',
-    `  its tasks: ${r.tasks.map((t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`).join(', ') || 'none reported'}`,
+    `  ${tasksLine(r.tasks)}`,
     `  appeared: ${list(r.found.appeared)} (expected ${list(r.expected.appeared)})`,
     `  disappeared: ${list(r.found.disappeared)} (expected ${list(r.expected.disappeared)})`,
     `  other leads whose amount changed: ${r.amountsChanged}; ${r.asExpected ? 'exactly the expected leads changed' : 'NOT the expected leads'}`,
   ].join('\n');
+}
+
+/** `its tasks: PlanCollision 1.2 s, MatchShard 30.4 s (16×), …`: each task's wall seconds (overlapping invocations once). */
+export function tasksLine(tasks: readonly TaskSeconds[]): string {
+  const each = tasks.map(
+    (t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`,
+  );
+  return `its tasks: ${each.join(', ') || 'none reported'}`;
 }
 
 /** When the leads were stored and when the public projections were synced (the sync runs beside the collision). */
@@ -94,6 +102,7 @@ export function countyReport(run: CountyBench, machine: string): string {
     '',
     `upload → all workflows done ${sec(run.wall.toCollided)} s; → leads exported ${sec(run.wall.toExported)} s (${run.executions.total} workflow executions, ${run.executions.failed} not succeeded; ${run.leadsExported} leads exported)`,
     readinessLine(run),
+    `collision stage (first load), ${tasksLine(run.collisionTasks)}`,
     ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
     reuploadLine(run),

@@ -88,6 +88,11 @@ export interface CountyBench {
   readonly reupload: Reupload;
   readonly report: AccuracyReport;
   readonly duckdb: DuckDbRun & { readonly report: AccuracyReport };
+  /**
+   * The first load's collision tasks and the disclosure sync beside them: wall seconds each
+   * was at work, so the collision stage's time can be told apart.
+   */
+  readonly collisionTasks: readonly TaskSeconds[];
   /** The disclosure projection syncs (inside the collision stage). */
   readonly disclosure?: DisclosureSyncFigures;
 }
@@ -110,12 +115,8 @@ export interface Reupload {
   };
   /** Workflow executions of the re-upload that did not succeed. */
   readonly failed: number;
-  /** Wall seconds each task of the re-upload was at work (overlapping invocations count once), in the order they first ran. */
-  readonly tasks: readonly {
-    readonly task: string;
-    readonly seconds: number;
-    readonly invocations: number;
-  }[];
+  /** Wall seconds each task of the re-upload was at work, in the order they first ran. */
+  readonly tasks: readonly TaskSeconds[];
   /** Lead ids (`rule:id`), expected from the truth and as exported. */
   readonly expected: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
   readonly found: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
@@ -123,6 +124,21 @@ export interface Reupload {
   readonly amountsChanged: number;
   /** Exactly the expected leads appeared and disappeared. */
   readonly asExpected: boolean;
+}
+
+/** Wall seconds one task was at work (its overlapping invocations count once), and how often it ran. */
+export interface TaskSeconds {
+  readonly task: string;
+  readonly seconds: number;
+  readonly invocations: number;
+}
+
+/** Each task's wall seconds and invocations, in the order the tasks first ran. */
+export function taskSeconds(tasks: readonly TaskTiming[]): TaskSeconds[] {
+  return [...new Set(tasks.map((t) => t.task))].map((task) => {
+    const spans = tasks.filter((t) => t.task === task).map((t) => ({ from: t.startedAt, to: t.endedAt }));
+    return { task, seconds: spanSeconds(spans), invocations: spans.length };
+  });
 }
 
 /** The union of intervals, merged. */
@@ -192,12 +208,7 @@ export function compareReupload(
     seconds: run.seconds,
     ...(summary ? { collision: summary } : {}),
     failed: run.failed,
-    tasks: [...new Set(run.tasks.map((t) => t.task))].map((task) => {
-      const spans = run.tasks
-        .filter((t) => t.task === task)
-        .map((t) => ({ from: t.startedAt, to: t.endedAt }));
-      return { task, seconds: spanSeconds(spans), invocations: spans.length };
-    }),
+    tasks: taskSeconds(run.tasks),
     expected,
     found,
     amountsChanged: [...is].filter(([id, amount]) => was.has(id) && was.get(id) !== amount).length,
@@ -443,6 +454,9 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       uploadedFiles: plan.files.length,
       notInForce,
       leadsExported: found.length,
+      collisionTasks: taskSeconds(
+        firstLoad.filter((t) => COLLISION_TASKS.has(t.task) || t.task === SYNC_TASK),
+      ),
       reupload,
       disclosure,
       report: compareLeads(county.expected, found, ALL_RULES),

@@ -57,6 +57,16 @@ function canonical(value: unknown): string {
   );
 }
 
+/**
+ * Whether two leads' run-owned content is the same. Both sides list the content's keys in
+ * the same order and a stored lead keeps its nested values' key order, so plain JSON equal is
+ * the common answer at a fraction of the cost; only content that differs is compared again
+ * with sorted keys, so key order alone never counts as a change.
+ */
+function sameContent(a: Content, b: Content): boolean {
+  return JSON.stringify(a) === JSON.stringify(b) || canonical(a) === canonical(b);
+}
+
 /** A history entry of a collision run's own change to a lead (by `system`, naming the run). */
 function systemEntry(
   ctx: LifecycleContext,
@@ -107,7 +117,7 @@ export function reconcileLead(
     throw new Error(`reconcileLead: stored lead ${existing.leadId} is not ${scored.leadId}`);
   }
 
-  const changed = canonical(contentOf(existing)) !== canonical(content);
+  const changed = !sameContent(contentOf(existing), content);
   const reopened = existing.status === 'superseded';
   if (!changed && !reopened) return { change: 'unchanged', lead: { ...existing, lastRunId: ctx.runId } };
 

@@ -40,6 +40,29 @@ describe('reconcileLead', () => {
     expect(lead).toEqual({ ...existing, lastRunId: 'run-2' });
   });
 
+  it('counts neither key order nor anything else but content as a change, and a changed citation as one', () => {
+    const existing = workedLead();
+    // Stored as another version wrote it: every evidence row's and value map's keys reversed.
+    const reversed = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
+    const reordered = {
+      ...existing,
+      evidence: existing.evidence.map((e) => reversed({ ...e, values: reversed(e.values) })),
+    };
+    expect(JSON.stringify(reordered.evidence)).not.toBe(JSON.stringify(existing.evidence));
+    expect(reconcileLead(reordered, scoredOf(), RUN2).change).toBe('unchanged');
+
+    // The same rows cited from a new version of the roster: an update.
+    const recited = scoredOf({
+      evidence: existing.evidence.map((e) =>
+        e.kind === 'subsidy_payments' ? { ...e, versionId: 'v-pay-2', row: e.row + 1 } : e,
+      ),
+    });
+    const { lead, change } = reconcileLead(reordered, recited, RUN2);
+    expect(change).toBe('updated');
+    expect(lead.evidence).toEqual(recited.evidence);
+    expect(lead).toMatchObject({ status: 'verifying', assignee: 'inspector-7', revision: 5 });
+  });
+
   it('updates run-owned content and keeps what inspectors did', () => {
     const existing = workedLead();
     const { lead, change } = reconcileLead(
