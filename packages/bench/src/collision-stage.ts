@@ -138,6 +138,8 @@ if (existsSync(join(cacheDir, 'versions.json'))) {
     }
   });
   console.log(`normalized in ${s(cpu)} CPU, kept in ${cacheDir}`);
+  // A cache folder named for the first time does not exist yet.
+  mkdirSync(cacheDir, { recursive: true });
   writeFileSync(join(cacheDir, 'versions.json'), JSON.stringify([...versions.items.values()]));
   for (const [key, bytes] of objects.items) {
     if (!key.startsWith(`${DATA}/`)) continue;
