@@ -292,7 +292,14 @@ async function syncPayments(
   byId: ReadonlyMap<string, DatasetVersion>,
   /** {@link personDigests} of the sync. */
   digest: (idNumber: string) => string,
-): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
+): Promise<{
+  counts: Map<string, number>;
+  affected: Affected;
+  written: number;
+  items: number;
+  /** Lost-ID rows of the units that left (`before`) and came (`after`), for {@link fileLostPayments}. */
+  lost: { before: LostPayment[]; after: LostPayment[] };
+}> {
   const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
   const removedParts = partsByVersion(removed.filter(packed));
@@ -305,6 +312,7 @@ async function syncPayments(
   // Only payments with a person are filed in person buckets.
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
+  const lost = { before: [] as LostPayment[], after: [] as LostPayment[] };
   let written = 0;
   let items = 0;
 
@@ -331,6 +339,8 @@ async function syncPayments(
             if (!p) return false;
             const x = { p, shard, lost: lostId(row) };
             into.set(recordKey(p), x);
+            // Filed under a person by fileLostPayments (legacy units never were).
+            if (x.lost && into !== legacy) (sign === 1 ? lost.after : lost.before).push({ source, row });
             if (!diffed) {
               count(x);
               return true;
@@ -388,13 +398,65 @@ async function syncPayments(
       items += await deps.disclosure.removeLegacyPayments([...legacy.values()].map((l) => l.p));
   }
   items += await deps.disclosure.updatePersonPayments(personRemove, personPut);
-  return { counts, affected, written, items };
+  return { counts, affected, written, items, lost };
+}
+
+/** A payment row whose ID was lost, with the source its ref is made of. */
+interface LostPayment {
+  readonly source: string;
+  readonly row: NormalizedRow;
+}
+
+/**
+ * File the payments whose ID was lost under the one registered person of that name in that
+ * village (`LostIdIndex.recipientOf`: `resolveLostId`, as the collision ties them), so they
+ * reach that person's lookup: those of units that left are unfiled as the last sync filed them
+ * (the kept lost-ID index), those of units that came are filed by the registry in force and,
+ * when the registry changed, those of units that stayed move to the person it finds now (or
+ * leave the lookup when the name became ambiguous there). Answers the items written.
+ */
+async function fileLostPayments(
+  deps: DisclosureSyncDeps,
+  reader: PaymentReader,
+  lost: { readonly before: readonly LostPayment[]; readonly after: readonly LostPayment[] },
+  added: ReadonlySet<string>,
+  registryChanged: boolean,
+  digest: (idNumber: string) => string,
+): Promise<number> {
+  if (lost.before.length === 0 && lost.after.length === 0 && !registryChanged) return 0;
+  const before = [...lost.before];
+  const after = [...lost.after];
+  if (registryChanged)
+    for (const { versionId, row } of await reader.lostRows()) {
+      const part = coverageKey('subsidy_payments', row.values) ?? '';
+      if (added.has(unitId({ kind: 'subsidy_payments', versionId, part }))) continue;
+      const source = reader.departmentOf(versionId);
+      before.push({ source, row });
+      after.push({ source, row });
+    }
+  const filed = (payments: readonly LostPayment[], index: LostIdIndex) =>
+    defined(
+      payments.map(({ source, row }) => {
+        const idNumber = index.recipientOf(row).idNumber;
+        return idNumber ? disclosedPayment(source, { ...row, idNumber }, digest) : undefined;
+      }),
+    );
+  const put = new Map(filed(after, await reader.lostIndex()).map((p) => [recordKey(p), p]));
+  const remove = filed(before, await reader.keptLostIndex()).filter((p) => {
+    const next = put.get(recordKey(p));
+    if (next === undefined || !samePayment(p, next)) return true;
+    put.delete(recordKey(p));
+    return false;
+  });
+  if (remove.length === 0 && put.size === 0) return 0;
+  return deps.disclosure.updatePersonPayments(remove, [...put.values()]);
 }
 
 /** Reads what counting totals and the lookup needs, at most once per sync. */
 class PaymentReader {
   private lost?: Promise<{ versionId: string; row: NormalizedRow }[]>;
   private index?: Promise<LostIdIndex>;
+  private kept?: Promise<LostIdCache | undefined>;
 
   constructor(
     private readonly deps: DisclosureSyncDeps,
@@ -428,6 +490,22 @@ class PaymentReader {
     return this.lost;
   }
 
+  /** The source (department) of a payment version's refs. */
+  departmentOf(versionId: string): string {
+    return (this.byId.get(versionId) as DatasetVersion).department;
+  }
+
+  /** The lost-ID index as the last sync kept it, read before {@link lostIndex} replaces it. */
+  private keptCache() {
+    this.kept ??= readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+    return this.kept;
+  }
+
+  /** The lost-ID index the last sync filed lost payments by (empty when none was kept). */
+  async keptLostIndex(): Promise<LostIdIndex> {
+    return LostIdIndex.of((await this.keptCache())?.entries ?? []);
+  }
+
   /** The registry's persons by name + village, for the lost rows' names and villages only. */
   lostIndex() {
     this.index ??= (async () => {
@@ -438,7 +516,7 @@ class PaymentReader {
       }
       // Kept in the data bucket: found again only when the registry or the lost rows' names change.
       const registry = this.registry.map((v) => v.versionId).sort();
-      const kept = await readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+      const kept = await this.keptCache();
       const known = new Set(kept?.entries.map(([k]) => k));
       if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
         return LostIdIndex.of(kept.entries);
@@ -471,10 +549,12 @@ class PaymentReader {
       if (!payment || payment.period.slice(0, 4) !== year) return;
       totals.add(payment, recipient.key);
       const name = normalized(row.values.recipient_name);
-      if (row.idNumber) {
-        const names = paid.get(row.idNumber) ?? new Set<string>();
+      // A lost ID's person (found by name + village) is paid too: the payment is in their lookup.
+      const idNumber = recipient.idNumber ?? row.idNumber;
+      if (idNumber) {
+        const names = paid.get(idNumber) ?? new Set<string>();
         if (name) names.add(name);
-        paid.set(row.idNumber, names);
+        paid.set(idNumber, names);
       }
     };
     const inYear = (parts: ReadonlySet<string>) => [...parts].some((p) => p.split('|')[1]?.startsWith(year));
@@ -606,6 +686,14 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     .map((u) => byId.get(u.versionId))
     .filter((v): v is DatasetVersion => v !== undefined);
   const reader = new PaymentReader(deps, parts, registry, byId);
+  const lostItems = await fileLostPayments(
+    deps,
+    reader,
+    payments.lost,
+    new Set(payAdded.map(unitId)),
+    registryChanged,
+    digest,
+  );
   let paidChanged = false;
   const paidChange = async () => {
     if (paidChanged) return;
@@ -651,7 +739,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     unitsRemoved: removed.length,
     recomputed: affected.size > 0 || lookups,
     paymentsWritten: payments.written,
-    itemsWritten: payments.items + lookupItems + otherItems,
+    itemsWritten: payments.items + lostItems + lookupItems + otherItems,
     totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
     lookupsRebuilt: lookups,
     seconds: (Date.now() - started) / 1000,
