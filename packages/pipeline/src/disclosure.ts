@@ -434,15 +434,19 @@ async function fileLostPayments(
       before.push({ source, row });
       after.push({ source, row });
     }
-  const filed = (payments: readonly LostPayment[], index: LostIdIndex) =>
-    defined(
+  // Each index is asked only for rows it files: without lost rows, none is read (nor the registry scanned).
+  const filed = async (payments: readonly LostPayment[], index: () => Promise<LostIdIndex>) => {
+    if (payments.length === 0) return [];
+    const persons = await index();
+    return defined(
       payments.map(({ source, row }) => {
-        const idNumber = index.recipientOf(row).idNumber;
+        const idNumber = persons.recipientOf(row).idNumber;
         return idNumber ? disclosedPayment(source, { ...row, idNumber }, digest) : undefined;
       }),
     );
-  const put = new Map(filed(after, await reader.lostIndex()).map((p) => [recordKey(p), p]));
-  const remove = filed(before, await reader.keptLostIndex()).filter((p) => {
+  };
+  const put = new Map((await filed(after, () => reader.lostIndex())).map((p) => [recordKey(p), p]));
+  const remove = (await filed(before, () => reader.keptLostIndex())).filter((p) => {
     const next = put.get(recordKey(p));
     if (next === undefined || !samePayment(p, next)) return true;
     put.delete(recordKey(p));
