@@ -5,6 +5,7 @@
  */
 import { createApp } from '@jiandu/api';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import { personDigest } from '@jiandu/domain/disclosure/lookup';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
@@ -74,7 +75,7 @@ async function county(registry: string) {
   await p.deliver(REGISTRY_KEY, registry);
   await p.deliver('uploads/civil-affairs/subsidy_payments/2024年3月农村低保发放花名册.csv', ROSTER);
   await sync();
-  return { p, sync, lookup };
+  return { p, store, sync, lookup };
 }
 
 const lostPayment = {
@@ -124,5 +125,35 @@ describe('a payment whose ID a roster destroyed, in the personal lookup', () => 
     await sync();
     expect(await lookup('张三', ZHANG)).toEqual([expect.objectContaining(lostPayment)]);
     expect(await lookup('张三', ZHANG_2)).toEqual([]);
+  });
+});
+
+describe('a county synced before lost-ID payments were filed under their persons', () => {
+  it('files those in force at the next sync, with nothing else changed', async () => {
+    const { p, store, sync, lookup } = await county(ONE_ZHANG);
+    // As an earlier version left it: the payment in no person's bucket, 张三 not among the paid,
+    // no mark that lost IDs were filed.
+    const filed = await store.paymentsOfPersons([personDigest(TEST_KEYS.lookup, ZHANG)]);
+    expect(filed).toHaveLength(1);
+    await store.updatePersonPayments(filed, []);
+    const data = p.deps.buckets.data;
+    for (let shard = 0; shard < 16; shard++) {
+      const key = `disclosure/totals/2024/${String(shard).padStart(2, '0')}.json`;
+      const bytes = await p.deps.objects.getBytes(data, key);
+      if (!bytes) continue;
+      const part = JSON.parse(Buffer.from(bytes).toString('utf8')) as { paid: [string, string[]][] };
+      part.paid = part.paid.filter(([id]) => id !== ZHANG);
+      await p.deps.objects.put(data, key, JSON.stringify(part));
+    }
+    const stateBytes = await p.deps.objects.getBytes(data, 'disclosure/state.json');
+    const { lostFiled, ...state } = JSON.parse(Buffer.from(stateBytes as Uint8Array).toString('utf8'));
+    expect(lostFiled).toBe(true);
+    await p.deps.objects.put(data, 'disclosure/state.json', JSON.stringify(state));
+    expect(await lookup('张三', ZHANG)).toEqual([]);
+
+    expect(await sync()).toMatchObject({ unitsAdded: 0, unitsRemoved: 0, lookupsRebuilt: true });
+    expect(await lookup('张三', ZHANG)).toEqual([expect.objectContaining(lostPayment)]);
+    // Marked: the sync after writes nothing.
+    expect(await sync()).toMatchObject({ itemsWritten: 0, totalsCounted: 0 });
   });
 });

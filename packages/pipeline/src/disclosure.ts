@@ -161,6 +161,11 @@ interface SyncState {
   readonly years: readonly string[];
   /** Set before a shard's paid persons change, cleared once the lookup index follows them. */
   readonly lookupsPending?: true;
+  /**
+   * Payments whose ID was lost are filed under their persons (syncs before left them out: the
+   * first sync without it files those in force and counts every year again, for the lookup).
+   */
+  readonly lostFiled?: true;
 }
 
 /**
@@ -420,18 +425,23 @@ async function fileLostPayments(
   reader: PaymentReader,
   lost: { readonly before: readonly LostPayment[]; readonly after: readonly LostPayment[] },
   added: ReadonlySet<string>,
-  registryChanged: boolean,
+  /**
+   * The lost rows of units that stayed: `filed` as the last sync left them (the registry is the
+   * same), `moved` (the registry changed: filed again) or `unfiled` (a sync before lost IDs were
+   * filed left them out).
+   */
+  stayed: 'filed' | 'moved' | 'unfiled',
   digest: (idNumber: string) => string,
 ): Promise<number> {
-  if (lost.before.length === 0 && lost.after.length === 0 && !registryChanged) return 0;
+  if (lost.before.length === 0 && lost.after.length === 0 && stayed === 'filed') return 0;
   const before = [...lost.before];
   const after = [...lost.after];
-  if (registryChanged)
+  if (stayed !== 'filed')
     for (const { versionId, row } of await reader.lostRows()) {
       const part = coverageKey('subsidy_payments', row.values) ?? '';
       if (added.has(unitId({ kind: 'subsidy_payments', versionId, part }))) continue;
       const source = reader.departmentOf(versionId);
-      before.push({ source, row });
+      if (stayed === 'moved') before.push({ source, row });
       after.push({ source, row });
     }
   // Each index is asked only for rows it files: without lost rows, none is read (nor the registry scanned).
@@ -679,8 +689,9 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   // item each: every year's totals are written packed (diffed against the table, which deletes
   // the old items) and the lookup index is rebuilt packed.
   const upgraded = state !== undefined && state.format !== 2;
+  const lostUnfiled = state !== undefined && state.lostFiled !== true;
   // Without state (first sync) or with a new registry, every year is counted again.
-  if (!state || registryChanged || upgraded)
+  if (!state || registryChanged || upgraded || lostUnfiled)
     for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
   // A year that has no payments any more is counted (to nothing) once more.
   for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
@@ -695,7 +706,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     reader,
     payments.lost,
     new Set(payAdded.map(unitId)),
-    registryChanged,
+    registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
     digest,
   );
   let paidChanged = false;
@@ -735,7 +746,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     ],
     removed,
   );
-  const next: SyncState = { format: 2, years: [...years].sort() };
+  const next: SyncState = { format: 2, years: [...years].sort(), lostFiled: true };
   if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);
 
   const summary = {
