@@ -471,6 +471,8 @@ class PaymentReader {
   private lost?: Promise<{ versionId: string; row: NormalizedRow }[]>;
   private index?: Promise<LostIdIndex>;
   private kept?: Promise<LostIdCache | undefined>;
+  /** The lost-ID index found again this sync, kept by {@link keepLostIndex}. */
+  private found?: LostIdCache;
 
   constructor(
     private readonly deps: DisclosureSyncDeps,
@@ -515,6 +517,14 @@ class PaymentReader {
     return this.kept;
   }
 
+  /**
+   * Keep the lost-ID index found this sync (if any) for the next one: only after the lost
+   * payments were filed by it, so a sync that stops before unfiles them by the index they were filed by.
+   */
+  async keepLostIndex(): Promise<void> {
+    if (this.found) await writeJson(this.deps, LOST_IDS_KEY, this.found);
+  }
+
   /** The lost-ID index the last sync filed lost payments by (empty when none was kept). */
   async keptLostIndex(): Promise<LostIdIndex> {
     return LostIdIndex.of((await this.keptCache())?.entries ?? []);
@@ -536,7 +546,7 @@ class PaymentReader {
         return LostIdIndex.of(kept.entries);
       const index = new LostIdIndex(wanted);
       for await (const { row } of this.registryRows()) index.addRegistryRow(row);
-      await writeJson(this.deps, LOST_IDS_KEY, { registry, entries: index.entries() } satisfies LostIdCache);
+      this.found = { registry, entries: index.entries() };
       return index;
     })();
     return this.index;
@@ -729,6 +739,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   let lookupItems = 0;
   if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], digest, upgraded);
   if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
+  await reader.keepLostIndex();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
   await deps.disclosure.markUnits(
