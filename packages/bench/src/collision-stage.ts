@@ -6,7 +6,7 @@
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/bench/src/collision-stage.ts \
  *     <county upload folder> <normalized cache folder> [shards] [--dynamodb] [--findings <file>]
- *     [--replan] [--plan-only]
+ *     [--replan] [--plan-only] [--shard <n>] [--profile <file.cpuprofile>]
  *
  * The first run normalizes the county (`normalizeUpload` per file) and keeps the data bucket
  * and the versions in the cache folder; later runs start from there. `--dynamodb` stores the
@@ -16,7 +16,10 @@
  * version), then puts it back and plans again as its upload would (what a re-upload of one
  * changed roster costs the plan; the shards match the second run); `--plan-only` stops after
  * the plan. Each plan prints its CPU seconds and the peak of its heap above where it started
- * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start).
+ * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start). `--shard` runs
+ * only that MatchShard (and no ScoreAndStore); `--profile` writes a CPU profile of the
+ * MatchShard tasks alone. With `--expose-gc`, each shard's heap is measured as it writes its
+ * findings (rows, reference and findings all still held), after a full collection.
  */
 import {
   existsSync,
@@ -28,6 +31,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -62,7 +66,7 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const [uploadDir, cacheDir, shardArg] = args.filter(
-  (a, i) => !a.startsWith('--') && args[i - 1] !== '--findings',
+  (a, i) => !a.startsWith('--') && !['--findings', '--shard', '--profile'].includes(args[i - 1] ?? ''),
 );
 if (!uploadDir || !cacheDir)
   throw new Error('usage: collision-stage.ts <upload folder> <cache folder> [shards]');
@@ -185,16 +189,47 @@ if (flag('--plan-only')) process.exit(0);
 
 const results: ShardResult[] = [];
 const perShard: number[] = [];
+const heaps: number[] = [];
+// CPU seconds of the heap measurements, not counted in the shards'.
+let measuring = 0;
+const gc = (globalThis as { gc?: () => void }).gc;
+const put = objects.put.bind(objects);
+objects.put = async (bucket: string, key: string, body: Uint8Array | string) => {
+  if (gc && key.includes('/findings/')) {
+    const cpu = process.cpuUsage();
+    gc();
+    heaps.push(process.memoryUsage().heapUsed);
+    const used = process.cpuUsage(cpu);
+    measuring += (used.user + used.system) / 1e6;
+  }
+  return put(bucket, key, body);
+};
+const only = option('--shard');
+const profileFile = option('--profile');
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 for (const task of planned.shards) {
+  if (only !== undefined && task.shard !== Number(only)) continue;
+  gc?.();
+  const measured = measuring;
   const { result, cpu } = await cpuSeconds(() => matchShard(deps, task));
   results.push(result);
-  perShard.push(cpu);
+  perShard.push(cpu - (measuring - measured));
+}
+if (profiler && profileFile) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(profileFile, JSON.stringify(profile));
 }
 const rows = results.map((r) => r.rows ?? 0);
 console.log(
-  `MatchShard ×${shards}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
-    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}`,
+  `MatchShard ×${results.length}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +
+    `rows per shard ${Math.min(...rows)}–${Math.max(...rows)}, heap ${heaps.length > 0 ? `${mib(Math.max(...heaps))} at most` : '? (node --expose-gc)'}`,
 );
+if (only !== undefined) process.exit(0);
 const findingsFile = option('--findings');
 if (findingsFile)
   writeFileSync(

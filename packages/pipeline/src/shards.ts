@@ -175,20 +175,33 @@ export async function* decodeRowStream(
   chunks: AsyncIterable<Uint8Array>,
   wanted?: (line: string) => boolean,
 ): AsyncGenerator<NormalizedRow> {
+  for await (const rows of decodeRowBatches(chunks, wanted)) yield* rows;
+}
+
+/**
+ * {@link decodeRowStream} a chunk's rows at a time: what a reader of many rows iterates, so that
+ * it waits once per chunk rather than once per row.
+ */
+export async function* decodeRowBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  wanted?: (line: string) => boolean,
+): AsyncGenerator<NormalizedRow[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   for await (const chunk of chunks) {
     const text = rest + decoder.decode(chunk, { stream: true });
+    const rows: NormalizedRow[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       if (end > start) {
         const line = text.slice(start, end);
-        if (!wanted || wanted(line)) yield JSON.parse(line) as NormalizedRow;
+        if (!wanted || wanted(line)) rows.push(JSON.parse(line) as NormalizedRow);
       }
       start = end + 1;
     }
     rest = text.slice(start);
+    if (rows.length > 0) yield rows;
   }
   rest += decoder.decode();
-  if (rest.length > 0 && (!wanted || wanted(rest))) yield JSON.parse(rest) as NormalizedRow;
+  if (rest.length > 0 && (!wanted || wanted(rest))) yield [JSON.parse(rest) as NormalizedRow];
 }

@@ -5,22 +5,22 @@ import type { NormalizedRow } from '@jiandu/domain/model';
 import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
-import { decodeRowStream, shardKey, shardOf, storedShardsOf } from './shards.js';
+import { decodeRowBatches, shardKey, shardOf, storedShardsOf } from './shards.js';
 
 /** Rows of each kind. */
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 
 /**
  * The rows of an NDJSON object the pipeline wrote, parsed as they stream in (never the whole
- * text and all rows at once); a missing object is an error.
+ * text and all rows at once), a chunk's rows at a time; a missing object is an error.
  */
 async function* streamRows(
   deps: DataReadDeps,
   key: string,
   wanted?: (line: string) => boolean,
-): AsyncGenerator<NormalizedRow> {
+): AsyncGenerator<NormalizedRow[]> {
   try {
-    yield* decodeRowStream(deps.objects.stream(deps.buckets.data, key), wanted);
+    yield* decodeRowBatches(deps.objects.stream(deps.buckets.data, key), wanted);
   } catch (error) {
     if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
     throw error;
@@ -30,7 +30,7 @@ async function* streamRows(
 /** Read an NDJSON object of source rows the pipeline wrote; a missing object is an error. */
 export async function readSourceRows(deps: DataReadDeps, key: string): Promise<SourceRow[]> {
   const rows: SourceRow[] = [];
-  for await (const row of streamRows(deps, key)) rows.push(row as SourceRow);
+  for await (const batch of streamRows(deps, key)) for (const row of batch) rows.push(row as SourceRow);
   return rows;
 }
 
@@ -91,22 +91,36 @@ export async function loadVersionShards(
       if ((version.shardRows[stored] ?? 0) > 0)
         reads.push({ version, stored, ...(filter ? { filter } : {}) });
   }
+  // Each read keeps its rows apart: concatenated in read order (by version, then stored shard) the
+  // rows of a kind are a few runs already in order, which the sort merges instead of sorting
+  // rows that concurrent reads interleaved.
+  const parts: SourceRow[][] = reads.map(() => []);
+  await pool(
+    reads.map((read, index) => ({ ...read, index })),
+    MAX_OPEN_READS,
+    async ({ version: v, stored, filter, index }) => {
+      const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
+      const list = parts[index] as SourceRow[];
+      for await (const rows of streamRows(deps, shardKey(v.versionId, stored), wanted))
+        for (const row of rows) {
+          if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
+          if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
+          // A freshly parsed row of our own: tag it in place rather than copying it.
+          const source = row as { kind?: DatasetKind; versionId?: string };
+          source.kind = v.kind;
+          source.versionId = v.versionId;
+          const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
+          if (kept) list.push(kept);
+        }
+    },
+  );
   const kinds = new Set<DatasetKind>();
-  await pool(reads, MAX_OPEN_READS, async ({ version: v, stored, filter }) => {
-    const excluded = v.excluded.length > 0 ? new Set(v.excluded) : undefined;
-    const list = into.get(v.kind) ?? [];
-    into.set(v.kind, list);
-    kinds.add(v.kind);
-    for await (const row of streamRows(deps, shardKey(v.versionId, stored), wanted)) {
-      if (excluded?.has(coverageKey(v.kind, row.values) ?? '')) continue;
-      if (filter && shardOf(row, v.kind, filter.of) !== filter.shard) continue;
-      // A freshly parsed row of our own: tag it in place rather than copying it.
-      const source = row as { kind?: DatasetKind; versionId?: string };
-      source.kind = v.kind;
-      source.versionId = v.versionId;
-      const kept = keep ? keep(row as SourceRow) : (row as SourceRow);
-      if (kept) list.push(kept);
-    }
+  reads.forEach(({ version }, index) => {
+    const list = into.get(version.kind);
+    const part = parts[index] as SourceRow[];
+    if (!list) into.set(version.kind, part);
+    else for (const row of part) list.push(row);
+    kinds.add(version.kind);
   });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;

@@ -1,8 +1,9 @@
 import { type ColumnOf, type DatasetKind, type KindsWith, kindOf, type SomeColumnOf } from '../kinds.js';
 import { subjectFrom } from '../leads/subject.js';
+import { remember } from '../memo.js';
 import type { CellValue, Evidence, Finding, MatchQuality, RuleCode } from '../model.js';
 import { PROGRAMS } from '../programs.js';
-import type { SourceRow } from './types.js';
+import { type MatchInput, rowsOf, type SourceRow } from './types.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -21,12 +22,19 @@ export function amountOf<K extends DatasetKind>(row: SourceRow<K>, column: Colum
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+// Every rule asks for the month of every payment; a county writes a few hundred distinct periods and dates.
+const months = new Map<string, string | null>();
+
 /** `YYYY-MM` when `value` is a month or starts with an ISO date. */
 export function monthOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (MONTH.test(value)) return value;
-  const date = value.slice(0, 10);
-  return DATE.test(date) ? date.slice(0, 7) : undefined;
+  return (
+    remember(months, value, () => {
+      if (MONTH.test(value)) return value;
+      const date = value.slice(0, 10);
+      return DATE.test(date) ? date.slice(0, 7) : null;
+    }) ?? undefined
+  );
 }
 
 /** An ISO date (`YYYY-MM-DD`) column value, else `undefined`. */
@@ -80,17 +88,79 @@ export function weakestMatch(qualities: readonly MatchQuality[]): MatchQuality {
   return qualities.reduce<MatchQuality>((worst, q) => (MATCH_RANK[q] > MATCH_RANK[worst] ? q : worst), 'id');
 }
 
+/** A payment's program as {@link programOf} gives it. */
+export interface PaymentProgram {
+  readonly key: string;
+  readonly name: string;
+}
+
+// One answer per program key, shared: rules ask for the program of every payment, several times.
+const programs = new Map<string, PaymentProgram>();
+const MEANS_TESTED = new Set(PROGRAMS.filter((p) => p.meansTested).map((p) => p.code));
+
 /** A payment's program: its stable key (catalogue code or the raw name) and its Chinese display name. */
-export function programOf(row: Payment): { readonly key: string; readonly name: string } {
+export function programOf(row: Payment): PaymentProgram {
   const key = text(row, 'program') ?? text(row, 'program_name') ?? '';
-  const known = PROGRAMS.find((p) => p.code === key);
-  return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+  return remember(programs, key, () => {
+    const known = PROGRAMS.find((p) => p.code === key);
+    return { key, name: known?.name ?? (key === '' ? '未注明项目' : key) };
+  });
 }
 
 /** Whether a payment's program is means-tested (低保, 特困, 临时救助, 危房改造); unknown programs are not. */
 export function isMeansTested(row: Payment): boolean {
-  const key = programOf(row).key;
-  return PROGRAMS.some((p) => p.code === key && p.meansTested);
+  return MEANS_TESTED.has(programOf(row).key);
+}
+
+/** A payment with a usable ID and what every payment rule asks of it. */
+export interface IdentifiedPayment {
+  readonly row: IdentifiedRow<'subsidy_payments'>;
+  /** {@link paymentMonth} */
+  readonly month: string | undefined;
+  /** {@link programOf} */
+  readonly program: PaymentProgram;
+  /** {@link isMeansTested} */
+  readonly meansTested: boolean;
+}
+
+const identifiedPaymentsOf = new WeakMap<MatchInput, IdentifiedPayment[]>();
+
+/**
+ * The input's payments with a usable ID, in row order, with their month and program: worked out
+ * once per input, not again by each rule that looks at every payment.
+ */
+export function identifiedPayments(input: MatchInput): readonly IdentifiedPayment[] {
+  let payments = identifiedPaymentsOf.get(input);
+  if (!payments) {
+    payments = [];
+    for (const row of rowsOf(input, 'subsidy_payments')) {
+      if (!hasUsableId(row)) continue;
+      const program = programOf(row);
+      payments.push({ row, month: paymentMonth(row), program, meansTested: MEANS_TESTED.has(program.key) });
+    }
+    identifiedPaymentsOf.set(input, payments);
+  }
+  return payments;
+}
+
+const meansTestedById = new WeakMap<MatchInput, Map<string, IdentifiedRow<'subsidy_payments'>[]>>();
+
+/**
+ * The means-tested payments with a usable ID of each recipient, in row order: indexed once per
+ * input (R02, R03 and R05 all look them up by person).
+ */
+export function meansTestedPaymentsById(
+  input: MatchInput,
+): ReadonlyMap<string, readonly IdentifiedRow<'subsidy_payments'>[]> {
+  let index = meansTestedById.get(input);
+  if (!index) {
+    index = groupBy(
+      identifiedPayments(input).flatMap((p) => (p.meansTested ? [p.row] : [])),
+      (row) => row.idNumber,
+    );
+    meansTestedById.set(input, index);
+  }
+  return index;
 }
 
 /** The means-tested payments among `rows`. */

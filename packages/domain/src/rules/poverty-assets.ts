@@ -5,10 +5,9 @@ import {
   compareText,
   evidenceOf,
   formatYuan,
-  groupBy,
   hasUsableId,
   idMatchQuality,
-  isMeansTested,
+  meansTestedPaymentsById,
   mostCommon,
   place,
   text,
@@ -77,13 +76,8 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
   }
 
   // Means-tested payments by recipient, indexed once (not one scan of the shard's payments per household).
-  let paymentsById: Map<string, SourceRow<'subsidy_payments'>[]> | undefined;
   const paymentsOf = (ids: ReadonlySet<string>): SourceRow<'subsidy_payments'>[] => {
-    paymentsById ??= groupBy(
-      rowsOf(input, 'subsidy_payments').filter((row) => hasUsableId(row) && isMeansTested(row)),
-      (row) => row.idNumber,
-    );
-    const index = paymentsById;
+    const index = meansTestedPaymentsById(input);
     return [...ids].flatMap((id) => index.get(id) ?? []);
   };
 

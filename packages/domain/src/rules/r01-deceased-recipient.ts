@@ -11,6 +11,7 @@ import {
   groupBy,
   hasUsableId,
   type IdentifiedRow,
+  identifiedPayments,
   type Payment,
   paymentFinding,
   paymentMonth,
@@ -67,10 +68,8 @@ export function evaluateDeceasedRecipient(input: MatchInput, config: Config): Fi
   if (deaths.size === 0) return [];
 
   const firing: IdentifiedRow<'subsidy_payments'>[] = [];
-  for (const payment of rowsOf(input, 'subsidy_payments')) {
-    if (!hasUsableId(payment)) continue;
+  for (const { row: payment, month } of identifiedPayments(input)) {
     const death = deaths.get(payment.idNumber);
-    const month = paymentMonth(payment);
     if (!death || month === undefined) continue;
     const firstFiringMonth = addMonths(death.date.slice(0, 7), config.R01.graceMonths + 1);
     if (compareText(month, firstFiringMonth) >= 0) firing.push(payment);

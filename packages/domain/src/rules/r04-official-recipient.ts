@@ -8,9 +8,8 @@ import {
   evidenceOf,
   formatYuan,
   groupBy,
-  hasUsableId,
   type IdentifiedRow,
-  isMeansTested,
+  identifiedPayments,
   monthEnd,
   monthOf,
   monthStart,
@@ -25,7 +24,7 @@ import {
 } from './common.js';
 import { defineRule, enabled } from './define.js';
 import { referenceOf } from './reference.js';
-import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
+import type { MatchInput, RuleSection, SourceRow } from './types.js';
 
 /** R04's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -56,16 +55,35 @@ export function evaluateOfficialRecipient(input: MatchInput, config: Config): Fi
   const reference = referenceOf(input);
 
   type Hit = { readonly payment: IdentifiedRow<'subsidy_payments'>; readonly because: readonly Because[] };
-  const hits: Hit[] = [];
-  for (const payment of rowsOf(input, 'subsidy_payments')) {
-    if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
-    const month = paymentMonth(payment);
-    if (month === undefined) continue;
-    const because: Because[] = [];
-    for (const member of reference.householdOf(payment.idNumber)) {
-      because.push(...reference.officialRows(member).filter((row) => employedDuring(row, month)));
-      because.push(...reference.payrollRows(member).filter((row) => monthOf(text(row, 'period')) === month));
+  // The official and payroll rows of a recipient's household members, in member order: looked up
+  // once per recipient, not once per payment.
+  const employedOf = new Map<string, (readonly Because[])[]>();
+  const employedRows = (id: string): (readonly Because[])[] => {
+    let lists = employedOf.get(id);
+    if (!lists) {
+      lists = [];
+      for (const member of reference.householdOf(id)) {
+        const officials = reference.officialRows(member);
+        const payroll = reference.payrollRows(member);
+        if (officials.length > 0) lists.push(officials);
+        if (payroll.length > 0) lists.push(payroll);
+      }
+      employedOf.set(id, lists);
     }
+    return lists;
+  };
+  const hits: Hit[] = [];
+  for (const { row: payment, month, meansTested } of identifiedPayments(input)) {
+    if (!meansTested || month === undefined) continue;
+    const because: Because[] = [];
+    for (const rows of employedRows(payment.idNumber))
+      for (const row of rows)
+        if (
+          row.kind === 'public_officials'
+            ? employedDuring(row, month)
+            : monthOf(text(row as SourceRow<'fiscal_payroll'>, 'period')) === month
+        )
+          because.push(row);
     if (because.length > 0) hits.push({ payment, because });
   }
 

@@ -10,9 +10,8 @@ import {
   formatYuan,
   groupBy,
   hasUsableId,
-  type IdentifiedRow,
   idMatchQuality,
-  isMeansTested,
+  meansTestedPaymentsById,
   type Payment,
   paymentFinding,
   paymentMonth,
@@ -86,41 +85,40 @@ export function evaluateBusinessOwnerRecipient(input: MatchInput, config: Config
     return list;
   };
 
-  const payments = rowsOf(input, 'subsidy_payments').filter(
-    (row): row is IdentifiedRow<'subsidy_payments'> => hasUsableId(row) && isMeansTested(row),
-  );
-  const paymentsById = groupBy(payments, (row) => row.idNumber);
+  // Only recipients who represent a qualifying entity are grouped by program.
+  const paymentsById = meansTestedPaymentsById(input);
   const findings: Finding[] = [];
-
-  for (const [subjectKey, group] of groupBy(payments, (row) =>
-    personProgramKey(row.idNumber, programOf(row).key),
-  )) {
-    const first = group[0] as Payment;
-    const entities = qualifying(first.idNumber as string);
+  for (const [idNumber, payments] of paymentsById) {
+    const entities = qualifying(idNumber);
     if (entities.length === 0) continue;
-    const rows = [...group].sort(
-      (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
-    );
-    const program = programOf(first);
-    const name = rows.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
-    const amount = sumAmounts(rows);
-    findings.push(
-      paymentFinding({
-        rule: 'R05',
-        subjectKey,
-        idNumber: first.idNumber as string,
-        name,
-        programName: program.name,
-        payments: rows,
-        amount,
-        matchRows: [...entities, ...rows],
-        context: entities.map((row) => evidenceOf(row)),
-        reasons: [
-          `领取人${entityReason(entities)}`,
-          `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
-        ],
-      }),
-    );
+    for (const [subjectKey, group] of groupBy(payments, (row) =>
+      personProgramKey(idNumber, programOf(row).key),
+    )) {
+      const first = group[0] as Payment;
+      const rows = [...group].sort(
+        (a, b) => compareText(paymentMonth(a) ?? '', paymentMonth(b) ?? '') || compareRows(a, b),
+      );
+      const program = programOf(first);
+      const name = rows.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
+      const amount = sumAmounts(rows);
+      findings.push(
+        paymentFinding({
+          rule: 'R05',
+          subjectKey,
+          idNumber,
+          name,
+          programName: program.name,
+          payments: rows,
+          amount,
+          matchRows: [...entities, ...rows],
+          context: entities.map((row) => evidenceOf(row)),
+          reasons: [
+            `领取人${entityReason(entities)}`,
+            `领取 ${program.name} ${rows.length} 笔，共 ${formatYuan(amount)}`,
+          ],
+        }),
+      );
+    }
   }
 
   const members = rowsOf(input, 'poverty_registry').filter(hasUsableId);

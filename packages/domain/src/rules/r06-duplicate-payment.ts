@@ -8,7 +8,8 @@ import {
   evidenceOf,
   formatYuan,
   groupBy,
-  hasUsableId,
+  type IdentifiedPayment,
+  identifiedPayments,
   idMatchQuality,
   type Payment,
   paymentMonth,
@@ -18,7 +19,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
-import { type MatchInput, type RuleSection, rowsOf } from './types.js';
+import type { MatchInput, RuleSection } from './types.js';
 
 /** R06's settings (its section of the rule configuration). */
 const schema = z.strictObject({ enabled });
@@ -37,45 +38,46 @@ const subjectKey = (idNumber: string, program: string, month: string): string =>
  */
 export function evaluateDuplicatePayment(input: MatchInput, config: Config): Finding[] {
   if (!config.R06.enabled) return [];
-  const groups = groupBy(rowsOf(input, 'subsidy_payments').filter(hasUsableId), (row) => {
-    const month = paymentMonth(row);
-    return month === undefined ? undefined : subjectKey(row.idNumber, programOf(row).key, month);
-  });
-
+  // By person (a key the row already holds), then by program and month among the person's payments.
   const findings: Finding[] = [];
-  for (const [subjectKey, group] of groups) {
-    if (group.length < 2) continue;
-    const payments = [...group].sort(compareRows);
-    const first = payments[0] as Payment;
-    const program = programOf(first);
-    const month = paymentMonth(first) as string;
-    const total = sumAmounts(payments);
-    const largest = Math.max(...payments.map((row) => amountOf(row, 'amount') ?? 0));
-    const amount = total - largest;
-    const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
-    const places = [
-      ...new Set(payments.map((row) => `${text(row, 'township') ?? ''}${text(row, 'village') ?? ''}`)),
-    ].filter((p) => p !== '');
-
-    findings.push({
-      rule: 'R06',
-      subjectKey,
-      ...subjectFrom([
-        name === undefined ? '（姓名不详）' : { person: name },
-        ` · ${program.name} · ${month}`,
-      ]),
-      idNumber: first.idNumber as string,
-      ...(name !== undefined ? { name } : {}),
-      ...placeOf(payments),
-      amount,
-      match: idMatchQuality(payments),
-      evidence: payments.map((row) => evidenceOf(row)),
-      reasons: [
-        `${month} ${program.name} 发放 ${payments.length} 笔${places.length > 0 ? `（${places.join('、')}）` : ''}，共 ${formatYuan(total)}，多发 ${formatYuan(amount)}`,
-      ],
-    });
+  for (const [idNumber, paid] of groupBy(identifiedPayments(input), (p) => p.row.idNumber)) {
+    if (paid.length < 2) continue;
+    const groups = groupBy(paid, ({ month, program }) =>
+      month === undefined ? undefined : subjectKey(idNumber, program.key, month),
+    );
+    for (const [key, group] of groups) if (group.length > 1) findings.push(duplicateFinding(key, group));
   }
   return findings.sort(bySubjectKey);
+}
+
+/** The finding of one person's payments of one program for one month (two or more). */
+function duplicateFinding(subjectKey: string, group: readonly IdentifiedPayment[]): Finding {
+  const payments = group.map((p) => p.row).sort(compareRows);
+  const first = payments[0] as Payment;
+  const program = programOf(first);
+  const month = paymentMonth(first) as string;
+  const total = sumAmounts(payments);
+  const largest = Math.max(...payments.map((row) => amountOf(row, 'amount') ?? 0));
+  const amount = total - largest;
+  const name = payments.map((row) => text(row, 'recipient_name')).find((n) => n !== undefined);
+  const places = [
+    ...new Set(payments.map((row) => `${text(row, 'township') ?? ''}${text(row, 'village') ?? ''}`)),
+  ].filter((p) => p !== '');
+
+  return {
+    rule: 'R06',
+    subjectKey,
+    ...subjectFrom([name === undefined ? '（姓名不详）' : { person: name }, ` · ${program.name} · ${month}`]),
+    idNumber: first.idNumber as string,
+    ...(name !== undefined ? { name } : {}),
+    ...placeOf(payments),
+    amount,
+    match: idMatchQuality(payments),
+    evidence: payments.map((row) => evidenceOf(row)),
+    reasons: [
+      `${month} ${program.name} 发放 ${payments.length} 笔${places.length > 0 ? `（${places.join('、')}）` : ''}，共 ${formatYuan(total)}，多发 ${formatYuan(amount)}`,
+    ],
+  };
 }
 
 /** R06 as a registered {@link Rule}. */

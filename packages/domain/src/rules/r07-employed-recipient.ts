@@ -10,7 +10,7 @@ import {
   groupBy,
   hasUsableId,
   type IdentifiedRow,
-  isMeansTested,
+  identifiedPayments,
   monthOf,
   type Payment,
   paymentFinding,
@@ -56,9 +56,9 @@ export function evaluateEmployedRecipient(input: MatchInput, config: Config): Fi
     readonly insurance: readonly SourceRow<'social_insurance'>[];
   };
   const hits: Hit[] = [];
-  for (const payment of rowsOf(input, 'subsidy_payments')) {
-    if (!hasUsableId(payment) || !isMeansTested(payment)) continue;
-    const insurance = employed.get(`${payment.idNumber}|${paymentMonth(payment)}`);
+  for (const { row: payment, month, meansTested } of identifiedPayments(input)) {
+    if (!meansTested) continue;
+    const insurance = employed.get(`${payment.idNumber}|${month}`);
     if (insurance) hits.push({ payment, insurance });
   }
 

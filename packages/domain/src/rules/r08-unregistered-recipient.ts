@@ -55,7 +55,6 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
   };
   // A person is paid every month: their registered names and the names they are paid under
   // are normalized once, not once per payment.
-  const registeredNames = new Map<string, Set<string>>();
   const normalized = new Map<string, string>();
   const normalize = (name: string): string => {
     let result = normalized.get(name);
@@ -64,6 +63,21 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
       normalized.set(name, result);
     }
     return result;
+  };
+  /** Whether the registry names the person, never by the paid name (a row without a name contradicts nothing). */
+  const namedOtherwise = (
+    registered: readonly SourceRow<'household_registry'>[],
+    paidName: string,
+  ): boolean => {
+    const paid = normalize(paidName);
+    let named = false;
+    for (const row of registered) {
+      const name = text(row, 'name');
+      if (name === undefined) continue;
+      if (normalize(name) === paid) return false;
+      named = true;
+    }
+    return named;
   };
   const hits: Hit[] = [];
   for (const payment of rowsOf(input, 'subsidy_payments')) {
@@ -75,19 +89,7 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
       continue;
     }
     const paidName = text(payment, 'recipient_name');
-    if (paidName === undefined) continue;
-    let names = registeredNames.get(payment.idNumber);
-    if (!names) {
-      names = new Set(
-        registered
-          .map((row) => text(row, 'name'))
-          .filter((n) => n !== undefined)
-          .map(normalize),
-      );
-      registeredNames.set(payment.idNumber, names);
-    }
-    // A registry row without a name can't contradict anything.
-    if (names.size > 0 && !names.has(normalize(paidName))) hits.push({ payment, registered });
+    if (paidName !== undefined && namedOtherwise(registered, paidName)) hits.push({ payment, registered });
   }
 
   const findings: Finding[] = [];

@@ -5,9 +5,13 @@ import {
   kindsRead,
   type MatchInput,
   NAME_COLUMN_OF_RESOLVABLE_KIND,
+  POVERTY_ASSET_KINDS,
+  povertyMemberIds,
   REFERENCE_ONLY_KINDS,
+  RULE_REFERENCE_KINDS,
   RULES,
-  referenceRows,
+  type Rule,
+  referenceRow,
   type SourceRow,
 } from '@jiandu/domain';
 import type { DatasetKind } from '@jiandu/domain/kinds';
@@ -15,7 +19,7 @@ import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import { type CollisionManifest, referencePartKeys } from '../manifest.js';
-import { findingsKey, routedKey } from '../shards.js';
+import { findingsKey, idNumberOfLine, routedKey } from '../shards.js';
 import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
@@ -44,44 +48,85 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
+  const { input, rows } = await readShardInput(deps, manifest, task, rules);
+  const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
+  const key = findingsKey(task.runId, task.shard);
+  await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
+  return {
+    shard: task.shard,
+    findingsKey: key,
+    findings: findings.length,
+    rows,
+    durationMs: Math.round(performance.now() - started),
+    // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+/**
+ * What `rules` see in one shard of a run ({@link matchShard}), and how many rows the shard holds.
+ * Rows are dropped or trimmed as they stream in, so that what the shard does not keep is never
+ * all held: lost-ID rows the plan step routes to their person's shard go, rows of the reference
+ * kinds are cut to what the reference keeps of them ({@link referenceRow}: rules read no more of
+ * a registry or poverty row than its evidence shows, as rows or in the reference, so both see
+ * the same row objects), and of property and vehicles only what the slice's poverty-household
+ * members own is parsed at all.
+ */
+export async function readShardInput(
+  deps: DataReadDeps,
+  manifest: CollisionManifest,
+  task: Pick<ShardTask, 'runId' | 'shard'>,
+  rules: readonly Rule[],
+): Promise<{ input: MatchInput; rows: number }> {
   const needed = new Set<DatasetKind>(kindsRead(rules));
+  const inForce = (test: (kind: DatasetKind) => boolean) =>
+    manifest.versions.filter((v) => needed.has(v.kind) && test(v.kind));
+  const slice = { shard: task.shard, of: manifest.shardCount };
   const readIfAny = (count: number | undefined, key: string) =>
     (count ?? 0) > 0 ? readSourceRows(deps, key) : Promise.resolve([]);
+  const referenceKinds = new Set(RULE_REFERENCE_KINDS);
+  const cut = (row: SourceRow): SourceRow =>
+    referenceKinds.has(row.kind) ? (referenceRow(row) ?? row) : row;
   const [loaded, routed, crossing] = await Promise.all([
     loadVersionShards(
       deps,
-      manifest.versions.filter((v) => needed.has(v.kind)),
-      { shard: task.shard, of: manifest.shardCount },
+      inForce((kind) => !POVERTY_ASSET_KINDS.has(kind)),
+      slice,
+      new Map(),
+      (row) => (isRoutedElsewhere(row) ? undefined : cut(row)),
     ),
     readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
     Promise.all(referencePartKeys(manifest, task.shard).map((key) => readSourceRows(deps, key))).then(
       (parts) => parts.flat(),
     ),
   ]);
-  for (const [kind, rows] of loaded)
-    loaded.set(
-      kind,
-      rows.filter((row) => !isRoutedElsewhere(row)),
-    );
   if (routed.length > 0) {
-    addRows(
-      loaded,
-      routed.filter((row) => needed.has(row.kind)),
-    );
-    for (const rows of loaded.values()) sortRows(rows);
+    const rows = routed.filter((row) => needed.has(row.kind)).map(cut);
+    addRows(loaded, rows);
+    for (const kind of new Set(rows.map((row) => row.kind))) sortRows(loaded.get(kind) ?? []);
   }
+  const povertyMembers = povertyMemberIds(loaded.get('poverty_registry') ?? []);
+  await loadVersionShards(
+    deps,
+    inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
+    slice,
+    loaded,
+    (row) => referenceRow(row, povertyMembers),
+    (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
+  );
   const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
   // The shard's reference: its own rows of the reference kinds, as the plan step keeps them, and
   // the rows sent from other shards, each kind in the whole reference's order. Officials,
   // payroll, entities and assets are read for it only, not as rows.
   const byKind = new Map<DatasetKind, SourceRow[]>();
-  addRows(
-    byKind,
-    referenceRows((kind) => loaded.get(kind) ?? []),
-  );
-  for (const kind of REFERENCE_ONLY_KINDS) loaded.delete(kind);
+  for (const kind of RULE_REFERENCE_KINDS) {
+    const list = loaded.get(kind);
+    if (!list) continue;
+    byKind.set(kind, REFERENCE_ONLY_KINDS.has(kind) ? list : [...list]);
+    if (REFERENCE_ONLY_KINDS.has(kind)) loaded.delete(kind);
+  }
   addRows(byKind, crossing);
-  if (crossing.length > 0) for (const rows of byKind.values()) sortRows(rows);
+  for (const kind of new Set(crossing.map((row) => row.kind))) sortRows(byKind.get(kind) ?? []);
 
   // Kinds with data in force anywhere (not just in this shard): absence rules like R08 need it.
   const kindsInForce = new Set(manifest.versions.map((v) => v.kind));
@@ -98,16 +143,5 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
       new Map(Object.entries(manifest.villageTownships)),
     ),
   };
-  const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
-  const key = findingsKey(task.runId, task.shard);
-  await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
-  return {
-    shard: task.shard,
-    findingsKey: key,
-    findings: findings.length,
-    rows,
-    durationMs: Math.round(performance.now() - started),
-    // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
+  return { input, rows };
 }
