@@ -161,6 +161,11 @@ interface SyncState {
   readonly years: readonly string[];
   /** Set before a shard's paid persons change, cleared once the lookup index follows them. */
   readonly lookupsPending?: true;
+  /**
+   * Payments whose ID was lost are filed under their persons (syncs before left them out: the
+   * first sync without it files those in force and counts every year again, for the lookup).
+   */
+  readonly lostFiled?: true;
 }
 
 /**
@@ -292,7 +297,14 @@ async function syncPayments(
   byId: ReadonlyMap<string, DatasetVersion>,
   /** {@link personDigests} of the sync. */
   digest: (idNumber: string) => string,
-): Promise<{ counts: Map<string, number>; affected: Affected; written: number; items: number }> {
+): Promise<{
+  counts: Map<string, number>;
+  affected: Affected;
+  written: number;
+  items: number;
+  /** Lost-ID rows of the units that left (`before`) and came (`after`), for {@link fileLostPayments}. */
+  lost: { before: LostPayment[]; after: LostPayment[] };
+}> {
   const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
   const removedParts = partsByVersion(removed.filter(packed));
@@ -305,6 +317,7 @@ async function syncPayments(
   // Only payments with a person are filed in person buckets.
   const personRemove: DisclosedPayment[] = [];
   const personPut: DisclosedPayment[] = [];
+  const lost = { before: [] as LostPayment[], after: [] as LostPayment[] };
   let written = 0;
   let items = 0;
 
@@ -331,6 +344,8 @@ async function syncPayments(
             if (!p) return false;
             const x = { p, shard, lost: lostId(row) };
             into.set(recordKey(p), x);
+            // Filed under a person by fileLostPayments (legacy units never were).
+            if (x.lost && into !== legacy) (sign === 1 ? lost.after : lost.before).push({ source, row });
             if (!diffed) {
               count(x);
               return true;
@@ -388,13 +403,76 @@ async function syncPayments(
       items += await deps.disclosure.removeLegacyPayments([...legacy.values()].map((l) => l.p));
   }
   items += await deps.disclosure.updatePersonPayments(personRemove, personPut);
-  return { counts, affected, written, items };
+  return { counts, affected, written, items, lost };
+}
+
+/** A payment row whose ID was lost, with the source its ref is made of. */
+interface LostPayment {
+  readonly source: string;
+  readonly row: NormalizedRow;
+}
+
+/**
+ * File the payments whose ID was lost under the one registered person of that name in that
+ * village (`LostIdIndex.recipientOf`: `resolveLostId`, as the collision ties them), so they
+ * reach that person's lookup: those of units that left are unfiled as the last sync filed them
+ * (the kept lost-ID index), those of units that came are filed by the registry in force and,
+ * when the registry changed, those of units that stayed move to the person it finds now (or
+ * leave the lookup when the name became ambiguous there). Answers the items written.
+ */
+async function fileLostPayments(
+  deps: DisclosureSyncDeps,
+  reader: PaymentReader,
+  lost: { readonly before: readonly LostPayment[]; readonly after: readonly LostPayment[] },
+  added: ReadonlySet<string>,
+  /**
+   * The lost rows of units that stayed: `filed` as the last sync left them (the registry is the
+   * same), `moved` (the registry changed: filed again) or `unfiled` (a sync before lost IDs were
+   * filed left them out).
+   */
+  stayed: 'filed' | 'moved' | 'unfiled',
+  digest: (idNumber: string) => string,
+): Promise<number> {
+  if (lost.before.length === 0 && lost.after.length === 0 && stayed === 'filed') return 0;
+  const before = [...lost.before];
+  const after = [...lost.after];
+  if (stayed !== 'filed')
+    for (const { versionId, row } of await reader.lostRows()) {
+      const part = coverageKey('subsidy_payments', row.values) ?? '';
+      if (added.has(unitId({ kind: 'subsidy_payments', versionId, part }))) continue;
+      const source = reader.departmentOf(versionId);
+      if (stayed === 'moved') before.push({ source, row });
+      after.push({ source, row });
+    }
+  // Each index is asked only for rows it files: without lost rows, none is read (nor the registry scanned).
+  const filed = async (payments: readonly LostPayment[], index: () => Promise<LostIdIndex>) => {
+    if (payments.length === 0) return [];
+    const persons = await index();
+    return defined(
+      payments.map(({ source, row }) => {
+        const idNumber = persons.recipientOf(row).idNumber;
+        return idNumber ? disclosedPayment(source, { ...row, idNumber }, digest) : undefined;
+      }),
+    );
+  };
+  const put = new Map((await filed(after, () => reader.lostIndex())).map((p) => [recordKey(p), p]));
+  const remove = (await filed(before, () => reader.keptLostIndex())).filter((p) => {
+    const next = put.get(recordKey(p));
+    if (next === undefined || !samePayment(p, next)) return true;
+    put.delete(recordKey(p));
+    return false;
+  });
+  if (remove.length === 0 && put.size === 0) return 0;
+  return deps.disclosure.updatePersonPayments(remove, [...put.values()]);
 }
 
 /** Reads what counting totals and the lookup needs, at most once per sync. */
 class PaymentReader {
   private lost?: Promise<{ versionId: string; row: NormalizedRow }[]>;
   private index?: Promise<LostIdIndex>;
+  private kept?: Promise<LostIdCache | undefined>;
+  /** The lost-ID index found again this sync, kept by {@link keepLostIndex}. */
+  private found?: LostIdCache;
 
   constructor(
     private readonly deps: DisclosureSyncDeps,
@@ -428,6 +506,30 @@ class PaymentReader {
     return this.lost;
   }
 
+  /** The source (department) of a payment version's refs. */
+  departmentOf(versionId: string): string {
+    return (this.byId.get(versionId) as DatasetVersion).department;
+  }
+
+  /** The lost-ID index as the last sync kept it, read before {@link lostIndex} replaces it. */
+  private keptCache() {
+    this.kept ??= readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+    return this.kept;
+  }
+
+  /**
+   * Keep the lost-ID index found this sync (if any) for the next one: only after the lost
+   * payments were filed by it, so a sync that stops before unfiles them by the index they were filed by.
+   */
+  async keepLostIndex(): Promise<void> {
+    if (this.found) await writeJson(this.deps, LOST_IDS_KEY, this.found);
+  }
+
+  /** The lost-ID index the last sync filed lost payments by (empty when none was kept). */
+  async keptLostIndex(): Promise<LostIdIndex> {
+    return LostIdIndex.of((await this.keptCache())?.entries ?? []);
+  }
+
   /** The registry's persons by name + village, for the lost rows' names and villages only. */
   lostIndex() {
     this.index ??= (async () => {
@@ -438,13 +540,13 @@ class PaymentReader {
       }
       // Kept in the data bucket: found again only when the registry or the lost rows' names change.
       const registry = this.registry.map((v) => v.versionId).sort();
-      const kept = await readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+      const kept = await this.keptCache();
       const known = new Set(kept?.entries.map(([k]) => k));
       if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
         return LostIdIndex.of(kept.entries);
       const index = new LostIdIndex(wanted);
       for await (const { row } of this.registryRows()) index.addRegistryRow(row);
-      await writeJson(this.deps, LOST_IDS_KEY, { registry, entries: index.entries() } satisfies LostIdCache);
+      this.found = { registry, entries: index.entries() };
       return index;
     })();
     return this.index;
@@ -471,10 +573,12 @@ class PaymentReader {
       if (!payment || payment.period.slice(0, 4) !== year) return;
       totals.add(payment, recipient.key);
       const name = normalized(row.values.recipient_name);
-      if (row.idNumber) {
-        const names = paid.get(row.idNumber) ?? new Set<string>();
+      // A lost ID's person (found by name + village) is paid too: the payment is in their lookup.
+      const idNumber = recipient.idNumber ?? row.idNumber;
+      if (idNumber) {
+        const names = paid.get(idNumber) ?? new Set<string>();
         if (name) names.add(name);
-        paid.set(row.idNumber, names);
+        paid.set(idNumber, names);
       }
     };
     const inYear = (parts: ReadonlySet<string>) => [...parts].some((p) => p.split('|')[1]?.startsWith(year));
@@ -595,8 +699,9 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   // item each: every year's totals are written packed (diffed against the table, which deletes
   // the old items) and the lookup index is rebuilt packed.
   const upgraded = state !== undefined && state.format !== 2;
+  const lostUnfiled = state !== undefined && state.lostFiled !== true;
   // Without state (first sync) or with a new registry, every year is counted again.
-  if (!state || registryChanged || upgraded)
+  if (!state || registryChanged || upgraded || lostUnfiled)
     for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
   // A year that has no payments any more is counted (to nothing) once more.
   for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
@@ -606,6 +711,14 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     .map((u) => byId.get(u.versionId))
     .filter((v): v is DatasetVersion => v !== undefined);
   const reader = new PaymentReader(deps, parts, registry, byId);
+  const lostItems = await fileLostPayments(
+    deps,
+    reader,
+    payments.lost,
+    new Set(payAdded.map(unitId)),
+    registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
+    digest,
+  );
   let paidChanged = false;
   const paidChange = async () => {
     if (paidChanged) return;
@@ -626,6 +739,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   let lookupItems = 0;
   if (lookups) lookupItems += await rebuildLookups(deps, reader, [...years], digest, upgraded);
   if (upgraded) lookupItems += await deps.disclosure.removeLegacyLookups();
+  await reader.keepLostIndex();
   // Units are marked last, after their records and the totals and lookups that follow them: a
   // sync that stops halfway sees them as changed again.
   await deps.disclosure.markUnits(
@@ -643,7 +757,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     ],
     removed,
   );
-  const next: SyncState = { format: 2, years: [...years].sort() };
+  const next: SyncState = { format: 2, years: [...years].sort(), lostFiled: true };
   if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);
 
   const summary = {
@@ -651,7 +765,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     unitsRemoved: removed.length,
     recomputed: affected.size > 0 || lookups,
     paymentsWritten: payments.written,
-    itemsWritten: payments.items + lookupItems + otherItems,
+    itemsWritten: payments.items + lostItems + lookupItems + otherItems,
     totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
     lookupsRebuilt: lookups,
     seconds: (Date.now() - started) / 1000,
