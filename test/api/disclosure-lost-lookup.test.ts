@@ -157,3 +157,21 @@ describe('a county synced before lost-ID payments were filed under their persons
     expect(await sync()).toMatchObject({ itemsWritten: 0, totalsCounted: 0 });
   });
 });
+
+describe('a sync whose paid persons changed', () => {
+  it('rebuilds the lookup index once, not again at the next sync', async () => {
+    const { p, sync, lookup } = await county(ONE_ZHANG);
+    // A month later 张三 of 红星村 is paid for the first time: the set of paid persons changes.
+    await p.deliver(
+      'uploads/civil-affairs/subsidy_payments/2024年4月农村低保发放花名册.csv',
+      [
+        '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+        `农村低保,张三,${ZHANG_RED},青山镇,红星村,280,2024-04-05`,
+      ].join('\n'),
+    );
+    expect(await sync()).toMatchObject({ unitsAdded: 1, lookupsRebuilt: true });
+    expect((await lookup('张三', ZHANG_RED)).map((i) => i.amount)).toEqual([280]);
+    // The pending mark the first sync set while counting is cleared: nothing is left to do.
+    expect(await sync()).toMatchObject({ lookupsRebuilt: false, recomputed: false, itemsWritten: 0 });
+  });
+});

@@ -720,10 +720,15 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     digest,
   );
   let paidChanged = false;
+  // What the data bucket holds now: the state read, or the one marked pending below.
+  let stored = state;
   const paidChange = async () => {
     if (paidChanged) return;
     paidChanged = true;
-    if (state) await writeJson(deps, STATE_KEY, { ...state, lookupsPending: true } satisfies SyncState);
+    if (state) {
+      stored = { ...state, lookupsPending: true };
+      await writeJson(deps, STATE_KEY, stored);
+    }
   };
   for (const [year, shards] of affected.byYear)
     await countYear(
@@ -758,7 +763,8 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     removed,
   );
   const next: SyncState = { format: 2, years: [...years].sort(), lostFiled: true };
-  if (JSON.stringify(next) !== JSON.stringify(state)) await writeJson(deps, STATE_KEY, next);
+  // Compared with what is stored now: a pending mark written above must be cleared.
+  if (JSON.stringify(next) !== JSON.stringify(stored)) await writeJson(deps, STATE_KEY, next);
 
   const summary = {
     unitsAdded: added.length,
