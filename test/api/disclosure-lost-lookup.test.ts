@@ -9,7 +9,7 @@ import { personDigest } from '@jiandu/domain/disclosure/lookup';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { DIVISIONS } from '../support/disclosure-files.js';
 import { testId } from '../support/ids.js';
@@ -173,5 +173,24 @@ describe('a sync whose paid persons changed', () => {
     expect((await lookup('张三', ZHANG_RED)).map((i) => i.amount)).toEqual([280]);
     // The pending mark the first sync set while counting is cleared: nothing is left to do.
     expect(await sync()).toMatchObject({ lookupsRebuilt: false, recomputed: false, itemsWritten: 0 });
+  });
+});
+
+describe('a roster with and without IDs', () => {
+  it('updates the person buckets once per sync, its lost-ID rows with the others', async () => {
+    const { p, store, sync, lookup } = await county(ONE_ZHANG);
+    await p.deliver(
+      'uploads/civil-affairs/subsidy_payments/2024年5月农村低保发放花名册.csv',
+      [
+        '项目名称,姓名,身份证号,乡镇（街道）,村（社区）,金额（元）,发放日期',
+        '农村低保,张三,4.31199E+17,青山镇,龙泉村,330,2024-05-05',
+        `农村低保,刘芳,${LIU},青山镇,龙泉村,310,2024-05-05`,
+      ].join('\n'),
+    );
+    const updates = vi.spyOn(store, 'updatePersonPayments');
+    await sync();
+    expect(updates).toHaveBeenCalledTimes(1);
+    expect((await lookup('张三', ZHANG)).map((i) => i.amount).sort()).toEqual([320, 330]);
+    expect((await lookup('刘芳', LIU)).map((i) => i.amount).sort()).toEqual([300, 310]);
   });
 });

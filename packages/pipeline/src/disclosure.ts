@@ -304,6 +304,8 @@ async function syncPayments(
   items: number;
   /** Lost-ID rows of the units that left (`before`) and came (`after`), for {@link fileLostPayments}. */
   lost: { before: LostPayment[]; after: LostPayment[] };
+  /** Changed records of persons with an ID, for the person buckets. */
+  persons: PersonPaymentChange;
 }> {
   const packed = (u: DisclosureUnit) => u.layout === PROJECTION_LAYOUT;
   const addedParts = partsByVersion(added);
@@ -402,8 +404,14 @@ async function syncPayments(
     if (legacy.size > 0)
       items += await deps.disclosure.removeLegacyPayments([...legacy.values()].map((l) => l.p));
   }
-  items += await deps.disclosure.updatePersonPayments(personRemove, personPut);
-  return { counts, affected, written, items, lost };
+  // Person buckets are written by the caller, once, together with the lost-ID rows it files.
+  return { counts, affected, written, items, lost, persons: { remove: personRemove, put: personPut } };
+}
+
+/** Records to take out of and put into the person buckets the lookup reads. */
+interface PersonPaymentChange {
+  readonly remove: readonly DisclosedPayment[];
+  readonly put: readonly DisclosedPayment[];
 }
 
 /** A payment row whose ID was lost, with the source its ref is made of. */
@@ -418,10 +426,10 @@ interface LostPayment {
  * reach that person's lookup: those of units that left are unfiled as the last sync filed them
  * (the kept lost-ID index), those of units that came are filed by the registry in force and,
  * when the registry changed, those of units that stayed move to the person it finds now (or
- * leave the lookup when the name became ambiguous there). Answers the items written.
+ * leave the lookup when the name became ambiguous there). Answers the person-bucket changes
+ * (written by the caller with the others, so a bucket is rewritten once per sync).
  */
 async function fileLostPayments(
-  deps: DisclosureSyncDeps,
   reader: PaymentReader,
   lost: { readonly before: readonly LostPayment[]; readonly after: readonly LostPayment[] },
   added: ReadonlySet<string>,
@@ -432,8 +440,9 @@ async function fileLostPayments(
    */
   stayed: 'filed' | 'moved' | 'unfiled',
   digest: (idNumber: string) => string,
-): Promise<number> {
-  if (lost.before.length === 0 && lost.after.length === 0 && stayed === 'filed') return 0;
+): Promise<PersonPaymentChange> {
+  if (lost.before.length === 0 && lost.after.length === 0 && stayed === 'filed')
+    return { remove: [], put: [] };
   const before = [...lost.before];
   const after = [...lost.after];
   if (stayed !== 'filed')
@@ -462,8 +471,7 @@ async function fileLostPayments(
     put.delete(recordKey(p));
     return false;
   });
-  if (remove.length === 0 && put.size === 0) return 0;
-  return deps.disclosure.updatePersonPayments(remove, [...put.values()]);
+  return { remove, put: [...put.values()] };
 }
 
 /** Reads what counting totals and the lookup needs, at most once per sync. */
@@ -711,14 +719,21 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     .map((u) => byId.get(u.versionId))
     .filter((v): v is DatasetVersion => v !== undefined);
   const reader = new PaymentReader(deps, parts, registry, byId);
-  const lostItems = await fileLostPayments(
-    deps,
+  const lostFiling = await fileLostPayments(
     reader,
     payments.lost,
     new Set(payAdded.map(unitId)),
     registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
     digest,
   );
+  // One update of the person buckets for the rows with an ID and the lost-ID rows filed: at 1M
+  // a bucket holds thousands of payments, and lost rows fall into nearly every bucket.
+  const personRemove = [...payments.persons.remove, ...lostFiling.remove];
+  const personPut = [...payments.persons.put, ...lostFiling.put];
+  const personItems =
+    personRemove.length + personPut.length > 0
+      ? await deps.disclosure.updatePersonPayments(personRemove, personPut)
+      : 0;
   let paidChanged = false;
   // What the data bucket holds now: the state read, or the one marked pending below.
   let stored = state;
@@ -771,7 +786,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     unitsRemoved: removed.length,
     recomputed: affected.size > 0 || lookups,
     paymentsWritten: payments.written,
-    itemsWritten: payments.items + lostItems + lookupItems + otherItems,
+    itemsWritten: payments.items + personItems + lookupItems + otherItems,
     totalsCounted: [...affected.byYear.values()].reduce((n, s) => n + s.size, 0),
     lookupsRebuilt: lookups,
     seconds: (Date.now() - started) / 1000,
