@@ -1,21 +1,10 @@
-/**
- * A roster that went through Excel lost its ID numbers (`4.31199E+17`): such a payment reaches
- * the personal lookup of the one registered person of that name in that village, as the
- * collision ties it (`resolveLostId`), and of nobody when the village has two of that name.
- */
-import { createApp } from '@jiandu/api';
-import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
 import { personDigest } from '@jiandu/domain/disclosure/lookup';
-import { syncDisclosure } from '@jiandu/pipeline';
-import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { describe, expect, it, vi } from 'vitest';
-import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { DIVISIONS } from '../support/disclosure-files.js';
+import { disclosurePlatform } from '../support/disclosure-platform.js';
 import { testId } from '../support/ids.js';
-import { memoryDisclosureDeps } from '../support/memory-ports.js';
-import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
-import { memoryPipeline } from '../support/workflow.js';
+import { TEST_KEYS } from '../support/trust.js';
 
 const NOW = '2024-06-15T02:00:00.000Z';
 const REGISTRY_KEY = 'uploads/police/household_registry/户籍.csv';
@@ -43,25 +32,7 @@ type Row = Record<string, unknown>;
 
 /** A county in memory with the given registry and the roster, synced; its public lookup. */
 async function county(registry: string) {
-  const store = new MemoryDisclosureStore();
-  const config = resolveDisclosureConfig();
-  const p = memoryPipeline({ now: NOW }, { disclosure: store, disclosureConfig: config });
-  const app = createApp(
-    memoryApiDeps({
-      authenticator: principalsAuthenticator({}),
-      versions: p.deps.versions,
-      now: () => NOW,
-      disclosure: memoryDisclosureDeps({
-        store,
-        config,
-        limits: new MemoryRateLimits(),
-        lookupLimit: { max: 1000, windowSeconds: 600 },
-        divisions: () => divisionIndexFor(p.deps),
-      }),
-    }),
-  );
-  const sync = () =>
-    syncDisclosure({ ...p.deps, disclosure: store, disclosureConfig: config, lookupKey: TEST_KEYS.lookup });
+  const { p, store, app, sync } = disclosurePlatform({ now: NOW }, new MemoryDisclosureStore());
   const lookup = async (name: string, idNumber: string) => {
     const res = await app.request('/api/v1/public/lookup', {
       method: 'POST',

@@ -1,23 +1,9 @@
-/**
- * A monthly roster uploaded again with one row entered twice near the top and another row
- * removed further down (the county benchmark's re-upload): every row between the two has
- * another row number, so its record has another ref, but what the totals and the lookup count
- * changed for two payments only. The incremental sync must answer exactly what a sync from
- * scratch of the corrected files answers, and count again only what the two payments touch.
- */
-import { createApp } from '@jiandu/api';
-import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
-import { syncDisclosure } from '@jiandu/pipeline';
-import { divisionIndexFor } from '@jiandu/pipeline/divisions';
 import { hashToShard } from '@jiandu/pipeline/shards';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { describe, expect, it } from 'vitest';
-import { memoryApiDeps, principalsAuthenticator } from '../support/api.js';
 import { DIVISIONS, LI, PAYMENTS, REGISTRY } from '../support/disclosure-files.js';
+import { disclosurePlatform } from '../support/disclosure-platform.js';
 import { testId } from '../support/ids.js';
-import { memoryDisclosureDeps } from '../support/memory-ports.js';
-import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
-import { memoryPipeline } from '../support/workflow.js';
 
 const NOW = '2024-06-15T02:00:00.000Z';
 const ROSTER_KEY = 'uploads/civil-affairs/subsidy_payments/2024年3月农村低保发放花名册.csv';
@@ -64,25 +50,7 @@ class StoppingStore extends MemoryDisclosureStore {
 /** A platform in memory: the workflow's pipeline, the projections and the public API. */
 function platform() {
   const clock = { now: NOW };
-  const store = new StoppingStore();
-  const config = resolveDisclosureConfig();
-  const p = memoryPipeline(clock, { disclosure: store, disclosureConfig: config });
-  const app = createApp(
-    memoryApiDeps({
-      authenticator: principalsAuthenticator({}),
-      versions: p.deps.versions,
-      now: () => clock.now,
-      disclosure: memoryDisclosureDeps({
-        store,
-        config,
-        limits: new MemoryRateLimits(),
-        lookupLimit: { max: 1000, windowSeconds: 600 },
-        divisions: () => divisionIndexFor(p.deps),
-      }),
-    }),
-  );
-  const sync = () =>
-    syncDisclosure({ ...p.deps, disclosure: store, disclosureConfig: config, lookupKey: TEST_KEYS.lookup });
+  const { p, store, app, sync } = disclosurePlatform(clock, new StoppingStore());
   // Files are normalized as uploads are (`deliver`: no collision run, so no sync but the test's).
   const load = async (roster: string) => {
     await p.deliver('uploads/civil-affairs/divisions/区划.csv', DIVISIONS);
