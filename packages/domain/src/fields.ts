@@ -42,6 +42,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   reportId: '举报编号',
   versionId: '数据版本编号',
   executionId: '执行编号',
+  auditId: '审计记录编号',
   idNumber: '身份证号',
   department: '部门',
   // lead workflow

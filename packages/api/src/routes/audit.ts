@@ -63,7 +63,7 @@ const AuditQuerySchema = z
 
 /** An entry's id (`{at}#{random}`), percent-encoded in the path (`%23` for `#`). */
 const AuditIdParam = z.object({
-  auditId: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]{8,12}Z#[A-Za-z0-9-]{1,64}$/, '不是审计记录编号'),
+  auditId: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]{8,12}Z#[A-Za-z0-9-]{1,64}$/, '编号格式不正确'),
 });
 
 const LeadIdsQuery = z.object({
