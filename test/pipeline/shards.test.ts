@@ -1,5 +1,12 @@
 import type { NormalizedRow } from '@jiandu/domain/model';
-import { decodeRowStream, encodeRows, hashToShard, idNumberOfLine, shardOf } from '@jiandu/pipeline/shards';
+import {
+  decodeLineBatches,
+  decodeRowStream,
+  encodeRows,
+  hashToShard,
+  idNumberOfLine,
+  shardOf,
+} from '@jiandu/pipeline/shards';
 import { mayHaveLostId } from '@jiandu/pipeline/source-rows';
 import { describe, expect, it } from 'vitest';
 
@@ -66,6 +73,28 @@ describe('decodeRowStream', () => {
     // A line turned down is not parsed at all.
     const broken = new TextEncoder().encode(`{not json\n${encodeRows(rows)}`);
     expect(await decode([broken], (line) => line.startsWith('{"'))).toEqual(rows);
+  });
+});
+
+describe('decodeLineBatches', () => {
+  it('gives the same non-empty lines however the bytes are cut (a name index: key, tab, IDs)', async () => {
+    const lines = ['欧阳娜|红星村\t430102199001011234', '𠀀王五|石门乡\t', '张伟|青山镇\t1,2'];
+    const bytes = new TextEncoder().encode(`${lines.join('\n')}\n\n`);
+    const read = async (chunks: Uint8Array[]) => {
+      const out: string[] = [];
+      for await (const batch of decodeLineBatches(
+        (async function* () {
+          yield* chunks;
+        })(),
+      ))
+        out.push(...batch);
+      return out;
+    };
+    for (let cut = 0; cut <= bytes.length; cut++)
+      for (const second of [cut, Math.min(bytes.length, cut + 3)])
+        expect(
+          await read([bytes.subarray(0, cut), bytes.subarray(cut, second), bytes.subarray(second)]),
+        ).toEqual(lines);
   });
 });
 

@@ -186,22 +186,31 @@ export async function* decodeRowBatches(
   chunks: AsyncIterable<Uint8Array>,
   wanted?: (line: string) => boolean,
 ): AsyncGenerator<NormalizedRow[]> {
+  for await (const lines of decodeLineBatches(chunks)) {
+    const rows: NormalizedRow[] = [];
+    for (const line of lines) if (!wanted || wanted(line)) rows.push(JSON.parse(line) as NormalizedRow);
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/**
+ * The non-empty lines of a UTF-8 text object as its bytes arrive, a chunk's complete lines at a
+ * time. Exact whatever the chunking (a chunk may end inside a line or inside a character's bytes).
+ */
+export async function* decodeLineBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   for await (const chunk of chunks) {
     const text = rest + decoder.decode(chunk, { stream: true });
-    const rows: NormalizedRow[] = [];
+    const lines: string[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      if (end > start) {
-        const line = text.slice(start, end);
-        if (!wanted || wanted(line)) rows.push(JSON.parse(line) as NormalizedRow);
-      }
+      if (end > start) lines.push(text.slice(start, end));
       start = end + 1;
     }
     rest = text.slice(start);
-    if (rows.length > 0) yield rows;
+    if (lines.length > 0) yield lines;
   }
   rest += decoder.decode();
-  if (rest.length > 0 && (!wanted || wanted(rest))) yield [JSON.parse(rest) as NormalizedRow];
+  if (rest.length > 0) yield [rest];
 }

@@ -33,6 +33,7 @@ import {
   versionsInForce,
 } from '../manifest.js';
 import {
+  decodeLineBatches,
   decodeRows,
   derivedKeys,
   encodeRows,
@@ -167,11 +168,13 @@ class RegistryNames {
     const index: NameVillageIndex = new Map();
     if (keys.size === 0) return index;
     if (await this.deps.objects.exists(this.deps.buckets.data, this.key)) {
-      for await (const line of textLines(this.deps.objects.stream(this.deps.buckets.data, this.key))) {
-        const tab = line.indexOf('\t');
-        const key = line.slice(0, tab);
-        if (keys.has(key)) index.set(key, line.slice(tab + 1));
-      }
+      const stored = this.deps.objects.stream(this.deps.buckets.data, this.key);
+      for await (const lines of decodeLineBatches(stored))
+        for (const line of lines) {
+          const tab = line.indexOf('\t');
+          const key = line.slice(0, tab);
+          if (keys.has(key)) index.set(key, line.slice(tab + 1));
+        }
       return index;
     }
     // No run stored this registry's index yet: stream the registry's rows into one, keeping none.
@@ -195,19 +198,6 @@ class RegistryNames {
       'text/tab-separated-values',
     );
   }
-}
-
-/** The lines of a text object as its bytes arrive (exact whatever the chunking). */
-async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let rest = '';
-  for await (const chunk of chunks) {
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = lines.pop() ?? '';
-    yield* lines;
-  }
-  rest += decoder.decode();
-  if (rest.length > 0) yield rest;
 }
 
 /**
