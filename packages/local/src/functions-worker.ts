@@ -6,6 +6,7 @@
  * and answers invocations from the platform (a pool worker gets one at a time), or serves the
  * API app on its own port (the API's own worker).
  */
+import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -44,7 +45,12 @@ export type HostResponse =
 type LambdaHandler = (event: unknown, context: Context) => unknown;
 type FetchApp = { fetch(request: Request): Response | Promise<Response> };
 
-const { repoRoot } = workerData as { repoRoot: string };
+const { repoRoot, nice } = workerData as { repoRoot: string; nice: number };
+// A background worker's thread yields the cores to the others: on Linux the nice value belongs
+// to the calling thread, so this lowers only this worker's JavaScript thread (not the
+// platform's, nor the threads V8 and libuv share between workers). Elsewhere `setPriority(0)`
+// would lower the whole process, so there the worker keeps its priority.
+if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 function load(entry: string): Promise<Record<string, unknown>> {
