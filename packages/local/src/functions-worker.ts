@@ -9,6 +9,8 @@
 import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import type { Context } from 'aws-lambda';
@@ -53,6 +55,17 @@ const { repoRoot, nice } = workerData as { repoRoot: string; nice: number };
 if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
+/**
+ * V8's full collection, taken without `--expose-gc` on the command line (a V8 flag is the
+ * whole process's): switched on just long enough to fetch the function from a fresh context.
+ */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  return gc;
+})();
+
 function load(entry: string): Promise<Record<string, unknown>> {
   let loaded = modules.get(entry);
   if (!loaded) {
@@ -90,7 +103,12 @@ parentPort?.on('message', (request: HostRequest) => {
     request.type === 'invoke'
       ? invoke(request.entry, request.functionName, request.event)
       : serveApp(request.entry, request.port, request.web);
-  work.then(
+  // After an invocation its garbage would stay in this worker's heap until the next one
+  // allocates enough to trigger a collection — an idle worker that ran a shard or the plan
+  // held hundreds of MB, while the other workers ran theirs. A full collection once the
+  // invocation is done (its live set is small by then: milliseconds) gives the pages back.
+  const collected = request.type === 'invoke' ? work.finally(collectGarbage) : work;
+  collected.then(
     (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies HostResponse),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));

@@ -19,6 +19,7 @@ import type { Seen } from './fixtures/pool-function.js';
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const ENTRY = 'fixtures/env-function.ts';
 const POOL_ENTRY = 'fixtures/pool-function.ts';
+const HEAP_ENTRY = 'fixtures/heap-function.ts';
 /** The disclosure sync's function: what the platform runs in the background lane. */
 const SYNC = taskFunctionName('SyncDisclosure');
 
@@ -236,6 +237,16 @@ describe('function host', () => {
     // One warm worker: the shard was its second invocation, the sync its third (at the pool's priority).
     expect(await shard).toMatchObject({ invocations: 2, nice: 0 });
     expect(await sync).toMatchObject({ invocations: 3, nice: 0 });
+  });
+
+  it("gives an invocation's garbage back when it is done, and keeps the worker's module state", async () => {
+    const a = host('t', 1);
+    const MB = 1024 * 1024;
+    await a.invoke(HEAP_ENTRY, 'jiandu-MatchShard', { allocateMb: 300, keepMb: 40 });
+    // The same warm worker: its heap holds the 40 MB kept in module state, not the 300 MB of garbage.
+    const { heapAtStart } = (await a.invoke(HEAP_ENTRY, 'jiandu-MatchShard', {})) as { heapAtStart: number };
+    expect(heapAtStart).toBeGreaterThan(40 * MB);
+    expect(heapAtStart).toBeLessThan(150 * MB);
   });
 
   it('rejects running and waiting invocations when stopped', async () => {
