@@ -413,7 +413,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     log(
       `[local] functions: the API in its own worker, up to ${functionWorkers} invocation(s) at once` +
         (background.workers > 0
-          ? ` and ${background.workers} background one(s) (${BACKGROUND_TASKS.join(', ')}) at nice ${background.nice}; `
+          ? ` and ${background.workers} background one(s) (${BACKGROUND_TASKS.join(', ')})` +
+            `${process.platform === 'linux' ? ` at nice ${background.nice}` : ''}; `
           : `; ${BACKGROUND_TASKS.join(', ')} waits behind the others; `) +
         `up to ${concurrentExecutions} execution(s) at once`,
     );
