@@ -126,7 +126,13 @@ function tallyUpdates(tableName: string, writes: readonly LeadWrite[]): Transact
  */
 const PACKED_FIELDS = ['evidence', 'scoreBreakdown', 'subjectParts', 'reasons', 'history'] as const;
 
-/** A lead as an item: its keys, its index keys and its fields, the {@link PACKED_FIELDS} as JSON strings. */
+/**
+ * A lead as an item: its keys, its index keys and its fields, the {@link PACKED_FIELDS} as JSON
+ * strings. One item per lead, in both indexes, on purpose: splitting it into an unindexed whole
+ * item and a small index entry (so that a re-cite of a replaced roster rewrites no index copy)
+ * was measured slower on DynamoDB Local, whose cost is per transaction action rather than per
+ * index copy or byte (README "Lead storage at county scale"; `bench/dynamodb-write-cost.ts`).
+ */
 function leadItem(lead: Lead): Item {
   const item: Item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
   for (const field of PACKED_FIELDS) if (lead[field] !== undefined) item[field] = JSON.stringify(lead[field]);
