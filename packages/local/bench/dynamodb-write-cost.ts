@@ -12,7 +12,7 @@
  * a small indexed item, a new lead split into an unindexed whole item and a small index entry
  * (two puts), and a rescore's replacement of a stored lead (Put or Update; indexed or not).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClientOf } from '@jiandu/store/clients';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '../src/dynamodb.js';
 import { freePort } from '../src/ports.js';
+import { childrenCpuSeconds } from './children-cpu.js';
 
 const { values: args } = parseArgs({
   options: { items: { type: 'string', default: '5000' }, evidence: { type: 'string', default: '2000' } },
@@ -27,21 +28,6 @@ const { values: args } = parseArgs({
 const N = Number(args.items);
 /** The packed fields' bytes (the county's real leads: ≈ 2.3 KB a lead). */
 const EVIDENCE = 'x'.repeat(Number(args.evidence));
-
-/** CPU seconds of this process's children so far: DynamoDB Local's Java. */
-function javaCpuSeconds(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return ticks / 100;
-}
 
 type Item = Record<string, unknown>;
 /** The transaction actions of lead `i`. */
@@ -147,10 +133,10 @@ try {
     const table = `cost-${n}`;
     await ensureTable(client, table);
     if (options?.seeded) await send(doc, table, put(options.indexed ?? true));
-    const java = javaCpuSeconds();
+    const java = childrenCpuSeconds();
     const start = performance.now();
     await send(doc, table, actions);
-    const cpu = javaCpuSeconds() - java;
+    const cpu = childrenCpuSeconds() - java;
     console.log(
       `${name.padEnd(40)} ${((performance.now() - start) / 1000).toFixed(1).padStart(6)} s  DynamoDB Local ${cpu.toFixed(1).padStart(5)} s CPU, ${((cpu / N) * 1000).toFixed(2)} ms a lead`,
     );
