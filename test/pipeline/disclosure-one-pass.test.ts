@@ -43,11 +43,11 @@ async function loaded(batches: readonly (readonly DemoFile[])[]) {
   // The shards' parts as written; a year's sum (updated part by part) as its set of cells.
   const parts = [...p.deps.objects.items]
     .filter(([key]) => key.startsWith(`${DATA}/disclosure/totals/`))
-    .map(([key, bytes]) => {
+    .map(([key, bytes]): [string, string | string[]] => {
       const text = new TextDecoder().decode(bytes);
-      if (!key.endsWith('/sum.json')) return [key, text] as const;
+      if (!key.endsWith('/sum.json')) return [key, text];
       const { cells } = JSON.parse(text) as { cells: unknown[] };
-      return [key, cells.map((c) => JSON.stringify(c)).sort()] as const;
+      return [key, cells.map((c) => JSON.stringify(c)).sort()];
     });
   return {
     summaries,

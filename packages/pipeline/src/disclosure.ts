@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
-import { type LookupPerson, lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
+import { lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
@@ -565,22 +565,47 @@ interface LostRow {
   readonly row: NormalizedRow;
 }
 
-/** What the lookup index knows of the registry's persons (`LookupPerson`s by ID number). */
-type RegistryPersons = Map<string, { idNumber: string; names: Set<string>; household?: string }>;
+const NO_NAMES: readonly string[] = [];
 
-/** Add a registry row to the persons the lookup index knows. */
-function addRegistryPerson(persons: RegistryPersons, row: NormalizedRow, department: string): void {
-  if (!row.idNumber) return;
-  let p = persons.get(row.idNumber);
-  if (!p) {
-    p = { idNumber: row.idNumber, names: new Set() };
-    persons.set(row.idNumber, p);
+/**
+ * The persons the lookup index knows, by ID number: the registry's (names, household) and the
+ * paid ones (the names their payments give them). Gathered by the lost-ID index's registry
+ * scan when the index is rebuilt, so the registry is read once; names and households are
+ * strings shared by the persons that have them.
+ */
+class RegistryPersons {
+  readonly byId = new Map<
+    string,
+    { readonly idNumber: string; names: readonly string[]; household?: string }
+  >();
+  private readonly strings = new Map<string, string>();
+
+  private shared(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
   }
-  const name = normalizePersonName(row.values.name as string | null);
-  if (name) p.names.add(name);
-  const household = row.values.household_no;
-  if (household !== null && household !== undefined && household !== '')
-    p.household = `${department}|${String(household)}`;
+
+  /** A person paid or registered under `name` (normalized; empty: no name). */
+  add(idNumber: string, name: string): { household?: string } {
+    let p = this.byId.get(idNumber);
+    if (!p) {
+      p = { idNumber, names: NO_NAMES };
+      this.byId.set(idNumber, p);
+    }
+    if (name && !p.names.includes(name)) p.names = [...p.names, this.shared(name)];
+    return p;
+  }
+
+  /** Add a registry row. */
+  addRow(row: NormalizedRow, department: string): void {
+    if (!row.idNumber) return;
+    const p = this.add(row.idNumber, normalizePersonName(row.values.name as string | null));
+    const household = row.values.household_no;
+    if (household !== null && household !== undefined && household !== '')
+      p.household = this.shared(`${department}|${String(household)}`);
+  }
 }
 
 /** Reads what counting totals and the lookup needs, at most once per sync. */
@@ -619,8 +644,8 @@ class PaymentReader {
     const gathered = this.persons;
     this.persons = undefined;
     if (gathered) return gathered;
-    const persons: RegistryPersons = new Map();
-    for await (const { row, department } of this.registryRows()) addRegistryPerson(persons, row, department);
+    const persons = new RegistryPersons();
+    for await (const { row, department } of this.registryRows()) persons.addRow(row, department);
     return persons;
   }
 
@@ -685,10 +710,10 @@ class PaymentReader {
       if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
         return LostIdIndex.of(kept.entries);
       const index = new LostIdIndex(wanted);
-      const persons: RegistryPersons | undefined = this.lookupsRebuilt ? new Map() : undefined;
+      const persons = this.lookupsRebuilt ? new RegistryPersons() : undefined;
       for await (const { row, department } of this.registryRows()) {
         index.addRegistryRow(row);
-        if (persons) addRegistryPerson(persons, row, department);
+        persons?.addRow(row, department);
       }
       this.persons = persons;
       this.found = { registry, entries: index.entries() };
@@ -1158,24 +1183,16 @@ async function rebuildLookups(
   fromTable = false,
 ): Promise<number> {
   const persons = await reader.registryPersons();
-  const person = (id: string) => {
-    let p = persons.get(id);
-    if (!p) {
-      p = { idNumber: id, names: new Set() };
-      persons.set(id, p);
-    }
-    return p;
-  };
   const paid = new Set<string>();
   for (const year of years)
     for (const shard of ALL_SHARDS)
       for (const [id, names] of (await readJson<ShardPart>(deps, partialKey(year, shard)))?.paid ?? []) {
         paid.add(id);
-        for (const name of names) person(id).names.add(name);
+        for (const name of names) persons.add(id, name);
       }
   const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
-    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid, digest),
+    lookupEntries(deps.lookupKey, persons.byId, paid, digest),
     previous,
   );
   if (JSON.stringify(digests) !== JSON.stringify(previous))
