@@ -565,6 +565,12 @@ interface LostRow {
   readonly row: NormalizedRow;
 }
 
+/** A lost row with the recipient the registry finds for it and the shard whose totals count it. */
+interface HomedLostRow extends LostRow {
+  readonly recipient: Recipient;
+  readonly home: number;
+}
+
 const NO_NAMES: readonly string[] = [];
 
 /**
@@ -611,6 +617,7 @@ class RegistryPersons {
 /** Reads what counting totals and the lookup needs, at most once per sync. */
 class PaymentReader {
   private lost?: Promise<LostRow[]>;
+  private homed?: Promise<HomedLostRow[]>;
   private index?: Promise<LostIdIndex>;
   private kept?: Promise<LostIdCache | undefined>;
   /** The lost-ID index found again this sync, kept by {@link keepLostIndex}. */
@@ -664,6 +671,24 @@ class PaymentReader {
       return out;
     })();
     return this.lost;
+  }
+
+  /**
+   * The lost rows in force, each with the recipient the registry finds for it and the shard
+   * whose totals count it (its person's, else by its name and village).
+   */
+  homedLostRows(): Promise<HomedLostRow[]> {
+    this.homed ??= (async () => {
+      const lost = await this.lostRows();
+      if (lost.length === 0) return [];
+      const index = await this.lostIndex();
+      return lost.map(({ versionId, row }) => {
+        const recipient = index.recipientOf(row);
+        const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
+        return { versionId, row, recipient, home };
+      });
+    })();
+    return this.homed;
   }
 
   /** The lost rows in force as a pass over every payment version found them ({@link ShardTally}). */
@@ -734,15 +759,8 @@ class PaymentReader {
           if (!lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
             part.add(version.department, row, { key: row.idNumber ?? untiedKey(row) });
     }
-    const lost = await this.lostRows();
-    if (lost.length > 0) {
-      const index = await this.lostIndex();
-      for (const { versionId, row } of lost) {
-        const recipient = index.recipientOf(row);
-        const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
-        if (home === shard) part.add(this.departmentOf(versionId), row, recipient);
-      }
-    }
+    for (const { versionId, row, recipient, home } of await this.homedLostRows())
+      if (home === shard) part.add(this.departmentOf(versionId), row, recipient);
     return part.part();
   }
 }
@@ -812,7 +830,7 @@ class ShardTally {
   private builders = new Map<string, PartBuilder>();
   private readonly lost: LostRow[] = [];
   /** The lost rows with their recipients and shards, once found. */
-  private homes: { versionId: string; row: NormalizedRow; recipient: Recipient; home: number }[] = [];
+  private homes: readonly HomedLostRow[] = [];
 
   constructor(
     private readonly reader: PaymentReader,
@@ -859,14 +877,7 @@ class ShardTally {
   async endShard(shard: number): Promise<void> {
     if (shard === LOST_ID_SHARD) {
       this.reader.foundLostRows(this.lost);
-      if (this.lost.length > 0) {
-        const index = await this.reader.lostIndex();
-        this.homes = this.lost.map(({ versionId, row }) => {
-          const recipient = index.recipientOf(row);
-          const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
-          return { versionId, row, recipient, home };
-        });
-      }
+      this.homes = await this.reader.homedLostRows();
     }
     for (const { versionId, row, recipient, home } of this.homes)
       if (home === shard) {
