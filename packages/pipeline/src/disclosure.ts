@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { coverageKey } from '@jiandu/domain/coverage';
 import { type DisclosureConfig, isPublished } from '@jiandu/domain/disclosure/config';
-import { type LookupPerson, lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
+import { lookupEntries, personDigests } from '@jiandu/domain/disclosure/lookup';
 import {
   type DisclosureRecords,
   type DisclosureStore,
@@ -30,7 +30,7 @@ import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
 import { type ManifestVersion, versionsInForce } from './manifest.js';
-import { decodeRows, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey } from './shards.js';
+import { decodeRowBatches, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey } from './shards.js';
 
 /** What keeping the disclosure projections needs. */
 export interface DisclosureSyncDeps
@@ -66,6 +66,7 @@ export interface DisclosureSyncSummary {
 type UnitKey = Omit<DisclosureUnit, 'records'>;
 
 const PROJECTED: readonly ProjectedKind[] = [...DISCLOSURE_KINDS, 'household_registry'];
+const ALL_SHARDS = [...Array(SHARD_COUNT).keys()];
 
 /**
  * The units that should be projected now: every version in force of the disclosure kinds and
@@ -100,19 +101,33 @@ function desiredUnits(
   return units;
 }
 
-/** Every row of a version, by shard; `shards` limits which. */
+/**
+ * The rows of one stored shard of a version as they stream in, a chunk's rows at a time (never
+ * the whole text and every row at once: a registry shard of a big county is tens of MB).
+ */
+async function* shardBatches(
+  deps: DisclosureSyncDeps,
+  version: Pick<DatasetVersion, 'versionId' | 'shardRows'>,
+  shard: number,
+): AsyncGenerator<NormalizedRow[]> {
+  if (!version.shardRows[shard]) return;
+  try {
+    yield* decodeRowBatches(deps.objects.stream(deps.buckets.data, shardKey(version.versionId, shard)));
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'NoSuchKey')
+      throw new Error(`Missing shard ${shard} of version ${version.versionId}`);
+    throw error;
+  }
+}
+
+/** Every row of a version (the kinds other than payments: small). */
 async function versionRows(
   deps: DisclosureSyncDeps,
   version: Pick<DatasetVersion, 'versionId' | 'shardRows'>,
-  shards?: readonly number[],
 ): Promise<NormalizedRow[]> {
   const rows: NormalizedRow[] = [];
-  for (const shard of shards ?? [...Array(SHARD_COUNT).keys()]) {
-    if (!version.shardRows[shard]) continue;
-    const bytes = await deps.objects.getBytes(deps.buckets.data, shardKey(version.versionId, shard));
-    if (!bytes) throw new Error(`Missing shard ${shard} of version ${version.versionId}`);
-    rows.push(...decodeRows(Buffer.from(bytes).toString('utf8')));
-  }
+  for (const shard of ALL_SHARDS)
+    for await (const batch of shardBatches(deps, version, shard)) rows.push(...batch);
   return rows;
 }
 
@@ -185,10 +200,6 @@ async function readJson<T>(deps: DisclosureSyncDeps, key: string): Promise<T | u
 const writeJson = (deps: DisclosureSyncDeps, key: string, value: unknown) =>
   deps.objects.put(deps.buckets.data, key, JSON.stringify(value), 'application/json');
 
-/** The rows of one shard of a version (none when the version has no rows there). */
-const shardRows = (deps: DisclosureSyncDeps, version: DatasetVersion, shard: number) =>
-  versionRows(deps, version, [shard]);
-
 /** `(year, shard)` pairs whose totals must be counted again. */
 class Affected {
   readonly byYear = new Map<string, Set<number>>();
@@ -201,8 +212,6 @@ class Affected {
     return this.byYear.size;
   }
 }
-
-const ALL_SHARDS = [...Array(SHARD_COUNT).keys()];
 
 /** Payment units by version: the coverage parts of each. */
 function partsByVersion(units: readonly UnitKey[]): Map<string, Set<string>> {
@@ -278,17 +287,38 @@ function samePayment(a: DisclosedPayment, b: DisclosedPayment): boolean {
 const countedKey = (x: Projected, row: NormalizedRow) =>
   `${groupKey(x.p)}\u0000${x.p.programName}\u0000${x.p.amount}\u0000${x.p.payDate}\u0000${row.idNumber ?? ''}\u0000${String(row.values.recipient_name ?? '')}\u0000${x.shard}\u0000${x.lost}`;
 
+/** The payment versions of one {@link linkedVersions} group and their records before and after. */
+interface Component {
+  readonly versions: readonly string[];
+  /** Whether anything leaves (removed or legacy units): records are diffed by identity. */
+  readonly diffed: boolean;
+  readonly before: Map<string, Projected>;
+  readonly after: Map<string, Projected>;
+  readonly legacy: Map<string, Projected>;
+  /**
+   * Rows counted after minus rows counted before (removed and legacy units), by counted key;
+   * without rows before (a first sync, a new month), every row's part is counted again.
+   */
+  readonly balance: Map<string, { x: Projected; n: number }>;
+  /** Without anything leaving, every record is new: its page group's records, as they come. */
+  readonly added: Map<string, DisclosedPayment[]>;
+}
+
 /**
  * Bring payment pages and person buckets in step for the units that came into force (`added`)
  * and left (`removed`). Versions are read together where one replaces another's parts, all
  * shards at once (a page holds a group's records from every shard); a record whose identity
  * and content are unchanged (a corrected roster re-uploaded: same department, sheet and row)
  * changes nothing, and only pages holding a changed record are handed to the store (which
- * writes only chunks that differ). Person buckets are updated once, at the end, with every
+ * writes only chunks that differ). Person buckets are updated once, by the caller, with every
  * changed record. Units stored one item per record by an earlier version have those items
  * deleted. The totals' `(year, shard)` parts to count again are those where the rows that
  * left and the rows that came differ as counted (see {@link countedKey}), not where refs
  * moved. Returns the record counts of the added units and the `(year, shard)` totals they change.
+ *
+ * With a `tally` (every part of the totals is counted again: a first sync, a new registry) the
+ * payment versions in force are read in the same pass, shard by shard, and each shard's rows
+ * are counted as they stream by: every payment row is decoded once per sync.
  */
 async function syncPayments(
   deps: DisclosureSyncDeps,
@@ -297,6 +327,7 @@ async function syncPayments(
   byId: ReadonlyMap<string, DatasetVersion>,
   /** {@link personDigests} of the sync. */
   digest: (idNumber: string) => string,
+  tally?: ShardTally,
 ): Promise<{
   counts: Map<string, number>;
   affected: Affected;
@@ -322,69 +353,95 @@ async function syncPayments(
   const lost = { before: [] as LostPayment[], after: [] as LostPayment[] };
   let written = 0;
   let items = 0;
+  const count = (x: Projected) =>
+    // A lost ID's person is found by name + village, in any shard: count its year again in all.
+    affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
 
-  for (const component of linkedVersions(addedParts, removedParts, legacyParts)) {
-    const before = new Map<string, Projected>();
-    const after = new Map<string, Projected>();
-    const legacy = new Map<string, Projected>();
-    // Rows counted after minus rows counted before (removed and legacy units), by counted key;
-    // without rows before (a first sync, a new month), every row's part is counted again.
-    const balance = new Map<string, { x: Projected; n: number }>();
-    const diffed = component.some((v) => removedParts.has(v) || legacyParts.has(v));
-    const count = (x: Projected) =>
-      // A lost ID's person is found by name + village, in any shard: count its year again in all.
-      affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
-    for (const shard of ALL_SHARDS)
-      for (const versionId of component) {
-        const version = byId.get(versionId);
-        if (!version?.shardRows[shard]) continue;
-        for (const row of await shardRows(deps, version, shard)) {
-          const part = coverageKey('subsidy_payments', row.values) ?? '';
-          const unit = unitId({ kind: 'subsidy_payments', versionId, part });
-          const project = (source: string, into: Map<string, Projected>, sign: 1 | -1) => {
-            const p = disclosedPayment(source, row, digest);
-            if (!p) return false;
-            const x = { p, shard, lost: lostId(row) };
-            into.set(recordKey(p), x);
-            // Filed under a person by fileLostPayments (legacy units never were).
-            if (x.lost && into !== legacy) (sign === 1 ? lost.after : lost.before).push({ source, row });
-            if (!diffed) {
-              count(x);
-              return true;
-            }
-            const key = countedKey(x, row);
-            const b = balance.get(key);
-            if (b) b.n += sign;
-            else balance.set(key, { x, n: sign });
-            return true;
-          };
-          if (addedParts.get(versionId)?.has(part) && project(version.department, after, 1))
-            counts.set(unit, (counts.get(unit) ?? 0) + 1);
-          if (removedParts.get(versionId)?.has(part)) project(version.department, before, -1);
-          if (legacyParts.get(versionId)?.has(part))
-            project(byVersionRefs.has(unit) ? versionId : version.department, legacy, -1);
-        }
+  const components = linkedVersions(addedParts, removedParts, legacyParts).map(
+    (versions): Component => ({
+      versions,
+      diffed: versions.some((v) => removedParts.has(v) || legacyParts.has(v)),
+      before: new Map(),
+      after: new Map(),
+      legacy: new Map(),
+      balance: new Map(),
+      added: new Map(),
+    }),
+  );
+
+  /** Project one row of a component's version into its records before, after and legacy. */
+  const project = (
+    c: Component,
+    versionId: string,
+    version: DatasetVersion,
+    shard: number,
+    row: NormalizedRow,
+  ) => {
+    const part = coverageKey('subsidy_payments', row.values) ?? '';
+    const unit = unitId({ kind: 'subsidy_payments', versionId, part });
+    let projected: DisclosedPayment | undefined;
+    const into = (source: string, map: Map<string, Projected>, sign: 1 | -1) => {
+      const p = disclosedPayment(source, row, digest);
+      if (!p) return false;
+      const x = { p, shard, lost: lostId(row) };
+      if (sign === 1) projected = p;
+      // Filed under a person by fileLostPayments (legacy units never were).
+      if (x.lost && map !== c.legacy) (sign === 1 ? lost.after : lost.before).push({ source, row });
+      if (!c.diffed) {
+        // Nothing leaves: every record is new (a record's identity is unique among those that come).
+        const g = groupKey(p);
+        const list = c.added.get(g);
+        if (list) list.push(p);
+        else c.added.set(g, [p]);
+        count(x);
+        return true;
       }
-    for (const { x, n } of balance.values()) if (n !== 0) count(x);
-    balance.clear();
+      map.set(recordKey(p), x);
+      const key = countedKey(x, row);
+      const b = c.balance.get(key);
+      if (b) b.n += sign;
+      else c.balance.set(key, { x, n: sign });
+      return true;
+    };
+    if (addedParts.get(versionId)?.has(part) && into(version.department, c.after, 1))
+      counts.set(unit, (counts.get(unit) ?? 0) + 1);
+    if (removedParts.get(versionId)?.has(part)) into(version.department, c.before, -1);
+    if (legacyParts.get(versionId)?.has(part))
+      into(byVersionRefs.has(unit) ? versionId : version.department, c.legacy, -1);
+    return { part, projected };
+  };
 
-    // Which records changed, for the pages and the person buckets.
+  /** Which records of a component changed: its pages written, its person-bucket changes kept. */
+  const finish = async (c: Component) => {
+    if (!c.diffed) {
+      for (const list of c.added.values()) {
+        written += list.length;
+        for (const p of list) if (p.person) personPut.push(p);
+      }
+      items += await deps.disclosure.writePaymentGroups(
+        [...c.added.values()].map((after): PaymentGroupChange => ({ before: [], after })),
+      );
+      c.added.clear();
+      return;
+    }
+    for (const { x, n } of c.balance.values()) if (n !== 0) count(x);
+    c.balance.clear();
     const groups = new Set<string>();
-    for (const [key, a] of after) {
-      const b = before.get(key);
+    for (const [key, a] of c.after) {
+      const b = c.before.get(key);
       if (b !== undefined && samePayment(b.p, a.p)) continue;
       if (a.p.person) personPut.push(a.p);
       groups.add(groupKey(a.p));
       written++;
       if (b?.p.person) personRemove.push(b.p);
     }
-    for (const [key, b] of before)
-      if (!after.has(key)) {
+    for (const [key, b] of c.before)
+      if (!c.after.has(key)) {
         if (b.p.person) personRemove.push(b.p);
         groups.add(groupKey(b.p));
         written++;
       }
-    written += legacy.size;
+    written += c.legacy.size;
     const changes = new Map<string, { before: DisclosedPayment[]; after: DisclosedPayment[] }>();
     const add = (records: Map<string, Projected>, side: 'before' | 'after') => {
       for (const { p } of records.values()) {
@@ -398,11 +455,39 @@ async function syncPayments(
         change[side].push(p);
       }
     };
-    add(before, 'before');
-    add(after, 'after');
+    add(c.before, 'before');
+    add(c.after, 'after');
     items += await deps.disclosure.writePaymentGroups([...changes.values()] satisfies PaymentGroupChange[]);
-    if (legacy.size > 0)
-      items += await deps.disclosure.removeLegacyPayments([...legacy.values()].map((l) => l.p));
+    if (c.legacy.size > 0)
+      items += await deps.disclosure.removeLegacyPayments([...c.legacy.values()].map((l) => l.p));
+    c.before.clear();
+    c.after.clear();
+    c.legacy.clear();
+  };
+
+  // Without a tally each component is read on its own (one in memory at a time); with one, every
+  // version in force is read in one pass, in the order the totals count them.
+  const passes = tally ? [components] : components.map((c) => [c]);
+  for (const pass of passes) {
+    const componentOf = new Map(pass.flatMap((c) => c.versions.map((v) => [v, c] as const)));
+    const reads = [...new Set([...(tally?.versions ?? []), ...componentOf.keys()])];
+    for (const shard of ALL_SHARDS) {
+      for (const versionId of reads) {
+        const version = byId.get(versionId);
+        if (!version) continue;
+        const c = componentOf.get(versionId);
+        for await (const rows of shardBatches(deps, version, shard))
+          for (const row of rows) {
+            if (!c) tally?.row(versionId, version, shard, row);
+            else {
+              const { part, projected } = project(c, versionId, version, shard, row);
+              tally?.row(versionId, version, shard, row, part, projected);
+            }
+          }
+      }
+      await tally?.endShard(shard);
+    }
+    for (const c of pass) await finish(c);
   }
   // Person buckets are written by the caller, once, together with the lost-ID rows it files.
   return { counts, affected, written, items, lost, persons: { remove: personRemove, put: personPut } };
@@ -474,44 +559,141 @@ async function fileLostPayments(
   return { remove, put: [...put.values()] };
 }
 
+/** A payment row in force whose ID was lost, with its version. */
+interface LostRow {
+  readonly versionId: string;
+  readonly row: NormalizedRow;
+}
+
+/** A lost row with the recipient the registry finds for it and the shard whose totals count it. */
+interface HomedLostRow extends LostRow {
+  readonly recipient: Recipient;
+  readonly home: number;
+}
+
+const NO_NAMES: readonly string[] = [];
+
+/**
+ * The persons the lookup index knows, by ID number: the registry's (names, household) and the
+ * paid ones (the names their payments give them). Gathered by the lost-ID index's registry
+ * scan when the index is rebuilt, so the registry is read once; names and households are
+ * strings shared by the persons that have them.
+ */
+class RegistryPersons {
+  readonly byId = new Map<
+    string,
+    { readonly idNumber: string; names: readonly string[]; household?: string }
+  >();
+  private readonly strings = new Map<string, string>();
+
+  private shared(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
+  /** A person paid or registered under `name` (normalized; empty: no name). */
+  add(idNumber: string, name: string): { household?: string } {
+    let p = this.byId.get(idNumber);
+    if (!p) {
+      p = { idNumber, names: NO_NAMES };
+      this.byId.set(idNumber, p);
+    }
+    if (name && !p.names.includes(name)) p.names = [...p.names, this.shared(name)];
+    return p;
+  }
+
+  /** Add a registry row. */
+  addRow(row: NormalizedRow, department: string): void {
+    if (!row.idNumber) return;
+    const p = this.add(row.idNumber, normalizePersonName(row.values.name as string | null));
+    const household = row.values.household_no;
+    if (household !== null && household !== undefined && household !== '')
+      p.household = this.shared(`${department}|${String(household)}`);
+  }
+}
+
 /** Reads what counting totals and the lookup needs, at most once per sync. */
 class PaymentReader {
-  private lost?: Promise<{ versionId: string; row: NormalizedRow }[]>;
+  private lost?: Promise<LostRow[]>;
+  private homed?: Promise<HomedLostRow[]>;
   private index?: Promise<LostIdIndex>;
   private kept?: Promise<LostIdCache | undefined>;
   /** The lost-ID index found again this sync, kept by {@link keepLostIndex}. */
   private found?: LostIdCache;
+  /** The registry's persons, when a scan for the lost-ID index gathered them for the lookup index. */
+  private persons?: RegistryPersons;
 
   constructor(
     private readonly deps: DisclosureSyncDeps,
     /** Payment units in force: coverage parts by version. */
     readonly parts: ReadonlyMap<string, ReadonlySet<string>>,
     private readonly registry: readonly DatasetVersion[],
-    private readonly byId: ReadonlyMap<string, DatasetVersion>,
+    readonly byId: ReadonlyMap<string, DatasetVersion>,
+    /**
+     * The lookup index is rebuilt this sync: a registry scan for the lost-ID index gathers its
+     * persons too, so the registry is read once.
+     */
+    private readonly lookupsRebuilt: boolean,
   ) {}
 
   /** Rows of the registry in force, shard by shard. */
-  async *registryRows(): AsyncGenerator<{ row: NormalizedRow; department: string }> {
+  private async *registryRows(): AsyncGenerator<{ row: NormalizedRow; department: string }> {
     for (const shard of ALL_SHARDS)
       for (const version of this.registry)
-        for (const row of await shardRows(this.deps, version, shard))
-          yield { row, department: version.department };
+        for await (const rows of shardBatches(this.deps, version, shard))
+          for (const row of rows) yield { row, department: version.department };
+  }
+
+  /** The registry's persons for the lookup index (gathered by the lost-ID index's scan, if any). */
+  async registryPersons(): Promise<RegistryPersons> {
+    const gathered = this.persons;
+    this.persons = undefined;
+    if (gathered) return gathered;
+    const persons = new RegistryPersons();
+    for await (const { row, department } of this.registryRows()) persons.addRow(row, department);
+    return persons;
   }
 
   /** The payment rows in force whose ID was lost (all kept in {@link LOST_ID_SHARD}). */
-  lostRows() {
+  lostRows(): Promise<LostRow[]> {
     this.lost ??= (async () => {
-      const out: { versionId: string; row: NormalizedRow }[] = [];
+      const out: LostRow[] = [];
       for (const [versionId, parts] of this.parts) {
         const version = this.byId.get(versionId);
-        if (!version?.shardRows[LOST_ID_SHARD]) continue;
-        for (const row of await shardRows(this.deps, version, LOST_ID_SHARD))
-          if (lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
-            out.push({ versionId, row });
+        if (!version) continue;
+        for await (const rows of shardBatches(this.deps, version, LOST_ID_SHARD))
+          for (const row of rows)
+            if (lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
+              out.push({ versionId, row });
       }
       return out;
     })();
     return this.lost;
+  }
+
+  /**
+   * The lost rows in force, each with the recipient the registry finds for it and the shard
+   * whose totals count it (its person's, else by its name and village).
+   */
+  homedLostRows(): Promise<HomedLostRow[]> {
+    this.homed ??= (async () => {
+      const lost = await this.lostRows();
+      if (lost.length === 0) return [];
+      const index = await this.lostIndex();
+      return lost.map(({ versionId, row }) => {
+        const recipient = index.recipientOf(row);
+        const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
+        return { versionId, row, recipient, home };
+      });
+    })();
+    return this.homed;
+  }
+
+  /** The lost rows in force as a pass over every payment version found them ({@link ShardTally}). */
+  foundLostRows(rows: LostRow[]): void {
+    this.lost ??= Promise.resolve(rows);
   }
 
   /** The source (department) of a payment version's refs. */
@@ -553,7 +735,12 @@ class PaymentReader {
       if (kept && kept.registry.join() === registry.join() && [...wanted].every((k) => known.has(k)))
         return LostIdIndex.of(kept.entries);
       const index = new LostIdIndex(wanted);
-      for await (const { row } of this.registryRows()) index.addRegistryRow(row);
+      const persons = this.lookupsRebuilt ? new RegistryPersons() : undefined;
+      for await (const { row, department } of this.registryRows()) {
+        index.addRegistryRow(row);
+        persons?.addRow(row, department);
+      }
+      this.persons = persons;
       this.found = { registry, entries: index.entries() };
       return index;
     })();
@@ -562,57 +749,146 @@ class PaymentReader {
 
   /** One shard's totals and paid persons of a year, counting each person once. */
   async part(year: string, shard: number): Promise<ShardPart> {
-    const totals = new TotalsBuilder();
-    const paid = new Map<string, Set<string>>();
-    // A person is paid month after month under the same name: each name is normalized once.
-    const names = new Map<string, string>();
-    const normalized = (raw: CellValue | undefined) => {
-      if (typeof raw !== 'string') return normalizePersonName(raw as number | null | undefined);
-      let name = names.get(raw);
-      if (name === undefined) {
-        name = normalizePersonName(raw);
-        names.set(raw, name);
-      }
-      return name;
-    };
-    const add = (versionId: string, row: NormalizedRow, recipient: Recipient) => {
-      const version = this.byId.get(versionId) as DatasetVersion;
-      const payment = disclosedPayment(version.department, row);
-      if (!payment || payment.period.slice(0, 4) !== year) return;
-      totals.add(payment, recipient.key);
-      const name = normalized(row.values.recipient_name);
-      // A lost ID's person (found by name + village) is paid too: the payment is in their lookup.
-      const idNumber = recipient.idNumber ?? row.idNumber;
-      if (idNumber) {
-        const names = paid.get(idNumber) ?? new Set<string>();
-        if (name) names.add(name);
-        paid.set(idNumber, names);
-      }
-    };
+    const part = new PartBuilder(year);
     const inYear = (parts: ReadonlySet<string>) => [...parts].some((p) => p.split('|')[1]?.startsWith(year));
     for (const [versionId, parts] of this.parts) {
       const version = this.byId.get(versionId);
-      if (!version?.shardRows[shard] || !inYear(parts)) continue;
-      for (const row of await shardRows(this.deps, version, shard)) {
-        if (lostId(row) || !parts.has(coverageKey('subsidy_payments', row.values) ?? '')) continue;
-        add(versionId, row, { key: row.idNumber ?? untiedKey(row) });
-      }
+      if (!version || !inYear(parts)) continue;
+      for await (const rows of shardBatches(this.deps, version, shard))
+        for (const row of rows)
+          if (!lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
+            part.add(version.department, row, { key: row.idNumber ?? untiedKey(row) });
     }
-    const lost = await this.lostRows();
-    if (lost.length > 0) {
-      const index = await this.lostIndex();
-      for (const { versionId, row } of lost) {
-        const recipient = index.recipientOf(row);
-        const home = recipient.idNumber ? hashToShard(recipient.idNumber) : nameShard(row);
-        if (home === shard) add(versionId, row, recipient);
-      }
+    for (const { versionId, row, recipient, home } of await this.homedLostRows())
+      if (home === shard) part.add(this.departmentOf(versionId), row, recipient);
+    return part.part();
+  }
+}
+
+/** One shard's part of a year's totals, as its payment rows are added (each person counted once). */
+class PartBuilder {
+  private readonly totals = new TotalsBuilder();
+  private readonly paid = new Map<string, Set<string>>();
+  // A person is paid month after month under the same name: each name is normalized once.
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly year: string) {}
+
+  private normalized(raw: CellValue | undefined): string {
+    if (typeof raw !== 'string') return normalizePersonName(raw as number | null | undefined);
+    let name = this.names.get(raw);
+    if (name === undefined) {
+      name = normalizePersonName(raw);
+      this.names.set(raw, name);
     }
+    return name;
+  }
+
+  /**
+   * Add a payment row of `source` (its department) paid to `recipient`; `payment` is the row
+   * as disclosed when the caller has it already (its `person` is not counted).
+   */
+  add(
+    source: string,
+    row: NormalizedRow,
+    recipient: Recipient,
+    payment = disclosedPayment(source, row),
+  ): void {
+    if (!payment || payment.period.slice(0, 4) !== this.year) return;
+    this.totals.add(payment, recipient.key);
+    const name = this.normalized(row.values.recipient_name);
+    // A lost ID's person (found by name + village) is paid too: the payment is in their lookup.
+    const idNumber = recipient.idNumber ?? row.idNumber;
+    if (idNumber) {
+      const names = this.paid.get(idNumber) ?? new Set<string>();
+      if (name) names.add(name);
+      this.paid.set(idNumber, names);
+    }
+  }
+
+  part(): ShardPart {
     return {
-      cells: totals.cells(),
-      paid: [...paid.entries()]
+      cells: this.totals.cells(),
+      paid: [...this.paid.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([id, names]) => [id, [...names].sort()] as const),
     };
+  }
+}
+
+/**
+ * Counts every `(year, shard)` part of the totals in {@link syncPayments}' pass over the payment
+ * versions in force, a shard at a time (the same rows, in the same order, as
+ * {@link PaymentReader.part} reads them): rows with an ID as they stream by, the lost-ID rows
+ * (all in {@link LOST_ID_SHARD}, read first) in their person's shard once the registry found them.
+ */
+class ShardTally {
+  /** The payment versions in force, in the order the totals count them. */
+  readonly versions: readonly string[];
+  /** The years of each version's parts (a part counts the rows of versions with parts in its year). */
+  private readonly yearsOf = new Map<string, Set<string>>();
+  private builders = new Map<string, PartBuilder>();
+  private readonly lost: LostRow[] = [];
+  /** The lost rows with their recipients and shards, once found. */
+  private homes: readonly HomedLostRow[] = [];
+
+  constructor(
+    private readonly reader: PaymentReader,
+    /** The years with payments in force (each shard gives each of them a part). */
+    private readonly years: ReadonlySet<string>,
+    private readonly counted: (year: string, shard: number, part: ShardPart) => Promise<void>,
+  ) {
+    this.versions = [...reader.parts.keys()];
+    for (const [versionId, parts] of reader.parts)
+      this.yearsOf.set(versionId, new Set([...parts].map((p) => (p.split('|')[1] ?? '').slice(0, 4))));
+  }
+
+  private builder(year: string): PartBuilder | undefined {
+    if (!this.years.has(year)) return undefined;
+    let b = this.builders.get(year);
+    if (!b) {
+      b = new PartBuilder(year);
+      this.builders.set(year, b);
+    }
+    return b;
+  }
+
+  /** A row of a payment version read in `shard`; `part` and `payment` when the caller has them. */
+  row(
+    versionId: string,
+    version: DatasetVersion,
+    shard: number,
+    row: NormalizedRow,
+    part = coverageKey('subsidy_payments', row.values) ?? '',
+    payment?: DisclosedPayment,
+  ): void {
+    if (!this.reader.parts.get(versionId)?.has(part)) return;
+    if (lostId(row)) {
+      if (shard === LOST_ID_SHARD) this.lost.push({ versionId, row });
+      return;
+    }
+    const p = payment ?? disclosedPayment(version.department, row);
+    const year = p?.period.slice(0, 4) ?? '';
+    if (p && this.yearsOf.get(versionId)?.has(year))
+      this.builder(year)?.add(version.department, row, { key: row.idNumber ?? untiedKey(row) }, p);
+  }
+
+  /** Every row of `shard` was read: its parts are counted. */
+  async endShard(shard: number): Promise<void> {
+    if (shard === LOST_ID_SHARD) {
+      this.reader.foundLostRows(this.lost);
+      this.homes = await this.reader.homedLostRows();
+    }
+    for (const { versionId, row, recipient, home } of this.homes)
+      if (home === shard) {
+        const source = this.reader.departmentOf(versionId);
+        const p = disclosedPayment(source, row);
+        if (p) this.builder(p.period.slice(0, 4))?.add(source, row, recipient, p);
+      }
+    const builders = this.builders;
+    this.builders = new Map();
+    for (const year of this.years)
+      await this.counted(year, shard, (builders.get(year) ?? new PartBuilder(year)).part());
   }
 }
 
@@ -692,48 +968,26 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
   const state = await readJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
-  // Persons' digests, computed once for the payments and the lookup index.
-  const digest = personDigests(deps.lookupKey);
-  const payments = await syncPayments(deps, payAdded, payRemoved, byId, digest);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
-
   const inForce = [...desired.values()];
   const parts = partsByVersion(inForce);
   const years = new Set<string>();
   for (const set of parts.values()) for (const p of set) years.add((p.split('|')[1] ?? '').slice(0, 4));
   years.delete('');
-  const affected = payments.affected;
   // A state of format 1 was left by a version that stored totals cells and lookup entries one
   // item each: every year's totals are written packed (diffed against the table, which deletes
   // the old items) and the lookup index is rebuilt packed.
   const upgraded = state !== undefined && state.format !== 2;
   const lostUnfiled = state !== undefined && state.lostFiled !== true;
   // Without state (first sync) or with a new registry, every year is counted again.
-  if (!state || registryChanged || upgraded || lostUnfiled)
-    for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
-  // A year that has no payments any more is counted (to nothing) once more.
-  for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
-
+  const countAll = !state || registryChanged || upgraded || lostUnfiled;
   const registry = inForce
     .filter((u) => u.kind === 'household_registry')
     .map((u) => byId.get(u.versionId))
     .filter((v): v is DatasetVersion => v !== undefined);
-  const reader = new PaymentReader(deps, parts, registry, byId);
-  const lostFiling = await fileLostPayments(
-    reader,
-    payments.lost,
-    new Set(payAdded.map(unitId)),
-    registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
-    digest,
-  );
-  // One update of the person buckets for the rows with an ID and the lost-ID rows filed: at 1M
-  // a bucket holds thousands of payments, and lost rows fall into nearly every bucket.
-  const personRemove = [...payments.persons.remove, ...lostFiling.remove];
-  const personPut = [...payments.persons.put, ...lostFiling.put];
-  const personItems =
-    personRemove.length + personPut.length > 0
-      ? await deps.disclosure.updatePersonPayments(personRemove, personPut)
-      : 0;
+  const lookupsKnown = !state || upgraded || state.lookupsPending === true || registryChanged;
+  const reader = new PaymentReader(deps, parts, registry, byId, lookupsKnown);
+
   let paidChanged = false;
   // What the data bucket holds now: the state read, or the one marked pending below.
   let stored = state;
@@ -745,15 +999,57 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
       await writeJson(deps, STATE_KEY, stored);
     }
   };
-  for (const [year, shards] of affected.byYear)
-    await countYear(
-      deps,
-      year,
-      shards,
-      (shard) => (years.has(year) ? reader.part(year, shard) : Promise.resolve({ cells: [], paid: [] })),
-      paidChange,
-      upgraded,
-    );
+  // Counting every part, the years with payments are counted as the payment rows are read.
+  const tallied = new Map<string, YearCount>();
+  if (countAll) for (const y of years) tallied.set(y, await YearCount.begin(deps, y, paidChange, upgraded));
+  const tally = countAll
+    ? new ShardTally(reader, years, (year, shard, part) =>
+        (tallied.get(year) as YearCount).shard(shard, part),
+      )
+    : undefined;
+
+  // Persons' digests, computed once for the payments and the lookup index.
+  const digest = personDigests(deps.lookupKey);
+  // The changed records are dropped once the person buckets have them (a first sync's are every payment).
+  const { persons: changed, ...payments } = await syncPayments(
+    deps,
+    payAdded,
+    payRemoved,
+    byId,
+    digest,
+    tally,
+  );
+  const affected = payments.affected;
+  if (countAll) for (const y of new Set([...years, ...(state?.years ?? [])])) affected.add(y, ALL_SHARDS);
+  // A year that has no payments any more is counted (to nothing) once more.
+  for (const y of state?.years ?? []) if (!years.has(y)) affected.add(y, ALL_SHARDS);
+
+  const lostFiling = await fileLostPayments(
+    reader,
+    payments.lost,
+    new Set(payAdded.map(unitId)),
+    registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
+    digest,
+  );
+  // One update of the person buckets for the rows with an ID and the lost-ID rows filed: at 1M
+  // a bucket holds thousands of payments, and lost rows fall into nearly every bucket.
+  const personRemove = [...changed.remove, ...lostFiling.remove];
+  const personPut = [...changed.put, ...lostFiling.put];
+  const personItems =
+    personRemove.length + personPut.length > 0
+      ? await deps.disclosure.updatePersonPayments(personRemove, personPut)
+      : 0;
+  for (const [year, shards] of affected.byYear) {
+    const counted = tallied.get(year);
+    if (counted) {
+      await counted.finish();
+      continue;
+    }
+    const count = await YearCount.begin(deps, year, paidChange, upgraded);
+    for (const shard of shards)
+      await count.shard(shard, years.has(year) ? await reader.part(year, shard) : { cells: [], paid: [] });
+    await count.finish();
+  }
 
   const lookups = !state || upgraded || state.lookupsPending === true || registryChanged || paidChanged;
   let lookupItems = 0;
@@ -806,62 +1102,82 @@ interface YearSum {
 }
 
 /**
- * Count the `shards` of `year` again and bring the year's totals in step. When the stored sum
+ * Counts the parts of `year` again and brings the year's totals in step. When the stored sum
  * is the sum of the stored parts (their digests match), it is updated by the changed parts
  * alone (old part out, new part in) and only changed cells are written; otherwise (first sync,
  * or a sync that stopped between writing parts and the sum) every part is summed again and the
- * table's cells are diffed.
+ * table's cells are diffed. Parts are handed in one at a time ({@link YearCount.shard}), then
+ * {@link YearCount.finish} writes the totals.
  */
-async function countYear(
-  deps: DisclosureSyncDeps,
-  year: string,
-  shards: ReadonlySet<number>,
-  count: (shard: number) => Promise<ShardPart>,
-  paidChange: () => Promise<void>,
-  /** Diff the totals against the table, not the stored sum (items an earlier version left). */
-  fromTable = false,
-): Promise<void> {
-  const text = async (key: string) => {
-    const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+class YearCount {
+  private readonly digests: string[];
+  private readonly delta = new TotalsSum();
+  private consistent: boolean;
+
+  private constructor(
+    private readonly deps: DisclosureSyncDeps,
+    private readonly year: string,
+    private readonly stored: YearSum | undefined,
+    private readonly paidChange: () => Promise<void>,
+    /** Diff the totals against the table, not the stored sum (items an earlier version left). */
+    private readonly fromTable: boolean,
+  ) {
+    this.digests = [...(stored?.parts ?? ALL_SHARDS.map(() => ''))];
+    this.consistent = stored !== undefined;
+  }
+
+  static async begin(
+    deps: DisclosureSyncDeps,
+    year: string,
+    paidChange: () => Promise<void>,
+    fromTable = false,
+  ): Promise<YearCount> {
+    return new YearCount(deps, year, await readJson<YearSum>(deps, sumKey(year)), paidChange, fromTable);
+  }
+
+  private async text(key: string): Promise<string | undefined> {
+    const bytes = await this.deps.objects.getBytes(this.deps.buckets.data, key);
     return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-  };
-  const stored = await readJson<YearSum>(deps, sumKey(year));
-  const digests = [...(stored?.parts ?? ALL_SHARDS.map(() => ''))];
-  const delta = new TotalsSum();
-  let consistent = stored !== undefined;
-  for (const shard of shards) {
-    const oldText = await text(partialKey(year, shard));
-    if (oldText === undefined || stored?.parts[shard] !== digestOf(oldText)) consistent = false;
+  }
+
+  /** The part of `shard` as counted now. */
+  async shard(shard: number, part: ShardPart): Promise<void> {
+    const oldText = await this.text(partialKey(this.year, shard));
+    if (oldText === undefined || this.stored?.parts[shard] !== digestOf(oldText)) this.consistent = false;
     const old = oldText === undefined ? undefined : (JSON.parse(oldText) as ShardPart);
-    const part = await count(shard);
-    if (JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) await paidChange();
+    if (JSON.stringify(part.paid) !== JSON.stringify(old?.paid ?? [])) await this.paidChange();
     const newText = JSON.stringify(part);
-    if (newText !== oldText) await writeJson(deps, partialKey(year, shard), part);
-    digests[shard] = digestOf(newText);
-    delta.subtract(old?.cells ?? []);
-    delta.add(part.cells);
+    if (newText !== oldText) await writeJson(this.deps, partialKey(this.year, shard), part);
+    this.digests[shard] = digestOf(newText);
+    this.delta.subtract(old?.cells ?? []);
+    this.delta.add(part.cells);
   }
-  let cells: TotalsCell[];
-  if (stored && consistent) {
-    const sum = new TotalsSum();
-    sum.add(stored.cells);
-    sum.add(delta.differences());
-    cells = sum.cells();
-  } else {
-    const sum = new TotalsSum();
-    for (const shard of ALL_SHARDS) {
-      const partText = await text(partialKey(year, shard));
-      digests[shard] = digestOf(partText);
-      sum.add(partText === undefined ? [] : (JSON.parse(partText) as ShardPart).cells);
+
+  /** Write the year's totals and their sum. */
+  async finish(): Promise<void> {
+    const { deps, year, stored } = this;
+    let cells: TotalsCell[];
+    if (stored && this.consistent) {
+      const sum = new TotalsSum();
+      sum.add(stored.cells);
+      sum.add(this.delta.differences());
+      cells = sum.cells();
+    } else {
+      const sum = new TotalsSum();
+      for (const shard of ALL_SHARDS) {
+        const partText = await this.text(partialKey(year, shard));
+        this.digests[shard] = digestOf(partText);
+        sum.add(partText === undefined ? [] : (JSON.parse(partText) as ShardPart).cells);
+      }
+      cells = sum.cells();
     }
-    cells = sum.cells();
+    await deps.disclosure.replaceTotals(
+      year,
+      cells,
+      stored && this.consistent && !this.fromTable ? stored.cells : undefined,
+    );
+    await writeJson(deps, sumKey(year), { cells, parts: this.digests } satisfies YearSum);
   }
-  await deps.disclosure.replaceTotals(
-    year,
-    cells,
-    stored && consistent && !fromTable ? stored.cells : undefined,
-  );
-  await writeJson(deps, sumKey(year), { cells, parts: digests } satisfies YearSum);
 }
 
 /**
@@ -877,34 +1193,17 @@ async function rebuildLookups(
   /** Diff against the table, not the kept digests (items an earlier version left). */
   fromTable = false,
 ): Promise<number> {
-  const persons = new Map<string, { idNumber: string; names: Set<string>; household?: string }>();
-  const person = (id: string) => {
-    let p = persons.get(id);
-    if (!p) {
-      p = { idNumber: id, names: new Set() };
-      persons.set(id, p);
-    }
-    return p;
-  };
-  for await (const { row, department } of reader.registryRows()) {
-    if (!row.idNumber) continue;
-    const p = person(row.idNumber);
-    const name = normalizePersonName(row.values.name as string | null);
-    if (name) p.names.add(name);
-    const household = row.values.household_no;
-    if (household !== null && household !== undefined && household !== '')
-      p.household = `${department}|${String(household)}`;
-  }
+  const persons = await reader.registryPersons();
   const paid = new Set<string>();
   for (const year of years)
     for (const shard of ALL_SHARDS)
       for (const [id, names] of (await readJson<ShardPart>(deps, partialKey(year, shard)))?.paid ?? []) {
         paid.add(id);
-        for (const name of names) person(id).names.add(name);
+        for (const name of names) persons.add(id, name);
       }
   const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
-    lookupEntries(deps.lookupKey, persons as Map<string, LookupPerson>, paid, digest),
+    lookupEntries(deps.lookupKey, persons.byId, paid, digest),
     previous,
   );
   if (JSON.stringify(digests) !== JSON.stringify(previous))

@@ -57,10 +57,10 @@ export interface LookupEntry {
   readonly household: readonly string[];
 }
 
-/** A person the index knows: ID, every name it was written with, household number (registry). */
+/** A person the index knows: ID, every name it was written with (each once), household number (registry). */
 export interface LookupPerson {
   readonly idNumber: string;
-  readonly names: ReadonlySet<string>;
+  readonly names: readonly string[];
   readonly household?: string;
 }
 
