@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  buildReference,
   cutReferenceLayers,
   hasLostId,
   kindsRead,
@@ -15,10 +14,11 @@ import {
   RULES,
   type Rule,
   referenceRow,
+  registryOutline,
   resolveLostId,
   type rulesReading,
   type SourceRow,
-  villageTownships,
+  soughtInRegistry,
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { coverageKey } from '@jiandu/domain/coverage';
@@ -45,7 +45,13 @@ import {
   shardCountFor,
   shardOf,
 } from '../shards.js';
-import { loadVersionShards, MAX_OPEN_READS, mayHaveLostId, sortRows } from '../source-rows.js';
+import {
+  compareSourceRows,
+  loadVersionShards,
+  MAX_OPEN_READS,
+  mayHaveLostId,
+  sortRows,
+} from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -151,10 +157,8 @@ class RegistryNames {
     this.key = derivedKeys.names(digestOf('names', registry));
   }
 
-  /** The registry's rows are in hand: index them (and store the index for later runs). */
-  async indexRows(rows: readonly SourceRow[]): Promise<void> {
-    const { index, add } = nameVillageIndexer();
-    for (const row of rows) add(row);
+  /** The run indexed the registry's rows itself: use that index (and store it for later runs). */
+  async indexed(index: NameVillageIndex): Promise<void> {
     this.index = Promise.resolve(index);
     if (!(await this.deps.objects.exists(this.deps.buckets.data, this.key))) await this.store(index);
   }
@@ -272,20 +276,46 @@ async function runReferenceCut(
   await loadVersionShards(
     deps,
     inForce(
-      (kind) => referenceKinds.has(kind) && kind !== 'poverty_registry' && !POVERTY_ASSET_KINDS.has(kind),
+      (kind) =>
+        referenceKinds.has(kind) &&
+        kind !== 'poverty_registry' &&
+        kind !== 'household_registry' &&
+        !POVERTY_ASSET_KINDS.has(kind),
     ),
     'all',
     rows,
     (row) => referenceRow(row),
   );
-
-  const townships = villageTownships(rows.get('household_registry') ?? []);
-  // The county's registry: who lives with whom, and who is who by name + village.
-  const registry = buildReference(
-    (kind) => (kind === 'household_registry' ? (rows.get(kind) ?? []) : []),
-    townships,
+  const askers = [...asking].flatMap((kind) =>
+    (rows.get(kind) ?? []).map((row) => ({ row, shard: shardOf(row, kind, shardCount) })),
   );
-  await names.indexRows(rows.get('household_registry') ?? []);
+
+  // The registry (a row per person): streamed into an outline of who lives with whom and who is
+  // who by name + village; only the rows of the people the cut may send are kept.
+  const sought = soughtInRegistry(
+    RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []),
+    askers.map(({ row }) => row),
+  );
+  const outline = registryOutline(sought, compareSourceRows);
+  const registryVersions = inForce((kind) => kind === 'household_registry');
+  let registryRows = 0;
+  await loadVersionShards(deps, registryVersions, 'all', rows, (row) => {
+    registryRows += 1;
+    return outline.add(row) ? referenceRow(row) : undefined;
+  });
+  // Namesakes are known once every row is in: a second pass parses only their lines.
+  const namesakes = new Set([...outline.namesakes()].filter((id) => !sought.ids.has(id)));
+  if (namesakes.size > 0)
+    await loadVersionShards(
+      deps,
+      registryVersions,
+      'all',
+      rows,
+      (row) => referenceRow(row),
+      (line) => namesakes.has(idNumberOfLine(line) ?? ''),
+    );
+  const townships = outline.townships();
+  await names.indexed(outline.names);
   const poverty = rows.get('poverty_registry') ?? [];
   const lostKeys = new Set(poverty.flatMap((row) => lostIdKey(row) ?? []));
   const known = personByNameIndex(await names.lookup(lostKeys));
@@ -319,9 +349,6 @@ async function runReferenceCut(
     }
     return shard;
   };
-  const askers = [...asking].flatMap((kind) =>
-    (rows.get(kind) ?? []).map((row) => ({ row, shard: shardOf(row, kind, shardCount) })),
-  );
   const placement = {
     shards: shardCount,
     shardOfId,
@@ -335,7 +362,8 @@ async function runReferenceCut(
           ? shardOfId(row.idNumber)
           : shardOf(row, row.kind, shardCount),
   };
-  const cut = cutReferenceLayers(reference, registry, placement, askers);
+  const kept = rows.get('household_registry') ?? [];
+  const cut = cutReferenceLayers(reference, outline.lookups(kept), placement, askers);
   const built: { digest: string; parts: SourceRow[][]; stored: boolean; layer: CutLayer }[] = [
     {
       digest: households,
@@ -344,7 +372,7 @@ async function runReferenceCut(
       layer: {
         rows: cut.households.map((part) => part.length),
         villageTownships: Object.fromEntries(townships),
-        referenceRows: reference.length,
+        referenceRows: reference.length - kept.length + registryRows,
       },
     },
     ...(asked === undefined
