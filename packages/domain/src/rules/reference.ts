@@ -376,7 +376,9 @@ function namedBy(
     const name = text(expense, 'counterparty');
     const village = text(expense, 'village');
     if (id !== undefined) return { ids: [id] };
-    return name !== undefined && village !== undefined ? { ids: NONE, name: { name, village } } : { ids: NONE };
+    return name !== undefined && village !== undefined
+      ? { ids: NONE, name: { name, village } }
+      : { ids: NONE };
   }
   if (row.kind !== 'livelihood_projects') return { ids: NONE };
   const code = text(row as SourceRow<'livelihood_projects'>, 'contractor_code');
@@ -431,7 +433,9 @@ export interface RegistryOutline {
    * The cut's registry lookups, given every row (sorted) of the sought IDs and the namesakes;
    * asking about anyone else is an error (their rows were not kept).
    */
-  lookups(rows: readonly SourceRow[]): Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>;
+  lookups(
+    rows: readonly SourceRow[],
+  ): Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>;
 }
 
 /**
