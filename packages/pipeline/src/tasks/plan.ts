@@ -266,21 +266,17 @@ async function runReferenceCut(
       reused: true,
     };
 
-  // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
-  // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
+  // The askers' rows whole, the reference kinds but the registry and the assets trimmed as they
+  // stream in (`referenceRow`): never all rows whole at once.
   const rows = await loadVersionShards(
     deps,
-    inForce((kind) => kind === 'poverty_registry' || asking.has(kind)),
+    inForce((kind) => asking.has(kind)),
     'all',
   );
   await loadVersionShards(
     deps,
     inForce(
-      (kind) =>
-        referenceKinds.has(kind) &&
-        kind !== 'poverty_registry' &&
-        kind !== 'household_registry' &&
-        !POVERTY_ASSET_KINDS.has(kind),
+      (kind) => referenceKinds.has(kind) && kind !== 'household_registry' && !POVERTY_ASSET_KINDS.has(kind),
     ),
     'all',
     rows,
@@ -335,10 +331,7 @@ async function runReferenceCut(
     (row) => referenceRow(row, povertyMembers),
     (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
   );
-  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => {
-    const list = rows.get(kind) ?? [];
-    return kind === 'poverty_registry' ? list.map((row) => referenceRow(row) as SourceRow) : list;
-  });
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []);
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
