@@ -459,11 +459,11 @@ export function registryOutline(
   }
   // Per village (by key), per township: how many rows name it and the first row (in `order`).
   const townshipsOf = new Map<string, Map<string, { count: number; first: SourceRow }>>();
+  const namesakes = new Set<string>();
   const asked = (id: string) => {
     if (!sought.ids.has(id) && !namesakes.has(id))
-      throw new Error(`Registry rows of a person the cut does not seek were not kept`);
+      throw new Error('Registry rows of a person the cut does not seek were not kept');
   };
-  const namesakes = new Set<string>();
   return {
     names: indexer.index,
     add(row) {
@@ -518,22 +518,31 @@ export function registryOutline(
         },
         householdOf(id) {
           asked(id);
-          const members = new Set<string>([id]);
-          for (const row of registry.get(id) ?? NONE) {
-            const household = text(row, 'household_no');
-            for (const member of household === undefined ? NONE : (membersOf.get(household) ?? NONE))
-              members.add(member);
-          }
-          return [...members].sort();
+          return householdIn(id, registry.get(id) ?? NONE, membersOf);
         },
         peopleByNameVillage(name, village) {
-          const ids = soughtNames.get(villageKey(village))?.get(normalizePersonName(name));
-          if (!ids) throw new Error(`A name in a village the cut does not seek was looked up`);
+          const ids = soughtNames.get(villageKey(village))?.get(indexer.normalized(name));
+          if (!ids) throw new Error('A name in a village the cut does not seek was looked up');
           return [...ids].sort();
         },
       };
     },
   };
+}
+
+/** {@link Reference.householdOf} a person with these registry rows, from the IDs of each household's members. */
+function householdIn(
+  id: string,
+  rows: readonly SourceRow<'household_registry'>[],
+  membersOf: ReadonlyMap<string, Iterable<string>>,
+): string[] {
+  const members = new Set<string>([id]);
+  for (const row of rows) {
+    const household = text(row, 'household_no');
+    for (const member of household === undefined ? NONE : (membersOf.get(household) ?? NONE))
+      members.add(member);
+  }
+  return [...members].sort();
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -650,15 +659,7 @@ export function buildReference(
 
   return {
     registryRows: (id) => registry.get(id) ?? NONE,
-    householdOf(id) {
-      const members = new Set<string>([id]);
-      for (const row of registry.get(id) ?? NONE) {
-        const household = text(row, 'household_no');
-        for (const member of household === undefined ? NONE : (householdMembers.get(household) ?? NONE))
-          members.add(member);
-      }
-      return [...members].sort();
-    },
+    householdOf: (id) => householdIn(id, registry.get(id) ?? NONE, householdMembers),
     personByNameVillage(name, village) {
       const ids = namesakes(name, village);
       return ids !== undefined && ids.size === 1 ? [...ids][0] : undefined;
