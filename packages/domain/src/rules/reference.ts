@@ -457,8 +457,17 @@ export function registryOutline(
     const normalized = indexer.normalized(name);
     if (!names.has(normalized)) names.set(normalized, new Set());
   }
-  // Per village (by key), per township: how many rows name it and the first row (in `order`).
-  const townshipsOf = new Map<string, Map<string, { count: number; first: SourceRow }>>();
+  // Per village (by key): its first row, and per township how many rows name it and the first
+  // (in `order`: the rows are added in any order, the result is as if in that one).
+  interface Seen {
+    count: number;
+    first: SourceRow;
+  }
+  const earliest = (seen: Seen, row: SourceRow) => {
+    seen.count += 1;
+    if (order(row, seen.first) < 0) seen.first = row;
+  };
+  const villages = new Map<string, { seen: Seen; townships: Map<string, Seen> }>();
   const namesakes = new Set<string>();
   const asked = (id: string) => {
     if (!sought.ids.has(id) && !namesakes.has(id))
@@ -471,16 +480,15 @@ export function registryOutline(
       const person = row as SourceRow<'household_registry'>;
       const village = text(person, 'village');
       const township = text(person, 'township');
-      if (village !== undefined && township !== undefined) {
+      if (village !== undefined) {
         const key = villageKey(village);
-        const counts = townshipsOf.get(key) ?? new Map<string, { count: number; first: SourceRow }>();
-        townshipsOf.set(key, counts);
-        const seen = counts.get(township);
-        if (!seen) counts.set(township, { count: 1, first: row });
-        else {
-          seen.count += 1;
-          if (order(row, seen.first) < 0) seen.first = row;
-        }
+        const known = villages.get(key);
+        if (known) earliest(known.seen, row);
+        else villages.set(key, { seen: { count: 1, first: row }, townships: new Map() });
+        const townships = (villages.get(key) as { townships: Map<string, Seen> }).townships;
+        const seen = township === undefined ? undefined : townships.get(township);
+        if (seen) earliest(seen, row);
+        else if (township !== undefined) townships.set(township, { count: 1, first: row });
       }
       if (!hasUsableId(person)) return false;
       const household = text(person, 'household_no');
@@ -497,11 +505,16 @@ export function registryOutline(
     namesakes: () => namesakes,
     townships() {
       const result = new Map<string, string>();
-      for (const [village, counts] of townshipsOf) {
-        let best: { township: string; count: number; first: SourceRow } | undefined;
-        for (const [township, { count, first }] of counts)
-          if (!best || count > best.count || (count === best.count && order(first, best.first) < 0))
-            best = { township, count, first };
+      const inOrder = [...villages].sort(([, a], [, b]) => order(a.seen.first, b.seen.first));
+      for (const [village, { townships }] of inOrder) {
+        let best: (Seen & { township: string }) | undefined;
+        for (const [township, seen] of townships)
+          if (
+            !best ||
+            seen.count > best.count ||
+            (seen.count === best.count && order(seen.first, best.first) < 0)
+          )
+            best = { township, ...seen };
         if (best) result.set(village, best.township);
       }
       return result;

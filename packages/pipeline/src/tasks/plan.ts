@@ -10,6 +10,7 @@ import {
   POVERTY_ASSET_KINDS,
   personByNameIndex,
   povertyMemberIds,
+  type RegistryOutline,
   RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
@@ -205,6 +206,37 @@ class RegistryNames {
 }
 
 /**
+ * The run's registry streamed into `outline` (every row added once, none held), and the rows
+ * it keeps: those of the `sought` IDs ({@link RegistryOutline.add}) and, from a second pass
+ * that parses only their lines, every row of the namesakes it found (a namesake's other rows,
+ * in another village, are sent too). `rows`: how many registry rows there are.
+ */
+async function outlineRegistry(
+  deps: PlanDeps,
+  versions: readonly ManifestVersion[],
+  outline: RegistryOutline,
+  sought: ReadonlySet<string>,
+): Promise<{ kept: SourceRow[]; rows: number }> {
+  let rows = 0;
+  const read = await loadVersionShards(deps, versions, 'all', new Map(), (row) => {
+    rows += 1;
+    return outline.add(row) ? referenceRow(row) : undefined;
+  });
+  // Namesakes are known once every row is in: a second pass parses only their lines.
+  const namesakes = new Set([...outline.namesakes()].filter((id) => !sought.has(id)));
+  if (namesakes.size > 0)
+    await loadVersionShards(
+      deps,
+      versions,
+      'all',
+      read,
+      (row) => referenceRow(row),
+      (line) => namesakes.has(idNumberOfLine(line) ?? ''),
+    );
+  return { kept: read.get('household_registry') ?? [], rows };
+}
+
+/**
  * The reference cut of the run ({@link cutReference}: what crosses shards of the reference),
  * in its two layers ({@link cutReferenceLayers}), each stored at `derivedKeys.cut*` under a
  * digest of exactly what it is made of: the households layer of the versions of the reference
@@ -293,23 +325,13 @@ async function runReferenceCut(
     askers.map(({ row }) => row),
   );
   const outline = registryOutline(sought, compareSourceRows);
-  const registryVersions = inForce((kind) => kind === 'household_registry');
-  let registryRows = 0;
-  await loadVersionShards(deps, registryVersions, 'all', rows, (row) => {
-    registryRows += 1;
-    return outline.add(row) ? referenceRow(row) : undefined;
-  });
-  // Namesakes are known once every row is in: a second pass parses only their lines.
-  const namesakes = new Set([...outline.namesakes()].filter((id) => !sought.ids.has(id)));
-  if (namesakes.size > 0)
-    await loadVersionShards(
-      deps,
-      registryVersions,
-      'all',
-      rows,
-      (row) => referenceRow(row),
-      (line) => namesakes.has(idNumberOfLine(line) ?? ''),
-    );
+  const registry = await outlineRegistry(
+    deps,
+    inForce((kind) => kind === 'household_registry'),
+    outline,
+    sought.ids,
+  );
+  rows.set('household_registry', registry.kept);
   const townships = outline.townships();
   await names.indexed(outline.names);
   const poverty = rows.get('poverty_registry') ?? [];
@@ -355,8 +377,7 @@ async function runReferenceCut(
           ? shardOfId(row.idNumber)
           : shardOf(row, row.kind, shardCount),
   };
-  const kept = rows.get('household_registry') ?? [];
-  const cut = cutReferenceLayers(reference, outline.lookups(kept), placement, askers);
+  const cut = cutReferenceLayers(reference, outline.lookups(registry.kept), placement, askers);
   const built: { digest: string; parts: SourceRow[][]; stored: boolean; layer: CutLayer }[] = [
     {
       digest: households,
@@ -365,7 +386,7 @@ async function runReferenceCut(
       layer: {
         rows: cut.households.map((part) => part.length),
         villageTownships: Object.fromEntries(townships),
-        referenceRows: reference.length - kept.length + registryRows,
+        referenceRows: reference.length - registry.kept.length + registry.rows,
       },
     },
     ...(asked === undefined
