@@ -6,12 +6,18 @@
 import {
   buildReference,
   cutReference,
+  cutReferenceLayers,
+  nameVillageIndexer,
   type ReferenceAsker,
   type ReferencePlacement,
   referenceRows,
+  registryOutline,
   type SourceRow,
+  soughtInRegistry,
+  villageTownships,
 } from '@jiandu/domain';
 import type { DatasetKind } from '@jiandu/domain/kinds';
+import { compareRows } from '@jiandu/domain/rules/common';
 import { describe, expect, it } from 'vitest';
 import { testId } from '../support/ids.js';
 
@@ -159,5 +165,55 @@ describe('cutReference', () => {
     expect(everywhereElse.filter((r) => r.idNumber === STRANGER)).toEqual([]);
     // Nor a stranger's car: only poverty members' assets are in the reference at all.
     expect(reference.filter((r) => r.kind === 'vehicle_records').map((r) => r.idNumber)).toEqual([POOR_SON]);
+  });
+
+  it('is cut the same from the plan’s registry outline, which keeps only the rows of the people sought', () => {
+    // One of the namesakes is also registered in another village (a row the name does not find),
+    // whose two rows name its township one each: the first row in order wins the tie.
+    const elsewhere = [
+      row('household_registry', NAMESAKE_A, {
+        name: '张伟',
+        household_no: 'H8',
+        township: '石门乡',
+        village: '白石村',
+      }),
+      row('household_registry', STRANGER, {
+        name: '吴七',
+        household_no: 'H8',
+        township: '青山镇',
+        village: '白石村',
+      }),
+    ];
+    const rows = referenceRows((kind) => [...county, ...elsewhere].filter((r) => r.kind === kind));
+    const registryRows = rows.filter((r) => r.kind === 'household_registry');
+    const others = rows.filter((r) => r.kind !== 'household_registry');
+    const sought = soughtInRegistry(
+      others,
+      askers.map((a) => a.row),
+    );
+    const outline = registryOutline(sought, compareRows);
+    // The rows stream in any order; the namesakes' rows are read in a second pass, as the plan does.
+    const kept = new Set([...registryRows].reverse().filter((r) => outline.add(r)));
+    for (const r of registryRows) if (outline.namesakes().has(r.idNumber ?? '')) kept.add(r);
+    const subset = rows.filter((r) => r.kind !== 'household_registry' || kept.has(r));
+
+    expect(
+      cutReferenceLayers(subset, outline.lookups([...kept].sort(compareRows)), placement, askers),
+    ).toEqual(
+      cutReferenceLayers(
+        rows,
+        buildReference((kind) => rows.filter((r) => r.kind === kind)),
+        placement,
+        askers,
+      ),
+    );
+    expect(kept.size).toBeLessThan(registryRows.length);
+    // The same, and in the same order (the manifest lists them so).
+    expect([...outline.townships()]).toEqual([...villageTownships(registryRows)]);
+    expect(outline.townships().get('白石村')).toBe('石门乡');
+    const indexer = nameVillageIndexer();
+    for (const r of registryRows) indexer.add(r);
+    expect(outline.names).toEqual(indexer.index);
+    expect(() => outline.lookups([...kept]).householdOf(IDLE)).toThrow();
   });
 });

@@ -18,7 +18,7 @@
  * the plan. Each plan prints its CPU seconds and the peak of its heap above where it started
  * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start). `--shard` runs
  * only that MatchShard (and no ScoreAndStore); `--profile` writes a CPU profile of the
- * MatchShard tasks alone. With `--expose-gc`, each shard's heap is measured as it writes its
+ * MatchShard tasks alone (with `--plan-only`: of the plan, or both plans with `--replan`). With `--expose-gc`, each shard's heap is measured as it writes its
  * findings (rows, reference and findings all still held), after a full collection.
  */
 import {
@@ -160,20 +160,45 @@ async function plan(label: string, input: PlanInput) {
     heap,
   } = await heapPeak(() => cpuSeconds(() => planCollision(deps, input)));
   let written = 0;
-  for (const [key, bytes] of objects.items) if (!before.has(key)) written += bytes.length;
+  // Bytes written per kind of object (`derived/cuts`, `runs/<id>/routed`, …).
+  const writes = new Map<string, number>();
+  for (const [key, bytes] of objects.items)
+    if (!before.has(key)) {
+      written += bytes.length;
+      const [, top, second, , routed] = key.split('/');
+      const what = top === 'derived' ? `${second}` : routed === undefined ? 'manifest' : 'routed';
+      writes.set(what, (writes.get(what) ?? 0) + bytes.length);
+    }
   const manifest = JSON.parse(
     new TextDecoder().decode(objects.items.get(`${DATA}/${result.manifestKey}`)),
   ) as CollisionManifest;
   // A manifest of before this tool (no `reference` counts) still runs.
   const sent = manifest.reference ?? [];
   console.log(
-    `${label}: ${s(cpu)} CPU (${s(wall)} wall), heap peak +${mib(heap)}, wrote ${mib(written)}, ` +
+    `${label}: ${s(cpu)} CPU (${s(wall)} wall), heap peak +${mib(heap)}, wrote ${mib(written)} (${[...writes].map(([what, n]) => `${what} ${mib(n)}`).join(', ')}), ` +
       `reference rows sent per shard ${sent.length > 0 ? `${Math.min(...sent)}–${Math.max(...sent)}` : '?'}`,
   );
   return result;
 }
 
+const profileFile = option('--profile');
+/** A CPU profile of what runs between its start and `stop()`, written to `--profile`. */
+async function profile() {
+  if (!profileFile) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+    },
+  };
+}
+
 const scheduled: PlanInput = { trigger: 'Scheduled Event', eventTime: base.now() };
+const planProfiler = flag('--plan-only') ? await profile() : undefined;
 let planned: PlanOutput;
 if (flag('--replan')) {
   const roster = [...versions.items.values()].filter((v) => v.kind === 'subsidy_payments').at(-1);
@@ -187,7 +212,10 @@ if (flag('--replan')) {
     detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
   });
 } else planned = await plan('PlanCollision', scheduled);
-if (flag('--plan-only')) process.exit(0);
+if (planProfiler) {
+  await planProfiler.stop();
+  process.exit(0);
+}
 
 const results: ShardResult[] = [];
 const perShard: number[] = [];
@@ -207,13 +235,7 @@ objects.put = async (bucket: string, key: string, body: Uint8Array | string) => 
   return put(bucket, key, body);
 };
 const only = option('--shard');
-const profileFile = option('--profile');
-const profiler = profileFile ? new Session() : undefined;
-if (profiler) {
-  profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
-}
+const profiler = await profile();
 for (const task of planned.shards) {
   if (only !== undefined && task.shard !== Number(only)) continue;
   gc?.();
@@ -222,10 +244,7 @@ for (const task of planned.shards) {
   results.push(result);
   perShard.push(cpu - (measuring - measured));
 }
-if (profiler && profileFile) {
-  const { profile } = await profiler.post('Profiler.stop');
-  writeFileSync(profileFile, JSON.stringify(profile));
-}
+await profiler.stop();
 const rows = results.map((r) => r.rows ?? 0);
 console.log(
   `MatchShard ×${results.length}: ${s(perShard.reduce((a, b) => a + b, 0))} CPU, per shard ${s(Math.min(...perShard))}–${s(Math.max(...perShard))}, ` +

@@ -127,7 +127,7 @@ export async function loadVersionShards(
 }
 
 /** Rows by version, sheet and row number (sheet names compared only when they differ: most rows have none). */
-function compareSourceRows(a: SourceRow, b: SourceRow): number {
+export function compareSourceRows(a: SourceRow, b: SourceRow): number {
   if (a.versionId !== b.versionId) return a.versionId < b.versionId ? -1 : 1;
   if (a.sheet !== b.sheet) {
     const order = (a.sheet ?? '').localeCompare(b.sheet ?? '');

@@ -120,22 +120,28 @@ export type NameVillageIndex = Map<string, string>;
 export function nameVillageIndexer(index: NameVillageIndex = new Map()): {
   readonly index: NameVillageIndex;
   add(row: SourceRow): void;
+  /** {@link normalizePersonName}, each distinct name once. */
+  normalized(name: string): string;
 } {
   const names = new Map<string, string>();
+  const normalized = (name: string) => {
+    let result = names.get(name);
+    if (result === undefined) {
+      result = normalizePersonName(name);
+      names.set(name, result);
+    }
+    return result;
+  };
   return {
     index,
+    normalized,
     add(row) {
       const person = row as SourceRow<'household_registry'>;
       if (!hasUsableId(person)) return;
       const name = text(person, 'name');
       const village = text(person, 'village');
       if (name === undefined || village === undefined) return;
-      let normalized = names.get(name);
-      if (normalized === undefined) {
-        normalized = normalizePersonName(name);
-        names.set(name, normalized);
-      }
-      const key = normalizedNameVillageKey(normalized, village);
+      const key = normalizedNameVillageKey(normalized(name), village);
       const known = index.get(key);
       if (known === undefined) index.set(key, person.idNumber);
       else if (known !== person.idNumber) index.set(key, '');
@@ -276,10 +282,8 @@ export function cutReferenceLayers(
     if (row.kind === 'poverty_registry') {
       const household = text(row as SourceRow<'poverty_registry'>, 'household_no');
       if (household !== undefined) push(povertyRows, household, row);
-    } else if (row.kind === 'market_entities') {
-      const code = text(row as SourceRow<'market_entities'>, 'credit_code');
-      if (code !== undefined) push(entitiesByCode, code, row);
-    } else if (hasUsableId(row)) {
+    } else if (row.kind === 'market_entities') addEntity(entitiesByCode, row);
+    else if (hasUsableId(row)) {
       // The other kinds are only looked up by usable IDs.
       if (row.kind === 'public_officials') push(officialsOf, row.idNumber, row);
       else if (row.kind === 'fiscal_payroll') push(payrollOf, row.idNumber, row);
@@ -329,26 +333,12 @@ export function cutReferenceLayers(
       }
   };
   for (const { row, shard } of askers) {
-    if (row.kind === 'village_finance') {
-      const expense = row as SourceRow<'village_finance'>;
-      const id = text(expense, 'counterparty_id');
-      const name = text(expense, 'counterparty');
-      const village = text(expense, 'village');
-      if (id !== undefined) person(id, shard);
-      else if (name !== undefined && village !== undefined)
-        for (const namesake of registry.peopleByNameVillage(name, village)) person(namesake, shard);
-    } else if (row.kind === 'livelihood_projects') {
-      const code = text(row as SourceRow<'livelihood_projects'>, 'contractor_code');
-      if (code === undefined) continue;
-      if (isValidIdNumber(code)) {
-        person(code, shard);
-        continue;
-      }
-      const entities = entitiesByCode.get(code);
-      send(entities, shard);
-      for (const entity of entities ?? NONE)
-        if (entity.idNumber !== undefined) person(entity.idNumber, shard);
-    }
+    const named = namedBy(row, entitiesByCode);
+    send(named.entities, shard);
+    for (const id of named.ids) person(id, shard);
+    if (named.name !== undefined)
+      for (const namesake of registry.peopleByNameVillage(named.name.name, named.name.village))
+        person(namesake, shard);
   }
 
   const layer = (sent: ReadonlyMap<SourceRow, ReadonlySet<number>>) => {
@@ -357,6 +347,215 @@ export function cutReferenceLayers(
     return result;
   };
   return { households: layer(households), asked: layer(asked) };
+}
+
+/** Add a market entity's row under its credit code. */
+function addEntity(entitiesByCode: Map<string, SourceRow[]>, row: SourceRow): void {
+  const code = text(row as SourceRow<'market_entities'>, 'credit_code');
+  if (code !== undefined) push(entitiesByCode, code, row);
+}
+
+/** A name in a village: its every registered namesake is looked up (so that a shared name stays ambiguous). */
+interface NameInVillage {
+  readonly name: string;
+  readonly village: string;
+}
+
+/**
+ * Whom a row of village finance or projects names, as R09/R12 look them up: the payee or
+ * contractor by ID, the payee by name in the village, the contracting entity (its rows, and
+ * its legal representatives by ID).
+ */
+function namedBy(
+  row: SourceRow,
+  entitiesByCode: ReadonlyMap<string, readonly SourceRow[]>,
+): { ids: readonly string[]; name?: NameInVillage; entities?: readonly SourceRow[] } {
+  if (row.kind === 'village_finance') {
+    const expense = row as SourceRow<'village_finance'>;
+    const id = text(expense, 'counterparty_id');
+    const name = text(expense, 'counterparty');
+    const village = text(expense, 'village');
+    if (id !== undefined) return { ids: [id] };
+    return name !== undefined && village !== undefined
+      ? { ids: NONE, name: { name, village } }
+      : { ids: NONE };
+  }
+  if (row.kind !== 'livelihood_projects') return { ids: NONE };
+  const code = text(row as SourceRow<'livelihood_projects'>, 'contractor_code');
+  if (code === undefined) return { ids: NONE };
+  if (isValidIdNumber(code)) return { ids: [code] };
+  const entities = entitiesByCode.get(code);
+  return { ids: (entities ?? NONE).flatMap((entity) => entity.idNumber ?? NONE), entities };
+}
+
+/**
+ * Whom {@link cutReferenceLayers} looks up in the registry, known from the other reference
+ * kinds and the askers before the registry is read: the IDs of everyone employed (officials,
+ * payroll) and of everyone the askers name by ID, and the names in villages whose namesakes
+ * it looks up ({@link registryOutline}).
+ */
+export function soughtInRegistry(
+  rows: readonly SourceRow[],
+  askers: readonly SourceRow[],
+): { ids: Set<string>; names: NameInVillage[] } {
+  const ids = new Set<string>();
+  const entitiesByCode = new Map<string, SourceRow[]>();
+  for (const row of rows)
+    if (row.kind === 'market_entities') addEntity(entitiesByCode, row);
+    else if ((row.kind === 'public_officials' || row.kind === 'fiscal_payroll') && hasUsableId(row))
+      ids.add(row.idNumber);
+  const names: NameInVillage[] = [];
+  for (const row of askers) {
+    const named = namedBy(row, entitiesByCode);
+    for (const id of named.ids) ids.add(id);
+    if (named.name !== undefined) names.push(named.name);
+  }
+  return { ids, names };
+}
+
+/**
+ * The county's registry as {@link cutReferenceLayers} looks it up, without holding its rows
+ * (at 1,000,000 persons they were most of what the plan held): registry rows are added as
+ * they stream in, in any order, and only the rows of the people the cut may send are handed
+ * to {@link RegistryOutline.lookups}. Built in the same pass: the registry's
+ * {@link NameVillageIndex} and the township of each village.
+ */
+export interface RegistryOutline {
+  /** Add a registry row (every row of the registry, once); whether it is a row of a sought ID (to be kept). */
+  add(row: SourceRow): boolean;
+  /** Who is who by name + village in the rows added ({@link nameVillageIndexer}). */
+  readonly names: NameVillageIndex;
+  /** IDs of every registered namesake of the sought names in their villages. */
+  namesakes(): ReadonlySet<string>;
+  /** {@link villageTownships} of the rows added. */
+  townships(): Map<string, string>;
+  /**
+   * The cut's registry lookups, given every row (sorted) of the sought IDs and the namesakes;
+   * asking about anyone else is an error (their rows were not kept).
+   */
+  lookups(
+    rows: readonly SourceRow[],
+  ): Pick<Reference, 'registryRows' | 'householdOf' | 'peopleByNameVillage'>;
+}
+
+/**
+ * A {@link RegistryOutline} for the `sought` names ({@link soughtInRegistry}); `order` is the
+ * order the registry's rows are sorted in (the first township seen in it wins a tie, as in
+ * {@link villageTownships}).
+ */
+export function registryOutline(
+  sought: { readonly ids: ReadonlySet<string>; readonly names: readonly NameInVillage[] },
+  order: (a: SourceRow, b: SourceRow) => number,
+): RegistryOutline {
+  const indexer = nameVillageIndexer();
+  const membersOf = new Map<string, string[]>();
+  // Per sought village (by key), its sought names (normalized) and their namesakes' IDs.
+  const soughtNames = new Map<string, Map<string, Set<string>>>();
+  for (const { name, village } of sought.names) {
+    const names = soughtNames.get(villageKey(village)) ?? new Map<string, Set<string>>();
+    soughtNames.set(villageKey(village), names);
+    const normalized = indexer.normalized(name);
+    if (!names.has(normalized)) names.set(normalized, new Set());
+  }
+  // Per village (by key): its first row, and per township how many rows name it and the first
+  // (in `order`: the rows are added in any order, the result is as if in that one).
+  interface Seen {
+    count: number;
+    first: SourceRow;
+  }
+  const earliest = (seen: Seen, row: SourceRow) => {
+    seen.count += 1;
+    if (order(row, seen.first) < 0) seen.first = row;
+  };
+  const villages = new Map<string, { seen: Seen; townships: Map<string, Seen> }>();
+  const namesakes = new Set<string>();
+  const asked = (id: string) => {
+    if (!sought.ids.has(id) && !namesakes.has(id))
+      throw new Error('Registry rows of a person the cut does not seek were not kept');
+  };
+  return {
+    names: indexer.index,
+    add(row) {
+      indexer.add(row);
+      const person = row as SourceRow<'household_registry'>;
+      const village = text(person, 'village');
+      const township = text(person, 'township');
+      if (village !== undefined) {
+        const key = villageKey(village);
+        const known = villages.get(key);
+        if (known) earliest(known.seen, row);
+        else villages.set(key, { seen: { count: 1, first: row }, townships: new Map() });
+        const townships = (villages.get(key) as { townships: Map<string, Seen> }).townships;
+        const seen = township === undefined ? undefined : townships.get(township);
+        if (seen) earliest(seen, row);
+        else if (township !== undefined) townships.set(township, { count: 1, first: row });
+      }
+      if (!hasUsableId(person)) return false;
+      const household = text(person, 'household_no');
+      if (household !== undefined) push(membersOf, household, person.idNumber);
+      const name = text(person, 'name');
+      const names = village === undefined ? undefined : soughtNames.get(villageKey(village));
+      const ids = name === undefined ? undefined : names?.get(indexer.normalized(name));
+      if (ids) {
+        ids.add(person.idNumber);
+        namesakes.add(person.idNumber);
+      }
+      return sought.ids.has(person.idNumber);
+    },
+    namesakes: () => namesakes,
+    townships() {
+      const result = new Map<string, string>();
+      const inOrder = [...villages].sort(([, a], [, b]) => order(a.seen.first, b.seen.first));
+      for (const [village, { townships }] of inOrder) {
+        let best: (Seen & { township: string }) | undefined;
+        for (const [township, seen] of townships)
+          if (
+            !best ||
+            seen.count > best.count ||
+            (seen.count === best.count && order(seen.first, best.first) < 0)
+          )
+            best = { township, ...seen };
+        if (best) result.set(village, best.township);
+      }
+      return result;
+    },
+    lookups(rows) {
+      const registry = groupBy(
+        (rows as readonly SourceRow<'household_registry'>[]).filter(hasUsableId),
+        (row) => row.idNumber,
+      );
+      return {
+        registryRows(id) {
+          asked(id);
+          return registry.get(id) ?? NONE;
+        },
+        householdOf(id) {
+          asked(id);
+          return householdIn(id, registry.get(id) ?? NONE, membersOf);
+        },
+        peopleByNameVillage(name, village) {
+          const ids = soughtNames.get(villageKey(village))?.get(indexer.normalized(name));
+          if (!ids) throw new Error('A name in a village the cut does not seek was looked up');
+          return [...ids].sort();
+        },
+      };
+    },
+  };
+}
+
+/** {@link Reference.householdOf} a person with these registry rows, from the IDs of each household's members. */
+function householdIn(
+  id: string,
+  rows: readonly SourceRow<'household_registry'>[],
+  membersOf: ReadonlyMap<string, Iterable<string>>,
+): string[] {
+  const members = new Set<string>([id]);
+  for (const row of rows) {
+    const household = text(row, 'household_no');
+    for (const member of household === undefined ? NONE : (membersOf.get(household) ?? NONE))
+      members.add(member);
+  }
+  return [...members].sort();
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -473,15 +672,7 @@ export function buildReference(
 
   return {
     registryRows: (id) => registry.get(id) ?? NONE,
-    householdOf(id) {
-      const members = new Set<string>([id]);
-      for (const row of registry.get(id) ?? NONE) {
-        const household = text(row, 'household_no');
-        for (const member of household === undefined ? NONE : (householdMembers.get(household) ?? NONE))
-          members.add(member);
-      }
-      return [...members].sort();
-    },
+    householdOf: (id) => householdIn(id, registry.get(id) ?? NONE, householdMembers),
     personByNameVillage(name, village) {
       const ids = namesakes(name, village);
       return ids !== undefined && ids.size === 1 ? [...ids][0] : undefined;

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  buildReference,
   cutReferenceLayers,
   hasLostId,
   kindsRead,
@@ -11,14 +10,16 @@ import {
   POVERTY_ASSET_KINDS,
   personByNameIndex,
   povertyMemberIds,
+  type RegistryOutline,
   RULE_REFERENCE_KINDS,
   RULES,
   type Rule,
   referenceRow,
+  registryOutline,
   resolveLostId,
   type rulesReading,
   type SourceRow,
-  villageTownships,
+  soughtInRegistry,
 } from '@jiandu/domain';
 import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
 import { coverageKey } from '@jiandu/domain/coverage';
@@ -45,7 +46,13 @@ import {
   shardCountFor,
   shardOf,
 } from '../shards.js';
-import { loadVersionShards, MAX_OPEN_READS, mayHaveLostId, sortRows } from '../source-rows.js';
+import {
+  compareSourceRows,
+  loadVersionShards,
+  MAX_OPEN_READS,
+  mayHaveLostId,
+  sortRows,
+} from '../source-rows.js';
 
 /** The detail-types of the two event sources the workflow always accepts. */
 const UPLOAD_EVENT = 'Object Created';
@@ -151,10 +158,8 @@ class RegistryNames {
     this.key = derivedKeys.names(digestOf('names', registry));
   }
 
-  /** The registry's rows are in hand: index them (and store the index for later runs). */
-  async indexRows(rows: readonly SourceRow[]): Promise<void> {
-    const { index, add } = nameVillageIndexer();
-    for (const row of rows) add(row);
+  /** The run indexed the registry's rows itself: use that index (and store it for later runs). */
+  async indexed(index: NameVillageIndex): Promise<void> {
     this.index = Promise.resolve(index);
     if (!(await this.deps.objects.exists(this.deps.buckets.data, this.key))) await this.store(index);
   }
@@ -198,6 +203,37 @@ class RegistryNames {
       'text/tab-separated-values',
     );
   }
+}
+
+/**
+ * The run's registry streamed into `outline` (every row added once, none held), and the rows
+ * it keeps: those of the `sought` IDs ({@link RegistryOutline.add}) and, from a second pass
+ * that parses only their lines, every row of the namesakes it found (a namesake's other rows,
+ * in another village, are sent too). `rows`: how many registry rows there are.
+ */
+async function outlineRegistry(
+  deps: PlanDeps,
+  versions: readonly ManifestVersion[],
+  outline: RegistryOutline,
+  sought: ReadonlySet<string>,
+): Promise<{ kept: SourceRow[]; rows: number }> {
+  let rows = 0;
+  const read = await loadVersionShards(deps, versions, 'all', new Map(), (row) => {
+    rows += 1;
+    return outline.add(row) ? referenceRow(row) : undefined;
+  });
+  // Namesakes are known once every row is in: a second pass parses only their lines.
+  const namesakes = new Set([...outline.namesakes()].filter((id) => !sought.has(id)));
+  if (namesakes.size > 0)
+    await loadVersionShards(
+      deps,
+      versions,
+      'all',
+      read,
+      (row) => referenceRow(row),
+      (line) => namesakes.has(idNumberOfLine(line) ?? ''),
+    );
+  return { kept: read.get('household_registry') ?? [], rows };
 }
 
 /**
@@ -262,30 +298,42 @@ async function runReferenceCut(
       reused: true,
     };
 
-  // Poverty rows whole (a recovered one is routed as it was read), the other reference kinds
-  // but the assets trimmed as they stream in (`referenceRow`): never all rows whole at once.
+  // The askers' rows whole, the reference kinds but the registry and the assets trimmed as they
+  // stream in (`referenceRow`): never all rows whole at once.
   const rows = await loadVersionShards(
     deps,
-    inForce((kind) => kind === 'poverty_registry' || asking.has(kind)),
+    inForce((kind) => asking.has(kind)),
     'all',
   );
   await loadVersionShards(
     deps,
     inForce(
-      (kind) => referenceKinds.has(kind) && kind !== 'poverty_registry' && !POVERTY_ASSET_KINDS.has(kind),
+      (kind) => referenceKinds.has(kind) && kind !== 'household_registry' && !POVERTY_ASSET_KINDS.has(kind),
     ),
     'all',
     rows,
     (row) => referenceRow(row),
   );
-
-  const townships = villageTownships(rows.get('household_registry') ?? []);
-  // The county's registry: who lives with whom, and who is who by name + village.
-  const registry = buildReference(
-    (kind) => (kind === 'household_registry' ? (rows.get(kind) ?? []) : []),
-    townships,
+  const askers = [...asking].flatMap((kind) =>
+    (rows.get(kind) ?? []).map((row) => ({ row, shard: shardOf(row, kind, shardCount) })),
   );
-  await names.indexRows(rows.get('household_registry') ?? []);
+
+  // The registry (a row per person): streamed into an outline of who lives with whom and who is
+  // who by name + village; only the rows of the people the cut may send are kept.
+  const sought = soughtInRegistry(
+    RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []),
+    askers.map(({ row }) => row),
+  );
+  const outline = registryOutline(sought, compareSourceRows);
+  const registry = await outlineRegistry(
+    deps,
+    inForce((kind) => kind === 'household_registry'),
+    outline,
+    sought.ids,
+  );
+  rows.set('household_registry', registry.kept);
+  const townships = outline.townships();
+  await names.indexed(outline.names);
   const poverty = rows.get('poverty_registry') ?? [];
   const lostKeys = new Set(poverty.flatMap((row) => lostIdKey(row) ?? []));
   const known = personByNameIndex(await names.lookup(lostKeys));
@@ -305,10 +353,7 @@ async function runReferenceCut(
     (row) => referenceRow(row, povertyMembers),
     (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
   );
-  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => {
-    const list = rows.get(kind) ?? [];
-    return kind === 'poverty_registry' ? list.map((row) => referenceRow(row) as SourceRow) : list;
-  });
+  const reference = RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []);
   // One hash per person, however many rows and households name them.
   const shards = new Map<string, number>();
   const shardOfId = (id: string): number => {
@@ -319,9 +364,6 @@ async function runReferenceCut(
     }
     return shard;
   };
-  const askers = [...asking].flatMap((kind) =>
-    (rows.get(kind) ?? []).map((row) => ({ row, shard: shardOf(row, kind, shardCount) })),
-  );
   const placement = {
     shards: shardCount,
     shardOfId,
@@ -335,7 +377,7 @@ async function runReferenceCut(
           ? shardOfId(row.idNumber)
           : shardOf(row, row.kind, shardCount),
   };
-  const cut = cutReferenceLayers(reference, registry, placement, askers);
+  const cut = cutReferenceLayers(reference, outline.lookups(registry.kept), placement, askers);
   const built: { digest: string; parts: SourceRow[][]; stored: boolean; layer: CutLayer }[] = [
     {
       digest: households,
@@ -344,7 +386,7 @@ async function runReferenceCut(
       layer: {
         rows: cut.households.map((part) => part.length),
         villageTownships: Object.fromEntries(townships),
-        referenceRows: reference.length,
+        referenceRows: reference.length - registry.kept.length + registry.rows,
       },
     },
     ...(asked === undefined
