@@ -1,5 +1,6 @@
+import { createHash, type Hash } from 'node:crypto';
 import type { NormalizedRow } from '@jiandu/domain/model';
-import { encodeRows, SHARD_COUNT } from './shards.js';
+import { rowContent, SHARD_COUNT } from './shards.js';
 
 // Rows per shard encoded at once: small enough that few row objects live at a time, large
 // enough that the per-batch buffers stay few.
@@ -12,12 +13,17 @@ const NEWLINE = Buffer.from('\n');
  * heap) until the file is written. A shard's bytes are exactly `encodeRows` of its rows in
  * order: `encodeRows` writes one line per row, so batches joined by a line break are the same
  * file (`test/pipeline/shard-writer.test.ts` holds it to that).
+ *
+ * It also digests each shard's rows by content ({@link rowContent}: without their row numbers),
+ * in order, so that a match of a later version whose shard holds the same rows can be known
+ * equal without reading it (`match-reuse.ts`).
  */
 export class ShardWriter {
   /** Rows per shard so far (the version's `shardRows`). */
   readonly counts: number[] = Array.from({ length: SHARD_COUNT }, () => 0);
   readonly #pending: NormalizedRow[][] = Array.from({ length: SHARD_COUNT }, () => []);
   readonly #encoded: Buffer[][] = Array.from({ length: SHARD_COUNT }, () => []);
+  readonly #content: Hash[] = Array.from({ length: SHARD_COUNT }, () => createHash('sha256'));
   #encodedBytes = 0;
 
   constructor(private readonly batchRows = BATCH_ROWS) {}
@@ -48,10 +54,28 @@ export class ShardWriter {
     return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [NEWLINE, part])));
   }
 
+  /**
+   * Per shard, a digest of its rows' content in order (the version's `shardDigests`): call it
+   * once every row was added.
+   */
+  digests(): string[] {
+    return this.#content.map((hash, shard) => {
+      this.#flush(shard);
+      return hash.digest('hex').slice(0, 32);
+    });
+  }
+
   #flush(shard: number): void {
     const pending = this.#pending[shard];
     if (!pending || pending.length === 0) return;
-    const bytes = Buffer.from(encodeRows(pending));
+    const content = this.#content[shard] as Hash;
+    // `encodeRows`, each line digested without its row number on the way.
+    const lines = pending.map((row) => {
+      const line = JSON.stringify(row);
+      content.update(rowContent(row, line)).update('\n');
+      return line;
+    });
+    const bytes = Buffer.from(lines.join('\n'));
     this.#encoded[shard]?.push(bytes);
     this.#encodedBytes += bytes.length;
     this.#pending[shard] = [];

@@ -92,6 +92,41 @@ export function shardOf(row: NormalizedRow, kind: DatasetKind, count: number = S
   return hashToShard(`${String(name)}|${String(row.values.village ?? '')}`, count);
 }
 
+/**
+ * What a row's content is, without where it was read (its row number): the stored line of
+ * {@link encodeRows} with its leading `"row":N` member cut out (`JSON.stringify` writes a
+ * normalized row's members in the order ingest built it, `row` first), else the row encoded
+ * without it. Rows equal by content give equal text.
+ */
+export function rowContent(row: NormalizedRow, line: string = JSON.stringify(row)): string {
+  if (line.startsWith(ROW_MEMBER)) {
+    const end = line.indexOf(',', ROW_MEMBER.length);
+    if (end !== -1) return `{${line.slice(end + 1)}`;
+  }
+  const { row: _row, ...content } = row;
+  return JSON.stringify(content);
+}
+const ROW_MEMBER = '{"row":';
+
+/**
+ * The dataset a version belongs to, for ordering rows of different versions: its kind, its
+ * department and what it covers (CONTRACT.md §4). A corrected file replacing a version covers
+ * what the replaced one covered, so its rows take the replaced rows' place among the other
+ * versions' rows (a version id is a hash of the bytes: sorting by it would move them), and a
+ * shard's findings depend on nothing of the new version but its content.
+ */
+export function datasetKeyOf(v: {
+  readonly kind: DatasetKind;
+  readonly department: string;
+  readonly coverage: readonly string[];
+}): string {
+  const coverage = createHash('sha256')
+    .update([...v.coverage].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return `${v.kind}|${v.department}|${coverage}`;
+}
+
 /** Data-bucket key of one shard of a version. */
 export function shardKey(versionId: string, shard: number): string {
   return `versions/${versionId}/shards/${String(shard).padStart(2, '0')}.ndjson`;
@@ -121,6 +156,8 @@ export const derivedKeys = {
     `derived/cuts/${digest}/${String(shard).padStart(2, '0')}.ndjson`,
   lostIds: (digest: string) => `derived/lost-ids/${digest}.ndjson`,
   names: (digest: string) => `derived/names/${digest}.tsv`,
+  /** A shard's match of one rule: which run found what under inputs of this fingerprint (`match-reuse.ts`). */
+  match: (fingerprint: string) => `derived/matches/${fingerprint}.json`,
 } as const;
 
 /** Data-bucket key of the rows the plan step routed to one shard (lost IDs found by name + village). */
