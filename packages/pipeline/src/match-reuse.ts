@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Rule, SourceRow } from '@jiandu/domain';
+import { RULE_REFERENCE_KINDS, type Rule, type SourceRow } from '@jiandu/domain';
 import type { Evidence, Finding } from '@jiandu/domain/model';
 import type { DataReadDeps } from './deps.js';
 import { type CollisionManifest, type ManifestVersion, whollyCovered } from './manifest.js';
 import { derivedKeys, manifestKey, routedKey, storedShardsOf } from './shards.js';
-import { isRoutedElsewhere, loadVersionShards, readSourceRows } from './source-rows.js';
+import { isRoutedElsewhere, loadVersionShards, readSourceRows, sortRows } from './source-rows.js';
 
 /**
  * Incremental match. A rule's findings in one shard are a function of what the shard feeds
@@ -30,7 +30,8 @@ export interface MatchRecord {
 }
 
 /** Rows of the askers' layer are looked up only by the rules that read these kinds (R09, R12). */
-const ASKING_KINDS = new Set(['village_finance', 'livelihood_projects']);
+const ASKING_KINDS = new Set<string>(['village_finance', 'livelihood_projects']);
+const REFERENCE_KINDS = new Set<string>(RULE_REFERENCE_KINDS);
 
 const digest = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
@@ -108,15 +109,22 @@ export class ShardReuse {
         excluded: v.excluded,
       });
     }
+    // In the order the shard reads them (the plan wrote them in version id order).
     const routed = digest(
-      this.routed
-        .filter((row) => reads.has(row.kind))
-        .map((row) => [row.kind, row.datasetKey, tied(row) ? row.versionId : null, contentOf(row)]),
+      sortRows(this.routed.filter((row) => reads.has(row.kind))).map((row) => [
+        row.kind,
+        row.datasetKey,
+        tied(row) ? row.versionId : null,
+        contentOf(row),
+      ]),
     );
-    const asks = rule.reads.some((kind) => ASKING_KINDS.has(kind));
-    // Layer 0 is the households' layer, the others the askers' (`runReferenceCut`).
+    // Layer 0 is the households' layer, the others the askers' (`runReferenceCut`): a rule reads
+    // the reference only for the kinds of it that it reads, and the askers' rows only if it
+    // looks up the people that village books or projects name.
+    const references = rule.reads.some((kind) => REFERENCE_KINDS.has(kind));
+    const asks = references && rule.reads.some((kind) => ASKING_KINDS.has(kind));
     const layers = manifest.referenceLayers.flatMap((layer, index) =>
-      (layer.rows[shard] ?? 0) > 0 && (index === 0 || asks) ? [layer.digest] : [],
+      (layer.rows[shard] ?? 0) > 0 && (index === 0 ? references : asks) ? [layer.digest] : [],
     );
     return digest({
       format: FINGERPRINT_FORMAT,
