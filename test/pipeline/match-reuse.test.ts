@@ -10,6 +10,7 @@
 
 import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
 import { resolveRuleConfig } from '@jiandu/domain';
+import type { DatasetVersion } from '@jiandu/domain/versions';
 import {
   hashToShard,
   type MatchShardDeps,
@@ -189,6 +190,22 @@ describe('MatchShard re-cites what an earlier match found for the same inputs', 
     const again = await collide(scheduled);
     expect(again.reused).toEqual(again.matched);
     expect(matchedShards(again.results)).toEqual([]);
+  });
+
+  it('matches the shards of a version stored before content digests existed', async () => {
+    const registry = [...base.versions.items.values()].find(
+      (v) => v.kind === 'household_registry' && v.status === 'active',
+    ) as DatasetVersion;
+    const { shardDigests: _digests, ...older } = registry;
+    base.versions.items.set(registry.versionId, older);
+    try {
+      const run = await collide(scheduled);
+      expect(run.reused).toEqual(run.matched);
+      // The registry has rows in every shard: every rule reading it is matched there.
+      expect(matchedShards(run.results)).toEqual([0, 1, 2, 3]);
+    } finally {
+      base.versions.items.set(registry.versionId, registry);
+    }
   });
 
   it('matches every shard of a run in another number of shards', async () => {

@@ -51,7 +51,9 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const recited = new Map<string, Finding[]>();
   for (const rule of rules) {
     const fingerprint = fingerprints.get(rule.code);
-    const found = fingerprint === undefined ? undefined : await reuse.recite(fingerprint);
+    // Anything an earlier run kept that cannot be read back (expired, say) means: match.
+    const found =
+      fingerprint === undefined ? undefined : await reuse.recite(fingerprint).catch(() => undefined);
     if (found) recited.set(rule.code, found);
   }
   const matched = rules.filter((r) => !recited.has(r.code));
