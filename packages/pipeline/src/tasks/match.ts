@@ -36,7 +36,9 @@ export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
  * reference kinds' rows of its own slice plus what the plan step sent it of other shards
  * (`cutReference`: the household members, poverty households, payees and contractors its rules
  * look up). A poverty household's members live in several shards, so R02/R03 emit partial
- * findings that ScoreAndStore combines.
+ * findings that ScoreAndStore combines. A rule whose inputs here are by content those of an
+ * earlier match re-cites that match's findings (`match-reuse.ts`); when no rule is left to
+ * match, the shard's rows are not read at all.
  */
 export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
@@ -75,7 +77,7 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
     findingsKey: key,
     findings: findings.length,
     rows: read?.rows ?? 0,
-    recited: read === undefined,
+    recited: rules.length > 0 && read === undefined,
     durationMs: Math.round(performance.now() - started),
     // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
