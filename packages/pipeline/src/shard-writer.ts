@@ -1,11 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { NormalizedRow } from '@jiandu/domain/model';
-import { rowContent, SHARD_COUNT } from './shards.js';
+import { encodeRows, SHARD_COUNT } from './shards.js';
 
 // Rows per shard encoded at once: small enough that few row objects live at a time, large
 // enough that the per-batch buffers stay few.
 const BATCH_ROWS = 512;
 const NEWLINE = Buffer.from('\n');
+// A stored line's row number: `JSON.stringify` writes a normalized row's `row` first, as ingest builds it.
+const ROW_NUMBER = /^\{"row":\d+,/gm;
 
 /**
  * The shard files of one version, encoded as its rows arrive: each shard keeps UTF-8 bytes
@@ -14,7 +16,7 @@ const NEWLINE = Buffer.from('\n');
  * order: `encodeRows` writes one line per row, so batches joined by a line break are the same
  * file (`test/pipeline/shard-writer.test.ts` holds it to that).
  *
- * It also digests each shard's rows by content ({@link rowContent}: without their row numbers),
+ * It also digests each shard's rows by content (their lines without their row numbers),
  * in order, so that a match of a later version whose shard holds the same rows can be known
  * equal without reading it (`match-reuse.ts`).
  */
@@ -68,14 +70,11 @@ export class ShardWriter {
   #flush(shard: number): void {
     const pending = this.#pending[shard];
     if (!pending || pending.length === 0) return;
-    const content = this.#content[shard] as Hash;
-    // `encodeRows`, each line digested without its row number on the way.
-    const lines = pending.map((row) => {
-      const line = JSON.stringify(row);
-      content.update(rowContent(row, line)).update('\n');
-      return line;
-    });
-    const bytes = Buffer.from(lines.join('\n'));
+    const text = encodeRows(pending);
+    // The lines without their leading row numbers, each ended by a line break (whatever the
+    // batches). A line whose `row` is not first keeps it: that only makes the digest stricter.
+    (this.#content[shard] as Hash).update(text.replace(ROW_NUMBER, '{')).update('\n');
+    const bytes = Buffer.from(text);
     this.#encoded[shard]?.push(bytes);
     this.#encodedBytes += bytes.length;
     this.#pending[shard] = [];

@@ -93,22 +93,6 @@ export function shardOf(row: NormalizedRow, kind: DatasetKind, count: number = S
 }
 
 /**
- * What a row's content is, without where it was read (its row number): the stored line of
- * {@link encodeRows} with its leading `"row":N` member cut out (`JSON.stringify` writes a
- * normalized row's members in the order ingest built it, `row` first), else the row encoded
- * without it. Rows equal by content give equal text.
- */
-export function rowContent(row: NormalizedRow, line: string = JSON.stringify(row)): string {
-  if (line.startsWith(ROW_MEMBER)) {
-    const end = line.indexOf(',', ROW_MEMBER.length);
-    if (end !== -1) return `{${line.slice(end + 1)}`;
-  }
-  const { row: _row, ...content } = row;
-  return JSON.stringify(content);
-}
-const ROW_MEMBER = '{"row":';
-
-/**
  * The dataset a version belongs to, for ordering rows of different versions: its kind, its
  * department and what it covers (CONTRACT.md §4). A corrected file replacing a version covers
  * what the replaced one covered, so its rows take the replaced rows' place among the other
