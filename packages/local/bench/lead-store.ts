@@ -14,7 +14,7 @@
  * lead) and after (`putMany`, `statistics` from the kept sums).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ import { MemoryObjects, MemoryReports, MemoryRuns, MemoryVersions } from '@jiand
 import { AUDIT_TABLE_SHAPE } from '@jiandu/store/table';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '../src/dynamodb.js';
 import { freePort } from '../src/ports.js';
+import { childrenCpuSeconds } from './children-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -156,22 +157,6 @@ async function write(repo: Bulk, writes: { next: Lead; previous: Lead | undefine
   for (let i = 0; i < writes.length; i += 16)
     await Promise.all(writes.slice(i, i + 16).map((w) => repo.put(w.next, w.previous?.revision ?? 0)));
   return 'put (one conditional PutItem each, 16 in flight)';
-}
-
-/** CPU seconds (user + system) of this process's children so far: DynamoDB Local's Java. */
-function childrenCpuSeconds(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      // Fields after the command's closing parenthesis: state, ppid, …, utime (14th), stime (15th).
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return ticks / 100;
 }
 
 /**

@@ -26,7 +26,10 @@ Options:
   --function-workers <n>
                  function invocations run at once, each in its own worker thread
                  (as Lambda runs each in its own container); default
-                 $JIANDU_FUNCTION_WORKERS, else one per core
+                 $JIANDU_FUNCTION_WORKERS, else one per core; the disclosure sync
+                 runs besides them in a worker of its own at a lower priority
+                 ($JIANDU_BACKGROUND_WORKERS, default 1, 0 = in the pool, after
+                 the others; $JIANDU_BACKGROUND_NICE, 0-19, default 10)
   --concurrent-executions <n>
                  workflow executions run at once (in AWS they overlap); default
                  $JIANDU_CONCURRENT_EXECUTIONS, else 1 (one at a time)

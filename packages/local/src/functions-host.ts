@@ -12,7 +12,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 /**
  * The real Lambda entries of one platform, each run in an environment of its own (worker
  * threads), as Lambda runs them in containers: the served API in one worker that nothing else
- * uses, every invocation in an idle worker of a pool, one invocation per worker at a time.
+ * uses, every invocation in an idle worker of a pool, one invocation per worker at a time —
+ * except background invocations ({@link BackgroundLane}), which run in workers of their own.
  */
 export interface FunctionHost {
   /**
@@ -62,6 +63,33 @@ export interface FunctionHostOptions {
   readonly log?: (line: string) => void;
   /** When the served API's worker is restarted. @default {@link DEFAULT_API_RESTARTS} */
   readonly apiRestarts?: ApiRestarts;
+  /** Where background invocations run. @default none: every invocation shares the pool alike */
+  readonly background?: BackgroundLane;
+}
+
+/**
+ * Invocations nobody waits for (the disclosure sync beside the collision). In AWS every Lambda
+ * has a CPU of its own; locally the functions share this machine's cores, so a background
+ * invocation that held a pool worker for minutes would leave the tasks a user waits for (the
+ * collision's shards) one worker fewer. Background invocations therefore run in workers of
+ * their own besides the pool's, at a lower OS priority: they never take a pool worker, and the
+ * cores go to the pool's workers whenever those want them (and to the background otherwise).
+ */
+export interface BackgroundLane {
+  /** The functions (their names as invoked, e.g. `jiandu-SyncDisclosure`) whose invocations are background work. */
+  readonly functions: readonly string[];
+  /**
+   * How many background invocations run at once, each in a worker of its own besides the pool's.
+   * 0: no workers of their own; background invocations then share the pool, and a free pool
+   * worker takes one only when no other invocation waits.
+   */
+  readonly workers: number;
+  /**
+   * The nice value (0–19) of the background workers' threads: 0 the pool's priority, 19 the
+   * lowest. Linux only, where it applies to the worker's own thread; elsewhere it is ignored
+   * (the OS would lower the whole platform).
+   */
+  readonly nice: number;
 }
 
 /** How the host restarts the served API's worker when it dies. */
@@ -96,6 +124,43 @@ export function functionWorkerCount(
     env,
     fallback: availableParallelism(),
   });
+}
+
+/** The environment variable that sets how many background invocations run at once (see {@link backgroundLane}). */
+export const BACKGROUND_WORKERS_ENV = 'JIANDU_BACKGROUND_WORKERS';
+/** The environment variable that sets the background workers' nice value (see {@link backgroundLane}). */
+export const BACKGROUND_NICE_ENV = 'JIANDU_BACKGROUND_NICE';
+
+/**
+ * The background lane for `functions`: `workers` (else {@link BACKGROUND_WORKERS_ENV}, else 1)
+ * workers of its own at nice `nice` (else {@link BACKGROUND_NICE_ENV}, else 10: a nice-10 thread
+ * gets about a tenth of the CPU a nice-0 one gets when they compete, all of it when the pool's
+ * workers leave a core free). Throws when `workers` is not a whole number ≥ 0 or `nice` not one
+ * from 0 to 19.
+ */
+export function backgroundLane(
+  functions: readonly string[],
+  settings: { readonly workers?: number; readonly nice?: number } = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): BackgroundLane {
+  const workers = countSetting({
+    option: settings.workers,
+    optionName: 'backgroundWorkers',
+    envName: BACKGROUND_WORKERS_ENV,
+    env: env[BACKGROUND_WORKERS_ENV],
+    fallback: 1,
+    min: 0,
+  });
+  const nice = countSetting({
+    option: settings.nice,
+    optionName: 'backgroundNice',
+    envName: BACKGROUND_NICE_ENV,
+    env: env[BACKGROUND_NICE_ENV],
+    fallback: 10,
+    min: 0,
+    max: 19,
+  });
+  return { functions, workers, nice };
 }
 
 /**
@@ -145,6 +210,7 @@ function functionOutput(options: FunctionHostOptions): Output {
 
 function startWorker(
   options: FunctionHostOptions,
+  nice: number,
   output: Output,
   onExit: (worker: FunctionWorker, reason: Error) => void,
 ): FunctionWorker {
@@ -154,7 +220,7 @@ function startWorker(
     eval: true,
     // A copy each: a function writing its process.env changes only its own container's.
     env: { ...options.env },
-    workerData: { repoRoot: options.repoRoot },
+    workerData: { repoRoot: options.repoRoot, nice },
     // Piped through this process only when it must go somewhere else too (or nowhere).
     stdout: output.tee,
     stderr: output.tee,
@@ -222,6 +288,8 @@ function startWorker(
 interface Waiting {
   readonly message: WithoutId<HostRequest>;
   readonly timeoutSeconds: number | undefined;
+  /** A background invocation in the pool: taken only when no other invocation waits. */
+  readonly background: boolean;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -251,20 +319,43 @@ function withTimeout(
   return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
+/** Workers that take invocations from one queue: the pool, or the background's own. */
+interface Lane {
+  /** At most this many workers. */
+  readonly size: number;
+  /** Their threads' nice value. */
+  readonly nice: number;
+  readonly workers: Set<FunctionWorker>;
+  /** Most recently released last: the warmest worker is taken first, as Lambda reuses containers. */
+  readonly idle: FunctionWorker[];
+  readonly waiting: Waiting[];
+}
+
+function lane(size: number, nice: number): Lane {
+  return { size, nice, workers: new Set(), idle: [], waiting: [] };
+}
+
+/** The next invocation to run: the first one waiting that is not background, else the first. */
+function takeNext(waiting: Waiting[]): Waiting {
+  const urgent = waiting.findIndex((call) => !call.background);
+  return waiting.splice(Math.max(urgent, 0), 1)[0] as Waiting;
+}
+
 /**
  * Start the platform's functions: the API's worker when {@link FunctionHost.serve} is called,
- * pool workers as invocations need them (up to `workers`), each with `env` as its environment.
+ * pool workers as invocations need them (up to `workers`), and the background's own ones
+ * (`background`), each with `env` as its environment.
  */
 export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
-  const size = functionWorkerCount(options.workers);
   const output = functionOutput(options);
   let stopped: Error | undefined;
   let stopping: Promise<void> | undefined;
   let api: FunctionWorker | undefined;
-  const pool = new Set<FunctionWorker>();
-  // Most recently released last: the warmest worker is taken first, as Lambda reuses containers.
-  const idle: FunctionWorker[] = [];
-  const waiting: Waiting[] = [];
+  const pool = lane(functionWorkerCount(options.workers), 0);
+  const background = options.background;
+  const backgroundFunctions = new Set(background?.functions ?? []);
+  // Background invocations run in their own workers, or (with none) wait in the pool's queue.
+  const backgroundLane = background?.workers ? lane(background.workers, background.nice) : pool;
   const log = options.log ?? ((line: string) => console.error(line));
   const restarts = options.apiRestarts ?? DEFAULT_API_RESTARTS;
   /** What the API worker serves, to serve it again from a fresh worker; `since`: when it last started serving. */
@@ -272,26 +363,26 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   let quickFailures = 0;
   let restartTimer: NodeJS.Timeout | undefined;
 
-  const forget = (worker: FunctionWorker): void => {
-    pool.delete(worker);
-    const at = idle.indexOf(worker);
-    if (at >= 0) idle.splice(at, 1);
-    dispatch(); // a crashed worker's place is free for a fresh one
+  const forget = (from: Lane, worker: FunctionWorker): void => {
+    from.workers.delete(worker);
+    const at = from.idle.indexOf(worker);
+    if (at >= 0) from.idle.splice(at, 1);
+    dispatch(from); // a crashed worker's place is free for a fresh one
   };
-  function dispatch(): void {
-    while (waiting.length > 0 && !stopped) {
-      let worker = idle.pop();
-      if (!worker && pool.size < size) {
-        worker = startWorker(options, output, forget);
-        pool.add(worker);
+  function dispatch(from: Lane): void {
+    while (from.waiting.length > 0 && !stopped) {
+      let worker = from.idle.pop();
+      if (!worker && from.workers.size < from.size) {
+        worker = startWorker(options, from.nice, output, (exited) => forget(from, exited));
+        from.workers.add(worker);
       }
       if (!worker) return;
-      const call = waiting.shift() as Waiting;
+      const call = takeNext(from.waiting);
       const taken = worker;
       // Idle again before the caller hears back: its next invocation finds this warm worker.
       const release = (): void => {
-        if (!taken.exited && !stopped) idle.push(taken);
-        dispatch();
+        if (!taken.exited && !stopped) from.idle.push(taken);
+        dispatch(from);
       };
       withTimeout(taken, taken.request(call.message), call.timeoutSeconds).then(
         (value) => {
@@ -332,7 +423,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   async function restartApi(): Promise<void> {
     if (stopped || !served) return;
     const { entry, port, web } = served;
-    const worker = startWorker(options, output, apiExited);
+    const worker = startWorker(options, 0, output, apiExited);
     api = worker;
     served.since = Date.now();
     try {
@@ -351,13 +442,15 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
       if (stopped) return Promise.reject(stopped);
       return new Promise((resolve, reject) => {
         const message = { type: 'invoke', entry, functionName, event } as const;
-        waiting.push({ message, timeoutSeconds, resolve, reject });
-        dispatch();
+        const isBackground = backgroundFunctions.has(functionName);
+        const into = isBackground ? backgroundLane : pool;
+        into.waiting.push({ message, timeoutSeconds, background: isBackground, resolve, reject });
+        dispatch(into);
       });
     },
     serve: async (entry, port, web = []) => {
       if (stopped) throw stopped;
-      api ??= startWorker(options, output, apiExited);
+      api ??= startWorker(options, 0, output, apiExited);
       const actual = (await api.request({ type: 'serve', entry, port, web })) as number;
       // The same port again after a restart, also when `port` was 0.
       served = { entry, port: actual, web, since: Date.now() };
@@ -367,10 +460,15 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
       stopping ??= (async () => {
         stopped = new Error("The functions' worker exited (the platform stopped)");
         clearTimeout(restartTimer);
-        for (const call of waiting.splice(0)) call.reject(stopped);
-        idle.length = 0;
+        const lanes = new Set([pool, backgroundLane]);
+        const workers = [...(api ? [api] : [])];
+        for (const each of lanes) {
+          for (const call of each.waiting.splice(0)) call.reject(stopped);
+          each.idle.length = 0;
+          workers.push(...each.workers);
+        }
         // Terminating rejects what the workers were running.
-        await Promise.all([...pool, ...(api ? [api] : [])].map((worker) => worker.terminate()));
+        await Promise.all(workers.map((worker) => worker.terminate()));
         await output.end();
       })();
       return stopping;

@@ -6,8 +6,11 @@
  * and answers invocations from the platform (a pool worker gets one at a time), or serves the
  * API app on its own port (the API's own worker).
  */
+import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import type { Context } from 'aws-lambda';
@@ -44,8 +47,24 @@ export type HostResponse =
 type LambdaHandler = (event: unknown, context: Context) => unknown;
 type FetchApp = { fetch(request: Request): Response | Promise<Response> };
 
-const { repoRoot } = workerData as { repoRoot: string };
+const { repoRoot, nice } = workerData as { repoRoot: string; nice: number };
+// A background worker's thread yields the cores to the others: on Linux the nice value belongs
+// to the calling thread, so this lowers only this worker's JavaScript thread (not the
+// platform's, nor the threads V8 and libuv share between workers). Elsewhere `setPriority(0)`
+// would lower the whole process, so there the worker keeps its priority.
+if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * V8's full collection, taken without `--expose-gc` on the command line (a V8 flag is the
+ * whole process's): switched on just long enough to fetch the function from a fresh context.
+ */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  return gc;
+})();
 
 function load(entry: string): Promise<Record<string, unknown>> {
   let loaded = modules.get(entry);
@@ -84,7 +103,12 @@ parentPort?.on('message', (request: HostRequest) => {
     request.type === 'invoke'
       ? invoke(request.entry, request.functionName, request.event)
       : serveApp(request.entry, request.port, request.web);
-  work.then(
+  // After an invocation its garbage would stay in this worker's heap until the next one
+  // allocates enough to trigger a collection — an idle worker that ran a shard or the plan
+  // held hundreds of MB, while the other workers ran theirs. A full collection once the
+  // invocation is done (its live set is small by then: milliseconds) gives the pages back.
+  const collected = request.type === 'invoke' ? work.finally(collectGarbage) : work;
+  collected.then(
     (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies HostResponse),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));

@@ -21,7 +21,7 @@ import {
 } from './events.js';
 import { ExecutionQueue, type ExecutionRecord } from './executions.js';
 import { FaultInjector, startFaultProxy } from './faults.js';
-import { functionWorkerCount, startFunctionHost } from './functions-host.js';
+import { backgroundLane, functionWorkerCount, startFunctionHost } from './functions-host.js';
 import { type DemoUser, startIssuer } from './issuer.js';
 import { freePort } from './ports.js';
 import { createS3Client, type LocalS3, S3RVER_CREDENTIALS, startS3rver } from './s3.js';
@@ -31,11 +31,13 @@ import { countSetting } from './settings.js';
 import { LOCAL_STATE_MACHINE_ARN, serveSfnApi } from './sfn-api.js';
 import { staffWebConfig, type WebMount, webApps, withWebPages } from './web.js';
 import {
+  BACKGROUND_TASKS,
   createWorkflow,
   hostTaskHandlers,
   TASK_NAMES,
   type TaskHandler,
   type TaskHandlers,
+  taskFunctionName,
 } from './workflow.js';
 
 /** The table name, as in the deployed stack. */
@@ -137,6 +139,19 @@ export interface PlatformOptions {
    * (`os.availableParallelism()`); a whole number ≥ 1.
    */
   readonly functionWorkers?: number;
+  /**
+   * The workers of their own that background invocations (the disclosure sync beside the
+   * collision, `BACKGROUND_TASKS`) run in, besides `functionWorkers`, so they never hold a
+   * worker the collision's tasks wait for; 0 shares the pool (a free worker takes a background
+   * invocation only when nothing else waits). Default the `JIANDU_BACKGROUND_WORKERS`
+   * environment variable, else 1.
+   */
+  readonly backgroundWorkers?: number;
+  /**
+   * The nice value (0–19) of the background workers' threads (Linux): the cores go to the
+   * collision's tasks first. Default the `JIANDU_BACKGROUND_NICE` environment variable, else 10.
+   */
+  readonly backgroundNice?: number;
   /**
    * How many workflow executions run at once (in arrival order); default the
    * `JIANDU_CONCURRENT_EXECUTIONS` environment variable, else 1: one at a time keeps a local
@@ -306,6 +321,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const dataDir = resolve(options.dataDir);
   // Validated before anything starts: a bad setting fails the start, not the first upload.
   const functionWorkers = functionWorkerCount(options.functionWorkers);
+  const background = backgroundLane(
+    BACKGROUND_TASKS.map((task) => taskFunctionName(task)),
+    {
+      ...(options.backgroundWorkers !== undefined ? { workers: options.backgroundWorkers } : {}),
+      ...(options.backgroundNice !== undefined ? { nice: options.backgroundNice } : {}),
+    },
+  );
   const concurrentExecutions = countSetting({
     option: options.concurrentExecutions,
     optionName: 'concurrentExecutions',
@@ -389,7 +411,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const sfnEndpoint = sfn.endpoint;
     log(`[local] Step Functions API ${sfnEndpoint} (${LOCAL_STATE_MACHINE_ARN})`);
     log(
-      `[local] functions: the API in its own worker, up to ${functionWorkers} invocation(s) at once; ` +
+      `[local] functions: the API in its own worker, up to ${functionWorkers} invocation(s) at once` +
+        (background.workers > 0
+          ? ` and ${background.workers} background one(s) (${BACKGROUND_TASKS.join(', ')})` +
+            `${process.platform === 'linux' ? ` at nice ${background.nice}` : ''}; `
+          : `; ${BACKGROUND_TASKS.join(', ')} waits behind the others; `) +
         `up to ${concurrentExecutions} execution(s) at once`,
     );
 
@@ -413,6 +439,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const functions = startFunctionHost({
       repoRoot: REPO_ROOT,
       workers: functionWorkers,
+      background,
       env: handlerEnvironment({
         dynamodbEndpoint: functionEndpoints.dynamodb,
         s3Endpoint: functionEndpoints.s3,

@@ -41,6 +41,18 @@ export function localDefinition(): Record<string, unknown> {
   >;
 }
 
+/** A task's function name, as Lambda would name it (what the function host's pool sees). */
+export function taskFunctionName(task: TaskName): string {
+  return `jiandu-${task}`;
+}
+
+/**
+ * The tasks nobody waits for: the disclosure sync runs beside the collision, whose leads are
+ * what the user waits to see. The function host runs them in its background lane
+ * (`FunctionHostOptions.background`), so they never starve the collision of workers.
+ */
+export const BACKGROUND_TASKS: readonly TaskName[] = ['SyncDisclosure'];
+
 /**
  * The real handlers: each task invokes the `handler` export of its entry in
  * {@link FUNCTION_ENTRIES} inside the platform's function host (imported there on first use,
@@ -51,7 +63,7 @@ export function hostTaskHandlers(host: FunctionHost): TaskHandlers {
   const make =
     (task: TaskName): TaskHandler =>
     (input) =>
-      host.invoke(FUNCTION_ENTRIES[task], `jiandu-${task}`, input, TASK_TIMEOUT_SECONDS[task]);
+      host.invoke(FUNCTION_ENTRIES[task], taskFunctionName(task), input, TASK_TIMEOUT_SECONDS[task]);
   return Object.fromEntries(TASK_NAMES.map((task) => [task, make(task)])) as unknown as TaskHandlers;
 }
 

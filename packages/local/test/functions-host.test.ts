@@ -1,20 +1,27 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  BACKGROUND_NICE_ENV,
+  BACKGROUND_WORKERS_ENV,
+  backgroundLane,
   FUNCTION_WORKERS_ENV,
   type FunctionHost,
   type FunctionHostOptions,
   functionWorkerCount,
   startFunctionHost,
 } from '../src/functions-host.js';
+import { BACKGROUND_TASKS, taskFunctionName } from '../src/workflow.js';
 import type { Seen } from './fixtures/pool-function.js';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const ENTRY = 'fixtures/env-function.ts';
 const POOL_ENTRY = 'fixtures/pool-function.ts';
+const HEAP_ENTRY = 'fixtures/heap-function.ts';
+/** The disclosure sync's function: what the platform runs in the background lane. */
+const SYNC = taskFunctionName('SyncDisclosure');
 
 describe('function host', () => {
   const environment = { ...process.env };
@@ -192,6 +199,56 @@ describe('function host', () => {
     expect(await next).toMatchObject({ invocations: 1 });
   });
 
+  /** Resolves once `<dir>/<name>` exists (the fixture's invocation has started). */
+  const started = async (dir: string, name: string): Promise<void> => {
+    while (!existsSync(join(dir, name))) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it("runs the disclosure sync in a worker of its own at a lower priority: the collision's tasks keep every pool worker", async () => {
+    // The platform's own lane: the sync is background work, at nice 10 by default.
+    const a = host('t', 2, { background: backgroundLane(BACKGROUND_TASKS.map(taskFunctionName), {}, {}) });
+    const dir = scratch();
+    const sync = a.invoke(POOL_ENTRY, SYNC, { dir, name: 'sync', waitFor: 'release' });
+    await started(dir, 'sync');
+    // Two shards arrive while the sync spins: both run at once, in the pool's two workers.
+    const [one, two] = (await Promise.all([
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'one', waitFor: 'two' }),
+      a.invoke(POOL_ENTRY, 'jiandu-MatchShard', { dir, name: 'two', waitFor: 'one' }),
+    ])) as Seen[];
+    writeFileSync(join(dir, 'release'), '');
+    const synced = (await sync) as Seen;
+    expect(one).toMatchObject({ sawOther: true, nice: 0 });
+    expect(two).toMatchObject({ sawOther: true, nice: 0 });
+    expect(synced).toMatchObject({ sawOther: true, nice: process.platform === 'linux' ? 10 : 0 });
+    expect(new Set([one?.threadId, two?.threadId, synced.threadId]).size).toBe(3);
+    // The priority is the background thread's alone, not the platform's.
+    expect(getPriority(0)).toBe(0);
+  });
+
+  it('without background workers, a free pool worker takes a waiting task before a background invocation that waited longer', async () => {
+    const a = host('t', 1, { background: { functions: [SYNC], workers: 0, nice: 10 } });
+    const dir = scratch();
+    const first = a.invoke(POOL_ENTRY, 'jiandu-PlanCollision', { dir, name: 'plan', waitFor: 'release' });
+    await started(dir, 'plan');
+    const sync = a.invoke(POOL_ENTRY, SYNC, {});
+    const shard = a.invoke(POOL_ENTRY, 'jiandu-MatchShard', {});
+    writeFileSync(join(dir, 'release'), '');
+    await first;
+    // One warm worker: the shard was its second invocation, the sync its third (at the pool's priority).
+    expect(await shard).toMatchObject({ invocations: 2, nice: 0 });
+    expect(await sync).toMatchObject({ invocations: 3, nice: 0 });
+  });
+
+  it("gives an invocation's garbage back when it is done, and keeps the worker's module state", async () => {
+    const a = host('t', 1);
+    const MB = 1024 * 1024;
+    await a.invoke(HEAP_ENTRY, 'jiandu-MatchShard', { allocateMb: 300, keepMb: 40 });
+    // The same warm worker: its heap holds the 40 MB kept in module state, not the 300 MB of garbage.
+    const { heapAtStart } = (await a.invoke(HEAP_ENTRY, 'jiandu-MatchShard', {})) as { heapAtStart: number };
+    expect(heapAtStart).toBeGreaterThan(40 * MB);
+    expect(heapAtStart).toBeLessThan(150 * MB);
+  });
+
   it('rejects running and waiting invocations when stopped', async () => {
     const a = host('t', 1);
     const dir = scratch();
@@ -218,5 +275,35 @@ describe('function worker count', () => {
       new RegExp(`${FUNCTION_WORKERS_ENV} 应为不小于 1 的整数.*'two'`),
     );
     expect(() => functionWorkerCount(undefined, '1.5')).toThrow(FUNCTION_WORKERS_ENV);
+  });
+});
+
+describe('background lane', () => {
+  const functions = [SYNC];
+
+  it('takes the settings, else the environment variables, else one worker at nice 10', () => {
+    expect(backgroundLane(functions, {}, {})).toEqual({ functions, workers: 1, nice: 10 });
+    expect(
+      backgroundLane(functions, {}, { [BACKGROUND_WORKERS_ENV]: '0', [BACKGROUND_NICE_ENV]: '19' }),
+    ).toEqual({ functions, workers: 0, nice: 19 });
+    expect(
+      backgroundLane(
+        functions,
+        { workers: 2, nice: 0 },
+        { [BACKGROUND_WORKERS_ENV]: '0', [BACKGROUND_NICE_ENV]: '5' },
+      ),
+    ).toEqual({ functions, workers: 2, nice: 0 });
+  });
+
+  it('refuses a nice value outside 0–19 or a negative worker count, naming where it came from', () => {
+    expect(() => backgroundLane(functions, {}, { [BACKGROUND_NICE_ENV]: '20' })).toThrow(
+      new RegExp(`${BACKGROUND_NICE_ENV} 应为 0 到 19 之间的整数.*'20'`),
+    );
+    expect(() => backgroundLane(functions, { nice: -1 }, {})).toThrow(
+      /backgroundNice 应为 0 到 19 之间的整数/,
+    );
+    expect(() => backgroundLane(functions, {}, { [BACKGROUND_WORKERS_ENV]: '-1' })).toThrow(
+      new RegExp(`${BACKGROUND_WORKERS_ENV} 应为不小于 0 的整数.*'-1'`),
+    );
   });
 });

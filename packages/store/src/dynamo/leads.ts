@@ -126,7 +126,13 @@ function tallyUpdates(tableName: string, writes: readonly LeadWrite[]): Transact
  */
 const PACKED_FIELDS = ['evidence', 'scoreBreakdown', 'subjectParts', 'reasons', 'history'] as const;
 
-/** A lead as an item: its keys, its index keys and its fields, the {@link PACKED_FIELDS} as JSON strings. */
+/**
+ * A lead as an item: its keys, its index keys and its fields, the {@link PACKED_FIELDS} as JSON
+ * strings. One item per lead, in both indexes, on purpose: splitting it into an unindexed whole
+ * item and a small index entry (so that a re-cite of a replaced roster rewrites no index copy)
+ * was measured slower on DynamoDB Local, whose cost is per transaction action rather than per
+ * index copy or byte (README "Lead storage at county scale"; `bench/dynamodb-write-cost.ts`).
+ */
 function leadItem(lead: Lead): Item {
   const item: Item = { ...keys.lead(lead.leadId), ...keys.leadIndexes(lead), ...lead };
   for (const field of PACKED_FIELDS) if (lead[field] !== undefined) item[field] = JSON.stringify(lead[field]);
@@ -144,6 +150,22 @@ function leadOf(item: Item): Lead {
     if (typeof value === 'string') lead[field] = JSON.parse(value);
   }
   return lead as unknown as Lead;
+}
+
+/**
+ * About the bytes of an item as DynamoDB counts them (names and values; a little more for
+ * numbers, lists and maps), without serializing its packed strings again: it only keeps a
+ * transaction under DynamoDB's 4 MB.
+ */
+function itemBytes(item: Item): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += name.length;
+    if (typeof value === 'string') bytes += Buffer.byteLength(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') bytes += 21;
+    else bytes += Buffer.byteLength(JSON.stringify(value) ?? '');
+  }
+  return bytes;
 }
 
 /** The tally items a write moves: the next lead's and, when it differs, the previous one's. */
@@ -226,7 +248,7 @@ export class DynamoLeadRepository extends TableRepository implements LeadReposit
       const id = tallyId(tallyKeyOf(w.next));
       const item = leadItem(w.next);
       const group = groups.get(id) ?? [];
-      group.push({ ...w, item, bytes: Buffer.byteLength(JSON.stringify(item)) });
+      group.push({ ...w, item, bytes: itemBytes(item) });
       groups.set(id, group);
     }
     // Biggest groups first, each to the least loaded lane; a lane's transactions may span its groups.
