@@ -194,6 +194,9 @@ describe('one county matched in any number of shards', () => {
       { ...base, objects: counting, shardSizing: { rowsPerShard: 1, minShards: 1, maxShards: 1 } },
       { trigger: 'Scheduled Event', eventTime: base.now() },
     );
+    // Matched afresh: what earlier matches of this county recorded would be re-cited unread.
+    for (const key of [...objects.items.keys()])
+      if (key.includes('/derived/matches/')) objects.items.delete(key);
     for (const task of plan.shards) await matchShard({ ...base, objects: counting }, task);
     expect(peak).toBeGreaterThan(1);
     // A match shard reads its routed rows and its reference cut beside its slice.

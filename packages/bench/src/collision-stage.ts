@@ -20,6 +20,10 @@
  * only that MatchShard (and no ScoreAndStore); `--profile` writes a CPU profile of the
  * MatchShard tasks alone (with `--plan-only`: of the plan, or both plans with `--replan`). With `--expose-gc`, each shard's heap is measured as it writes its
  * findings (rows, reference and findings all still held), after a full collection.
+ * `--reupload` then re-uploads the county's first monthly roster changed as the county
+ * benchmark changes it (one line out, another entered twice), plans it as its upload would and
+ * matches every shard twice: as the platform does (shards whose inputs did not change re-cite
+ * the first run's findings) and afresh (what every shard cost before incremental match).
  */
 import {
   existsSync,
@@ -61,6 +65,7 @@ import {
   MemoryRuns,
   MemoryVersions,
 } from '@jiandu/store/memory';
+import { editLines, rosterMonth } from './county/roster-change.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -131,7 +136,11 @@ if (existsSync(join(cacheDir, 'versions.json'))) {
     objects.items.set(relative(join(cacheDir, 'objects'), path), readFileSync(path));
 } else {
   const { cpu } = await cpuSeconds(async () => {
-    for (const path of files(uploadDir)) {
+    // The divisions first, as the CLI uploads them: other files' rows get their division codes.
+    const paths = files(uploadDir).sort(
+      (a, b) => Number(!a.includes('/divisions/')) - Number(!b.includes('/divisions/')),
+    );
+    for (const path of paths) {
       const key = `uploads/${relative(uploadDir, path)}`;
       await objects.put(UPLOAD, key, readFileSync(path));
       await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key, eventTime: base.now() }));
@@ -257,6 +266,40 @@ if (findingsFile)
     findingsFile,
     results.map((r) => new TextDecoder().decode(objects.items.get(`${DATA}/${r.findingsKey}`))).join('\n'),
   );
+
+if (flag('--reupload')) {
+  const roster = [...versions.items.values()]
+    .filter((v) => v.kind === 'subsidy_payments' && rosterMonth(v.fileName) !== undefined)
+    .sort((a, b) => a.rawKey.localeCompare(b.rawKey))[0];
+  if (!roster) throw new Error('--reupload: the county has no monthly roster');
+  const bytes = readFileSync(join(uploadDir, roster.rawKey.slice('uploads/'.length)));
+  const lines = bytes.toString('latin1').split('\n').length;
+  await objects.put(UPLOAD, roster.rawKey, editLines(bytes, Math.floor(lines / 2), 20));
+  const eventTime = '2024-01-16T00:00:00.000Z';
+  await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key: roster.rawKey, eventTime }));
+  const again = await plan(`PlanCollision after ${roster.fileName} re-uploaded`, {
+    trigger: 'Object Created',
+    eventTime,
+    detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
+  });
+  for (const how of ['re-citing unchanged shards', 'every shard afresh']) {
+    if (how !== 're-citing unchanged shards')
+      for (const key of [...objects.items.keys()])
+        if (key.includes('/derived/matches/')) objects.items.delete(key);
+    const cpu: number[] = [];
+    let recited = 0;
+    for (const task of again.shards) {
+      const { result, cpu: used } = await cpuSeconds(() => matchShard(deps, task));
+      cpu.push(used);
+      if (result.recited) recited++;
+    }
+    console.log(
+      `MatchShard ×${cpu.length} after the re-upload, ${how}: ${s(cpu.reduce((a, b) => a + b, 0))} CPU, ` +
+        `${recited} re-cited, per shard ${s(Math.min(...cpu))}–${s(Math.max(...cpu))}`,
+    );
+  }
+  process.exit(0);
+}
 
 const input = { runId: planned.runId, manifestKey: planned.manifestKey, shards: results };
 if (!flag('--dynamodb')) {

@@ -106,6 +106,12 @@ export interface DatasetVersion {
   readonly columns?: readonly string[];
   /** Rows per ID-hash shard (index = shard number); empty for rejected versions. */
   readonly shardRows: readonly number[];
+  /**
+   * Per ID-hash shard, a digest of its rows' content in order, row numbers left out (a match of
+   * a shard whose inputs digest the same as before re-cites its findings). Absent on versions
+   * stored before it existed: those are always matched.
+   */
+  readonly shardDigests?: readonly string[];
   /** Append kinds: what the version covers (`program|YYYY-MM`, or `township|village|YYYY`). */
   readonly coverage: readonly string[];
   /** Data-bucket key of the rejected-rows file, when rows were rejected. */
@@ -146,6 +152,8 @@ export interface ShardFigures {
   /** Rows read: the shard's slice of each kind, routed rows and the reference rows. */
   readonly rows: number;
   readonly findings: number;
+  /** The shard's findings were all re-cited from an earlier match of equal inputs, not matched. */
+  readonly recited?: boolean;
   readonly durationMs: number;
   /**
    * Peak resident memory of the process that ran the shard, in MB, so far. In Lambda that is

@@ -72,6 +72,8 @@ export const ShardResult = z.object({
   findings: z.number().int().nonnegative(),
   /** Rows the shard task read: its slice of each kind, routed rows and the reference rows. */
   rows: z.number().int().nonnegative().optional(),
+  /** Whether every rule's findings were re-cited from an earlier match (its rows not read: `rows` is 0). */
+  recited: z.boolean().optional(),
   /** Wall time of the shard task. */
   durationMs: z.number().nonnegative().optional(),
   /** Peak resident memory of the process that ran it, in MB. */

@@ -1,6 +1,6 @@
 import { APPEND_KINDS, type DatasetKind } from '@jiandu/domain/kinds';
 import { type DatasetVersion, versionOrder } from '@jiandu/domain/versions';
-import { derivedKeys } from './shards.js';
+import { datasetKeyOf, derivedKeys } from './shards.js';
 
 /** One version as the match stage sees it. */
 export interface ManifestVersion {
@@ -10,6 +10,20 @@ export interface ManifestVersion {
   readonly shardRows: readonly number[];
   /** Append kinds: coverage keys a newer version of the same department took over (their rows are skipped). */
   readonly excluded: readonly string[];
+  /** Per stored shard, a digest of its rows by content (`DatasetVersion.shardDigests`), when the version has them. */
+  readonly shardDigests?: readonly string[];
+  /** Orders the version's rows among other versions' ({@link datasetKeyOf}). */
+  readonly datasetKey?: string;
+  /** Append kinds: how many coverage keys the version has (`DatasetVersion.coverage`), see {@link whollyCovered}. */
+  readonly coverageKeys?: number;
+}
+
+/**
+ * Whether a newer upload covers every row of an append version again (every row of an append
+ * kind has a coverage key among its version's): the version adds no row to the run.
+ */
+export function whollyCovered(v: Pick<ManifestVersion, 'excluded' | 'coverageKeys'>): boolean {
+  return v.excluded.length > 0 && v.excluded.length === v.coverageKeys;
 }
 
 /** What one collision run matches: written once by the plan step, read by every shard. */
@@ -89,5 +103,14 @@ export function versionsInForce(versions: readonly DatasetVersion[]): ManifestVe
 }
 
 function describe(v: DatasetVersion, excluded: string[]): ManifestVersion {
-  return { versionId: v.versionId, kind: v.kind, department: v.department, shardRows: v.shardRows, excluded };
+  return {
+    versionId: v.versionId,
+    kind: v.kind,
+    department: v.department,
+    shardRows: v.shardRows,
+    excluded,
+    ...(v.shardDigests ? { shardDigests: v.shardDigests } : {}),
+    datasetKey: datasetKeyOf(v),
+    ...(v.coverage.length > 0 ? { coverageKeys: v.coverage.length } : {}),
+  };
 }

@@ -92,6 +92,25 @@ export function shardOf(row: NormalizedRow, kind: DatasetKind, count: number = S
   return hashToShard(`${String(name)}|${String(row.values.village ?? '')}`, count);
 }
 
+/**
+ * The dataset a version belongs to, for ordering rows of different versions: its kind, its
+ * department and what it covers (CONTRACT.md §4). A corrected file replacing a version covers
+ * what the replaced one covered, so its rows take the replaced rows' place among the other
+ * versions' rows (a version id is a hash of the bytes: sorting by it would move them), and a
+ * shard's findings depend on nothing of the new version but its content.
+ */
+export function datasetKeyOf(v: {
+  readonly kind: DatasetKind;
+  readonly department: string;
+  readonly coverage: readonly string[];
+}): string {
+  const coverage = createHash('sha256')
+    .update([...v.coverage].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return `${v.kind}|${v.department}|${coverage}`;
+}
+
 /** Data-bucket key of one shard of a version. */
 export function shardKey(versionId: string, shard: number): string {
   return `versions/${versionId}/shards/${String(shard).padStart(2, '0')}.ndjson`;
@@ -121,6 +140,8 @@ export const derivedKeys = {
     `derived/cuts/${digest}/${String(shard).padStart(2, '0')}.ndjson`,
   lostIds: (digest: string) => `derived/lost-ids/${digest}.ndjson`,
   names: (digest: string) => `derived/names/${digest}.tsv`,
+  /** A shard's match of one rule: which run found what under inputs of this fingerprint (`match-reuse.ts`). */
+  match: (fingerprint: string) => `derived/matches/${fingerprint}.json`,
 } as const;
 
 /** Data-bucket key of the rows the plan step routed to one shard (lost IDs found by name + village). */

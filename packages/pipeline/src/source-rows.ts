@@ -1,4 +1,4 @@
-import type { SourceRow } from '@jiandu/domain';
+import { hasLostId, NAME_COLUMN_OF_RESOLVABLE_KIND, type SourceRow } from '@jiandu/domain';
 import { coverageKey } from '@jiandu/domain/coverage';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { NormalizedRow } from '@jiandu/domain/model';
@@ -6,6 +6,11 @@ import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRowBatches, shardKey, shardOf, storedShardsOf } from './shards.js';
+
+/** A lost-ID row of a kind the plan step recovers by name + village (it reaches its shard routed instead). */
+export function isRoutedElsewhere(row: SourceRow): boolean {
+  return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;
+}
 
 /** Rows of each kind. */
 export type RowsByKind = Map<DatasetKind, SourceRow[]>;
@@ -126,8 +131,12 @@ export async function loadVersionShards(
   return into;
 }
 
-/** Rows by version, sheet and row number (sheet names compared only when they differ: most rows have none). */
+/**
+ * Rows by dataset (when the match stage set it, `SourceRow.datasetKey`), version, sheet and row
+ * number (sheet names compared only when they differ: most rows have none).
+ */
 export function compareSourceRows(a: SourceRow, b: SourceRow): number {
+  if (a.datasetKey !== b.datasetKey) return (a.datasetKey ?? '') < (b.datasetKey ?? '') ? -1 : 1;
   if (a.versionId !== b.versionId) return a.versionId < b.versionId ? -1 : 1;
   if (a.sheet !== b.sheet) {
     const order = (a.sheet ?? '').localeCompare(b.sheet ?? '');

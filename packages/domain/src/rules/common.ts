@@ -183,9 +183,14 @@ export function formatYuan(fen: number): string {
   return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** Deterministic order of source rows: version, sheet, row. */
+/** Deterministic order of source rows: dataset (when known), version, sheet, row. */
 export function compareRows(a: SourceRow, b: SourceRow): number {
-  return compareText(a.versionId, b.versionId) || compareText(a.sheet ?? '', b.sheet ?? '') || a.row - b.row;
+  return (
+    compareText(a.datasetKey ?? '', b.datasetKey ?? '') ||
+    compareText(a.versionId, b.versionId) ||
+    compareText(a.sheet ?? '', b.sheet ?? '') ||
+    a.row - b.row
+  );
 }
 
 /** Findings in subject-key order: how every rule returns them (deterministic output). */

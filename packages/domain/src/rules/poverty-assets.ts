@@ -96,6 +96,8 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
     if (assets.length === 0) continue;
     const payments = paymentsOf(memberIds);
     const match = idMatchQuality([...members, ...assets, ...payments]);
+    // Already in kind order, each kind's rows in source order as the shard orders them (by
+    // dataset first, which evidence does not carry: sorting it again would order by version id).
     const evidence = [
       ...uniqueRows(members).map((row) => evidenceOf(row)),
       ...uniqueRows(assets).map((row) => evidenceOf(row)),
@@ -128,7 +130,7 @@ export function combinePovertyAssetPartials<K extends Asset['kind']>(
   return povertyAssetFinding(
     spec,
     first.subjectKey,
-    evidence,
+    evidence.sort(compareEvidence),
     weakestMatch(partials.map((p) => p.match)),
     limit,
   );
@@ -148,15 +150,17 @@ function str(values: Evidence['values'], column: string): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : String(value);
 }
 
-/** The finding of one household from its evidence (so partials and a single pass agree exactly). */
+/**
+ * The finding of one household from its evidence, in {@link KIND_ORDER} and each kind's rows in
+ * source order (so partials and a single pass agree exactly).
+ */
 function povertyAssetFinding<K extends Asset['kind']>(
   spec: PovertyAssetRule<K>,
   household: string,
-  unsorted: readonly Evidence[],
+  evidence: readonly Evidence[],
   match: MatchQuality,
   limit: string | undefined,
 ): Finding {
-  const evidence = [...unsorted].sort(compareEvidence);
   const members = evidence.filter((e) => e.kind === 'poverty_registry');
   const assets = evidence.filter((e) => e.kind === spec.assetKind);
   const payments = evidence.filter((e) => e.kind === 'subsidy_payments');

@@ -84,11 +84,14 @@ export function combineFindings(findings: readonly Finding[], config: RuleConfig
   }
   const result: Finding[] = [];
   for (const [key, group] of groups) {
-    if (group.length === 1) {
+    const rule = ruleByCode((group[0] as Finding).rule);
+    // A rule that combines gets even a subject of one shard: what it stores does not depend on
+    // how the subject's rows fell into shards (a shard orders rows by dataset, which evidence
+    // does not carry).
+    if (group.length === 1 && !rule?.combine) {
       result.push(group[0] as Finding);
       continue;
     }
-    const rule = ruleByCode((group[0] as Finding).rule);
     // The message names the rule only: subject keys hold ID numbers.
     if (!rule?.combine)
       throw new Error(`Rule ${key.split('|')[0]}: one subject emitted by ${group.length} shards`);

@@ -13,6 +13,12 @@ export interface SourceRow<K extends DatasetKind = DatasetKind> extends Normaliz
    * with the same name in the same village (CONTRACT.md §3): leads on it are `name_village`.
    */
   readonly identifiedBy?: 'name_village';
+  /**
+   * The dataset of the row's version (kind, department, what it covers), set by the match
+   * stage: rows are ordered by it before their version id, so that a corrected file that
+   * replaces a version puts its rows where the replaced rows stood ({@link compareRows}).
+   */
+  readonly datasetKey?: string;
 }
 
 /**

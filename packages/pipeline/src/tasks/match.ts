@@ -1,10 +1,8 @@
 import {
   buildReference,
   evaluateRules,
-  hasLostId,
   kindsRead,
   type MatchInput,
-  NAME_COLUMN_OF_RESOLVABLE_KIND,
   POVERTY_ASSET_KINDS,
   povertyMemberIds,
   REFERENCE_ONLY_KINDS,
@@ -19,19 +17,15 @@ import type { Finding } from '@jiandu/domain/model';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import { type CollisionManifest, referencePartKeys } from '../manifest.js';
+import { ShardReuse } from '../match-reuse.js';
 import { findingsKey, idNumberOfLine, routedKey } from '../shards.js';
-import { addRows, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
+import { addRows, isRoutedElsewhere, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
 export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
   const bytes = await deps.objects.getBytes(deps.buckets.data, key);
   if (!bytes) throw new Error(`Missing pipeline object ${key}`);
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
-}
-
-/** A lost-ID row of a kind the plan step recovers by name + village (it arrives routed instead). */
-function isRoutedElsewhere(row: SourceRow): boolean {
-  return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;
 }
 
 /**
@@ -42,25 +36,74 @@ function isRoutedElsewhere(row: SourceRow): boolean {
  * reference kinds' rows of its own slice plus what the plan step sent it of other shards
  * (`cutReference`: the household members, poverty households, payees and contractors its rules
  * look up). A poverty household's members live in several shards, so R02/R03 emit partial
- * findings that ScoreAndStore combines.
+ * findings that ScoreAndStore combines. A rule whose inputs here are by content those of an
+ * earlier match re-cites that match's findings (`match-reuse.ts`); when no rule is left to
+ * match, the shard's rows are not read at all.
  */
 export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
-  const { input, rows } = await readShardInput(deps, manifest, task, rules);
-  const findings: Finding[] = rules.length > 0 ? evaluateRules(input, deps.ruleConfig, rules) : [];
+  const routed = await readRouted(deps, manifest, task);
+  // Each rule whose inputs here digest as in an earlier match re-cites what that match found;
+  // the others are matched, over the input a match of all the run's rules reads.
+  const reuse = new ShardReuse(deps, manifest, task.shard, routed);
+  const settings = deps.ruleConfig as unknown as Readonly<Record<string, unknown>>;
+  const fingerprints = new Map(rules.map((r) => [r.code, reuse.fingerprint(r, settings[r.code])]));
+  const recited = new Map<string, Finding[]>();
+  for (const rule of rules) {
+    const fingerprint = fingerprints.get(rule.code);
+    // Anything an earlier run kept that cannot be read back (expired, say) means: match.
+    const found =
+      fingerprint === undefined ? undefined : await reuse.recite(fingerprint).catch(() => undefined);
+    if (found) recited.set(rule.code, found);
+  }
+  const matched = rules.filter((r) => !recited.has(r.code));
+  const read = matched.length > 0 ? await readShardInput(deps, manifest, task, rules, routed) : undefined;
+  const findings: Finding[] = rules.flatMap(
+    (rule) => recited.get(rule.code) ?? (read ? evaluateRules(read.input, deps.ruleConfig, [rule]) : []),
+  );
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
+  // Recorded once the findings are stored: a record always names findings that exist.
+  await Promise.all(
+    matched.map((rule) => {
+      const fingerprint = fingerprints.get(rule.code);
+      return fingerprint === undefined ? undefined : reuse.record(fingerprint, rule.code, key);
+    }),
+  );
   return {
     shard: task.shard,
     findingsKey: key,
     findings: findings.length,
-    rows,
+    rows: read?.rows ?? 0,
+    recited: rules.length > 0 && read === undefined,
     durationMs: Math.round(performance.now() - started),
     // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+/** Tags rows with their version's dataset, which orders them (`SourceRow.datasetKey`). */
+function datasetTagger(manifest: CollisionManifest): (row: SourceRow) => SourceRow {
+  const keys = new Map(manifest.versions.map((v) => [v.versionId, v.datasetKey]));
+  return (row) => {
+    // Rows freshly parsed for this shard: tagged in place rather than copied.
+    const key = keys.get(row.versionId);
+    if (key !== undefined) (row as { datasetKey?: string }).datasetKey = key;
+    return row;
+  };
+}
+
+/** The rows the plan step routed to the task's shard (lost IDs found by name + village), tagged. */
+async function readRouted(
+  deps: DataReadDeps,
+  manifest: CollisionManifest,
+  task: Pick<ShardTask, 'runId' | 'shard'>,
+): Promise<SourceRow[]> {
+  if ((manifest.routed[task.shard] ?? 0) === 0) return [];
+  const tag = datasetTagger(manifest);
+  return (await readSourceRows(deps, routedKey(task.runId, task.shard))).map(tag);
 }
 
 /**
@@ -70,20 +113,21 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
  * kinds are cut to what the reference keeps of them ({@link referenceRow}: rules read no more of
  * a registry or poverty row than its evidence shows, as rows or in the reference, so both see
  * the same row objects), and of property and vehicles only what the slice's poverty-household
- * members own is parsed at all.
+ * members own is parsed at all. Every row is tagged with its version's dataset, which orders it.
+ * `routedRows`: the routed rows when the caller read them already ({@link readRouted}).
  */
 export async function readShardInput(
   deps: DataReadDeps,
   manifest: CollisionManifest,
   task: Pick<ShardTask, 'runId' | 'shard'>,
   rules: readonly Rule[],
+  routedRows?: readonly SourceRow[],
 ): Promise<{ input: MatchInput; rows: number }> {
+  const tag = datasetTagger(manifest);
   const needed = new Set<DatasetKind>(kindsRead(rules));
   const inForce = (test: (kind: DatasetKind) => boolean) =>
     manifest.versions.filter((v) => needed.has(v.kind) && test(v.kind));
   const slice = { shard: task.shard, of: manifest.shardCount };
-  const readIfAny = (count: number | undefined, key: string) =>
-    (count ?? 0) > 0 ? readSourceRows(deps, key) : Promise.resolve([]);
   const referenceKinds = new Set(RULE_REFERENCE_KINDS);
   const cut = (row: SourceRow): SourceRow =>
     referenceKinds.has(row.kind) ? (referenceRow(row) ?? row) : row;
@@ -93,11 +137,11 @@ export async function readShardInput(
       inForce((kind) => !POVERTY_ASSET_KINDS.has(kind)),
       slice,
       new Map(),
-      (row) => (isRoutedElsewhere(row) ? undefined : cut(row)),
+      (row) => (isRoutedElsewhere(row) ? undefined : cut(tag(row))),
     ),
-    readIfAny(manifest.routed[task.shard], routedKey(task.runId, task.shard)),
+    routedRows ?? readRouted(deps, manifest, task),
     Promise.all(referencePartKeys(manifest, task.shard).map((key) => readSourceRows(deps, key))).then(
-      (parts) => parts.flat(),
+      (parts) => parts.flat().map(tag),
     ),
   ]);
   if (routed.length > 0) {
@@ -111,7 +155,7 @@ export async function readShardInput(
     inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
     slice,
     loaded,
-    (row) => referenceRow(row, povertyMembers),
+    (row) => referenceRow(tag(row), povertyMembers),
     (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
   );
   const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;

@@ -243,6 +243,7 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     quality: result.quality,
     columns: result.columns,
     shardRows: shards.counts,
+    shardDigests: shards.digests(),
     coverage: result.coverage,
     ...(rejectsFile ? { rejectsKey: rejectsKey(versionId) } : {}),
     history: existing

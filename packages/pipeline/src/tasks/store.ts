@@ -214,6 +214,7 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
       shard: s.shard,
       rows: s.rows ?? 0,
       findings: s.findings,
+      ...(s.recited !== undefined ? { recited: s.recited } : {}),
       durationMs: s.durationMs ?? 0,
       peakRssMb: s.peakRssMb ?? 0,
     })),
