@@ -3,7 +3,7 @@ import { type MatchShardDeps, matchShard, ShardTask } from '@jiandu/pipeline';
 import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import { S3ObjectStore } from '@jiandu/store';
 import * as z from 'zod';
-import { DATA_BUCKET, LOGGING, S3, s3Client } from './aws.js';
+import { createLogger, DATA_BUCKET, LOGGING, S3, s3Client } from './aws.js';
 import { type Environment, jsonSetting, parseEnvironment } from './env.js';
 
 /** `MatchShard` reads one shard of every version and writes its findings: the data bucket only. */
@@ -22,6 +22,7 @@ export function createRuntime(environment: Environment) {
     objects: new S3ObjectStore(s3Client(env)),
     buckets: { data: env.DATA_BUCKET },
     ruleConfig: env.RULE_CONFIG,
+    log: createLogger(env),
   };
   return {
     handler: surfaceTransientErrors(async (event: unknown) => matchShard(deps, ShardTask.parse(event))),

@@ -208,6 +208,29 @@ describe('MatchShard re-cites what an earlier match found for the same inputs', 
     }
   });
 
+  it('matches, and says so in the log, where a recorded match cannot be read back', async () => {
+    const records = [...objects.items.keys()].filter((k) => k.startsWith(`${DATA}/derived/matches/`));
+    expect(records.length).toBeGreaterThan(0);
+    // Every record cut short (as a half-written or damaged object would be).
+    const kept = new Map(records.map((key) => [key, objects.items.get(key) as Uint8Array]));
+    for (const key of records) objects.items.set(key, new TextEncoder().encode('{"runId":'));
+    const warnings: Record<string, unknown>[] = [];
+    const warn = base.log.warn;
+    base.log.warn = (_message: string, ...attributes: Record<string, unknown>[]) => {
+      warnings.push(...attributes);
+    };
+    try {
+      const run = await collide(scheduled);
+      expect(run.reused).toEqual(run.matched);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]).toMatchObject({ rule: expect.stringMatching(/^R\d\d$/) });
+      expect(matchedShards(run.results)).toEqual([0, 1, 2, 3]);
+    } finally {
+      base.log.warn = warn;
+      for (const [key, bytes] of kept) objects.items.set(key, bytes);
+    }
+  });
+
   it('matches every shard of a run in another number of shards', async () => {
     const run = await collide(scheduled, SHARDS * 2);
     expect(run.reused).toEqual(run.matched);

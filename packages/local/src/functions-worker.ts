@@ -56,14 +56,15 @@ if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 /**
- * V8's full collection, taken without `--expose-gc` on the command line (a V8 flag is the
- * whole process's): switched on just long enough to fetch the function from a fresh context.
+ * V8's full collection, taken without `--expose-gc` on the command line: the flag is switched on
+ * to fetch the function from a fresh context, and left on — V8 flags are the whole process's and
+ * workers start at once, so switching it off again could land between another worker's two
+ * calls (it only exposes `gc` to contexts created later). No function: no collection.
  */
 const collectGarbage = (() => {
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
-  return gc;
+  const gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
+  return gc ?? (() => undefined);
 })();
 
 /** Heaps above this are collected once an invocation is done (see {@link collectLargeHeap}). */

@@ -67,7 +67,7 @@ export interface PlanDeps
   readonly shardSizing?: ShardSizing;
 }
 /** `MatchShard`: shards in, findings out, under the rule thresholds; no table. */
-export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleConfig'>;
+export type MatchShardDeps = Pick<PipelineDeps, 'objects' | 'buckets' | 'ruleConfig' | 'log'>;
 /**
  * `ScoreAndStore`: leads, runs and versions, findings from the data bucket, rule thresholds,
  * the platform's lead-id key and reports (their lead links follow a re-keyed lead).

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RULE_REFERENCE_KINDS, type Rule, type SourceRow } from '@jiandu/domain';
 import type { Evidence, Finding } from '@jiandu/domain/model';
+import { RULES_REVISION } from '@jiandu/domain/rules/revision';
 import type { DataReadDeps } from './deps.js';
 import { type CollisionManifest, type ManifestVersion, whollyCovered } from './manifest.js';
 import { derivedKeys, manifestKey, routedKey, storedShardsOf } from './shards.js';
@@ -128,6 +129,8 @@ export class ShardReuse {
     );
     return digest({
       format: FINGERPRINT_FORMAT,
+      // The rules' code: a deployed rule fix must not re-cite what the old code found.
+      revision: RULES_REVISION,
       rule: rule.code,
       settings,
       shards: manifest.shardCount,

@@ -53,9 +53,19 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const recited = new Map<string, Finding[]>();
   for (const rule of rules) {
     const fingerprint = fingerprints.get(rule.code);
-    // Anything an earlier run kept that cannot be read back (expired, say) means: match.
+    // Anything an earlier run kept that cannot be read back (expired, say) means: match — said
+    // in the log, so a re-cite that keeps failing doesn't silently cost a full match each run.
     const found =
-      fingerprint === undefined ? undefined : await reuse.recite(fingerprint).catch(() => undefined);
+      fingerprint === undefined
+        ? undefined
+        : await reuse.recite(fingerprint).catch((error: unknown) => {
+            deps.log.warn('re-cite failed; matching the rule', {
+              rule: rule.code,
+              shard: task.shard,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            return undefined;
+          });
     if (found) recited.set(rule.code, found);
   }
   const matched = rules.filter((r) => !recited.has(r.code));
