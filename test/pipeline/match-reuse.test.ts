@@ -48,7 +48,7 @@ describe('MatchShard re-cites what an earlier match found for the same inputs', 
     ruleConfig: resolveRuleConfig(),
     columnMappings: new MemoryColumnMappings(),
     pending: new MemoryPendingCollisions(),
-    log: { info: () => {}, warn: () => {} },
+    log: { info: () => {}, warn: (_message: string, ..._attributes: Record<string, unknown>[]) => {} },
     now: () => '2023-03-01T00:00:00.000Z',
     shardSizing: { rowsPerShard: 1, minShards: SHARDS, maxShards: SHARDS },
   };
