@@ -67,20 +67,35 @@ const collectGarbage = (() => {
   return gc ?? (() => undefined);
 })();
 
-/** Heaps above this are collected once an invocation is done (see {@link collectLargeHeap}). */
+/** Heaps above this are collected once the worker has been idle a while (see {@link collectGarbageLater}). */
 const LARGE_HEAP_BYTES = 256 * 1024 * 1024;
+/** Heaps above this are collected as soon as the answer is out (see {@link collectGarbageLater}). */
+const HUGE_HEAP_BYTES = 512 * 1024 * 1024;
+/** How long a worker waits for its next invocation before it collects a large heap. */
+const IDLE_MS = 1000;
+let idleCollection: NodeJS.Timeout | undefined;
 
 /**
  * After an invocation its garbage would stay in this worker's heap until the next one allocates
- * enough to trigger a collection: an idle worker that ran a shard or the plan held hundreds of
- * MB while the other workers ran theirs. A full collection once the invocation is done (its
- * live set is small by then) gives the pages back. Only a large heap is collected, and only
- * after the answer went out (this runs after the `then` that posts it): collecting after every
- * invocation, before answering, made each of a county's Normalize invocations wait for a full
- * collection of a small heap (100,000 persons: normalize 20.6 → 28–30 s).
+ * enough to trigger a collection: a worker that ran the plan or a shard held hundreds of MB to
+ * GBs while the other workers ran theirs. A full collection (the live set is small by then)
+ * gives the pages back: at once for a huge heap (the plan's, before the shards that follow it
+ * in the same worker add theirs), else once the worker has been idle for {@link IDLE_MS}.
+ * Collecting every heap after every invocation was measured slower: before answering, each
+ * Normalize waited for it (100,000 persons: normalize 20.6 → 28–30 s); after answering, a heap
+ * shrunk between two back-to-back invocations was grown again by the next (1,000,000 persons:
+ * normalize ≈ 96 → 110–116 s, collision and sync slower too).
  */
-function collectLargeHeap(): void {
-  if (getHeapStatistics().total_heap_size > LARGE_HEAP_BYTES) collectGarbage();
+function collectGarbageLater(): void {
+  clearTimeout(idleCollection);
+  const heap = getHeapStatistics().total_heap_size;
+  if (heap > HUGE_HEAP_BYTES) collectGarbage();
+  else if (heap > LARGE_HEAP_BYTES) {
+    idleCollection = setTimeout(() => {
+      if (getHeapStatistics().total_heap_size > LARGE_HEAP_BYTES) collectGarbage();
+    }, IDLE_MS);
+    idleCollection.unref();
+  }
 }
 
 function load(entry: string): Promise<Record<string, unknown>> {
@@ -116,6 +131,7 @@ async function serveApp(entry: string, port: number, web: readonly WebMount[]): 
 }
 
 parentPort?.on('message', (request: HostRequest) => {
+  clearTimeout(idleCollection);
   const work =
     request.type === 'invoke'
       ? invoke(request.entry, request.functionName, request.event)
@@ -131,5 +147,5 @@ parentPort?.on('message', (request: HostRequest) => {
       } satisfies HostResponse);
     },
   );
-  if (request.type === 'invoke') void work.then(collectLargeHeap, collectLargeHeap);
+  if (request.type === 'invoke') void work.then(collectGarbageLater, collectGarbageLater);
 });
