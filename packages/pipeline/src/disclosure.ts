@@ -31,6 +31,7 @@ import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
 import { type ManifestVersion, versionsInForce } from './manifest.js';
 import { decodeRowBatches, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey } from './shards.js';
+import { readStoredJson } from './source-rows.js';
 
 /** What keeping the disclosure projections needs. */
 export interface DisclosureSyncDeps
@@ -190,11 +191,6 @@ interface SyncState {
 interface ShardPart {
   readonly cells: readonly TotalsCell[];
   readonly paid: readonly (readonly [string, readonly string[]])[];
-}
-
-async function readJson<T>(deps: DisclosureSyncDeps, key: string): Promise<T | undefined> {
-  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : undefined;
 }
 
 const writeJson = (deps: DisclosureSyncDeps, key: string, value: unknown) =>
@@ -703,7 +699,7 @@ class PaymentReader {
 
   /** The lost-ID index as the last sync kept it, read before {@link lostIndex} replaces it. */
   private keptCache() {
-    this.kept ??= readJson<LostIdCache>(this.deps, LOST_IDS_KEY);
+    this.kept ??= readStoredJson<LostIdCache>(this.deps, LOST_IDS_KEY);
     return this.kept;
   }
 
@@ -965,7 +961,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     if (legacy.length > 0) otherItems += await deps.disclosure.removeLegacyRecords(kind, legacy);
   }
 
-  const state = await readJson<SyncState>(deps, STATE_KEY);
+  const state = await readStoredJson<SyncState>(deps, STATE_KEY);
   const payAdded = added.filter(isPayment);
   const payRemoved = removed.filter(isPayment);
   const registryChanged = [...added, ...removed].some((u) => u.kind === 'household_registry');
@@ -1132,7 +1128,13 @@ class YearCount {
     paidChange: () => Promise<void>,
     fromTable = false,
   ): Promise<YearCount> {
-    return new YearCount(deps, year, await readJson<YearSum>(deps, sumKey(year)), paidChange, fromTable);
+    return new YearCount(
+      deps,
+      year,
+      await readStoredJson<YearSum>(deps, sumKey(year)),
+      paidChange,
+      fromTable,
+    );
   }
 
   private async text(key: string): Promise<string | undefined> {
@@ -1197,11 +1199,12 @@ async function rebuildLookups(
   const paid = new Set<string>();
   for (const year of years)
     for (const shard of ALL_SHARDS)
-      for (const [id, names] of (await readJson<ShardPart>(deps, partialKey(year, shard)))?.paid ?? []) {
+      for (const [id, names] of (await readStoredJson<ShardPart>(deps, partialKey(year, shard)))?.paid ??
+        []) {
         paid.add(id);
         for (const name of names) persons.add(id, name);
       }
-  const previous = fromTable ? undefined : await readJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
+  const previous = fromTable ? undefined : await readStoredJson<LookupDigests>(deps, LOOKUP_DIGESTS_KEY);
   const { digests, written } = await deps.disclosure.replaceLookups(
     lookupEntries(deps.lookupKey, persons.byId, paid, digest),
     previous,

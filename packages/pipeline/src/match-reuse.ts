@@ -5,7 +5,13 @@ import { RULES_REVISION } from '@jiandu/domain/rules/revision';
 import type { DataReadDeps } from './deps.js';
 import { type CollisionManifest, type ManifestVersion, whollyCovered } from './manifest.js';
 import { derivedKeys, manifestKey, routedKey, storedShardsOf } from './shards.js';
-import { isRoutedElsewhere, loadVersionShards, readSourceRows, sortRows } from './source-rows.js';
+import {
+  isRoutedElsewhere,
+  loadVersionShards,
+  readSourceRows,
+  readStoredJson,
+  sortRows,
+} from './source-rows.js';
 
 /**
  * Incremental match. A rule's findings in one shard are a function of what the shard feeds
@@ -260,11 +266,8 @@ export class ShardReuse {
     );
   }
 
-  async #json<T>(key: string): Promise<T | undefined> {
-    return this.#once(`json|${key}`, async () => {
-      const bytes = await this.deps.objects.getBytes(this.deps.buckets.data, key);
-      return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
-    });
+  #json<T>(key: string): Promise<T | undefined> {
+    return this.#once(`json|${key}`, () => readStoredJson<T>(this.deps, key));
   }
 
   #once<T>(key: string, make: () => Promise<T>): Promise<T> {

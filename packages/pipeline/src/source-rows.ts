@@ -7,6 +7,12 @@ import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
 import { decodeRowBatches, shardKey, shardOf, storedShardsOf } from './shards.js';
 
+/** A JSON object the pipeline wrote to the data bucket, or `undefined` when there is none. */
+export async function readStoredJson<T>(deps: DataReadDeps, key: string): Promise<T | undefined> {
+  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
+  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+}
+
 /** A lost-ID row of a kind the plan step recovers by name + village (it reaches its shard routed instead). */
 export function isRoutedElsewhere(row: SourceRow): boolean {
   return hasLostId(row) && NAME_COLUMN_OF_RESOLVABLE_KIND[row.kind] !== undefined;

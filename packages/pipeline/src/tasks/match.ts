@@ -19,13 +19,20 @@ import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import { type CollisionManifest, referencePartKeys } from '../manifest.js';
 import { ShardReuse } from '../match-reuse.js';
 import { findingsKey, idNumberOfLine, routedKey } from '../shards.js';
-import { addRows, isRoutedElsewhere, loadVersionShards, readSourceRows, sortRows } from '../source-rows.js';
+import {
+  addRows,
+  isRoutedElsewhere,
+  loadVersionShards,
+  readSourceRows,
+  readStoredJson,
+  sortRows,
+} from '../source-rows.js';
 
 /** Read a JSON object the pipeline wrote to the data bucket. */
 export async function readJson<T>(deps: DataReadDeps, key: string): Promise<T> {
-  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  if (!bytes) throw new Error(`Missing pipeline object ${key}`);
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  const value = await readStoredJson<T>(deps, key);
+  if (value === undefined) throw new Error(`Missing pipeline object ${key}`);
+  return value;
 }
 
 /**

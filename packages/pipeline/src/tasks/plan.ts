@@ -51,6 +51,7 @@ import {
   loadVersionShards,
   MAX_OPEN_READS,
   mayHaveLostId,
+  readStoredJson,
   sortRows,
 } from '../source-rows.js';
 
@@ -130,12 +131,6 @@ interface CutLayer {
   readonly villageTownships?: Readonly<Record<string, string>>;
   /** The households layer: rows in the run's reference (for the log). */
   readonly referenceRows?: number;
-}
-
-/** A JSON object the plan derived earlier, `undefined` when none was written. */
-async function readDerived<T>(deps: PlanDeps, key: string): Promise<T | undefined> {
-  const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
 }
 
 /** Whether lost IDs of `kind` are recovered by name + village. */
@@ -281,7 +276,7 @@ async function runReferenceCut(
       : undefined;
   const [storedHouseholds, storedAsked] = await Promise.all(
     [households, asked].map((digest) =>
-      digest === undefined ? undefined : readDerived<CutLayer>(deps, derivedKeys.cut(digest)),
+      digest === undefined ? undefined : readStoredJson<CutLayer>(deps, derivedKeys.cut(digest)),
     ),
   );
   const summary = (layer: CutLayer) => ({
