@@ -82,7 +82,7 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
 
       // The re-upload of one changed monthly roster: timed, and exactly the expected leads moved.
       expect(stdout).toMatch(
-        /re-upload → updated leads [\d.]+ s \(new; 0 workflow executions not succeeded\)/,
+        /re-upload → leads stored [\d.]+ s; → disclosure synced [\d.]+ s; → updated leads exported [\d.]+ s \(new; 0 workflow executions not succeeded\)/,
       );
       expect(stdout).toMatch(/^ {2}appeared: R06:\S+ \(expected R06:\S+\)$/m);
       expect(stdout).toMatch(/^ {2}disappeared: R06:\S+ \(expected R06:\S+\)$/m);

@@ -10,6 +10,8 @@ const mib = (bytes: number | undefined): string =>
   bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MiB`;
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sec = (s: number): string => s.toFixed(1);
+/** Seconds to a moment the run may not have reached (`n/a`). */
+const at = (s: number | undefined): string => (s === undefined ? 'n/a' : `${sec(s)} s`);
 
 /** The stage table: seconds, rows, rows/s and peak RSS (whole tree, the Node process, DynamoDB Local). */
 export function stageTable(run: CountyBench): string {
@@ -63,7 +65,7 @@ export function reuploadLine(run: CountyBench): string {
   const c = r.collision;
   const list = (ids: readonly string[]) => (ids.length > 0 ? ids.join(' ') : 'none');
   return [
-    `re-upload → updated leads ${sec(r.seconds)} s (${r.outcome}; ${r.failed} workflow executions not succeeded): ${r.description}`,
+    `re-upload → leads stored ${at(r.toLeadsStored)}; → disclosure synced ${at(r.toDisclosureSynced)}; → updated leads exported ${sec(r.seconds)} s (${r.outcome}; ${r.failed} workflow executions not succeeded): ${r.description}`,
     c
       ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
       : '  its collision: no figures reported',
@@ -84,7 +86,6 @@ export function tasksLine(tasks: readonly TaskSeconds[]): string {
 
 /** When the leads were stored and when the public projections were synced (the sync runs beside the collision). */
 export function readinessLine(run: CountyBench): string {
-  const at = (s: number | undefined) => (s === undefined ? 'n/a' : `${sec(s)} s`);
   return `upload → leads stored ${at(run.wall.toLeadsStored)}; → disclosure synced ${at(run.wall.toDisclosureSynced)} (SyncDisclosure, its own step beside the collision)`;
 }
 

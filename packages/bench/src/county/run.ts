@@ -104,8 +104,15 @@ export interface Reupload {
   readonly description: string;
   /** The CLI's outcome for the file (`new`: a new version replaced the one in force). */
   readonly outcome: string;
-  /** Re-upload start → the updated leads exported, seconds. */
+  /** Re-upload start → the updated leads exported, seconds (the workflow, the sync beside it, and the export). */
   readonly seconds: number;
+  /**
+   * Re-upload start → its ScoreAndStore done: the leads are updated (what an inspector's lead
+   * list shows), seconds; the issue's "≤ 30 s to updated leads".
+   */
+  readonly toLeadsStored?: number;
+  /** Re-upload start → its SyncDisclosure done (the public projections updated beside the collision), seconds. */
+  readonly toDisclosureSynced?: number;
   /** The collision's figures as the CLI reported them. */
   readonly collision?: {
     readonly leadsNew: number;
@@ -125,6 +132,16 @@ export interface Reupload {
   /** Exactly the expected leads appeared and disappeared. */
   readonly asExpected: boolean;
 }
+
+/** Seconds from `from` to the end of the last successful invocation of `task`, if any. */
+function lastEndOf(tasks: readonly TaskTiming[], task: string, from: number): number | undefined {
+  const ends = tasks.filter((t) => t.task === task && t.ok).map((t) => t.endedAt);
+  return ends.length > 0 ? (Math.max(...ends) - from) / 1000 : undefined;
+}
+
+/** `{ [name]: value }`, or nothing when the value is undefined (optional properties stay absent). */
+const optional = <K extends string>(name: K, value: number | undefined) =>
+  (value === undefined ? {} : { [name]: value }) as { [P in K]?: number };
 
 /** Wall seconds one task was at work (its overlapping invocations count once), and how often it ran. */
 export interface TaskSeconds {
@@ -185,7 +202,8 @@ export function compareReupload(
   leadIdOf: (rule: RuleCode, subjectKey: string) => string,
   run: {
     readonly upload: UploadJson;
-    readonly seconds: number;
+    readonly startedAt: number;
+    readonly endedAt: number;
     readonly failed: number;
     readonly tasks: readonly TaskTiming[];
   },
@@ -205,7 +223,9 @@ export function compareReupload(
     relativePath: change.relativePath,
     description: change.description,
     outcome: run.upload.files.map((f) => f.outcome).join(', '),
-    seconds: run.seconds,
+    seconds: (run.endedAt - run.startedAt) / 1000,
+    ...optional('toLeadsStored', lastEndOf(run.tasks, 'ScoreAndStore', run.startedAt)),
+    ...optional('toDisclosureSynced', lastEndOf(run.tasks, SYNC_TASK, run.startedAt)),
     ...(summary ? { collision: summary } : {}),
     failed: run.failed,
     tasks: taskSeconds(run.tasks),
@@ -385,22 +405,20 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       platformLeadIds(dataDir),
       {
         upload: uploadJson(again.stdout),
-        seconds: (reuploadEnd - reuploadStart) / 1000,
+        startedAt: reuploadStart,
+        endedAt: reuploadEnd,
         failed: (await remote.executions()).slice(executionsBefore).filter((e) => e.status !== 'SUCCEEDED')
           .length,
         tasks: platform.tasks.filter((t) => t.startedAt >= reuploadStart),
       },
     );
     log(
-      `re-upload → updated leads ${reupload.seconds.toFixed(1)} s: ${reupload.found.appeared.length} appeared, ${reupload.found.disappeared.length} disappeared (${reupload.asExpected ? 'as expected' : 'NOT as expected'})`,
+      `re-upload → leads stored ${reupload.toLeadsStored?.toFixed(1) ?? 'n/a'} s, → updated leads exported ${reupload.seconds.toFixed(1)} s: ${reupload.found.appeared.length} appeared, ${reupload.found.disappeared.length} disappeared (${reupload.asExpected ? 'as expected' : 'NOT as expected'})`,
     );
 
     // The first load's stages: what ran before its export (the re-upload's tasks come after).
     const firstLoad = platform.tasks.filter((t) => t.startedAt < exportStart);
-    const lastEnd = (task: string) => {
-      const ends = firstLoad.filter((t) => t.task === task && t.ok).map((t) => t.endedAt);
-      return ends.length > 0 ? (Math.max(...ends) - uploadStart) / 1000 : undefined;
-    };
+    const lastEnd = (task: string) => lastEndOf(firstLoad, task, uploadStart);
     const normalizing = firstLoad
       .filter((t) => !COLLISION_TASKS.has(t.task) && t.task !== SYNC_TASK)
       .map((t) => ({ from: t.startedAt, to: t.endedAt }));
