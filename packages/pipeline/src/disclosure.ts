@@ -281,9 +281,9 @@ function samePayment(a: DisclosedPayment, b: DisclosedPayment): boolean {
 /**
  * What the totals and the lookup index count of a payment row, leaving out where it sits in
  * its file: its group, program name, amount, pay date, recipient (ID, name as written, shard,
- * lost). A roster uploaded again with a row inserted shifts the row numbers (refs) of the rows
- * after it, but their counted keys stay: only the parts of rows whose counted key appears or
- * disappears are counted again.
+ * lost). Only the parts of rows whose counted key appears or disappears are counted again: a
+ * record whose ref changed while its counted key stayed (an identical payment's occurrence
+ * number, a sheet renamed) is written, but counts the same.
  */
 const countedKey = (x: Projected, row: NormalizedRow) =>
   `${groupKey(x.p)}\u0000${x.p.programName}\u0000${x.p.amount}\u0000${x.p.payDate}\u0000${row.idNumber ?? ''}\u0000${String(row.values.recipient_name ?? '')}\u0000${x.shard}\u0000${x.lost}`;
