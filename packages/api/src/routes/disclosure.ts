@@ -370,7 +370,7 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     publicList({
       path: '/api/v1/public/payments',
       summary:
-        'Payments of one month (公示), by program and place, names masked; keyset paging with nextCursor',
+        'Payments of one month (公示), by program and place, names masked; listed by place and program, then by masked name, amount and pay date; keyset paging with nextCursor',
       query: PaymentsQuery,
       maxAge,
       read: async (q) =>

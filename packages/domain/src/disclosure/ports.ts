@@ -160,7 +160,10 @@ export interface DisclosureStore {
     previous?: LookupDigests,
   ): Promise<{ readonly digests: LookupDigests; readonly written: number }>;
 
-  /** Payments of one month, optionally one program and place, in place order. */
+  /**
+   * Payments of one month, optionally one program and place, in place order (township, village,
+   * program), each page's payments in `paymentOrder` (masked name, amount, pay date).
+   */
   payments(
     q: PlaceFilter & { readonly month: string; readonly program?: string },
     page: PageRequest,
