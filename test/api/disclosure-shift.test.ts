@@ -1,6 +1,6 @@
 import { personDigest } from '@jiandu/domain/disclosure/lookup';
 import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
-import { hashToShard } from '@jiandu/pipeline/shards';
+import { decodeRows, hashToShard, SHARD_COUNT, shardKey } from '@jiandu/pipeline/shards';
 import {
   bucketOf,
   fromPersonRecord,
@@ -108,7 +108,7 @@ function platform() {
     }
     return out;
   };
-  return { clock, p, store, load, sync, answers };
+  return { clock, p, store, app, load, sync, answers };
 }
 
 describe('a roster uploaded again with its rows shifted', () => {
@@ -239,5 +239,43 @@ describe('a roster uploaded again with its rows shifted', () => {
     expect(store.personBuckets).toEqual(buckets);
     expect(await county.answers()).toEqual(answers);
     expect(await county.sync()).toMatchObject({ paymentsWritten: 0, itemsWritten: 0 });
+  });
+
+  it('keeps payments that read the same to the public apart, wherever their rows are read', async () => {
+    // Four persons without an ID whose payments disclose the same (张*, 红星村, 300, the same
+    // day): their rows sit in the shards of their names, numbered apart only within one.
+    const same = ['张一', '张二', '张三', '张四'].map(
+      (name) => `农村低保,${name},,青山镇,红星村,300,2024-03-05`,
+    );
+    const county = platform();
+    await county.load([HEADER, ...same, ...lines.slice(1)].join('\n'));
+    const [version] = (await county.p.deps.versions.listOfKind('subsidy_payments')).filter((v) =>
+      v.fileName.includes('3月'),
+    );
+    const shards = new Set<number>();
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      const bytes = await county.p.deps.objects.getBytes(
+        county.p.deps.buckets.data,
+        shardKey(version?.versionId ?? '', shard),
+      );
+      const text = bytes ? Buffer.from(bytes).toString('utf8') : '';
+      if (decodeRows(text).some((r) => String(r.values.recipient_name).startsWith('张') && !r.idNumber))
+        shards.add(shard);
+    }
+    expect(shards.size).toBeGreaterThan(1);
+    const listed = async () =>
+      (
+        (await (
+          await county.app.request('/api/v1/public/payments?month=2024-03&village=431199100201&limit=100')
+        ).json()) as {
+          items: Row[];
+        }
+      ).items.filter((i) => i.name === '张*' && i.amount === 300);
+    expect(await listed()).toHaveLength(4);
+    // Uploaded again with one of them removed: three left, and only that one record written.
+    county.clock.now = '2024-06-16T02:00:00.000Z';
+    await county.p.deliver(ROSTER_KEY, [HEADER, ...same.slice(1), ...lines.slice(1)].join('\n'));
+    expect(await county.sync()).toMatchObject({ paymentsWritten: 1 });
+    expect(await listed()).toHaveLength(3);
   });
 });
