@@ -1,9 +1,20 @@
-import { hashToShard } from '@jiandu/pipeline/shards';
+import { personDigest } from '@jiandu/domain/disclosure/lookup';
+import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
+import { decodeRows, hashToShard, SHARD_COUNT, shardKey } from '@jiandu/pipeline/shards';
+import {
+  bucketOf,
+  fromPersonRecord,
+  groupId,
+  type PaymentGroup,
+  unpackPersons,
+} from '@jiandu/store/disclosure-packing';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
 import { describe, expect, it } from 'vitest';
 import { DIVISIONS, LI, PAYMENTS, REGISTRY } from '../support/disclosure-files.js';
 import { disclosurePlatform } from '../support/disclosure-platform.js';
 import { testId } from '../support/ids.js';
+import { rowRefs } from '../support/old-refs.js';
+import { TEST_KEYS } from '../support/trust.js';
 
 const NOW = '2024-06-15T02:00:00.000Z';
 const ROSTER_KEY = 'uploads/civil-affairs/subsidy_payments/2024年3月农村低保发放花名册.csv';
@@ -97,7 +108,7 @@ function platform() {
     }
     return out;
   };
-  return { clock, p, store, load, sync, answers };
+  return { clock, p, store, app, load, sync, answers };
 }
 
 describe('a roster uploaded again with its rows shifted', () => {
@@ -106,6 +117,9 @@ describe('a roster uploaded again with its rows shifted', () => {
     const county = platform();
     await county.load(ROSTER);
     const before = await county.answers();
+
+    const pagesBefore = structuredClone(county.store.pages);
+    const bucketsBefore = structuredClone(county.store.personBuckets);
 
     county.clock.now = '2024-06-16T02:00:00.000Z';
     await county.p.deliver(ROSTER_KEY, SHIFTED);
@@ -126,17 +140,39 @@ describe('a roster uploaded again with its rows shifted', () => {
     expect(count(march(after), copied.name) - count(march(before), copied.name)).toBe(1);
     expect(count(march(after), duplicated.name) - count(march(before), duplicated.name)).toBe(-1);
 
-    // Records of lines 5–20 have new refs: written (a record that moved to another village's
-    // page is put there and deleted from its old one) …
-    const shifted = SHIFTED.split('\n');
-    const place = (line: string) => line.split(',').slice(3, 5).join();
-    const moved = lines.map((line, i): number =>
-      line === shifted[i] ? 0 : place(line) === place(shifted[i] as string) ? 1 : 2,
+    // Lines 5–20 hold other rows than before, but a ref is made of what a payment discloses:
+    // only the copy that came and the duplicate that left are written — their pages (March
+    // 低保 of their villages) and their persons' buckets, nothing else.
+    expect(summary.paymentsWritten).toBe(2);
+    const changed = <V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>) =>
+      [...new Set([...a.keys(), ...b.keys()])]
+        .filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
+        .sort();
+    const pageOf = (p: (typeof persons)[number]) => {
+      const [township, village] = p.place.split(',');
+      return groupId({ period: '2024-03', township, village, program: 'DIBAO_RURAL' } as PaymentGroup);
+    };
+    expect(changed(pagesBefore, county.store.pages)).toEqual(
+      [...new Set([copied, duplicated].map(pageOf))].sort(),
     );
-    expect(moved.findIndex((n) => n > 0)).toBe(4);
-    expect(moved.findLastIndex((n) => n > 0)).toBe(19);
-    expect(summary.paymentsWritten).toBe(moved.reduce((a, b) => a + b, 0));
-    // … but the totals count again only the shards of the two persons whose payments changed,
+    const bucketOfPerson = (p: (typeof persons)[number]) => bucketOf(personDigest(TEST_KEYS.lookup, p.id));
+    expect(changed(bucketsBefore, county.store.personBuckets)).toEqual(
+      [...new Set([copied, duplicated].map(bucketOfPerson))].sort(),
+    );
+    // One chunk each (a page and a bucket this small are one item).
+    expect(summary.itemsWritten).toBe(
+      changed(pagesBefore, county.store.pages).length +
+        changed(bucketsBefore, county.store.personBuckets).length,
+    );
+    // Everyone else's payments read as before.
+    const lookups = (answers: unknown[]) =>
+      answers.filter((a) => {
+        const name = (a as { lookup?: string }).lookup;
+        return name !== undefined && name !== copied.name && name !== duplicated.name;
+      });
+    expect(lookups(after)).toEqual(lookups(before));
+    expect(lookups(after)).toHaveLength(persons.length - 1);
+    // … and the totals count again only the shards of the two persons whose payments changed,
     // and the lookup index (the same persons are paid) is not rebuilt.
     expect(summary.totalsCounted).toBe(new Set([hashToShard(copied.id), hashToShard(duplicated.id)]).size);
     expect(summary.lookupsRebuilt).toBe(false);
@@ -157,5 +193,89 @@ describe('a roster uploaded again with its rows shifted', () => {
     const fresh = platform();
     await fresh.load(SHIFTED);
     expect(await county.answers()).toEqual(await fresh.answers());
+  });
+
+  it('projects again, once, payments an earlier version keyed by department and row', async () => {
+    const county = platform();
+    await county.load(ROSTER);
+    const answers = await county.answers();
+    const pages = structuredClone(county.store.pages);
+    const buckets = structuredClone(county.store.personBuckets);
+
+    // As the version before left them: the same pages and person buckets, refs by row.
+    const store = county.store;
+    const versions = await county.p.deps.versions.listOfKind('subsidy_payments');
+    const byRow = await rowRefs(county.p.deps.objects, county.p.deps.buckets.data, versions, 'department');
+    const rekey = (p: DisclosedPayment) => ({ ...p, ref: byRow(p) });
+    const records = store.allPayments().map(rekey);
+    const filed = [...store.personBuckets.values()].flatMap((chunks) =>
+      [...unpackPersons(chunks)].flatMap(([digest, list]) =>
+        list.map((r) => rekey(fromPersonRecord(digest, r))),
+      ),
+    );
+    store.pages.clear();
+    store.personBuckets.clear();
+    const groups = new Map<string, DisclosedPayment[]>();
+    for (const r of records) groups.set(groupId(r), [...(groups.get(groupId(r)) ?? []), r]);
+    await store.writePaymentGroups([...groups.values()].map((after) => ({ before: [], after })));
+    await store.updatePersonPayments([], filed);
+    for (const [id, u] of [...store.unitItems])
+      if (u.kind === 'subsidy_payments') store.unitItems.set(id, { ...u, refs: 'department' });
+    expect(store.allPayments().every((p) => /^civil-affairs\|\|\d{8}$/.test(p.ref))).toBe(true);
+    // The lost-ID row (李秀英's) is filed too.
+    expect(filed.some((p) => p.person === personDigest(TEST_KEYS.lookup, LI) && p.period === '2024-03')).toBe(
+      true,
+    );
+
+    const summary = await county.sync();
+    // Every record out and in again (the totals and the lookup index don't depend on refs) …
+    expect(summary).toMatchObject({
+      paymentsWritten: 2 * records.length,
+      totalsCounted: 0,
+      lookupsRebuilt: false,
+    });
+    // … leaving exactly what a sync keyed by content writes: no record twice, none left behind.
+    expect(store.pages).toEqual(pages);
+    expect(store.personBuckets).toEqual(buckets);
+    expect(await county.answers()).toEqual(answers);
+    expect(await county.sync()).toMatchObject({ paymentsWritten: 0, itemsWritten: 0 });
+  });
+
+  it('keeps payments that read the same to the public apart, wherever their rows are read', async () => {
+    // Four persons without an ID whose payments disclose the same (张*, 红星村, 300, the same
+    // day): their rows sit in the shards of their names, numbered apart only within one.
+    const same = ['张一', '张二', '张三', '张四'].map(
+      (name) => `农村低保,${name},,青山镇,红星村,300,2024-03-05`,
+    );
+    const county = platform();
+    await county.load([HEADER, ...same, ...lines.slice(1)].join('\n'));
+    const [version] = (await county.p.deps.versions.listOfKind('subsidy_payments')).filter((v) =>
+      v.fileName.includes('3月'),
+    );
+    const shards = new Set<number>();
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      const bytes = await county.p.deps.objects.getBytes(
+        county.p.deps.buckets.data,
+        shardKey(version?.versionId ?? '', shard),
+      );
+      const text = bytes ? Buffer.from(bytes).toString('utf8') : '';
+      if (decodeRows(text).some((r) => String(r.values.recipient_name).startsWith('张') && !r.idNumber))
+        shards.add(shard);
+    }
+    expect(shards.size).toBeGreaterThan(1);
+    const listed = async () =>
+      (
+        (await (
+          await county.app.request('/api/v1/public/payments?month=2024-03&village=431199100201&limit=100')
+        ).json()) as {
+          items: Row[];
+        }
+      ).items.filter((i) => i.name === '张*' && i.amount === 300);
+    expect(await listed()).toHaveLength(4);
+    // Uploaded again with one of them removed: three left, and only that one record written.
+    county.clock.now = '2024-06-16T02:00:00.000Z';
+    await county.p.deliver(ROSTER_KEY, [HEADER, ...same.slice(1), ...lines.slice(1)].join('\n'));
+    expect(await county.sync()).toMatchObject({ paymentsWritten: 1 });
+    expect(await listed()).toHaveLength(3);
   });
 });

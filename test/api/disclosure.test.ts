@@ -6,6 +6,7 @@
 import { createApp } from '@jiandu/api';
 import { withdrawVersion } from '@jiandu/domain/datasets/corrections';
 import { resolveDisclosureConfig } from '@jiandu/domain/disclosure/config';
+import type { DisclosedPayment } from '@jiandu/domain/disclosure/records';
 import { syncDisclosure } from '@jiandu/pipeline';
 import { bucketOf, fromPersonRecord, paymentId, unpackPersons } from '@jiandu/store/disclosure-packing';
 import { MemoryDisclosureStore } from '@jiandu/store/memory';
@@ -27,6 +28,7 @@ import {
 } from '../support/disclosure-files.js';
 import { testId } from '../support/ids.js';
 import { memoryDisclosureDeps } from '../support/memory-ports.js';
+import { rowRefs } from '../support/old-refs.js';
 import { piiIn } from '../support/pii-scan.js';
 import { MemoryRateLimits, TEST_KEYS } from '../support/trust.js';
 import { memoryPipeline } from '../support/workflow.js';
@@ -502,11 +504,12 @@ describe('public disclosure API', () => {
     await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
     const summary = await sync();
     // Its three published parts replace the old version's; their rows are the same but one:
-    // one record changed, so one page (its village's February 低保) and one person bucket.
+    // one record replaced by another (its ref is made of what it discloses: taken out, the new
+    // one put in), so one page (its village's February 低保) and one person bucket.
     expect(summary).toMatchObject({
       unitsAdded: 3,
       unitsRemoved: 3,
-      paymentsWritten: 1,
+      paymentsWritten: 2,
       itemsWritten: 2,
       lookupsRebuilt: false,
     });
@@ -541,7 +544,8 @@ describe('public disclosure API', () => {
     expect(corrected).not.toBe(PAYMENTS);
     clock.now = '2024-06-16T02:00:00.000Z';
     await p.upload('uploads/civil-affairs/subsidy_payments/2024年1-2月.csv', corrected);
-    expect((await sync()).paymentsWritten).toBe(1);
+    // 张伟's January payment replaced (one out, one in).
+    expect((await sync()).paymentsWritten).toBe(2);
     const byMonth = await get('/api/v1/public/totals?year=2024&by=month');
     expect(byMonth.body.items).toEqual([
       { key: '2024-01', label: '2024-01', amount: 701, recipients: 3, payments: 3 },
@@ -561,15 +565,21 @@ describe('public disclosure API', () => {
     expect(wang).toHaveLength(3);
     // As an older version left them: one item per payment (refs by version id), one per lookup
     // entry, units without `refs` and `layout`, the sync's state of format 1.
-    const [version] = await p.deps.versions.listOfKind('subsidy_payments');
+    const versions = await p.deps.versions.listOfKind('subsidy_payments');
+    const byVersion = await rowRefs(p.deps.objects, p.deps.buckets.data, versions, 'version');
+    const legacy = (old: DisclosedPayment) => {
+      const item = { ...old, ref: byVersion(old) };
+      store.legacyPayments.set(paymentId(item), item);
+    };
+    for (const old of store.allPayments()) legacy(old);
+    // The same records with their persons (what an item held).
     for (const [person, chunks] of store.personBuckets)
       for (const [digest, records] of unpackPersons(chunks))
         for (const r of records) {
-          const old = fromPersonRecord(digest, r);
-          const byVersion = { ...old, ref: old.ref.replace('civil-affairs|', `${version?.versionId}|`) };
-          store.legacyPayments.set(paymentId(byVersion), byVersion);
+          legacy(fromPersonRecord(digest, r));
           expect(person).toBe(bucketOf(digest));
         }
+    expect(store.legacyPayments.size).toBe(5);
     for (const [key, entry] of store.lookups) store.legacyLookups.set(key, entry);
     store.pages.clear();
     store.personBuckets.clear();

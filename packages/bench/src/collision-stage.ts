@@ -23,7 +23,11 @@
  * `--reupload` then re-uploads the county's first monthly roster changed as the county
  * benchmark changes it (one line out, another entered twice), plans it as its upload would and
  * matches every shard twice: as the platform does (shards whose inputs did not change re-cite
- * the first run's findings) and afresh (what every shard cost before incremental match).
+ * the first run's findings) and afresh (what every shard cost before incremental match). With
+ * `--dynamodb` too, the first run's leads are stored before the re-upload, and after it the
+ * standing leads are read alone, then the re-upload's ScoreAndStore runs on the re-cited
+ * findings: wall and CPU seconds here and in DynamoDB Local (its JVM's, from /proc), the
+ * seconds spent in lead writes and the requests — where a re-upload's ScoreAndStore goes.
  */
 import {
   existsSync,
@@ -39,7 +43,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { resolveRuleConfig } from '@jiandu/domain';
+import { RULES, resolveRuleConfig } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { createDynamoDbClient, ensureTable, startDynamoDbLocal } from '@jiandu/local/dynamodb';
 import { freePort } from '@jiandu/local/ports';
@@ -267,7 +271,87 @@ if (findingsFile)
     results.map((r) => new TextDecoder().decode(objects.items.get(`${DATA}/${r.findingsKey}`))).join('\n'),
   );
 
+/** CPU seconds (user + system) of this process's descendants so far: DynamoDB Local's JVM. */
+function childrenCpu(): number {
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        // Fields after the command (which may hold spaces): state ppid … utime(14) stime(15).
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return [{ pid: Number(pid), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+      } catch {
+        return [];
+      }
+    });
+  const mine = new Set([process.pid]);
+  let ticks = 0;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of stats)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        ticks += p.ticks;
+        grew = true;
+      }
+  }
+  return ticks / 100;
+}
+
+/** A DynamoDB Local of the bench's own for the leads, counting requests by command. */
+async function dynamoLeads() {
+  const dir = mkdtempSync(join(tmpdir(), 'jiandu-collision-stage-'));
+  const local = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
+  const client = createDynamoDbClient(local.endpoint);
+  const requests = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => (request) => {
+      const name = String(context.commandName);
+      requests.set(name, (requests.get(name) ?? 0) + 1);
+      return next(request);
+    },
+    { step: 'initialize' },
+  );
+  await ensureTable(client, 'collision-stage');
+  const doc = documentClientOf(client);
+  const dynamo: ScoreAndStoreDeps = {
+    ...deps,
+    leads: new DynamoLeadRepository(doc, 'collision-stage'),
+    runs: new DynamoRunRepository(doc, 'collision-stage'),
+  };
+  return {
+    deps: dynamo,
+    requests,
+    close: async () => {
+      client.destroy();
+      await local.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Wall, this process's CPU and DynamoDB Local's CPU while `work` ran. */
+async function withEmulator<T>(work: () => Promise<T>) {
+  const emulator = childrenCpu();
+  const measured = await cpuSeconds(work);
+  return { ...measured, emulator: childrenCpu() - emulator };
+}
+
 if (flag('--reupload')) {
+  // With --dynamodb: the first run's leads are stored, then the re-upload's (what ScoreAndStore
+  // costs a re-upload: reads of the standing leads, writes of re-cited ones, the emulator's share).
+  const dynamo = flag('--dynamodb') ? await dynamoLeads() : undefined;
+  if (dynamo) {
+    const first = await withEmulator(() =>
+      scoreAndStore(dynamo.deps, { runId: planned.runId, manifestKey: planned.manifestKey, shards: results }),
+    );
+    console.log(
+      `ScoreAndStore on DynamoDB Local (first run): ${s(first.wall)} wall, ${s(first.cpu)} CPU here, ` +
+        `${s(first.emulator)} CPU in DynamoDB Local, ${first.result.leadsNew} new, ` +
+        `requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
+    );
+  }
   const roster = [...versions.items.values()]
     .filter((v) => v.kind === 'subsidy_payments' && rosterMonth(v.fileName) !== undefined)
     .sort((a, b) => a.rawKey.localeCompare(b.rawKey))[0];
@@ -282,6 +366,7 @@ if (flag('--reupload')) {
     eventTime,
     detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
   });
+  const recitedResults: ShardResult[] = [];
   for (const how of ['re-citing unchanged shards', 'every shard afresh']) {
     if (how !== 're-citing unchanged shards')
       for (const key of [...objects.items.keys()])
@@ -292,11 +377,58 @@ if (flag('--reupload')) {
       const { result, cpu: used } = await cpuSeconds(() => matchShard(deps, task));
       cpu.push(used);
       if (result.recited) recited++;
+      if (how === 're-citing unchanged shards') recitedResults.push(result);
     }
     console.log(
       `MatchShard ×${cpu.length} after the re-upload, ${how}: ${s(cpu.reduce((a, b) => a + b, 0))} CPU, ` +
         `${recited} re-cited, per shard ${s(Math.min(...cpu))}–${s(Math.max(...cpu))}`,
     );
+  }
+  if (dynamo) {
+    try {
+      // The standing leads alone, every rule's partition read as ScoreAndStore reads them.
+      dynamo.requests.clear();
+      const reads = await withEmulator(async () => {
+        let n = 0;
+        for (const rule of RULES) n += (await dynamo.deps.leads.listOfRule(rule.code)).length;
+        return n;
+      });
+      console.log(
+        `standing leads read alone: ${reads.result} in ${s(reads.wall)} wall, ${s(reads.cpu)} CPU here, ` +
+          `${s(reads.emulator)} CPU in DynamoDB Local, requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
+      );
+      // Then ScoreAndStore of the re-upload, its lead writes timed apart (they overlap across rules).
+      const leads = dynamo.deps.leads;
+      const putMany = leads.putMany.bind(leads);
+      let putSeconds = 0;
+      let put = 0;
+      leads.putMany = async (writes) => {
+        const started = performance.now();
+        try {
+          return await putMany(writes);
+        } finally {
+          putSeconds += (performance.now() - started) / 1000;
+          put += writes.length;
+        }
+      };
+      dynamo.requests.clear();
+      const second = await withEmulator(() =>
+        scoreAndStore(dynamo.deps, {
+          runId: again.runId,
+          manifestKey: again.manifestKey,
+          shards: recitedResults,
+        }),
+      );
+      const r = second.result;
+      console.log(
+        `ScoreAndStore on DynamoDB Local (re-upload): ${s(second.wall)} wall, ${s(second.cpu)} CPU here, ` +
+          `${s(second.emulator)} CPU in DynamoDB Local; ${r.leadsNew} new, ${r.leadsUpdated} updated, ` +
+          `${r.leadsUnchanged} unchanged, ${r.leadsSuperseded} superseded; ${put} leads put in ${s(putSeconds)} ` +
+          `of putMany calls (summed); requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
+      );
+    } finally {
+      await dynamo.close();
+    }
   }
   process.exit(0);
 }
@@ -306,37 +438,18 @@ if (!flag('--dynamodb')) {
   const store = await cpuSeconds(() => scoreAndStore(deps, input));
   console.log(`ScoreAndStore (in memory): ${s(store.cpu)} CPU, ${store.result.leadsNew} new leads`);
 } else {
-  const dir = mkdtempSync(join(tmpdir(), 'jiandu-collision-stage-'));
-  const local = await startDynamoDbLocal({ dbPath: dir, port: await freePort() });
-  const client = createDynamoDbClient(local.endpoint);
-  const requests = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => (request) => {
-      const name = String(context.commandName);
-      requests.set(name, (requests.get(name) ?? 0) + 1);
-      return next(request);
-    },
-    { step: 'initialize' },
-  );
+  const dynamo = await dynamoLeads();
   try {
-    await ensureTable(client, 'collision-stage');
-    const doc = documentClientOf(client);
-    const dynamo: ScoreAndStoreDeps = {
-      ...deps,
-      leads: new DynamoLeadRepository(doc, 'collision-stage'),
-      runs: new DynamoRunRepository(doc, 'collision-stage'),
-    };
     for (const round of ['new leads', 'rescore, nothing changed']) {
-      requests.clear();
-      const store = await cpuSeconds(() => scoreAndStore(dynamo, input));
+      dynamo.requests.clear();
+      const store = await withEmulator(() => scoreAndStore(dynamo.deps, input));
       console.log(
         `ScoreAndStore on DynamoDB Local (${round}): ${s(store.wall)} wall, ${s(store.cpu)} CPU here, ` +
-          `${store.result.leadsNew} new, requests ${JSON.stringify(Object.fromEntries(requests))}`,
+          `${s(store.emulator)} CPU in DynamoDB Local, ${store.result.leadsNew} new, ` +
+          `requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
       );
     }
   } finally {
-    client.destroy();
-    await local.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await dynamo.close();
   }
 }

@@ -9,6 +9,7 @@ import {
   type LookupDigests,
   PAYMENT_REFS,
   type PaymentGroupChange,
+  type PaymentRefScheme,
   PROJECTION_LAYOUT,
   type ProjectedKind,
   type RecordKind,
@@ -23,6 +24,10 @@ import {
   disclosedNotice,
   disclosedPayment,
   disclosedProject,
+  type PaymentContent,
+  PaymentRefs,
+  paymentContent,
+  refOf,
 } from '@jiandu/domain/disclosure/records';
 import { TotalsBuilder, type TotalsCell, TotalsSum } from '@jiandu/domain/disclosure/totals';
 import type { CellValue, NormalizedRow } from '@jiandu/domain/model';
@@ -276,9 +281,9 @@ function samePayment(a: DisclosedPayment, b: DisclosedPayment): boolean {
 /**
  * What the totals and the lookup index count of a payment row, leaving out where it sits in
  * its file: its group, program name, amount, pay date, recipient (ID, name as written, shard,
- * lost). A roster uploaded again with a row inserted shifts the row numbers (refs) of the rows
- * after it, but their counted keys stay: only the parts of rows whose counted key appears or
- * disappears are counted again.
+ * lost). Only the parts of rows whose counted key appears or disappears are counted again: a
+ * record whose ref changed while its counted key stayed (an identical payment's occurrence
+ * number, a sheet renamed) is written, but counts the same.
  */
 const countedKey = (x: Projected, row: NormalizedRow) =>
   `${groupKey(x.p)}\u0000${x.p.programName}\u0000${x.p.amount}\u0000${x.p.payDate}\u0000${row.idNumber ?? ''}\u0000${String(row.values.recipient_name ?? '')}\u0000${x.shard}\u0000${x.lost}`;
@@ -304,13 +309,15 @@ interface Component {
  * Bring payment pages and person buckets in step for the units that came into force (`added`)
  * and left (`removed`). Versions are read together where one replaces another's parts, all
  * shards at once (a page holds a group's records from every shard); a record whose identity
- * and content are unchanged (a corrected roster re-uploaded: same department, sheet and row)
- * changes nothing, and only pages holding a changed record are handed to the store (which
- * writes only chunks that differ). Person buckets are updated once, by the caller, with every
- * changed record. Units stored one item per record by an earlier version have those items
- * deleted. The totals' `(year, shard)` parts to count again are those where the rows that
- * left and the rows that came differ as counted (see {@link countedKey}), not where refs
- * moved. Returns the record counts of the added units and the `(year, shard)` totals they change.
+ * and content are unchanged changes nothing: refs are made of what a payment discloses
+ * (`PaymentRefs`), so a corrected roster re-uploaded with rows inserted or removed changes only
+ * the records of those rows, however far the rows after them moved. Only pages holding a
+ * changed record are handed to the store (which writes only chunks that differ). Person
+ * buckets are updated once, by the caller, with every changed record. A unit that leaves is
+ * taken out with the refs it was projected with (its `refs`): a unit keyed the old way is
+ * projected again, once. Units stored one item per record by an earlier version have those
+ * items deleted. The totals' `(year, shard)` parts to count again are those where the rows
+ * that left and the rows that came differ as counted (see {@link countedKey}). Returns the record counts of the added units and the `(year, shard)` totals they change.
  *
  * With a `tally` (every part of the totals is counted again: a first sync, a new registry) the
  * payment versions in force are read in the same pass, shard by shard, and each shard's rows
@@ -339,8 +346,9 @@ async function syncPayments(
   const removedParts = partsByVersion(removed.filter(packed));
   const legacyUnits = removed.filter((u) => u.kind === 'subsidy_payments' && !packed(u));
   const legacyParts = partsByVersion(legacyUnits);
-  // Units projected before payment refs were per department: their records carry the version id.
-  const byVersionRefs = new Set(legacyUnits.filter((u) => u.refs !== PAYMENT_REFS).map(unitId));
+  // How the records of each unit that leaves were keyed when it was projected (a unit keyed
+  // another way than now is projected again: its stored refs are made as they were made then).
+  const schemes = new Map(removed.map((u) => [unitId(u), u.refs ?? ('version' as const)]));
   const counts = new Map<string, number>();
   const affected = new Affected();
   // Only payments with a person are filed in person buckets.
@@ -365,24 +373,41 @@ async function syncPayments(
     }),
   );
 
-  /** Project one row of a component's version into its records before, after and legacy. */
+  /**
+   * Project one row of a component's version into its records before, after and legacy;
+   * `refs` numbers the identical rows of the version's shard being read.
+   */
   const project = (
     c: Component,
     versionId: string,
     version: DatasetVersion,
     shard: number,
     row: NormalizedRow,
+    refs: PaymentRefs,
   ) => {
     const part = coverageKey('subsidy_payments', row.values) ?? '';
     const unit = unitId({ kind: 'subsidy_payments', versionId, part });
+    const comes = addedParts.get(versionId)?.has(part) === true;
+    const leaves = removedParts.get(versionId)?.has(part) === true;
+    const legacy = legacyParts.get(versionId)?.has(part) === true;
+    if (!comes && !leaves && !legacy) return { part, projected: undefined };
+    const content = paymentContent(row, digest);
+    if (!content) return { part, projected: undefined };
+    const isLost = lostId(row);
+    // Counted once per row, whichever of its projections asks (identical rows share their parts).
+    let byContent: string | undefined;
+    const refIn = (scheme: PaymentRefScheme | 'version') => {
+      if (scheme !== 'content') return refOf(scheme === 'department' ? version.department : versionId, row);
+      byContent ??= refs.next(row, content, meetOf(row, shard));
+      return byContent;
+    };
     let projected: DisclosedPayment | undefined;
-    const into = (source: string, map: Map<string, Projected>, sign: 1 | -1) => {
-      const p = disclosedPayment(source, row, digest);
-      if (!p) return false;
-      const x = { p, shard, lost: lostId(row) };
+    const into = (scheme: PaymentRefScheme | 'version', map: Map<string, Projected>, sign: 1 | -1) => {
+      const p = disclosedPayment(refIn(scheme), content);
+      const x = { p, shard, lost: isLost };
       if (sign === 1) projected = p;
       // Filed under a person by fileLostPayments (legacy units never were).
-      if (x.lost && map !== c.legacy) (sign === 1 ? lost.after : lost.before).push({ source, row });
+      if (x.lost && map !== c.legacy) (sign === 1 ? lost.after : lost.before).push({ ref: p.ref, row });
       if (!c.diffed) {
         // Nothing leaves: every record is new (a record's identity is unique among those that come).
         const g = groupKey(p);
@@ -390,20 +415,20 @@ async function syncPayments(
         if (list) list.push(p);
         else c.added.set(g, [p]);
         count(x);
-        return true;
+        return;
       }
       map.set(recordKey(p), x);
       const key = countedKey(x, row);
       const b = c.balance.get(key);
       if (b) b.n += sign;
       else c.balance.set(key, { x, n: sign });
-      return true;
     };
-    if (addedParts.get(versionId)?.has(part) && into(version.department, c.after, 1))
+    if (comes) {
+      into(PAYMENT_REFS, c.after, 1);
       counts.set(unit, (counts.get(unit) ?? 0) + 1);
-    if (removedParts.get(versionId)?.has(part)) into(version.department, c.before, -1);
-    if (legacyParts.get(versionId)?.has(part))
-      into(byVersionRefs.has(unit) ? versionId : version.department, c.legacy, -1);
+    }
+    if (leaves) into(schemes.get(unit) ?? PAYMENT_REFS, c.before, -1);
+    if (legacy) into(schemes.get(unit) ?? 'version', c.legacy, -1);
     return { part, projected };
   };
 
@@ -472,12 +497,14 @@ async function syncPayments(
         const version = byId.get(versionId);
         if (!version) continue;
         const c = componentOf.get(versionId);
+        // Identical rows of a version are numbered within the shard they all sit in.
+        const refs = new PaymentRefs(version.department);
         for await (const rows of shardBatches(deps, version, shard))
           for (const row of rows) {
-            if (!c) tally?.row(versionId, version, shard, row);
+            if (!c) tally?.row(versionId, shard, row);
             else {
-              const { part, projected } = project(c, versionId, version, shard, row);
-              tally?.row(versionId, version, shard, row, part, projected);
+              const { part, projected } = project(c, versionId, version, shard, row, refs);
+              tally?.row(versionId, shard, row, part, projected);
             }
           }
       }
@@ -495,11 +522,17 @@ interface PersonPaymentChange {
   readonly put: readonly DisclosedPayment[];
 }
 
-/** A payment row whose ID was lost, with the source its ref is made of. */
+/** A payment row whose ID was lost, with its ref (as its page lists it). */
 interface LostPayment {
-  readonly source: string;
+  readonly ref: string;
   readonly row: NormalizedRow;
 }
+
+/**
+ * Where identical payment rows of a version are read together, for {@link PaymentRefs}: the
+ * lost-ID rows (all in {@link LOST_ID_SHARD}, which also holds other rows), else their shard.
+ */
+const meetOf = (row: NormalizedRow, shard: number) => (lostId(row) ? 'lost' : String(shard));
 
 /**
  * File the payments whose ID was lost under the one registered person of that name in that
@@ -526,22 +559,33 @@ async function fileLostPayments(
     return { remove: [], put: [] };
   const before = [...lost.before];
   const after = [...lost.after];
-  if (stayed !== 'filed')
+  if (stayed !== 'filed') {
+    // Their refs as the sync that projected them made them: the lost rows of each version in file order.
+    const refs = new Map<string, PaymentRefs>();
     for (const { versionId, row } of await reader.lostRows()) {
+      const content = paymentContent(row);
+      if (!content) continue;
+      let numbered = refs.get(versionId);
+      if (!numbered) {
+        numbered = new PaymentRefs(reader.departmentOf(versionId));
+        refs.set(versionId, numbered);
+      }
+      const ref = numbered.next(row, content, meetOf(row, LOST_ID_SHARD));
       const part = coverageKey('subsidy_payments', row.values) ?? '';
       if (added.has(unitId({ kind: 'subsidy_payments', versionId, part }))) continue;
-      const source = reader.departmentOf(versionId);
-      if (stayed === 'moved') before.push({ source, row });
-      after.push({ source, row });
+      if (stayed === 'moved') before.push({ ref, row });
+      after.push({ ref, row });
     }
+  }
   // Each index is asked only for rows it files: without lost rows, none is read (nor the registry scanned).
   const filed = async (payments: readonly LostPayment[], index: () => Promise<LostIdIndex>) => {
     if (payments.length === 0) return [];
     const persons = await index();
     return defined(
-      payments.map(({ source, row }) => {
+      payments.map(({ ref, row }) => {
         const idNumber = persons.recipientOf(row).idNumber;
-        return idNumber ? disclosedPayment(source, { ...row, idNumber }, digest) : undefined;
+        const content = idNumber ? paymentContent({ ...row, idNumber }, digest) : undefined;
+        return content ? disclosedPayment(ref, content) : undefined;
       }),
     );
   };
@@ -753,10 +797,10 @@ class PaymentReader {
       for await (const rows of shardBatches(this.deps, version, shard))
         for (const row of rows)
           if (!lostId(row) && parts.has(coverageKey('subsidy_payments', row.values) ?? ''))
-            part.add(version.department, row, { key: row.idNumber ?? untiedKey(row) });
+            part.add(row, { key: row.idNumber ?? untiedKey(row) });
     }
-    for (const { versionId, row, recipient, home } of await this.homedLostRows())
-      if (home === shard) part.add(this.departmentOf(versionId), row, recipient);
+    for (const { row, recipient, home } of await this.homedLostRows())
+      if (home === shard) part.add(row, recipient);
     return part.part();
   }
 }
@@ -781,14 +825,13 @@ class PartBuilder {
   }
 
   /**
-   * Add a payment row of `source` (its department) paid to `recipient`; `payment` is the row
-   * as disclosed when the caller has it already (its `person` is not counted).
+   * Add a payment row paid to `recipient`; `payment` is the row as disclosed when the caller
+   * has it already (its `person` is not counted).
    */
   add(
-    source: string,
     row: NormalizedRow,
     recipient: Recipient,
-    payment = disclosedPayment(source, row),
+    payment: PaymentContent | undefined = paymentContent(row),
   ): void {
     if (!payment || payment.period.slice(0, 4) !== this.year) return;
     this.totals.add(payment, recipient.key);
@@ -852,21 +895,20 @@ class ShardTally {
   /** A row of a payment version read in `shard`; `part` and `payment` when the caller has them. */
   row(
     versionId: string,
-    version: DatasetVersion,
     shard: number,
     row: NormalizedRow,
     part = coverageKey('subsidy_payments', row.values) ?? '',
-    payment?: DisclosedPayment,
+    payment?: PaymentContent,
   ): void {
     if (!this.reader.parts.get(versionId)?.has(part)) return;
     if (lostId(row)) {
       if (shard === LOST_ID_SHARD) this.lost.push({ versionId, row });
       return;
     }
-    const p = payment ?? disclosedPayment(version.department, row);
+    const p = payment ?? paymentContent(row);
     const year = p?.period.slice(0, 4) ?? '';
     if (p && this.yearsOf.get(versionId)?.has(year))
-      this.builder(year)?.add(version.department, row, { key: row.idNumber ?? untiedKey(row) }, p);
+      this.builder(year)?.add(row, { key: row.idNumber ?? untiedKey(row) }, p);
   }
 
   /** Every row of `shard` was read: its parts are counted. */
@@ -875,11 +917,10 @@ class ShardTally {
       this.reader.foundLostRows(this.lost);
       this.homes = await this.reader.homedLostRows();
     }
-    for (const { versionId, row, recipient, home } of this.homes)
+    for (const { row, recipient, home } of this.homes)
       if (home === shard) {
-        const source = this.reader.departmentOf(versionId);
-        const p = disclosedPayment(source, row);
-        if (p) this.builder(p.period.slice(0, 4))?.add(source, row, recipient, p);
+        const p = paymentContent(row);
+        if (p) this.builder(p.period.slice(0, 4))?.add(row, recipient, p);
       }
     const builders = this.builders;
     this.builders = new Map();

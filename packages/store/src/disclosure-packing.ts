@@ -1,5 +1,5 @@
 import type { LookupEntry } from '@jiandu/domain/disclosure/lookup';
-import { type DisclosedPayment, programNameOf } from '@jiandu/domain/disclosure/records';
+import { type DisclosedPayment, paymentOrder, programNameOf } from '@jiandu/domain/disclosure/records';
 import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
 
 /**
@@ -7,7 +7,7 @@ import type { TotalsBy, TotalsCell } from '@jiandu/domain/disclosure/totals';
  * adapter and its in-memory twin so both write (and count) the same items:
  *
  * - a **payment page** holds the records of one (month, township, village, program) group,
- *   sorted by ref, as one compact JSON string; a group whose records pass {@link ITEM_BUDGET}
+ *   in `paymentOrder` (masked name, amount, pay date, ref), as one compact JSON string; a group whose records pass {@link ITEM_BUDGET}
  *   bytes is split into numbered chunks (DynamoDB's item limit is 400 KB);
  * - a **digest bucket** holds what is filed under keyed digests (a person's payments, lookup
  *   entries) for every digest with the same first 8 bits ({@link bucketOf}), sorted
@@ -50,8 +50,6 @@ export function paymentId(p: DisclosedPayment): string {
   return `${groupId(p)}|${p.ref}`;
 }
 
-const byRef = (a: DisclosedPayment, b: DisclosedPayment) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
-
 /**
  * One chunk of a payment page: what the group's records share (program name, pay date, the
  * `{department}|{sheet}|` of their refs, as the first record has them) and the records.
@@ -87,10 +85,10 @@ function chunked(texts: readonly string[], budget: number): string[][] {
   return chunks;
 }
 
-/** The chunks of a group's page: its records sorted by ref. */
+/** The chunks of a group's page: its records in {@link paymentOrder}. */
 export function packPage(records: readonly DisclosedPayment[], budget = ITEM_BUDGET): PageChunk[] {
   if (records.length === 0) return [];
-  const sorted = [...records].sort(byRef);
+  const sorted = [...records].sort(paymentOrder);
   const first = sorted[0] as DisclosedPayment;
   const { programName, payDate } = first;
   const head = first.ref.slice(0, first.ref.lastIndexOf('|') + 1);

@@ -1,12 +1,13 @@
 import { chinaMonth, type DisclosureConfig, publicationOf } from '@jiandu/domain/disclosure/config';
 import { lookupDigest, personDigest } from '@jiandu/domain/disclosure/lookup';
 import type { DisclosureStore } from '@jiandu/domain/disclosure/ports';
-import type {
-  DisclosedFinanceItem,
-  DisclosedHousehold,
-  DisclosedNotice,
-  DisclosedPayment,
-  DisclosedProject,
+import {
+  type DisclosedFinanceItem,
+  type DisclosedHousehold,
+  type DisclosedNotice,
+  type DisclosedPayment,
+  type DisclosedProject,
+  paymentOrder,
 } from '@jiandu/domain/disclosure/records';
 import { ALL_PROGRAMS, scopeKey, TOTALS_BY, type TotalsScope } from '@jiandu/domain/disclosure/totals';
 import { DomainError, ValidationError } from '@jiandu/domain/errors';
@@ -369,7 +370,7 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
     publicList({
       path: '/api/v1/public/payments',
       summary:
-        'Payments of one month (公示), by program and place, names masked; keyset paging with nextCursor',
+        'Payments of one month (公示), by program and place, names masked; listed by place and program, then by masked name, amount and pay date; keyset paging with nextCursor',
       query: PaymentsQuery,
       maxAge,
       read: async (q) =>
@@ -418,7 +419,13 @@ export function disclosureRoutes(deps: ApiDeps): RouteSpec[] {
             }))
           : [];
         const items = rows
-          .sort((a, b) => b.p.period.localeCompare(a.p.period) || a.p.ref.localeCompare(b.p.ref))
+          // Newest month first; within a month by program, then as a page lists them.
+          .sort(
+            (a, b) =>
+              b.p.period.localeCompare(a.p.period) ||
+              a.p.program.localeCompare(b.p.program) ||
+              paymentOrder(a.p, b.p),
+          )
           .map(({ p, relation }) => ({ ...paymentView(p), relation }));
         return c.json({ items });
       },

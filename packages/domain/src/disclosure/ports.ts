@@ -37,11 +37,13 @@ export interface DisclosureUnit {
   /** Records written for it. */
   readonly records: number;
   /**
-   * How its payment records are keyed: `department` (refs `{department}|{sheet}|{row}`, the
-   * same across a department's versions) — or, absent, by version (projected before refs were
-   * per department; such a unit is projected again).
+   * How its payment records are keyed: `content` (refs by what a payment discloses,
+   * `PaymentRefs`: a row moved in a corrected file keeps its ref); `department` (refs
+   * `{department}|{sheet}|{row}`: every row after an inserted one got another ref); or, absent,
+   * by version (`{versionId}|{sheet}|{row}`). A unit keyed other than {@link PAYMENT_REFS} is
+   * projected again, once.
    */
-  readonly refs?: typeof PAYMENT_REFS;
+  readonly refs?: PaymentRefScheme;
   /**
    * How its records are stored: `packed` (pages per village-program-month and person buckets;
    * households, projects and finance items in pages per village) — or, absent, one item per
@@ -50,8 +52,11 @@ export interface DisclosureUnit {
   readonly layout?: typeof PROJECTION_LAYOUT;
 }
 
+/** How payment records of a unit are keyed (see {@link DisclosureUnit.refs}). */
+export type PaymentRefScheme = 'department' | 'content';
+
 /** The current keying of payment records (see {@link DisclosureUnit.refs}). */
-export const PAYMENT_REFS = 'department' as const;
+export const PAYMENT_REFS = 'content' as const satisfies PaymentRefScheme;
 
 /** The current storage of projected records, of every kind (see {@link DisclosureUnit.layout}). */
 export const PROJECTION_LAYOUT = 'packed' as const;
@@ -155,7 +160,10 @@ export interface DisclosureStore {
     previous?: LookupDigests,
   ): Promise<{ readonly digests: LookupDigests; readonly written: number }>;
 
-  /** Payments of one month, optionally one program and place, in place order. */
+  /**
+   * Payments of one month, optionally one program and place, in place order (township, village,
+   * program), each page's payments in `paymentOrder` (masked name, amount, pay date).
+   */
   payments(
     q: PlaceFilter & { readonly month: string; readonly program?: string },
     page: PageRequest,

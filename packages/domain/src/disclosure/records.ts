@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { CellValue, NormalizedRow } from '../model.js';
 import { maskPersonName } from '../normalize/name.js';
 import { PROGRAMS } from '../programs.js';
@@ -6,8 +7,9 @@ import { isOrganizationName } from '../rules/village-finance.js';
 /**
  * What the public sees of each disclosure kind (CONTRACT.md §7), built from normalized rows of
  * versions in force. A record holds only allow-listed values: masked person names, no ID
- * number, no household number, no phone, no address. `ref` orders records and makes them
- * unique (`{versionId}|{sheet}|{row}`). Amounts stay integer fen until the view.
+ * number, no household number, no phone, no address. `ref` makes records unique: by row
+ * (`{versionId}|{sheet}|{row}`, which also orders them) for every kind but payments, by content
+ * for payments ({@link PaymentRefs}). Amounts stay integer fen until the view.
  */
 
 /** The kinds the public API discloses. */
@@ -100,7 +102,7 @@ const year = (v: CellValue | undefined): number | null => {
   return v === null || v === undefined || v === '' || !Number.isInteger(n) ? null : n;
 };
 
-/** The record reference of a row: unique within a version, sortable. */
+/** The record reference of a row by its place in its file: unique within a version, sortable. */
 export function refOf(versionId: string, row: Pick<NormalizedRow, 'row' | 'sheet'>): string {
   return `${versionId}|${row.sheet ?? ''}|${String(row.row).padStart(8, '0')}`;
 }
@@ -139,22 +141,22 @@ export function disclosedParty(name: CellValue | undefined, isPerson: boolean): 
 
 const ID_LIKE = /^\d{17}[\dX]$/;
 
+/** A payment as disclosed, but for its ref (what {@link PaymentRefs} digests). */
+export type PaymentContent = Omit<DisclosedPayment, 'ref'>;
+
 /**
- * A payment row as disclosed; `person` is the keyed digest of the recipient's ID (if any).
- * `source` prefixes its `ref`: the projection passes the department, so a department's roster
- * uploaded again (a correction) gives its unchanged rows the same refs and they aren't rewritten.
+ * A payment row as disclosed, without its ref; `person` is the keyed digest of the recipient's
+ * ID (if any). Undefined for a row without month, program or amount.
  */
-export function disclosedPayment(
-  source: string,
+export function paymentContent(
   row: NormalizedRow,
   person?: (idNumber: string) => string,
-): DisclosedPayment | undefined {
+): PaymentContent | undefined {
   const v = row.values;
   const period = paymentMonth(v);
   const program = text(v.program);
   if (!period || !program || typeof v.amount !== 'number') return undefined;
   return {
-    ref: refOf(source, row),
     name: maskPersonName(text(v.recipient_name) ?? ''),
     township: place(v.township),
     village: place(v.village),
@@ -165,6 +167,63 @@ export function disclosedPayment(
     period,
     ...(row.idNumber && person ? { person: person(row.idNumber) } : {}),
   };
+}
+
+/** A payment with its ref. */
+export const disclosedPayment = (ref: string, content: PaymentContent): DisclosedPayment => ({
+  ref,
+  ...content,
+});
+
+/**
+ * The refs of payment rows by what they disclose, not where they sit in the file: a corrected
+ * roster uploaded again with a row inserted or removed shifts the row numbers of every later
+ * row, but gives each unchanged payment the ref it had, so nothing of it is written again.
+ *
+ * A ref is `{source}|{sheet}|{digest}` for the first of identical payments and
+ * `{digest}.{n}` for the n-th identical one after it (file order): two identical rows stay two
+ * records, and removing one of them changes only the last one's ref. The digest (64 bits of
+ * SHA-256, base64url) covers the disclosed content — masked name, place, program, amount, pay
+ * date, month and the keyed digest of the recipient's ID, nothing in the clear that the page
+ * doesn't show — plus the sheet and `meet`, where identical rows are always read together
+ * (the caller's ID-hash shard, or the lost-ID rows): occurrences are counted per such scan, so
+ * rows that are read apart must never share a digest. A digest shared by two different
+ * payments (≈ 2⁻⁶⁴) only numbers them as if identical: refs stay unique.
+ *
+ * One instance counts one scan: the rows of one version that meet in one place, in file order.
+ */
+export class PaymentRefs {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly source: string) {}
+
+  /** The ref of the next row of the scan (`content` as {@link paymentContent} gives it). */
+  next(row: Pick<NormalizedRow, 'sheet'>, content: PaymentContent, meet: string): string {
+    const sheet = row.sheet ?? '';
+    const c = content;
+    const digest = hash(
+      'sha256',
+      `${meet}\u0000${sheet}\u0000${c.period}\u0000${c.township}\u0000${c.village}\u0000${c.program}\u0000${c.programName}\u0000${c.amount}\u0000${c.payDate ?? ''}\u0000${c.name}\u0000${c.person ?? ''}`,
+      'base64url',
+    ).slice(0, 11);
+    const n = this.seen.get(digest) ?? 0;
+    this.seen.set(digest, n + 1);
+    return `${this.source}|${sheet}|${digest}${n === 0 ? '' : `.${n}`}`;
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order of payments on a page (one month, village and program) and in listings: by masked
+ * name (Unicode order: the surname's radical and strokes, so one family's payments stand
+ * together), then amount, pay date and ref (refs are digests: the rest is a fixed order of
+ * identical-looking lines). Not the file's order: that moves whenever a row is inserted above.
+ */
+export function paymentOrder(a: DisclosedPayment, b: DisclosedPayment): number {
+  return (
+    cmp(a.name, b.name) || a.amount - b.amount || cmp(a.payDate ?? '', b.payDate ?? '') || cmp(a.ref, b.ref)
+  );
 }
 
 /** A project row as disclosed. */

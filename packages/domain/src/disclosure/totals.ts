@@ -1,4 +1,4 @@
-import type { DisclosedPayment } from './records.js';
+import type { PaymentContent } from './records.js';
 
 /**
  * Payment totals as a county prints them on its 公示栏: amount, recipients and payments of a
@@ -74,7 +74,7 @@ export class TotalsBuilder {
   private readonly cellsOf = new Map<string, CellSums[]>();
 
   /** Add one disclosed payment; `recipient` identifies its person within the current shard. */
-  add(p: DisclosedPayment, recipient: string): void {
+  add(p: PaymentContent, recipient: string): void {
     const signature = `${p.period}\u0000${p.township}\u0000${p.village}\u0000${p.program}\u0000${p.programName}`;
     let cells = this.cellsOf.get(signature);
     if (!cells) {
@@ -88,7 +88,7 @@ export class TotalsBuilder {
     }
   }
 
-  private resolve(p: DisclosedPayment): CellSums[] {
+  private resolve(p: PaymentContent): CellSums[] {
     const year = p.period.slice(0, 4);
     const scopes = ['county', `t|${p.township}`, `v|${p.township}|${p.village}`];
     const groups: [TotalsBy, string, string][] = [
