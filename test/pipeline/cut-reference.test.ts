@@ -160,6 +160,28 @@ describe('cutReference', () => {
     }
   });
 
+  it('cuts the same with more shards than a bit mask holds', () => {
+    // The same placement, every shard moved up by 60 among 64: the parts move with it.
+    const wide: ReferencePlacement = {
+      shards: 64,
+      shardOfId: (id) => shardOfId(id) + 60,
+      homeOf: (r) => homeOf(r) + 60,
+    };
+    const layers = cutReferenceLayers(
+      reference,
+      whole,
+      wide,
+      askers.map((a) => ({ ...a, shard: a.shard + 60 })),
+    );
+    const narrow = cutReferenceLayers(reference, whole, placement, askers);
+    for (const layer of ['households', 'asked'] as const) {
+      expect(layers[layer].slice(60)).toEqual(narrow[layer]);
+      expect(layers[layer].slice(0, 60).flat()).toEqual([]);
+    }
+    expect(narrow.households.flat().length).toBeGreaterThan(0);
+    expect(narrow.asked.flat().length).toBeGreaterThan(0);
+  });
+
   it('keeps home what no other shard looks up', () => {
     const everywhereElse = sent.flatMap((rows, shard) => (shard === 3 ? [] : rows));
     expect(everywhereElse.filter((r) => r.idNumber === STRANGER)).toEqual([]);

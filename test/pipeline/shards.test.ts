@@ -1,13 +1,15 @@
 import type { NormalizedRow } from '@jiandu/domain/model';
 import {
   decodeLineBatches,
+  decodeRowBatchesWhere,
+  decodeRowSketches,
   decodeRowStream,
   encodeRows,
   hashToShard,
   idNumberOfLine,
   shardOf,
 } from '@jiandu/pipeline/shards';
-import { mayHaveLostId } from '@jiandu/pipeline/source-rows';
+import { lineOfIdIn, mayHaveLostId } from '@jiandu/pipeline/source-rows';
 import { describe, expect, it } from 'vitest';
 
 const row = (values: NormalizedRow['values'], idNumber?: string): NormalizedRow => ({
@@ -113,9 +115,47 @@ describe('reading stored lines without parsing them', () => {
   };
   const [lostLine, trickyLine] = encodeRows([lost, tricky]).split('\n') as [string, string];
 
-  it('finds the rows whose ID was lost by their line, and only those', () => {
-    expect(mayHaveLostId(lostLine)).toBe(true);
-    expect(mayHaveLostId(trickyLine)).toBe(false);
+  /** The rows `decodeRowBatchesWhere` parses of `text` sent in the given chunks. */
+  async function where(chunks: readonly Uint8Array[], field: Parameters<typeof decodeRowBatchesWhere>[1]) {
+    const rows: NormalizedRow[] = [];
+    for await (const batch of decodeRowBatchesWhere(
+      (async function* () {
+        yield* chunks;
+      })(),
+      field,
+    ))
+      rows.push(...batch);
+    return rows;
+  }
+
+  it('finds the rows whose ID was lost by their line, and only those', async () => {
+    const bytes = new TextEncoder().encode(encodeRows([tricky, lost, tricky]));
+    expect(await where([bytes], mayHaveLostId)).toEqual([lost]);
+  });
+
+  it('parses exactly the lines whose ID is sought, whatever the chunking, without decoding the others', async () => {
+    const other: NormalizedRow = { ...tricky, row: 5, idNumber: '43010219900101999X' };
+    const noId: NormalizedRow = {
+      row: 6,
+      idStatus: 'absent',
+      values: { id_number: null, village: '青山村' },
+    };
+    const rows = [tricky, lost, other, noId, { ...tricky, row: 7 }];
+    const bytes = new TextEncoder().encode(`${encodeRows(rows)}\n`);
+    const sought = lineOfIdIn(new Set(['430102199001011234', '430102199001019999']));
+    const expected = [tricky, { ...tricky, row: 7 }];
+    // Every split, inside a line, inside a Chinese character's bytes, at a line break.
+    for (let cut = 0; cut <= bytes.length; cut += 1)
+      expect(await where([bytes.subarray(0, cut), bytes.subarray(cut)], sought)).toEqual(expected);
+    // One byte at a time, and without the last line break.
+    expect(
+      await where(
+        [...bytes.subarray(0, -1)].map((b) => Uint8Array.of(b)),
+        sought,
+      ),
+    ).toEqual(expected);
+    expect(await where([bytes], lineOfIdIn(new Set(['43010219900101999X'])))).toEqual([other]);
+    expect(await where([bytes], lineOfIdIn(new Set()))).toEqual([]);
   });
 
   it("reads a line's ID number, or none", () => {
@@ -123,5 +163,81 @@ describe('reading stored lines without parsing them', () => {
     expect(idNumberOfLine(lostLine)).toBeUndefined();
     const valueFirst = encodeRows([{ ...tricky, idNumber: undefined } as NormalizedRow]);
     expect(idNumberOfLine(valueFirst)).toBeUndefined();
+  });
+});
+
+describe('decodeRowSketches', () => {
+  const columns = ['name', 'village', 'township', 'household_no'];
+  /** What a sketch must hold of a row: its top-level fields and the asked columns it has. */
+  const expected = (row: NormalizedRow) => {
+    const { values, ...top } = row as NormalizedRow & Record<string, unknown>;
+    const asked = Object.fromEntries(columns.filter((c) => c in values).map((c) => [c, values[c]]));
+    const fields = ['row', 'sheet', 'idNumber', 'idStatus', 'identifiedBy'];
+    return { ...Object.fromEntries(Object.entries(top).filter(([k]) => fields.includes(k))), values: asked };
+  };
+  const rows: NormalizedRow[] = [
+    {
+      row: 25,
+      idNumber: '43119919940131297X',
+      idStatus: 'as_given',
+      values: {
+        id_number: '43119919940131297X',
+        name: '王永浩',
+        household_no: '1000010007',
+        township: '青山镇',
+        village: '青山社区',
+        address: '解放路71号',
+      },
+    },
+    // A sheet, a null column, an escaped quote in a column not asked for.
+    {
+      row: 3,
+      sheet: '第一页',
+      idStatus: 'absent',
+      values: { name: '李四', village: '红星村', township: null, address: '他说"好"' },
+    },
+    // An escape in an asked column, and a number where text is usual: read whole, still exact.
+    {
+      row: 4,
+      idStatus: 'as_given',
+      idNumber: '430102199001011234',
+      values: { name: 'A\\B "C"', village: '红星村' },
+    },
+    {
+      row: 5,
+      idStatus: 'repaired',
+      idNumber: '430102199001019999',
+      values: { household_no: 1002, village: '红星村' },
+    },
+    // Keys spelled inside texts, an empty values object.
+    { row: 6, idStatus: 'lost', values: { address: '"name":"假","village":"假"' } },
+    { row: 7, idStatus: 'absent', values: {} },
+  ];
+  const text = `${encodeRows(rows)}\n`;
+  const bytes = new TextEncoder().encode(text);
+
+  async function sketches(chunks: readonly Uint8Array[]) {
+    const found: { row: NormalizedRow; whole: NormalizedRow }[] = [];
+    for await (const batch of decodeRowSketches(
+      (async function* () {
+        yield* chunks;
+      })(),
+      columns,
+    ))
+      for (const sketch of batch) found.push({ row: sketch.row, whole: sketch.whole() });
+    return found;
+  }
+
+  it('reads exactly the fields and asked columns JSON.parse would, and the whole row when asked', async () => {
+    const found = await sketches([bytes]);
+    expect(found.map(({ row }) => expected(row))).toEqual(rows.map(expected));
+    expect(found.map(({ whole }) => whole)).toEqual(rows);
+  });
+
+  it('is exact whatever the chunking', async () => {
+    for (let cut = 0; cut <= bytes.length; cut += 7)
+      expect(
+        (await sketches([bytes.subarray(0, cut), bytes.subarray(cut)])).map(({ row }) => expected(row)),
+      ).toEqual(rows.map(expected));
   });
 });

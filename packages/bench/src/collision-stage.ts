@@ -6,7 +6,7 @@
  *
  *   node --import ./scripts/node-support.mjs --import tsx packages/bench/src/collision-stage.ts \
  *     <county upload folder> <normalized cache folder> [shards] [--dynamodb] [--findings <file>]
- *     [--replan] [--plan-only] [--shard <n>] [--profile <file.cpuprofile>]
+ *     [--replan] [--plan-only] [--shard <n>] [--profile <file.cpuprofile>] [--plan-digest <file>]
  *
  * The first run normalizes the county (`normalizeUpload` per file) and keeps the data bucket
  * and the versions in the cache folder; later runs start from there. `--dynamodb` stores the
@@ -17,7 +17,8 @@
  * changed roster costs the plan; the shards match the second run); `--plan-only` stops after
  * the plan. Each plan prints its CPU seconds and the peak of its heap above where it started
  * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start). `--shard` runs
- * only that MatchShard (and no ScoreAndStore); `--profile` writes a CPU profile of the
+ * only that MatchShard (and no ScoreAndStore); `--plan-digest` writes a SHA-256 of every object
+ * the (last) plan wrote, its run id blanked (to compare what two builds plan byte for byte); `--profile` writes a CPU profile of the
  * MatchShard tasks alone (with `--plan-only`: of the plan, or both plans with `--replan`). With `--expose-gc`, each shard's heap is measured as it writes its
  * findings (rows, reference and findings all still held), after a full collection.
  * `--reupload` then re-uploads the county's first monthly roster changed as the county
@@ -29,6 +30,7 @@
  * findings: wall and CPU seconds here and in DynamoDB Local (its JVM's, from /proc), the
  * seconds spent in lead writes and the requests — where a re-upload's ScoreAndStore goes.
  */
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -75,7 +77,9 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const [uploadDir, cacheDir, shardArg] = args.filter(
-  (a, i) => !a.startsWith('--') && !['--findings', '--shard', '--profile'].includes(args[i - 1] ?? ''),
+  (a, i) =>
+    !a.startsWith('--') &&
+    !['--findings', '--shard', '--profile', '--plan-digest'].includes(args[i - 1] ?? ''),
 );
 if (!uploadDir || !cacheDir)
   throw new Error('usage: collision-stage.ts <upload folder> <cache folder> [shards]');
@@ -187,6 +191,19 @@ async function plan(label: string, input: PlanInput) {
   ) as CollisionManifest;
   // A manifest of before this tool (no `reference` counts) still runs.
   const sent = manifest.reference ?? [];
+  const digestFile = option('--plan-digest');
+  if (digestFile) {
+    // The run id (random) and its time blanked: the rest is what the plan derived.
+    const blank = (text: string) => text.replaceAll(result.runId, '<run>').replaceAll(base.now(), '<now>');
+    const lines = [...objects.items]
+      .filter(([key]) => !before.has(key))
+      .map(([key, bytes]) => {
+        const body = key.endsWith('manifest.json') ? blank(new TextDecoder().decode(bytes)) : bytes;
+        return `${blank(key)} ${createHash('sha256').update(body).digest('hex')}`;
+      })
+      .sort();
+    writeFileSync(digestFile, `${lines.join('\n')}\n`);
+  }
   console.log(
     `${label}: ${s(cpu)} CPU (${s(wall)} wall), heap peak +${mib(heap)}, wrote ${mib(written)} (${[...writes].map(([what, n]) => `${what} ${mib(n)}`).join(', ')}), ` +
       `reference rows sent per shard ${sent.length > 0 ? `${Math.min(...sent)}–${Math.max(...sent)}` : '?'}`,

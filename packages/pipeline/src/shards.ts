@@ -154,15 +154,9 @@ export function findingsKey(runId: string, shard: number): string {
   return `runs/${runId}/findings/${String(shard).padStart(2, '0')}.json`;
 }
 
-/**
- * Rows as newline-delimited JSON, one shard file. `line` gives a row's line (a caller writing
- * one row to several files can hand out a line it already encoded).
- */
-export function encodeRows<R extends NormalizedRow>(
-  rows: readonly R[],
-  line: (row: R) => string = (row) => JSON.stringify(row),
-): string {
-  return rows.map(line).join('\n');
+/** Rows as newline-delimited JSON, one shard file. */
+export function encodeRows<R extends NormalizedRow>(rows: readonly R[]): string {
+  return rows.map((row) => JSON.stringify(row)).join('\n');
 }
 
 /**
@@ -212,6 +206,230 @@ export async function* decodeRowBatches(
     for (const line of lines) if (!wanted || wanted(line)) rows.push(JSON.parse(line) as NormalizedRow);
     if (rows.length > 0) yield rows;
   }
+}
+
+/**
+ * Which stored lines a reader wants, told by one top-level text field of each line and tested on
+ * the line's bytes: no other line is decoded or parsed (at 1,000,000 persons, decoding the
+ * registry's text cost more than parsing the few rows a pass keeps). `JSON.stringify` writes the
+ * field as exactly `"key":"value"`, and a quote inside any value is escaped, so the key's text
+ * is found nowhere else (no column is named like a top-level field).
+ */
+export interface LineField {
+  /** The top-level field (`idNumber`, `idStatus`). */
+  readonly key: string;
+  /**
+   * Whether a line whose field has this value is wanted (its text up to the next quote, its bytes
+   * read as Latin-1: exact for the ASCII values of IDs and statuses); a line without the field
+   * as text (absent, `null`) never is.
+   */
+  readonly wanted: (value: string) => boolean;
+}
+
+const LINE_BREAK = 0x0a;
+const QUOTE = 0x22;
+
+/**
+ * The rows of the lines of an NDJSON object that `field` wants, as its bytes arrive, a chunk's
+ * rows at a time ({@link decodeRowBatches} with a line test, but the other lines are never
+ * decoded). Exact whatever the chunking.
+ */
+export async function* decodeRowBatchesWhere(
+  chunks: AsyncIterable<Uint8Array>,
+  field: LineField,
+): AsyncGenerator<NormalizedRow[]> {
+  const pattern = Buffer.from(`"${field.key}":"`);
+  for await (const bytes of completeLines(chunks)) {
+    const rows: NormalizedRow[] = [];
+    for (let at = bytes.indexOf(pattern); at !== -1; ) {
+      const lineStart = bytes.lastIndexOf(LINE_BREAK, at) + 1;
+      let lineEnd = bytes.indexOf(LINE_BREAK, at);
+      if (lineEnd === -1) lineEnd = bytes.length;
+      const start = at + pattern.length;
+      const close = bytes.indexOf(QUOTE, start);
+      if (close !== -1 && close < lineEnd && field.wanted(bytes.toString('latin1', start, close)))
+        rows.push(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as NormalizedRow);
+      at = lineEnd === bytes.length ? -1 : bytes.indexOf(pattern, lineEnd + 1);
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/**
+ * A stored row read without parsing its line ({@link decodeRowSketches}): its top-level fields
+ * (`row`, `sheet`, `idNumber`, `idStatus`, `identifiedBy`) and only the asked columns of its
+ * values, each exactly as `JSON.parse` of the line has it; `whole()` parses the line (only while
+ * its batch is read: the bytes may be a stream's chunk).
+ */
+export interface RowSketch {
+  readonly row: NormalizedRow;
+  whole(): NormalizedRow;
+}
+
+const TOP_LEVEL = ['row', 'sheet', 'idNumber', 'idStatus', 'identifiedBy'] as const;
+const BACKSLASH = 0x5c;
+
+/**
+ * The rows of an NDJSON object as sketches ({@link RowSketch}) as its bytes arrive, a chunk's
+ * at a time, for a pass over many rows that reads a few columns of each and keeps few whole:
+ * the lines are never decoded or parsed whole unless asked for (at 1,000,000 persons, decoding
+ * and parsing every registry line cost the plan more than everything it does with them). A
+ * field is found by its key's text (`"key":`): `JSON.stringify` escapes every quote inside a
+ * text, so the text of a key is found nowhere else, and top-level fields and columns are named
+ * apart (camelCase, snake_case). A line with a value the sketch does not read exactly (an escape
+ * in a text, a number or boolean column) is parsed whole instead, so every sketch is exact.
+ */
+export async function* decodeRowSketches(
+  chunks: AsyncIterable<Uint8Array>,
+  columns: readonly string[],
+): AsyncGenerator<RowSketch[]> {
+  const top = TOP_LEVEL.map((key) => Buffer.from(key));
+  const asked = columns.map((key) => Buffer.from(key));
+  for await (const bytes of completeLines(chunks)) {
+    const sketches: RowSketch[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const start = at;
+      const found = bytes.indexOf(LINE_BREAK, start);
+      const end = found === -1 ? bytes.length : found;
+      at = end + 1;
+      if (end > start) {
+        const whole = () => JSON.parse(bytes.toString('utf8', start, end)) as NormalizedRow;
+        const row = sketchOf(bytes, start, end, top, asked, columns);
+        if (row) sketches.push({ row, whole });
+        else {
+          // Not a line the sketch reads exactly: parsed whole, as its sketch too.
+          const parsed = whole();
+          sketches.push({ row: parsed, whole: () => parsed });
+        }
+      }
+    }
+    if (sketches.length > 0) yield sketches;
+  }
+}
+
+/** Which of `keys` the key `bytes[from, to)` is, -1 for none. */
+function keyIndex(bytes: Buffer, from: number, to: number, keys: readonly Buffer[]): number {
+  const length = to - from;
+  for (let k = 0; k < keys.length; k += 1) {
+    const key = keys[k] as Buffer;
+    if (key.length !== length) continue;
+    let i = 0;
+    while (i < length && key[i] === bytes[from + i]) i += 1;
+    if (i === length) return k;
+  }
+  return -1;
+}
+
+/**
+ * The sketch of the line `bytes[start, end)` (an object of scalars and one object of scalars,
+ * `values`, as `JSON.stringify` writes a row), scanned byte by byte; `undefined` when a value
+ * it reads is not a text without escapes, `null`, or (`row`) a non-negative integer.
+ */
+function sketchOf(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  top: readonly Buffer[],
+  asked: readonly Buffer[],
+  columns: readonly string[],
+): NormalizedRow | undefined {
+  const row: Record<string, unknown> = {};
+  const values: Record<string, string | null> = {};
+  let inValues = false;
+  let i = start;
+  if (bytes[i] !== OPEN_BRACE) return undefined;
+  i += 1;
+  while (i < end) {
+    const byte = bytes[i];
+    if (byte === CLOSE_BRACE) {
+      if (!inValues) break;
+      inValues = false;
+      i += 1;
+      continue;
+    }
+    if (byte === COMMA) {
+      i += 1;
+      continue;
+    }
+    if (byte !== QUOTE) return undefined;
+    // A key (no escapes in the keys of a row), then its value.
+    const keyStart = i + 1;
+    let keyEnd = keyStart;
+    while (keyEnd < end && bytes[keyEnd] !== QUOTE) {
+      if (bytes[keyEnd] === BACKSLASH) return undefined;
+      keyEnd += 1;
+    }
+    if (bytes[keyEnd + 1] !== COLON) return undefined;
+    const k = keyIndex(bytes, keyStart, keyEnd, inValues ? asked : top);
+    i = keyEnd + 2;
+    const first = bytes[i];
+    if (first === QUOTE) {
+      let close = i + 1;
+      let escaped = false;
+      while (close < end && bytes[close] !== QUOTE) {
+        if (bytes[close] === BACKSLASH) {
+          escaped = true;
+          close += 1;
+        }
+        close += 1;
+      }
+      if (close >= end) return undefined;
+      if (k !== -1) {
+        if (escaped) return undefined;
+        const text = bytes.toString('utf8', i + 1, close);
+        if (inValues) values[columns[k] as string] = text;
+        else row[TOP_LEVEL[k] as string] = text;
+      }
+      i = close + 1;
+    } else if (first === OPEN_BRACE) {
+      // The one nested object of a row: its values.
+      if (inValues || keyIndex(bytes, keyStart, keyEnd, [VALUES]) !== 0) return undefined;
+      inValues = true;
+      i += 1;
+    } else {
+      // A number, `null`, `true` or `false`: up to the next comma or brace.
+      let after = i;
+      let n = 0;
+      let digits = true;
+      while (after < end && bytes[after] !== COMMA && bytes[after] !== CLOSE_BRACE) {
+        const b = bytes[after] as number;
+        if (b >= 0x30 && b <= 0x39) n = n * 10 + (b - 0x30);
+        else digits = false;
+        after += 1;
+      }
+      if (k !== -1) {
+        const isNull = after - i === 4 && first === 0x6e;
+        if (isNull) {
+          if (inValues) values[columns[k] as string] = null;
+          else row[TOP_LEVEL[k] as string] = null;
+        } else if (!inValues && TOP_LEVEL[k] === 'row' && digits && after > i && after - i < 16) row.row = n;
+        else return undefined;
+      }
+      i = after;
+    }
+  }
+  row.values = values;
+  return row as unknown as NormalizedRow;
+}
+
+const VALUES = Buffer.from('values');
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** The bytes of an object's complete lines as they arrive (a line is never split between two). */
+async function* completeLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let rest: Buffer | undefined;
+  for await (const chunk of chunks) {
+    const arrived = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = rest && rest.length > 0 ? Buffer.concat([rest, arrived]) : arrived;
+    const end = bytes.lastIndexOf(LINE_BREAK);
+    // What follows the last line break, copied (a stream may reuse its chunk's memory).
+    rest = Buffer.from(bytes.subarray(end + 1));
+    if (end > 0) yield bytes.subarray(0, end);
+  }
+  if (rest && rest.length > 0) yield rest;
 }
 
 /**

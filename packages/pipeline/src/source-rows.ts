@@ -5,7 +5,15 @@ import type { NormalizedRow } from '@jiandu/domain/model';
 import { pool } from '@jiandu/domain/pool';
 import type { DataReadDeps } from './deps.js';
 import type { ManifestVersion } from './manifest.js';
-import { decodeRowBatches, shardKey, shardOf, storedShardsOf } from './shards.js';
+import {
+  decodeRowBatches,
+  decodeRowBatchesWhere,
+  decodeRowSketches,
+  type LineField,
+  shardKey,
+  shardOf,
+  storedShardsOf,
+} from './shards.js';
 
 /** A JSON object the pipeline wrote to the data bucket, or `undefined` when there is none. */
 export async function readStoredJson<T>(deps: DataReadDeps, key: string): Promise<T | undefined> {
@@ -28,10 +36,13 @@ export type RowsByKind = Map<DatasetKind, SourceRow[]>;
 async function* streamRows(
   deps: DataReadDeps,
   key: string,
-  wanted?: (line: string) => boolean,
+  wanted?: LineTest,
 ): AsyncGenerator<NormalizedRow[]> {
+  const chunks = deps.objects.stream(deps.buckets.data, key);
   try {
-    yield* decodeRowBatches(deps.objects.stream(deps.buckets.data, key), wanted);
+    yield* typeof wanted === 'object'
+      ? decodeRowBatchesWhere(chunks, wanted)
+      : decodeRowBatches(chunks, wanted);
   } catch (error) {
     if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
     throw error;
@@ -53,11 +64,21 @@ export async function readSourceRows(deps: DataReadDeps, key: string): Promise<S
 export const MAX_OPEN_READS = 8;
 
 /**
- * Whether a stored line may be a row whose ID was lost: `JSON.stringify` writes such a row's
- * status as exactly this text, and a quote inside a value is escaped, so no other line has it.
+ * Which stored lines to parse: a test of the line's text, or of one of its fields on its bytes
+ * ({@link LineField}: the other lines are not even decoded).
  */
-export function mayHaveLostId(line: string): boolean {
-  return line.includes('"idStatus":"lost"');
+export type LineTest = ((line: string) => boolean) | LineField;
+
+/**
+ * The stored lines that may be rows whose ID was lost: `JSON.stringify` writes such a row's
+ * status as exactly `"idStatus":"lost"`, and a quote inside a value is escaped, so no other
+ * line has it.
+ */
+export const mayHaveLostId: LineField = { key: 'idStatus', wanted: (status) => status === 'lost' };
+
+/** The stored lines of rows whose ID number is one of `ids` (rows without one are not wanted). */
+export function lineOfIdIn(ids: ReadonlySet<string>): LineField {
+  return { key: 'idNumber', wanted: (id) => ids.has(id) };
 }
 
 /**
@@ -85,7 +106,7 @@ export async function loadVersionShards(
   selection: ShardSelection,
   into: RowsByKind = new Map(),
   keep?: (row: SourceRow) => SourceRow | undefined,
-  wanted?: (line: string) => boolean,
+  wanted?: LineTest,
 ): Promise<RowsByKind> {
   // `filter`: the run shard rows must hash to (only when the run has more shards than the version).
   const reads: { version: ManifestVersion; stored: number; filter?: { shard: number; of: number } }[] = [];
@@ -135,6 +156,75 @@ export async function loadVersionShards(
   });
   for (const kind of kinds) sortRows(into.get(kind) ?? []);
   return into;
+}
+
+/**
+ * Every row of `versions` (all their stored shards, skipping rows a newer append version covers
+ * again) read as a sketch of the `columns` asked ({@link decodeRowSketches}), tagged with its
+ * kind and version: `visit` sees each (in no fixed order) and returns what it keeps of the row
+ * (`whole()` parses it), `undefined` for nothing. The rows kept, by kind, sorted as
+ * {@link loadVersionShards} sorts them. A version with covered rows is parsed whole (its rows'
+ * coverage is read from any of their columns).
+ */
+export async function sketchVersionShards(
+  deps: DataReadDeps,
+  versions: readonly ManifestVersion[],
+  columns: readonly string[],
+  visit: (row: SourceRow, whole: () => SourceRow) => SourceRow | undefined,
+): Promise<RowsByKind> {
+  const reads = versions.flatMap((version) =>
+    [...version.shardRows.entries()].flatMap(([stored, rows]) => (rows > 0 ? [{ version, stored }] : [])),
+  );
+  const parts: SourceRow[][] = reads.map(() => []);
+  await pool(
+    reads.map((read, index) => ({ ...read, index })),
+    MAX_OPEN_READS,
+    async ({ version: v, stored, index }) => {
+      const list = parts[index] as SourceRow[];
+      const tag = (row: NormalizedRow) => {
+        // A freshly made row of our own: tagged in place rather than copied.
+        const source = row as { kind?: DatasetKind; versionId?: string };
+        source.kind = v.kind;
+        source.versionId = v.versionId;
+        return row as SourceRow;
+      };
+      if (v.excluded.length > 0) {
+        const excluded = new Set(v.excluded);
+        for await (const rows of streamRows(deps, shardKey(v.versionId, stored)))
+          for (const row of rows) {
+            if (excluded.has(coverageKey(v.kind, row.values) ?? '')) continue;
+            const whole = tag(row);
+            const kept = visit(whole, () => whole);
+            if (kept) list.push(kept);
+          }
+        return;
+      }
+      for await (const sketches of sketchRows(deps, shardKey(v.versionId, stored), columns))
+        for (const sketch of sketches) {
+          const kept = visit(tag(sketch.row), () => tag(sketch.whole()));
+          if (kept) list.push(kept);
+        }
+    },
+  );
+  const into: RowsByKind = new Map();
+  reads.forEach(({ version }, index) => {
+    const part = parts[index] as SourceRow[];
+    const list = into.get(version.kind);
+    if (!list) into.set(version.kind, part);
+    else for (const row of part) list.push(row);
+  });
+  for (const rows of into.values()) sortRows(rows);
+  return into;
+}
+
+/** {@link decodeRowSketches} of a stored object; a missing object is an error. */
+async function* sketchRows(deps: DataReadDeps, key: string, columns: readonly string[]) {
+  try {
+    yield* decodeRowSketches(deps.objects.stream(deps.buckets.data, key), columns);
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'NoSuchKey') throw new Error(`Missing pipeline object ${key}`);
+    throw error;
+  }
 }
 
 /**

@@ -291,15 +291,19 @@ export function cutReferenceLayers(
     }
   }
 
-  // Per row, the shards it goes to (never its home: that shard reads it anyway), per layer.
-  const households = new Map<SourceRow, Set<number>>();
-  const asked = new Map<SourceRow, Set<number>>();
+  // Per row, the shards it goes to (never its home: that shard reads it anyway), per layer: a bit
+  // per shard (a set of a million rows' shards was most of what building the cut allocated),
+  // a set only when there are more shards than bits.
+  const households: SentTo = new Map();
+  const asked: SentTo = new Map();
+  const wide = shards > MASK_SHARDS;
   let targets = households;
   const send = (list: readonly SourceRow[] | undefined, shard: number) => {
     for (const row of list ?? NONE) {
-      if (homeOf(row) === shard || (targets === asked && households.get(row)?.has(shard))) continue;
-      const set = targets.get(row);
-      if (set) set.add(shard);
+      if (homeOf(row) === shard || (targets === asked && isSentTo(households.get(row), shard))) continue;
+      const sent = targets.get(row);
+      if (!wide) targets.set(row, ((sent as number | undefined) ?? 0) | (1 << shard));
+      else if (sent) (sent as Set<number>).add(shard);
       else targets.set(row, new Set([shard]));
     }
   };
@@ -341,12 +345,29 @@ export function cutReferenceLayers(
         person(namesake, shard);
   }
 
-  const layer = (sent: ReadonlyMap<SourceRow, ReadonlySet<number>>) => {
+  const layer = (sent: SentTo) => {
     const result: SourceRow[][] = Array.from({ length: shards }, () => []);
-    for (const row of rows) for (const shard of sent.get(row) ?? NONE) result[shard]?.push(row);
+    for (const row of rows) {
+      const to = sent.get(row);
+      if (to === undefined) continue;
+      if (typeof to !== 'number') for (const shard of to) result[shard]?.push(row);
+      else for (let bits = to; bits !== 0; bits &= bits - 1) result[31 - Math.clz32(bits & -bits)]?.push(row);
+    }
     return result;
   };
   return { households: layer(households), asked: layer(asked) };
+}
+
+/** The shards a row of a cut is sent to: a bit per shard, or (more shards than {@link MASK_SHARDS}) a set. */
+type SentTo = Map<SourceRow, number | Set<number>>;
+
+/** Shards a bit mask holds (`1 << shard` stays a positive 32-bit integer). */
+const MASK_SHARDS = 30;
+
+/** Whether `to` (a row's {@link SentTo}) holds `shard`. */
+function isSentTo(to: number | Set<number> | undefined, shard: number): boolean {
+  if (to === undefined) return false;
+  return typeof to === 'number' ? (to & (1 << shard)) !== 0 : to.has(shard);
 }
 
 /** Add a market entity's row under its credit code. */

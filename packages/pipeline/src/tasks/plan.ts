@@ -39,7 +39,6 @@ import {
   derivedKeys,
   encodeRows,
   hashToShard,
-  idNumberOfLine,
   LOST_ID_SHARD,
   manifestKey,
   routedKey,
@@ -48,10 +47,12 @@ import {
 } from '../shards.js';
 import {
   compareSourceRows,
+  lineOfIdIn,
   loadVersionShards,
   MAX_OPEN_READS,
   mayHaveLostId,
   readStoredJson,
+  sketchVersionShards,
   sortRows,
 } from '../source-rows.js';
 
@@ -200,6 +201,9 @@ class RegistryNames {
   }
 }
 
+/** The registry columns a {@link RegistryOutline} reads of every row. */
+const OUTLINE_COLUMNS = ['name', 'village', 'township', 'household_no'] as const;
+
 /**
  * The run's registry streamed into `outline` (every row added once, none held), and the rows
  * it keeps: those of the `sought` IDs ({@link RegistryOutline.add}) and, from a second pass
@@ -213,21 +217,15 @@ async function outlineRegistry(
   sought: ReadonlySet<string>,
 ): Promise<{ kept: SourceRow[]; rows: number }> {
   let rows = 0;
-  const read = await loadVersionShards(deps, versions, 'all', new Map(), (row) => {
+  // The outline reads a few columns of every row; only the rows of the sought IDs are parsed whole.
+  const read = await sketchVersionShards(deps, versions, OUTLINE_COLUMNS, (row, whole) => {
     rows += 1;
-    return outline.add(row) ? referenceRow(row) : undefined;
+    return outline.add(row) ? referenceRow(whole()) : undefined;
   });
   // Namesakes are known once every row is in: a second pass parses only their lines.
   const namesakes = new Set([...outline.namesakes()].filter((id) => !sought.has(id)));
   if (namesakes.size > 0)
-    await loadVersionShards(
-      deps,
-      versions,
-      'all',
-      read,
-      (row) => referenceRow(row),
-      (line) => namesakes.has(idNumberOfLine(line) ?? ''),
-    );
+    await loadVersionShards(deps, versions, 'all', read, (row) => referenceRow(row), lineOfIdIn(namesakes));
   return { kept: read.get('household_registry') ?? [], rows };
 }
 
@@ -346,7 +344,7 @@ async function runReferenceCut(
     'all',
     rows,
     (row) => referenceRow(row, povertyMembers),
-    (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
+    lineOfIdIn(povertyMembers),
   );
   const reference = RULE_REFERENCE_KINDS.flatMap((kind) => rows.get(kind) ?? []);
   // One hash per person, however many rows and households name them.
@@ -396,7 +394,7 @@ async function runReferenceCut(
         ]),
   ];
   // Written one part at a time so that only one encoded part is held at once.
-  const line = sharedLines(built.flatMap(({ parts, stored }) => (stored ? [] : parts)));
+  const encode = sharedLines(built.flatMap(({ parts, stored }) => (stored ? [] : parts)));
   for (const { digest, parts, stored, layer } of built) {
     if (stored) continue;
     for (const [shard, part] of parts.entries())
@@ -404,7 +402,7 @@ async function runReferenceCut(
         await deps.objects.put(
           deps.buckets.data,
           derivedKeys.cutPart(digest, shard),
-          encodeRows(part, line),
+          encode(part),
           'application/x-ndjson',
         );
     await deps.objects.put(
@@ -480,30 +478,47 @@ async function routeLostIds(
 }
 
 /**
- * A row's NDJSON line for cuts written one after another: a row in several cuts (an employed
- * household member, a poverty household, spanning shards) is encoded once and its line kept only until its
- * last cut is written; a row in one cut is not kept at all (keeping every line for the whole
- * write held the county's reference a second time, as text).
+ * The NDJSON bytes of cuts written one after another: a row in several cuts (an employed
+ * household member, a poverty household, spanning shards) is stringified once and its line kept
+ * only until its last cut is written (keeping every line for the whole write held the county's
+ * reference a second time, as text); each line is encoded straight into its part's buffer (a
+ * joined text encoded again, and a buffer per line copied together, cost more than the JSON).
+ * Byte for byte `encodeRows` of each part.
  */
-function sharedLines(cuts: readonly (readonly SourceRow[])[]): (row: SourceRow) => string {
+function sharedLines(cuts: readonly (readonly SourceRow[])[]): (rows: readonly SourceRow[]) => Buffer {
   const left = new Map<SourceRow, number>();
   for (const rows of cuts) for (const row of rows) left.set(row, (left.get(row) ?? 0) + 1);
   for (const [row, uses] of left) if (uses === 1) left.delete(row);
   const lines = new Map<SourceRow, string>();
-  return (row) => {
+  const line = (row: SourceRow): string => {
     const uses = left.get(row);
     if (uses === undefined) return JSON.stringify(row);
-    const line = lines.get(row) ?? JSON.stringify(row);
+    const text = lines.get(row) ?? JSON.stringify(row);
     if (uses === 1) {
       left.delete(row);
       lines.delete(row);
     } else {
       left.set(row, uses - 1);
-      lines.set(row, line);
+      lines.set(row, text);
     }
-    return line;
+    return text;
+  };
+  // One scratch buffer for every part (grown when a part needs more), the part's bytes copied out of it.
+  let room = Buffer.allocUnsafe(0);
+  return (rows) => {
+    const texts = rows.map(line);
+    // At most 3 UTF-8 bytes per UTF-16 unit.
+    const size = texts.reduce((sum, text) => sum + text.length * 3 + 1, 0);
+    if (room.length < size) room = Buffer.allocUnsafe(Math.max(size, room.length * 2));
+    let at = 0;
+    for (const [index, text] of texts.entries()) {
+      if (index > 0) room[at++] = NEWLINE;
+      at += room.write(text, at);
+    }
+    return Buffer.from(room.subarray(0, at));
   };
 }
+const NEWLINE = 0x0a;
 
 /**
  * Workflow step 2: decide what this collision run matches — the rules the trigger calls for
