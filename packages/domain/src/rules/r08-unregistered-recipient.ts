@@ -147,6 +147,8 @@ export const unregisteredRecipientRule = defineRule({
     en: 'A payment to a valid ID missing from the household registry, or under a different name.',
   },
   reads: ['household_registry', 'death_records', 'subsidy_payments'],
+  // Looked up by each payment's ID only.
+  byRecipient: ['death_records'],
   evaluate: evaluateUnregisteredRecipient,
   settings: {
     schema,
