@@ -1,13 +1,24 @@
 /**
  * The run's shard count follows the data, and the findings don't depend on it: the same
  * county matched in 1, 2, 16 and 32 shards (more than versions are stored in) gives the same
- * findings, each shard reading only its slice and its cut of the reference; a version stored
- * in another number of shards (an older layout) is read alike.
+ * findings, each shard reading only its slice and its cut of the reference (and of the kinds the
+ * rules look up by payment only, the rows of the people paid there); a version stored in another
+ * number of shards (an older layout) is read alike.
  */
 
 import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { combineFindings, hasLostId, resolveRuleConfig, type SourceRow } from '@jiandu/domain';
+import {
+  combineFindings,
+  evaluateRules,
+  hasLostId,
+  kindsReadByRecipient,
+  type MatchInput,
+  RULES,
+  resolveRuleConfig,
+  type SourceRow,
+} from '@jiandu/domain';
 import type { Finding } from '@jiandu/domain/model';
+import { hasUsableId } from '@jiandu/domain/rules/common';
 import {
   type CollisionManifest,
   decodeRows,
@@ -16,6 +27,7 @@ import {
   NormalizeInput,
   normalizeUpload,
   planCollision,
+  readShardInput,
   referencePartKeys,
   SHARD_COUNT,
   type ShardSizing,
@@ -24,7 +36,7 @@ import {
   shardOf,
   storedShardsOf,
 } from '@jiandu/pipeline';
-import { MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
+import { loadVersionShards, MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
 import {
   MemoryColumnMappings,
   MemoryObjects,
@@ -201,6 +213,49 @@ describe('one county matched in any number of shards', () => {
     expect(peak).toBeGreaterThan(1);
     // A match shard reads its routed rows and its reference cut beside its slice.
     expect(peak).toBeLessThanOrEqual(MAX_OPEN_READS + 2);
+  });
+
+  it('reads social insurance and deaths only of the people paid in the shard, and the rules find the same as over all of them', async () => {
+    const { plan, manifest } = await collide(4);
+    const byRecipient = new Set(kindsReadByRecipient(RULES));
+    expect([...byRecipient].sort()).toEqual(['death_records', 'social_insurance']);
+    const datasets = new Map(manifest.versions.map((v) => [v.versionId, v.datasetKey]));
+    let kept = 0;
+    let all = 0;
+    const fired = new Set<string>();
+    for (const task of plan.shards) {
+      const { input } = await readShardInput(base, manifest, task, RULES);
+      // Every row of those kinds in the shard's slice, tagged as the shard tags its rows.
+      const slice = await loadVersionShards(
+        base,
+        manifest.versions.filter((v) => byRecipient.has(v.kind)),
+        { shard: task.shard, of: manifest.shardCount },
+        new Map(),
+        (row) => Object.assign(row, { datasetKey: datasets.get(row.versionId) }),
+      );
+      const paid = new Set(
+        input
+          .rows('subsidy_payments')
+          .filter(hasUsableId)
+          .map((row) => row.idNumber),
+      );
+      for (const kind of byRecipient) {
+        const rows = input.rows(kind);
+        for (const row of rows) expect(paid.has(row.idNumber ?? '')).toBe(true);
+        kept += rows.length;
+        all += slice.get(kind)?.length ?? 0;
+      }
+      const unread: MatchInput = {
+        ...input,
+        rows: (kind) => (byRecipient.has(kind) ? (slice.get(kind) ?? []) : input.rows(kind)),
+      };
+      const findings = evaluateRules(input, ruleConfig);
+      expect(findings).toEqual(evaluateRules(unread, ruleConfig));
+      for (const finding of findings) fired.add(finding.rule);
+    }
+    expect(kept).toBeLessThan(all / 2);
+    // The rules that read those kinds found something: the comparison is not of empty lists.
+    for (const rule of ['R01', 'R07', 'R08']) expect(fired).toContain(rule);
   });
 
   it('reads a version stored in fewer shards (an older layout) alike', async () => {

@@ -40,8 +40,8 @@ export interface MatchRecord {
 const ASKING_KINDS = new Set<string>(['village_finance', 'livelihood_projects']);
 const REFERENCE_KINDS = new Set<string>(RULE_REFERENCE_KINDS);
 
-const digest = (value: unknown): string =>
-  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const digest = (value: unknown): string => hash(JSON.stringify(value));
 
 /** A row's content without its citation (version and row number), as rules see it. */
 function contentOf(row: SourceRow): string {
@@ -71,6 +71,10 @@ function datasets(manifest: CollisionManifest): Map<string, ManifestVersion[]> {
 export class ShardReuse {
   readonly #groups: Map<string, ManifestVersion[]>;
   readonly #read = new Map<string, Promise<unknown>>();
+  /** Each routed row's kind and its entry in the routed digest ({@link ShardReuse.#routedDigest}), in read order. */
+  #routedEntries?: { readonly kind: string; readonly json: string }[];
+  /** Routed digests by the routed kinds they cover. */
+  readonly #routedDigests = new Map<string, string>();
 
   /** `routed`: the rows the plan routed to this shard in this run, tagged with their dataset. */
   constructor(
@@ -93,8 +97,6 @@ export class ShardReuse {
   fingerprint(rule: Rule, settings: unknown): string | undefined {
     const { manifest, shard } = this;
     const reads = new Set<string>(rule.reads);
-    const tied = (v: Pick<ManifestVersion, 'kind' | 'datasetKey'>) =>
-      (this.#groups.get(`${v.kind}|${v.datasetKey}`)?.length ?? 0) > 1;
     const versions: unknown[] = [];
     const live = manifest.versions
       .filter((v) => reads.has(v.kind) && !whollyCovered(v))
@@ -110,21 +112,13 @@ export class ShardReuse {
       versions.push({
         dataset: v.datasetKey,
         // Versions of one dataset in force side by side are ordered by id: then the ids count.
-        ...(tied(v) ? { versionId: v.versionId } : {}),
+        ...(this.#tied(v) ? { versionId: v.versionId } : {}),
         stored,
         digests: used.map((b) => [b, v.shardDigests?.[b]]),
         excluded: v.excluded,
       });
     }
-    // In the order the shard reads them (the plan wrote them in version id order).
-    const routed = digest(
-      sortRows(this.routed.filter((row) => reads.has(row.kind))).map((row) => [
-        row.kind,
-        row.datasetKey,
-        tied(row) ? row.versionId : null,
-        contentOf(row),
-      ]),
-    );
+    const routed = this.#routedDigest(reads);
     // Layer 0 is the households' layer, the others the askers' (`runReferenceCut`): a rule reads
     // the reference only for the kinds of it that it reads, and the askers' rows only if it
     // looks up the people that village books or projects name.
@@ -147,6 +141,43 @@ export class ShardReuse {
       layers,
       townships: Object.entries(manifest.villageTownships).sort(([a], [b]) => compare(a, b)),
     });
+  }
+
+  /** Whether versions of this dataset are in force side by side (ordered by id: then the ids count). */
+  #tied(v: Pick<ManifestVersion, 'kind' | 'datasetKey'>): boolean {
+    return (this.#groups.get(`${v.kind}|${v.datasetKey}`)?.length ?? 0) > 1;
+  }
+
+  /**
+   * The digest of the rows routed here of the kinds `reads`, in the order the shard reads them
+   * (the plan wrote them in version id order): `digest` of the list of [kind, dataset, version
+   * id when tied, content] per row. Each row is encoded once per shard, not once per rule.
+   */
+  #routedDigest(reads: ReadonlySet<string>): string {
+    if (!this.#routedEntries) {
+      this.#routedEntries = sortRows([...this.routed]).map((row) => ({
+        kind: row.kind,
+        json: JSON.stringify([
+          row.kind,
+          row.datasetKey,
+          this.#tied(row) ? row.versionId : null,
+          contentOf(row),
+        ]),
+      }));
+    }
+    // Rows of a few kinds are routed (payments, poverty): most rules digest the same list.
+    const kinds = [...new Set(this.#routedEntries.map((entry) => entry.kind))].filter((kind) =>
+      reads.has(kind),
+    );
+    const key = kinds.join('|');
+    let routed = this.#routedDigests.get(key);
+    if (routed === undefined) {
+      // The JSON text of the list, as `JSON.stringify` writes it, from the rows' texts.
+      const list = this.#routedEntries.filter((entry) => reads.has(entry.kind)).map((entry) => entry.json);
+      routed = hash(`[${list.join(',')}]`);
+      this.#routedDigests.set(key, routed);
+    }
+    return routed;
   }
 
   /** The findings an earlier match recorded under `fingerprint`, cited as this run reads the rows; `undefined`: match. */

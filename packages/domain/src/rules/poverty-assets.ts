@@ -85,14 +85,16 @@ export function evaluatePovertyAssets<K extends Asset['kind']>(
   for (const household of [...households].sort(compareText)) {
     const members = reference.povertyMembers(household);
     const memberIds = new Set(members.filter(hasUsableId).map((row) => row.idNumber));
-    const limit = exitLimit(members);
-    const assets = [...memberIds]
+    const disqualifying = [...memberIds]
       .flatMap((id) => reference.assetsOf(id))
       .filter(
         (asset) =>
           asset.kind === spec.assetKind && spec.disqualifies(asset as SourceRow<typeof spec.assetKind>),
-      )
-      .filter((asset) => registeredInTime(asset, limit));
+      );
+    // Most households own nothing disqualifying: their exit year is not even looked at.
+    if (disqualifying.length === 0) continue;
+    const limit = exitLimit(members);
+    const assets = disqualifying.filter((asset) => registeredInTime(asset, limit));
     if (assets.length === 0) continue;
     const payments = paymentsOf(memberIds);
     const match = idMatchQuality([...members, ...assets, ...payments]);

@@ -129,6 +129,8 @@ export const deceasedRecipientRule = defineRule({
   },
   // The registry too: lost IDs are recovered against it (name + village).
   reads: ['death_records', 'subsidy_payments', 'household_registry'],
+  // Looked up by each payment's ID only.
+  byRecipient: ['death_records'],
   evaluate: evaluateDeceasedRecipient,
   settings: {
     schema,

@@ -109,6 +109,8 @@ export const employedRecipientRule = defineRule({
     en: 'A means-tested payment in a month with a social-insurance contribution base at or above the threshold.',
   },
   reads: ['subsidy_payments', 'social_insurance', 'household_registry'],
+  // Looked up by each payment's ID only.
+  byRecipient: ['social_insurance'],
   evaluate: evaluateEmployedRecipient,
   settings: {
     schema,

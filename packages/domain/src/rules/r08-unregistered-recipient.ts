@@ -19,6 +19,7 @@ import {
   text,
 } from './common.js';
 import { defineRule, enabled } from './define.js';
+import { referenceOf } from './reference.js';
 import { type MatchInput, type RuleSection, rowsOf, type SourceRow } from './types.js';
 
 /** R08's settings (its section of the rule configuration). */
@@ -42,7 +43,8 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
   const registryPresent = input.hasKind ? input.hasKind('household_registry') : registryRows.length > 0;
   if (!registryPresent) return [];
 
-  const registry = groupBy(registryRows.filter(hasUsableId), (row) => row.idNumber);
+  // A person's registry rows as the reference indexes them (not indexed again here).
+  const reference = referenceOf(input);
   const deceased = new Set(
     rowsOf(input, 'death_records')
       .filter(hasUsableId)
@@ -83,8 +85,8 @@ export function evaluateUnregisteredRecipient(input: MatchInput, config: Config)
   for (const payment of rowsOf(input, 'subsidy_payments')) {
     // A destroyed ID is not a valid ID, even when name + village found its person.
     if (!hasUsableId(payment) || payment.identifiedBy !== undefined) continue;
-    const registered = registry.get(payment.idNumber);
-    if (!registered) {
+    const registered = reference.registryRows(payment.idNumber);
+    if (registered.length === 0) {
       if (!deceased.has(payment.idNumber)) hits.push({ payment, registered: [] });
       continue;
     }
@@ -147,6 +149,8 @@ export const unregisteredRecipientRule = defineRule({
     en: 'A payment to a valid ID missing from the household registry, or under a different name.',
   },
   reads: ['household_registry', 'death_records', 'subsidy_payments'],
+  // Looked up by each payment's ID only.
+  byRecipient: ['death_records'],
   evaluate: evaluateUnregisteredRecipient,
   settings: {
     schema,

@@ -625,17 +625,29 @@ export function buildReference(
 ): Reference {
   const rows = typed(untyped);
   const registry = new Map<string, SourceRow<'household_registry'>[]>();
-  const householdMembers = new Map<string, Set<string>>();
-  // Registered people by village; each village's name index is built when first asked for
-  // (normalizing every name of the county costs more than the lookups of most shards).
-  const villagers = new Map<string, SourceRow<'household_registry'>[]>();
+  const householdMembers = new Map<string, string[]>();
+  // Registered people by village, grouped when a name is first looked up (most shards look up
+  // none); each village's name index is built when first asked for (normalizing every name of
+  // the county costs more than the lookups of most shards).
+  let villagers: Map<string, SourceRow<'household_registry'>[]> | undefined;
+  const villagersOf = (key: string): readonly SourceRow<'household_registry'>[] => {
+    if (!villagers) {
+      villagers = new Map();
+      for (const row of rows('household_registry')) {
+        const village = text(row, 'village');
+        if (hasUsableId(row) && text(row, 'name') !== undefined && village !== undefined)
+          push(villagers, villageKey(village), row);
+      }
+    }
+    return villagers.get(key) ?? NONE;
+  };
   const namesByVillage = new Map<string, Map<string, Set<string>>>();
   const namesakes = (name: string, village: string): ReadonlySet<string> | undefined => {
     const key = villageKey(village);
     let names = namesByVillage.get(key);
     if (!names) {
       names = new Map();
-      for (const row of villagers.get(key) ?? NONE)
+      for (const row of villagersOf(key))
         addTo(names, normalizePersonName(text(row, 'name')), row.idNumber as string);
       namesByVillage.set(key, names);
     }
@@ -645,13 +657,8 @@ export function buildReference(
     if (!hasUsableId(row)) continue;
     push(registry, row.idNumber, row);
     const household = text(row, 'household_no');
-    if (household !== undefined) {
-      const members = householdMembers.get(household) ?? new Set<string>();
-      members.add(row.idNumber);
-      householdMembers.set(household, members);
-    }
-    const village = text(row, 'village');
-    if (text(row, 'name') !== undefined && village !== undefined) push(villagers, villageKey(village), row);
+    // A person's several rows list them twice: `householdIn` counts each member once.
+    if (household !== undefined) push(householdMembers, household, row.idNumber);
   }
 
   const villageTownship = townships ?? villageTownships(rows('household_registry'));

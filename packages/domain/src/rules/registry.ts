@@ -57,6 +57,16 @@ export function kindsRead(rules: readonly Rule[] = RULES): DatasetKind[] {
 }
 
 /**
+ * The kinds `rules` read only by the IDs of payments in the same input: every one of them that
+ * reads the kind says so ({@link Rule.byRecipient}).
+ */
+export function kindsReadByRecipient(rules: readonly Rule[] = RULES): DatasetKind[] {
+  return kindsRead(rules).filter((kind) =>
+    rules.every((rule) => !rule.reads.includes(kind) || rule.byRecipient?.includes(kind)),
+  );
+}
+
+/**
  * Run `rules` (default: all) over one shard; findings in rule order, each rule's findings in
  * subject order. Disabled rules return nothing.
  */

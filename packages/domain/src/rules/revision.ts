@@ -6,4 +6,4 @@
  * amount, evidence, order or match); `test/pipeline/rules-revision.test.ts` fails on any change
  * to those files until the revision and its recorded digest are updated together.
  */
-export const RULES_REVISION = 1;
+export const RULES_REVISION = 2;

@@ -103,6 +103,13 @@ export interface Rule<
   readonly description: Bilingual;
   /** Dataset kinds whose rows the rule reads: a change to any of them re-runs it. */
   readonly reads: readonly DatasetKind[];
+  /**
+   * Kinds of {@link Rule.reads} whose rows the rule only looks up by the usable ID of a payment
+   * (`subsidy_payments`) in the same input: rows of people paid nowhere in it change nothing
+   * the rule finds, so a match shard whose rules all say so of a kind skips them unread
+   * ({@link kindsReadByRecipient}).
+   */
+  readonly byRecipient?: readonly DatasetKind[];
   /** The rule's section of {@link RuleConfig}. */
   readonly settings: {
     /** Every setting, `enabled` included; overrides are validated against its partial (unknown keys rejected). */

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_CONFIG, resolveRuleConfig } from '../../src/config.js';
 import { RULE_CATALOG } from '../../src/rules/catalog.js';
-import { evaluateRules, RULES, ruleByCode, rulesReading } from '../../src/rules/registry.js';
+import {
+  evaluateRules,
+  kindsReadByRecipient,
+  RULES,
+  ruleByCode,
+  rulesReading,
+} from '../../src/rules/registry.js';
 import { death, payment, resident, shard, validId } from './fixtures.js';
 
 describe('rule registry', () => {
@@ -43,6 +49,17 @@ describe('rule registry', () => {
     expect(codes('fiscal_payroll')).toEqual(['R04']);
     expect(codes('livelihood_projects')).toEqual(['R12']);
     expect(codes('notices')).toEqual([]);
+  });
+
+  it('skips a kind unread only when every rule reading it looks it up by payment alone', () => {
+    expect(kindsReadByRecipient()).toEqual(['death_records', 'social_insurance']);
+    const r01 = ruleByCode('R01');
+    const r07 = ruleByCode('R07');
+    if (!r01 || !r07) throw new Error('R01 and R07 are registered');
+    expect(kindsReadByRecipient([r07])).toEqual(['social_insurance']);
+    // A rule that reads deaths some other way keeps every death row read.
+    const other = { ...r01, code: 'RX', byRecipient: [] };
+    expect(kindsReadByRecipient([r01, r07, other])).toEqual(['social_insurance']);
   });
 
   it('runs every rule over one shard', () => {

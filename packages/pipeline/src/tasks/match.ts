@@ -2,6 +2,7 @@ import {
   buildReference,
   evaluateRules,
   kindsRead,
+  kindsReadByRecipient,
   type MatchInput,
   POVERTY_ASSET_KINDS,
   povertyMemberIds,
@@ -14,6 +15,7 @@ import {
 } from '@jiandu/domain';
 import type { DatasetKind } from '@jiandu/domain/kinds';
 import type { Finding } from '@jiandu/domain/model';
+import { hasUsableId } from '@jiandu/domain/rules/common';
 import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import { type CollisionManifest, referencePartKeys } from '../manifest.js';
@@ -129,8 +131,9 @@ async function readRouted(
  * all held: lost-ID rows the plan step routes to their person's shard go, rows of the reference
  * kinds are cut to what the reference keeps of them ({@link referenceRow}: rules read no more of
  * a registry or poverty row than its evidence shows, as rows or in the reference, so both see
- * the same row objects), and of property and vehicles only what the slice's poverty-household
- * members own is parsed at all. Every row is tagged with its version's dataset, which orders it.
+ * the same row objects), of property and vehicles only what the slice's poverty-household
+ * members own is parsed at all, and of the kinds the rules look up by payment only
+ * ({@link kindsReadByRecipient}: social insurance, deaths) only the rows of people paid here. Every row is tagged with its version's dataset, which orders it.
  * `routedRows`: the routed rows when the caller read them already ({@link readRouted}).
  */
 export async function readShardInput(
@@ -144,6 +147,9 @@ export async function readShardInput(
   const needed = new Set<DatasetKind>(kindsRead(rules));
   const inForce = (test: (kind: DatasetKind) => boolean) =>
     manifest.versions.filter((v) => needed.has(v.kind) && test(v.kind));
+  // Read once the payments are: only the rows of the people paid here (social insurance, deaths).
+  const byRecipient = new Set(kindsReadByRecipient(rules));
+  const later = (kind: DatasetKind) => POVERTY_ASSET_KINDS.has(kind) || byRecipient.has(kind);
   const slice = { shard: task.shard, of: manifest.shardCount };
   const referenceKinds = new Set(RULE_REFERENCE_KINDS);
   const cut = (row: SourceRow): SourceRow =>
@@ -151,7 +157,7 @@ export async function readShardInput(
   const [loaded, routed, crossing] = await Promise.all([
     loadVersionShards(
       deps,
-      inForce((kind) => !POVERTY_ASSET_KINDS.has(kind)),
+      inForce((kind) => !later(kind)),
       slice,
       new Map(),
       (row) => (isRoutedElsewhere(row) ? undefined : cut(tag(row))),
@@ -167,6 +173,9 @@ export async function readShardInput(
     for (const kind of new Set(rows.map((row) => row.kind))) sortRows(loaded.get(kind) ?? []);
   }
   const povertyMembers = povertyMemberIds(loaded.get('poverty_registry') ?? []);
+  const recipients = new Set<string>();
+  for (const row of loaded.get('subsidy_payments') ?? []) if (hasUsableId(row)) recipients.add(row.idNumber);
+  // One after the other: each holds up to MAX_OPEN_READS stored shards open.
   await loadVersionShards(
     deps,
     inForce((kind) => POVERTY_ASSET_KINDS.has(kind)),
@@ -174,6 +183,14 @@ export async function readShardInput(
     loaded,
     (row) => referenceRow(tag(row), povertyMembers),
     (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
+  );
+  await loadVersionShards(
+    deps,
+    inForce((kind) => byRecipient.has(kind) && !POVERTY_ASSET_KINDS.has(kind)),
+    slice,
+    loaded,
+    (row) => (isRoutedElsewhere(row) ? undefined : cut(tag(row))),
+    (line) => recipients.has(idNumberOfLine(line) ?? ''),
   );
   const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
   // The shard's reference: its own rows of the reference kinds, as the plan step keeps them, and
