@@ -6,7 +6,7 @@ import {
   resolveDisclosureConfig,
 } from '../src/disclosure/config.js';
 import { LostIdIndex, lostId } from '../src/disclosure/recipients.js';
-import { disclosedParty } from '../src/disclosure/records.js';
+import { disclosedParty, PaymentRefs, paymentContent } from '../src/disclosure/records.js';
 import { type TotalsCell, TotalsSum } from '../src/disclosure/totals.js';
 import type { NormalizedRow } from '../src/model.js';
 
@@ -130,5 +130,51 @@ describe('recipients: each person once', () => {
       ['2024-01', 400, 3],
       ['2024-02', 50, 1],
     ]);
+  });
+});
+
+describe('payment refs (PaymentRefs)', () => {
+  const key = new Uint8Array(32).fill(7);
+  const payment = (values: Partial<Record<string, string | number>>, row = 2): NormalizedRow =>
+    ({
+      row,
+      sheet: null,
+      idNumber: null,
+      values: {
+        recipient_name: '张三',
+        township: '城关镇',
+        village: '东村',
+        program: 'DIBAO_RURAL',
+        program_name: '农村低保',
+        amount: 50000,
+        pay_date: '2023-01-15',
+        period: '2023-01',
+        ...values,
+      },
+    }) as unknown as NormalizedRow;
+  const refOfRow = (r: NormalizedRow, refs = new PaymentRefs('civil-affairs', key)) =>
+    refs.next(r, paymentContent(r) as NonNullable<ReturnType<typeof paymentContent>>, '0');
+
+  it('keeps a payment’s ref when its row number moves, and numbers identical payments', () => {
+    expect(refOfRow(payment({}, 2))).toBe(refOfRow(payment({}, 900)));
+    const refs = new PaymentRefs('civil-affairs', key);
+    const first = refOfRow(payment({}), refs);
+    expect(refOfRow(payment({}), refs)).toBe(`${first}.1`);
+    expect(first).toMatch(/^civil-affairs\|\|[0-9a-f]{16}$/);
+  });
+
+  it('digests the stored values, not what the page shows, under the deployment’s key', () => {
+    // 张三 and 张四 both show as 张*: still two payments, each with a ref of its own.
+    const zhangSan = payment({});
+    const zhangSi = payment({ recipient_name: '张四' });
+    expect(paymentContent(zhangSan)?.name).toBe(paymentContent(zhangSi)?.name);
+    expect(refOfRow(zhangSan)).not.toBe(refOfRow(zhangSi));
+    // A catalogue program shows its catalogue name whatever the file wrote; the ref follows the file.
+    const renamed = payment({ program_name: '农村最低生活保障' });
+    expect(paymentContent(renamed)?.programName).toBe(paymentContent(zhangSan)?.programName);
+    expect(refOfRow(renamed)).not.toBe(refOfRow(zhangSan));
+    // Another deployment's key gives other refs: the name is digested in the clear, so keyed.
+    const other = new PaymentRefs('civil-affairs', new Uint8Array(32).fill(8));
+    expect(refOfRow(zhangSan, other)).not.toBe(refOfRow(zhangSan));
   });
 });

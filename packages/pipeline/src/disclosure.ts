@@ -498,7 +498,7 @@ async function syncPayments(
         if (!version) continue;
         const c = componentOf.get(versionId);
         // Identical rows of a version are numbered within the shard they all sit in.
-        const refs = new PaymentRefs(version.department);
+        const refs = new PaymentRefs(version.department, deps.lookupKey);
         for await (const rows of shardBatches(deps, version, shard))
           for (const row of rows) {
             if (!c) tally?.row(versionId, shard, row);
@@ -554,6 +554,8 @@ async function fileLostPayments(
    */
   stayed: 'filed' | 'moved' | 'unfiled',
   digest: (idNumber: string) => string,
+  /** The lookup key refs are digested under ({@link PaymentRefs}). */
+  key: Uint8Array,
 ): Promise<PersonPaymentChange> {
   if (lost.before.length === 0 && lost.after.length === 0 && stayed === 'filed')
     return { remove: [], put: [] };
@@ -567,7 +569,7 @@ async function fileLostPayments(
       if (!content) continue;
       let numbered = refs.get(versionId);
       if (!numbered) {
-        numbered = new PaymentRefs(reader.departmentOf(versionId));
+        numbered = new PaymentRefs(reader.departmentOf(versionId), key);
         refs.set(versionId, numbered);
       }
       const ref = numbered.next(row, content, meetOf(row, LOST_ID_SHARD));
@@ -1067,6 +1069,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     new Set(payAdded.map(unitId)),
     registryChanged ? 'moved' : lostUnfiled ? 'unfiled' : 'filed',
     digest,
+    deps.lookupKey,
   );
   // One update of the person buckets for the rows with an ID and the lost-ID rows filed: at 1M
   // a bucket holds thousands of payments, and lost rows fall into nearly every bucket.

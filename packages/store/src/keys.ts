@@ -40,7 +40,7 @@
  * ² Packed (`disclosure-packing.ts`): one item holds many records as compact JSON, split into
  * numbered chunks (`{chunk}`: 4 digits in page sort keys, the number in buckets) past ≈ 300 KB. A page holds a group's
  * records (a village-program-month's payments; a village's households or projects; a village
- * year's books) sorted by ref; a bucket holds what is filed under keyed digests whose first 8
+ * year's books) in listing order (payments: `paymentOrder`; others by ref); a bucket holds what is filed under keyed digests whose first 8
  * bits are `{bucket}` (2 hex digits, 256 buckets), and its chunk 0 lists the first digest of
  * every further chunk. An earlier version stored these one item per record (`PAY#{month}` with
  * GSI2 `PERSON#{digest}`, `LOOKUP#{digest}` with GSI1 `LOOKUPS#{hex}`, `POVERTY`, `PROJECTS`,
@@ -72,7 +72,7 @@
  * then one BatchGetItem of the person buckets of the person and their household), the
  * precomputed totals of a year (one item per scope/program/grouping), a village's finance items
  * of a year, poverty households and projects by place prefix, notices by date. `ref` is
- * `{department or versionId}|{sheet}|{row}`; the units say what is projected, so items of a
+ * `{versionId}|{sheet}|{row}`, for payments `{department}|{sheet}|{content digest}` (`PaymentRefs`); the units say what is projected, so items of a
  * version are found again from its rows when it leaves force.
  *
  * Reports: a receipt code is looked up by its hash, a key of its own item (written in the same

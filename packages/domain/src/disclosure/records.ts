@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { keyedDigest } from '../keys.js';
 import type { CellValue, NormalizedRow } from '../model.js';
 import { maskPersonName } from '../normalize/name.js';
 import { PROGRAMS } from '../programs.js';
@@ -175,37 +175,61 @@ export const disclosedPayment = (ref: string, content: PaymentContent): Disclose
   ...content,
 });
 
+/** The stored values of a payment row its ref digests: what its disclosed record is made of. */
+const REF_FIELDS = [
+  'recipient_name',
+  'township',
+  'village',
+  'program',
+  'program_name',
+  'amount',
+  'pay_date',
+  'period',
+] as const;
+
 /**
  * The refs of payment rows by what they disclose, not where they sit in the file: a corrected
  * roster uploaded again with a row inserted or removed shifts the row numbers of every later
  * row, but gives each unchanged payment the ref it had, so nothing of it is written again.
  *
  * A ref is `{source}|{sheet}|{digest}` for the first of identical payments and
- * `{digest}.{n}` for the n-th identical one after it (file order): two identical rows stay two
- * records, and removing one of them changes only the last one's ref. The digest (64 bits of
- * SHA-256, base64url) covers the disclosed content — masked name, place, program, amount, pay
- * date, month and the keyed digest of the recipient's ID, nothing in the clear that the page
- * doesn't show — plus the sheet and `meet`, where identical rows are always read together
- * (the caller's ID-hash shard, or the lost-ID rows): occurrences are counted per such scan, so
- * rows that are read apart must never share a digest. A digest shared by two different
- * payments (≈ 2⁻⁶⁴) only numbers them as if identical: refs stay unique.
+ * `{source}|{sheet}|{digest}.{n}` for the n-th identical one after it (file order): two
+ * identical rows stay two records, and removing one of them changes only the last one's ref.
+ * The digest (the first 64 bits of an HMAC-SHA256 under the deployment's lookup key, hex) covers
+ * the row's stored values its record is made of ({@link REF_FIELDS}: the stored values, not the
+ * masked name or catalogue name shown, so that a later change to masking or to the catalogue
+ * still finds a withdrawn record by the ref it was filed under; the raw period and pay date,
+ * so identical digests always fall in one coverage part), the keyed digest of the recipient's
+ * ID, the sheet and `meet`, where identical rows are always read together (the caller's ID-hash
+ * shard, or the lost-ID rows): occurrences are counted per such scan, so rows that are read
+ * apart must never share a digest. Keyed, because it digests the name in the clear. A digest
+ * shared by two different payments (≈ 2⁻⁶⁴) only numbers them as if identical: refs stay unique.
  *
  * One instance counts one scan: the rows of one version that meet in one place, in file order.
  */
 export class PaymentRefs {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly source: string) {}
+  /**
+   * @param source What refs start with: the department whose rosters the rows are of.
+   * @param key The deployment's lookup key (the one person digests are keyed with).
+   */
+  constructor(
+    private readonly source: string,
+    private readonly key: Uint8Array,
+  ) {}
 
-  /** The ref of the next row of the scan (`content` as {@link paymentContent} gives it). */
-  next(row: Pick<NormalizedRow, 'sheet'>, content: PaymentContent, meet: string): string {
+  /** The ref of the next row of the scan (`content` as {@link paymentContent} gives it, for its person digest). */
+  next(row: Pick<NormalizedRow, 'sheet' | 'values'>, content: PaymentContent, meet: string): string {
     const sheet = row.sheet ?? '';
-    const c = content;
-    const digest = hash(
-      'sha256',
-      `${meet}\u0000${sheet}\u0000${c.period}\u0000${c.township}\u0000${c.village}\u0000${c.program}\u0000${c.programName}\u0000${c.amount}\u0000${c.payDate ?? ''}\u0000${c.name}\u0000${c.person ?? ''}`,
-      'base64url',
-    ).slice(0, 11);
+    const values = REF_FIELDS.map((f) => {
+      const v = row.values[f];
+      return v === null || v === undefined ? '' : String(v);
+    });
+    const digest = keyedDigest(
+      this.key,
+      ['payment-ref', meet, sheet, ...values, content.person ?? ''].join('\u0000'),
+    ).slice(0, 16);
     const n = this.seen.get(digest) ?? 0;
     this.seen.set(digest, n + 1);
     return `${this.source}|${sheet}|${digest}${n === 0 ? '' : `.${n}`}`;
