@@ -9,7 +9,6 @@
  */
 
 import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { resolveRuleConfig } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import {
   hashToShard,
@@ -21,14 +20,9 @@ import {
   planCollision,
   type ShardResult,
 } from '@jiandu/pipeline';
-import {
-  MemoryColumnMappings,
-  MemoryObjects,
-  MemoryPendingCollisions,
-  MemoryRuns,
-  MemoryVersions,
-} from '@jiandu/store/memory';
+import { MemoryObjects } from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collisionTaskDeps } from '../support/workflow.js';
 
 const DATA = 'data-bucket';
 const UPLOAD = 'uploads-bucket';
@@ -39,19 +33,8 @@ const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 describe('MatchShard re-cites what an earlier match found for the same inputs', () => {
   const county = generateDemoCounty({ persons: 400, seed: 5, months: 2 });
   const files = demoFilesInUploadOrder(county.files);
-  const objects = new MemoryObjects();
-  const base = {
-    versions: new MemoryVersions(),
-    objects,
-    runs: new MemoryRuns(),
-    buckets: { data: DATA },
-    ruleConfig: resolveRuleConfig(),
-    columnMappings: new MemoryColumnMappings(),
-    pending: new MemoryPendingCollisions(),
-    log: { info: () => {}, warn: (_message: string, ..._attributes: Record<string, unknown>[]) => {} },
-    now: () => '2023-03-01T00:00:00.000Z',
-    shardSizing: { rowsPerShard: 1, minShards: SHARDS, maxShards: SHARDS },
-  };
+  const base = collisionTaskDeps(SHARDS);
+  const { objects } = base;
   const scheduled: PlanInput = { trigger: 'Scheduled Event', eventTime: base.now() };
   const uploaded = (key: string): PlanInput => ({
     trigger: 'Object Created',
@@ -216,8 +199,8 @@ describe('MatchShard re-cites what an earlier match found for the same inputs', 
     for (const key of records) objects.items.set(key, new TextEncoder().encode('{"runId":'));
     const warnings: Record<string, unknown>[] = [];
     const warn = base.log.warn;
-    base.log.warn = (_message: string, ...attributes: Record<string, unknown>[]) => {
-      warnings.push(...attributes);
+    base.log.warn = (_message: string, attributes?: Record<string, unknown>) => {
+      if (attributes) warnings.push(attributes);
     };
     try {
       const run = await collide(scheduled);

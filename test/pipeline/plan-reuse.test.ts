@@ -8,7 +8,7 @@
  */
 
 import { demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
-import { resolveRuleConfig, type SourceRow } from '@jiandu/domain';
+import type { SourceRow } from '@jiandu/domain';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import {
   type CollisionManifest,
@@ -22,14 +22,9 @@ import {
   routedKey,
   shardKey,
 } from '@jiandu/pipeline';
-import {
-  MemoryColumnMappings,
-  MemoryObjects,
-  MemoryPendingCollisions,
-  MemoryRuns,
-  MemoryVersions,
-} from '@jiandu/store/memory';
+import { MemoryObjects } from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collisionTaskDeps } from '../support/workflow.js';
 
 const DATA = 'data-bucket';
 const UPLOAD = 'uploads-bucket';
@@ -39,20 +34,8 @@ const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 describe('PlanCollision reuses what it derived from versions that did not change', () => {
   const county = generateDemoCounty({ persons: 400, seed: 5, months: 2 });
-  const objects = new MemoryObjects();
-  const versions = new MemoryVersions();
-  const base = {
-    versions,
-    objects,
-    runs: new MemoryRuns(),
-    buckets: { data: DATA },
-    ruleConfig: resolveRuleConfig(),
-    columnMappings: new MemoryColumnMappings(),
-    pending: new MemoryPendingCollisions(),
-    log: { info: () => {}, warn: () => {} },
-    now: () => '2023-03-01T00:00:00.000Z',
-    shardSizing: { rowsPerShard: 1, minShards: SHARDS, maxShards: SHARDS },
-  };
+  const base = collisionTaskDeps(SHARDS);
+  const { objects, versions } = base;
   const scheduled: PlanInput = { trigger: 'Scheduled Event', eventTime: base.now() };
   const paymentsUploaded: PlanInput = {
     trigger: 'Object Created',

@@ -14,7 +14,6 @@ import {
   kindsReadByRecipient,
   type MatchInput,
   RULES,
-  resolveRuleConfig,
   type SourceRow,
 } from '@jiandu/domain';
 import type { Finding } from '@jiandu/domain/model';
@@ -37,14 +36,8 @@ import {
   storedShardsOf,
 } from '@jiandu/pipeline';
 import { loadVersionShards, MAX_OPEN_READS } from '@jiandu/pipeline/source-rows';
-import {
-  MemoryColumnMappings,
-  MemoryObjects,
-  MemoryPendingCollisions,
-  MemoryRuns,
-  MemoryVersions,
-} from '@jiandu/store/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collisionTaskDeps } from '../support/workflow.js';
 
 const DATA = 'data-bucket';
 const UPLOAD = 'uploads-bucket';
@@ -77,20 +70,8 @@ describe('storedShardsOf', () => {
 
 describe('one county matched in any number of shards', () => {
   const county = generateDemoCounty({ persons: 400, seed: 5, months: 2 });
-  const objects = new MemoryObjects();
-  const versions = new MemoryVersions();
-  const ruleConfig = resolveRuleConfig();
-  const base = {
-    versions,
-    objects,
-    runs: new MemoryRuns(),
-    buckets: { data: DATA },
-    ruleConfig,
-    columnMappings: new MemoryColumnMappings(),
-    pending: new MemoryPendingCollisions(),
-    log: { info: () => {}, warn: () => {} },
-    now: () => '2023-03-01T00:00:00.000Z',
-  };
+  const base = collisionTaskDeps();
+  const { objects, versions, ruleConfig } = base;
 
   /** The reference rows the plan sent one shard of a run. */
   async function sentTo(manifest: CollisionManifest, shard: number): Promise<SourceRow[]> {

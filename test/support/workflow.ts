@@ -59,6 +59,31 @@ export interface MemoryPipelineOptions {
   readonly wrap?: Partial<Record<keyof TaskHandlers, (handler: TaskHandler) => TaskHandler>>;
 }
 
+/**
+ * The in-memory dependencies of Normalize, PlanCollision and MatchShard alone (no leads, no
+ * disclosure) at a fixed time, for tests of the collision's inner steps; `shards` fixes the
+ * shard count however small the data (else it follows the data's size).
+ */
+export function collisionTaskDeps(shards?: number) {
+  return {
+    versions: new MemoryVersions(),
+    objects: new MemoryObjects(),
+    runs: new MemoryRuns(),
+    buckets: { data: DATA },
+    ruleConfig: resolveRuleConfig(),
+    columnMappings: new MemoryColumnMappings(),
+    pending: new MemoryPendingCollisions(),
+    log: {
+      info: (_message: string, _attributes?: Record<string, unknown>) => {},
+      warn: (_message: string, _attributes?: Record<string, unknown>) => {},
+    },
+    now: () => '2023-03-01T00:00:00.000Z',
+    ...(shards === undefined
+      ? {}
+      : { shardSizing: { rowsPerShard: 1, minShards: shards, maxShards: shards } }),
+  };
+}
+
 export function memoryPipeline(clock: { now: string }, options: MemoryPipelineOptions = {}) {
   const deps = {
     versions: new MemoryVersions(),
