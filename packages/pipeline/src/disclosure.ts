@@ -307,7 +307,9 @@ interface Component {
 
 /**
  * Bring payment pages and person buckets in step for the units that came into force (`added`)
- * and left (`removed`). Versions are read together where one replaces another's parts, all
+ * and left (`removed`). Versions are read together where one replaces another's parts, with
+ * the units in force that share a part with them (another department paying the same program
+ * in the same month: a page holds every department's records and is written whole), all
  * shards at once (a page holds a group's records from every shard); a record whose identity
  * and content are unchanged changes nothing: refs are made of what a payment discloses
  * (`PaymentRefs`), so a corrected roster re-uploaded with rows inserted or removed changes only
@@ -327,6 +329,8 @@ async function syncPayments(
   deps: DisclosureSyncDeps,
   added: readonly UnitKey[],
   removed: readonly DisclosureUnit[],
+  /** The payment units in force (those that came included). */
+  inForce: readonly UnitKey[],
   byId: ReadonlyMap<string, DatasetVersion>,
   /** {@link personDigests} of the sync. */
   digest: (idNumber: string) => string,
@@ -346,6 +350,14 @@ async function syncPayments(
   const removedParts = partsByVersion(removed.filter(packed));
   const legacyUnits = removed.filter((u) => u.kind === 'subsidy_payments' && !packed(u));
   const legacyParts = partsByVersion(legacyUnits);
+  // A page (month, village, program) holds the records of every department paying there and is
+  // written whole: the units that stay and share a part with one that comes or leaves are read
+  // too, their records kept on the page as they are (neither counted nor filed again).
+  const touched = new Set(
+    [...addedParts.values(), ...removedParts.values(), ...legacyParts.values()].flatMap((set) => [...set]),
+  );
+  const addedIds = new Set(added.map(unitId));
+  const stayingParts = partsByVersion(inForce.filter((u) => touched.has(u.part) && !addedIds.has(unitId(u))));
   // How the records of each unit that leaves were keyed when it was projected (a unit keyed
   // another way than now is projected again: its stored refs are made as they were made then).
   const schemes = new Map(removed.map((u) => [unitId(u), u.refs ?? ('version' as const)]));
@@ -361,10 +373,10 @@ async function syncPayments(
     // A lost ID's person is found by name + village, in any shard: count its year again in all.
     affected.add(x.p.period.slice(0, 4), x.lost ? ALL_SHARDS : [x.shard]);
 
-  const components = linkedVersions(addedParts, removedParts, legacyParts).map(
+  const components = linkedVersions(addedParts, removedParts, legacyParts, stayingParts).map(
     (versions): Component => ({
       versions,
-      diffed: versions.some((v) => removedParts.has(v) || legacyParts.has(v)),
+      diffed: versions.some((v) => removedParts.has(v) || legacyParts.has(v) || stayingParts.has(v)),
       before: new Map(),
       after: new Map(),
       legacy: new Map(),
@@ -390,7 +402,8 @@ async function syncPayments(
     const comes = addedParts.get(versionId)?.has(part) === true;
     const leaves = removedParts.get(versionId)?.has(part) === true;
     const legacy = legacyParts.get(versionId)?.has(part) === true;
-    if (!comes && !leaves && !legacy) return { part, projected: undefined };
+    const stays = stayingParts.get(versionId)?.has(part) === true;
+    if (!comes && !leaves && !legacy && !stays) return { part, projected: undefined };
     const content = paymentContent(row, digest);
     if (!content) return { part, projected: undefined };
     const isLost = lostId(row);
@@ -401,6 +414,15 @@ async function syncPayments(
       byContent ??= refs.next(row, content, meetOf(row, shard));
       return byContent;
     };
+    if (stays) {
+      // The same record before and after (a unit in force is keyed by content): its page keeps
+      // it, nothing else changes (not in the totals' balance, the person buckets, the lost rows).
+      const p = disclosedPayment(refIn(PAYMENT_REFS), content);
+      const x = { p, shard, lost: isLost };
+      c.before.set(recordKey(p), x);
+      c.after.set(recordKey(p), x);
+      return { part, projected: p };
+    }
     let projected: DisclosedPayment | undefined;
     const into = (scheme: PaymentRefScheme | 'version', map: Map<string, Projected>, sign: 1 | -1) => {
       const p = disclosedPayment(refIn(scheme), content);
@@ -1054,6 +1076,7 @@ export async function syncDisclosure(deps: DisclosureSyncDeps): Promise<Disclosu
     deps,
     payAdded,
     payRemoved,
+    inForce.filter(isPayment),
     byId,
     digest,
     tally,
