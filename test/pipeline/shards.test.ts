@@ -10,6 +10,7 @@ import {
   shardOf,
 } from '@jiandu/pipeline/shards';
 import { lineOfIdIn, mayHaveLostId } from '@jiandu/pipeline/source-rows';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 const row = (values: NormalizedRow['values'], idNumber?: string): NormalizedRow => ({
@@ -239,5 +240,71 @@ describe('decodeRowSketches', () => {
       expect(
         (await sketches([bytes.subarray(0, cut), bytes.subarray(cut)])).map(({ row }) => expected(row)),
       ).toEqual(rows.map(expected));
+  });
+});
+
+describe('reading stored lines from a stream that reuses its memory', () => {
+  // Chinese text (3-byte characters), a 4-byte character, escapes: lines cut anywhere.
+  const rows: NormalizedRow[] = Array.from({ length: 40 }, (_, i) => ({
+    row: i + 2,
+    idStatus: i % 5 === 0 ? 'lost' : 'as_given',
+    ...(i % 5 === 0 ? {} : { idNumber: `4301021990010${String(10000 + i).slice(1)}` }),
+    values: {
+      name: ['王永浩', '李𠀀', '张"三"', '赵\\四'][i % 4] as string,
+      village: '红星村',
+      household_no: String(1000 + (i % 7)),
+    },
+  }));
+  const bytes = new TextEncoder().encode(`${encodeRows(rows)}\n`);
+
+  /**
+   * `bytes` in chunks cut at `cuts`, each handed out in the same scratch buffer, overwritten
+   * when the next chunk is asked for (as a stream may reuse its memory).
+   */
+  async function* reused(cuts: readonly number[]): AsyncGenerator<Uint8Array> {
+    const bounds = [...new Set([0, ...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort(
+      (a, b) => a - b,
+    );
+    const scratch = new Uint8Array(bytes.length);
+    for (let i = 1; i < bounds.length; i++) {
+      const [from, to] = [bounds[i - 1] as number, bounds[i] as number];
+      scratch.set(bytes.subarray(from, to));
+      yield scratch.subarray(0, to - from);
+      scratch.fill(0x7b);
+    }
+  }
+
+  it('sketches and sought lines are the same as from one buffer, whatever the chunks', async () => {
+    const sought = lineOfIdIn(
+      new Set(rows.flatMap((r, i) => (i % 3 === 0 && r.idNumber ? [r.idNumber] : []))),
+    );
+    const read = async (chunks: AsyncIterable<Uint8Array>) => {
+      const found: NormalizedRow[] = [];
+      for await (const batch of decodeRowSketches(chunks, ['name', 'village']))
+        for (const sketch of batch) found.push(sketch.whole());
+      return found;
+    };
+    const where = async (chunks: AsyncIterable<Uint8Array>) => {
+      const found: NormalizedRow[] = [];
+      for await (const batch of decodeRowBatchesWhere(chunks, sought)) found.push(...batch);
+      return found;
+    };
+    const whole = (async function* () {
+      yield bytes;
+    })();
+    const expectedWhere = await where(
+      (async function* () {
+        yield bytes;
+      })(),
+    );
+    expect(await read(whole)).toEqual(rows);
+    expect(expectedWhere.length).toBeGreaterThan(5);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 60 }), async (cuts) => {
+        expect(await read(reused(cuts))).toEqual(rows);
+        expect(await where(reused(cuts))).toEqual(expectedWhere);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -35,7 +35,7 @@ import { normalizePersonName } from '@jiandu/domain/normalize/name';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import type { PipelineDeps } from './deps.js';
 import { type ManifestVersion, versionsInForce } from './manifest.js';
-import { decodeRowBatches, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey } from './shards.js';
+import { decodeRowBatches, hashToShard, LOST_ID_SHARD, SHARD_COUNT, shardKey, utf8Text } from './shards.js';
 import { readStoredJson } from './source-rows.js';
 
 /** What keeping the disclosure projections needs. */
@@ -1206,7 +1206,7 @@ class YearCount {
 
   private async text(key: string): Promise<string | undefined> {
     const bytes = await this.deps.objects.getBytes(this.deps.buckets.data, key);
-    return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+    return bytes ? utf8Text(bytes) : undefined;
   }
 
   /** The part of `shard` as counted now. */

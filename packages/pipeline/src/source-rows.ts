@@ -13,12 +13,13 @@ import {
   shardKey,
   shardOf,
   storedShardsOf,
+  utf8Text,
 } from './shards.js';
 
 /** A JSON object the pipeline wrote to the data bucket, or `undefined` when there is none. */
 export async function readStoredJson<T>(deps: DataReadDeps, key: string): Promise<T | undefined> {
   const bytes = await deps.objects.getBytes(deps.buckets.data, key);
-  return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+  return bytes === undefined ? undefined : (JSON.parse(utf8Text(bytes)) as T);
 }
 
 /** A lost-ID row of a kind the plan step recovers by name + village (it reaches its shard routed instead). */

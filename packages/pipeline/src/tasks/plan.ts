@@ -44,6 +44,7 @@ import {
   routedKey,
   shardCountFor,
   shardOf,
+  utf8Text,
 } from '../shards.js';
 import {
   compareSourceRows,
@@ -454,7 +455,7 @@ async function routeLostIds(
       return {
         version,
         key,
-        rows: bytes && (decodeRows(Buffer.from(bytes).toString('utf8')) as SourceRow[]),
+        rows: bytes && (decodeRows(utf8Text(bytes)) as SourceRow[]),
       };
     }),
   );
