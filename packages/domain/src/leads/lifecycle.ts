@@ -46,25 +46,31 @@ function contentOf(source: ScoredFinding | Lead): Content {
   return content as unknown as Content;
 }
 
-/** JSON with sorted object keys, so key order never counts as a change. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
-}
-
 /**
- * Whether two leads' run-owned content is the same. Both sides list the content's keys in
- * the same order and a stored lead keeps its nested values' key order, so plain JSON equal is
- * the common answer at a fraction of the cost; only content that differs is compared again
- * with sorted keys, so key order alone never counts as a change.
+ * Whether two values are the same JSON: key order never counts, an object key whose value is
+ * undefined is no key, and undefined in an array is null (as `JSON.stringify` writes them).
+ * Compared in place, returning at the first difference: a rescore compares every standing
+ * lead, and serializing both sides (twice with sorted keys when they differed) cost the
+ * re-upload of one roster seconds and garbage at 1,000,000 persons.
  */
-function sameContent(a: Content, b: Content): boolean {
-  return JSON.stringify(a) === JSON.stringify(b) || canonical(a) === canonical(b);
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    if (!Object.hasOwn(left, key) || left[key] === undefined) continue;
+    if (!Object.hasOwn(right, key) || !sameJson(left[key], right[key])) return false;
+    keys++;
+  }
+  for (const key in right) if (Object.hasOwn(right, key) && right[key] !== undefined) keys--;
+  return keys === 0;
 }
 
 /** A history entry of a collision run's own change to a lead (by `system`, naming the run). */
@@ -117,7 +123,7 @@ export function reconcileLead(
     throw new Error(`reconcileLead: stored lead ${existing.leadId} is not ${scored.leadId}`);
   }
 
-  const changed = !sameContent(contentOf(existing), content);
+  const changed = !sameJson(contentOf(existing), content);
   const reopened = existing.status === 'superseded';
   if (!changed && !reopened) return { change: 'unchanged', lead: { ...existing, lastRunId: ctx.runId } };
 

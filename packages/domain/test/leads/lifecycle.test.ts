@@ -63,6 +63,21 @@ describe('reconcileLead', () => {
     expect(lead).toMatchObject({ status: 'verifying', assignee: 'inspector-7', revision: 5 });
   });
 
+  it("counts any difference of content as a change: a reason, a row fewer, a value's type", () => {
+    const existing = workedLead();
+    const reasons = [...existing.reasons.slice(0, -1), `${existing.reasons.at(-1)}。`];
+    expect(reconcileLead(existing, scoredOf({ reasons }), RUN2).change).toBe('updated');
+    const fewer = scoredOf({ evidence: existing.evidence.slice(0, -1) });
+    expect(reconcileLead(existing, fewer, RUN2).change).toBe('updated');
+    // The same amount as text where it was a number: JSON tells them apart, so does the comparison.
+    const retyped = scoredOf({
+      evidence: existing.evidence.map((e, i) =>
+        i === 0 ? { ...e, values: { ...e.values, amount: String(e.values.amount ?? '') } } : e,
+      ),
+    });
+    expect(reconcileLead(existing, retyped, RUN2).change).toBe('updated');
+  });
+
   it('updates run-owned content and keeps what inspectors did', () => {
     const existing = workedLead();
     const { lead, change } = reconcileLead(
