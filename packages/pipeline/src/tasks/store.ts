@@ -81,14 +81,13 @@ interface RuleCounts {
 }
 
 /**
- * Store one rule's scored findings against the rule's standing leads, read once (its index
- * partition, paged): new and changed leads are written in bulk, unchanged ones not at all, and
- * leads of the rule this run no longer finds are superseded. Only one rule's leads are held at
- * a time, whatever the county.
+ * Store one rule's scored findings against the rule's standing leads (`standingLeads`, its index
+ * partition read once, paged): new and changed leads are written in bulk, unchanged ones not at
+ * all, and leads of the rule this run no longer finds are superseded. Only the leads of the
+ * rules stored at once are held, whatever the county.
  */
 async function storeRule(
   deps: ScoreAndStoreDeps,
-  rule: string,
   standingLeads: Promise<Lead[]>,
   scored: readonly ScoredFinding[],
   ctx: LifecycleContext,
@@ -176,7 +175,6 @@ export async function scoreAndStore(deps: ScoreAndStoreDeps, input: ScoreAndStor
   const perRule = await pool(manifest.rules, RULES_IN_FLIGHT, (rule) =>
     storeRule(
       deps,
-      rule,
       readAhead.get(rule) ?? standingLeadsOfRule(deps, rule, ctx),
       scored.filter((f) => f.rule === rule),
       ctx,
