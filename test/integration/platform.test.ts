@@ -77,6 +77,7 @@ function fakeHandlers() {
           versionId: `v-${input.key}`,
           department,
           kind,
+          kinds: [kind],
           accepted: 1,
           rejected: 0,
         };
@@ -88,7 +89,7 @@ function fakeHandlers() {
     RecordPending: async (raw) => {
       calls.push({ task: 'RecordPending', input: raw });
       const input = RecordPendingInput.parse(raw);
-      const output: RecordPendingOutput = { kinds: [input.kind], revision: 1, lastMarkedAt: 'now' };
+      const output: RecordPendingOutput = { kinds: input.kinds, revision: 1, lastMarkedAt: 'now' };
       return output;
     },
     PlanCollision: async (raw) => {
@@ -296,7 +297,7 @@ describe('local platform', () => {
     expect(normalize?.input).toEqual({ bucket: 'jiandu-uploads', key, eventTime: execution.input.time });
     // A registered upload marks its kind pending: the burst's collision runs later, once.
     const recorded = fakes.calls.filter((call) => call.task === 'RecordPending').at(-1);
-    expect(recorded?.input).toEqual({ versionId: `v-${key}`, kind: 'subsidy_payments' });
+    expect(recorded?.input).toEqual({ versionId: `v-${key}`, kinds: ['subsidy_payments'] });
     expect(execution.output).toMatchObject({
       version: { outcome: 'registered', kind: 'subsidy_payments' },
       pending: { kinds: ['subsidy_payments'] },

@@ -92,12 +92,12 @@ describe.each([
     }
   });
 
-  it('ends a registered upload by marking its kind pending, not by colliding', () => {
+  it('ends a registered upload by marking the kinds it changed pending, not by colliding', () => {
     const choice = definition.States.IsNewVersion?.Choices as { StringEquals: string; Next: string }[];
     expect(choice.find((c) => c.StringEquals === 'registered')?.Next).toBe('RecordPending');
     expect(definition.States.RecordPending).toMatchObject({
       Type: 'Task',
-      Parameters: { 'versionId.$': '$.version.versionId', 'kind.$': '$.version.kind' },
+      Parameters: { 'versionId.$': '$.version.versionId', 'kinds.$': '$.version.kinds' },
       End: true,
     });
     // A request (a burst's "Collision Pending", a withdrawal) and the schedule go straight to the collision.

@@ -105,6 +105,14 @@ export function columnsOf(kind: DatasetKind): readonly Column[] {
   return kindOf(kind).columns;
 }
 
+/**
+ * Whether rows of `kind` carry a township or village, resolved against the county's divisions
+ * when it is read: its stored rows depend on the divisions in force then.
+ */
+export function resolvesPlaces(kind: DatasetKind): boolean {
+  return kind !== 'divisions' && columnsOf(kind).some((c) => c.type === 'township' || c.type === 'village');
+}
+
 const ORDER = new Map<string, number>(KINDS.map((k, index) => [k.kind, index]));
 
 /**

@@ -48,7 +48,8 @@ export interface VersionHold {
  * `replacement_requested`: someone asked for an upload URL to replace this version.
  * `held`: kept out of force (see {@link VersionHold}); `mapped`: read again under the
  * department's column mapping; `confirmed`: a held snapshot confirmed; `restored`: a withdrawn
- * version back in force (re-uploaded bytes or an explicit restore).
+ * version back in force (re-uploaded bytes or an explicit restore); `resolved`: read again
+ * because other divisions came into force (its townships and villages resolved against them).
  */
 export interface VersionEvent {
   readonly at: string;
@@ -61,7 +62,8 @@ export interface VersionEvent {
     | 'held'
     | 'mapped'
     | 'confirmed'
-    | 'restored';
+    | 'restored'
+    | 'resolved';
   /** The actor: a principal's subject, a department code (its own upload), or `system`. */
   readonly by: string;
   /** The actor's display name, when a person acted through the API. */
@@ -112,6 +114,12 @@ export interface DatasetVersion {
    * stored before it existed: those are always matched.
    */
   readonly shardDigests?: readonly string[];
+  /**
+   * The divisions its townships and villages were resolved against: the `divisions` versions
+   * in force when it was read, their ids comma-joined; absent when none were (or the kind has
+   * no places). When other divisions come into force it is read again (`resolved`).
+   */
+  readonly divisions?: string;
   /** Append kinds: what the version covers (`program|YYYY-MM`, or `township|village|YYYY`). */
   readonly coverage: readonly string[];
   /** Data-bucket key of the rejected-rows file, when rows were rejected. */

@@ -27,13 +27,18 @@ export const NormalizeOutput = z.object({
   accepted: z.number().int(),
   rejected: z.number().int(),
   error: z.string().optional(),
+  /**
+   * `registered`: the kinds whose rows changed, sorted — its own, and those of versions read
+   * again because it brought other divisions into force.
+   */
+  kinds: z.array(z.string()).optional(),
 });
 export type NormalizeOutput = z.infer<typeof NormalizeOutput>;
 
-/** `RecordPending`: the kind a registered upload changed, added to the pending (coalesced) collision. */
+/** `RecordPending`: the kinds a registered upload changed, added to the pending (coalesced) collision. */
 export const RecordPendingInput = z.object({
   versionId: z.string().min(1),
-  kind: z.string().refine(isDatasetKind, 'not a dataset kind'),
+  kinds: z.array(z.string().refine(isDatasetKind, 'not a dataset kind')).min(1),
 });
 export type RecordPendingInput = z.infer<typeof RecordPendingInput>;
 

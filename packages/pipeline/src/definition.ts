@@ -277,7 +277,7 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
       },
       // Coalesced collision: a registered upload only marks its kind; one run covers the burst.
       RecordPending: task('RecordPending', {
-        Parameters: { 'versionId.$': '$.version.versionId', 'kind.$': '$.version.kind' },
+        Parameters: { 'versionId.$': '$.version.versionId', 'kinds.$': '$.version.kinds' },
         ResultPath: '$.pending',
         End: true,
       }),

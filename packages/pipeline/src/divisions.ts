@@ -11,16 +11,31 @@ export type DivisionDeps = Pick<PipelineDeps, 'versions' | 'objects' | 'buckets'
 let divisionCache: { readonly key: string; readonly index: DivisionIndex } | undefined;
 
 /**
- * The county's townships and villages from the `divisions` versions in force, so uploads can
- * give them by name or code. Built once per container and rebuilt only when another divisions
- * version comes into force (version ids derive from the bytes, so the key is the content).
- * `undefined` while no divisions were uploaded: names are then only normalized.
+ * The divisions in force as a key: their version ids, comma-joined (`''` while none were
+ * uploaded). Version ids derive from the bytes, so equal keys mean equal divisions; a version
+ * records the key its places were resolved with (`DatasetVersion.divisions`).
  */
-export async function divisionIndexFor(deps: DivisionDeps): Promise<DivisionIndex | undefined> {
+export async function divisionsKey(deps: Pick<DivisionDeps, 'versions'>): Promise<string> {
+  return keyOf(versionsInForce(await deps.versions.listOfKind('divisions')));
+}
+
+function keyOf(inForce: readonly { readonly versionId: string }[]): string {
+  return inForce.map((v) => v.versionId).join(',');
+}
+
+/**
+ * The county's townships and villages from the `divisions` versions in force, so uploads can
+ * give them by name or code, with their {@link divisionsKey}. Built once per container and
+ * rebuilt only when another divisions version comes into force. No index while no divisions
+ * were uploaded: names are then only normalized.
+ */
+export async function divisionsInForce(
+  deps: DivisionDeps,
+): Promise<{ readonly key: string; readonly index?: DivisionIndex }> {
   const inForce = versionsInForce(await deps.versions.listOfKind('divisions'));
-  if (inForce.length === 0) return undefined;
-  const key = inForce.map((v) => v.versionId).join(',');
-  if (divisionCache?.key === key) return divisionCache.index;
+  if (inForce.length === 0) return { key: '' };
+  const key = keyOf(inForce);
+  if (divisionCache?.key === key) return divisionCache;
   const rows: NormalizedRow[] = [];
   for (const version of inForce) {
     for (let shard = 0; shard < version.shardRows.length; shard++) {
@@ -33,5 +48,10 @@ export async function divisionIndexFor(deps: DivisionDeps): Promise<DivisionInde
   const index = DivisionIndex.fromRows(rows);
   divisionCache = { key, index };
   deps.log.info('divisions index built', { versions: inForce.length, divisions: index.size });
-  return index;
+  return divisionCache;
+}
+
+/** The index of {@link divisionsInForce}; `undefined` while no divisions were uploaded. */
+export async function divisionIndexFor(deps: DivisionDeps): Promise<DivisionIndex | undefined> {
+  return (await divisionsInForce(deps)).index;
 }

@@ -86,4 +86,5 @@ export const VERSION_ACTION_LABELS: Readonly<Record<string, string>> = {
   mapped: '指定列',
   confirmed: '确认',
   restored: '恢复',
+  resolved: '按新区划重读',
 };

@@ -9,7 +9,14 @@ import {
   type UploadRequest,
   withdrawnAt,
 } from '@jiandu/domain/datasets/corrections';
-import { type DatasetKind, isDatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
+import {
+  DATASET_KINDS,
+  type DatasetKind,
+  isDatasetKind,
+  isSnapshotKind,
+  KIND_LABELS,
+  resolvesPlaces,
+} from '@jiandu/domain/kinds';
 import { pool } from '@jiandu/domain/pool';
 import {
   changeVersion,
@@ -18,10 +25,16 @@ import {
   type VersionHold,
   versionOrder,
 } from '@jiandu/domain/versions';
-import { FileRejectedError, type IngestResult, ingestFile, NeedsMappingError } from '@jiandu/ingest';
+import {
+  FileRejectedError,
+  type IngestOptions,
+  type IngestResult,
+  ingestFile,
+  NeedsMappingError,
+} from '@jiandu/ingest';
 import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
-import { divisionIndexFor } from '../divisions.js';
+import { divisionsInForce, divisionsKey } from '../divisions.js';
 import { RejectsWriter } from '../rejects.js';
 import { ShardWriter } from '../shard-writer.js';
 import { rejectsKey, SHARD_COUNT, shardKey, shardOf } from '../shards.js';
@@ -122,7 +135,12 @@ function hashedBody(body: AsyncIterable<Uint8Array>) {
 export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
   // While the file is read the burst it belongs to goes on (no collision competes with it).
   const upload = createHash('sha256').update(`${input.bucket}/${input.key}`).digest('hex').slice(0, 32);
-  return whileReceiving(deps.pending, upload, deps.now, () => readUpload(deps, input));
+  return whileReceiving(deps.pending, upload, deps.now, async () => {
+    const read = await readUpload(deps, input);
+    if (read.outcome !== 'registered') return read;
+    const resolved = await resolvePlacesAgain(deps, read);
+    return { ...read, kinds: [...new Set([read.kind, ...resolved])].sort() };
+  });
 }
 
 async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
@@ -136,7 +154,7 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     // The raw file's storage version: the version record names exactly the bytes it was read from.
     deps.objects.versionId(input.bucket, key),
     deps.columnMappings.get(location.department, location.kind),
-    location.kind === 'divisions' ? undefined : divisionIndexFor(deps),
+    resolvesPlaces(location.kind) ? divisionsInForce(deps) : undefined,
     deps.versions.listOfDataset(location.department, location.kind),
   ]);
 
@@ -153,31 +171,10 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
   // Otherwise the file is read once, hashed as it is read (the read pins the ETag: if the key
   // is overwritten meanwhile, the hash and the rows still come from one file; the newer upload
   // has its own event). Whether these bytes were seen before is known only at the end.
-  const shards = new ShardWriter();
-  const rejects = new RejectsWriter();
-  const body = hashedBody(deps.objects.stream(input.bucket, key, etag));
-  let outcome: { result: IngestResult } | { error: FileRejectedError | NeedsMappingError };
-  try {
-    outcome = {
-      result: await ingestFile(
-        location.kind,
-        { fileName: location.fileName, body: body.chunks },
-        {
-          accept: (row) => {
-            shards.add(shardOf(row, location.kind), row);
-          },
-          reject: (row) => {
-            rejects.add(row);
-          },
-        },
-        { ...(divisions ? { divisions } : {}), ...(mapping ? { columnMapping: mapping.columns } : {}) },
-      ),
-    };
-  } catch (error) {
-    if (!(error instanceof FileRejectedError || error instanceof NeedsMappingError)) throw error;
-    outcome = { error };
-  }
-  const { hash, size } = await body.finish();
+  const { outcome, hash, size, shards, rejects } = await readRows(deps, location, input.bucket, key, etag, {
+    ...(divisions?.index ? { divisions: divisions.index } : {}),
+    ...(mapping ? { columnMapping: mapping.columns } : {}),
+  });
 
   const versionId = versionIdFor(location.department, location.kind, hash);
   const existing = await deps.versions.get(versionId);
@@ -217,18 +214,7 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
       rawVersionId,
     );
   }
-  const { result } = outcome;
-
-  // Shards and rejects first, record last: a version is only visible once its rows are all stored.
-  const rejectsFile = rejects.take();
-  await Promise.all([
-    writeShards(deps, versionId, shards),
-    rejectsFile
-      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejectsFile, 'text/csv; charset=utf-8')
-      : undefined,
-  ]);
-
-  const now = deps.now();
+  const rows = await storeRows(deps, versionId, outcome.result, shards, rejects, divisions?.key);
   // Uploads through a presigned URL name the person who asked for it (and what it replaces).
   const request = existing ? undefined : await requestOf(deps, key);
   const {
@@ -236,18 +222,13 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     hold: _hold,
     error: _error,
     ...base
-  } = existing ?? newVersion(deps, input, location, hash, size, request, rawVersionId);
+  } = withoutRows(existing ?? newVersion(deps, input, location, hash, size, request, rawVersionId));
   const read: DatasetVersion = {
     ...base,
     status: 'active',
-    quality: result.quality,
-    columns: result.columns,
-    shardRows: shards.counts,
-    shardDigests: shards.digests(),
-    coverage: result.coverage,
-    ...(rejectsFile ? { rejectsKey: rejectsKey(versionId) } : {}),
+    ...rows,
     history: existing
-      ? [...existing.history, { at: now, action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
+      ? [...existing.history, { at: deps.now(), action: 'mapped', by: mapping?.updatedBy ?? 'system' }]
       : base.history,
   };
   const shrinking = isSnapshotKind(location.kind) ? await shrinkHold(deps, read) : undefined;
@@ -263,11 +244,184 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     versionId,
     department: location.department,
     kind: location.kind,
-    accepted: result.quality.accepted,
-    rejected: result.quality.rejected,
+    accepted: rows.quality.accepted,
+    rejected: rows.quality.rejected,
     status: final.status,
   });
   return output('registered', final);
+}
+
+/** A file read into rows (not stored yet), or the reason it can't be read as its kind. */
+interface FileRead {
+  readonly outcome:
+    | { readonly result: IngestResult }
+    | { readonly error: FileRejectedError | NeedsMappingError };
+  /** SHA-256 of the bytes read, hex, and their count. */
+  readonly hash: string;
+  readonly size: number;
+  readonly shards: ShardWriter;
+  readonly rejects: RejectsWriter;
+}
+
+/** Read an uploaded file (the object with this ETag) into shard and rejects writers, hashing its bytes. */
+async function readRows(
+  deps: NormalizeDeps,
+  location: UploadLocation,
+  bucket: string,
+  key: string,
+  etag: string,
+  options: IngestOptions,
+): Promise<FileRead> {
+  const shards = new ShardWriter();
+  const rejects = new RejectsWriter();
+  const body = hashedBody(deps.objects.stream(bucket, key, etag));
+  let outcome: FileRead['outcome'];
+  try {
+    outcome = {
+      result: await ingestFile(
+        location.kind,
+        { fileName: location.fileName, body: body.chunks },
+        {
+          accept: (row) => {
+            shards.add(shardOf(row, location.kind), row);
+          },
+          reject: (row) => {
+            rejects.add(row);
+          },
+        },
+        options,
+      ),
+    };
+  } catch (error) {
+    if (!(error instanceof FileRejectedError || error instanceof NeedsMappingError)) throw error;
+    outcome = { error };
+  }
+  const { hash, size } = await body.finish();
+  return { outcome, hash, size, shards, rejects };
+}
+
+/** What a version records of its stored rows. */
+type StoredRows = Required<
+  Pick<DatasetVersion, 'quality' | 'columns' | 'shardRows' | 'shardDigests' | 'coverage'>
+> &
+  Pick<DatasetVersion, 'rejectsKey' | 'divisions'>;
+
+/** A version without what {@link storeRows} records, so a read again leaves nothing of the earlier read. */
+function withoutRows(version: DatasetVersion): Omit<DatasetVersion, 'rejectsKey' | 'divisions'> {
+  const { rejectsKey: _rejects, divisions: _divisions, ...rest } = version;
+  return rest;
+}
+
+/**
+ * Store a version's shards and rejects; what the version then records of them. Shards and
+ * rejects first, record last: a version is only visible once its rows are all stored.
+ */
+async function storeRows(
+  deps: NormalizeDeps,
+  versionId: string,
+  result: IngestResult,
+  shards: ShardWriter,
+  rejects: RejectsWriter,
+  divisions: string | undefined,
+): Promise<StoredRows> {
+  const rejectsFile = rejects.take();
+  await Promise.all([
+    writeShards(deps, versionId, shards),
+    rejectsFile
+      ? deps.objects.put(deps.buckets.data, rejectsKey(versionId), rejectsFile, 'text/csv; charset=utf-8')
+      : undefined,
+  ]);
+  return {
+    quality: result.quality,
+    columns: result.columns,
+    shardRows: shards.counts,
+    shardDigests: shards.digests(),
+    coverage: result.coverage,
+    ...(rejectsFile ? { rejectsKey: rejectsKey(versionId) } : {}),
+    ...(divisions ? { divisions } : {}),
+  };
+}
+
+/**
+ * Bring places in step with the divisions in force after `registered`: a version's townships
+ * and villages are resolved against the divisions in force when it is read, and uploads sent
+ * together are read side by side (S3 events also arrive out of order), so what a file's rows
+ * say must not depend on whether the divisions were read first. After a divisions upload,
+ * every version in force resolved against other divisions (or none) is read again; after any
+ * other upload, that version, if divisions came into force while it was read. Returns the
+ * kinds whose rows changed (their rules must run again).
+ */
+async function resolvePlacesAgain(deps: NormalizeDeps, registered: NormalizeOutput): Promise<DatasetKind[]> {
+  const kind = registered.kind as DatasetKind;
+  if (kind !== 'divisions' && !resolvesPlaces(kind)) return [];
+  const candidates =
+    kind === 'divisions'
+      ? (
+          await Promise.all(DATASET_KINDS.filter(resolvesPlaces).map((k) => deps.versions.listOfKind(k)))
+        ).flat()
+      : [await deps.versions.get(registered.versionId)];
+  const key = await divisionsKey(deps);
+  const stale = candidates.filter(
+    (v): v is DatasetVersion => v?.status === 'active' && (v.divisions ?? '') !== key,
+  );
+  const kinds = new Set<DatasetKind>();
+  // One at a time: each holds a whole version's rows while it is read.
+  for (const version of stale) if (await readAgain(deps, version)) kinds.add(version.kind);
+  return [...kinds];
+}
+
+/**
+ * Read a version in force again under the divisions in force now and store its rows in place
+ * (`resolved` in its history). Only the bytes it was registered from are read: when its upload
+ * key holds other bytes by now (or none, or no longer reads), it stays as it is, logged.
+ */
+async function readAgain(deps: NormalizeDeps, version: DatasetVersion): Promise<boolean> {
+  const [etag, mapping, divisions] = await Promise.all([
+    deps.objects.etag(version.rawBucket, version.rawKey),
+    deps.columnMappings.get(version.department, version.kind),
+    divisionsInForce(deps),
+  ]);
+  const read =
+    etag === undefined
+      ? undefined
+      : await readRows(deps, version, version.rawBucket, version.rawKey, etag, {
+          ...(divisions.index ? { divisions: divisions.index } : {}),
+          ...(mapping ? { columnMapping: mapping.columns } : {}),
+        });
+  if (!read || read.hash !== version.fileHash || 'error' in read.outcome) {
+    deps.log.warn('version not read again for the divisions in force', {
+      versionId: version.versionId,
+      reason: !read
+        ? 'raw file missing'
+        : read.hash !== version.fileHash
+          ? 'raw file overwritten'
+          : 'not readable',
+    });
+    return false;
+  }
+  const rows = await storeRows(
+    deps,
+    version.versionId,
+    read.outcome.result,
+    read.shards,
+    read.rejects,
+    divisions.key,
+  );
+  const saved = await changeVersion(deps.versions, version, (current) =>
+    (current.divisions ?? '') === divisions.key
+      ? undefined
+      : {
+          ...withoutRows(current),
+          ...rows,
+          history: [...current.history, { at: deps.now(), action: 'resolved', by: 'system' }],
+        },
+  );
+  deps.log.info('version read again for the divisions in force', {
+    versionId: version.versionId,
+    kind: version.kind,
+    stored: saved !== undefined,
+  });
+  return true;
 }
 
 // Shard files written at once. Each put holds its shard's bytes whole: a big version's sixteen

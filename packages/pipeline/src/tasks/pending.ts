@@ -3,7 +3,7 @@ import type { RecordPendingInput, RecordPendingOutput } from '../contracts.js';
 import type { RecordPendingDeps } from '../deps.js';
 
 /**
- * Workflow step after a registered upload: add its kind to the pending collision instead of
+ * Workflow step after a registered upload: add the kinds it changed to the pending collision instead of
  * colliding now. One run covers the whole burst once it is over (`startPendingCollision`:
  * after the quiet period, or when the uploader says the folder is complete).
  */
@@ -11,10 +11,10 @@ export async function recordPending(
   deps: RecordPendingDeps,
   input: RecordPendingInput,
 ): Promise<RecordPendingOutput> {
-  const pending = await deps.pending.mark([input.kind as DatasetKind], deps.now());
+  const pending = await deps.pending.mark(input.kinds as DatasetKind[], deps.now());
   deps.log.info('collision pending', {
     versionId: input.versionId,
-    kind: input.kind,
+    marked: input.kinds,
     kinds: pending.kinds,
     revision: pending.revision,
   });

@@ -1,0 +1,157 @@
+/**
+ * A file's townships and villages are resolved against the divisions in force when it is read,
+ * and a county's files are read side by side (S3 events also arrive out of order): what its
+ * rows say must not depend on whether the divisions file was read first. Through the real ASL
+ * with the real tasks on in-memory ports.
+ */
+
+import { type DemoFile, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import type { Lead } from '@jiandu/domain/model';
+import type { DatasetVersion } from '@jiandu/domain/versions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DATA, memoryPipeline } from '../support/workflow.js';
+
+const county = generateDemoCounty({ persons: 300, seed: 23, months: 1 });
+const files = demoFilesInUploadOrder(county.files);
+const divisionsFile = files.find((f) => f.kind === 'divisions') as DemoFile;
+const others = files.filter((f) => f !== divisionsFile);
+
+type Pipeline = ReturnType<typeof memoryPipeline>;
+
+/** Every stored shard and rejects file, by key. */
+function dataObjects(p: Pipeline): Map<string, string> {
+  const decoder = new TextDecoder();
+  return new Map(
+    [...p.deps.objects.items]
+      .filter(([key]) => key.startsWith(`${DATA}/versions/`))
+      .map(([key, bytes]) => [key, decoder.decode(bytes)]),
+  );
+}
+
+/** A version without what differs with the order it was read in (its history, revision, times). */
+function comparableVersion(v: DatasetVersion): Record<string, unknown> {
+  const { history, revision, registeredAt, ...rest } = v;
+  return rest;
+}
+
+function comparableLead(lead: Lead): Record<string, unknown> {
+  const { lastRunId, revision, history, updatedAt, ...rest } = lead;
+  return rest;
+}
+
+async function versionsOf(p: Pipeline): Promise<DatasetVersion[]> {
+  return [...p.deps.versions.items.values()].sort((a, b) => a.versionId.localeCompare(b.versionId));
+}
+
+const leadsOf = (p: Pipeline) =>
+  [...p.deps.leads.items.values()]
+    .map(comparableLead)
+    .sort((a, b) => String(a.leadId).localeCompare(String(b.leadId)));
+
+describe('divisions read after the files that name their places', () => {
+  const clock = { now: '2023-03-01T00:00:00.000Z' };
+  const first = memoryPipeline(clock);
+  const last = memoryPipeline(clock);
+  const deliver = (p: Pipeline, file: DemoFile) => p.deliver(demoUploadKey(file), file.body);
+  let divisionsOutput: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    // As the upload order has it: divisions first.
+    for (const file of files) await deliver(first, file);
+    await first.complete();
+    // Divisions last: every other file was read without them.
+    for (const file of others) await deliver(last, file);
+    divisionsOutput = await deliver(last, divisionsFile);
+    await last.complete();
+  }, 120_000);
+
+  it('stores the same rows, versions and leads as when the divisions came first', async () => {
+    expect(dataObjects(last)).toEqual(dataObjects(first));
+    expect((await versionsOf(last)).map(comparableVersion)).toEqual(
+      (await versionsOf(first)).map(comparableVersion),
+    );
+    expect(leadsOf(last).length).toBeGreaterThan(0);
+    expect(leadsOf(last)).toEqual(leadsOf(first));
+  });
+
+  it('reads the others again, says so in their history, and marks their kinds pending', async () => {
+    const divisions = [...last.deps.versions.items.values()].find((v) => v.kind === 'divisions');
+    const placed = [...last.deps.versions.items.values()].filter((v) =>
+      ['household_registry', 'subsidy_payments', 'village_finance'].includes(v.kind),
+    );
+    expect(placed.length).toBeGreaterThan(2);
+    for (const v of placed) {
+      expect(v.divisions).toBe(divisions?.versionId);
+      expect(v.history.at(-1)).toMatchObject({ action: 'resolved', by: 'system' });
+    }
+    // Files read with the divisions in force never are.
+    for (const v of first.deps.versions.items.values())
+      expect(v.history.some((e) => e.action === 'resolved')).toBe(false);
+    const pending = divisionsOutput.pending as { kinds: string[] };
+    expect(pending.kinds).toEqual(
+      expect.arrayContaining(['divisions', ...new Set(placed.map((v) => v.kind))]),
+    );
+  });
+});
+
+describe('divisions coming into force while a file is read', () => {
+  const clock = { now: '2023-03-01T00:00:00.000Z' };
+  const first = memoryPipeline(clock);
+  const raced = memoryPipeline(clock);
+  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
+  let registryOutput: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    for (const file of [divisionsFile, registry]) await first.deliver(demoUploadKey(file), file.body);
+    // The registry's Normalize looks the divisions up before it reads (none yet), then, while
+    // it reads, the divisions upload is read and registered in full.
+    await raced.deps.objects.put('uploads-bucket', demoUploadKey(registry), registry.body);
+    const objects = raced.deps.objects;
+    const stream = objects.stream.bind(objects);
+    let divisionsRead: Promise<unknown> | undefined;
+    objects.stream = (bucket, key, ifMatch) => {
+      const inner = stream(bucket, key, ifMatch);
+      if (key !== demoUploadKey(registry) || divisionsRead) return inner;
+      divisionsRead = raced.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
+      const started = divisionsRead;
+      return (async function* () {
+        await started;
+        yield* inner;
+      })();
+    };
+    registryOutput = await raced.deliver(demoUploadKey(registry), registry.body);
+    await divisionsRead;
+  }, 60_000);
+
+  it('reads the file again once it is registered, under the divisions in force', async () => {
+    expect(dataObjects(raced)).toEqual(dataObjects(first));
+    const version = [...raced.deps.versions.items.values()].find((v) => v.kind === 'household_registry');
+    expect(version?.divisions).toMatch(/^v-/);
+    expect(version?.history.map((e) => e.action)).toEqual(['registered', 'resolved']);
+    expect(registryOutput).toMatchObject({
+      version: { outcome: 'registered', kinds: ['household_registry'] },
+    });
+  });
+});
+
+describe('a file whose upload key holds other bytes by the time divisions come', () => {
+  const clock = { now: '2023-03-01T00:00:00.000Z' };
+  const p = memoryPipeline(clock);
+  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
+  let before: DatasetVersion | undefined;
+
+  beforeAll(async () => {
+    await p.deliver(demoUploadKey(registry), registry.body);
+    before = [...p.deps.versions.items.values()].find((v) => v.kind === 'household_registry');
+    // Overwritten without an event (yet): its bytes are not the version's any more.
+    await p.deps.objects.put('uploads-bucket', demoUploadKey(registry), `${registry.body}\n`);
+    await p.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
+  }, 60_000);
+
+  it('is left as it was read, not read from the other bytes', () => {
+    const after = p.deps.versions.items.get(before?.versionId ?? '');
+    expect(before).toBeDefined();
+    expect(after).toEqual(before);
+    expect(after?.divisions).toBeUndefined();
+  });
+});
