@@ -95,6 +95,17 @@ describe('npm run cli on the local platform', () => {
     expect(collisions.map((e) => e.input['detail-type'])).toEqual(['Collision Pending']);
     const kinds = [...new Set(truth.files.map((f) => f.key.split('/')[2]))].sort();
     expect(collisions[0]?.input.detail).toMatchObject({ kinds });
+    // The divisions were read before any other file was sent: the others' places resolved
+    // against them as they were read, not read a second time.
+    expect(run.stdout).toContain('等待行政区划读取完毕');
+    const keyOf = (e: (typeof executions)[number]) =>
+      e.input.source === 'aws.s3' ? e.input.detail.object.key : '';
+    const [divisions, ...others] = executions.filter((e) => e.input.source === 'aws.s3');
+    expect(keyOf(divisions as (typeof executions)[number])).toMatch(/\/divisions\//);
+    for (const other of others)
+      expect(Date.parse(other.startedAt ?? ''), keyOf(other)).toBeGreaterThanOrEqual(
+        Date.parse(divisions?.stoppedAt ?? ''),
+      );
     expect(run.stdout).toContain(`✔ 碰撞完成（一次覆盖 ${kinds.length} 类数据`);
     // Beside the collision, its own step synced the public projections; the CLI says so.
     expect(run.stdout).toMatch(/公示数据已同步：新增 [1-9]\d* 份、移除 0 份数据，写入发放记录 [1-9]\d* 条/);

@@ -161,6 +161,9 @@ function baseOptions(dataDir: string, fakes: ReturnType<typeof fakeHandlers>): P
     apiApp: api,
     // The stand-in API answers every path itself (no web pages beside it).
     web: [],
+    // Executions one at a time (the default overlaps as many as function workers): the tests
+    // below read them in order.
+    concurrentExecutions: 1,
   };
 }
 

@@ -89,6 +89,17 @@ export async function uploadFolder(plan: UploadPlan, options: UploadOptions): Pr
   });
   await watcher.snapshot();
 
+  let finished = 0;
+  const onFinished = (execution: ExecutionView) => {
+    finished++;
+    progress(`处理结束 (${finished}) ${execution.key ?? ''} ${execution.status}`);
+  };
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const started = Date.now();
+  // The divisions go first (upload order) and are read before the rest is sent: every other
+  // file's townships and villages are resolved against them as it is read. Sent together, a
+  // file read before them would have to be read again once they are in force.
+  const divisions = plan.files.filter((f) => f.kind === 'divisions').map((f) => f.key);
   for (const [i, file] of plan.files.entries()) {
     await target.s3.send(
       new PutObjectCommand({
@@ -100,16 +111,17 @@ export async function uploadFolder(plan: UploadPlan, options: UploadOptions): Pr
       }),
     );
     progress(`已上传 (${i + 1}/${plan.files.length}) ${file.relativePath}`);
+    const next = plan.files[i + 1];
+    if (file.kind === 'divisions' && next && next.kind !== 'divisions') {
+      progress('等待行政区划读取完毕，其余文件的乡镇、村按其解析');
+      await watcher.waitFor(divisions, timeoutMs, onFinished);
+    }
   }
 
-  let finished = 0;
   const executions = await watcher.waitFor(
     plan.files.map((f) => f.key),
-    options.timeoutMs ?? 30 * 60_000,
-    (execution) => {
-      finished++;
-      progress(`处理结束 (${finished}) ${execution.key ?? ''} ${execution.status}`);
-    },
+    Math.max(0, timeoutMs - (Date.now() - started)),
+    onFinished,
   );
 
   // One API call per dataset, not per file.

@@ -32,7 +32,8 @@ Options:
                  the others; $JIANDU_BACKGROUND_NICE, 0-19, default 10)
   --concurrent-executions <n>
                  workflow executions run at once (in AWS they overlap); default
-                 $JIANDU_CONCURRENT_EXECUTIONS, else 1 (one at a time)
+                 $JIANDU_CONCURRENT_EXECUTIONS, else one per function worker
+                 (1: one at a time)
   --empty        don't upload the demo county on first start
   --help         show this help
 

@@ -154,9 +154,10 @@ export interface PlatformOptions {
   readonly backgroundNice?: number;
   /**
    * How many workflow executions run at once (in arrival order); default the
-   * `JIANDU_CONCURRENT_EXECUTIONS` environment variable, else 1: one at a time keeps a local
-   * run deterministic and its log easy to follow. In AWS they overlap; more lets a county's
-   * per-file Normalize executions use every function worker.
+   * `JIANDU_CONCURRENT_EXECUTIONS` environment variable, else as many as function workers: a
+   * county's files normalize side by side, as in AWS (what a file's rows say does not depend
+   * on the order they are read in: a divisions upload reads the others again). 1 runs them one
+   * at a time, for a log easy to follow.
    */
   readonly concurrentExecutions?: number;
   /** Tests only: `TimeoutSeconds` of every state of these tasks (locally 60 s by default). */
@@ -333,7 +334,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     optionName: 'concurrentExecutions',
     envName: CONCURRENT_EXECUTIONS_ENV,
     env: process.env[CONCURRENT_EXECUTIONS_ENV],
-    fallback: 1,
+    fallback: functionWorkers,
   });
   mkdirSync(dataDir, { recursive: true });
 
