@@ -154,4 +154,16 @@ describe('a file whose upload key holds other bytes by the time divisions come',
     expect(after).toEqual(before);
     expect(after?.divisions).toBeUndefined();
   });
+
+  it('is read once its bytes are back and the divisions upload is seen again', async () => {
+    await p.deps.objects.put('uploads-bucket', demoUploadKey(registry), registry.body);
+    await p.deps.pending.claim((await p.deps.pending.get())?.revision ?? 0);
+    const output = await p.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
+    expect(output).toMatchObject({ version: { outcome: 'duplicate', kind: 'divisions' } });
+    const after = p.deps.versions.items.get(before?.versionId ?? '');
+    expect(after?.divisions).toMatch(/^v-/);
+    expect(after?.history.at(-1)?.action).toBe('resolved');
+    // Its rules run again: the kind is pending, though the workflow ended without RecordPending.
+    expect((await p.deps.pending.get())?.kinds).toEqual(['household_registry']);
+  });
 });

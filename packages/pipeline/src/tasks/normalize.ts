@@ -137,9 +137,18 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
   const upload = createHash('sha256').update(`${input.bucket}/${input.key}`).digest('hex').slice(0, 32);
   return whileReceiving(deps.pending, upload, deps.now, async () => {
     const read = await readUpload(deps, input);
-    if (read.outcome !== 'registered') return read;
-    const resolved = await resolvePlacesAgain(deps, read);
-    return { ...read, kinds: [...new Set([read.kind, ...resolved])].sort() };
+    if (read.outcome === 'registered') {
+      const resolved = await resolvePlacesAgain(deps, read);
+      return { ...read, kinds: [...new Set([read.kind, ...resolved])].sort() };
+    }
+    if (read.outcome === 'duplicate' && read.kind === 'divisions') {
+      // Divisions read before (a repeated event, a retry after the first try ended while it
+      // read the others again): what is still resolved against other divisions is read now,
+      // and marked here, as the workflow's way ends without RecordPending.
+      const resolved = await resolvePlacesAgain(deps, read);
+      if (resolved.length > 0) await deps.pending.mark(resolved, deps.now());
+    }
+    return read;
   });
 }
 
