@@ -39,6 +39,7 @@ const handlers: TaskHandlers = {
       versionId: 'v-1',
       department: 'police',
       kind: 'death_records',
+      kinds: ['death_records'],
       accepted: 1,
       rejected: 0,
     };

@@ -80,6 +80,43 @@ describe('a vehicle file whose owner-ID column cannot be placed', () => {
   });
 });
 
+describe('a held file read twice at once', () => {
+  it("comes into force once: the mapping's re-read and the upload's event don't fail each other", async () => {
+    const clock = { now: '2024-05-01T00:00:00.000Z' };
+    const p = memoryPipeline(clock);
+    await p.upload('uploads/rural-revitalization/poverty_registry/监测对象.csv', poverty);
+    await p.upload(VEHICLES, vehicles);
+    const { versionId } = await versionOf(p, 'police', 'vehicle_records');
+    clock.now = '2024-05-02T00:00:00.000Z';
+    await p.deps.columnMappings.save(
+      mergeColumnMapping(
+        undefined,
+        'police',
+        'vehicle_records',
+        { 号码一: 'owner_id' },
+        { subject: 'u-police' },
+        clock.now,
+      ),
+    );
+    // `cli upload --map`: the mapping asks for a re-read while the same file is sent again.
+    const outcomes = await Promise.all([
+      p.deliver(VEHICLES, vehicles),
+      p.request(REPROCESS_REQUEST, {
+        versionId,
+        kind: 'vehicle_records',
+        department: 'police',
+        bucket: { name: UPLOAD },
+        object: { key: VEHICLES },
+      }),
+    ]);
+    const read = outcomes.map((o) => (o.version as { outcome: string } | undefined)?.outcome ?? 'collided');
+    expect(read).toContain('duplicate');
+    const active = await versionOf(p, 'police', 'vehicle_records');
+    expect(active.status).toBe('active');
+    expect(active.history.filter((e) => e.action === 'mapped')).toHaveLength(1);
+  });
+});
+
 describe('a withdrawn version', () => {
   const deaths = ['身份证号,姓名,死亡日期', `${POOR},王建国,2023-02-10`].join('\n');
   const KEY = 'uploads/police/death_records/死亡.csv';

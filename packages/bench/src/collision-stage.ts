@@ -19,7 +19,8 @@
  * (sampled every 5 ms while it waits; run with `--expose-gc` for a clean start). `--shard` runs
  * only that MatchShard (and no ScoreAndStore); `--plan-digest` writes a SHA-256 of every object
  * the (last) plan wrote, its run id blanked (to compare what two builds plan byte for byte); `--profile` writes a CPU profile of the
- * MatchShard tasks alone (with `--plan-only`: of the plan, or both plans with `--replan`). With `--expose-gc`, each shard's heap is measured as it writes its
+ * MatchShard tasks alone (with `--plan-only`: of the plan, or both plans with `--replan`; with
+ * `--reupload --dynamodb`: of the re-upload's ScoreAndStore). With `--expose-gc`, each shard's heap is measured as it writes its
  * findings (rows, reference and findings all still held), after a full collection.
  * `--reupload` then re-uploads the county's first monthly roster changed as the county
  * benchmark changes it (one line out, another entered twice), plans it as its upload would and
@@ -265,7 +266,8 @@ objects.put = async (bucket: string, key: string, body: Uint8Array | string) => 
   return put(bucket, key, body);
 };
 const only = option('--shard');
-const profiler = await profile();
+// With --reupload the profile is of the re-upload's ScoreAndStore instead (below).
+const profiler = flag('--reupload') ? { stop: async () => {} } : await profile();
 for (const task of planned.shards) {
   if (only !== undefined && task.shard !== Number(only)) continue;
   gc?.();
@@ -429,6 +431,7 @@ if (flag('--reupload')) {
         }
       };
       dynamo.requests.clear();
+      const storeProfiler = await profile();
       const second = await withEmulator(() =>
         scoreAndStore(dynamo.deps, {
           runId: again.runId,
@@ -436,6 +439,7 @@ if (flag('--reupload')) {
           shards: recitedResults,
         }),
       );
+      await storeProfiler.stop();
       const r = second.result;
       console.log(
         `ScoreAndStore on DynamoDB Local (re-upload): ${s(second.wall)} wall, ${s(second.cpu)} CPU here, ` +

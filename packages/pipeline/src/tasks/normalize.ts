@@ -18,6 +18,7 @@ import {
   resolvesPlaces,
 } from '@jiandu/domain/kinds';
 import { pool } from '@jiandu/domain/pool';
+import { RevisionConflictError } from '@jiandu/domain/ports';
 import {
   changeVersion,
   type DatasetVersion,
@@ -242,8 +243,10 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
   };
   const shrinking = isSnapshotKind(location.kind) ? await shrinkHold(deps, read) : undefined;
   if (shrinking) return holdVersion(deps, read, shrinking.message, shrinking.hold, !existing);
-  if (existing) await deps.versions.save(read);
-  else if (!(await deps.versions.create(read))) {
+  if (existing) {
+    const lost = await saveReadAgain(deps, read);
+    if (lost) return lost;
+  } else if (!(await deps.versions.create(read))) {
     const winner = await deps.versions.get(versionId);
     return output('duplicate', winner ?? read);
   }
@@ -258,6 +261,29 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     status: final.status,
   });
   return output('registered', final);
+}
+
+/**
+ * Store a version read again as it was read. The same bytes may be read twice at once (the
+ * upload's event and the re-read a department's new mapping asks for): when the other reading
+ * — or a person's change — was stored first, theirs stands and this one is a duplicate.
+ */
+async function saveReadAgain(
+  deps: NormalizeDeps,
+  version: DatasetVersion,
+): Promise<NormalizeOutput | undefined> {
+  try {
+    await deps.versions.save(version);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof RevisionConflictError)) throw error;
+    const winner = await deps.versions.get(version.versionId);
+    deps.log.info('version changed while it was read again', {
+      versionId: version.versionId,
+      status: winner?.status,
+    });
+    return output('duplicate', winner ?? version);
+  }
 }
 
 /** A file read into rows (not stored yet), or the reason it can't be read as its kind. */
@@ -544,7 +570,10 @@ async function holdVersion(
     const winner = await deps.versions.get(version.versionId);
     return output('duplicate', winner ?? held);
   }
-  if (!isNew) await deps.versions.save(held);
+  if (!isNew) {
+    const lost = await saveReadAgain(deps, held);
+    if (lost) return lost;
+  }
   deps.log.warn('dataset version held', { versionId: held.versionId, reason: hold.reason });
   return output('held', held);
 }
