@@ -361,50 +361,55 @@ if (flag('--reupload')) {
   // With --dynamodb: the first run's leads are stored, then the re-upload's (what ScoreAndStore
   // costs a re-upload: reads of the standing leads, writes of re-cited ones, the emulator's share).
   const dynamo = flag('--dynamodb') ? await dynamoLeads() : undefined;
-  if (dynamo) {
-    const first = await withEmulator(() =>
-      scoreAndStore(dynamo.deps, { runId: planned.runId, manifestKey: planned.manifestKey, shards: results }),
-    );
-    console.log(
-      `ScoreAndStore on DynamoDB Local (first run): ${s(first.wall)} wall, ${s(first.cpu)} CPU here, ` +
-        `${s(first.emulator)} CPU in DynamoDB Local, ${first.result.leadsNew} new, ` +
-        `requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
-    );
-  }
-  const roster = [...versions.items.values()]
-    .filter((v) => v.kind === 'subsidy_payments' && rosterMonth(v.fileName) !== undefined)
-    .sort((a, b) => a.rawKey.localeCompare(b.rawKey))[0];
-  if (!roster) throw new Error('--reupload: the county has no monthly roster');
-  const bytes = readFileSync(join(uploadDir, roster.rawKey.slice('uploads/'.length)));
-  const lines = bytes.toString('latin1').split('\n').length;
-  await objects.put(UPLOAD, roster.rawKey, editLines(bytes, Math.floor(lines / 2), 20));
-  const eventTime = '2024-01-16T00:00:00.000Z';
-  await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key: roster.rawKey, eventTime }));
-  const again = await plan(`PlanCollision after ${roster.fileName} re-uploaded`, {
-    trigger: 'Object Created',
-    eventTime,
-    detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
-  });
-  const recitedResults: ShardResult[] = [];
-  for (const how of ['re-citing unchanged shards', 'every shard afresh']) {
-    if (how !== 're-citing unchanged shards')
-      for (const key of [...objects.items.keys()])
-        if (key.includes('/derived/matches/')) objects.items.delete(key);
-    const cpu: number[] = [];
-    let recited = 0;
-    for (const task of again.shards) {
-      const { result, cpu: used } = await cpuSeconds(() => matchShard(deps, task));
-      cpu.push(used);
-      if (result.recited) recited++;
-      if (how === 're-citing unchanged shards') recitedResults.push(result);
+  // Stopped whatever happens below: the emulator is a process of its own.
+  try {
+    if (dynamo) {
+      const first = await withEmulator(() =>
+        scoreAndStore(dynamo.deps, {
+          runId: planned.runId,
+          manifestKey: planned.manifestKey,
+          shards: results,
+        }),
+      );
+      console.log(
+        `ScoreAndStore on DynamoDB Local (first run): ${s(first.wall)} wall, ${s(first.cpu)} CPU here, ` +
+          `${s(first.emulator)} CPU in DynamoDB Local, ${first.result.leadsNew} new, ` +
+          `requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
+      );
     }
-    console.log(
-      `MatchShard ×${cpu.length} after the re-upload, ${how}: ${s(cpu.reduce((a, b) => a + b, 0))} CPU, ` +
-        `${recited} re-cited, per shard ${s(Math.min(...cpu))}–${s(Math.max(...cpu))}`,
-    );
-  }
-  if (dynamo) {
-    try {
+    const roster = [...versions.items.values()]
+      .filter((v) => v.kind === 'subsidy_payments' && rosterMonth(v.fileName) !== undefined)
+      .sort((a, b) => a.rawKey.localeCompare(b.rawKey))[0];
+    if (!roster) throw new Error('--reupload: the county has no monthly roster');
+    const bytes = readFileSync(join(uploadDir, roster.rawKey.slice('uploads/'.length)));
+    const lines = bytes.toString('latin1').split('\n').length;
+    await objects.put(UPLOAD, roster.rawKey, editLines(bytes, Math.floor(lines / 2), 20));
+    const eventTime = '2024-01-16T00:00:00.000Z';
+    await normalizeUpload(base, NormalizeInput.parse({ bucket: UPLOAD, key: roster.rawKey, eventTime }));
+    const again = await plan(`PlanCollision after ${roster.fileName} re-uploaded`, {
+      trigger: 'Object Created',
+      eventTime,
+      detail: { bucket: { name: UPLOAD }, object: { key: roster.rawKey } },
+    });
+    const recitedResults: ShardResult[] = [];
+    for (const how of ['re-citing unchanged shards', 'every shard afresh']) {
+      if (how !== 're-citing unchanged shards')
+        for (const key of [...objects.items.keys()])
+          if (key.includes('/derived/matches/')) objects.items.delete(key);
+      const cpu: number[] = [];
+      let recited = 0;
+      for (const task of again.shards) {
+        const { result, cpu: used } = await cpuSeconds(() => matchShard(deps, task));
+        cpu.push(used);
+        if (result.recited) recited++;
+        if (how === 're-citing unchanged shards') recitedResults.push(result);
+      }
+      console.log(
+        `MatchShard ×${cpu.length} after the re-upload, ${how}: ${s(cpu.reduce((a, b) => a + b, 0))} CPU, ` +
+          `${recited} re-cited, per shard ${s(Math.min(...cpu))}–${s(Math.max(...cpu))}`,
+      );
+    }
+    if (dynamo) {
       // The standing leads alone, every rule's partition read as ScoreAndStore reads them.
       dynamo.requests.clear();
       const reads = await withEmulator(async () => {
@@ -447,9 +452,9 @@ if (flag('--reupload')) {
           `${r.leadsUnchanged} unchanged, ${r.leadsSuperseded} superseded; ${put} leads put in ${s(putSeconds)} ` +
           `of putMany calls (summed); requests ${JSON.stringify(Object.fromEntries(dynamo.requests))}`,
       );
-    } finally {
-      await dynamo.close();
     }
+  } finally {
+    await dynamo?.close();
   }
   process.exit(0);
 }
