@@ -107,7 +107,7 @@ export function countyReport(run: CountyBench, machine: string): string {
     ...(run.disclosure ? [disclosureSyncLine(run.disclosure)] : []),
     ...run.notInForce.map((f) => `NOT IN FORCE: ${f.file} (${f.outcome}: ${f.message ?? ''})`),
     reuploadLine(run),
-    `peak RSS of the platform: ${mib(run.peak.total)} (sampled every 200 ms, summed over its process tree: node = the platform process with the API, s3rver, the Step Functions runner and the functions' worker thread; java = DynamoDB Local; esbuild = tsx's compiler service; the stage columns are peaks while that stage worked). OS high-water marks at the end (summed per executable): ${hwm || 'n/a'}`,
+    `peak RSS of the platform: ${mib(run.peak.total)}${run.peakWhen ? ` at ${run.peakWhen.seconds.toFixed(1)} s after the upload began (running: ${run.peakWhen.tasks.join(', ') || 'no task'})` : ''} (sampled every 200 ms, summed over its process tree: node = the platform process with the API, s3rver, the Step Functions runner and the functions' worker thread; java = DynamoDB Local; esbuild = tsx's compiler service; the stage columns are peaks while that stage worked). OS high-water marks at the end (summed per executable): ${hwm || 'n/a'}`,
     '',
     'recall of the exported leads against the generator’s truth:',
     reportTable(run.report),

@@ -79,6 +79,8 @@ export interface MemoryPeaks {
   /** Highest sampled RSS per executable name (`node`, `java` …), summed over processes of that name. */
   readonly byName: Readonly<Record<string, number>>;
   readonly samples: number;
+  /** When the highest sum was sampled (epoch ms); undefined without samples. */
+  readonly at?: number;
 }
 
 /** A span of time, epoch ms. */
@@ -124,11 +126,13 @@ export class MemorySampler {
       : this.#samples;
     const byName: Record<string, number> = {};
     let total = 0;
+    let at: number | undefined;
     for (const s of within) {
+      if (s.total > total) at = s.at;
       total = Math.max(total, s.total);
       for (const [name, rss] of Object.entries(s.byName)) byName[name] = Math.max(byName[name] ?? 0, rss);
     }
-    return { total, byName, samples: within.length };
+    return { total, byName, samples: within.length, ...(at !== undefined ? { at } : {}) };
   }
 
   /** The processes of the last sample, with their OS high-water marks. */

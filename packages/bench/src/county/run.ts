@@ -76,6 +76,8 @@ export interface CountyBench {
   readonly executions: { readonly total: number; readonly failed: number };
   /** Peak RSS over the whole run, and each process's OS high-water mark at its end. */
   readonly peak: MemoryPeaks;
+  /** When the whole run's peak was sampled: seconds after the upload began, and the tasks running then. */
+  readonly peakWhen?: { readonly seconds: number; readonly tasks: readonly string[] };
   readonly processes: readonly ProcessMemory[];
   readonly uploadedFiles: number;
   /** Files the CLI reported failed, rejected or held, with its message. */
@@ -468,6 +470,20 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       },
       executions: { total: executions.length, failed },
       peak,
+      ...(peak.at !== undefined
+        ? {
+            peakWhen: {
+              seconds: (peak.at - uploadStart) / 1000,
+              tasks: [
+                ...new Set(
+                  platform.tasks
+                    .filter((t) => t.startedAt <= (peak.at ?? 0) && (peak.at ?? 0) <= t.endedAt)
+                    .map((t) => t.task),
+                ),
+              ],
+            },
+          }
+        : {}),
       processes,
       uploadedFiles: plan.files.length,
       notInForce,
