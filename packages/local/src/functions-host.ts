@@ -208,9 +208,12 @@ function functionOutput(options: FunctionHostOptions): Output {
   };
 }
 
+/** How the API's worker runs: at normal priority, collected as the pool's are. */
+const API_LANE = { nice: 0, background: false } as const;
+
 function startWorker(
   options: FunctionHostOptions,
-  nice: number,
+  { nice, background }: Pick<Lane, 'nice' | 'background'>,
   output: Output,
   onExit: (worker: FunctionWorker, reason: Error) => void,
 ): FunctionWorker {
@@ -220,7 +223,7 @@ function startWorker(
     eval: true,
     // A copy each: a function writing its process.env changes only its own container's.
     env: { ...options.env },
-    workerData: { repoRoot: options.repoRoot, nice },
+    workerData: { repoRoot: options.repoRoot, nice, background },
     // Piped through this process only when it must go somewhere else too (or nowhere).
     stdout: output.tee,
     stderr: output.tee,
@@ -325,14 +328,16 @@ interface Lane {
   readonly size: number;
   /** Their threads' nice value. */
   readonly nice: number;
+  /** The background lane's own workers: their heaps are kept near their live sets (`functions-worker.ts`). */
+  readonly background: boolean;
   readonly workers: Set<FunctionWorker>;
   /** Most recently released last: the warmest worker is taken first, as Lambda reuses containers. */
   readonly idle: FunctionWorker[];
   readonly waiting: Waiting[];
 }
 
-function lane(size: number, nice: number): Lane {
-  return { size, nice, workers: new Set(), idle: [], waiting: [] };
+function lane(size: number, nice: number, background = false): Lane {
+  return { size, nice, background, workers: new Set(), idle: [], waiting: [] };
 }
 
 /** The next invocation to run: the first one waiting that is not background, else the first. */
@@ -355,7 +360,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   const background = options.background;
   const backgroundFunctions = new Set(background?.functions ?? []);
   // Background invocations run in their own workers, or (with none) wait in the pool's queue.
-  const backgroundLane = background?.workers ? lane(background.workers, background.nice) : pool;
+  const backgroundLane = background?.workers ? lane(background.workers, background.nice, true) : pool;
   const log = options.log ?? ((line: string) => console.error(line));
   const restarts = options.apiRestarts ?? DEFAULT_API_RESTARTS;
   /** What the API worker serves, to serve it again from a fresh worker; `since`: when it last started serving. */
@@ -373,7 +378,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
     while (from.waiting.length > 0 && !stopped) {
       let worker = from.idle.pop();
       if (!worker && from.workers.size < from.size) {
-        worker = startWorker(options, from.nice, output, (exited) => forget(from, exited));
+        worker = startWorker(options, from, output, (exited) => forget(from, exited));
         from.workers.add(worker);
       }
       if (!worker) return;
@@ -423,7 +428,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
   async function restartApi(): Promise<void> {
     if (stopped || !served) return;
     const { entry, port, web } = served;
-    const worker = startWorker(options, 0, output, apiExited);
+    const worker = startWorker(options, API_LANE, output, apiExited);
     api = worker;
     served.since = Date.now();
     try {
@@ -450,7 +455,7 @@ export function startFunctionHost(options: FunctionHostOptions): FunctionHost {
     },
     serve: async (entry, port, web = []) => {
       if (stopped) throw stopped;
-      api ??= startWorker(options, 0, output, apiExited);
+      api ??= startWorker(options, API_LANE, output, apiExited);
       const actual = (await api.request({ type: 'serve', entry, port, web })) as number;
       // The same port again after a restart, also when `port` was 0.
       served = { entry, port: actual, web, since: Date.now() };
