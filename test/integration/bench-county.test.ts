@@ -68,7 +68,10 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       expect(stdout).toMatch(
         /upload → all workflows done [\d.]+ s; → leads exported [\d.]+ s \(\d+ workflow executions, 0 not succeeded/,
       );
-      expect(stdout).toMatch(/peak RSS of the platform: \d+ MiB/);
+      // The run's peak, with when it was sampled and what ran then.
+      expect(stdout).toMatch(
+        /peak RSS of the platform: \d+ MiB at [\d.]+ s after the upload began \(running: [^)]*\)/,
+      );
       // The disclosure sync's own line: at least one sync, its payments written.
       expect(stdout).toMatch(
         /disclosure sync \([^)]*\): [1-9]\d* run\(s\), [\d.]+ s, [1-9][\d,]* payment records written/,
@@ -77,6 +80,9 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       const collisionTasks = stdout.match(/^collision stage \(first load\), its tasks: (.*)$/m)?.[1] ?? '';
       for (const task of ['PlanCollision', 'MatchShard', 'ScoreAndStore', 'SyncDisclosure'])
         expect(collisionTasks, `${task} in "${collisionTasks}"`).toMatch(new RegExp(`${task} [\\d.]+ s`));
+      // A task invoked several times lists each invocation's seconds, in the order they started.
+      for (const [, count, each] of collisionTasks.matchAll(/\((\d+)×: ([^)]*) s\)/g))
+        expect(each?.split(', ')).toHaveLength(Number(count));
       // Both readiness times: leads stored, and the public projections synced beside them.
       expect(stdout).toMatch(/upload → leads stored [\d.]+ s; → disclosure synced [\d.]+ s \(SyncDisclosure/);
 

@@ -76,10 +76,15 @@ export function reuploadLine(run: CountyBench): string {
   ].join('\n');
 }
 
-/** `its tasks: PlanCollision 1.2 s, MatchShard 30.4 s (16×), …`: each task's wall seconds (overlapping invocations once). */
+/**
+ * `its tasks: PlanCollision 1.2 s, MatchShard 30.4 s (16×: 1.9, 2.0, … s), …`: each task's wall
+ * seconds (overlapping invocations once) and, for a task invoked several times, each invocation's
+ * seconds in the order they started (where a fan-out's time goes).
+ */
 export function tasksLine(tasks: readonly TaskSeconds[]): string {
   const each = tasks.map(
-    (t) => `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×)` : ''}`,
+    (t) =>
+      `${t.task} ${sec(t.seconds)} s${t.invocations > 1 ? ` (${t.invocations}×: ${t.each.map(sec).join(', ')} s)` : ''}`,
   );
   return `its tasks: ${each.join(', ') || 'none reported'}`;
 }

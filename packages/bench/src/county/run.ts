@@ -150,13 +150,23 @@ export interface TaskSeconds {
   readonly task: string;
   readonly seconds: number;
   readonly invocations: number;
+  /** Each invocation's seconds, in the order they started. */
+  readonly each: readonly number[];
 }
 
 /** Each task's wall seconds and invocations, in the order the tasks first ran. */
 export function taskSeconds(tasks: readonly TaskTiming[]): TaskSeconds[] {
   return [...new Set(tasks.map((t) => t.task))].map((task) => {
-    const spans = tasks.filter((t) => t.task === task).map((t) => ({ from: t.startedAt, to: t.endedAt }));
-    return { task, seconds: spanSeconds(spans), invocations: spans.length };
+    const spans = tasks
+      .filter((t) => t.task === task)
+      .map((t) => ({ from: t.startedAt, to: t.endedAt }))
+      .sort((a, b) => a.from - b.from);
+    return {
+      task,
+      seconds: spanSeconds(spans),
+      invocations: spans.length,
+      each: spans.map((i) => (i.to - i.from) / 1000),
+    };
   });
 }
 
