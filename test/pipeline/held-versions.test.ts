@@ -22,6 +22,31 @@ async function versionOf(p: ReturnType<typeof memoryPipeline>, department: strin
   return list.at(-1) as DatasetVersion;
 }
 
+/** The police say which column holds the owner's ID (`--map 号码一=owner_id`). */
+async function mapOwnerId(p: ReturnType<typeof memoryPipeline>, at: string): Promise<void> {
+  await p.deps.columnMappings.save(
+    mergeColumnMapping(
+      undefined,
+      'police',
+      'vehicle_records',
+      { 号码一: 'owner_id' },
+      { subject: 'u-police' },
+      at,
+    ),
+  );
+}
+
+/** The re-read the mapping asks for (the API's `REPROCESS_REQUEST`). */
+function rereadOf(versionId: string) {
+  return {
+    versionId,
+    kind: 'vehicle_records',
+    department: 'police',
+    bucket: { name: UPLOAD },
+    object: { key: VEHICLES },
+  };
+}
+
 describe('a vehicle file whose owner-ID column cannot be placed', () => {
   it('is held as needs_mapping without collision, and comes into force under the mapping', async () => {
     const clock = { now: '2024-05-01T00:00:00.000Z' };
@@ -42,23 +67,8 @@ describe('a vehicle file whose owner-ID column cannot be placed', () => {
     expect(p.leadsOf('R03')).toEqual([]);
 
     clock.now = '2024-05-02T00:00:00.000Z';
-    await p.deps.columnMappings.save(
-      mergeColumnMapping(
-        undefined,
-        'police',
-        'vehicle_records',
-        { 号码一: 'owner_id' },
-        { subject: 'u-police' },
-        clock.now,
-      ),
-    );
-    const reread = await p.request(REPROCESS_REQUEST, {
-      versionId: version.versionId,
-      kind: 'vehicle_records',
-      department: 'police',
-      bucket: { name: UPLOAD },
-      object: { key: VEHICLES },
-    });
+    await mapOwnerId(p, clock.now);
+    const reread = await p.request(REPROCESS_REQUEST, rereadOf(version.versionId));
     expect(reread).toHaveProperty('runId'); // registered: a collision ran
     const active = await versionOf(p, 'police', 'vehicle_records');
     expect(active.status).toBe('active');
@@ -88,26 +98,11 @@ describe('a held file read twice at once', () => {
     await p.upload(VEHICLES, vehicles);
     const { versionId } = await versionOf(p, 'police', 'vehicle_records');
     clock.now = '2024-05-02T00:00:00.000Z';
-    await p.deps.columnMappings.save(
-      mergeColumnMapping(
-        undefined,
-        'police',
-        'vehicle_records',
-        { 号码一: 'owner_id' },
-        { subject: 'u-police' },
-        clock.now,
-      ),
-    );
+    await mapOwnerId(p, clock.now);
     // `cli upload --map`: the mapping asks for a re-read while the same file is sent again.
     const outcomes = await Promise.all([
       p.deliver(VEHICLES, vehicles),
-      p.request(REPROCESS_REQUEST, {
-        versionId,
-        kind: 'vehicle_records',
-        department: 'police',
-        bucket: { name: UPLOAD },
-        object: { key: VEHICLES },
-      }),
+      p.request(REPROCESS_REQUEST, rereadOf(versionId)),
     ]);
     const read = outcomes.map((o) => (o.version as { outcome: string } | undefined)?.outcome ?? 'collided');
     expect(read).toContain('duplicate');
