@@ -116,7 +116,9 @@ describe('department data on the local platform', () => {
     // Reference data first, one at a time, so every file sees the divisions.
     await put('uploads/civil-affairs/divisions/区划.csv', divisions);
     await platform.waitForIdle();
+    // One at a time too: executions overlap, and the listing below is in upload order.
     await put('uploads/police/household_registry/户籍.csv', registry);
+    await platform.waitForIdle();
     await put('uploads/police/death_records/死亡.csv', deaths);
     await platform.waitForIdle();
     await put('uploads/civil-affairs/subsidy_payments/2023H1.csv', firstPayments);

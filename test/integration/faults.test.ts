@@ -69,8 +69,8 @@ const put = (s3: S3Client, platform: Platform, file: DemoFile) =>
  * by one, or the divisions first and then the other twenty at once; then — once those are
  * done — the newer registry snapshot.
  *
- * Divisions go first either way, as the CLI sends them: a file read while no divisions are in
- * force keeps its places unresolved and is not read again when they arrive.
+ * Divisions go first either way, as the CLI sends them (a file read before them would be read
+ * again once they arrive, which this test does not set out to exercise).
  */
 async function loadCounty(platform: Platform, s3: S3Client, mode: 'one by one' | 'at once' = 'one by one') {
   if (mode === 'at once') {
