@@ -90,6 +90,18 @@ describe(`npm run bench:county -- --persons ${PERSONS}`, () => {
       expect(stdout).toMatch(
         /re-upload → leads stored [\d.]+ s; → disclosure synced [\d.]+ s; → updated leads exported [\d.]+ s \(new; 0 workflow executions not succeeded\)/,
       );
+      // Each of its shards' own seconds; the shards whose rows changed are matched, not re-cited.
+      const shards = stdout.match(
+        /^ {2}its shards, each one's own seconds in its worker \([^)]*\): (.*)$/m,
+      )?.[1];
+      expect(
+        shards?.split(', ').every((s) => /^[\d.]+ [mr]$/.test(s)),
+        shards,
+      ).toBe(true);
+      expect(shards).toMatch(/ m\b/);
+      expect(stdout).toMatch(
+        /^ {2}their steps, seconds summed \(read \/ fingerprint \/ recite \/ match \/ store\): .*matched [\d.]+ \/ [\d.]+ \/ [\d.]+ \/ [\d.]+ \/ [\d.]+ s$/m,
+      );
       expect(stdout).toMatch(/^ {2}appeared: R06:\S+ \(expected R06:\S+\)$/m);
       expect(stdout).toMatch(/^ {2}disappeared: R06:\S+ \(expected R06:\S+\)$/m);
       expect(stdout).toContain('exactly the expected leads changed');

@@ -4,7 +4,7 @@ import { reportTable } from '@jiandu/accuracy/format';
 import { textTable } from '../table.js';
 import { disclosureSyncLine } from './disclosure-sync.js';
 import { DUCKDB_RULES } from './duckdb-rules.js';
-import type { CountyBench, TaskSeconds } from './run.js';
+import type { CountyBench, ShardSeconds, TaskSeconds } from './run.js';
 
 const mib = (bytes: number | undefined): string =>
   bytes === undefined ? 'n/a' : `${Math.round(bytes / 1024 / 1024)} MiB`;
@@ -70,10 +70,34 @@ export function reuploadLine(run: CountyBench): string {
       ? `  its collision: ${c.leadsNew} new, ${c.leadsUpdated} updated, ${c.leadsUnchanged} unchanged, ${c.leadsSuperseded} superseded leads`
       : '  its collision: no figures reported',
     `  ${tasksLine(r.tasks)}`,
+    ...(r.shards
+      ? [
+          `  its shards, each one's own seconds in its worker (m: rules matched over its rows, r: every rule re-cited): ${r.shards.map((s) => `${sec(s.seconds)} ${s.rulesMatched > 0 ? 'm' : 'r'}`).join(', ')}`,
+          `  their steps, seconds summed (${SHARD_STEPS.join(' / ')}): ${shardSteps(r.shards)}`,
+        ]
+      : []),
     `  appeared: ${list(r.found.appeared)} (expected ${list(r.expected.appeared)})`,
     `  disappeared: ${list(r.found.disappeared)} (expected ${list(r.expected.disappeared)})`,
     `  other leads whose amount changed: ${r.amountsChanged}; ${r.asExpected ? 'exactly the expected leads changed' : 'NOT the expected leads'}`,
   ].join('\n');
+}
+
+/** The steps a MatchShard logs, in order. */
+const SHARD_STEPS = ['read', 'fingerprint', 'recite', 'match', 'store'] as const;
+
+/** `re-cited 0.5 / 0.9 / 5.6 / 0.0 / 2.5 s, matched …`: each step's seconds summed over the shards of each sort. */
+function shardSteps(shards: readonly ShardSeconds[]): string {
+  const sorts = [
+    ['re-cited', shards.filter((s) => s.rulesMatched === 0)],
+    ['matched', shards.filter((s) => s.rulesMatched > 0)],
+  ] as const;
+  return sorts
+    .filter(([, of]) => of.length > 0)
+    .map(
+      ([name, of]) =>
+        `${name} ${SHARD_STEPS.map((step) => sec(of.reduce((sum, s) => sum + (s.steps[step] ?? 0), 0) / 1000)).join(' / ')} s`,
+    )
+    .join(', ');
 }
 
 /**

@@ -126,6 +126,8 @@ export interface Reupload {
   readonly failed: number;
   /** Wall seconds each task of the re-upload was at work, in the order they first ran. */
   readonly tasks: readonly TaskSeconds[];
+  /** Its collision's shards in shard order: each one's own seconds in its worker, and whether it matched or only re-cited. */
+  readonly shards?: readonly ShardSeconds[];
   /** Lead ids (`rule:id`), expected from the truth and as exported. */
   readonly expected: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
   readonly found: { readonly appeared: readonly string[]; readonly disappeared: readonly string[] };
@@ -152,6 +154,37 @@ export interface TaskSeconds {
   readonly invocations: number;
   /** Each invocation's seconds, in the order they started. */
   readonly each: readonly number[];
+}
+
+/** One MatchShard invocation as it logged itself (`shard matched`). */
+export interface ShardSeconds {
+  readonly shard: number;
+  readonly seconds: number;
+  /** Rules matched over the shard's rows (0: every rule re-cited an earlier match). */
+  readonly rulesMatched: number;
+  /** Milliseconds of each of its steps (`read`, `fingerprint`, `recite`, `match`, `store`). */
+  readonly steps: Readonly<Record<string, number>>;
+}
+
+/** The shards of the last collision run in a structured JSON log (`shard matched` lines), in shard order. */
+export function lastRunShards(log: string): ShardSeconds[] {
+  const byRun = new Map<string, ShardSeconds[]>();
+  for (const line of log.split('\n')) {
+    if (!line.includes('"shard matched"')) continue;
+    const entry = JSON.parse(line) as { message?: string; runId?: string } & Record<string, unknown>;
+    if (entry.message !== 'shard matched' || entry.runId === undefined) continue;
+    // Insertion order: the last run to log a shard is the last key.
+    const shards = byRun.get(entry.runId) ?? [];
+    byRun.delete(entry.runId);
+    byRun.set(entry.runId, shards);
+    shards.push({
+      shard: Number(entry.shard),
+      seconds: Number(entry.durationMs) / 1000,
+      rulesMatched: Number(entry.rulesMatched),
+      steps: (entry.steps ?? {}) as Record<string, number>,
+    });
+  }
+  return [...([...byRun.values()].at(-1) ?? [])].sort((a, b) => a.shard - b.shard);
 }
 
 /** Each task's wall seconds and invocations, in the order the tasks first ran. */
@@ -459,9 +492,10 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
     sampler.stop();
     await platform.stop();
     const functionsLog = join(dataDir, FUNCTIONS_LOG);
-    const disclosure = disclosureSyncFigures(
-      existsSync(functionsLog) ? readFileSync(functionsLog, 'utf8') : '',
-    );
+    const functionsLines = existsSync(functionsLog) ? readFileSync(functionsLog, 'utf8') : '';
+    const disclosure = disclosureSyncFigures(functionsLines);
+    // The re-upload's run is the last one to match shards.
+    const shards = lastRunShards(functionsLines);
 
     log('running the four rules in DuckDB on the same files…');
     const duck = await runDuckDbRules(
@@ -501,7 +535,7 @@ export async function runCountyBench(options: CountyBenchOptions): Promise<Count
       collisionTasks: taskSeconds(
         firstLoad.filter((t) => COLLISION_TASKS.has(t.task) || t.task === SYNC_TASK),
       ),
-      reupload,
+      reupload: shards.length > 0 ? { ...reupload, shards } : reupload,
       disclosure,
       report: compareLeads(county.expected, found, ALL_RULES),
       duckdb: {

@@ -53,12 +53,22 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
   const started = performance.now();
   const manifest = await readJson<CollisionManifest>(deps, task.manifestKey);
   const rules = RULES.filter((r) => manifest.rules.includes(r.code));
+  // Milliseconds of each step, for the log: where a shard's time goes.
+  const steps: Record<string, number> = {};
+  let lapped = started;
+  const lap = (step: 'read' | 'fingerprint' | 'recite' | 'match' | 'store') => {
+    const now = performance.now();
+    steps[step] = Math.round(now - lapped);
+    lapped = now;
+  };
   const routed = await readRouted(deps, manifest, task);
+  lap('read');
   // Each rule whose inputs here digest as in an earlier match re-cites what that match found;
   // the others are matched, over the input a match of all the run's rules reads.
   const reuse = new ShardReuse(deps, manifest, task.shard, routed);
   const settings = deps.ruleConfig as unknown as Readonly<Record<string, unknown>>;
   const fingerprints = new Map(rules.map((r) => [r.code, reuse.fingerprint(r, settings[r.code])]));
+  lap('fingerprint');
   const recited = new Map<string, Finding[]>();
   for (const rule of rules) {
     const fingerprint = fingerprints.get(rule.code);
@@ -77,11 +87,13 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
           });
     if (found) recited.set(rule.code, found);
   }
+  lap('recite');
   const matched = rules.filter((r) => !recited.has(r.code));
   const read = matched.length > 0 ? await readShardInput(deps, manifest, task, rules, routed) : undefined;
   const findings: Finding[] = rules.flatMap(
     (rule) => recited.get(rule.code) ?? (read ? evaluateRules(read.input, deps.ruleConfig, [rule]) : []),
   );
+  lap('match');
   const key = findingsKey(task.runId, task.shard);
   await deps.objects.put(deps.buckets.data, key, JSON.stringify(findings), 'application/json');
   // Recorded once the findings are stored: a record always names findings that exist.
@@ -91,7 +103,8 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
       return fingerprint === undefined ? undefined : reuse.record(fingerprint, rule.code, key);
     }),
   );
-  return {
+  lap('store');
+  const result: ShardResult = {
     shard: task.shard,
     findingsKey: key,
     findings: findings.length,
@@ -101,6 +114,18 @@ export async function matchShard(deps: MatchShardDeps, task: ShardTask): Promise
     // maxRSS is in kilobytes: the peak of the whole process (in Lambda, of its warm container).
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+  // The task's own time, apart from any wait for a worker or a Lambda (what a run's Map shows).
+  deps.log.info('shard matched', {
+    runId: task.runId,
+    shard: task.shard,
+    rulesRecited: recited.size,
+    rulesMatched: matched.length,
+    rows: result.rows,
+    findings: result.findings,
+    durationMs: result.durationMs,
+    steps,
+  });
+  return result;
 }
 
 /** Tags rows with their version's dataset, which orders them (`SourceRow.datasetKey`). */
