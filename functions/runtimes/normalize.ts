@@ -1,4 +1,4 @@
-import { type NormalizeDeps, NormalizeInput, normalizeUpload } from '@jiandu/pipeline';
+import { type NormalizeDeps, normalizeTask } from '@jiandu/pipeline';
 import { surfaceTransientErrors } from '@jiandu/pipeline/transient';
 import {
   DynamoColumnMappingRepository,
@@ -9,7 +9,10 @@ import * as z from 'zod';
 import { createTaskStore, TASK_STORE, UPLOAD_BUCKET } from './aws.js';
 import { type Environment, parseEnvironment } from './env.js';
 
-/** `Normalize` reads the uploaded file, registers the version and writes its shards and rejects. */
+/**
+ * `Normalize` reads the uploaded file, registers the version and writes its shards and rejects;
+ * after divisions changed through the API it reads again what they place differently.
+ */
 export const NormalizeEnv = z.object({
   ...TASK_STORE,
   ...UPLOAD_BUCKET,
@@ -31,13 +34,7 @@ export function createRuntime(environment: Environment) {
     ...(env.SNAPSHOT_SHRINK_LIMIT !== undefined ? { snapshotShrinkLimit: env.SNAPSHOT_SHRINK_LIMIT } : {}),
   };
   return {
-    handler: surfaceTransientErrors(async (event: unknown) => {
-      const input = NormalizeInput.parse(event);
-      // The function may read only the upload bucket; say so instead of an S3 access error.
-      if (input.bucket !== env.UPLOAD_BUCKET) {
-        throw new Error(`Normalize reads uploads from ${env.UPLOAD_BUCKET} only, not from ${input.bucket}`);
-      }
-      return normalizeUpload(deps, input);
-    }),
+    // The function may read only the upload bucket.
+    handler: surfaceTransientErrors((event: unknown) => normalizeTask(deps, event, env.UPLOAD_BUCKET)),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { type ApiDeps, type Authenticator, createApp, type Principal } from '@jiandu/api';
 import { resolveCadenceConfig } from '@jiandu/domain/datasets/cadence';
+import { PLACES_REQUEST } from '@jiandu/domain/kinds';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { MemoryWorkflowExecutions } from '@jiandu/store/memory';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -689,6 +690,26 @@ describe('held versions, column mappings and restores', () => {
       post('civil', { reason: '再恢复' }),
     );
     expect(again.status).toBe(409);
+  });
+
+  it('asks for the places to be read again when divisions are withdrawn or restored', async () => {
+    const divisions = version('d1', { kind: 'divisions', fileName: '区划.csv' });
+    await versions.create(divisions);
+    const withdrawn = await app.request(
+      `/api/v1/versions/${divisions.versionId}/withdraw`,
+      post('civil', { reason: '区划有误' }),
+    );
+    expect(withdrawn.status).toBe(200);
+    const restored = await app.request(
+      `/api/v1/versions/${divisions.versionId}/restore`,
+      post('civil', { reason: '核对无误' }),
+    );
+    expect(restored.status).toBe(200);
+    const detail = { versionId: divisions.versionId, kind: 'divisions', department: 'civil-affairs' };
+    expect(started).toEqual([
+      { reason: PLACES_REQUEST, detail },
+      { reason: PLACES_REQUEST, detail },
+    ]);
   });
 
   it('confirms a held snapshot: it comes into force, replaces the previous one, and collision runs', async () => {

@@ -6,6 +6,8 @@
  */
 
 import { type DemoFile, demoFilesInUploadOrder, demoUploadKey, generateDemoCounty } from '@jiandu/demo';
+import { restoreVersion, withdrawVersion } from '@jiandu/domain/datasets/corrections';
+import { PLACES_REQUEST } from '@jiandu/domain/kinds';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -165,5 +167,77 @@ describe('a file whose upload key holds other bytes by the time divisions come',
     expect(after?.history.at(-1)?.action).toBe('resolved');
     // Its rules run again: the kind is pending, though the workflow ended without RecordPending.
     expect((await p.deps.pending.get())?.kinds).toEqual(['household_registry']);
+  });
+});
+
+describe('divisions withdrawn and restored through the API', () => {
+  const clock = { now: '2023-03-01T00:00:00.000Z' };
+  const p = memoryPipeline(clock);
+  const never = memoryPipeline(clock);
+  /** The stored rows of every version but the divisions' own. */
+  const placed = (q: Pipeline) => {
+    const divisions = [...q.deps.versions.items.values()].filter((v) => v.kind === 'divisions');
+    return new Map([...dataObjects(q)].filter(([key]) => !divisions.some((v) => key.includes(v.versionId))));
+  };
+  /** The ids of the leads standing (not superseded). */
+  const standing = (q: Pipeline) =>
+    [...q.deps.leads.items.values()]
+      .filter((l) => l.status !== 'superseded')
+      .map((l) => l.leadId)
+      .sort();
+  let withDivisions = new Map<string, string>();
+  let withDivisionsLeads: string[] = [];
+  let divisions: DatasetVersion;
+
+  beforeAll(async () => {
+    for (const file of files) await p.deliver(demoUploadKey(file), file.body);
+    await p.complete();
+    for (const file of others) await never.deliver(demoUploadKey(file), file.body);
+    await never.complete();
+    withDivisions = placed(p);
+    withDivisionsLeads = standing(p);
+    divisions = [...p.deps.versions.items.values()].find((v) => v.kind === 'divisions') as DatasetVersion;
+  }, 120_000);
+
+  const changed = () =>
+    p.request(PLACES_REQUEST, {
+      versionId: divisions.versionId,
+      kind: 'divisions',
+      department: 'civil-affairs',
+    });
+
+  it('reads the files again without them once withdrawn, and their rules run', async () => {
+    clock.now = '2023-03-02T00:00:00.000Z';
+    await p.deps.versions.save(withdrawVersion(divisions, { subject: 'u-civil' }, '区划有误', clock.now));
+    const output = await changed();
+    expect(output).toHaveProperty('runId');
+    expect(placed(p)).toEqual(placed(never));
+    expect(placed(p)).not.toEqual(withDivisions);
+    for (const v of p.deps.versions.items.values()) {
+      if (v.kind === 'divisions' || v.status !== 'active') continue;
+      expect(v.divisions).toBeUndefined();
+    }
+    expect(standing(p)).toEqual(standing(never));
+    // Nothing is left pending: the collision covered what was read again.
+    expect(await p.deps.pending.get()).toBeUndefined();
+  });
+
+  it('reads them again under the divisions once restored', async () => {
+    clock.now = '2023-03-03T00:00:00.000Z';
+    const current = p.deps.versions.items.get(divisions.versionId) as DatasetVersion;
+    await p.deps.versions.save(restoreVersion(current, { subject: 'u-civil' }, '核对无误', clock.now));
+    await changed();
+    expect(placed(p)).toEqual(withDivisions);
+    expect(standing(p)).toEqual(withDivisionsLeads);
+    const registry = [...p.deps.versions.items.values()].find((v) => v.kind === 'household_registry');
+    expect(registry?.history.map((e) => e.action)).toEqual(['registered', 'resolved', 'resolved']);
+  });
+
+  it('reads nothing when asked again with nothing changed', async () => {
+    const before = [...p.deps.versions.items.values()];
+    const output = await changed();
+    expect([...p.deps.versions.items.values()]).toEqual(before);
+    // Only `divisions` was marked: its rules ran, nothing else was read.
+    expect(output).toHaveProperty('runId');
   });
 });

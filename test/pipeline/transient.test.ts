@@ -94,8 +94,9 @@ describe('transient error classification', () => {
         return value;
       },
     );
-    // Five tasks, SyncDisclosure twice (beside the collision, and once more after it).
-    expect(tasks).toHaveLength(7);
+    // Five tasks, Normalize twice (an upload, and places read again after divisions changed)
+    // and SyncDisclosure twice (beside the collision, and once more after it).
+    expect(tasks).toHaveLength(8);
     for (const task of tasks) {
       const retry = task.Retry?.find((r) => r.ErrorEquals.includes(TRANSIENT_ERROR));
       expect(retry?.ErrorEquals).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));

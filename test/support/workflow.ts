@@ -17,8 +17,7 @@ import {
   type DisclosureSyncDeps,
   matchShard,
   type NormalizeDeps,
-  NormalizeInput,
-  normalizeUpload,
+  normalizeTask,
   type PlanDeps,
   PlanInput,
   planCollision,
@@ -112,7 +111,7 @@ export function memoryPipeline(clock: { now: string }, options: MemoryPipelineOp
     DisclosureSyncDeps &
     DisclosureLeaseDeps;
   const handlers: TaskHandlers = {
-    Normalize: (i) => normalizeUpload(deps, NormalizeInput.parse(i)),
+    Normalize: (i) => normalizeTask(deps, i),
     RecordPending: (i) => recordPending(deps, RecordPendingInput.parse(i)),
     PlanCollision: (i) => planCollision(deps, PlanInput.parse(i)),
     MatchShard: (i) => matchShard(deps, ShardTask.parse(i)),

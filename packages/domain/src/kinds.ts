@@ -113,6 +113,13 @@ export function resolvesPlaces(kind: DatasetKind): boolean {
   return kind !== 'divisions' && columnsOf(kind).some((c) => c.type === 'township' || c.type === 'village');
 }
 
+/**
+ * The workflow request (`detail-type`) sent when divisions come into or leave force other than
+ * by an upload (withdrawn, restored, a held snapshot confirmed): the versions whose places were
+ * resolved against other divisions are read again, and their kinds' rules run.
+ */
+export const PLACES_REQUEST = 'Divisions Changed';
+
 const ORDER = new Map<string, number>(KINDS.map((k, index) => [k.kind, index]));
 
 /**

@@ -14,6 +14,24 @@ export const NormalizeInput = z.object({
 });
 export type NormalizeInput = z.infer<typeof NormalizeInput>;
 
+/** `Normalize` on a `PLACES_REQUEST` (divisions changed through the API): read again what the divisions in force now place differently. */
+export const ResolvePlacesInput = z.object({
+  resolvePlaces: z.literal(true),
+  eventTime: z.string().min(1),
+});
+export type ResolvePlacesInput = z.infer<typeof ResolvePlacesInput>;
+
+/** What the `Normalize` function takes: an upload to read, or the places to resolve again. */
+export const NormalizeTaskInput = z.union([NormalizeInput, ResolvePlacesInput]);
+
+export const ResolvePlacesOutput = z.object({
+  /** The kinds marked pending (sorted): `divisions` and those of the versions read again. */
+  kinds: z.array(z.string()),
+  /** Versions read again. */
+  versions: z.number().int().nonnegative(),
+});
+export type ResolvePlacesOutput = z.infer<typeof ResolvePlacesOutput>;
+
 export const NormalizeOutput = z.object({
   /**
    * `registered`: a version came into force (new, read again under a mapping, or restored by a

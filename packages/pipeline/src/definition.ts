@@ -11,6 +11,7 @@
  */
 
 import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { PLACES_REQUEST } from '@jiandu/domain/kinds';
 import { DISCLOSURE_SYNC_BUSY, DISCLOSURE_SYNC_LEASE_SECONDS } from './disclosure-lease.js';
 import { TRANSIENT_ERROR } from './transient.js';
 
@@ -254,9 +255,18 @@ export function collisionDefinition(options: DefinitionOptions): Record<string, 
           { Variable: '$.source', StringEquals: 'aws.s3', Next: 'Normalize' },
           // A held upload read again under its department's new column mapping (REPROCESS_REQUEST).
           { Variable: '$.detail-type', StringEquals: REPROCESS_REQUEST, Next: 'Normalize' },
+          // Divisions withdrawn, restored or confirmed through the API (PLACES_REQUEST).
+          { Variable: '$.detail-type', StringEquals: PLACES_REQUEST, Next: 'ResolvePlaces' },
         ],
         Default: 'Collide',
       },
+      // What the divisions in force now place differently is read again, and its kinds marked:
+      // the burst's collision runs their rules, as after a divisions upload.
+      ResolvePlaces: task('Normalize', {
+        Parameters: { resolvePlaces: true, 'eventTime.$': '$.time' },
+        ResultPath: '$.pending',
+        End: true,
+      }),
       Normalize: task('Normalize', {
         Parameters: {
           'bucket.$': '$.detail.bucket.name',

@@ -19,7 +19,13 @@ import {
   withdrawVersion,
 } from '@jiandu/domain/datasets/corrections';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@jiandu/domain/errors';
-import { DATASET_KINDS, type DatasetKind, isSnapshotKind, KIND_LABELS } from '@jiandu/domain/kinds';
+import {
+  DATASET_KINDS,
+  type DatasetKind,
+  isSnapshotKind,
+  KIND_LABELS,
+  PLACES_REQUEST,
+} from '@jiandu/domain/kinds';
 import type { LatenessRepository, ObjectStore, UploadUrlSigner } from '@jiandu/domain/ports';
 import { changeVersion, type DatasetVersion, VERSION_STATUSES, versionOrder } from '@jiandu/domain/versions';
 import { columnMappingProblems } from '@jiandu/ingest/mapping';
@@ -195,6 +201,15 @@ async function startRun(
 }
 
 /**
+ * The request that follows a version coming into or leaving force through the API: a collision
+ * run, or for divisions first the re-read of what they place differently (the workflow marks
+ * those kinds and the burst's collision follows).
+ */
+function requestAfter(version: DatasetVersion, reason: string): string {
+  return version.kind === 'divisions' ? PLACES_REQUEST : reason;
+}
+
+/**
  * Department data (CONTRACT.md §4): a department sees, withdraws and replaces its own
  * versions; inspectors and admins see every department's. Plus the data-entry progress board.
  */
@@ -218,7 +233,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
     const saved = await deps.versions.save(version);
     for (const v of older)
       await changeVersion(deps.versions, v, (current) => replaceSnapshot(current, newest, now()));
-    const collision = await startRun(deps, reason, version);
+    const collision = await startRun(deps, requestAfter(version, reason), version);
     return c.json({ version: versionView(saved), collision });
   };
 
@@ -318,7 +333,7 @@ export function datasetRoutes(deps: ApiDeps): RouteSpec[] {
         // Saved only over the revision read above: a replacement landing meanwhile answers 409.
         const withdrawn = await deps.versions.save(next);
         // The withdrawal stands even if the run can't start now: the nightly run applies it too.
-        const collision = await startRun(deps, 'Version Withdrawn', version);
+        const collision = await startRun(deps, requestAfter(version, 'Version Withdrawn'), version);
         return c.json({ version: versionView(withdrawn), collision });
       },
     },

@@ -33,7 +33,13 @@ import {
   ingestFile,
   NeedsMappingError,
 } from '@jiandu/ingest';
-import type { NormalizeInput, NormalizeOutput } from '../contracts.js';
+import {
+  type NormalizeInput,
+  type NormalizeOutput,
+  NormalizeTaskInput,
+  type ResolvePlacesInput,
+  type ResolvePlacesOutput,
+} from '../contracts.js';
 import { DEFAULT_SNAPSHOT_SHRINK_LIMIT, type NormalizeDeps } from '../deps.js';
 import { divisionsInForce, divisionsKey } from '../divisions.js';
 import { RejectsWriter } from '../rejects.js';
@@ -151,6 +157,43 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
     }
     return read;
   });
+}
+
+/**
+ * Workflow step on a `PLACES_REQUEST` (divisions withdrawn, restored or confirmed through the
+ * API): every version in force whose places were resolved against other divisions is read again
+ * under those in force now, as after a divisions upload, and `divisions` with the kinds read
+ * again are marked pending, so the burst's collision runs their rules. Idempotent: a repeat
+ * finds nothing stale and only marks `divisions` again.
+ */
+export async function resolvePlaces(
+  deps: NormalizeDeps,
+  input: ResolvePlacesInput,
+): Promise<ResolvePlacesOutput> {
+  // Held like an upload being read: the burst's collision waits for the places to settle.
+  const request = createHash('sha256').update(`places|${input.eventTime}`).digest('hex').slice(0, 32);
+  return whileReceiving(deps.pending, request, deps.now, async () => {
+    const { kinds, versions } = await readStaleAgain(deps, await staleOfDivisions(deps));
+    const marked = (['divisions', ...kinds] as DatasetKind[]).sort();
+    await deps.pending.mark(marked, deps.now());
+    return { kinds: marked, versions };
+  });
+}
+
+/**
+ * The `Normalize` function: an upload to read, or (`resolvePlaces`) the places to resolve again.
+ * `uploadBucket`: the only bucket it may read uploads from (said plainly instead of an S3 access error).
+ */
+export function normalizeTask(
+  deps: NormalizeDeps,
+  event: unknown,
+  uploadBucket?: string,
+): Promise<NormalizeOutput | ResolvePlacesOutput> {
+  const input = NormalizeTaskInput.parse(event);
+  if ('resolvePlaces' in input) return resolvePlaces(deps, input);
+  if (uploadBucket !== undefined && input.bucket !== uploadBucket)
+    throw new Error(`Normalize reads uploads from ${uploadBucket} only, not from ${input.bucket}`);
+  return normalizeUpload(deps, input);
 }
 
 async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<NormalizeOutput> {
@@ -390,19 +433,38 @@ async function resolvePlacesAgain(deps: NormalizeDeps, registered: NormalizeOutp
   const kind = registered.kind as DatasetKind;
   if (kind !== 'divisions' && !resolvesPlaces(kind)) return [];
   const candidates =
-    kind === 'divisions'
-      ? (
-          await Promise.all(DATASET_KINDS.filter(resolvesPlaces).map((k) => deps.versions.listOfKind(k)))
-        ).flat()
-      : [await deps.versions.get(registered.versionId)];
+    kind === 'divisions' ? await staleOfDivisions(deps) : [await deps.versions.get(registered.versionId)];
+  return (await readStaleAgain(deps, candidates)).kinds;
+}
+
+/** The versions in force of every kind that resolves places (those resolved otherwise are kept by {@link readStaleAgain}). */
+async function staleOfDivisions(deps: NormalizeDeps): Promise<DatasetVersion[]> {
+  return (
+    await Promise.all(DATASET_KINDS.filter(resolvesPlaces).map((k) => deps.versions.listOfKind(k)))
+  ).flat();
+}
+
+/**
+ * Read again each of `candidates` in force whose places were resolved against other divisions
+ * than those in force now; the kinds whose rows changed (sorted), and how many versions were read.
+ */
+async function readStaleAgain(
+  deps: NormalizeDeps,
+  candidates: readonly (DatasetVersion | undefined)[],
+): Promise<{ kinds: DatasetKind[]; versions: number }> {
   const key = await divisionsKey(deps);
   const stale = candidates.filter(
     (v): v is DatasetVersion => v?.status === 'active' && (v.divisions ?? '') !== key,
   );
   const kinds = new Set<DatasetKind>();
+  let versions = 0;
   // One at a time: each holds a whole version's rows while it is read.
-  for (const version of stale) if (await readAgain(deps, version)) kinds.add(version.kind);
-  return [...kinds];
+  for (const version of stale)
+    if (await readAgain(deps, version)) {
+      kinds.add(version.kind);
+      versions += 1;
+    }
+  return { kinds: [...kinds].sort(), versions };
 }
 
 /**
