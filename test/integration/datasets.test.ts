@@ -351,6 +351,37 @@ describe('department data on the local platform', () => {
     ]);
   });
 
+  it('reads the payments again when the divisions are withdrawn and restored through the API', async () => {
+    const [divisions] = await versions(civil, '?kind=divisions');
+    const change = async (action: 'withdraw' | 'restore', reason: string) => {
+      const executions = platform.executions().length;
+      const res = await call(civil, `/api/v1/versions/${divisions?.versionId}/${action}`, {
+        method: 'POST',
+        body: JSON.stringify({ reason }),
+      });
+      expect(res.status).toBe(200);
+      await platform.waitForIdle();
+      // The re-read, then the burst's collision over what it read again.
+      expect(
+        platform
+          .executions()
+          .slice(executions)
+          .map((e) => [e.input['detail-type'], e.status]),
+      ).toEqual([
+        ['Divisions Changed', 'SUCCEEDED'],
+        ['Collision Pending', 'SUCCEEDED'],
+      ]);
+      const active = (await versions(civil, '?kind=subsidy_payments')).find((v) => v.status === 'active');
+      expect(active?.history.at(-1)?.action).toBe('resolved');
+      const [lead, ...others] = await r01Leads();
+      expect(others).toEqual([]);
+      return lead;
+    };
+    // Without divisions the village codes stay codes.
+    expect((await change('withdraw', '区划代码待核对'))?.village).not.toBe('红星村');
+    expect(await change('restore', '核对无误')).toMatchObject({ village: '红星村', township: '青山镇' });
+  });
+
   it('PII scan: no log line of the pipeline or the API holds an ID number, a name or a phone', () => {
     logs.restore();
     const lines = [...logs.lines(), ...platformLines];
