@@ -173,7 +173,7 @@ export async function resolvePlaces(
   // Held like an upload being read: the burst's collision waits for the places to settle.
   const request = createHash('sha256').update(`places|${input.eventTime}`).digest('hex').slice(0, 32);
   return whileReceiving(deps.pending, request, deps.now, async () => {
-    const { kinds, versions } = await readStaleAgain(deps, await staleOfDivisions(deps));
+    const { kinds, versions } = await readStaleAgain(deps, await placedVersions(deps));
     const marked = (['divisions', ...kinds] as DatasetKind[]).sort();
     await deps.pending.mark(marked, deps.now());
     return { kinds: marked, versions };
@@ -433,12 +433,12 @@ async function resolvePlacesAgain(deps: NormalizeDeps, registered: NormalizeOutp
   const kind = registered.kind as DatasetKind;
   if (kind !== 'divisions' && !resolvesPlaces(kind)) return [];
   const candidates =
-    kind === 'divisions' ? await staleOfDivisions(deps) : [await deps.versions.get(registered.versionId)];
+    kind === 'divisions' ? await placedVersions(deps) : [await deps.versions.get(registered.versionId)];
   return (await readStaleAgain(deps, candidates)).kinds;
 }
 
-/** The versions in force of every kind that resolves places (those resolved otherwise are kept by {@link readStaleAgain}). */
-async function staleOfDivisions(deps: NormalizeDeps): Promise<DatasetVersion[]> {
+/** Every version of the kinds that resolve places ({@link readStaleAgain} keeps those in force and stale). */
+async function placedVersions(deps: NormalizeDeps): Promise<DatasetVersion[]> {
   return (
     await Promise.all(DATASET_KINDS.filter(resolvesPlaces).map((k) => deps.versions.listOfKind(k)))
   ).flat();
