@@ -1,3 +1,6 @@
+import { PENDING_COLLISION_TRIGGER } from '@jiandu/domain/collision-burst';
+import { REPROCESS_REQUEST } from '@jiandu/domain/datasets/column-mappings';
+import { PLACES_REQUEST } from '@jiandu/domain/kinds';
 import * as z from 'zod';
 import type { ApiClient } from './api.js';
 
@@ -14,15 +17,22 @@ const FailedRun = z.object({
   redrivable: z.boolean(),
   redriveCount: z.number(),
 });
-type FailedRun = z.infer<typeof FailedRun>;
+export type FailedRun = z.infer<typeof FailedRun>;
 
+/** What started a run, as the department and the inspector say it (the trigger as a fallback). */
 const TRIGGERS: Readonly<Record<string, string>> = {
   'Object Created': '上传',
   'Scheduled Event': '定时碰撞',
+  [PENDING_COLLISION_TRIGGER]: '批量碰撞',
+  [REPROCESS_REQUEST]: '按列映射重读',
+  [PLACES_REQUEST]: '区划变更后重读',
+  'Version Withdrawn': '撤回数据版本后碰撞',
+  'Version Restored': '恢复数据版本后碰撞',
+  'Version Confirmed': '确认数据版本后碰撞',
 };
 
 /** The lines of one failed run: what it was, why it failed, what to do. */
-function formatFailedRun(run: FailedRun): string[] {
+export function formatFailedRun(run: FailedRun): string[] {
   const what = run.file
     ? `${TRIGGERS[run.trigger] ?? run.trigger} ${run.file.replace(/^uploads\//, '')}`
     : (TRIGGERS[run.trigger] ?? run.trigger);
