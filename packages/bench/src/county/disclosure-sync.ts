@@ -25,15 +25,7 @@ export interface DisclosureSyncFigures {
 /** The figures of every `disclosure projections synced` line of a structured JSON log. */
 export function disclosureSyncFigures(log: string): DisclosureSyncFigures {
   const figures = { runs: 0, seconds: 0, paymentsWritten: 0, totalsCounted: 0, lookupsRebuilt: 0 };
-  for (const line of log.split('\n')) {
-    if (!line.includes('disclosure projections synced')) continue;
-    let entry: Record<string, unknown>;
-    try {
-      entry = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (entry.message !== 'disclosure projections synced') continue;
+  for (const entry of logEntries(log, 'disclosure projections synced')) {
     figures.runs += 1;
     figures.seconds += Number(entry.seconds ?? 0);
     figures.paymentsWritten += Number(entry.paymentsWritten ?? 0);
@@ -41,6 +33,20 @@ export function disclosureSyncFigures(log: string): DisclosureSyncFigures {
     figures.lookupsRebuilt += entry.lookupsRebuilt === true ? 1 : 0;
   }
   return figures;
+}
+
+/** The entries of a structured JSON log whose `message` is `message`, in order (lines that are not JSON skipped). */
+export function* logEntries(log: string, message: string): Generator<Record<string, unknown>> {
+  for (const line of log.split('\n')) {
+    if (!line.includes(message)) continue;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (entry.message === message) yield entry;
+  }
 }
 
 /** The report's line. */

@@ -18,7 +18,12 @@ import { connectPlatform } from '@jiandu/local/control';
 import { ENDPOINT_FILE, readEndpointFile } from '@jiandu/local/endpoint-file';
 import type { TaskTiming } from '@jiandu/local/platform';
 import { type CachedCounty, type CountySpec, cachedCounty } from './county-cache.js';
-import { type DisclosureSyncFigures, disclosureSyncFigures, FUNCTIONS_LOG } from './disclosure-sync.js';
+import {
+  type DisclosureSyncFigures,
+  disclosureSyncFigures,
+  FUNCTIONS_LOG,
+  logEntries,
+} from './disclosure-sync.js';
 import { DUCKDB_RULES, type DuckDbRun, runDuckDbRules } from './duckdb-rules.js';
 import { exportedLeads, exportRows, platformLeadIds } from './exported-leads.js';
 import type { PlatformChildMessage } from './platform-child.js';
@@ -169,22 +174,21 @@ export interface ShardSeconds {
 /** The shards of the last collision run in a structured JSON log (`shard matched` lines), in shard order. */
 export function lastRunShards(log: string): ShardSeconds[] {
   const byRun = new Map<string, ShardSeconds[]>();
-  for (const line of log.split('\n')) {
-    if (!line.includes('"shard matched"')) continue;
-    const entry = JSON.parse(line) as { message?: string; runId?: string } & Record<string, unknown>;
-    if (entry.message !== 'shard matched' || entry.runId === undefined) continue;
-    // Insertion order: the last run to log a shard is the last key.
-    const shards = byRun.get(entry.runId) ?? [];
-    byRun.delete(entry.runId);
-    byRun.set(entry.runId, shards);
-    shards.push({
-      shard: Number(entry.shard),
-      seconds: Number(entry.durationMs) / 1000,
-      rulesMatched: Number(entry.rulesMatched),
-      steps: (entry.steps ?? {}) as Record<string, number>,
-    });
+  let last: string | undefined;
+  for (const entry of logEntries(log, 'shard matched')) {
+    if (typeof entry.runId !== 'string') continue;
+    last = entry.runId;
+    byRun.set(last, [
+      ...(byRun.get(last) ?? []),
+      {
+        shard: Number(entry.shard),
+        seconds: Number(entry.durationMs) / 1000,
+        rulesMatched: Number(entry.rulesMatched),
+        steps: (entry.steps ?? {}) as Record<string, number>,
+      },
+    ]);
   }
-  return [...([...byRun.values()].at(-1) ?? [])].sort((a, b) => a.shard - b.shard);
+  return (last === undefined ? [] : (byRun.get(last) ?? [])).sort((a, b) => a.shard - b.shard);
 }
 
 /** Each task's wall seconds and invocations, in the order the tasks first ran. */
