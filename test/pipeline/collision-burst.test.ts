@@ -62,10 +62,11 @@ describe('a burst of ten uploads', () => {
       expect(output).toMatchObject({ version: { outcome: 'registered' } });
       expect(output).not.toHaveProperty('runId');
     }
-    // Each mark adds to the same pending collision; the end of each reading after the first
-    // (something is pending by then) restarts its quiet period, a revision too.
+    // Each mark adds to the same pending collision: Normalize marks the kind before the version
+    // is in force, the end of its reading restarts the quiet period, and RecordPending marks
+    // the kinds it returned — three revisions per upload.
     expect(outputs.map((o) => (o.pending as { revision: number }).revision)).toEqual(
-      Array.from({ length: 10 }, (_, i) => 2 * i + 1),
+      Array.from({ length: 10 }, (_, i) => 3 * i + 3),
     );
   });
 

@@ -10,6 +10,7 @@ import { restoreVersion, withdrawVersion } from '@jiandu/domain/datasets/correct
 import { PLACES_REQUEST } from '@jiandu/domain/kinds';
 import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
+import { TransientError } from '@jiandu/pipeline/transient';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA, memoryPipeline } from '../support/workflow.js';
 
@@ -133,6 +134,59 @@ describe('divisions coming into force while a file is read', () => {
     expect(registryOutput).toMatchObject({
       version: { outcome: 'registered', kinds: ['household_registry'] },
     });
+  });
+});
+
+describe('divisions coming into force while a file is read, and its read again failing once', () => {
+  // The file is registered as read (without the divisions) and the divisions' Normalize, done
+  // before that, did not see it; its own read again meets a transient fault. The retry finds
+  // the bytes registered — a duplicate — and must still read them again under the divisions.
+  const clock = { now: '2023-03-01T00:00:00.000Z' };
+  const first = memoryPipeline(clock);
+  const raced = memoryPipeline(clock);
+  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
+  let registryOutput: Record<string, unknown> = {};
+  let faults = 0;
+
+  beforeAll(async () => {
+    for (const file of [divisionsFile, registry]) await first.deliver(demoUploadKey(file), file.body);
+    await raced.deps.objects.put('uploads-bucket', demoUploadKey(registry), registry.body);
+    const objects = raced.deps.objects;
+    const stream = objects.stream.bind(objects);
+    let divisionsRead: Promise<unknown> | undefined;
+    objects.stream = (bucket, key, ifMatch) => {
+      const inner = stream(bucket, key, ifMatch);
+      if (key !== demoUploadKey(registry) || divisionsRead) return inner;
+      divisionsRead = raced.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
+      const started = divisionsRead;
+      return (async function* () {
+        await started;
+        yield* inner;
+      })();
+    };
+    // The read again looks the department's column mapping up first: it fails there, once.
+    const mappings = raced.deps.columnMappings;
+    const get = mappings.get.bind(mappings);
+    mappings.get = async (department, kind) => {
+      const registered = [...raced.deps.versions.items.values()].some((v) => v.kind === registry.kind);
+      if (kind === registry.kind && registered && faults === 0) {
+        faults += 1;
+        throw new TransientError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      }
+      return get(department, kind);
+    };
+    registryOutput = await raced.deliver(demoUploadKey(registry), registry.body);
+    await divisionsRead;
+  }, 60_000);
+
+  it('reads the file again under the divisions on the retry, and marks its kind pending', async () => {
+    expect(faults).toBe(1);
+    expect(registryOutput).toMatchObject({ version: { outcome: 'duplicate', kind: 'household_registry' } });
+    expect(dataObjects(raced)).toEqual(dataObjects(first));
+    const version = [...raced.deps.versions.items.values()].find((v) => v.kind === 'household_registry');
+    expect(version?.divisions).toMatch(/^v-/);
+    expect(version?.history.map((e) => e.action)).toEqual(['registered', 'resolved']);
+    expect((await raced.deps.pending.get())?.kinds).toContain('household_registry');
   });
 });
 

@@ -148,12 +148,17 @@ export async function normalizeUpload(deps: NormalizeDeps, input: NormalizeInput
       const resolved = await resolvePlacesAgain(deps, read);
       return { ...read, kinds: [...new Set([read.kind, ...resolved])].sort() };
     }
-    if (read.outcome === 'duplicate' && read.kind === 'divisions') {
-      // Divisions read before (a repeated event, a retry after the first try ended while it
-      // read the others again): what is still resolved against other divisions is read now,
-      // and marked here, as the workflow's way ends without RecordPending.
-      const resolved = await resolvePlacesAgain(deps, read);
-      if (resolved.length > 0) await deps.pending.mark(resolved, deps.now());
+    if (read.outcome === 'duplicate') {
+      // Bytes registered before: a repeated event, or the retry of a try that failed after it
+      // registered them (a transient fault, a crash) — before it replaced what they replace or
+      // put their places in step (divisions that came into force while it read were never seen
+      // by it, nor it by their Normalize). What is left undone is done now, and the kinds it
+      // changes are marked here, as the workflow's way ends without RecordPending.
+      const changed = new Set([
+        ...(await replaceAgain(deps, input, read)),
+        ...(await resolvePlacesAgain(deps, read)),
+      ]);
+      if (changed.size > 0) await deps.pending.mark([...changed].sort(), deps.now());
     }
     return read;
   });
@@ -286,6 +291,9 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
   };
   const shrinking = isSnapshotKind(location.kind) ? await shrinkHold(deps, read) : undefined;
   if (shrinking) return holdVersion(deps, read, shrinking.message, shrinking.hold, !existing);
+  // Pending before the version is in force: a try failing after it is written leaves a retry
+  // that finds it registered (a duplicate, no RecordPending), and the kind must still collide.
+  await deps.pending.mark([location.kind], deps.now());
   if (existing) {
     const lost = await saveReadAgain(deps, read);
     if (lost) return lost;
@@ -294,7 +302,7 @@ async function readUpload(deps: NormalizeDeps, input: NormalizeInput): Promise<N
     return output('duplicate', winner ?? read);
   }
   if (request?.replaces) await applyRequestedReplacement(deps, read, request);
-  const final = isSnapshotKind(location.kind) ? await applySnapshotReplacement(deps, read) : read;
+  const final = isSnapshotKind(location.kind) ? (await applySnapshotReplacement(deps, read)).self : read;
   deps.log.info('dataset version registered', {
     versionId,
     department: location.department,
@@ -713,8 +721,12 @@ async function restoreOnUpload(
     ),
     receivedAt: input.eventTime,
   };
+  // Pending first, as for a new version (`readUpload`): a retry after the save is a duplicate.
+  await deps.pending.mark([version.kind], deps.now());
   await deps.versions.save(restored);
-  const final = isSnapshotKind(version.kind) ? await applySnapshotReplacement(deps, restored) : restored;
+  const final = isSnapshotKind(version.kind)
+    ? (await applySnapshotReplacement(deps, restored)).self
+    : restored;
   deps.log.info('dataset version restored by re-upload', {
     versionId: version.versionId,
     status: final.status,
@@ -742,37 +754,71 @@ async function applyRequestedReplacement(
   deps: NormalizeDeps,
   version: DatasetVersion,
   request: UploadRequest,
-): Promise<void> {
+): Promise<boolean> {
   const old = request.replaces ? await deps.versions.get(request.replaces) : undefined;
   const replaced =
     old &&
     (await changeVersion(deps.versions, old, (v) => replaceOnRequest(v, version, request, deps.now())));
-  if (!replaced) return;
+  if (!replaced) return false;
   deps.log.info('dataset version replaced on request', {
     versionId: replaced.versionId,
     replacedBy: version.versionId,
   });
+  return true;
 }
 
-/** A snapshot in force replaces the department's older snapshots of its kind (see `snapshotSuccession`). */
+/**
+ * A snapshot in force replaces the department's older snapshots of its kind (see
+ * `snapshotSuccession`): `self` is the version as it stands after, `replaced` how many changed.
+ */
 async function applySnapshotReplacement(
   deps: NormalizeDeps,
   version: DatasetVersion,
-): Promise<DatasetVersion> {
+): Promise<{ self: DatasetVersion; replaced: number }> {
   const { newest, older } = snapshotSuccession(
     version,
     await deps.versions.listOfDataset(version.department, version.kind),
   );
   const now = deps.now();
   let self = version;
+  let count = 0;
   for (const v of older) {
     // Re-decided on a fresh read if the version changed meanwhile (e.g. it was withdrawn).
     const replaced = await changeVersion(deps.versions, v, (current) =>
       replaceSnapshot(current, newest, now),
     );
-    if (replaced && v.versionId === version.versionId) self = replaced;
+    if (!replaced) continue;
+    count += 1;
+    if (v.versionId === version.versionId) self = replaced;
   }
-  return self;
+  return { self, replaced: count };
+}
+
+/**
+ * The replacements the try that registered this very upload (its key, its event) makes, made
+ * again: that try may have failed after the version was written and before they were made
+ * (both are idempotent: a version no longer in force is left alone). The kinds they changed.
+ */
+async function replaceAgain(
+  deps: NormalizeDeps,
+  input: NormalizeInput,
+  registered: NormalizeOutput,
+): Promise<DatasetKind[]> {
+  const version = await deps.versions.get(registered.versionId);
+  if (version?.status !== 'active' || version.rawKey !== input.key || version.receivedAt !== input.eventTime)
+    return [];
+  // What registering it asked to replace (its `registered` event names it), unless a person has
+  // withdrawn or restored it since; the request itself: the latest for the key at that time.
+  const asked = version.history.find((e) => e.action === 'registered')?.replacement;
+  const untouched = !version.history.some((e) => e.action === 'withdrawn' || e.action === 'restored');
+  const request =
+    asked && untouched ? await deps.versions.latestUploadRequest(input.key, version.registeredAt) : undefined;
+  const requested =
+    request?.replaces === asked && request ? await applyRequestedReplacement(deps, version, request) : false;
+  const snapshots = isSnapshotKind(version.kind)
+    ? (await applySnapshotReplacement(deps, version)).replaced
+    : 0;
+  return requested || snapshots > 0 ? [version.kind] : [];
 }
 
 async function rejectVersion(
