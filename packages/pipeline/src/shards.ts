@@ -159,18 +159,6 @@ export function encodeRows<R extends NormalizedRow>(rows: readonly R[]): string 
   return rows.map((row) => JSON.stringify(row)).join('\n');
 }
 
-/**
- * The top-level `idNumber` of a stored line, read without parsing it (`undefined` when it has
- * none): `JSON.stringify` writes it as exactly this key, and no column is named so.
- */
-export function idNumberOfLine(line: string): string | undefined {
-  const at = line.indexOf(ID_NUMBER_KEY);
-  if (at === -1) return undefined;
-  const start = at + ID_NUMBER_KEY.length;
-  return line.slice(start, line.indexOf('"', start));
-}
-const ID_NUMBER_KEY = '"idNumber":"';
-
 /** The rows of a whole NDJSON text (small objects; big ones stream, {@link decodeRowStream}). */
 export function decodeRows(text: string): NormalizedRow[] {
   return text

@@ -20,10 +20,11 @@ import type { ShardResult, ShardTask } from '../contracts.js';
 import type { DataReadDeps, MatchShardDeps } from '../deps.js';
 import { type CollisionManifest, referencePartKeys } from '../manifest.js';
 import { ShardReuse } from '../match-reuse.js';
-import { findingsKey, idNumberOfLine, routedKey } from '../shards.js';
+import { findingsKey, routedKey } from '../shards.js';
 import {
   addRows,
   isRoutedElsewhere,
+  lineOfIdIn,
   loadVersionShards,
   readSourceRows,
   readStoredJson,
@@ -207,7 +208,7 @@ export async function readShardInput(
     slice,
     loaded,
     (row) => referenceRow(tag(row), povertyMembers),
-    (line) => povertyMembers.has(idNumberOfLine(line) ?? ''),
+    lineOfIdIn(povertyMembers),
   );
   await loadVersionShards(
     deps,
@@ -215,7 +216,7 @@ export async function readShardInput(
     slice,
     loaded,
     (row) => (isRoutedElsewhere(row) ? undefined : cut(tag(row))),
-    (line) => recipients.has(idNumberOfLine(line) ?? ''),
+    lineOfIdIn(recipients),
   );
   const rows = [...loaded.values()].reduce((n, r) => n + r.length, 0) + crossing.length;
   // The shard's reference: its own rows of the reference kinds, as the plan step keeps them, and
