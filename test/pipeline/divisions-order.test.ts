@@ -51,6 +51,30 @@ const leadsOf = (p: Pipeline) =>
     .map(comparableLead)
     .sort((a, b) => String(a.leadId).localeCompare(String(b.leadId)));
 
+/**
+ * Deliver `file` so that its Normalize looks the divisions up before it reads (none yet) and,
+ * while it reads, the divisions upload is read and registered in full; its output.
+ */
+async function readWhileDivisionsArrive(p: Pipeline, file: DemoFile): Promise<Record<string, unknown>> {
+  await p.deps.objects.put('uploads-bucket', demoUploadKey(file), file.body);
+  const objects = p.deps.objects;
+  const stream = objects.stream.bind(objects);
+  let divisionsRead: Promise<unknown> | undefined;
+  objects.stream = (bucket, key, ifMatch) => {
+    const inner = stream(bucket, key, ifMatch);
+    if (key !== demoUploadKey(file) || divisionsRead) return inner;
+    divisionsRead = p.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
+    const started = divisionsRead;
+    return (async function* () {
+      await started;
+      yield* inner;
+    })();
+  };
+  const output = await p.deliver(demoUploadKey(file), file.body);
+  await divisionsRead;
+  return output;
+}
+
 describe('divisions read after the files that name their places', () => {
   const clock = { now: '2023-03-01T00:00:00.000Z' };
   const first = memoryPipeline(clock);
@@ -106,24 +130,7 @@ describe('divisions coming into force while a file is read', () => {
 
   beforeAll(async () => {
     for (const file of [divisionsFile, registry]) await first.deliver(demoUploadKey(file), file.body);
-    // The registry's Normalize looks the divisions up before it reads (none yet), then, while
-    // it reads, the divisions upload is read and registered in full.
-    await raced.deps.objects.put('uploads-bucket', demoUploadKey(registry), registry.body);
-    const objects = raced.deps.objects;
-    const stream = objects.stream.bind(objects);
-    let divisionsRead: Promise<unknown> | undefined;
-    objects.stream = (bucket, key, ifMatch) => {
-      const inner = stream(bucket, key, ifMatch);
-      if (key !== demoUploadKey(registry) || divisionsRead) return inner;
-      divisionsRead = raced.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
-      const started = divisionsRead;
-      return (async function* () {
-        await started;
-        yield* inner;
-      })();
-    };
-    registryOutput = await raced.deliver(demoUploadKey(registry), registry.body);
-    await divisionsRead;
+    registryOutput = await readWhileDivisionsArrive(raced, registry);
   }, 60_000);
 
   it('reads the file again once it is registered, under the divisions in force', async () => {
@@ -150,20 +157,6 @@ describe('divisions coming into force while a file is read, and its read again f
 
   beforeAll(async () => {
     for (const file of [divisionsFile, registry]) await first.deliver(demoUploadKey(file), file.body);
-    await raced.deps.objects.put('uploads-bucket', demoUploadKey(registry), registry.body);
-    const objects = raced.deps.objects;
-    const stream = objects.stream.bind(objects);
-    let divisionsRead: Promise<unknown> | undefined;
-    objects.stream = (bucket, key, ifMatch) => {
-      const inner = stream(bucket, key, ifMatch);
-      if (key !== demoUploadKey(registry) || divisionsRead) return inner;
-      divisionsRead = raced.deliver(demoUploadKey(divisionsFile), divisionsFile.body);
-      const started = divisionsRead;
-      return (async function* () {
-        await started;
-        yield* inner;
-      })();
-    };
     // The read again looks the department's column mapping up first: it fails there, once.
     const mappings = raced.deps.columnMappings;
     const get = mappings.get.bind(mappings);
@@ -175,8 +168,7 @@ describe('divisions coming into force while a file is read, and its read again f
       }
       return get(department, kind);
     };
-    registryOutput = await raced.deliver(demoUploadKey(registry), registry.body);
-    await divisionsRead;
+    registryOutput = await readWhileDivisionsArrive(raced, registry);
   }, 60_000);
 
   it('reads the file again under the divisions on the retry, and marks its kind pending', async () => {
