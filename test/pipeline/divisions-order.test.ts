@@ -12,12 +12,14 @@ import type { Lead } from '@jiandu/domain/model';
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { TransientError } from '@jiandu/pipeline/transient';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { connectionReset } from '../support/faults.js';
 import { DATA, memoryPipeline } from '../support/workflow.js';
 
 const county = generateDemoCounty({ persons: 300, seed: 23, months: 1 });
 const files = demoFilesInUploadOrder(county.files);
 const divisionsFile = files.find((f) => f.kind === 'divisions') as DemoFile;
 const others = files.filter((f) => f !== divisionsFile);
+const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
 
 type Pipeline = ReturnType<typeof memoryPipeline>;
 
@@ -125,7 +127,6 @@ describe('divisions coming into force while a file is read', () => {
   const clock = { now: '2023-03-01T00:00:00.000Z' };
   const first = memoryPipeline(clock);
   const raced = memoryPipeline(clock);
-  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
   let registryOutput: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -151,7 +152,6 @@ describe('divisions coming into force while a file is read, and its read again f
   const clock = { now: '2023-03-01T00:00:00.000Z' };
   const first = memoryPipeline(clock);
   const raced = memoryPipeline(clock);
-  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
   let registryOutput: Record<string, unknown> = {};
   let faults = 0;
 
@@ -164,7 +164,7 @@ describe('divisions coming into force while a file is read, and its read again f
       const registered = [...raced.deps.versions.items.values()].some((v) => v.kind === registry.kind);
       if (kind === registry.kind && registered && faults === 0) {
         faults += 1;
-        throw new TransientError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+        throw new TransientError(connectionReset());
       }
       return get(department, kind);
     };
@@ -185,7 +185,6 @@ describe('divisions coming into force while a file is read, and its read again f
 describe('a file whose upload key holds other bytes by the time divisions come', () => {
   const clock = { now: '2023-03-01T00:00:00.000Z' };
   const p = memoryPipeline(clock);
-  const registry = others.find((f) => f.kind === 'household_registry') as DemoFile;
   let before: DatasetVersion | undefined;
 
   beforeAll(async () => {

@@ -9,6 +9,7 @@
 import type { DatasetVersion } from '@jiandu/domain/versions';
 import { TransientError } from '@jiandu/pipeline/transient';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { connectionReset } from '../support/faults.js';
 import { testId } from '../support/ids.js';
 import { memoryPipeline } from '../support/workflow.js';
 
@@ -43,7 +44,7 @@ function failOnceAfterCreating(p: Pipeline, fileName: string): { failures: numbe
     const created = await create(version);
     if (version.fileName === fileName && counter.failures === 0) {
       counter.failures += 1;
-      throw new TransientError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      throw new TransientError(connectionReset());
     }
     return created;
   };

@@ -13,13 +13,13 @@ import {
   TransientError,
 } from '@jiandu/pipeline/transient';
 import { describe, expect, it } from 'vitest';
+import { connectionReset } from '../support/faults.js';
 
-const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' });
 const meta = (httpStatusCode: number) => ({ httpStatusCode, attempts: 4, totalRetryDelay: 900 });
 
 describe('transient error classification', () => {
   it('takes resets, timeouts, throttling and 5xx answers as transient', () => {
-    expect(isTransient(reset())).toBe(true);
+    expect(isTransient(connectionReset())).toBe(true);
     expect(isTransient(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
     expect(isTransient(new Error('socket hang up'))).toBe(true);
     expect(isTransient(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
@@ -46,7 +46,7 @@ describe('transient error classification', () => {
       true,
     );
     // A store adapter that wraps the SDK's error keeps it transient.
-    expect(isTransient(new Error('could not write leads', { cause: reset() }))).toBe(true);
+    expect(isTransient(new Error('could not write leads', { cause: connectionReset() }))).toBe(true);
   });
 
   it('leaves data, code and permission errors alone: they would fail the same way again', () => {
@@ -75,7 +75,7 @@ describe('transient error classification', () => {
 
   it('surfaces a transient error under the name the workflow retries, and others unchanged', async () => {
     const failing = (error: Error) => surfaceTransientErrors(async () => Promise.reject(error));
-    const surfaced = await failing(reset())().catch((e: unknown) => e);
+    const surfaced = await failing(connectionReset())().catch((e: unknown) => e);
     expect(surfaced).toBeInstanceOf(TransientError);
     expect((surfaced as Error).name).toBe(TRANSIENT_ERROR);
     expect((surfaced as Error).message).toContain('read ECONNRESET');
@@ -140,7 +140,7 @@ describe('a transient fault inside a task, in the workflow', () => {
     let calls = 0;
     const workflow = workflowWithNormalize(async () => {
       calls += 1;
-      if (calls === 1) throw reset();
+      if (calls === 1) throw connectionReset();
       return duplicate;
     });
     await expect(workflow.run(event).result).resolves.toMatchObject({ version: duplicate });

@@ -814,7 +814,7 @@ async function replaceAgain(
   const request =
     asked && untouched ? await deps.versions.latestUploadRequest(input.key, version.registeredAt) : undefined;
   const requested =
-    request?.replaces === asked && request ? await applyRequestedReplacement(deps, version, request) : false;
+    request && request.replaces === asked ? await applyRequestedReplacement(deps, version, request) : false;
   const snapshots = isSnapshotKind(version.kind)
     ? (await applySnapshotReplacement(deps, version)).replaced
     : 0;
